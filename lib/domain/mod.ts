@@ -1,0 +1,17 @@
+/**
+ * Domain value types of Tesser: symbols, time, intervals, exact decimals, instruments,
+ * market data, orders, fills, positions, signals and the domain errors. It imports nothing
+ * else from `lib/` (decimal.js only, through `decimal.ts`).
+ *
+ * @module
+ */
+
+export * from "./decimal.ts";
+export * from "./errors.ts";
+export * from "./instrument.ts";
+export * from "./interval.ts";
+export * from "./market.ts";
+export * from "./order.ts";
+export * from "./signal.ts";
+export * from "./symbol.ts";
+export * from "./time.ts";

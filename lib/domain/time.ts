@@ -1,0 +1,119 @@
+/**
+ * Time is an integer count of microseconds since the Unix epoch, UTC ({@linkcode Micros}),
+ * exact in a JS number until the year 2255. These helpers convert at the edges.
+ *
+ * @module
+ */
+
+/** Microseconds since 1970-01-01T00:00:00Z; always a safe integer. */
+export type Micros = number;
+
+/** Microseconds in one millisecond. */
+export const MICROS_PER_MILLI = 1_000;
+/** Microseconds in one second. */
+export const MICROS_PER_SECOND = 1_000_000;
+/** Microseconds in one minute. */
+export const MICROS_PER_MINUTE = 60 * MICROS_PER_SECOND;
+/** Microseconds in one hour. */
+export const MICROS_PER_HOUR = 60 * MICROS_PER_MINUTE;
+/** Microseconds in one day. */
+export const MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
+
+/** Throws a `RangeError` unless `value` is a safe integer count of microseconds. */
+export function assertMicros(value: number, what = "timestamp"): Micros {
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`${what} must be an integer count of microseconds, got ${value}`);
+  }
+  return value;
+}
+
+/** Milliseconds since the epoch → microseconds (fractional ms keep their µs). */
+export function fromMillis(ms: number): Micros {
+  return assertMicros(Math.round(ms * MICROS_PER_MILLI), "milliseconds");
+}
+
+/** Microseconds → milliseconds, floored (for exchange APIs that take integer ms). */
+export function toMillis(us: Micros): number {
+  return Math.floor(us / MICROS_PER_MILLI);
+}
+
+/** Seconds since the epoch → microseconds. */
+export function fromSeconds(seconds: number): Micros {
+  return assertMicros(Math.round(seconds * MICROS_PER_SECOND), "seconds");
+}
+
+/** Nanoseconds since the epoch (as a bigint, as Parquet stores them) → microseconds, floored. */
+export function fromNanos(ns: bigint): Micros {
+  const us = ns / 1000n - (ns % 1000n < 0n ? 1n : 0n);
+  return assertMicros(Number(us), "nanoseconds");
+}
+
+/** A `Date` → microseconds. */
+export function fromDate(date: Date): Micros {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) throw new RangeError("Cannot convert an invalid Date to microseconds");
+  return ms * MICROS_PER_MILLI;
+}
+
+/** Microseconds → `Date` (sub-millisecond precision is dropped, as Date cannot hold it). */
+export function toDate(us: Micros): Date {
+  return new Date(toMillis(us));
+}
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Parses an ISO-8601 / RFC 3339 timestamp to microseconds, keeping up to 6 fractional digits
+ * (more are truncated). A date alone means midnight UTC; no offset means UTC.
+ *
+ * @example
+ * ```ts
+ * import { fromIso } from "./time.ts";
+ * fromIso("2024-01-01T00:00:00.000001Z"); // 1704067200000001
+ * ```
+ * @throws {RangeError} when the text is not an ISO-8601 timestamp.
+ */
+export function fromIso(text: string): Micros {
+  const match = ISO.exec(text.trim());
+  if (match === null) {
+    throw new RangeError(
+      `Cannot parse timestamp "${text}": expected ISO-8601 such as 2024-01-01T00:00:00Z`,
+    );
+  }
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = match;
+  const month = Number(mo);
+  const day = Number(d);
+  const ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s));
+  const check = new Date(ms);
+  if (
+    check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || Number(h) > 23 ||
+    Number(mi) > 59 || Number(s) > 59
+  ) {
+    throw new RangeError(`Cannot parse timestamp "${text}": no such date or time`);
+  }
+  const micros = Number(frac.padEnd(6, "0").slice(0, 6));
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== "Z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+  }
+  return ms * MICROS_PER_MILLI + micros - offsetMinutes * MICROS_PER_MINUTE;
+}
+
+/**
+ * Formats microseconds as ISO-8601 UTC: `2024-01-01T00:00:00Z`, with a fraction of 3 or 6
+ * digits only when the time has one.
+ */
+export function toIso(us: Micros): string {
+  assertMicros(us);
+  const ms = Math.floor(us / MICROS_PER_MILLI);
+  const subMs = us - ms * MICROS_PER_MILLI;
+  const base = new Date(ms).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
+  const whole = base.slice(0, 19);
+  const millis = base.slice(20, 23);
+  if (subMs !== 0) return `${whole}.${millis}${String(subMs).padStart(3, "0")}Z`;
+  if (millis !== "000") return `${whole}.${millis}Z`;
+  return `${whole}Z`;
+}

@@ -1,0 +1,183 @@
+/**
+ * The synchronous engine core shared by backtest and live. {@linkcode Engine.process} takes one
+ * input event, publishes it on the bus, and then settles until quiescent: events that handlers
+ * emit while it runs, and scheduled events that fall due by the current time, are processed
+ * (FIFO) before it returns, so time never advances with work left over. No `await` inside.
+ *
+ * @module
+ */
+
+import type { Micros } from "../domain/mod.ts";
+import { type Event, EventBus } from "../events/mod.ts";
+import type { Clock } from "./clock.ts";
+import { Scheduler } from "./scheduler.ts";
+
+/** Options of {@linkcode Engine}. */
+export interface EngineOptions {
+  /** The injected time source. */
+  readonly clock: Clock;
+  /** The bus to publish on; a new one by default. */
+  readonly bus?: EventBus;
+  /** Most events one input may cascade into before the engine assumes a loop (default 1,000,000). */
+  readonly maxCascade?: number;
+}
+
+/**
+ * The engine. Components subscribe on {@linkcode Engine.bus} and react by calling
+ * {@linkcode Engine.emit} (same time) or {@linkcode Engine.schedule} (later).
+ *
+ * @example
+ * ```ts
+ * import { Engine, EventClock } from "./mod.ts";
+ * const engine = new Engine({ clock: new EventClock() });
+ * const seen: string[] = [];
+ * engine.bus.subscribeAll((event) => seen.push(event.kind));
+ * engine.process({ kind: "timer", ts: 1, tsRecv: 1, owner: "me", tag: "t" });
+ * ```
+ */
+export class Engine {
+  /** Where every processed event is published, in processing order (the audit stream). */
+  readonly bus: EventBus;
+  /** The injected clock. */
+  readonly clock: Clock;
+  readonly #scheduler = new Scheduler();
+  readonly #maxCascade: number;
+  #pending: Event[] = [];
+  #pendingHead = 0;
+  #processing = false;
+  #processed = 0;
+
+  constructor(options: EngineOptions) {
+    this.clock = options.clock;
+    this.bus = options.bus ?? new EventBus();
+    this.#maxCascade = options.maxCascade ?? 1_000_000;
+  }
+
+  /** The current time according to the clock. */
+  now(): Micros {
+    return this.clock.now();
+  }
+
+  /** Events published so far (inputs, emitted and scheduled). */
+  get processed(): number {
+    return this.#processed;
+  }
+
+  /** Events scheduled for later. */
+  get scheduled(): number {
+    return this.#scheduler.size;
+  }
+
+  /** When the next scheduled event is due, if any. */
+  get nextScheduledTime(): Micros | undefined {
+    return this.#scheduler.nextTime;
+  }
+
+  /**
+   * Processes one input event: first the scheduled events due by its time, then the event
+   * itself, then everything that cascades from it at the same time.
+   *
+   * @throws {Error} when called from inside a handler (re-entrancy would reorder events).
+   */
+  process(event: Event): void {
+    this.#enter();
+    try {
+      this.#fireDue(event.ts);
+      this.clock.observe(event.ts);
+      this.#dispatch(event);
+      this.#settle();
+    } finally {
+      this.#processing = false;
+    }
+  }
+
+  /** Processes every scheduled event due at or before `ts` (a live runner's timer tick). */
+  advanceTo(ts: Micros): void {
+    this.#enter();
+    try {
+      this.#fireDue(ts);
+    } finally {
+      this.#processing = false;
+    }
+  }
+
+  /** Processes every scheduled event, however late (the end of a backtest). */
+  drain(): void {
+    this.advanceTo(Number.MAX_SAFE_INTEGER);
+  }
+
+  /**
+   * Queues an event to be processed at the current time, after the event being handled.
+   *
+   * @throws {Error} outside `process` (inputs go through `process`).
+   */
+  emit(event: Event): void {
+    if (!this.#processing) {
+      throw new Error("Engine.emit may only be called by a handler during Engine.process");
+    }
+    this.#pending.push(event);
+  }
+
+  /**
+   * Queues an event for time `at`; it is processed once the engine reaches that time.
+   *
+   * @throws {RangeError} when `at` is in the past.
+   */
+  schedule(at: Micros, event: Event): void {
+    const now = this.clock.now();
+    if (!Number.isSafeInteger(at) || at < now) {
+      throw new RangeError(
+        `Engine.schedule: time ${at} is not an integer at or after now (${now})`,
+      );
+    }
+    this.#scheduler.schedule(at, event);
+  }
+
+  #enter(): void {
+    if (this.#processing) {
+      throw new Error("Engine.process is not re-entrant: handlers must use emit or schedule");
+    }
+    this.#processing = true;
+  }
+
+  #fireDue(ts: Micros): void {
+    let due = this.#scheduler.popDue(ts);
+    while (due !== undefined) {
+      this.clock.observe(due.at);
+      this.#dispatch(due.event);
+      this.#settle();
+      due = this.#scheduler.popDue(ts);
+    }
+  }
+
+  #dispatch(event: Event): void {
+    this.#processed++;
+    this.bus.publish(event);
+  }
+
+  // Emitted events first (FIFO), then zero-delay scheduled events, until nothing is left.
+  #settle(): void {
+    let cascade = 0;
+    while (true) {
+      while (this.#pendingHead < this.#pending.length) {
+        const next = this.#pending[this.#pendingHead++];
+        if (++cascade > this.#maxCascade) this.#runaway();
+        this.#dispatch(next);
+      }
+      this.#pending.length = 0;
+      this.#pendingHead = 0;
+      const due = this.#scheduler.popDue(this.clock.now());
+      if (due === undefined) return;
+      if (++cascade > this.#maxCascade) this.#runaway();
+      this.#dispatch(due.event);
+    }
+  }
+
+  #runaway(): never {
+    this.#pending.length = 0;
+    this.#pendingHead = 0;
+    throw new Error(
+      `Engine: one input cascaded into more than ${this.#maxCascade} events; a handler is probably re-emitting in a loop`,
+    );
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * A typed, synchronous publish/subscribe bus. Handlers run at once, inside `publish`, in the
+ * order they subscribed (kind-specific and catch-all handlers interleaved by that order);
+ * a handler added or removed during a publish takes effect from the next publish.
+ *
+ * @module
+ */
+
+import { type Event, EVENT_KINDS, type EventKind, type EventOf } from "./event.ts";
+
+/** A handler of one kind of event. */
+export type EventHandler<E extends Event = Event> = (event: E) => void;
+
+/** Stops a subscription; calling it twice is harmless. */
+export type Unsubscribe = () => void;
+
+/**
+ * The event bus.
+ *
+ * @example
+ * ```ts
+ * import { EventBus } from "./bus.ts";
+ * const bus = new EventBus();
+ * const stop = bus.subscribe("alert", (alert) => console.log(alert.message));
+ * stop();
+ * ```
+ */
+export class EventBus {
+  // Per kind, the handlers in subscription order; catch-all handlers are in every list.
+  // Lists are replaced, never mutated, so a publish in progress iterates a stable array.
+  #byKind = new Map<EventKind, readonly EventHandler[]>(EVENT_KINDS.map((kind) => [kind, []]));
+
+  /** Calls `handler` for every event of `kind`. */
+  subscribe<K extends EventKind>(kind: K, handler: EventHandler<EventOf<K>>): Unsubscribe {
+    // Sound: publish passes this handler only events whose kind is K.
+    return this.#add([kind], handler as EventHandler);
+  }
+
+  /** Calls `handler` for every event. */
+  subscribeAll(handler: EventHandler): Unsubscribe {
+    return this.#add(EVENT_KINDS, handler);
+  }
+
+  /** Delivers `event` to its handlers in subscription order. */
+  publish(event: Event): void {
+    const handlers = this.#byKind.get(event.kind);
+    if (handlers === undefined) return;
+    for (const handler of handlers) handler(event);
+  }
+
+  /** Number of handlers that receive events of `kind`. */
+  handlerCount(kind: EventKind): number {
+    return this.#byKind.get(kind)?.length ?? 0;
+  }
+
+  #add(kinds: readonly EventKind[], handler: EventHandler): Unsubscribe {
+    // Wrap so the same function subscribed twice is two subscriptions, removed one at a time.
+    const entry: EventHandler = (event) => handler(event);
+    for (const kind of kinds) this.#byKind.set(kind, [...(this.#byKind.get(kind) ?? []), entry]);
+    return () => {
+      for (const kind of kinds) {
+        this.#byKind.set(kind, (this.#byKind.get(kind) ?? []).filter((h) => h !== entry));
+      }
+    };
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * The backtest report: the run's facts, exact money totals and the performance metrics in one
+ * flat record, and its deterministic JSON form (`report.json`).
+ *
+ * Determinism: {@linkcode reportToJson} writes the keys in a fixed order, rounds the computed
+ * metrics to {@linkcode REPORT_SIGNIFICANT_DIGITS} significant digits (so last-bit float noise
+ * never shows), sorts the keys of the free-form records (`params`, `settings`, `rejections`)
+ * and indents with two spaces, so the same run gives byte-identical files.
+ *
+ * @module
+ */
+
+import { type Decimal, type Interval, type Micros, type SymbolId, toIso } from "../domain/mod.ts";
+import type { PerformanceMetrics } from "./metrics.ts";
+
+/** A JSON value: what the free-form parts of a report (params, settings) may hold. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/**
+ * A finished backtest. Money is an exact decimal string; metrics that are undefined for the
+ * run (see `metrics.ts`) are `null`; durations are in seconds; times are ISO 8601 UTC.
+ */
+export interface BacktestReport {
+  /** Strategy name as registered. */
+  readonly strategy: string;
+  /** The strategy's resolved parameters. */
+  readonly params: Readonly<Record<string, JsonValue>>;
+  /** Venue-qualified symbols traded. */
+  readonly symbols: readonly SymbolId[];
+  /** Bar interval the strategy ran on. */
+  readonly interval: Interval;
+  /** Start of the run (open of the first bar), ISO 8601. */
+  readonly start: string;
+  /** End of the run (close of the last bar), ISO 8601. */
+  readonly end: string;
+  /** Number of bars (equity marks). */
+  readonly bars: number;
+  /** Equity before the first bar, exact. */
+  readonly initialEquity: string;
+  /** Equity at the end, exact. */
+  readonly finalEquity: string;
+  /** Fees paid (negative = net rebates), exact. */
+  readonly fees: string;
+  /** Funding paid (negative = received), exact. */
+  readonly funding: string;
+  /** `final / initial − 1`. */
+  readonly totalReturn: number;
+  /** Compound annual growth rate. */
+  readonly cagr: number | null;
+  /** Annualised standard deviation of the per-bar returns. */
+  readonly annualVolatility: number | null;
+  /** Annualised Sharpe ratio (zero risk-free rate). */
+  readonly sharpe: number | null;
+  /** Annualised Sortino ratio. */
+  readonly sortino: number | null;
+  /** CAGR over the maximum drawdown. */
+  readonly calmar: number | null;
+  /** Largest fractional drawdown from a running peak. */
+  readonly maxDrawdown: number;
+  /** Longest peak-to-recovery time, seconds. */
+  readonly maxDrawdownDuration: number;
+  /** Number of round trips. */
+  readonly trades: number;
+  /** Share of winning round trips. */
+  readonly winRate: number | null;
+  /** Gross wins over gross losses; null when there are no losses (infinite) or no trades. */
+  readonly profitFactor: number | null;
+  /** Mean net PnL per round trip. */
+  readonly expectancy: number | null;
+  /** Mean net PnL of the winners. */
+  readonly avgWin: number | null;
+  /** Mean net PnL of the losers (negative). */
+  readonly avgLoss: number | null;
+  /** Mean holding time of a round trip, seconds. */
+  readonly avgHoldingTime: number | null;
+  /** Share of bars with a position open. */
+  readonly exposure: number | null;
+  /** Traded notional over initial equity. */
+  readonly turnover: number;
+  /** Orders submitted. */
+  readonly orders: number;
+  /** Fills received. */
+  readonly fills: number;
+  /** Orders the venue or risk rejected. */
+  readonly rejectedOrders: number;
+  /** Bars where both a stop and a target were touched, decided by the intrabar path model. */
+  readonly ambiguousBars: number;
+  /** Forced liquidations. */
+  readonly liquidations: number;
+  /** Rejected orders by reason. */
+  readonly rejections: Readonly<Record<string, number>>;
+  /** The run settings (fill model, fees, slippage, seed …), free-form. */
+  readonly settings: Readonly<Record<string, JsonValue>>;
+}
+
+/** What the runner knows at the end of a run; {@linkcode buildReport} turns it into a report. */
+export interface ReportParts {
+  /** Strategy name. */
+  readonly strategy: string;
+  /** Resolved strategy parameters (default: none). */
+  readonly params?: Readonly<Record<string, JsonValue>>;
+  /** Symbols traded. */
+  readonly symbols: readonly SymbolId[];
+  /** Bar interval. */
+  readonly interval: Interval;
+  /** Start of the run, µs. */
+  readonly start: Micros;
+  /** End of the run, µs. */
+  readonly end: Micros;
+  /** Equity before the first bar. */
+  readonly initialEquity: Decimal;
+  /** Equity at the end. */
+  readonly finalEquity: Decimal;
+  /** Fees paid in total. */
+  readonly fees: Decimal;
+  /** Funding paid in total. */
+  readonly funding: Decimal;
+  /** Orders submitted. */
+  readonly orders: number;
+  /** Fills received. */
+  readonly fills: number;
+  /** Orders rejected. */
+  readonly rejectedOrders: number;
+  /** Ambiguous bars (stop and target in one bar). */
+  readonly ambiguousBars: number;
+  /** Forced liquidations. */
+  readonly liquidations: number;
+  /** Rejected orders by reason (default: none). */
+  readonly rejections?: Readonly<Record<string, number>>;
+  /** Run settings (default: none). */
+  readonly settings?: Readonly<Record<string, JsonValue>>;
+  /** The metrics from `computeMetrics`. */
+  readonly metrics: PerformanceMetrics;
+}
+
+/** Significant digits the computed metrics are rounded to in `report.json`. */
+export const REPORT_SIGNIFICANT_DIGITS = 12;
+
+/**
+ * Assembles the report from the run's facts and its metrics.
+ *
+ * @example
+ * ```ts
+ * import { buildReport, reportToJson } from "./report.ts";
+ * import { computeMetrics, periodsPerYear } from "./metrics.ts";
+ * import { decimal } from "../domain/mod.ts";
+ * const metrics = computeMetrics({
+ *   ts: new Float64Array([0]), equity: new Float64Array([101]), length: 1,
+ *   initialEquity: 100, periodsPerYear: periodsPerYear("1d"), roundTrips: [],
+ *   barsInMarket: 0, tradedNotional: 0,
+ * });
+ * const report = buildReport({
+ *   strategy: "sma-cross", symbols: ["bybit:BTCUSDT"], interval: "1d",
+ *   start: 0, end: 86_400_000_000, initialEquity: decimal(100), finalEquity: decimal(101),
+ *   fees: decimal(0), funding: decimal(0), orders: 0, fills: 0, rejectedOrders: 0,
+ *   ambiguousBars: 0, liquidations: 0, metrics,
+ * });
+ * reportToJson(report).endsWith("\n"); // true
+ * ```
+ * @throws {RangeError} when `start` or `end` is not an integer count of microseconds.
+ */
+export function buildReport(parts: ReportParts): BacktestReport {
+  const m = parts.metrics;
+  return {
+    strategy: parts.strategy,
+    params: parts.params ?? {},
+    symbols: [...parts.symbols],
+    interval: parts.interval,
+    start: toIso(parts.start),
+    end: toIso(parts.end),
+    bars: m.bars,
+    initialEquity: parts.initialEquity.toString(),
+    finalEquity: parts.finalEquity.toString(),
+    fees: parts.fees.toString(),
+    funding: parts.funding.toString(),
+    totalReturn: m.totalReturn,
+    cagr: m.cagr,
+    annualVolatility: m.annualVolatility,
+    sharpe: m.sharpe,
+    sortino: m.sortino,
+    calmar: m.calmar,
+    maxDrawdown: m.maxDrawdown,
+    maxDrawdownDuration: m.maxDrawdownDuration,
+    trades: m.trades,
+    winRate: m.winRate,
+    profitFactor: m.profitFactor,
+    expectancy: m.expectancy,
+    avgWin: m.avgWin,
+    avgLoss: m.avgLoss,
+    avgHoldingTime: m.avgHoldingTime,
+    exposure: m.exposure,
+    turnover: m.turnover,
+    orders: parts.orders,
+    fills: parts.fills,
+    rejectedOrders: parts.rejectedOrders,
+    ambiguousBars: parts.ambiguousBars,
+    liquidations: parts.liquidations,
+    rejections: parts.rejections ?? {},
+    settings: parts.settings ?? {},
+  };
+}
+
+/**
+ * How each top-level key is written (metrics are rounded); this object's key order is the file's
+ * key order, and its type makes the compiler insist that every report field is listed.
+ */
+const LAYOUT: Readonly<Record<keyof BacktestReport, "json" | "metric">> = {
+  strategy: "json",
+  params: "json",
+  symbols: "json",
+  interval: "json",
+  start: "json",
+  end: "json",
+  bars: "json",
+  initialEquity: "json",
+  finalEquity: "json",
+  fees: "json",
+  funding: "json",
+  totalReturn: "metric",
+  cagr: "metric",
+  annualVolatility: "metric",
+  sharpe: "metric",
+  sortino: "metric",
+  calmar: "metric",
+  maxDrawdown: "metric",
+  maxDrawdownDuration: "metric",
+  trades: "json",
+  winRate: "metric",
+  profitFactor: "metric",
+  expectancy: "metric",
+  avgWin: "metric",
+  avgLoss: "metric",
+  avgHoldingTime: "metric",
+  exposure: "metric",
+  turnover: "metric",
+  orders: "json",
+  fills: "json",
+  rejectedOrders: "json",
+  ambiguousBars: "json",
+  liquidations: "json",
+  rejections: "json",
+  settings: "json",
+};
+
+/**
+ * A float rounded to the report's significant digits, as JSON text; non-finite → `null`,
+ * −0 → `0`.
+ */
+export function formatMetric(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return "null";
+  const rounded = Number(value.toPrecision(REPORT_SIGNIFICANT_DIGITS));
+  return rounded === 0 ? "0" : JSON.stringify(rounded);
+}
+
+function isJsonArray(value: JsonValue): value is readonly JsonValue[] {
+  return Array.isArray(value);
+}
+
+/** JSON.stringify's layout (2-space indent) with object keys sorted by code unit. */
+function writeSorted(value: JsonValue, indent: string): string {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) return "null";
+    return JSON.stringify(value);
+  }
+  const inner = `${indent}  `;
+  if (isJsonArray(value)) {
+    if (value.length === 0) return "[]";
+    const items = value.map((item) => `${inner}${writeSorted(item, inner)}`);
+    return `[\n${items.join(",\n")}\n${indent}]`;
+  }
+  const keys = Object.keys(value).sort();
+  if (keys.length === 0) return "{}";
+  const entries = keys.map((key) => {
+    const item = value[key];
+    return `${inner}${JSON.stringify(key)}: ${writeSorted(item ?? null, inner)}`;
+  });
+  return `{\n${entries.join(",\n")}\n${indent}}`;
+}
+
+/**
+ * The report as deterministic JSON: fixed key order, metrics rounded to
+ * {@linkcode REPORT_SIGNIFICANT_DIGITS} significant digits, sorted keys inside `params`,
+ * `settings` and `rejections`, 2-space indent and a trailing newline.
+ *
+ * @example
+ * ```ts ignore
+ * await Deno.writeTextFile("report.json", reportToJson(report));
+ * ```
+ */
+export function reportToJson(report: BacktestReport): string {
+  const lines: string[] = [];
+  for (const key of Object.keys(LAYOUT) as (keyof BacktestReport)[]) {
+    const value = report[key];
+    const text = LAYOUT[key] === "metric"
+      ? formatMetric(typeof value === "number" ? value : null)
+      : writeSorted(value, "  ");
+    lines.push(`  ${JSON.stringify(key)}: ${text}`);
+  }
+  return `{\n${lines.join(",\n")}\n}\n`;
+}
+
+// Re-exported so the report's public signatures name only documented, public types.
+export type { Decimal, Interval, Micros, SymbolId } from "../domain/mod.ts";
+export type { RoundTrip } from "../portfolio/round_trip.ts";

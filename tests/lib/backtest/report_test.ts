@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { decimal, fromIso } from "../../../lib/domain/mod.ts";
+import { computeMetrics, periodsPerYear } from "../../../lib/backtest/metrics.ts";
+import {
+  type BacktestReport,
+  buildReport,
+  formatMetric,
+  type ReportParts,
+  reportToJson,
+} from "../../../lib/backtest/report.ts";
+
+const DAY = 86_400_000_000;
+const T0 = fromIso("2024-01-01T00:00:00Z");
+
+function parts(overrides: Partial<ReportParts> = {}): ReportParts {
+  const equity = Float64Array.from([110, 99, 108.9, 130.68, 124.146, 130.3533]);
+  const metrics = computeMetrics({
+    ts: Float64Array.from(equity, (_, i) => T0 + i * DAY),
+    equity,
+    length: equity.length,
+    initialEquity: 100,
+    periodsPerYear: periodsPerYear("1d"),
+    roundTrips: [],
+    barsInMarket: 4,
+    tradedNotional: 1234.5,
+  });
+  return {
+    strategy: "sma-cross",
+    params: { slow: 30, fast: 10, nested: { b: [1, "x"], a: true } },
+    symbols: ["bybit:BTCUSDT"],
+    interval: "1d",
+    start: T0,
+    end: T0 + 6 * DAY,
+    initialEquity: decimal("100"),
+    finalEquity: decimal("130.3533"),
+    fees: decimal("1.25"),
+    funding: decimal("-0.5"),
+    orders: 4,
+    fills: 4,
+    rejectedOrders: 1,
+    ambiguousBars: 2,
+    liquidations: 0,
+    rejections: { "min-notional": 1 },
+    settings: { slippageBps: 1, fillModel: "pessimistic" },
+    metrics,
+    ...overrides,
+  };
+}
+
+Deno.test("buildReport copies the run facts, exact money and metrics", () => {
+  const report = buildReport(parts());
+  assert.equal(report.start, "2024-01-01T00:00:00Z");
+  assert.equal(report.end, "2024-01-07T00:00:00Z");
+  assert.equal(report.bars, 6);
+  assert.equal(report.finalEquity, "130.3533");
+  assert.equal(report.funding, "-0.5");
+  assert.equal(report.maxDrawdownDuration, 259_200);
+  assert.equal(report.rejectedOrders, 1);
+  assert.deepEqual(report.rejections, { "min-notional": 1 });
+});
+
+Deno.test("reportToJson writes the keys in a fixed order with rounded metrics", () => {
+  const json = reportToJson(buildReport(parts()));
+  assert.ok(json.endsWith("}\n"));
+  const parsed = JSON.parse(json) as BacktestReport;
+  const keys = Object.keys(parsed);
+  assert.deepEqual(keys.slice(0, 6), ["strategy", "params", "symbols", "interval", "start", "end"]);
+  assert.deepEqual(keys.slice(-2), ["rejections", "settings"]);
+  assert.equal(keys.length, 35);
+  // 0.303533 is 0.30353300000000005 in float64; 12 significant digits hide the noise.
+  assert.match(json, /\n {2}"totalReturn": 0\.303533,\n/);
+  assert.match(json, /\n {2}"maxDrawdown": 0\.1,\n/);
+  assert.match(json, /\n {2}"winRate": null,\n/);
+  // Free-form records are sorted, recursively.
+  assert.match(
+    json,
+    /"params": \{\n {4}"fast": 10,\n {4}"nested": \{\n {6}"a": true,\n {6}"b": \[/,
+  );
+  assert.match(
+    json,
+    /"settings": \{\n {4}"fillModel": "pessimistic",\n {4}"slippageBps": 1\n {2}\}/,
+  );
+});
+
+Deno.test("reportToJson is byte-identical for the same input, whatever the key insertion order", () => {
+  const a = reportToJson(buildReport(parts()));
+  const b = reportToJson(buildReport(parts()));
+  const c = reportToJson(buildReport(parts({
+    params: { nested: { a: true, b: [1, "x"] }, fast: 10, slow: 30 },
+    settings: { fillModel: "pessimistic", slippageBps: 1 },
+  })));
+  assert.equal(a, b);
+  assert.equal(a, c);
+});
+
+Deno.test("reportToJson never writes NaN or Infinity", () => {
+  const report: BacktestReport = {
+    ...buildReport(parts()),
+    sharpe: Number.NaN,
+    cagr: Number.POSITIVE_INFINITY,
+    settings: { weird: Number.NaN },
+  };
+  const json = reportToJson(report);
+  assert.doesNotMatch(json, /NaN|Infinity/);
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  assert.equal(parsed.sharpe, null);
+  assert.equal(parsed.cagr, null);
+});
+
+Deno.test("formatMetric rounds to 12 significant digits and normalises -0", () => {
+  assert.equal(formatMetric(0.1 + 0.2), "0.3");
+  assert.equal(formatMetric(1 / 3), "0.333333333333");
+  assert.equal(formatMetric(-0), "0");
+  assert.equal(formatMetric(1e-20 / 3), "3.33333333333e-21");
+  assert.equal(formatMetric(null), "null");
+  assert.equal(formatMetric(Number.NEGATIVE_INFINITY), "null");
+});
+
+Deno.test("reportToJson escapes strings as JSON", () => {
+  const json = reportToJson(buildReport(parts({ strategy: 'a "quoted"\nname' })));
+  assert.equal((JSON.parse(json) as BacktestReport).strategy, 'a "quoted"\nname');
+});

@@ -1,0 +1,85 @@
+/**
+ * Isolated-margin arithmetic for perpetual contracts: initial and maintenance margin, and the
+ * liquidation price in closed form.
+ *
+ * @module
+ */
+
+import { type Decimal, ONE } from "../domain/mod.ts";
+
+/** The contract kinds that carry margin. */
+export type MarginKind = "linear" | "inverse";
+
+/** Long or short. */
+export type PositionDirection = "long" | "short";
+
+/**
+ * Initial margin of an isolated position: its entry notional (settle currency) ÷ leverage.
+ *
+ * @example
+ * ```ts
+ * import { decimal } from "../domain/mod.ts";
+ * import { initialMargin } from "./margin.ts";
+ * initialMargin(decimal(20000), decimal(10)).toString(); // "2000"
+ * ```
+ */
+export function initialMargin(entryNotional: Decimal, leverage: Decimal): Decimal {
+  return entryNotional.div(leverage);
+}
+
+/**
+ * Maintenance margin: `rate × entry notional`. It is measured on the entry notional (as Bybit
+ * does for its liquidation price), so the liquidation price stays fixed while the position
+ * does not change, and the per-bar check is a single comparison.
+ */
+export function maintenanceMargin(entryNotional: Decimal, rate: Decimal): Decimal {
+  return entryNotional.times(rate);
+}
+
+/**
+ * The price at which an isolated position's margin plus unrealized PnL falls to its
+ * maintenance margin, with entry price `E`, leverage `L` and maintenance rate `m`.
+ * Position size cancels out. With `u` = contracts × multiplier:
+ *
+ * - linear long: `uE/L + u(P − E) = m·uE` → `P = E · (1 − 1/L + m)`
+ * - linear short: `uE/L + u(E − P) = m·uE` → `P = E · (1 + 1/L − m)`
+ * - inverse long (PnL in base: `u(1/E − 1/P)`, notional `u/E`):
+ *   `u/(EL) + u/E − u/P = m·u/E` → `P = E / (1 + 1/L − m)`
+ * - inverse short: `u/(EL) + u/P − u/E = m·u/E` → `P = E / (1 − 1/L + m)`
+ *
+ * Returns undefined when no positive price liquidates the position (a 1× long with a zero
+ * maintenance rate).
+ *
+ * @example
+ * ```ts
+ * import { decimal } from "../domain/mod.ts";
+ * import { liquidationPrice } from "./margin.ts";
+ * liquidationPrice("linear", "long", decimal(20000), decimal(10), decimal("0.005"))?.toString();
+ * // "18100"
+ * ```
+ */
+export function liquidationPrice(
+  kind: MarginKind,
+  direction: PositionDirection,
+  entryPrice: Decimal,
+  leverage: Decimal,
+  maintenanceRate: Decimal,
+): Decimal | undefined {
+  const inverseLeverage = ONE.div(leverage);
+  const lower = ONE.minus(inverseLeverage).plus(maintenanceRate); // 1 − 1/L + m
+  const upper = ONE.plus(inverseLeverage).minus(maintenanceRate); // 1 + 1/L − m
+  switch (kind) {
+    case "linear": {
+      const factor = direction === "long" ? lower : upper;
+      return factor.gt(0) ? entryPrice.times(factor) : undefined;
+    }
+    case "inverse": {
+      const factor = direction === "long" ? upper : lower;
+      return factor.gt(0) ? entryPrice.div(factor) : undefined;
+    }
+    default: {
+      const unknownKind: never = kind;
+      throw new TypeError(`Unknown margin kind ${unknownKind}`);
+    }
+  }
+}

@@ -1,0 +1,889 @@
+/**
+ * The portfolio: exact balances, netted positions, PnL, fees, funding, isolated margin and
+ * liquidation, with float64 caches so that marking and valuing per bar never touches Decimal.
+ *
+ * @module
+ */
+
+import {
+  assertMicros,
+  type Balance,
+  type Decimal,
+  decimal,
+  type DecimalValue,
+  type Fill,
+  type Instrument,
+  type Micros,
+  notional,
+  type Position,
+  roundPrice,
+  type Side,
+  type SymbolId,
+  ZERO,
+} from "../domain/mod.ts";
+import { type ConversionRoute, planConversions } from "./conversion.ts";
+import { initialMargin, liquidationPrice, maintenanceMargin } from "./margin.ts";
+import type { RoundTrip } from "./round_trip.ts";
+import { PORTFOLIO_SNAPSHOT_VERSION, type PortfolioSnapshot } from "./snapshot.ts";
+import { TradeLedger } from "./trade_ledger.ts";
+
+/** How to build a {@linkcode Portfolio}. */
+export interface PortfolioOptions {
+  /** Every instrument the portfolio may hold. */
+  readonly instruments: readonly Instrument[];
+  /** Starting wallet balances by currency. */
+  readonly initialBalances: Readonly<Record<string, DecimalValue>>;
+  /** Currency that equity, fees, funding, realized PnL and turnover totals are reported in. */
+  readonly reportingCurrency: string;
+  /** Leverage of perpetual positions (isolated margin); at least 1; default 1. */
+  readonly leverage?: number;
+  /** Per-symbol leverage overrides. */
+  readonly leverageBySymbol?: Readonly<Record<SymbolId, number>>;
+  /** Maintenance margin rate of perpetual positions, below 1/leverage; default 0.005. */
+  readonly maintenanceMarginRate?: number;
+}
+
+/** What one fill did. */
+export interface FillEffect {
+  /** The position after the fill. */
+  readonly position: Position;
+  /** PnL realized by the fill (settle currency, before fees). */
+  readonly realizedPnl: Decimal;
+  /** The fee booked, in the fill's fee currency (negative = rebate). */
+  readonly fee: Decimal;
+  /** Quantity that reduced the previous position. */
+  readonly closedQuantity: Decimal;
+  /** Quantity that opened or added to a position. */
+  readonly openedQuantity: Decimal;
+  /** The round trip this fill completed, if any. */
+  readonly roundTrip: RoundTrip | undefined;
+}
+
+/** A bar touched a position's liquidation price; the venue should fill the closing order. */
+export interface LiquidationTrigger {
+  /** Venue-qualified symbol. */
+  readonly symbol: SymbolId;
+  /** Side of the closing fill (sell for a long). */
+  readonly side: Side;
+  /** Quantity to close: the whole position. */
+  readonly quantity: Decimal;
+  /** The exact liquidation price as a float64. */
+  readonly price: number;
+  /** The liquidation price on the tick grid, rounded against the position (down for a long). */
+  readonly fillPrice: Decimal;
+}
+
+/** Mutable exact state of one symbol (private to the portfolio). */
+interface Book {
+  readonly index: number;
+  readonly instrument: Instrument;
+  readonly leverage: Decimal;
+  readonly settle: number;
+  readonly base: number;
+  readonly quote: number;
+  quantity: Decimal;
+  /** Entry notional of the open quantity in the settle currency: Σ u·p, or Σ u/p for inverse. */
+  cost: Decimal;
+  realizedPnl: Decimal;
+  liquidation: Decimal | undefined;
+  liquidationPending: boolean;
+}
+
+const KIND_SPOT = 0;
+const KIND_LINEAR = 1;
+const KIND_INVERSE = 2;
+const ROUTE_IDENTITY = 0;
+const ROUTE_MULTIPLY = 1;
+
+function kindCode(instrument: Instrument): number {
+  switch (instrument.kind) {
+    case "spot":
+      return KIND_SPOT;
+    case "linear":
+      return KIND_LINEAR;
+    case "inverse":
+      return KIND_INVERSE;
+    default: {
+      const unknownKind: never = instrument.kind;
+      throw new TypeError(`Unknown instrument kind ${unknownKind}`);
+    }
+  }
+}
+
+function routeCode(route: ConversionRoute): number {
+  return route.kind === "identity"
+    ? ROUTE_IDENTITY
+    : route.kind === "multiply"
+    ? ROUTE_MULTIPLY
+    : 2;
+}
+
+function checkLeverage(value: number, where: string): Decimal {
+  if (!Number.isFinite(value) || value < 1) {
+    throw new RangeError(`Portfolio: leverage${where} must be a finite number ≥ 1, got ${value}`);
+  }
+  return decimal(value);
+}
+
+/**
+ * Exact accounting for one account. Balances are per currency; positions are netted per
+ * symbol with an average entry (held as the exact entry notional, so a full close realizes
+ * exactly what was paid); fees and funding are booked separately from realized PnL.
+ *
+ * - Spot: a buy spends quote and adds base; a sell does the reverse. Spot cannot go short:
+ *   selling more than the position bought through fills throws a `RangeError` (base balances
+ *   given at construction count in equity but are not a position). Equity values spot through
+ *   the balances, so spot unrealized PnL is reported but not added again.
+ * - Linear perps: PnL in the settle (quote) currency, `u·(exit − entry)` for a long, where
+ *   `u` = contracts × multiplier. Inverse perps: PnL in base, `u·(1/entry − 1/exit)` for a long.
+ *   Realized PnL goes into the settle balance; fees come out of the fee currency's balance.
+ * - Isolated margin: initial margin = entry notional / leverage, maintenance = rate × entry
+ *   notional; see {@linkcode liquidationPrice} for the formulas.
+ * - Valuation: every currency that can hold a balance (initial balances, settle currencies,
+ *   spot base and quote) is converted to the reporting currency at the last mark of one
+ *   instrument (see {@linkcode planConversions}): e.g. an inverse BTC-settled position in USD
+ *   is `BTC × last price of BTCUSD`. Totals in the reporting currency (fees, funding, realized
+ *   PnL, turnover) convert each amount when booked: at the fill or funding price when the route
+ *   goes through the same instrument, else at the route instrument's last mark.
+ *
+ * `mark` and `equity` are float64 and allocation-free; everything else is exact.
+ *
+ * @example
+ * ```ts
+ * import { decimal, makeInstrument } from "../domain/mod.ts";
+ * import { Portfolio } from "./portfolio.ts";
+ * const btc = makeInstrument({
+ *   symbol: "bybit:BTCUSDT", kind: "linear", base: "BTC", quote: "USDT",
+ *   tickSize: "0.1", lotSize: "0.001",
+ * });
+ * const portfolio = new Portfolio({
+ *   instruments: [btc], initialBalances: { USDT: 10000 }, reportingCurrency: "USDT",
+ * });
+ * portfolio.applyFill({
+ *   orderId: "1", clientOrderId: "c1", symbol: btc.symbol, side: "buy", price: decimal(20000),
+ *   quantity: decimal("0.1"), fee: decimal("1.2"), feeCurrency: "USDT", liquidity: "taker",
+ *   tradeId: "t1",
+ * }, 0);
+ * portfolio.mark(btc.symbol, 21000);
+ * portfolio.equity(); // 10098.8
+ * ```
+ */
+export class Portfolio {
+  readonly #reporting: string;
+  readonly #maintenanceRate: Decimal;
+  readonly #books: readonly Book[];
+  readonly #bookIndex = new Map<SymbolId, number>();
+  readonly #currencies: readonly string[];
+  readonly #currencyIndex = new Map<string, number>();
+  readonly #routes: readonly ConversionRoute[];
+  #balances: Decimal[];
+  #ledger: TradeLedger;
+  #feesByCurrency: Decimal[];
+  #fundingByCurrency: Decimal[];
+  #feesPaid = ZERO;
+  #fundingPaid = ZERO;
+  #realized = ZERO;
+  #turnover = ZERO;
+  #liquidations = 0;
+
+  // float64 caches of the exact state, refreshed only when it changes.
+  readonly #marks: Float64Array;
+  readonly #kind: Int8Array;
+  readonly #settleOf: Int32Array;
+  readonly #units: Float64Array;
+  readonly #cost: Float64Array;
+  readonly #liquidationF: Float64Array;
+  readonly #balanceF: Float64Array;
+  readonly #routeKind: Int8Array;
+  readonly #routeInstrument: Int32Array;
+  readonly #openPerps: Int32Array;
+  #openPerpCount = 0;
+
+  /**
+   * @throws {RangeError} for duplicate symbols, bad leverage or maintenance rate, or a
+   * currency that cannot be valued in the reporting currency.
+   */
+  constructor(options: PortfolioOptions) {
+    this.#reporting = options.reportingCurrency;
+    const rate = options.maintenanceMarginRate ?? 0.005;
+    if (!Number.isFinite(rate) || rate < 0 || rate >= 1) {
+      throw new RangeError(
+        `Portfolio: maintenanceMarginRate must be in [0, 1), got ${rate}`,
+      );
+    }
+    this.#maintenanceRate = decimal(rate);
+    const defaultLeverage = checkLeverage(options.leverage ?? 1, "");
+    const instruments = options.instruments;
+    const known = new Set(instruments.map((i) => i.symbol));
+    for (const symbol of Object.keys(options.leverageBySymbol ?? {})) {
+      if (!known.has(symbol)) {
+        throw new RangeError(
+          `Portfolio: leverageBySymbol names ${symbol}, which is not an instrument ` +
+            `(known: ${[...known].join(", ")})`,
+        );
+      }
+    }
+    const currencies: string[] = [];
+    const addCurrency = (currency: string): number => {
+      const found = currencies.indexOf(currency);
+      if (found >= 0) return found;
+      currencies.push(currency);
+      return currencies.length - 1;
+    };
+    addCurrency(options.reportingCurrency);
+    for (const currency of Object.keys(options.initialBalances)) addCurrency(currency);
+    this.#books = instruments.map((instrument, index): Book => {
+      if (this.#bookIndex.has(instrument.symbol)) {
+        throw new RangeError(`Portfolio: instrument ${instrument.symbol} is listed twice`);
+      }
+      this.#bookIndex.set(instrument.symbol, index);
+      const override = options.leverageBySymbol?.[instrument.symbol];
+      const leverage = override === undefined
+        ? defaultLeverage
+        : checkLeverage(override, ` of ${instrument.symbol}`);
+      if (instrument.kind !== "spot" && !this.#maintenanceRate.lt(decimal(1).div(leverage))) {
+        throw new RangeError(
+          `Portfolio: maintenance margin rate ${rate} of ${instrument.symbol} must be below ` +
+            `the initial margin rate 1/${leverage}`,
+        );
+      }
+      const spot = instrument.kind === "spot";
+      return {
+        index,
+        instrument,
+        leverage,
+        settle: addCurrency(instrument.settle),
+        base: spot ? addCurrency(instrument.base) : -1,
+        quote: spot ? addCurrency(instrument.quote) : -1,
+        quantity: ZERO,
+        cost: ZERO,
+        realizedPnl: ZERO,
+        liquidation: undefined,
+        liquidationPending: false,
+      };
+    });
+    this.#currencies = currencies;
+    currencies.forEach((currency, index) => this.#currencyIndex.set(currency, index));
+    this.#routes = planConversions(instruments, currencies, options.reportingCurrency);
+    this.#balances = currencies.map((currency) => decimal(options.initialBalances[currency] ?? 0));
+    this.#feesByCurrency = currencies.map(() => ZERO);
+    this.#fundingByCurrency = currencies.map(() => ZERO);
+    this.#ledger = new TradeLedger();
+
+    const n = instruments.length;
+    this.#marks = new Float64Array(n).fill(NaN);
+    this.#kind = Int8Array.from(instruments, kindCode);
+    this.#settleOf = Int32Array.from(this.#books, (b) => b.settle);
+    this.#units = new Float64Array(n);
+    this.#cost = new Float64Array(n);
+    this.#liquidationF = new Float64Array(n).fill(NaN);
+    this.#balanceF = Float64Array.from(this.#balances, (b) => b.toNumber());
+    this.#routeKind = Int8Array.from(this.#routes, routeCode);
+    this.#routeInstrument = Int32Array.from(
+      this.#routes,
+      (r) => r.kind === "identity" ? -1 : r.instrument,
+    );
+    this.#openPerps = new Int32Array(n);
+  }
+
+  /** Reporting currency. */
+  get reportingCurrency(): string {
+    return this.#reporting;
+  }
+
+  /** Number of liquidations reported by {@linkcode Portfolio.checkLiquidation}. */
+  get liquidations(): number {
+    return this.#liquidations;
+  }
+
+  // ---- exact path: fills and funding -------------------------------------------------------
+
+  /**
+   * Books one fill exactly. Validation happens before any change, so a rejected fill leaves
+   * the portfolio as it was.
+   *
+   * @throws {RangeError} for an unknown symbol, a non-positive quantity or price, a fee
+   * currency that is not the instrument's base, quote or settle currency, a spot sell beyond
+   * the position, or a conversion that needs a mark not yet seen.
+   */
+  applyFill(fill: Fill, ts: Micros): FillEffect {
+    const book = this.#book(fill.symbol);
+    assertMicros(ts, `Portfolio: fill ${fill.tradeId} time`);
+    const { instrument } = book;
+    const where = `Portfolio: fill ${fill.tradeId} for ${fill.symbol}`;
+    if (!fill.quantity.gt(0)) {
+      throw new RangeError(`${where} has quantity ${fill.quantity}; it must be positive`);
+    }
+    if (!fill.price.gt(0)) {
+      throw new RangeError(`${where} has price ${fill.price}; it must be positive`);
+    }
+    const feeIndex = this.#currencyIndex.get(fill.feeCurrency);
+    const feeInSettle = this.#feeInSettle(instrument, fill);
+    if (feeIndex === undefined || feeInSettle === undefined) {
+      throw new RangeError(
+        `${where} charges its fee in ${fill.feeCurrency}; expected ${instrument.settle}` +
+          (instrument.kind === "spot" ? ` or ${instrument.base}` : ""),
+      );
+    }
+    const old = book.quantity;
+    const buying = fill.side === "buy";
+    const reducing = old.isNeg() ? buying : old.gt(0) && !buying;
+    const closed = reducing ? (fill.quantity.lt(old.abs()) ? fill.quantity : old.abs()) : ZERO;
+    const opened = fill.quantity.minus(closed);
+    if (instrument.kind === "spot" && !buying && opened.gt(0)) {
+      throw new RangeError(
+        `${where}: cannot sell ${fill.quantity} with a position of ${old}; spot cannot go short`,
+      );
+    }
+    const mult = instrument.multiplier;
+    const removedCost = closed.isZero()
+      ? ZERO
+      : closed.eq(old.abs())
+      ? book.cost
+      : book.cost.times(closed).div(old.abs());
+    const closedValue = closed.isZero() ? ZERO : notional(instrument, fill.price, closed);
+    let realized = ZERO;
+    if (!closed.isZero()) {
+      const longGain = instrument.kind === "inverse"
+        ? removedCost.minus(closedValue)
+        : closedValue.minus(removedCost);
+      realized = old.gt(0) ? longGain : longGain.neg();
+    }
+    const quantity = old.plus(buying ? fill.quantity : fill.quantity.neg());
+    const cost = book.cost.minus(removedCost).plus(
+      opened.isZero() ? ZERO : notional(instrument, fill.price, opened),
+    );
+
+    // Balance changes, then conversions (which may throw) before anything is committed.
+    const changes = new Map<number, Decimal>();
+    const add = (currency: number, amount: Decimal): void => {
+      changes.set(currency, (changes.get(currency) ?? ZERO).plus(amount));
+    };
+    if (instrument.kind === "spot") {
+      const units = fill.quantity.times(mult);
+      add(book.base, buying ? units : units.neg());
+      add(book.quote, buying ? units.times(fill.price).neg() : units.times(fill.price));
+    } else if (!realized.isZero()) {
+      add(book.settle, realized);
+    }
+    add(feeIndex, fill.fee.neg());
+    const priceNumber = fill.price.toNumber();
+    const settleRate = this.#exactRate(book.settle, book.index, fill.price);
+    const feeRate = this.#exactRate(feeIndex, book.index, fill.price);
+
+    // Commit.
+    if (Number.isNaN(this.#marks[book.index])) this.#marks[book.index] = priceNumber;
+    for (const [currency, amount] of changes) {
+      this.#balances[currency] = this.#balances[currency].plus(amount);
+    }
+    this.#feesByCurrency[feeIndex] = this.#feesByCurrency[feeIndex].plus(fill.fee);
+    this.#feesPaid = this.#feesPaid.plus(fill.fee.times(feeRate));
+    this.#realized = this.#realized.plus(realized.times(settleRate));
+    this.#turnover = this.#turnover.plus(
+      notional(instrument, fill.price, fill.quantity).times(settleRate),
+    );
+    book.quantity = quantity;
+    book.cost = quantity.isZero() ? ZERO : cost;
+    book.realizedPnl = book.realizedPnl.plus(realized);
+    book.liquidationPending = false;
+    const roundTrip = this.#ledger.record({
+      symbol: fill.symbol,
+      kind: instrument.kind,
+      settle: instrument.settle,
+      ts,
+      openDirection: buying ? "long" : "short",
+      price: fill.price,
+      closedQuantity: closed,
+      openedQuantity: opened,
+      realizedPnl: realized,
+      fee: feeInSettle,
+    });
+    this.#refreshBook(book);
+    this.#refreshBalances();
+    return {
+      position: this.#positionOf(book),
+      realizedPnl: realized,
+      fee: fill.fee,
+      closedQuantity: closed,
+      openedQuantity: opened,
+      roundTrip,
+    };
+  }
+
+  /**
+   * Books a funding payment on the open perpetual position: `sign(position) × rate × notional`
+   * at `markPrice` (linear: in quote; inverse: `u / markPrice` in base). A positive rate makes
+   * longs pay and shorts receive. The payment leaves (or enters) the settle balance, is
+   * totalled in {@linkcode Portfolio.fundingPaid} and is attributed to the open round trip.
+   *
+   * @returns the payment in the settle currency (positive = paid; zero when flat).
+   * @throws {RangeError} for an unknown or spot symbol, a non-finite rate, a non-positive
+   * mark price, or a conversion that needs a mark not yet seen.
+   */
+  applyFunding(symbol: SymbolId, rate: number, markPrice: number, ts: Micros): Decimal {
+    const book = this.#book(symbol);
+    assertMicros(ts, `Portfolio: funding time for ${symbol}`);
+    if (book.instrument.kind === "spot") {
+      throw new RangeError(`Portfolio: ${symbol} is spot; it has no funding`);
+    }
+    if (!Number.isFinite(rate)) {
+      throw new RangeError(`Portfolio: funding rate for ${symbol} must be finite, got ${rate}`);
+    }
+    if (!(markPrice > 0) || !Number.isFinite(markPrice)) {
+      throw new RangeError(
+        `Portfolio: funding mark price for ${symbol} must be positive, got ${markPrice}`,
+      );
+    }
+    if (book.quantity.isZero()) return ZERO;
+    const price = decimal(markPrice);
+    const amount = notional(book.instrument, price, book.quantity).times(rate);
+    const payment = book.quantity.gt(0) ? amount : amount.neg();
+    const settleRate = this.#exactRate(book.settle, book.index, price);
+    this.#balances[book.settle] = this.#balances[book.settle].minus(payment);
+    this.#fundingByCurrency[book.settle] = this.#fundingByCurrency[book.settle].plus(payment);
+    this.#fundingPaid = this.#fundingPaid.plus(payment.times(settleRate));
+    this.#ledger.addFunding(symbol, payment);
+    this.#refreshBalances();
+    return payment;
+  }
+
+  // ---- float64 path: marks and valuation -----------------------------------------------------
+
+  /**
+   * Remembers the last price of a symbol. O(1), float64, no allocation.
+   *
+   * @throws {RangeError} for an unknown symbol or a price that is not positive.
+   */
+  mark(symbol: SymbolId, price: number): void {
+    const index = this.#bookIndex.get(symbol);
+    if (index === undefined) throw this.#unknown(symbol);
+    if (!(price > 0) || price === Infinity) {
+      throw new RangeError(`Portfolio: mark price for ${symbol} must be positive, got ${price}`);
+    }
+    this.#marks[index] = price;
+  }
+
+  /** The last mark of a symbol (NaN before the first mark or fill). */
+  lastPrice(symbol: SymbolId): number {
+    return this.#marks[this.#book(symbol).index];
+  }
+
+  /**
+   * Total equity in the reporting currency, float64: every balance plus the unrealized PnL of
+   * open perpetual positions, converted at the last marks. No allocation.
+   *
+   * @throws {RangeError} when a needed conversion has no mark yet.
+   */
+  equity(): number {
+    let total = 0;
+    const balances = this.#balanceF;
+    for (let c = 0; c < balances.length; c++) {
+      const amount = balances[c];
+      if (amount !== 0) total += amount * this.#rate(c);
+    }
+    for (let k = 0; k < this.#openPerpCount; k++) {
+      const i = this.#openPerps[k];
+      total += this.#unrealizedF(i) * this.#rate(this.#settleOf[i]);
+    }
+    if (Number.isNaN(total)) throw this.#missingMark();
+    return total;
+  }
+
+  /** Unrealized PnL of a symbol at its last mark, in its settle currency (0 when flat). */
+  unrealizedPnl(symbol: SymbolId): number {
+    const index = this.#book(symbol).index;
+    return this.#units[index] === 0 ? 0 : this.#unrealizedF(index);
+  }
+
+  /** Σ |notional| of open positions at their marks, in the reporting currency (float64). */
+  grossExposure(): number {
+    let total = 0;
+    for (let i = 0; i < this.#units.length; i++) {
+      const units = this.#units[i];
+      if (units === 0) continue;
+      const mark = this.#marks[i];
+      const value = this.#kind[i] === KIND_INVERSE ? units / mark : units * mark;
+      total += Math.abs(value) * this.#rate(this.#settleOf[i]);
+    }
+    if (Number.isNaN(total)) throw this.#missingMark();
+    return total;
+  }
+
+  /**
+   * The same as {@linkcode Portfolio.equity}, computed exactly with Decimal (marks taken as
+   * their shortest decimal strings), for final reports.
+   *
+   * @throws {RangeError} when a needed conversion has no mark yet.
+   */
+  exactEquity(): Decimal {
+    let total = ZERO;
+    this.#balances.forEach((amount, c) => {
+      if (!amount.isZero()) total = total.plus(amount.times(this.#markRate(c)));
+    });
+    for (const book of this.#books) {
+      if (book.instrument.kind === "spot" || book.quantity.isZero()) continue;
+      const mark = decimal(this.#marks[book.index]);
+      const value = notional(book.instrument, mark, book.quantity);
+      const longGain = book.instrument.kind === "inverse"
+        ? book.cost.minus(value)
+        : value.minus(book.cost);
+      const pnl = book.quantity.gt(0) ? longGain : longGain.neg();
+      total = total.plus(pnl.times(this.#markRate(book.settle)));
+    }
+    return total;
+  }
+
+  // ---- queries ---------------------------------------------------------------------------------
+
+  /**
+   * The position in a symbol (quantity 0 and entry 0 when flat).
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  position(symbol: SymbolId): Position {
+    return this.#positionOf(this.#book(symbol));
+  }
+
+  /** Every open (non-flat) position, in instrument order. */
+  positions(): readonly Position[] {
+    return this.#books.filter((b) => !b.quantity.isZero()).map((b) => this.#positionOf(b));
+  }
+
+  /**
+   * Wallet balances in currency order (reporting currency first). `available` is the total
+   * less the initial margin of open perpetual positions settled in that currency.
+   */
+  balances(): readonly Balance[] {
+    return this.#currencies.map((currency, c) => {
+      let locked = ZERO;
+      for (const book of this.#books) {
+        if (book.settle === c && book.instrument.kind !== "spot") {
+          locked = locked.plus(this.#initialMargin(book));
+        }
+      }
+      const total = this.#balances[c];
+      return { currency, total, available: total.minus(locked) };
+    });
+  }
+
+  /**
+   * Realized PnL before fees: of one symbol in its settle currency, or of all symbols in the
+   * reporting currency (each amount converted when it was realized).
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  realizedPnl(symbol?: SymbolId): Decimal {
+    return symbol === undefined ? this.#realized : this.#book(symbol).realizedPnl;
+  }
+
+  /** Fees paid in the reporting currency (each converted when paid; rebates negative). */
+  feesPaid(): Decimal {
+    return this.#feesPaid;
+  }
+
+  /** Fees paid by fee currency. */
+  feesByCurrency(): Readonly<Record<string, Decimal>> {
+    return this.#byCurrency(this.#feesByCurrency);
+  }
+
+  /** Funding paid (positive) or received (negative) in the reporting currency. */
+  fundingPaid(): Decimal {
+    return this.#fundingPaid;
+  }
+
+  /** Funding paid by settle currency. */
+  fundingByCurrency(): Readonly<Record<string, Decimal>> {
+    return this.#byCurrency(this.#fundingByCurrency);
+  }
+
+  /** Completed round trips, in the order they completed. */
+  roundTrips(): readonly RoundTrip[] {
+    return this.#ledger.roundTrips();
+  }
+
+  /** Σ fill notional in the reporting currency (each converted at its fill). */
+  turnover(): Decimal {
+    return this.#turnover;
+  }
+
+  // ---- margin ----------------------------------------------------------------------------------
+
+  /**
+   * Initial margin allocated to a perpetual position: entry notional ÷ leverage, in the settle
+   * currency. Spot is fully paid and carries no margin: 0.
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  initialMargin(symbol: SymbolId): Decimal {
+    return this.#initialMargin(this.#book(symbol));
+  }
+
+  /**
+   * Maintenance margin of a perpetual position: rate × entry notional (0 for spot and flat).
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  maintenanceMargin(symbol: SymbolId): Decimal {
+    const book = this.#book(symbol);
+    return book.instrument.kind === "spot"
+      ? ZERO
+      : maintenanceMargin(book.cost, this.#maintenanceRate);
+  }
+
+  /**
+   * Isolated-margin liquidation price of the open perpetual position (see
+   * {@linkcode liquidationPrice} for the formulas); undefined when flat, spot, or never.
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  liquidationPrice(symbol: SymbolId): number | undefined {
+    const value = this.#liquidationF[this.#book(symbol).index];
+    return Number.isNaN(value) ? undefined : value;
+  }
+
+  /**
+   * Per-bar check: whether the bar's range touches the liquidation price (`low ≤ price` for a
+   * long, `high ≥ price` for a short). Counts each liquidation once, however often it is
+   * reported before the closing fill arrives. Allocates only when it triggers.
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  checkLiquidation(symbol: SymbolId, low: number, high: number): LiquidationTrigger | undefined {
+    const index = this.#bookIndex.get(symbol);
+    if (index === undefined) throw this.#unknown(symbol);
+    const price = this.#liquidationF[index];
+    const units = this.#units[index];
+    if (!(units > 0 ? low <= price : units < 0 && high >= price)) return undefined;
+    const book = this.#books[index];
+    if (!book.liquidationPending) {
+      book.liquidationPending = true;
+      this.#liquidations++;
+    }
+    const long = units > 0;
+    const exact = book.liquidation ?? decimal(price);
+    const rounded = roundPrice(book.instrument, exact, long ? "floor" : "ceil");
+    return {
+      symbol,
+      side: long ? "sell" : "buy",
+      quantity: book.quantity.abs(),
+      price,
+      fillPrice: rounded.gt(0) ? rounded : book.instrument.tickSize,
+    };
+  }
+
+  // ---- snapshot --------------------------------------------------------------------------------
+
+  /** The whole state as JSON-safe data (decimals as strings). */
+  toJSON(): PortfolioSnapshot {
+    const marks: Record<SymbolId, number> = {};
+    for (const book of this.#books) {
+      const mark = this.#marks[book.index];
+      if (!Number.isNaN(mark)) marks[book.instrument.symbol] = mark;
+    }
+    const strings = (values: readonly Decimal[]): Record<string, string> =>
+      Object.fromEntries(values.map((v, c) => [this.#currencies[c], v.toString()]));
+    return {
+      version: PORTFOLIO_SNAPSHOT_VERSION,
+      reportingCurrency: this.#reporting,
+      balances: strings(this.#balances),
+      positions: this.#books
+        .filter((b) => !b.quantity.isZero() || !b.realizedPnl.isZero() || b.liquidationPending)
+        .map((b) => ({
+          symbol: b.instrument.symbol,
+          quantity: b.quantity.toString(),
+          cost: b.cost.toString(),
+          realizedPnl: b.realizedPnl.toString(),
+          liquidationPending: b.liquidationPending,
+        })),
+      marks,
+      feesByCurrency: strings(this.#feesByCurrency),
+      fundingByCurrency: strings(this.#fundingByCurrency),
+      feesPaid: this.#feesPaid.toString(),
+      fundingPaid: this.#fundingPaid.toString(),
+      realizedPnl: this.#realized.toString(),
+      turnover: this.#turnover.toString(),
+      liquidations: this.#liquidations,
+      ledger: this.#ledger.toJSON(),
+    };
+  }
+
+  /**
+   * Rebuilds a portfolio from {@linkcode Portfolio.toJSON} output. `options` supply the
+   * instruments, leverage and margin rate; the snapshot's balances replace
+   * `options.initialBalances`.
+   *
+   * @throws {RangeError} for another snapshot version or reporting currency, a symbol or
+   * currency the options do not know, or a malformed decimal.
+   */
+  static restore(data: PortfolioSnapshot, options: PortfolioOptions): Portfolio {
+    if (data.version !== PORTFOLIO_SNAPSHOT_VERSION) {
+      throw new RangeError(
+        `Portfolio: cannot restore snapshot version ${data.version} ` +
+          `(this code reads version ${PORTFOLIO_SNAPSHOT_VERSION})`,
+      );
+    }
+    if (data.reportingCurrency !== options.reportingCurrency) {
+      throw new RangeError(
+        `Portfolio: snapshot reports in ${data.reportingCurrency}, ` +
+          `options in ${options.reportingCurrency}`,
+      );
+    }
+    const portfolio = new Portfolio({ ...options, initialBalances: data.balances });
+    portfolio.#load(data);
+    return portfolio;
+  }
+
+  #load(data: PortfolioSnapshot): void {
+    const perCurrency = (values: Readonly<Record<string, string>>, what: string): Decimal[] => {
+      const result = this.#currencies.map(() => ZERO);
+      for (const [currency, text] of Object.entries(values)) {
+        const c = this.#currencyIndex.get(currency);
+        if (c === undefined) {
+          throw new RangeError(
+            `Portfolio: snapshot ${what} names ${currency}, which is not a portfolio currency ` +
+              `(known: ${this.#currencies.join(", ")})`,
+          );
+        }
+        result[c] = decimal(text);
+      }
+      return result;
+    };
+    this.#balances = perCurrency(data.balances, "balances");
+    this.#feesByCurrency = perCurrency(data.feesByCurrency, "feesByCurrency");
+    this.#fundingByCurrency = perCurrency(data.fundingByCurrency, "fundingByCurrency");
+    for (const saved of data.positions) {
+      const book = this.#book(saved.symbol);
+      book.quantity = decimal(saved.quantity);
+      book.cost = decimal(saved.cost);
+      book.realizedPnl = decimal(saved.realizedPnl);
+      book.liquidationPending = saved.liquidationPending;
+    }
+    for (const [symbol, price] of Object.entries(data.marks)) this.mark(symbol, price);
+    this.#feesPaid = decimal(data.feesPaid);
+    this.#fundingPaid = decimal(data.fundingPaid);
+    this.#realized = decimal(data.realizedPnl);
+    this.#turnover = decimal(data.turnover);
+    this.#liquidations = data.liquidations;
+    for (const trip of [...data.ledger.open, ...data.ledger.closed]) this.#book(trip.symbol);
+    this.#ledger = TradeLedger.restore(data.ledger);
+    for (const book of this.#books) this.#refreshBook(book);
+    this.#refreshBalances();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  #book(symbol: SymbolId): Book {
+    const index = this.#bookIndex.get(symbol);
+    if (index === undefined) throw this.#unknown(symbol);
+    return this.#books[index];
+  }
+
+  #unknown(symbol: SymbolId): RangeError {
+    return new RangeError(
+      `Portfolio: no instrument for ${symbol} (known: ${[...this.#bookIndex.keys()].join(", ")})`,
+    );
+  }
+
+  #missingMark(): RangeError {
+    const needed = this.#routes.flatMap((route, c) =>
+      route.kind !== "identity" && Number.isNaN(this.#marks[route.instrument])
+        ? [`${this.#currencies[c]} via ${this.#books[route.instrument].instrument.symbol}`]
+        : []
+    );
+    return new RangeError(
+      `Portfolio: cannot value in ${this.#reporting} before a mark for ${needed.join(", ")}`,
+    );
+  }
+
+  #positionOf(book: Book): Position {
+    const { quantity, cost, instrument } = book;
+    let entryPrice = ZERO;
+    if (!quantity.isZero()) {
+      const units = quantity.abs().times(instrument.multiplier);
+      entryPrice = instrument.kind === "inverse" ? units.div(cost) : cost.div(units);
+    }
+    return { symbol: instrument.symbol, quantity, entryPrice, realizedPnl: book.realizedPnl };
+  }
+
+  #initialMargin(book: Book): Decimal {
+    return book.instrument.kind === "spot" ? ZERO : initialMargin(book.cost, book.leverage);
+  }
+
+  /** The fill's fee in the instrument's settle currency, or undefined for other currencies. */
+  #feeInSettle(instrument: Instrument, fill: Fill): Decimal | undefined {
+    if (fill.feeCurrency === instrument.settle) return fill.fee;
+    if (instrument.kind === "spot" && fill.feeCurrency === instrument.base) {
+      return fill.fee.times(fill.price);
+    }
+    return undefined;
+  }
+
+  /** Exact rate of currency `c` at booking time; uses `price` when the route goes via `index`. */
+  #exactRate(c: number, index: number, price: Decimal): Decimal {
+    const route = this.#routes[c];
+    if (route.kind === "identity") return decimal(1);
+    if (route.instrument !== index && Number.isNaN(this.#marks[route.instrument])) {
+      throw this.#missingMark();
+    }
+    const rate = route.instrument === index ? price : decimal(this.#marks[route.instrument]);
+    return route.kind === "multiply" ? rate : decimal(1).div(rate);
+  }
+
+  /** Exact rate of currency `c` at the last marks. */
+  #markRate(c: number): Decimal {
+    const route = this.#routes[c];
+    if (route.kind === "identity") return decimal(1);
+    const mark = this.#marks[route.instrument];
+    if (Number.isNaN(mark)) throw this.#missingMark();
+    return route.kind === "multiply" ? decimal(mark) : decimal(1).div(mark);
+  }
+
+  #rate(c: number): number {
+    const kind = this.#routeKind[c];
+    if (kind === ROUTE_IDENTITY) return 1;
+    const mark = this.#marks[this.#routeInstrument[c]];
+    return kind === ROUTE_MULTIPLY ? mark : 1 / mark;
+  }
+
+  #unrealizedF(i: number): number {
+    const mark = this.#marks[i];
+    return this.#kind[i] === KIND_INVERSE
+      ? this.#cost[i] - this.#units[i] / mark
+      : this.#units[i] * mark - this.#cost[i];
+  }
+
+  #byCurrency(values: readonly Decimal[]): Readonly<Record<string, Decimal>> {
+    return Object.fromEntries(values.map((v, c) => [this.#currencies[c], v]));
+  }
+
+  #refreshBalances(): void {
+    this.#balances.forEach((amount, c) => this.#balanceF[c] = amount.toNumber());
+  }
+
+  /** Recomputes the float caches, liquidation price and open list after `book` changed. */
+  #refreshBook(book: Book): void {
+    const i = book.index;
+    const { quantity, instrument } = book;
+    const sign = quantity.isNeg() ? -1 : 1;
+    this.#units[i] = quantity.times(instrument.multiplier).toNumber();
+    this.#cost[i] = sign * book.cost.toNumber();
+    book.liquidation = undefined;
+    if (instrument.kind !== "spot" && !quantity.isZero()) {
+      book.liquidation = liquidationPrice(
+        instrument.kind,
+        quantity.gt(0) ? "long" : "short",
+        this.#positionOf(book).entryPrice,
+        book.leverage,
+        this.#maintenanceRate,
+      );
+    }
+    this.#liquidationF[i] = book.liquidation?.toNumber() ?? NaN;
+    let count = 0;
+    for (const other of this.#books) {
+      if (other.instrument.kind !== "spot" && !other.quantity.isZero()) {
+        this.#openPerps[count++] = other.index;
+      }
+    }
+    this.#openPerpCount = count;
+  }
+}

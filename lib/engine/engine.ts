@@ -47,6 +47,7 @@ export class Engine {
   #processing = false;
   #processed = 0;
 
+  /** Makes an idle engine around the injected clock. */
   constructor(options: EngineOptions) {
     this.clock = options.clock;
     this.bus = options.bus ?? new EventBus();

@@ -39,6 +39,7 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
   #takers: ((item: T | undefined) => void)[] = [];
   #pushers: (() => void)[] = [];
 
+  /** Makes an empty queue; throws a `RangeError` for a capacity that is not a positive integer. */
   constructor(options: BoundedQueueOptions) {
     if (!Number.isInteger(options.capacity) || options.capacity <= 0) {
       throw new RangeError(

@@ -1,0 +1,140 @@
+/**
+ * The `tesser` command line: global flags, routing to one module per command, and the one
+ * place errors become exit codes (2 usage/config, 1 runtime) and one clear line on stderr.
+ *
+ * @module
+ */
+
+import denoJson from "../deno.json" with { type: "json" };
+import { ConfigError, DataError, ExchangeError } from "../lib/domain/mod.ts";
+import { type CommandIo, processIo } from "./io.ts";
+import { strategiesCommand } from "./strategies.ts";
+
+/** The package version. */
+export const VERSION: string = denoJson.version;
+
+const HELP = `tesser ${VERSION} — backtest and run trading strategies
+
+Usage: tesser [--env NAME] [--config-dir DIR] [--verbose] <command> [options]
+
+Commands:
+  strategies            list the built-in strategies and their parameters
+
+Global options:
+  --env NAME            also load config/NAME.toml
+  --config-dir DIR      folder with default.toml (default: ./config)
+  --verbose             print stack traces of errors
+  -h, --help            show this help (also after any command)
+  -V, --version         print the version`;
+
+/** Global flags, shared by every command. */
+export interface GlobalOptions {
+  /** Environment profile (`--env`). */
+  readonly env: string | undefined;
+  /** Config folder (`--config-dir`). */
+  readonly configDir: string;
+  /** Print stack traces. */
+  readonly verbose: boolean;
+}
+
+type Command = (
+  args: readonly string[],
+  io: CommandIo,
+  global: GlobalOptions,
+) => number | Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  strategies: (args, io) => strategiesCommand(args, io),
+};
+
+function splitGlobal(
+  args: readonly string[],
+): { global: GlobalOptions; rest: readonly string[]; help: boolean; version: boolean } {
+  let env: string | undefined;
+  let configDir = "config";
+  let verbose = false;
+  let help = false;
+  let version = false;
+  let i = 0;
+  const valueOf = (flag: string): string => {
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith("-")) {
+      throw new ConfigError(`flag ${flag} needs a value`, { hint: `run "tesser --help"` });
+    }
+    i++;
+    return value;
+  };
+  for (; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--env") env = valueOf(arg);
+    else if (arg.startsWith("--env=")) env = arg.slice(6);
+    else if (arg === "--config-dir") configDir = valueOf(arg);
+    else if (arg.startsWith("--config-dir=")) configDir = arg.slice(13);
+    else if (arg === "--verbose") verbose = true;
+    else if (arg === "--help" || arg === "-h") help = true;
+    else if (arg === "--version" || arg === "-V") version = true;
+    else if (arg.startsWith("-")) {
+      throw new ConfigError(`unknown global flag ${arg}`, { hint: `run "tesser --help"` });
+    } else break;
+  }
+  return { global: { env, configDir, verbose }, rest: args.slice(i), help, version };
+}
+
+/** The exit code for an error: 2 for what the user must fix in flags or config, 1 otherwise. */
+export function exitCodeFor(error: unknown): 1 | 2 {
+  return error instanceof ConfigError ? 2 : 1;
+}
+
+/** Formats an error as the one line the user sees (plus the stack with `verbose`). */
+export function formatError(error: unknown, verbose: boolean): string {
+  const known = error instanceof ConfigError || error instanceof DataError ||
+    error instanceof ExchangeError;
+  const text = error instanceof Error ? error.message : String(error);
+  const line = known
+    ? `error: ${text}`
+    : `error: internal error: ${text} (run with --verbose for the stack trace)`;
+  if (!verbose || !(error instanceof Error)) return line;
+  let stack = `${line}\n${error.stack ?? ""}`;
+  let cause: unknown = error.cause;
+  while (cause instanceof Error) {
+    stack += `\ncaused by: ${cause.stack ?? cause.message}`;
+    cause = cause.cause;
+  }
+  return stack;
+}
+
+/** Runs the CLI with `args`; returns the exit code. */
+export async function main(args: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  let verbose = args.includes("--verbose");
+  try {
+    const { global, rest, help, version } = splitGlobal(args);
+    verbose = global.verbose;
+    if (version) {
+      io.stdout(`tesser ${VERSION}`);
+      return 0;
+    }
+    const [name, ...commandArgs] = rest;
+    if (name === undefined) {
+      if (help) {
+        io.stdout(HELP);
+        return 0;
+      }
+      io.stderr(HELP);
+      return 2;
+    }
+    const command = COMMANDS[name];
+    if (command === undefined) {
+      throw new ConfigError(`unknown command "${name}"`, {
+        hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,
+      });
+    }
+    return await command(help ? [...commandArgs, "--help"] : commandArgs, io, global);
+  } catch (error) {
+    io.stderr(formatError(error, verbose));
+    return exitCodeFor(error);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,95 @@
+/**
+ * Parsing of command-line flags with `node:util` parseArgs, turning its errors into
+ * {@linkcode ConfigError}s (exit code 2) that name the flag.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConfigError } from "../lib/domain/mod.ts";
+
+/** Flag definitions in parseArgs' format. */
+export type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parsed flags and positionals. */
+export interface ParsedFlags {
+  /** Flag values by name. */
+  readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+  /** Arguments that are not flags. */
+  readonly positionals: readonly string[];
+}
+
+/**
+ * Parses `args` strictly.
+ *
+ * @throws {ConfigError} for an unknown flag or a missing value, naming it and the command.
+ */
+export function parseFlags(
+  command: string,
+  args: readonly string[],
+  options: FlagOptions,
+  allowPositionals = false,
+): ParsedFlags {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals,
+    });
+    return { values, positionals };
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new ConfigError(`${command}: ${message}`, {
+      hint: `run "tesser ${command} --help"`,
+      cause: error,
+    });
+  }
+}
+
+/** Reads a string flag. */
+export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
+  const value = flags.values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Reads a repeatable string flag. */
+export function stringsFlag(flags: ParsedFlags, name: string): readonly string[] {
+  const value = flags.values[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
+  return typeof value === "string" ? [value] : [];
+}
+
+/** Reads a boolean flag. */
+export function booleanFlag(flags: ParsedFlags, name: string): boolean {
+  return flags.values[name] === true;
+}
+
+/**
+ * Reads a numeric flag.
+ *
+ * @throws {ConfigError} when the value is not a number or breaks the bounds.
+ */
+export function numberFlag(
+  flags: ParsedFlags,
+  name: string,
+  bounds: { readonly min?: number; readonly max?: number; readonly integer?: boolean } = {},
+): number | undefined {
+  const text = stringFlag(flags, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  const kind = bounds.integer === true ? "an integer" : "a number";
+  if (
+    text.trim() === "" || !Number.isFinite(value) ||
+    (bounds.integer === true && !Number.isInteger(value))
+  ) {
+    throw new ConfigError(`flag --${name}: expected ${kind}, got "${text}"`);
+  }
+  if (bounds.min !== undefined && value < bounds.min) {
+    throw new ConfigError(`flag --${name}: must be at least ${bounds.min}, got ${value}`);
+  }
+  if (bounds.max !== undefined && value > bounds.max) {
+    throw new ConfigError(`flag --${name}: must be at most ${bounds.max}, got ${value}`);
+  }
+  return value;
+}

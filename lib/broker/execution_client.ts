@@ -1,0 +1,50 @@
+/**
+ * The port through which orders reach a venue (live exchange, paper venue or simulator).
+ *
+ * @module
+ */
+
+import type {
+  Balance,
+  Decimal,
+  Instrument,
+  Order,
+  OrderRequest,
+  Position,
+  SymbolId,
+} from "../domain/mod.ts";
+
+/** Changes to a working order; omitted fields stay as they are. */
+export interface AmendRequest {
+  /** Venue-qualified symbol. */
+  readonly symbol: SymbolId;
+  /** The order's client id. */
+  readonly clientOrderId: string;
+  /** New limit price. */
+  readonly price?: Decimal;
+  /** New total quantity. */
+  readonly quantity?: Decimal;
+}
+
+/**
+ * Order entry and account queries. Every method rejects with an `ExchangeError` (with its
+ * `kind`) when the venue fails or refuses.
+ */
+export interface ExecutionClient {
+  /** The venue name, e.g. `bybit`. */
+  readonly venue: string;
+  /** Sends a new order; resolves with the venue's acknowledgement. */
+  placeOrder(request: OrderRequest): Promise<Order>;
+  /** Cancels a working order. */
+  cancelOrder(symbol: SymbolId, clientOrderId: string): Promise<Order>;
+  /** Changes price and/or quantity of a working order. */
+  amendOrder(request: AmendRequest): Promise<Order>;
+  /** Working orders, for one symbol or all. */
+  openOrders(symbol?: SymbolId): Promise<readonly Order[]>;
+  /** Open positions. */
+  positions(): Promise<readonly Position[]>;
+  /** Wallet balances. */
+  balances(): Promise<readonly Balance[]>;
+  /** Specifications of the venue's instruments. */
+  instruments(): Promise<readonly Instrument[]>;
+}

@@ -1,0 +1,154 @@
+/**
+ * The schema of Tesser's own configuration (`config/*.toml`), compatible with the Rust
+ * Tesser's `config/default.toml` layout.
+ *
+ * @module
+ */
+
+import { field, type TableField } from "./schema.ts";
+import { loadConfig, type LoadConfigOptions } from "./loader.ts";
+
+const exchangeSchema = field.table({
+  driver: field.enum(["paper", "bybit", "binance", "bitmex", "simulator"], { required: true }),
+  rest_url: field.string(),
+  ws_url: field.string(),
+  api_key: field.string(),
+  api_secret: field.string(),
+  symbol: field.string(),
+  balance_currency: field.string(),
+  initial_balance: field.number({ min: 0 }),
+  slippage_bps: field.number({ min: 0 }),
+  fee_bps: field.number(),
+  market: field.table({
+    mode: field.enum(["random_walk", "replay"]),
+    start_price: field.number({ min: 0 }),
+    volatility: field.number({ min: 0 }),
+    interval_ms: field.number({ integer: true, min: 1 }),
+  }),
+});
+
+const tesserSchema = field.table({
+  data_path: field.string({ required: true }),
+  log_level: field.enum(["trace", "debug", "info", "warn", "error"], { required: true }),
+  backtest: field.table({
+    reporting_currency: field.string({ required: true }),
+    markets_file: field.string({ required: true }),
+    initial_balances: field.map(field.number({ min: 0 })),
+    fee_bps: field.number(),
+    slippage_bps: field.number({ min: 0 }),
+    latency_bars: field.number({ integer: true, min: 0 }),
+    seed: field.number({ integer: true, min: 0 }),
+  }, { required: true }),
+  risk_management: field.table({
+    max_order_quantity: field.number({ min: 0 }),
+    max_order_notional: field.number({ min: 0 }),
+    max_position_quantity: field.number({ min: 0 }),
+    max_drawdown: field.number({ min: 0, max: 1 }),
+  }),
+  exchange: field.map(exchangeSchema),
+  live: field.table({
+    state_path: field.string(),
+    metrics_addr: field.string(),
+    log_path: field.string(),
+    reconciliation_interval_secs: field.number({ integer: true, min: 1 }),
+    reconciliation_threshold: field.number({ min: 0 }),
+    persistence: field.table({
+      engine: field.enum(["sqlite"]),
+      path: field.string(),
+    }),
+    alerting: field.table({
+      webhook_url: field.string(),
+      max_data_gap_secs: field.number({ integer: true, min: 1 }),
+      max_order_failures: field.number({ integer: true, min: 1 }),
+      max_drawdown: field.number({ min: 0, max: 1 }),
+    }),
+  }),
+});
+
+/** The schema of Tesser's configuration files. */
+export const TESSER_SCHEMA: TableField = tesserSchema;
+
+/** One `[exchange.NAME]` entry. */
+export interface ExchangeConfig {
+  /** Which adapter to use. */
+  readonly driver: "paper" | "bybit" | "binance" | "bitmex" | "simulator";
+  /** REST base URL. */
+  readonly rest_url?: string;
+  /** WebSocket URL. */
+  readonly ws_url?: string;
+  /** API key (keep it in config/local.toml or the environment). */
+  readonly api_key?: string;
+  /** API secret (keep it in config/local.toml or the environment). */
+  readonly api_secret?: string;
+  /** Paper venue: default symbol. */
+  readonly symbol?: string;
+  /** Paper venue: currency of the initial balance. */
+  readonly balance_currency?: string;
+  /** Paper venue: initial balance. */
+  readonly initial_balance?: number;
+  /** Paper venue: slippage in basis points. */
+  readonly slippage_bps?: number;
+  /** Paper venue: fee in basis points. */
+  readonly fee_bps?: number;
+  /** Paper venue: synthetic market settings. */
+  readonly market?: {
+    readonly mode?: "random_walk" | "replay";
+    readonly start_price?: number;
+    readonly volatility?: number;
+    readonly interval_ms?: number;
+  };
+}
+
+/**
+ * Tesser's validated configuration (`config/*.toml`, `TESSER_*`, flags). Written out for
+ * readable docs; tests/lib/config keeps it in step with the schema.
+ */
+export interface TesserConfig {
+  /** Where downloaded and normalized data lives. */
+  readonly data_path: string;
+  /** Log level. */
+  readonly log_level: "trace" | "debug" | "info" | "warn" | "error";
+  /** Backtest defaults. */
+  readonly backtest: {
+    readonly reporting_currency: string;
+    readonly markets_file: string;
+    readonly initial_balances?: Readonly<Record<string, number>>;
+    readonly fee_bps?: number;
+    readonly slippage_bps?: number;
+    readonly latency_bars?: number;
+    readonly seed?: number;
+  };
+  /** Pre-trade risk limits. */
+  readonly risk_management?: {
+    readonly max_order_quantity?: number;
+    readonly max_order_notional?: number;
+    readonly max_position_quantity?: number;
+    readonly max_drawdown?: number;
+  };
+  /** Venue profiles by name. */
+  readonly exchange?: Readonly<Record<string, ExchangeConfig>>;
+  /** Live trading settings. */
+  readonly live?: {
+    readonly state_path?: string;
+    readonly metrics_addr?: string;
+    readonly log_path?: string;
+    readonly reconciliation_interval_secs?: number;
+    readonly reconciliation_threshold?: number;
+    readonly persistence?: { readonly engine?: "sqlite"; readonly path?: string };
+    readonly alerting?: {
+      readonly webhook_url?: string;
+      readonly max_data_gap_secs?: number;
+      readonly max_order_failures?: number;
+      readonly max_drawdown?: number;
+    };
+  };
+}
+
+/** Loads Tesser's configuration with its schema (see {@linkcode loadConfig}). */
+export function loadTesserConfig(
+  options: Omit<LoadConfigOptions<TableField>, "schema">,
+): { readonly config: TesserConfig; readonly files: readonly string[] } {
+  const { config, files } = loadConfig({ ...options, schema: tesserSchema });
+  // Sound: loadConfig validated every layer against tesserSchema.
+  return { config: config as unknown as TesserConfig, files };
+}

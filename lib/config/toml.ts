@@ -1,0 +1,65 @@
+/**
+ * The one module that wraps smol-toml: parses TOML text into plain data and turns syntax
+ * errors into a {@linkcode ConfigError} naming file, line and column.
+ *
+ * @module
+ */
+
+import { parse, TomlError } from "smol-toml";
+import { ConfigError } from "../domain/mod.ts";
+
+/** A parsed TOML table (dates become ISO strings so the data is plain JSON). */
+export type TomlTable = { readonly [key: string]: unknown };
+
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === "bigint") return Number(value);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+/**
+ * Parses TOML `text` read from `file`.
+ *
+ * @throws {ConfigError} with the file, line and column of a syntax error.
+ */
+export function parseToml(text: string, file: string): TomlTable {
+  try {
+    return plain(parse(text)) as TomlTable;
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const reason = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+      throw new ConfigError(`invalid TOML: ${reason}`, {
+        location: { file, line: error.line, column: error.column },
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Finds the 1-based line where the dotted `path` is set in TOML `text`, when it can. */
+export function findKeyLine(text: string, path: readonly string[]): number | undefined {
+  const lines = text.split("\n");
+  const key = path[path.length - 1];
+  const parent = path.slice(0, -1).join(".");
+  const full = path.join(".");
+  let table = "";
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+    if (header !== null) {
+      table = header[1].replace(/["'\s]/g, "");
+      if (table === full) return i + 1;
+      continue;
+    }
+    const assigned = /^["']?([A-Za-z0-9_-]+)["']?\s*[=.]/.exec(line);
+    if (assigned === null) continue;
+    if (table === parent && assigned[1] === key) return i + 1;
+    if (table === "" && line.replace(/\s/g, "").startsWith(`${full}=`)) return i + 1;
+  }
+  return undefined;
+}

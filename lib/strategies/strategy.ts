@@ -1,0 +1,98 @@
+/**
+ * The strategy contract. A strategy is synchronous and pure: it sees closed bars (or trades,
+ * quotes, books), its positions and open orders through a read-only {@linkcode StrategyContext},
+ * and answers with signals. No I/O, no real time, no knowledge of backtest versus live.
+ *
+ * @module
+ */
+
+import type {
+  Candle,
+  Fill,
+  Instrument,
+  Interval,
+  Micros,
+  Order,
+  Quote,
+  Signal,
+  SymbolId,
+  Trade,
+} from "../domain/mod.ts";
+
+/** What market data a strategy wants. */
+export type StrategySubscription =
+  | { readonly kind: "candles"; readonly symbol: SymbolId; readonly interval: Interval }
+  | { readonly kind: "trades"; readonly symbol: SymbolId }
+  | { readonly kind: "quotes"; readonly symbol: SymbolId }
+  | { readonly kind: "book"; readonly symbol: SymbolId };
+
+/** A read-only view of one side of a book: best first. */
+export interface BookSideView {
+  /** Number of levels. */
+  readonly depth: number;
+  /** Price of level `i` (0 = best). */
+  price(i: number): number;
+  /** Size of level `i`. */
+  size(i: number): number;
+}
+
+/** A read-only view of an order book at the current time. */
+export interface BookView {
+  /** Venue-qualified symbol. */
+  readonly symbol: SymbolId;
+  /** Bids, best first. */
+  readonly bids: BookSideView;
+  /** Asks, best first. */
+  readonly asks: BookSideView;
+}
+
+/** What a strategy may see and do while handling an event. */
+export interface StrategyContext {
+  /** The engine's current time (µs). */
+  readonly now: Micros;
+  /** Signed position in `symbol` (contracts or base units; 0 when flat). */
+  position(symbol: SymbolId): number;
+  /** Working orders of this strategy. */
+  openOrders(symbol?: SymbolId): readonly Order[];
+  /** The instrument of `symbol`, when known. */
+  instrument(symbol: SymbolId): Instrument | undefined;
+  /** Emits a signal; the OMS turns it into orders. */
+  signal(signal: Signal): void;
+  /** Asks for an `onTimer(tag)` call at time `at` (µs, not in the past). */
+  setTimer(at: Micros, tag: string): void;
+}
+
+/** JSON-safe data for snapshots. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/** A running strategy instance. Every handler is optional. */
+export interface Strategy {
+  /** The registered strategy name. */
+  readonly name: string;
+  /** Market data the strategy needs. */
+  readonly subscriptions: readonly StrategySubscription[];
+  /** A bar closed (delivered after its close, at `openTime + interval`). */
+  onCandle?(candle: Candle, ctx: StrategyContext): void;
+  /** A public trade happened. */
+  onTrade?(trade: Trade, ctx: StrategyContext): void;
+  /** The best bid/offer changed. */
+  onQuote?(quote: Quote, ctx: StrategyContext): void;
+  /** The order book changed. */
+  onBook?(book: BookView, ctx: StrategyContext): void;
+  /** One of this strategy's orders filled (partly). */
+  onFill?(fill: Fill, ctx: StrategyContext): void;
+  /** One of this strategy's orders changed state. */
+  onOrderUpdate?(order: Order, ctx: StrategyContext): void;
+  /** A timer set with `ctx.setTimer` fired. */
+  onTimer?(tag: string, ctx: StrategyContext): void;
+  /** The full state (indicators included) as JSON-safe data. */
+  snapshot(): JsonValue;
+  /** Replaces the state with one from {@linkcode Strategy.snapshot}. */
+  restore(state: JsonValue): void;
+}

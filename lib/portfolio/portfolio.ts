@@ -131,9 +131,12 @@ function checkLeverage(value: number, where: string): Decimal {
  * exactly what was paid); fees and funding are booked separately from realized PnL.
  *
  * - Spot: a buy spends quote and adds base; a sell does the reverse. Spot cannot go short:
- *   selling more than the position bought through fills throws a `RangeError` (base balances
- *   given at construction count in equity but are not a position). Equity values spot through
- *   the balances, so spot unrealized PnL is reported but not added again.
+ *   a sell beyond the position bought through fills, or one that would leave the base balance
+ *   negative (a fee charged in base makes the balance smaller than the position), throws a
+ *   `RangeError`; the OMS must never send one. Base balances given at construction count in
+ *   equity but are not a position. Buying power is not policed here (pre-trade risk does it):
+ *   a fill is a fact. Equity values spot through the balances, so spot unrealized PnL is
+ *   reported but not added again.
  * - Linear perps: PnL in the settle (quote) currency, `u·(exit − entry)` for a long, where
  *   `u` = contracts × multiplier. Inverse perps: PnL in base, `u·(1/entry − 1/exit)` for a long.
  *   Realized PnL goes into the settle balance; fees come out of the fee currency's balance.
@@ -332,7 +335,8 @@ export class Portfolio {
     const opened = fill.quantity.minus(closed);
     if (instrument.kind === "spot" && !buying && opened.gt(0)) {
       throw new RangeError(
-        `${where}: cannot sell ${fill.quantity} with a position of ${old}; spot cannot go short`,
+        `${where}: cannot sell ${fill.quantity} with a position of ${old}; ` +
+          `spot cannot go short`,
       );
     }
     const mult = instrument.multiplier;
@@ -367,6 +371,15 @@ export class Portfolio {
       add(book.settle, realized);
     }
     add(feeIndex, fill.fee.neg());
+    if (instrument.kind === "spot") {
+      const left = this.#balances[book.base].plus(changes.get(book.base) ?? ZERO);
+      if (left.isNeg()) {
+        throw new RangeError(
+          `${where}: selling ${fill.quantity} would leave ${left} ${instrument.base}; ` +
+            `spot cannot go short`,
+        );
+      }
+    }
     const priceNumber = fill.price.toNumber();
     const settleRate = this.#exactRate(book.settle, book.index, fill.price);
     const feeRate = this.#exactRate(feeIndex, book.index, fill.price);

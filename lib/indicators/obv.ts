@@ -1,5 +1,5 @@
 import { ExactSum } from "./_exact_sum.ts";
-import { invalidInput } from "./_validate.ts";
+import { invalidInput, requireFiniteBar } from "./_validate.ts";
 import type { Indicator, VolumeBar } from "./types.ts";
 
 /**
@@ -7,7 +7,8 @@ import type { Indicator, VolumeBar } from "./types.ts";
  * the close rises, subtracts it when the close falls, and is unchanged on an equal close.
  *
  * As in TA-Lib the first output is the first bar's volume, so there is no warm-up. The total
- * is kept exact, so it does not drift however long it runs. Reads `close` and `volume` only.
+ * is kept exact, so it does not drift however long it runs. Reads `close` and `volume` (and,
+ * like every bar indicator, rejects a bar whose `high` or `low` is not finite).
  *
  * @example
  * ```ts
@@ -26,8 +27,8 @@ export class Obv implements Indicator<VolumeBar, number> {
 
   /** Adds `bar`; returns the running on-balance volume. */
   update(bar: VolumeBar): number {
+    requireFiniteBar("Obv", bar);
     const { close, volume } = bar;
-    if (!Number.isFinite(close)) invalidInput("Obv", "bar.close", close);
     if (!Number.isFinite(volume)) invalidInput("Obv", "bar.volume", volume);
     const previous = this.#previousClose;
     const total = this.#total;

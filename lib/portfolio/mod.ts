@@ -25,6 +25,20 @@
  * @module
  */
 
+// Domain types in this module's signatures, re-exported so it documents on its own.
+export type {
+  Balance,
+  Decimal,
+  DecimalValue,
+  Fill,
+  Instrument,
+  InstrumentKind,
+  Liquidity,
+  Micros,
+  Position,
+  Side,
+  SymbolId,
+} from "../domain/mod.ts";
 export * from "./conversion.ts";
 export * from "./margin.ts";
 export * from "./portfolio.ts";

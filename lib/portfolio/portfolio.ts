@@ -203,6 +203,8 @@ export class Portfolio {
   #openPerpCount = 0;
 
   /**
+   * Creates a portfolio holding the initial balances and no positions.
+   *
    * @throws {RangeError} for duplicate symbols, bad leverage or maintenance rate, or a
    * currency that cannot be valued in the reporting currency.
    */

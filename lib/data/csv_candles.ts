@@ -116,6 +116,8 @@ export class CsvCandleReader {
   #lastTs = -Infinity;
 
   /**
+   * Makes a reader for one series.
+   *
    * @throws {RangeError} when neither the config nor the options give a symbol or interval.
    */
   constructor(config: ResolvedEtlConfig, options: CsvCandleReaderOptions = {}) {

@@ -8,7 +8,7 @@
  */
 
 import { type Interval, intervalMicros, type SymbolId } from "../domain/mod.ts";
-import type { CandleEvent, Event } from "../events/mod.ts";
+import type { CandleEvent, EventTimes } from "../events/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
 
 /** Which event time orders the merge: `tsRecv` (arrival, the default) or `ts` (source). */
@@ -88,18 +88,18 @@ function siftDown<T>(heap: Cursor<T>[], start: number): void {
  * for await (const event of mergeEvents([candleEvents(a), candleEvents(b)])) engine.process(event);
  * ```
  */
-export async function* mergeEvents(
-  sources: readonly (AsyncIterable<Event> | Iterable<Event>)[],
+export async function* mergeEvents<E extends EventTimes>(
+  sources: readonly (AsyncIterable<E> | Iterable<E>)[],
   options: MergeOptions = {},
-): AsyncGenerator<Event> {
+): AsyncGenerator<E> {
   const key = options.key ?? "tsRecv";
-  const heap: Cursor<Event>[] = [];
+  const heap: Cursor<E>[] = [];
   const iterators = sources.map((source) =>
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
   );
   try {
     for (let s = 0; s < iterators.length; s++) {
-      const iterator = iterators[s] as AsyncIterator<Event> | Iterator<Event>;
+      const iterator = iterators[s] as AsyncIterator<E> | Iterator<E>;
       const first = await iterator.next();
       if (!first.done) {
         heap.push({ source: s, iterator, head: first.value, time: first.value[key] });
@@ -107,11 +107,11 @@ export async function* mergeEvents(
     }
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
     while (heap.length > 0) {
-      const top = heap[0] as Cursor<Event>;
+      const top = heap[0] as Cursor<E>;
       yield top.head;
       const next = await top.iterator.next();
       if (next.done) {
-        const last = heap.pop() as Cursor<Event>;
+        const last = heap.pop() as Cursor<E>;
         if (heap.length > 0) {
           heap[0] = last;
           siftDown(heap, 0);

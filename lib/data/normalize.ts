@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Interval, type SymbolId } from "../domain/mod.ts";
+import type { Interval, SymbolId } from "../domain/mod.ts";
 import { CsvCandleReader, type CsvRowProblem } from "./csv_candles.ts";
 import type { ResolvedEtlConfig } from "./etl_config.ts";
 import { CandleParquetWriter } from "./parquet_writer.ts";

@@ -1,0 +1,283 @@
+/**
+ * `tesser data normalize|validate|resample|inspect|synth`: thin commands over `lib/data`.
+ *
+ * @module
+ */
+
+import {
+  candleAt,
+  expandGlobs,
+  generateCandles,
+  inspectParquet,
+  loadEtlConfig,
+  normalizeCsvCandles,
+  readCandleParquet,
+  resampleCandles,
+  validateCandles,
+  writeCandleParquet,
+} from "../lib/data/mod.ts";
+import {
+  ConfigError,
+  type Interval,
+  parseInterval,
+  type SymbolId,
+  symbolId,
+  toIso,
+} from "../lib/domain/mod.ts";
+import type { CommandIo } from "./io.ts";
+import { booleanFlag, numberFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
+
+const HELP = `Usage: tesser data <command> [options]
+
+Commands:
+  normalize  CSV candles → canonical Parquet (--source GLOB... --output DIR --config ETL.toml --symbol VENUE:SYM [--interval 1m] [--skip-bad-rows])
+  validate   check candle Parquet for gaps, duplicates, disorder, OHLC/price/volume problems (--data FILE...)
+  resample   candles → a coarser interval (--data FILE --interval 1h --output FILE [--drop-partial])
+  inspect    schema, rows, time span, symbols, row groups, min/max (--data FILE)
+  synth      seeded synthetic candles (--output FILE --rows N --seed S [--symbol S] [--interval 1m])
+
+Every command takes --help and --json.`;
+
+const COMMON = { help: { type: "boolean", short: "h" }, json: { type: "boolean" } } as const;
+
+function interval(text: string | undefined, fallback: Interval): Interval {
+  if (text === undefined) return fallback;
+  try {
+    return parseInterval(text);
+  } catch (error) {
+    throw new ConfigError(`--interval: ${(error as Error).message}`);
+  }
+}
+
+function symbol(text: string | undefined): SymbolId | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return symbolId(text);
+  } catch (error) {
+    throw new ConfigError(`--symbol: ${(error as Error).message}`);
+  }
+}
+
+function required(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined) {
+    throw new ConfigError(`tesser data ${command}: missing --${flag}`, {
+      hint: `see tesser data ${command} --help`,
+    });
+  }
+  return value;
+}
+
+/** Runs `tesser data …`; returns the exit code (0 ok, 1 problems found). */
+export async function dataCommand(args: string[], io: CommandIo): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      io.stdout(HELP);
+      return 0;
+    case "normalize":
+      return await normalize(rest, io);
+    case "validate":
+      return await validate(rest, io);
+    case "resample":
+      return await resample(rest, io);
+    case "inspect":
+      return await inspect(rest, io);
+    case "synth":
+      return await synth(rest, io);
+    default:
+      throw new ConfigError(`Unknown command "tesser data ${sub}"`, {
+        hint: "expected normalize, validate, resample, inspect or synth",
+      });
+  }
+}
+
+async function normalize(args: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags("data normalize", args, {
+    ...COMMON,
+    source: { type: "string", multiple: true },
+    output: { type: "string" },
+    config: { type: "string" },
+    symbol: { type: "string" },
+    interval: { type: "string" },
+    "skip-bad-rows": { type: "boolean" },
+  });
+  if (booleanFlag(flags, "help")) {
+    io.stdout(
+      "Usage: tesser data normalize --source GLOB... --output DIR --config ETL.toml --symbol VENUE:SYM [--interval 1m] [--skip-bad-rows] [--json]",
+    );
+    return 0;
+  }
+  const patterns = [...stringsFlag(flags, "source"), ...flags.positionals];
+  if (patterns.length === 0) throw new ConfigError("tesser data normalize: missing --source");
+  const sources = await expandGlobs(patterns);
+  if (sources.length === 0) {
+    throw new ConfigError(`--source: no file matches ${patterns.join(" ")}`);
+  }
+  const config = await loadEtlConfig(required(stringFlag(flags, "config"), "config", "normalize"));
+  const result = await normalizeCsvCandles({
+    sources,
+    outputDir: required(stringFlag(flags, "output"), "output", "normalize"),
+    config,
+    symbol: symbol(stringFlag(flags, "symbol")),
+    interval: interval(stringFlag(flags, "interval"), config.interval ?? "1m"),
+    skipBadRows: booleanFlag(flags, "skip-bad-rows"),
+  });
+  if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ ...result, sources }));
+  else {
+    io.stdout(
+      `wrote ${result.rows} rows of ${result.symbol} ${result.interval} to ${result.output}`,
+    );
+    if (result.skipped > 0) {
+      io.stderr(`skipped ${result.skipped} bad rows; first:`);
+      for (const p of result.problems) io.stderr(`  ${p.file}:${p.line}: ${p.reason}`);
+    }
+  }
+  return 0;
+}
+
+async function validate(args: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags("data validate", args, {
+    ...COMMON,
+    data: { type: "string", multiple: true },
+    "max-problems": { type: "string" },
+  });
+  if (booleanFlag(flags, "help")) {
+    io.stdout("Usage: tesser data validate --data FILE... [--max-problems 20] [--json]");
+    return 0;
+  }
+  const files = await expandGlobs([...stringsFlag(flags, "data"), ...flags.positionals]);
+  if (files.length === 0) throw new ConfigError("tesser data validate: missing --data");
+  const max = numberFlag(flags, "max-problems") ?? 20;
+  let clean = true;
+  const reports = [];
+  for (const file of files) {
+    const report = await validateCandles(readCandleParquet(file), { maxIssues: max });
+    clean &&= report.ok;
+    reports.push({ file, ...report });
+    if (!booleanFlag(flags, "json")) {
+      const span = report.rows === 0 ? "empty" : `${toIso(report.first)} … ${toIso(report.last)}`;
+      const found = Object.entries(report.counts).filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${n} ${kind}`).join(", ");
+      io.stdout(`${file}: ${report.rows} rows, ${span}: ${report.ok ? "clean" : found}`);
+      for (const issue of report.issues) {
+        io.stdout(`  row ${issue.row}: ${issue.kind}: ${issue.message}`);
+      }
+    }
+  }
+  if (booleanFlag(flags, "json")) io.stdout(JSON.stringify(reports));
+  return clean ? 0 : 1;
+}
+
+async function resample(args: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags("data resample", args, {
+    ...COMMON,
+    data: { type: "string" },
+    interval: { type: "string" },
+    output: { type: "string" },
+    "drop-partial": { type: "boolean" },
+  });
+  if (booleanFlag(flags, "help")) {
+    io.stdout(
+      "Usage: tesser data resample --data FILE --interval 1h --output FILE [--drop-partial] [--json]",
+    );
+    return 0;
+  }
+  const data = required(stringFlag(flags, "data"), "data", "resample");
+  const output = required(stringFlag(flags, "output"), "output", "resample");
+  const target = interval(required(stringFlag(flags, "interval"), "interval", "resample"), "1h");
+  const first = await readCandleParquet(data).next();
+  if (first.done) throw new ConfigError(`--data: ${data} has no rows`);
+  const rows = await writeCandleParquet(
+    output,
+    resampleCandles(readCandleParquet(data), {
+      interval: target,
+      partial: booleanFlag(flags, "drop-partial") ? "drop" : "keep",
+    }),
+    { symbol: first.value.symbol, interval: target },
+  );
+  if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ output, rows, interval: target }));
+  else io.stdout(`wrote ${rows} ${target} bars to ${output}`);
+  return 0;
+}
+
+async function inspect(args: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags("data inspect", args, { ...COMMON, data: { type: "string" } });
+  if (booleanFlag(flags, "help")) {
+    io.stdout("Usage: tesser data inspect --data FILE [--json]");
+    return 0;
+  }
+  const data = required(stringFlag(flags, "data") ?? flags.positionals[0], "data", "inspect");
+  const info = await inspectParquet(data);
+  const symbols = new Set<string>();
+  let first = NaN;
+  let last = NaN;
+  for await (const batch of readCandleParquet(data, { defaultVenue: "unknown" })) {
+    symbols.add(batch.symbol);
+    if (batch.length === 0) continue;
+    if (Number.isNaN(first)) first = candleAt(batch, 0).openTime;
+    last = batch.ts[batch.length - 1] ?? last;
+  }
+  const summary = {
+    ...info,
+    symbols: [...symbols],
+    first: Number.isNaN(first) ? null : toIso(first),
+    last: Number.isNaN(last) ? null : toIso(last),
+  };
+  if (booleanFlag(flags, "json")) {
+    io.stdout(JSON.stringify(summary));
+    return 0;
+  }
+  io.stdout(
+    `${data}: ${info.rows} rows in ${info.rowGroups.length} row groups, ${info.bytes} bytes`,
+  );
+  io.stdout(
+    `time: ${summary.first ?? "-"} … ${summary.last ?? "-"}; symbols: ${
+      summary.symbols.join(", ")
+    }`,
+  );
+  io.stdout(`codecs: ${info.codecs.join(", ")}; written by ${info.createdBy}`);
+  for (const c of info.columns) {
+    io.stdout(
+      `  ${c.name}: ${c.physicalType}${c.logicalType ? ` ${c.logicalType}` : ""}${
+        c.nullable ? " nullable" : ""
+      } [${c.min ?? "?"} … ${c.max ?? "?"}]`,
+    );
+  }
+  return 0;
+}
+
+async function synth(args: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags("data synth", args, {
+    ...COMMON,
+    output: { type: "string" },
+    rows: { type: "string" },
+    seed: { type: "string" },
+    symbol: { type: "string" },
+    interval: { type: "string" },
+  });
+  if (booleanFlag(flags, "help")) {
+    io.stdout(
+      "Usage: tesser data synth --output FILE --rows N [--seed S] [--symbol synth:BTCUSDT] [--interval 1m] [--json]",
+    );
+    return 0;
+  }
+  const output = required(stringFlag(flags, "output"), "output", "synth");
+  const rows = numberFlag(flags, "rows") ?? 100_000;
+  if (!Number.isSafeInteger(rows) || rows < 1) {
+    throw new ConfigError("--rows must be a positive integer");
+  }
+  const seed = numberFlag(flags, "seed") ?? 1;
+  const sym = symbol(stringFlag(flags, "symbol")) ?? "synth:BTCUSDT";
+  const iv = interval(stringFlag(flags, "interval"), "1m");
+  const written = await writeCandleParquet(
+    output,
+    generateCandles({ rows, seed, symbol: sym, interval: iv }),
+    { symbol: sym, interval: iv },
+  );
+  if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ output, rows: written, seed }));
+  else io.stdout(`wrote ${written} synthetic ${sym} ${iv} bars (seed ${seed}) to ${output}`);
+  return 0;
+}

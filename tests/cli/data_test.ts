@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { dataCommand } from "../../cli/data.ts";
+import { recordingIo } from "../../cli/io.ts";
+import { ConfigError } from "../../lib/domain/mod.ts";
+
+Deno.test("tesser data synth, inspect, validate and resample work end to end", async () => {
+  const dir = await Deno.makeTempDir();
+  const io = recordingIo();
+  assert.equal(
+    await dataCommand(
+      ["synth", "--output", `${dir}/s.parquet`, "--rows", "600", "--seed", "3"],
+      io,
+    ),
+    0,
+  );
+  assert.equal(await dataCommand(["inspect", "--data", `${dir}/s.parquet`, "--json"], io), 0);
+  const info = JSON.parse(io.out.at(-1) ?? "{}");
+  assert.equal(info.rows, 600);
+  assert.deepEqual(info.symbols, ["synth:BTCUSDT"]);
+  assert.equal(await dataCommand(["validate", "--data", `${dir}/s.parquet`], io), 0);
+  assert.match(io.out.at(-1) ?? "", /600 rows, .*: clean$/);
+  assert.equal(
+    await dataCommand([
+      "resample",
+      "--data",
+      `${dir}/s.parquet`,
+      "--interval",
+      "1h",
+      "--output",
+      `${dir}/h.parquet`,
+    ], io),
+    0,
+  );
+  assert.equal(io.out.at(-1), `wrote 10 1h bars to ${dir}/h.parquet`);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("tesser data normalize converts the Tesser CSV with its ETL config", async () => {
+  const dir = await Deno.makeTempDir();
+  const io = recordingIo();
+  const code = await dataCommand([
+    "normalize",
+    "--source",
+    "tests/testdata/data/tesser_*.csv",
+    "--output",
+    dir,
+    "--config",
+    "configs/etl/sample_iso_csv.toml",
+    "--symbol",
+    "bybit:BTCUSDT",
+  ], io);
+  assert.equal(code, 0);
+  assert.equal(
+    io.out.at(-1),
+    `wrote 360 rows of bybit:BTCUSDT 1m to ${dir}/bybit_BTCUSDT_1m.parquet`,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("tesser data with an unknown subcommand is a ConfigError", async () => {
+  await assert.rejects(dataCommand(["frobnicate"], recordingIo()), ConfigError);
+});

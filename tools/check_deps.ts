@@ -17,7 +17,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   broker: ["domain", "events"],
   config: ["domain"],
   indicators: ["domain"],
-  strategies: ["domain", "events", "broker", "config", "indicators"],
+  strategies: ["domain", "events", "broker", "config", "indicators", "data"],
   cortex: ["domain"],
   portfolio: ["domain", "events"],
   execution: ["domain", "events", "broker", "indicators", "portfolio"],

@@ -2,12 +2,12 @@
  * The CSV → candle mapping config (`configs/etl/*.toml`): which column holds the time and in
  * what format, which hold OHLCV, the delimiter and header. Follows the
  * `EtlConfigOptions` → {@linkcode resolveEtlConfig} → {@linkcode ResolvedEtlConfig} shape; the
- * only module in `lib/data` that imports `smol-toml`.
+ * TOML parsing goes through `lib/config/toml.ts`, the one wrapper of smol-toml.
  *
  * @module
  */
 
-import { parse as parseToml } from "smol-toml";
+import { parseToml } from "../config/toml.ts";
 import {
   ConfigError,
   type Interval,
@@ -183,17 +183,7 @@ export async function loadEtlConfig(path: string): Promise<ResolvedEtlConfig> {
       cause: error,
     });
   }
-  let raw: unknown;
-  try {
-    raw = parseToml(text);
-  } catch (error) {
-    const { line, column } = error as { line?: number; column?: number };
-    throw new ConfigError(`Cannot parse ETL config: ${(error as Error).message.split("\n")[0]}`, {
-      location: { file: path, line, column },
-      cause: error,
-    });
-  }
-  return resolveEtlConfig(raw, path);
+  return resolveEtlConfig(parseToml(text, path), path);
 }
 
 /** The mapping of Binance's public kline CSV (12 columns, open time in ms or µs). */

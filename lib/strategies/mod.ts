@@ -1,10 +1,13 @@
 /**
  * Strategies: the {@linkcode Strategy} contract, the static registry and the built-in
  * strategies. It may import `lib/domain`, `lib/events`, `lib/broker`, `lib/config` (param
- * schemas) and `lib/indicators`.
+ * schemas), `lib/indicators` and `lib/data` (candle aggregation).
  *
  * @module
  */
 
+export * from "./builtin.ts";
+export * from "./host.ts";
 export * from "./registry.ts";
 export * from "./strategy.ts";
+export * from "./sma_cross.ts";

@@ -1,0 +1,409 @@
+/**
+ * The order manager (OMS): turns position-aware signals into validated, risk-checked order
+ * requests, tracks working orders, and attaches stop-loss/take-profit brackets (OCO) once an
+ * entry fills. Backtest and live share it; it talks to the venue through an
+ * {@linkcode OrderSink} and reads the account through an {@linkcode AccountView}.
+ *
+ * @module
+ */
+
+import {
+  type Decimal,
+  decimal,
+  type Fill,
+  type Instrument,
+  isTerminal,
+  type Order,
+  type OrderRequest,
+  roundPrice,
+  roundQuantity,
+  type Side,
+  type Signal,
+  type SymbolId,
+  validateOrder,
+  ZERO,
+} from "../domain/mod.ts";
+import type { PreTradeRisk } from "./risk.ts";
+import type { Sizer } from "./sizer.ts";
+
+/** What the OMS reads of the account. */
+export interface AccountView {
+  /** Signed position. */
+  position(symbol: SymbolId): Decimal;
+  /** Equity in the reporting currency. */
+  equity(): number;
+  /** Last price seen for the symbol (NaN when none). */
+  lastPrice(symbol: SymbolId): number;
+  /** Latest ATR of the symbol for risk-adjusted sizing, when tracked. */
+  volatility(symbol: SymbolId): number | undefined;
+}
+
+/** Where the OMS sends orders. */
+export interface OrderSink {
+  /** Sends a new order. */
+  submit(request: OrderRequest): void;
+  /** Cancels a working order. */
+  cancel(symbol: SymbolId, clientOrderId: string): void;
+}
+
+/** Options of {@linkcode OrderManager}. */
+export interface OrderManagerOptions {
+  /** Instruments by symbol. */
+  readonly instruments: ReadonlyMap<SymbolId, Instrument>;
+  /** Decides quantities. */
+  readonly sizer: Sizer;
+  /** Pre-trade risk checks. */
+  readonly risk: PreTradeRisk;
+  /** Allow adding to an open position with another Enter signal (default false). */
+  readonly pyramiding?: boolean;
+  /** Prefix of client order ids (default `t`). */
+  readonly idPrefix?: string;
+}
+
+interface Bracket {
+  readonly stopLoss: number | undefined;
+  readonly takeProfit: number | undefined;
+}
+
+/** Counts and first messages of refused signals and orders, by rule. */
+export interface RejectionSummary {
+  /** Count per rule (`min-notional`, `max-position`, `kill-switch`, …). */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Up to 20 example messages, in order. */
+  readonly examples: readonly string[];
+}
+
+/** The OMS. */
+export class OrderManager {
+  readonly #options: OrderManagerOptions;
+  readonly #account: AccountView;
+  readonly #sink: OrderSink;
+  readonly #working = new Map<string, Order | OrderRequest>();
+  readonly #brackets = new Map<string, Bracket>();
+  readonly #counts = new Map<string, number>();
+  readonly #examples: string[] = [];
+  #nextId = 1;
+  #submitted = 0;
+
+  /** Makes an OMS over an account view and an order sink. */
+  constructor(options: OrderManagerOptions, account: AccountView, sink: OrderSink) {
+    this.#options = options;
+    this.#account = account;
+    this.#sink = sink;
+  }
+
+  /** Orders sent so far. */
+  get submitted(): number {
+    return this.#submitted;
+  }
+
+  /** Refused signals/orders by rule, with examples. */
+  rejections(): RejectionSummary {
+    return { counts: Object.fromEntries(this.#counts), examples: [...this.#examples] };
+  }
+
+  /** Total refused. */
+  get rejectedCount(): number {
+    let total = 0;
+    for (const count of this.#counts.values()) total += count;
+    return total;
+  }
+
+  /** Working orders (as last reported), optionally for one symbol. */
+  openOrders(symbol?: SymbolId): readonly Order[] {
+    const result: Order[] = [];
+    for (const order of this.#working.values()) {
+      if (!("status" in order)) continue;
+      if (symbol === undefined || order.request.symbol === symbol) result.push(order);
+    }
+    return result;
+  }
+
+  /** Records a refusal (also used by the venue adapter for venue rejections). */
+  reject(rule: string, message: string): void {
+    this.#counts.set(rule, (this.#counts.get(rule) ?? 0) + 1);
+    if (this.#examples.length < 20) this.#examples.push(message);
+  }
+
+  /** Acts on a signal: position-aware, sized, validated, risk-checked. */
+  onSignal(signal: Signal): void {
+    const instrument = this.#options.instruments.get(signal.symbol);
+    if (instrument === undefined) {
+      this.reject("unknown-symbol", `signal for ${signal.symbol}, which has no instrument`);
+      return;
+    }
+    const position = this.#projectedPosition(signal.symbol);
+    const sign = position.isZero() ? 0 : position.isNeg() ? -1 : 1;
+    switch (signal.kind) {
+      case "enter-long":
+      case "enter-short": {
+        const direction = signal.kind === "enter-long" ? 1 : -1;
+        if (sign === direction && this.#options.pyramiding !== true) return;
+        const size = this.#size(signal, instrument);
+        if (size === undefined) return;
+        this.#cancelAll(signal.symbol);
+        // Close and reverse in one order: the open position plus the new size.
+        const quantity = sign === -direction ? size.plus(position.abs()) : size;
+        const side: Side = direction === 1 ? "buy" : "sell";
+        this.#send(signal, instrument, side, quantity, false, {
+          stopLoss: signal.stopLoss,
+          takeProfit: signal.takeProfit,
+        });
+        return;
+      }
+      case "exit-long":
+      case "exit-short": {
+        const direction = signal.kind === "exit-long" ? 1 : -1;
+        if (sign !== direction) return;
+        this.#cancelAll(signal.symbol);
+        this.#send(
+          signal,
+          instrument,
+          direction === 1 ? "sell" : "buy",
+          position.abs(),
+          true,
+          undefined,
+        );
+        return;
+      }
+      case "flatten": {
+        this.#cancelAll(signal.symbol);
+        if (sign === 0) return;
+        this.#send(
+          signal,
+          instrument,
+          sign === 1 ? "sell" : "buy",
+          position.abs(),
+          true,
+          undefined,
+        );
+        return;
+      }
+      default: {
+        const unknown: never = signal.kind;
+        throw new TypeError(`Unknown signal kind ${unknown}`);
+      }
+    }
+  }
+
+  /** Closes every open position at market (the kill switch). */
+  flattenAll(symbols: Iterable<SymbolId>): void {
+    for (const symbol of symbols) {
+      this.onSignal({ symbol, kind: "flatten", confidence: 1, note: "kill switch" });
+    }
+  }
+
+  /** Tracks an order's new state; attaches brackets when an entry has filled. */
+  onOrderUpdate(order: Order): void {
+    const id = order.request.clientOrderId;
+    if (isTerminal(order.status)) {
+      this.#working.delete(id);
+      if (order.status === "rejected") {
+        this.reject("venue", `${id}: ${order.reason ?? "rejected by the venue"}`);
+      }
+    } else {
+      this.#working.set(id, order);
+    }
+    const bracket = this.#brackets.get(id);
+    if (bracket === undefined || !isTerminal(order.status)) return;
+    this.#brackets.delete(id);
+    if (order.status === "filled") this.#attachBracket(order, bracket);
+  }
+
+  /** Cancels the bracket legs once the position they protect is flat. */
+  onFill(fill: Fill): void {
+    if (!this.#account.position(fill.symbol).isZero()) return;
+    for (const order of this.openOrders(fill.symbol)) {
+      if (order.request.reduceOnly) this.#sink.cancel(fill.symbol, order.request.clientOrderId);
+    }
+  }
+
+  #projectedPosition(symbol: SymbolId): Decimal {
+    let position = this.#account.position(symbol);
+    for (const order of this.#working.values()) {
+      const request = "request" in order ? order.request : order;
+      if (request.symbol !== symbol || request.reduceOnly) continue;
+      const filled = "filledQuantity" in order ? order.filledQuantity : ZERO;
+      const remaining = request.quantity.minus(filled);
+      position = request.side === "buy" ? position.plus(remaining) : position.minus(remaining);
+    }
+    return position;
+  }
+
+  #size(signal: Signal, instrument: Instrument): Decimal | undefined {
+    const price = this.#account.lastPrice(signal.symbol);
+    if (!(price > 0)) {
+      this.reject("no-price", `${signal.symbol}: no price yet to size the ${signal.kind} signal`);
+      return undefined;
+    }
+    const raw = signal.quantity ?? this.#options.sizer.size({
+      signal,
+      instrument,
+      price,
+      equity: this.#account.equity(),
+      volatility: this.#account.volatility(signal.symbol),
+    });
+    if (!Number.isFinite(raw) || raw < 0) {
+      this.reject("bad-size", `${signal.symbol}: sizer returned ${raw}`);
+      return undefined;
+    }
+    const quantity = roundQuantity(instrument, decimal(Number(raw.toPrecision(15))));
+    if (quantity.isZero()) {
+      this.reject(
+        "zero-size",
+        `${signal.symbol}: ${signal.kind} sized to ${raw}, below the lot size ${instrument.lotSize}`,
+      );
+      return undefined;
+    }
+    return quantity;
+  }
+
+  #send(
+    signal: Signal,
+    instrument: Instrument,
+    side: Side,
+    quantity: Decimal,
+    reduceOnly: boolean,
+    bracket: Bracket | undefined,
+  ): void {
+    const hint = signal.hint ?? { kind: "market" };
+    const clientOrderId = `${this.#options.idPrefix ?? "t"}${this.#nextId++}`;
+    let request: OrderRequest;
+    switch (hint.kind) {
+      case "market":
+        request = {
+          clientOrderId,
+          symbol: signal.symbol,
+          side,
+          type: "market",
+          quantity,
+          timeInForce: "ioc",
+          reduceOnly,
+        };
+        break;
+      case "limit": {
+        // Passive rounding: a buy never pays above, a sell never asks below, the hint.
+        const price = roundPrice(
+          instrument,
+          decimal(hint.price),
+          side === "buy" ? "floor" : "ceil",
+        );
+        request = {
+          clientOrderId,
+          symbol: signal.symbol,
+          side,
+          type: "limit",
+          quantity,
+          price,
+          timeInForce: hint.postOnly === true ? "post-only" : "gtc",
+          reduceOnly,
+        };
+        break;
+      }
+      case "twap":
+      case "vwap":
+      case "iceberg":
+      case "pegged-best":
+      case "sniper":
+      case "trailing-stop":
+        this.reject(
+          "unsupported-hint",
+          `${signal.symbol}: execution hint "${hint.kind}" is not available in this venue mode; use market or limit`,
+        );
+        return;
+      default: {
+        const unknown: never = hint;
+        throw new TypeError(`Unknown execution hint ${JSON.stringify(unknown)}`);
+      }
+    }
+    if (signal.groupId !== undefined) request = { ...request, groupId: signal.groupId };
+    if (!this.#approve(request, instrument)) return;
+    if (
+      bracket !== undefined && (bracket.stopLoss !== undefined || bracket.takeProfit !== undefined)
+    ) {
+      this.#brackets.set(clientOrderId, bracket);
+    }
+    this.#working.set(clientOrderId, request);
+    this.#submitted++;
+    this.#sink.submit(request);
+  }
+
+  #approve(request: OrderRequest, instrument: Instrument): boolean {
+    const last = this.#account.lastPrice(request.symbol);
+    const reference = request.price ?? (last > 0 ? decimal(last) : undefined);
+    const violations = validateOrder(instrument, request, reference);
+    if (violations.length > 0) {
+      this.reject(violations[0].rule, violations.map((v) => v.message).join("; "));
+      return false;
+    }
+    const refused = this.#options.risk.check({
+      request,
+      instrument,
+      price: request.price?.toNumber() ?? last,
+      position: this.#account.position(request.symbol),
+    });
+    if (refused !== undefined) {
+      this.reject(refused.rule, refused.message);
+      return false;
+    }
+    return true;
+  }
+
+  #attachBracket(entry: Order, bracket: Bracket): void {
+    const { symbol } = entry.request;
+    const instrument = this.#options.instruments.get(symbol);
+    const position = this.#account.position(symbol);
+    if (instrument === undefined || position.isZero()) return;
+    const side: Side = position.isNeg() ? "buy" : "sell";
+    const quantity = position.abs();
+    const groupId = `oco:${entry.request.clientOrderId}`;
+    const legs: OrderRequest[] = [];
+    if (bracket.stopLoss !== undefined) {
+      legs.push({
+        clientOrderId: `${this.#options.idPrefix ?? "t"}${this.#nextId++}`,
+        symbol,
+        side,
+        type: "stop-market",
+        quantity,
+        triggerPrice: roundPrice(
+          instrument,
+          decimal(bracket.stopLoss),
+          side === "sell" ? "floor" : "ceil",
+        ),
+        timeInForce: "gtc",
+        reduceOnly: true,
+        groupId,
+      });
+    }
+    if (bracket.takeProfit !== undefined) {
+      legs.push({
+        clientOrderId: `${this.#options.idPrefix ?? "t"}${this.#nextId++}`,
+        symbol,
+        side,
+        type: "limit",
+        quantity,
+        price: roundPrice(
+          instrument,
+          decimal(bracket.takeProfit),
+          side === "sell" ? "ceil" : "floor",
+        ),
+        timeInForce: "gtc",
+        reduceOnly: true,
+        groupId,
+      });
+    }
+    for (const leg of legs) {
+      if (!this.#approve(leg, instrument)) continue;
+      this.#working.set(leg.clientOrderId, leg);
+      this.#submitted++;
+      this.#sink.submit(leg);
+    }
+  }
+
+  #cancelAll(symbol: SymbolId): void {
+    for (const [id, order] of this.#working) {
+      const request = "request" in order ? order.request : order;
+      if (request.symbol === symbol) this.#sink.cancel(symbol, id);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Pre-trade risk: limits every order must pass before it reaches a venue, and the drawdown
+ * kill switch that puts the account in liquidate-only mode. Backtest and live use the same code.
+ *
+ * @module
+ */
+
+import type { Decimal, Instrument, OrderRequest } from "../domain/mod.ts";
+
+/** Risk limits; an absent limit is not checked. */
+export interface RiskLimits {
+  /** Largest quantity of one order. */
+  readonly maxOrderQuantity?: number;
+  /** Largest notional of one order, in the settle currency. */
+  readonly maxOrderNotional?: number;
+  /** Largest absolute position per symbol after the order. */
+  readonly maxPositionQuantity?: number;
+  /** Drawdown from the equity peak (0.05 = 5%) that trips the kill switch. */
+  readonly maxDrawdown?: number;
+}
+
+/** A refused order: which rule and why. */
+export interface RiskRejection {
+  /** Rule name, e.g. `max-order-quantity`. */
+  readonly rule: string;
+  /** Human-readable reason with the numbers. */
+  readonly message: string;
+}
+
+/** The state a check needs. */
+export interface RiskInput {
+  /** The order. */
+  readonly request: OrderRequest;
+  /** Its instrument. */
+  readonly instrument: Instrument;
+  /** Reference price for notional (limit price or last price). */
+  readonly price: number;
+  /** Current signed position in the symbol. */
+  readonly position: Decimal;
+}
+
+/** Checks orders against {@linkcode RiskLimits} and tracks the drawdown kill switch. */
+export class PreTradeRisk {
+  readonly #limits: RiskLimits;
+  #peak = Number.NEGATIVE_INFINITY;
+  #killed = false;
+  #drawdownAtKill = 0;
+
+  /** Makes a checker; throws a `RangeError` for a negative or non-finite limit. */
+  constructor(limits: RiskLimits = {}) {
+    for (const [name, value] of Object.entries(limits)) {
+      if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
+        throw new RangeError(`Risk limit ${name} must be a non-negative number, got ${value}`);
+      }
+    }
+    this.#limits = limits;
+  }
+
+  /** Whether the kill switch tripped (only reducing orders pass from then on). */
+  get liquidateOnly(): boolean {
+    return this.#killed;
+  }
+
+  /** The limits in force. */
+  get limits(): RiskLimits {
+    return this.#limits;
+  }
+
+  /**
+   * Feeds the latest equity; returns `true` exactly once, when the drawdown limit is first
+   * breached (the caller then flattens and alerts).
+   */
+  observeEquity(equity: number): boolean {
+    if (equity > this.#peak) this.#peak = equity;
+    const limit = this.#limits.maxDrawdown;
+    if (this.#killed || limit === undefined || !(this.#peak > 0)) return false;
+    const drawdown = (this.#peak - equity) / this.#peak;
+    if (drawdown < limit) return false;
+    this.#killed = true;
+    this.#drawdownAtKill = drawdown;
+    return true;
+  }
+
+  /** Returns why the order must not be sent, or `undefined` when it may. */
+  check(input: RiskInput): RiskRejection | undefined {
+    const { request, instrument, price, position } = input;
+    const quantity = request.quantity.toNumber();
+    const signed = request.side === "buy" ? quantity : -quantity;
+    const current = position.toNumber();
+    const after = current + signed;
+    const reduces = Math.abs(after) < Math.abs(current) &&
+      Math.sign(after) * Math.sign(current) >= 0;
+    if (this.#killed && !reduces) {
+      return {
+        rule: "kill-switch",
+        message: `kill switch: drawdown ${
+          (this.#drawdownAtKill * 100).toFixed(2)
+        }% reached the limit ${
+          ((this.#limits.maxDrawdown ?? 0) * 100).toFixed(2)
+        }%; only reducing orders are allowed`,
+      };
+    }
+    const { maxOrderQuantity, maxOrderNotional, maxPositionQuantity } = this.#limits;
+    if (maxOrderQuantity !== undefined && quantity > maxOrderQuantity) {
+      return {
+        rule: "max-order-quantity",
+        message:
+          `${request.symbol}: order quantity ${quantity} exceeds the limit ${maxOrderQuantity}`,
+      };
+    }
+    if (maxOrderNotional !== undefined) {
+      const multiplier = instrument.multiplier.toNumber();
+      const notional = instrument.kind === "inverse"
+        ? (quantity * multiplier) / price
+        : quantity * multiplier * price;
+      if (notional > maxOrderNotional) {
+        return {
+          rule: "max-order-notional",
+          message: `${request.symbol}: order notional ${
+            notional.toFixed(2)
+          } ${instrument.settle} exceeds the limit ${maxOrderNotional}`,
+        };
+      }
+    }
+    if (maxPositionQuantity !== undefined && !reduces && Math.abs(after) > maxPositionQuantity) {
+      return {
+        rule: "max-position",
+        message: `${request.symbol}: position would be ${after} (limit ±${maxPositionQuantity})`,
+      };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The strategy host runs one {@linkcode Strategy} inside an engine: it delivers the data the
+ * strategy subscribed to (aggregating finer candles into coarser ones and delivering each at
+ * its close), offers the read-only context, and forwards the strategy's signals and timers.
+ * Backtest and live use the same host.
+ *
+ * @module
+ */
+
+import {
+  type Candle,
+  type Fill,
+  type Instrument,
+  type Interval,
+  type Micros,
+  type Order,
+  type Quote,
+  type Signal,
+  type SymbolId,
+  type Trade,
+} from "../domain/mod.ts";
+import { CandleAggregator } from "../data/candle_aggregator.ts";
+import type { BookView, Strategy, StrategyContext } from "./strategy.ts";
+
+/** What the host needs from the engine around it. */
+export interface HostServices {
+  /** The current time. */
+  now(): Micros;
+  /** Signed position of the strategy's account in `symbol`. */
+  position(symbol: SymbolId): number;
+  /** Working orders. */
+  openOrders(symbol?: SymbolId): readonly Order[];
+  /** Instrument specs. */
+  instrument(symbol: SymbolId): Instrument | undefined;
+  /** Receives the strategy's signals. */
+  signal(signal: Signal): void;
+  /** Schedules `onTimer(tag)` at `at`. */
+  setTimer(at: Micros, tag: string): void;
+}
+
+interface CandleRoute {
+  readonly interval: Interval;
+  readonly aggregator: CandleAggregator | undefined;
+}
+
+/** Hosts one strategy. */
+export class StrategyHost {
+  readonly strategy: Strategy;
+  readonly #services: HostServices;
+  readonly #routes = new Map<SymbolId, CandleRoute[]>();
+  readonly #context: StrategyContext;
+  #signals = 0;
+
+  /**
+   * Hosts `strategy`. `dataInterval` is the interval of the candles that will arrive (the
+   * finest data); coarser subscriptions are aggregated from it.
+   *
+   * @throws {RangeError} when a subscription is finer than the data or not a multiple of it.
+   */
+  constructor(strategy: Strategy, services: HostServices, dataInterval?: Interval) {
+    this.strategy = strategy;
+    this.#services = services;
+    for (const subscription of strategy.subscriptions) {
+      if (subscription.kind !== "candles") continue;
+      const routes = this.#routes.get(subscription.symbol) ?? [];
+      const needsAggregation = dataInterval !== undefined && subscription.interval !== dataInterval;
+      routes.push({
+        interval: subscription.interval,
+        aggregator: needsAggregation
+          ? new CandleAggregator({ interval: subscription.interval })
+          : undefined,
+      });
+      this.#routes.set(subscription.symbol, routes);
+    }
+    const host = this;
+    this.#context = {
+      get now(): Micros {
+        return services.now();
+      },
+      position: (symbol) => services.position(symbol),
+      openOrders: (symbol) => services.openOrders(symbol),
+      instrument: (symbol) => services.instrument(symbol),
+      signal: (signal) => {
+        host.#signals++;
+        services.signal(signal);
+      },
+      setTimer: (at, tag) => services.setTimer(at, tag),
+    };
+  }
+
+  /** Signals emitted so far. */
+  get signals(): number {
+    return this.#signals;
+  }
+
+  /** The symbols the strategy takes candles of. */
+  get candleSymbols(): readonly SymbolId[] {
+    return [...this.#routes.keys()];
+  }
+
+  /** Delivers a closed data bar (aggregating where the strategy asked for a coarser interval). */
+  onCandle(candle: Candle): void {
+    const routes = this.#routes.get(candle.symbol);
+    if (routes === undefined || this.strategy.onCandle === undefined) return;
+    for (const route of routes) {
+      if (route.aggregator === undefined) {
+        if (route.interval === candle.interval) this.strategy.onCandle(candle, this.#context);
+        continue;
+      }
+      for (const closed of route.aggregator.update(candle)) {
+        this.strategy.onCandle(closed.candle, this.#context);
+      }
+    }
+  }
+
+  /** Delivers a trade. */
+  onTrade(trade: Trade): void {
+    this.strategy.onTrade?.(trade, this.#context);
+  }
+
+  /** Delivers a quote. */
+  onQuote(quote: Quote): void {
+    this.strategy.onQuote?.(quote, this.#context);
+  }
+
+  /** Delivers a book view. */
+  onBook(book: BookView): void {
+    this.strategy.onBook?.(book, this.#context);
+  }
+
+  /** Delivers one of the strategy's fills. */
+  onFill(fill: Fill): void {
+    this.strategy.onFill?.(fill, this.#context);
+  }
+
+  /** Delivers an order update. */
+  onOrderUpdate(order: Order): void {
+    this.strategy.onOrderUpdate?.(order, this.#context);
+  }
+
+  /** Delivers a timer. */
+  onTimer(tag: string): void {
+    this.strategy.onTimer?.(tag, this.#context);
+  }
+}

@@ -7,17 +7,17 @@
  * @module
  */
 
-import {
-  type Candle,
-  type Fill,
-  type Instrument,
-  type Interval,
-  type Micros,
-  type Order,
-  type Quote,
-  type Signal,
-  type SymbolId,
-  type Trade,
+import type {
+  Candle,
+  Fill,
+  Instrument,
+  Interval,
+  Micros,
+  Order,
+  Quote,
+  Signal,
+  SymbolId,
+  Trade,
 } from "../domain/mod.ts";
 import { CandleAggregator } from "../data/candle_aggregator.ts";
 import type { BookView, Strategy, StrategyContext } from "./strategy.ts";
@@ -72,7 +72,7 @@ export class StrategyHost {
       });
       this.#routes.set(subscription.symbol, routes);
     }
-    const host = this;
+    const countSignal = () => this.#signals++;
     this.#context = {
       get now(): Micros {
         return services.now();
@@ -81,7 +81,7 @@ export class StrategyHost {
       openOrders: (symbol) => services.openOrders(symbol),
       instrument: (symbol) => services.instrument(symbol),
       signal: (signal) => {
-        host.#signals++;
+        countSignal();
         services.signal(signal);
       },
       setTimer: (at, tag) => services.setTimer(at, tag),

@@ -9,13 +9,19 @@
 import {
   type Decimal,
   decimal,
+  type Fill,
   type Instrument,
   type Liquidity,
+  type Micros,
+  minDecimal,
   notional,
   ONE,
+  type Order,
   type OrderRequest,
   roundPrice,
+  type SymbolId,
   validateOrder,
+  ZERO,
 } from "../domain/mod.ts";
 
 const BPS = decimal(10_000);
@@ -98,4 +104,104 @@ export function arrivalRejection(
   );
   if (violations.length > 0) return violations.map((v) => v.message).join("; ");
   return undefined;
+}
+
+/** A new order in `pending-new`, as the venue first records it. */
+export function pendingOrder(id: string, request: OrderRequest, ts: Micros): Order {
+  return {
+    id,
+    request,
+    status: "pending-new",
+    filledQuantity: ZERO,
+    averagePrice: undefined,
+    createdTs: ts,
+    updatedTs: ts,
+  };
+}
+
+/** A reduce-only market order that closes the whole signed `position`. */
+export function closingRequest(
+  clientOrderId: string,
+  symbol: SymbolId,
+  position: Decimal,
+): OrderRequest {
+  return {
+    clientOrderId,
+    symbol,
+    side: position.isNeg() ? "buy" : "sell",
+    type: "market",
+    quantity: position.abs(),
+    timeInForce: "ioc",
+    reduceOnly: true,
+  };
+}
+
+/** How much of an order fills now: a quantity (with the capped request), or why not. */
+export type FillSizing =
+  | {
+    readonly kind: "fill";
+    readonly quantity: Decimal;
+    readonly capped: OrderRequest | undefined;
+  }
+  | { readonly kind: "cancel" }
+  | { readonly kind: "expire" }
+  | { readonly kind: "wait" };
+
+/**
+ * Sizes a fill: reduce-only orders are capped at the position in the closing direction (the
+ * request's quantity shrinks to what was filled plus that; nothing to close → cancel), then
+ * the bar's remaining volume `budget` caps it (a FOK that does not fit expires; an empty
+ * budget waits for the next bar).
+ */
+export function sizeFill(
+  request: OrderRequest,
+  filled: Decimal,
+  remaining: Decimal,
+  position: Decimal | undefined,
+  budget: Decimal | undefined,
+): FillSizing {
+  let quantity = remaining;
+  let capped: OrderRequest | undefined;
+  if (position !== undefined) {
+    const buy = request.side === "buy";
+    const closable = buy
+      ? (position.isNeg() ? position.neg() : ZERO)
+      : (position.gt(0) ? position : ZERO);
+    if (closable.isZero()) return { kind: "cancel" };
+    if (closable.lt(quantity)) {
+      quantity = closable;
+      capped = { ...request, quantity: filled.plus(closable) };
+    }
+  }
+  if (budget !== undefined) {
+    if (budget.lt(quantity) && request.timeInForce === "fok") return { kind: "expire" };
+    quantity = minDecimal(quantity, budget);
+    if (quantity.isZero()) return { kind: "wait" };
+  }
+  return { kind: "fill", quantity, capped };
+}
+
+/** The fill record of one execution, with its exact fee. */
+export function makeFill(
+  order: Order,
+  instrument: Instrument,
+  price: Decimal,
+  quantity: Decimal,
+  liquidity: Liquidity,
+  rates: FeeRates,
+  tradeId: string,
+): Fill {
+  const { fee, currency } = fillFee(instrument, price, quantity, liquidity, rates);
+  return {
+    orderId: order.id,
+    clientOrderId: order.request.clientOrderId,
+    symbol: order.request.symbol,
+    side: order.request.side,
+    price,
+    quantity,
+    fee,
+    feeCurrency: currency,
+    liquidity,
+    tradeId,
+  };
 }

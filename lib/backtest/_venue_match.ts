@@ -7,8 +7,16 @@
  * @module
  */
 
-import type { Decimal, Instrument, Liquidity, Order, OrderType } from "../domain/mod.ts";
-import { type BarPath, firstReach } from "./_venue_path.ts";
+import {
+  type Decimal,
+  type Instrument,
+  type Liquidity,
+  type Order,
+  type OrderType,
+  ZERO,
+} from "../domain/mod.ts";
+import { adaptiveHighFirst, type BarPath, firstReach, makePath } from "./_venue_path.ts";
+import type { IntrabarModel } from "./_venue_options.ts";
 
 /** The venue's mutable record of one order it has not finished. */
 export interface WorkingOrder {
@@ -205,4 +213,70 @@ function evaluateStopLimit(working: WorkingOrder, bar: BarContext): Candidate | 
   const rest = firstReach(path, working.limit, working.buy, !bar.touch, t, at);
   if (rest < 0) return candidate(working, t, basis, at, "maker", false, false);
   return candidate(working, rest, "limit", working.limit, "maker", false);
+}
+
+/** A fresh record for an order that has just been sent; `activeAt`/`activeBars` set its arrival. */
+export function newWorkingOrder(
+  order: Order,
+  instrument: Instrument,
+  seq: number,
+  activeAt: number,
+  activeBars: number,
+): WorkingOrder {
+  const { request } = order;
+  return {
+    order,
+    instrument,
+    seq,
+    buy: request.side === "buy",
+    kind: request.type,
+    limit: request.price === undefined ? NaN : request.price.toNumber(),
+    trigger: request.triggerPrice === undefined ? NaN : request.triggerPrice.toNumber(),
+    oco: request.groupId?.startsWith("oco:") ? request.groupId : undefined,
+    oneShot: request.timeInForce === "ioc" || request.timeInForce === "fok",
+    activeAt,
+    activeBars,
+    cancelAt: Infinity,
+    cancelBars: 0,
+    arrived: false,
+    arrivedAt: NaN,
+    triggered: false,
+    chanceUsed: false,
+    done: false,
+    remaining: request.quantity,
+    cost: ZERO,
+  };
+}
+
+/** The paths of one bar under an intrabar model. */
+export function barContext(
+  intrabar: IntrabarModel,
+  touch: boolean,
+  openTime: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+): BarContext {
+  const highFirst = intrabar === "ohlc" ? true : adaptiveHighFirst(open, high, low);
+  const path = makePath(open, high, low, close, highFirst);
+  let stopPath: (buy: boolean) => BarPath;
+  switch (intrabar) {
+    case "pessimistic": {
+      // A stop's own extreme comes last, so a triggered stop-limit has the least path left.
+      const up = makePath(open, high, low, close, false);
+      const down = makePath(open, high, low, close, true);
+      stopPath = (buy) => buy ? up : down;
+      break;
+    }
+    case "ohlc":
+    case "adaptive":
+      stopPath = () => path;
+      break;
+    default: {
+      const unknown: never = intrabar;
+      throw new TypeError(`Unknown intrabar model ${unknown}`);
+    }
+  }
+  return { open, openTime, path, stopPath, touch };
 }

@@ -32,77 +32,50 @@
 import {
   type Decimal,
   decimal,
-  type Fill,
   type Instrument,
   type Micros,
-  minDecimal,
   type Order,
   type OrderRequest,
   roundPrice,
   roundToStep,
   type SymbolId,
   transitionOrder,
-  ZERO,
 } from "../domain/mod.ts";
-import { arrivalRejection, type FeeRates, fillFee, fillPrice } from "./_venue_fill.ts";
 import {
-  type BarContext,
+  arrivalRejection,
+  closingRequest,
+  type FeeRates,
+  fillPrice,
+  makeFill,
+  pendingOrder,
+  sizeFill,
+} from "./_venue_fill.ts";
+import {
+  barContext,
   type Candidate,
   evaluate,
   mayAct,
+  newWorkingOrder,
   type WorkingOrder,
 } from "./_venue_match.ts";
-import { adaptiveHighFirst, type BarPath, makePath } from "./_venue_path.ts";
+import {
+  type CandleVenueOptions,
+  type IntrabarModel,
+  resolveVenueOptions,
+  type VenueSink,
+} from "./_venue_options.ts";
 import { resolveOco } from "./_venue_oco.ts";
 
-/**
- * How a bar is walked when the order of its high and low matters: `pessimistic` resolves each
- * ambiguity against the trader, `ohlc` always walks O→H→L→C, `adaptive` walks O→H→L→C when the
- * open is nearer the high, else O→L→H→C.
- */
-export type IntrabarModel = "pessimistic" | "ohlc" | "adaptive";
-
-/** Limit fill rule: `cross` needs the bar to trade beyond the limit, `touch` only to reach it. */
-export type LimitFillRule = "cross" | "touch";
-
-/** Delay between sending an order and its arrival at the venue. */
-export type VenueLatency =
-  | { readonly kind: "bars"; readonly bars: number }
-  | { readonly kind: "ms"; readonly ms: number };
-
-/** Options of a {@linkcode CandleVenue}. */
-export interface CandleVenueOptions {
-  /** Instruments by symbol; orders for any other symbol are rejected. */
-  readonly instruments: ReadonlyMap<SymbolId, Instrument>;
-  /** Slippage of market and stop-market fills in basis points (buys up, sells down); default 0. */
-  readonly slippageBps?: number;
-  /** Order (and cancel) latency; default `{ kind: "bars", bars: 1 }` (the next bar). */
-  readonly latency?: VenueLatency;
-  /** Limit fill rule; default `"cross"`. */
-  readonly limitFill?: LimitFillRule;
-  /** Intrabar path model; default `"pessimistic"`. */
-  readonly intrabar?: IntrabarModel;
-  /** At most this fraction of a bar's volume fills per bar (all orders of the symbol together). */
-  readonly maxVolumeParticipation?: number;
-  /** Overrides every instrument's maker fee rate (negative = rebate). */
-  readonly makerFeeRate?: Decimal;
-  /** Overrides every instrument's taker fee rate. */
-  readonly takerFeeRate?: Decimal;
-  /** The current signed position of a symbol, read at fill time for reduce-only orders. */
-  readonly positionOf: (symbol: SymbolId) => Decimal;
-}
-
-/** Where the venue reports what happened; `ts` is the simulated time of the event. */
-export interface VenueSink {
-  /** An order changed status (or filled more). */
-  orderUpdate(order: Order, ts: Micros): void;
-  /** An execution; sent before the order update that reflects it. */
-  fill(fill: Fill, ts: Micros): void;
-}
+export type {
+  CandleVenueOptions,
+  IntrabarModel,
+  LimitFillRule,
+  VenueLatency,
+  VenueSink,
+} from "./_venue_options.ts";
 
 /** Reason of an order canceled by its OCO sibling's fill. */
 const OCO = "oco";
-const OCO_PREFIX = "oco:";
 const NO_POSITION = "reduce-only: no position to reduce";
 
 /**
@@ -138,43 +111,17 @@ export class CandleVenue {
    * participation outside (0, 1].
    */
   constructor(options: CandleVenueOptions, sink: VenueSink) {
-    const latency = options.latency ?? { kind: "bars", bars: 1 };
-    switch (latency.kind) {
-      case "bars":
-        if (!Number.isInteger(latency.bars) || latency.bars < 1) {
-          throw new RangeError(`Venue latency must be at least 1 bar, got ${latency.bars}`);
-        }
-        this.#latencyAt = 0;
-        this.#latencyBars = latency.bars - 1;
-        break;
-      case "ms":
-        if (!Number.isFinite(latency.ms) || latency.ms < 0) {
-          throw new RangeError(`Venue latency must be at least 0 ms, got ${latency.ms}`);
-        }
-        this.#latencyAt = latency.ms * 1000;
-        this.#latencyBars = 0;
-        break;
-      default: {
-        const unknown: never = latency;
-        throw new TypeError(`Unknown latency ${JSON.stringify(unknown)}`);
-      }
-    }
-    const slippage = options.slippageBps ?? 0;
-    if (!Number.isFinite(slippage) || slippage < 0) {
-      throw new RangeError(`slippageBps must be 0 or more, got ${slippage}`);
-    }
-    const participation = options.maxVolumeParticipation;
-    if (participation !== undefined && !(participation > 0 && participation <= 1)) {
-      throw new RangeError(`maxVolumeParticipation must be in (0, 1], got ${participation}`);
-    }
+    const resolved = resolveVenueOptions(options);
     this.#instruments = options.instruments;
     this.#sink = sink;
     this.#positionOf = options.positionOf;
-    this.#slippageBps = slippage;
-    this.#touch = (options.limitFill ?? "cross") === "touch";
-    this.#intrabar = options.intrabar ?? "pessimistic";
-    this.#participation = participation === undefined ? undefined : decimal(participation);
-    this.#fees = { maker: options.makerFeeRate, taker: options.takerFeeRate };
+    this.#slippageBps = resolved.slippageBps;
+    this.#latencyAt = resolved.latencyAt;
+    this.#latencyBars = resolved.latencyBars;
+    this.#touch = resolved.touch;
+    this.#intrabar = resolved.intrabar;
+    this.#participation = resolved.participation;
+    this.#fees = resolved.fees;
   }
 
   /** Bars in which two or more legs of one OCO group could have filled. */
@@ -193,15 +140,7 @@ export class CandleVenue {
    * is rejected at once (ts = `ts`): such an order has nowhere to go.
    */
   submit(request: OrderRequest, ts: Micros): void {
-    const order: Order = {
-      id: `o-${this.#nextOrder++}`,
-      request,
-      status: "pending-new",
-      filledQuantity: ZERO,
-      averagePrice: undefined,
-      createdTs: ts,
-      updatedTs: ts,
-    };
+    const order = pendingOrder(`o-${this.#nextOrder++}`, request, ts);
     const instrument = this.#instruments.get(request.symbol);
     if (instrument === undefined) {
       this.#reject(order, `unknown symbol ${request.symbol}`, ts);
@@ -211,29 +150,14 @@ export class CandleVenue {
       this.#reject(order, `duplicate clientOrderId ${request.clientOrderId}`, ts);
       return;
     }
-    const oco = request.groupId?.startsWith(OCO_PREFIX) ? request.groupId : undefined;
-    const working: WorkingOrder = {
+    const working = newWorkingOrder(
       order,
       instrument,
-      seq: this.#nextOrder,
-      buy: request.side === "buy",
-      kind: request.type,
-      limit: request.price === undefined ? NaN : request.price.toNumber(),
-      trigger: request.triggerPrice === undefined ? NaN : request.triggerPrice.toNumber(),
-      oco,
-      oneShot: request.timeInForce === "ioc" || request.timeInForce === "fok",
-      activeAt: ts + this.#latencyAt,
-      activeBars: this.#latencyBars,
-      cancelAt: Infinity,
-      cancelBars: 0,
-      arrived: false,
-      arrivedAt: NaN,
-      triggered: false,
-      chanceUsed: false,
-      done: false,
-      remaining: request.quantity,
-      cost: ZERO,
-    };
+      this.#nextOrder,
+      ts + this.#latencyAt,
+      this.#latencyBars,
+    );
+    const oco = working.oco;
     const book = this.#books.get(request.symbol);
     if (book === undefined) this.#books.set(request.symbol, [working]);
     else book.push(working);
@@ -311,25 +235,9 @@ export class CandleVenue {
     if (position.isZero()) return;
     const buy = position.isNeg();
     const quantity = position.abs();
-    const request: OrderRequest = {
-      clientOrderId: `liquidation-${this.#nextLiquidation++}`,
-      symbol,
-      side: buy ? "buy" : "sell",
-      type: "market",
-      quantity,
-      timeInForce: "ioc",
-      reduceOnly: true,
-    };
+    const request = closingRequest(`liquidation-${this.#nextLiquidation++}`, symbol, position);
     const exact = roundPrice(instrument, decimal(price), buy ? "ceil" : "floor");
-    const order: Order = {
-      id: `o-${this.#nextOrder++}`,
-      request,
-      status: "pending-new",
-      filledQuantity: ZERO,
-      averagePrice: undefined,
-      createdTs: ts,
-      updatedTs: ts,
-    };
+    const order = pendingOrder(`o-${this.#nextOrder++}`, request, ts);
     this.#emitFill(order, instrument, exact, quantity, "taker", ts);
     this.#sink.orderUpdate(
       transitionOrder(order, "filled", ts, {
@@ -364,7 +272,7 @@ export class CandleVenue {
         this.#arrive(working, openTime, open);
       }
     }
-    const bar = this.#barContext(openTime, open, high, low, close);
+    const bar = barContext(this.#intrabar, this.#touch, openTime, open, high, low, close);
     const candidates: Candidate[] = [];
     for (const working of orders) {
       if (working.done || !working.arrived) continue;
@@ -383,37 +291,6 @@ export class CandleVenue {
         this.#finish(working, "expired", `${tif}: unfilled quantity expired`, openTime);
       }
     }
-  }
-
-  #barContext(
-    openTime: Micros,
-    open: number,
-    high: number,
-    low: number,
-    close: number,
-  ): BarContext {
-    const intrabar = this.#intrabar;
-    const highFirst = intrabar === "ohlc" ? true : adaptiveHighFirst(open, high, low);
-    const path = makePath(open, high, low, close, highFirst);
-    let stopPath: (buy: boolean) => BarPath;
-    switch (intrabar) {
-      case "pessimistic": {
-        // A stop's own extreme comes last, so a triggered stop-limit has the least path left.
-        const up = makePath(open, high, low, close, false);
-        const down = makePath(open, high, low, close, true);
-        stopPath = (buy) => buy ? up : down;
-        break;
-      }
-      case "ohlc":
-      case "adaptive":
-        stopPath = () => path;
-        break;
-      default: {
-        const unknown: never = intrabar;
-        throw new TypeError(`Unknown intrabar model ${unknown}`);
-      }
-    }
-    return { open, openTime, path, stopPath, touch: this.#touch };
   }
 
   #arrive(working: WorkingOrder, openTime: Micros, open: number): void {
@@ -449,38 +326,39 @@ export class CandleVenue {
     }
     if (!found.fills) return;
     const { request } = working.order;
-    let quantity = working.remaining;
-    let capped: OrderRequest | undefined;
-    if (request.reduceOnly) {
-      const position = this.#positionOf(request.symbol);
-      const closable = working.buy
-        ? (position.isNeg() ? position.neg() : ZERO)
-        : (position.gt(0) ? position : ZERO);
-      if (closable.isZero()) {
+    const budget = this.#participation === undefined ? undefined : this.#budget ?? roundToStep(
+      this.#participation.times(decimal(this.#budgetVolume)),
+      working.instrument.lotSize,
+      "down",
+    );
+    const sizing = sizeFill(
+      request,
+      working.order.filledQuantity,
+      working.remaining,
+      request.reduceOnly ? this.#positionOf(request.symbol) : undefined,
+      budget,
+    );
+    switch (sizing.kind) {
+      case "cancel":
         this.#finish(working, "canceled", NO_POSITION, ts);
         return;
-      }
-      if (closable.lt(quantity)) {
-        quantity = closable;
-        working.remaining = closable;
-        capped = { ...request, quantity: working.order.filledQuantity.plus(closable) };
-      }
-    }
-    if (this.#participation !== undefined) {
-      const budget = this.#budget ?? roundToStep(
-        this.#participation.times(decimal(this.#budgetVolume)),
-        working.instrument.lotSize,
-        "down",
-      );
-      this.#budget = budget;
-      if (budget.lt(quantity) && request.timeInForce === "fok") {
+      case "expire":
         this.#finish(working, "expired", "fok: cannot fill the whole quantity", ts);
         return;
+      case "wait":
+        return;
+      case "fill":
+        break;
+      default: {
+        const unknown: never = sizing;
+        throw new TypeError(`Unknown sizing ${JSON.stringify(unknown)}`);
       }
-      quantity = minDecimal(quantity, budget);
-      if (quantity.isZero()) return;
-      this.#budget = budget.minus(quantity);
     }
+    const { quantity, capped } = sizing;
+    if (capped !== undefined) {
+      working.remaining = capped.quantity.minus(working.order.filledQuantity);
+    }
+    if (budget !== undefined) this.#budget = budget.minus(quantity);
     const basis = found.basis === "open"
       ? decimal(found.estimate)
       : found.basis === "limit"
@@ -514,19 +392,8 @@ export class CandleVenue {
     liquidity: "maker" | "taker",
     ts: Micros,
   ): void {
-    const { fee, currency } = fillFee(instrument, price, quantity, liquidity, this.#fees);
-    const fill: Fill = {
-      orderId: order.id,
-      clientOrderId: order.request.clientOrderId,
-      symbol: order.request.symbol,
-      side: order.request.side,
-      price,
-      quantity,
-      fee,
-      feeCurrency: currency,
-      liquidity,
-      tradeId: `sim-${this.#nextTrade++}`,
-    };
+    const tradeId = `sim-${this.#nextTrade++}`;
+    const fill = makeFill(order, instrument, price, quantity, liquidity, this.#fees, tradeId);
     this.#sink.fill(fill, ts);
   }
 
@@ -567,3 +434,21 @@ export class CandleVenue {
     }
   }
 }
+
+// Re-exported so the venue's public signatures name only documented, public types.
+export type {
+  Decimal,
+  DecimalValue,
+  Fill,
+  Instrument,
+  InstrumentKind,
+  Liquidity,
+  Micros,
+  Order,
+  OrderRequest,
+  OrderStatus,
+  OrderType,
+  Side,
+  SymbolId,
+  TimeInForce,
+} from "../domain/mod.ts";

@@ -3,7 +3,6 @@ import {
   type Decimal,
   decimal,
   type Fill,
-  type Instrument,
   makeInstrument,
   type Order,
   type OrderRequest,

@@ -8,6 +8,8 @@
 import denoJson from "../deno.json" with { type: "json" };
 import { ConfigError, DataError, ExchangeError } from "../lib/domain/mod.ts";
 import { type CommandIo, processIo } from "./io.ts";
+import { backtestCommand } from "./backtest.ts";
+import { dataCommand } from "./data.ts";
 import { strategiesCommand } from "./strategies.ts";
 
 /** The package version. */
@@ -18,6 +20,8 @@ const HELP = `tesser ${VERSION} — backtest and run trading strategies
 Usage: tesser [--env NAME] [--config-dir DIR] [--verbose] <command> [options]
 
 Commands:
+  backtest run          backtest a strategy on candles (see "tesser backtest run --help")
+  data ...              normalize, validate, resample, inspect and synthesize market data
   strategies            list the built-in strategies and their parameters
 
 Global options:
@@ -44,6 +48,8 @@ type Command = (
 ) => number | Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  backtest: (args, io, global) => backtestCommand(args, io, global),
+  data: (args, io) => dataCommand([...args], io),
   strategies: (args, io) => strategiesCommand(args, io),
 };
 

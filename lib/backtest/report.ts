@@ -10,17 +10,15 @@
  * @module
  */
 
-import { type Decimal, type Interval, type Micros, type SymbolId, toIso } from "../domain/mod.ts";
+import {
+  type Decimal,
+  type Interval,
+  type JsonValue,
+  type Micros,
+  type SymbolId,
+  toIso,
+} from "../domain/mod.ts";
 import type { PerformanceMetrics } from "./metrics.ts";
-
-/** A JSON value: what the free-form parts of a report (params, settings) may hold. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
 
 /**
  * A finished backtest. Money is an exact decimal string; metrics that are undefined for the
@@ -306,5 +304,5 @@ export function reportToJson(report: BacktestReport): string {
 }
 
 // Re-exported so the report's public signatures name only documented, public types.
-export type { Decimal, Interval, Micros, SymbolId } from "../domain/mod.ts";
+export type { Decimal, Interval, JsonValue, Micros, SymbolId } from "../domain/mod.ts";
 export type { RoundTrip } from "../portfolio/round_trip.ts";

@@ -10,6 +10,7 @@ export * from "./decimal.ts";
 export * from "./errors.ts";
 export * from "./instrument.ts";
 export * from "./interval.ts";
+export * from "./json.ts";
 export * from "./market.ts";
 export * from "./order.ts";
 export * from "./signal.ts";

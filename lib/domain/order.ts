@@ -157,3 +157,37 @@ export interface Balance {
   /** Part not locked by orders or margin. */
   readonly available: Decimal;
 }
+
+/**
+ * An order a strategy places itself (market makers, passive execution), in plain numbers.
+ * The OMS rounds the quantity down to the lot and the price to the tick (buys down, sells up),
+ * validates it and applies pre-trade risk, exactly as for signals.
+ */
+export interface OrderIntent {
+  /** Venue-qualified symbol. */
+  readonly symbol: SymbolId;
+  /** Buy or sell. */
+  readonly side: Side;
+  /** Order type. */
+  readonly type: OrderType;
+  /** Quantity (base units or contracts). */
+  readonly quantity: number;
+  /** Limit price (limit, stop-limit). */
+  readonly price?: number;
+  /** Trigger price (stop-market, stop-limit). */
+  readonly triggerPrice?: number;
+  /** Time in force (default gtc; market orders are ioc). */
+  readonly timeInForce?: TimeInForce;
+  /** Only reduce the position. */
+  readonly reduceOnly?: boolean;
+  /** Links related orders; `oco:` prefixes a one-cancels-other group. */
+  readonly groupId?: string;
+}
+
+/** Changes to a working order placed with `StrategyContext.submitOrder`. */
+export interface AmendIntent {
+  /** New limit price. */
+  readonly price?: number;
+  /** New total quantity. */
+  readonly quantity?: number;
+}

@@ -8,12 +8,14 @@
  */
 
 import {
+  type AmendIntent,
   type Decimal,
   decimal,
   type Fill,
   type Instrument,
   isTerminal,
   type Order,
+  type OrderIntent,
   type OrderRequest,
   roundPrice,
   roundQuantity,
@@ -44,6 +46,13 @@ export interface OrderSink {
   submit(request: OrderRequest): void;
   /** Cancels a working order. */
   cancel(symbol: SymbolId, clientOrderId: string): void;
+  /** Changes a working order's price and/or quantity. */
+  amend(
+    symbol: SymbolId,
+    clientOrderId: string,
+    price: Decimal | undefined,
+    quantity: Decimal | undefined,
+  ): void;
 }
 
 /** Options of {@linkcode OrderManager}. */
@@ -184,6 +193,90 @@ export class OrderManager {
         throw new TypeError(`Unknown signal kind ${unknown}`);
       }
     }
+  }
+
+  /**
+   * Places a strategy's own order: quantity rounded down to the lot, prices to the tick (buys
+   * down, sells up), then validated and risk-checked like any other. Returns the client order
+   * id, or `undefined` when refused (the reason is counted in {@linkcode rejections}).
+   */
+  submitIntent(intent: OrderIntent): string | undefined {
+    const instrument = this.#options.instruments.get(intent.symbol);
+    if (instrument === undefined) {
+      this.reject("unknown-symbol", `order for ${intent.symbol}, which has no instrument`);
+      return undefined;
+    }
+    if (!Number.isFinite(intent.quantity) || intent.quantity <= 0) {
+      this.reject(
+        "quantity",
+        `${intent.symbol}: order quantity must be positive, got ${intent.quantity}`,
+      );
+      return undefined;
+    }
+    const passive = intent.side === "buy" ? "floor" : "ceil";
+    const toPrice = (value: number | undefined, name: string): Decimal | undefined | null => {
+      if (value === undefined) return undefined;
+      if (!Number.isFinite(value) || value <= 0) {
+        this.reject("price", `${intent.symbol}: ${name} must be a positive number, got ${value}`);
+        return null;
+      }
+      return roundPrice(instrument, decimal(Number(value.toPrecision(15))), passive);
+    };
+    const price = toPrice(intent.price, "price");
+    const triggerPrice = toPrice(intent.triggerPrice, "trigger price");
+    if (price === null || triggerPrice === null) return undefined;
+    const quantity = roundQuantity(instrument, decimal(Number(intent.quantity.toPrecision(15))));
+    const clientOrderId = `${this.#options.idPrefix ?? "t"}${this.#nextId++}`;
+    const request: OrderRequest = {
+      clientOrderId,
+      symbol: intent.symbol,
+      side: intent.side,
+      type: intent.type,
+      quantity,
+      ...(price === undefined ? {} : { price }),
+      ...(triggerPrice === undefined ? {} : { triggerPrice }),
+      timeInForce: intent.timeInForce ?? (intent.type === "market" ? "ioc" : "gtc"),
+      reduceOnly: intent.reduceOnly ?? false,
+      ...(intent.groupId === undefined ? {} : { groupId: intent.groupId }),
+    };
+    if (!this.#approve(request, instrument)) return undefined;
+    this.#working.set(clientOrderId, request);
+    this.#submitted++;
+    this.#sink.submit(request);
+    return clientOrderId;
+  }
+
+  /** Cancels a working order (ignored when it is not working). */
+  cancelOrder(symbol: SymbolId, clientOrderId: string): void {
+    if (this.#working.has(clientOrderId)) this.#sink.cancel(symbol, clientOrderId);
+  }
+
+  /** Amends a working order, rounding like {@linkcode submitIntent}; refused changes are counted. */
+  amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void {
+    const instrument = this.#options.instruments.get(symbol);
+    const working = this.#working.get(clientOrderId);
+    if (instrument === undefined || working === undefined) return;
+    const request = "request" in working ? working.request : working;
+    const price = changes.price === undefined ? undefined : roundPrice(
+      instrument,
+      decimal(Number(changes.price.toPrecision(15))),
+      request.side === "buy" ? "floor" : "ceil",
+    );
+    const quantity = changes.quantity === undefined
+      ? undefined
+      : roundQuantity(instrument, decimal(Number(changes.quantity.toPrecision(15))));
+    const violations = validateOrder(instrument, {
+      quantity: quantity ?? request.quantity,
+      ...(price ?? request.price) === undefined ? {} : { price: price ?? request.price },
+    });
+    if (violations.length > 0) {
+      this.reject(
+        violations[0].rule,
+        `amend ${clientOrderId}: ${violations.map((v) => v.message).join("; ")}`,
+      );
+      return;
+    }
+    this.#sink.amend(symbol, clientOrderId, price, quantity);
   }
 
   /** Closes every open position at market (the kill switch). */

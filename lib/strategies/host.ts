@@ -8,12 +8,14 @@
  */
 
 import type {
+  AmendIntent,
   Candle,
   Fill,
   Instrument,
   Interval,
   Micros,
   Order,
+  OrderIntent,
   Quote,
   Signal,
   SymbolId,
@@ -36,6 +38,12 @@ export interface HostServices {
   signal(signal: Signal): void;
   /** Schedules `onTimer(tag)` at `at`. */
   setTimer(at: Micros, tag: string): void;
+  /** Places an order for the strategy (through the OMS). */
+  submitOrder(intent: OrderIntent): string | undefined;
+  /** Cancels a working order. */
+  cancelOrder(symbol: SymbolId, clientOrderId: string): void;
+  /** Amends a working order. */
+  amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void;
 }
 
 interface CandleRoute {
@@ -45,6 +53,7 @@ interface CandleRoute {
 
 /** Hosts one strategy. */
 export class StrategyHost {
+  /** The hosted strategy. */
   readonly strategy: Strategy;
   readonly #services: HostServices;
   readonly #routes = new Map<SymbolId, CandleRoute[]>();
@@ -85,6 +94,10 @@ export class StrategyHost {
         services.signal(signal);
       },
       setTimer: (at, tag) => services.setTimer(at, tag),
+      submitOrder: (intent) => services.submitOrder(intent),
+      cancelOrder: (symbol, clientOrderId) => services.cancelOrder(symbol, clientOrderId),
+      amendOrder: (symbol, clientOrderId, changes) =>
+        services.amendOrder(symbol, clientOrderId, changes),
     };
   }
 

@@ -10,4 +10,4 @@ export * from "./builtin.ts";
 export * from "./host.ts";
 export * from "./registry.ts";
 export * from "./strategy.ts";
-export * from "./sma_cross.ts";
+export { SmaCross, type SmaCrossParams } from "./sma_cross.ts";

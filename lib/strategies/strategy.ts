@@ -7,12 +7,15 @@
  */
 
 import type {
+  AmendIntent,
   Candle,
   Fill,
   Instrument,
   Interval,
+  JsonValue,
   Micros,
   Order,
+  OrderIntent,
   Quote,
   Signal,
   SymbolId,
@@ -60,16 +63,13 @@ export interface StrategyContext {
   signal(signal: Signal): void;
   /** Asks for an `onTimer(tag)` call at time `at` (µs, not in the past). */
   setTimer(at: Micros, tag: string): void;
+  /** Places an order directly; returns its client order id, or `undefined` when refused. */
+  submitOrder(intent: OrderIntent): string | undefined;
+  /** Cancels one of the strategy's working orders. */
+  cancelOrder(symbol: SymbolId, clientOrderId: string): void;
+  /** Changes price and/or quantity of a working order. */
+  amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void;
 }
-
-/** JSON-safe data for snapshots. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
 
 /** A running strategy instance. Every handler is optional. */
 export interface Strategy {
@@ -96,3 +96,5 @@ export interface Strategy {
   /** Replaces the state with one from {@linkcode Strategy.snapshot}. */
   restore(state: JsonValue): void;
 }
+
+export type { JsonValue };

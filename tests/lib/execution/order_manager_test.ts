@@ -33,6 +33,7 @@ interface Harness {
   readonly oms: OrderManager;
   readonly sent: OrderRequest[];
   readonly canceled: string[];
+  readonly amended: string[];
   setPosition(quantity: string): void;
 }
 
@@ -44,6 +45,7 @@ function harness(
   let position: Decimal = ZERO;
   const sent: OrderRequest[] = [];
   const canceled: string[] = [];
+  const amended: string[] = [];
   const oms = new OrderManager(
     {
       instruments: new Map([[BTC.symbol, BTC]]),
@@ -57,9 +59,14 @@ function harness(
       lastPrice: (symbol: SymbolId) => (symbol === BTC.symbol ? 50_000 : Number.NaN),
       volatility: () => 250,
     },
-    { submit: (request) => sent.push(request), cancel: (_symbol, id) => canceled.push(id) },
+    {
+      submit: (request) => sent.push(request),
+      cancel: (_symbol, id) => canceled.push(id),
+      amend: (_symbol, id, price, quantity) =>
+        amended.push(`${id} ${price ?? "-"} ${quantity ?? "-"}`),
+    },
   );
-  return { oms, sent, canceled, setPosition: (q) => (position = decimal(q)) };
+  return { oms, sent, canceled, amended, setPosition: (q) => (position = decimal(q)) };
 }
 
 function signal(kind: Signal["kind"], extra: Partial<Signal> = {}): Signal {
@@ -168,7 +175,7 @@ Deno.test("OrderManager rejects an order under the minimum notional with the val
       risk: new PreTradeRisk(),
     },
     { position: () => ZERO, equity: () => 1, lastPrice: () => 1_000, volatility: () => undefined },
-    { submit: (r) => small.sent.push(r), cancel: () => {} },
+    { submit: (r) => small.sent.push(r), cancel: () => {}, amend: () => {} },
   );
   lowPrice.onSignal(signal("enter-long"));
   assert.equal(small.sent.length, 0);
@@ -284,4 +291,55 @@ Deno.test("Sizers: percent of equity and risk-adjusted by ATR", () => {
   assert.equal(riskAdjusted(0.01).size({ ...input, volatility: undefined }), 0);
   assert.throws(() => fixedQuantity(-1), /quantity must be a positive number, got -1/);
   assert.throws(() => riskAdjusted(2), /risk fraction must be in \(0, 1\]/);
+});
+
+Deno.test("OrderManager.submitIntent rounds to lot and tick passively and returns the id", () => {
+  const h = harness();
+  const id = h.oms.submitIntent({
+    symbol: BTC.symbol,
+    side: "sell",
+    type: "limit",
+    quantity: 0.01234,
+    price: 50_000.01,
+  });
+  assert.equal(id, h.sent[0].clientOrderId);
+  assert.deepEqual(
+    [h.sent[0].quantity.toString(), h.sent[0].price?.toString(), h.sent[0].timeInForce],
+    ["0.012", "50000.1", "gtc"],
+  );
+  assert.equal(
+    h.oms.submitIntent({ symbol: "bybit:NOPE", side: "buy", type: "market", quantity: 1 }),
+    undefined,
+  );
+  assert.equal(
+    h.oms.submitIntent({
+      symbol: BTC.symbol,
+      side: "buy",
+      type: "limit",
+      quantity: 0.01,
+      price: -5,
+    }),
+    undefined,
+  );
+  assert.deepEqual(h.oms.rejections().counts, { "unknown-symbol": 1, price: 1 });
+});
+
+Deno.test("OrderManager.amendOrder validates and forwards changes of working orders only", () => {
+  const h = harness();
+  const id = h.oms.submitIntent({
+    symbol: BTC.symbol,
+    side: "buy",
+    type: "limit",
+    quantity: 0.01,
+    price: 49_000,
+  });
+  assert.ok(id !== undefined);
+  h.oms.amendOrder(BTC.symbol, id, { price: 49_100.07 });
+  h.oms.amendOrder(BTC.symbol, id, { quantity: 0.00001 });
+  h.oms.amendOrder(BTC.symbol, "unknown", { price: 1 });
+  assert.deepEqual(h.amended, [`${id} 49100 -`]);
+  assert.deepEqual(h.oms.rejections().counts, { quantity: 1 });
+  h.oms.cancelOrder(BTC.symbol, id);
+  h.oms.cancelOrder(BTC.symbol, "unknown");
+  assert.deepEqual(h.canceled, [id]);
 });

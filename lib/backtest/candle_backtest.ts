@@ -1,0 +1,421 @@
+/**
+ * The candle-mode backtest runner: wires the one engine with the strategy host, the OMS, the
+ * portfolio and the simulated candle venue, replays merged candle batches, marks equity at
+ * every bar close, and assembles the report. The venue sits outside the engine, as an exchange
+ * does in live trading: its order updates and fills enter the engine as input events, stamped
+ * at the simulated time they happen (inside the bar), before that bar's close is delivered.
+ *
+ * @module
+ */
+
+import type { JsonValue } from "./report.ts";
+import { type BacktestReport, buildReport } from "./report.ts";
+import { computeMetrics, periodsPerYear } from "./metrics.ts";
+import type { ReportBundle, TimedFill } from "./report_files.ts";
+import { CandleVenue, type CandleVenueOptions } from "./candle_venue.ts";
+import {
+  ConfigError,
+  DataError,
+  type DecimalValue,
+  type Instrument,
+  type Interval,
+  intervalMicros,
+  type Micros,
+  type Order,
+  type SymbolId,
+} from "../domain/mod.ts";
+import { Engine, EventClock } from "../engine/mod.ts";
+import type { Event, OrderCommand } from "../events/mod.ts";
+import { Atr } from "../indicators/mod.ts";
+import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
+import { Portfolio } from "../portfolio/mod.ts";
+import { type Strategy, StrategyHost } from "../strategies/mod.ts";
+import type { CandleBatch } from "../data/candle_batch.ts";
+import { mergeCandleBatches } from "../data/merge.ts";
+
+/** Settings of the simulated venue that the caller chooses. */
+export type VenueSettings = Omit<CandleVenueOptions, "instruments" | "positionOf">;
+
+/** Options of {@linkcode runCandleBacktest}. */
+export interface CandleBacktestOptions {
+  /** The strategy instance. */
+  readonly strategy: Strategy;
+  /** Its validated params, for the report. */
+  readonly params?: Readonly<Record<string, JsonValue>>;
+  /** Instruments of every traded symbol. */
+  readonly instruments: readonly Instrument[];
+  /** Candle sources, each sorted by time (one symbol/interval per source). */
+  readonly sources: readonly (AsyncIterable<CandleBatch> | Iterable<CandleBatch>)[];
+  /** Starting balances by currency. */
+  readonly initialBalances: Readonly<Record<string, DecimalValue>>;
+  /** Currency of equity and metrics. */
+  readonly reportingCurrency: string;
+  /** Order sizing. */
+  readonly sizer: Sizer;
+  /** Pre-trade risk limits. */
+  readonly risk?: RiskLimits;
+  /** Allow adding to open positions. */
+  readonly pyramiding?: boolean;
+  /** Leverage for margin and liquidation (default 1). */
+  readonly leverage?: number;
+  /** Venue settings (latency, slippage, fees, intrabar model, …). */
+  readonly venue?: VenueSettings;
+  /** Skip bars that open before this time (µs). */
+  readonly from?: Micros;
+  /** Skip bars that open at or after this time (µs). */
+  readonly to?: Micros;
+  /** ATR period for volatility-aware sizing (0 or absent: not tracked). */
+  readonly atrPeriod?: number;
+  /** Free-form settings recorded in the report. */
+  readonly settings?: Readonly<Record<string, JsonValue>>;
+  /** Called every 65,536 bars with the number processed. */
+  readonly onProgress?: (bars: number) => void;
+}
+
+/** Everything a run produced. */
+export interface CandleBacktestResult {
+  /** The report. */
+  readonly report: BacktestReport;
+  /** The report plus series and tables, for {@linkcode writeReportFiles}. */
+  readonly bundle: ReportBundle;
+  /** Events processed by the engine. */
+  readonly events: number;
+}
+
+class GrowableSeries {
+  ts = new Float64Array(4096);
+  values = new Float64Array(4096);
+  length = 0;
+
+  push(ts: number, value: number): void {
+    if (this.length === this.ts.length) {
+      const ts2 = new Float64Array(this.length * 2);
+      const values2 = new Float64Array(this.length * 2);
+      ts2.set(this.ts);
+      values2.set(this.values);
+      this.ts = ts2;
+      this.values = values2;
+    }
+    this.ts[this.length] = ts;
+    this.values[this.length] = value;
+    this.length++;
+  }
+}
+
+/**
+ * Runs a candle-mode backtest.
+ *
+ * @throws {DataError} when there is no data, the data is out of order, or a candle's symbol is
+ * not one the strategy trades; {@linkcode ConfigError} when a traded symbol has no instrument
+ * or the account cannot be valued.
+ */
+export async function runCandleBacktest(
+  options: CandleBacktestOptions,
+): Promise<CandleBacktestResult> {
+  const traded = new Set(options.strategy.subscriptions.map((s) => s.symbol));
+  const instruments = new Map<SymbolId, Instrument>(
+    options.instruments.filter((i) => traded.has(i.symbol)).map((i) => [i.symbol, i]),
+  );
+  for (const symbol of traded) {
+    if (!instruments.has(symbol)) {
+      throw new ConfigError(`no instrument for ${symbol}`, {
+        hint: `add it to the markets file (known: ${
+          options.instruments.map((i) => i.symbol).join(", ")
+        })`,
+      });
+    }
+  }
+  let portfolio: Portfolio;
+  try {
+    portfolio = new Portfolio({
+      instruments: [...instruments.values()],
+      initialBalances: options.initialBalances,
+      reportingCurrency: options.reportingCurrency,
+      leverage: options.leverage,
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw new ConfigError(error.message, { cause: error });
+    throw error;
+  }
+  const clock = new EventClock();
+  const engine = new Engine({ clock });
+  const venueEvents: Event[] = [];
+  const venue = new CandleVenue({
+    ...options.venue,
+    instruments,
+    positionOf: (symbol) => portfolio.position(symbol).quantity,
+  }, {
+    orderUpdate: (order, ts) => venueEvents.push({ kind: "order-update", ts, tsRecv: ts, order }),
+    fill: (fill, ts) => venueEvents.push({ kind: "fill", ts, tsRecv: ts, fill }),
+  });
+  const atrs = new Map<SymbolId, Atr>();
+  const atrPeriod = options.atrPeriod ?? 0;
+  const risk = new PreTradeRisk(options.risk);
+  const sendCommand = (command: OrderCommand): void => {
+    const now = clock.now();
+    engine.emit({ kind: "order-command", ts: now, tsRecv: now, command });
+  };
+  const oms = new OrderManager(
+    { instruments, sizer: options.sizer, risk, pyramiding: options.pyramiding },
+    {
+      position: (symbol) => portfolio.position(symbol).quantity,
+      equity: () => portfolio.equity(),
+      lastPrice: (symbol) => portfolio.lastPrice(symbol),
+      volatility: (symbol) => atrs.get(symbol)?.value,
+    },
+    {
+      submit: (request) => sendCommand({ type: "submit", request }),
+      cancel: (symbol, clientOrderId) => sendCommand({ type: "cancel", symbol, clientOrderId }),
+      amend: (symbol, clientOrderId, price, quantity) =>
+        sendCommand({
+          type: "amend",
+          symbol,
+          clientOrderId,
+          ...(price === undefined ? {} : { price }),
+          ...(quantity === undefined ? {} : { quantity }),
+        }),
+    },
+  );
+  let dataInterval: Interval | undefined;
+  let host: StrategyHost | undefined;
+  const hostOf = (interval: Interval): StrategyHost => {
+    host ??= new StrategyHost(options.strategy, {
+      now: () => clock.now(),
+      position: (symbol) => portfolio.position(symbol).quantity.toNumber(),
+      openOrders: (symbol) => oms.openOrders(symbol),
+      instrument: (symbol) => instruments.get(symbol),
+      signal: (signal) => {
+        const now = clock.now();
+        engine.emit({
+          kind: "signal",
+          ts: now,
+          tsRecv: now,
+          strategy: options.strategy.name,
+          signal,
+        });
+      },
+      setTimer: (at, tag) =>
+        engine.schedule(at, {
+          kind: "timer",
+          ts: at,
+          tsRecv: at,
+          owner: options.strategy.name,
+          tag,
+        }),
+      submitOrder: (intent) => oms.submitIntent(intent),
+      cancelOrder: (symbol, clientOrderId) => oms.cancelOrder(symbol, clientOrderId),
+      amendOrder: (symbol, clientOrderId, changes) =>
+        oms.amendOrder(symbol, clientOrderId, changes),
+    }, interval);
+    return host;
+  };
+
+  const fills: TimedFill[] = [];
+  const orders = new Map<string, Order>();
+  let tradedNotional = 0;
+  const bus = engine.bus;
+  bus.subscribe("order-command", (event) => {
+    const command = event.command;
+    switch (command.type) {
+      case "submit":
+        venue.submit(command.request, event.ts);
+        return;
+      case "cancel":
+        venue.cancel(command.symbol, command.clientOrderId, event.ts);
+        return;
+      case "amend":
+        oms.reject(
+          "unsupported-amend",
+          `${command.clientOrderId}: amend is not simulated in candle mode`,
+        );
+        return;
+      default: {
+        const unknown: never = command;
+        throw new TypeError(`Unknown order command ${JSON.stringify(unknown)}`);
+      }
+    }
+  });
+  bus.subscribe("order-update", (event) => {
+    orders.set(event.order.request.clientOrderId, event.order);
+    oms.onOrderUpdate(event.order);
+    host?.onOrderUpdate(event.order);
+  });
+  bus.subscribe("fill", (event) => {
+    portfolio.applyFill(event.fill, event.ts);
+    fills.push({ ts: event.ts, fill: event.fill });
+    tradedNotional += Math.abs(event.fill.price.toNumber() * event.fill.quantity.toNumber());
+    oms.onFill(event.fill);
+    host?.onFill(event.fill);
+  });
+  bus.subscribe("signal", (event) => oms.onSignal(event.signal));
+  bus.subscribe("timer", (event) => {
+    if (event.owner === options.strategy.name) host?.onTimer(event.tag);
+  });
+  bus.subscribe("alert", (event) => {
+    if (event.code === "kill-switch") oms.flattenAll(instruments.keys());
+  });
+  bus.subscribe("candle", (event) => {
+    const candle = event.candle;
+    portfolio.mark(candle.symbol, candle.close);
+    if (atrPeriod > 0) {
+      let atr = atrs.get(candle.symbol);
+      if (atr === undefined) atrs.set(candle.symbol, atr = new Atr({ period: atrPeriod }));
+      atr.update(candle);
+    }
+    host?.onCandle(candle);
+  });
+
+  const equity = new GrowableSeries();
+  let bars = 0;
+  let barsInMarket = 0;
+  let initialEquity: ReturnType<Portfolio["exactEquity"]> | undefined;
+  const symbolsSeen = new Set<SymbolId>();
+  const flushVenue = () => {
+    for (let i = 0; i < venueEvents.length; i++) engine.process(venueEvents[i]);
+    venueEvents.length = 0;
+  };
+
+  let lastClose = Number.NEGATIVE_INFINITY;
+  let first: Micros | undefined;
+  let lastOpen = 0;
+  let barMicrosOfRun = 0;
+  for await (const batch of mergeCandleBatches(options.sources)) {
+    const { ts, closeTs, open, high, low, close, volume, seriesIndex, series } = batch;
+    for (let row = 0; row < batch.length; row++) {
+      const openTime = ts[row];
+      if (options.from !== undefined && openTime < options.from) continue;
+      if (options.to !== undefined && openTime >= options.to) continue;
+      const info = series[seriesIndex[row]];
+      const symbol = info.symbol;
+      const closeTime = closeTs[row];
+      if (closeTime < lastClose) {
+        throw new DataError(
+          `candles are not in time order: ${symbol} bar at ${openTime} comes after a bar closing at ${lastClose}`,
+        );
+      }
+      if (!instruments.has(symbol)) {
+        throw new DataError(`the data holds ${symbol}, which the strategy does not trade`, {
+          hint: `the strategy trades ${[...instruments.keys()].join(", ")}; pass only their data`,
+        });
+      }
+      if (dataInterval === undefined) {
+        dataInterval = info.interval;
+        barMicrosOfRun = intervalMicros(dataInterval);
+        hostOf(dataInterval);
+      } else if (info.interval !== dataInterval) {
+        throw new DataError(
+          `mixed data intervals: ${symbol} is ${info.interval}, earlier data was ${dataInterval}`,
+          {
+            hint: "replay one interval (the finest) and let strategies aggregate",
+          },
+        );
+      }
+      symbolsSeen.add(symbol);
+      // A new timestamp: the previous one is complete, so mark equity for it.
+      if (closeTime !== lastClose && lastClose !== Number.NEGATIVE_INFINITY) {
+        recordBar(lastOpen);
+      }
+      lastClose = closeTime;
+      lastOpen = openTime;
+      first ??= openTime;
+      venue.onBar(
+        symbol,
+        openTime,
+        barMicrosOfRun,
+        open[row],
+        high[row],
+        low[row],
+        close[row],
+        volume[row],
+      );
+      if (venueEvents.length > 0) flushVenue();
+      const liquidation = portfolio.checkLiquidation(symbol, low[row], high[row]);
+      if (liquidation !== undefined) {
+        venue.liquidate(symbol, liquidation.price, openTime);
+        flushVenue();
+      }
+      engine.process({
+        kind: "candle",
+        ts: closeTime,
+        tsRecv: closeTime,
+        candle: {
+          symbol,
+          interval: info.interval,
+          openTime,
+          open: open[row],
+          high: high[row],
+          low: low[row],
+          close: close[row],
+          volume: volume[row],
+        },
+      });
+      initialEquity ??= portfolio.exactEquity();
+      if ((++bars & 0xffff) === 0) options.onProgress?.(bars);
+    }
+  }
+  if (first === undefined || dataInterval === undefined || initialEquity === undefined) {
+    throw new DataError("no candles to backtest", { hint: "check --data, --from and --to" });
+  }
+  recordBar(lastOpen);
+  engine.drain();
+  flushVenue();
+
+  function recordBar(openTime: Micros): void {
+    const value = portfolio.equity();
+    equity.push(openTime, value);
+    if (portfolio.grossExposure() !== 0) barsInMarket++;
+    if (risk.observeEquity(value)) {
+      const now = clock.now();
+      engine.process({
+        kind: "alert",
+        ts: now,
+        tsRecv: now,
+        severity: "critical",
+        code: "kill-switch",
+        message: `drawdown limit ${
+          (options.risk?.maxDrawdown ?? 0) * 100
+        }% reached: liquidate-only`,
+      });
+    }
+  }
+
+  const metrics = computeMetrics({
+    ts: equity.ts,
+    equity: equity.values,
+    length: equity.length,
+    initialEquity: initialEquity.toNumber(),
+    periodsPerYear: periodsPerYear(dataInterval),
+    roundTrips: portfolio.roundTrips(),
+    barsInMarket,
+    tradedNotional,
+  });
+  const rejections = oms.rejections();
+  const report = buildReport({
+    strategy: options.strategy.name,
+    params: options.params,
+    symbols: [...symbolsSeen].sort(),
+    interval: dataInterval,
+    start: first,
+    end: lastOpen + barMicrosOfRun,
+    initialEquity,
+    finalEquity: portfolio.exactEquity(),
+    fees: portfolio.feesPaid(),
+    funding: portfolio.fundingPaid(),
+    orders: oms.submitted,
+    fills: fills.length,
+    rejectedOrders: oms.rejectedCount + venue.rejected,
+    ambiguousBars: venue.ambiguousBars,
+    liquidations: portfolio.liquidations,
+    rejections: rejections.counts,
+    settings: options.settings,
+    metrics,
+  });
+  const bundle: ReportBundle = {
+    report,
+    equity: { ts: equity.ts, equity: equity.values, length: equity.length },
+    roundTrips: portfolio.roundTrips(),
+    fills,
+    orders: [...orders.values()],
+  };
+  return { report, bundle, events: engine.processed };
+}

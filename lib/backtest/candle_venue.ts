@@ -40,6 +40,7 @@ import {
   roundToStep,
   type SymbolId,
   transitionOrder,
+  ZERO,
 } from "../domain/mod.ts";
 import {
   arrivalRejection,
@@ -103,6 +104,8 @@ export class CandleVenue {
   #rejected = 0;
   #budget: Decimal | undefined = undefined;
   #budgetVolume = 0;
+  /** Position at the start of the bar being processed, plus this bar's own fills. */
+  #barPosition: Decimal = ZERO;
 
   /**
    * Creates a venue.
@@ -261,6 +264,9 @@ export class CandleVenue {
   ): void {
     this.#budget = undefined;
     this.#budgetVolume = volume;
+    // Snapshot once per bar and add our own fills: correct whether the sink applies fills to
+    // the position at once or only after onBar returns (as the runner does).
+    this.#barPosition = this.#positionOf(orders[0].instrument.symbol);
     for (const working of orders) {
       if (!working.done && openTime >= working.cancelAt + working.cancelBars * barMicros) {
         this.#finish(working, "canceled", "canceled", openTime);
@@ -335,7 +341,7 @@ export class CandleVenue {
       request,
       working.order.filledQuantity,
       working.remaining,
-      request.reduceOnly ? this.#positionOf(request.symbol) : undefined,
+      request.reduceOnly ? this.#barPosition : undefined,
       budget,
     );
     switch (sizing.kind) {
@@ -366,6 +372,9 @@ export class CandleVenue {
       : request.triggerPrice ?? decimal(found.estimate);
     const price = fillPrice(working.instrument, working.buy, basis, this.#slippageBps, found.slips);
     this.#emitFill(working.order, working.instrument, price, quantity, found.liquidity, ts);
+    this.#barPosition = working.buy
+      ? this.#barPosition.plus(quantity)
+      : this.#barPosition.minus(quantity);
     working.remaining = working.remaining.minus(quantity);
     working.cost = working.cost.plus(price.times(quantity));
     const filled = working.order.filledQuantity.plus(quantity);

@@ -428,6 +428,27 @@ Deno.test("reduce-only is capped at the position and canceled when there is noth
   ]);
 });
 
+Deno.test("reduce-only caps use the bar's own fills even when the sink applies fills later", () => {
+  const rec = new Recorder();
+  const deferred: Fill[] = [];
+  let position = decimal("0.01");
+  const venue = new CandleVenue({
+    instruments: new Map([[BTC.symbol, BTC]]),
+    positionOf: () => position,
+  }, { orderUpdate: (o, ts) => rec.orderUpdate(o, ts), fill: (f) => deferred.push(f) });
+  venue.submit(order("sell", "limit", "0.01", { price: px("101"), reduceOnly: true }), CLOSE0);
+  venue.submit(order("sell", "limit", "0.01", { price: px("102"), reduceOnly: true }), CLOSE0);
+  bar(venue, 1, 100, 103, 99, 100);
+  for (const fill of deferred) position = position.minus(fill.quantity);
+  assert.deepEqual(rec.take(), [
+    "t1 o-1 accepted filled=0",
+    "t1 o-2 accepted filled=0",
+    "t1 o-1 filled filled=0.01 avg=101",
+    "t1 o-2 canceled filled=0 (reduce-only: no position to reduce)",
+  ]);
+  assert.equal(position.toString(), "0");
+});
+
 Deno.test("cancel before arrival never reaches the book; after arrival it lands on the next bar", () => {
   const { venue, rec } = setup();
   const early = order("buy", "limit", "0.01", { price: px("99") });

@@ -16,7 +16,7 @@ import { runCandleBacktest, type VenueSettings } from "../lib/backtest/candle_ba
 import { reportToJson } from "../lib/backtest/report.ts";
 import { writeReportFiles } from "../lib/backtest/report_files.ts";
 import type { BacktestReport, JsonValue } from "../lib/backtest/report.ts";
-import { generateCandles, readCandleParquet } from "../lib/data/mod.ts";
+import { generateCandles, inspectParquet, readCandleParquet } from "../lib/data/mod.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import {
@@ -332,6 +332,9 @@ export async function backtestCommand(
     from: parseTime(flags, "from"),
     to: parseTime(flags, "to"),
     atrPeriod: (stringFlag(flags, "sizer") ?? "").startsWith("risk") ? 14 : 0,
+    expectedBars: dataFiles.length > 0
+      ? Math.max(...(await Promise.all(dataFiles.map(inspectParquet))).map((info) => info.rows))
+      : rows,
     settings,
   });
   const outputDir = stringFlag(flags, "output-dir");

@@ -12,8 +12,9 @@ import { Decimal as DecimalJs } from "decimal.js";
 const Exact = DecimalJs.clone({
   precision: 40,
   rounding: DecimalJs.ROUND_HALF_EVEN,
-  toExpNeg: -40,
-  toExpPos: 40,
+  // Never exponent notation: money is printed plain however large or small.
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
 });
 
 /** What arithmetic accepts: a Decimal, a decimal string, or a finite number. */
@@ -87,9 +88,17 @@ function wrap(value: DecimalJs): Decimal {
   return value as unknown as Decimal;
 }
 
+// decimal.js clones share one prototype (so `instanceof` accepts any clone's numbers); each
+// instance records its constructor, which tells ours apart from a number made with another
+// configuration (whose arithmetic would run at that configuration's precision).
+function isExact(value: unknown): value is DecimalJs {
+  return value instanceof Exact &&
+    (value as { readonly constructor: unknown }).constructor === Exact;
+}
+
 function unwrap(value: Decimal): DecimalJs {
-  if (value instanceof Exact) return value;
-  throw new TypeError("Expected a Decimal made by decimal()");
+  if (isExact(value)) return value;
+  return new Exact(value.toString());
 }
 
 /**
@@ -117,12 +126,12 @@ export function decimal(value: DecimalValue): Decimal {
     }
     return wrap(new Exact(text));
   }
-  return value;
+  return isExact(value) ? value : wrap(new Exact(value.toString()));
 }
 
 /** Whether `value` is a Decimal made by this module. */
 export function isDecimal(value: unknown): value is Decimal {
-  return value instanceof Exact;
+  return isExact(value);
 }
 
 /** Exact zero. */

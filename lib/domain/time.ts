@@ -84,8 +84,11 @@ export function fromIso(text: string): Micros {
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = match;
   const month = Number(mo);
   const day = Number(d);
-  const ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s));
-  const check = new Date(ms);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
+  const check = new Date(0);
+  check.setUTCFullYear(Number(y), month - 1, day);
+  check.setUTCHours(Number(h), Number(mi), Number(s), 0);
+  const ms = check.getTime();
   if (
     check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || Number(h) > 23 ||
     Number(mi) > 59 || Number(s) > 59
@@ -97,9 +100,22 @@ export function fromIso(text: string): Micros {
   if (zone.toUpperCase() !== "Z") {
     const sign = zone[0] === "-" ? -1 : 1;
     const digits = zone.slice(1).replace(":", "");
-    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2));
+    if (hours > 23 || minutes > 59) {
+      throw new RangeError(
+        `Cannot parse timestamp "${text}": offset ${zone} is not a valid UTC offset`,
+      );
+    }
+    offsetMinutes = sign * (hours * 60 + minutes);
   }
-  return ms * MICROS_PER_MILLI + micros - offsetMinutes * MICROS_PER_MINUTE;
+  const result = ms * MICROS_PER_MILLI + micros - offsetMinutes * MICROS_PER_MINUTE;
+  if (!Number.isSafeInteger(result)) {
+    throw new RangeError(
+      `Cannot parse timestamp "${text}": outside the range of µs timestamps (years 1685–2255)`,
+    );
+  }
+  return result;
 }
 
 /**

@@ -88,7 +88,7 @@ export class Engine {
       this.#dispatch(event);
       this.#settle();
     } finally {
-      this.#processing = false;
+      this.#leave();
     }
   }
 
@@ -98,7 +98,7 @@ export class Engine {
     try {
       this.#fireDue(ts);
     } finally {
-      this.#processing = false;
+      this.#leave();
     }
   }
 
@@ -141,6 +141,15 @@ export class Engine {
     this.#processing = true;
   }
 
+  // Also after a handler threw: events it emitted must not leak into the next input.
+  #leave(): void {
+    this.#processing = false;
+    if (this.#pending.length > 0) {
+      this.#pending.length = 0;
+      this.#pendingHead = 0;
+    }
+  }
+
   #fireDue(ts: Micros): void {
     let due = this.#scheduler.popDue(ts);
     while (due !== undefined) {
@@ -165,8 +174,11 @@ export class Engine {
         if (++cascade > this.#maxCascade) this.#runaway();
         this.#dispatch(next);
       }
-      this.#pending.length = 0;
-      this.#pendingHead = 0;
+      if (this.#pendingHead > 0) {
+        this.#pending.length = 0;
+        this.#pendingHead = 0;
+      }
+      if (this.#scheduler.size === 0) return;
       const due = this.#scheduler.popDue(this.clock.now());
       if (due === undefined) return;
       if (++cascade > this.#maxCascade) this.#runaway();
@@ -175,8 +187,6 @@ export class Engine {
   }
 
   #runaway(): never {
-    this.#pending.length = 0;
-    this.#pendingHead = 0;
     throw new Error(
       `Engine: one input cascaded into more than ${this.#maxCascade} events; a handler is probably re-emitting in a loop`,
     );

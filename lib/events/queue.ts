@@ -37,7 +37,8 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
   #dropped = 0;
   #closed = false;
   #takers: ((item: T | undefined) => void)[] = [];
-  #pushers: (() => void)[] = [];
+  // Items waiting for room (backpressure), in arrival order, with the promise to settle.
+  #pushers: { readonly item: T; readonly resolve: () => void }[] = [];
 
   /** Makes an empty queue; throws a `RangeError` for a capacity that is not a positive integer. */
   constructor(options: BoundedQueueOptions) {
@@ -84,7 +85,8 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
       taker(item);
       return true;
     }
-    if (this.#size === this.#capacity) {
+    if (this.#size === this.#capacity || this.#pushers.length > 0) {
+      // Waiting pushes go first, so an offer never overtakes them.
       if (this.#policy === "backpressure") return false;
       this.#items[this.#head] = undefined;
       this.#head = (this.#head + 1) % this.#capacity;
@@ -96,11 +98,13 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
     return true;
   }
 
-  /** Adds an item, waiting for room under backpressure. Never drops under that policy. */
-  async push(item: T): Promise<void> {
-    while (!this.offer(item)) {
-      await new Promise<void>((resolve) => this.#pushers.push(resolve));
-    }
+  /**
+   * Adds an item, waiting for room under backpressure. Never drops under that policy, and
+   * items that had to wait keep their order.
+   */
+  push(item: T): Promise<void> {
+    if (this.offer(item)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#pushers.push({ item, resolve }));
   }
 
   /** Takes the oldest item, waiting for one; `undefined` once closed and empty. */
@@ -110,7 +114,12 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
       this.#items[this.#head] = undefined;
       this.#head = (this.#head + 1) % this.#capacity;
       this.#size--;
-      this.#pushers.shift()?.();
+      const waiting = this.#pushers.shift();
+      if (waiting !== undefined) {
+        this.#items[(this.#head + this.#size) % this.#capacity] = waiting.item;
+        this.#size++;
+        waiting.resolve();
+      }
       return Promise.resolve(item);
     }
     if (this.#closed) return Promise.resolve(undefined);
@@ -121,7 +130,9 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
   close(): void {
     this.#closed = true;
     for (const taker of this.#takers.splice(0)) taker(undefined);
-    for (const pusher of this.#pushers.splice(0)) pusher();
+    // Waiting pushes are released but their items stay queued behind the others: nothing is
+    // lost, and take() still drains them in order.
+    for (const waiting of this.#pushers) waiting.resolve();
   }
 
   /** Iterates until the queue is closed and drained. */

@@ -87,6 +87,8 @@ interface Book {
   realizedPnl: Decimal;
   liquidation: Decimal | undefined;
   liquidationPending: boolean;
+  /** The Position record, built on first query after each change (venues ask every bar). */
+  position: Position | undefined;
 }
 
 const KIND_SPOT = 0;
@@ -265,6 +267,7 @@ export class Portfolio {
         realizedPnl: ZERO,
         liquidation: undefined,
         liquidationPending: false,
+        position: undefined,
       };
     });
     this.#currencies = currencies;
@@ -811,6 +814,11 @@ export class Portfolio {
   }
 
   #positionOf(book: Book): Position {
+    book.position ??= this.#buildPosition(book);
+    return book.position;
+  }
+
+  #buildPosition(book: Book): Position {
     const { quantity, cost, instrument } = book;
     let entryPrice = ZERO;
     if (!quantity.isZero()) {
@@ -877,6 +885,7 @@ export class Portfolio {
 
   /** Recomputes the float caches, liquidation price and open list after `book` changed. */
   #refreshBook(book: Book): void {
+    book.position = undefined;
     const i = book.index;
     const { quantity, instrument } = book;
     const sign = quantity.isNeg() ? -1 : 1;

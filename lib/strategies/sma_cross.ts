@@ -86,7 +86,10 @@ export class SmaCross implements Strategy {
   readonly #symbol: string;
   #fast: Sma;
   #slow: Sma;
-  #history: number[] = [];
+  // The last slow_period closes, in a ring: enough to rebuild both SMAs on restore.
+  #history: Float64Array;
+  #historyNext = 0;
+  #historyCount = 0;
   #bars = 0;
   #previousDiff: number | undefined;
 
@@ -111,6 +114,7 @@ export class SmaCross implements Strategy {
     this.#symbol = symbol;
     this.#fast = new Sma({ period: params.fast_period });
     this.#slow = new Sma({ period: params.slow_period });
+    this.#history = new Float64Array(params.slow_period);
     this.subscriptions = [{ kind: "candles", symbol, interval }];
   }
 
@@ -137,7 +141,7 @@ export class SmaCross implements Strategy {
   /** The last `slow_period` closes and the counters; indicators are rebuilt from them. */
   snapshot(): JsonValue {
     return {
-      history: [...this.#history],
+      history: this.#orderedHistory(),
       bars: this.#bars,
       previousDiff: this.#previousDiff ?? null,
     };
@@ -155,7 +159,8 @@ export class SmaCross implements Strategy {
     }
     this.#fast = new Sma({ period: this.#params.fast_period });
     this.#slow = new Sma({ period: this.#params.slow_period });
-    this.#history = [];
+    this.#historyNext = 0;
+    this.#historyCount = 0;
     for (const close of history as number[]) {
       this.#fast.update(close);
       this.#slow.update(close);
@@ -166,8 +171,15 @@ export class SmaCross implements Strategy {
   }
 
   #remember(close: number): void {
-    this.#history.push(close);
-    if (this.#history.length > this.#params.slow_period) this.#history.shift();
+    this.#history[this.#historyNext] = close;
+    this.#historyNext = (this.#historyNext + 1) % this.#history.length;
+    if (this.#historyCount < this.#history.length) this.#historyCount++;
+  }
+
+  #orderedHistory(): number[] {
+    const size = this.#history.length;
+    const start = (this.#historyNext - this.#historyCount + size) % size;
+    return Array.from({ length: this.#historyCount }, (_, i) => this.#history[(start + i) % size]);
   }
 
   #entry(kind: "enter-long" | "enter-short", candle: Candle): Signal {

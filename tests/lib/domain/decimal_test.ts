@@ -73,7 +73,7 @@ Deno.test({
   // unchanged, and its arithmetic then runs at the global 20 digits instead of 40.
   // Fix in lib/domain/decimal.ts: test `Object.getPrototypeOf(value) === Exact.prototype` in
   // isDecimal/unwrap, and in decimal() re-make anything else as `new Exact(value.toString())`.
-  ignore: true,
+  ignore: false,
   name: "decimal re-makes a foreign decimal.js instance in the 40-digit clone",
   fn() {
     const foreign = new DecimalJs(2) as unknown as Decimal;
@@ -121,7 +121,7 @@ Deno.test({
   // BUG: the clone uses toExpPos 40 / toExpNeg -40, so from 1e40 up (or 1e-40 down) toString
   // and toJSON switch to exponent notation although the interface promises plain notation.
   // Fix in lib/domain/decimal.ts (the `Exact` clone): toExpNeg: -9e15, toExpPos: 9e15.
-  ignore: true,
+  ignore: false,
   name: "Decimal prints numbers beyond 1e40 without an exponent",
   fn() {
     assert.equal(decimal("1e45").toString(), "1" + "0".repeat(45));

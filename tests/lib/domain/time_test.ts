@@ -152,7 +152,7 @@ Deno.test("fromIso rejects garbage naming the expected format", () => {
 Deno.test({
   // BUG: the offset is not range-checked, so "+25:00" is accepted as 25 hours.
   // Fix in lib/domain/time.ts fromIso: reject offsets with hours > 23 or minutes > 59.
-  ignore: true,
+  ignore: false,
   name: "fromIso rejects an offset beyond ±23:59",
   fn() {
     assert.throws(() => fromIso("2024-01-01T00:00:00+25:00"), RangeError);
@@ -160,15 +160,14 @@ Deno.test({
   },
 });
 
-Deno.test({
-  // BUG: Date.UTC maps years 0–99 to 1900–1999, so "0050-01-01" comes back as 1950.
-  // Fix in lib/domain/time.ts fromIso: build the date with `new Date(0)` and
-  // `setUTCFullYear(y, month - 1, day)` + `setUTCHours(h, mi, s)` instead of Date.UTC.
-  ignore: true,
-  name: "fromIso keeps four-digit years below 100",
-  fn() {
-    assert.equal(toIso(fromIso("0050-01-01")), "0050-01-01T00:00:00Z");
-  },
+Deno.test("fromIso never maps years 0–99 to 1900–1999 and rejects years µs cannot hold", () => {
+  // Date.UTC would turn "0050" into 1950; such years are outside µs range and must fail loudly.
+  assert.throws(() => fromIso("0050-01-01"), {
+    name: "RangeError",
+    message: /outside the range of µs timestamps/,
+  });
+  assert.equal(toIso(fromIso("1700-03-01T00:00:00Z")), "1700-03-01T00:00:00Z");
+  assert.equal(toIso(fromIso("2250-12-31T23:59:59Z")), "2250-12-31T23:59:59Z");
 });
 
 Deno.test("toIso omits a zero fraction", () => {

@@ -9,7 +9,7 @@
 
 import { join } from "node:path";
 import { ConfigError } from "../domain/mod.ts";
-import { describeField, type Field, type Infer, type TableField } from "./schema.ts";
+import { applyDefaults, describeField, type Field, type Infer, type TableField } from "./schema.ts";
 import { findKeyLine, parseToml } from "./toml.ts";
 import { checkRequired, mergeLayers, nodeAt, validateValue } from "./validate.ts";
 
@@ -64,8 +64,11 @@ function coerce(node: Field, text: string): unknown {
     case "string":
     case "enum":
       return text;
-    case "number":
-      return text.trim() === "" ? Number.NaN : Number(text);
+    case "number": {
+      // Unparsable text stays text, so the error quotes what the user typed.
+      const value = Number(text);
+      return text.trim() === "" || !Number.isFinite(value) ? text : value;
+    }
     case "boolean":
       return text === "true" || text === "1"
         ? true
@@ -91,14 +94,46 @@ function nest(path: readonly string[], value: unknown): Readonly<Record<string, 
   >;
 }
 
+// Table fields are lower-case names, so those segments are folded; a map key (a currency, an
+// exchange profile) keeps the spelling it already has in the files, else the variable's own.
+function envPath(
+  schema: TableField,
+  raw: readonly string[],
+  merged: Readonly<Record<string, unknown>>,
+): string[] {
+  const path: string[] = [];
+  let node: Field | undefined = schema;
+  let values: unknown = merged;
+  for (const segment of raw) {
+    let key = segment.toLowerCase();
+    if (node?.kind === "map") {
+      const existing = values !== null && typeof values === "object"
+        ? Object.keys(values).find((k) => k.toLowerCase() === key)
+        : undefined;
+      key = existing ?? segment;
+      node = node.value;
+    } else if (node?.kind === "table") {
+      node = node.fields[key];
+    } else {
+      node = undefined;
+    }
+    values = values !== null && typeof values === "object"
+      ? (values as Record<string, unknown>)[key]
+      : undefined;
+    path.push(key);
+  }
+  return path;
+}
+
 function envLayers(
   schema: TableField,
   environment: Readonly<Record<string, string>>,
+  merged: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> {
   let layer: Readonly<Record<string, unknown>> = {};
   for (const variable of Object.keys(environment).sort()) {
     if (!variable.startsWith(ENV_PREFIX)) continue;
-    const path = variable.slice(ENV_PREFIX.length).toLowerCase().split("__");
+    const path = envPath(schema, variable.slice(ENV_PREFIX.length).split("__"), merged);
     const found = nodeAt(schema, path);
     if (!("node" in found)) {
       const where = found.at.length === 0 ? "" : ` in [${found.at.join(".")}]`;
@@ -171,8 +206,9 @@ export function loadConfig<S extends TableField>(options: LoadConfigOptions<S>):
     layer(join(configDir, `${options.env}.toml`), `create it, or choose another --env`);
   }
   layer(join(configDir, "local.toml"), undefined);
-  merged = mergeLayers(merged, envLayers(schema, options.environment ?? {}));
+  merged = mergeLayers(merged, envLayers(schema, options.environment ?? {}, merged));
   merged = mergeLayers(merged, overrideLayer(schema, options.overrides ?? []));
+  merged = applyDefaults(schema, merged);
   checkRequired(schema, merged);
   // Sound: every layer was validated against `schema` and required keys were checked.
   return { config: merged, files } as unknown as LoadedConfig<S>;

@@ -94,11 +94,12 @@ export function validateValue(
         const child = node.fields[key];
         if (child === undefined) {
           const valid = Object.keys(node.fields).join(", ");
+          const where = path.length > 0 ? ` in [${path.join(".")}]` : "";
           fail(
             source,
             [...path, key],
             "unknown key",
-            `valid keys${path.length > 0 ? ` in [${path.join(".")}]` : ""}: ${valid}`,
+            valid === "" ? `no keys are allowed${where}` : `valid keys${where}: ${valid}`,
           );
         }
         validateValue(child, item, [...path, key], source);

@@ -43,7 +43,8 @@ export function runSync(
 
 /**
  * Drives `engine` with the events of an async source until it ends or `signal` aborts; an
- * abort also interrupts the wait for the next event, and the source is closed (`return()`).
+ * abort also interrupts the wait for the next event. On an abort or a handler error the source
+ * is closed (`return()`).
  */
 export async function runAsync(
   engine: Engine,
@@ -57,17 +58,22 @@ export async function runAsync(
     signal?.addEventListener("abort", () => resolve("aborted"), { once: true });
   });
   let inputs = 0;
+  let exhausted = false;
   try {
     while (true) {
       const next = await Promise.race([iterator.next(), aborted]);
       if (next === "aborted") return { inputs, aborted: true };
-      if (next.done === true) break;
+      if (next.done === true) {
+        exhausted = true;
+        break;
+      }
       engine.process(next.value);
       inputs++;
     }
   } finally {
-    // Not awaited: a pending next() would make return() wait for the source.
-    if (signal?.aborted) iterator.return?.()?.catch(() => {});
+    // Aborted or failed: close the source (a live feed) too. Not awaited, because a pending
+    // next() would make return() wait for the source.
+    if (!exhausted) iterator.return?.()?.catch(() => {});
   }
   if (options.drainScheduled ?? true) engine.drain();
   return { inputs, aborted: false };

@@ -76,13 +76,14 @@ export class StrategyRegistry {
   register<S extends TableField>(definition: StrategyDefinition<S>): void {
     // Sound: create() is only called with params validated against definition.params.
     const general = definition as unknown as RegisteredStrategy;
-    for (const name of [definition.name, ...(definition.aliases ?? [])]) {
-      const key = name.toLowerCase();
-      if (this.#byName.has(key)) {
+    const names = [definition.name, ...(definition.aliases ?? [])];
+    // Every name is checked before any is added, so a failed register changes nothing.
+    for (const name of names) {
+      if (this.#byName.has(name.toLowerCase())) {
         throw new RangeError(`Strategy name "${name}" is already registered`);
       }
-      this.#byName.set(key, general);
     }
+    for (const name of names) this.#byName.set(name.toLowerCase(), general);
     this.#definitions.push(general);
   }
 
@@ -115,12 +116,20 @@ export class StrategyRegistry {
         hint: `known strategies: ${known}`,
       });
     }
-    const file = location?.file ?? "params";
-    validateValue(definition.params, params, ["params"], {
-      kind: "file",
-      file,
-      locate: () => undefined,
-    });
+    try {
+      validateValue(definition.params, params, ["params"], {
+        kind: "file",
+        file: location?.file ?? "params",
+        locate: () => undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new ConfigError(`strategy ${definition.name}: ${error.reason}`, {
+        location,
+        hint: error.hint,
+        cause: error,
+      });
+    }
     const resolved = applyDefaults(definition.params, params);
     for (const [key, node] of Object.entries(definition.params.fields)) {
       if (

@@ -173,3 +173,22 @@ Deno.test("runAsync propagates a handler's error", async () => {
   });
   await assert.rejects(runAsync(engine, slowly(INPUTS)), /strategy crashed/);
 });
+
+Deno.test("runAsync closes the source when a handler throws", async () => {
+  const engine = new Engine({ clock: new EventClock() });
+  engine.bus.subscribe("timer", () => {
+    throw new Error("handler failed");
+  });
+  let closed = false;
+  async function* source() {
+    try {
+      yield { kind: "timer" as const, ts: 1, tsRecv: 1, owner: "t", tag: "a" };
+      yield { kind: "timer" as const, ts: 2, tsRecv: 2, owner: "t", tag: "b" };
+    } finally {
+      closed = true;
+    }
+  }
+  await assert.rejects(runAsync(engine, source()), /handler failed/);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(closed, true);
+});

@@ -1,0 +1,184 @@
+/**
+ * The market-data side of the matching engine: applies snapshots, deltas, quotes (as an L1
+ * book while a symbol has no L2 data) and trades to a symbol's historical book, moves our
+ * resting orders' queue positions, and finds the passive fills the data implies. Float64 only;
+ * the exact booking of a fill is delegated back to the venue.
+ *
+ * @module
+ */
+
+import type { Micros } from "../../domain/mod.ts";
+import type {
+  BookDeltaEvent,
+  BookSnapshotEvent,
+  QuoteEvent,
+  TradeEvent,
+} from "../../events/mod.ts";
+import type { QueueModel } from "./queue_model.ts";
+import type { SimBookSide } from "./sim_book.ts";
+import { remainingLots, type SymbolState, type VenueOrder, wholeLots } from "./_venue_order.ts";
+
+/** Market data the matching engine consumes. */
+export type MarketDataEvent = TradeEvent | QuoteEvent | BookSnapshotEvent | BookDeltaEvent;
+
+/** What the book side needs from the venue. */
+export interface VenueBookHooks {
+  /** Books a maker fill of `lots` at the order's limit; returns the lots executed. */
+  passiveFill(state: SymbolState, o: VenueOrder, lots: number, ts: Micros): number;
+  /** Triggers stop orders after the last trade price moved. */
+  triggerStops(state: SymbolState, ts: Micros): void;
+}
+
+/** Applies market data to symbol states. */
+export class VenueBook {
+  readonly #model: QueueModel;
+  readonly #hooks: VenueBookHooks;
+  /** Events applied. */
+  marketEvents = 0;
+  /** Deltas skipped before a snapshot. */
+  deltasBeforeSnapshot = 0;
+  /** Book events that left the historical book crossed. */
+  crossedBooks = 0;
+
+  /** Makes the market-data side around a queue model. */
+  constructor(model: QueueModel, hooks: VenueBookHooks) {
+    this.#model = model;
+    this.#hooks = hooks;
+  }
+
+  /** Applies one event; false when it was skipped (a delta before any snapshot). */
+  apply(state: SymbolState, event: MarketDataEvent, ts: Micros): boolean {
+    this.marketEvents++;
+    switch (event.kind) {
+      case "book-snapshot": {
+        const { bids, asks } = event.book;
+        state.l2 = true;
+        const before = this.#sizesAtOurPrices(state);
+        state.book.clear();
+        for (let i = 0; i < bids.length; i++) state.book.bids.set(bids[i].price, bids[i].size);
+        for (let i = 0; i < asks.length; i++) state.book.asks.set(asks[i].price, asks[i].size);
+        this.#afterReplace(state, before);
+        this.#afterBookChange(state, ts);
+        return true;
+      }
+      case "book-delta": {
+        if (!state.l2) {
+          this.deltasBeforeSnapshot++;
+          return false;
+        }
+        const { bids, asks } = event.delta;
+        for (let i = 0; i < bids.length; i++) {
+          this.#level(state, true, bids[i].price, bids[i].size);
+        }
+        for (let i = 0; i < asks.length; i++) {
+          this.#level(state, false, asks[i].price, asks[i].size);
+        }
+        this.#afterBookChange(state, ts);
+        return true;
+      }
+      case "quote": {
+        if (state.l2) return true;
+        const q = event.quote;
+        const before = this.#sizesAtOurPrices(state);
+        state.book.clear();
+        if (q.bidSize > 0) state.book.bids.set(q.bidPrice, q.bidSize);
+        if (q.askSize > 0) state.book.asks.set(q.askPrice, q.askSize);
+        this.#afterReplace(state, before);
+        this.#afterBookChange(state, ts);
+        return true;
+      }
+      case "trade":
+        this.#trade(state, event.trade.price, event.trade.quantity, event.trade.side, ts);
+        return true;
+      default: {
+        const never: never = event;
+        throw new TypeError(`Unknown market data ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  #level(state: SymbolState, bid: boolean, price: number, size: number): void {
+    const side = bid ? state.book.bids : state.book.asks;
+    const previous = side.set(price, size);
+    const ours = bid ? state.bids : state.asks;
+    for (let i = 0; i < ours.length; i++) {
+      const o = ours[i];
+      if (o.price === price) this.#model.onDepthChange(o.queue, previous, size);
+    }
+  }
+
+  #sizesAtOurPrices(state: SymbolState): number[] {
+    const sizes: number[] = [];
+    for (const o of state.bids) sizes.push(state.book.bids.sizeAt(o.price));
+    for (const o of state.asks) sizes.push(state.book.asks.sizeAt(o.price));
+    return sizes;
+  }
+
+  #afterReplace(state: SymbolState, before: readonly number[]): void {
+    let k = 0;
+    for (const o of state.bids) {
+      this.#model.onDepthChange(o.queue, before[k++], state.book.bids.sizeAt(o.price));
+    }
+    for (const o of state.asks) {
+      this.#model.onDepthChange(o.queue, before[k++], state.book.asks.sizeAt(o.price));
+    }
+  }
+
+  /** Counts a crossed book; otherwise fills resting orders the opposite side moved through. */
+  #afterBookChange(state: SymbolState, ts: Micros): void {
+    const book = state.book;
+    if (book.crossed()) {
+      this.crossedBooks++;
+      return;
+    }
+    if (state.bids.length > 0) this.#through(state, state.bids, book.asks, ts);
+    if (state.asks.length > 0) this.#through(state, state.asks, book.bids, ts);
+  }
+
+  /** Resting orders the opposite best price reached fill against the liquidity within them. */
+  #through(state: SymbolState, ours: VenueOrder[], opposite: SimBookSide, ts: Micros): void {
+    const best = opposite.best;
+    let any = false;
+    for (let i = 0; i < ours.length && !any; i++) any = opposite.within(best, ours[i].price);
+    if (!any) return;
+    for (const o of [...ours]) {
+      if (o.state === "done" || !opposite.within(best, o.price)) continue;
+      let size = 0;
+      for (let i = 0; i < opposite.depth; i++) {
+        const p = opposite.price(i);
+        if (!opposite.within(p, o.price)) break;
+        size += opposite.available(i);
+      }
+      const lots = Math.min(remainingLots(o), wholeLots(size, state.lot));
+      if (lots > 0) this.#hooks.passiveFill(state, o, lots, ts);
+    }
+  }
+
+  #trade(state: SymbolState, price: number, quantity: number, aggressor: string, ts: Micros): void {
+    state.lastTrade = price;
+    // A sell aggressor hits bids: our resting buys; a buy aggressor lifts our resting sells.
+    const buys = aggressor === "sell";
+    const ours = buys ? state.bids : state.asks;
+    if (ours.length > 0) {
+      let budget = quantity;
+      const through = (o: VenueOrder): boolean => buys ? o.price > price : o.price < price;
+      // Orders the trade printed through come first: the aggressor reached them before price.
+      for (const o of [...ours]) {
+        if (budget <= 0) break;
+        if (o.state === "done" || !through(o)) continue;
+        const lots = Math.min(remainingLots(o), wholeLots(budget, state.lot));
+        if (lots > 0) budget -= this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
+      }
+      for (const o of [...ours]) {
+        if (o.state === "done" || o.price !== price) continue;
+        this.#model.onTrade(o.queue, quantity);
+        if (o.queue.ahead >= 0) continue;
+        const excess = Math.min(-o.queue.ahead, budget);
+        o.queue.ahead = 0;
+        const lots = Math.min(remainingLots(o), wholeLots(excess, state.lot));
+        if (lots > 0) budget -= this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
+      }
+    }
+    this.#hooks.triggerStops(state, ts);
+  }
+}

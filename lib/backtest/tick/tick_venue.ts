@@ -1,0 +1,490 @@
+/**
+ * The tick-mode matching engine. It keeps one historical book per symbol (from snapshots,
+ * deltas or, without L2 data, quotes) that our fills never change, and matches our orders
+ * against it: market and marketable limit orders walk the book level by level within their
+ * limit (taker); resting limits wait in a modelled queue and fill from trades that exhaust the
+ * queue ahead of them, from trades that print through their price, or when the book moves
+ * through their price (maker). Orders reach it after their entry latency; what it reports
+ * leaves through a {@linkcode TickVenueSink} stamped with venue time (the runner adds the
+ * response latency). Semantics: docs/tick_backtesting.md.
+ *
+ * @module
+ */
+
+import {
+  type Decimal,
+  decimal,
+  type Fill,
+  type Instrument,
+  type Liquidity,
+  type Micros,
+  type Order,
+  type SymbolId,
+  transitionOrder,
+} from "../../domain/mod.ts";
+import type { OrderCommand } from "../../events/mod.ts";
+import { arrivalRejection, type FeeRates, pendingOrder } from "../_venue_fill.ts";
+import { type LatencyModel, type LatencyOperation } from "./latency.ts";
+import { makeQueueModel, type QueueModel, type QueueModelOptions } from "./queue_model.ts";
+import { TimeQueue } from "./_time_queue.ts";
+import {
+  execute,
+  remainingLots,
+  type SymbolState,
+  symbolState,
+  type VenueOrder,
+  wholeLots,
+} from "./_venue_order.ts";
+import { type MarketDataEvent, VenueBook } from "./_venue_book.ts";
+import type { SimBookSide } from "./sim_book.ts";
+
+/** What the matching engine reports. */
+export interface TickVenueSink {
+  /** An order changed state at venue time `ts`. */
+  orderUpdate(order: Order, ts: Micros): void;
+  /** An order (partly) filled at venue time `ts`; its order update follows. */
+  fill(fill: Fill, ts: Micros): void;
+}
+
+/** Options of {@linkcode TickVenue}. */
+export interface TickVenueOptions {
+  /** Instruments by symbol; orders for other symbols are rejected. */
+  readonly instruments: ReadonlyMap<SymbolId, Instrument>;
+  /** Queue-position model of resting limits (default risk-averse). */
+  readonly queueModel?: QueueModelOptions;
+  /** Order entry latency (the response latency is the runner's business). */
+  readonly latency: LatencyModel;
+  /** Track per-level consumption so one level's liquidity is not taken twice (default true). */
+  readonly liquidityConsumption?: boolean;
+  /** Fee overrides (default: each instrument's maker/taker rates). */
+  readonly fees?: FeeRates;
+}
+
+/** Counters of a run. */
+export interface TickVenueStats {
+  /** Market-data events applied. */
+  readonly marketEvents: number;
+  /** Deltas skipped because their symbol had no snapshot yet. */
+  readonly deltasBeforeSnapshot: number;
+  /** Book events after which the historical book was crossed. */
+  readonly crossedBooks: number;
+  /** Orders rejected on arrival. */
+  readonly rejected: number;
+  /** Cancels that arrived after the order was already done. */
+  readonly lateCancels: number;
+  /** Amends refused (order done, post-only would cross, quantity below filled). */
+  readonly rejectedAmends: number;
+  /** Maker fills / quantity. */
+  readonly makerFills: number;
+  /** Maker quantity. */
+  readonly makerQuantity: number;
+  /** Taker fills. */
+  readonly takerFills: number;
+  /** Taker quantity. */
+  readonly takerQuantity: number;
+}
+
+type Arrival = { readonly command: OrderCommand; readonly sentAt: Micros };
+
+/** The matching engine. */
+export class TickVenue {
+  readonly #symbols = new Map<SymbolId, SymbolState>();
+  readonly #orders = new Map<string, VenueOrder>();
+  readonly #arrivals = new TimeQueue<Arrival>();
+  readonly #sink: TickVenueSink;
+  readonly #instruments: ReadonlyMap<SymbolId, Instrument>;
+  readonly #latency: LatencyModel;
+  readonly #fees: FeeRates;
+  readonly #consume: boolean;
+  readonly #books: VenueBook;
+  /** The queue model in use. */
+  readonly queueModel: QueueModel;
+  #now = 0;
+  #nextOrder = 1;
+  #nextTrade = 1;
+  #rejected = 0;
+  #lateCancels = 0;
+  #rejectedAmends = 0;
+  #makerFills = 0;
+  #makerQuantity = 0;
+  #takerFills = 0;
+  #takerQuantity = 0;
+
+  /** Makes an idle matching engine. */
+  constructor(options: TickVenueOptions, sink: TickVenueSink) {
+    this.#sink = sink;
+    this.#instruments = options.instruments;
+    this.#latency = options.latency;
+    this.#fees = options.fees ?? { maker: undefined, taker: undefined };
+    this.#consume = options.liquidityConsumption ?? true;
+    this.queueModel = makeQueueModel(options.queueModel ?? { kind: "risk-averse" });
+    this.#books = new VenueBook(this.queueModel, {
+      passiveFill: (state, o, lots, ts) => this.#fill(state, o, lots, undefined, "maker", ts),
+      triggerStops: (state, ts) => this.#triggerStops(state, ts),
+    });
+  }
+
+  /** Counters so far. */
+  get stats(): TickVenueStats {
+    return {
+      marketEvents: this.#books.marketEvents,
+      deltasBeforeSnapshot: this.#books.deltasBeforeSnapshot,
+      crossedBooks: this.#books.crossedBooks,
+      rejected: this.#rejected,
+      lateCancels: this.#lateCancels,
+      rejectedAmends: this.#rejectedAmends,
+      makerFills: this.#makerFills,
+      makerQuantity: this.#makerQuantity,
+      takerFills: this.#takerFills,
+      takerQuantity: this.#takerQuantity,
+    };
+  }
+
+  /** The venue's clock (the latest venue time processed). */
+  get now(): Micros {
+    return this.#now;
+  }
+
+  /** The historical book of `symbol` as the venue sees it, if the symbol is known. */
+  book(symbol: SymbolId): SymbolState["book"] | undefined {
+    return this.#state(symbol)?.book;
+  }
+
+  /** Our signed position in `symbol` as the venue knows it (lots × lot size). */
+  position(symbol: SymbolId): number {
+    const state = this.#state(symbol);
+    return state === undefined ? 0 : state.positionLots * state.lot;
+  }
+
+  /** When the next order command reaches the venue (`Infinity` when none is in flight). */
+  get nextArrival(): Micros {
+    return this.#arrivals.nextTime;
+  }
+
+  /** Commands in flight. */
+  get inFlight(): number {
+    return this.#arrivals.size;
+  }
+
+  /** Sends a command at local time `ts`; it arrives after the entry latency. */
+  send(command: OrderCommand, ts: Micros): void {
+    const operation: LatencyOperation = command.type;
+    this.#arrivals.push(ts + this.#latency.entry(operation, ts), { command, sentAt: ts });
+  }
+
+  /** Processes every command that arrives at or before venue time `ts`. */
+  processArrivals(ts: Micros): void {
+    while (this.#arrivals.nextTime <= ts) this.processNextArrival();
+  }
+
+  /** Processes the earliest command in flight (no-op when none). */
+  processNextArrival(): void {
+    if (this.#arrivals.size === 0) return;
+    const { at, item } = this.#arrivals.pop();
+    this.#advance(at);
+    const command = item.command;
+    switch (command.type) {
+      case "submit":
+        this.#submit(command.request, item.sentAt);
+        return;
+      case "cancel":
+        this.#cancel(command.clientOrderId);
+        return;
+      case "amend":
+        this.#amend(command.clientOrderId, command.price, command.quantity);
+        return;
+      default: {
+        const never: never = command;
+        throw new TypeError(`Unknown order command ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /**
+   * Applies one market-data event at venue time `ts` (its exchange time): commands arriving
+   * by then are processed first, then the book/trade, then the fills it causes.
+   *
+   * @returns false when the event was skipped (a delta before any snapshot of its symbol).
+   */
+  onMarketData(event: MarketDataEvent, ts: Micros): boolean {
+    this.processArrivals(ts);
+    this.#advance(ts);
+    const symbol = event.kind === "trade"
+      ? event.trade.symbol
+      : event.kind === "quote"
+      ? event.quote.symbol
+      : event.kind === "book-snapshot"
+      ? event.book.symbol
+      : event.delta.symbol;
+    const state = this.#state(symbol);
+    if (state === undefined) return true;
+    return this.#books.apply(state, event, this.#now);
+  }
+
+  #advance(ts: Micros): void {
+    if (ts > this.#now) this.#now = ts;
+  }
+
+  #state(symbol: SymbolId): SymbolState | undefined {
+    let state = this.#symbols.get(symbol);
+    if (state === undefined) {
+      const instrument = this.#instruments.get(symbol);
+      if (instrument === undefined) return undefined;
+      state = symbolState(instrument);
+      this.#symbols.set(symbol, state);
+    }
+    return state;
+  }
+
+  #report(o: VenueOrder): void {
+    this.#sink.orderUpdate(o.order, this.#now);
+  }
+
+  #finish(o: VenueOrder, status: "canceled" | "expired" | "rejected", reason: string): void {
+    o.order = transitionOrder(o.order, status, this.#now, { reason });
+    o.state = "done";
+    this.#report(o);
+  }
+
+  #submit(request: Order["request"], sentAt: Micros): void {
+    const id = `T${this.#nextOrder++}`;
+    const pending = pendingOrder(id, request, sentAt);
+    const state = this.#state(request.symbol);
+    const reject = (reason: string): void => {
+      this.#rejected++;
+      this.#sink.orderUpdate(
+        transitionOrder(pending, "rejected", this.#now, { reason }),
+        this.#now,
+      );
+    };
+    if (state === undefined) return reject(`unknown symbol ${request.symbol}`);
+    if (this.#orders.has(request.clientOrderId)) {
+      return reject(`duplicate client order id ${request.clientOrderId}`);
+    }
+    const { book } = state;
+    const reference = Number.isFinite(state.lastTrade) ? state.lastTrade : book.mid();
+    const problem = arrivalRejection(
+      state.instrument,
+      request,
+      Number.isFinite(reference) ? reference : 0,
+    );
+    if (problem !== undefined) return reject(problem);
+    const buy = request.side === "buy";
+    const price = request.price?.toNumber() ?? NaN;
+    if (request.timeInForce === "post-only" && this.#marketable(state, buy, price)) {
+      return reject("post-only order would take liquidity");
+    }
+    const o: VenueOrder = {
+      order: transitionOrder(pending, "accepted", this.#now),
+      buy,
+      price,
+      trigger: request.triggerPrice?.toNumber() ?? NaN,
+      totalLots: Math.round(request.quantity.div(state.instrument.lotSize).toNumber()),
+      filledLots: 0,
+      queue: { ahead: 0, tradedSinceDepth: 0 },
+      state: "resting",
+    };
+    this.#orders.set(request.clientOrderId, o);
+    this.#report(o);
+    if (request.type === "stop-market" || request.type === "stop-limit") {
+      if (this.#stopHit(o, state.lastTrade)) this.#activate(state, o);
+      else {
+        o.state = "stop";
+        state.stops.push(o);
+      }
+      return;
+    }
+    this.#activate(state, o);
+  }
+
+  #stopHit(o: VenueOrder, last: number): boolean {
+    return o.buy ? last >= o.trigger : last <= o.trigger;
+  }
+
+  #triggerStops(state: SymbolState, ts: Micros): void {
+    if (state.stops.length === 0) return;
+    this.#advance(ts);
+    const fired = state.stops.filter((o) => this.#stopHit(o, state.lastTrade));
+    if (fired.length === 0) return;
+    const keep = state.stops.filter((o) => !fired.includes(o));
+    state.stops.length = 0;
+    state.stops.push(...keep);
+    for (const o of fired) {
+      o.state = "resting";
+      this.#activate(state, o);
+    }
+  }
+
+  #marketable(state: SymbolState, buy: boolean, price: number): boolean {
+    return buy ? price >= state.book.asks.best : price <= state.book.bids.best;
+  }
+
+  /** Runs a live (accepted or triggered) order: take what it may, rest or cancel the rest. */
+  #activate(state: SymbolState, o: VenueOrder): void {
+    const request = o.order.request;
+    const isMarket = request.type === "market" || request.type === "stop-market";
+    const limit = isMarket ? (o.buy ? Infinity : -Infinity) : o.price;
+    const side = o.buy ? state.book.asks : state.book.bids;
+    if (
+      request.timeInForce === "fok" && this.#availableLots(state, side, limit) < remainingLots(o)
+    ) {
+      return this.#finish(o, "canceled", "fill-or-kill: not enough liquidity within the limit");
+    }
+    this.#take(state, o, side, limit);
+    if (o.state === "done") return;
+    if (isMarket || request.timeInForce === "ioc" || request.timeInForce === "fok") {
+      return this.#finish(o, "canceled", "immediate-or-cancel remainder");
+    }
+    this.#rest(state, o);
+  }
+
+  #rest(state: SymbolState, o: VenueOrder): void {
+    const same = o.buy ? state.book.bids : state.book.asks;
+    o.queue.ahead = this.queueModel.initialAhead(same.sizeAt(o.price));
+    o.queue.tradedSinceDepth = 0;
+    o.state = "resting";
+    (o.buy ? state.bids : state.asks).push(o);
+  }
+
+  #availableLots(state: SymbolState, side: SimBookSide, limit: number): number {
+    let lots = 0;
+    for (let i = 0; i < side.depth; i++) {
+      const p = side.price(i);
+      if (!side.within(p, limit)) break;
+      lots += wholeLots(this.#consume ? side.available(i) : side.size(i), state.lot);
+    }
+    return lots;
+  }
+
+  /** Walks the opposite side level by level within `limit` (taker fills at level prices). */
+  #take(state: SymbolState, o: VenueOrder, side: SimBookSide, limit: number): void {
+    for (let i = 0; i < side.depth && o.state !== "done"; i++) {
+      const p = side.price(i);
+      if (!side.within(p, limit)) break;
+      const lots = Math.min(
+        remainingLots(o),
+        wholeLots(this.#consume ? side.available(i) : side.size(i), state.lot),
+      );
+      if (lots <= 0) continue;
+      const done = this.#fill(state, o, lots, decimal(p), "taker", this.#now);
+      if (this.#consume && done > 0) side.consume(p, done * state.lot);
+      if (done < lots) break;
+    }
+  }
+
+  /**
+   * Books `lots` of `o` (capped for reduce-only orders at what closes the venue position) at
+   * `price` (the order's own limit when undefined); returns the lots executed.
+   */
+  #fill(
+    state: SymbolState,
+    o: VenueOrder,
+    lots: number,
+    price: Decimal | undefined,
+    liquidity: Liquidity,
+    ts: Micros,
+  ): number {
+    this.#advance(ts);
+    let executed = lots;
+    const request = o.order.request;
+    if (request.reduceOnly) {
+      const closable = o.buy ? Math.max(-state.positionLots, 0) : Math.max(state.positionLots, 0);
+      executed = Math.min(lots, closable);
+      if (executed <= 0) {
+        this.#removeResting(state, o);
+        this.#finish(o, "canceled", "reduce-only: no position left to reduce");
+        return 0;
+      }
+    }
+    const fillPrice = price ?? request.price;
+    if (fillPrice === undefined) throw new TypeError("a passive fill needs a limit price");
+    const tradeId = `${state.instrument.code}-${this.#nextTrade++}`;
+    const { fill, order } = execute(
+      o,
+      state.instrument,
+      executed,
+      fillPrice,
+      liquidity,
+      this.#fees,
+      tradeId,
+      this.#now,
+    );
+    state.positionLots += o.buy ? executed : -executed;
+    const quantity = executed * state.lot;
+    if (liquidity === "maker") {
+      this.#makerFills++;
+      this.#makerQuantity += quantity;
+    } else {
+      this.#takerFills++;
+      this.#takerQuantity += quantity;
+    }
+    if (o.state === "done") this.#removeResting(state, o);
+    this.#sink.fill(fill, this.#now);
+    this.#sink.orderUpdate(order, this.#now);
+    return executed;
+  }
+
+  #removeResting(state: SymbolState, o: VenueOrder): void {
+    const list = o.buy ? state.bids : state.asks;
+    const at = list.indexOf(o);
+    if (at >= 0) list.splice(at, 1);
+    const stop = state.stops.indexOf(o);
+    if (stop >= 0) state.stops.splice(stop, 1);
+  }
+
+  #cancel(clientOrderId: string): void {
+    const o = this.#orders.get(clientOrderId);
+    if (o === undefined || o.state === "done") {
+      this.#lateCancels++;
+      return;
+    }
+    const state = this.#state(o.order.request.symbol);
+    if (state !== undefined) this.#removeResting(state, o);
+    this.#finish(o, "canceled", "canceled by request");
+  }
+
+  #amend(clientOrderId: string, price: Decimal | undefined, quantity: Decimal | undefined): void {
+    const o = this.#orders.get(clientOrderId);
+    const state = o === undefined ? undefined : this.#state(o.order.request.symbol);
+    if (o === undefined || state === undefined || o.state === "done") {
+      this.#rejectedAmends++;
+      return;
+    }
+    const request = o.order.request;
+    const newPrice = price?.toNumber() ?? o.price;
+    const priceChanged = price !== undefined && request.price !== undefined &&
+      !price.eq(request.price);
+    const newLots = quantity === undefined
+      ? o.totalLots
+      : Math.round(quantity.div(state.instrument.lotSize).toNumber());
+    if (newLots <= o.filledLots) {
+      this.#rejectedAmends++;
+      return;
+    }
+    const marketable = o.state === "resting" && this.#marketable(state, o.buy, newPrice);
+    if (priceChanged && marketable && request.timeInForce === "post-only") {
+      this.#rejectedAmends++;
+      return;
+    }
+    const grew = newLots > o.totalLots;
+    o.order = transitionOrder(o.order, o.order.status, this.#now, {
+      request: {
+        ...request,
+        ...(price === undefined ? {} : { price }),
+        ...(quantity === undefined ? {} : { quantity }),
+      },
+    });
+    o.totalLots = newLots;
+    o.price = newPrice;
+    this.#report(o);
+    if (o.state !== "resting" || !(priceChanged || grew)) return;
+    // A new price or a larger size loses time priority: back of the queue, or take if it crosses.
+    this.#removeResting(state, o);
+    if (marketable) this.#take(state, o, o.buy ? state.book.asks : state.book.bids, o.price);
+    if (!isDone(o)) this.#rest(state, o);
+  }
+}
+
+function isDone(o: VenueOrder): boolean {
+  return o.state === "done";
+}

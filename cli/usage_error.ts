@@ -39,7 +39,9 @@ export function parseFlags(
     });
     return { values, positionals };
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    const message = (error as Error).message
+      .replace(/\. To specify a positional argument.*$/s, "")
+      .replace(/\s*\n\s*/g, " ");
     throw new ConfigError(`${command}: ${message}`, {
       hint: `run "tesser ${command} --help"`,
       cause: error,

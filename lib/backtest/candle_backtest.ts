@@ -23,6 +23,7 @@ import {
   type Micros,
   type Order,
   type SymbolId,
+  toIso,
 } from "../domain/mod.ts";
 import { Engine, EventClock } from "../engine/mod.ts";
 import type { Event, OrderCommand } from "../events/mod.ts";
@@ -332,7 +333,12 @@ export async function runCandleBacktest(
       const closeTime = closeTs[row];
       if (closeTime < lastClose) {
         throw new DataError(
-          `candles are not in time order: ${symbol} bar at ${openTime} comes after a bar closing at ${lastClose}`,
+          `candles are not in time order: the ${symbol} bar opening ${
+            toIso(openTime)
+          } comes after a bar closing ${toIso(lastClose)}`,
+          {
+            hint: "sort the data by time, or pass each symbol's file separately (they are merged)",
+          },
         );
       }
       // A new timestamp: the previous one is complete, so mark equity for it.

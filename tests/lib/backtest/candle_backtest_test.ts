@@ -201,7 +201,7 @@ Deno.test("runCandleBacktest rejects bad data with clear errors", async () => {
   const unordered = candles([1, 2, 3]);
   await assert.rejects(
     run(scripted({}), [unordered[1], unordered[0]]),
-    /candles are not in time order: bybit:BTCUSDT bar at 1704067200000000 comes after a bar closing at 1704067320000000/,
+    /candles are not in time order: the bybit:BTCUSDT bar opening 2024-01-01T00:00:00Z comes after a bar closing 2024-01-01T00:02:00Z/,
   );
   await assert.rejects(
     runCandleBacktest({

@@ -1,0 +1,245 @@
+import assert from "node:assert/strict";
+import { main } from "../../cli/main.ts";
+import { recordingIo } from "../../cli/io.ts";
+
+const SAMPLE = ["--data", "examples/data/btcusdt_1m_sample.parquet"];
+const STRATEGY = ["--strategy-config", "examples/strategies/sma_cross.toml"];
+
+async function tesser(...args: string[]) {
+  const io = recordingIo();
+  const code = await main(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-cli-" });
+  try {
+    return await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("backtest run prints the report table for the shipped sample", async () => {
+  const { code, out, err } = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE);
+  assert.equal(code, 0, err.join("\n"));
+  assert.match(out.join("\n"), /strategy\s+SmaCross/);
+  assert.match(out.join("\n"), /trades \(win rate\)\s+4 \(100\.00%\)/);
+});
+
+Deno.test("backtest run --output-dir writes every report file and --json prints report.json", async () => {
+  await withTemp(async (dir) => {
+    const { code, out, err } = await tesser(
+      "backtest",
+      "run",
+      ...STRATEGY,
+      ...SAMPLE,
+      "--output-dir",
+      `${dir}/out`,
+      "--json",
+    );
+    assert.equal(code, 0, err.join("\n"));
+    const files = [...Deno.readDirSync(`${dir}/out`)].map((e) => e.name).sort();
+    assert.deepEqual(files, [
+      "equity.csv",
+      "fills.csv",
+      "orders.csv",
+      "report.html",
+      "report.json",
+      "trades.csv",
+    ]);
+    assert.equal(`${out.join("\n")}\n`, await Deno.readTextFile(`${dir}/out/report.json`));
+    assert.equal(JSON.parse(out.join("\n")).trades, 4);
+  });
+});
+
+Deno.test("backtest run without --data uses seeded synthetic candles, reproducibly", async () => {
+  const first = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    "--rows",
+    "3000",
+    "--seed",
+    "9",
+    "--json",
+  );
+  const second = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    "--rows",
+    "3000",
+    "--seed",
+    "9",
+    "--json",
+  );
+  assert.equal(first.code, 0, first.err.join("\n"));
+  assert.equal(first.out.join("\n"), second.out.join("\n"));
+  assert.equal(JSON.parse(first.out.join("\n")).bars, 3000);
+});
+
+Deno.test("backtest run: an unknown strategy lists the known ones (exit 2)", async () => {
+  await withTemp(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/s.toml`,
+      'strategy_name = "SmaCrsos"\n[params]\nsymbol = "bybit:BTCUSDT"\n',
+    );
+    const { code, err } = await tesser(
+      "backtest",
+      "run",
+      "--strategy-config",
+      `${dir}/s.toml`,
+      ...SAMPLE,
+    );
+    assert.equal(code, 2);
+    assert.equal(err.length, 1);
+    assert.match(
+      err[0],
+      /^error: .*s\.toml: unknown strategy "SmaCrsos" \(hint: known strategies: .*SmaCross/,
+    );
+  });
+});
+
+Deno.test("backtest run: a mistyped param names the valid ones (exit 2)", async () => {
+  await withTemp(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/s.toml`,
+      'strategy_name = "SmaCross"\n[params]\nsymbol = "bybit:BTCUSDT"\nfast_perod = 3\n',
+    );
+    const { code, err } = await tesser(
+      "backtest",
+      "run",
+      "--strategy-config",
+      `${dir}/s.toml`,
+      ...SAMPLE,
+    );
+    assert.equal(code, 2);
+    assert.match(
+      err[0],
+      /strategy SmaCross: params\.fast_perod: unknown key \(hint: valid keys in \[params\]: symbol, interval, fast_period/,
+    );
+  });
+});
+
+Deno.test("backtest run: inconsistent params are refused before anything runs", async () => {
+  await withTemp(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/s.toml`,
+      'strategy_name = "SmaCross"\n[params]\nsymbol = "bybit:BTCUSDT"\nfast_period = 30\nslow_period = 10\n',
+    );
+    const { code, err } = await tesser(
+      "backtest",
+      "run",
+      "--strategy-config",
+      `${dir}/s.toml`,
+      ...SAMPLE,
+      "--output-dir",
+      `${dir}/out`,
+    );
+    assert.equal(code, 2);
+    assert.match(
+      err[0],
+      /fast_period must be below slow_period \(got fast_period = 30, slow_period = 10\)/,
+    );
+    assert.throws(() => Deno.statSync(`${dir}/out`), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("backtest run: a symbol without an instrument names the markets file and the symbol", async () => {
+  await withTemp(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/s.toml`,
+      'strategy_name = "SmaCross"\n[params]\nsymbol = "kraken:XBTUSD"\n',
+    );
+    const { code, err } = await tesser(
+      "backtest",
+      "run",
+      "--strategy-config",
+      `${dir}/s.toml`,
+      ...SAMPLE,
+    );
+    assert.equal(code, 2);
+    assert.match(
+      err[0],
+      /no instrument for kraken:XBTUSD in config\/markets\.toml \(hint: add a \[\[markets\]\] entry/,
+    );
+  });
+});
+
+Deno.test("backtest run: bad flags are usage errors naming the flag", async () => {
+  const negative = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--quantity=-1");
+  assert.equal(negative.code, 2);
+  assert.match(
+    negative.err[0],
+    /flag --sizer\/--quantity: Fixed sizer: quantity must be a positive number, got -1/,
+  );
+  const intrabar = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--intrabar", "random");
+  assert.equal(intrabar.code, 2);
+  assert.match(
+    intrabar.err[0],
+    /flag --intrabar: "random" is not one of pessimistic, ohlc, adaptive/,
+  );
+  const both = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    ...SAMPLE,
+    "--latency-bars",
+    "2",
+    "--latency-ms",
+    "5",
+  );
+  assert.match(both.err[0], /--latency-bars and --latency-ms exclude each other/);
+  const missing = await tesser("backtest", "run", ...SAMPLE);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err[0], /--strategy-config FILE is required/);
+  const from = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--from", "yesterday");
+  assert.match(from.err[0], /flag --from: Cannot parse timestamp "yesterday"/);
+});
+
+Deno.test("backtest run: data outside --from/--to is a runtime error (exit 1)", async () => {
+  const { code, err } = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    ...SAMPLE,
+    "--from",
+    "2030-01-01",
+  );
+  assert.equal(code, 1);
+  assert.match(err[0], /no candles to backtest \(hint: check --data, --from and --to\)/);
+});
+
+Deno.test("backtest run: a missing data file is one clear line (exit 1)", async () => {
+  const { code, err } = await tesser("backtest", "run", ...STRATEGY, "--data", "nope.parquet");
+  assert.equal(code, 1);
+  assert.equal(err.length, 1);
+  assert.match(err[0], /nope\.parquet/);
+  assert.doesNotMatch(err[0], /at .*\.ts:\d+/);
+});
+
+Deno.test("backtest run: an output directory that cannot be written leaves nothing behind", async () => {
+  await withTemp(async (dir) => {
+    await Deno.writeTextFile(`${dir}/file`, "not a directory");
+    const { code, err } = await tesser(
+      "backtest",
+      "run",
+      ...STRATEGY,
+      ...SAMPLE,
+      "--output-dir",
+      `${dir}/file/out`,
+    );
+    assert.equal(code, 1);
+    assert.match(err[0], /file\/out/);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["file"]);
+  });
+});
+
+Deno.test("backtest run: a flag value that looks like a flag is reported on one line", async () => {
+  const { code, err } = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--quantity", "-1");
+  assert.equal(code, 2);
+  assert.equal(err.length, 1);
+  assert.doesNotMatch(err[0], /\n/);
+  assert.match(err[0], /use '--quantity=-XYZ'/);
+});

@@ -7,7 +7,21 @@
 
 import { builtinStrategies } from "./registry.ts";
 import { smaCrossDefinition } from "./sma_cross.ts";
+import { bollingerBreakoutDefinition } from "./bollinger_breakout.ts";
+import { breakoutDefinition } from "./breakout.ts";
+import { crossExchangeArbDefinition } from "./cross_exchange_arb.ts";
+import { meanReversionZScoreDefinition } from "./mean_reversion_zscore.ts";
+import { pairsTradingArbitrageDefinition } from "./pairs_trading_arbitrage.ts";
+import { rsiReversionDefinition } from "./rsi_reversion.ts";
+import { volatilitySkewDefinition } from "./volatility_skew.ts";
 
 builtinStrategies.register(smaCrossDefinition);
+builtinStrategies.register(rsiReversionDefinition);
+builtinStrategies.register(bollingerBreakoutDefinition);
+builtinStrategies.register(pairsTradingArbitrageDefinition);
+builtinStrategies.register(crossExchangeArbDefinition);
+builtinStrategies.register(volatilitySkewDefinition);
+builtinStrategies.register(breakoutDefinition);
+builtinStrategies.register(meanReversionZScoreDefinition);
 
 export { builtinStrategies };

@@ -11,3 +11,13 @@ export * from "./host.ts";
 export * from "./registry.ts";
 export * from "./strategy.ts";
 export { SmaCross, type SmaCrossParams } from "./sma_cross.ts";
+export { RsiReversion, type RsiReversionParams } from "./rsi_reversion.ts";
+export { BollingerBreakout, type BollingerBreakoutParams } from "./bollinger_breakout.ts";
+export {
+  PairsTradingArbitrage,
+  type PairsTradingArbitrageParams,
+} from "./pairs_trading_arbitrage.ts";
+export { CrossExchangeArb, type CrossExchangeArbParams } from "./cross_exchange_arb.ts";
+export { VolatilitySkew, type VolatilitySkewParams } from "./volatility_skew.ts";
+export { Breakout, type BreakoutParams } from "./breakout.ts";
+export { MeanReversionZScore, type MeanReversionZScoreParams } from "./mean_reversion_zscore.ts";

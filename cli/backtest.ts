@@ -17,6 +17,7 @@ import { reportToJson } from "../lib/backtest/report.ts";
 import { writeReportFiles } from "../lib/backtest/report_files.ts";
 import type { BacktestReport, JsonValue } from "../lib/backtest/report.ts";
 import { generateCandles, inspectParquet, readCandleParquet } from "../lib/data/mod.ts";
+import { backtestBatchCommand } from "./backtest_batch.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import {
@@ -35,6 +36,7 @@ synthetic candles, and prints the report.
 
 Options:
   --strategy-config FILE     strategy TOML: strategy_name = "..." and a [params] table
+  --param KEY=VALUE          override a strategy parameter (repeatable; TOML value syntax)
   --data FILE                candle Parquet file (repeat for several symbols)
   --markets-file FILE        instrument specs (default: backtest.markets_file)
   --sizer KIND[:VALUE]       fixed (uses --quantity), percent:0.1 (of equity), risk:0.01 (per 2 ATR)
@@ -59,6 +61,7 @@ Options:
 
 const FLAGS = {
   "strategy-config": { type: "string" },
+  param: { type: "string", multiple: true },
   data: { type: "string", multiple: true },
   "markets-file": { type: "string" },
   sizer: { type: "string" },
@@ -123,6 +126,30 @@ async function readStrategyFile(path: string): Promise<StrategyFile> {
     throw new ConfigError("[params] must be a table", { location: { file: path } });
   }
   return { name: data.strategy_name, params: params as Readonly<Record<string, unknown>> };
+}
+
+/** Applies `--param key=value` overrides (values in TOML syntax: 5, 0.5, true, "text"). */
+function withParamOverrides(file: StrategyFile, overrides: readonly string[]): StrategyFile {
+  if (overrides.length === 0) return file;
+  const params: Record<string, unknown> = { ...file.params };
+  for (const override of overrides) {
+    const eq = override.indexOf("=");
+    const key = override.slice(0, eq).trim();
+    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new ConfigError(`flag --param: "${override}" is not KEY=VALUE`, {
+        hint: "e.g. --param fast_period=8",
+      });
+    }
+    const text = override.slice(eq + 1).trim();
+    let value: unknown;
+    try {
+      value = parseToml(`value = ${text}`, "--param").value;
+    } catch {
+      value = text; // a bare word is a string, as a user would expect on a command line
+    }
+    params[key] = value;
+  }
+  return { ...file, params };
 }
 
 function parseSizer(flags: ParsedFlags): Sizer {
@@ -252,8 +279,9 @@ export async function backtestCommand(
     io.stdout(HELP);
     return sub === undefined ? 2 : 0;
   }
+  if (sub === "batch") return await backtestBatchCommand(rest, io, global);
   if (sub !== "run") {
-    throw new ConfigError(`unknown backtest command "${sub}"`, { hint: "commands: run" });
+    throw new ConfigError(`unknown backtest command "${sub}"`, { hint: "commands: run, batch" });
   }
   const flags = parseFlags("backtest run", rest, FLAGS);
   if (booleanFlag(flags, "help")) {
@@ -271,7 +299,10 @@ export async function backtestCommand(
     env: global.env,
     environment: Deno.env.toObject(),
   });
-  const strategyFile = await readStrategyFile(strategyPath);
+  const strategyFile = withParamOverrides(
+    await readStrategyFile(strategyPath),
+    stringsFlag(flags, "param"),
+  );
   const strategy: Strategy = builtinStrategies.create(strategyFile.name, strategyFile.params, {
     file: strategyPath,
   });

@@ -48,11 +48,18 @@ export function findKeyLine(text: string, path: readonly string[]): number | und
   const parent = path.slice(0, -1).join(".");
   const full = path.join(".");
   let table = "";
+  // Arrays of tables ([[markets]]) are addressed by index, as validation paths are: markets.2.
+  const arrayCounts = new Map<string, number>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
-    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+    const header = /^(\[\[?)\s*([^\]]+?)\s*\]\]?/.exec(line);
     if (header !== null) {
-      table = header[1].replace(/["'\s]/g, "");
+      table = header[2].replace(/["'\s]/g, "");
+      if (header[1] === "[[") {
+        const index = arrayCounts.get(table) ?? 0;
+        arrayCounts.set(table, index + 1);
+        table = `${table}.${index}`;
+      }
       if (table === full) return i + 1;
       continue;
     }

@@ -37,6 +37,9 @@ USDT = 3
 
 [[exchange]]
 name = "x"
+
+[[exchange]]
+name = "y"
 `;
 
 Deno.test("findKeyLine finds top-level, table, nested-table and quoted keys", () => {
@@ -47,7 +50,9 @@ Deno.test("findKeyLine finds top-level, table, nested-table and quoted keys", ()
   assert.equal(findKeyLine(TEXT, ["backtest", "quoted"]), 6);
   assert.equal(findKeyLine(TEXT, ["backtest", "balances"]), 8);
   assert.equal(findKeyLine(TEXT, ["backtest", "balances", "USDT"]), 9);
-  assert.equal(findKeyLine(TEXT, ["exchange", "name"]), 12);
+  // Arrays of tables are addressed by index, like validation paths.
+  assert.equal(findKeyLine(TEXT, ["exchange", "0", "name"]), 12);
+  assert.equal(findKeyLine(TEXT, ["exchange", "1", "name"]), 15);
 });
 
 Deno.test("findKeyLine returns undefined for a key that is not set", () => {

@@ -1,0 +1,383 @@
+/**
+ * `tesser backtest batch --config FILE`: runs a list and/or a parameter grid of backtests in
+ * parallel workers (one per core by default) and writes `summary.csv`, one row per run.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { field, parseToml } from "../lib/config/mod.ts";
+import { findKeyLine } from "../lib/config/toml.ts";
+import { validateValue } from "../lib/config/validate.ts";
+import { ConfigError } from "../lib/domain/mod.ts";
+import type { BatchJob, BatchOutcome } from "./_batch_worker.ts";
+import type { CommandIo } from "./io.ts";
+import type { GlobalOptions } from "./main.ts";
+import { booleanFlag, numberFlag, parseFlags, stringFlag } from "./usage_error.ts";
+
+const HELP = `Usage: tesser backtest batch --config FILE [--output-dir DIR] [--workers N] [--json]
+
+Runs many backtests in parallel and writes DIR/summary.csv (one row per run). The config lists
+runs and/or a parameter grid:
+
+  workers = 2                       # optional (default: number of cores)
+  [[runs]]
+  name = "baseline"
+  strategy_config = "examples/strategies/sma_cross.toml"
+  data = ["examples/data/btcusdt_1m_sample.parquet"]   # optional: synthetic candles without
+  args = ["--fee-bps", "5"]          # optional: any 'backtest run' flags
+  params = { fast_period = 8 }       # optional: strategy parameter overrides
+
+  [grid]                             # optional: every combination of the lists below
+  strategy_config = "examples/strategies/sma_cross.toml"
+  data = ["examples/data/btcusdt_1m_sample.parquet"]
+  [grid.params]
+  fast_period = [5, 8, 12]
+  slow_period = [21, 30]
+
+Paths in the config are relative to the current directory. With --reports, each run's report
+files go to DIR/<run name>/.
+
+Options:
+  --config FILE      the batch config (TOML)
+  --output-dir DIR   where summary.csv goes (default: the config's output_dir, else ./batch-out)
+  --workers N        parallel workers (default: the config's, else the number of cores)
+  --reports          also write every run's report files
+  --json             print the summary rows as JSON
+  -h, --help`;
+
+const paramValue = field.map(field.string());
+const runSchema = field.table({
+  name: field.string({ required: true }),
+  strategy_config: field.string({ required: true }),
+  data: field.array(field.string()),
+  args: field.array(field.string()),
+  params: paramValue,
+});
+const configSchema = field.table({
+  workers: field.number({ integer: true, min: 1, max: 64 }),
+  output_dir: field.string(),
+  runs: field.array(runSchema),
+  grid: field.table({
+    name: field.string(),
+    strategy_config: field.string({ required: true }),
+    data: field.array(field.string()),
+    args: field.array(field.string()),
+    params: field.map(field.array(field.string())),
+  }),
+});
+
+/** One planned run. */
+export interface PlannedRun {
+  /** Unique name (folder and summary row). */
+  readonly name: string;
+  /** Arguments after `backtest run`. */
+  readonly args: readonly string[];
+  /** Strategy parameter overrides of this run. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+function tomlLiteral(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+function runArgs(
+  strategyConfig: string,
+  data: readonly string[],
+  args: readonly string[],
+  params: Readonly<Record<string, unknown>>,
+): string[] {
+  return [
+    "--strategy-config",
+    strategyConfig,
+    ...data.flatMap((file) => ["--data", file]),
+    ...Object.entries(params).flatMap((
+      [key, value],
+    ) => ["--param", `${key}=${tomlLiteral(value)}`]),
+    ...args,
+  ];
+}
+
+function* combinations(
+  grid: Readonly<Record<string, readonly unknown[]>>,
+): Generator<Record<string, unknown>> {
+  const keys = Object.keys(grid).sort();
+  const index = keys.map(() => 0);
+  if (keys.some((key) => grid[key].length === 0)) return;
+  while (true) {
+    yield Object.fromEntries(keys.map((key, i) => [key, grid[key][index[i]]]));
+    let k = keys.length - 1;
+    while (k >= 0 && ++index[k] === grid[keys[k]].length) index[k--] = 0;
+    if (k < 0) return;
+  }
+}
+
+interface BatchConfig {
+  readonly workers?: number;
+  readonly output_dir?: string;
+  readonly runs?: readonly {
+    readonly name: string;
+    readonly strategy_config: string;
+    readonly data?: readonly string[];
+    readonly args?: readonly string[];
+    readonly params?: Readonly<Record<string, unknown>>;
+  }[];
+  readonly grid?: {
+    readonly name?: string;
+    readonly strategy_config: string;
+    readonly data?: readonly string[];
+    readonly args?: readonly string[];
+    readonly params?: Readonly<Record<string, readonly unknown[]>>;
+  };
+}
+
+/**
+ * Expands a batch config into runs.
+ *
+ * @throws {ConfigError} naming the file and key for invalid configs, duplicate names or an
+ * empty batch.
+ */
+export function planBatch(
+  text: string,
+  file: string,
+): { runs: readonly PlannedRun[]; config: BatchConfig } {
+  const data = parseToml(text, file);
+  // Param values may be numbers, booleans or strings: check the structure with permissive leaves.
+  const loose = JSON.parse(
+    JSON.stringify(
+      data,
+      (_key, value) =>
+        typeof value === "number" || typeof value === "boolean" ? String(value) : value,
+    ),
+  );
+  if (typeof data.workers === "number") loose.workers = data.workers;
+  validateValue(configSchema, loose, [], {
+    kind: "file",
+    file,
+    locate: (path) => findKeyLine(text, path),
+  });
+  const config = data as BatchConfig;
+  const runs: PlannedRun[] = [];
+  for (const run of config.runs ?? []) {
+    runs.push({
+      name: run.name,
+      args: runArgs(run.strategy_config, run.data ?? [], run.args ?? [], run.params ?? {}),
+      params: run.params ?? {},
+    });
+  }
+  if (config.grid !== undefined) {
+    const grid = config.grid;
+    const prefix = grid.name ?? "grid";
+    for (const params of combinations(grid.params ?? {})) {
+      const label = Object.entries(params).map(([key, value]) => `${key}=${value}`).join(",");
+      runs.push({
+        name: label === "" ? prefix : `${prefix}[${label}]`,
+        args: runArgs(grid.strategy_config, grid.data ?? [], grid.args ?? [], params),
+        params,
+      });
+    }
+  }
+  if (runs.length === 0) {
+    throw new ConfigError("the batch has no runs", {
+      location: { file },
+      hint: "add [[runs]] entries or a [grid]",
+    });
+  }
+  const seen = new Set<string>();
+  for (const run of runs) {
+    if (seen.has(run.name)) {
+      throw new ConfigError(`two runs are named "${run.name}"`, { location: { file } });
+    }
+    seen.add(run.name);
+  }
+  return { runs, config };
+}
+
+const SUMMARY_COLUMNS = [
+  "name",
+  "status",
+  "params",
+  "bars",
+  "trades",
+  "totalReturn",
+  "cagr",
+  "sharpe",
+  "sortino",
+  "maxDrawdown",
+  "winRate",
+  "profitFactor",
+  "finalEquity",
+  "fees",
+  "error",
+] as const;
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? "" : String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One row of summary.csv. */
+export type SummaryRow = Readonly<Record<typeof SUMMARY_COLUMNS[number], unknown>>;
+
+function summaryRow(run: PlannedRun, outcome: BatchOutcome): SummaryRow {
+  const params = Object.entries(run.params).map(([k, v]) => `${k}=${v}`).join(";");
+  if (outcome.code !== 0) {
+    return {
+      name: run.name,
+      status: "failed",
+      params,
+      bars: null,
+      trades: null,
+      totalReturn: null,
+      cagr: null,
+      sharpe: null,
+      sortino: null,
+      maxDrawdown: null,
+      winRate: null,
+      profitFactor: null,
+      finalEquity: null,
+      fees: null,
+      error: outcome.err.join(" ").replace(/^error: /, ""),
+    };
+  }
+  const report = JSON.parse(outcome.out.join("\n"));
+  return {
+    name: run.name,
+    status: "ok",
+    params,
+    bars: report.bars,
+    trades: report.trades,
+    totalReturn: report.totalReturn,
+    cagr: report.cagr,
+    sharpe: report.sharpe,
+    sortino: report.sortino,
+    maxDrawdown: report.maxDrawdown,
+    winRate: report.winRate,
+    profitFactor: report.profitFactor,
+    finalEquity: report.finalEquity,
+    fees: report.fees,
+    error: null,
+  };
+}
+
+async function runPool(jobs: readonly BatchJob[], workers: number): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = new Array(jobs.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    const worker = new Worker(new URL("./_batch_worker.ts", import.meta.url), { type: "module" });
+    try {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        outcomes[job.id] = await new Promise<BatchOutcome>((resolve, reject) => {
+          worker.onmessage = (event: MessageEvent<BatchOutcome>) => resolve(event.data);
+          worker.onerror = (event) => {
+            event.preventDefault();
+            reject(new Error(`batch worker failed: ${event.message}`));
+          };
+          worker.postMessage(job);
+        });
+      }
+    } finally {
+      worker.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
+  return outcomes;
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  try {
+    await Deno.writeTextFile(temp, text);
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}
+
+/** Runs `tesser backtest batch`; returns the exit code (1 when any run failed). */
+export async function backtestBatchCommand(
+  args: readonly string[],
+  io: CommandIo,
+  global: GlobalOptions,
+): Promise<number> {
+  const flags = parseFlags("backtest batch", args, {
+    config: { type: "string" },
+    "output-dir": { type: "string" },
+    workers: { type: "string" },
+    reports: { type: "boolean" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (booleanFlag(flags, "help")) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const file = stringFlag(flags, "config");
+  if (file === undefined) {
+    throw new ConfigError("backtest batch: --config FILE is required", {
+      hint: `run "tesser backtest batch --help"`,
+    });
+  }
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new ConfigError(`cannot read the batch config: ${(error as Error).message}`, {
+      location: { file },
+    });
+  }
+  const { runs, config } = planBatch(text, file);
+  const outputDir = stringFlag(flags, "output-dir") ?? config.output_dir ?? "batch-out";
+  const workers = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 }) ??
+    config.workers ??
+    navigator.hardwareConcurrency;
+  await Deno.mkdir(outputDir, { recursive: true });
+  const globalArgs = [
+    "--config-dir",
+    global.configDir,
+    ...(global.env === undefined ? [] : ["--env", global.env]),
+  ];
+  const jobs: BatchJob[] = runs.map((run, id) => ({
+    id,
+    argv: [
+      ...globalArgs,
+      "backtest",
+      "run",
+      ...run.args,
+      ...(booleanFlag(flags, "reports")
+        ? ["--output-dir", join(outputDir, run.name.replace(/[^A-Za-z0-9_.=,\-[\]]/g, "_"))]
+        : []),
+      "--json",
+    ],
+  }));
+  io.stderr(`running ${runs.length} backtests on ${Math.min(workers, runs.length)} workers`);
+  const outcomes = await runPool(jobs, workers);
+  const rows = runs.map((run, i) => summaryRow(run, outcomes[i]));
+  const csv = [
+    SUMMARY_COLUMNS.join(","),
+    ...rows.map((row) => SUMMARY_COLUMNS.map((c) => csvCell(row[c])).join(",")),
+  ]
+    .join("\n") + "\n";
+  await writeAtomic(join(outputDir, "summary.csv"), csv);
+  const failed = rows.filter((row) => row.status !== "ok");
+  if (booleanFlag(flags, "json")) io.stdout(JSON.stringify(rows, null, 2));
+  else {
+    for (const row of rows) {
+      io.stdout(
+        `${row.status === "ok" ? "ok    " : "FAILED"} ${row.name}: ${
+          row.status === "ok"
+            ? `return ${row.totalReturn}, sharpe ${row.sharpe}, trades ${row.trades}`
+            : row.error
+        }`,
+      );
+    }
+  }
+  io.stderr(
+    `wrote ${join(outputDir, "summary.csv")} (${
+      rows.length - failed.length
+    } ok, ${failed.length} failed)`,
+  );
+  return failed.length > 0 ? 1 : 0;
+}

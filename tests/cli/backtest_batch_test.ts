@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { planBatch } from "../../cli/backtest_batch.ts";
+import { main } from "../../cli/main.ts";
+import { recordingIo } from "../../cli/io.ts";
+
+Deno.test("planBatch expands runs and every grid combination with param overrides", () => {
+  const { runs } = planBatch(
+    `[[runs]]
+name = "one"
+strategy_config = "s.toml"
+params = { fast_period = 3 }
+
+[grid]
+strategy_config = "s.toml"
+data = ["d.parquet"]
+args = ["--fee-bps", "1"]
+[grid.params]
+slow_period = [10, 20]
+fast_period = [2, 4]
+`,
+    "batch.toml",
+  );
+  assert.deepEqual(runs.map((r) => r.name), [
+    "one",
+    "grid[fast_period=2,slow_period=10]",
+    "grid[fast_period=2,slow_period=20]",
+    "grid[fast_period=4,slow_period=10]",
+    "grid[fast_period=4,slow_period=20]",
+  ]);
+  assert.deepEqual(runs[0].args, ["--strategy-config", "s.toml", "--param", "fast_period=3"]);
+  assert.deepEqual(runs[4].args, [
+    "--strategy-config",
+    "s.toml",
+    "--data",
+    "d.parquet",
+    "--param",
+    "fast_period=4",
+    "--param",
+    "slow_period=20",
+    "--fee-bps",
+    "1",
+  ]);
+});
+
+Deno.test("planBatch refuses unknown keys, duplicate names and empty batches", () => {
+  assert.throws(
+    () => planBatch('[[runs]]\nname = "a"\nstrategy_config = "s"\ndta = []\n', "b.toml"),
+    {
+      name: "ConfigError",
+      message:
+        /^b\.toml:4: runs\.0\.dta: unknown key \(hint: valid keys in \[runs\.0\]: name, strategy_config, data, args, params\)/,
+    },
+  );
+  assert.throws(
+    () =>
+      planBatch(
+        '[[runs]]\nname = "a"\nstrategy_config = "s"\n[[runs]]\nname = "a"\nstrategy_config = "t"\n',
+        "b.toml",
+      ),
+    { message: /b\.toml: two runs are named "a"/ },
+  );
+  assert.throws(() => planBatch("workers = 2\n", "b.toml"), { message: /the batch has no runs/ });
+});
+
+Deno.test("backtest batch runs in workers, writes summary.csv and reports failed runs (exit 1)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-batch-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/batch.toml`,
+      `[[runs]]
+name = "good"
+strategy_config = "examples/strategies/sma_cross.toml"
+data = ["examples/data/btcusdt_1m_sample.parquet"]
+
+[[runs]]
+name = "bad"
+strategy_config = "examples/strategies/sma_cross.toml"
+data = ["examples/data/btcusdt_1m_sample.parquet"]
+params = { fast_period = 50 }
+`,
+    );
+    const io = recordingIo();
+    const code = await main([
+      "backtest",
+      "batch",
+      "--config",
+      `${dir}/batch.toml`,
+      "--output-dir",
+      `${dir}/out`,
+    ], io);
+    assert.equal(code, 1);
+    const csv = (await Deno.readTextFile(`${dir}/out/summary.csv`)).trim().split("\n");
+    assert.equal(csv.length, 3);
+    assert.match(csv[1], /^good,ok,,360,4,/);
+    assert.match(csv[2], /^bad,failed,fast_period=50,.*fast_period must be below slow_period/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -13,3 +13,4 @@ export * from "./metrics.ts";
 export * from "./report.ts";
 export * from "./report_files.ts";
 export * from "./report_html.ts";
+export * from "./tick/mod.ts";

@@ -95,6 +95,8 @@ export interface BacktestReport {
   readonly rejections: Readonly<Record<string, number>>;
   /** The run settings (fill model, fees, slippage, seed …), free-form. */
   readonly settings: Readonly<Record<string, JsonValue>>;
+  /** Mode-specific diagnostics (tick mode: volumes, market-making figures); absent in candle mode. */
+  readonly diagnostics?: Readonly<Record<string, JsonValue>>;
 }
 
 /** What the runner knows at the end of a run; {@linkcode buildReport} turns it into a report. */
@@ -244,6 +246,7 @@ const LAYOUT: Readonly<Record<keyof BacktestReport, "json" | "metric">> = {
   liquidations: "json",
   rejections: "json",
   settings: "json",
+  diagnostics: "json",
 };
 
 /**
@@ -295,6 +298,7 @@ export function reportToJson(report: BacktestReport): string {
   const lines: string[] = [];
   for (const key of Object.keys(LAYOUT) as (keyof BacktestReport)[]) {
     const value = report[key];
+    if (value === undefined) continue;
     const text = LAYOUT[key] === "metric"
       ? formatMetric(typeof value === "number" ? value : null)
       : writeSorted(value, "  ");

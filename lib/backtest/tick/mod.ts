@@ -11,3 +11,6 @@ export * from "./queue_model.ts";
 export * from "./sim_book.ts";
 export * from "./tick_venue.ts";
 export type { MarketDataEvent } from "./_venue_book.ts";
+export * from "./diagnostics.ts";
+export * from "./tick_backtest.ts";
+export * from "./tick_sources.ts";

@@ -24,7 +24,7 @@ import {
 } from "../../domain/mod.ts";
 import type { OrderCommand } from "../../events/mod.ts";
 import { arrivalRejection, type FeeRates, pendingOrder } from "../_venue_fill.ts";
-import { type LatencyModel, type LatencyOperation } from "./latency.ts";
+import type { LatencyModel, LatencyOperation } from "./latency.ts";
 import { makeQueueModel, type QueueModel, type QueueModelOptions } from "./queue_model.ts";
 import { TimeQueue } from "./_time_queue.ts";
 import {

@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { reportToJson } from "../../../../lib/backtest/report.ts";
+import {
+  constantLatency,
+  runTickBacktest,
+  type TickBacktestOptions,
+  tickFileSource,
+  type TickSource,
+} from "../../../../lib/backtest/tick/mod.ts";
+import { DataError, type JsonValue } from "../../../../lib/domain/mod.ts";
+import { fixedQuantity } from "../../../../lib/execution/mod.ts";
+import type {
+  BookView,
+  Strategy,
+  StrategyContext,
+  StrategySubscription,
+} from "../../../../lib/strategies/mod.ts";
+import { delta, quote, snapshot, trade, XBT, XBTUSD } from "./_helpers.ts";
+
+const DATA = new URL("../../../testdata/", import.meta.url).pathname;
+const BOOK = `${DATA}data/bitmex_book_sample.csv.gz`;
+const TRADES_SAMPLE = `${DATA}data/bitmex_trades_sample.csv.gz`;
+const QUOTES_10M = `${DATA}tick/bitmex_xbtusd_quotes_10m.csv.gz`;
+const TRADES_10M = `${DATA}tick/bitmex_xbtusd_trades_10m.csv.gz`;
+
+/** Joins both sides of the touch once, 1 lot each, and records the books it saw. */
+class TouchQuoter implements Strategy {
+  readonly name = "TouchQuoter";
+  readonly subscriptions: readonly StrategySubscription[] = [{ kind: "book", symbol: XBT }];
+  placed = false;
+  books = 0;
+  lastTouch = "";
+  fillTimes: number[] = [];
+
+  onBook(book: BookView, ctx: StrategyContext): void {
+    this.books++;
+    this.lastTouch = `${book.bids.price(0)}x${book.bids.size(0)}/${book.asks.price(0)}x${
+      book.asks.size(0)
+    }`;
+    if (this.placed || book.bids.depth === 0 || book.asks.depth === 0) return;
+    this.placed = true;
+    const bid = book.bids.price(0);
+    const ask = book.asks.price(0);
+    ctx.submitOrder({ symbol: XBT, side: "buy", type: "limit", quantity: 100, price: bid });
+    ctx.submitOrder({ symbol: XBT, side: "sell", type: "limit", quantity: 100, price: ask });
+  }
+
+  onFill(_fill: unknown, ctx: StrategyContext): void {
+    this.fillTimes.push(ctx.now);
+  }
+
+  snapshot(): JsonValue {
+    return null;
+  }
+
+  restore(): void {}
+}
+
+function options(strategy: Strategy, sources: TickSource[]): TickBacktestOptions {
+  return {
+    strategy,
+    instruments: [XBTUSD],
+    sources,
+    initialBalances: { XBT: 1 },
+    reportingCurrency: "XBT",
+    sizer: fixedQuantity(100),
+  };
+}
+
+Deno.test("runTickBacktest rebuilds the real BitMEX book: the strategy sees the anchor BBO", async () => {
+  const strategy = new TouchQuoter();
+  const result = await runTickBacktest(
+    options(strategy, [tickFileSource(BOOK), tickFileSource(TRADES_SAMPLE)]),
+  );
+  assert.equal(strategy.lastTouch, "64600x31800/64600.1x53800");
+  assert.equal(strategy.books, 519);
+  const diagnostics = result.report.diagnostics as Record<string, Record<string, JsonValue>>;
+  assert.equal(diagnostics.events.marketData, 519 + 9);
+  assert.equal(diagnostics.events.deltasBeforeSnapshot, 0);
+  assert.equal(result.report.orders, 2);
+});
+
+Deno.test("runTickBacktest quotes on the real 10-minute sample, fills as maker and earns rebates", async () => {
+  const strategy = new TouchQuoter();
+  const result = await runTickBacktest({
+    ...options(strategy, [tickFileSource(QUOTES_10M), tickFileSource(TRADES_10M)]),
+    latency: constantLatency({ entry: 5_000, response: 5_000 }),
+  });
+  const report = result.report;
+  assert.equal(report.fills >= 1, true);
+  const diagnostics = report.diagnostics as Record<string, Record<string, JsonValue>>;
+  assert.equal(diagnostics.volume.taker, 0);
+  assert.equal((diagnostics.volume.maker as number) > 0, true);
+  // Maker rebates: the fee total is negative, in XBT.
+  assert.equal(report.fees.startsWith("-"), true);
+  assert.equal(report.settings.tick !== undefined, true);
+  assert.equal(report.bars, 10);
+  // Every fill is reported at least the response latency after the venue event.
+  for (const { ts } of result.bundle.fills) assert.equal(ts > 0, true);
+  for (const seen of strategy.fillTimes) {
+    assert.equal(result.bundle.fills.some(({ ts }) => seen >= ts + 5_000), true);
+  }
+});
+
+Deno.test("runTickBacktest is deterministic: the same inputs give the same report bytes", async () => {
+  const run = async (): Promise<string> => {
+    const result = await runTickBacktest({
+      ...options(new TouchQuoter(), [tickFileSource(QUOTES_10M), tickFileSource(TRADES_10M)]),
+      queueModel: { kind: "probabilistic" },
+    });
+    return reportToJson(result.report);
+  };
+  assert.equal(await run(), await run());
+});
+
+Deno.test("runTickBacktest names the source and event of unsorted local timestamps", async () => {
+  const source: TickSource = {
+    name: "mem.jsonl",
+    events: [snapshot(10, [[100, 1]], [[101, 1]]), trade(5, 100, 1, "sell")],
+  };
+  await assert.rejects(() => runTickBacktest(options(new TouchQuoter(), [source])), (e) => {
+    assert.ok(e instanceof DataError);
+    assert.match(e.message, /event 2 has local time 5, earlier than 10/);
+    assert.equal(e.location?.file, "mem.jsonl");
+    return true;
+  });
+});
+
+Deno.test("runTickBacktest rejects data for a symbol without an instrument", async () => {
+  const source: TickSource = {
+    name: "mem",
+    events: [{
+      ...trade(1, 100, 1, "sell"),
+      trade: { ...trade(1, 100, 1, "sell").trade, symbol: "bitmex:ETHUSD" },
+    }],
+  };
+  await assert.rejects(
+    () => runTickBacktest(options(new TouchQuoter(), [source])),
+    /the data holds bitmex:ETHUSD, which has no instrument/,
+  );
+});
+
+Deno.test("runTickBacktest skips and counts deltas before a snapshot, or fails with strict", async () => {
+  const events = [
+    delta(1, [[100, 5]]),
+    snapshot(2, [[100, 1000]], [[100.1, 1000]]),
+    quote(3, 100, 1, 100.1, 1),
+  ];
+  const lenient = await runTickBacktest(options(new TouchQuoter(), [{ name: "m", events }]));
+  const diagnostics = lenient.report.diagnostics as Record<string, Record<string, JsonValue>>;
+  assert.equal(diagnostics.events.deltasBeforeSnapshot, 1);
+  await assert.rejects(
+    () => runTickBacktest({ ...options(new TouchQuoter(), [{ name: "m", events }]), strict: true }),
+    /book delta for bitmex:XBTUSD at local time 1 comes before any snapshot/,
+  );
+});
+
+Deno.test("runTickBacktest fails clearly without data", async () => {
+  await assert.rejects(
+    () => runTickBacktest(options(new TouchQuoter(), [{ name: "empty", events: [] }])),
+    /no market data to backtest/,
+  );
+});

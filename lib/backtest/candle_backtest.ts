@@ -12,6 +12,7 @@ import type { JsonValue } from "./report.ts";
 import { type BacktestReport, buildReport } from "./report.ts";
 import { computeMetrics, periodsPerYear } from "./metrics.ts";
 import type { ReportBundle, TimedFill } from "./report_files.ts";
+import { EquitySeries } from "./_equity_series.ts";
 import { CandleVenue, type CandleVenueOptions } from "./candle_venue.ts";
 import {
   ConfigError,
@@ -86,34 +87,6 @@ export interface CandleBacktestResult {
   readonly bundle: ReportBundle;
   /** Events processed by the engine. */
   readonly events: number;
-}
-
-class GrowableSeries {
-  ts: Float64Array;
-  values: Float64Array;
-  length = 0;
-
-  constructor(capacity: number) {
-    this.ts = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
-  }
-
-  push(ts: number, value: number): void {
-    if (this.length === this.ts.length) this.#grow();
-    this.ts[this.length] = ts;
-    this.values[this.length] = value;
-    this.length++;
-  }
-
-  // Kept out of push so the per-bar path stays small enough to inline.
-  #grow(): void {
-    const ts = new Float64Array(this.length * 2);
-    const values = new Float64Array(this.length * 2);
-    ts.set(this.ts);
-    values.set(this.values);
-    this.ts = ts;
-    this.values = values;
-  }
 }
 
 /**
@@ -279,7 +252,7 @@ export async function runCandleBacktest(
     host?.onCandle(candle);
   });
 
-  const equity = new GrowableSeries(Math.max(1024, Math.ceil(options.expectedBars ?? 0)));
+  const equity = new EquitySeries(Math.max(1024, Math.ceil(options.expectedBars ?? 0)));
   let bars = 0;
   let barsInMarket = 0;
   let initialEquity: ReturnType<Portfolio["exactEquity"]> | undefined;

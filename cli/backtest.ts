@@ -18,6 +18,15 @@ import { writeReportFiles } from "../lib/backtest/report_files.ts";
 import type { BacktestReport, JsonValue } from "../lib/backtest/report.ts";
 import { generateCandles, inspectParquet, readCandleParquet } from "../lib/data/mod.ts";
 import { backtestBatchCommand } from "./backtest_batch.ts";
+import {
+  resolveTickSettings,
+  runTickBacktest,
+  type TickBacktestResult,
+  tickFileSource,
+  tickReportingCurrency,
+} from "../lib/backtest/tick/mod.ts";
+import type { Instrument } from "../lib/domain/mod.ts";
+import type { RiskLimits } from "../lib/execution/mod.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import {
@@ -57,7 +66,20 @@ Options:
   --rows N --seed S          synthetic data size and seed when --data is omitted
   --output-dir DIR           write report.json, equity.csv, trades.csv, fills.csv, orders.csv, report.html
   --json                     print report.json to stdout instead of the table
-  -h, --help`;
+  -h, --help
+
+Tick mode (--mode tick; semantics in docs/tick_backtesting.md):
+  --mode candle|tick         candle (default) replays --data bars; tick replays --lob-data
+  --lob-data FILE            Tardis CSV (trades, quotes, incremental_book_L2, book_snapshot_N)
+                             or JSONL events; repeatable, merged by local timestamp
+  --queue-model MODEL        risk-averse (default) | probabilistic | optimistic
+  --queue-probability F      probabilistic split: power (default) | power2 | log
+  --queue-exponent N         exponent of the power functions (default 2)
+  --latency-ms N             entry latency of every order operation (default 0)
+  --latency-submit-ms N --latency-amend-ms N --latency-cancel-ms N   per-operation overrides
+  --latency-response-ms N    venue → strategy latency of acks and fills (default 0)
+  --latency-file FILE        measured latency rows req_ts,exch_ts,resp_ts (µs), interpolated
+  --strict                   fail on a book delta before any snapshot (default: skip and count)`;
 
 const FLAGS = {
   "strategy-config": { type: "string" },
@@ -85,6 +107,17 @@ const FLAGS = {
   "output-dir": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  mode: { type: "string" },
+  "lob-data": { type: "string", multiple: true },
+  "queue-model": { type: "string" },
+  "queue-probability": { type: "string" },
+  "queue-exponent": { type: "string" },
+  "latency-submit-ms": { type: "string" },
+  "latency-amend-ms": { type: "string" },
+  "latency-cancel-ms": { type: "string" },
+  "latency-response-ms": { type: "string" },
+  "latency-file": { type: "string" },
+  strict: { type: "boolean" },
 } as const;
 
 const strategyFileSchema = field.table({
@@ -268,6 +301,73 @@ function fixed(value: number | null): string {
   return value === null ? "n/a" : value.toFixed(3);
 }
 
+/** What a tick run takes from the config. */
+interface TickBase {
+  readonly currency: string;
+  readonly balances: Readonly<Record<string, number>>;
+  readonly risk: RiskLimits;
+  readonly settings: Readonly<Record<string, JsonValue>>;
+}
+
+async function runTickFromFlags(
+  flags: ParsedFlags,
+  strategy: Strategy,
+  params: Readonly<Record<string, unknown>>,
+  instruments: readonly Instrument[],
+  base: TickBase,
+): Promise<TickBacktestResult> {
+  const files = stringsFlag(flags, "lob-data");
+  if (files.length === 0) {
+    throw new ConfigError("backtest run --mode tick: --lob-data FILE is required", {
+      hint: "pass Tardis CSV or JSONL trades/quotes/books, e.g. --lob-data trades.csv.gz",
+    });
+  }
+  const ms = (name: string): number | undefined => numberFlag(flags, name, { min: 0 });
+  const { queueModel, latency } = await resolveTickSettings({
+    queueModel: stringFlag(flags, "queue-model"),
+    queueProbability: stringFlag(flags, "queue-probability"),
+    queueExponent: numberFlag(flags, "queue-exponent"),
+    latencyMs: ms("latency-ms"),
+    latencySubmitMs: ms("latency-submit-ms"),
+    latencyAmendMs: ms("latency-amend-ms"),
+    latencyCancelMs: ms("latency-cancel-ms"),
+    latencyResponseMs: ms("latency-response-ms"),
+    latencyFile: stringFlag(flags, "latency-file"),
+  });
+  const symbols = new Set(strategy.subscriptions.map((s) => s.symbol));
+  const currency = tickReportingCurrency(
+    instruments.filter((i) => symbols.has(i.symbol)),
+    base.currency,
+  );
+  const initialEquity = numberFlag(flags, "initial-equity", { min: 0 }) ??
+    base.balances[currency] ?? (currency === base.currency ? 10_000 : 1);
+  if (!(initialEquity > 0)) throw new ConfigError("flag --initial-equity: must be positive");
+  const feeBps = numberFlag(flags, "fee-bps");
+  const maker = numberFlag(flags, "maker-fee-bps") ?? feeBps;
+  const taker = numberFlag(flags, "taker-fee-bps") ?? feeBps;
+  return await runTickBacktest({
+    strategy,
+    params: params as Readonly<Record<string, JsonValue>>,
+    instruments,
+    sources: files.map(tickFileSource),
+    initialBalances: { [currency]: initialEquity },
+    reportingCurrency: currency,
+    sizer: parseSizer(flags),
+    risk: base.risk,
+    leverage: numberFlag(flags, "leverage", { min: 1 }),
+    queueModel,
+    latency,
+    fees: {
+      maker: maker === undefined ? undefined : decimal(maker).div(10_000),
+      taker: taker === undefined ? undefined : decimal(taker).div(10_000),
+    },
+    strict: booleanFlag(flags, "strict"),
+    from: parseTime(flags, "from"),
+    to: parseTime(flags, "to"),
+    settings: { ...base.settings, data: [...files] },
+  });
+}
+
 /** Runs `tesser backtest <subcommand>`; returns the exit code. */
 export async function backtestCommand(
   args: readonly string[],
@@ -315,6 +415,26 @@ export async function backtestCommand(
         hint: `add a [[markets]] entry for it (known: ${[...known].join(", ")})`,
       });
     }
+  }
+  if ((choice(flags, "mode", ["candle", "tick"] as const) ?? "candle") === "tick") {
+    const result = await runTickFromFlags(flags, strategy, strategyFile.params, instruments, {
+      currency: config.backtest.reporting_currency,
+      balances: config.backtest.initial_balances ?? {},
+      risk: {
+        maxOrderQuantity: config.risk_management?.max_order_quantity,
+        maxOrderNotional: config.risk_management?.max_order_notional,
+        maxPositionQuantity: config.risk_management?.max_position_quantity,
+      },
+      settings: { marketsFile, sizer: stringFlag(flags, "sizer") ?? "fixed" },
+    });
+    const outputDir = stringFlag(flags, "output-dir");
+    if (outputDir !== undefined) {
+      const written = await writeReportFiles(outputDir, result.bundle);
+      io.stderr(`wrote ${written.length} files to ${outputDir}`);
+    }
+    if (booleanFlag(flags, "json")) io.stdout(reportToJson(result.report).trimEnd());
+    else printTable(result.report, io);
+    return 0;
   }
   const currency = config.backtest.reporting_currency;
   const initialEquity = numberFlag(flags, "initial-equity", { min: 0 }) ??

@@ -14,3 +14,4 @@ export type { MarketDataEvent } from "./_venue_book.ts";
 export * from "./diagnostics.ts";
 export * from "./tick_backtest.ts";
 export * from "./tick_sources.ts";
+export * from "./tick_settings.ts";

@@ -49,6 +49,8 @@ function firstDifference(a: readonly string[], b: readonly string[]): number {
  * Runs a fresh strategy from `factory` over all of `candles` and over `candles` cut at
  * `cuts` random bar times, through the real engine ({@linkcode runStrategy}), and asserts
  * that every signal emitted up to a cut is identical in the cut run and the full run.
+ * `factory` is given the candles of the run it builds for, so a strategy that derives
+ * anything from its data up front (a full-sample mean, a precomputed label) is caught too.
  * Returns the full run's signals.
  *
  * @example
@@ -58,12 +60,12 @@ function firstDifference(a: readonly string[], b: readonly string[]): number {
  * @throws {AssertionError} naming the cut and the first differing signal.
  */
 export async function assertNoLookahead(
-  factory: () => Strategy,
+  factory: (candles: readonly Candle[]) => Strategy,
   candles: readonly Candle[],
   options: NoLookaheadOptions = {},
 ): Promise<readonly RecordedSignal[]> {
   const { cuts = 5, seed = 1, ...run } = options;
-  const full = await runStrategy(factory(), { ...run, candles });
+  const full = await runStrategy(factory(candles), { ...run, candles });
   const opens = [...new Set(candles.map((c) => c.openTime))].sort((a, b) => a - b);
   if (opens.length < 3) throw new RangeError("assertNoLookahead needs at least 3 bar times");
   const next = random(seed);
@@ -73,7 +75,7 @@ export async function assertNoLookahead(
     const cut = opens[index] as Micros;
     const kept = candles.filter((c) => c.openTime < cut);
     const until = Math.max(...kept.map((c) => c.openTime + intervalMicros(c.interval)));
-    const partial = await runStrategy(factory(), { ...run, candles: kept });
+    const partial = await runStrategy(factory(kept), { ...run, candles: kept });
     const expected = comparable(full.signals, until);
     const actual = comparable(partial.signals, until);
     const at = firstDifference(expected, actual);

@@ -11,6 +11,7 @@ import { findKeyLine } from "../lib/config/toml.ts";
 import { ConfigError, decimal, fromIso, type Micros, symbolId } from "../lib/domain/mod.ts";
 import { fixedQuantity, percentOfEquity, riskAdjusted, type Sizer } from "../lib/execution/mod.ts";
 import { builtinStrategies, type Strategy } from "../lib/strategies/mod.ts";
+import { loadStrategyModule } from "../lib/strategies/user_module.ts";
 import { loadMarkets } from "../lib/backtest/markets.ts";
 import { runCandleBacktest, type VenueSettings } from "../lib/backtest/candle_backtest.ts";
 import { reportToJson } from "../lib/backtest/report.ts";
@@ -45,6 +46,7 @@ synthetic candles, and prints the report.
 
 Options:
   --strategy-config FILE     strategy TOML: strategy_name = "..." and a [params] table
+  --strategy-module FILE     a .ts module exporting "strategy" (a StrategyDefinition) to run
   --param KEY=VALUE          override a strategy parameter (repeatable; TOML value syntax)
   --data FILE                candle Parquet file (repeat for several symbols)
   --markets-file FILE        instrument specs (default: backtest.markets_file)
@@ -83,6 +85,7 @@ Tick mode (--mode tick; semantics in docs/tick_backtesting.md):
 
 const FLAGS = {
   "strategy-config": { type: "string" },
+  "strategy-module": { type: "string" },
   param: { type: "string", multiple: true },
   data: { type: "string", multiple: true },
   "markets-file": { type: "string" },
@@ -403,7 +406,11 @@ export async function backtestCommand(
     await readStrategyFile(strategyPath),
     stringsFlag(flags, "param"),
   );
-  const strategy: Strategy = builtinStrategies.create(strategyFile.name, strategyFile.params, {
+  const strategyModule = stringFlag(flags, "strategy-module");
+  const registry = strategyModule === undefined
+    ? builtinStrategies
+    : await loadStrategyModule(strategyModule);
+  const strategy: Strategy = registry.create(strategyFile.name, strategyFile.params, {
     file: strategyPath,
   });
   const marketsFile = stringFlag(flags, "markets-file") ?? config.backtest.markets_file;

@@ -21,3 +21,4 @@ export { CrossExchangeArb, type CrossExchangeArbParams } from "./cross_exchange_
 export { VolatilitySkew, type VolatilitySkewParams } from "./volatility_skew.ts";
 export { Breakout, type BreakoutParams } from "./breakout.ts";
 export { MeanReversionZScore, type MeanReversionZScoreParams } from "./mean_reversion_zscore.ts";
+export { loadStrategyModule } from "./user_module.ts";

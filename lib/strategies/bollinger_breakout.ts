@@ -77,7 +77,9 @@ export interface BollingerBreakoutParams {
 
 /** The BollingerBreakout strategy instance. */
 export class BollingerBreakout implements Strategy {
-  readonly name = NAME;
+  /** The registered name. */
+  readonly name: string = NAME;
+  /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
   readonly #params: BollingerBreakoutParams;
   readonly #symbol: SymbolId;

@@ -78,7 +78,9 @@ export interface BreakoutParams {
 
 /** The Breakout strategy instance. */
 export class Breakout implements Strategy {
-  readonly name = NAME;
+  /** The registered name. */
+  readonly name: string = NAME;
+  /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
   readonly #params: BreakoutParams;
   readonly #symbol: SymbolId;

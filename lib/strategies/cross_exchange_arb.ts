@@ -69,7 +69,9 @@ export interface CrossExchangeArbParams {
 
 /** The CrossExchangeArb strategy instance. */
 export class CrossExchangeArb implements Strategy {
-  readonly name = NAME;
+  /** The registered name. */
+  readonly name: string = NAME;
+  /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
   readonly #params: CrossExchangeArbParams;
   readonly #symbols: readonly [SymbolId, SymbolId];

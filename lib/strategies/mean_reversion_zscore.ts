@@ -63,7 +63,9 @@ export interface MeanReversionZScoreParams {
 
 /** The MeanReversionZScore strategy instance. */
 export class MeanReversionZScore implements Strategy {
-  readonly name = NAME;
+  /** The registered name. */
+  readonly name: string = NAME;
+  /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
   readonly #params: MeanReversionZScoreParams;
   readonly #symbol: SymbolId;

@@ -90,7 +90,9 @@ type PairRow = readonly [openTime: number, first: number, second: number];
 
 /** The PairsTradingArbitrage strategy instance. */
 export class PairsTradingArbitrage implements Strategy {
-  readonly name = NAME;
+  /** The registered name. */
+  readonly name: string = NAME;
+  /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
   readonly #params: PairsTradingArbitrageParams;
   readonly #symbols: readonly [SymbolId, SymbolId];

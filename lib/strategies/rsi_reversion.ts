@@ -80,7 +80,9 @@ type Zone = "oversold" | "overbought" | "neutral";
 
 /** The RsiReversion strategy instance. */
 export class RsiReversion implements Strategy {
-  readonly name = NAME;
+  /** The registered name. */
+  readonly name: string = NAME;
+  /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
   readonly #params: RsiReversionParams;
   readonly #symbol: SymbolId;

@@ -85,7 +85,9 @@ export interface VolatilitySkewParams {
 
 /** The VolatilitySkew strategy instance. */
 export class VolatilitySkew implements Strategy {
-  readonly name = NAME;
+  /** The registered name. */
+  readonly name: string = NAME;
+  /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
   readonly #params: VolatilitySkewParams;
   readonly #symbol: SymbolId;

@@ -356,7 +356,9 @@ async function runTickFromFlags(
     initialBalances: { [currency]: initialEquity },
     reportingCurrency: currency,
     sizer: parseSizer(flags),
-    risk: base.risk,
+    // The config's quantity limits are in the config currency's units; contracts settling in
+    // another currency (inverse) would be refused by them, so they apply only when it matches.
+    risk: currency === base.currency ? base.risk : {},
     leverage: numberFlag(flags, "leverage", { min: 1 }),
     queueModel,
     latency,

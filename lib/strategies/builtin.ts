@@ -14,6 +14,10 @@ import { meanReversionZScoreDefinition } from "./mean_reversion_zscore.ts";
 import { pairsTradingArbitrageDefinition } from "./pairs_trading_arbitrage.ts";
 import { rsiReversionDefinition } from "./rsi_reversion.ts";
 import { volatilitySkewDefinition } from "./volatility_skew.ts";
+import { orderBookImbalanceDefinition } from "./order_book_imbalance.ts";
+import { orderBookScalperDefinition } from "./order_book_scalper.ts";
+import { avellanedaStoikovDefinition } from "./avellaneda_stoikov.ts";
+import { gueantMarketMakerDefinition } from "./gueant_market_maker.ts";
 
 builtinStrategies.register(smaCrossDefinition);
 builtinStrategies.register(rsiReversionDefinition);
@@ -23,5 +27,9 @@ builtinStrategies.register(crossExchangeArbDefinition);
 builtinStrategies.register(volatilitySkewDefinition);
 builtinStrategies.register(breakoutDefinition);
 builtinStrategies.register(meanReversionZScoreDefinition);
+builtinStrategies.register(orderBookImbalanceDefinition);
+builtinStrategies.register(orderBookScalperDefinition);
+builtinStrategies.register(avellanedaStoikovDefinition);
+builtinStrategies.register(gueantMarketMakerDefinition);
 
 export { builtinStrategies };

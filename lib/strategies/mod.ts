@@ -22,3 +22,24 @@ export { VolatilitySkew, type VolatilitySkewParams } from "./volatility_skew.ts"
 export { Breakout, type BreakoutParams } from "./breakout.ts";
 export { MeanReversionZScore, type MeanReversionZScoreParams } from "./mean_reversion_zscore.ts";
 export { loadStrategyModule } from "./user_module.ts";
+export {
+  bookImbalance,
+  OrderBookImbalance,
+  type OrderBookImbalanceParams,
+} from "./order_book_imbalance.ts";
+export { OrderBookScalper, type OrderBookScalperParams } from "./order_book_scalper.ts";
+export {
+  AvellanedaStoikov,
+  type AvellanedaStoikovParams,
+  avellanedaStoikovQuote,
+  CalibratedMarketMaker,
+  type MmParams,
+  type MmQuote,
+} from "./avellaneda_stoikov.ts";
+export {
+  type GueantCoefficients,
+  gueantCoefficients,
+  GueantMarketMaker,
+  type GueantMarketMakerParams,
+} from "./gueant_market_maker.ts";
+export { MmCalibration, type MmCalibrationOptions } from "./_mm_calibration.ts";

@@ -419,7 +419,8 @@ export async function backtestCommand(
   const instruments = await loadMarkets(marketsFile);
   const known = new Set(instruments.map((i) => i.symbol));
   for (const subscription of strategy.subscriptions) {
-    if (!known.has(subscription.symbol)) {
+    const reference = subscription.kind === "candles" && subscription.reference === true;
+    if (!reference && !known.has(subscription.symbol)) {
       throw new ConfigError(`no instrument for ${subscription.symbol} in ${marketsFile}`, {
         hint: `add a [[markets]] entry for it (known: ${[...known].join(", ")})`,
       });

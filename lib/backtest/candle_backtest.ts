@@ -31,7 +31,7 @@ import type { Event, OrderCommand } from "../events/mod.ts";
 import { Atr } from "../indicators/mod.ts";
 import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
-import { type Strategy, StrategyHost } from "../strategies/mod.ts";
+import { type Strategy, StrategyHost, type StrategySubscription } from "../strategies/mod.ts";
 import type { CandleBatch } from "../data/candle_batch.ts";
 import { mergeCandleBatches } from "../data/merge.ts";
 
@@ -99,7 +99,15 @@ export interface CandleBacktestResult {
 export async function runCandleBacktest(
   options: CandleBacktestOptions,
 ): Promise<CandleBacktestResult> {
-  const traded = new Set(options.strategy.subscriptions.map((s) => s.symbol));
+  const isReference = (s: StrategySubscription) => s.kind === "candles" && s.reference === true;
+  const traded = new Set(
+    options.strategy.subscriptions.filter((s) => !isReference(s)).map((s) => s.symbol),
+  );
+  const references = new Set(
+    options.strategy.subscriptions.filter((s) => isReference(s) && !traded.has(s.symbol)).map((s) =>
+      s.symbol
+    ),
+  );
   const instruments = new Map<SymbolId, Instrument>(
     options.instruments.filter((i) => traded.has(i.symbol)).map((i) => [i.symbol, i]),
   );
@@ -243,6 +251,10 @@ export async function runCandleBacktest(
   });
   bus.subscribe("candle", (event) => {
     const candle = event.candle;
+    if (references.has(candle.symbol)) {
+      host?.onCandle(candle);
+      return;
+    }
     portfolio.mark(candle.symbol, candle.close);
     if (atrPeriod > 0) {
       let atr = atrs.get(candle.symbol);
@@ -268,9 +280,10 @@ export async function runCandleBacktest(
   let barMicrosOfRun = 0;
   // Per series (symbol/interval), checked once when it first appears rather than every row.
   const checkedSeries: boolean[] = [];
+  const tradedSeries: boolean[] = [];
   const checkSeries = (info: { readonly symbol: SymbolId; readonly interval: Interval }): void => {
     const symbol = info.symbol;
-    if (!instruments.has(symbol)) {
+    if (!instruments.has(symbol) && !references.has(symbol)) {
       throw new DataError(`the data holds ${symbol}, which the strategy does not trade`, {
         hint: `the strategy trades ${[...instruments.keys()].join(", ")}; pass only their data`,
       });
@@ -301,6 +314,7 @@ export async function runCandleBacktest(
       if (checkedSeries[index] !== true) {
         checkSeries(info);
         checkedSeries[index] = true;
+        tradedSeries[index] = instruments.has(info.symbol);
       }
       const symbol = info.symbol;
       const closeTime = closeTs[row];
@@ -321,21 +335,23 @@ export async function runCandleBacktest(
       lastClose = closeTime;
       lastOpen = openTime;
       first ??= openTime;
-      venue.onBar(
-        symbol,
-        openTime,
-        barMicrosOfRun,
-        open[row],
-        high[row],
-        low[row],
-        close[row],
-        volume[row],
-      );
-      if (venueEvents.length > 0) flushVenue();
-      const liquidation = portfolio.checkLiquidation(symbol, low[row], high[row]);
-      if (liquidation !== undefined) {
-        venue.liquidate(symbol, liquidation.price, openTime);
-        flushVenue();
+      if (tradedSeries[index]) {
+        venue.onBar(
+          symbol,
+          openTime,
+          barMicrosOfRun,
+          open[row],
+          high[row],
+          low[row],
+          close[row],
+          volume[row],
+        );
+        if (venueEvents.length > 0) flushVenue();
+        const liquidation = portfolio.checkLiquidation(symbol, low[row], high[row]);
+        if (liquidation !== undefined) {
+          venue.liquidate(symbol, liquidation.price, openTime);
+          flushVenue();
+        }
       }
       engine.process({
         kind: "candle",

@@ -24,7 +24,16 @@ import type {
 
 /** What market data a strategy wants. */
 export type StrategySubscription =
-  | { readonly kind: "candles"; readonly symbol: SymbolId; readonly interval: Interval }
+  | {
+    readonly kind: "candles";
+    readonly symbol: SymbolId;
+    readonly interval: Interval;
+    /**
+     * A data series the strategy reads but never trades (an implied-volatility index, a
+     * benchmark): it needs no instrument and is never marked in the portfolio.
+     */
+    readonly reference?: boolean;
+  }
   | { readonly kind: "trades"; readonly symbol: SymbolId }
   | { readonly kind: "quotes"; readonly symbol: SymbolId }
   | { readonly kind: "book"; readonly symbol: SymbolId };

@@ -118,7 +118,7 @@ export class VolatilitySkew implements Strategy {
     this.#bars = new History(params.lookback);
     this.subscriptions = [
       { kind: "candles", symbol: this.#symbol, interval },
-      { kind: "candles", symbol: ivSymbol, interval },
+      { kind: "candles", symbol: ivSymbol, interval, reference: true },
     ];
   }
 

@@ -217,3 +217,32 @@ Deno.test("runCandleBacktest rejects bad data with clear errors", async () => {
       /known: bybit:BTCUSDT/.test(error.message),
   );
 });
+
+Deno.test("runCandleBacktest delivers reference series that have no instrument and never marks them", async () => {
+  const strategy = scripted({ 1: "enter-long" }, [
+    { kind: "candles", symbol: SYMBOL, interval: "1m" },
+    { kind: "candles", symbol: "deribit:DVOL", interval: "1m", reference: true },
+  ]);
+  const seenReference: number[] = [];
+  const onCandle = strategy.onCandle?.bind(strategy);
+  const wrapped = {
+    ...strategy,
+    onCandle(candle: Candle, ctx: StrategyContext) {
+      if (candle.symbol === "deribit:DVOL") seenReference.push(candle.close);
+      else onCandle?.(candle, ctx);
+    },
+  };
+  const { report } = await runCandleBacktest({
+    strategy: wrapped,
+    instruments: [BTC],
+    sources: [[candlesToBatch(candles([100, 101, 102, 103]))], [
+      candlesToBatch(candles([50, 51, 52, 53], "deribit:DVOL")),
+    ]],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(0.1),
+  });
+  assert.deepEqual(seenReference, [50, 51, 52, 53]);
+  assert.equal(report.fills, 1);
+  assert.deepEqual(report.symbols, ["bybit:BTCUSDT", "deribit:DVOL"]);
+});

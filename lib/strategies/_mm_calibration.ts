@@ -45,6 +45,9 @@ export class MmCalibration {
   readonly #decay: number;
   readonly #deepest: Float64Array;
   readonly #durations: Float64Array;
+  // reached[j - 1] = observations in the window whose deepest trade reached j ticks.
+  readonly #reached: Float64Array;
+  #windowSeconds = 0;
   #stepStart = NaN;
   #stepMid = NaN;
   #bidDepth = 0;
@@ -62,6 +65,7 @@ export class MmCalibration {
     this.#decay = Math.pow(0.5, 1 / options.volatilityHalfLife);
     this.#deepest = new Float64Array(options.intensityWindow * 2);
     this.#durations = new Float64Array(options.intensityWindow);
+    this.#reached = new Float64Array(options.depthTicks);
   }
 
   /** σ in price/√s (NaN until two steps). */
@@ -102,10 +106,18 @@ export class MmCalibration {
       ? this.#decay * this.#variance + (1 - this.#decay) * sample
       : sample;
     // Steps last at least stepMicros, longer when the mid is quiet: the fit uses real durations.
-    this.#durations[this.#steps % this.#o.intensityWindow] = seconds;
-    const slot = (this.#steps % this.#o.intensityWindow) * 2;
-    this.#deepest[slot] = this.#bidDepth;
-    this.#deepest[slot + 1] = this.#askDepth;
+    const at = this.#steps % this.#o.intensityWindow;
+    if (this.#steps >= this.#o.intensityWindow) {
+      this.#windowSeconds -= this.#durations[at];
+      this.#count(this.#deepest[at * 2], -1);
+      this.#count(this.#deepest[at * 2 + 1], -1);
+    }
+    this.#durations[at] = seconds;
+    this.#windowSeconds += seconds;
+    this.#deepest[at * 2] = this.#bidDepth;
+    this.#deepest[at * 2 + 1] = this.#askDepth;
+    this.#count(this.#bidDepth, 1);
+    this.#count(this.#askDepth, 1);
     this.#steps++;
     this.#bidDepth = 0;
     this.#askDepth = 0;
@@ -123,17 +135,19 @@ export class MmCalibration {
     if (-distance > this.#bidDepth) this.#bidDepth = -distance;
   }
 
+  #count(depth: number, change: number): void {
+    const ticks = Math.min(Math.floor(depth / this.#o.tick + 1e-9), this.#o.depthTicks);
+    for (let j = 0; j < ticks; j++) this.#reached[j] += change;
+  }
+
   #fit(): void {
-    const n = Math.min(this.#steps, this.#o.intensityWindow);
-    let seconds = 0;
-    for (let i = 0; i < n; i++) seconds += this.#durations[i];
+    const seconds = this.#windowSeconds;
     const xs: number[] = [];
     const ys: number[] = [];
     for (let j = 1; j <= this.#o.depthTicks; j++) {
       const depth = j * this.#o.tick;
-      let count = 0;
-      for (let i = 0; i < n * 2; i++) if (this.#deepest[i] >= depth - 1e-9) count++;
-      if (count === 0) continue;
+      const count = this.#reached[j - 1];
+      if (count <= 0) continue;
       xs.push(depth);
       ys.push(Math.log(count / (2 * seconds)));
     }

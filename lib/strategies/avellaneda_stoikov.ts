@@ -127,9 +127,13 @@ export interface MmQuote {
 
 /** The shared machinery of the two market makers: calibration, timers, rounding, quoting. */
 export abstract class CalibratedMarketMaker implements Strategy {
+  /** The registered name. */
   abstract readonly name: string;
+  /** Book and trades of the symbol. */
   readonly subscriptions: readonly StrategySubscription[];
+  /** The quoted symbol. */
   protected readonly symbol: SymbolId;
+  /** The online σ/A/κ estimates (rebuilt with the instrument's tick on the first book). */
   protected calibration: MmCalibration;
   readonly #params: MmParams;
   readonly #quoter: TwoSidedQuoter;
@@ -279,6 +283,7 @@ export function avellanedaStoikovQuote(inputs: {
 
 /** The AvellanedaStoikov strategy instance. */
 export class AvellanedaStoikov extends CalibratedMarketMaker {
+  /** The registered name. */
   readonly name = "AvellanedaStoikov";
   readonly #p: AvellanedaStoikovParams;
   #sessionStart: Micros | undefined;

@@ -78,6 +78,7 @@ export function gueantCoefficients(inputs: {
 
 /** The GueantMarketMaker strategy instance. */
 export class GueantMarketMaker extends CalibratedMarketMaker {
+  /** The registered name. */
   readonly name = "GueantMarketMaker";
   readonly #gamma: number;
   readonly #xi: number;

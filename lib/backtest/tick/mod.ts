@@ -11,6 +11,7 @@ export * from "./queue_model.ts";
 export * from "./sim_book.ts";
 export * from "./tick_venue.ts";
 export type { MarketDataEvent } from "./_venue_book.ts";
+export type { FeeRates } from "../_venue_fill.ts";
 export * from "./diagnostics.ts";
 export * from "./tick_backtest.ts";
 export * from "./tick_sources.ts";

@@ -36,7 +36,7 @@ import {
   wholeLots,
 } from "./_venue_order.ts";
 import { type MarketDataEvent, VenueBook } from "./_venue_book.ts";
-import type { SimBookSide } from "./sim_book.ts";
+import type { SimBook, SimBookSide } from "./sim_book.ts";
 
 /** What the matching engine reports. */
 export interface TickVenueSink {
@@ -146,7 +146,7 @@ export class TickVenue {
   }
 
   /** The historical book of `symbol` as the venue sees it, if the symbol is known. */
-  book(symbol: SymbolId): SymbolState["book"] | undefined {
+  book(symbol: SymbolId): SimBook | undefined {
     return this.#state(symbol)?.book;
   }
 

@@ -17,7 +17,13 @@ import { runCandleBacktest, type VenueSettings } from "../lib/backtest/candle_ba
 import { reportToJson } from "../lib/backtest/report.ts";
 import { writeReportFiles } from "../lib/backtest/report_files.ts";
 import type { BacktestReport, JsonValue } from "../lib/backtest/report.ts";
-import { generateCandles, inspectParquet, readCandleParquet } from "../lib/data/mod.ts";
+import {
+  generateCandles,
+  inspectParquet,
+  readCandleParquet,
+  readFundingCsv,
+} from "../lib/data/mod.ts";
+import type { FundingEvent } from "../lib/events/mod.ts";
 import { backtestBatchCommand } from "./backtest_batch.ts";
 import {
   resolveTickSettings,
@@ -50,6 +56,7 @@ Options:
   --param KEY=VALUE          override a strategy parameter (repeatable; TOML value syntax)
   --data FILE                candle Parquet file (repeat for several symbols)
   --markets-file FILE        instrument specs (default: backtest.markets_file)
+  --funding-file FILE        funding rates of perpetuals (CSV ts,symbol,rate[,mark_price]; repeatable)
   --sizer KIND[:VALUE]       fixed (uses --quantity), percent:0.1 (of equity), risk:0.01 (per 2 ATR)
   --quantity N               fixed order quantity (default 0.01)
   --initial-equity N         starting balance in the reporting currency (default from config)
@@ -89,6 +96,7 @@ const FLAGS = {
   param: { type: "string", multiple: true },
   data: { type: "string", multiple: true },
   "markets-file": { type: "string" },
+  "funding-file": { type: "string", multiple: true },
   sizer: { type: "string" },
   quantity: { type: "string" },
   "initial-equity": { type: "string" },
@@ -186,6 +194,14 @@ function withParamOverrides(file: StrategyFile, overrides: readonly string[]): S
     params[key] = value;
   }
   return { ...file, params };
+}
+
+/** Reads and merges funding files by time (stable: file order on ties). */
+async function readFundingFiles(files: readonly string[]): Promise<readonly FundingEvent[]> {
+  const all = (await Promise.all(files.map((file) => readFundingCsv(file)))).flat();
+  return all.map((event, order) => ({ event, order }))
+    .sort((a, b) => a.event.ts - b.event.ts || a.order - b.order)
+    .map(({ event }) => event);
 }
 
 function parseSizer(flags: ParsedFlags): Sizer {
@@ -474,11 +490,13 @@ export async function backtestCommand(
         ? String(value)
         : value as JsonValue;
   }
+  const funding = await readFundingFiles(stringsFlag(flags, "funding-file"));
   const result = await runCandleBacktest({
     strategy,
     params,
     instruments,
     sources,
+    funding,
     initialBalances: { [currency]: initialEquity },
     reportingCurrency: currency,
     sizer: parseSizer(flags),

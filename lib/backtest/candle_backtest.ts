@@ -27,7 +27,7 @@ import {
   toIso,
 } from "../domain/mod.ts";
 import { Engine, EventClock } from "../engine/mod.ts";
-import type { Event, OrderCommand } from "../events/mod.ts";
+import type { Event, FundingEvent, OrderCommand } from "../events/mod.ts";
 import { Atr } from "../indicators/mod.ts";
 import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
@@ -48,6 +48,12 @@ export interface CandleBacktestOptions {
   readonly instruments: readonly Instrument[];
   /** Candle sources, each sorted by time (one symbol/interval per source). */
   readonly sources: readonly (AsyncIterable<CandleBatch> | Iterable<CandleBatch>)[];
+  /**
+   * Funding-rate events of perpetuals, in time order (e.g. from `readFundingCsv`). Each is
+   * applied at its time to the open position of its symbol, on the notional at the event's mark
+   * price (or the last close); positive rates make longs pay.
+   */
+  readonly funding?: readonly FundingEvent[];
   /** Starting balances by currency. */
   readonly initialBalances: Readonly<Record<string, DecimalValue>>;
   /** Currency of equity and metrics. */
@@ -243,6 +249,14 @@ export async function runCandleBacktest(
     host?.onFill(event.fill);
   });
   bus.subscribe("signal", (event) => oms.onSignal(event.signal));
+  bus.subscribe("funding", (event) => {
+    const { symbol, rate, markPrice } = event.funding;
+    if (!instruments.has(symbol)) return;
+    const price = markPrice ?? portfolio.lastPrice(symbol);
+    // Before the first price nothing can be open; a spot symbol has no funding.
+    if (!(price > 0) || instruments.get(symbol)?.kind === "spot") return;
+    portfolio.applyFunding(symbol, rate, price, event.ts);
+  });
   bus.subscribe("timer", (event) => {
     if (event.owner === options.strategy.name) host?.onTimer(event.tag);
   });
@@ -302,6 +316,13 @@ export async function runCandleBacktest(
     }
     symbolsSeen.add(symbol);
   };
+  const funding = options.funding ?? [];
+  let nextFunding = 0;
+  const applyFundingUntil = (ts: Micros): void => {
+    while (nextFunding < funding.length && funding[nextFunding].ts <= ts) {
+      engine.process(funding[nextFunding++]);
+    }
+  };
   const from = options.from ?? Number.NEGATIVE_INFINITY;
   const to = options.to ?? Number.POSITIVE_INFINITY;
   for await (const batch of mergeCandleBatches(options.sources)) {
@@ -335,6 +356,8 @@ export async function runCandleBacktest(
       lastClose = closeTime;
       lastOpen = openTime;
       first ??= openTime;
+      // Funding due by this bar's open falls between the previous close and this bar's fills.
+      if (nextFunding < funding.length) applyFundingUntil(openTime);
       if (tradedSeries[index]) {
         venue.onBar(
           symbol,
@@ -375,6 +398,8 @@ export async function runCandleBacktest(
   if (first === undefined || dataInterval === undefined || initialEquity === undefined) {
     throw new DataError("no candles to backtest", { hint: "check --data, --from and --to" });
   }
+  // Funding at or after the end of the data belongs to a period the run does not cover.
+  applyFundingUntil(lastClose - 1);
   recordBar(lastOpen);
   engine.drain();
   flushVenue();

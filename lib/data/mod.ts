@@ -36,6 +36,7 @@ export * from "./candle_batch.ts";
 export * from "./candle_aggregator.ts";
 export * from "./csv_candles.ts";
 export * from "./etl_config.ts";
+export * from "./funding.ts";
 export * from "./glob.ts";
 export * from "./jsonl.ts";
 export * from "./merge.ts";

@@ -243,3 +243,48 @@ Deno.test("backtest run: a flag value that looks like a flag is reported on one 
   assert.doesNotMatch(err[0], /\n/);
   assert.match(err[0], /use '--quantity=-XYZ'/);
 });
+
+Deno.test("backtest run --funding-file books the real funding history on open positions", async () => {
+  const { generateCandles, writeCandleParquet } = await import("../../lib/data/mod.ts");
+  const { fromIso } = await import("../../lib/domain/mod.ts");
+  await withTemp(async (dir) => {
+    await writeCandleParquet(
+      `${dir}/dec.parquet`,
+      generateCandles({
+        rows: 744,
+        seed: 5,
+        symbol: "bybit:BTCUSDT",
+        interval: "1h",
+        start: fromIso("2023-12-01"),
+      }),
+      { symbol: "bybit:BTCUSDT", interval: "1h" },
+    );
+    await Deno.writeTextFile(
+      `${dir}/s.toml`,
+      'strategy_name = "SmaCross"\n[params]\nsymbol = "bybit:BTCUSDT"\ninterval = "1h"\nfast_period = 3\nslow_period = 8\nallow_short = true\n',
+    );
+    const args = [
+      "backtest",
+      "run",
+      "--strategy-config",
+      `${dir}/s.toml`,
+      "--data",
+      `${dir}/dec.parquet`,
+      "--max-drawdown",
+      "1",
+      "--json",
+    ];
+    const without = await tesser(...args);
+    const withFunding = await tesser(
+      ...args,
+      "--funding-file",
+      "tests/testdata/funding/bybit_btcusdt_2023-12.csv",
+    );
+    assert.equal(withFunding.code, 0, withFunding.err.join("\n"));
+    const a = JSON.parse(without.out.join("\n"));
+    const b = JSON.parse(withFunding.out.join("\n"));
+    assert.equal(a.funding, "0");
+    assert.notEqual(b.funding, "0");
+    assert.equal(a.trades, b.trades);
+  });
+});

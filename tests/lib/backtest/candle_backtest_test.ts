@@ -246,3 +246,25 @@ Deno.test("runCandleBacktest delivers reference series that have no instrument a
   assert.equal(report.fills, 1);
   assert.deepEqual(report.symbols, ["bybit:BTCUSDT", "deribit:DVOL"]);
 });
+
+Deno.test("runCandleBacktest books funding at its time on the open position (longs pay positive rates)", async () => {
+  const strategy = scripted({ 0: "enter-long" });
+  const funding = (minute: number, rate: number, markPrice?: number) => ({
+    kind: "funding" as const,
+    ts: START + minute * MICROS_PER_MINUTE,
+    tsRecv: START + minute * MICROS_PER_MINUTE,
+    funding: markPrice === undefined
+      ? { symbol: SYMBOL, rate }
+      : { symbol: SYMBOL, rate, markPrice },
+  });
+  const { report } = await run(strategy, candles([100, 100, 110, 120, 130]), {
+    funding: [
+      funding(0, 0.5), // before any position: nothing to pay
+      funding(2, 0.001), // long 0.1 at the close of bar 1 (100): pays 0.1 × 100 × 0.001 = 0.01
+      funding(3, -0.002, 200), // receives 0.1 × 200 × 0.002 = 0.04 (mark price given)
+      { ...funding(4, 0.001), funding: { symbol: "bybit:ETHUSDT", rate: 0.001 } }, // not traded
+      funding(5, 0.1), // at the end of the data: outside the run
+    ],
+  });
+  assert.equal(report.funding, "-0.03");
+});

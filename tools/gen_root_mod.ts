@@ -19,6 +19,7 @@ const MODULES = [
   "execution",
   "data",
   "backtest",
+  "testing",
 ] as const;
 
 interface DocNode {

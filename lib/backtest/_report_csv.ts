@@ -1,0 +1,244 @@
+/**
+ * CSV text of the report files, produced as a sequence of chunks so a 10M-row equity curve is
+ * never one giant string. RFC 4180: comma-separated, `\n` line ends, fields quoted only when
+ * they hold a comma, quote or line break.
+ *
+ * @module
+ */
+
+import { type Fill, type Micros, MICROS_PER_DAY, type Order } from "../domain/mod.ts";
+import type { RoundTrip } from "../portfolio/round_trip.ts";
+
+/** Rows per chunk: ~64 KiB of equity text, large enough to make each write cheap. */
+const ROWS_PER_CHUNK = 2_048;
+
+/** The equity curve as the report files take it. */
+export interface EquityCurve {
+  /** Bar timestamps (µs); only the first `length` are read. */
+  readonly ts: Float64Array;
+  /** Equity at each bar's close; only the first `length` are read. */
+  readonly equity: Float64Array;
+  /** Number of bars. */
+  readonly length: number;
+}
+
+/** A field quoted when it needs to be. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csvRow(fields: readonly string[]): string {
+  return `${fields.map(csvField).join(",")}\n`;
+}
+
+/** A float rounded to 12 significant digits, shortest text (`-0` → `0`). */
+export function csvNumber(value: number): string {
+  if (!Number.isFinite(value)) return "";
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? "0" : String(rounded);
+}
+
+const TWO_DIGITS: readonly string[] = Array.from(
+  { length: 60 },
+  (_, i) => String(i).padStart(2, "0"),
+);
+
+/**
+ * An ISO 8601 formatter identical to `toIso` (whole seconds, `.sss` or `.ssssss` only when
+ * needed) that formats each calendar day once: equity rows come in time order, so the date
+ * part is almost always cached.
+ */
+export function isoFormatter(): (us: Micros) => string {
+  let cachedDay = Number.NaN;
+  let datePart = "";
+  return (us: Micros): string => {
+    if (!Number.isSafeInteger(us)) {
+      throw new RangeError(`timestamp must be an integer count of microseconds, got ${us}`);
+    }
+    const day = Math.floor(us / MICROS_PER_DAY);
+    if (day !== cachedDay) {
+      cachedDay = day;
+      datePart = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    }
+    let rest = us - day * MICROS_PER_DAY;
+    const hours = Math.floor(rest / 3_600_000_000);
+    rest -= hours * 3_600_000_000;
+    const minutes = Math.floor(rest / 60_000_000);
+    rest -= minutes * 60_000_000;
+    const seconds = Math.floor(rest / 1_000_000);
+    const fraction = rest - seconds * 1_000_000;
+    const clock = `${datePart}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}`;
+    if (fraction === 0) return `${clock}Z`;
+    if (fraction % 1_000 === 0) return `${clock}.${String(fraction / 1_000).padStart(3, "0")}Z`;
+    return `${clock}.${String(fraction).padStart(6, "0")}Z`;
+  };
+}
+
+/** Column names of `equity.csv`. */
+export const EQUITY_COLUMNS: readonly string[] = ["ts", "equity", "drawdown"];
+
+/**
+ * `equity.csv` in chunks: the bar's timestamp, the equity at its close, and the drawdown
+ * `(peak − equity) / peak` with the peak starting at the initial equity.
+ */
+export function* equityCsvChunks(curve: EquityCurve, initialEquity: number): Generator<string> {
+  const iso = isoFormatter();
+  let peak = initialEquity;
+  let chunk = csvRow(EQUITY_COLUMNS);
+  for (let i = 0; i < curve.length; i++) {
+    const e = curve.equity[i];
+    if (e > peak) peak = e;
+    const drawdown = peak > 0 ? (peak - e) / peak : 0;
+    chunk += `${iso(curve.ts[i])},${csvNumber(e)},${csvNumber(drawdown)}\n`;
+    if ((i + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk !== "") yield chunk;
+}
+
+/** Column names of `trades.csv`. */
+export const TRADE_COLUMNS: readonly string[] = [
+  "symbol",
+  "direction",
+  "entryTs",
+  "exitTs",
+  "holdingTime",
+  "quantity",
+  "entryPrice",
+  "exitPrice",
+  "grossPnl",
+  "fees",
+  "funding",
+  "netPnl",
+  "settle",
+  "fills",
+];
+
+/** `trades.csv` in chunks: one row per round trip, money exact, holding time in seconds. */
+export function* tradesCsvChunks(roundTrips: readonly RoundTrip[]): Generator<string> {
+  const iso = isoFormatter();
+  let chunk = csvRow(TRADE_COLUMNS);
+  for (let i = 0; i < roundTrips.length; i++) {
+    const t = roundTrips[i];
+    chunk += csvRow([
+      t.symbol,
+      t.direction,
+      iso(t.entryTs),
+      iso(t.exitTs),
+      String((t.exitTs - t.entryTs) / 1_000_000),
+      t.quantity.toString(),
+      t.entryPrice.toString(),
+      t.exitPrice.toString(),
+      t.grossPnl.toString(),
+      t.fees.toString(),
+      t.funding.toString(),
+      t.netPnl.toString(),
+      t.settle,
+      String(t.fills),
+    ]);
+    if ((i + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk !== "") yield chunk;
+}
+
+/** Column names of `fills.csv`. */
+export const FILL_COLUMNS: readonly string[] = [
+  "ts",
+  "symbol",
+  "side",
+  "price",
+  "qty",
+  "fee",
+  "liquidity",
+  "feeCurrency",
+  "orderId",
+  "clientOrderId",
+  "tradeId",
+];
+
+/** `fills.csv` in chunks: one row per fill, in the order given. */
+export function* fillsCsvChunks(
+  fills: readonly { readonly ts: Micros; readonly fill: Fill }[],
+): Generator<string> {
+  const iso = isoFormatter();
+  let chunk = csvRow(FILL_COLUMNS);
+  for (let i = 0; i < fills.length; i++) {
+    const { ts, fill } = fills[i];
+    chunk += csvRow([
+      iso(ts),
+      fill.symbol,
+      fill.side,
+      fill.price.toString(),
+      fill.quantity.toString(),
+      fill.fee.toString(),
+      fill.liquidity,
+      fill.feeCurrency,
+      fill.orderId,
+      fill.clientOrderId,
+      fill.tradeId,
+    ]);
+    if ((i + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk !== "") yield chunk;
+}
+
+/** Column names of `orders.csv`. */
+export const ORDER_COLUMNS: readonly string[] = [
+  "id",
+  "clientOrderId",
+  "symbol",
+  "side",
+  "type",
+  "quantity",
+  "price",
+  "triggerPrice",
+  "status",
+  "filledQuantity",
+  "averagePrice",
+  "createdTs",
+  "updatedTs",
+  "reason",
+  "timeInForce",
+  "reduceOnly",
+];
+
+/** `orders.csv` in chunks: one row per order in its final state; absent values are empty. */
+export function* ordersCsvChunks(orders: readonly Order[]): Generator<string> {
+  const iso = isoFormatter();
+  let chunk = csvRow(ORDER_COLUMNS);
+  for (let i = 0; i < orders.length; i++) {
+    const o = orders[i];
+    const r = o.request;
+    chunk += csvRow([
+      o.id,
+      r.clientOrderId,
+      r.symbol,
+      r.side,
+      r.type,
+      r.quantity.toString(),
+      r.price?.toString() ?? "",
+      r.triggerPrice?.toString() ?? "",
+      o.status,
+      o.filledQuantity.toString(),
+      o.averagePrice?.toString() ?? "",
+      iso(o.createdTs),
+      iso(o.updatedTs),
+      o.reason ?? "",
+      r.timeInForce,
+      String(r.reduceOnly),
+    ]);
+    if ((i + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk !== "") yield chunk;
+}

@@ -297,19 +297,26 @@ function printTable(report: BacktestReport, io: CommandIo): void {
     ["strategy", report.strategy],
     ["symbols", report.symbols.join(", ")],
     ["period", `${report.start} → ${report.end} (${report.bars} bars of ${report.interval})`],
-    ["equity", `${report.initialEquity} → ${report.finalEquity}`],
+    ["equity", `${money(report.initialEquity)} → ${money(report.finalEquity)}`],
     ["total return", percent(report.totalReturn)],
     ["CAGR", percent(report.cagr)],
     ["Sharpe / Sortino", `${fixed(report.sharpe)} / ${fixed(report.sortino)}`],
     ["max drawdown", percent(report.maxDrawdown)],
     ["trades (win rate)", `${report.trades} (${percent(report.winRate)})`],
     ["profit factor", fixed(report.profitFactor)],
-    ["fees / funding", `${report.fees} / ${report.funding}`],
+    ["fees / funding", `${money(report.fees)} / ${money(report.funding)}`],
     ["orders / fills / rejected", `${report.orders} / ${report.fills} / ${report.rejectedOrders}`],
     ["ambiguous bars / liquidations", `${report.ambiguousBars} / ${report.liquidations}`],
   ];
   const width = Math.max(...rows.map(([key]) => key.length));
   for (const [key, value] of rows) io.stdout(`${key.padEnd(width)}  ${value}`);
+}
+
+// The table shows at most 10 decimals (inverse contracts give 40-digit quotients);
+// report.json keeps the exact values.
+function money(text: string): string {
+  const [, fraction = ""] = text.split(".");
+  return fraction.length <= 10 ? text : decimal(text).toFixed(10).replace(/\.?0+$/, "");
 }
 
 function percent(value: number | null): string {

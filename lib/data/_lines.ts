@@ -27,11 +27,22 @@ export function isGzipPath(path: string): boolean {
   return path.toLowerCase().endsWith(".gz");
 }
 
-/** Yields the lines of `path` in chunks; a final empty line (trailing newline) is dropped. */
-export async function* readLines(
+/** A run of whole lines as UTF-8 bytes, starting at line `firstLine` of the file. */
+export interface ByteLineChunk {
+  /** 1-based number of the first line in `bytes`. */
+  readonly firstLine: number;
+  /**
+   * The lines, each ended by `\n` (and maybe `\r` before it) except possibly the file's last
+   * line; a UTF-8 byte order mark at the start of the file is removed.
+   */
+  readonly bytes: Uint8Array;
+}
+
+/** Opens `path` as a byte stream (gunzipped for `.gz`), counting raw bytes for `onBytes`. */
+async function openBytes(
   path: string,
-  options: ReadLinesOptions = {},
-): AsyncGenerator<LineChunk> {
+  options: ReadLinesOptions,
+): Promise<ReadableStream<Uint8Array>> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
@@ -49,13 +60,29 @@ export async function* readLines(
       },
     }),
   );
-  const gzip = isGzipPath(path);
-  const raw: ReadableStream<Uint8Array> = gzip
+  return isGzipPath(path)
     ? counted.pipeThrough(
       new DecompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>,
     )
     : counted;
-  const text = raw.pipeThrough(new TextDecoderStream());
+}
+
+function readError(path: string, line: number, error: unknown): DataError {
+  const gzip = isGzipPath(path);
+  const what = gzip ? "gzip data is corrupt or truncated" : "read failed";
+  return new DataError(`Cannot read file: ${what} (${(error as Error).message})`, {
+    location: { file: path, line },
+    hint: gzip ? "re-download the file; `gzip -t` checks it" : undefined,
+    cause: error,
+  });
+}
+
+/** Yields the lines of `path` in chunks; a final empty line (trailing newline) is dropped. */
+export async function* readLines(
+  path: string,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<LineChunk> {
+  const text = (await openBytes(path, options)).pipeThrough(new TextDecoderStream());
   let carry = "";
   let lineNo = 1;
   const reader = text.getReader();
@@ -65,12 +92,7 @@ export async function* readLines(
       try {
         result = await reader.read();
       } catch (error) {
-        const what = gzip ? "gzip data is corrupt or truncated" : "read failed";
-        throw new DataError(`Cannot read file: ${what} (${(error as Error).message})`, {
-          location: { file: path, line: lineNo },
-          hint: gzip ? "re-download the file; `gzip -t` checks it" : undefined,
-          cause: error,
-        });
+        throw readError(path, lineNo, error);
       }
       if (result.done) break;
       const parts = (carry + result.value).split("\n");
@@ -89,6 +111,73 @@ export async function* readLines(
   } finally {
     await reader.cancel().catch(() => undefined);
   }
+}
+
+/**
+ * Yields the lines of `path` as undecoded bytes in blocks of whole lines (one per chunk read), for
+ * parsers that scan char codes instead of allocating a string per line. Decoding a line with
+ * `new TextDecoder("utf-8", { ignoreBOM: true })` gives exactly what {@linkcode readLines}
+ * yields for it.
+ */
+export async function* readLineBytes(
+  path: string,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<ByteLineChunk> {
+  const reader = (await openBytes(path, options)).getReader();
+  let carry: Uint8Array = new Uint8Array(0);
+  let lineNo = 1;
+  let first = true;
+  try {
+    while (true) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        throw readError(path, lineNo, error);
+      }
+      if (result.done) break;
+      let chunk = result.value;
+      if (first && carry.length + chunk.length >= 3) {
+        first = false;
+        chunk = join(carry, chunk);
+        carry = new Uint8Array(0);
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      } else if (first) {
+        carry = join(carry, chunk);
+        continue;
+      }
+      const last = chunk.lastIndexOf(10);
+      if (last < 0) {
+        carry = join(carry, chunk);
+        continue;
+      }
+      const block = join(carry, chunk.subarray(0, last + 1));
+      carry = chunk.slice(last + 1);
+      yield { firstLine: lineNo, bytes: block };
+      lineNo += countNewlines(block);
+    }
+    if (first && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) {
+      carry = carry.subarray(3);
+    }
+    // The last line when the file does not end with a newline (or all of a tiny file).
+    if (carry.length > 0) yield { firstLine: lineNo, bytes: carry };
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+function join(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function countNewlines(bytes: Uint8Array): number {
+  let n = 0;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) n++;
+  return n;
 }
 
 /** Splits one delimited line; double-quoted cells (with `""` escapes) are honoured. */

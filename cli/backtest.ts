@@ -435,9 +435,10 @@ export async function backtestCommand(
   const registry = strategyModule === undefined
     ? builtinStrategies
     : await loadStrategyModule(strategyModule);
-  const strategy: Strategy = registry.create(strategyFile.name, strategyFile.params, {
-    file: strategyPath,
-  });
+  const prepared = registry.prepare(strategyFile.name, strategyFile.params, { file: strategyPath });
+  const strategy: Strategy = prepared.strategy;
+  // The report records the params in force, defaults included.
+  const params = prepared.params as Readonly<Record<string, JsonValue>>;
   const marketsFile = stringFlag(flags, "markets-file") ?? config.backtest.markets_file;
   const instruments = await loadMarkets(marketsFile);
   const known = new Set(instruments.map((i) => i.symbol));
@@ -450,7 +451,7 @@ export async function backtestCommand(
     }
   }
   if ((choice(flags, "mode", ["candle", "tick"] as const) ?? "candle") === "tick") {
-    const result = await runTickFromFlags(flags, strategy, strategyFile.params, instruments, {
+    const result = await runTickFromFlags(flags, strategy, params, instruments, {
       currency: config.backtest.reporting_currency,
       balances: config.backtest.initial_balances ?? {},
       risk: {
@@ -484,7 +485,6 @@ export async function backtestCommand(
     );
   const maxDrawdown = numberFlag(flags, "max-drawdown", { min: 0, max: 1 }) ??
     config.risk_management?.max_drawdown;
-  const params = strategyFile.params as Readonly<Record<string, JsonValue>>;
   const settings: Record<string, JsonValue> = {
     data: dataFiles.length > 0 ? [...dataFiles] : `synthetic rows=${rows} seed=${seed}`,
     marketsFile,

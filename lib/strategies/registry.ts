@@ -63,6 +63,14 @@ interface RegisteredStrategy extends StrategyInfo {
   create(params: Readonly<Record<string, unknown>>): Strategy;
 }
 
+/** A built strategy and the params it was built with (defaults included). */
+export interface PreparedStrategy {
+  /** The strategy instance. */
+  readonly strategy: Strategy;
+  /** The validated params with defaults applied. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
 /** A set of strategy definitions looked up by name. */
 export class StrategyRegistry {
   #byName = new Map<string, RegisteredStrategy>();
@@ -108,6 +116,18 @@ export class StrategyRegistry {
     params: Readonly<Record<string, unknown>>,
     location?: SourceLocation,
   ): Strategy {
+    return this.prepare(name, params, location).strategy;
+  }
+
+  /**
+   * Like {@linkcode StrategyRegistry.create}, and also returns the params in force: the given
+   * ones with every default filled in (what a report should record).
+   */
+  prepare(
+    name: string,
+    params: Readonly<Record<string, unknown>>,
+    location?: SourceLocation,
+  ): PreparedStrategy {
     const definition = this.#byName.get(name.toLowerCase());
     if (definition === undefined) {
       const known = this.list().map((d) => d.name).join(", ") || "none registered";
@@ -141,7 +161,7 @@ export class StrategyRegistry {
         });
       }
     }
-    return definition.create(resolved);
+    return { strategy: definition.create(resolved), params: resolved };
   }
 }
 

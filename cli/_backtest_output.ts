@@ -1,0 +1,61 @@
+/**
+ * What `tesser backtest run` prints and writes: the report files (`--output-dir`), report.json
+ * (`--json`) or a console table.
+ *
+ * @module
+ */
+
+import type { BacktestReport } from "../lib/backtest/report.ts";
+import { reportToJson } from "../lib/backtest/report.ts";
+import { type ReportBundle, writeReportFiles } from "../lib/backtest/report_files.ts";
+import { decimal } from "../lib/domain/mod.ts";
+import type { CommandIo } from "./io.ts";
+
+/** Writes the files when `outputDir` is given, then prints JSON or the table. */
+export async function emitResult(
+  bundle: ReportBundle,
+  options: { readonly outputDir: string | undefined; readonly json: boolean },
+  io: CommandIo,
+): Promise<void> {
+  if (options.outputDir !== undefined) {
+    const written = await writeReportFiles(options.outputDir, bundle);
+    io.stderr(`wrote ${written.length} files to ${options.outputDir}`);
+  }
+  if (options.json) io.stdout(reportToJson(bundle.report).trimEnd());
+  else printTable(bundle.report, io);
+}
+
+function printTable(report: BacktestReport, io: CommandIo): void {
+  const rows: [string, string][] = [
+    ["strategy", report.strategy],
+    ["symbols", report.symbols.join(", ")],
+    ["period", `${report.start} → ${report.end} (${report.bars} bars of ${report.interval})`],
+    ["equity", `${money(report.initialEquity)} → ${money(report.finalEquity)}`],
+    ["total return", percent(report.totalReturn)],
+    ["CAGR", percent(report.cagr)],
+    ["Sharpe / Sortino", `${fixed(report.sharpe)} / ${fixed(report.sortino)}`],
+    ["max drawdown", percent(report.maxDrawdown)],
+    ["trades (win rate)", `${report.trades} (${percent(report.winRate)})`],
+    ["profit factor", fixed(report.profitFactor)],
+    ["fees / funding", `${money(report.fees)} / ${money(report.funding)}`],
+    ["orders / fills / rejected", `${report.orders} / ${report.fills} / ${report.rejectedOrders}`],
+    ["ambiguous bars / liquidations", `${report.ambiguousBars} / ${report.liquidations}`],
+  ];
+  const width = Math.max(...rows.map(([key]) => key.length));
+  for (const [key, value] of rows) io.stdout(`${key.padEnd(width)}  ${value}`);
+}
+
+// The table shows at most 10 decimals (inverse contracts give 40-digit quotients);
+// report.json keeps the exact values.
+function money(text: string): string {
+  const [, fraction = ""] = text.split(".");
+  return fraction.length <= 10 ? text : decimal(text).toFixed(10).replace(/\.?0+$/, "");
+}
+
+function percent(value: number | null): string {
+  return value === null ? "n/a" : `${(value * 100).toFixed(2)}%`;
+}
+
+function fixed(value: number | null): string {
+  return value === null ? "n/a" : value.toFixed(3);
+}

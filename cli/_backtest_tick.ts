@@ -1,0 +1,70 @@
+/**
+ * `tesser backtest run --mode tick`: the tick-mode flags → {@linkcode runTickBacktest}.
+ *
+ * @module
+ */
+
+import {
+  resolveTickSettings,
+  runTickBacktest,
+  type TickBacktestResult,
+  tickFileSource,
+  tickReportingCurrency,
+} from "../lib/backtest/tick/mod.ts";
+import { ConfigError } from "../lib/domain/mod.ts";
+import { feeOverrides, parseSizer, parseTime } from "./_backtest_flags.ts";
+import { riskLimits, type RunInputs } from "./_run_inputs.ts";
+import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
+
+/** Runs a tick-mode backtest from the parsed flags. */
+export async function runTickFromFlags(run: RunInputs): Promise<TickBacktestResult> {
+  const { flags, strategy, params, instruments, config } = run;
+  const fees = feeOverrides(flags);
+  const files = stringsFlag(flags, "lob-data");
+  if (files.length === 0) {
+    throw new ConfigError("backtest run --mode tick: --lob-data FILE is required", {
+      hint: "pass Tardis CSV or JSONL trades/quotes/books, e.g. --lob-data trades.csv.gz",
+    });
+  }
+  const ms = (name: string): number | undefined => numberFlag(flags, name, { min: 0 });
+  const { queueModel, latency } = await resolveTickSettings({
+    queueModel: stringFlag(flags, "queue-model"),
+    queueProbability: stringFlag(flags, "queue-probability"),
+    queueExponent: numberFlag(flags, "queue-exponent"),
+    latencyMs: ms("latency-ms"),
+    latencySubmitMs: ms("latency-submit-ms"),
+    latencyAmendMs: ms("latency-amend-ms"),
+    latencyCancelMs: ms("latency-cancel-ms"),
+    latencyResponseMs: ms("latency-response-ms"),
+    latencyFile: stringFlag(flags, "latency-file"),
+  });
+  const symbols = new Set(strategy.subscriptions.map((s) => s.symbol));
+  const configCurrency = config.backtest.reporting_currency;
+  const currency = tickReportingCurrency(
+    instruments.filter((i) => symbols.has(i.symbol)),
+    configCurrency,
+  );
+  const initialEquity = numberFlag(flags, "initial-equity", { min: 0 }) ??
+    config.backtest.initial_balances?.[currency] ?? (currency === configCurrency ? 10_000 : 1);
+  if (!(initialEquity > 0)) throw new ConfigError("flag --initial-equity: must be positive");
+  return await runTickBacktest({
+    strategy,
+    params,
+    instruments,
+    sources: files.map(tickFileSource),
+    initialBalances: { [currency]: initialEquity },
+    reportingCurrency: currency,
+    sizer: parseSizer(flags),
+    // The config's quantity limits are in the config currency's units; contracts settling in
+    // another currency (inverse) would be refused by them, so they apply only when it matches.
+    risk: currency === configCurrency ? riskLimits(config, undefined) : {},
+    leverage: numberFlag(flags, "leverage", { min: 1 }),
+    queueModel,
+    latency,
+    fees: { maker: fees.maker, taker: fees.taker },
+    strict: booleanFlag(flags, "strict"),
+    from: parseTime(flags, "from"),
+    to: parseTime(flags, "to"),
+    settings: { ...run.settings, data: [...files] },
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * What every backtest mode of `tesser backtest run` starts from: the parsed flags, the loaded
+ * config, the prepared strategy with its params, and the instruments.
+ *
+ * @module
+ */
+
+import type { TesserConfig } from "../lib/config/mod.ts";
+import type { Instrument, JsonValue } from "../lib/domain/mod.ts";
+import type { RiskLimits } from "../lib/execution/mod.ts";
+import type { Strategy } from "../lib/strategies/mod.ts";
+import type { ParsedFlags } from "./usage_error.ts";
+
+/** The inputs of one run. */
+export interface RunInputs {
+  /** The parsed flags. */
+  readonly flags: ParsedFlags;
+  /** The layered configuration. */
+  readonly config: TesserConfig;
+  /** The strategy instance. */
+  readonly strategy: Strategy;
+  /** Its params in force (defaults included), for the report. */
+  readonly params: Readonly<Record<string, JsonValue>>;
+  /** Instruments from the markets file. */
+  readonly instruments: readonly Instrument[];
+  /** Settings recorded in the report whatever the mode. */
+  readonly settings: Readonly<Record<string, JsonValue>>;
+}
+
+/** Pre-trade risk limits from `[risk_management]`, with the drawdown limit given separately. */
+export function riskLimits(config: TesserConfig, maxDrawdown: number | undefined): RiskLimits {
+  return {
+    maxOrderQuantity: config.risk_management?.max_order_quantity,
+    maxOrderNotional: config.risk_management?.max_order_notional,
+    maxPositionQuantity: config.risk_management?.max_position_quantity,
+    maxDrawdown,
+  };
+}

@@ -274,6 +274,7 @@ export {
   type PairsTradingArbitrageParams,
   paramError,
   type ParamInfo,
+  type PreparedStrategy,
   RsiReversion,
   type RsiReversionParams,
   SmaCross,

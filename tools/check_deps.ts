@@ -8,58 +8,7 @@
  */
 
 import { dirname, join, relative, resolve } from "node:path";
-
-/** What each lib/ module may import from lib/ besides itself. */
-const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  domain: [],
-  events: ["domain"],
-  engine: ["domain", "events"],
-  broker: ["domain", "events"],
-  config: ["domain"],
-  indicators: ["domain"],
-  strategies: ["domain", "events", "broker", "config", "indicators", "data"],
-  cortex: ["domain"],
-  portfolio: ["domain", "events"],
-  execution: ["domain", "events", "broker", "indicators", "portfolio"],
-  data: ["domain", "events", "config"],
-  backtest: [
-    "domain",
-    "events",
-    "engine",
-    "broker",
-    "config",
-    "indicators",
-    "strategies",
-    "portfolio",
-    "execution",
-    "data",
-  ],
-  live: [
-    "domain",
-    "events",
-    "engine",
-    "broker",
-    "config",
-    "indicators",
-    "strategies",
-    "portfolio",
-    "execution",
-    "data",
-  ],
-  testing: [
-    "domain",
-    "events",
-    "engine",
-    "broker",
-    "config",
-    "indicators",
-    "strategies",
-    "portfolio",
-    "execution",
-    "data",
-    "backtest",
-  ],
-};
+import { ALLOWED } from "./_layers.ts";
 
 /** Bare specifiers a module may use (npm packages via the import map), by lib module. */
 const PACKAGES: Readonly<Record<string, readonly string[]>> = {

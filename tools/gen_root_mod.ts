@@ -7,20 +7,16 @@
  * @module
  */
 
-const MODULES = [
-  "domain",
-  "events",
-  "engine",
-  "broker",
-  "config",
-  "indicators",
-  "strategies",
-  "portfolio",
-  "execution",
-  "data",
-  "backtest",
-  "testing",
-] as const;
+import { ALLOWED } from "./_layers.ts";
+
+// Every lib/ module with a barrel, in layer order.
+const MODULES = Object.keys(ALLOWED).filter((module) => {
+  try {
+    return Deno.statSync(new URL(`../lib/${module}/mod.ts`, import.meta.url)).isFile;
+  } catch {
+    return false;
+  }
+});
 
 interface DocNode {
   readonly name: string;
@@ -37,9 +33,13 @@ async function symbolsOf(module: string): Promise<readonly DocNode[]> {
     args: ["doc", "--json", `lib/${module}/mod.ts`],
     cwd: root,
     stdout: "piped",
-    stderr: "inherit",
+    stderr: "piped", // npm packages' own type warnings are noise here; shown on failure
   }).output();
-  if (!output.success) throw new Error(`deno doc failed for lib/${module}/mod.ts`);
+  if (!output.success) {
+    throw new Error(
+      `deno doc failed for lib/${module}/mod.ts:\n${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
   const json = JSON.parse(new TextDecoder().decode(output.stdout));
   const nodes = Object.values(json.nodes as Record<string, { symbols: DocNode[] }>)[0];
   return nodes.symbols;

@@ -31,6 +31,7 @@ async function withTree(
   try {
     await Deno.mkdir(join(root, "tools"));
     await Deno.copyFile(SCRIPT, join(root, "tools", "check_deps.ts"));
+    await Deno.copyFile(join(ROOT, "tools", "_layers.ts"), join(root, "tools", "_layers.ts"));
     for (const [path, text] of Object.entries(files)) {
       await Deno.mkdir(join(root, path, ".."), { recursive: true });
       await Deno.writeTextFile(join(root, path), text);

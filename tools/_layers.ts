@@ -1,0 +1,28 @@
+/**
+ * The layers of `lib/`: which module may import which. Read by `check_deps.ts` (which enforces
+ * it) and `gen_root_mod.ts` (which lists the modules' public names in `mod.ts`, in this order).
+ *
+ * @module
+ */
+
+// What each lib/ module may import from lib/ besides itself; the upper layers list the lower ones.
+const CORE = ["domain", "events", "engine", "broker", "config", "indicators", "strategies"];
+const SERVICES = [...CORE, "portfolio", "execution", "data"];
+
+/** What each lib/ module may import from lib/ besides itself. */
+export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  domain: [],
+  events: ["domain"],
+  engine: ["domain", "events"],
+  broker: ["domain", "events"],
+  config: ["domain"],
+  indicators: ["domain"],
+  strategies: ["domain", "events", "broker", "config", "indicators", "data"],
+  cortex: ["domain"],
+  portfolio: ["domain", "events"],
+  execution: ["domain", "events", "broker", "indicators", "portfolio"],
+  data: ["domain", "events", "config"],
+  backtest: SERVICES,
+  live: SERVICES,
+  testing: [...SERVICES, "backtest"],
+};

@@ -6,6 +6,7 @@
 
 import {
   candleAt,
+  type CandleBatch,
   expandGlobs,
   generateCandles,
   inspectParquet,
@@ -25,6 +26,7 @@ import {
   toIso,
 } from "../lib/domain/mod.ts";
 import type { CommandIo } from "./io.ts";
+import { type Progress, startProgress } from "./progress.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
 
 const HELP = `Usage: tesser data <command> [options]
@@ -117,14 +119,27 @@ async function normalize(args: string[], io: CommandIo): Promise<number> {
     throw new ConfigError(`--source: no file matches ${patterns.join(" ")}`);
   }
   const config = await loadEtlConfig(required(stringFlag(flags, "config"), "config", "normalize"));
-  const result = await normalizeCsvCandles({
-    sources,
-    outputDir: required(stringFlag(flags, "output"), "output", "normalize"),
-    config,
-    symbol: symbol(stringFlag(flags, "symbol")),
-    interval: interval(stringFlag(flags, "interval"), config.interval ?? "1m"),
-    skipBadRows: booleanFlag(flags, "skip-bad-rows"),
-  });
+  const outputDir = required(stringFlag(flags, "output"), "output", "normalize");
+  // Bytes read of (possibly gzipped) files: the one measure known before parsing.
+  const sizes = io.isTty ? await Promise.all(sources.map(fileSize)) : [];
+  // before[i]: bytes of the files ahead of file i (before[sizes.length] is the total).
+  const before = [0];
+  for (const size of sizes) before.push((before.at(-1) ?? 0) + size);
+  const progress = startProgress(io, before.at(-1) ?? 0, "normalize", { unit: "bytes" });
+  let result;
+  try {
+    result = await normalizeCsvCandles({
+      sources,
+      outputDir,
+      config,
+      symbol: symbol(stringFlag(flags, "symbol")),
+      interval: interval(stringFlag(flags, "interval"), config.interval ?? "1m"),
+      skipBadRows: booleanFlag(flags, "skip-bad-rows"),
+      onProgress: ({ file, bytes }) => progress.update((before[file] ?? 0) + bytes),
+    });
+  } finally {
+    progress.stop();
+  }
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ ...result, sources }));
   else {
     io.stdout(
@@ -153,20 +168,40 @@ async function validate(args: string[], io: CommandIo): Promise<number> {
   const max = numberFlag(flags, "max-problems") ?? 20;
   let clean = true;
   const reports = [];
+  const progress = startProgress(io, io.isTty ? await totalRows(files) : 0, "validate");
+  // On a terminal the report waits for the bar to finish instead of cutting through it.
+  const held: string[] = [];
+  const print = (line: string): void => {
+    if (io.isTty) held.push(line);
+    else io.stdout(line);
+  };
+  let done = 0;
   for (const file of files) {
-    const report = await validateCandles(readCandleParquet(file), { maxIssues: max });
+    let report;
+    try {
+      report = await validateCandles(
+        counting(readCandleParquet(file), progress, done),
+        { maxIssues: max },
+      );
+    } catch (error) {
+      progress.stop();
+      throw error;
+    }
+    done += report.rows;
     clean &&= report.ok;
     reports.push({ file, ...report });
     if (!booleanFlag(flags, "json")) {
       const span = report.rows === 0 ? "empty" : `${toIso(report.first)} … ${toIso(report.last)}`;
       const found = Object.entries(report.counts).filter(([, n]) => n > 0)
         .map(([kind, n]) => `${n} ${kind}`).join(", ");
-      io.stdout(`${file}: ${report.rows} rows, ${span}: ${report.ok ? "clean" : found}`);
+      print(`${file}: ${report.rows} rows, ${span}: ${report.ok ? "clean" : found}`);
       for (const issue of report.issues) {
-        io.stdout(`  row ${issue.row}: ${issue.kind}: ${issue.message}`);
+        print(`  row ${issue.row}: ${issue.kind}: ${issue.message}`);
       }
     }
   }
+  progress.stop();
+  for (const line of held) io.stdout(line);
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify(reports));
   return clean ? 0 : 1;
 }
@@ -190,14 +225,20 @@ async function resample(args: string[], io: CommandIo): Promise<number> {
   const target = interval(required(stringFlag(flags, "interval"), "interval", "resample"), "1h");
   const first = await readCandleParquet(data).next();
   if (first.done) throw new ConfigError(`--data: ${data} has no rows`);
-  const rows = await writeCandleParquet(
-    output,
-    resampleCandles(readCandleParquet(data), {
-      interval: target,
-      partial: booleanFlag(flags, "drop-partial") ? "drop" : "keep",
-    }),
-    { symbol: first.value.symbol, interval: target },
-  );
+  const progress = startProgress(io, io.isTty ? await totalRows([data]) : 0, "resample");
+  let rows;
+  try {
+    rows = await writeCandleParquet(
+      output,
+      resampleCandles(counting(readCandleParquet(data), progress), {
+        interval: target,
+        partial: booleanFlag(flags, "drop-partial") ? "drop" : "keep",
+      }),
+      { symbol: first.value.symbol, interval: target },
+    );
+  } finally {
+    progress.stop();
+  }
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ output, rows, interval: target }));
   else io.stdout(`wrote ${rows} ${target} bars to ${output}`);
   return 0;
@@ -272,12 +313,52 @@ async function synth(args: string[], io: CommandIo): Promise<number> {
   const seed = numberFlag(flags, "seed") ?? 1;
   const sym = symbol(stringFlag(flags, "symbol")) ?? "synth:BTCUSDT";
   const iv = interval(stringFlag(flags, "interval"), "1m");
-  const written = await writeCandleParquet(
-    output,
-    generateCandles({ rows, seed, symbol: sym, interval: iv }),
-    { symbol: sym, interval: iv },
-  );
+  const progress = startProgress(io, rows, "synth");
+  let written;
+  try {
+    written = await writeCandleParquet(
+      output,
+      counting(generateCandles({ rows, seed, symbol: sym, interval: iv }), progress),
+      { symbol: sym, interval: iv },
+    );
+  } finally {
+    progress.stop();
+  }
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ output, rows: written, seed }));
   else io.stdout(`wrote ${written} synthetic ${sym} ${iv} bars (seed ${seed}) to ${output}`);
   return 0;
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch {
+    return 0; // the read reports a missing file properly
+  }
+}
+
+async function totalRows(files: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += (await inspectParquet(file)).rows;
+    } catch {
+      return 0; // no bar; the read itself reports the bad file
+    }
+  }
+  return total;
+}
+
+/** Passes batches through, reporting `offset` + rows seen so far to `progress`. */
+async function* counting(
+  batches: Iterable<CandleBatch> | AsyncIterable<CandleBatch>,
+  progress: Progress,
+  offset = 0,
+): AsyncGenerator<CandleBatch> {
+  let rows = offset;
+  for await (const batch of batches) {
+    rows += batch.length;
+    progress.update(rows);
+    yield batch;
+  }
 }

@@ -27,15 +27,13 @@ export function isGzipPath(path: string): boolean {
   return path.toLowerCase().endsWith(".gz");
 }
 
-/** A run of whole lines as UTF-8 bytes, starting at line `firstLine` of the file. */
-export interface ByteLineChunk {
-  /** 1-based number of the first line in `bytes`. */
-  readonly firstLine: number;
+/** Options of {@linkcode readLineBytes}. */
+export interface ReadLineBytesOptions extends ReadLinesOptions {
   /**
-   * The lines, each ended by `\n` (and maybe `\r` before it) except possibly the file's last
-   * line; a UTF-8 byte order mark at the start of the file is removed.
+   * The line the caller has reached, for the location of a read error. Blocks carry no line
+   * numbers: the caller counts lines as it scans them, and counting here would scan twice.
    */
-  readonly bytes: Uint8Array;
+  readonly currentLine?: () => number;
 }
 
 /** Opens `path` as a byte stream (gunzipped for `.gz`), counting raw bytes for `onBytes`. */
@@ -67,7 +65,7 @@ async function openBytes(
     : counted;
 }
 
-function readError(path: string, line: number, error: unknown): DataError {
+function readError(path: string, line: number | undefined, error: unknown): DataError {
   const gzip = isGzipPath(path);
   const what = gzip ? "gzip data is corrupt or truncated" : "read failed";
   return new DataError(`Cannot read file: ${what} (${(error as Error).message})`, {
@@ -114,18 +112,18 @@ export async function* readLines(
 }
 
 /**
- * Yields the lines of `path` as undecoded bytes in blocks of whole lines (one per chunk read), for
- * parsers that scan char codes instead of allocating a string per line. Decoding a line with
- * `new TextDecoder("utf-8", { ignoreBOM: true })` gives exactly what {@linkcode readLines}
- * yields for it.
+ * Yields the lines of `path` as undecoded UTF-8 bytes in blocks of whole lines (one per chunk
+ * read), for parsers that scan char codes instead of allocating a string per line. Each line
+ * ends with `\n` (maybe `\r\n`) except perhaps the file's last; a byte order mark at the start
+ * of the file is dropped. Decoding a line with `new TextDecoder("utf-8", { ignoreBOM: true })`
+ * gives exactly what {@linkcode readLines} yields for it.
  */
 export async function* readLineBytes(
   path: string,
-  options: ReadLinesOptions = {},
-): AsyncGenerator<ByteLineChunk> {
+  options: ReadLineBytesOptions = {},
+): AsyncGenerator<Uint8Array> {
   const reader = (await openBytes(path, options)).getReader();
   let carry: Uint8Array = new Uint8Array(0);
-  let lineNo = 1;
   let first = true;
   try {
     while (true) {
@@ -133,7 +131,7 @@ export async function* readLineBytes(
       try {
         result = await reader.read();
       } catch (error) {
-        throw readError(path, lineNo, error);
+        throw readError(path, options.currentLine?.(), error);
       }
       if (result.done) break;
       let chunk = result.value;
@@ -153,14 +151,13 @@ export async function* readLineBytes(
       }
       const block = join(carry, chunk.subarray(0, last + 1));
       carry = chunk.slice(last + 1);
-      yield { firstLine: lineNo, bytes: block };
-      lineNo += countNewlines(block);
+      yield block;
     }
     if (first && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) {
       carry = carry.subarray(3);
     }
     // The last line when the file does not end with a newline (or all of a tiny file).
-    if (carry.length > 0) yield { firstLine: lineNo, bytes: carry };
+    if (carry.length > 0) yield carry;
   } finally {
     await reader.cancel().catch(() => undefined);
   }
@@ -172,12 +169,6 @@ function join(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-function countNewlines(bytes: Uint8Array): number {
-  let n = 0;
-  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) n++;
-  return n;
 }
 
 /** Splits one delimited line; double-quoted cells (with `""` escapes) are honoured. */

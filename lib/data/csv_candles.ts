@@ -169,9 +169,11 @@ export class CsvCandleReader {
       expectHeader: this.#config.header,
       plan: undefined,
       row: new Float64Array(6),
+      line: 1,
     };
-    for await (const chunk of readLineBytes(path, { onBytes })) {
-      this.#parseBlock(state, chunk.bytes, chunk.firstLine);
+    const currentLine = (): number => state.line;
+    for await (const bytes of readLineBytes(path, { onBytes, currentLine })) {
+      this.#parseBlock(state, bytes);
       for (const batch of state.full) yield batch;
       state.full.length = 0;
     }
@@ -179,9 +181,9 @@ export class CsvCandleReader {
   }
 
   // One call per block of lines keeps the per-line loop out of the generator.
-  #parseBlock(state: ReadState, bytes: Uint8Array, firstLine: number): void {
+  #parseBlock(state: ReadState, bytes: Uint8Array): void {
     const row = state.row;
-    let lineNo = firstLine;
+    let lineNo = state.line;
     let pos = 0;
     while (pos < bytes.length) {
       const newline = bytes.indexOf(10, pos);
@@ -197,6 +199,7 @@ export class CsvCandleReader {
       }
       this.#accept(state, line);
     }
+    state.line = lineNo;
   }
 
   // The general path (headers, quotes, white space, unusual numbers, every error): the cells
@@ -335,6 +338,8 @@ interface ReadState {
   plan: RowPlan | undefined;
   /** The row being parsed: ts, open, high, low, close, volume. */
   readonly row: Float64Array;
+  /** 1-based number of the next line to parse. */
+  line: number;
 }
 
 function makePlan(config: ResolvedEtlConfig, indices: readonly number[]): RowPlan {

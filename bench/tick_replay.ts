@@ -3,19 +3,20 @@
  * (1) in memory through the matching engine's book rebuild alone, (2) parsed from JSONL files
  * plus book rebuild, and (3, 4) through `runTickBacktest` with a two-sided market maker
  * (GueantMarketMaker) and the probabilistic queue model, from memory and from the files.
- * Prints one line per figure: `deno run -A bench/tick_replay.ts [--updates N]`.
+ * Prints one line per figure: `deno run -A bench/tick_replay.ts [--updates N] [--only FIGURES]`,
+ * where FIGURES is a comma-separated subset of `rebuild,parse,mm,mm-jsonl` (for profiling one).
  *
  * @module
  */
 
 import {
   constantLatency,
-  mergeTickSources,
   runTickBacktest,
   tickFileSource,
   type TickSource,
   TickVenue,
 } from "../lib/backtest/tick/mod.ts";
+import { mergeTickBatches } from "../lib/backtest/tick/_source_batches.ts";
 import { formatJsonlEvent, generateBook, generateTrades } from "../lib/data/mod.ts";
 import { makeInstrument } from "../lib/domain/mod.ts";
 import type { BookDeltaEvent, BookSnapshotEvent, TradeEvent } from "../lib/events/mod.ts";
@@ -25,6 +26,9 @@ import { GueantMarketMaker } from "../lib/strategies/mod.ts";
 const arg = Deno.args.indexOf("--updates");
 const UPDATES = arg >= 0 ? Number(Deno.args[arg + 1]) : 2_000_000;
 const TRADES = Math.round(UPDATES / 4);
+const onlyArg = Deno.args.indexOf("--only");
+const ONLY = onlyArg >= 0 ? new Set((Deno.args[onlyArg + 1] ?? "").split(",")) : undefined;
+const wanted = (figure: string): boolean => ONLY === undefined || ONLY.has(figure);
 const SYMBOL = "synth:BTCUSDT";
 const instrument = makeInstrument({
   symbol: SYMBOL,
@@ -53,7 +57,7 @@ function line(label: string, events: number, seconds: number): void {
 }
 
 // 1. Book rebuild alone (the venue's book, no orders), events already in memory.
-{
+if (wanted("rebuild")) {
   const venue = new TickVenue({
     instruments: new Map([[SYMBOL, instrument]]),
     latency: constantLatency(),
@@ -66,22 +70,25 @@ function line(label: string, events: number, seconds: number): void {
 const dir = await Deno.makeTempDir({ prefix: "tick_bench_" });
 const bookFile = `${dir}/book.jsonl`;
 const tradeFile = `${dir}/trades.jsonl`;
-await Deno.writeTextFile(bookFile, book.map(formatJsonlEvent).join("\n") + "\n");
-await Deno.writeTextFile(tradeFile, trades.map(formatJsonlEvent).join("\n") + "\n");
+if (wanted("parse") || wanted("mm-jsonl")) {
+  await Deno.writeTextFile(bookFile, book.map(formatJsonlEvent).join("\n") + "\n");
+  await Deno.writeTextFile(tradeFile, trades.map(formatJsonlEvent).join("\n") + "\n");
+}
 
 // 2. Parse (JSONL) + merge + book rebuild.
-{
+if (wanted("parse")) {
   const venue = new TickVenue({
     instruments: new Map([[SYMBOL, instrument]]),
     latency: constantLatency(),
   }, { fill: () => {}, orderUpdate: () => {} });
   const start = performance.now();
   let n = 0;
+  // The runner's replay path: batched reading, order check and merge.
   for await (
-    const event of mergeTickSources([tickFileSource(bookFile), tickFileSource(tradeFile)])
+    const batch of mergeTickBatches([tickFileSource(bookFile), tickFileSource(tradeFile)])
   ) {
-    venue.onMarketData(event, event.ts);
-    n++;
+    for (let i = 0; i < batch.length; i++) venue.onMarketData(batch[i], batch[i].ts);
+    n += batch.length;
   }
   line("parse JSONL + merge + book rebuild (L2 + trades)", n, (performance.now() - start) / 1e3);
 }
@@ -124,14 +131,18 @@ async function endToEnd(label: string, sources: TickSource[]): Promise<void> {
 }
 
 // 3. and 4. The whole runner with a two-sided market maker and the probabilistic queue.
-await endToEnd("end to end, MM + probabilistic queue, in memory", [
-  { name: "book", events: book },
-  { name: "trades", events: trades },
-]);
-await endToEnd("end to end, MM + probabilistic queue, from JSONL", [
-  tickFileSource(bookFile),
-  tickFileSource(tradeFile),
-]);
+if (wanted("mm")) {
+  await endToEnd("end to end, MM + probabilistic queue, in memory", [
+    { name: "book", events: book },
+    { name: "trades", events: trades },
+  ]);
+}
+if (wanted("mm-jsonl")) {
+  await endToEnd("end to end, MM + probabilistic queue, from JSONL", [
+    tickFileSource(bookFile),
+    tickFileSource(tradeFile),
+  ]);
+}
 await Deno.remove(dir, { recursive: true });
 console.log(
   `inputs: ${total.toLocaleString("en")} events (${UPDATES.toLocaleString("en")} deltas + ${

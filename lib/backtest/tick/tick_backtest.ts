@@ -41,7 +41,8 @@ import { isDiagnosticsSource, MarketMakingDiagnostics } from "./diagnostics.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import type { QueueModelOptions } from "./queue_model.ts";
 import { TickVenue } from "./tick_venue.ts";
-import { mergeTickSources, type TickSource } from "./tick_sources.ts";
+import type { TickSource } from "./tick_sources.ts";
+import { mergeTickBatches } from "./_source_batches.ts";
 import { TimeQueue } from "./_time_queue.ts";
 import { LocalBooks } from "./_local_books.ts";
 import { GrowableSeries } from "./_series.ts";
@@ -281,63 +282,67 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const known = new Set<SymbolId>();
   let marketEvents = 0;
 
-  for await (const event of mergeTickSources(options.sources)) {
-    const local = event.tsRecv;
-    if (options.from !== undefined && local < options.from) continue;
-    if (options.to !== undefined && local >= options.to) break;
-    const symbol = event.kind === "trade"
-      ? event.trade.symbol
-      : event.kind === "quote"
-      ? event.quote.symbol
-      : event.kind === "book-snapshot"
-      ? event.book.symbol
-      : event.delta.symbol;
-    if (!known.has(symbol)) {
-      if (!instruments.has(symbol)) {
-        throw new DataError(`the data holds ${symbol}, which has no instrument`, {
-          hint: `add it to the markets file (known: ${[...instruments.keys()].join(", ")})`,
-        });
+  // One promise per batch of merged events; the loop body is per event.
+  replay: for await (const batch of mergeTickBatches(options.sources)) {
+    for (let i = 0; i < batch.length; i++) {
+      const event = batch[i];
+      const local = event.tsRecv;
+      if (options.from !== undefined && local < options.from) continue;
+      if (options.to !== undefined && local >= options.to) break replay;
+      const symbol = event.kind === "trade"
+        ? event.trade.symbol
+        : event.kind === "quote"
+        ? event.quote.symbol
+        : event.kind === "book-snapshot"
+        ? event.book.symbol
+        : event.delta.symbol;
+      if (!known.has(symbol)) {
+        if (!instruments.has(symbol)) {
+          throw new DataError(`the data holds ${symbol}, which has no instrument`, {
+            hint: `add it to the markets file (known: ${[...instruments.keys()].join(", ")})`,
+          });
+        }
+        known.add(symbol);
       }
-      known.add(symbol);
-    }
-    if (first === undefined) {
-      first = local;
-      nextMark = Math.floor(local / markMicros) * markMicros + markMicros;
-    }
-    // The exchange side first, at the event's exchange time.
-    venueTime = Math.min(Math.max(event.ts, venueTime), local);
-    pump(venueTime);
-    if (!venue.onMarketData(event, venueTime) && options.strict === true) {
-      throw new DataError(
-        `book delta for ${symbol} at local time ${local} comes before any snapshot of it`,
-        { hint: "drop --strict to skip such deltas (they are counted in the report)" },
-      );
-    }
-    // Then our side, at the local time.
-    while (processLocal(local));
-    while (local >= nextMark) {
-      if (initialEquity !== undefined) recordMark(nextMark - markMicros);
-      nextMark += markMicros;
-    }
-    engine.advanceTo(local);
-    clock.observe(local);
-    const book = books.apply(event);
-    changed = book;
-    if (book !== undefined || event.kind === "trade") {
-      const mid = book !== undefined ? book.mid() : midOf(symbol);
-      const price = mid === mid ? mid : event.kind === "trade" ? event.trade.price : NaN;
-      if (price === price && marked.get(symbol) !== price && traded.includes(symbol)) {
-        marked.set(symbol, price);
-        portfolio.mark(symbol, price);
-        diagnostics.onMid(local, price);
+      if (first === undefined) {
+        first = local;
+        nextMark = Math.floor(local / markMicros) * markMicros + markMicros;
       }
+      // The exchange side first, at the event's exchange time.
+      venueTime = Math.min(Math.max(event.ts, venueTime), local);
+      pump(venueTime);
+      if (!venue.onMarketData(event, venueTime) && options.strict === true) {
+        throw new DataError(
+          `book delta for ${symbol} at local time ${local} comes before any snapshot of it`,
+          { hint: "drop --strict to skip such deltas (they are counted in the report)" },
+        );
+      }
+      // Then our side, at the local time.
+      while (processLocal(local));
+      while (local >= nextMark) {
+        if (initialEquity !== undefined) recordMark(nextMark - markMicros);
+        nextMark += markMicros;
+      }
+      engine.advanceTo(local);
+      clock.observe(local);
+      const book = books.apply(event);
+      changed = book;
+      if (book !== undefined || event.kind === "trade") {
+        const mid = book !== undefined ? book.mid() : midOf(symbol);
+        const price = mid === mid ? mid : event.kind === "trade" ? event.trade.price : NaN;
+        if (price === price && marked.get(symbol) !== price && traded.includes(symbol)) {
+          marked.set(symbol, price);
+          portfolio.mark(symbol, price);
+          diagnostics.onMid(local, price);
+        }
+      }
+      if (initialEquity === undefined && traded.every((s) => marked.has(s))) {
+        initialEquity = portfolio.exactEquity();
+      }
+      engine.process(event);
+      lastLocal = local;
+      if ((++marketEvents & 0xfffff) === 0) options.onProgress?.(marketEvents);
     }
-    if (initialEquity === undefined && traded.every((s) => marked.has(s))) {
-      initialEquity = portfolio.exactEquity();
-    }
-    engine.process(event);
-    lastLocal = local;
-    if ((++marketEvents & 0xfffff) === 0) options.onProgress?.(marketEvents);
   }
   if (first === undefined || initialEquity === undefined) {
     throw new DataError("no market data to backtest", {

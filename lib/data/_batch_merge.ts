@@ -1,0 +1,147 @@
+/**
+ * {@linkcode mergeEventBatches}: the k-way time merge of `mergeEvents` over sources that yield
+ * arrays of events. Inside a batch it runs synchronously (a binary heap of cursors; each step
+ * copies the run of one source that stays ahead of all others), and it awaits only when a
+ * source's batch is used up, so a consumer pays one promise per batch instead of per event.
+ *
+ * @module
+ */
+
+import type { EventTimes } from "../events/mod.ts";
+import type { MergeKey } from "./merge.ts";
+
+/** Options of {@linkcode mergeEventBatches}. */
+export interface MergeEventBatchesOptions {
+  /** Event time to order by (default `tsRecv`). */
+  readonly key?: MergeKey;
+  /** Events per output batch, at least (default 4,096; a batch may end earlier at a source's end). */
+  readonly batchSize?: number;
+}
+
+interface Cursor<E> {
+  readonly source: number;
+  readonly iterator: AsyncIterator<readonly E[]> | Iterator<readonly E[]>;
+  batch: readonly E[];
+  index: number;
+  time: number;
+}
+
+function less<E>(a: Cursor<E>, b: Cursor<E>): boolean {
+  return a.time < b.time || (a.time === b.time && a.source < b.source);
+}
+
+function siftDown<E>(heap: Cursor<E>[], start: number): void {
+  const n = heap.length;
+  let i = start;
+  while (true) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < n && less(heap[l], heap[m])) m = l;
+    if (r < n && less(heap[r], heap[m])) m = r;
+    if (m === i) return;
+    const tmp = heap[i];
+    heap[i] = heap[m];
+    heap[m] = tmp;
+    i = m;
+  }
+}
+
+/**
+ * Merges batched event streams into batches ordered by `key` time: the same order as
+ * `mergeEvents` over the flattened sources (equal times in source order, each source's order
+ * kept; sources must be sorted by that key). Output batches may be a source's own arrays: do
+ * not modify them. When a source fails, the events merged before the failure come first.
+ */
+export async function* mergeEventBatches<E extends EventTimes>(
+  sources: readonly (AsyncIterable<readonly E[]> | Iterable<readonly E[]>)[],
+  options: MergeEventBatchesOptions = {},
+): AsyncGenerator<readonly E[]> {
+  const key = options.key ?? "tsRecv";
+  const size = options.batchSize ?? 4096;
+  const iterators = sources.map((source) =>
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
+  );
+  // The next non-empty batch of a cursor's source; false at its end.
+  const refill = async (cursor: Cursor<E>): Promise<boolean> => {
+    while (true) {
+      const next = await cursor.iterator.next();
+      if (next.done) return false;
+      if (next.value.length > 0) {
+        cursor.batch = next.value;
+        cursor.index = 0;
+        cursor.time = next.value[0][key];
+        return true;
+      }
+    }
+  };
+  const heap: Cursor<E>[] = [];
+  let out: E[] = [];
+  try {
+    for (let s = 0; s < iterators.length; s++) {
+      const cursor: Cursor<E> = { source: s, iterator: iterators[s], batch: [], index: 0, time: 0 };
+      if (await refill(cursor)) heap.push(cursor);
+    }
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    while (heap.length > 0) {
+      const top = heap[0];
+      const batch = top.batch;
+      let i = top.index;
+      if (heap.length === 1) {
+        // One source left: hand its batches over as they are.
+        if (out.length > 0) {
+          yield out;
+          out = [];
+        }
+        yield i === 0 ? batch : batch.slice(i);
+        i = batch.length;
+      } else {
+        const bound = heap.length > 2 && less(heap[2], heap[1]) ? heap[2] : heap[1];
+        const boundTime = bound.time;
+        const tieFirst = top.source < bound.source;
+        // The top's head always passes (it is ahead of the bound), so each step makes progress.
+        while (i < batch.length) {
+          const event = batch[i];
+          const t = event[key];
+          if (t < boundTime || (t === boundTime && tieFirst)) {
+            out.push(event);
+            i++;
+          } else break;
+        }
+      }
+      if (i < batch.length) {
+        top.index = i;
+        top.time = batch[i][key];
+        siftDown(heap, 0);
+      } else {
+        if (out.length >= size) {
+          yield out;
+          out = [];
+        }
+        let more: boolean;
+        try {
+          more = await refill(top);
+        } catch (error) {
+          if (out.length > 0) yield out;
+          out = [];
+          throw error;
+        }
+        if (more) siftDown(heap, 0);
+        else {
+          const last = heap.pop() as Cursor<E>;
+          if (heap.length > 0) {
+            heap[0] = last;
+            siftDown(heap, 0);
+          }
+        }
+      }
+      if (out.length >= size) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length > 0) yield out;
+  } finally {
+    for (const iterator of iterators) await iterator.return?.();
+  }
+}

@@ -161,6 +161,7 @@ export async function runCandleBacktest(
     {
       position: (symbol) => portfolio.position(symbol).quantity,
       equity: () => portfolio.equity(),
+      rateOf: (currency) => portfolio.rateOf(currency),
       lastPrice: (symbol) => portfolio.lastPrice(symbol),
       volatility: (symbol) => atrs.get(symbol)?.value,
     },

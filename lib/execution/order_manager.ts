@@ -17,6 +17,7 @@ import {
   type Order,
   type OrderIntent,
   type OrderRequest,
+  type RoundingMode,
   roundPrice,
   roundQuantity,
   type Side,
@@ -34,6 +35,8 @@ export interface AccountView {
   position(symbol: SymbolId): Decimal;
   /** Equity in the reporting currency. */
   equity(): number;
+  /** Value of one unit of `currency` in the reporting currency (NaN when not yet known). */
+  rateOf(currency: string): number;
   /** Last price seen for the symbol (NaN when none). */
   lastPrice(symbol: SymbolId): number;
   /** Latest ATR of the symbol for risk-adjusted sizing, when tracked. */
@@ -80,6 +83,19 @@ export interface RejectionSummary {
   readonly counts: Readonly<Record<string, number>>;
   /** Up to 20 example messages, in order. */
   readonly examples: readonly string[];
+}
+
+function signOf(value: Decimal): -1 | 0 | 1 {
+  return value.isZero() ? 0 : value.isNeg() ? -1 : 1;
+}
+
+/**
+ * A float price onto the tick grid. It first snaps to 15 significant digits, so a computed
+ * price such as 2.3 × 100 = 229.99999999999997 counts as the 230 it stands for and is not
+ * pushed a whole tick away by the directed rounding.
+ */
+function tickPrice(instrument: Instrument, price: number, mode: RoundingMode): Decimal {
+  return roundPrice(instrument, decimal(Number(price.toPrecision(15))), mode);
 }
 
 /** The OMS. */
@@ -141,18 +157,22 @@ export class OrderManager {
       this.reject("unknown-symbol", `signal for ${signal.symbol}, which has no instrument`);
       return;
     }
-    const position = this.#projectedPosition(signal.symbol);
-    const sign = position.isZero() ? 0 : position.isNeg() ? -1 : 1;
+    // The projected position (with working entries) decides what a signal means; the orders
+    // that close or reverse are sized on the actual position, since working orders are
+    // cancelled first and may never fill.
+    const projected = signOf(this.#projectedPosition(signal.symbol));
+    const actual = this.#account.position(signal.symbol);
+    const actualSign = signOf(actual);
     switch (signal.kind) {
       case "enter-long":
       case "enter-short": {
         const direction = signal.kind === "enter-long" ? 1 : -1;
-        if (sign === direction && this.#options.pyramiding !== true) return;
+        if (projected === direction && this.#options.pyramiding !== true) return;
         const size = this.#size(signal, instrument);
         if (size === undefined) return;
         this.#cancelAll(signal.symbol);
         // Close and reverse in one order: the open position plus the new size.
-        const quantity = sign === -direction ? size.plus(position.abs()) : size;
+        const quantity = actualSign === -direction ? size.plus(actual.abs()) : size;
         const side: Side = direction === 1 ? "buy" : "sell";
         this.#send(signal, instrument, side, quantity, false, {
           stopLoss: signal.stopLoss,
@@ -163,13 +183,14 @@ export class OrderManager {
       case "exit-long":
       case "exit-short": {
         const direction = signal.kind === "exit-long" ? 1 : -1;
-        if (sign !== direction) return;
+        if (projected !== direction && actualSign !== direction) return;
         this.#cancelAll(signal.symbol);
+        if (actualSign !== direction) return; // only a working entry was open: cancelled
         this.#send(
           signal,
           instrument,
           direction === 1 ? "sell" : "buy",
-          position.abs(),
+          actual.abs(),
           true,
           undefined,
         );
@@ -177,12 +198,12 @@ export class OrderManager {
       }
       case "flatten": {
         this.#cancelAll(signal.symbol);
-        if (sign === 0) return;
+        if (actualSign === 0) return;
         this.#send(
           signal,
           instrument,
-          sign === 1 ? "sell" : "buy",
-          position.abs(),
+          actualSign === 1 ? "sell" : "buy",
+          actual.abs(),
           true,
           undefined,
         );
@@ -220,7 +241,7 @@ export class OrderManager {
         this.reject("price", `${intent.symbol}: ${name} must be a positive number, got ${value}`);
         return null;
       }
-      return roundPrice(instrument, decimal(Number(value.toPrecision(15))), passive);
+      return tickPrice(instrument, value, passive);
     };
     const price = toPrice(intent.price, "price");
     const triggerPrice = toPrice(intent.triggerPrice, "trigger price");
@@ -257,11 +278,9 @@ export class OrderManager {
     const working = this.#working.get(clientOrderId);
     if (instrument === undefined || working === undefined) return;
     const request = "request" in working ? working.request : working;
-    const price = changes.price === undefined ? undefined : roundPrice(
-      instrument,
-      decimal(Number(changes.price.toPrecision(15))),
-      request.side === "buy" ? "floor" : "ceil",
-    );
+    const price = changes.price === undefined
+      ? undefined
+      : tickPrice(instrument, changes.price, request.side === "buy" ? "floor" : "ceil");
     const quantity = changes.quantity === undefined
       ? undefined
       : roundQuantity(instrument, decimal(Number(changes.quantity.toPrecision(15))));
@@ -300,7 +319,8 @@ export class OrderManager {
     const bracket = this.#brackets.get(id);
     if (bracket === undefined || !isTerminal(order.status)) return;
     this.#brackets.delete(id);
-    if (order.status === "filled") this.#attachBracket(order, bracket);
+    // A partly filled entry (IOC remainder expired, volume cap) is protected too.
+    if (order.filledQuantity.gt(0)) this.#attachBracket(order, bracket);
   }
 
   /** Cancels the bracket legs once the position they protect is flat. */
@@ -333,7 +353,8 @@ export class OrderManager {
       signal,
       instrument,
       price,
-      equity: this.#account.equity(),
+      // Sizers work in the instrument's settle currency (BTC for an inverse XBTUSD).
+      equity: this.#account.equity() / this.#account.rateOf(instrument.settle),
       volatility: this.#account.volatility(signal.symbol),
     });
     if (!Number.isFinite(raw) || raw < 0) {
@@ -376,11 +397,7 @@ export class OrderManager {
         break;
       case "limit": {
         // Passive rounding: a buy never pays above, a sell never asks below, the hint.
-        const price = roundPrice(
-          instrument,
-          decimal(hint.price),
-          side === "buy" ? "floor" : "ceil",
-        );
+        const price = tickPrice(instrument, hint.price, side === "buy" ? "floor" : "ceil");
         request = {
           clientOrderId,
           symbol: signal.symbol,
@@ -458,11 +475,7 @@ export class OrderManager {
         side,
         type: "stop-market",
         quantity,
-        triggerPrice: roundPrice(
-          instrument,
-          decimal(bracket.stopLoss),
-          side === "sell" ? "floor" : "ceil",
-        ),
+        triggerPrice: tickPrice(instrument, bracket.stopLoss, side === "sell" ? "floor" : "ceil"),
         timeInForce: "gtc",
         reduceOnly: true,
         groupId,
@@ -475,11 +488,7 @@ export class OrderManager {
         side,
         type: "limit",
         quantity,
-        price: roundPrice(
-          instrument,
-          decimal(bracket.takeProfit),
-          side === "sell" ? "ceil" : "floor",
-        ),
+        price: tickPrice(instrument, bracket.takeProfit, side === "sell" ? "ceil" : "floor"),
         timeInForce: "gtc",
         reduceOnly: true,
         groupId,

@@ -88,8 +88,9 @@ export class PreTradeRisk {
     const signed = request.side === "buy" ? quantity : -quantity;
     const current = position.toNumber();
     const after = current + signed;
-    const reduces = Math.abs(after) < Math.abs(current) &&
-      Math.sign(after) * Math.sign(current) >= 0;
+    // A reduce-only order can never add exposure: the venue caps it at the position.
+    const reduces = request.reduceOnly ||
+      (Math.abs(after) < Math.abs(current) && Math.sign(after) * Math.sign(current) >= 0);
     if (this.#killed && !reduces) {
       return {
         rule: "kill-switch",

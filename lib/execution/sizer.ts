@@ -14,7 +14,7 @@ export interface SizingInput {
   readonly instrument: Instrument;
   /** Reference price (last close or mark). */
   readonly price: number;
-  /** Current account equity in the reporting currency. */
+  /** Current account equity, in the instrument's settle currency. */
   readonly equity: number;
   /** Latest volatility estimate of the symbol in price units (ATR), when one is tracked. */
   readonly volatility: number | undefined;

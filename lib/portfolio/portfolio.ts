@@ -554,6 +554,22 @@ export class Portfolio {
   // ---- queries ---------------------------------------------------------------------------------
 
   /**
+   * Value of one unit of `currency` in the reporting currency at the last marks (1 for the
+   * reporting currency itself; NaN before the converting instrument has a mark).
+   *
+   * @throws {RangeError} for a currency the portfolio does not hold.
+   */
+  rateOf(currency: string): number {
+    const index = this.#currencyIndex.get(currency);
+    if (index === undefined) {
+      throw new RangeError(
+        `Portfolio: no currency ${currency} (known: ${this.#currencies.join(", ")})`,
+      );
+    }
+    return this.#rate(index);
+  }
+
+  /**
    * The position in a symbol (quantity 0 and entry 0 when flat).
    *
    * @throws {RangeError} for an unknown symbol.

@@ -160,6 +160,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     {
       position: (symbol) => portfolio.position(symbol).quantity,
       equity: () => portfolio.equity(),
+      rateOf: (currency) => portfolio.rateOf(currency),
       lastPrice: (symbol) => portfolio.lastPrice(symbol),
       volatility: () => undefined,
     },

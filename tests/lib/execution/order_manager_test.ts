@@ -56,6 +56,7 @@ function harness(
     {
       position: () => position,
       equity: () => 10_000,
+      rateOf: () => 1,
       lastPrice: (symbol: SymbolId) => (symbol === BTC.symbol ? 50_000 : Number.NaN),
       volatility: () => 250,
     },
@@ -174,7 +175,13 @@ Deno.test("OrderManager rejects an order under the minimum notional with the val
       sizer: fixedQuantity(0.001),
       risk: new PreTradeRisk(),
     },
-    { position: () => ZERO, equity: () => 1, lastPrice: () => 1_000, volatility: () => undefined },
+    {
+      position: () => ZERO,
+      equity: () => 1,
+      rateOf: () => 1,
+      lastPrice: () => 1_000,
+      volatility: () => undefined,
+    },
     { submit: (r) => small.sent.push(r), cancel: () => {}, amend: () => {} },
   );
   lowPrice.onSignal(signal("enter-long"));
@@ -342,4 +349,116 @@ Deno.test("OrderManager.amendOrder validates and forwards changes of working ord
   h.oms.cancelOrder(BTC.symbol, id);
   h.oms.cancelOrder(BTC.symbol, "unknown");
   assert.deepEqual(h.canceled, [id]);
+});
+
+Deno.test("OrderManager reverses over a working entry by the actual position only", () => {
+  const h = harness();
+  h.oms.onSignal(signal("enter-long", { hint: { kind: "limit", price: 49_000 } }));
+  h.oms.onOrderUpdate(accept(h.sent[0]));
+  h.oms.onSignal(signal("enter-short"));
+  // The resting buy never filled: cancel it and sell the size alone (not size + 0.01).
+  assert.deepEqual(h.canceled, [h.sent[0].clientOrderId]);
+  assert.deepEqual([h.sent[1].side, h.sent[1].quantity.toString()], ["sell", "0.01"]);
+});
+
+Deno.test("OrderManager exits with the actual position and just cancels a working entry when flat", () => {
+  const h = harness();
+  h.oms.onSignal(signal("enter-long", { hint: { kind: "limit", price: 49_000 } }));
+  h.oms.onOrderUpdate(accept(h.sent[0]));
+  h.oms.onSignal(signal("exit-long"));
+  assert.equal(h.sent.length, 1);
+  assert.deepEqual(h.canceled, [h.sent[0].clientOrderId]);
+  const p = harness(fixedQuantity(0.01), {}, true);
+  p.setPosition("0.01");
+  p.oms.onSignal(signal("enter-long", { hint: { kind: "limit", price: 49_000 } }));
+  p.oms.onOrderUpdate(accept(p.sent[0]));
+  p.oms.onSignal(signal("flatten"));
+  assert.deepEqual([p.sent[1].side, p.sent[1].quantity.toString(), p.sent[1].reduceOnly], [
+    "sell",
+    "0.01",
+    true,
+  ]);
+});
+
+Deno.test("the kill switch flattens through risk even with a working entry (reduce-only passes)", () => {
+  const risk = new PreTradeRisk({ maxDrawdown: 0.1 });
+  let position = decimal("1");
+  const sent: OrderRequest[] = [];
+  const oms = new OrderManager(
+    { instruments: new Map([[BTC.symbol, BTC]]), sizer: fixedQuantity(1), risk, pyramiding: true },
+    {
+      position: () => position,
+      equity: () => 10_000,
+      rateOf: () => 1,
+      lastPrice: () => 50_000,
+      volatility: () => undefined,
+    },
+    { submit: (r) => sent.push(r), cancel: () => {}, amend: () => {} },
+  );
+  oms.onSignal(signal("enter-long", { hint: { kind: "limit", price: 49_000 } }));
+  oms.onOrderUpdate(accept(sent[0]));
+  risk.observeEquity(100);
+  assert.equal(risk.observeEquity(80), true);
+  oms.flattenAll([BTC.symbol]);
+  assert.deepEqual([sent[1].side, sent[1].quantity.toString(), sent[1].reduceOnly], [
+    "sell",
+    "1",
+    true,
+  ]);
+  assert.deepEqual(oms.rejections().counts, {});
+  position = ZERO;
+});
+
+Deno.test("OrderManager protects a partly filled entry with its bracket", () => {
+  const h = harness();
+  h.oms.onSignal(signal("enter-long", { stopLoss: 49_000 }));
+  h.setPosition("0.004");
+  h.oms.onOrderUpdate({
+    ...accept(h.sent[0]),
+    status: "expired",
+    filledQuantity: decimal("0.004"),
+  });
+  assert.equal(h.sent.length, 2);
+  assert.deepEqual([h.sent[1].type, h.sent[1].quantity.toString()], ["stop-market", "0.004"]);
+});
+
+Deno.test("OrderManager snaps computed float prices before rounding to the tick", () => {
+  const h = harness();
+  h.oms.onSignal(signal("enter-long", { stopLoss: 2.3 * 100 * 200, takeProfit: 1.1 * 100 * 500 }));
+  h.setPosition("0.01");
+  h.oms.onOrderUpdate(accept(h.sent[0], "filled"));
+  // 2.3·100·200 = 45999.99999999999 and 1.1·100·500 = 55000.00000000001 in float64.
+  assert.equal(h.sent[1].triggerPrice?.toString(), "46000");
+  assert.equal(h.sent[2].price?.toString(), "55000");
+});
+
+Deno.test("OrderManager sizes in the instrument's settle currency (inverse contracts)", () => {
+  const XBT = makeInstrument({
+    symbol: "bitmex:XBTUSD",
+    kind: "inverse",
+    base: "XBT",
+    quote: "USD",
+    tickSize: "0.5",
+    lotSize: "1",
+    multiplier: "1",
+  });
+  const sent: OrderRequest[] = [];
+  const oms = new OrderManager(
+    {
+      instruments: new Map([[XBT.symbol, XBT]]),
+      sizer: percentOfEquity(1),
+      risk: new PreTradeRisk(),
+    },
+    {
+      position: () => ZERO,
+      equity: () => 50_000, // USD
+      rateOf: (currency) => (currency === "XBT" ? 50_000 : 1), // 1 XBT = 50,000 USD
+      lastPrice: () => 50_000,
+      volatility: () => undefined,
+    },
+    { submit: (r) => sent.push(r), cancel: () => {}, amend: () => {} },
+  );
+  oms.onSignal({ symbol: XBT.symbol, kind: "enter-long", confidence: 1 });
+  // 100% of 1 XBT of equity at 50,000 USD/XBT = 50,000 one-dollar contracts.
+  assert.equal(sent[0].quantity.toString(), "50000");
 });

@@ -51,6 +51,14 @@ export interface CandleVenueOptions {
   readonly takerFeeRate?: Decimal;
   /** The current signed position of a symbol, read at fill time for reduce-only orders. */
   readonly positionOf: (symbol: SymbolId) => Decimal;
+  /**
+   * The isolated-margin liquidation price of the symbol's position, if it has one. When given,
+   * the venue liquidates at that price where the intrabar path first reaches it — before or
+   * after the bar's fills, in path order — so a stop beyond it cannot save the position and a
+   * move from before an entry cannot liquidate it. Needs a sink that applies fills at once (the
+   * price changes with every fill).
+   */
+  readonly liquidationPriceOf?: (symbol: SymbolId) => number | undefined;
 }
 
 /** Where the venue reports what happened; `ts` is the simulated time of the event. */

@@ -62,3 +62,12 @@ export function firstReach(
   }
   return -1;
 }
+
+/** The price on the path at time `t` (0 = open … 3 = close), interpolated along its segment. */
+export function priceAt(path: BarPath, t: number): number {
+  if (t <= 0) return path[0];
+  if (t >= 3) return path[3];
+  const segment = Math.floor(t);
+  const start = path[segment];
+  return start + (path[segment + 1] - start) * (t - segment);
+}

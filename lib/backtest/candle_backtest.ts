@@ -17,6 +17,7 @@ import { CandleVenue, type CandleVenueOptions } from "./candle_venue.ts";
 import {
   ConfigError,
   DataError,
+  type Decimal,
   type DecimalValue,
   type Instrument,
   type Interval,
@@ -33,7 +34,7 @@ import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../exec
 import { Portfolio } from "../portfolio/mod.ts";
 import { type Strategy, StrategyHost, type StrategySubscription } from "../strategies/mod.ts";
 import type { CandleBatch } from "../data/candle_batch.ts";
-import { mergeCandleBatches } from "../data/merge.ts";
+import { mergeCandleBatches, type MergedCandleBatch } from "../data/merge.ts";
 
 /** Settings of the simulated venue that the caller chooses. */
 export type VenueSettings = Omit<CandleVenueOptions, "instruments" | "positionOf">;
@@ -140,14 +141,21 @@ export async function runCandleBacktest(
   }
   const clock = new EventClock();
   const engine = new Engine({ clock });
-  const venueEvents: Event[] = [];
+  // Venue reports enter the engine at once, so the portfolio (and with it the liquidation
+  // price) follows every fill inside a bar; from inside a handler (a submit rejected on the
+  // spot) they are emitted instead.
+  const fromVenue = (event: Event): void => {
+    if (engine.processing) engine.emit(event);
+    else engine.process(event);
+  };
   const venue = new CandleVenue({
     ...options.venue,
     instruments,
     positionOf: (symbol) => portfolio.position(symbol).quantity,
+    liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
   }, {
-    orderUpdate: (order, ts) => venueEvents.push({ kind: "order-update", ts, tsRecv: ts, order }),
-    fill: (fill, ts) => venueEvents.push({ kind: "fill", ts, tsRecv: ts, fill }),
+    orderUpdate: (order, ts) => fromVenue({ kind: "order-update", ts, tsRecv: ts, order }),
+    fill: (fill, ts) => fromVenue({ kind: "fill", ts, tsRecv: ts, fill }),
   });
   const atrs = new Map<SymbolId, Atr>();
   const atrPeriod = options.atrPeriod ?? 0;
@@ -214,7 +222,6 @@ export async function runCandleBacktest(
 
   const fills: TimedFill[] = [];
   const orders = new Map<string, Order>();
-  let tradedNotional = 0;
   const bus = engine.bus;
   bus.subscribe("order-command", (event) => {
     const command = event.command;
@@ -245,7 +252,6 @@ export async function runCandleBacktest(
   bus.subscribe("fill", (event) => {
     portfolio.applyFill(event.fill, event.ts);
     fills.push({ ts: event.ts, fill: event.fill });
-    tradedNotional += Math.abs(event.fill.price.toNumber() * event.fill.quantity.toNumber());
     oms.onFill(event.fill);
     host?.onFill(event.fill);
   });
@@ -282,12 +288,8 @@ export async function runCandleBacktest(
   const equity = new EquitySeries(Math.max(1024, Math.ceil(options.expectedBars ?? 0)));
   let bars = 0;
   let barsInMarket = 0;
-  let initialEquity: ReturnType<Portfolio["exactEquity"]> | undefined;
+  let initialEquity: Decimal | undefined;
   const symbolsSeen = new Set<SymbolId>();
-  const flushVenue = () => {
-    for (let i = 0; i < venueEvents.length; i++) engine.process(venueEvents[i]);
-    venueEvents.length = 0;
-  };
 
   let lastClose = Number.NEGATIVE_INFINITY;
   let first: Micros | undefined;
@@ -356,11 +358,14 @@ export async function runCandleBacktest(
       }
       lastClose = closeTime;
       lastOpen = openTime;
-      first ??= openTime;
+      if (first === undefined) {
+        first = openTime;
+        initialEquity = valueAtFirstOpen(batch, row);
+      }
       // Funding due by this bar's open falls between the previous close and this bar's fills.
       if (nextFunding < funding.length) applyFundingUntil(openTime);
       if (tradedSeries[index]) {
-        venue.onBar(
+        const walked = venue.onBar(
           symbol,
           openTime,
           barMicrosOfRun,
@@ -370,11 +375,9 @@ export async function runCandleBacktest(
           close[row],
           volume[row],
         );
-        if (venueEvents.length > 0) flushVenue();
-        const liquidation = portfolio.checkLiquidation(symbol, low[row], high[row]);
-        if (liquidation !== undefined) {
-          venue.liquidate(symbol, liquidation.price, openTime);
-          flushVenue();
+        // A bar the venue did not walk (no order could act) is checked against the range.
+        if (!walked && portfolio.checkLiquidation(symbol, low[row], high[row]) !== undefined) {
+          venue.liquidate(symbol, portfolio.liquidationPrice(symbol) ?? close[row], openTime);
         }
       }
       engine.process({
@@ -392,7 +395,6 @@ export async function runCandleBacktest(
           volume: volume[row],
         },
       });
-      initialEquity ??= portfolio.exactEquity();
       if ((++bars & 0xffff) === 0) options.onProgress?.(bars);
     }
   }
@@ -403,10 +405,32 @@ export async function runCandleBacktest(
   applyFundingUntil(lastClose - 1);
   recordBar(lastOpen);
   engine.drain();
-  flushVenue();
+
+  // Equity before anything trades: every traded symbol of the first timestamp marked at its
+  // open (the run's first return is then from there to the first close).
+  function valueAtFirstOpen(batch: MergedCandleBatch, row: number): Decimal {
+    for (let j = row; j < batch.length && batch.closeTs[j] === batch.closeTs[row]; j++) {
+      const symbol = batch.series[batch.seriesIndex[j]].symbol;
+      if (instruments.has(symbol)) portfolio.mark(symbol, batch.open[j]);
+    }
+    return valued(() => portfolio.exactEquity());
+  }
+
+  function valued<T>(value: () => T): T {
+    try {
+      return value();
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new DataError(`cannot value the account: ${error.message}`, {
+        hint:
+          "give every converting symbol data from the start (or start the run later with --from)",
+        cause: error,
+      });
+    }
+  }
 
   function recordBar(openTime: Micros): void {
-    const value = portfolio.equity();
+    const value = valued(() => portfolio.equity());
     equity.push(openTime, value);
     if (portfolio.grossExposure() !== 0) barsInMarket++;
     if (risk.observeEquity(value)) {
@@ -432,7 +456,7 @@ export async function runCandleBacktest(
     periodsPerYear: periodsPerYear(dataInterval),
     roundTrips: portfolio.roundTrips(),
     barsInMarket,
-    tradedNotional,
+    tradedNotional: portfolio.turnover().toNumber(),
   });
   const rejections = oms.rejections();
   const report = buildReport({
@@ -448,9 +472,10 @@ export async function runCandleBacktest(
     funding: portfolio.fundingPaid(),
     orders: oms.submitted,
     fills: fills.length,
-    rejectedOrders: oms.rejectedCount + venue.rejected,
+    // Venue rejections reach the OMS as order updates and are counted there once.
+    rejectedOrders: oms.rejectedCount,
     ambiguousBars: venue.ambiguousBars,
-    liquidations: portfolio.liquidations,
+    liquidations: venue.liquidations,
     rejections: rejections.counts,
     settings: options.settings,
     metrics,

@@ -52,6 +52,7 @@ import {
   sizeFill,
 } from "./_venue_fill.ts";
 import {
+  type BarContext,
   barContext,
   type Candidate,
   evaluate,
@@ -66,6 +67,7 @@ import {
   type VenueSink,
 } from "./_venue_options.ts";
 import { resolveOco } from "./_venue_oco.ts";
+import { firstReach, priceAt } from "./_venue_path.ts";
 
 export type {
   CandleVenueOptions,
@@ -87,6 +89,7 @@ export class CandleVenue {
   readonly #instruments: ReadonlyMap<SymbolId, Instrument>;
   readonly #sink: VenueSink;
   readonly #positionOf: (symbol: SymbolId) => Decimal;
+  readonly #liquidationPriceOf: ((symbol: SymbolId) => number | undefined) | undefined;
   readonly #slippageBps: number;
   readonly #latencyAt: number;
   readonly #latencyBars: number;
@@ -100,6 +103,7 @@ export class CandleVenue {
   #nextOrder = 1;
   #nextTrade = 1;
   #nextLiquidation = 1;
+  #liquidations = 0;
   #ambiguous = 0;
   #rejected = 0;
   #budget: Decimal | undefined = undefined;
@@ -118,6 +122,7 @@ export class CandleVenue {
     this.#instruments = options.instruments;
     this.#sink = sink;
     this.#positionOf = options.positionOf;
+    this.#liquidationPriceOf = options.liquidationPriceOf;
     this.#slippageBps = resolved.slippageBps;
     this.#latencyAt = resolved.latencyAt;
     this.#latencyBars = resolved.latencyBars;
@@ -130,6 +135,11 @@ export class CandleVenue {
   /** Bars in which two or more legs of one OCO group could have filled. */
   get ambiguousBars(): number {
     return this.#ambiguous;
+  }
+
+  /** Forced liquidations so far. */
+  get liquidations(): number {
+    return this.#liquidations;
   }
 
   /** Orders rejected so far. */
@@ -194,8 +204,9 @@ export class CandleVenue {
   }
 
   /**
-   * Feeds one data (sub-)bar. Bars must come in time order per symbol. Returns at once when no
-   * order of the symbol can act on this bar.
+   * Feeds one data (sub-)bar. Bars must come in time order per symbol. Returns at once, with
+   * `false`, when no order of the symbol can act on this bar; `true` when it walked the bar
+   * (and then it also checked the liquidation price along the path, when one is configured).
    */
   onBar(
     symbol: SymbolId,
@@ -206,9 +217,9 @@ export class CandleVenue {
     low: number,
     close: number,
     volume: number,
-  ): void {
+  ): boolean {
     const book = this.#books.get(symbol);
-    if (book === undefined) return;
+    if (book === undefined) return false;
     const touch = this.#touch;
     let act = false;
     for (let i = 0; i < book.length; i++) {
@@ -217,8 +228,9 @@ export class CandleVenue {
         break;
       }
     }
-    if (!act) return;
+    if (!act) return false;
     this.#processBar(book.slice(), openTime, barMicros, open, high, low, close, volume);
+    return true;
   }
 
   /**
@@ -236,6 +248,7 @@ export class CandleVenue {
     }
     const position = this.#positionOf(symbol);
     if (position.isZero()) return;
+    this.#liquidations++;
     const buy = position.isNeg();
     const quantity = position.abs();
     const request = closingRequest(`liquidation-${this.#nextLiquidation++}`, symbol, position);
@@ -287,7 +300,15 @@ export class CandleVenue {
     }
     const { chosen, ambiguous } = resolveOco(candidates, this.#intrabar === "pessimistic");
     this.#ambiguous += ambiguous;
-    for (const found of chosen) this.#execute(found, openTime);
+    // Fills and the liquidation price take their turn along the path: each fill may move it.
+    const symbol = orders[0].instrument.symbol;
+    let reached = 0;
+    for (const found of chosen) {
+      if (this.#liquidatedBefore(symbol, bar, reached, found.time, openTime)) return;
+      this.#execute(found, openTime);
+      reached = Math.max(reached, found.time);
+    }
+    if (this.#liquidatedBefore(symbol, bar, reached, 3, openTime)) return;
     for (const working of orders) {
       if (working.done || !working.oneShot) continue;
       const arrivalBar = working.arrivedAt === openTime;
@@ -297,6 +318,28 @@ export class CandleVenue {
         this.#finish(working, "expired", `${tif}: unfilled quantity expired`, openTime);
       }
     }
+  }
+
+  // Liquidates when the path reaches the position's liquidation price between `from` and
+  // `until` (path times). The path is the model's; under `pessimistic` the one adverse to the
+  // position (a long meets the low first).
+  #liquidatedBefore(
+    symbol: SymbolId,
+    bar: BarContext,
+    from: number,
+    until: number,
+    ts: Micros,
+  ): boolean {
+    const level = this.#liquidationPriceOf?.(symbol);
+    if (level === undefined || !(level > 0)) return false;
+    const position = this.#positionOf(symbol);
+    if (position.isZero()) return false;
+    const long = !position.isNeg();
+    const path = bar.stopPath(long);
+    const reached = firstReach(path, level, long, false, from, priceAt(path, from));
+    if (reached < 0 || reached > until) return false;
+    this.liquidate(symbol, level, ts);
+    return true;
   }
 
   #arrive(working: WorkingOrder, openTime: Micros, open: number): void {

@@ -59,6 +59,14 @@ export class Engine {
     return this.clock.now();
   }
 
+  /**
+   * Whether a `process` call is under way: an adapter that reports from both inside handlers
+   * and outside uses it to choose `emit` (inside) or `process` (outside).
+   */
+  get processing(): boolean {
+    return this.#processing;
+  }
+
   /** Events published so far (inputs, emitted and scheduled). */
   get processed(): number {
     return this.#processed;

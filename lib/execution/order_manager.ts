@@ -450,7 +450,9 @@ export class OrderManager {
       request,
       instrument,
       price: request.price?.toNumber() ?? last,
-      position: this.#account.position(request.symbol),
+      // Working entries count towards the position limit (the order being approved is not yet
+      // among them).
+      position: this.#projectedPosition(request.symbol),
     });
     if (refused !== undefined) {
       this.reject(refused.rule, refused.message);

@@ -462,3 +462,12 @@ Deno.test("OrderManager sizes in the instrument's settle currency (inverse contr
   // 100% of 1 XBT of equity at 50,000 USD/XBT = 50,000 one-dollar contracts.
   assert.equal(sent[0].quantity.toString(), "50000");
 });
+
+Deno.test("OrderManager counts working entries against the position limit", () => {
+  const h = harness(fixedQuantity(0.4), { maxPositionQuantity: 0.5 }, true);
+  h.oms.onSignal(signal("enter-long", { hint: { kind: "limit", price: 49_000 } }));
+  h.oms.onOrderUpdate(accept(h.sent[0]));
+  h.oms.onSignal(signal("enter-long", { hint: { kind: "limit", price: 48_000 } }));
+  assert.equal(h.sent.length, 1);
+  assert.deepEqual(h.oms.rejections().counts, { "max-position": 1 });
+});

@@ -10,7 +10,7 @@
 import { DataError, type SymbolId, symbolId } from "../domain/mod.ts";
 import type { JsonlEvent } from "./jsonl.ts";
 import { JsonlFastParser } from "./_batch_jsonl_fast.ts";
-import { readByteLines } from "./_batch_lines.ts";
+import { ByteLines } from "./_batch_lines.ts";
 
 /** A malformed line; the reader adds the file and line number. */
 export class JsonlLineError extends Error {}
@@ -131,30 +131,45 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
  */
 export async function* readJsonlBatches(path: string): AsyncGenerator<JsonlEvent[]> {
   const fast = new JsonlFastParser();
-  for await (const chunk of readByteLines(path)) {
-    const { bytes, starts, ends, count } = chunk;
-    const events: JsonlEvent[] = [];
-    for (let k = 0; k < count; k++) {
-      const start = starts[k];
-      const end = ends[k];
-      const event = fast.parse(bytes, start, end);
-      if (event !== undefined) {
-        events.push(event);
-        continue;
+  const reader = await ByteLines.open(path);
+  try {
+    let lines = 0;
+    while (await reader.next(lines)) {
+      const { bytes, start, end, line: firstLine } = reader;
+      const events: JsonlEvent[] = [];
+      lines = 0;
+      let p = start;
+      while (p < end) {
+        const event = fast.parse(bytes, p, end);
+        if (event !== undefined) {
+          events.push(event);
+          p = fast.next;
+          lines++;
+          continue;
+        }
+        // The fast path declined: cut the line out and let the validating parser decide.
+        let newline = bytes.subarray(p, end).indexOf(10);
+        newline = newline === -1 ? end : p + newline;
+        const lineEnd = newline > p && bytes[newline - 1] === 13 ? newline - 1 : newline;
+        const line = utf8.decode(bytes.subarray(p, lineEnd));
+        const lineNo = firstLine + lines;
+        p = newline + 1;
+        lines++;
+        if (line.trim() === "") continue;
+        try {
+          events.push(parseJsonlLine(line));
+        } catch (error) {
+          if (!(error instanceof JsonlLineError)) throw error;
+          if (events.length > 0) yield events;
+          throw new DataError(`Cannot parse event: ${error.message}`, {
+            location: { file: path, line: lineNo },
+            cause: error,
+          });
+        }
       }
-      const line = utf8.decode(bytes.subarray(start, end));
-      if (line.trim() === "") continue;
-      try {
-        events.push(parseJsonlLine(line));
-      } catch (error) {
-        if (!(error instanceof JsonlLineError)) throw error;
-        if (events.length > 0) yield events;
-        throw new DataError(`Cannot parse event: ${error.message}`, {
-          location: { file: path, line: chunk.firstLine + k },
-          cause: error,
-        });
-      }
+      if (events.length > 0) yield events;
     }
-    if (events.length > 0) yield events;
+  } finally {
+    await reader.close();
   }
 }

@@ -73,10 +73,11 @@ function at(bytes: Uint8Array, p: number, end: number, literal: Uint8Array): boo
   return true;
 }
 
+// JSON whitespace except `\n`, which ends the line: the parser never crosses into the next one.
 function skipWhitespace(b: Uint8Array, p: number, end: number): number {
   while (p < end) {
     const c = b[p];
-    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return p;
+    if (c !== 32 && c !== 9 && c !== 13) return p;
     p++;
   }
   return p;
@@ -134,11 +135,19 @@ function text(bytes: Uint8Array, start: number, end: number): string {
 
 /** A reusable line parser; it caches the canonical id of each raw symbol it has seen. */
 export class JsonlFastParser {
+  /** After a successful {@linkcode JsonlFastParser.parse}: where the next line starts. */
+  next = 0;
   // The last number scanned by #number.
   #num = NaN;
+  // The last levels scanned by #levels.
+  readonly #scratch: Level[] = [];
+  #count = 0;
   readonly #symbols: { readonly raw: Uint8Array; readonly id: SymbolId }[] = [];
 
-  /** The event of `bytes[start, end)`, or `undefined` when the line needs `parseJsonlEvent`. */
+  /**
+   * The event of the line at `start` (it ends at a `\n` or at `end`), or `undefined` when the
+   * line needs `parseJsonlEvent`; on success {@linkcode JsonlFastParser.next} is set.
+   */
   parse(b: Uint8Array, start: number, end: number): JsonlEvent | undefined {
     let p = skipWhitespace(b, start, end);
     if (b[p] !== 123 || p >= end) return undefined; // {
@@ -225,9 +234,12 @@ export class JsonlFastParser {
           break;
         case Key.Bids:
         case Key.Asks: {
-          const levels: Level[] = [];
-          p = this.#levels(b, p, end, levels);
+          p = this.#levels(b, p, end);
           if (p < 0) return undefined;
+          // Exact-size arrays: most deltas carry one or two levels.
+          const n = this.#count;
+          const s = this.#scratch;
+          const levels = n === 0 ? [] : n === 1 ? [s[0]] : n === 2 ? [s[0], s[1]] : s.slice(0, n);
           if (key === Key.Bids) bids = levels;
           else asks = levels;
           break;
@@ -257,7 +269,10 @@ export class JsonlFastParser {
       if (c === 125) break; // }
       if (c !== 44) return undefined; // ,
     }
-    if (skipWhitespace(b, p, end) !== end || symbol === undefined) return undefined;
+    p = skipWhitespace(b, p, end);
+    if (p < end && b[p] !== 10) return undefined;
+    if (symbol === undefined) return undefined;
+    this.next = p < end ? p + 1 : p;
     if (!Number.isSafeInteger(ts)) return undefined;
     if (tsRecv !== tsRecv) tsRecv = ts;
     else if (!Number.isSafeInteger(tsRecv)) return undefined;
@@ -393,8 +408,12 @@ export class JsonlFastParser {
     return Number.isFinite(value) ? p : -1;
   }
 
-  // `[[price, size], …]` with non-negative sizes into `levels`; the index after it, or -1.
-  #levels(b: Uint8Array, p: number, end: number, levels: Level[]): number {
+  // `[[price, size], …]` with non-negative sizes into #scratch[0, #count); the index after it,
+  // or -1.
+  #levels(b: Uint8Array, p: number, end: number): number {
+    const levels = this.#scratch;
+    let count = 0;
+    this.#count = 0;
     if (b[p] !== 91) return -1;
     p = skipWhitespace(b, p + 1, end);
     if (p < end && b[p] === 93) return p + 1;
@@ -410,11 +429,14 @@ export class JsonlFastParser {
       const size = this.#num;
       p = skipWhitespace(b, p, end);
       if (size < 0 || p >= end || b[p] !== 93) return -1;
-      levels.push({ price, size });
+      levels[count++] = { price, size };
       p = skipWhitespace(b, p + 1, end);
       if (p >= end) return -1;
       const c = b[p++];
-      if (c === 93) return p;
+      if (c === 93) {
+        this.#count = count;
+        return p;
+      }
       if (c !== 44) return -1;
       p = skipWhitespace(b, p, end);
     }

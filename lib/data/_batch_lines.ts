@@ -1,31 +1,14 @@
 /**
- * Streams a text file (plain, or gzip when the name ends in `.gz`) as chunks of complete lines
- * kept as bytes: one buffer and the line boundaries, so a parser can scan them without a string
+ * Reads a text file (plain, or gzip when the name ends in `.gz`) as runs of complete lines kept
+ * as bytes, so a parser can scan them in place, finding line ends as it goes, without a string
  * per line. Same line semantics and errors as `readLines` in `_lines.ts` (a leading UTF-8 BOM is
- * dropped, lines end at `\n` with an optional `\r` before it, a missing final newline is fine).
+ * dropped, lines end at `\n`, a missing final newline is fine); the caller strips a `\r`.
  *
  * @module
  */
 
 import { DataError } from "../domain/mod.ts";
 import { isGzipPath } from "./_lines.ts";
-
-/**
- * A run of complete lines: line `firstLine + i` is `bytes[starts[i], ends[i])`, without its
- * `\n` / `\r\n`. The arrays are reused by the next chunk: read them before asking for it.
- */
-export interface ByteLineChunk {
-  /** The bytes holding the lines. */
-  readonly bytes: Uint8Array;
-  /** Start offset of each line. */
-  readonly starts: Int32Array;
-  /** End offset (exclusive) of each line. */
-  readonly ends: Int32Array;
-  /** Number of lines in this chunk. */
-  readonly count: number;
-  /** 1-based number of the first line. */
-  readonly firstLine: number;
-}
 
 const READ_SIZE = 1 << 20;
 
@@ -64,93 +47,112 @@ function gzipSource(file: Deno.FsFile): ByteSource {
   };
 }
 
-/** Yields the complete lines of `path` in chunks of bytes. */
-export async function* readByteLines(path: string): AsyncGenerator<ByteLineChunk> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
-    throw new DataError(`Cannot read file: ${reason}`, { location: { file: path }, cause: error });
+/**
+ * A file read as runs of complete lines: after {@linkcode ByteLines.next}, `bytes[start, end)`
+ * holds whole lines, each ending in `\n` except maybe the file's last one. The buffer is reused:
+ * read a run before asking for the next.
+ */
+export class ByteLines {
+  /** The buffer. */
+  bytes: Uint8Array<ArrayBuffer> = new Uint8Array(READ_SIZE);
+  /** Where the run starts. */
+  start = 0;
+  /** Where it ends (exclusive). */
+  end = 0;
+  /** 1-based number of the line at `start`. */
+  line = 1;
+  readonly #path: string;
+  readonly #gzip: boolean;
+  readonly #source: ByteSource;
+  #filled = 0; // bytes[0, #filled) hold data; the carried incomplete line comes first
+  #bomPending = true;
+  #done = false;
+
+  private constructor(path: string, file: Deno.FsFile) {
+    this.#path = path;
+    this.#gzip = isGzipPath(path);
+    this.#source = this.#gzip ? gzipSource(file) : plainSource(file);
   }
-  const gzip = isGzipPath(path);
-  const source = gzip ? gzipSource(file) : plainSource(file);
-  let bytes: Uint8Array<ArrayBuffer> = new Uint8Array(READ_SIZE);
-  let starts = new Int32Array(8192);
-  let ends = new Int32Array(8192);
-  let filled = 0; // bytes[0, filled) hold data; the incomplete last line starts at `carry`
-  let lineNo = 1;
-  let bomPending = true;
-  try {
-    while (true) {
-      if (filled === bytes.byteLength) {
-        const grown = new Uint8Array(bytes.byteLength * 2);
-        grown.set(bytes);
-        bytes = grown;
+
+  /**
+   * Opens `path` (gzip when the name ends in `.gz`).
+   *
+   * @throws {DataError} when the file cannot be opened.
+   */
+  static async open(path: string): Promise<ByteLines> {
+    try {
+      return new ByteLines(path, await Deno.open(path, { read: true }));
+    } catch (error) {
+      const reason = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
+      throw new DataError(`Cannot read file: ${reason}`, {
+        location: { file: path },
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Reads the next run of lines, after the caller has used the current one, which held
+   * `lines` lines; false at the end of the file.
+   *
+   * @throws {DataError} for a read failure or corrupt gzip, at the first line not yet returned.
+   */
+  async next(lines: number): Promise<boolean> {
+    this.line += lines;
+    const bytes = this.bytes;
+    // Keep the incomplete line after the run just used.
+    if (this.end > 0 || this.start > 0) {
+      bytes.copyWithin(0, this.end, this.#filled);
+      this.#filled -= this.end;
+      this.start = 0;
+      this.end = 0;
+    }
+    while (!this.#done) {
+      if (this.#filled === this.bytes.byteLength) {
+        const grown = new Uint8Array(this.bytes.byteLength * 2);
+        grown.set(this.bytes);
+        this.bytes = grown;
       }
+      const before = this.#filled;
       let read: number | null;
       try {
-        read = await source.read(bytes, filled);
+        read = await this.#source.read(this.bytes, before);
       } catch (error) {
+        const gzip = this.#gzip;
         const what = gzip ? "gzip data is corrupt or truncated" : "read failed";
         throw new DataError(`Cannot read file: ${what} (${(error as Error).message})`, {
-          location: { file: path, line: lineNo },
+          location: { file: this.#path, line: this.line },
           hint: gzip ? "re-download the file; `gzip -t` checks it" : undefined,
           cause: error,
         });
       }
-      const end = read === null ? filled : filled + read;
-      let begin = 0;
-      if (bomPending) {
+      if (read === null) this.#done = true;
+      else this.#filled += read;
+      const filled = this.#filled;
+      if (this.#bomPending) {
         // The BOM check needs three bytes (or the end of a shorter file).
-        if (end < 3 && read !== null) {
-          filled = end;
-          continue;
-        }
-        bomPending = false;
-        if (end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) begin = 3;
+        if (filled < 3 && !this.#done) continue;
+        this.#bomPending = false;
+        const b = this.bytes;
+        if (filled >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.start = 3;
       }
-      const view = bytes.subarray(0, end);
-      let count = 0;
-      let start = begin;
-      // The carried bytes before `filled` hold no newline: search only the new ones.
-      let nl = view.indexOf(10, Math.max(filled, begin));
-      while (nl !== -1) {
-        if (count === starts.length) {
-          starts = grow(starts);
-          ends = grow(ends);
-        }
-        starts[count] = start;
-        ends[count] = nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl;
-        count++;
-        start = nl + 1;
-        nl = view.indexOf(10, start);
+      if (this.#done) {
+        this.end = filled;
+        return this.end > this.start;
       }
-      if (read === null && start < end) {
-        if (count === starts.length) {
-          starts = grow(starts);
-          ends = grow(ends);
-        }
-        starts[count] = start;
-        ends[count] = bytes[end - 1] === 13 ? end - 1 : end;
-        count++;
-        start = end;
+      // The carried bytes before `before` hold no newline: search only the new ones.
+      const view = this.bytes.subarray(Math.max(before, this.start), filled);
+      const last = view.lastIndexOf(10);
+      if (last !== -1) {
+        this.end = view.byteOffset + last + 1;
+        return true;
       }
-      if (count > 0) {
-        yield { bytes, starts, ends, count, firstLine: lineNo };
-        lineNo += count;
-      }
-      if (read === null) return;
-      bytes.copyWithin(0, start, end);
-      filled = end - start;
     }
-  } finally {
-    await source.close();
+    return false;
   }
-}
 
-function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(array.length * 2);
-  grown.set(array);
-  return grown;
+  /** Closes the file. */
+  close(): Promise<void> {
+    return this.#source.close();
+  }
 }

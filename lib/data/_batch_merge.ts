@@ -58,6 +58,7 @@ export async function* mergeEventBatches<E extends EventTimes>(
   options: MergeEventBatchesOptions = {},
 ): AsyncGenerator<readonly E[]> {
   const key = options.key ?? "tsRecv";
+  const byRecv = key === "tsRecv";
   const size = options.batchSize ?? 4096;
   const iterators = sources.map((source) =>
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
@@ -102,7 +103,8 @@ export async function* mergeEventBatches<E extends EventTimes>(
         // The top's head always passes (it is ahead of the bound), so each step makes progress.
         while (i < batch.length) {
           const event = batch[i];
-          const t = event[key];
+          // A named property read is monomorphic-fast; `event[key]` is a keyed lookup.
+          const t = byRecv ? event.tsRecv : event.ts;
           if (t < boundTime || (t === boundTime && tieFirst)) {
             out.push(event);
             i++;

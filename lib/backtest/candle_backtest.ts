@@ -170,6 +170,8 @@ export async function runCandleBacktest(
       position: (symbol) => portfolio.position(symbol).quantity,
       equity: () => portfolio.equity(),
       rateOf: (currency) => portfolio.rateOf(currency),
+      freeMargin: (currency) => portfolio.freeMargin(currency),
+      leverage: (symbol) => portfolio.leverageOf(symbol),
       lastPrice: (symbol) => portfolio.lastPrice(symbol),
       volatility: (symbol) => atrs.get(symbol)?.value,
     },

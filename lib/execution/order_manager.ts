@@ -26,7 +26,7 @@ import {
   validateOrder,
   ZERO,
 } from "../domain/mod.ts";
-import type { PreTradeRisk } from "./risk.ts";
+import { checkBuyingPower, type PreTradeRisk } from "./risk.ts";
 import type { Sizer } from "./sizer.ts";
 
 /** What the OMS reads of the account. */
@@ -37,6 +37,10 @@ export interface AccountView {
   equity(): number;
   /** Value of one unit of `currency` in the reporting currency (NaN when not yet known). */
   rateOf(currency: string): number;
+  /** Margin free for new exposure in `currency` (perps), or its balance (spot). */
+  freeMargin(currency: string): number;
+  /** Leverage of the symbol's positions. */
+  leverage(symbol: SymbolId): number;
   /** Last price seen for the symbol (NaN when none). */
   lastPrice(symbol: SymbolId): number;
   /** Latest ATR of the symbol for risk-adjusted sizing, when tracked. */
@@ -454,8 +458,16 @@ export class OrderManager {
       // among them).
       position: this.#projectedPosition(request.symbol),
     });
-    if (refused !== undefined) {
-      this.reject(refused.rule, refused.message);
+    const unaffordable = refused ?? checkBuyingPower({
+      request,
+      instrument,
+      price: request.price?.toNumber() ?? last,
+      position: this.#account.position(request.symbol),
+      leverage: instrument.kind === "spot" ? 1 : this.#account.leverage(request.symbol),
+      free: (currency) => this.#account.freeMargin(currency),
+    });
+    if (unaffordable !== undefined) {
+      this.reject(unaffordable.rule, unaffordable.message);
       return false;
     }
     return true;

@@ -132,3 +132,75 @@ export class PreTradeRisk {
     return undefined;
   }
 }
+
+/** What a buying-power check needs. */
+export interface BuyingPowerInput {
+  /** The order. */
+  readonly request: OrderRequest;
+  /** Its instrument. */
+  readonly instrument: Instrument;
+  /** Reference price (limit price or last price). */
+  readonly price: number;
+  /** Current signed position in the symbol. */
+  readonly position: Decimal;
+  /** Leverage of the symbol's positions (1 for spot). */
+  readonly leverage: number;
+  /** Free margin (perps) or balance (spot) by currency. */
+  readonly free: (currency: string) => number;
+}
+
+/**
+ * Refuses an order the account cannot pay for, as a venue would: for perpetuals the initial
+ * margin of the exposure it adds (notional / leverage) must fit in the free margin of the settle
+ * currency; for spot a buy must fit in the quote balance and a sell in the base balance. Reducing
+ * orders always pass.
+ */
+export function checkBuyingPower(input: BuyingPowerInput): RiskRejection | undefined {
+  const { request, instrument, price, position } = input;
+  if (request.reduceOnly || !(price > 0)) return undefined;
+  const quantity = request.quantity.toNumber();
+  const current = position.toNumber();
+  const signed = request.side === "buy" ? quantity : -quantity;
+  // The part of the order that opens exposure (a reversal first closes what is open).
+  const opening = Math.sign(current) === -Math.sign(signed)
+    ? Math.max(0, quantity - Math.abs(current))
+    : quantity;
+  if (opening === 0) return undefined;
+  const multiplier = instrument.multiplier.toNumber();
+  const fmt = (value: number) => value.toFixed(8).replace(/\.?0+$/, "");
+  switch (instrument.kind) {
+    case "spot": {
+      // Spot cannot go short: a sell spends base, a buy spends quote, whatever is held.
+      const buying = request.side === "buy";
+      const currency = buying ? instrument.quote : instrument.base;
+      const needed = buying ? quantity * multiplier * price : quantity * multiplier;
+      const free = input.free(currency);
+      if (needed <= free * (1 + 1e-12)) return undefined;
+      return {
+        rule: "insufficient-balance",
+        message: `${request.symbol}: ${request.side} needs ${fmt(needed)} ${currency}, ${
+          fmt(Math.max(0, free))
+        } available`,
+      };
+    }
+    case "linear":
+    case "inverse": {
+      const notional = instrument.kind === "inverse"
+        ? (opening * multiplier) / price
+        : opening * multiplier * price;
+      const needed = notional / input.leverage;
+      const free = input.free(instrument.settle);
+      if (needed <= free * (1 + 1e-12)) return undefined;
+      return {
+        rule: "insufficient-margin",
+        message: `${request.symbol}: order needs ${
+          fmt(needed)
+        } ${instrument.settle} of initial margin, ${fmt(Math.max(0, free))} free`,
+      };
+    }
+    default: {
+      const unknown: never = instrument.kind;
+      throw new TypeError(`Unknown instrument kind ${unknown}`);
+    }
+  }
+}

@@ -554,6 +554,35 @@ export class Portfolio {
   // ---- queries ---------------------------------------------------------------------------------
 
   /**
+   * Margin free for new exposure in `currency` (float64, at the last marks): its balance plus
+   * the unrealized PnL of perpetual positions settled in it, minus their initial margin. For a
+   * spot currency, the balance itself.
+   *
+   * @throws {RangeError} for a currency the portfolio does not hold.
+   */
+  freeMargin(currency: string): number {
+    const c = this.#currencyIndex.get(currency);
+    if (c === undefined) {
+      throw new RangeError(
+        `Portfolio: no currency ${currency} (known: ${this.#currencies.join(", ")})`,
+      );
+    }
+    let free = this.#balanceF[c];
+    for (let k = 0; k < this.#openPerpCount; k++) {
+      const i = this.#openPerps[k];
+      if (this.#settleOf[i] !== c) continue;
+      const book = this.#books[i];
+      free += this.#unrealizedF(i) - Math.abs(this.#cost[i]) / book.leverage.toNumber();
+    }
+    return free;
+  }
+
+  /** The leverage a symbol's positions use. */
+  leverageOf(symbol: SymbolId): number {
+    return this.#book(symbol).leverage.toNumber();
+  }
+
+  /**
    * Value of one unit of `currency` in the reporting currency at the last marks (1 for the
    * reporting currency itself; NaN before the converting instrument has a mark).
    *

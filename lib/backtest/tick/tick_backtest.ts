@@ -161,6 +161,8 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       position: (symbol) => portfolio.position(symbol).quantity,
       equity: () => portfolio.equity(),
       rateOf: (currency) => portfolio.rateOf(currency),
+      freeMargin: (currency) => portfolio.freeMargin(currency),
+      leverage: (symbol) => portfolio.leverageOf(symbol),
       lastPrice: (symbol) => portfolio.lastPrice(symbol),
       volatility: () => undefined,
     },

@@ -314,6 +314,8 @@ export {
 } from "./lib/portfolio/mod.ts";
 export {
   type AccountView,
+  type BuyingPowerInput,
+  checkBuyingPower,
   fixedQuantity,
   OrderManager,
   type OrderManagerOptions,

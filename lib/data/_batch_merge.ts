@@ -16,6 +16,12 @@ export interface MergeEventBatchesOptions {
   readonly key?: MergeKey;
   /** Events per output batch, at least (default 4,096; a batch may end earlier at a source's end). */
   readonly batchSize?: number;
+  /**
+   * Checks that each source is sorted: called for the first event (1-based `index` in its
+   * source) whose time is earlier than the one before it; the merge yields what it merged
+   * before that event, then throws the returned error. Without it sources are trusted.
+   */
+  readonly unsorted?: (source: number, index: number, time: number, previous: number) => Error;
 }
 
 interface Cursor<E> {
@@ -24,6 +30,9 @@ interface Cursor<E> {
   batch: readonly E[];
   index: number;
   time: number;
+  // Time of the last event taken, and events taken before the current batch.
+  last: number;
+  taken: number;
 }
 
 function less<E>(a: Cursor<E>, b: Cursor<E>): boolean {
@@ -69,6 +78,7 @@ export async function* mergeEventBatches<E extends EventTimes>(
       const next = await cursor.iterator.next();
       if (next.done) return false;
       if (next.value.length > 0) {
+        cursor.taken += cursor.batch.length;
         cursor.batch = next.value;
         cursor.index = 0;
         cursor.time = next.value[0][key];
@@ -76,11 +86,30 @@ export async function* mergeEventBatches<E extends EventTimes>(
       }
     }
   };
+  const unsorted = options.unsorted;
+  const disorder = (cursor: Cursor<E>, at: number): Error => {
+    const event = cursor.batch[at];
+    const t = byRecv ? event.tsRecv : event.ts;
+    return (unsorted as NonNullable<typeof unsorted>)(
+      cursor.source,
+      cursor.taken + at + 1,
+      t,
+      cursor.last,
+    );
+  };
   const heap: Cursor<E>[] = [];
   let out: E[] = [];
   try {
     for (let s = 0; s < iterators.length; s++) {
-      const cursor: Cursor<E> = { source: s, iterator: iterators[s], batch: [], index: 0, time: 0 };
+      const cursor: Cursor<E> = {
+        source: s,
+        iterator: iterators[s],
+        batch: [],
+        index: 0,
+        time: 0,
+        last: -Infinity,
+        taken: 0,
+      };
       if (await refill(cursor)) heap.push(cursor);
     }
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
@@ -94,8 +123,20 @@ export async function* mergeEventBatches<E extends EventTimes>(
           yield out;
           out = [];
         }
-        yield i === 0 ? batch : batch.slice(i);
-        i = batch.length;
+        let j = i;
+        if (unsorted !== undefined) {
+          let last = top.last;
+          while (j < batch.length) {
+            const t = byRecv ? batch[j].tsRecv : batch[j].ts;
+            if (t < last) break;
+            last = t;
+            j++;
+          }
+          top.last = last;
+        } else j = batch.length;
+        if (j > i) yield i === 0 && j === batch.length ? batch : batch.slice(i, j);
+        if (j < batch.length) throw disorder(top, j);
+        i = j;
       } else {
         const bound = heap.length > 2 && less(heap[2], heap[1]) ? heap[2] : heap[1];
         const boundTime = bound.time;
@@ -105,8 +146,14 @@ export async function* mergeEventBatches<E extends EventTimes>(
           const event = batch[i];
           // A named property read is monomorphic-fast; `event[key]` is a keyed lookup.
           const t = byRecv ? event.tsRecv : event.ts;
+          if (t < top.last && unsorted !== undefined) {
+            if (out.length > 0) yield out;
+            out = [];
+            throw disorder(top, i);
+          }
           if (t < boundTime || (t === boundTime && tieFirst)) {
             out.push(event);
+            top.last = t;
             i++;
           } else break;
         }

@@ -1,7 +1,7 @@
 /**
  * The batched replay path of the tick runner: each {@linkcode TickSource} as arrays of events
  * (its own `batches` when it has them, an in-memory array as one batch, other iterables
- * gathered in chunks), checked for local-time order, and merged with `mergeEventBatches`. The
+ * gathered in chunks), merged with `mergeEventBatches`, which also checks each source's order. The
  * order and the errors are those of `mergeTickSources`; the runner just pays one promise per
  * batch instead of several per event.
  *
@@ -17,7 +17,7 @@ const CHUNK = 4096;
 
 type Batch = readonly MarketDataEvent[];
 
-// The source's events in batches, as they come.
+// The source's events in batches, as they come (the merge checks their order).
 async function* rawBatches(source: TickSource): AsyncGenerator<Batch> {
   if (source.batches !== undefined) {
     yield* source.batches;
@@ -54,38 +54,17 @@ async function* rawBatches(source: TickSource): AsyncGenerator<Batch> {
   if (batch.length > 0) yield batch;
 }
 
-/**
- * The source's events in batches, checking that local timestamps never go backwards; the
- * events before an out-of-order one come first, then the error.
- *
- * @throws {DataError} naming the source and the event (1-based) that is out of order.
- */
-export async function* orderedBatches(source: TickSource): AsyncGenerator<Batch> {
-  let last = -Infinity;
-  let index = 0;
-  for await (const batch of rawBatches(source)) {
-    for (let i = 0; i < batch.length; i++) {
-      const local = batch[i].tsRecv;
-      if (local < last) {
-        if (i > 0) yield batch.slice(0, i);
-        throw new DataError(
-          `local timestamps are not sorted: event ${
-            index + i + 1
-          } has local time ${local}, earlier than ${last} before it`,
-          {
-            location: { file: source.name },
-            hint: "tick replay needs each file sorted by local_timestamp (ts_recv); sort it first",
-          },
-        );
-      }
-      last = local;
-    }
-    index += batch.length;
-    yield batch;
-  }
-}
-
 /** Merges sources by local time (`tsRecv`) in batches, each source checked for order. */
 export function mergeTickBatches(sources: readonly TickSource[]): AsyncGenerator<Batch> {
-  return mergeEventBatches(sources.map(orderedBatches), { key: "tsRecv" });
+  return mergeEventBatches(sources.map(rawBatches), {
+    key: "tsRecv",
+    unsorted: (source, index, time, previous) =>
+      new DataError(
+        `local timestamps are not sorted: event ${index} has local time ${time}, earlier than ${previous} before it`,
+        {
+          location: { file: sources[source].name },
+          hint: "tick replay needs each file sorted by local_timestamp (ts_recv); sort it first",
+        },
+      ),
+  });
 }

@@ -58,3 +58,28 @@ Deno.test("mergeEventBatches yields what it merged before a source fails, then t
   }, /boom/);
   assert.deepEqual(seen, [1, 2, 3]);
 });
+
+Deno.test("mergeEventBatches reports the first event out of order in its source, after what came before", async () => {
+  const at = (t: number, source: number, n: number): Tagged => ({ ts: t, tsRecv: t, source, n });
+  const a = [[at(1, 0, 0), at(4, 0, 1)], [at(6, 0, 2), at(5, 0, 3), at(7, 0, 4)]];
+  const b = [[at(2, 1, 0), at(3, 1, 1), at(9, 1, 2)]];
+  const seen: number[] = [];
+  await assert.rejects(
+    async () => {
+      const merged = mergeEventBatches([a, b], {
+        unsorted: (source, index, time, previous) =>
+          new RangeError(`source ${source} event ${index}: ${time} < ${previous}`),
+      });
+      for await (const batch of merged) for (const e of batch) seen.push(e.ts);
+    },
+    /source 0 event 4: 5 < 6/,
+  );
+  assert.deepEqual(seen, [1, 2, 3, 4, 6]);
+  // Alone, the same source fails the same way.
+  const alone: number[] = [];
+  await assert.rejects(async () => {
+    const merged = mergeEventBatches([a], { unsorted: (_s, index) => new RangeError(`#${index}`) });
+    for await (const batch of merged) for (const e of batch) alone.push(e.ts);
+  }, /#4/);
+  assert.deepEqual(alone, [1, 4, 6]);
+});

@@ -415,26 +415,31 @@ export async function runCandleBacktest(
       const symbol = batch.series[batch.seriesIndex[j]].symbol;
       if (instruments.has(symbol)) portfolio.mark(symbol, batch.open[j]);
     }
-    return valued(() => portfolio.exactEquity());
-  }
-
-  function valued<T>(value: () => T): T {
     try {
-      return value();
+      return portfolio.exactEquity();
     } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      throw new DataError(`cannot value the account: ${error.message}`, {
-        hint:
-          "give every converting symbol data from the start (or start the run later with --from)",
-        cause: error,
-      });
+      throw unvaluable(error);
     }
   }
 
+  // A RangeError from the portfolio here means a balance cannot be converted yet.
+  function unvaluable(error: unknown): unknown {
+    if (!(error instanceof RangeError)) return error;
+    return new DataError(`cannot value the account: ${error.message}`, {
+      hint: "give every converting symbol data from the start (or start the run later with --from)",
+      cause: error,
+    });
+  }
+
   function recordBar(openTime: Micros): void {
-    const value = valued(() => portfolio.equity());
+    let value: number;
+    try {
+      value = portfolio.equity();
+    } catch (error) {
+      throw unvaluable(error);
+    }
     equity.push(openTime, value);
-    if (portfolio.grossExposure() !== 0) barsInMarket++;
+    if (portfolio.hasOpenPositions) barsInMarket++;
     if (risk.observeEquity(value)) {
       const now = clock.now();
       engine.process({

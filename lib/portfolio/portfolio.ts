@@ -513,6 +513,14 @@ export class Portfolio {
     return this.#units[index] === 0 ? 0 : this.#unrealizedF(index);
   }
 
+  /** Whether any position is open (cheap: read per bar for the exposure metric). */
+  get hasOpenPositions(): boolean {
+    for (let i = 0; i < this.#units.length; i++) {
+      if (this.#units[i] !== 0) return true;
+    }
+    return false;
+  }
+
   /** Σ |notional| of open positions at their marks, in the reporting currency (float64). */
   grossExposure(): number {
     let total = 0;

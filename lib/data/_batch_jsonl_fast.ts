@@ -139,6 +139,9 @@ export class JsonlFastParser {
   next = 0;
   // The last number scanned by #number.
   #num = NaN;
+  // The buffer being parsed, and a view of it for 32-bit loads.
+  #bytes: Uint8Array = new Uint8Array(0);
+  #view: DataView = new DataView(new ArrayBuffer(0));
   // The last levels scanned by #levels.
   readonly #scratch: Level[] = [];
   #count = 0;
@@ -149,6 +152,10 @@ export class JsonlFastParser {
    * line needs `parseJsonlEvent`; on success {@linkcode JsonlFastParser.next} is set.
    */
   parse(b: Uint8Array, start: number, end: number): JsonlEvent | undefined {
+    if (b !== this.#bytes) {
+      this.#bytes = b;
+      this.#view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
     let p = skipWhitespace(b, start, end);
     if (b[p] !== 123 || p >= end) return undefined; // {
     p++;
@@ -350,41 +357,21 @@ export class JsonlFastParser {
     const negative = b[p] === 45;
     if (negative) p++;
     let c = p < end ? b[p] : -1;
-    // Digits go into an int32 `chunk` (a shorter dependency chain than float arithmetic), nine
-    // at a time into the float `m`.
     let m = 0;
-    let chunk = 0;
-    let pending = 0;
     if (c === 48) {
       p++;
     } else if (c >= 49 && c <= 57) {
-      while (p < end && (c = b[p]) >= 48 && c <= 57) {
-        chunk = chunk * 10 + (c - 48);
-        p++;
-        if (++pending === 9) {
-          m = m * 1e9 + chunk;
-          chunk = 0;
-          pending = 0;
-        }
-      }
+      p = this.#digits(b, p, end);
+      m = this.#num;
     } else return -1;
     let decimals = 0;
     if (p < end && b[p] === 46) {
-      p++;
-      const first = p;
-      while (p < end && (c = b[p]) >= 48 && c <= 57) {
-        chunk = chunk * 10 + (c - 48);
-        p++;
-        if (++pending === 9) {
-          m = m * 1e9 + chunk;
-          chunk = 0;
-          pending = 0;
-        }
-      }
+      const first = p + 1;
+      p = this.#digits(b, first, end, m);
+      m = this.#num;
       decimals = p - first;
       if (decimals === 0) return -1;
     }
-    m = m * POW10[pending] + chunk;
     // Below 2^53 every step was exact (rounding is monotonic, so an inexact step never brings
     // the total back below 2^53).
     let exact = m < TWO_53 && decimals <= 22;
@@ -406,6 +393,29 @@ export class JsonlFastParser {
     const value = Number(text(b, start, p));
     this.#num = value;
     return Number.isFinite(value) ? p : -1;
+  }
+
+  // Appends the decimal digits at `p` to `m` into #num; the index after them. Four digits at a
+  // time where it can (SWAR on a little-endian 32-bit load): fewer dependent multiply-adds.
+  #digits(b: Uint8Array, p: number, end: number, m = 0): number {
+    const view = this.#view;
+    while (p + 4 <= end) {
+      const x = view.getUint32(p, true);
+      // Every byte in '0'..'9': high nibble 3, and adding 6 keeps it 3.
+      if (((x & 0xf0f0f0f0) | (((x + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+      let d = x - 0x30303030;
+      d = (d * 10 + (d >>> 8)) & 0x00ff00ff;
+      d = (d * 100 + (d >>> 16)) & 0x3fff;
+      m = m * 1e4 + d;
+      p += 4;
+    }
+    let c: number;
+    while (p < end && (c = b[p]) >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      p++;
+    }
+    this.#num = m;
+    return p;
   }
 
   // `[[price, size], …]` with non-negative sizes into #scratch[0, #count); the index after it,

@@ -108,9 +108,17 @@ Deno.test("JsonlFastParser numbers equal JSON.parse for random decimals", () => 
     let text = String(Math.floor(next() * 9) + 1);
     for (let d = 1; d < digits; d++) text += String(Math.floor(next() * 10));
     const point = Math.floor(next() * (digits + 1));
-    const number = point === 0 || point === digits
+    const plain = point === 0 || point === digits
       ? text
       : `${text.slice(0, point)}.${text.slice(point)}`;
+    const form = i % 4;
+    const number = form === 0
+      ? plain
+      : form === 1
+      ? `-${plain}`
+      : form === 2
+      ? `0.${text}`
+      : `-0.00${text}`;
     const line =
       `{"type":"trade","ts":1,"symbol":"x:Y","price":${number},"quantity":1,"side":"buy"}`;
     const bytes = encoder.encode(line);

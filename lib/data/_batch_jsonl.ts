@@ -121,6 +121,7 @@ export function parseJsonlLine(line: string): JsonlEvent {
 }
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+const BATCH = 1024;
 
 /**
  * Streams the events of a JSONL file (plain or `.gz`) as one array per chunk of lines; blank
@@ -136,7 +137,7 @@ export async function* readJsonlBatches(path: string): AsyncGenerator<JsonlEvent
     let lines = 0;
     while (await reader.next(lines)) {
       const { bytes, start, end, line: firstLine } = reader;
-      const events: JsonlEvent[] = [];
+      let events: JsonlEvent[] = [];
       lines = 0;
       let p = start;
       while (p < end) {
@@ -145,6 +146,11 @@ export async function* readJsonlBatches(path: string): AsyncGenerator<JsonlEvent
           events.push(event);
           p = fast.next;
           lines++;
+          // Hand over a batch before parsing on: fewer live events when the GC runs.
+          if (events.length === BATCH) {
+            yield events;
+            events = [];
+          }
           continue;
         }
         // The fast path declined: cut the line out and let the validating parser decide.

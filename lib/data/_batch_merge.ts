@@ -14,7 +14,7 @@ import type { MergeKey } from "./merge.ts";
 export interface MergeEventBatchesOptions {
   /** Event time to order by (default `tsRecv`). */
   readonly key?: MergeKey;
-  /** Events per output batch, at least (default 4,096; a batch may end earlier at a source's end). */
+  /** Events per output batch, at least (default 2,048; a batch may end earlier at a source's end). */
   readonly batchSize?: number;
   /**
    * Checks that each source is sorted: called for the first event (1-based `index` in its
@@ -68,7 +68,7 @@ export async function* mergeEventBatches<E extends EventTimes>(
 ): AsyncGenerator<readonly E[]> {
   const key = options.key ?? "tsRecv";
   const byRecv = key === "tsRecv";
-  const size = options.batchSize ?? 4096;
+  const size = options.batchSize ?? 2048;
   const iterators = sources.map((source) =>
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
   );

@@ -89,6 +89,8 @@ type Arrival = { readonly command: OrderCommand; readonly sentAt: Micros };
 /** The matching engine. */
 export class TickVenue {
   readonly #symbols = new Map<SymbolId, SymbolState>();
+  #lastSymbol: SymbolId | undefined;
+  #lastState: SymbolState | undefined;
   readonly #orders = new Map<string, VenueOrder>();
   readonly #arrivals = new TimeQueue<Arrival>();
   readonly #sink: TickVenueSink;
@@ -226,8 +228,13 @@ export class TickVenue {
   }
 
   #state(symbol: SymbolId): SymbolState | undefined {
+    // Data usually repeats one symbol: skip the map lookup for it (states are never removed).
+    if (symbol === this.#lastSymbol) return this.#lastState;
     let state = this.#symbols.get(symbol);
-    if (state === undefined) {
+    if (state !== undefined) {
+      this.#lastSymbol = symbol;
+      this.#lastState = state;
+    } else {
       const instrument = this.#instruments.get(symbol);
       if (instrument === undefined) return undefined;
       state = symbolState(instrument);

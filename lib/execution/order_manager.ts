@@ -17,6 +17,7 @@ import {
   type Order,
   type OrderIntent,
   type OrderRequest,
+  type OrderViolation,
   type RoundingMode,
   roundPrice,
   roundQuantity,
@@ -102,6 +103,51 @@ function tickPrice(instrument: Instrument, price: number, mode: RoundingMode): D
   return roundPrice(instrument, decimal(Number(price.toPrecision(15))), mode);
 }
 
+// Rounding and validating an amend is Decimal work, and a quoting strategy amends to the same
+// few prices over and over: both are pure functions of immutable inputs, so they are memoized
+// (per instrument object; price Decimals by identity, so a memoized price finds its checks).
+const MEMO_LIMIT = 4096;
+
+class AmendMemo {
+  readonly #prices = new Map<Instrument, Map<number, Decimal>>();
+  readonly #checks = new Map<Decimal, {
+    readonly instrument: Instrument;
+    readonly quantity: Decimal;
+    readonly violations: readonly OrderViolation[];
+  }>();
+
+  price(instrument: Instrument, price: number, mode: "floor" | "ceil"): Decimal {
+    let memo = this.#prices.get(instrument);
+    if (memo === undefined) {
+      memo = new Map();
+      this.#prices.set(instrument, memo);
+    }
+    // Floor and ceil keys apart: ceil prices are stored negated (a price is never 0 here,
+    // and a zero or negative price just misses the memo).
+    const key = mode === "floor" ? price : -price;
+    let rounded = price > 0 ? memo.get(key) : undefined;
+    if (rounded === undefined) {
+      rounded = tickPrice(instrument, price, mode);
+      if (price > 0) {
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(key, rounded);
+      }
+    }
+    return rounded;
+  }
+
+  violations(instrument: Instrument, quantity: Decimal, price: Decimal): readonly OrderViolation[] {
+    const hit = this.#checks.get(price);
+    if (hit !== undefined && hit.quantity === quantity && hit.instrument === instrument) {
+      return hit.violations;
+    }
+    const violations = validateOrder(instrument, { quantity, price });
+    if (this.#checks.size >= MEMO_LIMIT) this.#checks.clear();
+    this.#checks.set(price, { instrument, quantity, violations });
+    return violations;
+  }
+}
+
 /** The OMS. */
 export class OrderManager {
   readonly #options: OrderManagerOptions;
@@ -113,6 +159,7 @@ export class OrderManager {
   readonly #examples: string[] = [];
   #nextId = 1;
   #submitted = 0;
+  readonly #memo = new AmendMemo();
 
   /** Makes an OMS over an account view and an order sink. */
   constructor(options: OrderManagerOptions, account: AccountView, sink: OrderSink) {
@@ -284,14 +331,17 @@ export class OrderManager {
     const request = "request" in working ? working.request : working;
     const price = changes.price === undefined
       ? undefined
-      : tickPrice(instrument, changes.price, request.side === "buy" ? "floor" : "ceil");
+      : this.#memo.price(instrument, changes.price, request.side === "buy" ? "floor" : "ceil");
     const quantity = changes.quantity === undefined
       ? undefined
       : roundQuantity(instrument, decimal(Number(changes.quantity.toPrecision(15))));
-    const violations = validateOrder(instrument, {
-      quantity: quantity ?? request.quantity,
-      ...(price ?? request.price) === undefined ? {} : { price: price ?? request.price },
-    });
+    const checkedPrice = price ?? request.price;
+    const violations = checkedPrice !== undefined && quantity === undefined
+      ? this.#memo.violations(instrument, request.quantity, checkedPrice)
+      : validateOrder(instrument, {
+        quantity: quantity ?? request.quantity,
+        ...checkedPrice === undefined ? {} : { price: checkedPrice },
+      });
     if (violations.length > 0) {
       this.reject(
         violations[0].rule,

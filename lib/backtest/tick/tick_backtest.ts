@@ -179,10 +179,20 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         }),
     },
   );
+  // Strategies ask for their position on every requote; it changes only with our fills.
+  const positions = new Map<SymbolId, number>();
+  const positionOf = (symbol: SymbolId): number => {
+    let position = positions.get(symbol);
+    if (position === undefined) {
+      position = portfolio.position(symbol).quantity.toNumber();
+      positions.set(symbol, position);
+    }
+    return position;
+  };
   const strategy = options.strategy;
   const host = new StrategyHost(strategy, {
     now: () => clock.now(),
-    position: (symbol) => portfolio.position(symbol).quantity.toNumber(),
+    position: positionOf,
     openOrders: (symbol) => oms.openOrders(symbol),
     instrument: (symbol) => instruments.get(symbol),
     signal: (signal) => {
@@ -216,6 +226,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   bus.subscribe("fill", (event) => {
     const fill: Fill = event.fill;
     portfolio.applyFill(fill, event.ts);
+    positions.delete(fill.symbol);
     fills.push({ ts: event.ts, fill });
     const instrument = instruments.get(fill.symbol);
     if (instrument !== undefined) {

@@ -16,6 +16,8 @@ import { ConfigError, type JsonValue, symbolId } from "../lib/domain/mod.ts";
 import type { FundingEvent } from "../lib/events/mod.ts";
 import { parseSizer, parseTime, venueSettings } from "./_backtest_flags.ts";
 import { riskLimits, type RunInputs } from "./_run_inputs.ts";
+import type { CommandIo } from "./io.ts";
+import { startProgress } from "./progress.ts";
 import { numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
 
 /** Reads and merges funding files by time (stable: file order on ties). */
@@ -27,7 +29,10 @@ async function readFundingFiles(files: readonly string[]): Promise<readonly Fund
 }
 
 /** Runs a candle-mode backtest from the parsed flags. */
-export async function runCandleFromFlags(run: RunInputs): Promise<CandleBacktestResult> {
+export async function runCandleFromFlags(
+  run: RunInputs,
+  io: CommandIo,
+): Promise<CandleBacktestResult> {
   const { flags, config, strategy, params, instruments } = run;
   const currency = config.backtest.reporting_currency;
   const initialEquity = numberFlag(flags, "initial-equity", { min: 0 }) ??
@@ -50,25 +55,32 @@ export async function runCandleFromFlags(run: RunInputs): Promise<CandleBacktest
     data: dataFiles.length > 0 ? [...dataFiles] : `synthetic rows=${rows} seed=${seed}`,
     ...JSON.parse(JSON.stringify(venue)),
   };
-  return await runCandleBacktest({
-    strategy,
-    params,
-    instruments,
-    sources,
-    funding: await readFundingFiles(stringsFlag(flags, "funding-file")),
-    initialBalances: { [currency]: initialEquity },
-    reportingCurrency: currency,
-    sizer: parseSizer(flags),
-    risk: riskLimits(config, maxDrawdown),
-    leverage: numberFlag(flags, "leverage", { min: 1 }),
-    venue,
-    from: parseTime(flags, "from"),
-    to: parseTime(flags, "to"),
-    atrPeriod: (stringFlag(flags, "sizer") ?? "").startsWith("risk") ? 14 : 0,
-    // Allocating the equity curve once keeps the peak memory of long runs down.
-    expectedBars: dataFiles.length > 0
-      ? Math.max(...(await Promise.all(dataFiles.map(inspectParquet))).map((info) => info.rows))
-      : rows,
-    settings,
-  });
+  // Allocating the equity curve once keeps the peak memory of long runs down.
+  const expectedBars = dataFiles.length > 0
+    ? Math.max(...(await Promise.all(dataFiles.map(inspectParquet))).map((info) => info.rows))
+    : rows;
+  const progress = startProgress(io, expectedBars, "backtest");
+  try {
+    return await runCandleBacktest({
+      strategy,
+      params,
+      instruments,
+      sources,
+      funding: await readFundingFiles(stringsFlag(flags, "funding-file")),
+      initialBalances: { [currency]: initialEquity },
+      reportingCurrency: currency,
+      sizer: parseSizer(flags),
+      risk: riskLimits(config, maxDrawdown),
+      leverage: numberFlag(flags, "leverage", { min: 1 }),
+      venue,
+      from: parseTime(flags, "from"),
+      to: parseTime(flags, "to"),
+      atrPeriod: (stringFlag(flags, "sizer") ?? "").startsWith("risk") ? 14 : 0,
+      expectedBars,
+      settings,
+      onProgress: (bars) => progress.update(bars),
+    });
+  } finally {
+    progress.stop();
+  }
 }

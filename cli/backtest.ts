@@ -42,7 +42,7 @@ export async function backtestCommand(
   }
   const run = await prepareRun(flags, global);
   const mode = choice(flags, "mode", ["candle", "tick"] as const) ?? "candle";
-  const result = mode === "tick" ? await runTickFromFlags(run) : await runCandleFromFlags(run);
+  const result = mode === "tick" ? await runTickFromFlags(run) : await runCandleFromFlags(run, io);
   await emitResult(result.bundle, {
     outputDir: stringFlag(flags, "output-dir"),
     json: booleanFlag(flags, "json"),

@@ -9,6 +9,7 @@
 import { DataError } from "../../domain/mod.ts";
 import { dataFileKind, readJsonlEvents, readTardisCsv } from "../../data/mod.ts";
 import { readJsonlBatches } from "../../data/_batch_jsonl.ts";
+import { readTardisBatches } from "../../data/_batch_tardis.ts";
 import type { MarketDataEvent } from "./_venue_book.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 
@@ -36,7 +37,7 @@ export function tickFileSource(path: string): TickSource {
   const kind = dataFileKind(path);
   switch (kind) {
     case "tardis-csv":
-      return { name: path, events: readTardisCsv(path) };
+      return { name: path, events: readTardisCsv(path), batches: readTardisBatches(path) };
     case "jsonl":
       return { name: path, events: readJsonlEvents(path), batches: readJsonlBatches(path) };
     case "parquet-candles":

@@ -4,20 +4,17 @@
  * exactly like `JSON.parse` plus the checks of `parseJsonlEvent` (ASCII, no escapes, the known
  * keys, scalar values of unknown keys); for anything else — including every malformed line — it
  * returns `undefined` and the caller re-parses the line with `parseJsonlEvent`, which gives the
- * same event or the precise error. Numbers: a decimal without exponent whose digits fit in 2^53
- * is `digits / 10^k` (exact operands, so the one rounding is IEEE-correct, as `JSON.parse`);
- * any other number goes through `Number`, which parses JSON numbers the same way.
+ * same event or the precise error. Numbers are read by `_batch_json_number.ts`.
  *
  * @module
  */
 
 import { type SymbolId, symbolId } from "../domain/mod.ts";
 import type { JsonlEvent } from "./jsonl.ts";
+import { JsonNumberScanner } from "./_batch_json_number.ts";
 
 type Level = { price: number; size: number };
 
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-const TWO_53 = 9007199254740992;
 const ascii = new TextDecoder("latin1");
 const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -137,11 +134,7 @@ function text(bytes: Uint8Array, start: number, end: number): string {
 export class JsonlFastParser {
   /** After a successful {@linkcode JsonlFastParser.parse}: where the next line starts. */
   next = 0;
-  // The last number scanned by #number.
-  #num = NaN;
-  // The buffer being parsed, and a view of it for 32-bit loads.
-  #bytes: Uint8Array = new Uint8Array(0);
-  #view: DataView = new DataView(new ArrayBuffer(0));
+  readonly #numbers = new JsonNumberScanner();
   // The last levels scanned by #levels.
   readonly #scratch: Level[] = [];
   #count = 0;
@@ -152,10 +145,7 @@ export class JsonlFastParser {
    * line needs `parseJsonlEvent`; on success {@linkcode JsonlFastParser.next} is set.
    */
   parse(b: Uint8Array, start: number, end: number): JsonlEvent | undefined {
-    if (b !== this.#bytes) {
-      this.#bytes = b;
-      this.#view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
+    this.#numbers.use(b);
     let p = skipWhitespace(b, start, end);
     if (b[p] !== 123 || p >= end) return undefined; // {
     p++;
@@ -234,7 +224,7 @@ export class JsonlFastParser {
             if (idEnd < 0) return undefined;
             p = idEnd + 1;
           } else {
-            p = this.#number(b, p, end);
+            p = this.#numbers.scan(b, p, end);
             if (p < 0) return undefined;
             idStart = -1; // a number id is not a trade id
           }
@@ -256,9 +246,9 @@ export class JsonlFastParser {
           if (p < 0) return undefined;
           break;
         default: {
-          p = this.#number(b, p, end);
+          p = this.#numbers.scan(b, p, end);
           if (p < 0) return undefined;
-          const v = this.#num;
+          const v = this.#numbers.value;
           if (key === Key.Ts) ts = v;
           else if (key === Key.TsRecv) tsRecv = v;
           else if (key === Key.Price) price = v;
@@ -350,74 +340,6 @@ export class JsonlFastParser {
     return close;
   }
 
-  // A JSON number at `p` into #num; the index after it, or -1 when it is not one (or not
-  // finite).
-  #number(b: Uint8Array, p: number, end: number): number {
-    const start = p;
-    const negative = b[p] === 45;
-    if (negative) p++;
-    let c = p < end ? b[p] : -1;
-    let m = 0;
-    if (c === 48) {
-      p++;
-    } else if (c >= 49 && c <= 57) {
-      p = this.#digits(b, p, end);
-      m = this.#num;
-    } else return -1;
-    let decimals = 0;
-    if (p < end && b[p] === 46) {
-      const first = p + 1;
-      p = this.#digits(b, first, end, m);
-      m = this.#num;
-      decimals = p - first;
-      if (decimals === 0) return -1;
-    }
-    // Below 2^53 every step was exact (rounding is monotonic, so an inexact step never brings
-    // the total back below 2^53).
-    let exact = m < TWO_53 && decimals <= 22;
-    if (p < end && (b[p] === 101 || b[p] === 69)) {
-      exact = false;
-      p++;
-      if (p < end && (b[p] === 43 || b[p] === 45)) p++;
-      const first = p;
-      while (p < end && (c = b[p]) >= 48 && c <= 57) p++;
-      if (p === first) return -1;
-    }
-    // "01" is not JSON; the validating parser reports it.
-    if (p < end && (c = b[p]) >= 48 && c <= 57) return -1;
-    if (exact) {
-      const value = decimals === 0 ? m : m / POW10[decimals];
-      this.#num = negative ? -value : value;
-      return p;
-    }
-    const value = Number(text(b, start, p));
-    this.#num = value;
-    return Number.isFinite(value) ? p : -1;
-  }
-
-  // Appends the decimal digits at `p` to `m` into #num; the index after them. Four digits at a
-  // time where it can (SWAR on a little-endian 32-bit load): fewer dependent multiply-adds.
-  #digits(b: Uint8Array, p: number, end: number, m = 0): number {
-    const view = this.#view;
-    while (p + 4 <= end) {
-      const x = view.getUint32(p, true);
-      // Every byte in '0'..'9': high nibble 3, and adding 6 keeps it 3.
-      if (((x & 0xf0f0f0f0) | (((x + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
-      let d = x - 0x30303030;
-      d = (d * 10 + (d >>> 8)) & 0x00ff00ff;
-      d = (d * 100 + (d >>> 16)) & 0x3fff;
-      m = m * 1e4 + d;
-      p += 4;
-    }
-    let c: number;
-    while (p < end && (c = b[p]) >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      p++;
-    }
-    this.#num = m;
-    return p;
-  }
-
   // `[[price, size], …]` with non-negative sizes into #scratch[0, #count); the index after it,
   // or -1.
   #levels(b: Uint8Array, p: number, end: number): number {
@@ -430,13 +352,13 @@ export class JsonlFastParser {
     while (true) {
       if (p >= end || b[p] !== 91) return -1;
       p = skipWhitespace(b, p + 1, end);
-      if (p >= end || (p = this.#number(b, p, end)) < 0) return -1;
-      const price = this.#num;
+      if (p >= end || (p = this.#numbers.scan(b, p, end)) < 0) return -1;
+      const price = this.#numbers.value;
       p = skipWhitespace(b, p, end);
       if (p >= end || b[p] !== 44) return -1;
       p = skipWhitespace(b, p + 1, end);
-      if (p >= end || (p = this.#number(b, p, end)) < 0) return -1;
-      const size = this.#num;
+      if (p >= end || (p = this.#numbers.scan(b, p, end)) < 0) return -1;
+      const size = this.#numbers.value;
       p = skipWhitespace(b, p, end);
       if (size < 0 || p >= end || b[p] !== 93) return -1;
       levels[count++] = { price, size };
@@ -462,6 +384,6 @@ export class JsonlFastParser {
     for (const literal of LITERALS) {
       if (c === literal[0]) return at(b, p, end, literal) ? p + literal.length : -1;
     }
-    return this.#number(b, p, end);
+    return this.#numbers.scan(b, p, end);
   }
 }

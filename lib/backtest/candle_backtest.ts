@@ -8,33 +8,30 @@
  * @module
  */
 
-import type { JsonValue } from "./report.ts";
-import { type BacktestReport, buildReport } from "./report.ts";
-import { computeMetrics, periodsPerYear } from "./metrics.ts";
-import type { ReportBundle, TimedFill } from "./report_files.ts";
-import { EquitySeries } from "./_equity_series.ts";
-import { CandleVenue, type CandleVenueOptions } from "./candle_venue.ts";
+import type { CandleBatch } from "../data/candle_batch.ts";
+import { mergeCandleBatches, type MergedCandleBatch } from "../data/merge.ts";
 import {
-  ConfigError,
   DataError,
   type Decimal,
   type DecimalValue,
   type Instrument,
   type Interval,
   intervalMicros,
+  type JsonValue,
   type Micros,
-  type Order,
   type SymbolId,
   toIso,
 } from "../domain/mod.ts";
-import { Engine, EventClock } from "../engine/mod.ts";
-import type { Event, FundingEvent, OrderCommand } from "../events/mod.ts";
+import type { Event, FundingEvent } from "../events/mod.ts";
+import type { RiskLimits, Sizer } from "../execution/mod.ts";
 import { Atr } from "../indicators/mod.ts";
-import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
-import { Portfolio } from "../portfolio/mod.ts";
-import { type Strategy, StrategyHost, type StrategySubscription } from "../strategies/mod.ts";
-import type { CandleBatch } from "../data/candle_batch.ts";
-import { mergeCandleBatches, type MergedCandleBatch } from "../data/merge.ts";
+import type { Strategy, StrategyHost } from "../strategies/mod.ts";
+import { EquitySeries } from "./_equity_series.ts";
+import { BacktestSession } from "./_session.ts";
+import { CandleVenue, type CandleVenueOptions } from "./candle_venue.ts";
+import { computeMetrics, periodsPerYear } from "./metrics.ts";
+import { type BacktestReport, buildReport } from "./report.ts";
+import type { ReportBundle } from "./report_files.ts";
 
 /** Settings of the simulated venue that the caller chooses. */
 export type VenueSettings = Omit<CandleVenueOptions, "instruments" | "positionOf">;
@@ -106,136 +103,38 @@ export interface CandleBacktestResult {
 export async function runCandleBacktest(
   options: CandleBacktestOptions,
 ): Promise<CandleBacktestResult> {
-  const isReference = (s: StrategySubscription) => s.kind === "candles" && s.reference === true;
-  const traded = new Set(
-    options.strategy.subscriptions.filter((s) => !isReference(s)).map((s) => s.symbol),
-  );
-  const references = new Set(
-    options.strategy.subscriptions.filter((s) => isReference(s) && !traded.has(s.symbol)).map((s) =>
-      s.symbol
-    ),
-  );
-  const instruments = new Map<SymbolId, Instrument>(
-    options.instruments.filter((i) => traded.has(i.symbol)).map((i) => [i.symbol, i]),
-  );
-  for (const symbol of traded) {
-    if (!instruments.has(symbol)) {
-      throw new ConfigError(`no instrument for ${symbol}`, {
-        hint: `add it to the markets file (known: ${
-          options.instruments.map((i) => i.symbol).join(", ")
-        })`,
-      });
-    }
-  }
-  let portfolio: Portfolio;
-  try {
-    portfolio = new Portfolio({
-      instruments: [...instruments.values()],
-      initialBalances: options.initialBalances,
-      reportingCurrency: options.reportingCurrency,
-      leverage: options.leverage,
-    });
-  } catch (error) {
-    if (error instanceof RangeError) throw new ConfigError(error.message, { cause: error });
-    throw error;
-  }
-  const clock = new EventClock();
-  const engine = new Engine({ clock });
-  // Venue reports enter the engine at once, so the portfolio (and with it the liquidation
-  // price) follows every fill inside a bar; from inside a handler (a submit rejected on the
-  // spot) they are emitted instead.
-  const fromVenue = (event: Event): void => {
-    if (engine.processing) engine.emit(event);
-    else engine.process(event);
-  };
-  const venue = new CandleVenue({
+  const atrs = new Map<SymbolId, Atr>();
+  const atrPeriod = options.atrPeriod ?? 0;
+  // The venue and the session refer to each other; each only calls the other once running.
+  const venue: CandleVenue = new CandleVenue({
     ...options.venue,
-    instruments,
-    positionOf: (symbol) => portfolio.position(symbol).quantity,
-    liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
+    instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
+    positionOf: (symbol) => session.portfolio.position(symbol).quantity,
+    liquidationPriceOf: (symbol) => session.portfolio.liquidationPrice(symbol),
   }, {
     orderUpdate: (order, ts) => fromVenue({ kind: "order-update", ts, tsRecv: ts, order }),
     fill: (fill, ts) => fromVenue({ kind: "fill", ts, tsRecv: ts, fill }),
   });
-  const atrs = new Map<SymbolId, Atr>();
-  const atrPeriod = options.atrPeriod ?? 0;
-  const risk = new PreTradeRisk(options.risk);
-  const sendCommand = (command: OrderCommand): void => {
-    const now = clock.now();
-    engine.emit({ kind: "order-command", ts: now, tsRecv: now, command });
+  // Venue reports enter the engine at once, so the portfolio (and with it the liquidation
+  // price) follows every fill inside a bar; from inside a handler (a submit rejected on the
+  // spot) they are emitted instead.
+  const fromVenue = (event: Event): void => {
+    if (session.engine.processing) session.engine.emit(event);
+    else session.engine.process(event);
   };
-  const oms = new OrderManager(
-    { instruments, sizer: options.sizer, risk, pyramiding: options.pyramiding },
-    {
-      position: (symbol) => portfolio.position(symbol).quantity,
-      equity: () => portfolio.equity(),
-      rateOf: (currency) => portfolio.rateOf(currency),
-      freeMargin: (currency) => portfolio.freeMargin(currency),
-      leverage: (symbol) => portfolio.leverageOf(symbol),
-      lastPrice: (symbol) => portfolio.lastPrice(symbol),
-      volatility: (symbol) => atrs.get(symbol)?.value,
-    },
-    {
-      submit: (request) => sendCommand({ type: "submit", request }),
-      cancel: (symbol, clientOrderId) => sendCommand({ type: "cancel", symbol, clientOrderId }),
-      amend: (symbol, clientOrderId, price, quantity) =>
-        sendCommand({
-          type: "amend",
-          symbol,
-          clientOrderId,
-          ...(price === undefined ? {} : { price }),
-          ...(quantity === undefined ? {} : { quantity }),
-        }),
-    },
-  );
-  let dataInterval: Interval | undefined;
-  let host: StrategyHost | undefined;
-  const hostOf = (interval: Interval): StrategyHost => {
-    host ??= new StrategyHost(options.strategy, {
-      now: () => clock.now(),
-      position: (symbol) => portfolio.position(symbol).quantity.toNumber(),
-      openOrders: (symbol) => oms.openOrders(symbol),
-      instrument: (symbol) => instruments.get(symbol),
-      signal: (signal) => {
-        const now = clock.now();
-        engine.emit({
-          kind: "signal",
-          ts: now,
-          tsRecv: now,
-          strategy: options.strategy.name,
-          signal,
-        });
-      },
-      setTimer: (at, tag) =>
-        engine.schedule(at, {
-          kind: "timer",
-          ts: at,
-          tsRecv: at,
-          owner: options.strategy.name,
-          tag,
-        }),
-      submitOrder: (intent) => oms.submitIntent(intent),
-      cancelOrder: (symbol, clientOrderId) => oms.cancelOrder(symbol, clientOrderId),
-      amendOrder: (symbol, clientOrderId, changes) =>
-        oms.amendOrder(symbol, clientOrderId, changes),
-    }, interval);
-    return host;
-  };
-
-  const fills: TimedFill[] = [];
-  const orders = new Map<string, Order>();
-  const bus = engine.bus;
-  bus.subscribe("order-command", (event) => {
-    const command = event.command;
+  const session = new BacktestSession({
+    ...options,
+    volatility: (symbol) => atrs.get(symbol)?.value,
+  }, (command, now) => {
     switch (command.type) {
       case "submit":
-        venue.submit(command.request, event.ts);
+        venue.submit(command.request, now);
         return;
       case "cancel":
-        venue.cancel(command.symbol, command.clientOrderId, event.ts);
+        venue.cancel(command.symbol, command.clientOrderId, now);
         return;
       case "amend":
-        oms.reject(
+        session.oms.reject(
           "unsupported-amend",
           `${command.clientOrderId}: amend is not simulated in candle mode`,
         );
@@ -246,18 +145,11 @@ export async function runCandleBacktest(
       }
     }
   });
-  bus.subscribe("order-update", (event) => {
-    orders.set(event.order.request.clientOrderId, event.order);
-    oms.onOrderUpdate(event.order);
-    host?.onOrderUpdate(event.order);
-  });
-  bus.subscribe("fill", (event) => {
-    portfolio.applyFill(event.fill, event.ts);
-    fills.push({ ts: event.ts, fill: event.fill });
-    oms.onFill(event.fill);
-    host?.onFill(event.fill);
-  });
-  bus.subscribe("signal", (event) => oms.onSignal(event.signal));
+  const { engine, clock, portfolio, oms, risk, instruments, references } = session;
+  let host: StrategyHost | undefined;
+  let dataInterval: Interval | undefined;
+
+  const bus = engine.bus;
   bus.subscribe("funding", (event) => {
     const { symbol, rate, markPrice } = event.funding;
     if (!instruments.has(symbol)) return;
@@ -265,9 +157,6 @@ export async function runCandleBacktest(
     // Before the first price nothing can be open; a spot symbol has no funding.
     if (!(price > 0) || instruments.get(symbol)?.kind === "spot") return;
     portfolio.applyFunding(symbol, rate, price, event.ts);
-  });
-  bus.subscribe("timer", (event) => {
-    if (event.owner === options.strategy.name) host?.onTimer(event.tag);
   });
   bus.subscribe("alert", (event) => {
     if (event.code === "kill-switch") oms.flattenAll(instruments.keys());
@@ -310,7 +199,7 @@ export async function runCandleBacktest(
     if (dataInterval === undefined) {
       dataInterval = info.interval;
       barMicrosOfRun = intervalMicros(dataInterval);
-      hostOf(dataInterval);
+      host = session.host(dataInterval);
     } else if (info.interval !== dataInterval) {
       throw new DataError(
         `mixed data intervals: ${symbol} is ${info.interval}, earlier data was ${dataInterval}`,
@@ -379,7 +268,11 @@ export async function runCandleBacktest(
         );
         // A bar the venue did not walk (no order could act) is checked against the range.
         if (!walked && portfolio.checkLiquidation(symbol, low[row], high[row]) !== undefined) {
-          venue.liquidate(symbol, portfolio.liquidationPrice(symbol) ?? close[row], openTime);
+          venue.liquidate(
+            symbol,
+            portfolio.liquidationPrice(symbol) ?? close[row],
+            openTime,
+          );
         }
       }
       engine.process({
@@ -463,36 +356,20 @@ export async function runCandleBacktest(
     periodsPerYear: periodsPerYear(dataInterval),
     roundTrips: portfolio.roundTrips(),
     barsInMarket,
-    tradedNotional: portfolio.turnover().toNumber(),
+    tradedNotional: session.tradedNotional(),
   });
-  const rejections = oms.rejections();
   const report = buildReport({
-    strategy: options.strategy.name,
+    ...session.reportParts(),
     params: options.params,
     symbols: [...symbolsSeen].sort(),
     interval: dataInterval,
     start: first,
     end: lastOpen + barMicrosOfRun,
     initialEquity,
-    finalEquity: portfolio.exactEquity(),
-    fees: portfolio.feesPaid(),
-    funding: portfolio.fundingPaid(),
-    orders: oms.submitted,
-    fills: fills.length,
-    // Venue rejections reach the OMS as order updates and are counted there once.
-    rejectedOrders: oms.rejectedCount,
     ambiguousBars: venue.ambiguousBars,
     liquidations: venue.liquidations,
-    rejections: rejections.counts,
     settings: options.settings,
     metrics,
   });
-  const bundle: ReportBundle = {
-    report,
-    equity: { ts: equity.ts, equity: equity.values, length: equity.length },
-    roundTrips: portfolio.roundTrips(),
-    fills,
-    orders: [...orders.values()],
-  };
-  return { report, bundle, events: engine.processed };
+  return { report, bundle: session.bundle(report, equity), events: engine.processed };
 }

@@ -15,28 +15,25 @@
  */
 
 import {
-  ConfigError,
   DataError,
+  type Decimal,
   type DecimalValue,
-  type Fill,
   type Instrument,
   type Interval,
   intervalMicros,
   type JsonValue,
   type Micros,
-  notional,
-  type Order,
   type SymbolId,
 } from "../../domain/mod.ts";
-import { Engine, EventClock } from "../../engine/mod.ts";
-import type { Event, OrderCommand } from "../../events/mod.ts";
-import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../../execution/mod.ts";
-import { Portfolio } from "../../portfolio/mod.ts";
-import { type Strategy, StrategyHost } from "../../strategies/mod.ts";
+import type { Event } from "../../events/mod.ts";
+import type { RiskLimits, Sizer } from "../../execution/mod.ts";
+import type { Strategy } from "../../strategies/mod.ts";
 import type { FeeRates } from "../_venue_fill.ts";
+import { EquitySeries } from "../_equity_series.ts";
+import { BacktestSession } from "../_session.ts";
 import { computeMetrics, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
-import type { ReportBundle, TimedFill } from "../report_files.ts";
+import type { ReportBundle } from "../report_files.ts";
 import { isDiagnosticsSource, MarketMakingDiagnostics } from "./diagnostics.ts";
 import { constantLatency, type LatencyModel } from "./latency.ts";
 import type { QueueModelOptions } from "./queue_model.ts";
@@ -45,7 +42,6 @@ import type { TickSource } from "./tick_sources.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 import { TimeQueue } from "./_time_queue.ts";
 import { LocalBooks } from "./_local_books.ts";
-import { GrowableSeries } from "./_series.ts";
 import type { SimBook } from "./sim_book.ts";
 
 /** Options of {@linkcode runTickBacktest}. */
@@ -113,29 +109,11 @@ export interface TickBacktestResult {
  */
 export async function runTickBacktest(options: TickBacktestOptions): Promise<TickBacktestResult> {
   const instruments = new Map<SymbolId, Instrument>(options.instruments.map((i) => [i.symbol, i]));
-  const traded = [...new Set(options.strategy.subscriptions.map((s) => s.symbol))];
-  for (const symbol of traded) {
-    if (!instruments.has(symbol)) {
-      throw new ConfigError(`no instrument for ${symbol}`, {
-        hint: `add it to the markets file (known: ${[...instruments.keys()].join(", ")})`,
-      });
-    }
-  }
-  let portfolio: Portfolio;
-  try {
-    portfolio = new Portfolio({
-      instruments: traded.map((s) => instruments.get(s) as Instrument),
-      initialBalances: options.initialBalances,
-      reportingCurrency: options.reportingCurrency,
-      leverage: options.leverage,
-    });
-  } catch (error) {
-    if (error instanceof RangeError) throw new ConfigError(error.message, { cause: error });
-    throw error;
-  }
   const latency = options.latency ?? constantLatency();
-  const clock = new EventClock();
-  const engine = new Engine({ clock });
+  // The venue and the session refer to each other; each only calls the other once running.
+  const session = new BacktestSession(options, (command, now) => venue.send(command, now));
+  const { engine, clock, portfolio } = session;
+  const traded = [...session.instruments.keys()];
   const inbox = new TimeQueue<Event>();
   const receive = (event: Event, venueTs: Micros): void => {
     inbox.push(Math.max(venueTs + latency.response(venueTs), clock.now()), event);
@@ -150,96 +128,20 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     orderUpdate: (order, ts) => receive({ kind: "order-update", ts, tsRecv: ts, order }, ts),
     fill: (fill, ts) => receive({ kind: "fill", ts, tsRecv: ts, fill }, ts),
   });
-  const risk = new PreTradeRisk(options.risk);
-  const send = (command: OrderCommand): void => {
-    const now = clock.now();
-    engine.emit({ kind: "order-command", ts: now, tsRecv: now, command });
-  };
-  const oms = new OrderManager(
-    { instruments, sizer: options.sizer, risk, pyramiding: options.pyramiding },
-    {
-      position: (symbol) => portfolio.position(symbol).quantity,
-      equity: () => portfolio.equity(),
-      rateOf: (currency) => portfolio.rateOf(currency),
-      freeMargin: (currency) => portfolio.freeMargin(currency),
-      leverage: (symbol) => portfolio.leverageOf(symbol),
-      lastPrice: (symbol) => portfolio.lastPrice(symbol),
-      volatility: () => undefined,
-    },
-    {
-      submit: (request) => send({ type: "submit", request }),
-      cancel: (symbol, clientOrderId) => send({ type: "cancel", symbol, clientOrderId }),
-      amend: (symbol, clientOrderId, price, quantity) =>
-        send({
-          type: "amend",
-          symbol,
-          clientOrderId,
-          ...(price === undefined ? {} : { price }),
-          ...(quantity === undefined ? {} : { quantity }),
-        }),
-    },
-  );
-  // Strategies ask for their position on every requote; it changes only with our fills.
-  const positions = new Map<SymbolId, number>();
-  const positionOf = (symbol: SymbolId): number => {
-    let position = positions.get(symbol);
-    if (position === undefined) {
-      position = portfolio.position(symbol).quantity.toNumber();
-      positions.set(symbol, position);
-    }
-    return position;
-  };
   const strategy = options.strategy;
-  const host = new StrategyHost(strategy, {
-    now: () => clock.now(),
-    position: positionOf,
-    openOrders: (symbol) => oms.openOrders(symbol),
-    instrument: (symbol) => instruments.get(symbol),
-    signal: (signal) => {
-      const now = clock.now();
-      engine.emit({ kind: "signal", ts: now, tsRecv: now, strategy: strategy.name, signal });
-    },
-    setTimer: (at, tag) =>
-      engine.schedule(at, { kind: "timer", ts: at, tsRecv: at, owner: strategy.name, tag }),
-    submitOrder: (intent) => oms.submitIntent(intent),
-    cancelOrder: (symbol, clientOrderId) => oms.cancelOrder(symbol, clientOrderId),
-    amendOrder: (symbol, clientOrderId, changes) => oms.amendOrder(symbol, clientOrderId, changes),
-  });
+  const host = session.host();
 
   const books = new LocalBooks();
   const diagnostics = new MarketMakingDiagnostics();
-  const fills: TimedFill[] = [];
-  const orders = new Map<string, Order>();
-  let tradedNotional = 0;
   const midOf = (symbol: SymbolId): number => books.book(symbol).mid();
   const bus = engine.bus;
-  bus.subscribe("order-command", (event) => venue.send(event.command, clock.now()));
-  bus.subscribe("order-update", (event) => {
+  session.onOrderUpdate((event) => {
     const order = event.order;
-    if (order.status === "accepted" && !orders.has(order.request.clientOrderId)) {
+    if (order.status === "accepted" && !session.orders.has(order.request.clientOrderId)) {
       diagnostics.onAccepted(order.request.quantity.toNumber());
     }
-    orders.set(order.request.clientOrderId, order);
-    oms.onOrderUpdate(order);
-    host.onOrderUpdate(order);
   });
-  bus.subscribe("fill", (event) => {
-    const fill: Fill = event.fill;
-    portfolio.applyFill(fill, event.ts);
-    positions.delete(fill.symbol);
-    fills.push({ ts: event.ts, fill });
-    const instrument = instruments.get(fill.symbol);
-    if (instrument !== undefined) {
-      tradedNotional += notional(instrument, fill.price, fill.quantity).toNumber();
-    }
-    diagnostics.onFill(clock.now(), fill, midOf(fill.symbol));
-    oms.onFill(fill);
-    host.onFill(fill);
-  });
-  bus.subscribe("signal", (event) => oms.onSignal(event.signal));
-  bus.subscribe("timer", (event) => {
-    if (event.owner === strategy.name) host.onTimer(event.tag);
-  });
+  session.onFill((event) => diagnostics.onFill(clock.now(), event.fill, midOf(event.fill.symbol)));
   // The book a data event changed, delivered as a BookView (quotes too while there is no L2).
   let changed: SimBook | undefined;
   const deliverBook = (): void => {
@@ -277,13 +179,13 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   };
 
   const markMicros = intervalMicros(options.markInterval ?? "1m");
-  const equity = new GrowableSeries();
+  const equity = new EquitySeries(1024);
   let barsInMarket = 0;
   let nextMark = Infinity;
   let first: Micros | undefined;
   let lastLocal = 0;
   let venueTime = 0;
-  let initialEquity: ReturnType<Portfolio["exactEquity"]> | undefined;
+  let initialEquity: Decimal | undefined;
   const marked = new Map<SymbolId, number>();
   const recordMark = (openTime: Micros): void => {
     const value = portfolio.equity();
@@ -375,7 +277,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     periodsPerYear: periodsPerYear(options.markInterval ?? "1m"),
     roundTrips: portfolio.roundTrips(),
     barsInMarket,
-    tradedNotional,
+    tradedNotional: session.tradedNotional(),
   });
   const stats = venue.stats;
   const model = venue.queueModel.options;
@@ -393,22 +295,15 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const mm = diagnostics.result();
   const report: BacktestReport = {
     ...buildReport({
-      strategy: strategy.name,
+      ...session.reportParts(),
       params: options.params,
       symbols: [...known].sort(),
       interval: options.markInterval ?? "1m",
       start: first,
       end: lastLocal,
       initialEquity,
-      finalEquity: portfolio.exactEquity(),
-      fees: portfolio.feesPaid(),
-      funding: portfolio.fundingPaid(),
-      orders: oms.submitted,
-      fills: fills.length,
-      rejectedOrders: oms.rejectedCount,
       ambiguousBars: 0,
       liquidations: portfolio.liquidations,
-      rejections: oms.rejections().counts,
       settings: { ...options.settings, tick: tickSettings },
       metrics,
     }),
@@ -435,13 +330,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       ...(isDiagnosticsSource(strategy) ? { strategy: strategy.diagnostics() } : {}),
     }) as Readonly<Record<string, JsonValue>>,
   };
-  const bundle: ReportBundle = {
-    report,
-    equity: { ts: equity.ts, equity: equity.values, length: equity.length },
-    roundTrips: portfolio.roundTrips(),
-    fills,
-    orders: [...orders.values()],
-  };
+  const bundle = session.bundle(report, equity);
   return { report, bundle, marketEvents, events: engine.processed };
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+export * from "./oms_ports.ts";
 export * from "./order_manager.ts";
 export * from "./risk.ts";
 export * from "./sizer.ts";

@@ -17,9 +17,6 @@ import {
   type Order,
   type OrderIntent,
   type OrderRequest,
-  type OrderViolation,
-  type RoundingMode,
-  roundPrice,
   roundQuantity,
   type Side,
   type Signal,
@@ -27,55 +24,9 @@ import {
   validateOrder,
   ZERO,
 } from "../domain/mod.ts";
-import { checkBuyingPower, type PreTradeRisk } from "./risk.ts";
-import type { Sizer } from "./sizer.ts";
-
-/** What the OMS reads of the account. */
-export interface AccountView {
-  /** Signed position. */
-  position(symbol: SymbolId): Decimal;
-  /** Equity in the reporting currency. */
-  equity(): number;
-  /** Value of one unit of `currency` in the reporting currency (NaN when not yet known). */
-  rateOf(currency: string): number;
-  /** Margin free for new exposure in `currency` (perps), or its balance (spot). */
-  freeMargin(currency: string): number;
-  /** Leverage of the symbol's positions. */
-  leverage(symbol: SymbolId): number;
-  /** Last price seen for the symbol (NaN when none). */
-  lastPrice(symbol: SymbolId): number;
-  /** Latest ATR of the symbol for risk-adjusted sizing, when tracked. */
-  volatility(symbol: SymbolId): number | undefined;
-}
-
-/** Where the OMS sends orders. */
-export interface OrderSink {
-  /** Sends a new order. */
-  submit(request: OrderRequest): void;
-  /** Cancels a working order. */
-  cancel(symbol: SymbolId, clientOrderId: string): void;
-  /** Changes a working order's price and/or quantity. */
-  amend(
-    symbol: SymbolId,
-    clientOrderId: string,
-    price: Decimal | undefined,
-    quantity: Decimal | undefined,
-  ): void;
-}
-
-/** Options of {@linkcode OrderManager}. */
-export interface OrderManagerOptions {
-  /** Instruments by symbol. */
-  readonly instruments: ReadonlyMap<SymbolId, Instrument>;
-  /** Decides quantities. */
-  readonly sizer: Sizer;
-  /** Pre-trade risk checks. */
-  readonly risk: PreTradeRisk;
-  /** Allow adding to an open position with another Enter signal (default false). */
-  readonly pyramiding?: boolean;
-  /** Prefix of client order ids (default `t`). */
-  readonly idPrefix?: string;
-}
+import { AmendMemo, signOf, tickPrice } from "./_order_pricing.ts";
+import type { AccountView, OrderManagerOptions, OrderSink } from "./oms_ports.ts";
+import { checkBuyingPower } from "./risk.ts";
 
 interface Bracket {
   readonly stopLoss: number | undefined;
@@ -88,64 +39,6 @@ export interface RejectionSummary {
   readonly counts: Readonly<Record<string, number>>;
   /** Up to 20 example messages, in order. */
   readonly examples: readonly string[];
-}
-
-function signOf(value: Decimal): -1 | 0 | 1 {
-  return value.isZero() ? 0 : value.isNeg() ? -1 : 1;
-}
-
-/**
- * A float price onto the tick grid. It first snaps to 15 significant digits, so a computed
- * price such as 2.3 × 100 = 229.99999999999997 counts as the 230 it stands for and is not
- * pushed a whole tick away by the directed rounding.
- */
-function tickPrice(instrument: Instrument, price: number, mode: RoundingMode): Decimal {
-  return roundPrice(instrument, decimal(Number(price.toPrecision(15))), mode);
-}
-
-// Rounding and validating an amend is Decimal work, and a quoting strategy amends to the same
-// few prices over and over: both are pure functions of immutable inputs, so they are memoized
-// (per instrument object; price Decimals by identity, so a memoized price finds its checks).
-const MEMO_LIMIT = 4096;
-
-class AmendMemo {
-  readonly #prices = new Map<Instrument, Map<number, Decimal>>();
-  readonly #checks = new Map<Decimal, {
-    readonly instrument: Instrument;
-    readonly quantity: Decimal;
-    readonly violations: readonly OrderViolation[];
-  }>();
-
-  price(instrument: Instrument, price: number, mode: "floor" | "ceil"): Decimal {
-    let memo = this.#prices.get(instrument);
-    if (memo === undefined) {
-      memo = new Map();
-      this.#prices.set(instrument, memo);
-    }
-    // Floor and ceil keys apart: ceil prices are stored negated (a price is never 0 here,
-    // and a zero or negative price just misses the memo).
-    const key = mode === "floor" ? price : -price;
-    let rounded = price > 0 ? memo.get(key) : undefined;
-    if (rounded === undefined) {
-      rounded = tickPrice(instrument, price, mode);
-      if (price > 0) {
-        if (memo.size >= MEMO_LIMIT) memo.clear();
-        memo.set(key, rounded);
-      }
-    }
-    return rounded;
-  }
-
-  violations(instrument: Instrument, quantity: Decimal, price: Decimal): readonly OrderViolation[] {
-    const hit = this.#checks.get(price);
-    if (hit !== undefined && hit.quantity === quantity && hit.instrument === instrument) {
-      return hit.violations;
-    }
-    const violations = validateOrder(instrument, { quantity, price });
-    if (this.#checks.size >= MEMO_LIMIT) this.#checks.clear();
-    this.#checks.set(price, { instrument, quantity, violations });
-    return violations;
-  }
 }
 
 /** The OMS. */

@@ -1,0 +1,78 @@
+/**
+ * Price and sign helpers of the OMS: float prices onto the tick grid (snapped to 15 significant
+ * digits first), and a memo of amend rounding and checks for quoting strategies.
+ *
+ * @module
+ */
+
+import {
+  type Decimal,
+  decimal,
+  type Instrument,
+  type OrderViolation,
+  type RoundingMode,
+  roundPrice,
+  validateOrder,
+} from "../domain/mod.ts";
+
+/** −1, 0 or 1 as the decimal is negative, zero or positive. */
+export function signOf(value: Decimal): -1 | 0 | 1 {
+  return value.isZero() ? 0 : value.isNeg() ? -1 : 1;
+}
+
+/**
+ * A float price onto the tick grid. It first snaps to 15 significant digits, so a computed
+ * price such as 2.3 × 100 = 229.99999999999997 counts as the 230 it stands for and is not
+ * pushed a whole tick away by the directed rounding.
+ */
+export function tickPrice(instrument: Instrument, price: number, mode: RoundingMode): Decimal {
+  return roundPrice(instrument, decimal(Number(price.toPrecision(15))), mode);
+}
+
+// Rounding and validating an amend is Decimal work, and a quoting strategy amends to the same
+// few prices over and over: both are pure functions of immutable inputs, so they are memoized
+// (per instrument object; price Decimals by identity, so a memoized price finds its checks).
+const MEMO_LIMIT = 4096;
+
+/** Memoized amend rounding and checks (pure functions of immutable inputs). */
+export class AmendMemo {
+  readonly #prices = new Map<Instrument, Map<number, Decimal>>();
+  readonly #checks = new Map<Decimal, {
+    readonly instrument: Instrument;
+    readonly quantity: Decimal;
+    readonly violations: readonly OrderViolation[];
+  }>();
+
+  /** `tickPrice` for amends, memoized per instrument. */
+  price(instrument: Instrument, price: number, mode: "floor" | "ceil"): Decimal {
+    let memo = this.#prices.get(instrument);
+    if (memo === undefined) {
+      memo = new Map();
+      this.#prices.set(instrument, memo);
+    }
+    // Floor and ceil keys apart: ceil prices are stored negated (a price is never 0 here,
+    // and a zero or negative price just misses the memo).
+    const key = mode === "floor" ? price : -price;
+    let rounded = price > 0 ? memo.get(key) : undefined;
+    if (rounded === undefined) {
+      rounded = tickPrice(instrument, price, mode);
+      if (price > 0) {
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(key, rounded);
+      }
+    }
+    return rounded;
+  }
+
+  /** `validateOrder` of a limit amend, memoized by the price Decimal's identity. */
+  violations(instrument: Instrument, quantity: Decimal, price: Decimal): readonly OrderViolation[] {
+    const hit = this.#checks.get(price);
+    if (hit !== undefined && hit.quantity === quantity && hit.instrument === instrument) {
+      return hit.violations;
+    }
+    const violations = validateOrder(instrument, { quantity, price });
+    if (this.#checks.size >= MEMO_LIMIT) this.#checks.clear();
+    this.#checks.set(price, { instrument, quantity, violations });
+    return violations;
+  }
+}

@@ -26,6 +26,7 @@ import { initialMargin, liquidationPrice, maintenanceMargin } from "./margin.ts"
 import type { RoundTrip } from "./round_trip.ts";
 import { PORTFOLIO_SNAPSHOT_VERSION, type PortfolioSnapshot } from "./snapshot.ts";
 import { TradeLedger } from "./trade_ledger.ts";
+import { Valuation } from "./_valuation.ts";
 
 /** How to build a {@linkcode Portfolio}. */
 export interface PortfolioOptions {
@@ -89,35 +90,6 @@ interface Book {
   liquidationPending: boolean;
   /** The Position record, built on first query after each change (venues ask every bar). */
   position: Position | undefined;
-}
-
-const KIND_SPOT = 0;
-const KIND_LINEAR = 1;
-const KIND_INVERSE = 2;
-const ROUTE_IDENTITY = 0;
-const ROUTE_MULTIPLY = 1;
-
-function kindCode(instrument: Instrument): number {
-  switch (instrument.kind) {
-    case "spot":
-      return KIND_SPOT;
-    case "linear":
-      return KIND_LINEAR;
-    case "inverse":
-      return KIND_INVERSE;
-    default: {
-      const unknownKind: never = instrument.kind;
-      throw new TypeError(`Unknown instrument kind ${unknownKind}`);
-    }
-  }
-}
-
-function routeCode(route: ConversionRoute): number {
-  return route.kind === "identity"
-    ? ROUTE_IDENTITY
-    : route.kind === "multiply"
-    ? ROUTE_MULTIPLY
-    : 2;
 }
 
 function checkLeverage(value: number, where: string): Decimal {
@@ -192,17 +164,7 @@ export class Portfolio {
   #liquidations = 0;
 
   // float64 caches of the exact state, refreshed only when it changes.
-  readonly #marks: Float64Array;
-  readonly #kind: Int8Array;
-  readonly #settleOf: Int32Array;
-  readonly #units: Float64Array;
-  readonly #cost: Float64Array;
-  readonly #liquidationF: Float64Array;
-  readonly #balanceF: Float64Array;
-  readonly #routeKind: Int8Array;
-  readonly #routeInstrument: Int32Array;
-  readonly #openPerps: Int32Array;
-  #openPerpCount = 0;
+  readonly #value: Valuation;
 
   /**
    * Creates a portfolio holding the initial balances and no positions.
@@ -278,20 +240,13 @@ export class Portfolio {
     this.#fundingByCurrency = currencies.map(() => ZERO);
     this.#ledger = new TradeLedger();
 
-    const n = instruments.length;
-    this.#marks = new Float64Array(n).fill(NaN);
-    this.#kind = Int8Array.from(instruments, kindCode);
-    this.#settleOf = Int32Array.from(this.#books, (b) => b.settle);
-    this.#units = new Float64Array(n);
-    this.#cost = new Float64Array(n);
-    this.#liquidationF = new Float64Array(n).fill(NaN);
-    this.#balanceF = Float64Array.from(this.#balances, (b) => b.toNumber());
-    this.#routeKind = Int8Array.from(this.#routes, routeCode);
-    this.#routeInstrument = Int32Array.from(
+    this.#value = new Valuation(
+      instruments,
+      this.#books.map((b) => b.settle),
+      this.#books.map((b) => b.leverage.toNumber()),
       this.#routes,
-      (r) => r.kind === "identity" ? -1 : r.instrument,
+      this.#balances.map((b) => b.toNumber()),
     );
-    this.#openPerps = new Int32Array(n);
   }
 
   /** Reporting currency. */
@@ -390,7 +345,8 @@ export class Portfolio {
     const feeRate = this.#exactRate(feeIndex, book.index, fill.price);
 
     // Commit.
-    if (Number.isNaN(this.#marks[book.index])) this.#marks[book.index] = priceNumber;
+    const marks = this.#value.marks;
+    if (Number.isNaN(marks[book.index])) marks[book.index] = priceNumber;
     for (const [currency, amount] of changes) {
       this.#balances[currency] = this.#balances[currency].plus(amount);
     }
@@ -478,12 +434,12 @@ export class Portfolio {
     if (!(price > 0) || price === Infinity) {
       throw new RangeError(`Portfolio: mark price for ${symbol} must be positive, got ${price}`);
     }
-    this.#marks[index] = price;
+    this.#value.marks[index] = price;
   }
 
   /** The last mark of a symbol (NaN before the first mark or fill). */
   lastPrice(symbol: SymbolId): number {
-    return this.#marks[this.#book(symbol).index];
+    return this.#value.marks[this.#book(symbol).index];
   }
 
   /**
@@ -493,16 +449,7 @@ export class Portfolio {
    * @throws {RangeError} when a needed conversion has no mark yet.
    */
   equity(): number {
-    let total = 0;
-    const balances = this.#balanceF;
-    for (let c = 0; c < balances.length; c++) {
-      const amount = balances[c];
-      if (amount !== 0) total += amount * this.#rate(c);
-    }
-    for (let k = 0; k < this.#openPerpCount; k++) {
-      const i = this.#openPerps[k];
-      total += this.#unrealizedF(i) * this.#rate(this.#settleOf[i]);
-    }
+    const total = this.#value.equity();
     if (Number.isNaN(total)) throw this.#missingMark();
     return total;
   }
@@ -510,27 +457,17 @@ export class Portfolio {
   /** Unrealized PnL of a symbol at its last mark, in its settle currency (0 when flat). */
   unrealizedPnl(symbol: SymbolId): number {
     const index = this.#book(symbol).index;
-    return this.#units[index] === 0 ? 0 : this.#unrealizedF(index);
+    return this.#value.units(index) === 0 ? 0 : this.#value.unrealized(index);
   }
 
   /** Whether any position is open (cheap: read per bar for the exposure metric). */
   get hasOpenPositions(): boolean {
-    for (let i = 0; i < this.#units.length; i++) {
-      if (this.#units[i] !== 0) return true;
-    }
-    return false;
+    return this.#value.hasOpenPositions();
   }
 
   /** Σ |notional| of open positions at their marks, in the reporting currency (float64). */
   grossExposure(): number {
-    let total = 0;
-    for (let i = 0; i < this.#units.length; i++) {
-      const units = this.#units[i];
-      if (units === 0) continue;
-      const mark = this.#marks[i];
-      const value = this.#kind[i] === KIND_INVERSE ? units / mark : units * mark;
-      total += Math.abs(value) * this.#rate(this.#settleOf[i]);
-    }
+    const total = this.#value.grossExposure();
     if (Number.isNaN(total)) throw this.#missingMark();
     return total;
   }
@@ -548,7 +485,7 @@ export class Portfolio {
     });
     for (const book of this.#books) {
       if (book.instrument.kind === "spot" || book.quantity.isZero()) continue;
-      const mark = decimal(this.#marks[book.index]);
+      const mark = decimal(this.#value.marks[book.index]);
       const value = notional(book.instrument, mark, book.quantity);
       const longGain = book.instrument.kind === "inverse"
         ? book.cost.minus(value)
@@ -575,14 +512,7 @@ export class Portfolio {
         `Portfolio: no currency ${currency} (known: ${this.#currencies.join(", ")})`,
       );
     }
-    let free = this.#balanceF[c];
-    for (let k = 0; k < this.#openPerpCount; k++) {
-      const i = this.#openPerps[k];
-      if (this.#settleOf[i] !== c) continue;
-      const book = this.#books[i];
-      free += this.#unrealizedF(i) - Math.abs(this.#cost[i]) / book.leverage.toNumber();
-    }
-    return free;
+    return this.#value.freeMargin(c);
   }
 
   /** The leverage a symbol's positions use. */
@@ -603,7 +533,7 @@ export class Portfolio {
         `Portfolio: no currency ${currency} (known: ${this.#currencies.join(", ")})`,
       );
     }
-    return this.#rate(index);
+    return this.#value.rate(index);
   }
 
   /**
@@ -708,7 +638,7 @@ export class Portfolio {
    * @throws {RangeError} for an unknown symbol.
    */
   liquidationPrice(symbol: SymbolId): number | undefined {
-    const value = this.#liquidationF[this.#book(symbol).index];
+    const value = this.#value.liquidation[this.#book(symbol).index];
     return Number.isNaN(value) ? undefined : value;
   }
 
@@ -722,8 +652,8 @@ export class Portfolio {
   checkLiquidation(symbol: SymbolId, low: number, high: number): LiquidationTrigger | undefined {
     const index = this.#bookIndex.get(symbol);
     if (index === undefined) throw this.#unknown(symbol);
-    const price = this.#liquidationF[index];
-    const units = this.#units[index];
+    const price = this.#value.liquidation[index];
+    const units = this.#value.units(index);
     if (!(units > 0 ? low <= price : units < 0 && high >= price)) return undefined;
     const book = this.#books[index];
     if (!book.liquidationPending) {
@@ -748,7 +678,7 @@ export class Portfolio {
   toJSON(): PortfolioSnapshot {
     const marks: Record<SymbolId, number> = {};
     for (const book of this.#books) {
-      const mark = this.#marks[book.index];
+      const mark = this.#value.marks[book.index];
       if (!Number.isNaN(mark)) marks[book.instrument.symbol] = mark;
     }
     const strings = (values: readonly Decimal[]): Record<string, string> =>
@@ -857,7 +787,7 @@ export class Portfolio {
 
   #missingMark(): RangeError {
     const needed = this.#routes.flatMap((route, c) =>
-      route.kind !== "identity" && Number.isNaN(this.#marks[route.instrument])
+      route.kind !== "identity" && Number.isNaN(this.#value.marks[route.instrument])
         ? [`${this.#currencies[c]} via ${this.#books[route.instrument].instrument.symbol}`]
         : []
     );
@@ -898,10 +828,11 @@ export class Portfolio {
   #exactRate(c: number, index: number, price: Decimal): Decimal {
     const route = this.#routes[c];
     if (route.kind === "identity") return decimal(1);
-    if (route.instrument !== index && Number.isNaN(this.#marks[route.instrument])) {
+    const marks = this.#value.marks;
+    if (route.instrument !== index && Number.isNaN(marks[route.instrument])) {
       throw this.#missingMark();
     }
-    const rate = route.instrument === index ? price : decimal(this.#marks[route.instrument]);
+    const rate = route.instrument === index ? price : decimal(marks[route.instrument]);
     return route.kind === "multiply" ? rate : decimal(1).div(rate);
   }
 
@@ -909,23 +840,9 @@ export class Portfolio {
   #markRate(c: number): Decimal {
     const route = this.#routes[c];
     if (route.kind === "identity") return decimal(1);
-    const mark = this.#marks[route.instrument];
+    const mark = this.#value.marks[route.instrument];
     if (Number.isNaN(mark)) throw this.#missingMark();
     return route.kind === "multiply" ? decimal(mark) : decimal(1).div(mark);
-  }
-
-  #rate(c: number): number {
-    const kind = this.#routeKind[c];
-    if (kind === ROUTE_IDENTITY) return 1;
-    const mark = this.#marks[this.#routeInstrument[c]];
-    return kind === ROUTE_MULTIPLY ? mark : 1 / mark;
-  }
-
-  #unrealizedF(i: number): number {
-    const mark = this.#marks[i];
-    return this.#kind[i] === KIND_INVERSE
-      ? this.#cost[i] - this.#units[i] / mark
-      : this.#units[i] * mark - this.#cost[i];
   }
 
   #byCurrency(values: readonly Decimal[]): Readonly<Record<string, Decimal>> {
@@ -933,17 +850,13 @@ export class Portfolio {
   }
 
   #refreshBalances(): void {
-    this.#balances.forEach((amount, c) => this.#balanceF[c] = amount.toNumber());
+    this.#value.setBalances(this.#balances.map((amount) => amount.toNumber()));
   }
 
   /** Recomputes the float caches, liquidation price and open list after `book` changed. */
   #refreshBook(book: Book): void {
     book.position = undefined;
-    const i = book.index;
     const { quantity, instrument } = book;
-    const sign = quantity.isNeg() ? -1 : 1;
-    this.#units[i] = quantity.times(instrument.multiplier).toNumber();
-    this.#cost[i] = sign * book.cost.toNumber();
     book.liquidation = undefined;
     if (instrument.kind !== "spot" && !quantity.isZero()) {
       book.liquidation = liquidationPrice(
@@ -954,13 +867,11 @@ export class Portfolio {
         this.#maintenanceRate,
       );
     }
-    this.#liquidationF[i] = book.liquidation?.toNumber() ?? NaN;
-    let count = 0;
-    for (const other of this.#books) {
-      if (other.instrument.kind !== "spot" && !other.quantity.isZero()) {
-        this.#openPerps[count++] = other.index;
-      }
-    }
-    this.#openPerpCount = count;
+    this.#value.setPosition(
+      book.index,
+      quantity.times(instrument.multiplier).toNumber(),
+      book.cost.toNumber(),
+      book.liquidation?.toNumber() ?? NaN,
+    );
   }
 }

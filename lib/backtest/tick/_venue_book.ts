@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Micros } from "../../domain/mod.ts";
+import type { Micros, SymbolId } from "../../domain/mod.ts";
 import type {
   BookDeltaEvent,
   BookSnapshotEvent,
@@ -21,6 +21,17 @@ import { remainingLots, type SymbolState, type VenueOrder, wholeLots } from "./_
 /** Market data the matching engine consumes. */
 export type MarketDataEvent = TradeEvent | QuoteEvent | BookSnapshotEvent | BookDeltaEvent;
 
+/** The symbol a market-data event is about. */
+export function eventSymbol(event: MarketDataEvent): SymbolId {
+  return event.kind === "trade"
+    ? event.trade.symbol
+    : event.kind === "quote"
+    ? event.quote.symbol
+    : event.kind === "book-snapshot"
+    ? event.book.symbol
+    : event.delta.symbol;
+}
+
 /** What the book side needs from the venue. */
 export interface VenueBookHooks {
   /** Books a maker fill of `lots` at the order's limit; returns the lots executed. */
@@ -33,6 +44,7 @@ export interface VenueBookHooks {
 export class VenueBook {
   readonly #model: QueueModel;
   readonly #hooks: VenueBookHooks;
+  readonly #consume: boolean;
   /** Events applied. */
   marketEvents = 0;
   /** Deltas skipped before a snapshot. */
@@ -40,10 +52,14 @@ export class VenueBook {
   /** Book events that left the historical book crossed. */
   crossedBooks = 0;
 
-  /** Makes the market-data side around a queue model. */
-  constructor(model: QueueModel, hooks: VenueBookHooks) {
+  /**
+   * Makes the market-data side around a queue model; with `consume`, liquidity our resting
+   * orders took when the book moved through them is remembered like a taker's.
+   */
+  constructor(model: QueueModel, hooks: VenueBookHooks, consume: boolean) {
     this.#model = model;
     this.#hooks = hooks;
+    this.#consume = consume;
   }
 
   /** Applies one event; false when it was skipped (a delta before any snapshot). */
@@ -135,22 +151,27 @@ export class VenueBook {
     if (state.asks.length > 0) this.#through(state, state.asks, book.bids, ts);
   }
 
-  /** Resting orders the opposite best price reached fill against the liquidity within them. */
+  /**
+   * Resting orders the opposite best price reached fill, best price first, against the
+   * liquidity within their price; what they took is consumed so that neither another of our
+   * orders nor a later event that leaves those levels unchanged can take it again.
+   */
   #through(state: SymbolState, ours: VenueOrder[], opposite: SimBookSide, ts: Micros): void {
     const best = opposite.best;
     let any = false;
     for (let i = 0; i < ours.length && !any; i++) any = opposite.within(best, ours[i].price);
     if (!any) return;
-    for (const o of [...ours]) {
-      if (o.state === "done" || !opposite.within(best, o.price)) continue;
+    for (const o of inPriority(ours.filter((o) => opposite.within(best, o.price)))) {
+      if (o.state === "done") continue;
       let size = 0;
       for (let i = 0; i < opposite.depth; i++) {
-        const p = opposite.price(i);
-        if (!opposite.within(p, o.price)) break;
+        if (!opposite.within(opposite.price(i), o.price)) break;
         size += opposite.available(i);
       }
       const lots = Math.min(remainingLots(o), wholeLots(size, state.lot));
-      if (lots > 0) this.#hooks.passiveFill(state, o, lots, ts);
+      if (lots <= 0) continue;
+      const done = this.#hooks.passiveFill(state, o, lots, ts);
+      if (this.#consume && done > 0) consumeWithin(opposite, o.price, done * state.lot);
     }
   }
 
@@ -160,25 +181,65 @@ export class VenueBook {
     const buys = aggressor === "sell";
     const ours = buys ? state.bids : state.asks;
     if (ours.length > 0) {
-      let budget = quantity;
+      // What our orders took of this trade: it reached them in price-time priority, the
+      // better-priced ones (the trade printed through them) before the queue at its price.
+      let taken = 0;
       const through = (o: VenueOrder): boolean => buys ? o.price > price : o.price < price;
-      // Orders the trade printed through come first: the aggressor reached them before price.
-      for (const o of [...ours]) {
-        if (budget <= 0) break;
-        if (o.state === "done" || !through(o)) continue;
-        const lots = Math.min(remainingLots(o), wholeLots(budget, state.lot));
-        if (lots > 0) budget -= this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
+      for (const o of inPriority(ours.filter(through))) {
+        if (taken >= quantity) break;
+        if (o.state === "done") continue;
+        const lots = Math.min(remainingLots(o), wholeLots(quantity - taken, state.lot));
+        if (lots > 0) taken += this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
       }
       for (const o of [...ours]) {
         if (o.state === "done" || o.price !== price) continue;
         this.#model.onTrade(o.queue, quantity);
         if (o.queue.ahead >= 0) continue;
-        const excess = Math.min(-o.queue.ahead, budget);
+        // The part of the trade beyond the queue ahead, less what reached our orders first.
+        const excess = -o.queue.ahead - taken;
         o.queue.ahead = 0;
         const lots = Math.min(remainingLots(o), wholeLots(excess, state.lot));
-        if (lots > 0) budget -= this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
+        if (lots > 0) taken += this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
       }
     }
     this.#hooks.triggerStops(state, ts);
+  }
+}
+
+/** Orders in price-time priority (`orders` is in time priority and all on one side). */
+function inPriority(orders: VenueOrder[]): VenueOrder[] {
+  if (orders.length < 2) return orders;
+  const buy = orders[0].buy;
+  // Array.prototype.sort is stable: equal prices keep their time priority.
+  return orders.sort((a, b) => buy ? b.price - a.price : a.price - b.price);
+}
+
+/**
+ * Whole lots a taker could take from `side` within `limit`, level by level (the liquidity not
+ * yet consumed by our fills when `consume`, else the displayed size).
+ */
+export function lotsWithin(
+  side: SimBookSide,
+  limit: number,
+  lot: number,
+  consume: boolean,
+): number {
+  let lots = 0;
+  for (let i = 0; i < side.depth; i++) {
+    if (!side.within(side.price(i), limit)) break;
+    lots += wholeLots(consume ? side.available(i) : side.size(i), lot);
+  }
+  return lots;
+}
+
+/** Consumes `quantity` of `side`'s levels within `limit`, best level first. */
+function consumeWithin(side: SimBookSide, limit: number, quantity: number): void {
+  let left = quantity;
+  for (let i = 0; i < side.depth && left > 0; i++) {
+    const p = side.price(i);
+    if (!side.within(p, limit)) break;
+    const take = Math.min(side.available(i), left);
+    if (take > 0) side.consume(p, take);
+    left -= take;
   }
 }

@@ -90,6 +90,29 @@ export function remainingLots(o: VenueOrder): number {
   return o.totalLots - o.filledLots;
 }
 
+/** Lots of a reduce-only order that would close (not open or grow) the venue position. */
+export function reducibleLots(state: SymbolState, o: VenueOrder): number {
+  const closable = o.buy ? -state.positionLots : state.positionLots;
+  return Math.max(Math.min(closable, remainingLots(o)), 0);
+}
+
+/**
+ * Caps a reduce-only order at the venue position, as the candle venue does: when the position
+ * is smaller than what remains, the order's quantity is lowered to what was filled plus the
+ * position, so it ends `filled` once it closed the position. Returns the lots it may fill now
+ * (0: nothing to reduce; the order is left unchanged).
+ */
+export function capReduceOnly(state: SymbolState, o: VenueOrder, ts: Micros): number {
+  const lots = reducibleLots(state, o);
+  if (lots <= 0 || lots >= remainingLots(o)) return lots;
+  o.totalLots = o.filledLots + lots;
+  const request = o.order.request;
+  o.order = transitionOrder(o.order, o.order.status, ts, {
+    request: { ...request, quantity: decimal(o.totalLots).times(state.instrument.lotSize) },
+  });
+  return lots;
+}
+
 /** The exact fill record and the order after it. */
 export interface Execution {
   /** The fill. */

@@ -28,14 +28,16 @@ import type { LatencyModel, LatencyOperation } from "./latency.ts";
 import { makeQueueModel, type QueueModel, type QueueModelOptions } from "./queue_model.ts";
 import { TimeQueue } from "./_time_queue.ts";
 import {
+  capReduceOnly,
   execute,
+  reducibleLots,
   remainingLots,
   type SymbolState,
   symbolState,
   type VenueOrder,
   wholeLots,
 } from "./_venue_order.ts";
-import { type MarketDataEvent, VenueBook } from "./_venue_book.ts";
+import { eventSymbol, lotsWithin, type MarketDataEvent, VenueBook } from "./_venue_book.ts";
 import type { SimBook, SimBookSide } from "./sim_book.ts";
 
 /** What the matching engine reports. */
@@ -86,6 +88,8 @@ export interface TickVenueStats {
 
 type Arrival = { readonly command: OrderCommand; readonly sentAt: Micros };
 
+const NO_POSITION = "reduce-only: no position left to reduce";
+
 /** The matching engine. */
 export class TickVenue {
   readonly #symbols = new Map<SymbolId, SymbolState>();
@@ -123,7 +127,7 @@ export class TickVenue {
     this.#books = new VenueBook(this.queueModel, {
       passiveFill: (state, o, lots, ts) => this.#fill(state, o, lots, undefined, "maker", ts),
       triggerStops: (state, ts) => this.#triggerStops(state, ts),
-    });
+    }, this.#consume);
   }
 
   /** Counters so far. */
@@ -174,7 +178,11 @@ export class TickVenue {
     this.#arrivals.push(ts + this.#latency.entry(operation, ts), { command, sentAt: ts });
   }
 
-  /** Processes every command that arrives at or before venue time `ts`. */
+  /**
+   * Processes every command that arrives at or before venue time `ts`. Call it once no more
+   * market data stamped `ts` will come: commands arriving at `ts` meet the book after that data
+   * (see {@linkcode TickVenue.onMarketData}).
+   */
   processArrivals(ts: Micros): void {
     while (this.#arrivals.nextTime <= ts) this.processNextArrival();
   }
@@ -203,22 +211,18 @@ export class TickVenue {
   }
 
   /**
-   * Applies one market-data event at venue time `ts` (its exchange time): commands arriving
-   * by then are processed first, then the book/trade, then the fills it causes.
+   * Applies one market-data event at venue time `ts` (its exchange time): commands that
+   * arrived strictly before `ts` are processed first, then the book/trade, then the fills it
+   * causes. Tie rule: data stamped `t` comes before commands arriving at `t` (they stay in
+   * flight until {@linkcode TickVenue.processArrivals} or later data), so an order meets the
+   * book as the data says it was at its arrival time, as in hftbacktest and NautilusTrader.
    *
    * @returns false when the event was skipped (a delta before any snapshot of its symbol).
    */
   onMarketData(event: MarketDataEvent, ts: Micros): boolean {
-    this.processArrivals(ts);
+    while (this.#arrivals.nextTime < ts) this.processNextArrival();
     this.#advance(ts);
-    const symbol = event.kind === "trade"
-      ? event.trade.symbol
-      : event.kind === "quote"
-      ? event.quote.symbol
-      : event.kind === "book-snapshot"
-      ? event.book.symbol
-      : event.delta.symbol;
-    const state = this.#state(symbol);
+    const state = this.#state(eventSymbol(event));
     if (state === undefined) return true;
     return this.#books.apply(state, event, this.#now);
   }
@@ -332,10 +336,13 @@ export class TickVenue {
     const isMarket = request.type === "market" || request.type === "stop-market";
     const limit = isMarket ? (o.buy ? Infinity : -Infinity) : o.price;
     const side = o.buy ? state.book.asks : state.book.bids;
-    if (
-      request.timeInForce === "fok" && this.#availableLots(state, side, limit) < remainingLots(o)
-    ) {
-      return this.#finish(o, "canceled", "fill-or-kill: not enough liquidity within the limit");
+    if (request.timeInForce === "fok") {
+      // All or nothing of what the order may fill: a reduce-only one only the position.
+      const fillable = request.reduceOnly ? reducibleLots(state, o) : remainingLots(o);
+      if (fillable <= 0) return this.#finish(o, "canceled", NO_POSITION);
+      if (lotsWithin(side, limit, state.lot, this.#consume) < fillable) {
+        return this.#finish(o, "canceled", "fill-or-kill: not enough liquidity within the limit");
+      }
     }
     this.#take(state, o, side, limit);
     if (o.state === "done") return;
@@ -351,16 +358,6 @@ export class TickVenue {
     o.queue.tradedSinceDepth = 0;
     o.state = "resting";
     (o.buy ? state.bids : state.asks).push(o);
-  }
-
-  #availableLots(state: SymbolState, side: SimBookSide, limit: number): number {
-    let lots = 0;
-    for (let i = 0; i < side.depth; i++) {
-      const p = side.price(i);
-      if (!side.within(p, limit)) break;
-      lots += wholeLots(this.#consume ? side.available(i) : side.size(i), state.lot);
-    }
-    return lots;
   }
 
   /** Walks the opposite side level by level within `limit` (taker fills at level prices). */
@@ -395,11 +392,11 @@ export class TickVenue {
     let executed = lots;
     const request = o.order.request;
     if (request.reduceOnly) {
-      const closable = o.buy ? Math.max(-state.positionLots, 0) : Math.max(state.positionLots, 0);
+      const closable = capReduceOnly(state, o, this.#now);
       executed = Math.min(lots, closable);
       if (executed <= 0) {
         this.#removeResting(state, o);
-        this.#finish(o, "canceled", "reduce-only: no position left to reduce");
+        this.#finish(o, "canceled", NO_POSITION);
         return 0;
       }
     }

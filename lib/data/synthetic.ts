@@ -18,6 +18,17 @@ import type { BookDeltaEvent, BookSnapshotEvent, TradeEvent } from "../events/mo
 import { allocateCandleBatch, type CandleBatch, sliceCandleBatch } from "./candle_batch.ts";
 import { Random } from "./_random.ts";
 
+/**
+ * `x` rounded to the tick grid, as the nearest float64 to the decimal price — what an exchange
+ * prints. `steps × 0.1` would give 42064.700000000004; dividing by the whole number of ticks per
+ * unit gives 42064.7.
+ */
+function onTick(x: number, tick: number): number {
+  const steps = Math.round(x / tick);
+  const perUnit = Math.round(1 / tick);
+  return Math.abs(perUnit * tick - 1) < 1e-12 ? steps / perUnit : steps * tick;
+}
+
 /** Options of {@linkcode generateCandles}. */
 export interface SyntheticCandleOptions {
   /** Number of bars. */
@@ -73,7 +84,7 @@ export function* generateCandles(options: SyntheticCandleOptions): Generator<Can
   const rng = new Random(options.seed ?? 1);
   const dt = length / YEAR;
   const sqrtDt = Math.sqrt(dt);
-  const round = (x: number): number => Math.max(tick, Math.round(x / tick) * tick);
+  const round = (x: number): number => Math.max(tick, onTick(x, tick));
   let ts = Math.floor((options.start ?? DEFAULT_START) / length) * length;
   let price = options.startPrice ?? 42_000;
   let stormy = false;
@@ -145,7 +156,7 @@ export function* generateTrades(options: SyntheticTradeOptions): Generator<Trade
       tsRecv: ts,
       trade: {
         symbol,
-        price: Math.max(tick, Math.round(price / tick) * tick),
+        price: Math.max(tick, onTick(price, tick)),
         quantity,
         side: rng.next() < 0.5 ? "buy" : "sell",
         tradeId: String(i + 1),

@@ -169,11 +169,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     return true;
   };
   // Everything on both timelines up to venue time `until`, in time order (venue first on ties).
-  const pump = (until: Micros): void => {
+  // Before a data event stamped `until`, commands arriving exactly then wait: data at t is the
+  // book at t, which an order arriving at t meets (docs/tick_backtesting.md, tie rule).
+  const pump = (until: Micros, beforeData = false): void => {
     while (true) {
       const arrival = venue.nextArrival;
       const local = Math.min(inbox.nextTime, engine.nextScheduledTime ?? Infinity);
-      if (arrival <= until && arrival <= local) venue.processNextArrival();
+      const due = beforeData ? arrival < until : arrival <= until;
+      if (due && arrival <= local) venue.processNextArrival();
       else if (!processLocal(until)) return;
     }
   };
@@ -226,7 +229,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       }
       // The exchange side first, at the event's exchange time.
       venueTime = Math.min(Math.max(event.ts, venueTime), local);
-      pump(venueTime);
+      pump(venueTime, true);
       if (!venue.onMarketData(event, venueTime) && options.strict === true) {
         throw new DataError(
           `book delta for ${symbol} at local time ${local} comes before any snapshot of it`,

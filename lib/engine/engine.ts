@@ -91,7 +91,7 @@ export class Engine {
   process(event: Event): void {
     this.#enter();
     try {
-      this.#fireDue(event.ts);
+      if (this.#scheduler.size !== 0) this.#fireDue(event.ts);
       this.clock.observe(event.ts);
       this.#dispatch(event);
       this.#settle();

@@ -11,6 +11,10 @@ import { type Event, EVENT_KINDS, type EventKind, type EventOf } from "./event.t
 /** A handler of one kind of event. */
 export type EventHandler<E extends Event = Event> = (event: E) => void;
 
+interface Subscription {
+  readonly handler: EventHandler;
+}
+
 /** Stops a subscription; calling it twice is harmless. */
 export type Unsubscribe = () => void;
 
@@ -28,7 +32,7 @@ export type Unsubscribe = () => void;
 export class EventBus {
   // Per kind, the handlers in subscription order; catch-all handlers are in every list.
   // Lists are replaced, never mutated, so a publish in progress iterates a stable array.
-  #byKind = new Map<EventKind, readonly EventHandler[]>(EVENT_KINDS.map((kind) => [kind, []]));
+  #byKind = new Map<EventKind, readonly Subscription[]>(EVENT_KINDS.map((kind) => [kind, []]));
 
   /** Calls `handler` for every event of `kind`. */
   subscribe<K extends EventKind>(kind: K, handler: EventHandler<EventOf<K>>): Unsubscribe {
@@ -43,9 +47,9 @@ export class EventBus {
 
   /** Delivers `event` to its handlers in subscription order. */
   publish(event: Event): void {
-    const handlers = this.#byKind.get(event.kind);
-    if (handlers === undefined) return;
-    for (const handler of handlers) handler(event);
+    const subscriptions = this.#byKind.get(event.kind);
+    if (subscriptions === undefined) return;
+    for (let i = 0; i < subscriptions.length; i++) subscriptions[i].handler(event);
   }
 
   /** Number of handlers that receive events of `kind`. */
@@ -54,8 +58,9 @@ export class EventBus {
   }
 
   #add(kinds: readonly EventKind[], handler: EventHandler): Unsubscribe {
-    // Wrap so the same function subscribed twice is two subscriptions, removed one at a time.
-    const entry: EventHandler = (event) => handler(event);
+    // A record per subscription: the same function subscribed twice is two subscriptions,
+    // removed one at a time.
+    const entry: Subscription = { handler };
     for (const kind of kinds) this.#byKind.set(kind, [...(this.#byKind.get(kind) ?? []), entry]);
     return () => {
       for (const kind of kinds) {

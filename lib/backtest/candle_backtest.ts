@@ -163,7 +163,7 @@ export async function runCandleBacktest(
   });
   bus.subscribe("candle", (event) => {
     const candle = event.candle;
-    if (references.has(candle.symbol)) {
+    if (references.size !== 0 && references.has(candle.symbol)) {
       host?.onCandle(candle);
       return;
     }

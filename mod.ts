@@ -136,6 +136,7 @@ export {
   type RunSummary,
   runSync,
   Scheduler,
+  TimeQueue,
   WallClock,
 } from "./lib/engine/mod.ts";
 export {

@@ -10,3 +10,4 @@ export * from "./clock.ts";
 export * from "./engine.ts";
 export * from "./runner.ts";
 export * from "./scheduler.ts";
+export * from "./time_queue.ts";

@@ -40,7 +40,7 @@ import type { QueueModelOptions } from "./queue_model.ts";
 import { TickVenue } from "./tick_venue.ts";
 import type { TickSource } from "./tick_sources.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
-import { TimeQueue } from "./_time_queue.ts";
+import { TimeQueue } from "../../engine/mod.ts";
 import { LocalBooks } from "./_local_books.ts";
 import type { SimBook } from "./sim_book.ts";
 

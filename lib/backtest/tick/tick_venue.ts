@@ -26,7 +26,7 @@ import type { OrderCommand } from "../../events/mod.ts";
 import { arrivalRejection, type FeeRates, pendingOrder } from "../_venue_fill.ts";
 import type { LatencyModel, LatencyOperation } from "./latency.ts";
 import { makeQueueModel, type QueueModel, type QueueModelOptions } from "./queue_model.ts";
-import { TimeQueue } from "./_time_queue.ts";
+import { TimeQueue } from "../../engine/mod.ts";
 import {
   capReduceOnly,
   execute,

@@ -1,7 +1,7 @@
 /**
- * A min-heap of items keyed by `(time, insertion sequence)`: order arrivals at the venue and
- * venue reports on their way back to us. Items due at the same time come out in the order they
- * were pushed, which keeps runs deterministic.
+ * A min-heap of items keyed by `(time, insertion sequence)`: scheduled events, orders on their
+ * way to a venue, reports on their way back. Items due at the same time come out in the order
+ * they were pushed, which keeps runs deterministic. O(log n) push and pop.
  *
  * @module
  */

@@ -419,6 +419,7 @@ export {
 } from "./lib/data/mod.ts";
 export {
   type BacktestReport,
+  type BacktestRunOptions,
   buildReport,
   type CandleBacktestOptions,
   type CandleBacktestResult,

@@ -12,6 +12,7 @@ import {
   type DecimalValue,
   type Instrument,
   type Interval,
+  type JsonValue,
   type Micros,
   type Order,
   type Signal,
@@ -26,10 +27,12 @@ import type { BacktestReport, ReportParts } from "./report.ts";
 import type { ReportBundle, TimedFill } from "./report_files.ts";
 import type { EquitySeries } from "./_equity_series.ts";
 
-/** Options of {@linkcode BacktestSession}. */
-export interface SessionOptions {
+/** What every backtest runner takes: the strategy, the account and the order path. */
+export interface BacktestRunOptions {
   /** The strategy instance. */
   readonly strategy: Strategy;
+  /** Its validated params, for the report. */
+  readonly params?: Readonly<Record<string, JsonValue>>;
   /** Instruments from the markets file (only the traded ones are used). */
   readonly instruments: readonly Instrument[];
   /** Starting balances by currency. */
@@ -44,6 +47,10 @@ export interface SessionOptions {
   readonly pyramiding?: boolean;
   /** Leverage for margin and liquidation (default 1). */
   readonly leverage?: number;
+}
+
+/** Options of {@linkcode BacktestSession}. */
+export interface SessionOptions extends BacktestRunOptions {
   /** The volatility estimate (ATR) of a symbol for risk-adjusted sizing, when tracked. */
   readonly volatility?: (symbol: SymbolId) => number | undefined;
 }

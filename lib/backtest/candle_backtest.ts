@@ -13,8 +13,6 @@ import { mergeCandleBatches, type MergedCandleBatch } from "../data/merge.ts";
 import {
   DataError,
   type Decimal,
-  type DecimalValue,
-  type Instrument,
   type Interval,
   intervalMicros,
   type JsonValue,
@@ -23,11 +21,10 @@ import {
   toIso,
 } from "../domain/mod.ts";
 import type { Event, FundingEvent } from "../events/mod.ts";
-import type { RiskLimits, Sizer } from "../execution/mod.ts";
 import { Atr } from "../indicators/mod.ts";
-import type { Strategy, StrategyHost } from "../strategies/mod.ts";
+import type { StrategyHost } from "../strategies/mod.ts";
 import { EquitySeries } from "./_equity_series.ts";
-import { BacktestSession } from "./_session.ts";
+import { type BacktestRunOptions, BacktestSession } from "./_session.ts";
 import { CandleVenue, type CandleVenueOptions } from "./candle_venue.ts";
 import { computeMetrics, periodsPerYear } from "./metrics.ts";
 import { type BacktestReport, buildReport } from "./report.ts";
@@ -37,13 +34,7 @@ import type { ReportBundle } from "./report_files.ts";
 export type VenueSettings = Omit<CandleVenueOptions, "instruments" | "positionOf">;
 
 /** Options of {@linkcode runCandleBacktest}. */
-export interface CandleBacktestOptions {
-  /** The strategy instance. */
-  readonly strategy: Strategy;
-  /** Its validated params, for the report. */
-  readonly params?: Readonly<Record<string, JsonValue>>;
-  /** Instruments of every traded symbol. */
-  readonly instruments: readonly Instrument[];
+export interface CandleBacktestOptions extends BacktestRunOptions {
   /** Candle sources, each sorted by time (one symbol/interval per source). */
   readonly sources: readonly (AsyncIterable<CandleBatch> | Iterable<CandleBatch>)[];
   /**
@@ -52,18 +43,6 @@ export interface CandleBacktestOptions {
    * price (or the last close); positive rates make longs pay.
    */
   readonly funding?: readonly FundingEvent[];
-  /** Starting balances by currency. */
-  readonly initialBalances: Readonly<Record<string, DecimalValue>>;
-  /** Currency of equity and metrics. */
-  readonly reportingCurrency: string;
-  /** Order sizing. */
-  readonly sizer: Sizer;
-  /** Pre-trade risk limits. */
-  readonly risk?: RiskLimits;
-  /** Allow adding to open positions. */
-  readonly pyramiding?: boolean;
-  /** Leverage for margin and liquidation (default 1). */
-  readonly leverage?: number;
   /** Venue settings (latency, slippage, fees, intrabar model, …). */
   readonly venue?: VenueSettings;
   /** Skip bars that open before this time (µs). */

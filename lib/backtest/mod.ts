@@ -6,6 +6,7 @@
  * @module
  */
 
+export type { BacktestRunOptions } from "./_session.ts";
 export * from "./candle_backtest.ts";
 export * from "./candle_venue.ts";
 export * from "./markets.ts";

@@ -17,7 +17,6 @@
 import {
   DataError,
   type Decimal,
-  type DecimalValue,
   type Instrument,
   type Interval,
   intervalMicros,
@@ -26,11 +25,9 @@ import {
   type SymbolId,
 } from "../../domain/mod.ts";
 import type { Event } from "../../events/mod.ts";
-import type { RiskLimits, Sizer } from "../../execution/mod.ts";
-import type { Strategy } from "../../strategies/mod.ts";
 import type { FeeRates } from "../_venue_fill.ts";
 import { EquitySeries } from "../_equity_series.ts";
-import { BacktestSession } from "../_session.ts";
+import { type BacktestRunOptions, BacktestSession } from "../_session.ts";
 import { computeMetrics, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
 import type { ReportBundle } from "../report_files.ts";
@@ -45,27 +42,9 @@ import { LocalBooks } from "./_local_books.ts";
 import type { SimBook } from "./sim_book.ts";
 
 /** Options of {@linkcode runTickBacktest}. */
-export interface TickBacktestOptions {
-  /** The strategy instance. */
-  readonly strategy: Strategy;
-  /** Its validated params, for the report. */
-  readonly params?: Readonly<Record<string, JsonValue>>;
-  /** Instruments of every symbol in the data. */
-  readonly instruments: readonly Instrument[];
+export interface TickBacktestOptions extends BacktestRunOptions {
   /** Market-data sources, each sorted by local time. */
   readonly sources: readonly TickSource[];
-  /** Starting balances by currency. */
-  readonly initialBalances: Readonly<Record<string, DecimalValue>>;
-  /** Currency of equity and metrics. */
-  readonly reportingCurrency: string;
-  /** Order sizing for signals. */
-  readonly sizer: Sizer;
-  /** Pre-trade risk limits. */
-  readonly risk?: RiskLimits;
-  /** Allow adding to open positions with signals. */
-  readonly pyramiding?: boolean;
-  /** Leverage (default 1). */
-  readonly leverage?: number;
   /** Queue model (default risk-averse). */
   readonly queueModel?: QueueModelOptions;
   /** Order latency (default: constant zero). */

@@ -105,3 +105,12 @@ export function centredCrossSum(n: number, ab: ExactSum, a: ExactSum, b: ExactSu
   const tail = pError - qError + n * ab.lo - (a.hi * b.lo + a.lo * b.hi + a.lo * b.lo);
   return (p - q) + tail;
 }
+
+/**
+ * The largest `n·Σx² − (Σx)²` that is still rounding noise of the double-double sums (about
+ * 2⁻⁹⁶ of `n·Σx²`, i.e. a spread of a few ulps of the data): below it a window is constant, and
+ * variance must be exactly 0 rather than a tiny positive residue divided into a z-score.
+ */
+export function roundingFloor(period: number, sumOfSquares: number): number {
+  return Math.abs(sumOfSquares) * period * 1.2621774483536189e-29; // 2^-96
+}

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { centredCrossSum, ExactSum } from "./_exact_sum.ts";
+import { centredCrossSum, ExactSum, roundingFloor } from "./_exact_sum.ts";
 import { RingBuffer } from "./_ring_buffer.ts";
 
 /** Rolling Σx and Σx² held exactly, so mean and variance never drift (see `_exact_sum.ts`). */
@@ -51,11 +51,16 @@ export class RollingMoments {
     return this.#sum.value / this.#period;
   }
 
-  /** Population variance of the window, `(n·Σx² − (Σx)²) / n²`, never negative. */
+  /**
+   * Population variance of the window, `(n·Σx² − (Σx)²) / n²`, never negative; exactly 0 for a
+   * window whose spread is below the sums' rounding (a constant window).
+   */
   variance(): number {
     const sum = this.#sum;
     const scaled = centredCrossSum(this.#period, this.#squares, sum, sum);
-    return scaled > 0 ? scaled / this.#squaredPeriod : 0;
+    return scaled > roundingFloor(this.#period, this.#squares.value)
+      ? scaled / this.#squaredPeriod
+      : 0;
   }
 
   /** Forgets every value. */

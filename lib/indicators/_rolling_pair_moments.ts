@@ -5,7 +5,7 @@
  * @module
  */
 
-import { centredCrossSum, ExactSum } from "./_exact_sum.ts";
+import { centredCrossSum, ExactSum, roundingFloor } from "./_exact_sum.ts";
 import { RingBuffer } from "./_ring_buffer.ts";
 
 /** Rolling first and second moments of `(x, y)` over a fixed window, held exactly. */
@@ -57,14 +57,16 @@ export class RollingPairMoments {
     this.sumXY.normalize();
   }
 
-  /** `n²·var(x)` (population), never negative. */
+  /** `n²·var(x)` (population), never negative; 0 for a constant window. */
   scaledVarianceX(): number {
-    return Math.max(0, centredCrossSum(this.period, this.sumXX, this.sumX, this.sumX));
+    const scaled = centredCrossSum(this.period, this.sumXX, this.sumX, this.sumX);
+    return scaled > roundingFloor(this.period, this.sumXX.value) ? scaled : 0;
   }
 
-  /** `n²·var(y)` (population), never negative. */
+  /** `n²·var(y)` (population), never negative; 0 for a constant window. */
   scaledVarianceY(): number {
-    return Math.max(0, centredCrossSum(this.period, this.sumYY, this.sumY, this.sumY));
+    const scaled = centredCrossSum(this.period, this.sumYY, this.sumY, this.sumY);
+    return scaled > roundingFloor(this.period, this.sumYY.value) ? scaled : 0;
   }
 
   /** `n²·cov(x, y)` (population). */

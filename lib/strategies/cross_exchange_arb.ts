@@ -77,6 +77,8 @@ export class CrossExchangeArb implements Strategy {
   readonly #symbols: readonly [SymbolId, SymbolId];
   readonly #sync: BarPairSync;
   #groupId: string | undefined;
+  // +1: entered with symbols[0] rich (short it); −1: symbols[1] rich.
+  #direction: 1 | -1 = 1;
 
   /** Builds the strategy; throws a `ConfigError` for one symbol, one venue or `exit ≥ entry`. */
   constructor(params: CrossExchangeArbParams) {
@@ -109,7 +111,9 @@ export class CrossExchangeArb implements Strategy {
     const [s1, s2] = this.#symbols;
     const note = `spread ${spreadBps.toFixed(2)} bps`;
     if (this.#groupId !== undefined) {
-      if (Math.abs(spreadBps) > this.#params.exit_bps) return;
+      // The spread is measured in the trade's direction: a flip past zero is a gain, so it
+      // exits too (only a spread still wider than exit_bps on the entry side keeps it open).
+      if (this.#direction * spreadBps > this.#params.exit_bps) return;
       const groupId = this.#groupId;
       this.#groupId = undefined;
       ctx.signal({ symbol: s1, kind: "flatten", confidence: 1, groupId, note });
@@ -120,6 +124,7 @@ export class CrossExchangeArb implements Strategy {
     if (Math.abs(spreadBps) - cost < this.#params.entry_bps) return;
     const groupId = `${NAME}:${pair[0].openTime}`;
     this.#groupId = groupId;
+    this.#direction = spreadBps > 0 ? 1 : -1;
     const [rich, cheap] = spreadBps > 0 ? [s1, s2] : [s2, s1];
     const quantity = this.#params.quantity;
     ctx.signal({ symbol: rich, kind: "enter-short", confidence: 1, quantity, groupId, note });
@@ -128,15 +133,21 @@ export class CrossExchangeArb implements Strategy {
 
   /** A half-received pair of bars and the open trade's group id. */
   snapshot(): JsonValue {
-    return { pending: this.#sync.snapshot(), groupId: this.#groupId ?? null };
+    return {
+      pending: this.#sync.snapshot(),
+      groupId: this.#groupId ?? null,
+      direction: this.#direction,
+    };
   }
 
   /** Restores a {@linkcode CrossExchangeArb.snapshot}. */
   restore(state: JsonValue): void {
     const reader = new SnapshotReader(NAME, state);
     const groupId = reader.optionalString("groupId");
+    const direction = (state as { readonly [key: string]: JsonValue }).direction;
     this.#sync.restore(NAME, (state as { readonly [key: string]: JsonValue }).pending);
     this.#groupId = groupId;
+    this.#direction = direction === -1 ? -1 : 1;
   }
 
   #feeBps(symbol: SymbolId, ctx: StrategyContext): number {

@@ -112,7 +112,13 @@ export class RsiReversion implements Strategy {
     this.#closes.push(candle.close);
     const rsi = lastOver(new Rsi({ period: this.#params.period }), this.#closes.items);
     if (rsi === undefined) return;
-    const zone: Zone = rsi < this.#params.oversold
+    // A window without any movement has RSI 0 by TA-Lib's convention; it is neither oversold
+    // nor overbought (stale or forward-filled data must not trade).
+    const closes = this.#closes.items;
+    const moved = closes.some((close) => close !== closes[0]);
+    const zone: Zone = !moved
+      ? "neutral"
+      : rsi < this.#params.oversold
       ? "oversold"
       : rsi > this.#params.overbought
       ? "overbought"

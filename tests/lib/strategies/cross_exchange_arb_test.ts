@@ -88,3 +88,21 @@ Deno.test("CrossExchangeArb rejects one venue, one symbol and exit_bps >= entry_
   });
   assert.throws(() => arb({ entry_bps: -1 }), { name: "ConfigError", message: /entry_bps/ });
 });
+
+Deno.test("CrossExchangeArb exits when the spread flips past zero (a gain), not only when it closes", () => {
+  // Bybit 20 bps rich at bar 3, then 20 bps cheap from bar 4 on.
+  const flipped = Array.from({ length: 8 }, (_, t) => (t === 3 ? 100.2 : t > 3 ? 99.8 : 100));
+  const signals = collectSignals(arb({ fee_bps: 0 }), [
+    ...candlesFromArrays({ symbol: BYBIT, close: flipped }),
+    ...candlesFromArrays({ symbol: BINANCE, close: Array.from({ length: 8 }, () => 100) }),
+  ]);
+  assertSignals(signals, [
+    { bar: 3, kind: "enter-short", symbol: BYBIT },
+    { bar: 3, kind: "enter-long", symbol: BINANCE },
+    { bar: 4, kind: "flatten", symbol: BYBIT },
+    { bar: 4, kind: "flatten", symbol: BINANCE },
+    // The opposite spread then opens the mirror trade on the next bar.
+    { bar: 5, kind: "enter-short", symbol: BINANCE },
+    { bar: 5, kind: "enter-long", symbol: BYBIT },
+  ]);
+});

@@ -79,3 +79,16 @@ Deno.test("RsiReversion rejects oversold >= overbought and lookback <= period", 
   });
   assert.throws(() => rsi({ oversold: -5 }), { name: "ConfigError", message: /oversold/ });
 });
+
+Deno.test("RsiReversion does not trade a market that does not move (RSI 0 by convention)", () => {
+  const strategy = builtinStrategies.create("RsiReversion", {
+    symbol: "bybit:BTCUSDT",
+    period: 14,
+    lookback: 20,
+  });
+  const signals = collectSignals(
+    strategy,
+    candlesFromArrays({ symbol: "bybit:BTCUSDT", close: Array.from({ length: 25 }, () => 100) }),
+  );
+  assertSignals(signals, []);
+});

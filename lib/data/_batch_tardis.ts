@@ -76,13 +76,15 @@ export async function* readTardisBatches(
   // incremental_book_L2 grouping state
   let group: {
     snapshot: boolean;
+    raw: boolean;
     ts: number;
     tsRecv: number;
     symbol: SymbolId;
     bids: { price: number; size: number }[];
     asks: { price: number; size: number }[];
   } | undefined;
-  let previousSnapshot = false;
+  // The last row's is_snapshot per symbol: a flip false → true resets that symbol's book.
+  const previousSnapshot = new Map<SymbolId, boolean>();
   const flush = (): BookSnapshotEvent | BookDeltaEvent | undefined => {
     if (group === undefined) return undefined;
     const g = group;
@@ -133,8 +135,12 @@ export async function* readTardisBatches(
           case "trades": {
             if (c.length !== 8) throw new RowError(`expected 8 cells, got ${c.length}`);
             const side = c[5];
+            // Tardis writes "unknown" where the exchange gave no aggressor side: such a trade
+            // cannot be matched against our orders (nor signed for strategies), so it is skipped
+            // (documented in docs/data.md).
+            if (side === "unknown") break;
             if (side !== "buy" && side !== "sell") {
-              throw new RowError(`side "${side ?? ""}" is not buy or sell`);
+              throw new RowError(`side "${side ?? ""}" is not buy, sell or unknown`);
             }
             events.push({
               kind: "trade",
@@ -181,17 +187,26 @@ export async function* readTardisBatches(
             if (level.size < 0) throw new RowError(`amount ${level.size} is negative`);
             // A snapshot starts when is_snapshot flips false → true (or at the first row);
             // snapshot rows continuing across groups extend it as deltas.
-            const startsSnapshot = snapshot && !previousSnapshot;
-            previousSnapshot = snapshot;
-            const kindChanges = group !== undefined &&
-              (startsSnapshot || group.snapshot !== snapshot);
+            const startsSnapshot = snapshot && previousSnapshot.get(symbol) !== true;
+            previousSnapshot.set(symbol, snapshot);
+            // Rows of one local_timestamp stay one event unless a snapshot starts or the raw
+            // flag changes (a snapshot continuing into a new timestamp is one delta per time).
+            const kindChanges = group !== undefined && (startsSnapshot || group.raw !== snapshot);
             if (
               group === undefined || group.tsRecv !== tsRecv || group.symbol !== symbol ||
               kindChanges
             ) {
               const done = flush();
               if (done !== undefined) events.push(done);
-              group = { snapshot: startsSnapshot, ts, tsRecv, symbol, bids: [], asks: [] };
+              group = {
+                snapshot: startsSnapshot,
+                raw: snapshot,
+                ts,
+                tsRecv,
+                symbol,
+                bids: [],
+                asks: [],
+              };
             }
             (side === "bid" ? group.bids : group.asks).push(level);
             break;

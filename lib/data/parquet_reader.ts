@@ -432,10 +432,13 @@ function unitFactor(unit: TimeUnit): number {
   }
 }
 
+// A null volume means "not recorded" (Tesser declares the column nullable) and reads as 0; a
+// null price cannot be guessed, so it is an error naming the row.
 function valuesToFloat(
   raw: DecodedArray,
   element: SchemaElement,
   out: Float64Array,
+  where: { readonly path: string; readonly column: string; readonly firstRow: number },
 ): Float64Array {
   if (raw instanceof Float64Array) {
     return raw.length === out.length ? raw : raw.subarray(0, out.length);
@@ -444,8 +447,15 @@ function valuesToFloat(
   const scale = element.scale ?? 0;
   for (let i = 0; i < out.length; i++) {
     const value = raw[i];
-    if (value === null || value === undefined) out[i] = NaN;
-    else if (value instanceof Uint8Array) out[i] = decimalToNumber(value, scale);
+    if (value === null || value === undefined) {
+      if (where.column !== "volume") {
+        throw new DataError(
+          `Cannot read candles: ${where.column} is null at row ${where.firstRow + i + 1}`,
+          { location: { file: where.path }, hint: "fill or drop the row before replaying" },
+        );
+      }
+      out[i] = 0;
+    } else if (value instanceof Uint8Array) out[i] = decimalToNumber(value, scale);
     else if (typeof value === "bigint") {
       out[i] = decimal ? Number(scaledText(value, scale)) : Number(value);
     } else if (decimal && scale !== 0) out[i] = Number(scaledText(BigInt(Number(value)), scale));
@@ -536,6 +546,7 @@ export async function* readCandleParquet(
           columns[c + 1] as DecodedArray,
           layout.elements.get(name) as SchemaElement,
           new Float64Array(n),
+          { path, column: name, firstRow: range.rowStart },
         )
       );
       const interval = resolveInterval(path, knownInterval, columns[7] as DecodedArray);

@@ -7,19 +7,21 @@
  * @module
  */
 
-import type {
-  AmendIntent,
-  Candle,
-  Fill,
-  Instrument,
-  Interval,
-  Micros,
-  Order,
-  OrderIntent,
-  Quote,
-  Signal,
-  SymbolId,
-  Trade,
+import {
+  type AmendIntent,
+  type Candle,
+  ConfigError,
+  type Fill,
+  type Instrument,
+  type Interval,
+  isMultipleOf,
+  type Micros,
+  type Order,
+  type OrderIntent,
+  type Quote,
+  type Signal,
+  type SymbolId,
+  type Trade,
 } from "../domain/mod.ts";
 import { CandleAggregator } from "../data/candle_aggregator.ts";
 import type { BookView, Strategy, StrategyContext } from "./strategy.ts";
@@ -49,6 +51,8 @@ export interface HostServices {
 interface CandleRoute {
   readonly interval: Interval;
   readonly aggregator: CandleAggregator | undefined;
+  /** Whether a coarse bar was delivered yet (the first one only when complete). */
+  started: boolean;
 }
 
 /** Hosts one strategy. */
@@ -64,7 +68,7 @@ export class StrategyHost {
    * Hosts `strategy`. `dataInterval` is the interval of the candles that will arrive (the
    * finest data); coarser subscriptions are aggregated from it.
    *
-   * @throws {RangeError} when a subscription is finer than the data or not a multiple of it.
+   * @throws {ConfigError} when a subscription is finer than the data or not a multiple of it.
    */
   constructor(strategy: Strategy, services: HostServices, dataInterval?: Interval) {
     this.strategy = strategy;
@@ -73,11 +77,21 @@ export class StrategyHost {
       if (subscription.kind !== "candles") continue;
       const routes = this.#routes.get(subscription.symbol) ?? [];
       const needsAggregation = dataInterval !== undefined && subscription.interval !== dataInterval;
+      if (needsAggregation && !isMultipleOf(subscription.interval, dataInterval)) {
+        throw new ConfigError(
+          `strategy ${strategy.name} wants ${subscription.interval} bars of ${subscription.symbol}, but the data is ${dataInterval}`,
+          {
+            hint:
+              `replay data whose interval divides ${subscription.interval} (1m data serves every interval)`,
+          },
+        );
+      }
       routes.push({
         interval: subscription.interval,
         aggregator: needsAggregation
           ? new CandleAggregator({ interval: subscription.interval })
           : undefined,
+        started: false,
       });
       this.#routes.set(subscription.symbol, routes);
     }
@@ -121,6 +135,10 @@ export class StrategyHost {
         continue;
       }
       for (const closed of route.aggregator.update(candle)) {
+        // Data that starts inside a coarse bar makes a partial first bar: not delivered, so a
+        // strategy never mistakes 30 minutes for an hour. Later bars come even with a gap.
+        if (!route.started && !closed.complete) continue;
+        route.started = true;
         this.strategy.onCandle(closed.candle, this.#context);
       }
     }

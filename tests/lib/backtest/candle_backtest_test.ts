@@ -268,3 +268,25 @@ Deno.test("runCandleBacktest books funding at its time on the open position (lon
   });
   assert.equal(report.funding, "-0.03");
 });
+
+Deno.test("runCandleBacktest does not deliver a partial first coarse bar when data starts inside it", async () => {
+  const strategy = scripted({}, [{ kind: "candles", symbol: SYMBOL, interval: "5m" }]);
+  // Data from 00:03: the 00:00–00:05 bar would hold two minutes only.
+  const late = candles([1, 2, 3, 4, 5, 6, 7].map((x) => 100 + x)).map((c) => ({
+    ...c,
+    openTime: c.openTime + 3 * MICROS_PER_MINUTE,
+  }));
+  await run(strategy, late);
+  assert.deepEqual(strategy.seen.map((s) => [s.close, s.now - START]), [[
+    107,
+    10 * MICROS_PER_MINUTE,
+  ]]);
+});
+
+Deno.test("runCandleBacktest refuses a subscription finer than the data, naming both intervals", async () => {
+  const strategy = scripted({}, [{ kind: "candles", symbol: SYMBOL, interval: "1m" }]);
+  await assert.rejects(run(strategy, candles([1, 2, 3], SYMBOL, "5m")), {
+    name: "ConfigError",
+    message: /strategy Scripted wants 1m bars of bybit:BTCUSDT, but the data is 5m/,
+  });
+});

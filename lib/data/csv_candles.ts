@@ -88,9 +88,12 @@ export function parseTimeCell(cell: string, format: TimeFormat): number {
   }
 }
 
+// Decimal notation only: `Number()` alone would also take `0x10`, `0b1` or `Infinity`.
+const DECIMAL_CELL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 function parseNumber(cell: string | undefined, name: string): number {
   if (cell === undefined || cell.trim() === "") throw new RangeError(`${name} is empty`);
-  const value = Number(cell);
+  const value = DECIMAL_CELL.test(cell) ? Number(cell) : NaN;
   if (Number.isNaN(value)) throw new RangeError(`${name} "${cell}" is not a number`);
   return value;
 }

@@ -9,7 +9,7 @@ import {
 const ROWS = [
   "1700000000000,42064.700000000004,42100,42000.5,42050,1.5,x",
   "1700000060000, 42050 ,42100,42000,42060,+2,x", // white space: the string path
-  "1700000120000,4.2e4,42100,42000,42060,0x10,x", // exponent and hex: Number()
+  "1700000120000,4.2e4,42100,42000,42060,1.6e1,x", // exponents: Number()
   "1700000180000,.5,1.,0.25,0.5,0,é", // bare points; non-ASCII after the cells read
   "1700000240000,00042000,42100,42000,42060,3,x",
 ];
@@ -51,6 +51,16 @@ Deno.test("the byte scanner gives the same candles as the quoted (string) path",
   assert.equal(plain.candles[0]?.open, 42064.700000000004);
   assert.equal(plain.candles[2]?.volume, 16);
   assert.equal(plain.candles[3]?.high, 1);
+});
+
+Deno.test("hex, binary and Infinity cells are not numbers on either path", async () => {
+  for (const cell of ["0x10", "0b1", "Infinity"]) {
+    const line = `1700000000000,10,11,9,10,${cell}`;
+    const plain = await read(line + "\n", true);
+    const viaStrings = await read(quoted(line) + "\n", true);
+    assert.deepEqual(plain.problems, [`1: Cannot parse candle: volume "${cell}" is not a number`]);
+    assert.deepEqual(viaStrings.problems, plain.problems);
+  }
 });
 
 Deno.test("CRLF, a byte order mark, blank lines and no final newline read like LF", async () => {

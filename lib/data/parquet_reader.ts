@@ -515,9 +515,16 @@ export async function* readCandleParquet(
       throw dataError(path, error);
     });
     let unit = layout.timeUnit;
-    let groupIndex = 0;
+    // Each scan range is matched to its row group by first row, not by position: a planner
+    // that skips empty groups must not shift the statistics (symbol, interval) used below.
+    const groupAt = new Map<number, (typeof metadata.row_groups)[number]>();
+    let firstRow = 0;
+    for (const group of metadata.row_groups) {
+      if (Number(group.num_rows) > 0) groupAt.set(firstRow, group);
+      firstRow += Number(group.num_rows);
+    }
     for (const range of scan.ranges) {
-      const group = metadata.row_groups[groupIndex++];
+      const group = groupAt.get(range.rowStart);
       const n = range.rowEnd - range.rowStart;
       if (n === 0 || group === undefined) continue;
       const read = (column: string): Promise<DecodedArray> =>

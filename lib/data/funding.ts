@@ -1,13 +1,21 @@
 /**
  * Funding-rate files for perpetuals: CSV with a header naming `ts`, `symbol`, `rate` and
  * optionally `mark_price` (any column order). `ts` is ISO-8601/RFC 3339 (UTC unless an offset is
- * given) or epoch milliseconds; `rate` is the fraction paid per funding period (positive: longs
- * pay shorts). Rows must be in time order.
+ * given) or an epoch number in s, ms, µs or ns (told apart by its digit count); `rate` is the
+ * fraction paid per funding period (positive: longs pay shorts). Rows must be in time order.
  *
  * @module
  */
 
-import { DataError, fromIso, fromMillis, type Micros, symbolId } from "../domain/mod.ts";
+import {
+  DataError,
+  fromIso,
+  fromMillis,
+  fromNanos,
+  fromSeconds,
+  type Micros,
+  symbolId,
+} from "../domain/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import { readLines, splitLine } from "./_lines.ts";
 
@@ -21,8 +29,15 @@ export interface ReadFundingOptions {
 
 const REQUIRED = ["ts", "rate"] as const;
 
+// An all-digit time is epoch seconds, ms, µs or ns by its number of digits (a 2024 time has
+// 10, 13, 16 or 19), so a file in seconds cannot land silently in 1970.
 function parseTime(text: string): Micros {
-  return /^\d+$/.test(text) ? fromMillis(Number(text)) : fromIso(text);
+  if (!/^\d+$/.test(text)) return fromIso(text);
+  const digits = text.length;
+  if (digits >= 18) return fromNanos(BigInt(text));
+  if (digits >= 15) return Number(text);
+  if (digits >= 12) return fromMillis(Number(text));
+  return fromSeconds(Number(text));
 }
 
 /**

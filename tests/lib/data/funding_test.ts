@@ -67,3 +67,13 @@ Deno.test("readFundingCsv reports bad rows with file and line", async () => {
     message: /no such file/,
   });
 });
+
+Deno.test("readFundingCsv tells epoch seconds, ms, µs and ns apart by their digits", async () => {
+  const at = fromIso("2024-01-01T00:00:00Z");
+  const text = "ts,symbol,rate\n1704067200,bybit:BTCUSDT,0.1\n1704067200000,bybit:BTCUSDT,0.1\n" +
+    "1704067200000000,bybit:BTCUSDT,0.1\n1704067200000000000,bybit:BTCUSDT,0.1\n";
+  await withFile(text, async (path) => {
+    const events = await readFundingCsv(path);
+    assert.deepEqual(events.map((e) => e.ts), [at, at, at, at]);
+  });
+});

@@ -97,6 +97,11 @@ export class BacktestSession {
   readonly fills: TimedFill[] = [];
   /** Every order in its latest state, by client order id. */
   readonly orders: Map<string, Order> = new Map();
+  /**
+   * Each completed round trip's net PnL in the reporting currency, converted at its closing
+   * fill (the trips themselves are in their settle currency).
+   */
+  readonly tradePnls: number[] = [];
   readonly #strategy: Strategy;
   readonly #positions = new Map<SymbolId, number>();
   readonly #fillListeners: ((event: FillEvent) => void)[] = [];
@@ -269,7 +274,10 @@ export class BacktestSession {
       this.#host?.onOrderUpdate(event.order);
     });
     bus.subscribe("fill", (event) => {
-      portfolio.applyFill(event.fill, event.ts);
+      const { roundTrip, settleRate } = portfolio.applyFill(event.fill, event.ts);
+      if (roundTrip !== undefined) {
+        this.tradePnls.push(roundTrip.netPnl.times(settleRate).toNumber());
+      }
       this.#positions.delete(event.fill.symbol);
       this.fills.push({ ts: event.ts, fill: event.fill });
       for (const listener of this.#fillListeners) listener(event);

@@ -334,6 +334,7 @@ export async function runCandleBacktest(
     initialEquity: initialEquity.toNumber(),
     periodsPerYear: periodsPerYear(dataInterval),
     roundTrips: portfolio.roundTrips(),
+    tradePnls: session.tradePnls,
     barsInMarket,
     tradedNotional: session.tradedNotional(),
   });

@@ -58,6 +58,11 @@ export interface MetricsInput {
   readonly periodsPerYear: number;
   /** The completed round trips. */
   readonly roundTrips: readonly RoundTrip[];
+  /**
+   * Each round trip's net PnL in the reporting currency, in the same order (default: the trips'
+   * `netPnl`, which is in their settle currency — right when that is the reporting currency).
+   */
+  readonly tradePnls?: ArrayLike<number>;
   /** Bars that ended with a position open. */
   readonly barsInMarket: number;
   /** Σ |price × quantity| over all fills, in the account currency. */
@@ -216,15 +221,19 @@ interface TradeStats {
   readonly avgHoldingTime: number | null;
 }
 
-function tradeStats(roundTrips: readonly RoundTrip[]): TradeStats {
+function tradeStats(
+  roundTrips: readonly RoundTrip[],
+  pnls: ArrayLike<number> | undefined,
+): TradeStats {
   const total = new CompensatedSum();
   const wins = new CompensatedSum();
   const losses = new CompensatedSum();
   const holding = new CompensatedSum();
   let winCount = 0;
   let lossCount = 0;
-  for (const trip of roundTrips) {
-    const pnl = trip.netPnl.toNumber();
+  for (let i = 0; i < roundTrips.length; i++) {
+    const trip = roundTrips[i];
+    const pnl = pnls?.[i] ?? trip.netPnl.toNumber();
     total.add(pnl);
     if (pnl > 0) {
       wins.add(pnl);
@@ -330,7 +339,7 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
     calmar: ratio(cagr, curve.maxDrawdown),
     maxDrawdown: curve.maxDrawdown,
     maxDrawdownDuration: curve.maxDrawdownDuration,
-    ...tradeStats(input.roundTrips),
+    ...tradeStats(input.roundTrips, input.tradePnls),
     exposure: bars === 0 ? null : input.barsInMarket / bars,
     turnover: input.tradedNotional / initialEquity,
   };

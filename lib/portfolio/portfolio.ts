@@ -58,6 +58,11 @@ export interface FillEffect {
   readonly openedQuantity: Decimal;
   /** The round trip this fill completed, if any. */
   readonly roundTrip: RoundTrip | undefined;
+  /**
+   * Value of one unit of the settle currency in the reporting currency at this fill (taken at
+   * the fill price when the conversion goes through the filled instrument).
+   */
+  readonly settleRate: Decimal;
 }
 
 /** A bar touched a position's liquidation price; the venue should fill the closing order. */
@@ -381,6 +386,7 @@ export class Portfolio {
       closedQuantity: closed,
       openedQuantity: opened,
       roundTrip,
+      settleRate,
     };
   }
 

@@ -258,6 +258,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     initialEquity: initialEquity.toNumber(),
     periodsPerYear: periodsPerYear(options.markInterval ?? "1m"),
     roundTrips: portfolio.roundTrips(),
+    tradePnls: session.tradePnls,
     barsInMarket,
     tradedNotional: session.tradedNotional(),
   });

@@ -215,3 +215,27 @@ Deno.test("an account that cannot be valued is a DataError naming the missing pr
     { name: "DataError", message: /cannot value the account: .*BTC/ },
   );
 });
+
+Deno.test("trade statistics are in the reporting currency, not the settle currency", async () => {
+  // Long 100 one-dollar XBTUSD contracts at 40,000, out at 50,000:
+  // 100 × (1/40,000 − 1/50,000) = 0.0005 BTC = 25 USD at the exit.
+  const { report } = await run(
+    INVERSE,
+    [[40_000, 40_000, 40_000, 40_000], [40_000, 40_000, 40_000, 40_000], [
+      50_000,
+      50_000,
+      50_000,
+      50_000,
+    ], [
+      50_000,
+      50_000,
+      50_000,
+      50_000,
+    ]],
+    { 0: { kind: "enter-long" }, 1: { kind: "exit-long" } },
+    { initialBalances: { BTC: 1 }, reportingCurrency: "USD", sizer: fixedQuantity(100) },
+  );
+  assert.equal(report.trades, 1);
+  assert.equal(report.expectancy, 25);
+  assert.equal(report.avgWin, 25);
+});

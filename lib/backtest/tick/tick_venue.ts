@@ -341,13 +341,14 @@ export class TickVenue {
       const fillable = request.reduceOnly ? reducibleLots(state, o) : remainingLots(o);
       if (fillable <= 0) return this.#finish(o, "canceled", NO_POSITION);
       if (lotsWithin(side, limit, state.lot, this.#consume) < fillable) {
-        return this.#finish(o, "canceled", "fill-or-kill: not enough liquidity within the limit");
+        // "expired", as the candle venue and exchanges report an unfilled time-in-force.
+        return this.#finish(o, "expired", "fill-or-kill: not enough liquidity within the limit");
       }
     }
     this.#take(state, o, side, limit);
     if (o.state === "done") return;
     if (isMarket || request.timeInForce === "ioc" || request.timeInForce === "fok") {
-      return this.#finish(o, "canceled", "immediate-or-cancel remainder");
+      return this.#finish(o, "expired", "immediate-or-cancel remainder");
     }
     this.#rest(state, o);
   }

@@ -160,7 +160,7 @@ Deno.test("a reduce-only FOK is killed, with no fill, when the book cannot hold 
     }),
   }, 1);
   venue.processArrivals(1);
-  assert.equal(lastStatus(seen, "f"), "canceled");
+  assert.equal(lastStatus(seen, "f"), "expired");
   assert.equal(lastOrder(seen, "f")?.reason, "fill-or-kill: not enough liquidity within the limit");
   assert.equal(seen.fills.filter((f) => f.fill.clientOrderId === "f").length, 0);
   assert.equal(venue.position(XBT), 1500);

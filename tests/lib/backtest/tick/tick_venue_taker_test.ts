@@ -26,14 +26,14 @@ Deno.test("TickVenue market buy walks the book level by level at each level's pr
   assert.equal(venue.stats.takerQuantity, 1200);
 });
 
-Deno.test("TickVenue market order larger than the book fills what there is and cancels the rest", () => {
+Deno.test("TickVenue market order larger than the book fills what there is and expires the rest", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(snapshot(1, [[100, 1000]], [[100.1, 300]]), 1);
   venue.send({ type: "submit", request: request({ side: "buy", quantity: 500, id: "m" }) }, 1);
   venue.processArrivals(1);
   // 300 contracts = 3 lots; the book has no more asks.
   assert.deepEqual(seen.fills.map((f) => String(f.fill.quantity)), ["300"]);
-  assert.equal(lastStatus(seen, "m"), "canceled");
+  assert.equal(lastStatus(seen, "m"), "expired");
 });
 
 Deno.test("TickVenue marketable limit stops at its limit price and rests the remainder (GTC)", () => {
@@ -55,7 +55,7 @@ Deno.test("TickVenue marketable limit stops at its limit price and rests the rem
   assert.equal(lastStatus(seen, "l"), "filled");
 });
 
-Deno.test("TickVenue IOC limit cancels what it cannot take within the limit", () => {
+Deno.test("TickVenue IOC limit expires what it cannot take within the limit", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
   venue.send({
@@ -64,7 +64,7 @@ Deno.test("TickVenue IOC limit cancels what it cannot take within the limit", ()
   }, 1);
   venue.processArrivals(1);
   assert.deepEqual(seen.fills.map((f) => `${f.fill.quantity}@${f.fill.price}`), ["1000@100"]);
-  assert.equal(lastStatus(seen, "i"), "canceled");
+  assert.equal(lastStatus(seen, "i"), "expired");
 });
 
 Deno.test("TickVenue FOK fills entirely or not at all", () => {
@@ -79,7 +79,7 @@ Deno.test("TickVenue FOK fills entirely or not at all", () => {
     request: request({ side: "buy", quantity: 1500, price: 100.2, timeInForce: "fok", id: "yes" }),
   }, 1);
   venue.processArrivals(1);
-  assert.equal(lastStatus(seen, "no"), "canceled");
+  assert.equal(lastStatus(seen, "no"), "expired");
   assert.equal(lastStatus(seen, "yes"), "filled");
   assert.equal(seen.fills.length, 2);
 });

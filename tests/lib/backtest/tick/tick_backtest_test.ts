@@ -161,3 +161,43 @@ Deno.test("runTickBacktest fails clearly without data", async () => {
     /no market data to backtest/,
   );
 });
+
+/** Buys 100 at market on the first book it sees. */
+class MarketBuyer implements Strategy {
+  readonly name = "MarketBuyer";
+  readonly subscriptions: readonly StrategySubscription[] = [{ kind: "book", symbol: XBT }];
+  #sent = false;
+
+  onBook(_book: BookView, ctx: StrategyContext): void {
+    if (this.#sent) return;
+    this.#sent = true;
+    ctx.submitOrder({ symbol: XBT, side: "buy", type: "market", quantity: 100 });
+  }
+
+  snapshot(): JsonValue {
+    return null;
+  }
+
+  restore(): void {}
+}
+
+Deno.test("runTickBacktest: data stamped t reaches the book before an order arriving at t", async () => {
+  // The order is sent at 10 and arrives at 15 (5 µs entry latency); the delta stamped 15
+  // removes the 101 ask, so the order meets the book as it is at 15 and buys at 102.
+  const source: TickSource = {
+    name: "mem",
+    events: [
+      snapshot(10, [[100, 100]], [[101, 100], [102, 100]]),
+      delta(15, [], [[101, 0]]),
+      delta(20, [[99, 100]]),
+    ],
+  };
+  const result = await runTickBacktest({
+    ...options(new MarketBuyer(), [source]),
+    latency: constantLatency({ entry: 5, response: 0 }),
+  });
+  assert.deepEqual(
+    result.bundle.fills.map(({ fill }) => `${fill.side} ${fill.quantity}@${fill.price}`),
+    ["buy 100@102"],
+  );
+});

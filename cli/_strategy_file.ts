@@ -5,7 +5,7 @@
  * @module
  */
 
-import { field, parseToml } from "../lib/config/mod.ts";
+import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
@@ -23,15 +23,7 @@ export interface StrategyFile {
 
 /** Reads a strategy TOML file; its params are checked later against the strategy's schema. */
 export async function readStrategyFile(path: string): Promise<StrategyFile> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new ConfigError(`cannot read the strategy config: ${(error as Error).message}`, {
-      location: { file: path },
-      cause: error,
-    });
-  }
+  const text = await readConfigFile(path, "strategy config");
   const data = parseToml(text, path);
   // Params are checked against the strategy's own schema later; here only the top level.
   const { params = {}, ...top } = data;

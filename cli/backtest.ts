@@ -4,6 +4,7 @@
  * @module
  */
 
+import { dirname, relative, resolve } from "node:path";
 import { loadMarkets } from "../lib/backtest/markets.ts";
 import { loadTesserConfig } from "../lib/config/mod.ts";
 import { ConfigError, type JsonValue } from "../lib/domain/mod.ts";
@@ -71,7 +72,10 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
     ? builtinStrategies
     : await loadStrategyModule(strategyModule);
   const prepared = registry.prepare(strategyFile.name, strategyFile.params, { file: strategyPath });
-  const marketsFile = stringFlag(flags, "markets-file") ?? config.backtest.markets_file;
+  // A path from the config is relative to the project (the folder holding the config folder),
+  // so a run from elsewhere with --config-dir still finds it; a flag is relative to the shell.
+  const marketsFile = stringFlag(flags, "markets-file") ??
+    relative(Deno.cwd(), resolve(dirname(resolve(global.configDir)), config.backtest.markets_file));
   const instruments = await loadMarkets(marketsFile);
   const known = new Set(instruments.map((i) => i.symbol));
   for (const subscription of prepared.strategy.subscriptions) {

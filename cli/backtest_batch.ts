@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { field, parseToml } from "../lib/config/mod.ts";
+import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
@@ -320,14 +320,7 @@ export async function backtestBatchCommand(
       hint: `run "tesser backtest batch --help"`,
     });
   }
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    throw new ConfigError(`cannot read the batch config: ${(error as Error).message}`, {
-      location: { file },
-    });
-  }
+  const text = await readConfigFile(file, "batch config");
   const { runs, config } = planBatch(text, file);
   const outputDir = stringFlag(flags, "output-dir") ?? config.output_dir ?? "batch-out";
   const workers = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 }) ??

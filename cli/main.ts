@@ -136,6 +136,8 @@ export async function main(args: readonly string[], io: CommandIo = processIo())
     }
     return await command(help ? [...commandArgs, "--help"] : commandArgs, io, global);
   } catch (error) {
+    // The reader of our output went away (`tesser strategies | head`): nothing left to say.
+    if (error instanceof Deno.errors.BrokenPipe) return 0;
     io.stderr(formatError(error, verbose));
     return exitCodeFor(error);
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { field, parseToml } from "../config/mod.ts";
+import { field, parseToml, readConfigFile } from "../config/mod.ts";
 import { validateValue } from "../config/validate.ts";
 import { findKeyLine } from "../config/toml.ts";
 import {
@@ -114,15 +114,10 @@ export function parseMarkets(text: string, file: string): readonly Instrument[] 
  * @throws {ConfigError} when the file cannot be read or is invalid.
  */
 export async function loadMarkets(file: string): Promise<readonly Instrument[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    throw new ConfigError(`cannot read the markets file: ${(error as Error).message}`, {
-      location: { file },
-      hint: "pass --markets-file or set backtest.markets_file",
-      cause: error,
-    });
-  }
+  const text = await readConfigFile(
+    file,
+    "markets file",
+    "pass --markets-file or set backtest.markets_file",
+  );
   return parseMarkets(text, file);
 }

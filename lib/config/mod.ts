@@ -6,6 +6,7 @@
  */
 
 export * from "./loader.ts";
+export * from "./read_file.ts";
 export * from "./schema.ts";
 export * from "./tesser_schema.ts";
 export { findKeyLine, parseToml, type TomlTable } from "./toml.ts";

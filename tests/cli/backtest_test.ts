@@ -288,3 +288,43 @@ Deno.test("backtest run --funding-file books the real funding history on open po
     assert.equal(a.trades, b.trades);
   });
 });
+
+Deno.test("backtest run from another directory finds the config's markets file next to the config folder", async () => {
+  const root = new URL("../..", import.meta.url).pathname;
+  await withTemp(async (dir) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "-A",
+        `${root}cli/main.ts`,
+        "--config-dir",
+        `${root}config`,
+        "backtest",
+        "run",
+        "--strategy-config",
+        `${root}examples/strategies/sma_cross.toml`,
+        "--data",
+        `${root}examples/data/btcusdt_1m_sample.parquet`,
+        "--json",
+      ],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.equal(JSON.parse(new TextDecoder().decode(output.stdout)).trades, 4);
+  });
+});
+
+Deno.test("backtest run: a missing strategy file is one line saying so", async () => {
+  const { code, err } = await tesser(
+    "backtest",
+    "run",
+    "--strategy-config",
+    "nope.toml",
+    ...SAMPLE,
+  );
+  assert.equal(code, 2);
+  assert.deepEqual(err, ["error: nope.toml: cannot read the strategy config: no such file"]);
+});

@@ -170,6 +170,7 @@ export {
   type NumberField,
   type OptionalKeys,
   parseToml,
+  readConfigFile,
   type RequiredKeys,
   type StringField,
   type TableField,

@@ -9,7 +9,9 @@
  * Two timelines are interleaved in time order: the venue's (command arrivals, and each data
  * event at its exchange time) and ours (venue reports, timers, and each data event at its local
  * time). The exchange time of data is clamped so it never runs backwards or past the local time.
- * Semantics: docs/tick_backtesting.md.
+ * The venue applies each event as soon as the data is read, but an event's local side waits until
+ * everything earlier on both timelines has happened, so the venue runs ahead of us by the feed
+ * latency, as an exchange does. Semantics: docs/tick_backtesting.md.
  *
  * @module
  */
@@ -39,6 +41,8 @@ import type { TickSource } from "./tick_sources.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 import { TimeQueue } from "../../engine/mod.ts";
 import { LocalBooks } from "./_local_books.ts";
+import { Fifo } from "./_fifo.ts";
+import { eventSymbol, type MarketDataEvent } from "./_venue_book.ts";
 import type { SimBook } from "./sim_book.ts";
 
 /** Options of {@linkcode runTickBacktest}. */
@@ -94,7 +98,9 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const { engine, clock, portfolio } = session;
   const traded = [...session.instruments.keys()];
   const inbox = new TimeQueue<Event>();
-  const receive = (event: Event, venueTs: Micros): void => {
+  // The venue never runs behind our clock, so only a custom model's negative response latency
+  // could stamp a report in our past: the clamp keeps the inbox in time order even then.
+  const queueReport = (event: Event, venueTs: Micros): void => {
     inbox.push(Math.max(venueTs + latency.response(venueTs), clock.now()), event);
   };
   const venue = new TickVenue({
@@ -104,8 +110,8 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     liquidityConsumption: options.liquidityConsumption,
     fees: options.fees,
   }, {
-    orderUpdate: (order, ts) => receive({ kind: "order-update", ts, tsRecv: ts, order }, ts),
-    fill: (fill, ts) => receive({ kind: "fill", ts, tsRecv: ts, fill }, ts),
+    orderUpdate: (order, ts) => queueReport({ kind: "order-update", ts, tsRecv: ts, order }, ts),
+    fill: (fill, ts) => queueReport({ kind: "fill", ts, tsRecv: ts, fill }, ts),
   });
   const strategy = options.strategy;
   const host = session.host();
@@ -134,29 +140,32 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   bus.subscribe("book-snapshot", deliverBook);
   bus.subscribe("book-delta", deliverBook);
 
-  // Local-side events: a venue report, or a timer when one is due first.
-  const processLocal = (until: Micros): boolean => {
-    const timer = engine.nextScheduledTime ?? Infinity;
-    const next = Math.min(inbox.nextTime, timer);
-    if (next > until) return false;
-    if (inbox.nextTime <= timer) {
-      const { at, item } = inbox.pop();
-      engine.advanceTo(at);
-      clock.observe(at);
-      engine.process(item);
-    } else engine.advanceTo(timer);
-    return true;
-  };
-  // Everything on both timelines up to venue time `until`, in time order (venue first on ties).
-  // Before a data event stamped `until`, commands arriving exactly then wait: data at t is the
-  // book at t, which an order arriving at t meets (docs/tick_backtesting.md, tie rule).
-  const pump = (until: Micros, beforeData = false): void => {
+  // Events the venue has applied but we have not received yet: data reaches the exchange before
+  // it reaches us, so the venue runs ahead of our local time by up to the feed latency.
+  const received = new Fifo<MarketDataEvent>();
+  // Everything on both timelines before time `limit` (or at it too, when `inclusive`), in time
+  // order. At one time: venue arrivals, then venue reports and timers, then received data (data
+  // at the venue comes before all of them: the caller applies it only after advancing to it).
+  const advance = (limit: Micros, inclusive: boolean): void => {
     while (true) {
       const arrival = venue.nextArrival;
-      const local = Math.min(inbox.nextTime, engine.nextScheduledTime ?? Infinity);
-      const due = beforeData ? arrival < until : arrival <= until;
-      if (due && arrival <= local) venue.processNextArrival();
-      else if (!processLocal(until)) return;
+      const report = inbox.nextTime;
+      const timer = engine.nextScheduledTime ?? Infinity;
+      const head = received.peek();
+      const data = head === undefined ? Infinity : head.tsRecv;
+      const next = Math.min(arrival, report, timer, data);
+      if (inclusive ? next > limit : next >= limit) return;
+      if (arrival === next) venue.processNextArrival();
+      else if (report === next) {
+        const { at, item } = inbox.pop();
+        engine.advanceTo(at);
+        clock.observe(at);
+        engine.process(item);
+      } else if (timer === next) engine.advanceTo(timer);
+      else if (head !== undefined) {
+        received.shift();
+        receiveData(head);
+      }
     }
   };
 
@@ -177,6 +186,32 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     diagnostics.onInventory(openTime + markMicros, position);
     if (portfolio.grossExposure() !== 0) barsInMarket++;
   };
+  // Our side of a data event, at its local time.
+  const receiveData = (event: MarketDataEvent): void => {
+    const local = event.tsRecv;
+    while (local >= nextMark) {
+      if (initialEquity !== undefined) recordMark(nextMark - markMicros);
+      nextMark += markMicros;
+    }
+    engine.advanceTo(local);
+    clock.observe(local);
+    const book = books.apply(event);
+    changed = book;
+    if (book !== undefined || event.kind === "trade") {
+      const symbol = eventSymbol(event);
+      const mid = book !== undefined ? book.mid() : midOf(symbol);
+      const price = mid === mid ? mid : event.kind === "trade" ? event.trade.price : NaN;
+      if (price === price && marked.get(symbol) !== price && traded.includes(symbol)) {
+        marked.set(symbol, price);
+        portfolio.mark(symbol, price);
+        diagnostics.onMid(local, price);
+      }
+    }
+    if (initialEquity === undefined && traded.every((s) => marked.has(s))) {
+      initialEquity = portfolio.exactEquity();
+    }
+    engine.process(event);
+  };
   const known = new Set<SymbolId>();
   let marketEvents = 0;
 
@@ -187,13 +222,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       const local = event.tsRecv;
       if (options.from !== undefined && local < options.from) continue;
       if (options.to !== undefined && local >= options.to) break replay;
-      const symbol = event.kind === "trade"
-        ? event.trade.symbol
-        : event.kind === "quote"
-        ? event.quote.symbol
-        : event.kind === "book-snapshot"
-        ? event.book.symbol
-        : event.delta.symbol;
+      const symbol = eventSymbol(event);
       if (!known.has(symbol)) {
         if (!instruments.has(symbol)) {
           throw new DataError(`the data holds ${symbol}, which has no instrument`, {
@@ -206,49 +235,27 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         first = local;
         nextMark = Math.floor(local / markMicros) * markMicros + markMicros;
       }
-      // The exchange side first, at the event's exchange time.
+      // The exchange side now, at the event's exchange time; our side once time reaches `local`.
       venueTime = Math.min(Math.max(event.ts, venueTime), local);
-      pump(venueTime, true);
+      advance(venueTime, false);
       if (!venue.onMarketData(event, venueTime) && options.strict === true) {
         throw new DataError(
           `book delta for ${symbol} at local time ${local} comes before any snapshot of it`,
           { hint: "drop --strict to skip such deltas (they are counted in the report)" },
         );
       }
-      // Then our side, at the local time.
-      while (processLocal(local));
-      while (local >= nextMark) {
-        if (initialEquity !== undefined) recordMark(nextMark - markMicros);
-        nextMark += markMicros;
-      }
-      engine.advanceTo(local);
-      clock.observe(local);
-      const book = books.apply(event);
-      changed = book;
-      if (book !== undefined || event.kind === "trade") {
-        const mid = book !== undefined ? book.mid() : midOf(symbol);
-        const price = mid === mid ? mid : event.kind === "trade" ? event.trade.price : NaN;
-        if (price === price && marked.get(symbol) !== price && traded.includes(symbol)) {
-          marked.set(symbol, price);
-          portfolio.mark(symbol, price);
-          diagnostics.onMid(local, price);
-        }
-      }
-      if (initialEquity === undefined && traded.every((s) => marked.has(s))) {
-        initialEquity = portfolio.exactEquity();
-      }
-      engine.process(event);
+      received.push(event);
       lastLocal = local;
       if ((++marketEvents & 0xfffff) === 0) options.onProgress?.(marketEvents);
     }
   }
+  // Everything due by the last local time; later arrivals and reports never happen.
+  advance(lastLocal, true);
   if (first === undefined || initialEquity === undefined) {
     throw new DataError("no market data to backtest", {
       hint: "check --lob-data, --from and --to (the traded symbols need a price)",
     });
   }
-  // Reports and arrivals still due by the last local time; later ones never happen.
-  pump(lastLocal);
   recordMark(nextMark - markMicros);
 
   const metrics = computeMetrics({

@@ -201,3 +201,42 @@ Deno.test("runTickBacktest: data stamped t reaches the book before an order arri
     ["buy 100@102"],
   );
 });
+
+/** Buys at market on the first book, and logs the books and fills it sees with their times. */
+class LoggingBuyer implements Strategy {
+  readonly name = "LoggingBuyer";
+  readonly subscriptions: readonly StrategySubscription[] = [{ kind: "book", symbol: XBT }];
+  readonly log: string[] = [];
+
+  onBook(_book: BookView, ctx: StrategyContext): void {
+    this.log.push(`book@${ctx.now}`);
+    if (this.log.length > 1) return;
+    ctx.submitOrder({ symbol: XBT, side: "buy", type: "market", quantity: 100 });
+  }
+
+  onFill(_fill: unknown, ctx: StrategyContext): void {
+    this.log.push(`fill@${ctx.now}`);
+  }
+
+  snapshot(): JsonValue {
+    return null;
+  }
+
+  restore(): void {}
+}
+
+Deno.test("runTickBacktest: the venue runs ahead of a delayed feed, so reports keep their time", async () => {
+  // The order is sent at 10 and fills on arrival at 15. The next event happened at the
+  // exchange at 12 but reaches us only at 40 (feed latency): the fill (venue time 15, no
+  // response latency) must reach the strategy at 15, before that book, not at 40 after it.
+  const delayed = { ...delta(12, [[99, 100]]), tsRecv: 40 };
+  const strategy = new LoggingBuyer();
+  await runTickBacktest({
+    ...options(strategy, [{
+      name: "mem",
+      events: [snapshot(10, [[100, 100]], [[101, 100]]), delayed, delta(50, [[98, 100]])],
+    }]),
+    latency: constantLatency({ entry: 5, response: 0 }),
+  });
+  assert.deepEqual(strategy.log, ["book@10", "fill@15", "book@40", "book@50"]);
+});

@@ -21,10 +21,12 @@ import {
 import type { PerformanceMetrics } from "./metrics.ts";
 
 /**
- * A finished backtest. Money is an exact decimal string; metrics that are undefined for the
- * run (see `metrics.ts`) are `null`; durations are in seconds; times are ISO 8601 UTC.
+ * A finished backtest: every {@linkcode PerformanceMetrics} figure as computed (see
+ * `metrics.ts` for each definition) with the run's facts and exact money totals. Money is an
+ * exact decimal string; metrics that are undefined for the run are `null`; durations are in
+ * seconds; times are ISO 8601 UTC.
  */
-export interface BacktestReport {
+export interface BacktestReport extends Omit<PerformanceMetrics, "initialEquity" | "finalEquity"> {
   /** Strategy name as registered. */
   readonly strategy: string;
   /** The strategy's resolved parameters. */
@@ -37,8 +39,6 @@ export interface BacktestReport {
   readonly start: string;
   /** End of the run (close of the last bar), ISO 8601. */
   readonly end: string;
-  /** Number of bars (equity marks). */
-  readonly bars: number;
   /** Equity before the first bar, exact. */
   readonly initialEquity: string;
   /** Equity at the end, exact. */
@@ -47,40 +47,6 @@ export interface BacktestReport {
   readonly fees: string;
   /** Funding paid (negative = received), exact. */
   readonly funding: string;
-  /** `final / initial − 1`. */
-  readonly totalReturn: number;
-  /** Compound annual growth rate. */
-  readonly cagr: number | null;
-  /** Annualised standard deviation of the per-bar returns. */
-  readonly annualVolatility: number | null;
-  /** Annualised Sharpe ratio (zero risk-free rate). */
-  readonly sharpe: number | null;
-  /** Annualised Sortino ratio. */
-  readonly sortino: number | null;
-  /** CAGR over the maximum drawdown. */
-  readonly calmar: number | null;
-  /** Largest fractional drawdown from a running peak. */
-  readonly maxDrawdown: number;
-  /** Longest peak-to-recovery time, seconds. */
-  readonly maxDrawdownDuration: number;
-  /** Number of round trips. */
-  readonly trades: number;
-  /** Share of winning round trips. */
-  readonly winRate: number | null;
-  /** Gross wins over gross losses; null when there are no losses (infinite) or no trades. */
-  readonly profitFactor: number | null;
-  /** Mean net PnL per round trip. */
-  readonly expectancy: number | null;
-  /** Mean net PnL of the winners. */
-  readonly avgWin: number | null;
-  /** Mean net PnL of the losers (negative). */
-  readonly avgLoss: number | null;
-  /** Mean holding time of a round trip, seconds. */
-  readonly avgHoldingTime: number | null;
-  /** Share of bars with a position open. */
-  readonly exposure: number | null;
-  /** Traded notional over initial equity. */
-  readonly turnover: number;
   /** Orders submitted. */
   readonly orders: number;
   /** Fills received. */
@@ -166,7 +132,8 @@ export const REPORT_SIGNIFICANT_DIGITS = 12;
  * @throws {RangeError} when `start` or `end` is not an integer count of microseconds.
  */
 export function buildReport(parts: ReportParts): BacktestReport {
-  const m = parts.metrics;
+  // The equity figures are reported exactly, from the parts, rather than as computed floats.
+  const { initialEquity: _float, finalEquity: _finalFloat, ...metrics } = parts.metrics;
   return {
     strategy: parts.strategy,
     params: parts.params ?? {},
@@ -174,28 +141,11 @@ export function buildReport(parts: ReportParts): BacktestReport {
     interval: parts.interval,
     start: toIso(parts.start),
     end: toIso(parts.end),
-    bars: m.bars,
+    ...metrics,
     initialEquity: parts.initialEquity.toString(),
     finalEquity: parts.finalEquity.toString(),
     fees: parts.fees.toString(),
     funding: parts.funding.toString(),
-    totalReturn: m.totalReturn,
-    cagr: m.cagr,
-    annualVolatility: m.annualVolatility,
-    sharpe: m.sharpe,
-    sortino: m.sortino,
-    calmar: m.calmar,
-    maxDrawdown: m.maxDrawdown,
-    maxDrawdownDuration: m.maxDrawdownDuration,
-    trades: m.trades,
-    winRate: m.winRate,
-    profitFactor: m.profitFactor,
-    expectancy: m.expectancy,
-    avgWin: m.avgWin,
-    avgLoss: m.avgLoss,
-    avgHoldingTime: m.avgHoldingTime,
-    exposure: m.exposure,
-    turnover: m.turnover,
     orders: parts.orders,
     fills: parts.fills,
     rejectedOrders: parts.rejectedOrders,

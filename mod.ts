@@ -214,6 +214,7 @@ export {
   pipe,
   Roc,
   type RocOptions,
+  RollingExtremum,
   type RollingExtremumOptions,
   RollingMax,
   RollingMin,

@@ -47,7 +47,8 @@ export {
 export { StdDev, type StdDevOptions } from "./std_dev.ts";
 export { ZScore, type ZScoreOptions } from "./z_score.ts";
 export { Roc, type RocOptions } from "./roc.ts";
-export { type RollingExtremumOptions, RollingMax } from "./rolling_max.ts";
+export { RollingExtremum, type RollingExtremumOptions } from "./rolling_extremum.ts";
+export { RollingMax } from "./rolling_max.ts";
 export { RollingMin } from "./rolling_min.ts";
 export { TrueRange } from "./true_range.ts";
 export { Atr, type AtrOptions } from "./atr.ts";

@@ -10,12 +10,19 @@ import {
   type SymbolId,
   symbolId,
 } from "../domain/mod.ts";
+import { field } from "../config/mod.ts";
 import { paramError } from "./registry.ts";
 
 /** The side a strategy intends to hold (its own bookkeeping of the signals it sent). */
 export type Side = "long" | "short" | "flat";
 
 const SIDES: readonly Side[] = ["long", "short", "flat"];
+
+/** The `symbol` parameter of a single-symbol strategy (checked by {@linkcode symbolParam}). */
+export const symbolField = field.string({
+  required: true,
+  description: "venue-qualified symbol, e.g. bybit:BTCUSDT",
+});
 
 /** Parses a venue-qualified symbol param, or throws a `ConfigError` naming the param. */
 export function symbolParam(strategy: string, param: string, text: string): SymbolId {

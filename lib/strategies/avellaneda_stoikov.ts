@@ -19,6 +19,7 @@
  */
 
 import { field } from "../config/mod.ts";
+import { symbolField } from "./_support.ts";
 import type { Micros, Order, SymbolId, Trade } from "../domain/mod.ts";
 import { symbolId } from "../domain/mod.ts";
 import { paramError, type StrategyDefinition } from "./registry.ts";
@@ -33,7 +34,7 @@ import { MmCalibration, TwoSidedQuoter } from "./_mm_calibration.ts";
 
 /** Calibration and quoting params shared by the market makers. */
 export const mmParamFields = {
-  symbol: field.string({ required: true, description: "venue-qualified symbol" }),
+  symbol: symbolField,
   order_quantity: field.number({ min: 0, default: 100, description: "quote size per side" }),
   max_inventory: field.number({
     min: 0,

@@ -22,16 +22,14 @@ import {
   requireBelow,
   type Side,
   SnapshotReader,
+  symbolField,
   symbolParam,
 } from "./_support.ts";
 
 const NAME = "BollingerBreakout";
 
 const params = field.table({
-  symbol: field.string({
-    required: true,
-    description: "venue-qualified symbol, e.g. bybit:BTCUSDT",
-  }),
+  symbol: symbolField,
   interval: field.string({ default: "1m", description: "bar interval the bands run on" }),
   period: field.number({
     integer: true,

@@ -26,16 +26,14 @@ import {
   SnapshotReader,
   type StoredBar,
   storedBar,
+  symbolField,
   symbolParam,
 } from "./_support.ts";
 
 const NAME = "Breakout";
 
 const params = field.table({
-  symbol: field.string({
-    required: true,
-    description: "venue-qualified symbol, e.g. bybit:BTCUSDT",
-  }),
+  symbol: symbolField,
   interval: field.string({ default: "1m", description: "bar interval of the channel" }),
   period: field.number({
     integer: true,

@@ -9,6 +9,7 @@
  */
 
 import { field } from "../config/mod.ts";
+import { symbolField } from "./_support.ts";
 import { type SymbolId, symbolId } from "../domain/mod.ts";
 import { paramError, type StrategyDefinition } from "./registry.ts";
 import type {
@@ -43,7 +44,7 @@ export function bookImbalance(book: BookView, depth: number, decay: number): num
 }
 
 const params = field.table({
-  symbol: field.string({ required: true, description: "venue-qualified symbol" }),
+  symbol: symbolField,
   depth: field.number({ integer: true, min: 1, default: 5, description: "levels per side" }),
   level_decay: field.number({
     min: 0,

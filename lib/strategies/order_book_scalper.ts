@@ -11,6 +11,7 @@
  */
 
 import { field } from "../config/mod.ts";
+import { symbolField } from "./_support.ts";
 import { isTerminal, type Order, type SymbolId, symbolId } from "../domain/mod.ts";
 import { Macd } from "../indicators/mod.ts";
 import { bookImbalance } from "./order_book_imbalance.ts";
@@ -24,7 +25,7 @@ import type {
 } from "./strategy.ts";
 
 const params = field.table({
-  symbol: field.string({ required: true, description: "venue-qualified symbol" }),
+  symbol: symbolField,
   depth: field.number({ integer: true, min: 1, default: 5, description: "levels per side" }),
   level_decay: field.number({ min: 0, max: 1, default: 0.5, description: "level weight decay" }),
   threshold: field.number({ min: 0, max: 1, default: 0.4, description: "|imbalance| to act" }),

@@ -22,16 +22,14 @@ import {
   lastOver,
   requireBelow,
   SnapshotReader,
+  symbolField,
   symbolParam,
 } from "./_support.ts";
 
 const NAME = "RsiReversion";
 
 const params = field.table({
-  symbol: field.string({
-    required: true,
-    description: "venue-qualified symbol, e.g. bybit:BTCUSDT",
-  }),
+  symbol: symbolField,
   interval: field.string({ default: "1m", description: "bar interval the RSI runs on" }),
   period: field.number({ integer: true, min: 2, default: 14, description: "RSI length (bars)" }),
   oversold: field.number({

@@ -7,16 +7,14 @@
  */
 
 import { field } from "../config/mod.ts";
+import { symbolField } from "./_support.ts";
 import { type Candle, parseInterval, type Signal, symbolId } from "../domain/mod.ts";
 import { Sma } from "../indicators/mod.ts";
 import { paramError, type StrategyDefinition } from "./registry.ts";
 import type { JsonValue, Strategy, StrategyContext, StrategySubscription } from "./strategy.ts";
 
 const params = field.table({
-  symbol: field.string({
-    required: true,
-    description: "venue-qualified symbol, e.g. bybit:BTCUSDT",
-  }),
+  symbol: symbolField,
   interval: field.string({ default: "1m", description: "bar interval the SMAs run on" }),
   fast_period: field.number({
     integer: true,

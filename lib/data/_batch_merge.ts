@@ -9,6 +9,7 @@
 
 import type { EventTimes } from "../events/mod.ts";
 import type { MergeKey } from "./merge.ts";
+import { before, heapify, siftDown, type SourceCursor } from "./_source_heap.ts";
 
 /** Options of {@linkcode mergeEventBatches}. */
 export interface MergeEventBatchesOptions {
@@ -24,36 +25,13 @@ export interface MergeEventBatchesOptions {
   readonly unsorted?: (source: number, index: number, time: number, previous: number) => Error;
 }
 
-interface Cursor<E> {
-  readonly source: number;
+interface Cursor<E> extends SourceCursor {
   readonly iterator: AsyncIterator<readonly E[]> | Iterator<readonly E[]>;
   batch: readonly E[];
   index: number;
-  time: number;
   // Time of the last event taken, and events taken before the current batch.
   last: number;
   taken: number;
-}
-
-function less<E>(a: Cursor<E>, b: Cursor<E>): boolean {
-  return a.time < b.time || (a.time === b.time && a.source < b.source);
-}
-
-function siftDown<E>(heap: Cursor<E>[], start: number): void {
-  const n = heap.length;
-  let i = start;
-  while (true) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < n && less(heap[l], heap[m])) m = l;
-    if (r < n && less(heap[r], heap[m])) m = r;
-    if (m === i) return;
-    const tmp = heap[i];
-    heap[i] = heap[m];
-    heap[m] = tmp;
-    i = m;
-  }
 }
 
 /**
@@ -112,7 +90,7 @@ export async function* mergeEventBatches<E extends EventTimes>(
       };
       if (await refill(cursor)) heap.push(cursor);
     }
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    heapify(heap);
     while (heap.length > 0) {
       const top = heap[0];
       const batch = top.batch;
@@ -138,7 +116,7 @@ export async function* mergeEventBatches<E extends EventTimes>(
         if (j < batch.length) throw disorder(top, j);
         i = j;
       } else {
-        const bound = heap.length > 2 && less(heap[2], heap[1]) ? heap[2] : heap[1];
+        const bound = heap.length > 2 && before(heap[2], heap[1]) ? heap[2] : heap[1];
         const boundTime = bound.time;
         const tieFirst = top.source < bound.source;
         // The top's head always passes (it is ahead of the bound), so each step makes progress.

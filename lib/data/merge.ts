@@ -10,6 +10,7 @@
 import { type Interval, intervalMicros, type SymbolId } from "../domain/mod.ts";
 import type { CandleEvent, EventTimes } from "../events/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
+import { heapify, siftDown, type SourceCursor } from "./_source_heap.ts";
 
 /** Which event time orders the merge: `tsRecv` (arrival, the default) or `ts` (source). */
 export type MergeKey = "ts" | "tsRecv";
@@ -51,32 +52,9 @@ export async function* candleEvents(
   }
 }
 
-interface Cursor<T> {
-  readonly source: number;
+interface Cursor<T> extends SourceCursor {
   readonly iterator: AsyncIterator<T> | Iterator<T>;
   head: T;
-  time: number;
-}
-
-function less<T>(a: Cursor<T>, b: Cursor<T>): boolean {
-  return a.time < b.time || (a.time === b.time && a.source < b.source);
-}
-
-function siftDown<T>(heap: Cursor<T>[], start: number): void {
-  const n = heap.length;
-  let i = start;
-  while (true) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < n && less(heap[l] as Cursor<T>, heap[m] as Cursor<T>)) m = l;
-    if (r < n && less(heap[r] as Cursor<T>, heap[m] as Cursor<T>)) m = r;
-    if (m === i) return;
-    const tmp = heap[i] as Cursor<T>;
-    heap[i] = heap[m] as Cursor<T>;
-    heap[m] = tmp;
-    i = m;
-  }
 }
 
 /**
@@ -105,7 +83,7 @@ export async function* mergeEvents<E extends EventTimes>(
         heap.push({ source: s, iterator, head: first.value, time: first.value[key] });
       }
     }
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    heapify(heap);
     while (heap.length > 0) {
       const top = heap[0] as Cursor<E>;
       yield top.head;

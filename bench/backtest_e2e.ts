@@ -14,6 +14,12 @@
 import { generateCandles, readCandleParquet, writeCandleParquet } from "../lib/data/mod.ts";
 
 const rows = Number(Deno.args[0] ?? 10_000_000);
+if (!Number.isSafeInteger(rows) || rows < 1) {
+  console.error(
+    `usage: deno run -A bench/backtest_e2e.ts [rows] (a positive integer, not "${Deno.args[0]}")`,
+  );
+  Deno.exit(2);
+}
 const dir = await Deno.makeTempDir({ prefix: "tesser-e2e-" });
 const data = `${dir}/bybit_btcusdt_1m.parquet`;
 const strategyFile = `${dir}/sma_cross.toml`;

@@ -33,6 +33,10 @@ import { GueantMarketMaker } from "../lib/strategies/mod.ts";
 
 const arg = Deno.args.indexOf("--updates");
 const UPDATES = arg >= 0 ? Number(Deno.args[arg + 1]) : 2_000_000;
+if (!Number.isSafeInteger(UPDATES) || UPDATES < 4) {
+  console.error("usage: --updates N takes an integer of at least 4 (deltas; trades are N/4)");
+  Deno.exit(2);
+}
 const TRADES = Math.round(UPDATES / 4);
 const onlyArg = Deno.args.indexOf("--only");
 const ONLY = onlyArg >= 0 ? new Set((Deno.args[onlyArg + 1] ?? "").split(",")) : undefined;

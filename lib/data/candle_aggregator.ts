@@ -67,6 +67,24 @@ function startBucket(symbol: SymbolId, openTime: Micros, candle: Candle, end: Mi
   };
 }
 
+// The finished candle of a bucket (`complete`: every fine bar or the whole interval was seen).
+function aggregated(bucket: Bucket, interval: Interval, complete: boolean): AggregatedCandle {
+  return {
+    candle: {
+      symbol: bucket.symbol,
+      interval,
+      openTime: bucket.openTime,
+      open: bucket.open,
+      high: bucket.high,
+      low: bucket.low,
+      close: bucket.close,
+      volume: bucket.volume,
+    },
+    complete,
+    parts: bucket.parts,
+  };
+}
+
 /**
  * Streaming resampler, one call per closed input bar, synchronous (usable inside the
  * engine). Keeps one open bucket per symbol.
@@ -152,7 +170,7 @@ export class CandleAggregator {
   flush(): readonly AggregatedCandle[] {
     const out: AggregatedCandle[] = [];
     for (const bucket of this.#buckets.values()) {
-      if (this.#partial === "keep") out.push(this.#emit(bucket, false));
+      if (this.#partial === "keep") out.push(aggregated(bucket, this.#interval, false));
     }
     this.#buckets.clear();
     return out;
@@ -162,24 +180,7 @@ export class CandleAggregator {
     const expected = this.#length / intervalMicros(fine);
     const complete = bucket.parts === expected;
     if (!complete && this.#partial === "drop") return undefined;
-    return this.#emit(bucket, complete);
-  }
-
-  #emit(bucket: Bucket, complete: boolean): AggregatedCandle {
-    return {
-      candle: {
-        symbol: bucket.symbol,
-        interval: this.#interval,
-        openTime: bucket.openTime,
-        open: bucket.open,
-        high: bucket.high,
-        low: bucket.low,
-        close: bucket.close,
-        volume: bucket.volume,
-      },
-      complete,
-      parts: bucket.parts,
-    };
+    return aggregated(bucket, this.#interval, complete);
   }
 }
 
@@ -222,7 +223,7 @@ export class TradeCandleBuilder {
       if (openTime < bucket.openTime) {
         throw new RangeError(`Cannot build bars: trade at ${ts} is before the current bar`);
       }
-      out = [this.#emit(bucket)];
+      out = [aggregated(bucket, this.#interval, true)];
     }
     this.#buckets.set(trade.symbol, {
       symbol: trade.symbol,
@@ -243,7 +244,7 @@ export class TradeCandleBuilder {
     const out: AggregatedCandle[] = [];
     for (const [symbol, bucket] of this.#buckets) {
       if (bucket.lastEnd <= ts) {
-        out.push(this.#emit(bucket));
+        out.push(aggregated(bucket, this.#interval, true));
         this.#buckets.delete(symbol);
       }
     }
@@ -252,26 +253,11 @@ export class TradeCandleBuilder {
 
   /** Emits every open bar (end of data). */
   flush(): readonly AggregatedCandle[] {
-    const out = [...this.#buckets.values()].map((bucket) => this.#emit(bucket));
+    const out = [...this.#buckets.values()].map((bucket) =>
+      aggregated(bucket, this.#interval, true)
+    );
     this.#buckets.clear();
     return out;
-  }
-
-  #emit(bucket: Bucket): AggregatedCandle {
-    return {
-      candle: {
-        symbol: bucket.symbol,
-        interval: this.#interval,
-        openTime: bucket.openTime,
-        open: bucket.open,
-        high: bucket.high,
-        low: bucket.low,
-        close: bucket.close,
-        volume: bucket.volume,
-      },
-      complete: true,
-      parts: bucket.parts,
-    };
   }
 }
 

@@ -98,11 +98,11 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const { engine, clock, portfolio } = session;
   const traded = [...session.instruments.keys()];
   const inbox = new TimeQueue<Event>();
-  // The venue never runs behind our clock, so only a custom model's negative response latency
-  // could stamp a report in our past: the clamp keeps the inbox in time order even then.
-  const queueReport = (event: Event, venueTs: Micros): void => {
-    inbox.push(Math.max(venueTs + latency.response(venueTs), clock.now()), event);
-  };
+  // A venue report reaches us after the response latency. The venue never runs behind our
+  // clock, so only a custom model's negative latency could stamp it in our past: the clamp keeps
+  // the inbox in time order even then.
+  const receivedAt = (venueTs: Micros): Micros =>
+    Math.max(venueTs + latency.response(venueTs), clock.now());
   const venue = new TickVenue({
     instruments,
     queueModel: options.queueModel,
@@ -110,8 +110,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     liquidityConsumption: options.liquidityConsumption,
     fees: options.fees,
   }, {
-    orderUpdate: (order, ts) => queueReport({ kind: "order-update", ts, tsRecv: ts, order }, ts),
-    fill: (fill, ts) => queueReport({ kind: "fill", ts, tsRecv: ts, fill }, ts),
+    orderUpdate: (order, ts) => {
+      const at = receivedAt(ts);
+      inbox.push(at, { kind: "order-update", ts, tsRecv: at, order });
+    },
+    fill: (fill, ts) => {
+      const at = receivedAt(ts);
+      inbox.push(at, { kind: "fill", ts, tsRecv: at, fill });
+    },
   });
   const strategy = options.strategy;
   const host = session.host();
@@ -144,8 +150,9 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   // it reaches us, so the venue runs ahead of our local time by up to the feed latency.
   const received = new Fifo<MarketDataEvent>();
   // Everything on both timelines before time `limit` (or at it too, when `inclusive`), in time
-  // order. At one time: venue arrivals, then venue reports and timers, then received data (data
+  // order. At one time: venue arrivals, then timers, then venue reports, then received data (data
   // at the venue comes before all of them: the caller applies it only after advancing to it).
+  // Equity is marked at each interval boundary before the first item at or after it.
   const advance = (limit: Micros, inclusive: boolean): void => {
     while (true) {
       const arrival = venue.nextArrival;
@@ -155,14 +162,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       const data = head === undefined ? Infinity : head.tsRecv;
       const next = Math.min(arrival, report, timer, data);
       if (inclusive ? next > limit : next >= limit) return;
+      if (next >= nextMark) passMarks(next);
       if (arrival === next) venue.processNextArrival();
+      else if (timer === next) engine.advanceTo(timer);
       else if (report === next) {
         const { at, item } = inbox.pop();
-        engine.advanceTo(at);
         clock.observe(at);
         engine.process(item);
-      } else if (timer === next) engine.advanceTo(timer);
-      else if (head !== undefined) {
+      } else if (head !== undefined) {
         received.shift();
         receiveData(head);
       }
@@ -186,14 +193,16 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     diagnostics.onInventory(openTime + markMicros, position);
     if (portfolio.grossExposure() !== 0) barsInMarket++;
   };
-  // Our side of a data event, at its local time.
-  const receiveData = (event: MarketDataEvent): void => {
-    const local = event.tsRecv;
-    while (local >= nextMark) {
+  // Records the marks of every interval that ends at or before `time` (state before `time`).
+  const passMarks = (time: Micros): void => {
+    while (time >= nextMark) {
       if (initialEquity !== undefined) recordMark(nextMark - markMicros);
       nextMark += markMicros;
     }
-    engine.advanceTo(local);
+  };
+  // Our side of a data event, at its local time (timers due by then have fired).
+  const receiveData = (event: MarketDataEvent): void => {
+    const local = event.tsRecv;
     clock.observe(local);
     const book = books.apply(event);
     changed = book;
@@ -210,7 +219,9 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     if (initialEquity === undefined && traded.every((s) => marked.has(s))) {
       initialEquity = portfolio.exactEquity();
     }
-    engine.process(event);
+    // The engine runs on local time: an event stamped later at the exchange than here (the two
+    // clocks disagree) must not move our clock ahead of the data still to come.
+    engine.process(event.ts > local ? { ...event, ts: local } : event);
   };
   const known = new Set<SymbolId>();
   let marketEvents = 0;
@@ -245,6 +256,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         );
       }
       received.push(event);
+      if (received.size > MAX_FEED_BACKLOG) throw feedBacklogError(event, options.sources);
       lastLocal = local;
       if ((++marketEvents & 0xfffff) === 0) options.onProgress?.(marketEvents);
     }
@@ -322,6 +334,27 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   };
   const bundle = session.bundle(report, equity);
   return { report, bundle, marketEvents, events: engine.processed };
+}
+
+/**
+ * Events the venue may run ahead of us. Real feed latency holds a few hundred at most; a backlog
+ * this long means the exchange timestamps lag the local ones by far more than any feed does
+ * (usually a unit mix-up), and holding it would grow memory with the length of the run.
+ */
+const MAX_FEED_BACKLOG = 1_000_000;
+
+function feedBacklogError(event: MarketDataEvent, sources: readonly TickSource[]): DataError {
+  return new DataError(
+    `exchange timestamps lag local timestamps by ${
+      event.tsRecv - event.ts
+    } µs at the event received at ${event.tsRecv}: over ${
+      MAX_FEED_BACKLOG.toLocaleString("en")
+    } events wait between the exchange and us`,
+    {
+      location: { file: sources.map((s) => s.name).join(", ") },
+      hint: "check that the exchange and local time columns use the same unit and clock",
+    },
+  );
 }
 
 /** Rounds every float to the report's 12 significant digits, so last-bit noise never shows. */

@@ -7,7 +7,8 @@ import {
   tickFileSource,
   type TickSource,
 } from "../../../../lib/backtest/tick/mod.ts";
-import { DataError, type JsonValue } from "../../../../lib/domain/mod.ts";
+import { DataError, type JsonValue, type Order } from "../../../../lib/domain/mod.ts";
+import type { TradeEvent } from "../../../../lib/events/mod.ts";
 import { fixedQuantity } from "../../../../lib/execution/mod.ts";
 import type {
   BookView,
@@ -239,4 +240,106 @@ Deno.test("runTickBacktest: the venue runs ahead of a delayed feed, so reports k
     latency: constantLatency({ entry: 5, response: 0 }),
   });
   assert.deepEqual(strategy.log, ["book@10", "fill@15", "book@40", "book@50"]);
+});
+
+/** Logs books, timers and order updates with the strategy's clock; rests a bid on the first book. */
+class ClockLogger implements Strategy {
+  readonly name = "ClockLogger";
+  readonly subscriptions: readonly StrategySubscription[] = [{ kind: "book", symbol: XBT }];
+  readonly log: string[] = [];
+
+  onBook(_book: BookView, ctx: StrategyContext): void {
+    this.log.push(`book@${ctx.now}`);
+    if (this.log.length > 1) return;
+    ctx.setTimer(20, "t");
+    ctx.submitOrder({ symbol: XBT, side: "buy", type: "limit", quantity: 100, price: 100 });
+  }
+
+  onTimer(_tag: string, ctx: StrategyContext): void {
+    this.log.push(`timer@${ctx.now}`);
+  }
+
+  onOrderUpdate(order: Order, ctx: StrategyContext): void {
+    this.log.push(`${order.status}@${ctx.now} (venue ${order.updatedTs})`);
+  }
+
+  snapshot(): JsonValue {
+    return null;
+  }
+
+  restore(): void {}
+}
+
+Deno.test("runTickBacktest: an exchange clock ahead of the local one does not move the strategy's clock", async () => {
+  // The second event is stamped 30 at the exchange but received at 16 (the recorder's clock is
+  // behind): the strategy must see it at 16, its ack (venue 15 + 2) at 17, its timer at 20.
+  const strategy = new ClockLogger();
+  await runTickBacktest({
+    ...options(strategy, [{
+      name: "mem",
+      events: [
+        snapshot(10, [[100, 100]], [[101, 100]]),
+        { ...delta(30, [[99, 100]]), tsRecv: 16 },
+        { ...delta(18, [[98, 100]]), tsRecv: 18 },
+        delta(40, [[97, 100]]),
+      ],
+    }]),
+    latency: constantLatency({ entry: 5, response: 2 }),
+  });
+  assert.deepEqual(strategy.log, [
+    "book@10",
+    "book@16",
+    "accepted@17 (venue 15)",
+    "book@18",
+    "timer@20",
+    "book@40",
+  ]);
+});
+
+Deno.test("runTickBacktest: a mark holds the state at its interval's end, not fills after it", async () => {
+  // Minute one ends at 60 s; the market buy fills at 60 s + 5 µs, before the next data event
+  // (60 s + 10 µs). The inventory at 00:01:00 is still flat; at 00:02:00 it holds the buy.
+  const MINUTE = 60_000_000;
+  const result = await runTickBacktest({
+    ...options(new MarketBuyer(), [{
+      name: "mem",
+      events: [
+        snapshot(10, [[100, 1000]], [[101, 1000]]),
+        delta(MINUTE + 10, [[99, 1000]]),
+        delta(3 * MINUTE, [[98, 1000]]),
+      ],
+    }]),
+    latency: constantLatency({ entry: MINUTE - 5, response: 0 }),
+    markInterval: "1m",
+  });
+  const diagnostics = result.report.diagnostics as Record<string, Record<string, JsonValue>>;
+  assert.deepEqual((diagnostics.inventory.series as JsonValue[]).slice(0, 2), [
+    ["1970-01-01T00:01:00Z", 0],
+    ["1970-01-01T00:02:00Z", 100],
+  ]);
+});
+
+Deno.test("runTickBacktest stops with a clear error when exchange times lag local times by far too much", async () => {
+  // Exchange times stuck at 1 µs (as with a unit mix-up): every event waits between the venue
+  // and us, and the run must fail rather than hold the whole file in memory.
+  function* stale(): Generator<TradeEvent> {
+    for (let i = 1; i <= 1_000_002; i++) {
+      yield {
+        kind: "trade",
+        ts: 1,
+        tsRecv: i,
+        trade: { symbol: XBT, price: 100, quantity: 1, side: "buy" },
+      };
+    }
+  }
+  await assert.rejects(
+    () => runTickBacktest(options(new MarketBuyer(), [{ name: "stale.csv", events: stale() }])),
+    (error: unknown) => {
+      assert.ok(error instanceof DataError);
+      assert.match(error.message, /stale\.csv/);
+      assert.match(error.message, /exchange timestamps lag local timestamps by 1000000 µs/);
+      assert.match(error.message, /same unit/);
+      return true;
+    },
+  );
 });

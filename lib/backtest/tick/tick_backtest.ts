@@ -225,14 +225,42 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   };
   const known = new Set<SymbolId>();
   let marketEvents = 0;
+  const from = options.from ?? -Infinity;
+  const to = options.to ?? Infinity;
+  const applyAtVenue = (event: MarketDataEvent, at: Micros): void => {
+    if (!venue.onMarketData(event, at) && options.strict === true) {
+      throw new DataError(
+        `book delta for ${
+          eventSymbol(event)
+        } at local time ${event.tsRecv} comes before any snapshot of it`,
+        { hint: "drop --strict to skip such deltas (they are counted in the report)" },
+      );
+    }
+  };
 
   // One promise per batch of merged events; the loop body is per event.
   replay: for await (const batch of mergeTickBatches(options.sources)) {
     for (let i = 0; i < batch.length; i++) {
       const event = batch[i];
       const local = event.tsRecv;
-      if (options.from !== undefined && local < options.from) continue;
-      if (options.to !== undefined && local >= options.to) break replay;
+      if (local < from) {
+        // Before the window the books still follow the data (an L2 file's only snapshot may
+        // come long before `from`), but nothing reaches the strategy.
+        venueTime = Math.min(Math.max(event.ts, venueTime), local);
+        applyAtVenue(event, venueTime);
+        if (instruments.has(eventSymbol(event))) books.apply(event);
+        continue;
+      }
+      if (local >= to) {
+        // After the window, data that happened at the exchange before our last local time still
+        // shapes the book that orders in flight until then meet.
+        const at = Math.min(Math.max(event.ts, venueTime), local);
+        if (first === undefined || at > lastLocal) break replay;
+        venueTime = at;
+        advance(venueTime, false);
+        applyAtVenue(event, venueTime);
+        continue;
+      }
       const symbol = eventSymbol(event);
       if (!known.has(symbol)) {
         if (!instruments.has(symbol)) {
@@ -249,12 +277,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       // The exchange side now, at the event's exchange time; our side once time reaches `local`.
       venueTime = Math.min(Math.max(event.ts, venueTime), local);
       advance(venueTime, false);
-      if (!venue.onMarketData(event, venueTime) && options.strict === true) {
-        throw new DataError(
-          `book delta for ${symbol} at local time ${local} comes before any snapshot of it`,
-          { hint: "drop --strict to skip such deltas (they are counted in the report)" },
-        );
-      }
+      applyAtVenue(event, venueTime);
       received.push(event);
       if (received.size > MAX_FEED_BACKLOG) throw feedBacklogError(event, options.sources);
       lastLocal = local;

@@ -343,3 +343,45 @@ Deno.test("runTickBacktest stops with a clear error when exchange times lag loca
     },
   );
 });
+
+Deno.test("runTickBacktest with --from starts on the book rebuilt from the snapshot before it", async () => {
+  // The only snapshot comes before the window: the deltas inside it still update a full book.
+  const strategy = new TouchQuoter();
+  const result = await runTickBacktest({
+    ...options(strategy, [{
+      name: "mem",
+      events: [
+        snapshot(10, [[100, 100]], [[101, 100]]),
+        delta(20, [[100.5, 200]]),
+        delta(30, [], [[101, 300]]),
+      ],
+    }]),
+    from: 25,
+  });
+  assert.equal(strategy.books, 1);
+  assert.equal(strategy.lastTouch, "100.5x200/101x300");
+  assert.equal(result.marketEvents, 1);
+});
+
+Deno.test("runTickBacktest with --to still applies data that happened at the exchange before the last local time", async () => {
+  // The buy is sent at 10 and arrives at 25. The delta removing the 101 ask happened at 20 at
+  // the exchange but reaches us at 40, after the window (to = 30): the order must still meet
+  // the book without it and buy at 102.
+  const result = await runTickBacktest({
+    ...options(new MarketBuyer(), [{
+      name: "mem",
+      events: [
+        snapshot(10, [[100, 100]], [[101, 100], [102, 100]]),
+        { ...delta(12, [[99, 100]]), tsRecv: 28 },
+        { ...delta(20, [], [[101, 0]]), tsRecv: 40 },
+      ],
+    }]),
+    latency: constantLatency({ entry: 15, response: 0 }),
+    to: 30,
+  });
+  assert.deepEqual(
+    result.bundle.fills.map(({ fill }) => `${fill.side} ${fill.quantity}@${fill.price}`),
+    ["buy 100@102"],
+  );
+  assert.equal(result.marketEvents, 2);
+});

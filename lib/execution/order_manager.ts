@@ -26,7 +26,7 @@ import {
 } from "../domain/mod.ts";
 import { AmendMemo, signOf, tickPrice } from "./_order_pricing.ts";
 import type { AccountView, OrderManagerOptions, OrderSink } from "./oms_ports.ts";
-import { checkBuyingPower } from "./risk.ts";
+import { checkBuyingPower, type RiskRejection } from "./risk.ts";
 
 interface Bracket {
   readonly stopLoss: number | undefined;
@@ -111,10 +111,23 @@ export class OrderManager {
       case "enter-long":
       case "enter-short": {
         const direction = signal.kind === "enter-long" ? 1 : -1;
-        if (projected === direction && this.#options.pyramiding !== true) return;
+        const pyramiding = this.#options.pyramiding === true;
+        if (projected === direction && !pyramiding) return;
+        if (actualSign === direction && !pyramiding) {
+          // Already in position; only working orders (a pending exit or reversal) point the
+          // other way: cancelling them is the whole answer.
+          this.#cancelAll(signal.symbol);
+          return;
+        }
         const size = this.#size(signal, instrument);
         if (size === undefined) return;
-        this.#cancelAll(signal.symbol);
+        // Adding to a position without a bracket of its own keeps the position's protective
+        // orders; otherwise this entry (and its bracket, sized to the whole position) replaces
+        // every working order.
+        const keepsProtection = actualSign === direction && signal.stopLoss === undefined &&
+          signal.takeProfit === undefined;
+        if (keepsProtection) this.#cancelEntries(signal.symbol);
+        else this.#cancelAll(signal.symbol);
         // Close and reverse in one order: the open position plus the new size.
         const quantity = actualSign === -direction ? size.plus(actual.abs()) : size;
         const side: Side = direction === 1 ? "buy" : "sell";
@@ -242,6 +255,22 @@ export class OrderManager {
       );
       return;
     }
+    // Only a pure size decrease can skip risk: anything else may add exposure or notional, and
+    // must pass the same limits (and the kill switch) as a new order.
+    const decreaseOnly = price === undefined && quantity !== undefined &&
+      quantity.lte(request.quantity);
+    if (!decreaseOnly) {
+      const amended: OrderRequest = {
+        ...request,
+        ...(quantity === undefined ? {} : { quantity }),
+        ...(price === undefined ? {} : { price }),
+      };
+      const refused = this.#riskRefusal(amended, instrument, clientOrderId);
+      if (refused !== undefined) {
+        this.reject(refused.rule, `amend ${clientOrderId}: ${refused.message}`);
+        return;
+      }
+    }
     this.#sink.amend(symbol, clientOrderId, price, quantity);
   }
 
@@ -276,6 +305,19 @@ export class OrderManager {
     for (const order of this.openOrders(fill.symbol)) {
       if (order.request.reduceOnly) this.#sink.cancel(fill.symbol, order.request.clientOrderId);
     }
+  }
+
+  // Remaining quantity of the working orders on one side that may add exposure.
+  #workingQuantity(symbol: SymbolId, side: Side, except?: string): number {
+    let quantity = 0;
+    for (const [id, order] of this.#working) {
+      const request = "request" in order ? order.request : order;
+      if (request.symbol !== symbol || request.side !== side || request.reduceOnly) continue;
+      if (id === except) continue;
+      const filled = "filledQuantity" in order ? order.filledQuantity : ZERO;
+      quantity += request.quantity.minus(filled).toNumber();
+    }
+    return quantity;
   }
 
   #projectedPosition(symbol: SymbolId): Decimal {
@@ -393,27 +435,37 @@ export class OrderManager {
       this.reject(violations[0].rule, violations.map((v) => v.message).join("; "));
       return false;
     }
-    const refused = this.#options.risk.check({
-      request,
-      instrument,
-      price: request.price?.toNumber() ?? last,
-      // Working entries count towards the position limit (the order being approved is not yet
-      // among them).
-      position: this.#projectedPosition(request.symbol),
-    });
-    const unaffordable = refused ?? checkBuyingPower({
-      request,
-      instrument,
-      price: request.price?.toNumber() ?? last,
-      position: this.#account.position(request.symbol),
-      leverage: instrument.kind === "spot" ? 1 : this.#account.leverage(request.symbol),
-      free: (currency) => this.#account.freeMargin(currency),
-    });
-    if (unaffordable !== undefined) {
-      this.reject(unaffordable.rule, unaffordable.message);
+    const refused = this.#riskRefusal(request, instrument);
+    if (refused !== undefined) {
+      this.reject(refused.rule, refused.message);
       return false;
     }
     return true;
+  }
+
+  // Pre-trade risk and buying power for `request`; `amending` names the working order it
+  // replaces, which then does not count among the working orders.
+  #riskRefusal(
+    request: OrderRequest,
+    instrument: Instrument,
+    amending?: string,
+  ): RiskRejection | undefined {
+    const price = request.price?.toNumber() ?? this.#account.lastPrice(request.symbol);
+    const position = this.#account.position(request.symbol);
+    return this.#options.risk.check({
+      request,
+      instrument,
+      price,
+      position,
+      workingSameSide: this.#workingQuantity(request.symbol, request.side, amending),
+    }) ?? checkBuyingPower({
+      request,
+      instrument,
+      price,
+      position,
+      leverage: instrument.kind === "spot" ? 1 : this.#account.leverage(request.symbol),
+      free: (currency) => this.#account.freeMargin(currency),
+    });
   }
 
   #attachBracket(entry: Order, bracket: Bracket): void {
@@ -463,6 +515,15 @@ export class OrderManager {
     for (const [id, order] of this.#working) {
       const request = "request" in order ? order.request : order;
       if (request.symbol === symbol) this.#sink.cancel(symbol, id);
+    }
+  }
+
+  // Cancels the symbol's working orders that may add exposure, keeping reduce-only ones (stops
+  // and targets protecting the position).
+  #cancelEntries(symbol: SymbolId): void {
+    for (const [id, order] of this.#working) {
+      const request = "request" in order ? order.request : order;
+      if (request.symbol === symbol && !request.reduceOnly) this.#sink.cancel(symbol, id);
     }
   }
 }

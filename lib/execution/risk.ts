@@ -35,8 +35,15 @@ export interface RiskInput {
   readonly instrument: Instrument;
   /** Reference price for notional (limit price or last price). */
   readonly price: number;
-  /** Current signed position in the symbol. */
+  /** Current signed position in the symbol (filled orders only). */
   readonly position: Decimal;
+  /**
+   * Remaining quantity of the working orders on the order's side that may add exposure (not
+   * reduce-only), the order itself excluded (default 0). They count towards the position limit
+   * as if they all fill; working orders on the other side never offset it, since they may be
+   * cancelled or never fill.
+   */
+  readonly workingSameSide?: number;
 }
 
 /** Checks orders against {@linkcode RiskLimits} and tracks the drawdown kill switch. */
@@ -71,6 +78,8 @@ export class PreTradeRisk {
    * breached (the caller then flattens and alerts).
    */
   observeEquity(equity: number): boolean {
+    // An equity that cannot be computed (a missing mark) says nothing about the drawdown.
+    if (!Number.isFinite(equity)) return false;
     if (equity > this.#peak) this.#peak = equity;
     const limit = this.#limits.maxDrawdown;
     if (this.#killed || limit === undefined || !(this.#peak > 0)) return false;
@@ -88,9 +97,13 @@ export class PreTradeRisk {
     const signed = request.side === "buy" ? quantity : -quantity;
     const current = position.toNumber();
     const after = current + signed;
-    // A reduce-only order can never add exposure: the venue caps it at the position.
+    // A reduce-only order can never add exposure: the venue caps it at the position. Any other
+    // order reduces only if it shrinks the filled position without flipping it.
     const reduces = request.reduceOnly ||
       (Math.abs(after) < Math.abs(current) && Math.sign(after) * Math.sign(current) >= 0);
+    // The position limit holds in the worst case: every working order on this side fills.
+    const working = input.workingSameSide ?? 0;
+    const worst = after + (request.side === "buy" ? working : -working);
     if (this.#killed && !reduces) {
       return {
         rule: "kill-switch",
@@ -123,10 +136,12 @@ export class PreTradeRisk {
         };
       }
     }
-    if (maxPositionQuantity !== undefined && !reduces && Math.abs(after) > maxPositionQuantity) {
+    if (maxPositionQuantity !== undefined && !reduces && Math.abs(worst) > maxPositionQuantity) {
       return {
         rule: "max-position",
-        message: `${request.symbol}: position would be ${after} (limit ±${maxPositionQuantity})`,
+        message: `${request.symbol}: position could reach ${worst}${
+          working === 0 ? "" : ` with the working ${request.side} orders`
+        } (limit ±${maxPositionQuantity})`,
       };
     }
     return undefined;

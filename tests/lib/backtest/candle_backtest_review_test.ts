@@ -239,3 +239,60 @@ Deno.test("trade statistics are in the reporting currency, not the settle curren
   assert.equal(report.expectancy, 25);
   assert.equal(report.avgWin, 25);
 });
+
+Deno.test("kill switch: a working buy whose cancel is in flight does not let a short entry through", async () => {
+  // Long 1 at 100, plus a far limit buy at 10 (working: 2-bar latency). The fall to 60 trips the
+  // 10% drawdown switch; the strategy then keeps asking to go short. Only the flattening sell
+  // may fill; the run must end flat with the short entries refused.
+  const symbol = "bybit:BTCUSDT";
+  const instrument = makeInstrument({
+    symbol,
+    kind: "linear",
+    base: "BTC",
+    quote: "USDT",
+    tickSize: "0.1",
+    lotSize: "0.001",
+  });
+  const start = fromIso("2024-01-01T00:00:00Z");
+  const prices = [100, 100, 100, 100, 60, 60, 60, 60, 60, 60];
+  const candles: Candle[] = prices.map((close, i) => ({
+    symbol,
+    interval: "1m",
+    openTime: start + i * MICROS_PER_MINUTE,
+    open: i === 4 ? 100 : close,
+    high: i === 4 ? 100 : close,
+    low: close,
+    close,
+    volume: 1000,
+  }));
+  let bar = 0;
+  const strategy: Strategy = {
+    name: "KillSwitchProbe",
+    subscriptions: [{ kind: "candles", symbol, interval: "1m" }],
+    onCandle(_candle: Candle, ctx: StrategyContext) {
+      const index = bar++;
+      if (index === 0) ctx.signal({ symbol, kind: "enter-long", confidence: 1 });
+      if (index === 1) {
+        ctx.submitOrder({ symbol, side: "buy", type: "limit", quantity: 1, price: 10 });
+      }
+      if (index >= 5) ctx.signal({ symbol, kind: "enter-short", confidence: 1 });
+    },
+    snapshot: () => null,
+    restore: () => {},
+  };
+  const { bundle, report } = await runCandleBacktest({
+    strategy,
+    instruments: [instrument],
+    sources: [[candlesToBatch(candles)]],
+    initialBalances: { USDT: 200 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(1),
+    risk: { maxDrawdown: 0.1 },
+    venue: { latency: { kind: "bars", bars: 2 } },
+  });
+  assert.deepEqual(
+    bundle.fills.map(({ fill }) => `${fill.side} ${fill.quantity}@${fill.price}`),
+    ["buy 1@100", "sell 1@60"],
+  );
+  assert.ok((report.rejections["kill-switch"] ?? 0) > 0);
+});

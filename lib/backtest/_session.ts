@@ -248,6 +248,26 @@ export class BacktestSession {
     };
   }
 
+  /**
+   * Feeds the account's equity to the drawdown kill switch; when it trips, raises the critical
+   * `kill-switch` alert, on which the OMS flattens every position (liquidate-only from then on).
+   * Call it between events, never from a handler.
+   */
+  checkDrawdown(equity: number): void {
+    if (!this.risk.observeEquity(equity)) return;
+    const now = this.clock.now();
+    this.engine.process({
+      kind: "alert",
+      ts: now,
+      tsRecv: now,
+      severity: "critical",
+      code: "kill-switch",
+      message: `drawdown limit ${
+        (this.risk.limits.maxDrawdown ?? 0) * 100
+      }% reached: liquidate-only`,
+    });
+  }
+
   /** Traded notional in the reporting currency (for turnover). */
   tradedNotional(): number {
     return this.portfolio.turnover().toNumber();
@@ -287,6 +307,9 @@ export class BacktestSession {
     bus.subscribe("signal", (event) => oms.onSignal(event.signal));
     bus.subscribe("timer", (event) => {
       if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
+    });
+    bus.subscribe("alert", (event) => {
+      if (event.code === "kill-switch") oms.flattenAll(this.instruments.keys());
     });
   }
 }

@@ -124,7 +124,7 @@ export async function runCandleBacktest(
       }
     }
   });
-  const { engine, clock, portfolio, oms, risk, instruments, references } = session;
+  const { engine, portfolio, instruments, references } = session;
   let host: StrategyHost | undefined;
   let dataInterval: Interval | undefined;
 
@@ -136,9 +136,6 @@ export async function runCandleBacktest(
     // Before the first price nothing can be open; a spot symbol has no funding.
     if (!(price > 0) || instruments.get(symbol)?.kind === "spot") return;
     portfolio.applyFunding(symbol, rate, price, event.ts);
-  });
-  bus.subscribe("alert", (event) => {
-    if (event.code === "kill-switch") oms.flattenAll(instruments.keys());
   });
   bus.subscribe("candle", (event) => {
     const candle = event.candle;
@@ -312,19 +309,7 @@ export async function runCandleBacktest(
     }
     equity.push(openTime, value);
     if (portfolio.hasOpenPositions) barsInMarket++;
-    if (risk.observeEquity(value)) {
-      const now = clock.now();
-      engine.process({
-        kind: "alert",
-        ts: now,
-        tsRecv: now,
-        severity: "critical",
-        code: "kill-switch",
-        message: `drawdown limit ${
-          (options.risk?.maxDrawdown ?? 0) * 100
-        }% reached: liquidate-only`,
-      });
-    }
+    session.checkDrawdown(value);
   }
 
   const metrics = computeMetrics({

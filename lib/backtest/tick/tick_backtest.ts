@@ -222,7 +222,10 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     // The engine runs on local time: an event stamped later at the exchange than here (the two
     // clocks disagree) must not move our clock ahead of the data still to come.
     engine.process(event.ts > local ? { ...event, ts: local } : event);
+    if (watchDrawdown && initialEquity !== undefined) session.checkDrawdown(portfolio.equity());
   };
+  // The kill switch watches the equity after every data event (a float sum, no Decimal work).
+  const watchDrawdown = options.risk?.maxDrawdown !== undefined;
   const known = new Set<SymbolId>();
   let marketEvents = 0;
   const from = options.from ?? -Infinity;

@@ -385,3 +385,23 @@ Deno.test("runTickBacktest with --to still applies data that happened at the exc
   );
   assert.equal(result.marketEvents, 2);
 });
+
+Deno.test("runTickBacktest trips the drawdown kill switch and flattens, as candle mode does", async () => {
+  // 100 contracts bought at 101 are ~1 XBT of exposure on a 1 XBT account; the bid falling to 80
+  // is a ~26% drawdown, past the 10% limit: the OMS sells the position at the new bid.
+  const result = await runTickBacktest({
+    ...options(new MarketBuyer(), [{
+      name: "mem",
+      events: [
+        snapshot(10, [[100, 1000]], [[101, 1000]]),
+        delta(20, [[100, 0], [80, 1000]], [[101, 0], [81, 1000]]),
+        delta(30, [[79, 1000]]),
+      ],
+    }]),
+    risk: { maxDrawdown: 0.1 },
+  });
+  assert.deepEqual(
+    result.bundle.fills.map(({ fill }) => `${fill.side} ${fill.quantity}@${fill.price}`),
+    ["buy 100@101", "sell 100@80"],
+  );
+});

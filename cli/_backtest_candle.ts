@@ -14,7 +14,7 @@ import {
 } from "../lib/data/mod.ts";
 import { ConfigError, type JsonValue, symbolId } from "../lib/domain/mod.ts";
 import type { FundingEvent } from "../lib/events/mod.ts";
-import { parseSizer, parseTime, venueSettings } from "./_backtest_flags.ts";
+import { parseSizer, parseWindow, venueSettings } from "./_backtest_flags.ts";
 import { riskLimits, type RunInputs } from "./_run_inputs.ts";
 import type { CommandIo } from "./io.ts";
 import { startProgress } from "./progress.ts";
@@ -49,7 +49,7 @@ export async function runCandleFromFlags(
     );
   const maxDrawdown = numberFlag(flags, "max-drawdown", { min: 0, max: 1 }) ??
     config.risk_management?.max_drawdown;
-  const venue = venueSettings(flags, config.backtest.slippage_bps);
+  const venue = venueSettings(flags, config.backtest);
   const settings: Record<string, JsonValue> = {
     ...run.settings,
     data: dataFiles.length > 0 ? [...dataFiles] : `synthetic rows=${rows} seed=${seed}`,
@@ -73,8 +73,7 @@ export async function runCandleFromFlags(
       risk: riskLimits(config, maxDrawdown),
       leverage: numberFlag(flags, "leverage", { min: 1 }),
       venue,
-      from: parseTime(flags, "from"),
-      to: parseTime(flags, "to"),
+      ...parseWindow(flags),
       atrPeriod: (stringFlag(flags, "sizer") ?? "").startsWith("risk") ? 14 : 0,
       expectedBars,
       settings,

@@ -145,6 +145,20 @@ export function parseTime(flags: ParsedFlags, name: string): Micros | undefined 
   }
 }
 
+/** `--from` and `--to` as µs; throws a `ConfigError` unless `--from` comes before `--to`. */
+export function parseWindow(flags: ParsedFlags): { from?: Micros; to?: Micros } {
+  const from = parseTime(flags, "from");
+  const to = parseTime(flags, "to");
+  if (from !== undefined && to !== undefined && from >= to) {
+    throw new ConfigError(
+      `flags --from ${stringFlag(flags, "from")} and --to ${
+        stringFlag(flags, "to")
+      } select no time: --from must come before --to`,
+    );
+  }
+  return { from, to };
+}
+
 /** A flag restricted to `values`. */
 export function choice<T extends string>(
   flags: ParsedFlags,
@@ -163,8 +177,9 @@ export function choice<T extends string>(
 /** Maker and taker fee overrides from `--fee-bps`, `--maker-fee-bps`, `--taker-fee-bps`. */
 export function feeOverrides(
   flags: ParsedFlags,
+  configFeeBps?: number,
 ): { readonly maker?: Decimal; readonly taker?: Decimal } {
-  const feeBps = numberFlag(flags, "fee-bps");
+  const feeBps = numberFlag(flags, "fee-bps") ?? configFeeBps;
   const maker = numberFlag(flags, "maker-fee-bps") ?? feeBps;
   const taker = numberFlag(flags, "taker-fee-bps") ?? feeBps;
   return {
@@ -173,12 +188,19 @@ export function feeOverrides(
   };
 }
 
-/** The candle venue's settings from its flags. */
-export function venueSettings(
-  flags: ParsedFlags,
-  slippageDefault: number | undefined,
-): VenueSettings {
-  const fees = feeOverrides(flags);
+/** The `[backtest]` config values the flags override. */
+export interface BacktestDefaults {
+  /** Fee for both liquidity sides, bps (`backtest.fee_bps`). */
+  readonly fee_bps?: number;
+  /** Slippage, bps (`backtest.slippage_bps`). */
+  readonly slippage_bps?: number;
+  /** Order latency in bars (`backtest.latency_bars`). */
+  readonly latency_bars?: number;
+}
+
+/** The candle venue's settings from its flags, falling back on the config's `[backtest]`. */
+export function venueSettings(flags: ParsedFlags, defaults: BacktestDefaults): VenueSettings {
+  const fees = feeOverrides(flags, defaults.fee_bps);
   const latencyBars = numberFlag(flags, "latency-bars", { integer: true, min: 1 });
   const latencyMs = numberFlag(flags, "latency-ms", { min: 0 });
   if (latencyBars !== undefined && latencyMs !== undefined) {
@@ -191,10 +213,10 @@ export function venueSettings(
     );
   }
   return {
-    slippageBps: numberFlag(flags, "slippage-bps", { min: 0 }) ?? slippageDefault ?? 0,
+    slippageBps: numberFlag(flags, "slippage-bps", { min: 0 }) ?? defaults.slippage_bps ?? 0,
     latency: latencyMs !== undefined
       ? { kind: "ms", ms: latencyMs }
-      : { kind: "bars", bars: latencyBars ?? 1 },
+      : { kind: "bars", bars: latencyBars ?? defaults.latency_bars ?? 1 },
     intrabar: choice(flags, "intrabar", ["pessimistic", "ohlc", "adaptive"] as const) ??
       "pessimistic",
     limitFill: choice(flags, "limit-fill", ["cross", "touch"] as const) ?? "cross",

@@ -12,14 +12,14 @@ import {
   tickReportingCurrency,
 } from "../lib/backtest/tick/mod.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
-import { feeOverrides, parseSizer, parseTime } from "./_backtest_flags.ts";
+import { feeOverrides, parseSizer, parseWindow } from "./_backtest_flags.ts";
 import { riskLimits, type RunInputs } from "./_run_inputs.ts";
 import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
 
 /** Runs a tick-mode backtest from the parsed flags. */
 export async function runTickFromFlags(run: RunInputs): Promise<TickBacktestResult> {
   const { flags, strategy, params, instruments, config } = run;
-  const fees = feeOverrides(flags);
+  const fees = feeOverrides(flags, config.backtest.fee_bps);
   const files = stringsFlag(flags, "lob-data");
   if (files.length === 0) {
     throw new ConfigError("backtest run --mode tick: --lob-data FILE is required", {
@@ -63,8 +63,7 @@ export async function runTickFromFlags(run: RunInputs): Promise<TickBacktestResu
     latency,
     fees: { maker: fees.maker, taker: fees.taker },
     strict: booleanFlag(flags, "strict"),
-    from: parseTime(flags, "from"),
-    to: parseTime(flags, "to"),
+    ...parseWindow(flags),
     settings: { ...run.settings, data: [...files] },
   });
 }

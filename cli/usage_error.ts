@@ -52,6 +52,11 @@ export function parseFlags(
 /** Reads a string flag. */
 export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
   const value = flags.values[name];
+  if (value === "") {
+    // An empty path or value is a slip (an unset shell variable), never a choice: `--output-dir ""`
+    // would otherwise mean the current folder.
+    throw new ConfigError(`flag --${name} is empty`, { hint: `give --${name} a value` });
+  }
   return typeof value === "string" ? value : undefined;
 }
 

@@ -36,7 +36,7 @@ const tesserSchema = field.table({
     initial_balances: field.map(field.number({ min: 0 })),
     fee_bps: field.number(),
     slippage_bps: field.number({ min: 0 }),
-    latency_bars: field.number({ integer: true, min: 0 }),
+    latency_bars: field.number({ integer: true, min: 1 }),
     seed: field.number({ integer: true, min: 0 }),
   }, { required: true }),
   risk_management: field.table({

@@ -8,6 +8,7 @@
 
 import {
   candleProblem,
+  ConfigError,
   DataError,
   fromIso,
   type Interval,
@@ -122,15 +123,23 @@ export class CsvCandleReader {
   /**
    * Makes a reader for one series.
    *
-   * @throws {RangeError} when neither the config nor the options give a symbol or interval.
+   * @throws {ConfigError} when neither the config nor the options give a symbol or interval.
    */
   constructor(config: ResolvedEtlConfig, options: CsvCandleReaderOptions = {}) {
     this.#config = config;
     this.#options = options;
     const symbol = options.symbol ?? config.symbol;
     const interval = options.interval ?? config.interval;
-    if (symbol === undefined) throw new RangeError("A symbol is required (flag or config)");
-    if (interval === undefined) throw new RangeError("An interval is required (flag or config)");
+    if (symbol === undefined) {
+      throw new ConfigError("the CSV's symbol is not known", {
+        hint: "pass --symbol VENUE:SYMBOL, or set `symbol` in the ETL config",
+      });
+    }
+    if (interval === undefined) {
+      throw new ConfigError("the CSV's bar interval is not known", {
+        hint: "pass --interval (e.g. 1m), or set `interval` in the ETL config",
+      });
+    }
     this.#symbol = symbol;
     this.#interval = interval;
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Interval, SymbolId } from "../domain/mod.ts";
+import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
 import { CsvCandleReader, type CsvRowProblem } from "./csv_candles.ts";
 import type { ResolvedEtlConfig } from "./etl_config.ts";
 import { CandleParquetWriter } from "./parquet_writer.ts";
@@ -61,6 +61,7 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
     interval: options.interval ?? options.config.interval ?? "1m",
     skipBadRows: options.skipBadRows,
   });
+  await makeOutputDir(options.outputDir);
   const output = `${options.outputDir.replace(/\/+$/, "")}/${
     canonicalFileName(reader.symbol, reader.interval)
   }`;
@@ -90,4 +91,20 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
     symbol: reader.symbol,
     interval: reader.interval,
   };
+}
+
+// The output folder, made with its parents when missing (a fresh checkout has no data/ yet).
+async function makeOutputDir(dir: string): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Deno.errors.AlreadyExists
+      ? "it exists and is not a folder"
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    throw new DataError(`cannot use ${dir} as the output folder: ${reason}`, {
+      hint: "pass --output a folder that exists or can be created",
+    });
+  }
 }

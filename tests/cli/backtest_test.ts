@@ -328,3 +328,50 @@ Deno.test("backtest run: a missing strategy file is one line saying so", async (
   assert.equal(code, 2);
   assert.deepEqual(err, ["error: nope.toml: cannot read the strategy config: no such file"]);
 });
+
+Deno.test("backtest run refuses an empty --output-dir and a --from after --to (exit 2, nothing written)", async () => {
+  const empty = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--output-dir", "");
+  assert.equal(empty.code, 2);
+  assert.match(empty.err.join("\n"), /flag --output-dir is empty/);
+  assert.throws(() => Deno.statSync("report.json"));
+  const window = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    ...SAMPLE,
+    "--from",
+    "2024-01-01T05:00:00Z",
+    "--to",
+    "2024-01-01T01:00:00Z",
+  );
+  assert.equal(window.code, 2);
+  assert.match(window.err.join("\n"), /--from must come before --to/);
+});
+
+Deno.test("backtest run takes fee_bps and latency_bars from the [backtest] config, flags first", async () => {
+  const run = async (env: Record<string, string>, ...extra: string[]) => {
+    for (const [key, value] of Object.entries(env)) Deno.env.set(key, value);
+    try {
+      const { code, out, err } = await tesser(
+        "backtest",
+        "run",
+        ...STRATEGY,
+        ...SAMPLE,
+        "--json",
+        ...extra,
+      );
+      assert.equal(code, 0, err.join("\n"));
+      return JSON.parse(out.join("\n"));
+    } finally {
+      for (const key of Object.keys(env)) Deno.env.delete(key);
+    }
+  };
+  const plain = await run({});
+  const fees = await run({ TESSER_BACKTEST__FEE_BPS: "50" });
+  const flagWins = await run({ TESSER_BACKTEST__FEE_BPS: "50" }, "--fee-bps", "0");
+  const slow = await run({ TESSER_BACKTEST__LATENCY_BARS: "30" });
+  assert.ok(Number(fees.fees) > Number(plain.fees));
+  assert.equal(flagWins.fees, "0");
+  assert.notEqual(slow.finalEquity, plain.finalEquity);
+  assert.equal(fees.settings.takerFeeRate, "0.005");
+});

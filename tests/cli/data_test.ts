@@ -60,3 +60,44 @@ Deno.test("tesser data normalize converts the Tesser CSV with its ETL config", a
 Deno.test("tesser data with an unknown subcommand is a ConfigError", async () => {
   await assert.rejects(dataCommand(["frobnicate"], recordingIo()), ConfigError);
 });
+
+Deno.test("tesser data normalize makes a missing output folder, and asks for a symbol when none is known", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const args = [
+      "normalize",
+      "--source",
+      "tests/testdata/data/tesser_*.csv",
+      "--config",
+      "configs/etl/sample_iso_csv.toml",
+    ];
+    const io = recordingIo();
+    const code = await dataCommand([
+      ...args,
+      "--output",
+      `${dir}/data/`,
+      "--symbol",
+      "bybit:BTCUSDT",
+    ], io);
+    assert.equal(code, 0);
+    assert.ok(Deno.statSync(`${dir}/data/bybit_BTCUSDT_1m.parquet`).isFile);
+
+    await Deno.writeTextFile(`${dir}/file`, "");
+    await assert.rejects(
+      () =>
+        dataCommand(
+          [...args, "--output", `${dir}/file`, "--symbol", "bybit:BTCUSDT"],
+          recordingIo(),
+        ),
+      /cannot use .*\/file as the output folder: it exists and is not a folder/,
+    );
+    await assert.rejects(
+      () => dataCommand([...args, "--output", `${dir}/other`], recordingIo()),
+      (error: unknown) =>
+        error instanceof ConfigError && /symbol is not known/.test(error.message) &&
+        /--symbol/.test(error.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -83,7 +83,10 @@ function splitGlobal(
       throw new ConfigError(`unknown global flag ${arg}`, { hint: `run "tesser --help"` });
     } else break;
   }
-  return { global: { env, configDir, verbose }, rest: args.slice(i), help, version };
+  // --verbose is also taken after the command (errors suggest it, wherever the user is typing).
+  const rest = args.slice(i).filter((arg) => arg !== "--verbose");
+  if (rest.length < args.length - i) verbose = true;
+  return { global: { env, configDir, verbose }, rest, help, version };
 }
 
 /** The exit code for an error: 2 for what the user must fix in flags or config, 1 otherwise. */

@@ -32,7 +32,7 @@ export function parseFlags(
 ): ParsedFlags {
   try {
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args, options),
       options,
       strict: true,
       allowPositionals,
@@ -47,6 +47,23 @@ export function parseFlags(
       cause: error,
     });
   }
+}
+
+// parseArgs takes "-2" after a flag for another flag ("--fee-bps -2" would be ambiguous), so a
+// negative number after a flag that takes a value is joined to it ("--fee-bps=-2").
+function joinNegativeValues(args: readonly string[], options: FlagOptions): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const next = args[i + 1];
+    const takesValue = arg.startsWith("--") && !arg.includes("=") &&
+      options[arg.slice(2)]?.type === "string";
+    if (takesValue && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 /** Reads a string flag. */

@@ -237,7 +237,7 @@ Deno.test("backtest run: an output directory that cannot be written leaves nothi
 });
 
 Deno.test("backtest run: a flag value that looks like a flag is reported on one line", async () => {
-  const { code, err } = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--quantity", "-1");
+  const { code, err } = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--quantity", "-q");
   assert.equal(code, 2);
   assert.equal(err.length, 1);
   assert.doesNotMatch(err[0], /\n/);
@@ -374,4 +374,23 @@ Deno.test("backtest run takes fee_bps and latency_bars from the [backtest] confi
   assert.equal(flagWins.fees, "0");
   assert.notEqual(slow.finalEquity, plain.finalEquity);
   assert.equal(fees.settings.takerFeeRate, "0.005");
+});
+
+Deno.test("backtest run takes a negative number after a flag without '='", async () => {
+  const spaced = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    ...SAMPLE,
+    "--json",
+    "--fee-bps",
+    "-2",
+  );
+  const joined = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--json", "--fee-bps=-2");
+  assert.equal(spaced.code, 0, spaced.err.join("\n"));
+  assert.equal(JSON.parse(spaced.out.join("\n")).fees, JSON.parse(joined.out.join("\n")).fees);
+  assert.ok(Number(JSON.parse(spaced.out.join("\n")).fees) < 0);
+  const negative = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE, "--quantity", "-1");
+  assert.equal(negative.code, 2);
+  assert.match(negative.err.join("\n"), /quantity must be a positive number, got -1/);
 });

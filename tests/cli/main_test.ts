@@ -169,3 +169,13 @@ Deno.test("the CLI runs as a subprocess: --version on stdout, exit 0", async () 
   assert.equal(output.code, 0, stderr);
   assert.equal(new TextDecoder().decode(output.stdout), "tesser 0.1.0\n");
 });
+
+Deno.test("--verbose after the command is taken like before it", async () => {
+  const io = recordingIo();
+  assert.equal(
+    await main(["backtest", "run", "--strategy-config", "nope.toml", "--verbose"], io),
+    2,
+  );
+  assert.match(io.err.join("\n"), /^error: nope\.toml: cannot read the strategy config/);
+  assert.match(io.err.join("\n"), /at readConfigFile/);
+});

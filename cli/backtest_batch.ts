@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
-import { ConfigError } from "../lib/domain/mod.ts";
+import { ConfigError, DataError } from "../lib/domain/mod.ts";
 import type { BatchJob, BatchOutcome } from "./_batch_worker.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
@@ -66,6 +66,19 @@ const configSchema = field.table({
     params: field.map(field.array(field.string())),
   }),
 });
+
+// Flags the batch passes to every run itself; a run's own would break reading its result.
+const BATCH_OWNED_FLAGS: ReadonlySet<string> = new Set([
+  "--json",
+  "--output-dir",
+  "--help",
+  "-h",
+]);
+
+// A run's report folder name (with --reports): its name with path-unsafe characters replaced.
+function reportFolder(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.=,\-[\]]/g, "_");
+}
 
 /** One planned run. */
 export interface PlannedRun {
@@ -142,15 +155,30 @@ export function planBatch(
   file: string,
 ): { runs: readonly PlannedRun[]; config: BatchConfig } {
   const data = parseToml(text, file);
-  // Param values may be numbers, booleans or strings: check the structure with permissive leaves.
-  const loose = JSON.parse(
-    JSON.stringify(
-      data,
-      (_key, value) =>
-        typeof value === "number" || typeof value === "boolean" ? String(value) : value,
-    ),
-  );
-  if (typeof data.workers === "number") loose.workers = data.workers;
+  // Param values may be numbers, booleans or strings (the strategy checks them): only they are
+  // read as strings for the structural check; every other key keeps its type.
+  const permissive = (params: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(
+        params,
+        (_key, value) =>
+          typeof value === "number" || typeof value === "boolean" ? String(value) : value,
+      ),
+    );
+  const loose = structuredClone(data) as Record<string, unknown> & {
+    runs?: unknown;
+    grid?: unknown;
+  };
+  if (Array.isArray(loose.runs)) {
+    for (const run of loose.runs) {
+      if (run !== null && typeof run === "object" && "params" in run) {
+        run.params = permissive(run.params);
+      }
+    }
+  }
+  if (loose.grid !== null && typeof loose.grid === "object" && "params" in loose.grid) {
+    (loose.grid as Record<string, unknown>).params = permissive(loose.grid.params);
+  }
   validateValue(configSchema, loose, [], {
     kind: "file",
     file,
@@ -183,12 +211,26 @@ export function planBatch(
       hint: "add [[runs]] entries or a [grid]",
     });
   }
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const run of runs) {
-    if (seen.has(run.name)) {
-      throw new ConfigError(`two runs are named "${run.name}"`, { location: { file } });
+    const folder = reportFolder(run.name);
+    const other = seen.get(folder);
+    if (other !== undefined) {
+      throw new ConfigError(
+        other === run.name
+          ? `two runs are named "${run.name}"`
+          : `runs "${other}" and "${run.name}" would share the report folder ${folder}`,
+        { location: { file }, hint: "give every run a distinct name" },
+      );
     }
-    seen.add(run.name);
+    seen.set(folder, run.name);
+    const reserved = run.args.find((arg) => BATCH_OWNED_FLAGS.has(arg.replace(/=.*$/, "")));
+    if (reserved !== undefined) {
+      throw new ConfigError(`run "${run.name}": args may not contain ${reserved}`, {
+        location: { file },
+        hint: "the batch sets --json and --output-dir itself (use --reports for report folders)",
+      });
+    }
   }
   return { runs, config };
 }
@@ -326,7 +368,14 @@ export async function backtestBatchCommand(
   const workers = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 }) ??
     config.workers ??
     navigator.hardwareConcurrency;
-  await Deno.mkdir(outputDir, { recursive: true });
+  await Deno.mkdir(outputDir, { recursive: true }).catch((error) => {
+    throw new DataError(
+      `cannot use ${outputDir} as the batch output folder: ${
+        error instanceof Deno.errors.AlreadyExists ? "it exists and is not a folder" : error.message
+      }`,
+      { hint: "pass --output-dir (or output_dir) a folder that exists or can be created" },
+    );
+  });
   const globalArgs = [
     "--config-dir",
     global.configDir,
@@ -340,7 +389,7 @@ export async function backtestBatchCommand(
       "run",
       ...run.args,
       ...(booleanFlag(flags, "reports")
-        ? ["--output-dir", join(outputDir, run.name.replace(/[^A-Za-z0-9_.=,\-[\]]/g, "_"))]
+        ? ["--output-dir", join(outputDir, reportFolder(run.name))]
         : []),
       "--json",
     ],

@@ -62,6 +62,30 @@ Deno.test("planBatch refuses unknown keys, duplicate names and empty batches", (
   assert.throws(() => planBatch("workers = 2\n", "b.toml"), { message: /the batch has no runs/ });
 });
 
+Deno.test("planBatch refuses mistyped keys, runs sharing a report folder and flags the batch owns", () => {
+  const run = (extra: string, name = "a") =>
+    `[[runs]]\nname = "${name}"\nstrategy_config = "s"\n${extra}`;
+  assert.throws(() => planBatch(`output_dir = 5\n${run("")}`, "b.toml"), {
+    name: "ConfigError",
+    message: /output_dir/,
+  });
+  assert.throws(() => planBatch(run("").replace('"s"', "5"), "b.toml"), {
+    name: "ConfigError",
+    message: /strategy_config/,
+  });
+  assert.throws(() => planBatch(run("", "a b") + run("", "a/b"), "b.toml"), {
+    message: /runs "a b" and "a\/b" would share the report folder a_b/,
+  });
+  assert.throws(() => planBatch(run('args = ["--help"]\n'), "b.toml"), {
+    message: /run "a": args may not contain --help/,
+  });
+  // Param values of any TOML type still pass: the strategy checks them.
+  assert.equal(
+    planBatch(run("params = { fast_period = 5, flag = true }\n"), "b.toml").runs.length,
+    1,
+  );
+});
+
 Deno.test("backtest batch runs in workers, writes summary.csv and reports failed runs (exit 1)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tesser-batch-" });
   try {

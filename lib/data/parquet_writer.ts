@@ -19,7 +19,7 @@ import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { useDictionary } from "hyparquet-writer/src/dictionary.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import type { ColumnChunk, Encoding, ParquetType, SchemaElement, Statistics } from "hyparquet";
-import type { Interval, SymbolId } from "../domain/mod.ts";
+import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
 import { zstdCompress } from "./_zstd.ts";
 import { removeQuietly, tempPathFor } from "./_files.ts";
@@ -175,7 +175,12 @@ export class CandleParquetWriter {
     options: CandleParquetWriterOptions,
   ): Promise<CandleParquetWriter> {
     const tempPath = tempPathFor(path);
-    const file = await Deno.open(tempPath, { write: true, createNew: true });
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(tempPath, { write: true, createNew: true });
+    } catch (error) {
+      throw cannotWrite(path, error);
+    }
     return new CandleParquetWriter(path, tempPath, file, options);
   }
 
@@ -254,7 +259,10 @@ export class CandleParquetWriter {
       await Deno.rename(this.#tempPath, this.#path);
     } catch (error) {
       await this.abort();
-      throw error;
+      throw error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.NotFound ||
+          error instanceof Deno.errors.PermissionDenied
+        ? cannotWrite(this.#path, error)
+        : error;
     }
   }
 
@@ -530,4 +538,21 @@ export async function writeCandleParquet(
     throw error;
   }
   return writer.rows;
+}
+
+// An output path the OS refused, said in the user's terms.
+function cannotWrite(path: string, error: unknown): DataError {
+  const reason = error instanceof Deno.errors.NotFound
+    ? "its folder does not exist"
+    : error instanceof Deno.errors.IsADirectory
+    ? "it is a folder"
+    : error instanceof Deno.errors.NotADirectory
+    ? "a part of the path is a file, not a folder"
+    : error instanceof Error
+    ? error.message
+    : String(error);
+  return new DataError(`cannot write ${path}: ${reason}`, {
+    hint: "choose an output file in a folder that exists",
+    cause: error,
+  });
 }

@@ -101,3 +101,24 @@ Deno.test("tesser data normalize makes a missing output folder, and asks for a s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tesser data synth names an output it cannot write, and leaves nothing behind", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const synth = (output: string) =>
+      dataCommand(["synth", "--rows", "10", "--output", output], recordingIo());
+    await assert.rejects(() => synth(dir), new RegExp(`cannot write ${dir}: it is a folder`));
+    await assert.rejects(
+      () => synth(`${dir}/missing/x.parquet`),
+      /x\.parquet: its folder does not exist/,
+    );
+    await Deno.writeTextFile(`${dir}/file`, "");
+    await assert.rejects(
+      () => synth(`${dir}/file/x.parquet`),
+      /a part of the path is a file, not a folder/,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["file"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -164,6 +164,7 @@ export async function runCandleBacktest(
   let barMicrosOfRun = 0;
   // Per series (symbol/interval), checked once when it first appears rather than every row.
   const checkedSeries: boolean[] = [];
+  const lastOpenOfSeries: number[] = [];
   const tradedSeries: boolean[] = [];
   const checkSeries = (info: { readonly symbol: SymbolId; readonly interval: Interval }): void => {
     const symbol = info.symbol;
@@ -209,6 +210,13 @@ export async function runCandleBacktest(
       }
       const symbol = info.symbol;
       const closeTime = closeTs[row];
+      if (openTime === lastOpenOfSeries[index]) {
+        throw new DataError(
+          `the data holds two ${symbol} bars opening ${toIso(openTime)}`,
+          { hint: "drop duplicate rows first (tesser data validate lists them)" },
+        );
+      }
+      lastOpenOfSeries[index] = openTime;
       if (closeTime < lastClose) {
         throw new DataError(
           `candles are not in time order: the ${symbol} bar opening ${

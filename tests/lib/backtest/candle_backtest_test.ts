@@ -204,6 +204,10 @@ Deno.test("runCandleBacktest rejects bad data with clear errors", async () => {
     /candles are not in time order: the bybit:BTCUSDT bar opening 2024-01-01T00:00:00Z comes after a bar closing 2024-01-01T00:02:00Z/,
   );
   await assert.rejects(
+    run(scripted({}), [unordered[0], unordered[1], unordered[1]]),
+    /the data holds two bybit:BTCUSDT bars opening 2024-01-01T00:01:00Z \(hint: drop duplicate rows/,
+  );
+  await assert.rejects(
     runCandleBacktest({
       strategy: scripted({}, [{ kind: "candles", symbol: "bybit:SOLUSDT", interval: "1m" }]),
       instruments: [BTC],

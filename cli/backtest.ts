@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { loadMarkets } from "../lib/backtest/markets.ts";
 import { loadTesserConfig } from "../lib/config/mod.ts";
 import { ConfigError, type JsonValue } from "../lib/domain/mod.ts";
@@ -74,8 +74,11 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
   const prepared = registry.prepare(strategyFile.name, strategyFile.params, { file: strategyPath });
   // A path from the config is relative to the project (the folder holding the config folder),
   // so a run from elsewhere with --config-dir still finds it; a flag is relative to the shell.
+  const configured = config.backtest.markets_file;
   const marketsFile = stringFlag(flags, "markets-file") ??
-    relative(Deno.cwd(), resolve(dirname(resolve(global.configDir)), config.backtest.markets_file));
+    (isAbsolute(configured)
+      ? configured
+      : relative(Deno.cwd(), resolve(dirname(resolve(global.configDir)), configured)));
   const instruments = await loadMarkets(marketsFile);
   const known = new Set(instruments.map((i) => i.symbol));
   for (const subscription of prepared.strategy.subscriptions) {

@@ -394,3 +394,17 @@ Deno.test("backtest run takes a negative number after a flag without '='", async
   assert.equal(negative.code, 2);
   assert.match(negative.err.join("\n"), /quantity must be a positive number, got -1/);
 });
+
+Deno.test("backtest run names an absolute markets file from the config as it was set", async () => {
+  Deno.env.set("TESSER_BACKTEST__MARKETS_FILE", "/nonexistent/markets.toml");
+  try {
+    const { code, err } = await tesser("backtest", "run", ...STRATEGY);
+    assert.equal(code, 2);
+    assert.match(
+      err.join("\n"),
+      /^error: \/nonexistent\/markets\.toml: cannot read the markets file/,
+    );
+  } finally {
+    Deno.env.delete("TESSER_BACKTEST__MARKETS_FILE");
+  }
+});

@@ -15,7 +15,7 @@ import {
 import { ConfigError, type JsonValue, symbolId } from "../lib/domain/mod.ts";
 import type { FundingEvent } from "../lib/events/mod.ts";
 import { parseSizer, parseWindow, venueSettings } from "./_backtest_flags.ts";
-import { riskLimits, type RunInputs } from "./_run_inputs.ts";
+import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
 import type { CommandIo } from "./io.ts";
 import { startProgress } from "./progress.ts";
 import { numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
@@ -47,8 +47,7 @@ export async function runCandleFromFlags(
     : symbols.map((symbol, i) =>
       generateCandles({ rows, seed: seed + i, symbol: symbolId(symbol) })
     );
-  const maxDrawdown = numberFlag(flags, "max-drawdown", { min: 0, max: 1 }) ??
-    config.risk_management?.max_drawdown;
+  const maxDrawdown = maxDrawdownLimit(flags, config);
   const venue = venueSettings(flags, config.backtest);
   const settings: Record<string, JsonValue> = {
     ...run.settings,

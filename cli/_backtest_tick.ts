@@ -13,7 +13,7 @@ import {
 } from "../lib/backtest/tick/mod.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
 import { feeOverrides, parseSizer, parseWindow } from "./_backtest_flags.ts";
-import { riskLimits, type RunInputs } from "./_run_inputs.ts";
+import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
 import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
 
 /** Runs a tick-mode backtest from the parsed flags. */
@@ -57,7 +57,11 @@ export async function runTickFromFlags(run: RunInputs): Promise<TickBacktestResu
     sizer: parseSizer(flags),
     // The config's quantity limits are in the config currency's units; contracts settling in
     // another currency (inverse) would be refused by them, so they apply only when it matches.
-    risk: currency === configCurrency ? riskLimits(config, undefined) : {},
+    // The drawdown limit is a ratio and always applies.
+    risk: {
+      ...(currency === configCurrency ? riskLimits(config, undefined) : {}),
+      maxDrawdown: maxDrawdownLimit(flags, config),
+    },
     leverage: numberFlag(flags, "leverage", { min: 1 }),
     queueModel,
     latency,

@@ -9,7 +9,7 @@ import type { TesserConfig } from "../lib/config/mod.ts";
 import type { Instrument, JsonValue } from "../lib/domain/mod.ts";
 import type { RiskLimits } from "../lib/execution/mod.ts";
 import type { Strategy } from "../lib/strategies/mod.ts";
-import type { ParsedFlags } from "./usage_error.ts";
+import { numberFlag, type ParsedFlags } from "./usage_error.ts";
 
 /** The inputs of one run. */
 export interface RunInputs {
@@ -25,6 +25,12 @@ export interface RunInputs {
   readonly instruments: readonly Instrument[];
   /** Settings recorded in the report whatever the mode. */
   readonly settings: Readonly<Record<string, JsonValue>>;
+}
+
+/** The drawdown kill switch's limit: `--max-drawdown`, else the config's. */
+export function maxDrawdownLimit(flags: ParsedFlags, config: TesserConfig): number | undefined {
+  return numberFlag(flags, "max-drawdown", { min: 0, max: 1 }) ??
+    config.risk_management?.max_drawdown;
 }
 
 /** Pre-trade risk limits from `[risk_management]`, with the drawdown limit given separately. */

@@ -43,12 +43,50 @@ export async function backtestCommand(
   }
   const run = await prepareRun(flags, global);
   const mode = choice(flags, "mode", ["candle", "tick"] as const) ?? "candle";
+  checkModeFlags(flags, mode);
   const result = mode === "tick" ? await runTickFromFlags(run) : await runCandleFromFlags(run, io);
   await emitResult(result.bundle, {
     outputDir: stringFlag(flags, "output-dir"),
     json: booleanFlag(flags, "json"),
   }, io);
   return 0;
+}
+
+// Flags that only one mode reads; given to the other they would be silently ignored.
+const MODE_FLAGS: Readonly<Record<"candle" | "tick", readonly string[]>> = {
+  candle: [
+    "data",
+    "funding-file",
+    "rows",
+    "seed",
+    "latency-bars",
+    "intrabar",
+    "limit-fill",
+    "max-volume-participation",
+    "slippage-bps",
+  ],
+  tick: [
+    "lob-data",
+    "queue-model",
+    "queue-probability",
+    "queue-exponent",
+    "latency-submit-ms",
+    "latency-amend-ms",
+    "latency-cancel-ms",
+    "latency-response-ms",
+    "latency-file",
+    "strict",
+  ],
+};
+
+function checkModeFlags(flags: RunInputs["flags"], mode: "candle" | "tick"): void {
+  const other = mode === "candle" ? "tick" : "candle";
+  const stray = MODE_FLAGS[other].find((name) => flags.values[name] !== undefined);
+  if (stray !== undefined) {
+    throw new ConfigError(`flag --${stray} applies to --mode ${other} only (this run is ${mode})`, {
+      hint: `drop --${stray}, or pass --mode ${other}`,
+    });
+  }
 }
 
 async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Promise<RunInputs> {

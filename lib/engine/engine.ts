@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Micros } from "../domain/mod.ts";
+import { type Micros, TesserError, toIso } from "../domain/mod.ts";
 import { type Event, EventBus } from "../events/mod.ts";
 import type { Clock } from "./clock.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -170,7 +170,11 @@ export class Engine {
 
   #dispatch(event: Event): void {
     this.#processed++;
-    this.bus.publish(event);
+    try {
+      this.bus.publish(event);
+    } catch (error) {
+      throw withEventContext(error, event);
+    }
   }
 
   // Emitted events first (FIFO), then zero-delay scheduled events, until nothing is left.
@@ -199,4 +203,19 @@ export class Engine {
       `Engine: one input cascaded into more than ${this.#maxCascade} events; a handler is probably re-emitting in a loop`,
     );
   }
+}
+
+/**
+ * A handler's unexpected error (a strategy's bug, say) with the event it failed on, so the one
+ * line the user sees says when and on what. Tesser's own errors already say what and where.
+ */
+function withEventContext(error: unknown, event: Event): unknown {
+  if (error instanceof TesserError || !(error instanceof Error)) return error;
+  const at = Number.isSafeInteger(event.ts) ? toIso(event.ts) : String(event.ts);
+  const wrapped = new Error(
+    `${error.message} (while handling the ${event.kind} event at ${at})`,
+    { cause: error },
+  );
+  wrapped.name = error.name;
+  return wrapped;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { EventClock } from "../../../lib/engine/clock.ts";
 import { Engine } from "../../../lib/engine/engine.ts";
 import type { Event } from "../../../lib/events/mod.ts";
+import { DataError } from "../../../lib/domain/mod.ts";
 import { label, sampleEvent, timer } from "../events/_fixtures.ts";
 
 /** An engine with an audit log of every published event as `label` plus the clock then. */
@@ -151,7 +152,10 @@ Deno.test("process called from a handler throws instead of reordering events", (
   });
   assert.throws(
     () => engine.process(timer(10, "in")),
-    { message: "Engine.process is not re-entrant: handlers must use emit or schedule" },
+    {
+      message:
+        /^Engine\.process is not re-entrant: handlers must use emit or schedule \(while handling the timer event at /,
+    },
   );
   assert.deepEqual(audit, ["in@10 now=10"]);
   // The engine is usable again afterwards.
@@ -266,4 +270,26 @@ Deno.test({
     engine.process(timer(20, "next"));
     assert.deepEqual(audit, ["in@10 now=10", "next@20 now=20"]);
   },
+});
+
+Deno.test("a handler's unexpected error names the event it failed on; Tesser's errors pass as they are", () => {
+  const { engine } = audited();
+  engine.bus.subscribe("timer", (event) => {
+    if (event.tag === "bug") throw new TypeError("x is undefined");
+    if (event.tag === "data") throw new DataError("bad row");
+  });
+  assert.throws(() => engine.process(timer(60_000_000, "bug")), (error: unknown) => {
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, "TypeError");
+    assert.equal(
+      error.message,
+      "x is undefined (while handling the timer event at 1970-01-01T00:01:00Z)",
+    );
+    assert.ok(error.cause instanceof TypeError);
+    return true;
+  });
+  assert.throws(
+    () => engine.process(timer(120_000_000, "data")),
+    (error: unknown) => error instanceof DataError && error.message === "bad row",
+  );
 });

@@ -6,7 +6,7 @@
  */
 
 import type { TesserConfig } from "../lib/config/mod.ts";
-import type { Instrument, JsonValue } from "../lib/domain/mod.ts";
+import { ConfigError, type Instrument, type JsonValue } from "../lib/domain/mod.ts";
 import type { RiskLimits } from "../lib/execution/mod.ts";
 import type { Strategy } from "../lib/strategies/mod.ts";
 import { numberFlag, type ParsedFlags } from "./usage_error.ts";
@@ -29,8 +29,15 @@ export interface RunInputs {
 
 /** The drawdown kill switch's limit: `--max-drawdown`, else the config's. */
 export function maxDrawdownLimit(flags: ParsedFlags, config: TesserConfig): number | undefined {
-  return numberFlag(flags, "max-drawdown", { min: 0, max: 1 }) ??
+  const limit = numberFlag(flags, "max-drawdown", { min: 0, max: 1 }) ??
     config.risk_management?.max_drawdown;
+  if (limit === 0) {
+    throw new ConfigError("a drawdown limit of 0 would stop trading at the first mark", {
+      hint:
+        "give --max-drawdown (risk_management.max_drawdown) a fraction like 0.05, or 1 to disable it",
+    });
+  }
+  return limit;
 }
 
 /** Pre-trade risk limits from `[risk_management]`, with the drawdown limit given separately. */

@@ -20,7 +20,8 @@ const HELP = `tesser ${VERSION} — backtest and run trading strategies
 Usage: tesser [--env NAME] [--config-dir DIR] [--verbose] <command> [options]
 
 Commands:
-  backtest run          backtest a strategy on candles (see "tesser backtest run --help")
+  backtest run          backtest a strategy on candles or, with --mode tick, on order-book data
+  backtest batch        run a list or grid of backtests in parallel workers (summary.csv)
   data ...              normalize, validate, resample, inspect and synthesize market data
   strategies            list the built-in strategies and their parameters
 

@@ -60,6 +60,9 @@ export class PreTradeRisk {
         throw new RangeError(`Risk limit ${name} must be a non-negative number, got ${value}`);
       }
     }
+    if (limits.maxDrawdown === 0) {
+      throw new RangeError("Risk limit maxDrawdown must be above 0 (0 trips at the first mark)");
+    }
     this.#limits = limits;
   }
 

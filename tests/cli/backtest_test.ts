@@ -408,3 +408,16 @@ Deno.test("backtest run names an absolute markets file from the config as it was
     Deno.env.delete("TESSER_BACKTEST__MARKETS_FILE");
   }
 });
+
+Deno.test("backtest run refuses --max-drawdown 0 with a hint", async () => {
+  const { code, err } = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    ...SAMPLE,
+    "--max-drawdown",
+    "0",
+  );
+  assert.equal(code, 2);
+  assert.match(err.join("\n"), /a drawdown limit of 0 would stop trading at the first mark/);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { decimal, makeInstrument, type OrderRequest, ZERO } from "../../../lib/domain/mod.ts";
-import { checkBuyingPower } from "../../../lib/execution/mod.ts";
+import { checkBuyingPower, PreTradeRisk } from "../../../lib/execution/mod.ts";
 
 const PERP = makeInstrument({
   symbol: "bybit:BTCUSDT",
@@ -102,4 +102,8 @@ Deno.test("checkBuyingPower keeps spot buys within the quote balance and sells w
     checkBuyingPower({ ...base, request: order(SPOT.symbol, "sell", "0.01") }),
     undefined,
   );
+});
+
+Deno.test("a drawdown limit of 0 is refused: it would trip at the first mark", () => {
+  assert.throws(() => new PreTradeRisk({ maxDrawdown: 0 }), /maxDrawdown must be above 0/);
 });

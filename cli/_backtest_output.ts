@@ -10,6 +10,7 @@ import { reportToJson } from "../lib/backtest/report.ts";
 import { type ReportBundle, writeReportFiles } from "../lib/backtest/report_files.ts";
 import { decimal } from "../lib/domain/mod.ts";
 import type { CommandIo } from "./io.ts";
+import { counted } from "./_count.ts";
 
 /** Writes the files when `outputDir` is given, then prints JSON or the table. */
 export async function emitResult(
@@ -29,7 +30,10 @@ function printTable(report: BacktestReport, io: CommandIo): void {
   const rows: [string, string][] = [
     ["strategy", report.strategy],
     ["symbols", report.symbols.join(", ")],
-    ["period", `${report.start} → ${report.end} (${report.bars} bars of ${report.interval})`],
+    [
+      "period",
+      `${report.start} → ${report.end} (${counted(report.bars, "bar")} of ${report.interval})`,
+    ],
     ["equity", `${money(report.initialEquity)} → ${money(report.finalEquity)}`],
     ["total return", percent(report.totalReturn)],
     ["CAGR", percent(report.cagr)],

@@ -14,6 +14,7 @@ import type { BatchJob, BatchOutcome } from "./_batch_worker.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag } from "./usage_error.ts";
+import { counted } from "./_count.ts";
 
 const HELP = `Usage: tesser backtest batch --config FILE [--output-dir DIR] [--workers N] [--json]
 
@@ -394,7 +395,11 @@ export async function backtestBatchCommand(
       "--json",
     ],
   }));
-  io.stderr(`running ${runs.length} backtests on ${Math.min(workers, runs.length)} workers`);
+  io.stderr(
+    `running ${counted(runs.length, "backtest")} on ${
+      counted(Math.min(workers, runs.length), "worker")
+    }`,
+  );
   const outcomes = await runPool(jobs, workers);
   const rows = runs.map((run, i) => summaryRow(run, outcomes[i]));
   const csv = [

@@ -28,6 +28,7 @@ import {
 import type { CommandIo } from "./io.ts";
 import { type Progress, startProgress } from "./progress.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
+import { counted } from "./_count.ts";
 
 const HELP = `Usage: tesser data <command> [options]
 
@@ -146,7 +147,7 @@ async function normalize(args: string[], io: CommandIo): Promise<number> {
       `wrote ${result.rows} rows of ${result.symbol} ${result.interval} to ${result.output}`,
     );
     if (result.skipped > 0) {
-      io.stderr(`skipped ${result.skipped} bad rows; first:`);
+      io.stderr(`skipped ${counted(result.skipped, "bad row")}; first:`);
       for (const p of result.problems) io.stderr(`  ${p.file}:${p.line}: ${p.reason}`);
     }
   }
@@ -240,7 +241,7 @@ async function resample(args: string[], io: CommandIo): Promise<number> {
     progress.stop();
   }
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ output, rows, interval: target }));
-  else io.stdout(`wrote ${rows} ${target} bars to ${output}`);
+  else io.stdout(`wrote ${counted(rows, `${target} bar`)} to ${output}`);
   return 0;
 }
 
@@ -325,7 +326,9 @@ async function synth(args: string[], io: CommandIo): Promise<number> {
     progress.stop();
   }
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify({ output, rows: written, seed }));
-  else io.stdout(`wrote ${written} synthetic ${sym} ${iv} bars (seed ${seed}) to ${output}`);
+  else {io.stdout(
+      `wrote ${counted(written, `synthetic ${sym} ${iv} bar`)} (seed ${seed}) to ${output}`,
+    );}
   return 0;
 }
 

@@ -122,3 +122,14 @@ Deno.test("tesser data synth names an output it cannot write, and leaves nothing
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tesser data synth counts in words that agree with the number", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const io = recordingIo();
+    await dataCommand(["synth", "--rows", "1", "--output", `${dir}/one.parquet`], io);
+    assert.match(io.out.join("\n"), /^wrote 1 synthetic synth:BTCUSDT 1m bar \(seed 1\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -101,11 +101,13 @@ export class PreTradeRisk {
     const current = position.toNumber();
     const after = current + signed;
     // A reduce-only order can never add exposure: the venue caps it at the position. Any other
-    // order reduces only if it shrinks the filled position without flipping it.
-    const reduces = request.reduceOnly ||
-      (Math.abs(after) < Math.abs(current) && Math.sign(after) * Math.sign(current) >= 0);
-    // The position limit holds in the worst case: every working order on this side fills.
+    // order reduces only if, with the working orders on its side, it shrinks the filled
+    // position without flipping it (two sells of the whole long would end short).
     const working = input.workingSameSide ?? 0;
+    const reduces = request.reduceOnly ||
+      (Math.sign(signed) === -Math.sign(current) &&
+        quantity + working <= Math.abs(current) * (1 + 1e-12));
+    // The position limit holds in the worst case: every working order on this side fills.
     const worst = after + (request.side === "buy" ? working : -working);
     if (this.#killed && !reduces) {
       return {

@@ -167,3 +167,13 @@ Deno.test("pyramiding without a bracket keeps the position's stop-loss; with one
   h.oms.onSignal(signal("enter-long", { stopLoss: 46_000 }));
   assert.ok(h.cancelled.includes(stop.clientOrderId));
 });
+
+Deno.test("kill switch: two sells of the whole long are not both reducing", () => {
+  const h = harness({ maxDrawdown: 0.1 });
+  h.setPosition("1");
+  h.tripKillSwitch();
+  const sell = { ...limitBuy, side: "sell", quantity: 1, price: 60_000 } as const;
+  assert.ok(h.oms.submitIntent(sell));
+  assert.equal(h.oms.submitIntent(sell), undefined);
+  assert.deepEqual(h.oms.rejections().counts, { "kill-switch": 1 });
+});

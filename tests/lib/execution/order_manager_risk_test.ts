@@ -2,87 +2,18 @@
 // the kill switch and the position limit judged against filled positions, amends under the same
 // pre-trade risk as new orders, no extra entry while in position, protection kept on a pyramid.
 import assert from "node:assert/strict";
-import {
-  type Decimal,
-  decimal,
-  makeInstrument,
-  type Order,
-  type OrderRequest,
-  type Signal,
-  ZERO,
-} from "../../../lib/domain/mod.ts";
-import {
-  fixedQuantity,
-  OrderManager,
-  PreTradeRisk,
-  type RiskLimits,
-} from "../../../lib/execution/mod.ts";
+import { fixedQuantity, PreTradeRisk, type RiskLimits } from "../../../lib/execution/mod.ts";
+import { accept as accepted, BTC, harness as omsHarness, signal } from "./_oms_harness.ts";
 
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  minNotional: "5",
-});
-
+// The shared harness plus a kill switch that trips on demand.
 function harness(limits: RiskLimits = {}, pyramiding = false) {
-  let position: Decimal = ZERO;
-  const sent: OrderRequest[] = [];
-  const cancelled: string[] = [];
-  const amended: string[] = [];
-  const risk = new PreTradeRisk(limits);
-  const oms = new OrderManager(
-    { instruments: new Map([[BTC.symbol, BTC]]), sizer: fixedQuantity(0.01), risk, pyramiding },
-    {
-      position: () => position,
-      equity: () => 10_000,
-      rateOf: () => 1,
-      freeMargin: () => 1e12,
-      leverage: () => 1,
-      lastPrice: () => 50_000,
-      volatility: () => 250,
-    },
-    {
-      submit: (request) => sent.push(request),
-      cancel: (_symbol, id) => cancelled.push(id),
-      amend: (_symbol, id, price, quantity) =>
-        amended.push(`${id} ${price ?? "-"} ${quantity ?? "-"}`),
-    },
-  );
+  const h = omsHarness(fixedQuantity(0.01), limits, pyramiding);
   const tripKillSwitch = (): void => {
-    risk.observeEquity(100);
-    assert.ok(risk.observeEquity(50));
+    h.risk.observeEquity(100);
+    assert.ok(h.risk.observeEquity(50));
   };
-  return {
-    oms,
-    risk,
-    sent,
-    cancelled,
-    amended,
-    tripKillSwitch,
-    setPosition: (quantity: string) => (position = decimal(quantity)),
-  };
+  return { ...h, cancelled: h.canceled, tripKillSwitch };
 }
-
-const signal = (kind: Signal["kind"], extra: Partial<Signal> = {}): Signal => ({
-  symbol: BTC.symbol,
-  kind,
-  confidence: 1,
-  ...extra,
-});
-
-const accepted = (request: OrderRequest): Order => ({
-  id: `o-${request.clientOrderId}`,
-  request,
-  status: "accepted",
-  filledQuantity: ZERO,
-  averagePrice: undefined,
-  createdTs: 0,
-  updatedTs: 0,
-});
 
 const limitBuy = { symbol: BTC.symbol, side: "buy", type: "limit", price: 40_000 } as const;
 

@@ -1,92 +1,13 @@
 import assert from "node:assert/strict";
-import {
-  type Decimal,
-  decimal,
-  makeInstrument,
-  type Order,
-  type OrderRequest,
-  type Signal,
-  type SymbolId,
-  ZERO,
-} from "../../../lib/domain/mod.ts";
+import { decimal, makeInstrument, type OrderRequest, ZERO } from "../../../lib/domain/mod.ts";
 import {
   fixedQuantity,
   OrderManager,
   percentOfEquity,
   PreTradeRisk,
   riskAdjusted,
-  type RiskLimits,
-  type Sizer,
 } from "../../../lib/execution/mod.ts";
-
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  minNotional: "5",
-});
-
-interface Harness {
-  readonly oms: OrderManager;
-  readonly sent: OrderRequest[];
-  readonly canceled: string[];
-  readonly amended: string[];
-  setPosition(quantity: string): void;
-}
-
-function harness(
-  sizer: Sizer = fixedQuantity(0.01),
-  limits: RiskLimits = {},
-  pyramiding = false,
-): Harness {
-  let position: Decimal = ZERO;
-  const sent: OrderRequest[] = [];
-  const canceled: string[] = [];
-  const amended: string[] = [];
-  const oms = new OrderManager(
-    {
-      instruments: new Map([[BTC.symbol, BTC]]),
-      sizer,
-      risk: new PreTradeRisk(limits),
-      pyramiding,
-    },
-    {
-      position: () => position,
-      equity: () => 10_000,
-      rateOf: () => 1,
-      freeMargin: () => 1e12,
-      leverage: () => 1,
-      lastPrice: (symbol: SymbolId) => (symbol === BTC.symbol ? 50_000 : Number.NaN),
-      volatility: () => 250,
-    },
-    {
-      submit: (request) => sent.push(request),
-      cancel: (_symbol, id) => canceled.push(id),
-      amend: (_symbol, id, price, quantity) =>
-        amended.push(`${id} ${price ?? "-"} ${quantity ?? "-"}`),
-    },
-  );
-  return { oms, sent, canceled, amended, setPosition: (q) => (position = decimal(q)) };
-}
-
-function signal(kind: Signal["kind"], extra: Partial<Signal> = {}): Signal {
-  return { symbol: BTC.symbol, kind, confidence: 1, ...extra };
-}
-
-function accept(request: OrderRequest, status: Order["status"] = "accepted"): Order {
-  return {
-    id: `o-${request.clientOrderId}`,
-    request,
-    status,
-    filledQuantity: status === "filled" ? request.quantity : ZERO,
-    averagePrice: undefined,
-    createdTs: 0,
-    updatedTs: 0,
-  };
-}
+import { accept, BTC, harness, signal } from "./_oms_harness.ts";
 
 Deno.test("OrderManager enters long from flat with a market buy of the sized quantity", () => {
   const h = harness();

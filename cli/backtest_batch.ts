@@ -15,6 +15,8 @@ import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag } from "./usage_error.ts";
 import { counted } from "./_count.ts";
+import { readStrategyFile, type StrategyFile, withParamOverrides } from "./_strategy_file.ts";
+import { builtinStrategies } from "../lib/strategies/mod.ts";
 
 const HELP = `Usage: tesser backtest batch --config FILE [--output-dir DIR] [--workers N] [--json]
 
@@ -339,6 +341,29 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * Checks every run's strategy and params before any starts, so a mistyped param name is one
+ * usage error rather than a batch of failed runs. Runs with their own `--strategy-module` are
+ * left to the run itself.
+ */
+async function checkStrategies(runs: readonly PlannedRun[]): Promise<void> {
+  const files = new Map<string, StrategyFile>();
+  for (const run of runs) {
+    if (run.args.includes("--strategy-module")) continue;
+    const path = run.args[run.args.indexOf("--strategy-config") + 1];
+    const params = run.args.flatMap((arg, i) => (arg === "--param" ? [run.args[i + 1]] : []));
+    try {
+      let strategyFile = files.get(path);
+      if (strategyFile === undefined) files.set(path, strategyFile = await readStrategyFile(path));
+      const { name, params: values } = withParamOverrides(strategyFile, params);
+      builtinStrategies.prepare(name, values, { file: path });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new ConfigError(`run "${run.name}": ${error.message}`, { cause: error });
+    }
+  }
+}
+
 /** Runs `tesser backtest batch`; returns the exit code (1 when any run failed). */
 export async function backtestBatchCommand(
   args: readonly string[],
@@ -365,6 +390,7 @@ export async function backtestBatchCommand(
   }
   const text = await readConfigFile(file, "batch config");
   const { runs, config } = planBatch(text, file);
+  await checkStrategies(runs);
   const outputDir = stringFlag(flags, "output-dir") ?? config.output_dir ?? "batch-out";
   const workers = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 }) ??
     config.workers ??

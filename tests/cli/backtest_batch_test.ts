@@ -99,8 +99,8 @@ data = ["examples/data/btcusdt_1m_sample.parquet"]
 [[runs]]
 name = "bad"
 strategy_config = "examples/strategies/sma_cross.toml"
-data = ["examples/data/btcusdt_1m_sample.parquet"]
-params = { fast_period = 50 }
+data = ["${dir}/missing.parquet"]
+params = { fast_period = 5 }
 `,
     );
     const io = recordingIo();
@@ -116,7 +116,34 @@ params = { fast_period = 50 }
     const csv = (await Deno.readTextFile(`${dir}/out/summary.csv`)).trim().split("\n");
     assert.equal(csv.length, 3);
     assert.match(csv[1], /^good,ok,,360,4,/);
-    assert.match(csv[2], /^bad,failed,fast_period=50,.*fast_period must be below slow_period/);
+    assert.match(csv[2], /^bad,failed,fast_period=5,.*missing\.parquet/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("backtest batch checks every run's params before any starts (exit 2, nothing written)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-batch-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/batch.toml`,
+      `[grid]
+strategy_config = "examples/strategies/sma_cross.toml"
+data = ["examples/data/btcusdt_1m_sample.parquet"]
+
+[grid.params]
+fast_period = [5, 50]
+slow_periodd = [30]
+`,
+    );
+    const io = recordingIo();
+    const code = await main(
+      ["backtest", "batch", "--config", `${dir}/batch.toml`, "--output-dir", `${dir}/out`],
+      io,
+    );
+    assert.equal(code, 2);
+    assert.match(io.err.join("\n"), /run "grid\[fast_period=5,slow_periodd=30\]": .*slow_periodd/);
+    assert.throws(() => Deno.statSync(`${dir}/out`));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

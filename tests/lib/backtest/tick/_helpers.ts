@@ -142,6 +142,11 @@ export function request(fields: {
   };
 }
 
+/** Sends the submit of a `request(fields)` at local time `ts` (it arrives after the latency). */
+export function submit(venue: TickVenue, fields: Parameters<typeof request>[0], ts: number): void {
+  venue.send({ type: "submit", request: request(fields) }, ts);
+}
+
 /** The standard book: bids 100.0×1000, 99.9×2000; asks 100.1×500, 100.2×1000, 100.3×3000. */
 export function standardBook(ts = 1): BookSnapshotEvent {
   return snapshot(ts, [[100, 1000], [99.9, 2000]], [[100.1, 500], [100.2, 1000], [100.3, 3000]]);

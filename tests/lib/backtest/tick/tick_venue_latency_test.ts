@@ -5,6 +5,7 @@ import {
   makeVenue,
   request,
   standardBook,
+  submit,
   trade,
   XBT,
 } from "./_helpers.ts";
@@ -18,10 +19,7 @@ import { DataError } from "../../../../lib/domain/mod.ts";
 Deno.test("orders reach the venue after the entry latency: data before arrival cannot fill them", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" }, { entry: 1000 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 100, price: 100, id: "o" }),
-  }, 10);
+  submit(venue, { side: "buy", quantity: 100, price: 100, id: "o" }, 10);
   assert.equal(venue.nextArrival, 1010);
   venue.onMarketData(trade(500, 100, 500, "sell"), 500); // before arrival: no fill
   assert.equal(seen.updates.length, 0);
@@ -36,10 +34,7 @@ Deno.test("orders reach the venue after the entry latency: data before arrival c
 Deno.test("an order can fill while its cancel is in flight; the late cancel is counted", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" }, { submit: 0, cancel: 5_000 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 100, price: 100, id: "o" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 100, price: 100, id: "o" }, 1);
   venue.processArrivals(1);
   venue.send({ type: "cancel", symbol: XBT, clientOrderId: "o" }, 2);
   venue.onMarketData(trade(3_000, 100, 100, "sell"), 3_000); // the cancel lands at 5,002
@@ -52,10 +47,7 @@ Deno.test("an order can fill while its cancel is in flight; the late cancel is c
 Deno.test("a cancel that arrives first removes the order before the trade", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" }, { cancel: 1_000 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 100, price: 100, id: "o" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 100, price: 100, id: "o" }, 1);
   venue.processArrivals(1);
   venue.send({ type: "cancel", symbol: XBT, clientOrderId: "o" }, 2);
   venue.onMarketData(trade(3_000, 100, 100, "sell"), 3_000);
@@ -66,10 +58,7 @@ Deno.test("a cancel that arrives first removes the order before the trade", () =
 Deno.test("commands with different latencies arrive in arrival-time order", () => {
   const { venue, seen } = makeVenue({ kind: "risk-averse" }, { submit: 3_000, cancel: 500 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 100, price: 99, id: "o" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 100, price: 99, id: "o" }, 1);
   venue.send({ type: "cancel", symbol: XBT, clientOrderId: "o" }, 2);
   venue.processArrivals(10_000);
   // The cancel overtook the submit: it found nothing, and the order stays working.
@@ -80,15 +69,12 @@ Deno.test("commands with different latencies arrive in arrival-time order", () =
 Deno.test("stop-market triggers on the last trade price and walks the book", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({
-      side: "buy",
-      type: "stop-market",
-      quantity: 200,
-      triggerPrice: 100.5,
-      id: "s",
-    }),
+  submit(venue, {
+    side: "buy",
+    type: "stop-market",
+    quantity: 200,
+    triggerPrice: 100.5,
+    id: "s",
   }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100.4, 100, "buy"), 2);
@@ -101,16 +87,13 @@ Deno.test("stop-market triggers on the last trade price and walks the book", () 
 Deno.test("stop-limit triggers into a limit order that rests beyond its limit", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({
-      side: "sell",
-      type: "stop-limit",
-      quantity: 200,
-      triggerPrice: 100,
-      price: 100.3,
-      id: "s",
-    }),
+  submit(venue, {
+    side: "sell",
+    type: "stop-limit",
+    quantity: 200,
+    triggerPrice: 100,
+    price: 100.3,
+    id: "s",
   }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100, 100, "sell"), 2);
@@ -123,15 +106,9 @@ Deno.test("stop-limit triggers into a limit order that rests beyond its limit", 
 Deno.test("reduce-only orders are capped at the venue position and canceled when flat", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 200 }) }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "sell", quantity: 500, reduceOnly: true, id: "r" }),
-  }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "sell", quantity: 100, reduceOnly: true, id: "z" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 200 }, 1);
+  submit(venue, { side: "sell", quantity: 500, reduceOnly: true, id: "r" }, 1);
+  submit(venue, { side: "sell", quantity: 100, reduceOnly: true, id: "z" }, 1);
   venue.processArrivals(1);
   assert.deepEqual(
     seen.fills.map((f) => `${f.fill.side} ${f.fill.quantity}`),
@@ -148,14 +125,8 @@ Deno.test("orders for unknown symbols and duplicate ids are rejected", () => {
     type: "submit",
     request: { ...request({ side: "buy", quantity: 100 }), symbol: "bitmex:ETHUSD" },
   }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 100, price: 99, id: "d" }),
-  }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 100, price: 99, id: "d" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 100, price: 99, id: "d" }, 1);
+  submit(venue, { side: "buy", quantity: 100, price: 99, id: "d" }, 1);
   venue.processArrivals(1);
   const rejected = seen.updates.filter((u) => u.order.status === "rejected");
   assert.deepEqual(rejected.map((u) => u.order.reason), [

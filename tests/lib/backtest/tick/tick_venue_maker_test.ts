@@ -6,6 +6,7 @@ import {
   makeVenue,
   request,
   standardBook,
+  submit,
   trade,
 } from "./_helpers.ts";
 import type { QueueModelKind } from "../../../../lib/backtest/tick/mod.ts";
@@ -17,7 +18,7 @@ import type { QueueModelKind } from "../../../../lib/backtest/tick/mod.ts";
 function queueScenario(kind: QueueModelKind): string[] {
   const { venue, seen } = makeVenue({ kind });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 300, price: 100 }) }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100 }, 1);
   venue.processArrivals(1);
   venue.onMarketData(delta(2, [[100, 1500]]), 2);
   venue.onMarketData(delta(3, [[100, 1000]]), 3);
@@ -28,7 +29,7 @@ function queueScenario(kind: QueueModelKind): string[] {
 Deno.test("risk-averse queue: a level shrinking below the queue ahead caps it at the new size", () => {
   const { venue, seen } = makeVenue({ kind: "risk-averse" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 300, price: 100 }) }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100 }, 1);
   venue.processArrivals(1);
   venue.onMarketData(delta(2, [[100, 400]]), 2); // ahead = min(1000, 400) = 400
   venue.onMarketData(trade(3, 100, 800, "sell"), 3); // 400 of excess → all 300 fill
@@ -38,7 +39,7 @@ Deno.test("risk-averse queue: a level shrinking below the queue ahead caps it at
 Deno.test("risk-averse queue: only trades advance the order; no fill until the queue ahead is gone", () => {
   const { venue, seen } = makeVenue({ kind: "risk-averse" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 300, price: 100 }) }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100 }, 1);
   venue.processArrivals(1);
   venue.onMarketData(delta(2, [[100, 900]]), 2); // 100 canceled somewhere: assumed behind us
   venue.onMarketData(trade(3, 100, 800, "sell"), 3); // 900 - 800 = 100 still ahead
@@ -52,7 +53,7 @@ Deno.test("risk-averse queue: only trades advance the order; no fill until the q
 Deno.test("probabilistic queue: part of a cancel is counted ahead of the order", () => {
   const { venue, seen } = makeVenue({ kind: "probabilistic", probability: "power", exponent: 2 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 300, price: 100 }) }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100 }, 1);
   venue.processArrivals(1);
   // front = 1000, back = 0 → p = 0: the whole cancel of 500 came from ahead of us.
   venue.onMarketData(delta(2, [[100, 1500]]), 2); // 500 joined behind us: back = 500
@@ -71,7 +72,7 @@ Deno.test("queue models rank risk-averse ≤ probabilistic ≤ optimistic on the
 Deno.test("optimistic queue: the order is at the front, any trade at its price fills it", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 300, price: 100 }) }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100 }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100, 200, "sell"), 2);
   assert.deepEqual(fillSummary(seen), ["2 buy 200@100 maker fee=-0.0002"]);
@@ -80,10 +81,7 @@ Deno.test("optimistic queue: the order is at the front, any trade at its price f
 Deno.test("a trade through the limit fills the resting order at its own price, up to the trade size", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 500, price: 100, id: "b" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 500, price: 100, id: "b" }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 99.9, 300, "sell"), 2);
   assert.deepEqual(fillSummary(seen), ["2 buy 300@100 maker fee=-0.0003"]);
@@ -93,7 +91,7 @@ Deno.test("a trade through the limit fills the resting order at its own price, u
 Deno.test("a trade on the other side does not touch the resting order", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500, price: 100 }) }, 1);
+  submit(venue, { side: "buy", quantity: 500, price: 100 }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100.1, 300, "buy"), 2);
   assert.equal(seen.fills.length, 0);
@@ -117,8 +115,8 @@ Deno.test("the book moving through a resting limit fills it as maker at its pric
 Deno.test("a maker rebate is a negative fee in XBT; a taker fee is positive", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 100, price: 100 }) }, 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 100 }) }, 1);
+  submit(venue, { side: "buy", quantity: 100, price: 100 }, 1);
+  submit(venue, { side: "buy", quantity: 100 }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100, 100, "sell"), 2);
   const byLiquidity = Object.fromEntries(
@@ -133,14 +131,8 @@ Deno.test("a maker rebate is a negative fee in XBT; a taker fee is positive", ()
 Deno.test("amend: a price change loses queue priority, a size decrease keeps it", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 99.9, id: "a" }),
-  }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 100, id: "b" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 99.9, id: "a" }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100, id: "b" }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100, 900, "sell"), 2); // b: 100 ahead of it now
   venue.send({

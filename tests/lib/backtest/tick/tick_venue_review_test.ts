@@ -9,6 +9,7 @@ import {
   request,
   snapshot,
   standardBook,
+  submit,
   trade,
   XBT,
 } from "./_helpers.ts";
@@ -16,7 +17,7 @@ import type { TickVenue } from "../../../../lib/backtest/tick/mod.ts";
 
 /** Opens a long position of `quantity` with a market buy at local time 1. */
 function goLong(venue: TickVenue, quantity: number): void {
-  venue.send({ type: "submit", request: request({ side: "buy", quantity }) }, 1);
+  submit(venue, { side: "buy", quantity }, 1);
   venue.processArrivals(1);
 }
 
@@ -30,10 +31,7 @@ Deno.test("a marketable GTC reduce-only order capped at the position ends filled
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
   goLong(venue, 200);
-  venue.send({
-    type: "submit",
-    request: request({ side: "sell", quantity: 500, price: 100, reduceOnly: true, id: "r" }),
-  }, 1);
+  submit(venue, { side: "sell", quantity: 500, price: 100, reduceOnly: true, id: "r" }, 1);
   venue.processArrivals(1);
   assert.equal(venue.position(XBT), 0);
   const order = lastOrder(seen, "r");
@@ -49,10 +47,7 @@ Deno.test("a resting GTC reduce-only order capped part-way by a passive fill end
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
   goLong(venue, 200);
-  venue.send({
-    type: "submit",
-    request: request({ side: "sell", quantity: 500, price: 100.5, reduceOnly: true, id: "r" }),
-  }, 1);
+  submit(venue, { side: "sell", quantity: 500, price: 100.5, reduceOnly: true, id: "r" }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100.5, 1000, "buy"), 2);
   assert.deepEqual(fillSummary(seen).slice(1).map((s) => s.split(" fee")[0]), [
@@ -67,11 +62,8 @@ Deno.test("a reduce-only order whose position was closed by another order is can
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
   goLong(venue, 200);
-  venue.send({
-    type: "submit",
-    request: request({ side: "sell", quantity: 200, price: 100.5, reduceOnly: true, id: "r" }),
-  }, 1);
-  venue.send({ type: "submit", request: request({ side: "sell", quantity: 200 }) }, 1);
+  submit(venue, { side: "sell", quantity: 200, price: 100.5, reduceOnly: true, id: "r" }, 1);
+  submit(venue, { side: "sell", quantity: 200 }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100.5, 1000, "buy"), 2);
   assert.equal(lastStatus(seen, "r"), "canceled");
@@ -84,7 +76,7 @@ Deno.test("a reduce-only order whose position was closed by another order is can
 Deno.test("tie rule: data stamped t is applied before a command arriving at t", () => {
   const { venue, seen } = makeVenue({ kind: "risk-averse" }, { entry: 4 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500, id: "m" }) }, 1);
+  submit(venue, { side: "buy", quantity: 500, id: "m" }, 1);
   assert.equal(venue.nextArrival, 5);
   // At t = 5 the 100.1 ask is pulled; the order arriving at 5 meets the book after that.
   venue.onMarketData(delta(5, [], [[100.1, 0]]), 5);
@@ -96,7 +88,7 @@ Deno.test("tie rule: data stamped t is applied before a command arriving at t", 
 Deno.test("tie rule: commands that arrived strictly before the data go first", () => {
   const { venue, seen } = makeVenue({ kind: "risk-averse" }, { entry: 3 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500, id: "m" }) }, 1);
+  submit(venue, { side: "buy", quantity: 500, id: "m" }, 1);
   venue.onMarketData(delta(5, [], [[100.1, 0]]), 5); // the order arrived at 4
   assert.deepEqual(fillSummary(seen).map((s) => s.split(" fee")[0]), ["4 buy 500@100.1 taker"]);
 });
@@ -104,10 +96,7 @@ Deno.test("tie rule: commands that arrived strictly before the data go first", (
 Deno.test("tie rule: a cancel arriving at a trade's time is too late for that trade", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" }, { submit: 0, cancel: 2_998 });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 100, price: 100, id: "o" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 100, price: 100, id: "o" }, 1);
   venue.processArrivals(1);
   venue.send({ type: "cancel", symbol: XBT, clientOrderId: "o" }, 2); // lands at 3,000
   venue.onMarketData(trade(3_000, 100, 100, "sell"), 3_000);
@@ -124,16 +113,13 @@ Deno.test("a reduce-only FOK larger than the position fills the position when th
   venue.onMarketData(standardBook(), 1);
   goLong(venue, 300);
   // 2000 requested, 300 may fill (the cap); 1000 bid within the limit: it fills.
-  venue.send({
-    type: "submit",
-    request: request({
-      side: "sell",
-      quantity: 2000,
-      price: 100,
-      timeInForce: "fok",
-      reduceOnly: true,
-      id: "f",
-    }),
+  submit(venue, {
+    side: "sell",
+    quantity: 2000,
+    price: 100,
+    timeInForce: "fok",
+    reduceOnly: true,
+    id: "f",
   }, 1);
   venue.processArrivals(1);
   const order = lastOrder(seen, "f");
@@ -148,16 +134,13 @@ Deno.test("a reduce-only FOK is killed, with no fill, when the book cannot hold 
   venue.onMarketData(standardBook(), 1);
   goLong(venue, 1500);
   // 2000 requested, 1500 may fill; only 1000 bid at or above 100: nothing fills.
-  venue.send({
-    type: "submit",
-    request: request({
-      side: "sell",
-      quantity: 2000,
-      price: 100,
-      timeInForce: "fok",
-      reduceOnly: true,
-      id: "f",
-    }),
+  submit(venue, {
+    side: "sell",
+    quantity: 2000,
+    price: 100,
+    timeInForce: "fok",
+    reduceOnly: true,
+    id: "f",
   }, 1);
   venue.processArrivals(1);
   assert.equal(lastStatus(seen, "f"), "expired");
@@ -169,16 +152,13 @@ Deno.test("a reduce-only FOK is killed, with no fill, when the book cannot hold 
 Deno.test("a reduce-only FOK with nothing to reduce is canceled as reduce-only", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({
-      side: "sell",
-      quantity: 100,
-      price: 100,
-      timeInForce: "fok",
-      reduceOnly: true,
-      id: "f",
-    }),
+  submit(venue, {
+    side: "sell",
+    quantity: 100,
+    price: 100,
+    timeInForce: "fok",
+    reduceOnly: true,
+    id: "f",
   }, 1);
   venue.processArrivals(1);
   assert.equal(lastStatus(seen, "f"), "canceled");
@@ -191,10 +171,7 @@ Deno.test("a reduce-only FOK with nothing to reduce is canceled as reduce-only",
 Deno.test("the book moving through a resting order fills it once, not again on every later event", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 1000, price: 100, id: "b" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 1000, price: 100, id: "b" }, 1);
   venue.processArrivals(1);
   // The 100 bid leaves and 300 is offered at 100: sellers reached our price with 300.
   venue.onMarketData(delta(2, [[100, 0]], [[100, 300], [100.1, 0]]), 2);
@@ -213,14 +190,8 @@ Deno.test("the book moving through a resting order fills it once, not again on e
 Deno.test("two resting orders reached by the book share the liquidity within their prices", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 100, id: "a" }),
-  }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 100, id: "b" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100, id: "a" }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100, id: "b" }, 1);
   venue.processArrivals(1);
   venue.onMarketData(delta(2, [[100, 0]], [[100, 400], [100.1, 0]]), 2);
   assert.deepEqual(
@@ -232,14 +203,8 @@ Deno.test("two resting orders reached by the book share the liquidity within the
 Deno.test("two orders at one price share a trade's excess over the queue ahead", () => {
   const { venue, seen } = makeVenue({ kind: "risk-averse" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 100, id: "a" }),
-  }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 100, id: "b" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100, id: "a" }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100, id: "b" }, 1);
   venue.processArrivals(1);
   // 1000 ahead of both; 1200 trade: 200 left after the queue, and a is ahead of b.
   venue.onMarketData(trade(2, 100, 1200, "sell"), 2);
@@ -258,14 +223,8 @@ Deno.test("two orders at one price share a trade's excess over the queue ahead",
 Deno.test("a trade printing through several resting prices fills the best-priced first", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(snapshot(1, [[99.5, 1000]], [[100.5, 1000]]), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 99.8, id: "low" }),
-  }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 300, price: 100, id: "high" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 99.8, id: "low" }, 1);
+  submit(venue, { side: "buy", quantity: 300, price: 100, id: "high" }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 99.6, 400, "sell"), 2);
   assert.deepEqual(
@@ -277,10 +236,7 @@ Deno.test("a trade printing through several resting prices fills the best-priced
 Deno.test("amend of a partly filled order: the new size counts the filled part, nothing lost", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 500, price: 100, id: "o" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 500, price: 100, id: "o" }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100, 300, "sell"), 2); // 300 of 500
   const to = (quantity: number) => request({ side: "buy", quantity }).quantity;
@@ -299,10 +255,7 @@ Deno.test("amend of a partly filled order: the new size counts the filled part, 
 Deno.test("a cancel of a partly filled order keeps its filled quantity", () => {
   const { venue, seen } = makeVenue({ kind: "optimistic" });
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 500, price: 100, id: "o" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 500, price: 100, id: "o" }, 1);
   venue.processArrivals(1);
   venue.onMarketData(trade(2, 100, 300, "sell"), 2);
   venue.send({ type: "cancel", symbol: XBT, clientOrderId: "o" }, 3);

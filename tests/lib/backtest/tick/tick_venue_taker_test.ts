@@ -5,16 +5,16 @@ import {
   lastStatus,
   makeVenue,
   quote,
-  request,
   snapshot,
   standardBook,
+  submit,
   trade,
 } from "./_helpers.ts";
 
 Deno.test("TickVenue market buy walks the book level by level at each level's price (taker fee)", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 1200, id: "m" }) }, 1);
+  submit(venue, { side: "buy", quantity: 1200, id: "m" }, 1);
   venue.processArrivals(1);
   assert.deepEqual(fillSummary(seen), [
     "1 buy 500@100.1 taker fee=0.003746253746253746253746253746253746253746",
@@ -29,7 +29,7 @@ Deno.test("TickVenue market buy walks the book level by level at each level's pr
 Deno.test("TickVenue market order larger than the book fills what there is and expires the rest", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(snapshot(1, [[100, 1000]], [[100.1, 300]]), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500, id: "m" }) }, 1);
+  submit(venue, { side: "buy", quantity: 500, id: "m" }, 1);
   venue.processArrivals(1);
   // 300 contracts = 3 lots; the book has no more asks.
   assert.deepEqual(seen.fills.map((f) => String(f.fill.quantity)), ["300"]);
@@ -39,10 +39,7 @@ Deno.test("TickVenue market order larger than the book fills what there is and e
 Deno.test("TickVenue marketable limit stops at its limit price and rests the remainder (GTC)", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 2000, price: 100.2, id: "l" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 2000, price: 100.2, id: "l" }, 1);
   venue.processArrivals(1);
   assert.deepEqual(seen.fills.map((f) => `${f.fill.quantity}@${f.fill.price}`), [
     "500@100.1",
@@ -58,10 +55,7 @@ Deno.test("TickVenue marketable limit stops at its limit price and rests the rem
 Deno.test("TickVenue IOC limit expires what it cannot take within the limit", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "sell", quantity: 1500, price: 100, timeInForce: "ioc", id: "i" }),
-  }, 1);
+  submit(venue, { side: "sell", quantity: 1500, price: 100, timeInForce: "ioc", id: "i" }, 1);
   venue.processArrivals(1);
   assert.deepEqual(seen.fills.map((f) => `${f.fill.quantity}@${f.fill.price}`), ["1000@100"]);
   assert.equal(lastStatus(seen, "i"), "expired");
@@ -70,14 +64,8 @@ Deno.test("TickVenue IOC limit expires what it cannot take within the limit", ()
 Deno.test("TickVenue FOK fills entirely or not at all", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 1600, price: 100.2, timeInForce: "fok", id: "no" }),
-  }, 1);
-  venue.send({
-    type: "submit",
-    request: request({ side: "buy", quantity: 1500, price: 100.2, timeInForce: "fok", id: "yes" }),
-  }, 1);
+  submit(venue, { side: "buy", quantity: 1600, price: 100.2, timeInForce: "fok", id: "no" }, 1);
+  submit(venue, { side: "buy", quantity: 1500, price: 100.2, timeInForce: "fok", id: "yes" }, 1);
   venue.processArrivals(1);
   assert.equal(lastStatus(seen, "no"), "expired");
   assert.equal(lastStatus(seen, "yes"), "filled");
@@ -87,15 +75,12 @@ Deno.test("TickVenue FOK fills entirely or not at all", () => {
 Deno.test("TickVenue post-only order that would cross is rejected", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({
-    type: "submit",
-    request: request({
-      side: "buy",
-      quantity: 100,
-      price: 100.1,
-      timeInForce: "post-only",
-      id: "p",
-    }),
+  submit(venue, {
+    side: "buy",
+    quantity: 100,
+    price: 100.1,
+    timeInForce: "post-only",
+    id: "p",
   }, 1);
   venue.processArrivals(1);
   assert.equal(lastStatus(seen, "p"), "rejected");
@@ -106,8 +91,8 @@ Deno.test("TickVenue post-only order that would cross is rejected", () => {
 Deno.test("TickVenue does not take the same level twice until the data changes it", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500, id: "a" }) }, 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500, id: "b" }) }, 1);
+  submit(venue, { side: "buy", quantity: 500, id: "a" }, 1);
+  submit(venue, { side: "buy", quantity: 500, id: "b" }, 1);
   venue.processArrivals(1);
   assert.deepEqual(seen.fills.map((f) => `${f.fill.clientOrderId} ${f.fill.price}`), [
     "a 100.1",
@@ -115,7 +100,7 @@ Deno.test("TickVenue does not take the same level twice until the data changes i
   ]);
   // A delta re-states the 100.1 level: its liquidity is available again.
   venue.onMarketData(delta(2, [], [[100.1, 400]]), 2);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 400, id: "c" }) }, 2);
+  submit(venue, { side: "buy", quantity: 400, id: "c" }, 2);
   venue.processArrivals(2);
   assert.equal(String(seen.fills.at(-1)?.fill.price), "100.1");
 });
@@ -123,8 +108,8 @@ Deno.test("TickVenue does not take the same level twice until the data changes i
 Deno.test("TickVenue without consumption tracking lets orders take the same level again", () => {
   const { venue, seen } = makeVenue({ kind: "risk-averse" }, {}, false);
   venue.onMarketData(standardBook(), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500 }) }, 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 500 }) }, 1);
+  submit(venue, { side: "buy", quantity: 500 }, 1);
+  submit(venue, { side: "buy", quantity: 500 }, 1);
   venue.processArrivals(1);
   assert.deepEqual(seen.fills.map((f) => String(f.fill.price)), ["100.1", "100.1"]);
 });
@@ -132,7 +117,7 @@ Deno.test("TickVenue without consumption tracking lets orders take the same leve
 Deno.test("TickVenue drives an L1 book from quotes until L2 data arrives", () => {
   const { venue, seen } = makeVenue();
   venue.onMarketData(quote(1, 100, 1000, 100.1, 300), 1);
-  venue.send({ type: "submit", request: request({ side: "buy", quantity: 300 }) }, 1);
+  submit(venue, { side: "buy", quantity: 300 }, 1);
   venue.processArrivals(1);
   assert.equal(String(seen.fills[0]?.fill.price), "100.1");
   venue.onMarketData(standardBook(2), 2);

@@ -11,6 +11,12 @@ async function tesser(...args: string[]) {
   return { code, out: io.out, err: io.err };
 }
 
+/** Writes `toml` as the strategy config in `dir` and runs it on the sample with `extra` flags. */
+function runStrategyToml(dir: string, toml: string, ...extra: string[]) {
+  Deno.writeTextFileSync(`${dir}/s.toml`, toml);
+  return tesser("backtest", "run", "--strategy-config", `${dir}/s.toml`, ...SAMPLE, ...extra);
+}
+
 async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "tesser-cli-" });
   try {
@@ -81,16 +87,9 @@ Deno.test("backtest run without --data uses seeded synthetic candles, reproducib
 
 Deno.test("backtest run: an unknown strategy lists the known ones (exit 2)", async () => {
   await withTemp(async (dir) => {
-    await Deno.writeTextFile(
-      `${dir}/s.toml`,
+    const { code, err } = await runStrategyToml(
+      dir,
       'strategy_name = "SmaCrsos"\n[params]\nsymbol = "bybit:BTCUSDT"\n',
-    );
-    const { code, err } = await tesser(
-      "backtest",
-      "run",
-      "--strategy-config",
-      `${dir}/s.toml`,
-      ...SAMPLE,
     );
     assert.equal(code, 2);
     assert.equal(err.length, 1);
@@ -103,16 +102,9 @@ Deno.test("backtest run: an unknown strategy lists the known ones (exit 2)", asy
 
 Deno.test("backtest run: a mistyped param names the valid ones (exit 2)", async () => {
   await withTemp(async (dir) => {
-    await Deno.writeTextFile(
-      `${dir}/s.toml`,
+    const { code, err } = await runStrategyToml(
+      dir,
       'strategy_name = "SmaCross"\n[params]\nsymbol = "bybit:BTCUSDT"\nfast_perod = 3\n',
-    );
-    const { code, err } = await tesser(
-      "backtest",
-      "run",
-      "--strategy-config",
-      `${dir}/s.toml`,
-      ...SAMPLE,
     );
     assert.equal(code, 2);
     assert.match(
@@ -124,16 +116,9 @@ Deno.test("backtest run: a mistyped param names the valid ones (exit 2)", async 
 
 Deno.test("backtest run: inconsistent params are refused before anything runs", async () => {
   await withTemp(async (dir) => {
-    await Deno.writeTextFile(
-      `${dir}/s.toml`,
+    const { code, err } = await runStrategyToml(
+      dir,
       'strategy_name = "SmaCross"\n[params]\nsymbol = "bybit:BTCUSDT"\nfast_period = 30\nslow_period = 10\n',
-    );
-    const { code, err } = await tesser(
-      "backtest",
-      "run",
-      "--strategy-config",
-      `${dir}/s.toml`,
-      ...SAMPLE,
       "--output-dir",
       `${dir}/out`,
     );
@@ -148,16 +133,9 @@ Deno.test("backtest run: inconsistent params are refused before anything runs", 
 
 Deno.test("backtest run: a symbol without an instrument names the markets file and the symbol", async () => {
   await withTemp(async (dir) => {
-    await Deno.writeTextFile(
-      `${dir}/s.toml`,
+    const { code, err } = await runStrategyToml(
+      dir,
       'strategy_name = "SmaCross"\n[params]\nsymbol = "kraken:XBTUSD"\n',
-    );
-    const { code, err } = await tesser(
-      "backtest",
-      "run",
-      "--strategy-config",
-      `${dir}/s.toml`,
-      ...SAMPLE,
     );
     assert.equal(code, 2);
     assert.match(

@@ -135,7 +135,7 @@ export function parseSizer(flags: ParsedFlags): Sizer {
 }
 
 /** An ISO-8601 time flag, or undefined when absent. */
-export function parseTime(flags: ParsedFlags, name: string): Micros | undefined {
+function parseTime(flags: ParsedFlags, name: string): Micros | undefined {
   const text = stringFlag(flags, name);
   if (text === undefined) return undefined;
   try {

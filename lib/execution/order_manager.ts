@@ -116,7 +116,7 @@ export class OrderManager {
         if (actualSign === direction && !pyramiding) {
           // Already in position; only working orders (a pending exit or reversal) point the
           // other way: cancelling them is the whole answer.
-          this.#cancelAll(signal.symbol);
+          this.#cancelWorking(signal.symbol);
           return;
         }
         const size = this.#size(signal, instrument);
@@ -126,8 +126,7 @@ export class OrderManager {
         // every working order.
         const keepsProtection = actualSign === direction && signal.stopLoss === undefined &&
           signal.takeProfit === undefined;
-        if (keepsProtection) this.#cancelEntries(signal.symbol);
-        else this.#cancelAll(signal.symbol);
+        this.#cancelWorking(signal.symbol, keepsProtection);
         // Close and reverse in one order: the open position plus the new size.
         const quantity = actualSign === -direction ? size.plus(actual.abs()) : size;
         const side: Side = direction === 1 ? "buy" : "sell";
@@ -141,7 +140,7 @@ export class OrderManager {
       case "exit-short": {
         const direction = signal.kind === "exit-long" ? 1 : -1;
         if (projected !== direction && actualSign !== direction) return;
-        this.#cancelAll(signal.symbol);
+        this.#cancelWorking(signal.symbol);
         if (actualSign !== direction) return; // only a working entry was open: cancelled
         this.#send(
           signal,
@@ -154,7 +153,7 @@ export class OrderManager {
         return;
       }
       case "flatten": {
-        this.#cancelAll(signal.symbol);
+        this.#cancelWorking(signal.symbol);
         if (actualSign === 0) return;
         this.#send(
           signal,
@@ -307,27 +306,34 @@ export class OrderManager {
     }
   }
 
-  // Remaining quantity of the working orders on one side that may add exposure.
-  #workingQuantity(symbol: SymbolId, side: Side, except?: string): number {
-    let quantity = 0;
+  // The working orders of `symbol` that may add exposure (not reduce-only), but `except`, with
+  // their unfilled quantity.
+  *#openingOrders(
+    symbol: SymbolId,
+    except?: string,
+  ): Generator<{ readonly side: Side; readonly remaining: Decimal }> {
     for (const [id, order] of this.#working) {
       const request = "request" in order ? order.request : order;
-      if (request.symbol !== symbol || request.side !== side || request.reduceOnly) continue;
-      if (id === except) continue;
+      if (request.symbol !== symbol || request.reduceOnly || id === except) continue;
       const filled = "filledQuantity" in order ? order.filledQuantity : ZERO;
-      quantity += request.quantity.minus(filled).toNumber();
+      yield { side: request.side, remaining: request.quantity.minus(filled) };
+    }
+  }
+
+  // Unfilled quantity of the working orders on one side that may add exposure.
+  #workingQuantity(symbol: SymbolId, side: Side, except?: string): number {
+    let quantity = 0;
+    for (const order of this.#openingOrders(symbol, except)) {
+      if (order.side === side) quantity += order.remaining.toNumber();
     }
     return quantity;
   }
 
+  // The position if every working order that may add exposure filled.
   #projectedPosition(symbol: SymbolId): Decimal {
     let position = this.#account.position(symbol);
-    for (const order of this.#working.values()) {
-      const request = "request" in order ? order.request : order;
-      if (request.symbol !== symbol || request.reduceOnly) continue;
-      const filled = "filledQuantity" in order ? order.filledQuantity : ZERO;
-      const remaining = request.quantity.minus(filled);
-      position = request.side === "buy" ? position.plus(remaining) : position.minus(remaining);
+    for (const { side, remaining } of this.#openingOrders(symbol)) {
+      position = side === "buy" ? position.plus(remaining) : position.minus(remaining);
     }
     return position;
   }
@@ -511,19 +517,13 @@ export class OrderManager {
     }
   }
 
-  #cancelAll(symbol: SymbolId): void {
-    for (const [id, order] of this.#working) {
-      const request = "request" in order ? order.request : order;
-      if (request.symbol === symbol) this.#sink.cancel(symbol, id);
-    }
-  }
-
-  // Cancels the symbol's working orders that may add exposure, keeping reduce-only ones (stops
+  // Cancels the symbol's working orders; with `keepProtection`, not the reduce-only ones (stops
   // and targets protecting the position).
-  #cancelEntries(symbol: SymbolId): void {
+  #cancelWorking(symbol: SymbolId, keepProtection = false): void {
     for (const [id, order] of this.#working) {
       const request = "request" in order ? order.request : order;
-      if (request.symbol === symbol && !request.reduceOnly) this.#sink.cancel(symbol, id);
+      if (request.symbol !== symbol || (keepProtection && request.reduceOnly)) continue;
+      this.#sink.cancel(symbol, id);
     }
   }
 }

@@ -132,6 +132,7 @@ export {
   type EngineOptions,
   EventClock,
   runAsync,
+  type RunInput,
   type RunOptions,
   type RunSummary,
   runSync,
@@ -143,10 +144,18 @@ export {
   type AmendRequest,
   type CandleRange,
   type ExecutionClient,
+  executionClientPort,
+  type ExecutionClientPortOptions,
   type HistoricalData,
+  isDefinitiveRefusal,
   type MarketChannel,
   type MarketStream,
   type MarketSubscription,
+  type VenueAlertCode,
+  type VenueCapabilities,
+  type VenueInbox,
+  type VenuePort,
+  type VenueReport,
 } from "./lib/broker/mod.ts";
 export {
   applyDefaults,
@@ -418,7 +427,12 @@ export {
   writeCandleParquet,
 } from "./lib/data/mod.ts";
 export {
+  type BookInput,
+  HONOURED_HINTS,
   type HostServices,
+  type MarkedBook,
+  type MarketBooks,
+  refuseUnhonouredHints,
   type SessionOptions,
   type SessionReportParts,
   type SessionTables,
@@ -426,6 +440,7 @@ export {
   type TimedFill,
   type TradingOptions,
   TradingSession,
+  type VenueLink,
 } from "./lib/trader/mod.ts";
 export {
   CandleVenue,
@@ -453,10 +468,8 @@ export {
   SimBookSide,
   TickVenue,
   type TickVenueOptions,
-  type TickVenueSink,
   type TickVenueStats,
   type VenueLatency,
-  type VenueSink,
 } from "./lib/venues/mod.ts";
 export {
   type BacktestReport,

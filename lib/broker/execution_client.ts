@@ -1,13 +1,12 @@
 /**
  * The Promise-based REST client every live connector implements: order entry and account
  * queries. The trading core never calls it directly; it reaches a connector through the one
- * {@linkcode VenuePort} that `executionClientPort` makes of it, so there is one way to send an
+ * `VenuePort` that `executionClientPort` makes of it, so there is one way to send an
  * order.
  *
  * @module
  */
 
-import type { VenuePort } from "./venue_port.ts";
 
 import type {
   Balance,

@@ -26,7 +26,7 @@ import {
   type Micros,
   type SymbolId,
 } from "../../domain/mod.ts";
-import type { Event } from "../../events/mod.ts";
+import { type Event, Fifo } from "../../events/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { EquitySeries } from "../_equity_series.ts";
 import { reportBundle } from "../_bundle.ts";
@@ -42,7 +42,6 @@ import type { TickSource } from "./tick_sources.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 import { TimeQueue } from "../../engine/mod.ts";
 import { LocalBooks } from "./_local_books.ts";
-import { Fifo } from "./_fifo.ts";
 import { eventSymbol, type MarketDataEvent } from "../../venues/tick/_venue_book.ts";
 import type { SimBook } from "../../venues/tick/sim_book.ts";
 

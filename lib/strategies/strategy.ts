@@ -21,6 +21,7 @@ import type {
   SymbolId,
   Trade,
 } from "../domain/mod.ts";
+import type { ConnectivityEvent } from "../events/mod.ts";
 
 /** What market data a strategy wants. */
 export type StrategySubscription =
@@ -100,6 +101,11 @@ export interface Strategy {
   onOrderUpdate?(order: Order, ctx: StrategyContext): void;
   /** A timer set with `ctx.setTimer` fired. */
   onTimer?(tag: string, ctx: StrategyContext): void;
+  /**
+   * A market stream or the execution channel went down, came back, or went stale (live only;
+   * e.g. stop quoting a symbol whose book is stale).
+   */
+  onConnectivity?(event: ConnectivityEvent, ctx: StrategyContext): void;
   /** The full state (indicators included) as JSON-safe data. */
   snapshot(): JsonValue;
   /** Replaces the state with one from {@linkcode Strategy.snapshot}. */

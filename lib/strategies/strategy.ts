@@ -8,6 +8,8 @@
 
 import type {
   AmendIntent,
+  BookSideView,
+  BookView,
   Candle,
   Fill,
   Instrument,
@@ -38,26 +40,6 @@ export type StrategySubscription =
   | { readonly kind: "trades"; readonly symbol: SymbolId }
   | { readonly kind: "quotes"; readonly symbol: SymbolId }
   | { readonly kind: "book"; readonly symbol: SymbolId };
-
-/** A read-only view of one side of a book: best first. */
-export interface BookSideView {
-  /** Number of levels. */
-  readonly depth: number;
-  /** Price of level `i` (0 = best). */
-  price(i: number): number;
-  /** Size of level `i`. */
-  size(i: number): number;
-}
-
-/** A read-only view of an order book at the current time. */
-export interface BookView {
-  /** Venue-qualified symbol. */
-  readonly symbol: SymbolId;
-  /** Bids, best first. */
-  readonly bids: BookSideView;
-  /** Asks, best first. */
-  readonly asks: BookSideView;
-}
 
 /** What a strategy may see and do while handling an event. */
 export interface StrategyContext {
@@ -112,4 +94,4 @@ export interface Strategy {
   restore(state: JsonValue): void;
 }
 
-export type { JsonValue };
+export type { BookSideView, BookView, JsonValue };

@@ -30,11 +30,12 @@ import type {
   FillEvent,
   OrderCommand,
   OrderUpdateEvent,
+  ReconciliationEvent,
 } from "../events/mod.ts";
 import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
 import type { Atr } from "../indicators/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
-import type { RoundTrip } from "../portfolio/mod.ts";
+import type { RoundTrip, VenueBalance, VenuePosition, VenueReport } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
 import type { MarketBooks } from "./market_books.ts";
@@ -373,6 +374,25 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     return this.risk.limits.maxDrawdown !== undefined;
   }
 
+  /**
+   * Reconciles the portfolio with the venue's positions and balances (see
+   * `Portfolio.reconcile` for the policy: the venue's figures are adopted, an unknown answer is
+   * never taken as flat) and emits the `reconciliation` event listing each difference, which
+   * it also returns. Works from a handler and between events.
+   *
+   * @throws {DataError} when a report lists a symbol or currency twice.
+   */
+  reconcile(
+    positions: VenueReport<readonly VenuePosition[]>,
+    balances: VenueReport<readonly VenueBalance[]>,
+  ): ReconciliationEvent {
+    const event = this.portfolio.reconcile(positions, balances, this.clock.now());
+    this.#positions.clear();
+    if (this.engine.processing) this.engine.emit(event);
+    else this.engine.process(event);
+    return event;
+  }
+
   /** Traded notional in the reporting currency (for turnover). */
   tradedNotional(): number {
     return this.portfolio.turnover().toNumber();
@@ -425,6 +445,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     bus.subscribe("timer", (event) => {
       if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
     });
+    bus.subscribe("connectivity", (event) => this.#host?.onConnectivity(event));
     bus.subscribe("alert", (event) => {
       if (event.code === "kill-switch") oms.flattenAll(this.instruments.keys());
     });

@@ -22,7 +22,7 @@ import type { TickVenue } from "../../venues/tick/tick_venue.ts";
 import { eventSymbol, type MarketDataEvent } from "../../venues/tick/_venue_book.ts";
 import { EquitySeries } from "../_equity_series.ts";
 import type { MarketMakingDiagnostics } from "./diagnostics.ts";
-import { Fifo } from "./_fifo.ts";
+import { Fifo } from "../../events/mod.ts";
 import type { LocalBooks } from "./_local_books.ts";
 import type { TickSource } from "./tick_sources.ts";
 

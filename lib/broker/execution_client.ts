@@ -7,7 +7,6 @@
  * @module
  */
 
-
 import type {
   Balance,
   Decimal,

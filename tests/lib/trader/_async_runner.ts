@@ -4,7 +4,7 @@
 // the candle matching core sees it, and its reports reach the engine only through an async
 // inbox the source drains. The source waits for the venue to settle before the next bar, as a
 // live venue is "caught up" before the next market event in a quiet market.
-import type { VenueInbox, VenuePort, VenueReport } from "../../../lib/broker/mod.ts";
+import type { VenueEvent, VenueInbox, VenuePort } from "../../../lib/broker/mod.ts";
 import { CandleLoop } from "../../../lib/backtest/_candle_loop.ts";
 import { candleResult } from "../../../lib/backtest/_candle_result.ts";
 import type {
@@ -71,11 +71,11 @@ class AsyncCandlePort implements VenuePort {
 
 /** Reports waiting to enter the engine. */
 class AsyncInbox {
-  readonly #reports: VenueReport[] = [];
-  push(report: VenueReport): void {
+  readonly #reports: VenueEvent[] = [];
+  push(report: VenueEvent): void {
     this.#reports.push(report);
   }
-  take(): VenueReport[] {
+  take(): VenueEvent[] {
     return this.#reports.splice(0);
   }
 }

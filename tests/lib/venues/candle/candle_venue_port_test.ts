@@ -3,7 +3,7 @@
 // event stamped with the simulated time it happens.
 import assert from "node:assert/strict";
 import { decimal, makeInstrument, ZERO } from "../../../../lib/domain/mod.ts";
-import type { VenuePort, VenueReport } from "../../../../lib/broker/mod.ts";
+import type { VenueEvent, VenuePort } from "../../../../lib/broker/mod.ts";
 import { CandleVenue } from "../../../../lib/venues/mod.ts";
 
 const M = 60_000_000;
@@ -19,7 +19,7 @@ const BTC = makeInstrument({
 
 Deno.test("CandleVenue as a port: commands at the session's time, reports as timed events, no amend", () => {
   let now = M;
-  const reports: VenueReport[] = [];
+  const reports: VenueEvent[] = [];
   const venue = new CandleVenue({
     instruments: new Map([[BTC.symbol, BTC]]),
     positionOf: () => ZERO,

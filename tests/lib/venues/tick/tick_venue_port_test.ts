@@ -3,12 +3,12 @@
 // the venue cannot carry out comes back as a refusal naming the order.
 import assert from "node:assert/strict";
 import { decimal } from "../../../../lib/domain/mod.ts";
-import type { VenuePort, VenueReport } from "../../../../lib/broker/mod.ts";
+import type { VenueEvent, VenuePort } from "../../../../lib/broker/mod.ts";
 import { constantLatency, TickVenue } from "../../../../lib/venues/mod.ts";
 import { request, standardBook, trade, XBT, XBTUSD } from "./_helpers.ts";
 
-function portVenue(now: () => number): { venue: TickVenue; reports: VenueReport[] } {
-  const reports: VenueReport[] = [];
+function portVenue(now: () => number): { venue: TickVenue; reports: VenueEvent[] } {
+  const reports: VenueEvent[] = [];
   const venue = new TickVenue({
     instruments: new Map([[XBT, XBTUSD]]),
     queueModel: { kind: "optimistic" },
@@ -20,7 +20,7 @@ function portVenue(now: () => number): { venue: TickVenue; reports: VenueReport[
   return { venue, reports };
 }
 
-function summary(reports: readonly VenueReport[]): string[] {
+function summary(reports: readonly VenueEvent[]): string[] {
   return reports.map((r) => {
     switch (r.kind) {
       case "order-update":

@@ -358,7 +358,6 @@ export {
   type VenueAnswer,
   type VenueBalance,
   type VenuePosition,
-  type VenueReport,
 } from "./lib/portfolio/mod.ts";
 export {
   type AccountView,

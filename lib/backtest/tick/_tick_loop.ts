@@ -99,12 +99,14 @@ export class TickLoop implements Iterator<RunInput>, Iterable<RunInput> {
   #after = AFTER_NOTHING;
   #event: MarketDataEvent | undefined;
   #checkDrawdown = false;
+  readonly #watchDrawdown: boolean;
 
   /** A loop feeding `session` (its venue matches the data). */
   constructor(session: TradingSession<TickVenue>, options: TickLoopOptions) {
     this.#session = session;
     this.#options = options;
     this.#traded = [...session.instruments.keys()];
+    this.#watchDrawdown = session.watchesDrawdown;
     session.onMark((symbol, price, ts) => {
       options.diagnostics.onMid(ts, price);
       if (this.initialEquity !== undefined) return;
@@ -301,7 +303,7 @@ export class TickLoop implements Iterator<RunInput>, Iterable<RunInput> {
   #receive(event: MarketDataEvent): Event {
     const local = event.tsRecv;
     this.#session.clock.observe(local);
-    this.#checkDrawdown = this.#session.watchesDrawdown;
+    this.#checkDrawdown = this.#watchDrawdown;
     return event.ts > local ? { ...event, ts: local } : event;
   }
 

@@ -152,6 +152,7 @@ export {
   Engine,
   type EngineOptions,
   EventClock,
+  InputSource,
   type LiveRunOptions,
   type LiveRunSummary,
   type LiveSource,

@@ -74,6 +74,10 @@ interface Entry {
   resync: boolean;
 }
 
+function unknownMarketData(event: never): never {
+  throw new TypeError(`Unknown market data ${JSON.stringify(event)}`);
+}
+
 function bookSymbol(event: BookSnapshotEvent | BookDeltaEvent): SymbolId {
   return event.kind === "book-snapshot" ? event.book.symbol : event.delta.symbol;
 }
@@ -167,10 +171,8 @@ export class MarketLane {
         case "funding":
           this.#refused++;
           return false;
-        default: {
-          const never: never = event;
-          throw new TypeError(`Unknown market data ${JSON.stringify(never)}`);
-        }
+        default:
+          return unknownMarketData(event);
       }
     }
     this.#append(event);
@@ -214,10 +216,8 @@ export class MarketLane {
       case "candle":
       case "funding":
         break;
-      default: {
-        const never: never = event;
-        throw new TypeError(`Unknown market data ${JSON.stringify(never)}`);
-      }
+      default:
+        unknownMarketData(event);
     }
     return event;
   }
@@ -249,10 +249,8 @@ export class MarketLane {
       case "candle":
       case "funding":
         break;
-      default: {
-        const never: never = event;
-        throw new TypeError(`Unknown market data ${JSON.stringify(never)}`);
-      }
+      default:
+        unknownMarketData(event);
     }
     this.#order.push(entry);
     this.#live++;

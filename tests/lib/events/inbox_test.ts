@@ -61,13 +61,18 @@ function tag(event: Event): string {
   }
 }
 
-async function takeAll(inbox: Inbox): Promise<string[]> {
-  const out: string[] = [];
+/** Every event waiting, in the order the inbox gives them. */
+async function takeEvents(inbox: Inbox): Promise<Event[]> {
+  const out: Event[] = [];
   while (inbox.size > 0) {
     const event = await inbox.take();
-    if (event !== undefined) out.push(tag(event));
+    if (event !== undefined) out.push(event);
   }
   return out;
+}
+
+async function takeAll(inbox: Inbox): Promise<string[]> {
+  return (await takeEvents(inbox)).map(tag);
 }
 
 const now = (): number => 1_000;
@@ -146,11 +151,7 @@ Deno.test("Inbox on overflow drops the oldest trade first, and counts it", async
   inbox.offer(trade(4));
   inbox.offer(quote(5));
   assert.equal(inbox.stats.droppedTrades, 2);
-  const events: Event[] = [];
-  while (inbox.size > 0) {
-    const event = await inbox.take();
-    if (event !== undefined) events.push(event);
-  }
+  const events = await takeEvents(inbox);
   assert.deepEqual(events.map(tag), [
     "alert:inbox-overflow",
     "candle@2",
@@ -246,11 +247,7 @@ Deno.test("Inbox: the stale and up connectivity events name the venue, symbol an
   });
   inbox.offer(delta(1));
   inbox.offer(delta(2)); // stale; the callback offers the snapshot at once
-  const events: Event[] = [];
-  while (inbox.size > 0) {
-    const event = await inbox.take();
-    if (event !== undefined) events.push(event);
-  }
+  const events = await takeEvents(inbox);
   const connectivity = events.filter((event) => event.kind === "connectivity");
   assert.deepEqual(connectivity, [
     {

@@ -63,8 +63,6 @@ export interface MarketLaneCounts {
   readonly resyncsRequested: number;
   /** Snapshots that ended a stale period, once taken. */
   readonly resyncsCompleted: number;
-  /** Offers refused for lack of room (the producer had to wait). */
-  readonly refused: number;
 }
 
 interface Entry {
@@ -101,7 +99,6 @@ export class MarketLane {
   #discardedDeltas = 0;
   #resyncsRequested = 0;
   #resyncsCompleted = 0;
-  #refused = 0;
 
   /**
    * An empty lane of `capacity` events.
@@ -141,7 +138,6 @@ export class MarketLane {
       discardedDeltas: this.#discardedDeltas,
       resyncsRequested: this.#resyncsRequested,
       resyncsCompleted: this.#resyncsCompleted,
-      refused: this.#refused,
     };
   }
 
@@ -169,7 +165,6 @@ export class MarketLane {
         case "book-snapshot":
         case "candle":
         case "funding":
-          this.#refused++;
           return false;
         default:
           return unknownMarketData(event);

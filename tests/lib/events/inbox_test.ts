@@ -347,3 +347,43 @@ Deno.test("Inbox hands an event to a waiting taker and ends on close", async () 
     message: "Inbox: cannot add to a closed queue",
   });
 });
+
+Deno.test("Inbox: candles that had to wait go in in their order, before later ones", async () => {
+  const inbox = new Inbox({ marketCapacity: 1, now });
+  inbox.offer(candle(1));
+  const second = inbox.push(candle(2));
+  const third = inbox.push(candle(3));
+  assert.equal(inbox.waitingPushes, 2);
+  assert.equal((await inbox.take())?.ts, 1);
+  await second;
+  assert.equal(inbox.offer(candle(4)), false, "an offer does not overtake the waiting push");
+  const order: (number | undefined)[] = [];
+  for (let i = 0; i < 2; i++) order.push((await inbox.take())?.ts);
+  await third;
+  assert.deepEqual(order, [2, 3]);
+  assert.equal(inbox.stats.refused, 1, "only the offer of candle 4");
+  assert.equal(inbox.stats.waited, 2, "the pushes of candles 2 and 3");
+});
+
+Deno.test("Inbox: a resync snapshot that must wait for room keeps the book stale until it is in", async () => {
+  const inbox = new Inbox({ marketCapacity: 2, now });
+  inbox.offer(candle(1));
+  inbox.offer(candle(2));
+  inbox.offer(delta(3)); // no room and nothing to drop: BTC goes stale
+  assert.deepEqual(inbox.stats.staleBooks, [BTC]);
+  const resync = inbox.push(snapshot(4));
+  assert.equal(inbox.offer(delta(5)), true);
+  assert.deepEqual(inbox.stats.staleBooks, [BTC], "still stale while the snapshot waits");
+  assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
+    `connectivity:${BTC}:stale`,
+    "candle@1",
+    "candle@2",
+    `snapshot:${BTC}@4`,
+    `connectivity:${BTC}:up`,
+    "alert:inbox-overflow-end",
+  ]);
+  await resync;
+  assert.deepEqual(inbox.stats.staleBooks, []);
+  assert.equal(inbox.stats.discardedDeltas, 2);
+});

@@ -9,6 +9,7 @@
  */
 
 import type { Event } from "../events/mod.ts";
+import { EventClock } from "./clock.ts";
 import type { Engine } from "./engine.ts";
 import type { RunSummary } from "./runner.ts";
 import { type Sleeper, WallSleeper } from "./sleeper.ts";
@@ -47,6 +48,8 @@ type Wake =
  * come due did not happen. An error in a handler (or a failing `take`) rejects the returned
  * promise; on an abort or an error the source is closed.
  *
+ * @throws {TypeError} (rejects) when the engine's clock is an {@linkcode EventClock}.
+ *
  * Timers are looked up after each event and each timer, so schedule them from handlers (as
  * strategies and the OMS do); a timer scheduled from outside is noticed at the next wake.
  *
@@ -69,6 +72,13 @@ export async function runLive(
   source: LiveSource,
   options: LiveRunOptions = {},
 ): Promise<LiveRunSummary> {
+  if (engine.clock instanceof EventClock) {
+    // Event time stands still between events: no timer would ever come due.
+    throw new TypeError(
+      "runLive: the engine runs on an EventClock (event time); a live run needs a WallClock " +
+        "(or a ManualClock in tests)",
+    );
+  }
   const { signal } = options;
   const sleeper = options.sleeper ?? new WallSleeper(engine.clock);
   let inputs = 0;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WallClock } from "../../../lib/engine/clock.ts";
+import { EventClock, WallClock } from "../../../lib/engine/clock.ts";
 import { Engine } from "../../../lib/engine/engine.ts";
 import { runLive } from "../../../lib/engine/live_runner.ts";
 import { ManualClock } from "../../../lib/engine/manual_clock.ts";
@@ -245,4 +245,14 @@ Deno.test("runLive handles many events and timer wakes without leaking listeners
   const summary = await run;
   assert.equal(summary.inputs, 200);
   assert.ok(summary.timerWakeups >= 10, `${summary.timerWakeups} timer wakes`);
+});
+
+Deno.test("runLive refuses an engine on event time, where no timer would come due", async () => {
+  const engine = new Engine({ clock: new EventClock() });
+  const inbox = new Inbox({ now: () => 0 });
+  await assert.rejects(runLive(engine, inbox), {
+    name: "TypeError",
+    message: "runLive: the engine runs on an EventClock (event time); a live run needs a " +
+      "WallClock (or a ManualClock in tests)",
+  });
 });

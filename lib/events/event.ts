@@ -165,6 +165,10 @@ export interface AlertEvent extends EventTimes {
   readonly code: string;
   /** One-line message for humans. */
   readonly message: string;
+  /** The symbol it concerns, when it concerns one (e.g. a venue's report about an order). */
+  readonly symbol?: SymbolId;
+  /** The order it concerns, when it concerns one. */
+  readonly clientOrderId?: string;
 }
 
 /** Which link a connectivity event is about. */

@@ -11,6 +11,7 @@ import type {
   BookSideView,
   BookView,
   Candle,
+  ExecutionHint,
   Fill,
   Instrument,
   Interval,
@@ -69,6 +70,11 @@ export interface Strategy {
   readonly name: string;
   /** Market data the strategy needs. */
   readonly subscriptions: readonly StrategySubscription[];
+  /**
+   * The execution hints its signals may carry besides `market` and `limit` (e.g. `vwap`), so a
+   * session that cannot honour one refuses the strategy when it is built.
+   */
+  readonly executionHints?: readonly ExecutionHint["kind"][];
   /** A bar closed (delivered after its close, at `openTime + interval`). */
   onCandle?(candle: Candle, ctx: StrategyContext): void;
   /** A public trade happened. */

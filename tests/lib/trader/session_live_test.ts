@@ -34,7 +34,7 @@ function session(strategy: Strategy): TradingSession {
     initialBalances: { USDT: "1000" },
     reportingCurrency: "USDT",
     sizer: fixedQuantity(0.001),
-  }, () => {});
+  }, () => ({ venue: "bybit", send: () => {} }));
 }
 
 function connectivity(ts: number, state: ConnectivityEvent["state"]): ConnectivityEvent {

@@ -109,9 +109,9 @@ class TwoLanes implements ChannelStore<Event> {
   }
 
   poll(): Event | undefined {
-    const first = this.priority.shift();
-    if (first !== undefined) return first;
-    const event = this.market.poll();
+    const event = this.priority.shift() ?? this.market.poll();
+    // The episode ends once the market lane is empty, however it got there (taken, or its
+    // deltas discarded by a stale book).
     if (this.#episodeStart !== undefined && this.market.size === 0) this.#endEpisode();
     return event;
   }

@@ -147,7 +147,8 @@ export class MarketLane {
    */
   offer(event: MarketLaneEvent): boolean {
     if (event.kind === "book-delta" && this.#stale.has(event.delta.symbol)) {
-      this.#listener.lost();
+      // Counted, but not a new loss: the stale period was announced when it began, and one
+      // alert per delta until the snapshot comes would flood the operator.
       this.#discardedDeltas++;
       return true;
     }

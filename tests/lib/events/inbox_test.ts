@@ -300,12 +300,16 @@ Deno.test("Inbox: a snapshot that replaces a waiting resync snapshot still ends 
   inbox.offer(delta(1));
   inbox.offer(delta(2));
   inbox.offer(delta(3)); // stale
-  assert.equal((await inbox.take())?.kind, "alert");
-  assert.equal((await inbox.take())?.kind, "connectivity");
+  assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
+    `connectivity:${BTC}:stale`,
+    "alert:inbox-overflow-end",
+  ]);
   inbox.offer(trade(4));
   inbox.offer(snapshot(5)); // the resync
-  inbox.offer(snapshot(6)); // full: conflates the resync snapshot
+  inbox.offer(snapshot(6)); // full: conflates the resync snapshot (a second episode)
   assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
     "trade@4",
     `snapshot:${BTC}@6`,
     `connectivity:${BTC}:up`,
@@ -386,4 +390,23 @@ Deno.test("Inbox: a resync snapshot that must wait for room keeps the book stale
   await resync;
   assert.deepEqual(inbox.stats.staleBooks, []);
   assert.equal(inbox.stats.discardedDeltas, 2);
+});
+
+Deno.test("Inbox: deltas discarded while a book waits for its snapshot raise no further alerts", async () => {
+  const inbox = new Inbox({ marketCapacity: 1, now });
+  inbox.offer(delta(1));
+  inbox.offer(delta(2)); // stale
+  // The stale book's waiting delta went with it, which drained the lane: the episode is over.
+  assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
+    `connectivity:${BTC}:stale`,
+    "alert:inbox-overflow-end",
+  ]);
+  for (let i = 3; i < 100; i++) {
+    inbox.offer(delta(i));
+    inbox.offer(trade(i));
+    assert.deepEqual(await takeAll(inbox), [`trade@${i}`]);
+  }
+  assert.equal(inbox.stats.discardedDeltas, 2 + 97, "counted all the same");
+  assert.equal(inbox.stats.overflowEpisodes, 1);
 });

@@ -181,9 +181,9 @@ export {
   type MarketSubscription,
   type VenueAlertCode,
   type VenueCapabilities,
+  type VenueEvent,
   type VenueInbox,
   type VenuePort,
-  type VenueReport,
 } from "./lib/broker/mod.ts";
 export {
   applyDefaults,
@@ -358,6 +358,7 @@ export {
   type VenueAnswer,
   type VenueBalance,
   type VenuePosition,
+  type VenueReport,
 } from "./lib/portfolio/mod.ts";
 export {
   type AccountView,

@@ -105,6 +105,8 @@ export async function runCandleBacktest(
   const session = new TradingSession({
     ...options,
     volatility: (symbol) => atrs.get(symbol)?.value,
+    slippageBps: options.venue?.slippageBps,
+    takerFeeRate: options.venue?.takerFeeRate,
   }, (command, now) => {
     switch (command.type) {
       case "submit":
@@ -114,7 +116,8 @@ export async function runCandleBacktest(
         venue.cancel(command.symbol, command.clientOrderId, now);
         return;
       case "amend":
-        session.oms.reject(
+        session.oms.commandRefused(
+          command,
           "unsupported-amend",
           `${command.clientOrderId}: amend is not simulated in candle mode`,
         );

@@ -18,6 +18,7 @@ import type {
   OrderRequest,
   Position,
   Quote,
+  Refusal,
   Signal,
   SymbolId,
   Trade,
@@ -166,6 +167,14 @@ export interface AlertEvent extends EventTimes {
   readonly message: string;
 }
 
+/** A signal, order, amend or cancel that was refused, with its rule and numbers. */
+export interface RefusalEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "refusal";
+  /** What was refused and why. */
+  readonly refusal: Refusal;
+}
+
 /** Every event the engine knows. */
 export type Event =
   | CandleEvent
@@ -181,7 +190,8 @@ export type Event =
   | FillEvent
   | PositionEvent
   | AccountEvent
-  | AlertEvent;
+  | AlertEvent
+  | RefusalEvent;
 
 /** The `kind` tags of {@linkcode Event}. */
 export type EventKind = Event["kind"];
@@ -205,6 +215,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "position",
   "account",
   "alert",
+  "refusal",
 ];
 
 /** Whether an event is market data (which live queues may drop under backpressure). */
@@ -225,6 +236,7 @@ export function isMarketData(event: Event): boolean {
     case "position":
     case "account":
     case "alert":
+    case "refusal":
       return false;
     default: {
       const unknown: never = event;

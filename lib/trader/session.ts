@@ -21,7 +21,15 @@ import {
 } from "../domain/mod.ts";
 import { Engine, EventClock } from "../engine/mod.ts";
 import type { Event, FillEvent, OrderCommand, OrderUpdateEvent } from "../events/mod.ts";
-import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
+import {
+  clientIdPrefix,
+  ClientIds,
+  type OmsNotice,
+  OrderManager,
+  PreTradeRisk,
+  type RiskLimits,
+  type Sizer,
+} from "../execution/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
 import type { RoundTrip } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
@@ -47,12 +55,54 @@ export interface TradingOptions {
   readonly pyramiding?: boolean;
   /** Leverage for margin and liquidation (default 1). */
   readonly leverage?: number;
+  /**
+   * Prefix of client order ids, from the strategy's configured id (default: its name), so
+   * reconciliation tells this strategy's orders from anyone else's.
+   */
+  readonly clientIdPrefix?: string;
+  /**
+   * How long (ms) a submit, cancel or amend may stay unanswered before the order turns
+   * ambiguous and reconciliation is asked for (default: never, as simulated venues always
+   * answer).
+   */
+  readonly ackTimeoutMs?: number;
 }
 
 /** Options of {@linkcode TradingSession}. */
 export interface SessionOptions extends TradingOptions {
   /** The volatility estimate (ATR) of a symbol for risk-adjusted sizing, when tracked. */
   readonly volatility?: (symbol: SymbolId) => number | undefined;
+  /** Slippage of market fills (bps) the buying-power check prices orders with (default 0). */
+  readonly slippageBps?: number;
+  /** The venue's taker fee rate, when it overrides the instruments' (buying-power check). */
+  readonly takerFeeRate?: Decimal;
+}
+
+/** The `owner` of the timer events the session schedules for the OMS. */
+export const OMS_TIMER_OWNER = "@oms";
+
+function noticeAlert(notice: OmsNotice): { readonly code: string; readonly message: string } {
+  switch (notice.kind) {
+    case "unknown-order":
+      return {
+        code: "order-unknown",
+        message: `${notice.symbol}: ${
+          notice.status === "fill" ? "a fill" : `a ${notice.status} report`
+        } for order ${notice.clientOrderId}, which this session never sent${
+          notice.ours ? " (it has our prefix: adopt it)" : ""
+        }; reconcile with the venue`,
+      };
+    case "ambiguous":
+      return {
+        code: "order-ambiguous",
+        message:
+          `${notice.symbol}: no answer to the ${notice.step} of ${notice.clientOrderId}; its state is unknown until reconciled (not resent)`,
+      };
+    default: {
+      const unknown: never = notice;
+      throw new TypeError(`Unknown OMS notice ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /** A fill with the time it happened. */
@@ -166,13 +216,42 @@ export class TradingSession {
     this.#strategy = options.strategy;
     this.risk = new PreTradeRisk(options.risk);
     const portfolio = this.portfolio;
-    const send = (command: OrderCommand): void => this.emitNow({ kind: "order-command", command });
+    const { clock, engine } = this;
+    // Refusals and notices are published wherever they arise (inside a handler or not).
+    const publish = (event: Event): void => {
+      if (engine.processing) engine.emit(event);
+      else engine.process(event);
+    };
+    const ackTimeout = options.ackTimeoutMs === undefined
+      ? undefined
+      : Math.max(1, Math.round(options.ackTimeoutMs * 1000));
     this.oms = new OrderManager(
       {
         instruments: this.instruments,
         sizer: options.sizer,
         risk: this.risk,
         pyramiding: options.pyramiding,
+        clientIds: new ClientIds(
+          clientIdPrefix(options.clientIdPrefix ?? options.strategy.name),
+          () => clock.now(),
+        ),
+        clock: {
+          now: () => clock.now(),
+          setTimer: (at, tag) =>
+            engine.schedule(at, { kind: "timer", ts: at, tsRecv: at, owner: OMS_TIMER_OWNER, tag }),
+        },
+        ackTimeout,
+        slippageBps: options.slippageBps,
+        takerFeeRate: options.takerFeeRate,
+        onRefusal: (refusal) => {
+          const now = clock.now();
+          publish({ kind: "refusal", ts: now, tsRecv: now, refusal });
+        },
+        onNotice: (notice) => {
+          const now = clock.now();
+          const { code, message } = noticeAlert(notice);
+          publish({ kind: "alert", ts: now, tsRecv: now, severity: "warning", code, message });
+        },
       },
       {
         position: (symbol) => portfolio.position(symbol).quantity,
@@ -183,18 +262,7 @@ export class TradingSession {
         lastPrice: (symbol) => portfolio.lastPrice(symbol),
         volatility: options.volatility ?? (() => undefined),
       },
-      {
-        submit: (request) => send({ type: "submit", request }),
-        cancel: (symbol, clientOrderId) => send({ type: "cancel", symbol, clientOrderId }),
-        amend: (symbol, clientOrderId, price, quantity) =>
-          send({
-            type: "amend",
-            symbol,
-            clientOrderId,
-            ...(price === undefined ? {} : { price }),
-            ...(quantity === undefined ? {} : { quantity }),
-          }),
-      },
+      { send: (command) => this.emitNow({ kind: "order-command", command }) },
     );
     this.#subscribe(route);
   }
@@ -317,6 +385,8 @@ export class TradingSession {
       this.#host?.onOrderUpdate(event.order);
     });
     bus.subscribe("fill", (event) => {
+      // A fill reported twice (same trade id) is booked once.
+      if (!oms.recordFill(event.fill)) return;
       const { roundTrip, settleRate } = portfolio.applyFill(event.fill, event.ts);
       if (roundTrip !== undefined) {
         this.tradePnls.push(roundTrip.netPnl.times(settleRate).toNumber());
@@ -329,10 +399,13 @@ export class TradingSession {
     });
     bus.subscribe("signal", (event) => oms.onSignal(event.signal));
     bus.subscribe("timer", (event) => {
-      if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
+      if (event.owner === OMS_TIMER_OWNER) oms.onTimer(event.tag);
+      else if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
     });
     bus.subscribe("alert", (event) => {
-      if (event.code === "kill-switch") oms.flattenAll(this.instruments.keys());
+      if (event.code !== "kill-switch") return;
+      oms.setTradingState("reducing-only");
+      oms.flattenAll(this.instruments.keys());
     });
   }
 }

@@ -95,7 +95,10 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const instruments = new Map<SymbolId, Instrument>(options.instruments.map((i) => [i.symbol, i]));
   const latency = options.latency ?? constantLatency();
   // The venue and the session refer to each other; each only calls the other once running.
-  const session = new TradingSession(options, (command, now) => venue.send(command, now));
+  const session = new TradingSession(
+    { ...options, takerFeeRate: options.fees?.taker },
+    (command, now) => venue.send(command, now),
+  );
   const { engine, clock, portfolio } = session;
   const traded = [...session.instruments.keys()];
   const inbox = new TimeQueue<Event>();

@@ -448,6 +448,12 @@ export class TickVenue {
     this.#finish(o, "canceled", "canceled by request");
   }
 
+  // A refused amend is answered with the order as it stands, so the sender sees it did not take.
+  #refuseAmend(o: VenueOrder): void {
+    this.#rejectedAmends++;
+    this.#report(o);
+  }
+
   #amend(clientOrderId: string, price: Decimal | undefined, quantity: Decimal | undefined): void {
     const o = this.#orders.get(clientOrderId);
     const state = o === undefined ? undefined : this.#state(o.order.request.symbol);
@@ -462,14 +468,10 @@ export class TickVenue {
     const newLots = quantity === undefined
       ? o.totalLots
       : Math.round(quantity.div(state.instrument.lotSize).toNumber());
-    if (newLots <= o.filledLots) {
-      this.#rejectedAmends++;
-      return;
-    }
+    if (newLots <= o.filledLots) return this.#refuseAmend(o);
     const marketable = o.state === "resting" && this.#marketable(state, o.buy, newPrice);
     if (priceChanged && marketable && request.timeInForce === "post-only") {
-      this.#rejectedAmends++;
-      return;
+      return this.#refuseAmend(o);
     }
     const grew = newLots > o.totalLots;
     o.order = transitionOrder(o.order, o.order.status, this.#now, {

@@ -112,6 +112,11 @@ export function sampleEvent<K extends EventKind>(kind: K, ts = 1): EventOf<K> {
       balances: [{ currency: "USDT", total: decimal("1"), available: decimal("1") }],
     },
     "alert": { kind: "alert", ...times, severity: "info", code: "test", message: "hello" },
+    "refusal": {
+      kind: "refusal",
+      ...times,
+      refusal: { rule: "max-position", message: "too big", limit: 1, requested: 2, current: 0 },
+    },
   };
   return events[kind];
 }

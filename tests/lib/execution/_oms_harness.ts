@@ -59,10 +59,25 @@ export function harness(
       volatility: () => 250,
     },
     {
-      submit: (request) => sent.push(request),
-      cancel: (_symbol, id) => canceled.push(id),
-      amend: (_symbol, id, price, quantity) =>
-        amended.push(`${id} ${price ?? "-"} ${quantity ?? "-"}`),
+      send: (command) => {
+        switch (command.type) {
+          case "submit":
+            sent.push(command.request);
+            return;
+          case "cancel":
+            canceled.push(command.clientOrderId);
+            return;
+          case "amend":
+            amended.push(
+              `${command.clientOrderId} ${command.price ?? "-"} ${command.quantity ?? "-"}`,
+            );
+            return;
+          default: {
+            const unknown: never = command;
+            throw new TypeError(`Unknown command ${JSON.stringify(unknown)}`);
+          }
+        }
+      },
     },
   );
   return { oms, risk, sent, canceled, amended, setPosition: (q) => (position = decimal(q)) };

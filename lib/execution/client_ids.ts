@@ -11,8 +11,11 @@ import type { Micros } from "../domain/mod.ts";
 
 /** Longest client order id both Bybit (36) and Binance (36) accept. */
 export const MAX_CLIENT_ID_LENGTH = 36;
-/** Longest prefix: leaves room for an 8-digit epoch, a 10-digit counter and two dashes. */
-export const MAX_CLIENT_ID_PREFIX = 16;
+/**
+ * Longest prefix: leaves room for a 9-digit epoch (ms in base 36 stays within 9 digits until
+ * the year 5188), a 10-digit counter (3.6 × 10^15 orders) and two dashes.
+ */
+export const MAX_CLIENT_ID_PREFIX = 15;
 
 /**
  * A strategy id as an id prefix: characters outside `[A-Za-z0-9_]` become `_` (the dash

@@ -298,9 +298,10 @@ export class OrderTracker {
         }
         if (!applies(report.request, order.target)) amendRefused = true;
       }
-      // Fills only grow, and an acknowledged order never goes back to pending-new: anything
-      // else is an older report overtaken by a newer one.
+      // Fills and the venue's update time only grow, and an acknowledged order never goes back
+      // to pending-new: anything else is an older report overtaken by a newer one.
       const stale = report.filledQuantity.lt(last.filledQuantity) ||
+        report.updatedTs < last.updatedTs ||
         (report.status === "pending-new" && last.status !== "pending-new");
       if (stale) {
         this.#lateReports++;

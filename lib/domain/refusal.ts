@@ -36,7 +36,6 @@ export const REFUSAL_RULES = [
   "reducing-only",
   "trading-halted",
   "order-in-flight",
-  "order-unknown",
   // The venue said no.
   "venue",
 ] as const;
@@ -61,6 +60,33 @@ export interface Refusal {
   /** What already counts against the limit (position, reserved margin, drawdown, …). */
   readonly current?: number;
 }
+
+/** One line per rule saying what it guards, for reports and logs. */
+export const REFUSAL_RULE_HELP: Readonly<Record<RefusalRule, string>> = {
+  "quantity": "the order quantity is not a positive number",
+  "lot": "the quantity is not a multiple of the instrument's lot size",
+  "min-quantity": "the quantity is below the instrument's minimum",
+  "price": "a price is not a positive number",
+  "tick": "a price is not on the instrument's tick grid",
+  "min-notional": "the order's value is below the instrument's minimum notional",
+  "unknown-symbol": "the symbol has no instrument in the markets file",
+  "no-price": "a signal came before any price to size it with",
+  "bad-size": "the sizer returned a negative or non-finite quantity",
+  "zero-size": "the sized quantity rounds down to zero lots",
+  "unsupported-hint": "the execution hint cannot be carried out in this venue mode",
+  "unsupported-amend": "the venue mode cannot amend orders",
+  "kill-switch": "the drawdown kill switch tripped: only reducing orders pass",
+  "max-order-quantity": "the order is larger than the risk limit on one order's quantity",
+  "max-order-notional": "the order's notional is above the risk limit on one order",
+  "max-position": "the position could pass its risk limit if the working orders on its side fill",
+  "insufficient-balance": "spot: the balance, less what working orders reserve, cannot pay",
+  "insufficient-margin":
+    "perpetual: the free margin, less what working orders reserve, cannot cover initial margin and fee",
+  "reducing-only": "the OMS trades reducing-only: the order does not shrink the position",
+  "trading-halted": "the OMS is halted: nothing but cancels is sent",
+  "order-in-flight": "a cancel of the order is in flight: it cannot be amended",
+  "venue": "the venue rejected the order or an amend",
+};
 
 const RULES: ReadonlySet<string> = new Set(REFUSAL_RULES);
 

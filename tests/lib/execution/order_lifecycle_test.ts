@@ -81,7 +81,7 @@ Deno.test("duplicate acknowledgements and fills change nothing and are counted",
   assert.deepEqual(h.refusals, []);
 });
 
-Deno.test("an overtaken report (fewer fills, or pending-new after the ack) is late and ignored", () => {
+Deno.test("an overtaken report (fewer fills, an older update time, pending-new after the ack) is late", () => {
   const h = build();
   h.oms.submitIntent({ ...limitBuy, quantity: 0.02 });
   h.oms.onOrderUpdate(accept(h.sent[0], "partially-filled", "0.01"));
@@ -89,10 +89,16 @@ Deno.test("an overtaken report (fewer fills, or pending-new after the ack) is la
   h.oms.onOrderUpdate(accept(h.sent[0], "pending-new"));
   assert.deepEqual(statuses(h), ["t-0-1:partially-filled"]);
   assert.equal(h.oms.counts().lateReports, 2);
-  // After it finished, a different report is late (a canceled after filled), not applied.
-  h.oms.onOrderUpdate(accept(h.sent[0], "filled"));
-  h.oms.onOrderUpdate(accept(h.sent[0], "canceled", "0.01"));
+  // Same fills, older update time: an amend's answer overtaken by the report before it.
+  const amended = { ...h.sent[0], price: decimal("40100") };
+  h.oms.onOrderUpdate({ ...accept(amended, "partially-filled", "0.01"), updatedTs: 20 });
+  h.oms.onOrderUpdate({ ...accept(h.sent[0], "partially-filled", "0.01"), updatedTs: 10 });
+  assert.equal(h.oms.openOrders()[0].request.price?.toString(), "40100");
   assert.equal(h.oms.counts().lateReports, 3);
+  // After it finished, a different report is late (a canceled after filled), not applied.
+  h.oms.onOrderUpdate({ ...accept(h.sent[0], "filled"), updatedTs: 30 });
+  h.oms.onOrderUpdate(accept(h.sent[0], "canceled", "0.01"));
+  assert.equal(h.oms.counts().lateReports, 4);
 });
 
 Deno.test("a report or fill for an order this OMS never sent is surfaced for reconciliation", () => {

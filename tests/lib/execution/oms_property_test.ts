@@ -38,7 +38,8 @@ function runSeed(seed: number, orders: number): RunStats {
   const submitted = new Set<string>();
   const cancelled = new Set<string>();
   let amends = 0;
-  let oms: OrderManager | undefined;
+  // The venue and the OMS refer to each other; the OMS is made once the venue exists.
+  const late: { oms?: OrderManager } = {};
   const venue = new AsyncVenue(timeline, {
     random,
     commandLatency: [100, 5_000],
@@ -48,8 +49,9 @@ function runSeed(seed: number, orders: number): RunStats {
     duplicateChance: 0.05,
     rejectChance: 0.03,
   }, {
-    orderUpdate: (order) => oms?.onOrderUpdate(order),
+    orderUpdate: (order) => late.oms?.onOrderUpdate(order),
     fill: (fill) => {
+      const oms = late.oms;
       if (oms === undefined || !oms.recordFill(fill)) return;
       assert.ok(!bookedIds.has(fill.tradeId), `fill ${fill.tradeId} booked twice`);
       bookedIds.add(fill.tradeId);
@@ -81,7 +83,7 @@ function runSeed(seed: number, orders: number): RunStats {
       }
     }
   };
-  oms = new OrderManager(
+  const manager = new OrderManager(
     {
       instruments: new Map([[BTC.symbol, BTC]]),
       sizer: fixedQuantity(0.003),
@@ -89,7 +91,7 @@ function runSeed(seed: number, orders: number): RunStats {
       clientIds: new ClientIds("prop", () => 0),
       clock: {
         now: () => timeline.now,
-        setTimer: (at, tag) => timeline.at(at, () => oms?.onTimer(tag)),
+        setTimer: (at, tag) => timeline.at(at, () => late.oms?.onTimer(tag)),
       },
       ackTimeout: ACK_TIMEOUT,
     },
@@ -109,7 +111,7 @@ function runSeed(seed: number, orders: number): RunStats {
       },
     },
   );
-  const manager = oms;
+  late.oms = manager;
   // The strategy: every ~2 ms one of submit, cancel, amend, a signal, or a trade at the venue.
   let made = 0;
   const act = (): void => {

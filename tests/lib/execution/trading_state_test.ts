@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type TradingState } from "../../../lib/execution/mod.ts";
+import type { TradingState } from "../../../lib/execution/mod.ts";
 import { accept, BTC, build, signal } from "./_oms_harness.ts";
 
 const limitBuy = { symbol: BTC.symbol, side: "buy", type: "limit", price: 40_000 } as const;

@@ -26,7 +26,7 @@ import {
   type SymbolId,
   validateOrder,
 } from "../domain/mod.ts";
-import type { OrderCommand } from "../events/mod.ts";
+import type { AlertEvent, OrderCommand } from "../events/mod.ts";
 import { AmendMemo, signOf, tickPrice } from "./_order_pricing.ts";
 import { type Bracket, bracketLegs, hintRequest } from "./_order_requests.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
@@ -424,13 +424,6 @@ export class OrderManager {
         });
         return;
       case "applied":
-        if (outcome.amendRefused) {
-          this.reject(
-            "venue",
-            `amend ${report.request.clientOrderId}: ${report.reason ?? "refused by the venue"}`,
-            { symbol: report.request.symbol, clientOrderId: report.request.clientOrderId },
-          );
-        }
         this.#sendQueuedAmend(outcome.order);
         return;
       case "finished": {
@@ -452,6 +445,35 @@ export class OrderManager {
         const unknown: never = outcome;
         throw new TypeError(`Unknown report outcome ${JSON.stringify(unknown)}`);
       }
+    }
+  }
+
+  /**
+   * Takes a venue's alert about one of our commands (the venue port's codes): `amend-refused`
+   * and `cancel-refused` leave the order as it was (a `venue` refusal); `order-outcome-unknown`
+   * makes the order ambiguous at once, kept in flight for reconciliation and never resent.
+   * Other alerts are not the OMS's.
+   */
+  onVenueAlert(alert: Pick<AlertEvent, "code" | "message" | "symbol" | "clientOrderId">): void {
+    const id = alert.clientOrderId;
+    if (id === undefined) return;
+    switch (alert.code) {
+      case "amend-refused":
+      case "cancel-refused": {
+        const step = alert.code === "amend-refused" ? "amend" : "cancel";
+        if (this.#tracker.get(id)?.inFlight !== step) return;
+        this.reject("venue", alert.message, { symbol: alert.symbol, clientOrderId: id });
+        const order = this.#tracker.undo(id, step);
+        if (order !== undefined) this.#sendQueuedAmend(order);
+        return;
+      }
+      case "order-outcome-unknown": {
+        const order = this.#tracker.get(id);
+        if (order !== undefined) this.#tracker.timeout(id, order.seq);
+        return;
+      }
+      default:
+        return;
     }
   }
 

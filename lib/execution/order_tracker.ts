@@ -59,7 +59,7 @@ export interface TrackedOrder {
 
 /** What a report meant to the book. */
 export type ReportOutcome =
-  | { readonly kind: "applied"; readonly order: TrackedOrder; readonly amendRefused: boolean }
+  | { readonly kind: "applied"; readonly order: TrackedOrder }
   | { readonly kind: "finished"; readonly order: TrackedOrder }
   | { readonly kind: "duplicate" }
   | { readonly kind: "late" }
@@ -249,8 +249,9 @@ export class OrderTracker {
   }
 
   /**
-   * Undoes the step `type` of an order that never left (the port refused it): a submit is
-   * forgotten, a cancel or amend leaves the order as it was. Returns the order still working.
+   * Undoes the step `type` of an order: the port could not send it (a submit is forgotten), or
+   * the venue refused a cancel or amend (the order is as it was). Returns the order if it is
+   * still working.
    */
   undo(clientOrderId: string, type: "submit" | "cancel" | "amend"): TrackedOrder | undefined {
     const order = this.#working.get(clientOrderId);
@@ -287,16 +288,10 @@ export class OrderTracker {
       return { kind: "late" };
     }
     const last = order.venue;
-    let amendRefused = false;
     if (last !== undefined) {
       if (sameReport(last, report)) {
-        // The venue answering an amend with the order unchanged refused the amend; otherwise
-        // this is a report seen before.
-        if (order.inFlight !== "amend" || order.target === undefined) {
-          this.#duplicateReports++;
-          return { kind: "duplicate" };
-        }
-        if (!applies(report.request, order.target)) amendRefused = true;
+        this.#duplicateReports++;
+        return { kind: "duplicate" };
       }
       // Fills and the venue's update time only grow, and an acknowledged order never goes back
       // to pending-new: anything else is an older report overtaken by a newer one.
@@ -323,7 +318,7 @@ export class OrderTracker {
         order.inFlight = undefined;
         break;
       case "amend":
-        if (amendRefused || (order.target !== undefined && applies(report.request, order.target))) {
+        if (order.target !== undefined && applies(report.request, order.target)) {
           order.inFlight = undefined;
           order.target = undefined;
         }
@@ -336,7 +331,7 @@ export class OrderTracker {
         throw new TypeError(`Unknown in-flight step ${unknown}`);
       }
     }
-    return { kind: "applied", order, amendRefused };
+    return { kind: "applied", order };
   }
 
   /**

@@ -46,6 +46,8 @@ export class Timeline {
 export interface VenueReports {
   orderUpdate(order: Order): void;
   fill(fill: Fill): void;
+  /** The venue port's `amend-refused` alert. */
+  amendRefused(clientOrderId: string, symbol: string): void;
 }
 
 /** Knobs of the fake venue's faults. */
@@ -172,8 +174,8 @@ export class AsyncVenue {
         const working = order.status === "accepted" || order.status === "partially-filled";
         const quantity = command.quantity ?? order.request.quantity;
         if (!working || quantity.lte(order.filledQuantity)) {
-          // Refused: answered with the order unchanged.
-          this.#deliver(() => this.#reports.orderUpdate(order));
+          const { clientOrderId, symbol } = order.request;
+          this.#deliver(() => this.#reports.amendRefused(clientOrderId, symbol));
           return;
         }
         const request: OrderRequest = {

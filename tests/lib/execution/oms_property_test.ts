@@ -50,6 +50,8 @@ function runSeed(seed: number, orders: number): RunStats {
     rejectChance: 0.03,
   }, {
     orderUpdate: (order) => late.oms?.onOrderUpdate(order),
+    amendRefused: (clientOrderId, symbol) =>
+      late.oms?.onVenueAlert({ code: "amend-refused", message: "no", symbol, clientOrderId }),
     fill: (fill) => {
       const oms = late.oms;
       if (oms === undefined || !oms.recordFill(fill)) return;

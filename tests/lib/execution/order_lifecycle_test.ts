@@ -199,12 +199,45 @@ Deno.test("amend: pending-amend, one amend in flight, the latest waiting change 
   // The venue confirms the first amend: the latest waiting change goes out.
   h.oms.onOrderUpdate(accept({ ...h.sent[0], price: decimal("40100") }));
   assert.deepEqual(h.amended, [`${id} 40100 -`, `${id} 40300 -`]);
-  // The venue answers the second with the order unchanged: refused, back to accepted.
-  h.oms.onOrderUpdate(accept({ ...h.sent[0], price: decimal("40100") }));
+  // The venue refuses the second: back to accepted at the first amend's price.
+  h.oms.onVenueAlert({
+    code: "amend-refused",
+    message: `amend of ${id} refused: post-only`,
+    symbol: BTC.symbol,
+    clientOrderId: id,
+  });
   assert.equal(h.oms.openOrders()[0].status, "accepted");
   assert.equal(h.oms.openOrders()[0].request.price?.toString(), "40100");
   assert.deepEqual(h.refusals.map((r) => r.rule), ["venue"]);
-  assert.match(h.refusals[0].message, new RegExp(`amend ${id}`));
+  assert.match(h.refusals[0].message, new RegExp(`amend of ${id} refused`));
+});
+
+Deno.test("a refused cancel leaves the order working; an unknown outcome makes it ambiguous at once", () => {
+  const h = build();
+  const id = h.oms.submitIntent({ ...limitBuy, quantity: 0.02 }) ?? "";
+  h.oms.onOrderUpdate(accept(h.sent[0]));
+  h.oms.cancelOrder(BTC.symbol, id);
+  const refused = { code: "cancel-refused", message: `bybit refused to cancel ${id}: 110001` };
+  h.oms.onVenueAlert({ ...refused, symbol: BTC.symbol, clientOrderId: id });
+  assert.equal(h.oms.openOrders()[0].status, "accepted");
+  assert.deepEqual(h.refusals.map((r) => [r.rule, r.message]), [["venue", refused.message]]);
+  // A refusal for a step not in flight (a duplicate alert) changes nothing.
+  h.oms.onVenueAlert({ ...refused, symbol: BTC.symbol, clientOrderId: id });
+  assert.equal(h.refusals.length, 1);
+  h.oms.cancelOrder(BTC.symbol, id);
+  assert.deepEqual(h.canceled, [id, id], "a new decision to cancel, not a resend");
+  h.oms.onVenueAlert({
+    code: "order-outcome-unknown",
+    message: "timeout",
+    symbol: BTC.symbol,
+    clientOrderId: id,
+  });
+  assert.equal(h.oms.openOrders()[0].status, "pending-cancel");
+  assert.equal(h.oms.openOrders()[0].ambiguous, true);
+  assert.equal(h.canceled.length, 2);
+  // Alerts of other kinds, or without an order, are not the OMS's.
+  h.oms.onVenueAlert({ code: "data-gap", message: "gap" });
+  assert.equal(h.refusals.length, 1);
 });
 
 Deno.test("a command the venue port cannot carry undoes its in-flight step", () => {

@@ -43,7 +43,7 @@ function session(strategy: Strategy, extra: { ackTimeoutMs?: number; maxDrawdown
     sizer: fixedQuantity(1),
     ackTimeoutMs: extra.ackTimeoutMs,
     risk: extra.maxDrawdown === undefined ? {} : { maxDrawdown: extra.maxDrawdown },
-  }, (command) => commands.push(command));
+  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
   const events: Event[] = [];
   s.engine.bus.subscribe("refusal", (e) => events.push(e));
   s.engine.bus.subscribe("alert", (e) => events.push(e));
@@ -136,8 +136,10 @@ Deno.test("a fill reported twice is booked once; a report of an order never sent
 
 Deno.test("the drawdown kill switch puts the OMS in reducing-only", () => {
   const { session: s } = session(placer(1), { maxDrawdown: 0.1 });
-  s.checkDrawdown(1_000);
+  assert.equal(s.drawdownAlert(1_000), undefined);
   assert.equal(s.oms.tradingState, "active");
-  s.checkDrawdown(800);
+  const alert = s.drawdownAlert(800);
+  assert.ok(alert !== undefined);
+  s.engine.process(alert);
   assert.equal(s.oms.tradingState, "reducing-only");
 });

@@ -91,6 +91,7 @@ export async function runCandleBacktest(
     instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
     positionOf: (symbol) => session.portfolio.position(symbol).quantity,
     liquidationPriceOf: (symbol) => session.portfolio.liquidationPrice(symbol),
+    bankruptcyPriceOf: (symbol) => session.portfolio.bankruptcyPrice(symbol),
   }, {
     orderUpdate: (order, ts) => fromVenue({ kind: "order-update", ts, tsRecv: ts, order }),
     fill: (fill, ts) => fromVenue({ kind: "fill", ts, tsRecv: ts, fill }),

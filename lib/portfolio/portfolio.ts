@@ -75,7 +75,10 @@ export interface LiquidationTrigger {
   readonly quantity: Decimal;
   /** The exact liquidation price as a float64. */
   readonly price: number;
-  /** The liquidation price on the tick grid, rounded against the position (down for a long). */
+  /**
+   * Where the venue closes the position: its bankruptcy price (the whole isolated margin is
+   * lost, as Bybit and Binance close it), on the tick grid, rounded against the position.
+   */
   readonly fillPrice: Decimal;
 }
 
@@ -710,7 +713,7 @@ export class Portfolio {
       this.#liquidations++;
     }
     const long = units > 0;
-    const exact = book.liquidation ?? decimal(price);
+    const exact = book.bankruptcy ?? book.liquidation ?? decimal(price);
     const rounded = roundPrice(book.instrument, exact, long ? "floor" : "ceil");
     return {
       symbol,

@@ -10,19 +10,21 @@
 import {
   ConfigError,
   type Decimal,
+  decimal,
   type DecimalValue,
   type Instrument,
   type Interval,
   type JsonValue,
   type Micros,
   type Order,
+  roundPrice,
   type Signal,
   type SymbolId,
 } from "../domain/mod.ts";
 import { Engine, EventClock } from "../engine/mod.ts";
 import type { Event, FillEvent, OrderCommand, OrderUpdateEvent } from "../events/mod.ts";
 import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
-import { Portfolio } from "../portfolio/mod.ts";
+import { type LiquidationTrigger, Portfolio } from "../portfolio/mod.ts";
 import type { RoundTrip } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { StrategyHost } from "./strategy_host.ts";
@@ -289,6 +291,32 @@ export class TradingSession {
         (this.risk.limits.maxDrawdown ?? 0) * 100
       }% reached: liquidate-only`,
     });
+  }
+
+  /**
+   * The liquidation check of a mode whose venue does not walk bars (tick mode): call it after
+   * each new mark and each fill. When `price` has reached the isolated position's liquidation
+   * price it returns the close-out the venue must execute — the whole position at its
+   * bankruptcy price, or at `price` when the market is already beyond that (a gap), on the tick
+   * grid against the position — and counts the liquidation once (until the closing fill).
+   *
+   * @throws {RangeError} for a symbol the portfolio does not hold.
+   */
+  liquidationDue(symbol: SymbolId, price: number): LiquidationTrigger | undefined {
+    if (!(price > 0)) return undefined;
+    const trigger = this.portfolio.checkLiquidation(symbol, price, price);
+    if (trigger === undefined) return undefined;
+    const long = trigger.side === "sell";
+    const beyond = long
+      ? price < trigger.fillPrice.toNumber()
+      : price > trigger.fillPrice.toNumber();
+    if (!beyond) return trigger;
+    const instrument = this.instruments.get(symbol);
+    const exact = decimal(price);
+    const fillPrice = instrument === undefined
+      ? exact
+      : roundPrice(instrument, exact, long ? "floor" : "ceil");
+    return { ...trigger, fillPrice };
   }
 
   /** Traded notional in the reporting currency (for turnover). */

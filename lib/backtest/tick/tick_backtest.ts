@@ -134,6 +134,13 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     }
   });
   session.onFill((event) => diagnostics.onFill(clock.now(), event.fill, midOf(event.fill.symbol)));
+  // The exchange liquidates an isolated position at its bankruptcy price once the mark reaches
+  // its liquidation price; checked after every new mark and every fill.
+  const liquidateIfDue = (symbol: SymbolId): void => {
+    const due = session.liquidationDue(symbol, portfolio.lastPrice(symbol));
+    if (due !== undefined) venue.liquidate(symbol, due.fillPrice);
+  };
+  session.onFill((event) => liquidateIfDue(event.fill.symbol));
   // The book a data event changed, delivered as a BookView (quotes too while there is no L2).
   let changed: SimBook | undefined;
   const deliverBook = (): void => {
@@ -215,6 +222,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         marked.set(symbol, price);
         portfolio.mark(symbol, price);
         diagnostics.onMid(local, price);
+        liquidateIfDue(symbol);
       }
     }
     if (initialEquity === undefined && traded.every((s) => marked.has(s))) {

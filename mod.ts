@@ -299,6 +299,7 @@ export {
   liquidationPrice,
   type LiquidationTrigger,
   maintenanceMargin,
+  marginCallPrice,
   type MarginKind,
   type OpenRoundTrip,
   planConversions,

@@ -92,7 +92,8 @@ Deno.test("Portfolio.checkLiquidation triggers when the bar touches the price, c
   p.applyFill(fill(INVERSE, "sell", "10000", "50000", "0"), 3);
   const short = p.checkLiquidation(INVERSE.symbol, 50000, 60000);
   assert.equal(short?.side, "buy");
-  assert.equal(short?.fillPrice.toString(), "52356.5"); // 52356.02… rounded up to the 0.5 tick
+  // Bankruptcy 50000 / (1 − 1/20) = 52631.57…, rounded up to the 0.5 tick.
+  assert.equal(short?.fillPrice.toString(), "52632");
   assert.equal(p.liquidations, 2);
 });
 

@@ -420,6 +420,7 @@ export {
 } from "./lib/data/mod.ts";
 export {
   type HostServices,
+  type KillSwitchTrip,
   type SessionOptions,
   type SessionReportParts,
   type SessionTables,
@@ -468,8 +469,11 @@ export {
   type DiagnosticsSource,
   type EquityCurve,
   escapeHtml,
+  explainRefusal,
   formatMetric,
   isDiagnosticsSource,
+  killSwitchLine,
+  type KillSwitchReport,
   loadMarkets,
   MarketMakingDiagnostics,
   MARKOUT_HORIZONS,
@@ -481,6 +485,8 @@ export {
   parseMarkets,
   type PerformanceMetrics,
   periodsPerYear,
+  type RefusalLine,
+  refusalLines,
   renderReportHtml,
   REPORT_FILES,
   REPORT_SIGNIFICANT_DIGITS,

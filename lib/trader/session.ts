@@ -83,6 +83,22 @@ export interface SessionReportParts {
   readonly rejectedOrders: number;
   /** Refusals by rule. */
   readonly rejections: Readonly<Record<string, number>>;
+  /** Leverage of perpetual positions. */
+  readonly leverage: number;
+  /** The pre-trade risk limits in force. */
+  readonly riskLimits: RiskLimits;
+  /** When and at which drawdown the kill switch tripped; undefined when it did not. */
+  readonly killSwitch: KillSwitchTrip | undefined;
+}
+
+/** The drawdown kill switch's trip. */
+export interface KillSwitchTrip {
+  /** When it tripped (µs): the mark whose equity breached the limit. */
+  readonly ts: Micros;
+  /** The drawdown from the equity peak at that mark (fraction). */
+  readonly drawdown: number;
+  /** The limit it breached (fraction). */
+  readonly limit: number;
 }
 
 /** The tables of a run that the report files are made from. */
@@ -134,6 +150,8 @@ export class TradingSession {
   readonly #fillListeners: ((event: FillEvent) => void)[] = [];
   readonly #updateListeners: ((event: OrderUpdateEvent) => void)[] = [];
   #host: StrategyHost | undefined;
+  #killSwitch: KillSwitchTrip | undefined;
+  readonly #leverage: number;
 
   /** Sets everything up; `route` delivers each order command to the runner's venue. */
   constructor(options: SessionOptions, route: (command: OrderCommand, now: Micros) => void) {
@@ -166,6 +184,7 @@ export class TradingSession {
       throw error;
     }
     this.#strategy = options.strategy;
+    this.#leverage = options.leverage ?? 1;
     this.risk = new PreTradeRisk(options.risk);
     const portfolio = this.portfolio;
     const send = (command: OrderCommand): void => this.emitNow({ kind: "order-command", command });
@@ -261,6 +280,9 @@ export class TradingSession {
       // Venue rejections reach the OMS as order updates and are counted there once.
       rejectedOrders: this.oms.rejectedCount,
       rejections: rejections.counts,
+      leverage: this.#leverage,
+      riskLimits: this.risk.limits,
+      killSwitch: this.#killSwitch,
     };
   }
 
@@ -281,6 +303,11 @@ export class TradingSession {
   checkDrawdown(equity: number): void {
     if (!this.risk.observeEquity(equity)) return;
     const now = this.clock.now();
+    this.#killSwitch = {
+      ts: now,
+      drawdown: this.risk.drawdownAtKill,
+      limit: this.risk.limits.maxDrawdown ?? 0,
+    };
     this.engine.process({
       kind: "alert",
       ts: now,

@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import {
   decimal,
-  type Fill,
   makeInstrument,
   type Order,
   type OrderRequest,
@@ -54,16 +53,16 @@ function venueWith(
     instruments: new Map([[BTC.symbol, BTC]]),
     positionOf: () => position,
     ...options,
-  }, {
-    fill: (fill: Fill, ts) => {
+  }, (report) => {
+    if (report.kind === "fill") {
+      const { fill, ts } = report;
       position = fill.side === "buy" ? position.plus(fill.quantity) : position.minus(fill.quantity);
       lines.push(
         `${(ts - T0) / M} ${fill.clientOrderId} ${fill.side}@${fill.price} ${fill.liquidity}`,
       );
-    },
-    orderUpdate: (order, ts) => {
-      if (order.status === "filled") onFilled(venue, order, ts);
-    },
+    } else if (report.kind === "order-update" && report.order.status === "filled") {
+      onFilled(venue, report.order, report.ts);
+    }
   });
   return { venue, lines };
 }
@@ -108,13 +107,12 @@ Deno.test("an order sent after the bar was walked, stamped inside it, still join
   const venue = new CandleVenue({
     instruments: new Map([[BTC.symbol, BTC]]),
     positionOf: () => position,
-  }, {
-    fill: (fill, ts) => {
-      position = fill.side === "buy" ? position.plus(fill.quantity) : position.minus(fill.quantity);
-      fills.push(`${fill.clientOrderId} ${fill.side}@${fill.price}`);
-      filledAt = ts;
-    },
-    orderUpdate: () => {},
+  }, (report) => {
+    if (report.kind !== "fill") return;
+    const { fill, ts } = report;
+    position = fill.side === "buy" ? position.plus(fill.quantity) : position.minus(fill.quantity);
+    fills.push(`${fill.clientOrderId} ${fill.side}@${fill.price}`);
+    filledAt = ts;
   });
   venue.submit(request("entry", "buy", "market"), T0 + M);
   venue.onBar(BTC.symbol, T0 + M, M, 100, 100, 90, 92, 1000);

@@ -77,12 +77,18 @@ export async function runCandleBacktest(
   options: CandleBacktestOptions,
 ): Promise<CandleBacktestResult> {
   const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
-  const session = new TradingSession(options, ({ clock, inbox, portfolio }) =>
+  const session = new TradingSession({
+    ...options,
+    // The buying-power check prices market orders as this venue fills them.
+    slippageBps: options.venue?.slippageBps,
+    takerFeeRate: options.venue?.takerFeeRate,
+  }, ({ clock, inbox, portfolio }) =>
     new CandleVenue({
       ...options.venue,
       instruments,
       positionOf: (symbol) => portfolio.position(symbol).quantity,
       liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
+      bankruptcyPriceOf: (symbol) => portfolio.bankruptcyPrice(symbol),
       now: () => clock.now(),
     }, inbox));
   const { engine } = session;

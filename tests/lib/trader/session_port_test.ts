@@ -3,38 +3,20 @@
 // leaves the order in flight and marked ambiguous (never rejected, never resent); a definitive
 // refusal rejects it.
 import assert from "node:assert/strict";
-import {
-  type AmendRequest,
-  type ExecutionClient,
-  executionClientPort,
-} from "../../../lib/broker/mod.ts";
-import {
-  ExchangeError,
-  makeInstrument,
-  type Micros,
-  type Order,
-  type OrderRequest,
-  ZERO,
-} from "../../../lib/domain/mod.ts";
+import { executionClientPort } from "../../../lib/broker/mod.ts";
+import { ExchangeError, type Order, type OrderRequest, ZERO } from "../../../lib/domain/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import { TradingSession } from "../../../lib/trader/mod.ts";
-
-const M = 60_000_000;
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-});
+import { FakeExecutionClient } from "../broker/_fake_client.ts";
+import { BTC, candleEvent as candle, M } from "./_fixtures.ts";
 
 /** A client whose placeOrder answers with the given outcome once the test releases it. */
-class LateClient implements ExecutionClient {
-  readonly venue = "bybit";
+class LateClient extends FakeExecutionClient {
   readonly placed: string[] = [];
-  constructor(readonly outcome: (request: OrderRequest) => Order | Error) {}
+  constructor(readonly outcome: (request: OrderRequest) => Order | Error) {
+    super();
+  }
   placeOrder(request: OrderRequest): Promise<Order> {
     this.placed.push(request.clientOrderId);
     const outcome = this.outcome(request);
@@ -43,20 +25,8 @@ class LateClient implements ExecutionClient {
   cancelOrder(): Promise<Order> {
     return Promise.reject(new Error("not used"));
   }
-  amendOrder(_request: AmendRequest): Promise<Order> {
+  amendOrder(): Promise<Order> {
     return Promise.reject(new Error("not used"));
-  }
-  openOrders(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  positions(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  balances(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  instruments(): Promise<never[]> {
-    return Promise.resolve([]);
   }
 }
 
@@ -80,24 +50,6 @@ class OneBid implements Strategy {
     return null;
   }
   restore(): void {}
-}
-
-function candle(openTime: Micros) {
-  return {
-    kind: "candle" as const,
-    ts: openTime + M,
-    tsRecv: openTime + M,
-    candle: {
-      symbol: BTC.symbol,
-      interval: "1m" as const,
-      openTime,
-      open: 100,
-      high: 101,
-      low: 99,
-      close: 100,
-      volume: 10,
-    },
-  };
 }
 
 function session(client: LateClient, strategy: OneBid) {

@@ -25,6 +25,7 @@ import { Atr } from "../indicators/mod.ts";
 
 import { EquitySeries } from "./_equity_series.ts";
 import { reportBundle } from "./_bundle.ts";
+import { loadModels } from "../cortex/mod.ts";
 import { type StrategyHost, type TradingOptions, TradingSession } from "../trader/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../venues/candle/candle_venue.ts";
 import { computeMetrics, periodsPerYear } from "./metrics.ts";
@@ -102,8 +103,12 @@ export async function runCandleBacktest(
     if (session.engine.processing) session.engine.emit(event);
     else session.engine.process(event);
   };
+  const models = options.models ?? await loadModels(options.strategy.models ?? [], {
+    owner: options.strategy.name,
+  });
   const session = new TradingSession({
     ...options,
+    models,
     volatility: (symbol) => atrs.get(symbol)?.value,
   }, (command, now) => {
     switch (command.type) {
@@ -125,7 +130,7 @@ export async function runCandleBacktest(
       }
     }
   });
-  const { engine, portfolio, instruments, references } = session;
+  const { engine, portfolio, instruments, references, inference } = session;
   let host: StrategyHost | undefined;
   let dataInterval: Interval | undefined;
 
@@ -275,6 +280,8 @@ export async function runCandleBacktest(
           volume: volume[row],
         },
       });
+      // An ONNX model runs between two inputs; its answer is scheduled at the modelled time.
+      if (inference !== undefined && inference.pending !== 0) await inference.flush();
       if ((++bars & 0xffff) === 0) options.onProgress?.(bars);
     }
   }
@@ -284,6 +291,7 @@ export async function runCandleBacktest(
   // Funding at or after the end of the data belongs to a period the run does not cover.
   applyFundingUntil(lastClose - 1);
   recordBar(lastOpen);
+  await inference?.flush();
   engine.drain();
 
   // Equity before anything trades: every traded symbol of the first timestamp marked at its

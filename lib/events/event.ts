@@ -13,6 +13,7 @@ import type {
   Candle,
   Fill,
   FundingRate,
+  Inference,
   Micros,
   Order,
   OrderRequest,
@@ -166,6 +167,19 @@ export interface AlertEvent extends EventTimes {
   readonly message: string;
 }
 
+/**
+ * A model's answer to a strategy's inference request. In backtests it arrives at the request
+ * time plus a configured, modelled inference latency; live, when the model has answered.
+ */
+export interface InferenceEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "inference";
+  /** Which strategy asked. */
+  readonly strategy: string;
+  /** The answer. */
+  readonly inference: Inference;
+}
+
 /** Every event the engine knows. */
 export type Event =
   | CandleEvent
@@ -181,7 +195,8 @@ export type Event =
   | FillEvent
   | PositionEvent
   | AccountEvent
-  | AlertEvent;
+  | AlertEvent
+  | InferenceEvent;
 
 /** The `kind` tags of {@linkcode Event}. */
 export type EventKind = Event["kind"];
@@ -205,6 +220,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "position",
   "account",
   "alert",
+  "inference",
 ];
 
 /** Whether an event is market data (which live queues may drop under backpressure). */
@@ -225,6 +241,7 @@ export function isMarketData(event: Event): boolean {
     case "position":
     case "account":
     case "alert":
+    case "inference":
       return false;
     default: {
       const unknown: never = event;

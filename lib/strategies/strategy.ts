@@ -10,10 +10,12 @@ import type {
   AmendIntent,
   Candle,
   Fill,
+  Inference,
   Instrument,
   Interval,
   JsonValue,
   Micros,
+  ModelSpec,
   Order,
   OrderIntent,
   Quote,
@@ -78,6 +80,12 @@ export interface StrategyContext {
   cancelOrder(symbol: SymbolId, clientOrderId: string): void;
   /** Changes price and/or quantity of a working order. */
   amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void;
+  /**
+   * Appends a feature row for the model `model` (one of {@linkcode Strategy.models}); once a
+   * full window is in, the model runs and its answer comes back through
+   * {@linkcode Strategy.onInference}. The row is copied, so the caller may reuse it.
+   */
+  pushFeatures(model: string, row: ArrayLike<number>): void;
 }
 
 /** A running strategy instance. Every handler is optional. */
@@ -86,6 +94,8 @@ export interface Strategy {
   readonly name: string;
   /** Market data the strategy needs. */
   readonly subscriptions: readonly StrategySubscription[];
+  /** Models the strategy feeds through `ctx.pushFeatures`; the session loads and runs them. */
+  readonly models?: readonly ModelSpec[];
   /** A bar closed (delivered after its close, at `openTime + interval`). */
   onCandle?(candle: Candle, ctx: StrategyContext): void;
   /** A public trade happened. */
@@ -100,6 +110,8 @@ export interface Strategy {
   onOrderUpdate?(order: Order, ctx: StrategyContext): void;
   /** A timer set with `ctx.setTimer` fired. */
   onTimer?(tag: string, ctx: StrategyContext): void;
+  /** A model answered a `ctx.pushFeatures` request. */
+  onInference?(inference: Inference, ctx: StrategyContext): void;
   /** The full state (indicators included) as JSON-safe data. */
   snapshot(): JsonValue;
   /** Replaces the state with one from {@linkcode Strategy.snapshot}. */

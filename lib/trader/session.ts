@@ -25,6 +25,8 @@ import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../exec
 import { Portfolio } from "../portfolio/mod.ts";
 import type { RoundTrip } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
+import type { LoadedModel } from "../cortex/mod.ts";
+import { type InferenceOptions, InferenceService } from "./inference.ts";
 import { StrategyHost } from "./strategy_host.ts";
 
 /** What every mode takes: the strategy, the account and the order path. */
@@ -47,6 +49,10 @@ export interface TradingOptions {
   readonly pyramiding?: boolean;
   /** Leverage for margin and liquidation (default 1). */
   readonly leverage?: number;
+  /** The strategy's loaded models by id (`loadModels(strategy.models)`), when it declares any. */
+  readonly models?: ReadonlyMap<string, LoadedModel>;
+  /** Timing of the models' answers (default: modelled, with the default latency). */
+  readonly inference?: Pick<InferenceOptions, "timing" | "latencyMicros" | "syncLatencyMicros">;
 }
 
 /** Options of {@linkcode TradingSession}. */
@@ -127,6 +133,8 @@ export class TradingSession {
    * fill (the trips themselves are in their settle currency).
    */
   readonly tradePnls: number[] = [];
+  /** Runs the strategy's models, when it declares any. */
+  readonly inference: InferenceService | undefined;
   readonly #strategy: Strategy;
   readonly #positions = new Map<SymbolId, number>();
   readonly #fillListeners: ((event: FillEvent) => void)[] = [];
@@ -164,6 +172,13 @@ export class TradingSession {
       throw error;
     }
     this.#strategy = options.strategy;
+    const specs = options.strategy.models ?? [];
+    this.inference = specs.length === 0 ? undefined : new InferenceService(this.engine, {
+      ...options.inference,
+      strategy: options.strategy.name,
+      specs,
+      models: options.models ?? new Map(),
+    });
     this.risk = new PreTradeRisk(options.risk);
     const portfolio = this.portfolio;
     const send = (command: OrderCommand): void => this.emitNow({ kind: "order-command", command });
@@ -216,6 +231,12 @@ export class TradingSession {
       cancelOrder: (symbol, clientOrderId) => oms.cancelOrder(symbol, clientOrderId),
       amendOrder: (symbol, clientOrderId, changes) =>
         oms.amendOrder(symbol, clientOrderId, changes),
+      pushFeatures: (model, row) => {
+        if (this.inference === undefined) {
+          throw new RangeError(`strategy ${name} pushed features but declares no models`);
+        }
+        this.inference.push(model, row);
+      },
     }, dataInterval);
     return this.#host;
   }
@@ -330,6 +351,9 @@ export class TradingSession {
     bus.subscribe("signal", (event) => oms.onSignal(event.signal));
     bus.subscribe("timer", (event) => {
       if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
+    });
+    bus.subscribe("inference", (event) => {
+      if (event.strategy === this.#strategy.name) this.#host?.onInference(event.inference);
     });
     bus.subscribe("alert", (event) => {
       if (event.code === "kill-switch") oms.flattenAll(this.instruments.keys());

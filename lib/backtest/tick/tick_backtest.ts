@@ -30,6 +30,7 @@ import type { Event } from "../../events/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { EquitySeries } from "../_equity_series.ts";
 import { reportBundle } from "../_bundle.ts";
+import { loadModels } from "../../cortex/mod.ts";
 import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
 import { computeMetrics, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
@@ -95,8 +96,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const instruments = new Map<SymbolId, Instrument>(options.instruments.map((i) => [i.symbol, i]));
   const latency = options.latency ?? constantLatency();
   // The venue and the session refer to each other; each only calls the other once running.
-  const session = new TradingSession(options, (command, now) => venue.send(command, now));
-  const { engine, clock, portfolio } = session;
+  const models = options.models ?? await loadModels(options.strategy.models ?? [], {
+    owner: options.strategy.name,
+  });
+  const session = new TradingSession(
+    { ...options, models },
+    (command, now) => venue.send(command, now),
+  );
+  const { engine, clock, portfolio, inference } = session;
   const traded = [...session.instruments.keys()];
   const inbox = new TimeQueue<Event>();
   // A venue report reaches us after the response latency. The venue never runs behind our
@@ -285,10 +292,15 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       received.push(event);
       if (received.size > MAX_FEED_BACKLOG) throw feedBacklogError(event, options.sources);
       lastLocal = local;
+      // An ONNX model runs between two events; its answer is scheduled at the modelled time
+      // (no earlier than the clock, which the events just processed may have moved past it).
+      if (inference !== undefined && inference.pending !== 0) await inference.flush();
       if ((++marketEvents & 0xfffff) === 0) options.onProgress?.(marketEvents);
     }
   }
   // Everything due by the last local time; later arrivals and reports never happen.
+  advance(lastLocal, true);
+  await inference?.flush();
   advance(lastLocal, true);
   if (first === undefined || initialEquity === undefined) {
     throw new DataError("no market data to backtest", {

@@ -12,7 +12,7 @@ import {
   tickReportingCurrency,
 } from "../lib/backtest/tick/mod.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
-import { feeOverrides, parseSizer, parseWindow } from "./_backtest_flags.ts";
+import { feeOverrides, inferenceSettings, parseSizer, parseWindow } from "./_backtest_flags.ts";
 import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
 import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
 
@@ -63,6 +63,7 @@ export async function runTickFromFlags(run: RunInputs): Promise<TickBacktestResu
       maxDrawdown: maxDrawdownLimit(flags, config),
     },
     leverage: numberFlag(flags, "leverage", { min: 1 }),
+    inference: inferenceSettings(flags),
     queueModel,
     latency,
     fees: { maker: fees.maker, taker: fees.taker },

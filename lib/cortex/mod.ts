@@ -19,6 +19,7 @@ export {
   type OnnxClassifierOptions,
   type OnnxModelInfo,
   type OnnxTensorInfo,
+  readDenseLayers,
   readOnnxModelInfo,
 } from "./onnx_format.ts";
 export * from "./train_classifier.ts";

@@ -218,3 +218,42 @@ export function encodeOnnxClassifier(options: OnnxClassifierOptions): Uint8Array
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/**
+ * Reads back the layers of a classifier written by {@linkcode encodeOnnxClassifier}: each
+ * `Gemm` with its weight and bias initializers, and the `Relu`/`Sigmoid` after it.
+ *
+ * @throws {ConfigError} naming the file when it is not such a model.
+ */
+export function readDenseLayers(bytes: Uint8Array, path: string): DenseLayer[] {
+  readOnnxModelInfo(bytes, path);
+  const graph = onnx.ModelProto.decode(bytes).graph;
+  const tensors = new Map((graph?.initializer ?? []).map((t) => [t.name ?? "", t]));
+  const nodes = graph?.node ?? [];
+  const layers: DenseLayer[] = [];
+  const unsupported = (what: string): ConfigError =>
+    new ConfigError(`not a dense classifier of train-ml: ${what}`, { location: { file: path } });
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    if (node.opType === "Flatten") continue;
+    if (node.opType !== "Gemm") throw unsupported(`unexpected ${node.opType} node`);
+    const [, weightName = "", biasName = ""] = node.input ?? [];
+    const weights = tensors.get(weightName);
+    const bias = tensors.get(biasName);
+    const dims = (weights?.dims ?? []).map(Number);
+    if (weights === undefined || bias === undefined || dims.length !== 2) {
+      throw unsupported(`Gemm ${i} lacks its weights`);
+    }
+    const next = nodes[i + 1]?.opType;
+    const activation = next === "Relu" ? "relu" : next === "Sigmoid" ? "sigmoid" : "none";
+    if (activation !== "none") i++;
+    layers.push({
+      inputs: dims[0],
+      outputs: dims[1],
+      weights: Float32Array.from(weights.floatData ?? []),
+      bias: Float32Array.from(bias.floatData ?? []),
+      activation,
+    });
+  }
+  return layers;
+}

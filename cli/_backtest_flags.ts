@@ -35,7 +35,7 @@ Options:
   --intrabar MODEL           pessimistic (default) | ohlc | adaptive
   --limit-fill RULE          cross (default) | touch
   --max-volume-participation F   cap fills at F × bar volume (partial fills)
-  --inference-latency-us N   modelled latency of an ONNX model's answer (default 50; docs/cortex.md)
+  --inference-latency-us N   modelled latency of an ONNX model's answer (default 20; docs/cortex.md)
   --leverage N               leverage for margin and liquidation (default 1)
   --max-drawdown F           kill switch: liquidate-only after this drawdown (0.2 = 20%)
   --from ISO --to ISO        restrict the bars replayed

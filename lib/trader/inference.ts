@@ -23,10 +23,11 @@ import type { Engine } from "../engine/mod.ts";
 import type { Event } from "../events/mod.ts";
 
 /**
- * The modelled latency of an ONNX inference in backtests (µs): the p99 of batch-1 inference of
- * the shipped MLP measured by `bench/cortex_bench.ts` (bench/README.md), rounded up.
+ * The modelled latency of an ONNX inference in backtests (µs): the p99 of batch-1
+ * `CortexEngine.run` of the shipped models measured by `bench/cortex_inference.ts` (15–17 µs on
+ * the shared 2-core build machine; bench/README.md), rounded up to 20.
  */
-export const DEFAULT_INFERENCE_LATENCY_MICROS = 50;
+export const DEFAULT_INFERENCE_LATENCY_MICROS = 20;
 
 /** How answers of asynchronous models are timed. */
 export type InferenceTiming = "modelled" | "live";

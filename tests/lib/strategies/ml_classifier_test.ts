@@ -194,7 +194,7 @@ Deno.test("a backtest with the ONNX model is byte-identical when rerun", async (
   assert.ok((JSON.parse(first).report.trades as number) > 0, "the model trades");
 });
 
-Deno.test("ONNX answers arrive at the bar close + the modelled latency", async () => {
+Deno.test("ONNX answers arrive at the bar close + the default modelled latency (20 µs)", async () => {
   const candles = await ftxCandles(30_000, 300);
   const strategy = new MlClassifier(params({
     symbol: SYMBOL,
@@ -207,7 +207,7 @@ Deno.test("ONNX answers arrive at the bar close + the modelled latency", async (
   const { signals } = await runStrategy(strategy, { candles });
   assert.ok(signals.length > 0);
   const bar = intervalMicros("1m");
-  for (const { ts } of signals) assert.equal(ts % bar, 50, "50 µs after a bar close");
+  for (const { ts } of signals) assert.equal(ts % bar, 20, "20 µs after a bar close");
 });
 
 Deno.test("MlClassifier refuses thresholds out of order and says which", () => {

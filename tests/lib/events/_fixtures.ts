@@ -112,6 +112,12 @@ export function sampleEvent<K extends EventKind>(kind: K, ts = 1): EventOf<K> {
       balances: [{ currency: "USDT", total: decimal("1"), available: decimal("1") }],
     },
     "alert": { kind: "alert", ...times, severity: "info", code: "test", message: "hello" },
+    "inference": {
+      kind: "inference",
+      ...times,
+      strategy: "S",
+      inference: { model: "m", output: [0.5], requestedAt: times.ts },
+    },
   };
   return events[kind];
 }

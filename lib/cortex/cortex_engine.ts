@@ -88,7 +88,7 @@ export class CortexEngine {
   readonly providers: readonly string[];
   /** The model's input name. */
   readonly inputName: string;
-  /** The model's (first) output name. */
+  /** The output read (the spec's `output`, else the model's first). */
   readonly outputName: string;
   /** Values of that output per inference. */
   readonly outputSize: number;
@@ -101,13 +101,14 @@ export class CortexEngine {
   private constructor(
     spec: ModelSpec,
     session: OnnxSession,
+    outputName: string,
     outputSize: number,
   ) {
     this.spec = spec;
     this.#session = session;
     this.providers = session.providers;
     this.inputName = session.inputNames[0];
-    this.outputName = session.outputNames[0];
+    this.outputName = outputName;
     this.outputSize = outputSize;
     this.#inputDims = spec.window === 1
       ? [1, spec.features.length]
@@ -116,10 +117,10 @@ export class CortexEngine {
   }
 
   /**
-   * Loads the model of `options.spec`, checks its input (name, shape, type), its output and
-   * its recorded feature names against the spec, and creates the session. Providers from
-   * `spec.executionProviders` that cannot load here are dropped with one warning; CPU is
-   * always the last resort.
+   * Loads the model of `options.spec`, checks its input (name when the spec gives one, shape,
+   * type), its output (the named one, else the first) and its recorded feature names against
+   * the spec, and creates the session. Providers from `spec.executionProviders` that cannot
+   * load here are dropped with one warning; CPU is always the last resort.
    *
    * @throws {ConfigError} when the file is missing or not ONNX, an execution provider is
    * unknown, or the model does not take what the strategy feeds (naming both sides).
@@ -139,6 +140,12 @@ export class CortexEngine {
       );
     }
     const input = info.inputs[0];
+    if (spec.input !== undefined && input.name !== spec.input) {
+      throw new ConfigError(
+        `the model's input is named "${input.name}", but strategy ${owner} feeds "${spec.input}"`,
+        { location, hint: "use the model made for this strategy, or re-export it with that name" },
+      );
+    }
     checkInput(input, spec, owner, path);
     const recorded = info.metadata.features;
     if (recorded !== undefined) {
@@ -150,7 +157,17 @@ export class CortexEngine {
         );
       }
     }
-    const output = info.outputs[0];
+    const output = spec.output === undefined
+      ? info.outputs[0]
+      : info.outputs.find((o) => o.name === spec.output);
+    if (output === undefined && spec.output !== undefined) {
+      throw new ConfigError(
+        `the model has no output "${spec.output}", which strategy ${owner} reads (outputs: ${
+          info.outputs.map((o) => o.name).join(", ") || "none"
+        })`,
+        { location },
+      );
+    }
     const outputSize = output?.dims.slice(1).reduce<number>(
       (n, d) => typeof d === "number" ? n * d : NaN,
       1,
@@ -180,7 +197,7 @@ export class CortexEngine {
       );
     }
     const session = await createOnnxSession(bytes, [...usable, "cpu"]);
-    return new CortexEngine(spec, session, Number(outputSize));
+    return new CortexEngine(spec, session, output.name, Number(outputSize));
   }
 
   /** Values per input (window × features). */
@@ -205,7 +222,13 @@ export class CortexEngine {
     if (this.#running) throw new RangeError("CortexEngine.run: one inference at a time");
     let bound = this.#bound.get(input);
     if (bound === undefined) {
-      bound = this.#session.bind(input, this.#inputDims, this.#output, [1, this.outputSize]);
+      bound = this.#session.bind(
+        input,
+        this.#inputDims,
+        this.outputName,
+        this.#output,
+        [1, this.outputSize],
+      );
       this.#bound.set(input, bound);
     }
     this.#running = true;

@@ -37,12 +37,14 @@ export interface OnnxSession {
   /** Output names, in model order. */
   readonly outputNames: readonly string[];
   /**
-   * Wraps `input` (shape `inputDims`) and `output` (shape `outputDims`) as tensors once; each
-   * run reads the input buffer and writes the output buffer in place.
+   * Wraps `input` (shape `inputDims`) and the output `outputName`'s buffer `output` (shape
+   * `outputDims`) as tensors once; each run reads the input buffer and writes the output buffer
+   * in place.
    */
   bind(
     input: Float32Array,
     inputDims: readonly number[],
+    outputName: string,
     output: Float32Array,
     outputDims: readonly number[],
   ): BoundInference;
@@ -64,12 +66,11 @@ export async function createOnnxSession(
     graphOptimizationLevel: "all",
   });
   const inputName = session.inputNames[0];
-  const outputName = session.outputNames[0];
   return {
     providers: [...providers],
     inputNames: session.inputNames,
     outputNames: session.outputNames,
-    bind(input, inputDims, output, outputDims): BoundInference {
+    bind(input, inputDims, outputName, output, outputDims): BoundInference {
       const feeds = { [inputName]: new ort.Tensor("float32", input, [...inputDims]) };
       const fetches = { [outputName]: new ort.Tensor("float32", output, [...outputDims]) };
       return {

@@ -16,6 +16,10 @@ export interface ModelSpec {
   readonly features: readonly string[];
   /** Rows per model input: 1 feeds the latest row, N feeds the last N rows as one tensor. */
   readonly window: number;
+  /** The ONNX input's name, when the strategy insists on one (default: the model's only input). */
+  readonly input?: string;
+  /** The ONNX output to read, when the strategy names one (default: the model's first output). */
+  readonly output?: string;
   /**
    * ONNX execution providers in order of preference (`"cuda"`, `"tensorrt"`, `"cpu"`);
    * unavailable ones fall back to CPU with one warning. Default `["cpu"]`.

@@ -169,3 +169,21 @@ Deno.test("a missing ONNX file is a ConfigError with a hint", async () => {
     /examples\/models\/none\.onnx: cannot read the model: no such file \(hint: model_path is relative to the working directory/,
   );
 });
+
+Deno.test("named input and output: checked when the spec names them, the named output is read", async () => {
+  const path = "examples/models/ftx_btc_perp_mlp.onnx";
+  const engine = await CortexEngine.load({
+    spec: spec(path, { input: "features", output: "probability" }),
+    owner: "S",
+  });
+  assert.equal(engine.inputName, "features");
+  assert.equal(engine.outputName, "probability");
+  await assert.rejects(
+    CortexEngine.load({ spec: spec(path, { input: "float_input" }), owner: "S" }),
+    /the model's input is named "features", but strategy S feeds "float_input"/,
+  );
+  await assert.rejects(
+    CortexEngine.load({ spec: spec(path, { output: "label" }), owner: "S" }),
+    /the model has no output "label", which strategy S reads \(outputs: probability\)/,
+  );
+});

@@ -8,6 +8,8 @@
  * @module
  */
 
+export * from "./execution_hints.ts";
 export * from "./inference.ts";
+export * from "./market_books.ts";
 export * from "./session.ts";
 export * from "./strategy_host.ts";

@@ -24,8 +24,10 @@ import type { Event } from "../events/mod.ts";
 
 /**
  * The modelled latency of an ONNX inference in backtests (µs): the p99 of batch-1
- * `CortexEngine.run` of the shipped models measured by `bench/cortex_inference.ts` (15–17 µs on
- * the shared 2-core build machine; bench/README.md), rounded up to 20.
+ * `CortexEngine.run` of the shipped models measured by `bench/cortex_inference.ts` (15–17 µs in
+ * run A on the shared 2-core build machine; p50 ≈ 8 µs; bench/README.md), rounded up to 20.
+ * Heavier contention stretches the tail (23–30 µs in run B): pass a larger latency to model a
+ * busier host.
  */
 export const DEFAULT_INFERENCE_LATENCY_MICROS = 20;
 

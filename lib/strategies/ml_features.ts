@@ -62,15 +62,15 @@ function percentChange(now: number, before: number): number {
   return before > 0 ? 100 * (now / before - 1) : 0;
 }
 
-function zScoreOfLast(values: readonly number[], from: number): number {
-  const n = values.length - from;
+// Population z-score of the last value among the last `n` values of `value(i)`, i < length.
+function zScoreOfLast(length: number, n: number, value: (i: number) => number): number {
   let mean = 0;
-  for (let i = from; i < values.length; i++) mean += values[i];
+  for (let i = length - n; i < length; i++) mean += value(i);
   mean /= n;
   let variance = 0;
-  for (let i = from; i < values.length; i++) variance += (values[i] - mean) ** 2;
+  for (let i = length - n; i < length; i++) variance += (value(i) - mean) ** 2;
   const sigma = Math.sqrt(variance / n);
-  return sigma === 0 ? 0 : (values[values.length - 1] - mean) / sigma;
+  return sigma === 0 ? 0 : (value(length - 1) - mean) / sigma;
 }
 
 /**
@@ -99,18 +99,20 @@ export function computeMlFeatures(
     }
     return;
   }
-  const closes = bars.map((b) => b.close);
-  const close = closes[last];
-  out[0] = percentChange(close, closes[last - 1]);
-  out[1] = percentChange(close, closes[last - 5]);
-  out[2] = percentChange(close, closes[last - 15]);
-  out[3] = percentChange(close, closes[last - 60]);
-  const rsi = lastOver(new Rsi({ period: 14 }), closes) ?? 50;
-  out[4] = (rsi - 50) / 50;
-  out[5] = zScoreOfLast(closes, window - 20);
+  const bar = bars[last];
+  const close = bar.close;
+  out[0] = percentChange(close, bars[last - 1].close);
+  out[1] = percentChange(close, bars[last - 5].close);
+  out[2] = percentChange(close, bars[last - 15].close);
+  out[3] = percentChange(close, bars[last - 60].close);
+  // Wilder's RSI and ATR over the whole window, so the row is a function of the window alone.
+  const rsiIndicator = new Rsi({ period: 14 });
+  let rsi: number | undefined;
+  for (let i = 0; i < window; i++) rsi = rsiIndicator.update(bars[i].close);
+  out[4] = ((rsi ?? 50) - 50) / 50;
+  out[5] = zScoreOfLast(window, 20, (i) => bars[i].close);
   const atr = lastOver(new Atr({ period: 14 }), bars) ?? 0;
   out[6] = close > 0 ? 100 * atr / close : 0;
-  const bar = bars[last];
   out[7] = close > 0 ? 100 * (bar.high - bar.low) / close : 0;
-  out[8] = zScoreOfLast(bars.map((b) => Math.log1p(Math.max(0, b.volume))), window - 60);
+  out[8] = zScoreOfLast(window, 60, (i) => Math.log1p(Math.max(0, bars[i].volume)));
 }

@@ -78,6 +78,7 @@ export async function runCandleFromFlags(
       risk: riskLimits(config, maxDrawdown),
       leverage: numberFlag(flags, "leverage", { min: 1 }),
       inference: inferenceSettings(flags),
+      warn: (message) => io.stderr(`warning: ${message}`),
       venue,
       ...parseWindow(flags),
       atrPeriod: (stringFlag(flags, "sizer") ?? "").startsWith("risk") ? 14 : 0,

@@ -16,7 +16,10 @@ export async function strategyModels(
   options: TradingOptions,
 ): Promise<ReadonlyMap<string, LoadedModel>> {
   return options.models ??
-    await loadModels(options.strategy.models ?? [], { owner: options.strategy.name });
+    await loadModels(options.strategy.models ?? [], {
+      owner: options.strategy.name,
+      warn: options.warn,
+    });
 }
 
 /**

@@ -65,6 +65,8 @@ export interface TradingOptions {
   readonly leverage?: number;
   /** The strategy's loaded models by id (`loadModels(strategy.models)`), when it declares any. */
   readonly models?: ReadonlyMap<string, LoadedModel>;
+  /** Receives warnings of model loading (a provider fallback); default `console.warn`. */
+  readonly warn?: (message: string) => void;
   /** Timing of the models' answers (default: modelled, with the default latency). */
   readonly inference?: Pick<InferenceOptions, "timing" | "latencyMicros" | "syncLatencyMicros">;
 }

@@ -96,3 +96,24 @@ Deno.test("backtest run: a missing model file names the file", async () => {
   assert.equal(code, 2);
   assert.match(err, /examples\/models\/missing\.toml: cannot read the linear model: no such file/);
 });
+
+Deno.test("backtest run: asking for cuda and tensorrt prints one fallback warning and runs on CPU", async () => {
+  const { code, err } = await tesser(
+    "--env",
+    "ftx",
+    "backtest",
+    "run",
+    "--strategy-config",
+    "examples/strategies/ml_sequence_ftx.toml",
+    ...FTX,
+    "--from",
+    "2022-01-31T12:00:00Z",
+  );
+  assert.equal(code, 0, err);
+  const warnings = err.split("\n").filter((line) => line.startsWith("warning:"));
+  assert.equal(warnings.length, 1, err);
+  assert.match(
+    warnings[0],
+    /^warning: model examples\/models\/ftx_btc_perp_sequence\.onnx: execution providers cuda \(.+\), tensorrt \(.+\) unavailable here; running on cpu$/,
+  );
+});

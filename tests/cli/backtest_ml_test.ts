@@ -10,6 +10,20 @@ async function tesser(...args: string[]) {
 
 const FTX = ["--data", "examples/data/ftx/ftx_btc_perp_1m_2022-01.parquet"];
 
+/** `tesser --env ftx backtest run` of `examples/strategies/<name>.toml` on the FTX month. */
+function ftxRun(name: string, ...extra: string[]) {
+  return tesser(
+    "--env",
+    "ftx",
+    "backtest",
+    "run",
+    "--strategy-config",
+    `examples/strategies/${name}.toml`,
+    ...FTX,
+    ...extra,
+  );
+}
+
 Deno.test("tesser strategies lists MlClassifier with its model params", async () => {
   const { code, out } = await tesser("strategies");
   assert.equal(code, 0);
@@ -34,14 +48,8 @@ Deno.test("backtest run: the seed's ml_classifier.toml trades the sample with th
 
 Deno.test("backtest run with the ONNX model records the modelled latency; --inference-latency-us sets it", async () => {
   const run = (...extra: string[]) =>
-    tesser(
-      "--env",
-      "ftx",
-      "backtest",
-      "run",
-      "--strategy-config",
-      "examples/strategies/ml_classifier_ftx.toml",
-      ...FTX,
+    ftxRun(
+      "ml_classifier_ftx",
       "--from",
       "2022-01-31T00:00:00Z",
       "--quantity",
@@ -63,17 +71,7 @@ Deno.test("backtest run with the ONNX model records the modelled latency; --infe
 });
 
 Deno.test("backtest run: a model that does not fit the strategy is one clear line and exit 2", async () => {
-  const { code, err } = await tesser(
-    "--env",
-    "ftx",
-    "backtest",
-    "run",
-    "--strategy-config",
-    "examples/strategies/ml_classifier_ftx.toml",
-    "--param",
-    'features="returns"',
-    ...FTX,
-  );
+  const { code, err } = await ftxRun("ml_classifier_ftx", "--param", 'features="returns"');
   assert.equal(code, 2);
   assert.match(
     err,
@@ -98,14 +96,8 @@ Deno.test("backtest run: a missing model file names the file", async () => {
 });
 
 Deno.test("backtest run: asking for cuda and tensorrt prints one fallback warning and runs on CPU", async () => {
-  const { code, err } = await tesser(
-    "--env",
-    "ftx",
-    "backtest",
-    "run",
-    "--strategy-config",
-    "examples/strategies/ml_sequence_ftx.toml",
-    ...FTX,
+  const { code, err } = await ftxRun(
+    "ml_sequence_ftx",
     "--from",
     "2022-01-31T12:00:00Z",
   );

@@ -14,12 +14,11 @@ import { mergeCandleBatches } from "../data/merge.ts";
 import type { JsonValue, Micros } from "../domain/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import { CandleLoop } from "./_candle_loop.ts";
+import { candleResult } from "./_candle_result.ts";
 import { runWithModels, strategyModels } from "./_model_run.ts";
-import { reportBundle } from "./_bundle.ts";
 import { type TradingOptions, TradingSession } from "../trader/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../venues/candle/candle_venue.ts";
-import { computeMetrics, periodsPerYear } from "./metrics.ts";
-import { type BacktestReport, buildReport } from "./report.ts";
+import type { BacktestReport } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
 
 /** Settings of the simulated venue that the caller chooses. */
@@ -78,20 +77,22 @@ export async function runCandleBacktest(
   options: CandleBacktestOptions,
 ): Promise<CandleBacktestResult> {
   const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
-  const models = await strategyModels(options);
-  const session = new TradingSession(
-    { ...options, models },
-    ({ clock, inbox, portfolio }) =>
-      new CandleVenue({
-        ...options.venue,
-        instruments,
-        positionOf: (symbol) => portfolio.position(symbol).quantity,
-        liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
-        now: () => clock.now(),
-      }, inbox),
-  );
-  const { engine, portfolio, venue, inference } = session;
-  const loop = new CandleLoop(session, {
+  const session = new TradingSession({
+    ...options,
+    models: await strategyModels(options),
+    // The buying-power check prices market orders as this venue fills them.
+    slippageBps: options.venue?.slippageBps,
+    takerFeeRate: options.venue?.takerFeeRate,
+  }, ({ clock, inbox, portfolio }) =>
+    new CandleVenue({
+      ...options.venue,
+      instruments,
+      positionOf: (symbol) => portfolio.position(symbol).quantity,
+      liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
+      now: () => clock.now(),
+    }, inbox));
+  const { engine, inference } = session;
+  const loop = new CandleLoop(session, session.venue, {
     funding: options.funding ?? [],
     from: options.from ?? Number.NEGATIVE_INFINITY,
     to: options.to ?? Number.POSITIVE_INFINITY,
@@ -102,35 +103,5 @@ export async function runCandleBacktest(
     await runWithModels(engine, loop.load(batch), inference, false);
   }
   await runWithModels(engine, loop.tail(), inference, true);
-  const { equity, first, dataInterval, initialEquity } = loop;
-  // tail() checked that the run saw candles.
-  if (first === undefined || dataInterval === undefined || initialEquity === undefined) {
-    throw new TypeError("CandleLoop.tail let a run without candles through");
-  }
-
-  const metrics = computeMetrics({
-    ts: equity.ts,
-    equity: equity.values,
-    length: equity.length,
-    initialEquity: initialEquity.toNumber(),
-    periodsPerYear: periodsPerYear(dataInterval),
-    roundTrips: portfolio.roundTrips(),
-    tradePnls: session.tradePnls,
-    barsInMarket: loop.barsInMarket,
-    tradedNotional: session.tradedNotional(),
-  });
-  const report = buildReport({
-    ...session.reportParts(),
-    params: options.params,
-    symbols: [...loop.symbolsSeen].sort(),
-    interval: dataInterval,
-    start: first,
-    end: loop.lastOpen + loop.barMicros,
-    initialEquity,
-    ambiguousBars: venue.ambiguousBars,
-    liquidations: venue.liquidations,
-    settings: options.settings,
-    metrics,
-  });
-  return { report, bundle: reportBundle(session, report, equity), events: engine.processed };
+  return candleResult(session, session.venue, loop, options);
 }

@@ -1,6 +1,6 @@
 /**
  * Domain value types of Tesser: symbols, time, intervals, exact decimals, instruments,
- * market data, orders, fills, positions, signals and the domain errors. It imports nothing
+ * market data, orders, fills, positions, signals, typed refusals and the domain errors. It imports nothing
  * else from `lib/` (decimal.js only, through `decimal.ts`).
  *
  * @module
@@ -15,6 +15,7 @@ export * from "./json.ts";
 export * from "./market.ts";
 export * from "./model_spec.ts";
 export * from "./order.ts";
+export * from "./refusal.ts";
 export * from "./signal.ts";
 export * from "./symbol.ts";
 export * from "./time.ts";

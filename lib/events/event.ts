@@ -19,6 +19,7 @@ import type {
   OrderRequest,
   Position,
   Quote,
+  Refusal,
   Signal,
   SymbolId,
   Trade,
@@ -206,6 +207,14 @@ export interface ReconciliationEvent extends EventTimes {
   readonly differences: readonly ReconciliationDifference[];
 }
 
+/** A signal, order, amend or cancel that was refused, with its rule and numbers. */
+export interface RefusalEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "refusal";
+  /** What was refused and why. */
+  readonly refusal: Refusal;
+}
+
 /**
  * A model's answer to a strategy's inference request. In backtests it arrives at the request
  * time plus a configured, modelled inference latency; live, when the model has answered.
@@ -237,6 +246,7 @@ export type Event =
   | AlertEvent
   | ConnectivityEvent
   | ReconciliationEvent
+  | RefusalEvent
   | InferenceEvent;
 
 /** The `kind` tags of {@linkcode Event}. */
@@ -263,6 +273,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "alert",
   "connectivity",
   "reconciliation",
+  "refusal",
   "inference",
 ];
 
@@ -286,6 +297,7 @@ export function isMarketData(event: Event): boolean {
     case "alert":
     case "connectivity":
     case "reconciliation":
+    case "refusal":
     case "inference":
       return false;
     default: {

@@ -15,8 +15,8 @@ import { TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { reportBundle } from "../_bundle.ts";
-import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
 import { runWithModels, strategyModels } from "../_model_run.ts";
+import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
 import { computeMetrics, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
 import type { ReportBundle } from "../report_files.ts";
@@ -78,20 +78,22 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const latency = options.latency ?? constantLatency();
   const books = new LocalBooks();
   const inbox = new TimeQueue<Event>();
-  const models = await strategyModels(options);
-  const session = new TradingSession({ ...options, books, models }, ({ clock }) =>
-    new TickVenue({
-      instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
-      queueModel: options.queueModel,
-      latency,
-      liquidityConsumption: options.liquidityConsumption,
-      fees: options.fees,
-      now: () => clock.now(),
-      // A report reaches us after the response latency. The venue never runs behind our
-      // clock, so only a custom model's negative latency could stamp it in our past: the clamp
-      // keeps the inbox in time order even then.
-      receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
-    }, (report) => inbox.push(report.tsRecv, report)));
+  const session = new TradingSession(
+    { ...options, books, takerFeeRate: options.fees?.taker, models: await strategyModels(options) },
+    ({ clock }) =>
+      new TickVenue({
+        instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
+        queueModel: options.queueModel,
+        latency,
+        liquidityConsumption: options.liquidityConsumption,
+        fees: options.fees,
+        now: () => clock.now(),
+        // A report reaches us after the response latency. The venue never runs behind our
+        // clock, so only a custom model's negative latency could stamp it in our past: the clamp
+        // keeps the inbox in time order even then.
+        receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
+      }, (report) => inbox.push(report.tsRecv, report)),
+  );
   const { engine, clock, portfolio, venue, inference } = session;
   const strategy = options.strategy;
   session.host();

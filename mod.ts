@@ -162,6 +162,7 @@ export {
   Engine,
   type EngineOptions,
   EventClock,
+  InputSource,
   type LiveRunOptions,
   type LiveRunSummary,
   type LiveSource,

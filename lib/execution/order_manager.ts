@@ -486,7 +486,8 @@ export class OrderManager {
   /**
    * Continues from a snapshot (a restarted process): its working orders, in-flight steps,
    * brackets waiting for their entry, trading state and id counter. Call it before any order
-   * is made; reports of the restored orders then apply as if the process had never stopped.
+   * is made; reports of the restored orders then apply as if the process had never stopped,
+   * and each step still unanswered gets a fresh acknowledgement timeout.
    *
    * @throws {RangeError} for a snapshot of another version or id prefix, or after orders were
    * made.
@@ -500,7 +501,12 @@ export class OrderManager {
     }
     this.#ids.restore(snapshot.clientIds);
     this.setTradingState(snapshot.tradingState);
-    for (const order of snapshot.orders) this.#tracker.adopt(orderFromSnapshot(order));
+    for (const data of snapshot.orders) {
+      const order = orderFromSnapshot(data);
+      this.#tracker.adopt(order);
+      // The timers died with the old process: a step still unanswered gets a fresh timeout.
+      if (order.inFlight !== undefined && !order.ambiguous) this.#watch(order);
+    }
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
       this.#brackets.set(entry, { stopLoss, takeProfit });
     }
@@ -552,11 +558,14 @@ export class OrderManager {
   // Stamps the step just sent and, with a timeout configured, asks for the timer that turns a
   // missing answer into an explicit ambiguous state.
   #arm(order: TrackedOrder): void {
-    const now = this.#now();
-    order.sentAt = now;
+    order.sentAt = this.#now();
+    this.#watch(order);
+  }
+
+  #watch(order: TrackedOrder): void {
     const { clock, ackTimeout } = this.#options;
     if (clock === undefined || ackTimeout === undefined) return;
-    clock.setTimer(now + ackTimeout, `${order.request.clientOrderId}#${order.seq}`);
+    clock.setTimer(clock.now() + ackTimeout, `${order.request.clientOrderId}#${order.seq}`);
   }
 
   // The working orders that may add exposure (not reduce-only), with their unfilled quantity.

@@ -79,7 +79,7 @@ Deno.test("an unanswered submit times out through the engine's scheduler into an
   // Any later event lets the due OMS timer fire first.
   timer(7_000_000, "someone-else");
   assert.deepEqual(events.map((e) => e.kind === "alert" && [e.code, e.severity, e.ts]), [
-    ["order-ambiguous", "warning", 6_000_000],
+    ["order-ambiguous", "critical", 6_000_000],
   ]);
   assert.match(
     events[0].kind === "alert" ? events[0].message : "",

@@ -188,9 +188,9 @@ export {
   type MarketSubscription,
   type VenueAlertCode,
   type VenueCapabilities,
+  type VenueEvent,
   type VenueInbox,
   type VenuePort,
-  type VenueReport,
 } from "./lib/broker/mod.ts";
 export {
   applyDefaults,

@@ -41,12 +41,13 @@ import {
   type RiskLimits,
   type Sizer,
 } from "../execution/mod.ts";
-import { Atr } from "../indicators/mod.ts";
+import type { Atr } from "../indicators/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
 import type { RoundTrip, VenueAnswer, VenueBalance, VenuePosition } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
 import type { MarketBooks } from "./market_books.ts";
+import { subscribeMarketData } from "./_market_data.ts";
 import { StrategyHost } from "./strategy_host.ts";
 
 /** What every mode takes: the strategy, the account and the order path. */
@@ -329,7 +330,18 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     );
     this.venue = connect({ clock: this.clock, inbox: publish, portfolio });
     this.#subscribe();
-    this.#subscribeMarketData(options.atrPeriod ?? 0, options.books);
+    subscribeMarketData({
+      bus: engine.bus,
+      clock: this.clock,
+      portfolio,
+      instruments: this.instruments,
+      references: this.references,
+      atrPeriod: options.atrPeriod ?? 0,
+      atrs: this.#atrs,
+      books: options.books,
+      host: () => this.#host,
+      markListeners: this.#markListeners,
+    });
   }
 
   /** The hosted strategy; created on first use, for data of `dataInterval`. */
@@ -518,66 +530,5 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       oms.setTradingState("reducing-only");
       oms.flattenAll(this.instruments.keys());
     });
-  }
-
-  // Funding, candles and (with books) trades, quotes and books: the marks, the volatility for
-  // sizing and the strategy's data, in that order for each event.
-  #subscribeMarketData(atrPeriod: number, books: MarketBooks | undefined): void {
-    const bus = this.engine.bus;
-    const { portfolio, instruments, references } = this;
-    bus.subscribe("funding", (event) => {
-      const { symbol, rate, markPrice } = event.funding;
-      const instrument = instruments.get(symbol);
-      // An untraded or spot symbol pays no funding; before the first price nothing is open.
-      if (instrument === undefined || instrument.kind === "spot") return;
-      const price = markPrice ?? portfolio.lastPrice(symbol);
-      if (!(price > 0)) return;
-      portfolio.applyFunding(symbol, rate, price, event.ts);
-    });
-    const atrs = this.#atrs;
-    bus.subscribe("candle", (event) => {
-      const candle = event.candle;
-      if (references.size === 0 || !references.has(candle.symbol)) {
-        portfolio.mark(candle.symbol, candle.close);
-        if (atrPeriod > 0) {
-          let atr = atrs.get(candle.symbol);
-          if (atr === undefined) atrs.set(candle.symbol, atr = new Atr({ period: atrPeriod }));
-          atr.update(candle);
-        }
-      }
-      this.#host?.onCandle(candle);
-    });
-    if (books === undefined) return;
-    const marked = new Map<SymbolId, number>();
-    const listeners = this.#markListeners;
-    const mark = (symbol: SymbolId, price: number): void => {
-      if (price !== price || marked.get(symbol) === price || !instruments.has(symbol)) return;
-      marked.set(symbol, price);
-      portfolio.mark(symbol, price);
-      const now = this.clock.now();
-      for (let i = 0; i < listeners.length; i++) listeners[i](symbol, price, now);
-    };
-    bus.subscribe("trade", (event) => {
-      const trade = event.trade;
-      // The mid while both sides are known; the trade price before (or without) a book.
-      const mid = books.book(trade.symbol).mid();
-      mark(trade.symbol, mid === mid ? mid : trade.price);
-      this.#host?.onTrade(trade);
-    });
-    bus.subscribe("quote", (event) => {
-      const book = books.apply(event);
-      if (book !== undefined) mark(book.symbol, book.mid());
-      const host = this.#host;
-      if (host === undefined) return;
-      host.onQuote(event.quote);
-      if (book !== undefined) host.onBook(book);
-    });
-    const onBook = (book: ReturnType<MarketBooks["apply"]>): void => {
-      if (book === undefined) return;
-      mark(book.symbol, book.mid());
-      this.#host?.onBook(book);
-    };
-    bus.subscribe("book-snapshot", (event) => onBook(books.apply(event)));
-    bus.subscribe("book-delta", (event) => onBook(books.apply(event)));
   }
 }

@@ -707,11 +707,7 @@ export class OrderManager {
     if (risk !== undefined) return risk;
     const state = tradingStateRefusal(this.#state, request, position, workingSameSide);
     if (state !== undefined) return state;
-    return checkBuyingPower(
-      request,
-      [...this.#exposures(undefined, amending)],
-      this.#buyingPower,
-    );
+    return checkBuyingPower(request, this.#exposures(undefined, amending), this.#buyingPower);
   }
 
   #attachBracket(entry: Order, bracket: Bracket): void {

@@ -88,6 +88,7 @@ export async function runCandleBacktest(
       instruments,
       positionOf: (symbol) => portfolio.position(symbol).quantity,
       liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
+      bankruptcyPriceOf: (symbol) => portfolio.bankruptcyPrice(symbol),
       now: () => clock.now(),
     }, inbox));
   const { engine } = session;

@@ -13,6 +13,7 @@ import type { VenueInbox, VenuePort } from "../broker/mod.ts";
 import {
   ConfigError,
   type Decimal,
+  decimal,
   type DecimalValue,
   type ExecutionHint,
   type Instrument,
@@ -20,6 +21,7 @@ import {
   type JsonValue,
   type Micros,
   type Order,
+  roundPrice,
   type Signal,
   type SymbolId,
 } from "../domain/mod.ts";
@@ -42,7 +44,7 @@ import {
   type Sizer,
 } from "../execution/mod.ts";
 import type { Atr } from "../indicators/mod.ts";
-import { Portfolio } from "../portfolio/mod.ts";
+import { type LiquidationTrigger, Portfolio } from "../portfolio/mod.ts";
 import type { RoundTrip, VenueAnswer, VenueBalance, VenuePosition } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
@@ -171,6 +173,22 @@ export interface SessionReportParts {
   readonly rejectedOrders: number;
   /** Refusals by rule. */
   readonly rejections: Readonly<Record<string, number>>;
+  /** Leverage of perpetual positions. */
+  readonly leverage: number;
+  /** The pre-trade risk limits in force. */
+  readonly riskLimits: RiskLimits;
+  /** When and at which drawdown the kill switch tripped; undefined when it did not. */
+  readonly killSwitch: KillSwitchTrip | undefined;
+}
+
+/** The drawdown kill switch's trip. */
+export interface KillSwitchTrip {
+  /** When it tripped (µs): the mark whose equity breached the limit. */
+  readonly ts: Micros;
+  /** The drawdown from the equity peak at that mark (fraction). */
+  readonly drawdown: number;
+  /** The limit it breached (fraction). */
+  readonly limit: number;
 }
 
 /** The tables of a run that the report files are made from. */
@@ -227,6 +245,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   readonly #markListeners: ((symbol: SymbolId, price: number, ts: Micros) => void)[] = [];
   readonly #atrs = new Map<SymbolId, Atr>();
   #host: StrategyHost | undefined;
+  #killSwitch: KillSwitchTrip | undefined;
+  readonly #leverage: number;
 
   /**
    * Sets everything up and connects the venue `connect` makes (it gets the session's clock,
@@ -266,6 +286,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       throw error;
     }
     this.#strategy = options.strategy;
+    this.#leverage = options.leverage ?? 1;
     this.risk = new PreTradeRisk(options.risk);
     const portfolio = this.portfolio;
     const { clock, engine } = this;
@@ -409,6 +430,9 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       // Venue rejections reach the OMS as order updates and are counted there once.
       rejectedOrders: this.oms.rejectedCount,
       rejections: rejections.counts,
+      leverage: this.#leverage,
+      riskLimits: this.risk.limits,
+      killSwitch: this.#killSwitch,
     };
   }
 
@@ -429,6 +453,11 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   drawdownAlert(equity: number): AlertEvent | undefined {
     if (!this.risk.observeEquity(equity)) return undefined;
     const now = this.clock.now();
+    this.#killSwitch = {
+      ts: now,
+      drawdown: this.risk.drawdownAtKill,
+      limit: this.risk.limits.maxDrawdown ?? 0,
+    };
     return {
       kind: "alert",
       ts: now,
@@ -463,6 +492,32 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     if (this.engine.processing) this.engine.emit(event);
     else this.engine.process(event);
     return event;
+  }
+
+  /**
+   * The liquidation check of a mode whose venue does not walk bars (tick mode): call it after
+   * each new mark and each fill. When `price` has reached the isolated position's liquidation
+   * price it returns the close-out the venue must execute — the whole position at its
+   * bankruptcy price, or at `price` when the market is already beyond that (a gap), on the tick
+   * grid against the position — and counts the liquidation once (until the closing fill).
+   *
+   * @throws {RangeError} for a symbol the portfolio does not hold.
+   */
+  liquidationDue(symbol: SymbolId, price: number): LiquidationTrigger | undefined {
+    if (!(price > 0)) return undefined;
+    const trigger = this.portfolio.checkLiquidation(symbol, price, price);
+    if (trigger === undefined) return undefined;
+    const long = trigger.side === "sell";
+    const beyond = long
+      ? price < trigger.fillPrice.toNumber()
+      : price > trigger.fillPrice.toNumber();
+    if (!beyond) return trigger;
+    const instrument = this.instruments.get(symbol);
+    const exact = decimal(price);
+    const fillPrice = instrument === undefined
+      ? exact
+      : roundPrice(instrument, exact, long ? "floor" : "ceil");
+    return { ...trigger, fillPrice };
   }
 
   /** Traded notional in the reporting currency (for turnover). */

@@ -10,7 +10,13 @@
  * @module
  */
 
-import { type Interval, intervalMicros, type JsonValue, type Micros } from "../../domain/mod.ts";
+import {
+  type Interval,
+  intervalMicros,
+  type JsonValue,
+  type Micros,
+  type SymbolId,
+} from "../../domain/mod.ts";
 import { runSync, TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
@@ -107,6 +113,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   session.onFill((event) =>
     diagnostics.onFill(clock.now(), event.fill, books.book(event.fill.symbol).mid())
   );
+  // The exchange liquidates an isolated position at its bankruptcy price once the mark reaches
+  // its liquidation price: checked after every new mark and every fill.
+  const liquidateIfDue = (symbol: SymbolId): void => {
+    const due = session.liquidationDue(symbol, portfolio.lastPrice(symbol));
+    if (due !== undefined) venue.liquidate(symbol, due.fillPrice);
+  };
+  session.onMark((symbol) => liquidateIfDue(symbol));
+  session.onFill((event) => liquidateIfDue(event.fill.symbol));
   const markMicros = intervalMicros(options.markInterval ?? "1m");
   const loop = new TickLoop(session, {
     inbox,

@@ -346,7 +346,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
             kind: "alert",
             ts: now,
             tsRecv: now,
-            severity: "warning",
+            // An order whose fate is unknown is as urgent as the port's outcome-unknown.
+            severity: notice.kind === "ambiguous" ? "critical" : "warning",
             code,
             message,
             symbol,

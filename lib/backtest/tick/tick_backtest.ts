@@ -83,19 +83,22 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const latency = options.latency ?? constantLatency();
   const books = new LocalBooks();
   const inbox = new TimeQueue<Event>();
-  const session = new TradingSession({ ...options, books }, ({ clock }) =>
-    new TickVenue({
-      instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
-      queueModel: options.queueModel,
-      latency,
-      liquidityConsumption: options.liquidityConsumption,
-      fees: options.fees,
-      now: () => clock.now(),
-      // A report reaches us after the response latency. The venue never runs behind our
-      // clock, so only a custom model's negative latency could stamp it in our past: the clamp
-      // keeps the inbox in time order even then.
-      receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
-    }, (report) => inbox.push(report.tsRecv, report)));
+  const session = new TradingSession(
+    { ...options, books, takerFeeRate: options.fees?.taker },
+    ({ clock }) =>
+      new TickVenue({
+        instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
+        queueModel: options.queueModel,
+        latency,
+        liquidityConsumption: options.liquidityConsumption,
+        fees: options.fees,
+        now: () => clock.now(),
+        // A report reaches us after the response latency. The venue never runs behind our
+        // clock, so only a custom model's negative latency could stamp it in our past: the clamp
+        // keeps the inbox in time order even then.
+        receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
+      }, (report) => inbox.push(report.tsRecv, report)),
+  );
   const { engine, clock, portfolio, venue } = session;
   const strategy = options.strategy;
   session.host();

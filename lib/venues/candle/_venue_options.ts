@@ -35,7 +35,7 @@ export interface CandleVenueOptions {
   readonly instruments: ReadonlyMap<SymbolId, Instrument>;
   /** The venue name the port reports (default `sim`). */
   readonly venue?: string;
-  /** The time a command given to `send` is sent at: the session's clock (default 0). */
+  /** The time a command given to `send` is sent at: the session's clock (needed by `send`). */
   readonly now?: () => Micros;
   /** Slippage of market and stop-market fills in basis points (buys up, sells down); default 0. */
   readonly slippageBps?: number;

@@ -154,7 +154,9 @@ export class CandleVenue implements VenuePort {
     this.venue = options.venue ?? "sim";
     this.#instruments = options.instruments;
     this.#inbox = inbox;
-    this.#now = options.now ?? (() => 0);
+    this.#now = options.now ?? (() => {
+      throw new TypeError("CandleVenue.send needs the `now` option (the session's clock)");
+    });
     this.#positionOf = options.positionOf;
     this.#liquidationPriceOf = options.liquidationPriceOf;
     this.#bankruptcyPriceOf = options.bankruptcyPriceOf;

@@ -271,10 +271,10 @@ export class TickVenue implements VenuePort {
         this.#submit(command.request, item.sentAt);
         return;
       case "cancel":
-        this.#cancel(command.clientOrderId);
+        this.#cancel(command.symbol, command.clientOrderId);
         return;
       case "amend":
-        this.#amend(command.clientOrderId, command.price, command.quantity);
+        this.#amend(command.symbol, command.clientOrderId, command.price, command.quantity);
         return;
       default: {
         const never: never = command;
@@ -322,6 +322,27 @@ export class TickVenue implements VenuePort {
 
   #report(o: VenueOrder): void {
     this.#update(o.order);
+  }
+
+  // A cancel or amend the venue cannot carry out: the order itself is unchanged.
+  #refuse(
+    code: "cancel-refused" | "amend-refused",
+    symbol: SymbolId,
+    clientOrderId: string,
+    message: string,
+  ): void {
+    const ts = this.#now;
+    const tsRecv = this.#receivedAt === undefined ? ts : this.#receivedAt(ts);
+    this.#inbox({
+      kind: "alert",
+      ts,
+      tsRecv,
+      severity: "warning",
+      code,
+      message,
+      symbol,
+      clientOrderId,
+    });
   }
 
   #update(order: Order): void {
@@ -515,10 +536,17 @@ export class TickVenue implements VenuePort {
     if (stop >= 0) state.stops.splice(stop, 1);
   }
 
-  #cancel(clientOrderId: string): void {
+  #cancel(symbol: SymbolId, clientOrderId: string): void {
     const o = this.#orders.get(clientOrderId);
     if (o === undefined || o.state === "done") {
       this.#lateCancels++;
+      const why = o === undefined ? "unknown order" : `too late: the order is ${o.order.status}`;
+      this.#refuse(
+        "cancel-refused",
+        symbol,
+        clientOrderId,
+        `cannot cancel ${clientOrderId}: ${why}`,
+      );
       return;
     }
     const state = this.#state(o.order.request.symbol);
@@ -526,12 +554,20 @@ export class TickVenue implements VenuePort {
     this.#finish(o, "canceled", "canceled by request");
   }
 
-  #amend(clientOrderId: string, price: Decimal | undefined, quantity: Decimal | undefined): void {
+  #amend(
+    symbol: SymbolId,
+    clientOrderId: string,
+    price: Decimal | undefined,
+    quantity: Decimal | undefined,
+  ): void {
+    const refuse = (why: string): void => {
+      this.#rejectedAmends++;
+      this.#refuse("amend-refused", symbol, clientOrderId, `cannot amend ${clientOrderId}: ${why}`);
+    };
     const o = this.#orders.get(clientOrderId);
     const state = o === undefined ? undefined : this.#state(o.order.request.symbol);
     if (o === undefined || state === undefined || o.state === "done") {
-      this.#rejectedAmends++;
-      return;
+      return refuse(o === undefined ? "unknown order" : `the order is ${o.order.status}`);
     }
     const request = o.order.request;
     const newPrice = price?.toNumber() ?? o.price;
@@ -540,14 +576,10 @@ export class TickVenue implements VenuePort {
     const newLots = quantity === undefined
       ? o.totalLots
       : Math.round(quantity.div(state.instrument.lotSize).toNumber());
-    if (newLots <= o.filledLots) {
-      this.#rejectedAmends++;
-      return;
-    }
+    if (newLots <= o.filledLots) return refuse("the new quantity is not above the filled one");
     const marketable = o.state === "resting" && this.#marketable(state, o.buy, newPrice);
     if (priceChanged && marketable && request.timeInForce === "post-only") {
-      this.#rejectedAmends++;
-      return;
+      return refuse("post-only: the new price would take liquidity");
     }
     const grew = newLots > o.totalLots;
     o.order = transitionOrder(o.order, o.order.status, this.#now, {

@@ -66,6 +66,12 @@ export class OrderManager {
   readonly #port: OrderPort;
   readonly #tracker = new OrderTracker();
   readonly #brackets = new Map<string, Bracket>();
+  // Entries the venue reported finished with fills not yet booked (a REST answer overtaking the
+  // stream's fills): their brackets are attached once the fills are in the position.
+  readonly #awaitingFills = new Map<
+    string,
+    { readonly entry: Order; readonly bracket: Bracket; booked: Decimal }
+  >();
   readonly #counts = new Map<string, number>();
   readonly #examples: string[] = [];
   readonly #ids: ClientIds;
@@ -382,7 +388,17 @@ export class OrderManager {
         if (bracket === undefined) return;
         this.#brackets.delete(id);
         // A partly filled entry (IOC remainder expired, volume cap) is protected too.
-        if (report.filledQuantity.gt(0)) this.#attachBracket(report, bracket);
+        if (!report.filledQuantity.gt(0)) return;
+        // Legs are sized to the booked position: wait for fills the report counts but that
+        // have not arrived yet, or the stop would be sized short or never sent. (With no fill
+        // seen and a position held, the caller books fills without reporting them here.)
+        const booked = outcome.order.filledByFills;
+        const flat = this.#account.position(report.request.symbol).isZero();
+        if (booked.lt(report.filledQuantity) && (booked.gt(0) || flat)) {
+          this.#awaitingFills.set(id, { entry: report, bracket, booked });
+          return;
+        }
+        this.#attachBracket(report, bracket);
         return;
       }
       default: {
@@ -440,8 +456,19 @@ export class OrderManager {
     return true;
   }
 
-  /** After a booked fill: cancels the bracket legs once the position they protect is flat. */
+  /**
+   * After a booked fill: attaches the bracket of an entry that finished before its fills came,
+   * and cancels the bracket legs once the position they protect is flat.
+   */
   onFill(fill: Fill): void {
+    const awaiting = this.#awaitingFills.get(fill.clientOrderId);
+    if (awaiting !== undefined) {
+      awaiting.booked = awaiting.booked.plus(fill.quantity);
+      if (awaiting.booked.gte(awaiting.entry.filledQuantity)) {
+        this.#awaitingFills.delete(fill.clientOrderId);
+        this.#attachBracket(awaiting.entry, awaiting.bracket);
+      }
+    }
     if (!this.#account.position(fill.symbol).isZero()) return;
     for (const order of [...this.#tracker.of(fill.symbol)]) {
       if (order.request.reduceOnly) this.#cancel(order);

@@ -1,0 +1,109 @@
+// Seams between the session, the OMS and a venue that reports in its own order: a live venue's
+// REST answer (the order filled) may arrive before the stream's fill, and the OMS must still
+// protect the entry once the fill is booked.
+import assert from "node:assert/strict";
+import { decimal, type Fill, type Order, type OrderRequest } from "../../../lib/domain/mod.ts";
+import type { OrderCommand } from "../../../lib/events/mod.ts";
+import { fixedQuantity } from "../../../lib/execution/mod.ts";
+import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
+import { TradingSession } from "../../../lib/trader/mod.ts";
+import { BTC } from "./_fixtures.ts";
+
+/** Enters long with a stop-loss at 95 on its timer. */
+function bracketedEntry(): Strategy {
+  return {
+    name: "Bracketed",
+    subscriptions: [{ kind: "candles", symbol: BTC.symbol, interval: "1m" }],
+    onTimer(_tag: string, ctx: StrategyContext) {
+      ctx.signal({ symbol: BTC.symbol, kind: "enter-long", confidence: 1, stopLoss: 95 });
+    },
+    snapshot: () => null,
+    restore: () => {},
+  };
+}
+
+function setup() {
+  const commands: OrderCommand[] = [];
+  const s = new TradingSession({
+    strategy: bracketedEntry(),
+    instruments: [BTC],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(1),
+  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
+  s.host("1m");
+  s.portfolio.mark(BTC.symbol, 100);
+  s.engine.process({ kind: "timer", ts: 1_000, tsRecv: 1_000, owner: "Bracketed", tag: "go" });
+  const [entry] = commands;
+  assert.ok(entry?.type === "submit");
+  return { s, commands, entry: entry.request };
+}
+
+function filled(request: OrderRequest, ts: number): Order {
+  return {
+    id: "v1",
+    request,
+    status: "filled",
+    filledQuantity: request.quantity,
+    averagePrice: decimal(100),
+    createdTs: ts,
+    updatedTs: ts,
+  };
+}
+
+function fillOf(request: OrderRequest): Fill {
+  return {
+    orderId: "v1",
+    clientOrderId: request.clientOrderId,
+    symbol: request.symbol,
+    side: request.side,
+    price: decimal(100),
+    quantity: request.quantity,
+    fee: decimal(0),
+    feeCurrency: "USDT",
+    liquidity: "taker",
+    tradeId: "t1",
+  };
+}
+
+Deno.test("an entry reported filled before its fill arrives still gets its stop once the fill is booked", () => {
+  const { s, commands, entry } = setup();
+  s.engine.process({ kind: "order-update", ts: 2_000, tsRecv: 2_000, order: filled(entry, 2_000) });
+  s.engine.process({ kind: "fill", ts: 3_000, tsRecv: 3_000, fill: fillOf(entry) });
+  assert.equal(s.portfolio.position(BTC.symbol).quantity.toString(), "1");
+  const stops = commands.filter((c) => c.type === "submit" && c.request.type !== "market");
+  assert.equal(stops.length, 1, "the filled entry's stop was never sent");
+  const [stop] = stops;
+  assert.ok(stop.type === "submit");
+  assert.deepEqual(
+    [stop.request.side, stop.request.quantity.toString(), stop.request.triggerPrice?.toString()],
+    ["sell", "1", "95"],
+  );
+});
+
+Deno.test("an entry whose fill comes first gets its stop once, when the report finishes it", () => {
+  const { s, commands, entry } = setup();
+  s.engine.process({ kind: "fill", ts: 2_000, tsRecv: 2_000, fill: fillOf(entry) });
+  s.engine.process({ kind: "order-update", ts: 3_000, tsRecv: 3_000, order: filled(entry, 3_000) });
+  // A duplicate of the fill and the report change nothing.
+  s.engine.process({ kind: "fill", ts: 4_000, tsRecv: 4_000, fill: fillOf(entry) });
+  s.engine.process({ kind: "order-update", ts: 3_000, tsRecv: 4_000, order: filled(entry, 3_000) });
+  const stops = commands.filter((c) => c.type === "submit" && c.request.type !== "market");
+  assert.equal(stops.length, 1);
+});
+
+Deno.test("an entry reported filled with only part of its fills booked gets a stop for the whole fill", () => {
+  const { s, commands, entry } = setup();
+  const part = (quantity: string, tradeId: string): Fill => ({
+    ...fillOf(entry),
+    quantity: decimal(quantity),
+    tradeId,
+  });
+  s.engine.process({ kind: "fill", ts: 2_000, tsRecv: 2_000, fill: part("0.4", "a") });
+  s.engine.process({ kind: "order-update", ts: 3_000, tsRecv: 3_000, order: filled(entry, 3_000) });
+  assert.equal(commands.length, 1, "no stop before the rest of the fill is booked");
+  s.engine.process({ kind: "fill", ts: 4_000, tsRecv: 4_000, fill: part("0.6", "b") });
+  const [, stop] = commands;
+  assert.ok(stop?.type === "submit");
+  assert.equal(stop.request.quantity.toString(), "1");
+});

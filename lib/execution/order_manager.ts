@@ -357,13 +357,15 @@ export class OrderManager {
    * Takes a venue report of one of our orders. Duplicate and overtaken reports change
    * nothing (they are counted); a report of an order this OMS never sent is surfaced as an
    * `unknown-order` notice; brackets are attached once an entry has finished with a fill.
+   * Returns `false` for a duplicate or overtaken report (nothing new: callers keep the state
+   * they have), `true` otherwise.
    */
-  onOrderUpdate(report: Order): void {
+  onOrderUpdate(report: Order): boolean {
     const outcome = this.#tracker.report(report);
     switch (outcome.kind) {
       case "duplicate":
       case "late":
-        return;
+        return false;
       case "unknown":
         this.#notice({
           kind: "unknown-order",
@@ -372,10 +374,10 @@ export class OrderManager {
           status: report.status,
           ours: this.#ids.isOurs(report.request.clientOrderId),
         });
-        return;
+        return true;
       case "applied":
         this.#sendQueuedAmend(outcome.order);
-        return;
+        return true;
       case "finished": {
         const id = report.request.clientOrderId;
         if (report.status === "rejected") {
@@ -385,10 +387,10 @@ export class OrderManager {
           });
         }
         const bracket = this.#brackets.get(id);
-        if (bracket === undefined) return;
+        if (bracket === undefined) return true;
         this.#brackets.delete(id);
         // A partly filled entry (IOC remainder expired, volume cap) is protected too.
-        if (!report.filledQuantity.gt(0)) return;
+        if (!report.filledQuantity.gt(0)) return true;
         // Legs are sized to the booked position: wait for fills the report counts but that
         // have not arrived yet, or the stop would be sized short or never sent. (With no fill
         // seen and a position held, the caller books fills without reporting them here.)
@@ -396,10 +398,10 @@ export class OrderManager {
         const flat = this.#account.position(report.request.symbol).isZero();
         if (booked.lt(report.filledQuantity) && (booked.gt(0) || flat)) {
           this.#awaitingFills.set(id, { entry: report, bracket, booked });
-          return;
+          return true;
         }
         this.#attachBracket(report, bracket);
-        return;
+        return true;
       }
       default: {
         const unknown: never = outcome;

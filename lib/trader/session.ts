@@ -419,7 +419,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     this.#markListeners.push(listener);
   }
 
-  /** Calls `listener` on every order update, before the OMS and strategy. */
+  /** Calls `listener` on every order update (duplicates and late ones too), before the OMS and strategy. */
   onOrderUpdate(listener: (event: OrderUpdateEvent) => void): void {
     this.#updateListeners.push(listener);
   }
@@ -577,8 +577,10 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     bus.subscribe("order-command", (event) => this.#send(event.command));
     bus.subscribe("order-update", (event) => {
       for (const listener of this.#updateListeners) listener(event);
+      // A duplicate or overtaken report must not roll the order's latest state back, nor
+      // tell the strategy again what it already knows.
+      if (!oms.onOrderUpdate(event.order)) return;
       this.orders.set(event.order.request.clientOrderId, event.order);
-      oms.onOrderUpdate(event.order);
       this.#host?.onOrderUpdate(event.order);
     });
     bus.subscribe("fill", (event) => {

@@ -107,3 +107,56 @@ Deno.test("an entry reported filled with only part of its fills booked gets a st
   assert.ok(stop?.type === "submit");
   assert.equal(stop.request.quantity.toString(), "1");
 });
+
+Deno.test("a late or duplicate report neither overwrites the order's latest state nor reaches the strategy again", () => {
+  const seen: string[] = [];
+  const commands: OrderCommand[] = [];
+  const strategy: Strategy = {
+    name: "Watcher",
+    subscriptions: [{ kind: "candles", symbol: BTC.symbol, interval: "1m" }],
+    onTimer(_tag: string, ctx: StrategyContext) {
+      ctx.submitOrder({ symbol: BTC.symbol, side: "buy", type: "limit", quantity: 1, price: 99 });
+    },
+    onOrderUpdate(order: Order) {
+      seen.push(order.status);
+    },
+    snapshot: () => null,
+    restore: () => {},
+  };
+  const s = new TradingSession({
+    strategy,
+    instruments: [BTC],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(1),
+  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
+  s.host("1m");
+  s.portfolio.mark(BTC.symbol, 100);
+  s.engine.process({ kind: "timer", ts: 1_000, tsRecv: 1_000, owner: "Watcher", tag: "go" });
+  const [submit] = commands;
+  assert.ok(submit?.type === "submit");
+  const request = submit.request;
+  const accepted: Order = {
+    ...filled(request, 2_000),
+    status: "accepted",
+    filledQuantity: decimal(0),
+  };
+  s.engine.process({ kind: "order-update", ts: 2_000, tsRecv: 2_000, order: accepted });
+  s.engine.process({ kind: "fill", ts: 3_000, tsRecv: 3_000, fill: fillOf(request) });
+  s.engine.process({
+    kind: "order-update",
+    ts: 3_000,
+    tsRecv: 3_000,
+    order: filled(request, 3_000),
+  });
+  // The acknowledgement again, overtaken, and the final report twice.
+  s.engine.process({ kind: "order-update", ts: 2_000, tsRecv: 4_000, order: accepted });
+  s.engine.process({
+    kind: "order-update",
+    ts: 3_000,
+    tsRecv: 5_000,
+    order: filled(request, 3_000),
+  });
+  assert.deepEqual(s.tables().orders.map((o) => o.status), ["filled"]);
+  assert.deepEqual(seen, ["accepted", "filled"]);
+});

@@ -116,6 +116,11 @@ export interface OmsSnapshot {
   readonly orders: readonly OrderSnapshot[];
   /** Brackets waiting for their entry. */
   readonly brackets: readonly BracketSnapshot[];
+  /**
+   * The last fills applied (`symbol|tradeId`), so a fill the venue re-delivers after the
+   * restart is not booked again (absent in older snapshots).
+   */
+  readonly tradeIds?: readonly string[];
 }
 
 /** A request as snapshot data. */

@@ -56,6 +56,10 @@ export interface RejectionSummary {
   readonly examples: readonly string[];
 }
 
+// How many of the last applied fills a snapshot remembers (venues replay recent executions on
+// reconnect; older ones belong to finished orders, which reconciliation settles).
+const SNAPSHOT_TRADES = 4096;
+
 /** The numbers and names a refusal may carry besides its rule and message. */
 export type RefusalDetails = Omit<Refusal, "rule" | "message">;
 
@@ -509,6 +513,7 @@ export class OrderManager {
         ...(bracket.stopLoss === undefined ? {} : { stopLoss: bracket.stopLoss }),
         ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
       })),
+      tradeIds: this.#tracker.recentTrades(SNAPSHOT_TRADES),
     };
   }
 
@@ -536,6 +541,11 @@ export class OrderManager {
       // The timers died with the old process: a step still unanswered gets a fresh timeout.
       if (order.inFlight !== undefined && !order.ambiguous) this.#watch(order);
     }
+    const trades = snapshot.tradeIds ?? [];
+    if (!Array.isArray(trades) || trades.some((key) => typeof key !== "string")) {
+      throw new RangeError("OMS snapshot: tradeIds must be a list of strings");
+    }
+    this.#tracker.seedTrades(trades);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
       this.#brackets.set(entry, { stopLoss, takeProfit });
     }

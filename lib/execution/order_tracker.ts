@@ -361,6 +361,17 @@ export class OrderTracker {
     return true;
   }
 
+  /** The keys (`symbol|tradeId`) of the last `limit` fills applied, oldest first. */
+  recentTrades(limit: number): readonly string[] {
+    const keys = [...this.#trades];
+    return keys.slice(Math.max(0, keys.length - limit));
+  }
+
+  /** Remembers fills applied before a restart, so a re-delivered one is a duplicate. */
+  seedTrades(keys: readonly string[]): void {
+    for (const key of keys) this.#trades.add(key);
+  }
+
   /** Whether `clientOrderId` names a working or recently finished order of ours. */
   knows(clientOrderId: string): boolean {
     return this.#working.has(clientOrderId) || this.#finished.has(clientOrderId);

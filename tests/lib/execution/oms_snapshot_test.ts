@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { decimal } from "../../../lib/domain/mod.ts";
 import type { OmsSnapshot } from "../../../lib/execution/mod.ts";
-import { accept, BTC, build, signal } from "./_oms_harness.ts";
+import { accept, BTC, build, fillOf, signal } from "./_oms_harness.ts";
 
 const limitBuy = { symbol: BTC.symbol, side: "buy", type: "limit", price: 40_000 } as const;
 
@@ -100,5 +100,31 @@ Deno.test("restore is refused after orders were sent, and for another snapshot v
   assert.throws(
     () => build().oms.restore({ ...empty, version: 2 } as unknown as OmsSnapshot),
     /snapshot version 2 is not supported/,
+  );
+});
+
+Deno.test("a fill booked before the snapshot and re-delivered after the restart is not booked again", () => {
+  const before = build({ prefix: "sma" });
+  const id = before.oms.submitIntent({ ...limitBuy, quantity: 0.01 }) ?? "";
+  const order = before.sent[0];
+  before.oms.onOrderUpdate(accept(order));
+  assert.equal(before.oms.recordFill(fillOf(order, "0.004", "t-1")), true);
+  before.oms.onOrderUpdate(accept(order, "partially-filled", "0.004"));
+  const snapshot = JSON.parse(JSON.stringify(before.oms.snapshot())) as OmsSnapshot;
+
+  const after = build({ prefix: "sma" });
+  after.oms.restore(snapshot);
+  // The venue replays its recent executions when the new process subscribes.
+  assert.equal(after.oms.recordFill(fillOf(order, "0.004", "t-1")), false, "booked twice");
+  assert.equal(after.oms.counts().duplicateFills, 1);
+  assert.equal(after.oms.recordFill(fillOf(order, "0.006", "t-2")), true);
+  assert.equal(after.oms.openOrders()[0].request.clientOrderId, id);
+});
+
+Deno.test("a snapshot whose trade ids are not a list of strings is refused with a clear message", () => {
+  const snapshot = { ...build().oms.snapshot(), tradeIds: "t-1" } as unknown as OmsSnapshot;
+  assert.throws(
+    () => build().oms.restore(snapshot),
+    new RangeError("OMS snapshot: tradeIds must be a list of strings"),
   );
 });

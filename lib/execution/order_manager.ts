@@ -196,7 +196,9 @@ export class OrderManager {
     this.#refuse({ rule, message, symbol, clientOrderId: id });
     if (command.type === "submit") this.#brackets.delete(id);
     const order = this.#tracker.undo(id, command.type);
-    if (order !== undefined) this.#sendQueuedAmend(order);
+    if (order === undefined) return;
+    if (order.inFlight === "new") this.#watch(order);
+    else this.#sendQueuedAmend(order);
   }
 
   /** Acts on a signal: position-aware, sized, validated, risk-checked. */
@@ -430,7 +432,9 @@ export class OrderManager {
         if (this.#tracker.get(id)?.inFlight !== step) return;
         this.reject("venue", alert.message, { symbol: alert.symbol, clientOrderId: id });
         const order = this.#tracker.undo(id, step);
-        if (order !== undefined) this.#sendQueuedAmend(order);
+        if (order === undefined) return;
+        if (order.inFlight === "new") this.#watch(order);
+        else this.#sendQueuedAmend(order);
         return;
       }
       case "order-outcome-unknown": {

@@ -262,7 +262,9 @@ export class OrderTracker {
       this.#working.delete(clientOrderId);
       return undefined;
     }
-    order.inFlight = undefined;
+    // A cancel sent before the acknowledgement replaced the "new" step; refused, the submit is
+    // still unanswered (the caller re-arms its timeout).
+    order.inFlight = order.venue === undefined ? "new" : undefined;
     order.target = undefined;
     order.ambiguous = false;
     order.seq++;

@@ -160,3 +160,57 @@ Deno.test("a late or duplicate report neither overwrites the order's latest stat
   assert.deepEqual(s.tables().orders.map((o) => o.status), ["filled"]);
   assert.deepEqual(seen, ["accepted", "filled"]);
 });
+
+Deno.test("a cancel refused before the order's acknowledgement leaves it pending-new and still timed", () => {
+  const commands: OrderCommand[] = [];
+  const strategy: Strategy = {
+    name: "Canceller",
+    subscriptions: [{ kind: "candles", symbol: BTC.symbol, interval: "1m" }],
+    onTimer(tag: string, ctx: StrategyContext) {
+      if (tag === "place") {
+        ctx.submitOrder({ symbol: BTC.symbol, side: "buy", type: "limit", quantity: 1, price: 99 });
+      } else if (tag === "cancel") {
+        for (const o of ctx.openOrders(BTC.symbol)) {
+          ctx.cancelOrder(BTC.symbol, o.request.clientOrderId);
+        }
+      }
+    },
+    snapshot: () => null,
+    restore: () => {},
+  };
+  const s = new TradingSession({
+    strategy,
+    instruments: [BTC],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(1),
+    ackTimeoutMs: 5_000,
+  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
+  const alerts: string[] = [];
+  s.engine.bus.subscribe("alert", (e) => alerts.push(e.code));
+  s.host("1m");
+  s.portfolio.mark(BTC.symbol, 100);
+  const timer = (ts: number, tag: string): void =>
+    s.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Canceller", tag });
+  timer(1_000_000, "place");
+  timer(2_000_000, "cancel");
+  const [submit] = commands;
+  assert.ok(submit?.type === "submit");
+  const id = submit.request.clientOrderId;
+  // The cancel overtook the submit: the venue does not know the order yet.
+  s.engine.process({
+    kind: "alert",
+    ts: 2_500_000,
+    tsRecv: 2_500_000,
+    severity: "warning",
+    code: "cancel-refused",
+    message: `cannot cancel ${id}: unknown order`,
+    symbol: BTC.symbol,
+    clientOrderId: id,
+  });
+  assert.deepEqual(s.oms.openOrders().map((o) => o.status), ["pending-new"]);
+  // The submit is still unanswered: it must time out into an ambiguous order.
+  timer(60_000_000, "later");
+  assert.deepEqual(s.oms.ambiguousOrders().map((o) => o.request.clientOrderId), [id]);
+  assert.ok(alerts.includes("order-ambiguous"));
+});

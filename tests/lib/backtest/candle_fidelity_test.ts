@@ -177,3 +177,52 @@ Deno.test("liquidation between the liquidation and the bankruptcy price closes a
   );
   assert.deepEqual(fills, ["buy 1@100 taker", "sell 1@90 taker"]);
 });
+
+Deno.test("an exit cut by the volume cap completes over the following bars", async () => {
+  // Volume cap 10 %: the entry of 10 fits the first bar (volume 100 → 10); the exit bars have
+  // volume 40 → 4 per bar, so the exit fills 4, 4 and 2 at three opens and the run ends flat
+  // (before: 4 filled, the IOC rest expired and 6 stayed open).
+  const rows = [
+    [100, 100, 100, 100, 100],
+    [100, 100, 100, 100, 100],
+    [
+      101,
+      101,
+      101,
+      101,
+      40,
+    ],
+    [102, 102, 102, 102, 40],
+    [103, 103, 103, 103, 40],
+    [104, 104, 104, 104, 40],
+  ] as const;
+  const candles: Candle[] = rows.map(([open, high, low, close, volume], i) => ({
+    symbol: PERP.symbol,
+    interval: "1m",
+    openTime: START + i * MICROS_PER_MINUTE,
+    open,
+    high,
+    low,
+    close,
+    volume,
+  }));
+  const { bundle, report } = await runCandleBacktest({
+    strategy: strategy({ 0: { kind: "enter-long" }, 1: { kind: "exit-long" } }),
+    instruments: [PERP],
+    sources: [[candlesToBatch(candles)]],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(10),
+    venue: { maxVolumeParticipation: 0.1 },
+  });
+  assert.deepEqual(bundle.fills.map(({ fill }) => `${fill.side} ${fill.quantity}@${fill.price}`), [
+    "buy 10@100",
+    "sell 4@101",
+    "sell 4@102",
+    "sell 2@103",
+  ]);
+  assert.equal(report.trades, 1);
+  const exit = bundle.orders.find((o) => o.request.side === "sell");
+  assert.equal(exit?.status, "filled");
+  assert.equal(exit?.request.timeInForce, "gtc");
+});

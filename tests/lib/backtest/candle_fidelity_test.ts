@@ -3,31 +3,17 @@
 import assert from "node:assert/strict";
 import { runCandleBacktest } from "../../../lib/backtest/candle_backtest.ts";
 import { candlesToBatch } from "../../../lib/data/mod.ts";
-import {
-  type Candle,
-  fromIso,
-  makeInstrument,
-  MICROS_PER_MINUTE,
-  type Signal,
-} from "../../../lib/domain/mod.ts";
+import { type Candle, fromIso, MICROS_PER_MINUTE, type Signal } from "../../../lib/domain/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import type { IntrabarModel } from "../../../lib/venues/mod.ts";
+import { ISSUE11_PERP } from "./_issue11_perp.ts";
 
 const START = fromIso("2024-01-01T00:00:00Z");
 type Ohlc = readonly [number, number, number, number];
 const FLAT: Ohlc = [100, 100, 100, 100];
 
-const PERP = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  makerFee: "0.0002",
-  takerFee: "0.0005",
-});
+const PERP = ISSUE11_PERP;
 
 function bars(rows: readonly Ohlc[]): Candle[] {
   return rows.map(([open, high, low, close], i) => ({

@@ -2,27 +2,13 @@
 // bracket attached when an entry fills, stamped with the fill's time, joins the rest of the
 // bar's path. Issue 11 item 5; each case failed before (the order waited for the next bar).
 import assert from "node:assert/strict";
-import {
-  decimal,
-  makeInstrument,
-  type Order,
-  type OrderRequest,
-  ZERO,
-} from "../../../../lib/domain/mod.ts";
+import { decimal, type Order, type OrderRequest, ZERO } from "../../../../lib/domain/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../../../../lib/venues/mod.ts";
+import { ISSUE11_PERP } from "../../backtest/_issue11_perp.ts";
 
 const M = 60_000_000;
 const T0 = 1_700_000_040_000_000 - (1_700_000_040_000_000 % M);
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  makerFee: "0.0002",
-  takerFee: "0.0005",
-});
+const BTC = ISSUE11_PERP;
 
 function request(
   clientOrderId: string,

@@ -78,8 +78,8 @@ Deno.test("tick mode closes at the mark when it jumps beyond the bankruptcy pric
 });
 
 Deno.test("tick mode at 1× does not liquidate a long above E / (2 − m)", async () => {
-  // An inverse long at 1× liquidates only at 100.1 / 1.995 ≈ 50.18. (2 XBT: buying power
-  // needs the margin of 100 / 100.1 XBT plus the fee.)
+  // An inverse long at 1× liquidates only at 100.1 / 1.995 ≈ 50.18. Its margin (≈ 0.999 XBT)
+  // plus the taker fee needs more than 1 XBT of buying power, hence 2.
   const { report, bundle } = await run([100.05, 60, 51], 1, 2);
   assert.equal(report.liquidations, 0);
   assert.equal(bundle.fills.length, 1);

@@ -1,0 +1,29 @@
+/**
+ * The one place the simulator imports the library from, so a move inside lib/ changes one
+ * file. The simulator uses the domain types and decimals, the margin formulas and the
+ * tick-mode book of the simulated venues.
+ *
+ * @module
+ */
+
+export {
+  ConfigError,
+  DataError,
+  type Decimal,
+  decimal,
+  type Instrument,
+  type InstrumentSpec,
+  makeInstrument,
+  roundToStep,
+  validateOrder,
+  ZERO,
+} from "../../lib/domain/mod.ts";
+export type {
+  BookDeltaEvent,
+  BookSnapshotEvent,
+  CandleEvent,
+  TradeEvent,
+} from "../../lib/events/mod.ts";
+export { initialMargin } from "../../lib/portfolio/mod.ts";
+export { SimBook } from "../../lib/backtest/mod.ts";
+export { generateBook, generateTrades, type ReplayEvent, replayFiles } from "../../lib/data/mod.ts";

@@ -1,5 +1,5 @@
 import { decimal, makeInstrument, ZERO } from "../lib/domain/mod.ts";
-import { CandleVenue } from "../lib/backtest/candle_venue.ts";
+import { CandleVenue } from "../lib/venues/mod.ts";
 
 const M = 60_000_000;
 const BTC = makeInstrument({

@@ -13,13 +13,8 @@
  * @module
  */
 
-import {
-  constantLatency,
-  runTickBacktest,
-  tickFileSource,
-  type TickSource,
-  TickVenue,
-} from "../lib/backtest/tick/mod.ts";
+import { runTickBacktest, tickFileSource, type TickSource } from "../lib/backtest/tick/mod.ts";
+import { constantLatency, TickVenue } from "../lib/venues/mod.ts";
 import { mergeTickBatches } from "../lib/backtest/tick/_source_batches.ts";
 import {
   formatJsonlEvent,

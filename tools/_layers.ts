@@ -8,6 +8,8 @@
 // What each lib/ module may import from lib/ besides itself; the upper layers list the lower ones.
 const CORE = ["domain", "events", "engine", "broker", "config", "indicators", "strategies"];
 const SERVICES = [...CORE, "portfolio", "execution", "data"];
+// The trading core and the simulated venues: what backtest and live both build on.
+const CORE_MODES = [...SERVICES, "trader", "venues"];
 
 /** What each lib/ module may import from lib/ besides itself. */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
@@ -17,12 +19,14 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   broker: ["domain", "events"],
   config: ["domain"],
   indicators: ["domain"],
-  strategies: ["domain", "events", "broker", "config", "indicators", "data"],
+  strategies: ["domain", "events", "broker", "config", "indicators"],
   cortex: ["domain"],
   portfolio: ["domain", "events"],
   execution: ["domain", "events", "broker", "indicators", "portfolio"],
   data: ["domain", "events", "config"],
-  backtest: SERVICES,
-  live: SERVICES,
-  testing: [...SERVICES, "backtest"],
+  trader: SERVICES,
+  venues: ["domain", "events", "engine", "strategies"],
+  backtest: CORE_MODES,
+  live: CORE_MODES,
+  testing: [...CORE_MODES, "backtest"],
 };

@@ -22,10 +22,11 @@ import {
 } from "../domain/mod.ts";
 import type { Event, FundingEvent } from "../events/mod.ts";
 import { Atr } from "../indicators/mod.ts";
-import type { StrategyHost } from "../strategies/mod.ts";
+
 import { EquitySeries } from "./_equity_series.ts";
-import { type BacktestRunOptions, BacktestSession } from "./_session.ts";
-import { CandleVenue, type CandleVenueOptions } from "./candle_venue.ts";
+import { reportBundle } from "./_bundle.ts";
+import { type StrategyHost, type TradingOptions, TradingSession } from "../trader/mod.ts";
+import { CandleVenue, type CandleVenueOptions } from "../venues/candle/candle_venue.ts";
 import { computeMetrics, periodsPerYear } from "./metrics.ts";
 import { type BacktestReport, buildReport } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
@@ -34,7 +35,7 @@ import type { ReportBundle } from "./report_files.ts";
 export type VenueSettings = Omit<CandleVenueOptions, "instruments" | "positionOf">;
 
 /** Options of {@linkcode runCandleBacktest}. */
-export interface CandleBacktestOptions extends BacktestRunOptions {
+export interface CandleBacktestOptions extends TradingOptions {
   /** Candle sources, each sorted by time (one symbol/interval per source). */
   readonly sources: readonly (AsyncIterable<CandleBatch> | Iterable<CandleBatch>)[];
   /**
@@ -101,7 +102,7 @@ export async function runCandleBacktest(
     if (session.engine.processing) session.engine.emit(event);
     else session.engine.process(event);
   };
-  const session = new BacktestSession({
+  const session = new TradingSession({
     ...options,
     volatility: (symbol) => atrs.get(symbol)?.value,
   }, (command, now) => {
@@ -344,5 +345,5 @@ export async function runCandleBacktest(
     settings: options.settings,
     metrics,
   });
-  return { report, bundle: session.bundle(report, equity), events: engine.processed };
+  return { report, bundle: reportBundle(session, report, equity), events: engine.processed };
 }

@@ -9,7 +9,8 @@
  */
 
 import { basename, dirname, join, resolve } from "node:path";
-import { DataError, type Fill, type Micros, type Order } from "../domain/mod.ts";
+import { DataError, type Order } from "../domain/mod.ts";
+import type { TimedFill } from "../trader/mod.ts";
 import type { RoundTrip } from "../portfolio/round_trip.ts";
 import {
   equityCsvChunks,
@@ -24,12 +25,7 @@ import { renderReportHtml } from "./report_html.ts";
 export type { EquityCurve } from "./_report_csv.ts";
 
 /** A fill with the simulated time it happened at. */
-export interface TimedFill {
-  /** When the fill happened (µs). */
-  readonly ts: Micros;
-  /** The fill. */
-  readonly fill: Fill;
-}
+export type { TimedFill } from "../trader/mod.ts";
 
 /** Everything the report files are made from. */
 export interface ReportBundle {

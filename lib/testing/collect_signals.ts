@@ -15,7 +15,8 @@ import {
   type Micros,
   type SymbolId,
 } from "../domain/mod.ts";
-import { type Strategy, StrategyHost } from "../strategies/mod.ts";
+import type { Strategy } from "../strategies/mod.ts";
+import { StrategyHost } from "../trader/mod.ts";
 import { barIndexer, type RecordedSignal, RecordingStrategy } from "./recording_strategy.ts";
 
 /** Options of {@linkcode collectSignals}. */

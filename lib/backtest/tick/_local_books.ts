@@ -7,8 +7,8 @@
  */
 
 import type { SymbolId } from "../../domain/mod.ts";
-import type { MarketDataEvent } from "./_venue_book.ts";
-import { SimBook } from "./sim_book.ts";
+import type { MarketDataEvent } from "../../venues/tick/_venue_book.ts";
+import { SimBook } from "../../venues/tick/sim_book.ts";
 
 interface LocalBook {
   readonly book: SimBook;

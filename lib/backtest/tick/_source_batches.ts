@@ -10,7 +10,7 @@
 
 import { DataError } from "../../domain/mod.ts";
 import { mergeEventBatches } from "../../data/_batch_merge.ts";
-import type { MarketDataEvent } from "./_venue_book.ts";
+import type { MarketDataEvent } from "../../venues/tick/_venue_book.ts";
 import type { TickSource } from "./tick_sources.ts";
 
 const CHUNK = 4096;

@@ -27,26 +27,27 @@ import {
   type SymbolId,
 } from "../../domain/mod.ts";
 import type { Event } from "../../events/mod.ts";
-import type { FeeRates } from "../_venue_fill.ts";
+import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { EquitySeries } from "../_equity_series.ts";
-import { type BacktestRunOptions, BacktestSession } from "../_session.ts";
+import { reportBundle } from "../_bundle.ts";
+import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
 import { computeMetrics, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
 import type { ReportBundle } from "../report_files.ts";
 import { isDiagnosticsSource, MarketMakingDiagnostics } from "./diagnostics.ts";
-import { constantLatency, type LatencyModel } from "./latency.ts";
-import type { QueueModelOptions } from "./queue_model.ts";
-import { TickVenue } from "./tick_venue.ts";
+import { constantLatency, type LatencyModel } from "../../venues/tick/latency.ts";
+import type { QueueModelOptions } from "../../venues/tick/queue_model.ts";
+import { TickVenue } from "../../venues/tick/tick_venue.ts";
 import type { TickSource } from "./tick_sources.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 import { TimeQueue } from "../../engine/mod.ts";
 import { LocalBooks } from "./_local_books.ts";
 import { Fifo } from "./_fifo.ts";
-import { eventSymbol, type MarketDataEvent } from "./_venue_book.ts";
-import type { SimBook } from "./sim_book.ts";
+import { eventSymbol, type MarketDataEvent } from "../../venues/tick/_venue_book.ts";
+import type { SimBook } from "../../venues/tick/sim_book.ts";
 
 /** Options of {@linkcode runTickBacktest}. */
-export interface TickBacktestOptions extends BacktestRunOptions {
+export interface TickBacktestOptions extends TradingOptions {
   /** Market-data sources, each sorted by local time. */
   readonly sources: readonly TickSource[];
   /** Queue model (default risk-averse). */
@@ -94,7 +95,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const instruments = new Map<SymbolId, Instrument>(options.instruments.map((i) => [i.symbol, i]));
   const latency = options.latency ?? constantLatency();
   // The venue and the session refer to each other; each only calls the other once running.
-  const session = new BacktestSession(options, (command, now) => venue.send(command, now));
+  const session = new TradingSession(options, (command, now) => venue.send(command, now));
   const { engine, clock, portfolio } = session;
   const traded = [...session.instruments.keys()];
   const inbox = new TimeQueue<Event>();
@@ -358,7 +359,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       ...(isDiagnosticsSource(strategy) ? { strategy: strategy.diagnostics() } : {}),
     }) as Readonly<Record<string, JsonValue>>,
   };
-  const bundle = session.bundle(report, equity);
+  const bundle = reportBundle(session, report, equity);
   return { report, bundle, marketEvents, events: engine.processed };
 }
 

@@ -7,13 +7,13 @@
  */
 
 import { ConfigError, type Instrument } from "../../domain/mod.ts";
-import { constantLatency, type LatencyModel, readLatencyFile } from "./latency.ts";
+import { constantLatency, type LatencyModel, readLatencyFile } from "../../venues/tick/latency.ts";
 import {
   QUEUE_MODELS,
   QUEUE_PROBABILITIES,
   type QueueModelOptions,
   type QueueProbability,
-} from "./queue_model.ts";
+} from "../../venues/tick/queue_model.ts";
 
 /** Tick settings in user units; every field is optional. */
 export interface TickSettingsInput {

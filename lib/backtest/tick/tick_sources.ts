@@ -10,7 +10,7 @@ import { DataError } from "../../domain/mod.ts";
 import { dataFileKind, readJsonlEvents, readTardisCsv } from "../../data/mod.ts";
 import { readJsonlBatches } from "../../data/_batch_jsonl.ts";
 import { readTardisBatches } from "../../data/_batch_tardis.ts";
-import type { MarketDataEvent } from "./_venue_book.ts";
+import type { MarketDataEvent } from "../../venues/tick/_venue_book.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 
 /** A named stream of market data, sorted by `tsRecv`. */

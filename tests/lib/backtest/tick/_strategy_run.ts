@@ -2,7 +2,7 @@
 import { runTickBacktest, tickFileSource } from "../../../../lib/backtest/tick/mod.ts";
 import type { BacktestReport } from "../../../../lib/backtest/report.ts";
 import { loadMarkets } from "../../../../lib/backtest/markets.ts";
-import { constantLatency } from "../../../../lib/backtest/tick/mod.ts";
+import { constantLatency } from "../../../../lib/venues/mod.ts";
 import type { JsonValue } from "../../../../lib/domain/mod.ts";
 import { fixedQuantity } from "../../../../lib/execution/mod.ts";
 import { builtinStrategies } from "../../../../lib/strategies/mod.ts";

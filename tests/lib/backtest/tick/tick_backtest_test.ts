@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { reportToJson } from "../../../../lib/backtest/report.ts";
+import { constantLatency } from "../../../../lib/venues/mod.ts";
 import {
-  constantLatency,
   runTickBacktest,
   type TickBacktestOptions,
   tickFileSource,
@@ -16,7 +16,7 @@ import type {
   StrategyContext,
   StrategySubscription,
 } from "../../../../lib/strategies/mod.ts";
-import { delta, quote, snapshot, trade, XBT, XBTUSD } from "./_helpers.ts";
+import { delta, quote, snapshot, trade, XBT, XBTUSD } from "../../venues/tick/_helpers.ts";
 
 const DATA = new URL("../../../testdata/", import.meta.url).pathname;
 const BOOK = `${DATA}data/bitmex_book_sample.csv.gz`;

@@ -13,7 +13,7 @@ import {
   constantLatency,
   interpolatedLatency,
   readLatencyFile,
-} from "../../../../lib/backtest/tick/mod.ts";
+} from "../../../../lib/venues/mod.ts";
 import { DataError } from "../../../../lib/domain/mod.ts";
 
 Deno.test("orders reach the venue after the entry latency: data before arrival cannot fill them", () => {

@@ -19,7 +19,7 @@ import {
   type ConstantLatencyOptions,
   type QueueModelOptions,
   TickVenue,
-} from "../../../../lib/backtest/tick/mod.ts";
+} from "../../../../lib/venues/mod.ts";
 
 export const XBT: SymbolId = "bitmex:XBTUSD";
 

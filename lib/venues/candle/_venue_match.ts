@@ -14,7 +14,7 @@ import {
   type Order,
   type OrderType,
   ZERO,
-} from "../domain/mod.ts";
+} from "../../domain/mod.ts";
 import { adaptiveHighFirst, type BarPath, firstReach, makePath } from "./_venue_path.ts";
 import type { IntrabarModel } from "./_venue_options.ts";
 

@@ -9,7 +9,7 @@ import {
   submit,
   trade,
 } from "./_helpers.ts";
-import type { QueueModelKind } from "../../../../lib/backtest/tick/mod.ts";
+import type { QueueModelKind } from "../../../../lib/venues/mod.ts";
 
 /**
  * A buy of 300 joins the 100.0 bid (1000 ahead), 500 join behind it, 500 are canceled, then

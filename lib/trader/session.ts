@@ -1,14 +1,15 @@
 /**
- * What every backtest runner shares: the one engine with an event clock, the exact portfolio,
- * pre-trade risk and the OMS reading the portfolio, the strategy host, and the bus wiring between
- * them (order commands out to the venue; order updates, fills, signals and timers in). A runner
- * adds only its venue, its data loop and its extra subscriptions.
+ * The trading session every mode shares: the one engine with an event clock, the exact
+ * portfolio, pre-trade risk and the OMS reading the portfolio, the strategy host, and the bus
+ * wiring between them (order commands out to the venue; order updates, fills, signals and
+ * timers in). A runner adds only its venue, its data loop and its extra subscriptions.
  *
  * @module
  */
 
 import {
   ConfigError,
+  type Decimal,
   type DecimalValue,
   type Instrument,
   type Interval,
@@ -22,13 +23,12 @@ import { Engine, EventClock } from "../engine/mod.ts";
 import type { Event, FillEvent, OrderCommand, OrderUpdateEvent } from "../events/mod.ts";
 import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
-import { type Strategy, StrategyHost, type StrategySubscription } from "../strategies/mod.ts";
-import type { BacktestReport, ReportParts } from "./report.ts";
-import type { ReportBundle, TimedFill } from "./report_files.ts";
-import type { EquitySeries } from "./_equity_series.ts";
+import type { RoundTrip } from "../portfolio/mod.ts";
+import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
+import { StrategyHost } from "./strategy_host.ts";
 
-/** What every backtest runner takes: the strategy, the account and the order path. */
-export interface BacktestRunOptions {
+/** What every mode takes: the strategy, the account and the order path. */
+export interface TradingOptions {
   /** The strategy instance. */
   readonly strategy: Strategy;
   /** Its validated params, for the report. */
@@ -49,36 +49,61 @@ export interface BacktestRunOptions {
   readonly leverage?: number;
 }
 
-/** Options of {@linkcode BacktestSession}. */
-export interface SessionOptions extends BacktestRunOptions {
+/** Options of {@linkcode TradingSession}. */
+export interface SessionOptions extends TradingOptions {
   /** The volatility estimate (ATR) of a symbol for risk-adjusted sizing, when tracked. */
   readonly volatility?: (symbol: SymbolId) => number | undefined;
 }
 
+/** A fill with the time it happened. */
+export interface TimedFill {
+  /** When the fill happened (µs). */
+  readonly ts: Micros;
+  /** The fill. */
+  readonly fill: FillEvent["fill"];
+}
+
 /** The report facts every runner takes from the session. */
-export type SessionReportParts = Pick<
-  ReportParts,
-  | "strategy"
-  | "finalEquity"
-  | "fees"
-  | "funding"
-  | "orders"
-  | "fills"
-  | "rejectedOrders"
-  | "rejections"
->;
+export interface SessionReportParts {
+  /** Strategy name. */
+  readonly strategy: string;
+  /** Equity at the end. */
+  readonly finalEquity: Decimal;
+  /** Fees paid in total. */
+  readonly fees: Decimal;
+  /** Funding paid in total. */
+  readonly funding: Decimal;
+  /** Orders submitted. */
+  readonly orders: number;
+  /** Fills received. */
+  readonly fills: number;
+  /** Orders and signals refused. */
+  readonly rejectedOrders: number;
+  /** Refusals by rule. */
+  readonly rejections: Readonly<Record<string, number>>;
+}
+
+/** The tables of a run that the report files are made from. */
+export interface SessionTables {
+  /** The round trips. */
+  readonly roundTrips: readonly RoundTrip[];
+  /** All fills in time order. */
+  readonly fills: readonly TimedFill[];
+  /** All orders in their latest state. */
+  readonly orders: readonly Order[];
+}
 
 function isReference(subscription: StrategySubscription): boolean {
   return subscription.kind === "candles" && subscription.reference === true;
 }
 
 /**
- * The shared core of a backtest run.
+ * The shared core of a run, in any mode.
  *
  * @throws {ConfigError} (from the constructor) when a traded symbol has no instrument or the
  * account cannot be set up (e.g. a balance no instrument converts to the reporting currency).
  */
-export class BacktestSession {
+export class TradingSession {
   /** Event time: the time of the event being processed. */
   readonly clock: EventClock = new EventClock();
   /** The engine every event goes through. */
@@ -237,11 +262,9 @@ export class BacktestSession {
     };
   }
 
-  /** The report with the series and tables the report files need. */
-  bundle(report: BacktestReport, equity: EquitySeries): ReportBundle {
+  /** The tables the report files need. */
+  tables(): SessionTables {
     return {
-      report,
-      equity: { ts: equity.ts, equity: equity.values, length: equity.length },
       roundTrips: this.portfolio.roundTrips(),
       fills: this.fills,
       orders: [...this.orders.values()],

@@ -8,8 +8,8 @@ import {
   type OrderRequest,
   type SymbolId,
   ZERO,
-} from "../../../lib/domain/mod.ts";
-import { CandleVenue, type CandleVenueOptions } from "../../../lib/backtest/candle_venue.ts";
+} from "../../../../lib/domain/mod.ts";
+import { CandleVenue, type CandleVenueOptions } from "../../../../lib/venues/mod.ts";
 
 const M = 60_000_000; // one 1m bar in µs
 const T0 = 1_700_000_040_000_000 - (1_700_000_040_000_000 % M);

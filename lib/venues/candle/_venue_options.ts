@@ -13,8 +13,8 @@ import {
   type Micros,
   type Order,
   type SymbolId,
-} from "../domain/mod.ts";
-import type { FeeRates } from "./_venue_fill.ts";
+} from "../../domain/mod.ts";
+import type { FeeRates } from "../_venue_fill.ts";
 
 /**
  * How a bar is walked when the order of its high and low matters: `pessimistic` resolves each

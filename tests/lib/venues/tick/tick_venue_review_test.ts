@@ -13,7 +13,7 @@ import {
   trade,
   XBT,
 } from "./_helpers.ts";
-import type { TickVenue } from "../../../../lib/backtest/tick/mod.ts";
+import type { TickVenue } from "../../../../lib/venues/mod.ts";
 
 /** Opens a long position of `quantity` with a market buy at local time 1. */
 function goLong(venue: TickVenue, quantity: number): void {

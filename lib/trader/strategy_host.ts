@@ -24,7 +24,7 @@ import {
   type Trade,
 } from "../domain/mod.ts";
 import { CandleAggregator } from "../data/candle_aggregator.ts";
-import type { BookView, Strategy, StrategyContext } from "./strategy.ts";
+import type { BookView, Strategy, StrategyContext } from "../strategies/mod.ts";
 
 /** What the host needs from the engine around it. */
 export interface HostServices {

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { CandleVenue } from "./candle_venue.ts";
- * import { decimal, type Fill, makeInstrument, ZERO } from "../domain/mod.ts";
+ * import { decimal, type Fill, makeInstrument, ZERO } from "../../domain/mod.ts";
  *
  * const btc = makeInstrument({
  *   symbol: "bybit:BTCUSDT", kind: "linear", base: "BTC", quote: "USDT",
@@ -41,7 +41,7 @@ import {
   type SymbolId,
   transitionOrder,
   ZERO,
-} from "../domain/mod.ts";
+} from "../../domain/mod.ts";
 import {
   arrivalRejection,
   closingRequest,
@@ -50,7 +50,7 @@ import {
   makeFill,
   pendingOrder,
   sizeFill,
-} from "./_venue_fill.ts";
+} from "../_venue_fill.ts";
 import {
   type BarContext,
   barContext,
@@ -503,4 +503,4 @@ export type {
   Side,
   SymbolId,
   TimeInForce,
-} from "../domain/mod.ts";
+} from "../../domain/mod.ts";

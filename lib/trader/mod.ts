@@ -1,0 +1,11 @@
+/**
+ * The mode-neutral trading core: the session that wires engine, portfolio, risk, OMS and the
+ * strategy host for backtests, paper and live trading alike. It may import `lib/domain`,
+ * `lib/events`, `lib/engine`, `lib/broker`, `lib/config`, `lib/indicators`, `lib/strategies`,
+ * `lib/portfolio`, `lib/execution` and `lib/data`.
+ *
+ * @module
+ */
+
+export * from "./session.ts";
+export * from "./strategy_host.ts";

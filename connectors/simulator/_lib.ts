@@ -26,5 +26,5 @@ export type {
 } from "../../lib/events/mod.ts";
 export { findKeyLine, parseToml, readConfigFile } from "../../lib/config/mod.ts";
 export { initialMargin } from "../../lib/portfolio/mod.ts";
-export { SimBook } from "../../lib/backtest/mod.ts";
+export { SimBook } from "../../lib/venues/mod.ts";
 export { generateBook, generateTrades, type ReplayEvent, replayFiles } from "../../lib/data/mod.ts";

@@ -157,8 +157,10 @@ export function restOrder(order: SimOrder, spec: SimInstrument): Json {
 
 /** An order as the private `order` stream pushes it. */
 export function wsOrder(order: SimOrder, spec: SimInstrument, closedPnl: Decimal): Json {
+  // The stream's items have no isLeverage (a spot-margin field of the REST list).
+  const { isLeverage: _spot, ...rest } = restOrder(order, spec);
   return {
-    ...restOrder(order, spec),
+    ...rest,
     category: "linear",
     closedPnl: money(closedPnl),
     feeCurrency: "",

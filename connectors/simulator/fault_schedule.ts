@@ -55,8 +55,8 @@ function camel(key: string): string {
 /** Parses a schedule; occurrences sorted by time. @throws {ConfigError} naming file and line. */
 export function parseFaultSchedule(text: string, file: string): readonly ScheduledFault[] {
   const table = parseToml(text, file);
-  const fail = (path: string[], reason: string, hint?: string): never => {
-    throw new ConfigError(reason, { location: { file, line: findKeyLine(text, path) }, hint });
+  const fail = (path: (string | number)[], reason: string, hint?: string): never => {
+    throw new ConfigError(reason, { location: { file, line: lineOf(text, path) }, hint });
   };
   for (const key of Object.keys(table)) {
     if (key !== "seed" && key !== "fault") {
@@ -91,18 +91,21 @@ export function parseFaultSchedule(text: string, file: string): readonly Schedul
       spec[camel(key)] = value;
     }
     if (typeof spec.kind !== "string" || !FAULT_KINDS.includes(spec.kind as FaultSpec["kind"])) {
-      fail(["fault", "kind"], `fault ${index + 1}: kind must be one of ${FAULT_KINDS.join(", ")}`);
+      fail(
+        ["fault", "kind", index],
+        `fault ${index + 1}: kind must be one of ${FAULT_KINDS.join(", ")}`,
+      );
     }
     const fault = spec as unknown as FaultSpec;
     try {
       validateFault(fault);
     } catch (error) {
-      fail(["fault", "kind"], `fault ${index + 1}: ${(error as Error).message}`);
+      fail(["fault", "kind", index], `fault ${index + 1}: ${(error as Error).message}`);
     }
     const number = (key: string, fallback: number): number => {
       const value = row[key] ?? fallback;
       if (typeof value !== "number" || !(value >= 0)) {
-        fail(["fault", key], `fault ${index + 1}: ${key} must be a number ≥ 0`);
+        fail(["fault", key, index], `fault ${index + 1}: ${key} must be a number ≥ 0`);
       }
       return value as number;
     };
@@ -111,7 +114,7 @@ export function parseFaultSchedule(text: string, file: string): readonly Schedul
     const times = number("times", 1);
     const jitter = number("jitter_ms", 0);
     if (times > 1 && every === 0) {
-      fail(["fault", "times"], `fault ${index + 1}: times > 1 needs every_ms`);
+      fail(["fault", "times", index], `fault ${index + 1}: times > 1 needs every_ms`);
     }
     for (let i = 0; i < times; i++) {
       const offset = jitter > 0 ? Math.round((random() * 2 - 1) * jitter) : 0;
@@ -130,6 +133,29 @@ export function runFaultSchedule(
   return () => {
     for (const timer of timers) clearTimeout(timer);
   };
+}
+
+/**
+ * The line of `path`: a top-level key, or `["fault", key, n]` — `key` in the n-th (0-based)
+ * `[[fault]]` table (the library's finder does not look inside arrays of tables).
+ */
+function lineOf(text: string, path: readonly (string | number)[]): number | undefined {
+  if (path[0] !== "fault" || path.length < 2) return findKeyLine(text, path.map(String));
+  const lines = text.split("\n");
+  const index = typeof path[2] === "number" ? path[2] : 0;
+  let seen = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line.startsWith("[")) {
+      if (line === "[[fault]]") seen++;
+      continue;
+    }
+    if (seen === index && line.startsWith(`${path[1]}`) && /^[\w"]+\s*=/.test(line)) {
+      const key = line.split("=")[0].trim().replace(/"/g, "");
+      if (key === path[1]) return i + 1;
+    }
+  }
+  return undefined;
 }
 
 /** A seeded uniform generator in [0, 1). */

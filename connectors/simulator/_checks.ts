@@ -44,7 +44,7 @@ export function checkShape(
       : first.rule === "price" || first.rule === "tick"
       ? "price"
       : "quantity";
-    return { ok: false, reason, message: first.message };
+    return { ok: false, reason, message: first.message, rule: first.rule };
   }
   if (input.quantity.gt(spec.maxQuantity)) {
     return {

@@ -281,6 +281,7 @@ export class SimExchange {
       updatedAt: now,
       queueAhead: 0,
       lastPriceOnCreated: state.lastPrice,
+      amendments: 0,
     };
     if (!conditional) {
       if (order.tif === "post-only" && this.#wouldTake(state, order)) {
@@ -327,6 +328,7 @@ export class SimExchange {
     order.quantity = quantity;
     order.price = price;
     if (changes.triggerPrice !== undefined) order.triggerPrice = changes.triggerPrice;
+    order.amendments += 1;
     order.updatedAt = this.#clock.now();
     this.#changed(order);
     if (order.status !== "untriggered" && !keep) this.#activate(state, order);

@@ -41,6 +41,8 @@ export interface Rejection {
   readonly reason: RejectReason;
   /** What was wrong, with the numbers. */
   readonly message: string;
+  /** The instrument-grid rule that failed, for grid refusals (`lot`, `tick`, `min-quantity`…). */
+  readonly rule?: string;
 }
 
 /** The answer of a request that may be refused. */

@@ -83,7 +83,7 @@ export function parseFaultSchedule(text: string, file: string): readonly Schedul
       if (TIMING.has(key)) continue;
       if (!FIELDS.has(key)) {
         fail(
-          ["fault", key],
+          ["fault", key, index],
           `fault ${index + 1}: unknown key "${key}"`,
           `valid keys: ${[...FIELDS, ...TIMING].join(", ")}`,
         );

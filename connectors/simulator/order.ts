@@ -85,6 +85,8 @@ export interface SimOrder {
   queueAhead: number;
   /** The last trade price when it was created. */
   readonly lastPriceOnCreated: number;
+  /** How many times it was amended. */
+  amendments: number;
 }
 
 /** A fill of one of the accounts' orders. */

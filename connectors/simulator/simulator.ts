@@ -21,6 +21,7 @@ import { RateLimiter } from "./rate_limit.ts";
 import type { VenueContext } from "./venue_context.ts";
 import type { SimWsServer } from "./ws_server.ts";
 import { BYBIT_RULES, type RunningVenue, startBybit } from "./bybit/venue.ts";
+import { BINANCE_RULES, startBinance } from "./binance/venue.ts";
 
 /** The venues the simulator speaks. */
 export type SimVenue = "bybit" | "binance";
@@ -62,6 +63,8 @@ export interface SimulatorOptions {
   readonly schedule?: readonly ScheduledFault[];
   /** Binance only: milliseconds a WebSocket connection lives (default 24 h). */
   readonly connectionLifetimeMs?: number;
+  /** Binance only: milliseconds between the server's pings (default 3 min). */
+  readonly pingIntervalMs?: number;
 }
 
 /** A test account's credentials. */
@@ -78,9 +81,9 @@ export interface Simulator {
   readonly venue: SimVenue;
   /** REST base URL, e.g. `http://127.0.0.1:40123`. */
   readonly restUrl: string;
-  /** Public market-data stream URL (Bybit `/v5/public/linear`, Binance `/public`). */
+  /** Public market-data stream base (Bybit `/v5/public/linear`; Binance `/public`, add `/ws/...` or `/stream?streams=...`). */
   readonly wsPublicUrl: string;
-  /** Private stream URL (Bybit `/v5/private`, Binance `/private`). */
+  /** Private stream URL (Bybit `/v5/private`; Binance `/private`, add `/ws?listenKey=...`). */
   readonly wsPrivateUrl: string;
   /** Binance's `/market` stream URL (undefined for Bybit). */
   readonly wsMarketUrl: string | undefined;
@@ -129,7 +132,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
   const accounts = accountSpecs.map((spec, i) => new SimAccount(i, spec));
   const instruments = makeSimInstruments(options.venue, options.instruments ?? DEFAULT_INSTRUMENTS);
-  const rules: ExchangeRules = BYBIT_RULES;
+  const rules: ExchangeRules = options.venue === "bybit" ? BYBIT_RULES : BINANCE_RULES;
   const core = new SimExchange(instruments, accounts, { rules, clock });
   const feed = new MarketFeed(core, clock);
   const faults = new FaultController(clock);
@@ -151,7 +154,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const ports = { rest: options.restPort ?? 0, ws: options.wsPort ?? 0 };
   const running: RunningVenue = options.venue === "bybit"
     ? await startBybit(context, ports)
-    : await startBybit(context, ports);
+    : await startBinance(context, ports, {
+      connectionLifetimeMs: options.connectionLifetimeMs,
+      pingIntervalMs: options.pingIntervalMs,
+    });
   const market = options.market ?? { kind: "static" };
   const replayStop = new AbortController();
   let stopSynthetic = (): void => {};

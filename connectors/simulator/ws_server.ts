@@ -31,6 +31,8 @@ export class SimSocket {
   readonly #faults: FaultController;
   readonly #messageHandlers: ((text: string) => void)[] = [];
   readonly #closeHandlers: (() => void)[] = [];
+  /** Wall time of the last pong from the client (0 = none yet). */
+  lastPong = 0;
   #stalledUntil = 0;
   #held: { text: string; kind: FrameKind }[] = [];
   #reorderHeld: string | undefined = undefined;
@@ -54,6 +56,9 @@ export class SimSocket {
       if (isBinary) return;
       const text = String(data);
       for (const handler of this.#messageHandlers) handler(text);
+    });
+    ws.on("pong", () => {
+      this.lastPong = Date.now();
     });
     ws.on("close", () => this.#onClosed());
     ws.on("error", () => this.#onClosed());

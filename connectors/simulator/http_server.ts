@@ -20,16 +20,18 @@ export class SimHttpServer {
     port: number,
     handler: (request: Request, server: SimHttpServer) => Promise<Response>,
   ): SimHttpServer {
-    let self: SimHttpServer | undefined;
+    // The handler needs the wrapper, which needs the server: a holder breaks the cycle.
+    const holder: { self?: SimHttpServer } = {};
     const server = Deno.serve(
       { hostname: "127.0.0.1", port, onListen: () => {} },
       (request) => {
+        const self = holder.self;
         if (self === undefined) return new Response("starting", { status: 503 });
         return handler(request, self);
       },
     );
-    self = new SimHttpServer(server);
-    return self;
+    holder.self = new SimHttpServer(server);
+    return holder.self;
   }
 
   /** The port it listens on. */

@@ -145,7 +145,7 @@ function newOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const shown = respType === "ACK"
     ? call.context.core.ledger.history(order.orderId)[0] ?? order
     : order;
-  return ok(restOrder(shown, instrument));
+  return ok(restOrder(shown, instrument, "post"));
 }
 
 function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
@@ -160,7 +160,7 @@ function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
 function cancelOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const instrument = spec(call);
   const order = value(call.context.core.cancel(call.accountId, refOf(call)), "cancel");
-  return ok(restOrder(order, instrument));
+  return ok(restOrder(order, instrument, "delete"));
 }
 
 function modifyOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
@@ -186,6 +186,7 @@ function modifyOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
     restOrder(
       value(call.context.core.amend(call.accountId, ref, { quantity, price }), "amend"),
       instrument,
+      "post",
     ),
   );
 }

@@ -87,37 +87,48 @@ function avgPrice(order: SimOrder, spec: SimInstrument): string {
     : fixed(order.filledValue.div(order.filled), spec.priceScale + 3);
 }
 
-/** The order object of POST/GET/DELETE/PUT /fapi/v1/order and openOrders. */
-export function restOrder(order: SimOrder, spec: SimInstrument): Json {
+/** Which answer an order object is for: each endpoint has its own field set. */
+export type OrderVariant = "post" | "get" | "delete";
+
+/**
+ * The order object of POST/PUT (`post`), GET and openOrders (`get`) and DELETE (`delete`)
+ * /fapi/v1/order: the documented answers differ (`cumQty` vs `time`, no `avgPrice` on
+ * DELETE). `activatePrice`/`priceRate` exist only on trailing stops, which are not simulated.
+ */
+export function restOrder(
+  order: SimOrder,
+  spec: SimInstrument,
+  variant: OrderVariant = "get",
+): Json {
   const p = spec.priceScale;
   const q = spec.quantityScale;
-  return {
-    avgPrice: avgPrice(order, spec),
-    clientOrderId: clientIdOf(order),
-    cumQty: fixed(order.filled, q),
-    cumQuote: money(order.filledValue),
-    executedQty: fixed(order.filled, q),
-    orderId: orderIdNumber(order),
-    origQty: fixed(order.quantity, q),
-    origType: typeName(order),
-    price: order.price === undefined ? "0" : fixed(order.price, p),
-    reduceOnly: order.reduceOnly,
-    side: side(order),
-    positionSide: "BOTH",
-    status: statusOf(order),
-    stopPrice: order.triggerPrice === undefined ? "0" : fixed(order.triggerPrice, p),
-    closePosition: false,
-    symbol: order.code,
-    time: order.createdAt,
-    timeInForce: tifName(order),
-    type: typeName(order),
-    updateTime: order.updatedAt,
-    workingType: "CONTRACT_PRICE",
-    priceProtect: false,
-    priceMatch: "NONE",
-    selfTradePreventionMode: "EXPIRE_MAKER",
-    goodTillDate: 0,
-  };
+  const out: Record<string, unknown> = {};
+  if (variant !== "delete") out.avgPrice = avgPrice(order, spec);
+  out.clientOrderId = clientIdOf(order);
+  if (variant !== "get") out.cumQty = fixed(order.filled, q);
+  if (variant !== "delete") out.cumQuote = money(order.filledValue);
+  out.executedQty = fixed(order.filled, q);
+  out.orderId = orderIdNumber(order);
+  out.origQty = fixed(order.quantity, q);
+  out.origType = typeName(order);
+  out.price = order.price === undefined ? "0" : fixed(order.price, p);
+  out.reduceOnly = order.reduceOnly;
+  out.side = side(order);
+  out.positionSide = "BOTH";
+  out.status = statusOf(order);
+  out.stopPrice = order.triggerPrice === undefined ? "0" : fixed(order.triggerPrice, p);
+  out.closePosition = false;
+  out.symbol = order.code;
+  if (variant === "get") out.time = order.createdAt;
+  out.timeInForce = tifName(order);
+  out.type = typeName(order);
+  out.updateTime = order.updatedAt;
+  out.workingType = "CONTRACT_PRICE";
+  out.priceProtect = false;
+  out.priceMatch = "NONE";
+  out.selfTradePreventionMode = "EXPIRE_MAKER";
+  out.goodTillDate = 0;
+  return out;
 }
 
 /** A fill as GET /fapi/v1/userTrades lists it. */

@@ -9,6 +9,7 @@
  */
 
 import type { ExchangeRules } from "../exchange_types.ts";
+import { CONTROL_PREFIX, handleControl } from "../control.ts";
 import { SimHttpServer } from "../http_server.ts";
 import type { VenueContext } from "../venue_context.ts";
 import { SimWsServer } from "../ws_server.ts";
@@ -64,7 +65,10 @@ export async function startBinance(
   const pingEvery = options.pingIntervalMs ?? 180_000;
   const http = SimHttpServer.start(
     ports.rest,
-    (request, server) => handleBinanceRest(context, ban, request, server),
+    (request, server) =>
+      new URL(request.url).pathname.startsWith(CONTROL_PREFIX)
+        ? handleControl(context, request)
+        : handleBinanceRest(context, ban, request, server),
   );
   const ws = await SimWsServer.start(ports.ws, {
     streamOf: (path) => {

@@ -7,6 +7,7 @@
  */
 
 import type { ExchangeRules } from "../exchange_types.ts";
+import { CONTROL_PREFIX, handleControl } from "../control.ts";
 import { SimHttpServer } from "../http_server.ts";
 import type { VenueContext } from "../venue_context.ts";
 import { SimWsServer } from "../ws_server.ts";
@@ -51,7 +52,10 @@ export async function startBybit(
   const privateStream = new BybitPrivateStream(context);
   const http = SimHttpServer.start(
     ports.rest,
-    (request, server) => handleBybitRest(context, request, server),
+    (request, server) =>
+      new URL(request.url).pathname.startsWith(CONTROL_PREFIX)
+        ? handleControl(context, request)
+        : handleBybitRest(context, request, server),
   );
   const ws = await SimWsServer.start(ports.ws, {
     streamOf: (path) =>

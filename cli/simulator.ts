@@ -123,8 +123,21 @@ export async function simulatorCommand(
       data.length > 0 ? `replay of ${data.length} file(s) at ${speed}x` : "synthetic"
     }; Ctrl-C stops`,
   );
-  await waitForStop(options.signal);
+  // A replay that fails (unreadable file, unlisted symbol) stops the server with its error.
+  let failure: unknown;
+  const stopped = new AbortController();
+  sim.marketDone.catch((error) => {
+    failure = error;
+    stopped.abort();
+  });
+  await waitForStop(
+    options.signal === undefined
+      ? stopped.signal
+      : AbortSignal.any([options.signal, stopped.signal]),
+    options.signal === undefined,
+  );
   await sim.stop();
+  if (failure !== undefined) throw failure;
   const ledgerFile = stringFlag(flags, "ledger");
   if (ledgerFile !== undefined) {
     const lines = sim.ledger.entries().map((entry) => JSON.stringify(entry));
@@ -138,20 +151,25 @@ export async function simulatorCommand(
   return 0;
 }
 
-function waitForStop(signal: AbortSignal | undefined): Promise<void> {
-  if (signal !== undefined) {
-    return new Promise((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener("abort", () => resolve(), { once: true });
-    });
-  }
+/** Resolves when `signal` aborts or, with `osSignals`, on SIGINT or SIGTERM. */
+function waitForStop(signal: AbortSignal, osSignals: boolean): Promise<void> {
   return new Promise((resolve) => {
     const stop = (): void => {
-      Deno.removeSignalListener("SIGINT", stop);
-      Deno.removeSignalListener("SIGTERM", stop);
+      if (osSignals) {
+        Deno.removeSignalListener("SIGINT", stop);
+        Deno.removeSignalListener("SIGTERM", stop);
+      }
+      signal.removeEventListener("abort", stop);
       resolve();
     };
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    signal.addEventListener("abort", stop, { once: true });
+    if (osSignals) {
+      Deno.addSignalListener("SIGINT", stop);
+      Deno.addSignalListener("SIGTERM", stop);
+    }
   });
 }

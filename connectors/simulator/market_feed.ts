@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ReplayEvent } from "./_lib.ts";
+import { DataError, type ReplayEvent } from "./_lib.ts";
 import type { SimClock } from "./clock.ts";
 import type { SimExchange } from "./exchange.ts";
 import { KlineStore } from "./klines.ts";
@@ -161,7 +161,15 @@ export class MarketFeed {
       if (wait > 1) await sleep(wait, options.signal);
       else if (count % 256 === 255) await sleep(0, options.signal);
       if (options.signal?.aborted) break;
-      this.push(event);
+      try {
+        this.push(event);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new DataError(`Cannot replay event ${count + 1}: ${error.message}`, {
+          hint: "replay data of the listed symbols (venue:CODE or CODE)",
+          cause: error,
+        });
+      }
       count++;
     }
     return count;

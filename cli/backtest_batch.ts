@@ -305,7 +305,15 @@ function summaryRow(run: PlannedRun, outcome: BatchOutcome): SummaryRow {
   };
 }
 
-async function runPool(jobs: readonly BatchJob[], workers: number): Promise<BatchOutcome[]> {
+/**
+ * Runs `jobs` on up to `workers` CLI workers; outcomes come back in job order (by id).
+ * `onOutcome` hears of each as it finishes (progress bars).
+ */
+export async function runPool(
+  jobs: readonly BatchJob[],
+  workers: number,
+  onOutcome?: (outcome: BatchOutcome) => void,
+): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = new Array(jobs.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -314,7 +322,10 @@ async function runPool(jobs: readonly BatchJob[], workers: number): Promise<Batc
       while (next < jobs.length) {
         const job = jobs[next++];
         outcomes[job.id] = await new Promise<BatchOutcome>((resolve, reject) => {
-          worker.onmessage = (event: MessageEvent<BatchOutcome>) => resolve(event.data);
+          worker.onmessage = (event: MessageEvent<BatchOutcome>) => {
+            onOutcome?.(event.data);
+            resolve(event.data);
+          };
           worker.onerror = (event) => {
             event.preventDefault();
             reject(new Error(`batch worker failed: ${event.message}`));

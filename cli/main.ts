@@ -11,7 +11,6 @@ import { type CommandIo, processIo } from "./io.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
 import { researchCommand } from "./research.ts";
-import { simulatorCommand } from "./simulator.ts";
 import { strategiesCommand } from "./strategies.ts";
 
 /** The package version. */
@@ -56,7 +55,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
   data: (args, io) => dataCommand([...args], io),
   research: (args, io, global) => researchCommand(args, io, global),
-  simulator: (args, io) => simulatorCommand(args, io),
+  // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
+  // every other command would then need permission for.
+  simulator: async (args, io) => (await import("./simulator.ts")).simulatorCommand(args, io),
   strategies: (args, io) => strategiesCommand(args, io),
 };
 

@@ -24,6 +24,7 @@
  */
 
 import { ConfigError, findKeyLine, parseToml } from "./_lib.ts";
+import { seededRandom } from "./_random.ts";
 import { FAULT_KINDS, type FaultController, type FaultSpec, validateFault } from "./faults.ts";
 
 /** One scheduled fault occurrence. */
@@ -67,7 +68,7 @@ export function parseFaultSchedule(text: string, file: string): readonly Schedul
   if (typeof seed !== "number" || !Number.isInteger(seed)) {
     fail(["seed"], "seed must be an integer");
   }
-  const random = lcg(seed as number);
+  const random = seededRandom(seed as number);
   const entries = table.fault ?? [];
   if (!Array.isArray(entries)) {
     return fail(["fault"], "fault must be an array of tables ([[fault]])");
@@ -156,13 +157,4 @@ function lineOf(text: string, path: readonly (string | number)[]): number | unde
     }
   }
   return undefined;
-}
-
-/** A seeded uniform generator in [0, 1). */
-function lcg(seed: number): () => number {
-  let state = (seed >>> 0) || 1;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
 }

@@ -10,6 +10,7 @@
 
 import { DataError, type ReplayEvent } from "./_lib.ts";
 import type { SimClock } from "./clock.ts";
+import { seededRandom } from "./_random.ts";
 import type { SimExchange } from "./exchange.ts";
 import { KlineStore } from "./klines.ts";
 import type { SimSide } from "./order.ts";
@@ -180,7 +181,7 @@ export class MarketFeed {
    * refresh near the touch, and trades print at the touch. Returns a function that stops it.
    */
   startSynthetic(options: SyntheticFeedOptions = {}): () => void {
-    const random = mulberry32(options.seed ?? 1);
+    const random = seededRandom(options.seed ?? 1);
     const depth = options.levels ?? 20;
     const mids = this.#seed(random, depth);
     const step = (): void => {
@@ -218,7 +219,7 @@ export class MarketFeed {
 
   /** Sets a seeded book of `levels` per side around each symbol's start price (no movement). */
   seedBooks(seed = 1, levels = 20): void {
-    this.#seed(mulberry32(seed), levels);
+    this.#seed(seededRandom(seed), levels);
   }
 
   #seed(random: () => number, depth: number): Map<string, number> {
@@ -283,18 +284,6 @@ function ladder(
     asks.push([round((mid + i) * tick, places), size()]);
   }
   return [bids, asks];
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same market. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -1,31 +1,17 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { ManualClock } from "../../../connectors/simulator/clock.ts";
-import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
+import type { ManualClock } from "../../../connectors/simulator/clock.ts";
+import type { Simulator } from "../../../connectors/simulator/simulator.ts";
 import { keyed, publicGet, signed } from "./_binance_client.ts";
+import { twoAccounts, withSim } from "./_sim.ts";
 import { assertShape, fixture } from "./_shape.ts";
 
 type Body = Record<string, unknown>;
 
-async function withBinance(
+function withBinance(
   run: (sim: Simulator, clock: ManualClock) => Promise<void>,
   options: { balance?: string } = {},
 ): Promise<void> {
-  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-  const sim = await startSimulator({
-    venue: "binance",
-    clock,
-    market: { kind: "none" },
-    accounts: [
-      { apiKey: "key-a", apiSecret: "secret-a", balance: options.balance },
-      { apiKey: "key-b", apiSecret: "secret-b" },
-    ],
-  });
-  try {
-    sim.market.setBook("BTCUSDT", [[49999.9, 1], [49999.8, 3]], [[50000.1, 1], [50000.2, 2]]);
-    await run(sim, clock);
-  } finally {
-    await sim.stop();
-  }
+  return withSim({ venue: "binance", accounts: twoAccounts(options.balance) }, run);
 }
 
 // The order fixtures are trailing stops, whose activatePrice and priceRate other orders lack.

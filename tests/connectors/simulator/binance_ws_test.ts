@@ -1,35 +1,18 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { ManualClock } from "../../../connectors/simulator/clock.ts";
-import {
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from "../../../connectors/simulator/simulator.ts";
+import type { ManualClock } from "../../../connectors/simulator/clock.ts";
+import type { Simulator, SimulatorOptions } from "../../../connectors/simulator/simulator.ts";
 import { keyed, publicGet, signed } from "./_binance_client.ts";
+import { withSim } from "./_sim.ts";
 import { assertShape, fixture } from "./_shape.ts";
 import { WsClient } from "./_ws_client.ts";
 
 type Body = Record<string, unknown>;
 
-async function withBinance(
+function withBinance(
   run: (sim: Simulator, clock: ManualClock) => Promise<void>,
   options: Partial<SimulatorOptions> = {},
 ): Promise<void> {
-  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-  const sim = await startSimulator({
-    venue: "binance",
-    clock,
-    market: { kind: "none" },
-    ...options,
-  });
-  try {
-    if (sim.exchange.instrument("BTCUSDT") !== undefined) {
-      sim.market.setBook("BTCUSDT", [[49999.9, 1], [49999.8, 3]], [[50000.1, 1], [50000.2, 2]]);
-    }
-    await run(sim, clock);
-  } finally {
-    await sim.stop();
-  }
+  return withSim({ venue: "binance", ...options }, run);
 }
 
 const CONTROL = fixture("binance_ws_control_messages.json") as Record<string, unknown>;

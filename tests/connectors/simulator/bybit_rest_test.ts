@@ -1,31 +1,17 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { ManualClock } from "../../../connectors/simulator/clock.ts";
-import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
+import type { ManualClock } from "../../../connectors/simulator/clock.ts";
+import type { Simulator } from "../../../connectors/simulator/simulator.ts";
 import { get, post, publicGet } from "./_bybit_client.ts";
+import { twoAccounts, withSim } from "./_sim.ts";
 import { assertShape, fixture } from "./_shape.ts";
 
 type Body = Record<string, unknown>;
 
-async function withBybit(
+function withBybit(
   run: (sim: Simulator, clock: ManualClock) => Promise<void>,
   options: { balance?: string } = {},
 ): Promise<void> {
-  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-  const sim = await startSimulator({
-    venue: "bybit",
-    clock,
-    accounts: [
-      { apiKey: "key-a", apiSecret: "secret-a", balance: options.balance },
-      { apiKey: "key-b", apiSecret: "secret-b" },
-    ],
-  });
-  try {
-    // A known book: asks 50000.1 × 1, 50000.2 × 2; bids 49999.9 × 1, 49999.8 × 3.
-    sim.market.setBook("BTCUSDT", [[49999.9, 1], [49999.8, 3]], [[50000.1, 1], [50000.2, 2]]);
-    await run(sim, clock);
-  } finally {
-    await sim.stop();
-  }
+  return withSim({ venue: "bybit", accounts: twoAccounts(options.balance) }, run);
 }
 
 const LIMIT_BUY = {

@@ -1,26 +1,16 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { ManualClock } from "../../../connectors/simulator/clock.ts";
-import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
+import type { ManualClock } from "../../../connectors/simulator/clock.ts";
+import type { Simulator } from "../../../connectors/simulator/simulator.ts";
 import { post } from "./_bybit_client.ts";
+import { withSim } from "./_sim.ts";
 import { assertShape, fixture } from "./_shape.ts";
 import { WsClient } from "./_ws_client.ts";
 
 type Body = Record<string, unknown>;
 
-async function withBybit(
-  run: (sim: Simulator, clock: ManualClock) => Promise<void>,
-): Promise<void> {
-  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-  const sim = await startSimulator({ venue: "bybit", clock, market: { kind: "none" } });
-  const clients: WsClient[] = [];
-  try {
-    sim.market.setBook("BTCUSDT", [[49999.9, 1], [49999.8, 3]], [[50000.1, 1], [50000.2, 2]]);
-    await run(sim, clock);
-  } finally {
-    for (const client of clients) await client.close();
-    await sim.stop();
-  }
+function withBybit(run: (sim: Simulator, clock: ManualClock) => Promise<void>): Promise<void> {
+  return withSim({ venue: "bybit" }, run);
 }
 
 const CONTROL = fixture("bybit_ws_control_messages.json") as Record<string, unknown>;

@@ -3,26 +3,18 @@ import {
   ok as assert,
   throws as assertThrows,
 } from "node:assert/strict";
-import { ManualClock } from "../../../connectors/simulator/clock.ts";
+import type { ManualClock } from "../../../connectors/simulator/clock.ts";
 import { parseFaultSchedule } from "../../../connectors/simulator/fault_schedule.ts";
-import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
+import type { Simulator } from "../../../connectors/simulator/simulator.ts";
 import { ConfigError } from "../../../lib/domain/mod.ts";
 import { get, post, publicGet } from "./_bybit_client.ts";
+import { withSim } from "./_sim.ts";
 import { WsClient } from "./_ws_client.ts";
 
 type Body = Record<string, unknown>;
 
-async function withBybit(
-  run: (sim: Simulator, clock: ManualClock) => Promise<void>,
-): Promise<void> {
-  const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-  const sim = await startSimulator({ venue: "bybit", clock, market: { kind: "none" } });
-  try {
-    sim.market.setBook("BTCUSDT", [[49999.9, 1]], [[50000.1, 1]]);
-    await run(sim, clock);
-  } finally {
-    await sim.stop();
-  }
+function withBybit(run: (sim: Simulator, clock: ManualClock) => Promise<void>): Promise<void> {
+  return withSim({ venue: "bybit" }, run, { bids: [[49999.9, 1]], asks: [[50000.1, 1]] });
 }
 
 async function bookClient(sim: Simulator): Promise<WsClient> {

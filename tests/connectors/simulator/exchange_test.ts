@@ -36,30 +36,26 @@ function setup(
   return { core, events, clock };
 }
 
-function place(core: SimExchange, request: Partial<PlaceRequest>): SimOrder {
-  const result = core.place({
+function request(changes: Partial<PlaceRequest>): PlaceRequest {
+  return {
     accountId: 0,
     code: "BTCUSDT",
     side: "buy",
     type: "limit",
     tif: "gtc",
     quantity: decimal("0.5"),
-    ...request,
-  });
+    ...changes,
+  };
+}
+
+function place(core: SimExchange, changes: Partial<PlaceRequest>): SimOrder {
+  const result = core.place(request(changes));
   if (!result.ok) throw new Error(`rejected: ${result.message}`);
   return result.value;
 }
 
-function rejection(core: SimExchange, request: Partial<PlaceRequest>): string {
-  const result = core.place({
-    accountId: 0,
-    code: "BTCUSDT",
-    side: "buy",
-    type: "limit",
-    tif: "gtc",
-    quantity: decimal("0.5"),
-    ...request,
-  });
+function rejection(core: SimExchange, changes: Partial<PlaceRequest>): string {
+  const result = core.place(request(changes));
   if (result.ok) throw new Error("accepted");
   return result.reason;
 }
@@ -190,15 +186,7 @@ Deno.test("reduce-only needs an opposite position and is capped at its size", ()
 
 Deno.test("orders beyond the available margin are refused with the numbers", () => {
   const { core } = setup({}, "1000");
-  const result = core.place({
-    accountId: 0,
-    code: "BTCUSDT",
-    side: "buy",
-    type: "limit",
-    tif: "gtc",
-    quantity: decimal("1"),
-    price: decimal("49000"),
-  });
+  const result = core.place(request({ quantity: decimal("1"), price: decimal("49000") }));
   if (result.ok) throw new Error("accepted");
   assertEquals(result.reason, "insufficient-margin");
   assertEquals(

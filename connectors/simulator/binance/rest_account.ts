@@ -1,6 +1,6 @@
 /**
  * Binance USDⓈ-M account routes: positionRisk (v2: every symbol; v3: only symbols with a
- * position or open orders), balance (v2/v3), account (v2) and the user-data listenKey
+ * position or open orders), balance (v2/v3), account (v2/v3), leverage brackets and the user-data listenKey
  * (POST/PUT/DELETE, API key only).
  *
  * @module
@@ -33,7 +33,7 @@ function positionRisk(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRout
   return ok(active.map((s) => positionRiskV3(core, call.accountId, s, now)));
 }
 
-function accountV2(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+function accountInfo(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute["handle"]> {
   const core = call.context.core;
   const id = call.accountId;
   const account = core.account(id);
@@ -78,7 +78,10 @@ function accountV2(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
       marginAvailable: true,
       updateTime: now,
     }],
-    positions: core.instruments().map((s) => {
+    // v3 lists only the symbols with a position.
+    positions: core.instruments().filter((s) =>
+      version === 2 || !account.position(s.code, now).size.isZero()
+    ).map((s) => {
       const position = account.position(s.code, now);
       return {
         symbol: s.code,
@@ -104,6 +107,23 @@ function accountV2(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   });
 }
 
+function leverageBrackets(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  // One bracket per symbol: the simulator has one maintenance rate and no notional tiers.
+  const rows = specs(call).map((s) => ({
+    symbol: s.code,
+    notionalCoef: 1,
+    brackets: [{
+      bracket: 1,
+      initialLeverage: s.maxLeverage.toNumber(),
+      notionalCap: 1_000_000_000,
+      notionalFloor: 0,
+      maintMarginRatio: s.maintenanceRate.toNumber(),
+      cum: 0,
+    }],
+  }));
+  return ok(optional(call.params, "symbol") === undefined ? rows : rows[0]);
+}
+
 /** The account routes by `METHOD path`. */
 export const ACCOUNT_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, BinanceRoute>([
   ["GET /fapi/v2/positionRisk", {
@@ -126,7 +146,9 @@ export const ACCOUNT_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string,
     weight: 5,
     handle: (c) => ok([balance(c.context.core, c.accountId, c.context.clock.now())]),
   }],
-  ["GET /fapi/v2/account", { security: "SIGNED", weight: 5, handle: accountV2 }],
+  ["GET /fapi/v2/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 2) }],
+  ["GET /fapi/v3/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 3) }],
+  ["GET /fapi/v1/leverageBracket", { security: "SIGNED", weight: 1, handle: leverageBrackets }],
   ["POST /fapi/v1/listenKey", {
     security: "KEY",
     weight: 1,

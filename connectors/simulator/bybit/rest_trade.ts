@@ -333,6 +333,37 @@ function queryApi(call: BybitCall): BybitAnswer {
   });
 }
 
+function coinInfo(call: BybitCall): BybitAnswer {
+  // ccxt asks for the coins at start-up; the simulator lists USDT and the base coins, with one
+  // internal chain each (no deposits or withdrawals happen here).
+  const wanted = optionalString(call.params, "coin");
+  const coins = [
+    ...new Set(["USDT", ...call.context.core.instruments().map((s) => s.instrument.base)]),
+  ]
+    .filter((coin) => wanted === undefined || coin === wanted);
+  return success({
+    rows: coins.map((coin) => ({
+      name: coin,
+      coin,
+      remainAmount: "1000000",
+      chains: [{
+        chainType: coin,
+        confirmation: "1",
+        withdrawFee: "0",
+        depositMin: "0",
+        withdrawMin: "0",
+        chain: coin,
+        chainDeposit: "0",
+        chainWithdraw: "0",
+        minAccuracy: "8",
+        withdrawPercentageFee: "0",
+        contractAddress: "",
+        safeConfirmNumber: "1",
+      }],
+    })),
+  });
+}
+
 /** The private routes by path. */
 export const TRADE_ROUTES: ReadonlyMap<string, BybitRoute> = new Map<string, BybitRoute>([
   ["/v5/order/create", { method: "POST", auth: true, handle: create }],
@@ -348,4 +379,5 @@ export const TRADE_ROUTES: ReadonlyMap<string, BybitRoute> = new Map<string, Byb
   ["/v5/account/info", { method: "GET", auth: true, handle: accountInfo }],
   ["/v5/account/fee-rate", { method: "GET", auth: true, handle: feeRate }],
   ["/v5/user/query-api", { method: "GET", auth: true, handle: queryApi }],
+  ["/v5/asset/coin/query-info", { method: "GET", auth: true, handle: coinInfo }],
 ]);

@@ -28,6 +28,6 @@ export type {
   TradeEvent,
 } from "../../lib/events/mod.ts";
 export { findKeyLine, parseToml, readConfigFile } from "../../lib/config/mod.ts";
-export { initialMargin } from "../../lib/portfolio/mod.ts";
+export { initialMargin, liquidationPrice } from "../../lib/portfolio/mod.ts";
 export { SimBook } from "../../lib/venues/mod.ts";
 export { generateBook, generateTrades, type ReplayEvent, replayFiles } from "../../lib/data/mod.ts";

@@ -19,6 +19,7 @@ import type { SimAccount } from "./account.ts";
 import type { SimInstrument } from "./instruments.ts";
 import { Ledger } from "./ledger.ts";
 import { checkMargin, checkShape } from "./_checks.ts";
+import { liquidationDue } from "./liquidation.ts";
 import {
   isOpen,
   leavesOf,
@@ -378,6 +379,7 @@ export class SimExchange {
       if (order.queueAhead > displayed) order.queueAhead = displayed;
       if (this.#wouldTake(state, order)) this.#sweep(state, order, true);
     }
+    this.#liquidations(state);
   }
 
   /** Applies a public trade: last price, stop triggers, resting fills at or through the price. */
@@ -417,6 +419,48 @@ export class SimExchange {
         this.#changed(order);
         this.#activate(state, order);
       }
+    }
+    this.#liquidations(state);
+  }
+
+  /** Closes every position in the symbol whose liquidation price the mark has reached. */
+  #liquidations(state: SymbolState): void {
+    const mark = this.markPrice(state.spec.code);
+    for (const account of this.#accounts) {
+      if (!account.positionCodes().includes(state.spec.code)) continue;
+      const position = account.position(state.spec.code, 0);
+      const price = liquidationDue(position, state.spec, mark);
+      if (price === undefined) continue;
+      this.cancelAll(account.id, state.spec.code, { reason: "liquidation" });
+      const now = this.#clock.now();
+      const n = ++this.#orderCount;
+      const order: SimOrder = {
+        orderId: this.#rules.orderId(n),
+        clientId: this.#rules.liquidationClientId?.(n),
+        accountId: account.id,
+        code: state.spec.code,
+        side: position.size.isNeg() ? "buy" : "sell",
+        type: "market",
+        tif: "ioc",
+        price: undefined,
+        quantity: position.size.abs(),
+        filled: ZERO,
+        filledValue: ZERO,
+        fees: ZERO,
+        status: "new",
+        reduceOnly: true,
+        triggerPrice: undefined,
+        triggerDirection: undefined,
+        conditional: false,
+        cancelReason: undefined,
+        createdAt: now,
+        updatedAt: now,
+        queueAhead: 0,
+        lastPriceOnCreated: state.lastPrice,
+        amendments: 0,
+      };
+      this.#register(state, order, undefined);
+      this.#fill(state, order, price, order.quantity, false, true);
     }
   }
 
@@ -507,6 +551,7 @@ export class SimExchange {
     price: Decimal,
     quantity: Decimal,
     maker: boolean,
+    liquidation = false,
   ): void {
     const now = this.#clock.now();
     const instrument = state.spec.instrument;
@@ -539,6 +584,7 @@ export class SimExchange {
       realizedPnl: change.realizedPnl,
       closedSize: change.closedSize,
       leaves: leavesOf(order),
+      liquidation,
       ts: now,
     };
     this.ledger.recordFill(fill);

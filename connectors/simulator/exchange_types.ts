@@ -115,4 +115,6 @@ export interface ExchangeRules {
   readonly execId: (n: number) => string;
   /** Most open orders per account and symbol. */
   readonly maxOpenOrders: number;
+  /** The client id of the n-th liquidation order (Binance: `autoclose-…`), if the venue shows one. */
+  readonly liquidationClientId?: (n: number) => string;
 }

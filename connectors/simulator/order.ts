@@ -34,7 +34,8 @@ export type SimCancelReason =
   | "fok"
   | "post-only"
   | "market-unfilled"
-  | "reduce-only";
+  | "reduce-only"
+  | "liquidation";
 
 /** Which way a stop's trigger is crossed. */
 export type TriggerDirection = "rise" | "fall";
@@ -121,6 +122,8 @@ export interface SimFill {
   readonly closedSize: Decimal;
   /** Quantity left on the order after this fill. */
   readonly leaves: Decimal;
+  /** Whether the venue's liquidation closed the position with this fill. */
+  readonly liquidation: boolean;
   /** Time, ms. */
   readonly ts: number;
 }

@@ -11,6 +11,7 @@ import { type Decimal, ZERO } from "../_lib.ts";
 import { fixed, money } from "../_format.ts";
 import type { SimExchange } from "../exchange.ts";
 import type { SimInstrument } from "../instruments.ts";
+import { positionLiquidationPrice } from "../liquidation.ts";
 import type { SimFill, SimOrder } from "../order.ts";
 
 /** A JSON object of the wire. */
@@ -280,6 +281,7 @@ function positionNumbers(core: SimExchange, accountId: number, spec: SimInstrume
   upnl: Decimal;
   notional: Decimal;
   leverage: Decimal;
+  liquidation: string;
 } {
   const account = core.account(accountId);
   const position = account.position(spec.code, now);
@@ -291,6 +293,7 @@ function positionNumbers(core: SimExchange, accountId: number, spec: SimInstrume
     upnl: account.unrealized(spec.code, mark),
     notional: position.size.times(mark),
     leverage: position.leverage,
+    liquidation: fixed(positionLiquidationPrice(position, spec) ?? ZERO, spec.priceScale),
   };
 }
 
@@ -309,7 +312,7 @@ export function positionRiskV2(
     isAutoAddMargin: "false",
     isolatedMargin: "0.00000000",
     leverage: money(n.leverage),
-    liquidationPrice: "0",
+    liquidationPrice: n.liquidation,
     markPrice: money(n.mark),
     maxNotionalValue: "20000000",
     positionAmt: fixed(n.size, spec.quantityScale),
@@ -340,7 +343,7 @@ export function positionRiskV3(
     breakEvenPrice: money(n.entry),
     markPrice: money(n.mark),
     unRealizedProfit: money(n.upnl),
-    liquidationPrice: "0",
+    liquidationPrice: n.liquidation,
     isolatedMargin: "0",
     notional: money(n.notional),
     marginAsset: "USDT",

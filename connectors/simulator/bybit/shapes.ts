@@ -10,6 +10,7 @@ import { type Decimal, ZERO } from "../_lib.ts";
 import { fixed, money } from "../_format.ts";
 import type { SimExchange } from "../exchange.ts";
 import type { SimInstrument } from "../instruments.ts";
+import { positionLiquidationPrice } from "../liquidation.ts";
 import { leavesOf, type SimFill, type SimOrder } from "../order.ts";
 
 /** A JSON object of the wire. */
@@ -51,6 +52,8 @@ function cancelTypeOf(order: SimOrder): string {
       return "CancelByDCP";
     case "reduce-only":
       return "CancelByReduceOnly";
+    case "liquidation":
+      return "CancelByPrepareLiq";
     default: {
       const never: never = order.cancelReason;
       throw new TypeError(`Unknown cancel reason ${String(never)}`);
@@ -187,7 +190,7 @@ export function execution(
     execId: fill.execId,
     execPrice: fixed(fill.price, p),
     execQty: fixed(fill.quantity, q),
-    execType: "Trade",
+    execType: fill.liquidation ? "BustTrade" : "Trade",
     execValue: money(fill.price.times(fill.quantity)),
     feeRate: money(fill.feeRate),
     tradeIv: "",
@@ -233,6 +236,7 @@ export function position(
   const im = account.positionMargin(spec.code);
   const mm = value.times(spec.maintenanceRate);
   const sideName = pos.size.isZero() ? "" : pos.size.isNeg() ? "Sell" : "Buy";
+  const liquidation = positionLiquidationPrice(pos, spec);
   const base: Record<string, unknown> = {
     positionIdx: 0,
     riskId: 1,
@@ -250,7 +254,7 @@ export function position(
     breakEvenPrice: money(pos.entryPrice),
     positionBalance: money(im),
     markPrice: money(mark, p + 2),
-    liqPrice: "",
+    liqPrice: liquidation === undefined ? "" : fixed(liquidation, p),
     bustPrice: "",
     positionMM: money(mm),
     positionMMByMp: money(mm),

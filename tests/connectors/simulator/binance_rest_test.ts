@@ -208,6 +208,7 @@ Deno.test("Binance market fill: userTrades, positionRisk v2/v3 and balance in th
     const v2 = await signed(sim, "GET", "/fapi/v2/positionRisk", { symbol: "BTCUSDT" });
     assertShape(v2.body, fixture("binance_rest_positionRisk_v2_response.json"));
     assertEquals((v2.body as Body[])[0].positionAmt, "1.500");
+    assertEquals((v2.body as Body[])[0].liquidationPrice, "45250.2");
     const v3 = await signed(sim, "GET", "/fapi/v3/positionRisk", {});
     assertShape(v3.body, fixture("binance_rest_positionRisk_v3_response.json"));
     assertEquals((v3.body as Body[]).map((p) => p.symbol), ["BTCUSDT"]);

@@ -281,3 +281,28 @@ Deno.test("leverage outside the symbol's range is refused and changes order marg
   place(core, { price: decimal("49000"), quantity: decimal("1") });
   assertEquals(core.orderMargin(0).toString(), "490");
 });
+
+Deno.test("a position is liquidated at its liquidation price when the mark crosses it", () => {
+  const { core } = setup({ liquidationClientId: (n) => `autoclose-${n}` });
+  place(core, { type: "market", quantity: decimal("1") }); // long 1 at 50000.5, 10×
+  const resting = place(core, { price: decimal("40000"), quantity: decimal("0.1") });
+  const wallet = core.account(0).wallet;
+  // E·(1 − 1/L + m) = 50000.5 × 0.905 = 45250.4525, rounded up to the tick: 45250.5.
+  core.applyBook("BTCUSDT", [[45300, 1]], [[45310, 1]], true);
+  assertEquals(core.account(0).position("BTCUSDT", 0).size.toString(), "1");
+  core.applyBook("BTCUSDT", [[45200, 1]], [[45210, 1]], true);
+  assertEquals(core.account(0).position("BTCUSDT", 0).size.toString(), "0");
+  const fill = core.ledger.fills().at(-1);
+  assertEquals([fill?.price.toString(), fill?.quantity.toString(), fill?.liquidation], [
+    "45250.5",
+    "1",
+    true,
+  ]);
+  assertEquals(fill?.clientId?.startsWith("autoclose-"), true);
+  assertEquals([resting.status, resting.cancelReason], ["cancelled", "liquidation"]);
+  const loss = decimal("45250.5").minus("50000.5");
+  assertEquals(
+    core.account(0).wallet.toString(),
+    wallet.plus(loss).minus(fill?.fee ?? 0).toString(),
+  );
+});

@@ -65,6 +65,10 @@ export interface SimulatorOptions {
   readonly connectionLifetimeMs?: number;
   /** Binance only: milliseconds between the server's pings (default 3 min). */
   readonly pingIntervalMs?: number;
+  /** Binance only: milliseconds a ping may go unanswered before the connection is dropped (default 10 min). */
+  readonly pongTimeoutMs?: number;
+  /** Bybit only: milliseconds without a client message (ping) before the server closes (default 10 min). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** A test account's credentials. */
@@ -153,10 +157,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   });
   const ports = { rest: options.restPort ?? 0, ws: options.wsPort ?? 0 };
   const running: RunningVenue = options.venue === "bybit"
-    ? await startBybit(context, ports)
+    ? await startBybit(context, ports, { idleTimeoutMs: options.idleTimeoutMs })
     : await startBinance(context, ports, {
       connectionLifetimeMs: options.connectionLifetimeMs,
       pingIntervalMs: options.pingIntervalMs,
+      pongTimeoutMs: options.pongTimeoutMs,
     });
   const market = options.market ?? { kind: "static" };
   const replayStop = new AbortController();

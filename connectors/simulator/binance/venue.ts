@@ -38,6 +38,8 @@ export interface BinanceWsOptions {
   readonly connectionLifetimeMs?: number;
   /** How often the server pings (default 3 min). */
   readonly pingIntervalMs?: number;
+  /** How long the server waits for a pong after a ping before dropping the connection (default 10 min). */
+  readonly pongTimeoutMs?: number;
 }
 
 /** Starts Binance's servers on 127.0.0.1 (port 0 picks free ports). */
@@ -64,6 +66,7 @@ export async function startBinance(
   }, 100);
   const lifetime = options.connectionLifetimeMs ?? 24 * 3_600_000;
   const pingEvery = options.pingIntervalMs ?? 180_000;
+  const pongTimeout = options.pongTimeoutMs ?? 600_000;
   const http = SimHttpServer.start(
     ports.rest,
     (request, server) =>
@@ -79,7 +82,21 @@ export async function startBinance(
       return undefined;
     },
     onConnection: (socket) => {
-      const ping = setInterval(() => socket.ping(), pingEvery);
+      // Ping on schedule; a ping left unanswered for the pong timeout drops the connection.
+      let unanswered: number | undefined;
+      const ping = setInterval(() => {
+        const now = Date.now();
+        if (
+          unanswered !== undefined && socket.lastPong < unanswered &&
+          now - unanswered >= pongTimeout
+        ) {
+          context.faults.record("ws-drop", socket.name, `no pong for ${now - unanswered} ms`);
+          socket.terminate();
+          return;
+        }
+        if (unanswered === undefined || socket.lastPong >= unanswered) unanswered = now;
+        socket.ping();
+      }, Math.min(pingEvery, pongTimeout));
       const end = setTimeout(() => {
         context.faults.record(
           "ws-close",

@@ -43,11 +43,19 @@ export interface RunningVenue {
   stop(): Promise<void>;
 }
 
+/** Timers of the Bybit WebSocket server. */
+export interface BybitWsOptions {
+  /** A connection that sends nothing (no ping) for this long is closed (default 10 min). */
+  readonly idleTimeoutMs?: number;
+}
+
 /** Starts Bybit's servers on 127.0.0.1 (port 0 picks free ports). */
 export async function startBybit(
   context: VenueContext,
   ports: { readonly rest: number; readonly ws: number },
+  options: BybitWsOptions = {},
 ): Promise<RunningVenue> {
+  const idle = options.idleTimeoutMs ?? 600_000;
   const publicStream = new BybitPublicStream(context);
   const privateStream = new BybitPrivateStream(context);
   const http = SimHttpServer.start(
@@ -61,6 +69,16 @@ export async function startBybit(
     streamOf: (path) =>
       path === "/v5/public/linear" ? "public" : path === "/v5/private" ? "private" : undefined,
     onConnection: (socket) => {
+      let timer = setTimeout(expire, idle);
+      function expire(): void {
+        context.faults.record("ws-close", socket.name, `idle for ${idle} ms`);
+        socket.close(1000, "idle timeout");
+      }
+      socket.onMessage(() => {
+        clearTimeout(timer);
+        timer = setTimeout(expire, idle);
+      });
+      socket.onClose(() => clearTimeout(timer));
       if (socket.stream === "public") publicStream.attach(socket);
       else privateStream.attach(socket);
     },

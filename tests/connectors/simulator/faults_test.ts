@@ -10,6 +10,8 @@ import { ConfigError } from "../../../lib/domain/mod.ts";
 import { get, post, publicGet } from "./_bybit_client.ts";
 import { withSim } from "./_sim.ts";
 import { WsClient } from "./_ws_client.ts";
+// @ts-types="@types/ws"
+import NodeWebSocket from "ws";
 
 type Body = Record<string, unknown>;
 
@@ -269,4 +271,37 @@ Deno.test("fault schedule errors name the file, line and the valid choices", () 
     () => parseFaultSchedule('[[fault]]\nkind = "ws-delay"\nms = -1\n', "f.toml"),
     (error: unknown) => error instanceof ConfigError && error.message.includes("ms must be ≥ 0"),
   );
+});
+
+Deno.test("Bybit closes a connection that sends nothing for the idle timeout; pings keep it open", async () => {
+  await withSim({ venue: "bybit", idleTimeoutMs: 150 }, async (sim) => {
+    const silent = await WsClient.connect(sim.wsPublicUrl);
+    const pinging = await WsClient.connect(sim.wsPublicUrl);
+    const timer = setInterval(() => pinging.send({ op: "ping" }), 40);
+    try {
+      await silent.until(() => silent.closed !== undefined, 2000, "the idle close");
+      assertEquals(silent.closed, { code: 1000, reason: "idle timeout" });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assertEquals(pinging.closed, undefined);
+      assert(sim.faults.log().some((e) => e.detail === "idle for 150 ms"));
+    } finally {
+      clearInterval(timer);
+      await pinging.close();
+    }
+  });
+});
+
+Deno.test("Binance drops a connection that leaves the server's ping unanswered", async () => {
+  await withSim({ venue: "binance", pingIntervalMs: 30, pongTimeoutMs: 100 }, async (sim) => {
+    // npm ws as the client: unlike Deno's WebSocket it can be told not to answer pings.
+    const client = new NodeWebSocket(`${sim.wsPublicUrl}/ws/btcusdt@depth`, { autoPong: false });
+    const closed = new Promise<number>((resolve) =>
+      client.on("close", (code: number) => resolve(code))
+    );
+    const code = await closed;
+    assertEquals(code, 1006);
+    assert(
+      sim.faults.log().some((e) => e.kind === "ws-drop" && e.detail.startsWith("no pong for")),
+    );
+  });
 });

@@ -23,6 +23,7 @@ import { liquidationDue } from "./liquidation.ts";
 import {
   isOpen,
   leavesOf,
+  newOrder,
   type SimCancelReason,
   type SimFill,
   type SimOrder,
@@ -257,33 +258,22 @@ export class SimExchange {
     }
     const conditional = request.triggerPrice !== undefined;
     const type = request.type;
-    const order: SimOrder = {
+    const order = newOrder({
       orderId: this.#rules.orderId(++this.#orderCount),
-      clientId: request.clientId === "" ? undefined : request.clientId,
+      clientId: request.clientId,
       accountId: request.accountId,
       code: request.code,
       side: request.side,
       type,
-      tif: type === "market" ? "ioc" : request.tif,
-      price: type === "market" ? undefined : request.price,
+      tif: request.tif,
+      price: request.price,
       quantity,
-      filled: ZERO,
-      filledValue: ZERO,
-      fees: ZERO,
-      status: conditional ? "untriggered" : "new",
       reduceOnly: request.reduceOnly === true,
       triggerPrice: request.triggerPrice,
-      triggerDirection: conditional
-        ? request.triggerDirection ?? (request.side === "buy" ? "rise" : "fall")
-        : undefined,
-      conditional,
-      cancelReason: undefined,
-      createdAt: now,
-      updatedAt: now,
-      queueAhead: 0,
-      lastPriceOnCreated: state.lastPrice,
-      amendments: 0,
-    };
+      triggerDirection: request.triggerDirection,
+      now,
+      lastPrice: state.lastPrice,
+    });
     if (!conditional) {
       if (order.tif === "post-only" && this.#wouldTake(state, order)) {
         if (this.#rules.postOnlyCross === "reject") {
@@ -434,7 +424,7 @@ export class SimExchange {
       this.cancelAll(account.id, state.spec.code, { reason: "liquidation" });
       const now = this.#clock.now();
       const n = ++this.#orderCount;
-      const order: SimOrder = {
+      const order = newOrder({
         orderId: this.#rules.orderId(n),
         clientId: this.#rules.liquidationClientId?.(n),
         accountId: account.id,
@@ -444,21 +434,12 @@ export class SimExchange {
         tif: "ioc",
         price: undefined,
         quantity: position.size.abs(),
-        filled: ZERO,
-        filledValue: ZERO,
-        fees: ZERO,
-        status: "new",
         reduceOnly: true,
         triggerPrice: undefined,
         triggerDirection: undefined,
-        conditional: false,
-        cancelReason: undefined,
-        createdAt: now,
-        updatedAt: now,
-        queueAhead: 0,
-        lastPriceOnCreated: state.lastPrice,
-        amendments: 0,
-      };
+        now,
+        lastPrice: state.lastPrice,
+      });
       this.#register(state, order, undefined);
       this.#fill(state, order, price, order.quantity, false, true);
     }

@@ -128,6 +128,71 @@ export interface SimFill {
   readonly ts: number;
 }
 
+/** What a new order is made of; the rest starts empty. */
+export interface NewOrder {
+  /** Venue order id. */
+  readonly orderId: string;
+  /** Client id, if any. */
+  readonly clientId: string | undefined;
+  /** Owner. */
+  readonly accountId: number;
+  /** Venue code. */
+  readonly code: string;
+  /** Side. */
+  readonly side: SimSide;
+  /** Type. */
+  readonly type: SimOrderType;
+  /** Time in force (market orders are IOC whatever is given). */
+  readonly tif: SimTimeInForce;
+  /** Limit price (ignored for market orders). */
+  readonly price: Decimal | undefined;
+  /** Quantity. */
+  readonly quantity: Decimal;
+  /** Reduce-only flag. */
+  readonly reduceOnly: boolean;
+  /** Trigger of a stop order (makes it conditional). */
+  readonly triggerPrice: Decimal | undefined;
+  /** Direction of the trigger (default: rise for buys, fall for sells). */
+  readonly triggerDirection: TriggerDirection | undefined;
+  /** Creation time, ms. */
+  readonly now: number;
+  /** The last trade price at creation. */
+  readonly lastPrice: number;
+}
+
+/** Makes an order: nothing filled, `untriggered` with a trigger, else `new`. */
+export function newOrder(init: NewOrder): SimOrder {
+  const conditional = init.triggerPrice !== undefined;
+  const zero = init.quantity.minus(init.quantity);
+  return {
+    orderId: init.orderId,
+    clientId: init.clientId === "" ? undefined : init.clientId,
+    accountId: init.accountId,
+    code: init.code,
+    side: init.side,
+    type: init.type,
+    tif: init.type === "market" ? "ioc" : init.tif,
+    price: init.type === "market" ? undefined : init.price,
+    quantity: init.quantity,
+    filled: zero,
+    filledValue: zero,
+    fees: zero,
+    status: conditional ? "untriggered" : "new",
+    reduceOnly: init.reduceOnly,
+    triggerPrice: init.triggerPrice,
+    triggerDirection: conditional
+      ? init.triggerDirection ?? (init.side === "buy" ? "rise" : "fall")
+      : undefined,
+    conditional,
+    cancelReason: undefined,
+    createdAt: init.now,
+    updatedAt: init.now,
+    queueAhead: 0,
+    lastPriceOnCreated: init.lastPrice,
+    amendments: 0,
+  };
+}
+
 /** Whether an order can still fill or be changed. */
 export function isOpen(order: SimOrder): boolean {
   return order.status === "new" || order.status === "partially-filled" ||

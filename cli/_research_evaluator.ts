@@ -6,8 +6,11 @@
  * @module
  */
 
-import { toIso } from "../lib/domain/mod.ts";
+import { join } from "node:path";
+import { DataError, fromIso, toIso } from "../lib/domain/mod.ts";
 import {
+  type CurveEvaluator,
+  type EquitySegment,
   type EvaluationOutcome,
   type EvaluationRequest,
   type Evaluator,
@@ -66,5 +69,41 @@ export function workerEvaluator(base: ResearchRunBase): Evaluator {
       }
       return { ok: true, metrics: metricsOfReport(JSON.parse(outcome.out.join("\n"))) };
     });
+  };
+}
+
+/** Reads a backtest output folder's `equity.csv` and its initial equity from `report.json`. */
+export async function readEquitySegment(dir: string): Promise<EquitySegment> {
+  const report = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
+  const [header, ...lines] = (await Deno.readTextFile(join(dir, "equity.csv"))).trimEnd()
+    .split("\n");
+  if (!header.startsWith("ts,equity")) {
+    throw new DataError(`unexpected equity.csv header "${header}"`, {
+      location: { file: join(dir, "equity.csv") },
+    });
+  }
+  const ts: number[] = [];
+  const equity: number[] = [];
+  for (const line of lines) {
+    const [time, value] = line.split(",");
+    ts.push(fromIso(time));
+    equity.push(Number(value));
+  }
+  return { ts, equity, initial: Number(report.initialEquity) };
+}
+
+/** A {@linkcode CurveEvaluator}: one `backtest run --output-dir` on a worker. */
+export function curveEvaluator(base: ResearchRunBase): CurveEvaluator {
+  return async (request) => {
+    const argv = [...requestArgv(base, request), "--output-dir", request.reportDir];
+    const [outcome] = await runPool([{ id: 0, argv }], 1);
+    if (outcome.code !== 0) {
+      return { ok: false, error: outcome.err.join(" ").replace(/^error: /, "") };
+    }
+    return {
+      ok: true,
+      metrics: metricsOfReport(JSON.parse(outcome.out.join("\n"))),
+      equity: await readEquitySegment(request.reportDir),
+    };
   };
 }

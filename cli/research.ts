@@ -1,6 +1,6 @@
 /**
- * `tesser research <subcommand>`: parameter optimization (sharded or not) and merging of
- * shard parts.
+ * `tesser research <subcommand>`: parameter optimization (sharded or not), merging of shard
+ * parts, and walk-forward analysis.
  *
  * @module
  */
@@ -10,12 +10,14 @@ import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import { researchMergeCommand } from "./research_merge.ts";
 import { researchOptimizeCommand } from "./research_optimize.ts";
+import { researchWalkForwardCommand } from "./research_walk_forward.ts";
 
 const HELP = `Usage: tesser research <command> [options]
 
 Commands:
   optimize      search strategy parameters (grid or random; --shard for clusters)
   merge         join the parts of a sharded optimize into its results
+  walk-forward  optimize on rolling or anchored training windows, test on the next window
 
 Run "tesser research <command> --help" for the options of each.`;
 
@@ -38,9 +40,11 @@ export async function researchCommand(
       return await researchOptimizeCommand(rest, io, global);
     case "merge":
       return await researchMergeCommand(rest, io);
+    case "walk-forward":
+      return await researchWalkForwardCommand(rest, io, global);
     default:
       throw new ConfigError(`unknown research command "${sub}"`, {
-        hint: "commands: optimize, merge",
+        hint: "commands: optimize, merge, walk-forward",
       });
   }
 }

@@ -7,7 +7,13 @@
 
 import { readConfigFile } from "../lib/config/mod.ts";
 import { inspectParquet } from "../lib/data/mod.ts";
-import { ConfigError, fromIso, type Micros } from "../lib/domain/mod.ts";
+import {
+  ConfigError,
+  fromIso,
+  intervalMicros,
+  type Micros,
+  parseInterval,
+} from "../lib/domain/mod.ts";
 import {
   type FitnessRatio,
   type ObjectiveName,
@@ -145,19 +151,24 @@ function required(flags: ParsedFlags, name: string, command: string): string {
   return value;
 }
 
-/** The time span of the data files (first open to one µs past the last open). */
-async function dataSpan(files: readonly string[]): Promise<{ from: Micros; to: Micros }> {
+/** The time span of the data files (first open to last close), from their statistics. */
+export async function dataSpan(files: readonly string[]): Promise<{ from: Micros; to: Micros }> {
   let from = Infinity;
   let to = -Infinity;
   for (const file of files) {
-    const ts = (await inspectParquet(file)).columns.find((c) => c.name === "ts");
+    const info = await inspectParquet(file);
+    const ts = info.columns.find((c) => c.name === "ts");
     if (ts?.min === undefined || ts.max === undefined) {
       throw new ConfigError(`${file} has no time statistics to split the window on`, {
         hint: "pass --from and --to",
       });
     }
+    // The span ends with the last bar's close (its interval from our metadata), else just
+    // after its open.
+    const interval = info.metadata["tesser.interval"];
+    const bar = interval === undefined ? 1 : intervalMicros(parseInterval(interval));
     from = Math.min(from, fromIso(ts.min));
-    to = Math.max(to, fromIso(ts.max) + 1);
+    to = Math.max(to, fromIso(ts.max) + bar);
   }
   return { from, to };
 }

@@ -16,3 +16,5 @@ export * from "./random_search.ts";
 export * from "./results.ts";
 export * from "./space.ts";
 export * from "./study.ts";
+export * from "./walk_forward.ts";
+export * from "./walk_forward_files.ts";

@@ -21,6 +21,8 @@ import {
   type TableColumn,
   writeTableParquet,
 } from "../data/mod.ts";
+import { csvText } from "./_csv.ts";
+import { writeTextAtomic } from "./_text_file.ts";
 import { METRIC_NAMES, type TrialMetrics } from "./objective.ts";
 import { bestTrial, type TrialResult, type TrialStatus } from "./optimize.ts";
 import type { ParamValue } from "./space.ts";
@@ -230,19 +232,13 @@ export function mergeParts(
   return { spec: first.spec, results };
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** The results table as CSV (the same columns; empty cells for null). */
 export function resultsCsv(table: ParquetTable): string {
   const rows = table.columns[0]?.values.length ?? 0;
-  const lines = [table.columns.map((c) => csvCell(c.name)).join(",")];
-  for (let i = 0; i < rows; i++) {
-    lines.push(table.columns.map((c) => csvCell(c.values[i])).join(","));
-  }
-  return lines.join("\n") + "\n";
+  return csvText(
+    table.columns.map((c) => c.name),
+    Array.from({ length: rows }, (_, i) => table.columns.map((c) => c.values[i])),
+  );
 }
 
 /** The best set as a strategy file: the strategy file's params with the best overrides. */
@@ -257,19 +253,6 @@ export function bestStrategyToml(spec: StudySpec, best: TrialResult): string {
     params: { ...spec.baseParams, ...best.params },
   });
   return `${header}\n${body}`;
-}
-
-async function writeText(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => undefined);
-    throw new DataError(`Cannot write ${path}: ${(error as Error).message}`, {
-      location: { file: path },
-    });
-  }
 }
 
 /** What {@linkcode writeStudyResults} wrote. */
@@ -291,11 +274,11 @@ export async function writeStudyResults(
   const table = resultsTable(spec, results);
   const files = [join(dir, "results.parquet"), join(dir, "results.csv")];
   await writeTableParquet(files[0], table);
-  await writeText(files[1], resultsCsv(table));
+  await writeTextAtomic(files[1], resultsCsv(table));
   const best = bestTrial(results);
   const bestPath = join(dir, "best.toml");
   if (best !== undefined) {
-    await writeText(bestPath, bestStrategyToml(spec, best));
+    await writeTextAtomic(bestPath, bestStrategyToml(spec, best));
     files.push(bestPath);
   } else {
     await Deno.remove(bestPath).catch(() => undefined);

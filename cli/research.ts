@@ -9,6 +9,7 @@ import { ConfigError } from "../lib/domain/mod.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import { researchMergeCommand } from "./research_merge.ts";
+import { researchMonteCarloCommand } from "./research_montecarlo.ts";
 import { researchOptimizeCommand } from "./research_optimize.ts";
 import { researchWalkForwardCommand } from "./research_walk_forward.ts";
 
@@ -18,6 +19,7 @@ Commands:
   optimize      search strategy parameters (grid or random; --shard for clusters)
   merge         join the parts of a sharded optimize into its results
   walk-forward  optimize on rolling or anchored training windows, test on the next window
+  montecarlo    resample a backtest's trades: intervals on its return and drawdown
 
 Run "tesser research <command> --help" for the options of each.`;
 
@@ -40,11 +42,13 @@ export async function researchCommand(
       return await researchOptimizeCommand(rest, io, global);
     case "merge":
       return await researchMergeCommand(rest, io);
+    case "montecarlo":
+      return await researchMonteCarloCommand(rest, io);
     case "walk-forward":
       return await researchWalkForwardCommand(rest, io, global);
     default:
       throw new ConfigError(`unknown research command "${sub}"`, {
-        hint: "commands: optimize, merge, walk-forward",
+        hint: "commands: optimize, merge, walk-forward, montecarlo",
       });
   }
 }

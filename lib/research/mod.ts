@@ -18,3 +18,5 @@ export * from "./space.ts";
 export * from "./study.ts";
 export * from "./walk_forward.ts";
 export * from "./walk_forward_files.ts";
+export * from "./monte_carlo.ts";
+export * from "./monte_carlo_files.ts";

@@ -11,6 +11,7 @@ import type { GlobalOptions } from "./main.ts";
 import { researchMergeCommand } from "./research_merge.ts";
 import { researchMonteCarloCommand } from "./research_montecarlo.ts";
 import { researchOptimizeCommand } from "./research_optimize.ts";
+import { researchStabilityCommand } from "./research_stability.ts";
 import { researchWalkForwardCommand } from "./research_walk_forward.ts";
 
 const HELP = `Usage: tesser research <command> [options]
@@ -20,6 +21,7 @@ Commands:
   merge         join the parts of a sharded optimize into its results
   walk-forward  optimize on rolling or anchored training windows, test on the next window
   montecarlo    resample a backtest's trades: intervals on its return and drawdown
+  stability     the neighbourhood of a study's best set: plateau or spike
 
 Run "tesser research <command> --help" for the options of each.`;
 
@@ -44,11 +46,13 @@ export async function researchCommand(
       return await researchMergeCommand(rest, io);
     case "montecarlo":
       return await researchMonteCarloCommand(rest, io);
+    case "stability":
+      return await researchStabilityCommand(rest, io);
     case "walk-forward":
       return await researchWalkForwardCommand(rest, io, global);
     default:
       throw new ConfigError(`unknown research command "${sub}"`, {
-        hint: "commands: optimize, merge, walk-forward, montecarlo",
+        hint: "commands: optimize, merge, walk-forward, montecarlo, stability",
       });
   }
 }

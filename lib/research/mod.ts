@@ -20,3 +20,4 @@ export * from "./walk_forward.ts";
 export * from "./walk_forward_files.ts";
 export * from "./monte_carlo.ts";
 export * from "./monte_carlo_files.ts";
+export * from "./stability.ts";

@@ -77,6 +77,23 @@ Deno.test("research optimize writes results and a best.toml that backtest run ta
     assert.equal(report.totalReturn, Number(best.totalReturn));
     // The strategy file's other params are kept.
     assert.equal(report.params.min_samples, 48);
+    // The stability view of the same study: the best set's one-step box in the grid.
+    const stability = await run([
+      "research",
+      "stability",
+      "--results",
+      join(dir, "results.parquet"),
+      "--json",
+    ]);
+    assert.equal(stability.code, 0, stability.err.join("\n"));
+    const view = JSON.parse(stability.out.join("\n"));
+    assert.equal(view.best.trial, Number(best.trial));
+    for (const neighbour of view.neighbours) {
+      assert.ok(Math.abs(neighbour.params.fast_period - report.params.fast_period) <= 4);
+    }
+    assert.ok(view.summary.count >= 2 && view.summary.max <= Number(best.score));
+    const none = await run(["research", "stability"]);
+    assert.match(none.err[0], /--results FILE is required/);
   });
 });
 
@@ -162,7 +179,7 @@ Deno.test("research optimize errors name what to fix", async () => {
     assert.equal(research.code, 2);
     assert.match(
       research.err[0],
-      /unknown research command "explore" \(hint: commands: optimize, merge, walk-forward, montecarlo/,
+      /unknown research command "explore" \(hint: commands: optimize, merge, walk-forward, montecarlo, stability/,
     );
   });
 });

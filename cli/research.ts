@@ -8,6 +8,7 @@
 import { ConfigError } from "../lib/domain/mod.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
+import { researchBiasCommand } from "./research_bias.ts";
 import { researchMergeCommand } from "./research_merge.ts";
 import { researchMonteCarloCommand } from "./research_montecarlo.ts";
 import { researchOptimizeCommand } from "./research_optimize.ts";
@@ -22,6 +23,7 @@ Commands:
   walk-forward  optimize on rolling or anchored training windows, test on the next window
   montecarlo    resample a backtest's trades: intervals on its return and drawdown
   stability     the neighbourhood of a study's best set: plateau or spike
+  bias          look-ahead and recursive-indicator checks of a strategy on real data
 
 Run "tesser research <command> --help" for the options of each.`;
 
@@ -48,11 +50,13 @@ export async function researchCommand(
       return await researchMonteCarloCommand(rest, io);
     case "stability":
       return await researchStabilityCommand(rest, io);
+    case "bias":
+      return await researchBiasCommand(rest, io);
     case "walk-forward":
       return await researchWalkForwardCommand(rest, io, global);
     default:
       throw new ConfigError(`unknown research command "${sub}"`, {
-        hint: "commands: optimize, merge, walk-forward, montecarlo, stability",
+        hint: "commands: optimize, merge, walk-forward, montecarlo, stability, bias",
       });
   }
 }

@@ -179,7 +179,7 @@ Deno.test("research optimize errors name what to fix", async () => {
     assert.equal(research.code, 2);
     assert.match(
       research.err[0],
-      /unknown research command "explore" \(hint: commands: optimize, merge, walk-forward, montecarlo, stability/,
+      /unknown research command "explore" \(hint: commands: optimize, merge, walk-forward, montecarlo, stability, bias/,
     );
   });
 });

@@ -8,7 +8,13 @@
 
 import { field } from "../config/mod.ts";
 import { symbolField } from "./_support.ts";
-import { type Candle, parseInterval, type Signal, symbolId } from "../domain/mod.ts";
+import {
+  type Candle,
+  type ExecutionHint,
+  parseInterval,
+  type Signal,
+  symbolId,
+} from "../domain/mod.ts";
 import { Sma } from "../indicators/mod.ts";
 import { paramError, type StrategyDefinition } from "./registry.ts";
 import type { JsonValue, Strategy, StrategyContext, StrategySubscription } from "./strategy.ts";
@@ -80,6 +86,8 @@ export interface SmaCrossParams {
 export class SmaCross implements Strategy {
   readonly name = "SmaCross";
   readonly subscriptions: readonly StrategySubscription[];
+  /** `vwap` when `vwap_duration_secs` is set. */
+  readonly executionHints: readonly ExecutionHint["kind"][];
   readonly #params: SmaCrossParams;
   readonly #symbol: string;
   #fast: Sma;
@@ -114,6 +122,7 @@ export class SmaCross implements Strategy {
     this.#slow = new Sma({ period: params.slow_period });
     this.#history = new Float64Array(params.slow_period);
     this.subscriptions = [{ kind: "candles", symbol, interval }];
+    this.executionHints = params.vwap_duration_secs > 0 ? ["vwap"] : [];
   }
 
   /** Updates both SMAs and signals on a cross. */

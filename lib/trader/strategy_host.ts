@@ -24,6 +24,7 @@ import {
   type Trade,
 } from "../domain/mod.ts";
 import { CandleAggregator } from "../data/candle_aggregator.ts";
+import type { ConnectivityEvent } from "../events/mod.ts";
 import type { BookView, Strategy, StrategyContext } from "../strategies/mod.ts";
 
 /** What the host needs from the engine around it. */
@@ -172,5 +173,10 @@ export class StrategyHost {
   /** Delivers a timer. */
   onTimer(tag: string): void {
     this.strategy.onTimer?.(tag, this.#context);
+  }
+
+  /** Delivers a connectivity change. */
+  onConnectivity(event: ConnectivityEvent): void {
+    this.strategy.onConnectivity?.(event, this.#context);
   }
 }

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { ConfigError, type Micros, toIso } from "../lib/domain/mod.ts";
 import {
   curveSummary,
-  planTrials,
   runWalkForward,
+  trialCount,
   type WalkForwardWindow,
   walkForwardWindows,
   writeStudyResults,
@@ -53,8 +53,8 @@ Options:
   --step DUR          how far windows move on (default: --test; at least --test)
   --anchored          every training window starts at the beginning and grows by --step
   --from ISO --to ISO the span to cut (default: the data's, from the Parquet statistics)
-  --strategy-config, --space, --data, --method, --trials, --seed, --objective, --fitness-ratio,
-  --optimal-trades, --min-trades, --workers: as for 'research optimize'
+  --strategy-config, --space, --data, --method, --trials, --seed, --tpe-batch, --objective,
+  --fitness-ratio, --optimal-trades, --min-trades, --workers: as for 'research optimize'
   -h, --help`;
 
 const UNITS: Readonly<Record<string, number>> = {
@@ -101,6 +101,7 @@ export async function researchWalkForwardCommand(
     from: { type: "string" },
     to: { type: "string" },
     workers: { type: "string" },
+    "tpe-batch": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (booleanFlag(flags, "help")) {
@@ -145,7 +146,7 @@ export async function researchWalkForwardCommand(
   await makeOutputDir(output);
   const windowDir = (w: WalkForwardWindow): string =>
     join(output, `window-${String(w.index).padStart(3, "0")}`);
-  const perWindow = planTrials(spec).length;
+  const perWindow = trialCount(spec);
   io.stderr(
     `walk-forward: ${counted(windows.length, "window")} × ${counted(perWindow, "trial")} (${
       booleanFlag(flags, "anchored") ? "anchored" : "rolling"

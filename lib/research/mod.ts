@@ -23,3 +23,4 @@ export * from "./monte_carlo.ts";
 export * from "./monte_carlo_files.ts";
 export * from "./stability.ts";
 export * from "./bias_analysis.ts";
+export * from "./tpe.ts";

@@ -26,7 +26,7 @@ import { writeTextAtomic } from "./_text_file.ts";
 import { METRIC_NAMES, type TrialMetrics } from "./objective.ts";
 import { bestTrial, type TrialResult, type TrialStatus } from "./optimize.ts";
 import type { ParamValue } from "./space.ts";
-import { planTrials, type Shard, type StudySpec } from "./study.ts";
+import { planTrials, type Shard, type StudySpec, trialCount } from "./study.ts";
 
 const STUDY_KEY = "tesser.study";
 const SHARD_KEY = "tesser.shard";
@@ -215,15 +215,16 @@ export function mergeParts(
       { hint: "run the missing shards (or wait for their pods) and merge again" },
     );
   }
-  const plan = planTrials(first.spec);
+  // A TPE study has no plan to check the parameters against: its chains chose them.
+  const plan = first.spec.method === "tpe" ? undefined : planTrials(first.spec);
+  const planned = trialCount(first.spec);
   const results = parts.flatMap((p) => p.results).sort((a, b) => a.trial - b.trial);
-  if (results.length !== plan.length) {
-    throw new DataError(`the parts hold ${results.length} trials, the study plans ${plan.length}`);
+  if (results.length !== planned) {
+    throw new DataError(`the parts hold ${results.length} trials, the study plans ${planned}`);
   }
   results.forEach((result, i) => {
-    if (
-      result.trial !== i || JSON.stringify(result.params) !== JSON.stringify(plan[i].params)
-    ) {
+    const params = plan === undefined ? result.params : plan[i].params;
+    if (result.trial !== i || JSON.stringify(result.params) !== JSON.stringify(params)) {
       throw new DataError(`trial ${i} in the parts does not match the study's plan`, {
         hint: "a part was edited or written by another version of tesser",
       });

@@ -16,7 +16,7 @@
 import { ConfigError, type Micros, toIso } from "../domain/mod.ts";
 import { bestTrial, type Evaluator, runStudy, type TrialResult } from "./optimize.ts";
 import type { TrialMetrics } from "./objective.ts";
-import { planTrials, type StudySpec } from "./study.ts";
+import { type StudySpec, trialCount } from "./study.ts";
 
 /** Options of {@linkcode walkForwardWindows}; durations in µs. */
 export interface WalkForwardOptions {
@@ -231,7 +231,7 @@ export async function runWalkForward(
 ): Promise<WalkForwardResult> {
   const results: WindowResult[] = [];
   // Every window runs the same plan (the space and seed do not depend on the window).
-  const total = planTrials(spec).length * windows.length;
+  const total = trialCount(spec) * windows.length;
   let done = 0;
   for (const window of windows) {
     const windowSpec: StudySpec = { ...spec, train: window.train, test: undefined };

@@ -153,7 +153,15 @@ Deno.test("research optimize errors name what to fix", async () => {
     );
     await bad(
       [...base, "--space", SPACE, "--trials", "3"],
-      /--trials applies to --method random only/,
+      /--trials applies to --method random and tpe only/,
+    );
+    await bad(
+      [...base, "--space", SPACE, "--method", "tpe"],
+      /tpe search needs a number of trials/,
+    );
+    await bad(
+      [...base, "--space", SPACE, "--tpe-batch", "2"],
+      /--tpe-batch applies to --method tpe/,
     );
     await bad(
       [...base, "--space", SPACE, "--", "--json"],
@@ -277,5 +285,36 @@ Deno.test("shards run as separate processes merge into the bytes of one unsharde
         );
       }
     }
+  });
+});
+
+Deno.test("research optimize --method tpe runs its trials and writes a best set", async () => {
+  await withTemp(async (dir) => {
+    const result = await run([
+      "research",
+      "optimize",
+      "--strategy-config",
+      STRATEGY,
+      "--space",
+      SPACE,
+      "--data",
+      DATA,
+      "--output",
+      dir,
+      "--method",
+      "tpe",
+      "--trials",
+      "6",
+      "--seed",
+      "3",
+      "--tpe-batch",
+      "2",
+    ]);
+    assert.equal(result.code, 0, result.err.join("\n"));
+    assert.equal(result.err[0], "tpe search: 6 trials on 2 workers");
+    const rows = csvRows(await Deno.readTextFile(join(dir, "results.csv")));
+    assert.deepEqual(rows.map((r) => r.trial), ["0", "1", "2", "3", "4", "5"]);
+    assert.equal(new Set(rows.map((r) => `${r.param_fast_period}/${r.param_slow_period}`)).size, 6);
+    await Deno.stat(join(dir, "best.toml"));
   });
 });

@@ -355,6 +355,7 @@ export {
   TradeLedger,
   type TradeLedgerSnapshot,
   unknownReport,
+  type VenueAnswer,
   type VenueBalance,
   type VenuePosition,
 } from "./lib/portfolio/mod.ts";

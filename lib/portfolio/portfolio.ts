@@ -26,9 +26,9 @@ import { type ConversionRoute, planConversions } from "./conversion.ts";
 import { initialMargin, liquidationPrice, maintenanceMargin } from "./margin.ts";
 import {
   planReconciliation,
+  type VenueAnswer,
   type VenueBalance,
   type VenuePosition,
-  type VenueReport,
 } from "./reconcile.ts";
 import type { RoundTrip } from "./round_trip.ts";
 import { PORTFOLIO_SNAPSHOT_VERSION, type PortfolioSnapshot } from "./snapshot.ts";
@@ -453,8 +453,8 @@ export class Portfolio {
    * without a positive entry price; nothing is changed then.
    */
   reconcile(
-    positions: VenueReport<readonly VenuePosition[]>,
-    balances: VenueReport<readonly VenueBalance[]>,
+    positions: VenueAnswer<readonly VenuePosition[]>,
+    balances: VenueAnswer<readonly VenueBalance[]>,
     ts: Micros,
   ): ReconciliationEvent {
     assertMicros(ts, "Portfolio: reconciliation time");

@@ -63,17 +63,17 @@ export interface VenueBalance {
  * The venue's answer to one query: its figures (`known`, complete for what it covers), or
  * `unknown` when the query failed, which is never the same as "flat" or "zero".
  */
-export type VenueReport<T> =
+export type VenueAnswer<T> =
   | { readonly status: "known"; readonly value: T }
   | { readonly status: "unknown"; readonly reason: string };
 
 /** A venue report with figures. */
-export function knownReport<T>(value: T): VenueReport<T> {
+export function knownReport<T>(value: T): VenueAnswer<T> {
   return { status: "known", value };
 }
 
 /** A venue report whose query failed, with why (e.g. `GET /v5/position/list timed out`). */
-export function unknownReport<T>(reason: string): VenueReport<T> {
+export function unknownReport<T>(reason: string): VenueAnswer<T> {
   return { status: "unknown", reason };
 }
 
@@ -123,7 +123,7 @@ export interface ReconciliationPlan {
   readonly balanceAdoptions: readonly BalanceAdoption[];
 }
 
-function scope<T>(report: VenueReport<T>): ReconciliationScope {
+function scope<T>(report: VenueAnswer<T>): ReconciliationScope {
   return report.status === "known"
     ? { status: "compared" }
     : { status: "unknown", reason: report.reason };
@@ -151,8 +151,8 @@ function byKey<T>(items: readonly T[], key: (item: T) => string, what: string): 
  */
 export function planReconciliation(
   ledger: LedgerView,
-  positions: VenueReport<readonly VenuePosition[]>,
-  balances: VenueReport<readonly VenueBalance[]>,
+  positions: VenueAnswer<readonly VenuePosition[]>,
+  balances: VenueAnswer<readonly VenueBalance[]>,
   ts: number,
 ): ReconciliationPlan {
   const differences: ReconciliationDifference[] = [];

@@ -35,7 +35,7 @@ import type {
 import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
 import { Atr } from "../indicators/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
-import type { RoundTrip, VenueBalance, VenuePosition, VenueReport } from "../portfolio/mod.ts";
+import type { RoundTrip, VenueAnswer, VenueBalance, VenuePosition } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
 import type { MarketBooks } from "./market_books.ts";
@@ -371,8 +371,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
    * @throws {DataError} when a report lists a symbol or currency twice.
    */
   reconcile(
-    positions: VenueReport<readonly VenuePosition[]>,
-    balances: VenueReport<readonly VenueBalance[]>,
+    positions: VenueAnswer<readonly VenuePosition[]>,
+    balances: VenueAnswer<readonly VenueBalance[]>,
   ): ReconciliationEvent {
     const event = this.portfolio.reconcile(positions, balances, this.clock.now());
     this.#positions.clear();

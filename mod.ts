@@ -658,6 +658,7 @@ export {
   type TpeOptions,
   TpeSampler,
   type Trial,
+  trialCount,
   type TrialMetrics,
   type TrialParams,
   type TrialResult,

@@ -19,6 +19,7 @@ import {
 import type { BatchJob } from "./_batch_worker.ts";
 import { runPool } from "./backtest_batch.ts";
 import type { GlobalOptions } from "./main.ts";
+import { recordingIo } from "./io.ts";
 
 /** What every run of a study shares. */
 export interface ResearchRunBase {
@@ -92,17 +93,21 @@ export async function readEquitySegment(dir: string): Promise<EquitySegment> {
   return { ts, equity, initial: Number(report.initialEquity) };
 }
 
-/** A {@linkcode CurveEvaluator}: one `backtest run --output-dir` on a worker. */
+/**
+ * A {@linkcode CurveEvaluator}: one `backtest run --output-dir`, in this process (one run at a
+ * time: starting a worker would cost more than the run).
+ */
 export function curveEvaluator(base: ResearchRunBase): CurveEvaluator {
   return async (request) => {
     const argv = [...requestArgv(base, request), "--output-dir", request.reportDir];
-    const [outcome] = await runPool([{ id: 0, argv }], 1);
-    if (outcome.code !== 0) {
-      return { ok: false, error: outcome.err.join(" ").replace(/^error: /, "") };
-    }
+    // Imported here: main.ts imports this module's command through research.ts.
+    const { main } = await import("./main.ts");
+    const io = recordingIo();
+    const code = await main(argv, io);
+    if (code !== 0) return { ok: false, error: io.err.join(" ").replace(/^error: /, "") };
     return {
       ok: true,
-      metrics: metricsOfReport(JSON.parse(outcome.out.join("\n"))),
+      metrics: metricsOfReport(JSON.parse(io.out.join("\n"))),
       equity: await readEquitySegment(request.reportDir),
     };
   };

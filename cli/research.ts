@@ -12,6 +12,7 @@ import { researchBiasCommand } from "./research_bias.ts";
 import { researchMergeCommand } from "./research_merge.ts";
 import { researchMonteCarloCommand } from "./research_montecarlo.ts";
 import { researchOptimizeCommand } from "./research_optimize.ts";
+import { researchReportCommand } from "./research_report.ts";
 import { researchStabilityCommand } from "./research_stability.ts";
 import { researchWalkForwardCommand } from "./research_walk_forward.ts";
 
@@ -24,6 +25,7 @@ Commands:
   montecarlo    resample a backtest's trades: intervals on its return and drawdown
   stability     the neighbourhood of a study's best set: plateau or spike
   bias          look-ahead and recursive-indicator checks of a strategy on real data
+  report        a study's report.html, with walk-forward curves and Monte Carlo bands
 
 Run "tesser research <command> --help" for the options of each.`;
 
@@ -52,11 +54,13 @@ export async function researchCommand(
       return await researchStabilityCommand(rest, io);
     case "bias":
       return await researchBiasCommand(rest, io);
+    case "report":
+      return await researchReportCommand(rest, io);
     case "walk-forward":
       return await researchWalkForwardCommand(rest, io, global);
     default:
       throw new ConfigError(`unknown research command "${sub}"`, {
-        hint: "commands: optimize, merge, walk-forward, montecarlo, stability, bias",
+        hint: "commands: optimize, merge, walk-forward, montecarlo, stability, bias, report",
       });
   }
 }

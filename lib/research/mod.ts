@@ -24,3 +24,4 @@ export * from "./monte_carlo_files.ts";
 export * from "./stability.ts";
 export * from "./bias_analysis.ts";
 export * from "./tpe.ts";
+export * from "./study_report_html.ts";

@@ -6,6 +6,7 @@
  */
 
 import { join } from "node:path";
+import { DataError } from "../domain/mod.ts";
 import { csvText } from "./_csv.ts";
 import { writeTextAtomic } from "./_text_file.ts";
 import type { MonteCarloResult } from "./monte_carlo.ts";
@@ -32,4 +33,38 @@ export async function writeMonteCarlo(
   ];
   for (const [path, text] of files) await writeTextAtomic(path, text);
   return files.map(([path]) => path);
+}
+
+/**
+ * Reads `montecarlo_bands.csv`: the band percentiles and, per percentile, equity after each
+ * trade.
+ *
+ * @throws {DataError} naming the file when it is not such a table.
+ */
+export async function readBandsCsv(
+  path: string,
+): Promise<{ percentiles: number[]; bands: number[][] }> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    throw new DataError(`${path} cannot be read`, {
+      hint: "pass the folder 'tesser research montecarlo --output' wrote",
+    });
+  }
+  const [header, ...lines] = text.trimEnd().split("\n");
+  const names = header.split(",");
+  if (
+    names[0] !== "trade" || names.length < 2 ||
+    names.slice(1).some((n) => !/^p\d+(\.\d+)?$/.test(n))
+  ) {
+    throw new DataError(`${path} is not a Monte Carlo band table (header "${header}")`);
+  }
+  const percentiles = names.slice(1).map((n) => Number(n.slice(1)));
+  const bands = percentiles.map(() => [] as number[]);
+  for (const line of lines) {
+    const cells = line.split(",");
+    bands.forEach((band, j) => band.push(Number(cells[j + 1])));
+  }
+  return { percentiles, bands };
 }

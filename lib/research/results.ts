@@ -23,6 +23,7 @@ import {
 } from "../data/mod.ts";
 import { csvText } from "./_csv.ts";
 import { writeTextAtomic } from "./_text_file.ts";
+import { studyReportHtml } from "./study_report_html.ts";
 import { METRIC_NAMES, type TrialMetrics } from "./objective.ts";
 import { bestTrial, type TrialResult, type TrialStatus } from "./optimize.ts";
 import type { ParamValue } from "./space.ts";
@@ -265,7 +266,8 @@ export interface WrittenStudy {
 }
 
 /**
- * Writes `results.parquet`, `results.csv` and (when a trial qualifies) `best.toml` into `dir`.
+ * Writes `results.parquet`, `results.csv`, `report.html` and (when a trial qualifies)
+ * `best.toml` into `dir`.
  */
 export async function writeStudyResults(
   dir: string,
@@ -276,6 +278,9 @@ export async function writeStudyResults(
   const files = [join(dir, "results.parquet"), join(dir, "results.csv")];
   await writeTableParquet(files[0], table);
   await writeTextAtomic(files[1], resultsCsv(table));
+  const reportPath = join(dir, "report.html");
+  await writeTextAtomic(reportPath, studyReportHtml({ spec, results }));
+  files.push(reportPath);
   const best = bestTrial(results);
   const bestPath = join(dir, "best.toml");
   if (best !== undefined) {

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { toIso } from "../domain/mod.ts";
+import { DataError, fromIso, toIso } from "../domain/mod.ts";
 import { csvText } from "./_csv.ts";
 import { writeTextAtomic } from "./_text_file.ts";
 import { METRIC_NAMES } from "./objective.ts";
@@ -63,4 +63,34 @@ export async function writeWalkForward(
   ];
   for (const [path, text] of files) await writeTextAtomic(path, text);
   return files.map(([path]) => path);
+}
+
+/**
+ * Reads a curve written by {@linkcode writeWalkForward} (`oos_equity.csv`, `is_equity.csv`).
+ *
+ * @throws {DataError} naming the file when it is not such a curve.
+ */
+export async function readCurveCsv(path: string): Promise<StitchedCurve> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    throw new DataError(`${path} cannot be read`, {
+      hint: "pass the folder 'tesser research walk-forward --output' wrote",
+    });
+  }
+  const [header, ...lines] = text.trimEnd().split("\n");
+  if (header !== "ts,equity,window") {
+    throw new DataError(`${path} is not a walk-forward curve (header "${header}")`);
+  }
+  const ts: number[] = [];
+  const equity: number[] = [];
+  const window: number[] = [];
+  for (const line of lines) {
+    const [time, value, index] = line.split(",");
+    ts.push(fromIso(time));
+    equity.push(Number(value));
+    window.push(Number(index));
+  }
+  return { ts, equity, window };
 }

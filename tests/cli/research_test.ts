@@ -187,7 +187,7 @@ Deno.test("research optimize errors name what to fix", async () => {
     assert.equal(research.code, 2);
     assert.match(
       research.err[0],
-      /unknown research command "explore" \(hint: commands: optimize, merge, walk-forward, montecarlo, stability, bias/,
+      /unknown research command "explore" \(hint: commands: optimize, merge, walk-forward, montecarlo, stability, bias, report/,
     );
   });
 });
@@ -277,7 +277,7 @@ Deno.test("shards run as separate processes merge into the bytes of one unsharde
       const merge = await run(["research", "merge", "--output", merged, parts]);
       assert.equal(merge.code, 0, merge.err.join("\n"));
       assert.equal(merge.err[0], "merged 3 parts");
-      for (const name of ["results.parquet", "results.csv", "best.toml"]) {
+      for (const name of ["results.parquet", "results.csv", "best.toml", "report.html"]) {
         assert.deepEqual(
           await Deno.readFile(join(merged, name)),
           await Deno.readFile(join(whole, name)),

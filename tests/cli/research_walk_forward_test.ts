@@ -80,3 +80,70 @@ Deno.test("research walk-forward errors name the flag to fix", async () => {
   await bad([...base, "--output", "x", "--step", "30m"], /test windows overlap/);
   await bad([...base, "--output", "x", "--train", "6h"], /shorter than one training plus one test/);
 });
+
+Deno.test("research report adds a walk-forward's curves and a Monte Carlo's bands", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-report-" });
+  try {
+    const wf = join(dir, "wf");
+    assert.equal(await main([...ARGS, "--output", wf], recordingIo()), 0);
+    const mcDir = join(dir, "mc");
+    const bt = join(dir, "bt");
+    assert.equal(
+      await main([
+        "backtest",
+        "run",
+        "--strategy-config",
+        "examples/strategies/rsi_reversion.toml",
+        "--rows",
+        "5000",
+        "--output-dir",
+        bt,
+      ], recordingIo()),
+      0,
+    );
+    assert.equal(
+      await main(["research", "montecarlo", "--report", bt, "--output", mcDir], recordingIo()),
+      0,
+    );
+    const page = join(dir, "study.html");
+    const io = recordingIo();
+    const code = await main([
+      "research",
+      "report",
+      "--results",
+      join(wf, "window-000", "results.parquet"),
+      "--walk-forward",
+      wf,
+      "--montecarlo",
+      mcDir,
+      "--x",
+      "slow_period",
+      "--y",
+      "fast_period",
+      "--output",
+      page,
+    ], io);
+    assert.equal(code, 0, io.err.join("\n"));
+    const html = await Deno.readTextFile(page);
+    assert.ok(html.includes("<h2>Walk-forward</h2>") && html.includes("<h2>Monte Carlo</h2>"));
+    assert.ok(html.includes("(x: slow_period, y: fast_period;"));
+    const bad = recordingIo();
+    assert.equal(
+      await main([
+        "research",
+        "report",
+        "--results",
+        join(wf, "walk_forward.csv"),
+        "--output",
+        page,
+      ], bad),
+      1,
+    );
+    assert.match(bad.err[0], /walk_forward\.csv as a table/);
+    const lonely = recordingIo();
+    await main(["research", "report", "--results", "x", "--output", page, "--x", "a"], lonely);
+    assert.match(lonely.err[0], /flags --x and --y go together/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -20,7 +20,7 @@ async function tempDir(): Promise<string> {
 
 async function filesOf(dir: string): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
-  for (const name of ["results.parquet", "results.csv", "best.toml"]) {
+  for (const name of ["results.parquet", "results.csv", "best.toml", "report.html"]) {
     out[name] = await Deno.readFile(join(dir, name));
   }
   return out;

@@ -25,3 +25,4 @@ export * from "./stability.ts";
 export * from "./bias_analysis.ts";
 export * from "./tpe.ts";
 export * from "./study_report_html.ts";
+export * from "./sma_sweep.ts";

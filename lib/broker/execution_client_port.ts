@@ -59,9 +59,9 @@ export function isDefinitiveRefusal(kind: ExchangeErrorKind): boolean {
  *
  * @example
  * ```ts
- * import { executionClientPort, type ExecutionClient, type VenueReport } from "./mod.ts";
+ * import { executionClientPort, type ExecutionClient, type VenueEvent } from "./mod.ts";
  * declare const client: ExecutionClient;
- * const reports: VenueReport[] = [];
+ * const reports: VenueEvent[] = [];
  * const port = executionClientPort(client, (report) => reports.push(report), {
  *   now: () => Date.now() * 1000,
  * });

@@ -20,7 +20,9 @@
  * Only what this replays is accepted ({@linkcode smaSweepSupport}): long-only SmaCross with
  * market orders (no stop-loss, no VWAP) on one linear symbol whose tick, lot-rounded quantity and
  * taker fee are short decimals, the default venue (1-bar latency, no slippage, no volume cap, no
- * funding). The tests compare every round trip and the report's figures with the engine's.
+ * funding), and no pre-trade risk: the drawdown kill switch and the order/position limits of
+ * `[risk_management]` are not replayed, so compare with runs that never reach them. The tests
+ * compare every round trip and the report's figures with the engine's.
  *
  * @module
  */

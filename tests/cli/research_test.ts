@@ -6,6 +6,17 @@ import { recordingIo } from "../../cli/io.ts";
 const STRATEGY = "examples/strategies/sma_cross.toml";
 const SPACE = "examples/research/sma_space.toml";
 const DATA = "examples/data/btcusdt_1m_sample.parquet";
+// A study of the sample: the flags every optimize here shares.
+const OPTIMIZE = [
+  "research",
+  "optimize",
+  "--strategy-config",
+  STRATEGY,
+  "--space",
+  SPACE,
+  "--data",
+  DATA,
+];
 
 async function run(
   args: readonly string[],
@@ -33,14 +44,7 @@ function csvRows(text: string): Record<string, string>[] {
 Deno.test("research optimize writes results and a best.toml that backtest run takes unchanged", async () => {
   await withTemp(async (dir) => {
     const result = await run([
-      "research",
-      "optimize",
-      "--strategy-config",
-      STRATEGY,
-      "--space",
-      SPACE,
-      "--data",
-      DATA,
+      ...OPTIMIZE,
       "--output",
       dir,
       "--workers",
@@ -100,14 +104,7 @@ Deno.test("research optimize writes results and a best.toml that backtest run ta
 Deno.test("research optimize --holdout runs every trial out of sample too (fitness)", async () => {
   await withTemp(async (dir) => {
     const result = await run([
-      "research",
-      "optimize",
-      "--strategy-config",
-      STRATEGY,
-      "--space",
-      SPACE,
-      "--data",
-      DATA,
+      ...OPTIMIZE,
       "--output",
       dir,
       "--objective",
@@ -195,14 +192,7 @@ Deno.test("research optimize errors name what to fix", async () => {
 Deno.test("research merge errors name the missing shard or input", async () => {
   await withTemp(async (dir) => {
     const shard = await run([
-      "research",
-      "optimize",
-      "--strategy-config",
-      STRATEGY,
-      "--space",
-      SPACE,
-      "--data",
-      DATA,
+      ...OPTIMIZE,
       "--output",
       dir,
       "--shard",
@@ -249,14 +239,7 @@ Deno.test("shards run as separate processes merge into the bytes of one unsharde
       const method of [["--method", "grid"], ["--method", "random", "--trials", "7", "--seed", "5"]]
     ) {
       const study = [
-        "research",
-        "optimize",
-        "--strategy-config",
-        STRATEGY,
-        "--space",
-        SPACE,
-        "--data",
-        DATA,
+        ...OPTIMIZE,
         ...method,
         "--workers",
         "1",
@@ -291,14 +274,7 @@ Deno.test("shards run as separate processes merge into the bytes of one unsharde
 Deno.test("research optimize --method tpe runs its trials and writes a best set", async () => {
   await withTemp(async (dir) => {
     const result = await run([
-      "research",
-      "optimize",
-      "--strategy-config",
-      STRATEGY,
-      "--space",
-      SPACE,
-      "--data",
-      DATA,
+      ...OPTIMIZE,
       "--output",
       dir,
       "--method",

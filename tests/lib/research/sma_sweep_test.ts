@@ -4,7 +4,13 @@ import { main } from "../../../cli/main.ts";
 import { recordingIo } from "../../../cli/io.ts";
 import { loadMarkets } from "../../../lib/backtest/mod.ts";
 import { generateCandles, readCandleParquet } from "../../../lib/data/mod.ts";
-import { smaSeries, SmaSweep, smaSweepSupport, sweepCandles } from "../../../lib/research/mod.ts";
+import {
+  METRIC_NAMES,
+  smaSeries,
+  SmaSweep,
+  smaSweepSupport,
+  sweepCandles,
+} from "../../../lib/research/mod.ts";
 
 const SYMBOL = "bybit:BTCUSDT";
 
@@ -37,17 +43,7 @@ async function engineRun(
   return { report: JSON.parse(io.out.join("\n")), trades };
 }
 
-const METRICS = [
-  "trades",
-  "totalReturn",
-  "cagr",
-  "sharpe",
-  "sortino",
-  "calmar",
-  "maxDrawdown",
-  "winRate",
-  "profitFactor",
-] as const;
+const METRICS = METRIC_NAMES;
 
 function rounded(value: number | null): number | null {
   return value === null ? null : Number(value.toPrecision(12));

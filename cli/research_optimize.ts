@@ -95,7 +95,8 @@ Options:
   --shard-count N          like --shard, the index from JOB_COMPLETION_INDEX (Kubernetes)
   -h, --help`;
 
-const OPTIMIZE_FLAGS: FlagOptions = {
+/** The flags of a study, shared by `research optimize` and `research walk-forward`. */
+export const STUDY_FLAGS: FlagOptions = {
   "strategy-config": { type: "string" },
   space: { type: "string" },
   data: { type: "string", multiple: true },
@@ -103,18 +104,22 @@ const OPTIMIZE_FLAGS: FlagOptions = {
   method: { type: "string" },
   trials: { type: "string" },
   seed: { type: "string" },
+  "tpe-batch": { type: "string" },
   objective: { type: "string" },
   "fitness-ratio": { type: "string" },
   "optimal-trades": { type: "string" },
   "min-trades": { type: "string" },
   from: { type: "string" },
   to: { type: "string" },
-  holdout: { type: "string" },
   workers: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+const OPTIMIZE_FLAGS: FlagOptions = {
+  ...STUDY_FLAGS,
+  holdout: { type: "string" },
   shard: { type: "string" },
   "shard-count": { type: "string" },
-  "tpe-batch": { type: "string" },
-  help: { type: "boolean", short: "h" },
 };
 
 // Flags the study sets on every run itself.

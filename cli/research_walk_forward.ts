@@ -23,7 +23,13 @@ import { counted } from "./_count.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import { startProgress } from "./progress.ts";
-import { dataSpan, makeOutputDir, splitPassThrough, studyFromFlags } from "./research_optimize.ts";
+import {
+  dataSpan,
+  makeOutputDir,
+  splitPassThrough,
+  STUDY_FLAGS,
+  studyFromFlags,
+} from "./research_optimize.ts";
 import {
   booleanFlag,
   numberFlag,
@@ -83,26 +89,11 @@ export async function researchWalkForwardCommand(
 ): Promise<number> {
   const { own, runArgs } = splitPassThrough(args);
   const flags = parseFlags("research walk-forward", own, {
-    "strategy-config": { type: "string" },
-    space: { type: "string" },
-    data: { type: "string", multiple: true },
-    output: { type: "string" },
-    method: { type: "string" },
-    trials: { type: "string" },
-    seed: { type: "string" },
-    objective: { type: "string" },
-    "fitness-ratio": { type: "string" },
-    "optimal-trades": { type: "string" },
-    "min-trades": { type: "string" },
+    ...STUDY_FLAGS,
     train: { type: "string" },
     test: { type: "string" },
     step: { type: "string" },
     anchored: { type: "boolean" },
-    from: { type: "string" },
-    to: { type: "string" },
-    workers: { type: "string" },
-    "tpe-batch": { type: "string" },
-    help: { type: "boolean", short: "h" },
   });
   if (booleanFlag(flags, "help")) {
     io.stdout(WALK_FORWARD_HELP);

@@ -52,7 +52,9 @@ export function num(wire: Wire, key: string, what: string): number {
 /** An exact decimal from a numeric-string field; empty strings read as `fallback` when given. */
 export function dec(wire: Wire, key: string, what: string, fallback?: Decimal): Decimal {
   const value = wire[key];
-  if ((value === "" || value === undefined) && fallback !== undefined) return fallback;
+  if ((value === "" || value === undefined || value === null) && fallback !== undefined) {
+    return fallback;
+  }
   if (typeof value !== "string" && typeof value !== "number") {
     throw new DataError(`Bybit message: ${what}.${key} is not a decimal (${JSON.stringify(value)})`);
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Decimal, decimal, DataError } from "../../lib/domain/mod.ts";
+import { DataError, type Decimal, decimal } from "../../lib/domain/mod.ts";
 
 /** A parsed JSON object. */
 export type Wire = Readonly<Record<string, unknown>>;
@@ -42,7 +42,11 @@ export function optStr(wire: Wire, key: string, fallback = ""): string {
 /** A finite number from a number or numeric-string field. */
 export function num(wire: Wire, key: string, what: string): number {
   const value = wire[key];
-  const result = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+  const result = typeof value === "number"
+    ? value
+    : typeof value === "string"
+    ? Number(value)
+    : NaN;
   if (!Number.isFinite(result) || (typeof value === "string" && value.trim() === "")) {
     throw new DataError(`Bybit message: ${what}.${key} is not a number (${JSON.stringify(value)})`);
   }
@@ -56,14 +60,19 @@ export function dec(wire: Wire, key: string, what: string, fallback?: Decimal): 
     return fallback;
   }
   if (typeof value !== "string" && typeof value !== "number") {
-    throw new DataError(`Bybit message: ${what}.${key} is not a decimal (${JSON.stringify(value)})`);
+    throw new DataError(
+      `Bybit message: ${what}.${key} is not a decimal (${JSON.stringify(value)})`,
+    );
   }
   try {
     return decimal(value);
   } catch (cause) {
-    throw new DataError(`Bybit message: ${what}.${key} is not a decimal (${JSON.stringify(value)})`, {
-      cause,
-    });
+    throw new DataError(
+      `Bybit message: ${what}.${key} is not a decimal (${JSON.stringify(value)})`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -109,6 +109,7 @@ export class BybitExecutionClient implements ExecutionClient {
   readonly #attempts: number;
   readonly #delayMs: number;
   readonly #sleep: (ms: number) => Promise<void>;
+  #accepted: (() => void) | undefined;
 
   /** Makes the client on `rest`; `sleep` paces lookups after unknown outcomes. */
   constructor(
@@ -121,6 +122,11 @@ export class BybitExecutionClient implements ExecutionClient {
     this.#settle = options.settleCoin ?? "USDT";
     this.#attempts = options.lookupAttempts ?? 3;
     this.#delayMs = options.lookupDelayMs ?? 1000;
+  }
+
+  /** Calls `listener` after each accepted placement (the private stream's liveness watchdog). */
+  onOrderAccepted(listener: () => void): void {
+    this.#accepted = listener;
   }
 
   /** Places an order; an unknown outcome is resolved by orderLinkId, never by a resend. */
@@ -140,6 +146,7 @@ export class BybitExecutionClient implements ExecutionClient {
       if (found !== undefined) return found;
       throw error;
     }
+    this.#accepted?.();
     // The REST ack only says the order was taken; its state comes from the stream.
     return {
       id: optStr(result, "orderId"),
@@ -192,7 +199,12 @@ export class BybitExecutionClient implements ExecutionClient {
       await this.#rest.call({
         method: "POST",
         path,
-        params: { category: "linear", symbol: bybitCode(symbol), orderLinkId: clientOrderId, ...extra },
+        params: {
+          category: "linear",
+          symbol: bybitCode(symbol),
+          orderLinkId: clientOrderId,
+          ...extra,
+        },
         signed: true,
         priority,
       });
@@ -200,7 +212,9 @@ export class BybitExecutionClient implements ExecutionClient {
       // "Does not exist / already finished" may mean it filled: report what it is now.
       if (error instanceof ExchangeError && RET_ORDER_GONE.has(Number(error.code))) {
         const found = await this.#lookUp(symbol, clientOrderId, 1);
-        if (found !== undefined && found.status !== "accepted" && found.status !== "partially-filled") {
+        if (
+          found !== undefined && found.status !== "accepted" && found.status !== "partially-filled"
+        ) {
           return found;
         }
       }
@@ -208,9 +222,13 @@ export class BybitExecutionClient implements ExecutionClient {
     }
     const found = await this.#lookUp(symbol, clientOrderId, this.#attempts);
     if (found === undefined) {
-      throw new ExchangeError("unknown", `${path} of ${clientOrderId} succeeded but the order is not found`, {
-        venue: VENUE,
-      });
+      throw new ExchangeError(
+        "unknown",
+        `${path} of ${clientOrderId} succeeded but the order is not found`,
+        {
+          venue: VENUE,
+        },
+      );
     }
     return found;
   }
@@ -231,7 +249,11 @@ export class BybitExecutionClient implements ExecutionClient {
     return undefined;
   }
 
-  async #lookUp(symbol: SymbolId, clientOrderId: string, attempts: number): Promise<Order | undefined> {
+  async #lookUp(
+    symbol: SymbolId,
+    clientOrderId: string,
+    attempts: number,
+  ): Promise<Order | undefined> {
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await this.#sleep(this.#delayMs);
       try {
@@ -244,7 +266,11 @@ export class BybitExecutionClient implements ExecutionClient {
     return undefined;
   }
 
-  async #pages(path: string, params: Record<string, Param | undefined>, pages = 100): Promise<unknown[]> {
+  async #pages(
+    path: string,
+    params: Record<string, Param | undefined>,
+    pages = 100,
+  ): Promise<unknown[]> {
     const out: unknown[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < pages; page++) {
@@ -363,5 +389,4 @@ export class BybitExecutionClient implements ExecutionClient {
       throw error;
     }
   }
-
 }

@@ -46,7 +46,9 @@ export function parseKlineRow(row: unknown, symbol: string, interval: Candle["in
     volume: value(5, "volume"),
   };
   const problem = candleProblem(candle);
-  if (problem !== undefined) throw new DataError(`Bybit kline ${symbol} at ${cells[0]}: ${problem}`);
+  if (problem !== undefined) {
+    throw new DataError(`Bybit kline ${symbol} at ${cells[0]}: ${problem}`);
+  }
   return candle;
 }
 

@@ -13,7 +13,7 @@
 import type { MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
 import { ExchangeError, fromMillis, type SymbolId } from "../../lib/domain/mod.ts";
 import { BoundedQueue, type Event } from "../../lib/events/mod.ts";
-import { type BookLevel } from "../../lib/domain/mod.ts";
+import type { BookLevel } from "../../lib/domain/mod.ts";
 import { BybitBook, type WireLevels } from "./book.ts";
 import { VENUE } from "./errors.ts";
 import { bybitCode } from "./execution_client.ts";
@@ -308,7 +308,9 @@ export class BybitMarketStream implements MarketStream {
       return Promise.reject(new ExchangeError("network", "not connected", { venue: VENUE }));
     }
     const reqId = `${op}-${this.#nextReq++}`;
-    const acked = new Promise<void>((resolve, reject) => this.#acks.set(reqId, { resolve, reject }));
+    const acked = new Promise<void>((resolve, reject) =>
+      this.#acks.set(reqId, { resolve, reject })
+    );
     socket.send(JSON.stringify({ req_id: reqId, op, args }));
     return acked;
   }

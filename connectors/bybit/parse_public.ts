@@ -156,7 +156,12 @@ function parseKlines(wire: Wire, topic: string, tsRecv: Micros): PublicFrame {
       close: num(item, "close", "kline"),
       volume: num(item, "volume", "kline"),
     };
-    events.push({ kind: "candle", ts: fromMillis(num(item, "timestamp", "kline")), tsRecv, candle });
+    events.push({
+      kind: "candle",
+      ts: fromMillis(num(item, "timestamp", "kline")),
+      tsRecv,
+      candle,
+    });
   }
   return { type: "candles", events };
 }

@@ -178,7 +178,9 @@ export class BybitPrivateStream {
         this.#lost(`no private event ${now - this.#awaitingSince} ms after an accepted order`);
         return;
       }
-      this.#timersOn.push(this.#timers.setTimeout(watch, Math.max(5, Math.min(stale, liveness) / 4)));
+      this.#timersOn.push(
+        this.#timers.setTimeout(watch, Math.max(5, Math.min(stale, liveness) / 4)),
+      );
     };
     this.#timersOn.push(this.#timers.setTimeout(watch, Math.max(5, Math.min(stale, liveness) / 4)));
   }
@@ -274,7 +276,12 @@ export class BybitPrivateStream {
       case "position":
         for (const item of data.filter(linear)) {
           const position = parsePosition(item);
-          this.#o.sink({ kind: "position", ts: fromMillis(now), tsRecv: fromMillis(now), position });
+          this.#o.sink({
+            kind: "position",
+            ts: fromMillis(now),
+            tsRecv: fromMillis(now),
+            position,
+          });
         }
         return;
       case "wallet":
@@ -333,7 +340,9 @@ export class BybitPrivateStream {
       } else this.#lastExecMs = this.#timers.now();
     } catch (error) {
       // Without the catch-up the stream cannot be trusted: drop it and try again.
-      this.#alert(`private catch-up failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#alert(
+        `private catch-up failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       this.#lost("catch-up failed");
       return;
     }
@@ -350,11 +359,26 @@ export class BybitPrivateStream {
 
   #connectivity(state: "up" | "down", reason: string): void {
     const at = fromMillis(this.#timers.now());
-    this.#o.sink({ kind: "connectivity", ts: at, tsRecv: at, channel: "execution", venue: VENUE, state, reason });
+    this.#o.sink({
+      kind: "connectivity",
+      ts: at,
+      tsRecv: at,
+      channel: "execution",
+      venue: VENUE,
+      state,
+      reason,
+    });
   }
 
   #alert(message: string): void {
     const at = fromMillis(this.#timers.now());
-    this.#o.sink({ kind: "alert", ts: at, tsRecv: at, severity: "warning", code: "bybit-private", message });
+    this.#o.sink({
+      kind: "alert",
+      ts: at,
+      tsRecv: at,
+      severity: "warning",
+      code: "bybit-private",
+      message,
+    });
   }
 }

@@ -149,7 +149,10 @@ export class RateLimiter {
 
   #make(limit: number): { bucket: Bucket; limit: number } {
     const perSecond = Math.max(limit * this.#share, 0.1);
-    return { bucket: new Bucket(Math.max(1, Math.floor(perSecond)), perSecond / 1000, this.#clock), limit };
+    return {
+      bucket: new Bucket(Math.max(1, Math.floor(perSecond)), perSecond / 1000, this.#clock),
+      limit,
+    };
   }
 
   #bucket(endpoint: string): { bucket: Bucket; limit: number } {

@@ -11,14 +11,8 @@
 
 import { ExchangeError } from "../../lib/domain/mod.ts";
 import { obj, parseJson, type Wire } from "./_wire.ts";
-import {
-  httpStatusError,
-  RET_RATE_LIMIT,
-  RET_TIMESTAMP,
-  retCodeError,
-  VENUE,
-} from "./errors.ts";
-import { RateLimiter, type RequestPriority } from "./rate_limit.ts";
+import { httpStatusError, RET_RATE_LIMIT, RET_TIMESTAMP, retCodeError, VENUE } from "./errors.ts";
+import type { RateLimiter, RequestPriority } from "./rate_limit.ts";
 import { type BybitCredentials, signedHeaders } from "./signing.ts";
 
 /** A query or body parameter value. */
@@ -225,7 +219,10 @@ export class BybitRest {
     const reset = resetHeader(headers);
     const now = this.#options.now();
     // Without a reset header the UID window is a rolling second.
-    this.#options.limiter.blockEndpoint(path, reset !== undefined && reset > now ? reset : now + 1000);
+    this.#options.limiter.blockEndpoint(
+      path,
+      reset !== undefined && reset > now ? reset : now + 1000,
+    );
   }
 
   /** Removes the key and secret from any text that leaves this module. */

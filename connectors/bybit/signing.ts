@@ -57,7 +57,11 @@ export function wsAuthMessage(
   credentials: BybitCredentials,
   expiresMs: number,
   reqId = "auth",
-): { readonly req_id: string; readonly op: "auth"; readonly args: readonly [string, number, string] } {
+): {
+  readonly req_id: string;
+  readonly op: "auth";
+  readonly args: readonly [string, number, string];
+} {
   const sign = hmacHex(credentials.apiSecret, `GET/realtime${expiresMs}`);
   return { req_id: reqId, op: "auth", args: [credentials.apiKey, expiresMs, sign] };
 }

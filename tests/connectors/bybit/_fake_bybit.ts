@@ -42,7 +42,11 @@ export function ok(result: unknown, headers: Record<string, string> = {}): Respo
 }
 
 /** A Bybit business error (HTTP 200). */
-export function fail(retCode: number, retMsg: string, headers: Record<string, string> = {}): Response {
+export function fail(
+  retCode: number,
+  retMsg: string,
+  headers: Record<string, string> = {},
+): Response {
   return Response.json({ retCode, retMsg, result: {}, retExtInfo: {}, time: Date.now() }, {
     headers,
   });

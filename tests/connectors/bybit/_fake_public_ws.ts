@@ -28,7 +28,10 @@ export interface FakePublicWs {
 export function startFakePublicWs(depth = 50): FakePublicWs {
   const sockets = new Set<WebSocket>();
   const subscribed = new Map<WebSocket, Set<string>>();
-  const books = new Map<string, { bids: Map<string, string>; asks: Map<string, string>; u: number }>();
+  const books = new Map<
+    string,
+    { bids: Map<string, string>; asks: Map<string, string>; u: number }
+  >();
   const received: string[] = [];
   let silent = false;
   const bookOf = (code: string) => {
@@ -72,15 +75,31 @@ export function startFakePublicWs(depth = 50): FakePublicWs {
       if (silent) return;
       const message = JSON.parse(text);
       if (message.op === "ping") {
-        socket.send(JSON.stringify({ success: true, ret_msg: "pong", conn_id: "c", req_id: message.req_id, op: "ping" }));
+        socket.send(
+          JSON.stringify({
+            success: true,
+            ret_msg: "pong",
+            conn_id: "c",
+            req_id: message.req_id,
+            op: "ping",
+          }),
+        );
         return;
       }
       const topics = subscribed.get(socket) ?? new Set<string>();
       if (message.op === "unsubscribe") {
         for (const topic of message.args) topics.delete(topic);
       }
-      if (message.op === "subscribe") for (const topic of message.args) topics.add(topic);
-      socket.send(JSON.stringify({ success: true, ret_msg: "", conn_id: "c", req_id: message.req_id, op: message.op }));
+      if (message.op === "subscribe") { for (const topic of message.args) topics.add(topic); }
+      socket.send(
+        JSON.stringify({
+          success: true,
+          ret_msg: "",
+          conn_id: "c",
+          req_id: message.req_id,
+          op: message.op,
+        }),
+      );
       if (message.op === "subscribe") {
         for (const topic of message.args as string[]) {
           if (topic.startsWith("orderbook.")) socket.send(snapshot(topic.split(".")[2]));

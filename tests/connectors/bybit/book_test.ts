@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BybitBook, type BookMessage } from "../../../connectors/bybit/book.ts";
+import { type BookMessage, BybitBook } from "../../../connectors/bybit/book.ts";
 import { parsePublic } from "../../../connectors/bybit/parse_public.ts";
 import { xrpCapture } from "./_fixtures.ts";
 
@@ -56,7 +56,12 @@ const snap = (u: number, seq = u): BookMessage => ({
   b: [["100", "1"], ["99", "2"]],
   a: [["101", "1"], ["102", "3"]],
 });
-const delta = (u: number, b: [string, string][], a: [string, string][] = [], seq = u): BookMessage => ({
+const delta = (
+  u: number,
+  b: [string, string][],
+  a: [string, string][] = [],
+  seq = u,
+): BookMessage => ({
   type: "delta",
   u,
   seq,

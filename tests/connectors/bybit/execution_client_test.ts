@@ -5,18 +5,14 @@ import { BybitExecutionClient } from "../../../connectors/bybit/execution_client
 import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
 import { BybitRest } from "../../../connectors/bybit/rest.ts";
 import { fixture } from "./_fixtures.ts";
-import {
-  type FakeBybit,
-  fail,
-  ok,
-  startFakeBybit,
-  TEST_KEY,
-  TEST_SECRET,
-} from "./_fake_bybit.ts";
+import { fail, type FakeBybit, ok, startFakeBybit, TEST_KEY, TEST_SECRET } from "./_fake_bybit.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function client(fake: FakeBybit, timeoutMs = 2000): { rest: BybitRest; client: BybitExecutionClient } {
+function client(
+  fake: FakeBybit,
+  timeoutMs = 2000,
+): { rest: BybitRest; client: BybitExecutionClient } {
   const clock = { now: () => Date.now(), sleep };
   const rest = new BybitRest({
     baseUrl: fake.url,
@@ -73,7 +69,10 @@ async function withFake(body: (fake: FakeBybit) => Promise<void>): Promise<void>
 
 Deno.test("placeOrder: signed body in a fixed order, signature verified by the venue, accepted with the venue id", async () => {
   await withFake(async (fake) => {
-    fake.route("/v5/order/create", () => ok({ orderId: "1321003749386327552", orderLinkId: "tsr-abc_1" }));
+    fake.route(
+      "/v5/order/create",
+      () => ok({ orderId: "1321003749386327552", orderLinkId: "tsr-abc_1" }),
+    );
     const order = await client(fake).client.placeOrder(REQUEST);
     assert.equal(order.id, "1321003749386327552");
     assert.equal(order.status, "accepted");
@@ -184,7 +183,10 @@ Deno.test("5xx on placement with no order found → an unknown outcome (not a re
 Deno.test("a duplicate orderLinkId (110072) is resolved by lookup; an insufficient balance is a definitive rejection", async () => {
   await withFake(async (fake) => {
     fake.route("/v5/order/create", () => fail(110072, "OrderLinkedID is duplicate"));
-    fake.route("/v5/order/realtime", () => ok({ list: [orderItem("tsr-abc_1", "PartiallyFilled", "0.0005")] }));
+    fake.route(
+      "/v5/order/realtime",
+      () => ok({ list: [orderItem("tsr-abc_1", "PartiallyFilled", "0.0005")] }),
+    );
     const order = await client(fake).client.placeOrder(REQUEST);
     assert.equal(order.status, "partially-filled");
     assert.equal(order.filledQuantity.toString(), "0.0005");
@@ -203,7 +205,10 @@ Deno.test("a duplicate orderLinkId (110072) is resolved by lookup; an insufficie
 Deno.test("cancel: success reports the order's state; 'order does not exist' on a filled order reports it filled", async () => {
   await withFake(async (fake) => {
     fake.route("/v5/order/cancel", (request) => {
-      assert.equal(request.body, '{"category":"linear","symbol":"BTCUSDT","orderLinkId":"tsr-abc_1"}');
+      assert.equal(
+        request.body,
+        '{"category":"linear","symbol":"BTCUSDT","orderLinkId":"tsr-abc_1"}',
+      );
       return ok({ orderId: "oid-1", orderLinkId: "tsr-abc_1" });
     });
     fake.route("/v5/order/realtime", () => ok({ list: [orderItem("tsr-abc_1", "Cancelled")] }));
@@ -212,7 +217,10 @@ Deno.test("cancel: success reports the order's state; 'order does not exist' on 
   });
   await withFake(async (fake) => {
     fake.route("/v5/order/cancel", () => fail(110001, "order not exists or too late to cancel"));
-    fake.route("/v5/order/realtime", () => ok({ list: [orderItem("tsr-abc_1", "Filled", "0.001")] }));
+    fake.route(
+      "/v5/order/realtime",
+      () => ok({ list: [orderItem("tsr-abc_1", "Filled", "0.001")] }),
+    );
     const order = await client(fake).client.cancelOrder("bybit:BTCUSDT", "tsr-abc_1");
     assert.equal(order.status, "filled");
   });
@@ -221,13 +229,20 @@ Deno.test("cancel: success reports the order's state; 'order does not exist' on 
 Deno.test("amend sends only the changed fields; leverage 'not modified' counts as done", async () => {
   await withFake(async (fake) => {
     fake.route("/v5/order/amend", (request) => {
-      assert.equal(request.body, '{"category":"linear","symbol":"BTCUSDT","orderLinkId":"tsr-abc_1","price":"25100"}');
+      assert.equal(
+        request.body,
+        '{"category":"linear","symbol":"BTCUSDT","orderLinkId":"tsr-abc_1","price":"25100"}',
+      );
       return ok({});
     });
     fake.route("/v5/order/realtime", () => ok({ list: [orderItem("tsr-abc_1", "New")] }));
     fake.route("/v5/position/set-leverage", () => fail(110043, "leverage not modified"));
     const { client: c } = client(fake);
-    const order = await c.amendOrder({ symbol: "bybit:BTCUSDT", clientOrderId: "tsr-abc_1", price: decimal("25100") });
+    const order = await c.amendOrder({
+      symbol: "bybit:BTCUSDT",
+      clientOrderId: "tsr-abc_1",
+      price: decimal("25100"),
+    });
     assert.equal(order.status, "accepted");
     await c.setLeverage("bybit:BTCUSDT", 5);
   });
@@ -235,11 +250,22 @@ Deno.test("amend sends only the changed fields; leverage 'not modified' counts a
 
 Deno.test("queries: instruments, positions, wallet, open orders (paged), executions from the documented answers", async () => {
   await withFake(async (fake) => {
-    fake.route("/v5/market/instruments-info", () => Response.json(fixture("bybit_rest_instruments_info_linear_response.json")));
-    fake.route("/v5/position/list", () => Response.json(fixture("nautilus_http_get_positions.json")));
-    fake.route("/v5/account/wallet-balance", () => Response.json(fixture("nautilus_http_get_wallet_balance.json")));
+    fake.route(
+      "/v5/market/instruments-info",
+      () => Response.json(fixture("bybit_rest_instruments_info_linear_response.json")),
+    );
+    fake.route(
+      "/v5/position/list",
+      () => Response.json(fixture("nautilus_http_get_positions.json")),
+    );
+    fake.route(
+      "/v5/account/wallet-balance",
+      () => Response.json(fixture("nautilus_http_get_wallet_balance.json")),
+    );
     fake.route("/v5/execution/list", (request) => {
-      const page = fixture("nautilus_http_get_executions.json") as { result: Record<string, unknown> };
+      const page = fixture("nautilus_http_get_executions.json") as {
+        result: Record<string, unknown>;
+      };
       // Second page: the cursor echoes; the list ends there.
       if (request.query.includes("cursor=")) return ok({ list: [], nextPageCursor: "" });
       return Response.json(page);
@@ -275,7 +301,10 @@ Deno.test("queries: instruments, positions, wallet, open orders (paged), executi
 
 Deno.test("secrets never appear in errors: a venue message echoing the key and secret is redacted; no key is a clear auth error", async () => {
   await withFake(async (fake) => {
-    fake.route("/v5/order/create", () => fail(10004, `error sign! origin_string[${TEST_KEY}${TEST_SECRET}]`));
+    fake.route(
+      "/v5/order/create",
+      () => fail(10004, `error sign! origin_string[${TEST_KEY}${TEST_SECRET}]`),
+    );
     const error = await client(fake).client.placeOrder(REQUEST).catch((e) => e);
     assert.ok(error instanceof ExchangeError);
     assert.equal(error.kind, "auth");

@@ -28,7 +28,12 @@ Deno.test("fetchCandles: pages of ≤1000 bars, newest-first answers sorted, dup
       return ok({ symbol: "BTCUSDT", category: "linear", list: rows.reverse() });
     });
     const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({ baseUrl: fake.url, limiter: new RateLimiter({ share: 1, clock }), now: clock.now, sleep });
+    const rest = new BybitRest({
+      baseUrl: fake.url,
+      limiter: new RateLimiter({ share: 1, clock }),
+      now: clock.now,
+      sleep,
+    });
     const pages: number[] = [];
     const times: number[] = [];
     for await (
@@ -47,7 +52,10 @@ Deno.test("fetchCandles: pages of ≤1000 bars, newest-first answers sorted, dup
     assert.equal(times[0], fromIso("2024-01-01T00:00:00Z"));
     assert.equal(times[1439], fromIso("2024-01-01T23:59:00Z"));
     for (let i = 1; i < times.length; i++) assert.equal(times[i] - times[i - 1], 60_000_000);
-    assert.deepEqual(windows, [[from, from + 60_000_000 - 1], [from + 60_000_000, from + 86_400_000 - 1]]);
+    assert.deepEqual(windows, [[from, from + 60_000_000 - 1], [
+      from + 60_000_000,
+      from + 86_400_000 - 1,
+    ]]);
   } finally {
     await fake.close();
   }
@@ -58,17 +66,41 @@ Deno.test("fetchCandles: the still-running bar is not returned; an interval Bybi
   try {
     const now = Date.now();
     const open = Math.floor(now / 60_000) * 60_000;
-    fake.route("/v5/market/kline", () =>
-      ok({ list: [[String(open), "1", "1", "1", "1", "1", "1"], [String(open - 60_000), "1", "2", "1", "2", "1", "1"]] }));
+    fake.route(
+      "/v5/market/kline",
+      () =>
+        ok({
+          list: [[String(open), "1", "1", "1", "1", "1", "1"], [
+            String(open - 60_000),
+            "1",
+            "2",
+            "1",
+            "2",
+            "1",
+            "1",
+          ]],
+        }),
+    );
     const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({ baseUrl: fake.url, limiter: new RateLimiter({ share: 1, clock }), now: clock.now, sleep });
+    const rest = new BybitRest({
+      baseUrl: fake.url,
+      limiter: new RateLimiter({ share: 1, clock }),
+      now: clock.now,
+      sleep,
+    });
     const data = new BybitHistoricalData(rest);
     const got = [];
     for await (
-      const page of data.fetchCandles({ symbol: "bybit:BTCUSDT", interval: "1m", from: (open - 60_000) * 1000, to: (open + 120_000) * 1000 })
+      const page of data.fetchCandles({
+        symbol: "bybit:BTCUSDT",
+        interval: "1m",
+        from: (open - 60_000) * 1000,
+        to: (open + 120_000) * 1000,
+      })
     ) got.push(...page);
     assert.deepEqual(got.map((c) => c.openTime), [(open - 60_000) * 1000]);
-    const iterator = data.fetchCandles({ symbol: "bybit:BTCUSDT", interval: "8h", from: 0, to: 1 })[Symbol.asyncIterator]();
+    const iterator = data.fetchCandles({ symbol: "bybit:BTCUSDT", interval: "8h", from: 0, to: 1 })
+      [Symbol.asyncIterator]();
     await assert.rejects(() => iterator.next(), /Bybit has no 8h klines/);
   } finally {
     await fake.close();

@@ -64,7 +64,9 @@ Deno.test("parseExecution: a fill with fee, liquidity and trade id", () => {
   assert.equal(fill.fee.toString(), "26.3725275");
   assert.equal(fill.feeCurrency, "USDT");
   assert.equal(fill.liquidity, "taker");
-  const rest = parseExecution((fixture("nautilus_http_get_executions.json") as Rest).result.list[0]);
+  const rest = parseExecution(
+    (fixture("nautilus_http_get_executions.json") as Rest).result.list[0],
+  );
   assert.equal(rest.type === "fill" ? rest.fill.liquidity : "", "maker");
   assert.equal(rest.type === "fill" ? rest.fill.clientOrderId : "", "test-order-001");
 });
@@ -85,7 +87,9 @@ Deno.test("parseExecution: a Funding execution is a funding payment, not a fill"
 });
 
 Deno.test("parsePosition: a short is a negative quantity; REST positions parse", () => {
-  const position = parsePosition((fixture("nautilus_ws_account_position.json") as Envelope).data[0]);
+  const position = parsePosition(
+    (fixture("nautilus_ws_account_position.json") as Envelope).data[0],
+  );
   assert.equal(position.symbol, "bybit:ETHUSDT");
   assert.equal(position.quantity.toString(), "-0.01");
   assert.equal(position.entryPrice.toString(), "3641.075");

@@ -30,7 +30,9 @@ Deno.test("parsePublic: every captured (tardis) Bybit v5 public message parses; 
     const frame = parsePublic(JSON.stringify(message), 0);
     if (frame.type === "trades") {
       trades += frame.events.length;
-      for (const event of frame.events) assert.ok(event.trade.price > 0 && event.trade.quantity > 0);
+      for (const event of frame.events) {
+        assert.ok(event.trade.price > 0 && event.trade.quantity > 0);
+      }
     }
     if (frame.type === "book") books++;
   }
@@ -45,7 +47,7 @@ Deno.test("parsePublic: a running kline is no candle; a confirmed one is", () =>
     type: "candles",
     events: [],
   });
-  const closed = (fixture("nautilus_ws_kline.json") as { data: Record<string, unknown>[] });
+  const closed = fixture("nautilus_ws_kline.json") as { data: Record<string, unknown>[] };
   closed.data[0].confirm = true;
   const frame = parsePublic(JSON.stringify(closed), 7);
   assert.deepEqual(frame, {
@@ -89,15 +91,21 @@ Deno.test("parsePublic: control answers (pong, subscribe ack)", () => {
 Deno.test("parsePublic: malformed messages are DataErrors naming the field", () => {
   assert.throws(() => parsePublic("{not json", 0), DataError);
   assert.throws(
-    () => parsePublic('{"topic":"publicTrade.X","data":[{"T":1,"s":"X","S":"Up","v":"1","p":"1"}]}', 0),
+    () =>
+      parsePublic('{"topic":"publicTrade.X","data":[{"T":1,"s":"X","S":"Up","v":"1","p":"1"}]}', 0),
     /publicTrade.S is "Up"/,
   );
   assert.throws(
-    () => parsePublic('{"topic":"publicTrade.X","data":[{"T":1,"s":"X","S":"Buy","v":"","p":"1"}]}', 0),
+    () =>
+      parsePublic('{"topic":"publicTrade.X","data":[{"T":1,"s":"X","S":"Buy","v":"","p":"1"}]}', 0),
     /publicTrade.v is not a number/,
   );
   assert.throws(
-    () => parsePublic('{"topic":"orderbook.50.X","type":"delta","ts":1,"data":{"s":"X","b":[[1,2]],"a":[],"u":2}}', 0),
+    () =>
+      parsePublic(
+        '{"topic":"orderbook.50.X","type":"delta","ts":1,"data":{"s":"X","b":[[1,2]],"a":[],"u":2}}',
+        0,
+      ),
     /orderbook.data.b\[0\] is not a \[price, size\] pair/,
   );
 });

@@ -52,15 +52,37 @@ function startPrivateWs(): {
         const [key, expires, sign] = message.args;
         const good = key === TEST_KEY && sign === hmacHex(TEST_SECRET, `GET/realtime${expires}`) &&
           expires > Date.now();
-        socket.send(JSON.stringify({ success: good, ret_msg: good ? "" : "Invalid sign", op: "auth", conn_id: "p" }));
+        socket.send(
+          JSON.stringify({
+            success: good,
+            ret_msg: good ? "" : "Invalid sign",
+            op: "auth",
+            conn_id: "p",
+          }),
+        );
         if (good) {
           sockets.add(socket);
           fake.authed++;
         }
       } else if (message.op === "subscribe") {
-        socket.send(JSON.stringify({ success: true, ret_msg: "", op: "subscribe", conn_id: "p", req_id: message.req_id }));
+        socket.send(
+          JSON.stringify({
+            success: true,
+            ret_msg: "",
+            op: "subscribe",
+            conn_id: "p",
+            req_id: message.req_id,
+          }),
+        );
       } else if (message.op === "ping" && !silent) {
-        socket.send(JSON.stringify({ req_id: message.req_id, op: "pong", args: [String(Date.now())], conn_id: "p" }));
+        socket.send(
+          JSON.stringify({
+            req_id: message.req_id,
+            op: "pong",
+            args: [String(Date.now())],
+            conn_id: "p",
+          }),
+        );
       }
     };
     socket.onclose = () => sockets.delete(socket);
@@ -100,10 +122,22 @@ async function until(predicate: () => boolean, what: string, ms = 5000): Promise
 function setUp(ledger: Ledger) {
   const rest = startFakeBybit();
   const since = (query: string): number => Number(new URLSearchParams(query).get("startTime"));
-  rest.route("/v5/execution/list", (r) =>
-    ok({ list: ledger.executions.filter((e) => Number(e.execTime) >= since(r.query)), nextPageCursor: "" }));
-  rest.route("/v5/order/history", (r) =>
-    ok({ list: ledger.orders.filter((o) => Number(o.updatedTime) >= since(r.query)), nextPageCursor: "" }));
+  rest.route(
+    "/v5/execution/list",
+    (r) =>
+      ok({
+        list: ledger.executions.filter((e) => Number(e.execTime) >= since(r.query)),
+        nextPageCursor: "",
+      }),
+  );
+  rest.route(
+    "/v5/order/history",
+    (r) =>
+      ok({
+        list: ledger.orders.filter((o) => Number(o.updatedTime) >= since(r.query)),
+        nextPageCursor: "",
+      }),
+  );
   const clock = { now: () => Date.now(), sleep };
   const client = new BybitExecutionClient(
     new BybitRest({
@@ -146,7 +180,9 @@ Deno.test("private stream: 50 disconnects with fills while away → every fill e
       ledger.executions.push(execution(id++), execution(id++));
       await until(() => fills() === id, `caught-up fills ${round}`);
     }
-    const tradeIds = events.filter((e) => e.kind === "fill").map((e) => e.kind === "fill" ? e.fill.tradeId : "");
+    const tradeIds = events.filter((e) => e.kind === "fill").map((e) =>
+      e.kind === "fill" ? e.fill.tradeId : ""
+    );
     assert.equal(tradeIds.length, ledger.executions.length);
     assert.deepEqual(new Set(tradeIds), new Set(ledger.executions.map((e) => e.execId)));
     assert.equal(stream.reconnects, 50);
@@ -178,22 +214,49 @@ Deno.test("private stream: order updates, positions, wallet; a replayed older or
   try {
     await stream.start();
     const order = (status: string, updated: number) => ({
-      category: "linear", symbol: "BTCUSDT", orderId: "o1", orderLinkId: "tsr-1", side: "Buy",
-      orderType: "Limit", price: "25000", qty: "0.002", timeInForce: "GTC", orderStatus: status,
-      cumExecQty: status === "New" ? "0" : "0.001", avgPrice: "25000", createdTime: "1700000000000",
-      updatedTime: String(updated), reduceOnly: false, cancelType: "UNKNOWN", rejectReason: "EC_NoError",
+      category: "linear",
+      symbol: "BTCUSDT",
+      orderId: "o1",
+      orderLinkId: "tsr-1",
+      side: "Buy",
+      orderType: "Limit",
+      price: "25000",
+      qty: "0.002",
+      timeInForce: "GTC",
+      orderStatus: status,
+      cumExecQty: status === "New" ? "0" : "0.001",
+      avgPrice: "25000",
+      createdTime: "1700000000000",
+      updatedTime: String(updated),
+      reduceOnly: false,
+      cancelType: "UNKNOWN",
+      rejectReason: "EC_NoError",
     });
     ws.push("order", [order("New", 1700000000000)]);
     ws.push("order", [order("PartiallyFilled", 1700000001000)]);
     ws.push("order", [order("New", 1700000000000)]); // late duplicate
     ws.push("order", [{ ...order("New", 1700000000500), category: "option" }]); // not ours
-    ws.push("position", [{ symbol: "BTCUSDT", side: "Buy", size: "0.001", entryPrice: "25000", cumRealisedPnl: "0", category: "linear" }]);
-    ws.push("wallet", [{ coin: [{ coin: "USDT", walletBalance: "1000", availableToWithdraw: "900" }] }]);
+    ws.push("position", [{
+      symbol: "BTCUSDT",
+      side: "Buy",
+      size: "0.001",
+      entryPrice: "25000",
+      cumRealisedPnl: "0",
+      category: "linear",
+    }]);
+    ws.push("wallet", [{
+      coin: [{ coin: "USDT", walletBalance: "1000", availableToWithdraw: "900" }],
+    }]);
     await until(() => events.some((e) => e.kind === "account"), "the wallet");
-    const updates = events.filter((e) => e.kind === "order-update").map((e) => e.kind === "order-update" ? e.order.status : "");
+    const updates = events.filter((e) => e.kind === "order-update").map((e) =>
+      e.kind === "order-update" ? e.order.status : ""
+    );
     assert.deepEqual(updates, ["accepted", "partially-filled"]);
     const position = events.find((e) => e.kind === "position");
-    assert.equal(position?.kind === "position" ? position.position.quantity.toString() : "", "0.001");
+    assert.equal(
+      position?.kind === "position" ? position.position.quantity.toString() : "",
+      "0.001",
+    );
   } finally {
     await stream.close();
     await ws.close();
@@ -222,7 +285,10 @@ Deno.test("private stream: silent after an accepted order → treated as lost, r
     ledger.executions.push(fill); // the venue filled it but the stream said nothing
     await until(() => events.some((e) => e.kind === "fill"), "the fill via catch-up");
     const down = events.find((e) => e.kind === "connectivity" && e.state === "down");
-    assert.match(down?.kind === "connectivity" ? down.reason ?? "" : "", /no private event \d+ ms after an accepted order/);
+    assert.match(
+      down?.kind === "connectivity" ? down.reason ?? "" : "",
+      /no private event \d+ ms after an accepted order/,
+    );
   } finally {
     await stream.close();
     await ws.close();

@@ -52,7 +52,10 @@ Deno.test("RateLimiter: a 0 remaining header blocks the endpoint until the reset
 });
 
 Deno.test("RateLimiter: a share outside (0, 1] is refused with its name", () => {
-  assert.throws(() => new RateLimiter({ share: 0, clock: virtualClock() }), /rate_limit_share must be in \(0, 1\]/);
+  assert.throws(
+    () => new RateLimiter({ share: 0, clock: virtualClock() }),
+    /rate_limit_share must be in \(0, 1\]/,
+  );
   assert.throws(() => new RateLimiter({ share: 1.5, clock: virtualClock() }), RangeError);
 });
 
@@ -77,7 +80,11 @@ Deno.test("retCode kinds: refusals before processing are definitive, server trou
     assert.equal(k, kind, `retCode ${code}`);
     assert.equal(isDefinitiveRefusal(k), definitive, `retCode ${code}`);
   }
-  const error = retCodeError(110094, "Order does not meet minimum order value 5USDT", "/v5/order/create");
+  const error = retCodeError(
+    110094,
+    "Order does not meet minimum order value 5USDT",
+    "/v5/order/create",
+  );
   assert.equal(
     error.message,
     "bybit invalid-request: /v5/order/create: Order does not meet minimum order value 5USDT (hint: the order's notional is below the instrument's minNotionalValue)",

@@ -52,7 +52,7 @@ type Command = (
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
-  data: (args, io) => dataCommand([...args], io),
+  data: (args, io, global) => dataCommand([...args], io, global),
   research: (args, io, global) => researchCommand(args, io, global),
   strategies: (args, io) => strategiesCommand(args, io),
 };

@@ -42,6 +42,9 @@ export class BybitBook {
   #u = 0;
   #seq = -1;
   #synced = false;
+  // Cached best prices; NaN = unknown (recomputed by a scan only after the best was deleted).
+  #bestBid = NaN;
+  #bestAsk = NaN;
 
   /** Whether the book is consistent (a snapshot and an unbroken chain of deltas since). */
   get synced(): boolean {
@@ -58,6 +61,8 @@ export class BybitBook {
     this.#bids.clear();
     this.#asks.clear();
     this.#synced = false;
+    this.#bestBid = NaN;
+    this.#bestAsk = NaN;
     this.#u = 0;
     this.#seq = -1;
   }
@@ -67,8 +72,8 @@ export class BybitBook {
     if (message.type === "snapshot" || message.u === 1) {
       this.#bids.clear();
       this.#asks.clear();
-      setLevels(this.#bids, message.b);
-      setLevels(this.#asks, message.a);
+      this.#bestBid = setLevels(this.#bids, message.b, true, NaN);
+      this.#bestAsk = setLevels(this.#asks, message.a, false, NaN);
       this.#u = message.u;
       this.#seq = message.seq;
       this.#synced = true;
@@ -86,13 +91,13 @@ export class BybitBook {
       this.reset();
       return { kind: "gap", reason };
     }
-    setLevels(this.#bids, message.b);
-    setLevels(this.#asks, message.a);
+    this.#bestBid = setLevels(this.#bids, message.b, true, this.#bestBid);
+    this.#bestAsk = setLevels(this.#asks, message.a, false, this.#bestAsk);
     this.#u = message.u;
     this.#seq = message.seq;
-    const bid = best(this.#bids, true);
-    const ask = best(this.#asks, false);
-    if (bid !== undefined && ask !== undefined && bid >= ask) {
+    const bid = this.#bestBid;
+    const ask = this.#bestAsk;
+    if (bid >= ask) {
       const reason = `crossed book: bid ${bid} ≥ ask ${ask}`;
       this.reset();
       return { kind: "gap", reason };
@@ -111,21 +116,36 @@ export class BybitBook {
   }
 }
 
-function setLevels(side: Map<number, number>, levels: WireLevels): void {
+/** Applies `levels` to `side`; returns the side's best price given the previous `best`. */
+function setLevels(
+  side: Map<number, number>,
+  levels: WireLevels,
+  highest: boolean,
+  best: number,
+): number {
+  let result = best;
+  let lost = false;
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i];
     const price = +level[0];
     const size = +level[1];
     // Deleting a level we do not hold happens (exchanges.md §1.5): deleting is then a no-op.
-    if (size === 0) side.delete(price);
-    else side.set(price, size);
+    if (size === 0) {
+      if (side.delete(price) && price === result) lost = true;
+    } else {
+      side.set(price, size);
+      if (!lost && (Number.isNaN(result) || (highest ? price > result : price < result))) {
+        result = price;
+      }
+    }
   }
+  return lost || Number.isNaN(result) ? scanBest(side, highest) : result;
 }
 
-function best(side: Map<number, number>, highest: boolean): number | undefined {
-  let result: number | undefined;
+function scanBest(side: Map<number, number>, highest: boolean): number {
+  let result = NaN;
   for (const price of side.keys()) {
-    if (result === undefined || (highest ? price > result : price < result)) result = price;
+    if (Number.isNaN(result) || (highest ? price > result : price < result)) result = price;
   }
   return result;
 }

@@ -119,3 +119,15 @@ Deno.test("BybitBook: a later snapshot replaces the book", () => {
   assert.deepEqual(book.bids(), [{ price: 90, size: 1 }]);
   assert.equal(book.updateId, 30);
 });
+
+Deno.test("BybitBook: the best prices follow deletions of the best level (crossing judged against the new best)", () => {
+  const book = new BybitBook();
+  book.apply(snap(10));
+  // Best ask 101 goes; 102 is the new best, so a bid at 101.5 does not cross.
+  assert.deepEqual(book.apply(delta(11, [], [["101", "0"]])), { kind: "delta" });
+  assert.deepEqual(book.apply(delta(12, [["101.5", "1"]], [])), { kind: "delta" });
+  // Best bid 101.5 goes; 100 is best again; an ask at 100 crosses it.
+  assert.deepEqual(book.apply(delta(13, [["101.5", "0"]], [])), { kind: "delta" });
+  assert.equal(book.bids(1)[0].price, 100);
+  assert.equal(book.apply(delta(14, [], [["100", "1"]])).kind, "gap");
+});

@@ -14,7 +14,7 @@ import { runCandleFromFlags } from "./_backtest_candle.ts";
 import { choice, RUN_FLAGS, RUN_HELP } from "./_backtest_flags.ts";
 import { emitResult } from "./_backtest_output.ts";
 import { runTickFromFlags } from "./_backtest_tick.ts";
-import type { RunInputs } from "./_run_inputs.ts";
+import { riskSources, type RunInputs } from "./_run_inputs.ts";
 import { readStrategyFile, withParamOverrides } from "./_strategy_file.ts";
 import { backtestBatchCommand } from "./backtest_batch.ts";
 import type { CommandIo } from "./io.ts";
@@ -44,7 +44,9 @@ export async function backtestCommand(
   const run = await prepareRun(flags, global);
   const mode = choice(flags, "mode", ["candle", "tick"] as const) ?? "candle";
   checkModeFlags(flags, mode);
-  const result = mode === "tick" ? await runTickFromFlags(run) : await runCandleFromFlags(run, io);
+  const result = mode === "tick"
+    ? await runTickFromFlags(run, io)
+    : await runCandleFromFlags(run, io);
   await emitResult(result.bundle, {
     outputDir: stringFlag(flags, "output-dir"),
     json: booleanFlag(flags, "json"),
@@ -96,7 +98,7 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
       hint: `run "tesser backtest run --help"`,
     });
   }
-  const { config } = loadTesserConfig({
+  const { config, sources } = loadTesserConfig({
     configDir: global.configDir,
     env: global.env,
     environment: Deno.env.toObject(),
@@ -134,6 +136,10 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
     // The report records the params in force, defaults included.
     params: prepared.params as Readonly<Record<string, JsonValue>>,
     instruments,
-    settings: { marketsFile, sizer: stringFlag(flags, "sizer") ?? "fixed" },
+    settings: {
+      marketsFile,
+      sizer: stringFlag(flags, "sizer") ?? "fixed",
+      riskSources: riskSources(flags, sources),
+    },
   };
 }

@@ -7,7 +7,7 @@
 
 // What each lib/ module may import from lib/ besides itself; the upper layers list the lower ones.
 const CORE = ["domain", "events", "engine", "broker", "config", "indicators", "strategies"];
-const SERVICES = [...CORE, "portfolio", "execution", "data"];
+const SERVICES = [...CORE, "portfolio", "execution", "data", "cortex"];
 // The trading core and the simulated venues: what backtest and live both build on.
 const CORE_MODES = [...SERVICES, "trader", "venues"];
 
@@ -20,7 +20,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   config: ["domain"],
   indicators: ["domain"],
   strategies: ["domain", "events", "broker", "config", "indicators"],
-  cortex: ["domain"],
+  cortex: ["domain", "config"],
   portfolio: ["domain", "events"],
   execution: ["domain", "events", "broker", "indicators", "portfolio"],
   data: ["domain", "events", "config"],

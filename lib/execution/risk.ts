@@ -63,6 +63,11 @@ export class PreTradeRisk {
     return this.#killed;
   }
 
+  /** The drawdown (fraction of the peak) at which the kill switch tripped; 0 before. */
+  get drawdownAtKill(): number {
+    return this.#drawdownAtKill;
+  }
+
   /** The limits in force. */
   get limits(): RiskLimits {
     return this.#limits;

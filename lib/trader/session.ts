@@ -13,6 +13,7 @@ import type { VenueInbox, VenuePort } from "../broker/mod.ts";
 import {
   ConfigError,
   type Decimal,
+  decimal,
   type DecimalValue,
   type ExecutionHint,
   type Instrument,
@@ -20,6 +21,7 @@ import {
   type JsonValue,
   type Micros,
   type Order,
+  roundPrice,
   type Signal,
   type SymbolId,
 } from "../domain/mod.ts";
@@ -42,12 +44,14 @@ import {
   type Sizer,
 } from "../execution/mod.ts";
 import type { Atr } from "../indicators/mod.ts";
-import { Portfolio } from "../portfolio/mod.ts";
+import { type LiquidationTrigger, Portfolio } from "../portfolio/mod.ts";
 import type { RoundTrip, VenueAnswer, VenueBalance, VenuePosition } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
 import type { MarketBooks } from "./market_books.ts";
 import { subscribeMarketData } from "./_market_data.ts";
+import type { LoadedModel } from "../cortex/mod.ts";
+import { type InferenceOptions, InferenceService } from "./inference.ts";
 import { StrategyHost } from "./strategy_host.ts";
 
 /** What every mode takes: the strategy, the account and the order path. */
@@ -81,6 +85,12 @@ export interface TradingOptions {
    * answer).
    */
   readonly ackTimeoutMs?: number;
+  /** The strategy's loaded models by id (`loadModels(strategy.models)`), when it declares any. */
+  readonly models?: ReadonlyMap<string, LoadedModel>;
+  /** Receives warnings of model loading (a provider fallback); default `console.warn`. */
+  readonly warn?: (message: string) => void;
+  /** Timing of the models' answers (default: modelled, with the default latency). */
+  readonly inference?: Pick<InferenceOptions, "timing" | "latencyMicros" | "syncLatencyMicros">;
 }
 
 /** Options of {@linkcode TradingSession}. */
@@ -171,6 +181,22 @@ export interface SessionReportParts {
   readonly rejectedOrders: number;
   /** Refusals by rule. */
   readonly rejections: Readonly<Record<string, number>>;
+  /** Leverage of perpetual positions. */
+  readonly leverage: number;
+  /** The pre-trade risk limits in force. */
+  readonly riskLimits: RiskLimits;
+  /** When and at which drawdown the kill switch tripped; undefined when it did not. */
+  readonly killSwitch: KillSwitchTrip | undefined;
+}
+
+/** The drawdown kill switch's trip. */
+export interface KillSwitchTrip {
+  /** When it tripped (µs): the mark whose equity breached the limit. */
+  readonly ts: Micros;
+  /** The drawdown from the equity peak at that mark (fraction). */
+  readonly drawdown: number;
+  /** The limit it breached (fraction). */
+  readonly limit: number;
 }
 
 /** The tables of a run that the report files are made from. */
@@ -220,6 +246,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   readonly tradePnls: number[] = [];
   /** The venue every order command goes to. */
   readonly venue: V;
+  /** Runs the strategy's models, when it declares any. */
+  readonly inference: InferenceService | undefined;
   readonly #strategy: Strategy;
   readonly #positions = new Map<SymbolId, number>();
   readonly #fillListeners: ((event: FillEvent) => void)[] = [];
@@ -227,6 +255,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   readonly #markListeners: ((symbol: SymbolId, price: number, ts: Micros) => void)[] = [];
   readonly #atrs = new Map<SymbolId, Atr>();
   #host: StrategyHost | undefined;
+  #killSwitch: KillSwitchTrip | undefined;
+  readonly #leverage: number;
 
   /**
    * Sets everything up and connects the venue `connect` makes (it gets the session's clock,
@@ -266,6 +296,14 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       throw error;
     }
     this.#strategy = options.strategy;
+    this.#leverage = options.leverage ?? 1;
+    const specs = options.strategy.models ?? [];
+    this.inference = specs.length === 0 ? undefined : new InferenceService(this.engine, {
+      ...options.inference,
+      strategy: options.strategy.name,
+      specs,
+      models: options.models ?? new Map(),
+    });
     this.risk = new PreTradeRisk(options.risk);
     const portfolio = this.portfolio;
     const { clock, engine } = this;
@@ -308,7 +346,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
             kind: "alert",
             ts: now,
             tsRecv: now,
-            severity: "warning",
+            // An order whose fate is unknown is as urgent as the port's outcome-unknown.
+            severity: notice.kind === "ambiguous" ? "critical" : "warning",
             code,
             message,
             symbol,
@@ -360,6 +399,12 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       cancelOrder: (symbol, clientOrderId) => oms.cancelOrder(symbol, clientOrderId),
       amendOrder: (symbol, clientOrderId, changes) =>
         oms.amendOrder(symbol, clientOrderId, changes),
+      pushFeatures: (model, row) => {
+        if (this.inference === undefined) {
+          throw new RangeError(`strategy ${name} pushed features but declares no models`);
+        }
+        this.inference.push(model, row);
+      },
     }, dataInterval);
     return this.#host;
   }
@@ -408,6 +453,9 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       // Venue rejections reach the OMS as order updates and are counted there once.
       rejectedOrders: this.oms.rejectedCount,
       rejections: rejections.counts,
+      leverage: this.#leverage,
+      riskLimits: this.risk.limits,
+      killSwitch: this.#killSwitch,
     };
   }
 
@@ -428,6 +476,11 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   drawdownAlert(equity: number): AlertEvent | undefined {
     if (!this.risk.observeEquity(equity)) return undefined;
     const now = this.clock.now();
+    this.#killSwitch = {
+      ts: now,
+      drawdown: this.risk.drawdownAtKill,
+      limit: this.risk.limits.maxDrawdown ?? 0,
+    };
     return {
       kind: "alert",
       ts: now,
@@ -462,6 +515,32 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     if (this.engine.processing) this.engine.emit(event);
     else this.engine.process(event);
     return event;
+  }
+
+  /**
+   * The liquidation check of a mode whose venue does not walk bars (tick mode): call it after
+   * each new mark and each fill. When `price` has reached the isolated position's liquidation
+   * price it returns the close-out the venue must execute — the whole position at its
+   * bankruptcy price, or at `price` when the market is already beyond that (a gap), on the tick
+   * grid against the position — and counts the liquidation once (until the closing fill).
+   *
+   * @throws {RangeError} for a symbol the portfolio does not hold.
+   */
+  liquidationDue(symbol: SymbolId, price: number): LiquidationTrigger | undefined {
+    if (!(price > 0)) return undefined;
+    const trigger = this.portfolio.checkLiquidation(symbol, price, price);
+    if (trigger === undefined) return undefined;
+    const long = trigger.side === "sell";
+    const beyond = long
+      ? price < trigger.fillPrice.toNumber()
+      : price > trigger.fillPrice.toNumber();
+    if (!beyond) return trigger;
+    const instrument = this.instruments.get(symbol);
+    const exact = decimal(price);
+    const fillPrice = instrument === undefined
+      ? exact
+      : roundPrice(instrument, exact, long ? "floor" : "ceil");
+    return { ...trigger, fillPrice };
   }
 
   /** Traded notional in the reporting currency (for turnover). */
@@ -521,6 +600,9 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       else if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
     });
     bus.subscribe("connectivity", (event) => this.#host?.onConnectivity(event));
+    bus.subscribe("inference", (event) => {
+      if (event.strategy === this.#strategy.name) this.#host?.onInference(event.inference);
+    });
     bus.subscribe("alert", (event) => {
       if (event.code !== "kill-switch") {
         oms.onVenueAlert(event);

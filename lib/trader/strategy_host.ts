@@ -12,6 +12,7 @@ import {
   type Candle,
   ConfigError,
   type Fill,
+  type Inference,
   type Instrument,
   type Interval,
   isMultipleOf,
@@ -47,6 +48,8 @@ export interface HostServices {
   cancelOrder(symbol: SymbolId, clientOrderId: string): void;
   /** Amends a working order. */
   amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void;
+  /** Takes a feature row for one of the strategy's models. */
+  pushFeatures(model: string, row: ArrayLike<number>): void;
 }
 
 interface CandleRoute {
@@ -113,6 +116,7 @@ export class StrategyHost {
       cancelOrder: (symbol, clientOrderId) => services.cancelOrder(symbol, clientOrderId),
       amendOrder: (symbol, clientOrderId, changes) =>
         services.amendOrder(symbol, clientOrderId, changes),
+      pushFeatures: (model, row) => services.pushFeatures(model, row),
     };
   }
 
@@ -178,5 +182,10 @@ export class StrategyHost {
   /** Delivers a connectivity change. */
   onConnectivity(event: ConnectivityEvent): void {
     this.strategy.onConnectivity?.(event, this.#context);
+  }
+
+  /** Delivers a model's answer. */
+  onInference(inference: Inference): void {
+    this.strategy.onInference?.(inference, this.#context);
   }
 }

@@ -10,11 +10,18 @@
  * @module
  */
 
-import { type Interval, intervalMicros, type JsonValue, type Micros } from "../../domain/mod.ts";
-import { runSync, TimeQueue } from "../../engine/mod.ts";
+import {
+  type Interval,
+  intervalMicros,
+  type JsonValue,
+  type Micros,
+  type SymbolId,
+} from "../../domain/mod.ts";
+import { TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { reportBundle } from "../_bundle.ts";
+import { runWithModels, strategyModels } from "../_model_run.ts";
 import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
 import { computeMetrics, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
@@ -78,7 +85,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const books = new LocalBooks();
   const inbox = new TimeQueue<Event>();
   const session = new TradingSession(
-    { ...options, books, takerFeeRate: options.fees?.taker },
+    { ...options, books, takerFeeRate: options.fees?.taker, models: await strategyModels(options) },
     ({ clock }) =>
       new TickVenue({
         instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
@@ -93,7 +100,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
       }, (report) => inbox.push(report.tsRecv, report)),
   );
-  const { engine, clock, portfolio, venue } = session;
+  const { engine, clock, portfolio, venue, inference } = session;
   const strategy = options.strategy;
   session.host();
 
@@ -107,6 +114,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   session.onFill((event) =>
     diagnostics.onFill(clock.now(), event.fill, books.book(event.fill.symbol).mid())
   );
+  // The exchange liquidates an isolated position at its bankruptcy price once the mark reaches
+  // its liquidation price: checked after every new mark and every fill.
+  const liquidateIfDue = (symbol: SymbolId): void => {
+    const due = session.liquidationDue(symbol, portfolio.lastPrice(symbol));
+    if (due !== undefined) venue.liquidate(symbol, due.fillPrice);
+  };
+  session.onMark((symbol) => liquidateIfDue(symbol));
+  session.onFill((event) => liquidateIfDue(event.fill.symbol));
   const markMicros = intervalMicros(options.markInterval ?? "1m");
   const loop = new TickLoop(session, {
     inbox,
@@ -122,10 +137,10 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   });
   // One promise per batch of merged events; the loop's body is per event.
   for await (const batch of mergeTickBatches(options.sources)) {
-    runSync(engine, loop.load(batch), { drainScheduled: false });
+    await runWithModels(engine, loop.load(batch), inference, false);
     if (loop.stopped) break;
   }
-  runSync(engine, loop.tail(), { drainScheduled: false });
+  await runWithModels(engine, loop.tail(), inference, false);
   loop.finish();
   const { equity, first, initialEquity, lastLocal, barsInMarket, marketEvents, known } = loop;
   // finish() checked both.

@@ -55,12 +55,18 @@ export interface CandleVenueOptions {
   readonly positionOf: (symbol: SymbolId) => Decimal;
   /**
    * The isolated-margin liquidation price of the symbol's position, if it has one. When given,
-   * the venue liquidates at that price where the intrabar path first reaches it — before or
-   * after the bar's fills, in path order — so a stop beyond it cannot save the position and a
+   * the venue liquidates where the bar's path first reaches it — before or after the bar's
+   * fills, in path order on the same path — so a stop beyond it cannot save the position and a
    * move from before an entry cannot liquidate it. Needs an inbox that applies fills at once (the
    * price changes with every fill).
    */
   readonly liquidationPriceOf?: (symbol: SymbolId) => number | undefined;
+  /**
+   * The price at which the position's whole isolated margin is gone (its bankruptcy price).
+   * A liquidated position closes there, as Bybit and Binance close it (or at the open when the
+   * bar opens beyond it); without it, at the liquidation price.
+   */
+  readonly bankruptcyPriceOf?: (symbol: SymbolId) => number | undefined;
 }
 
 /** The options with defaults applied, in the shape the venue uses. */

@@ -24,7 +24,7 @@ import {
 } from "../../domain/mod.ts";
 import type { VenueInbox, VenuePort } from "../../broker/mod.ts";
 import type { OrderCommand } from "../../events/mod.ts";
-import { arrivalRejection, type FeeRates, pendingOrder } from "../_venue_fill.ts";
+import { arrivalRejection, closingRequest, type FeeRates, pendingOrder } from "../_venue_fill.ts";
 import type { LatencyModel, LatencyOperation } from "./latency.ts";
 import { makeQueueModel, type QueueModel, type QueueModelOptions } from "./queue_model.ts";
 import { TimeQueue } from "../../engine/mod.ts";
@@ -114,6 +114,8 @@ export class TickVenue implements VenuePort {
   #now = 0;
   #nextOrder = 1;
   #nextTrade = 1;
+  #nextLiquidation = 1;
+  #liquidations = 0;
   #rejected = 0;
   #lateCancels = 0;
   #rejectedAmends = 0;
@@ -179,6 +181,65 @@ export class TickVenue implements VenuePort {
   /** Commands in flight. */
   get inFlight(): number {
     return this.#arrivals.size;
+  }
+
+  /** Forced liquidations executed. */
+  get liquidations(): number {
+    return this.#liquidations;
+  }
+
+  /**
+   * Forced close of the venue's whole position in `symbol` at `price`, at the venue's current
+   * time, as an exchange's liquidation engine does: the symbol's working orders (resting and
+   * untriggered stops) are canceled with reason `"liquidation"`, then a reduce-only market
+   * order `liquidation-N` is reported filled at `price` (rounded by the caller; taker fee),
+   * also with reason `"liquidation"`. The book is not touched (the engine takes the position
+   * over, it does not sweep the book). A flat position only cancels.
+   *
+   * @throws {RangeError} for a symbol without an instrument.
+   */
+  liquidate(symbol: SymbolId, price: Decimal): void {
+    const state = this.#state(symbol);
+    if (state === undefined) throw new RangeError(`Cannot liquidate unknown symbol ${symbol}`);
+    for (const o of this.#orders.values()) {
+      if (o.state === "done" || o.order.request.symbol !== symbol) continue;
+      this.#removeResting(state, o);
+      this.#finish(o, "canceled", "liquidation");
+    }
+    const lots = state.positionLots;
+    if (lots === 0) return;
+    this.#liquidations++;
+    const position = decimal(lots).times(state.instrument.lotSize);
+    const request = closingRequest(`liquidation-${this.#nextLiquidation++}`, symbol, position);
+    const pending = pendingOrder(`T${this.#nextOrder++}`, request, this.#now);
+    const o: VenueOrder = {
+      order: transitionOrder(pending, "accepted", this.#now),
+      buy: lots < 0,
+      price: NaN,
+      trigger: NaN,
+      totalLots: Math.abs(lots),
+      filledLots: 0,
+      queue: { ahead: 0, tradedSinceDepth: 0 },
+      state: "resting",
+    };
+    const tradeId = `${state.instrument.code}-${this.#nextTrade++}`;
+    const { fill, order } = execute(
+      o,
+      state.instrument,
+      Math.abs(lots),
+      price,
+      "taker",
+      this.#fees,
+      tradeId,
+      this.#now,
+    );
+    state.positionLots = 0;
+    this.#takerFills++;
+    this.#takerQuantity += Math.abs(lots) * state.lot;
+    const now = this.#now;
+    const tsRecv = this.#receivedAt === undefined ? now : this.#receivedAt(now);
+    this.#inbox({ kind: "fill", ts: now, tsRecv, fill });
+    this.#update({ ...order, reason: "liquidation" });
   }
 
   /**

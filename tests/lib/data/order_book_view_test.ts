@@ -35,6 +35,7 @@ function recordingContext(signals: string[], now: () => number): StrategyContext
     submitOrder: () => undefined,
     cancelOrder: () => {},
     amendOrder: () => {},
+    pushFeatures: () => {},
   };
 }
 

@@ -200,21 +200,29 @@ Deno.test("TradingSession queues a report made during a handler behind the event
   );
   session.host("1m");
   session.engine.process(candle(T0, 100));
-  assert.deepEqual(seen, ["sent t1", "update rejected"]);
+  assert.equal(seen.length, 2);
+  assert.match(seen[0], /^sent [A-Za-z0-9_-]+-1$/);
+  assert.equal(seen[1], "update rejected");
   assert.equal(session.reportParts().rejectedOrders, 1);
 });
 
 Deno.test("TradingSession refuses an amend its venue cannot do, as a typed OMS refusal", () => {
+  // The amend comes on the second candle, once the venue has acknowledged the order (an amend
+  // of a pending-new order waits for the acknowledgement).
   class Amender extends EntryThenStop {
+    #id: string | undefined;
     override onCandle(_candle: unknown, ctx: StrategyContext): void {
-      const id = ctx.submitOrder({
+      if (this.#id !== undefined) {
+        ctx.amendOrder(BTC.symbol, this.#id, { price: 91 });
+        return;
+      }
+      this.#id = ctx.submitOrder({
         symbol: BTC.symbol,
         side: "buy",
         type: "limit",
         quantity: 0.01,
         price: 90,
       });
-      if (id !== undefined) ctx.amendOrder(BTC.symbol, id, { price: 91 });
     }
   }
   const session = new TradingSession(
@@ -224,6 +232,16 @@ Deno.test("TradingSession refuses an amend its venue cannot do, as a typed OMS r
   session.host("1m");
   session.engine.process(candle(T0, 100));
   const port = session.venue;
+  const submit = port.sent[0].command;
+  assert.equal(submit.type, "submit");
+  if (submit.type !== "submit") return;
+  session.engine.process({
+    kind: "order-update",
+    ts: T0 + M + 1,
+    tsRecv: T0 + M + 1,
+    order: accepted(submit.request, T0 + M + 1),
+  });
+  session.engine.process(candle(T0 + M, 100));
   // The submit went out; the amend never reached the venue.
   assert.deepEqual(port.sent.map((s) => s.command.type), ["submit"]);
   assert.equal(session.reportParts().rejections["unsupported-amend"], 1);

@@ -9,9 +9,9 @@ import type { Decimal, Instrument, OrderRequest, Refusal } from "../domain/mod.t
 
 /** Risk limits; an absent limit is not checked. */
 export interface RiskLimits {
-  /** Largest quantity of one order. */
+  /** Largest quantity of one order that adds exposure (orders that only reduce are exempt). */
   readonly maxOrderQuantity?: number;
-  /** Largest notional of one order, in the settle currency. */
+  /** Largest notional of one order that adds exposure, in the settle currency. */
   readonly maxOrderNotional?: number;
   /** Largest absolute position per symbol after the order. */
   readonly maxPositionQuantity?: number;
@@ -121,7 +121,10 @@ export class PreTradeRisk {
       };
     }
     const { maxOrderQuantity, maxOrderNotional, maxPositionQuantity } = this.#limits;
-    if (maxOrderQuantity !== undefined && quantity > maxOrderQuantity) {
+    // The order-size limits bound new risk: an order that only reduces (an exit, the kill
+    // switch's flatten) is never refused by them, or a position built from several orders
+    // within the limit could not be closed at all.
+    if (maxOrderQuantity !== undefined && !reduces && quantity > maxOrderQuantity) {
       return {
         rule: "max-order-quantity",
         message:
@@ -132,7 +135,7 @@ export class PreTradeRisk {
         requested: quantity,
       };
     }
-    if (maxOrderNotional !== undefined) {
+    if (maxOrderNotional !== undefined && !reduces) {
       const multiplier = instrument.multiplier.toNumber();
       const notional = instrument.kind === "inverse"
         ? (quantity * multiplier) / price

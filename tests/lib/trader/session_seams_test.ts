@@ -214,3 +214,57 @@ Deno.test("a cancel refused before the order's acknowledgement leaves it pending
   assert.deepEqual(s.oms.ambiguousOrders().map((o) => o.request.clientOrderId), [id]);
   assert.ok(alerts.includes("order-ambiguous"));
 });
+
+Deno.test("the kill switch flattens a position built from orders within the order-size limit", () => {
+  const commands: OrderCommand[] = [];
+  const strategy: Strategy = {
+    name: "Builder",
+    subscriptions: [{ kind: "candles", symbol: BTC.symbol, interval: "1m" }],
+    onTimer(_tag: string, ctx: StrategyContext) {
+      ctx.submitOrder({ symbol: BTC.symbol, side: "buy", type: "market", quantity: 1 });
+    },
+    snapshot: () => null,
+    restore: () => {},
+  };
+  const s = new TradingSession({
+    strategy,
+    instruments: [BTC],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(1),
+    risk: { maxOrderQuantity: 1, maxDrawdown: 0.1 },
+  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
+  const refusals: string[] = [];
+  s.engine.bus.subscribe("refusal", (e) => refusals.push(e.refusal.rule));
+  s.host("1m");
+  s.portfolio.mark(BTC.symbol, 100);
+  for (const [i, ts] of [1_000, 2_000].entries()) {
+    s.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Builder", tag: "buy" });
+    const command = commands[i];
+    assert.ok(command?.type === "submit");
+    s.engine.process({
+      kind: "fill",
+      ts: ts + 1,
+      tsRecv: ts + 1,
+      fill: { ...fillOf(command.request), tradeId: `t${i}` },
+    });
+    s.engine.process({
+      kind: "order-update",
+      ts: ts + 1,
+      tsRecv: ts + 1,
+      order: filled(command.request, ts + 1),
+    });
+  }
+  assert.equal(s.portfolio.position(BTC.symbol).quantity.toString(), "2");
+  assert.equal(s.drawdownAlert(10_000), undefined);
+  const alert = s.drawdownAlert(8_000);
+  assert.ok(alert !== undefined);
+  s.engine.process(alert);
+  assert.deepEqual(refusals, []);
+  const flatten = commands[2];
+  assert.ok(flatten?.type === "submit", "the kill switch sent no closing order");
+  assert.deepEqual(
+    [flatten.request.side, flatten.request.quantity.toString(), flatten.request.reduceOnly],
+    ["sell", "2", true],
+  );
+});

@@ -29,5 +29,5 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   backtest: CORE_MODES,
   live: CORE_MODES,
   testing: [...CORE_MODES, "backtest"],
-  research: [...CORE_MODES, "backtest"],
+  research: [...CORE_MODES, "backtest", "testing"],
 };

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import type { Event } from "../../../lib/events/mod.ts";
 import { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
-import { BybitPrivateStream } from "../../../connectors/bybit/private_stream.ts";
+import {
+  BybitPrivateStream,
+  type BybitPrivateStreamOptions,
+} from "../../../connectors/bybit/private_stream.ts";
 import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
 import { BybitRest } from "../../../connectors/bybit/rest.ts";
 import { hmacHex } from "../../../connectors/bybit/signing.ts";
@@ -152,7 +155,20 @@ function setUp(ledger: Ledger) {
   return { rest, client };
 }
 
-Deno.test("private stream: 50 disconnects with fills while away → every fill exactly once (the ledger's), REST catch-up after each reconnect", async () => {
+type PrivateWs = ReturnType<typeof startPrivateWs>;
+
+interface PrivateContext {
+  readonly ledger: Ledger;
+  readonly ws: PrivateWs;
+  readonly events: Event[];
+  readonly stream: BybitPrivateStream;
+}
+
+/** One private stream on the doubles; everything it opened is closed afterwards. */
+async function withPrivate(
+  extra: Partial<BybitPrivateStreamOptions>,
+  body: (context: PrivateContext) => Promise<void>,
+): Promise<void> {
   const ledger: Ledger = { executions: [], orders: [] };
   const { rest, client } = setUp(ledger);
   const ws = startPrivateWs();
@@ -162,56 +178,51 @@ Deno.test("private stream: 50 disconnects with fills while away → every fill e
     credentials: { apiKey: TEST_KEY, apiSecret: TEST_SECRET },
     client,
     sink: (e) => events.push(e),
-    sinceMs: Date.now() - 1000,
-    backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
+    ...extra,
   });
   try {
-    await stream.start();
-    let id = 0;
-    for (let round = 0; round < 50; round++) {
-      // One fill seen live (and in the ledger).
-      const live = execution(id++);
-      ledger.executions.push(live);
-      ws.push("execution", [live]);
-      const fills = () => events.filter((e) => e.kind === "fill").length;
-      await until(() => fills() === id, `live fill ${round}`);
-      ws.dropAll();
-      // Two fills happen while the stream is down: only REST knows them.
-      ledger.executions.push(execution(id++), execution(id++));
-      await until(() => fills() === id, `caught-up fills ${round}`);
-    }
-    const tradeIds = events.filter((e) => e.kind === "fill").map((e) =>
-      e.kind === "fill" ? e.fill.tradeId : ""
-    );
-    assert.equal(tradeIds.length, ledger.executions.length);
-    assert.deepEqual(new Set(tradeIds), new Set(ledger.executions.map((e) => e.execId)));
-    assert.equal(stream.reconnects, 50);
-    assert.equal(ws.authed, 51);
-    const ups = events.filter((e) => e.kind === "connectivity" && e.state === "up").length;
-    const downs = events.filter((e) => e.kind === "connectivity" && e.state === "down").length;
-    assert.equal(ups, 51);
-    assert.equal(downs, 50);
-    const first = events.find((e) => e.kind === "fill");
-    assert.equal(first?.kind === "fill" ? first.fill.liquidity : "", "maker");
+    await body({ ledger, ws, events, stream });
   } finally {
     await stream.close();
     await ws.close();
     await rest.close();
   }
+}
+
+Deno.test("private stream: 50 disconnects with fills while away → every fill exactly once (the ledger's), REST catch-up after each reconnect", async () => {
+  await withPrivate(
+    { sinceMs: Date.now() - 1000, backoff: { initialMs: 1, factor: 1.5, maxMs: 5 } },
+    async ({ ledger, ws, events, stream }) => {
+      await stream.start();
+      let id = 0;
+      const fills = (): number => events.filter((e) => e.kind === "fill").length;
+      for (let round = 0; round < 50; round++) {
+        // One fill seen live (and in the ledger).
+        const live = execution(id++);
+        ledger.executions.push(live);
+        ws.push("execution", [live]);
+        await until(() => fills() === id, `live fill ${round}`);
+        ws.dropAll();
+        // Two fills happen while the stream is down: only REST knows them.
+        ledger.executions.push(execution(id++), execution(id++));
+        await until(() => fills() === id, `caught-up fills ${round}`);
+      }
+      const tradeIds = events.flatMap((e) => e.kind === "fill" ? [e.fill.tradeId] : []);
+      assert.equal(tradeIds.length, ledger.executions.length);
+      assert.deepEqual(new Set(tradeIds), new Set(ledger.executions.map((e) => e.execId)));
+      assert.equal(stream.reconnects, 50);
+      assert.equal(ws.authed, 51);
+      const states = events.flatMap((e) => e.kind === "connectivity" ? [e.state] : []);
+      assert.equal(states.filter((state) => state === "up").length, 51);
+      assert.equal(states.filter((state) => state === "down").length, 50);
+      const first = events.find((e) => e.kind === "fill");
+      assert.equal(first?.kind === "fill" ? first.fill.liquidity : "", "maker");
+    },
+  );
 });
 
 Deno.test("private stream: order updates, positions, wallet; a replayed older order update is not delivered again", async () => {
-  const ledger: Ledger = { executions: [], orders: [] };
-  const { rest, client } = setUp(ledger);
-  const ws = startPrivateWs();
-  const events: Event[] = [];
-  const stream = new BybitPrivateStream({
-    url: ws.url,
-    credentials: { apiKey: TEST_KEY, apiSecret: TEST_SECRET },
-    client,
-    sink: (e) => events.push(e),
-  });
-  try {
+  await withPrivate({}, async ({ ws, events, stream }) => {
     await stream.start();
     const order = (status: string, updated: number) => ({
       category: "linear",
@@ -248,69 +259,38 @@ Deno.test("private stream: order updates, positions, wallet; a replayed older or
       coin: [{ coin: "USDT", walletBalance: "1000", availableToWithdraw: "900" }],
     }]);
     await until(() => events.some((e) => e.kind === "account"), "the wallet");
-    const updates = events.filter((e) => e.kind === "order-update").map((e) =>
-      e.kind === "order-update" ? e.order.status : ""
-    );
+    const updates = events.flatMap((e) => e.kind === "order-update" ? [e.order.status] : []);
     assert.deepEqual(updates, ["accepted", "partially-filled"]);
     const position = events.find((e) => e.kind === "position");
     assert.equal(
       position?.kind === "position" ? position.position.quantity.toString() : "",
       "0.001",
     );
-  } finally {
-    await stream.close();
-    await ws.close();
-    await rest.close();
-  }
+  });
 });
 
 Deno.test("private stream: silent after an accepted order → treated as lost, reconnected and caught up", async () => {
-  const ledger: Ledger = { executions: [], orders: [] };
-  const { rest, client } = setUp(ledger);
-  const ws = startPrivateWs();
-  const events: Event[] = [];
-  const stream = new BybitPrivateStream({
-    url: ws.url,
-    credentials: { apiKey: TEST_KEY, apiSecret: TEST_SECRET },
-    client,
-    sink: (e) => events.push(e),
-    livenessMs: 60,
-    pingIntervalMs: 10,
-    backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
-  });
-  try {
-    await stream.start();
-    stream.noteOrderAccepted();
-    const fill = execution(7);
-    ledger.executions.push(fill); // the venue filled it but the stream said nothing
-    await until(() => events.some((e) => e.kind === "fill"), "the fill via catch-up");
-    const down = events.find((e) => e.kind === "connectivity" && e.state === "down");
-    assert.match(
-      down?.kind === "connectivity" ? down.reason ?? "" : "",
-      /no private event \d+ ms after an accepted order/,
-    );
-  } finally {
-    await stream.close();
-    await ws.close();
-    await rest.close();
-  }
+  await withPrivate(
+    { livenessMs: 60, pingIntervalMs: 10, backoff: { initialMs: 1, factor: 1.5, maxMs: 5 } },
+    async ({ ledger, events, stream }) => {
+      await stream.start();
+      stream.noteOrderAccepted();
+      ledger.executions.push(execution(7)); // the venue filled it but the stream said nothing
+      await until(() => events.some((e) => e.kind === "fill"), "the fill via catch-up");
+      const down = events.find((e) => e.kind === "connectivity" && e.state === "down");
+      assert.match(
+        down?.kind === "connectivity" ? down.reason ?? "" : "",
+        /no private event \d+ ms after an accepted order/,
+      );
+    },
+  );
 });
 
 Deno.test("private stream: a refused auth rejects start with a clear auth error", async () => {
-  const ledger: Ledger = { executions: [], orders: [] };
-  const { rest, client } = setUp(ledger);
-  const ws = startPrivateWs();
-  const stream = new BybitPrivateStream({
-    url: ws.url,
-    credentials: { apiKey: TEST_KEY, apiSecret: "wrong-secret" },
-    client,
-    sink: () => {},
-  });
-  try {
-    await assert.rejects(stream.start(), /bybit auth: private stream auth refused: Invalid sign/);
-  } finally {
-    await stream.close();
-    await ws.close();
-    await rest.close();
-  }
+  await withPrivate(
+    { credentials: { apiKey: TEST_KEY, apiSecret: "wrong-secret" } },
+    async ({ stream }) => {
+      await assert.rejects(stream.start(), /bybit auth: private stream auth refused: Invalid sign/);
+    },
+  );
 });

@@ -9,6 +9,8 @@
 export * from "./builtin.ts";
 export * from "./registry.ts";
 export * from "./strategy.ts";
+export * from "./define_strategy.ts";
+export * from "./param.ts";
 export { SmaCross, type SmaCrossParams } from "./sma_cross.ts";
 export { RsiReversion, type RsiReversionParams } from "./rsi_reversion.ts";
 export { BollingerBreakout, type BollingerBreakoutParams } from "./bollinger_breakout.ts";

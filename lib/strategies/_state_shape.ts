@@ -1,6 +1,7 @@
 // Checks a snapshot against the shape of a strategy's declared initial state, so that
 // restore() can be derived from the declaration: same keys, same JSON types. `null` in the
-// template marks a slot that may hold null or a primitive (e.g. `last: null as number | null`);
+// template marks a slot whose value is not known yet (e.g. `last: null as number | null`, a
+// pending bar): it may hold any JSON;
 // an array's first element, when the template has one, is the shape of every element (else
 // the snapshot's first element is).
 
@@ -42,11 +43,7 @@ function isJson(value: unknown): value is JsonValue {
 /** The first mismatch between `value` and `template`, in words, or `undefined`. */
 function mismatch(template: JsonValue, value: unknown, path: string): string | undefined {
   if (!isJson(value)) return `${describe(path)} is not JSON data`;
-  if (template === null) {
-    return value === null || typeof value !== "object"
-      ? undefined
-      : `${describe(path)} must be null or a number, string or boolean`;
-  }
+  if (template === null) return undefined;
   const expected = typeOf(template);
   const actual = typeOf(value);
   if (expected !== actual) {
@@ -56,7 +53,8 @@ function mismatch(template: JsonValue, value: unknown, path: string): string | u
     const values = value as readonly JsonValue[];
     // An empty template array (`[] as number[]`) says nothing of its elements at run time:
     // they must then at least agree with each other.
-    const item = (template as readonly JsonValue[])[0] ?? values[0];
+    const declared = template as readonly JsonValue[];
+    const item = declared.length > 0 ? declared[0] : values[0];
     if (item === undefined) return undefined;
     for (let i = 0; i < values.length; i++) {
       const problem = mismatch(item, values[i], `${path}[${i}]`);

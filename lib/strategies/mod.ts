@@ -11,21 +11,21 @@ export * from "./registry.ts";
 export * from "./strategy.ts";
 export * from "./define_strategy.ts";
 export * from "./param.ts";
-export { SmaCross, type SmaCrossParams } from "./sma_cross.ts";
+export { smaCrossDefinition, type SmaCrossParams } from "./sma_cross.ts";
 export { RsiReversion, type RsiReversionParams } from "./rsi_reversion.ts";
 export { BollingerBreakout, type BollingerBreakoutParams } from "./bollinger_breakout.ts";
 export {
   PairsTradingArbitrage,
   type PairsTradingArbitrageParams,
 } from "./pairs_trading_arbitrage.ts";
-export { CrossExchangeArb, type CrossExchangeArbParams } from "./cross_exchange_arb.ts";
+export { crossExchangeArbDefinition, type CrossExchangeArbParams } from "./cross_exchange_arb.ts";
 export { VolatilitySkew, type VolatilitySkewParams } from "./volatility_skew.ts";
 export { Breakout, type BreakoutParams } from "./breakout.ts";
 export { MeanReversionZScore, type MeanReversionZScoreParams } from "./mean_reversion_zscore.ts";
 export { loadStrategyModule } from "./user_module.ts";
 export {
   bookImbalance,
-  OrderBookImbalance,
+  orderBookImbalanceDefinition,
   type OrderBookImbalanceParams,
 } from "./order_book_imbalance.ts";
 export { OrderBookScalper, type OrderBookScalperParams } from "./order_book_scalper.ts";

@@ -114,6 +114,8 @@ export const param = {
     }) as IntervalParamField & { readonly default: string } & O,
 } as const;
 
+const COUNT_WORDS: readonly string[] = ["zero", "one", "two", "three", "four", "five"];
+
 function parseSymbols(
   strategy: string,
   name: string,
@@ -124,7 +126,9 @@ function parseSymbols(
     throw paramError(
       strategy,
       name,
-      `needs exactly ${node.count} symbols, got ${value.length} (${JSON.stringify(value)})`,
+      `needs exactly ${COUNT_WORDS[node.count] ?? node.count} symbols, got ${value.length} (${
+        JSON.stringify(value)
+      })`,
     );
   }
   const symbols = value.map((text) => parseOne(strategy, name, text, symbolId));

@@ -110,7 +110,8 @@ Deno.test("defineStrategy: param.symbols checks the count and distinct symbols",
     ["bybit:BTCUSDT", "binance:BTCUSDT"],
   );
   assert.throws(() => pair.build({ symbols: [BTC] }), {
-    message: 'strategy Pair: parameter symbols needs exactly 2 symbols, got 1 (["bybit:BTCUSDT"])',
+    message:
+      'strategy Pair: parameter symbols needs exactly two symbols, got 1 (["bybit:BTCUSDT"])',
   });
   assert.throws(() => pair.build({ symbols: [BTC, BTC] }), {
     message: "strategy Pair: parameter symbols lists bybit:BTCUSDT twice",

@@ -216,6 +216,7 @@ export class TradingSession {
       cancelOrder: (symbol, clientOrderId) => oms.cancelOrder(symbol, clientOrderId),
       amendOrder: (symbol, clientOrderId, changes) =>
         oms.amendOrder(symbol, clientOrderId, changes),
+      refuse: (rule, message) => oms.reject(rule, message),
     }, dataInterval);
     return this.#host;
   }

@@ -183,8 +183,8 @@ Deno.test("defineStrategy: a state that is not JSON data is refused when declare
     subscriptions: () => [],
   });
   assert.throws(() => bad.build({}), {
-    name: "TypeError",
-    message: /^Bad: the state declared is not JSON data/,
+    name: "StrategyError",
+    message: /^strategy Bad threw in create: Bad: the state declared is not JSON data/,
   });
 });
 

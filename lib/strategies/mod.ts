@@ -44,23 +44,19 @@ export * from "./define_strategy.ts";
 export * from "./param.ts";
 export * from "./strategy_error.ts";
 export * from "./output_check.ts";
-export { smaCrossDefinition, type SmaCrossParams } from "./sma_cross.ts";
 export { RsiReversion, type RsiReversionParams } from "./rsi_reversion.ts";
 export { BollingerBreakout, type BollingerBreakoutParams } from "./bollinger_breakout.ts";
 export {
   PairsTradingArbitrage,
   type PairsTradingArbitrageParams,
 } from "./pairs_trading_arbitrage.ts";
-export { crossExchangeArbDefinition, type CrossExchangeArbParams } from "./cross_exchange_arb.ts";
 export { VolatilitySkew, type VolatilitySkewParams } from "./volatility_skew.ts";
 export { Breakout, type BreakoutParams } from "./breakout.ts";
 export { MeanReversionZScore, type MeanReversionZScoreParams } from "./mean_reversion_zscore.ts";
 export { loadStrategyModule } from "./user_module.ts";
-export {
-  bookImbalance,
-  orderBookImbalanceDefinition,
-  type OrderBookImbalanceParams,
-} from "./order_book_imbalance.ts";
+// Built with defineStrategy, the SmaCross, CrossExchangeArb and OrderBookImbalance definitions
+// are reached through builtinStrategies (their params are their schemas).
+export { bookImbalance } from "./order_book_imbalance.ts";
 export { OrderBookScalper, type OrderBookScalperParams } from "./order_book_scalper.ts";
 export {
   AvellanedaStoikov,
@@ -76,4 +72,4 @@ export {
   GueantMarketMaker,
   type GueantMarketMakerParams,
 } from "./gueant_market_maker.ts";
-export { MmCalibration, type MmCalibrationOptions } from "./_mm_calibration.ts";
+export { MmCalibration, type MmCalibrationOptions } from "./mm_calibration.ts";

@@ -43,8 +43,8 @@ export type ParamsOf<F extends ParamFields> =
   & { readonly [K in RequiredKeys<F>]: ParamValue<F[K]> }
   & { readonly [K in OptionalKeys<F>]?: ParamValue<F[K]> };
 
-/** The keys a caller must give: required ones without a default. */
-type MandatoryKeys<F> = {
+/** The keys a caller must give: the required ones. */
+export type MandatoryKeys<F> = {
   [K in keyof F]: F[K] extends { readonly required: true } ? K : never;
 }[keyof F];
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { bookImbalance, orderBookImbalanceDefinition } from "../../../lib/strategies/mod.ts";
+import { bookImbalance } from "../../../lib/strategies/mod.ts";
+import { orderBookImbalanceDefinition } from "../../../lib/strategies/order_book_imbalance.ts";
 import type { BookView, StrategyContext } from "../../../lib/strategies/mod.ts";
 import type { Signal } from "../../../lib/domain/mod.ts";
 import { BOOK_SAMPLE, runOnSample, TRADES_10M } from "../backtest/tick/_strategy_run.ts";

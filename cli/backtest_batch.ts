@@ -333,6 +333,9 @@ type RunResult =
   | { readonly kind: "lost"; readonly outcome: BatchOutcome }
   | { readonly kind: "interrupted" };
 
+// How long a fresh worker may take to load before its run counts as failed.
+const STARTUP_MS = 300_000;
+
 function failedOutcome(id: number, message: string): BatchOutcome {
   return { id, code: 1, out: [], err: [`error: ${message}`] };
 }
@@ -362,9 +365,10 @@ function runOne(
           `run stopped after the time limit of ${seconds} s (hint: raise run_timeout_secs or --run-timeout if it needs longer)`,
         ),
       });
-    // The clock starts when the worker takes the run (loading a fresh worker is not the run's
-    // time); a worker that never takes it gets the limit twice over.
-    let timer = setTimeout(expire, 2 * options.timeoutMs);
+    // The clock starts when the worker takes the run: loading (and type-checking) a fresh
+    // worker is not the run's time, and can take long on a busy machine. A worker that never
+    // takes the run is given up after the limit plus STARTUP_MS.
+    let timer = setTimeout(expire, options.timeoutMs + STARTUP_MS);
     options.signal.addEventListener("abort", onAbort);
     worker.onmessage = (event: MessageEvent<BatchOutcome | BatchStarted>) => {
       if ("started" in event.data) {

@@ -66,7 +66,7 @@ Deno.test("backtest batch: a run that loops forever is stopped at the time limit
       "--workers",
       "2",
       "--run-timeout",
-      "3",
+      "6",
     ], io);
     assert.equal(code, 1);
     const csv = (await Deno.readTextFile(join(dir, "out/summary.csv"))).trim().split("\n");
@@ -74,7 +74,7 @@ Deno.test("backtest batch: a run that loops forever is stopped at the time limit
     assert.match(csv[1], /^good,ok,/);
     assert.match(
       csv[2],
-      /^forever,failed,.*run stopped after the time limit of 3 s \(hint: raise run_timeout_secs or --run-timeout/,
+      /^forever,failed,.*run stopped after the time limit of 6 s \(hint: raise run_timeout_secs or --run-timeout/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -82,10 +82,10 @@ Deno.test("backtest batch: a run that loops forever is stopped at the time limit
 });
 
 Deno.test("backtest batch: Deno.exit in a strategy fails its run with a message, not the batch", async () => {
-  const dir = await batchDir({ quitter: "Deno.exit(3);" }, "run_timeout_secs = 60");
+  // The limit is far away: the run must end on Deno.exit's own message, not on the limit.
+  const dir = await batchDir({ quitter: "Deno.exit(3);" }, "run_timeout_secs = 600");
   try {
     const io = recordingIo();
-    const started = performance.now();
     const code = await main([
       "backtest",
       "batch",
@@ -97,7 +97,6 @@ Deno.test("backtest batch: Deno.exit in a strategy fails its run with a message,
       "1",
     ], io);
     assert.equal(code, 1);
-    assert.ok(performance.now() - started < 30_000, "did not wait for the time limit");
     const csv = (await Deno.readTextFile(join(dir, "out/summary.csv"))).trim().split("\n");
     assert.match(csv[1], /^good,ok,/);
     assert.match(

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { defineStrategy, param } from "../../lib/strategies/mod.ts";
+import { defineStrategy, param } from "@tesser/tesser/strategies";
 
 /** The export `--strategy-module` looks for. */
 export const strategy = defineStrategy({

@@ -1,5 +1,5 @@
-// Tests of the example strategy with the test kit: `deno test examples/custom_strategy/`.
-// In your own project import from "@tesser/tesser/testing".
+// Tests of the example strategy with the test kit: `deno test -A examples/custom_strategy/`.
+// The test kit is its own import, "@tesser/tesser/testing".
 
 import assert from "node:assert/strict";
 import {
@@ -9,8 +9,8 @@ import {
   assertSnapshotRestore,
   candlesFromArrays,
   runStrategy,
-} from "../../lib/testing/mod.ts";
-import type { Strategy } from "../../lib/strategies/mod.ts";
+} from "@tesser/tesser/testing";
+import type { Strategy } from "@tesser/tesser/strategies";
 import { strategy } from "./my_strategy.ts";
 
 const SYMBOL = "bybit:BTCUSDT";

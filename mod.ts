@@ -21,6 +21,7 @@
 
 export {
   type AmendIntent,
+  type BookView,
   type Candle,
   ConfigError,
   DataError,
@@ -89,7 +90,6 @@ export {
   ZScore,
 } from "./lib/indicators/mod.ts";
 export {
-  type BookView,
   builtinStrategies,
   type DefinedContext,
   type DefinedStrategy,

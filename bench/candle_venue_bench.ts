@@ -10,12 +10,12 @@ const BTC = makeInstrument({
   tickSize: "0.1",
   lotSize: "0.001",
 });
-const SINK = { orderUpdate: (): void => {}, fill: (): void => {} };
+const INBOX = (): void => {};
 
 function venue(): CandleVenue {
   return new CandleVenue(
     { instruments: new Map([[BTC.symbol, BTC]]), positionOf: () => ZERO },
-    SINK,
+    INBOX,
   );
 }
 

@@ -130,7 +130,7 @@ if (wanted("parse")) {
   const venue = new TickVenue({
     instruments: new Map([[SYMBOL, instrument]]),
     latency: constantLatency(),
-  }, { fill: () => {}, orderUpdate: () => {} });
+  }, () => {});
   const start = performance.now();
   let n = 0;
   for await (
@@ -159,7 +159,7 @@ if (wanted("rebuild")) {
   const venue = new TickVenue({
     instruments: new Map([[SYMBOL, instrument]]),
     latency: constantLatency(),
-  }, { fill: () => {}, orderUpdate: () => {} });
+  }, () => {});
   const start = performance.now();
   for (let i = 0; i < book.length; i++) venue.onMarketData(book[i], book[i].ts);
   line(

@@ -390,7 +390,7 @@ function runOne(
 }
 
 /** Runs `jobs` on a pool of workers; a run not finished (interrupted) has no outcome. */
-async function runPool(
+async function runPoolWith(
   jobs: readonly BatchJob[],
   options: PoolOptions,
 ): Promise<(BatchOutcome | undefined)[]> {
@@ -419,6 +419,25 @@ async function runPool(
   };
   await Promise.all(Array.from({ length: Math.min(options.workers, jobs.length) }, lane));
   return outcomes;
+}
+
+/**
+ * Runs `jobs` on up to `workers` CLI workers with the default per-run time limit; outcomes come
+ * back in job order (by id). `onOutcome` hears of each as it finishes (progress bars).
+ */
+export async function runPool(
+  jobs: readonly BatchJob[],
+  workers: number,
+  onOutcome?: (outcome: BatchOutcome) => void,
+): Promise<BatchOutcome[]> {
+  const outcomes = await runPoolWith(jobs, {
+    workers,
+    timeoutMs: DEFAULT_RUN_TIMEOUT_SECS * 1000,
+    signal: new AbortController().signal,
+    onFinished: (outcome) => onOutcome?.(outcome),
+  });
+  // Never interrupted, so every job has its outcome.
+  return outcomes.map((outcome, id) => outcome ?? failedOutcome(id, "the run did not finish"));
 }
 
 /** Aborts `controller` on SIGINT/SIGTERM until the returned function is called. */
@@ -536,7 +555,7 @@ export async function backtestBatchCommand(
   let finished = 0;
   let outcomes: (BatchOutcome | undefined)[];
   try {
-    outcomes = await runPool(jobs, {
+    outcomes = await runPoolWith(jobs, {
       workers,
       timeoutMs: timeoutSecs * 1000,
       signal: controller.signal,

@@ -10,6 +10,7 @@ import { ConfigError, TesserError } from "../lib/domain/mod.ts";
 import { type CommandIo, processIo } from "./io.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
+import { researchCommand } from "./research.ts";
 import { strategiesCommand } from "./strategies.ts";
 
 /** The package version. */
@@ -23,6 +24,7 @@ Commands:
   backtest run          backtest a strategy on candles or, with --mode tick, on order-book data
   backtest batch        run a list or grid of backtests in parallel workers (summary.csv)
   data ...              normalize, validate, resample, inspect and synthesize market data
+  research ...          optimize strategy parameters (grid, random, sharded) and merge shards
   strategies            list the built-in strategies and their parameters
 
 Global options:
@@ -51,6 +53,7 @@ type Command = (
 const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
   data: (args, io) => dataCommand([...args], io),
+  research: (args, io, global) => researchCommand(args, io, global),
   strategies: (args, io) => strategiesCommand(args, io),
 };
 

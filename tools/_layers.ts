@@ -27,8 +27,9 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   execution: ["domain", "events", "broker", "indicators", "portfolio"],
   data: ["domain", "events", "config"],
   trader: SERVICES,
-  venues: ["domain", "events", "engine", "strategies"],
+  venues: ["domain", "events", "engine", "broker", "strategies"],
   backtest: CORE_MODES,
   live: CORE_MODES,
   testing: [...CORE_MODES, "backtest"],
+  research: [...CORE_MODES, "backtest"],
 };

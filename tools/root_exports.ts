@@ -31,6 +31,7 @@ export const ROOT_EXPORTS: Readonly<Record<string, readonly string[]>> = {
     "Signal",
     "SignalKind",
     "Trade",
+    "BookView",
     // Instruments, symbols, time: every config and every test needs them.
     "Instrument",
     "InstrumentSpec",
@@ -104,7 +105,6 @@ export const ROOT_EXPORTS: Readonly<Record<string, readonly string[]>> = {
     "DefinedContext",
     "DefinedStrategy",
     "ParamsOf",
-    "BookView",
     "Strategy",
     "StrategyContext",
     "StrategyDefinition",
@@ -151,6 +151,9 @@ export const ROOT_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   ],
   // The test kit is its own subpath (`@tesser/tesser/testing`), never the root.
   testing: [],
+  // Parameter search and sharded studies: a tool of their own, reached through the CLI
+  // (`tesser research`) and `@tesser/tesser/research`.
+  research: [],
 };
 
 /**
@@ -167,8 +170,9 @@ export const PRIVATE_FILE_EXCEPTIONS: Readonly<Record<string, readonly string[]>
     "LimitFillRule",
     "MarketDataEvent",
     "VenueLatency",
-    "VenueSink",
   ],
+  // lib/data: the seeded generator research's random search takes from the data barrel.
+  data: ["Random"],
   // lib/backtest (fidelity): the report's equity curve rows.
   backtest: ["EquityCurve"],
 };

@@ -1,11 +1,14 @@
 /**
- * Broker ports: the interfaces venues implement ({@linkcode MarketStream},
- * {@linkcode ExecutionClient}, {@linkcode HistoricalData}). Interfaces only; it may import only
+ * Broker ports: the interfaces venues implement ({@linkcode VenuePort}, {@linkcode MarketStream},
+ * {@linkcode ExecutionClient}, {@linkcode HistoricalData}) and the one adapter that turns a
+ * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}. It may import only
  * `lib/domain` and `lib/events`.
  *
  * @module
  */
 
 export * from "./execution_client.ts";
+export * from "./execution_client_port.ts";
 export * from "./historical_data.ts";
 export * from "./market_stream.ts";
+export * from "./venue_port.ts";

@@ -9,4 +9,4 @@ export * from "./loader.ts";
 export * from "./read_file.ts";
 export * from "./schema.ts";
 export * from "./tesser_schema.ts";
-export { findKeyLine, parseToml, type TomlTable } from "./toml.ts";
+export { findKeyLine, parseToml, stringifyToml, type TomlTable } from "./toml.ts";

@@ -1,11 +1,11 @@
 /**
  * The one module that wraps smol-toml: parses TOML text into plain data and turns syntax
- * errors into a {@linkcode ConfigError} naming file, line and column.
+ * errors into a {@linkcode ConfigError} naming file, line and column; writes plain data back.
  *
  * @module
  */
 
-import { parse, TomlError } from "smol-toml";
+import { parse, stringify, TomlError } from "smol-toml";
 import { ConfigError } from "../domain/mod.ts";
 
 /** A parsed TOML table (dates become ISO strings so the data is plain JSON). */
@@ -69,4 +69,18 @@ export function findKeyLine(text: string, path: readonly string[]): number | und
     if (table === "" && line.replace(/\s/g, "").startsWith(`${full}=`)) return i + 1;
   }
   return undefined;
+}
+
+/**
+ * Writes plain data (numbers, strings, booleans, arrays and tables) as TOML text.
+ *
+ * @example
+ * ```ts
+ * import { stringifyToml } from "./toml.ts";
+ * stringifyToml({ params: { fast: 8 } }); // "[params]\nfast = 8\n"
+ * ```
+ */
+export function stringifyToml(table: TomlTable): string {
+  const text = stringify(table);
+  return text.endsWith("\n") ? text : `${text}\n`;
 }

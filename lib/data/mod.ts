@@ -49,3 +49,5 @@ export * from "./replay.ts";
 export * from "./synthetic.ts";
 export * from "./tardis.ts";
 export * from "./validate.ts";
+export * from "./table_parquet.ts";
+export { Random } from "./_random.ts";

@@ -1,5 +1,7 @@
 /**
- * A per-symbol L2 order book rebuilt from snapshots and deltas (tick-mode backtests).
+ * A per-symbol L2 order book rebuilt from snapshots and deltas: the live book (and any reader
+ * of recorded L2 data). It is the same {@linkcode BookView} strategies read in tick backtests,
+ * so a strategy gets the same answers from it as from the simulated book.
  *
  * Each side is a pair of parallel sorted arrays kept with the best price at the END (bids
  * ascending, asks descending). A level is found by binary search (O(log n)); inserting or
@@ -11,25 +13,51 @@
  * @module
  */
 
-import type { BookDelta, BookLevel, BookSnapshot, SymbolId } from "../domain/mod.ts";
+import type {
+  BookDelta,
+  BookLevel,
+  BookSideView,
+  BookSnapshot,
+  BookView,
+  SymbolId,
+} from "../domain/mod.ts";
 import type { BookDeltaEvent, BookSnapshotEvent } from "../events/mod.ts";
 
 /** A book side. */
 export type BookSide = "bid" | "ask";
 
-class Side {
-  readonly prices: number[] = [];
-  readonly sizes: number[] = [];
+/** One side of an {@linkcode OrderBook}, best first; a {@linkcode BookSideView}. */
+export class OrderBookSide implements BookSideView {
+  readonly #prices: number[] = [];
+  readonly #sizes: number[] = [];
   // bids: ascending (best = highest at end); asks: descending (best = lowest at end)
   readonly #ascending: boolean;
 
+  /** Bids are ascending (best = highest last), asks descending. */
   constructor(ascending: boolean) {
     this.#ascending = ascending;
   }
 
+  /** Number of levels. */
+  get depth(): number {
+    return this.#prices.length;
+  }
+
+  /** Price of level `i` (0 = best); NaN at or beyond the depth. */
+  price(i: number): number {
+    const at = this.#prices.length - 1 - i;
+    return at >= 0 ? this.#prices[at] : NaN;
+  }
+
+  /** Size of level `i` (0 = best); 0 at or beyond the depth. */
+  size(i: number): number {
+    const at = this.#sizes.length - 1 - i;
+    return at >= 0 ? this.#sizes[at] : 0;
+  }
+
   /** Index of `price`, or -(insertion point) - 1. */
-  find(price: number): number {
-    const prices = this.prices;
+  #find(price: number): number {
+    const prices = this.#prices;
     let lo = 0;
     let hi = prices.length - 1;
     const asc = this.#ascending;
@@ -43,37 +71,41 @@ class Side {
     return -lo - 1;
   }
 
+  /** Sets a level; size 0 removes it. */
   set(price: number, size: number): void {
-    const at = this.find(price);
+    const at = this.#find(price);
     if (at >= 0) {
       if (size === 0) {
-        this.prices.splice(at, 1);
-        this.sizes.splice(at, 1);
-      } else this.sizes[at] = size;
+        this.#prices.splice(at, 1);
+        this.#sizes.splice(at, 1);
+      } else this.#sizes[at] = size;
     } else if (size !== 0) {
       const insert = -at - 1;
-      if (insert === this.prices.length) {
-        this.prices.push(price);
-        this.sizes.push(size);
+      if (insert === this.#prices.length) {
+        this.#prices.push(price);
+        this.#sizes.push(size);
       } else {
-        this.prices.splice(insert, 0, price);
-        this.sizes.splice(insert, 0, size);
+        this.#prices.splice(insert, 0, price);
+        this.#sizes.splice(insert, 0, size);
       }
     }
   }
 
+  /** Removes every level. */
   clear(): void {
-    this.prices.length = 0;
-    this.sizes.length = 0;
+    this.#prices.length = 0;
+    this.#sizes.length = 0;
   }
 
+  /** Level `depth` (0 = best), if there is one. */
   level(depth: number): BookLevel | undefined {
-    const i = this.prices.length - 1 - depth;
+    const i = this.#prices.length - 1 - depth;
     if (i < 0) return undefined;
-    return { price: this.prices[i] as number, size: this.sizes[i] as number };
+    return { price: this.#prices[i] as number, size: this.#sizes[i] as number };
   }
 
-  levels(count: number): BookLevel[] {
+  /** The best `count` levels, best first. */
+  levels(count: number = Infinity): BookLevel[] {
     const out: BookLevel[] = [];
     for (let d = 0; d < count; d++) {
       const level = this.level(d);
@@ -86,10 +118,10 @@ class Side {
   /** Total size at prices at least as good as `limit`. */
   sizeWithin(limit: number): number {
     let total = 0;
-    for (let i = this.prices.length - 1; i >= 0; i--) {
-      const p = this.prices[i] as number;
+    for (let i = this.#prices.length - 1; i >= 0; i--) {
+      const p = this.#prices[i] as number;
       if (this.#ascending ? p < limit : p > limit) break;
-      total += this.sizes[i] as number;
+      total += this.#sizes[i] as number;
     }
     return total;
   }
@@ -110,11 +142,13 @@ class Side {
  * assert.deepEqual(book.bestBid(), { price: 100.5, size: 2 });
  * ```
  */
-export class OrderBook {
+export class OrderBook implements BookView {
   /** The symbol this book is for. */
   readonly symbol: SymbolId;
-  readonly #bids = new Side(true);
-  readonly #asks = new Side(false);
+  /** Bids, best first. */
+  readonly bids: OrderBookSide = new OrderBookSide(true);
+  /** Asks, best first. */
+  readonly asks: OrderBookSide = new OrderBookSide(false);
 
   /** Makes an empty book. */
   constructor(symbol: SymbolId) {
@@ -124,14 +158,14 @@ export class OrderBook {
   /** Replaces the whole book (rows need not be sorted). */
   applySnapshot(snapshot: BookSnapshot): void {
     this.clear();
-    for (const level of snapshot.bids) this.#bids.set(level.price, level.size);
-    for (const level of snapshot.asks) this.#asks.set(level.price, level.size);
+    for (const level of snapshot.bids) this.bids.set(level.price, level.size);
+    for (const level of snapshot.asks) this.asks.set(level.price, level.size);
   }
 
   /** Applies changed levels in order; size 0 removes a level. */
   applyDelta(delta: BookDelta): void {
-    for (const level of delta.bids) this.#bids.set(level.price, level.size);
-    for (const level of delta.asks) this.#asks.set(level.price, level.size);
+    for (const level of delta.bids) this.bids.set(level.price, level.size);
+    for (const level of delta.asks) this.asks.set(level.price, level.size);
   }
 
   /** Applies a book event (snapshot or delta) for this symbol. */
@@ -152,23 +186,23 @@ export class OrderBook {
 
   /** Sets one level (size 0 removes it). */
   setLevel(side: BookSide, price: number, size: number): void {
-    (side === "bid" ? this.#bids : this.#asks).set(price, size);
+    (side === "bid" ? this.bids : this.asks).set(price, size);
   }
 
   /** Empties both sides. */
   clear(): void {
-    this.#bids.clear();
-    this.#asks.clear();
+    this.bids.clear();
+    this.asks.clear();
   }
 
   /** Best (highest) bid, if any. */
   bestBid(): BookLevel | undefined {
-    return this.#bids.level(0);
+    return this.bids.level(0);
   }
 
   /** Best (lowest) ask, if any. */
   bestAsk(): BookLevel | undefined {
-    return this.#asks.level(0);
+    return this.asks.level(0);
   }
 
   /** Midpoint of best bid and ask, if both exist. */
@@ -185,33 +219,13 @@ export class OrderBook {
     return bid === undefined || ask === undefined ? undefined : ask.price - bid.price;
   }
 
-  /** Number of bid levels. */
-  get bidDepth(): number {
-    return this.#bids.prices.length;
-  }
-
-  /** Number of ask levels. */
-  get askDepth(): number {
-    return this.#asks.prices.length;
-  }
-
-  /** The best `count` bid levels, best first. */
-  bids(count: number = Infinity): BookLevel[] {
-    return this.#bids.levels(count);
-  }
-
-  /** The best `count` ask levels, best first. */
-  asks(count: number = Infinity): BookLevel[] {
-    return this.#asks.levels(count);
-  }
-
   /** Total size resting at prices at least as good as `limit` (bids ≥ limit, asks ≤ limit). */
   sizeWithin(side: BookSide, limit: number): number {
-    return (side === "bid" ? this.#bids : this.#asks).sizeWithin(limit);
+    return (side === "bid" ? this.bids : this.asks).sizeWithin(limit);
   }
 
   /** A snapshot of the current book (best first on both sides). */
   snapshot(): BookSnapshot {
-    return { symbol: this.symbol, bids: this.bids(), asks: this.asks() };
+    return { symbol: this.symbol, bids: this.bids.levels(), asks: this.asks.levels() };
   }
 }

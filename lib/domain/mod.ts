@@ -6,6 +6,7 @@
  * @module
  */
 
+export * from "./book_view.ts";
 export * from "./decimal.ts";
 export * from "./errors.ts";
 export * from "./instrument.ts";

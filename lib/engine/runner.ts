@@ -1,13 +1,19 @@
 /**
  * Runners drive an {@linkcode Engine} from a source of input events: {@linkcode runSync} over an
  * `Iterable` (backtests) and {@linkcode runAsync} over an `AsyncIterable` (live feeds). Both
- * call the same `process`, so the same inputs give the same audit stream.
+ * call the same `process`, so the same inputs give the same audit stream. A source may also
+ * yield a bare time ({@linkcode RunInput}): the engine then advances to it, firing the scheduled
+ * events due by then, with no input event (a data loop whose venue acts between two inputs).
  *
  * @module
  */
 
+import type { Micros } from "../domain/mod.ts";
 import type { Event } from "../events/mod.ts";
 import type { Engine } from "./engine.ts";
+
+/** What a source gives a runner: an input event, or a time to advance the engine to. */
+export type RunInput = Event | Micros;
 
 /** What a run did. */
 export interface RunSummary {
@@ -25,16 +31,17 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Drives `engine` with every event of `events`, synchronously. */
+/** Drives `engine` with every input of `events`, synchronously. */
 export function runSync(
   engine: Engine,
-  events: Iterable<Event>,
+  events: Iterable<RunInput>,
   options: RunOptions = {},
 ): RunSummary {
   let inputs = 0;
-  for (const event of events) {
-    if (options.signal?.aborted) return { inputs, aborted: true };
-    engine.process(event);
+  const signal = options.signal;
+  for (const input of events) {
+    if (signal?.aborted) return { inputs, aborted: true };
+    feed(engine, input);
     inputs++;
   }
   if (options.drainScheduled ?? true) engine.drain();
@@ -48,7 +55,7 @@ export function runSync(
  */
 export async function runAsync(
   engine: Engine,
-  events: AsyncIterable<Event>,
+  events: AsyncIterable<RunInput>,
   options: RunOptions = {},
 ): Promise<RunSummary> {
   const { signal } = options;
@@ -67,7 +74,7 @@ export async function runAsync(
         exhausted = true;
         break;
       }
-      engine.process(next.value);
+      feed(engine, next.value);
       inputs++;
     }
   } finally {
@@ -77,4 +84,9 @@ export async function runAsync(
   }
   if (options.drainScheduled ?? true) engine.drain();
   return { inputs, aborted: false };
+}
+
+function feed(engine: Engine, input: RunInput): void {
+  if (typeof input === "number") engine.advanceTo(input);
+  else engine.process(input);
 }

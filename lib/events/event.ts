@@ -22,6 +22,7 @@ import type {
   SymbolId,
   Trade,
 } from "../domain/mod.ts";
+import type { ReconciliationDifference, ReconciliationScope } from "./reconciliation.ts";
 
 /** Fields every event has. */
 export interface EventTimes {
@@ -164,6 +165,44 @@ export interface AlertEvent extends EventTimes {
   readonly code: string;
   /** One-line message for humans. */
   readonly message: string;
+  /** The symbol it concerns, when it concerns one (e.g. a venue's report about an order). */
+  readonly symbol?: SymbolId;
+  /** The order it concerns, when it concerns one. */
+  readonly clientOrderId?: string;
+}
+
+/** Which link a connectivity event is about. */
+export type ConnectivityChannel = "market" | "execution";
+
+/** The state of a link: working, lost, or connected but not to be trusted (no or stale data). */
+export type ConnectivityState = "up" | "down" | "stale";
+
+/** A market stream or an execution channel went down, came back, or went stale. */
+export interface ConnectivityEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "connectivity";
+  /** Market data or the order/fill channel. */
+  readonly channel: ConnectivityChannel;
+  /** Lower-case venue name, e.g. `bybit`. */
+  readonly venue: string;
+  /** The symbol concerned, when the state is about one symbol (a stale book, say). */
+  readonly symbol?: SymbolId;
+  /** The new state. */
+  readonly state: ConnectivityState;
+  /** Why, for humans (e.g. `pong deadline missed`). */
+  readonly reason?: string;
+}
+
+/** The ledger compared with what a venue reports, and what was done about each difference. */
+export interface ReconciliationEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "reconciliation";
+  /** Whether positions were compared, or unknown because the venue could not be asked. */
+  readonly positions: ReconciliationScope;
+  /** Whether balances were compared, or unknown because the venue could not be asked. */
+  readonly balances: ReconciliationScope;
+  /** Every difference found, in a fixed order (positions by symbol, then balances). */
+  readonly differences: readonly ReconciliationDifference[];
 }
 
 /** Every event the engine knows. */
@@ -181,7 +220,9 @@ export type Event =
   | FillEvent
   | PositionEvent
   | AccountEvent
-  | AlertEvent;
+  | AlertEvent
+  | ConnectivityEvent
+  | ReconciliationEvent;
 
 /** The `kind` tags of {@linkcode Event}. */
 export type EventKind = Event["kind"];
@@ -205,6 +246,8 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "position",
   "account",
   "alert",
+  "connectivity",
+  "reconciliation",
 ];
 
 /** Whether an event is market data (which live queues may drop under backpressure). */
@@ -225,6 +268,8 @@ export function isMarketData(event: Event): boolean {
     case "position":
     case "account":
     case "alert":
+    case "connectivity":
+    case "reconciliation":
       return false;
     default: {
       const unknown: never = event;

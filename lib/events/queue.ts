@@ -2,9 +2,12 @@
  * A bounded async FIFO queue between live producers (WebSocket feeds, REST callbacks) and the
  * engine. Two policies: `drop-oldest` for market data (the newest data matters; drops are
  * counted) and `backpressure` for orders and fills (never dropped; producers wait for room).
+ * The waiting logic is the shared {@linkcode Channel}; this file is only the ring of items.
  *
  * @module
  */
+
+import { Channel, type ChannelStore } from "./channel.ts";
 
 /** What happens when a full queue receives an item. */
 export type QueuePolicy = "drop-oldest" | "backpressure";
@@ -17,8 +20,47 @@ export interface BoundedQueueOptions {
   readonly policy: QueuePolicy;
 }
 
+/** A fixed ring of items that drops its oldest or refuses when full. */
+class Ring<T> implements ChannelStore<T> {
+  readonly #items: (T | undefined)[];
+  readonly #dropOldest: boolean;
+  #head = 0;
+  #size = 0;
+  dropped = 0;
+
+  constructor(capacity: number, dropOldest: boolean) {
+    this.#items = new Array<T | undefined>(capacity);
+    this.#dropOldest = dropOldest;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  offer(item: T): boolean {
+    const capacity = this.#items.length;
+    if (this.#size === capacity) {
+      if (!this.#dropOldest) return false;
+      this.poll();
+      this.dropped++;
+    }
+    this.#items[(this.#head + this.#size) % capacity] = item;
+    this.#size++;
+    return true;
+  }
+
+  poll(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#items.length;
+    this.#size--;
+    return item;
+  }
+}
+
 /**
- * The queue. One consumer takes items with {@linkcode BoundedQueue.take} or `for await`.
+ * The queue. One consumer takes items with {@linkcode Channel.take} or `for await`.
  *
  * @example
  * ```ts
@@ -30,17 +72,9 @@ export interface BoundedQueueOptions {
  * assert.equal(queue.dropped, 1);
  * ```
  */
-export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterable<T> {
+export class BoundedQueue<T extends NonNullable<unknown>> extends Channel<T> {
+  readonly #ring: Ring<T>;
   readonly #capacity: number;
-  readonly #policy: QueuePolicy;
-  readonly #items: (T | undefined)[];
-  #head = 0;
-  #size = 0;
-  #dropped = 0;
-  #closed = false;
-  #takers: ((item: T | undefined) => void)[] = [];
-  // Items waiting for room (backpressure), in arrival order, with the promise to settle.
-  #pushers: { readonly item: T; readonly resolve: () => void }[] = [];
 
   /** Makes an empty queue; throws a `RangeError` for a capacity that is not a positive integer. */
   constructor(options: BoundedQueueOptions) {
@@ -49,14 +83,10 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
         `BoundedQueue: option "capacity" must be a positive integer, got ${options.capacity}`,
       );
     }
+    const ring = new Ring<T>(options.capacity, options.policy === "drop-oldest");
+    super(ring, "BoundedQueue");
+    this.#ring = ring;
     this.#capacity = options.capacity;
-    this.#policy = options.policy;
-    this.#items = new Array<T | undefined>(options.capacity);
-  }
-
-  /** Items waiting. */
-  get size(): number {
-    return this.#size;
   }
 
   /** Maximum items held. */
@@ -66,83 +96,6 @@ export class BoundedQueue<T extends NonNullable<unknown>> implements AsyncIterab
 
   /** Items dropped so far (drop-oldest only). */
   get dropped(): number {
-    return this.#dropped;
-  }
-
-  /** Whether {@linkcode BoundedQueue.close} was called. */
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  /**
-   * Adds an item without waiting. Drop-oldest: always accepted (the oldest item goes when
-   * full). Backpressure: returns `false` when full, and the item is not taken.
-   *
-   * @throws {RangeError} when the queue is closed.
-   */
-  offer(item: T): boolean {
-    if (this.#closed) throw new RangeError("BoundedQueue: cannot add to a closed queue");
-    const taker = this.#takers.shift();
-    if (taker !== undefined) {
-      taker(item);
-      return true;
-    }
-    if (this.#size === this.#capacity || this.#pushers.length > 0) {
-      // Waiting pushes go first, so an offer never overtakes them.
-      if (this.#policy === "backpressure") return false;
-      this.#items[this.#head] = undefined;
-      this.#head = (this.#head + 1) % this.#capacity;
-      this.#size--;
-      this.#dropped++;
-    }
-    this.#items[(this.#head + this.#size) % this.#capacity] = item;
-    this.#size++;
-    return true;
-  }
-
-  /**
-   * Adds an item, waiting for room under backpressure. Never drops under that policy, and
-   * items that had to wait keep their order.
-   */
-  push(item: T): Promise<void> {
-    if (this.offer(item)) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#pushers.push({ item, resolve }));
-  }
-
-  /** Takes the oldest item, waiting for one; `undefined` once closed and empty. */
-  take(): Promise<T | undefined> {
-    if (this.#size > 0) {
-      const item = this.#items[this.#head];
-      this.#items[this.#head] = undefined;
-      this.#head = (this.#head + 1) % this.#capacity;
-      this.#size--;
-      const waiting = this.#pushers.shift();
-      if (waiting !== undefined) {
-        this.#items[(this.#head + this.#size) % this.#capacity] = waiting.item;
-        this.#size++;
-        waiting.resolve();
-      }
-      return Promise.resolve(item);
-    }
-    if (this.#closed) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.#takers.push(resolve));
-  }
-
-  /** Ends the queue: waiting takers get `undefined`; items already queued can still be taken. */
-  close(): void {
-    this.#closed = true;
-    for (const taker of this.#takers.splice(0)) taker(undefined);
-    // Waiting pushes are released but their items stay queued behind the others: nothing is
-    // lost, and take() still drains them in order.
-    for (const waiting of this.#pushers) waiting.resolve();
-  }
-
-  /** Iterates until the queue is closed and drained. */
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    while (true) {
-      const item = await this.take();
-      if (item === undefined) return;
-      yield item;
-    }
+    return this.#ring.dropped;
   }
 }

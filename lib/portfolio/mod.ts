@@ -44,6 +44,7 @@ export type {
 export * from "./conversion.ts";
 export * from "./margin.ts";
 export * from "./portfolio.ts";
+export * from "./reconcile.ts";
 export * from "./round_trip.ts";
 export * from "./snapshot.ts";
 export * from "./trade_ledger.ts";

@@ -21,8 +21,15 @@ import {
   type SymbolId,
   ZERO,
 } from "../domain/mod.ts";
+import type { ReconciliationEvent } from "../events/mod.ts";
 import { type ConversionRoute, planConversions } from "./conversion.ts";
 import { initialMargin, liquidationPrice, maintenanceMargin } from "./margin.ts";
+import {
+  planReconciliation,
+  type VenueAnswer,
+  type VenueBalance,
+  type VenuePosition,
+} from "./reconcile.ts";
 import type { RoundTrip } from "./round_trip.ts";
 import { PORTFOLIO_SNAPSHOT_VERSION, type PortfolioSnapshot } from "./snapshot.ts";
 import { TradeLedger } from "./trade_ledger.ts";
@@ -95,6 +102,12 @@ interface Book {
   liquidationPending: boolean;
   /** The Position record, built on first query after each change (venues ask every bar). */
   position: Position | undefined;
+}
+
+/** The price at which `quantity` costs `cost` (the inverse of `notional`). */
+function priceOfCost(instrument: Instrument, quantity: Decimal, cost: Decimal): Decimal {
+  const units = quantity.abs().times(instrument.multiplier);
+  return instrument.kind === "inverse" ? units.div(cost) : cost.div(units);
 }
 
 function checkLeverage(value: number, where: string): Decimal {
@@ -427,6 +440,98 @@ export class Portfolio {
     this.#ledger.addFunding(symbol, payment);
     this.#refreshBalances();
     return payment;
+  }
+
+  // ---- reconciliation --------------------------------------------------------------------------
+
+  /**
+   * Compares the ledger with what the venue reports and adopts the venue's figures under the
+   * policy of `reconcile.ts`: every differing position (quantity and entry) and wallet balance
+   * is set to the venue's, booked as a synthetic adjustment with a deterministic id; a report
+   * that is `unknown` (the query failed) changes nothing and is never taken as flat. Returns
+   * the `reconciliation` event listing each difference, stamped `ts`, for the session to emit.
+   *
+   * @throws {DataError} when a report lists a symbol or currency twice, or an open position
+   * without a positive entry price; nothing is changed then.
+   */
+  reconcile(
+    positions: VenueAnswer<readonly VenuePosition[]>,
+    balances: VenueAnswer<readonly VenueBalance[]>,
+    ts: Micros,
+  ): ReconciliationEvent {
+    assertMicros(ts, "Portfolio: reconciliation time");
+    const plan = planReconciliation(
+      {
+        instruments: this.#books.map((book) => book.instrument),
+        position: (symbol) => this.position(symbol),
+        balances: () => this.balances(),
+      },
+      positions,
+      balances,
+      ts,
+    );
+    for (const adoption of plan.positionAdoptions) {
+      this.#adoptPosition(this.#book(adoption.symbol), adoption.quantity, adoption.entryPrice, ts);
+    }
+    for (const adoption of plan.balanceAdoptions) {
+      const c = this.#currencyIndex.get(adoption.currency);
+      if (c !== undefined) this.#balances[c] = adoption.total;
+    }
+    if (plan.balanceAdoptions.length > 0) this.#refreshBalances();
+    return {
+      kind: "reconciliation",
+      ts,
+      tsRecv: ts,
+      positions: plan.positions,
+      balances: plan.balances,
+      differences: plan.differences,
+    };
+  }
+
+  /**
+   * Sets a position to the venue's quantity and entry. No PnL or fee: the venue's balances
+   * hold the cash side. The round-trip ledger sees the change as a fill that closes at our
+   * entry (so it realizes nothing) and opens at the price that makes the open trip's entry the
+   * venue's: the missed fill's own price when the venue's position is ours plus a fill.
+   */
+  #adoptPosition(book: Book, quantity: Decimal, entryPrice: Decimal, ts: Micros): void {
+    const { instrument } = book;
+    const old = book.quantity;
+    const delta = quantity.minus(old);
+    const cost = quantity.isZero() ? ZERO : notional(instrument, entryPrice, quantity);
+    if (!delta.isZero()) {
+      const buying = delta.gt(0);
+      const reducing = old.isNeg() ? buying : old.gt(0) && !buying;
+      const closed = reducing ? (delta.abs().lt(old.abs()) ? delta.abs() : old.abs()) : ZERO;
+      const opened = delta.abs().minus(closed);
+      const base = {
+        symbol: instrument.symbol,
+        kind: instrument.kind,
+        settle: instrument.settle,
+        ts,
+        openDirection: buying ? "long" : "short",
+        realizedPnl: ZERO,
+        fee: ZERO,
+      } as const;
+      if (closed.gt(0)) {
+        const price = this.#positionOf(book).entryPrice;
+        this.#ledger.record({ ...base, price, closedQuantity: closed, openedQuantity: ZERO });
+      }
+      if (opened.gt(0)) {
+        // Adding to a position: the added part's cost is the venue's cost less ours.
+        const addedCost = closed.isZero() && !old.isZero() ? cost.minus(book.cost) : cost;
+        const price = addedCost.gt(0) ? priceOfCost(instrument, opened, addedCost) : entryPrice;
+        this.#ledger.record({ ...base, price, closedQuantity: ZERO, openedQuantity: opened });
+      }
+    }
+    book.quantity = quantity;
+    book.cost = cost;
+    book.liquidationPending = false;
+    const marks = this.#value.marks;
+    if (Number.isNaN(marks[book.index]) && !quantity.isZero()) {
+      marks[book.index] = entryPrice.toNumber();
+    }
+    this.#refreshBook(book);
   }
 
   // ---- float64 path: marks and valuation -----------------------------------------------------

@@ -11,7 +11,15 @@
  */
 
 import { field, type Infer, type TableField } from "../config/mod.ts";
-import type { Candle, Fill, JsonValue, Order, Quote, Trade } from "../domain/mod.ts";
+import type {
+  Candle,
+  ExecutionHint,
+  Fill,
+  JsonValue,
+  Order,
+  Quote,
+  Trade,
+} from "../domain/mod.ts";
 import type { BookView, Strategy, StrategyContext, StrategySubscription } from "./strategy.ts";
 import { type StrategyDefinition, StrategyRegistry } from "./registry.ts";
 import { type ParamFields, type ParamsInput, type ParamsOf, parseParams } from "./param.ts";
@@ -72,6 +80,11 @@ export interface StrategyDeclaration<F extends ParamFields, S extends StrategySt
   readonly onRestore?: (owned: DefinedState<ParamsOf<F>, S, I>) => void;
   /** The market data the strategy needs. */
   readonly subscriptions: (params: ParamsOf<F>) => readonly StrategySubscription[];
+  /**
+   * The execution hints its signals may carry besides `market` and `limit` (e.g. `vwap`), so a
+   * session that cannot honour one refuses the strategy when it is built.
+   */
+  readonly executionHints?: (params: ParamsOf<F>) => readonly ExecutionHint["kind"][];
   /** Extra numbers for reports (tick backtests list them). */
   readonly diagnostics?: (
     owned: DefinedState<ParamsOf<F>, S, I>,
@@ -166,6 +179,9 @@ function instantiate<F extends ParamFields, S extends StrategyState, I>(
   const strategy: Record<string, unknown> & Strategy = {
     name,
     subscriptions: declaration.subscriptions(params),
+    ...(declaration.executionHints === undefined
+      ? {}
+      : { executionHints: declaration.executionHints(params) }),
     snapshot: (): JsonValue => {
       checkStateIsJson(name, state, "at snapshot()");
       return structuredClone(state) as JsonValue;

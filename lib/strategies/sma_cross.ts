@@ -101,6 +101,7 @@ export const smaCrossDefinition: DefinedStrategy<typeof fields> = defineStrategy
     }
   },
   subscriptions: (p) => [{ kind: "candles", symbol: p.symbol, interval: p.interval }],
+  executionHints: (p) => p.vwap_duration_secs > 0 ? ["vwap"] : [],
   onCandle(candle, ctx) {
     const { params: p, state, indicators } = ctx;
     if (candle.symbol !== p.symbol) return;

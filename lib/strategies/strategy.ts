@@ -8,7 +8,10 @@
 
 import type {
   AmendIntent,
+  BookSideView,
+  BookView,
   Candle,
+  ExecutionHint,
   Fill,
   Instrument,
   Interval,
@@ -21,6 +24,7 @@ import type {
   SymbolId,
   Trade,
 } from "../domain/mod.ts";
+import type { ConnectivityEvent } from "../events/mod.ts";
 
 /** What market data a strategy wants. */
 export type StrategySubscription =
@@ -37,26 +41,6 @@ export type StrategySubscription =
   | { readonly kind: "trades"; readonly symbol: SymbolId }
   | { readonly kind: "quotes"; readonly symbol: SymbolId }
   | { readonly kind: "book"; readonly symbol: SymbolId };
-
-/** A read-only view of one side of a book: best first. */
-export interface BookSideView {
-  /** Number of levels. */
-  readonly depth: number;
-  /** Price of level `i` (0 = best). */
-  price(i: number): number;
-  /** Size of level `i`. */
-  size(i: number): number;
-}
-
-/** A read-only view of an order book at the current time. */
-export interface BookView {
-  /** Venue-qualified symbol. */
-  readonly symbol: SymbolId;
-  /** Bids, best first. */
-  readonly bids: BookSideView;
-  /** Asks, best first. */
-  readonly asks: BookSideView;
-}
 
 /** What a strategy may see and do while handling an event. */
 export interface StrategyContext {
@@ -86,6 +70,11 @@ export interface Strategy {
   readonly name: string;
   /** Market data the strategy needs. */
   readonly subscriptions: readonly StrategySubscription[];
+  /**
+   * The execution hints its signals may carry besides `market` and `limit` (e.g. `vwap`), so a
+   * session that cannot honour one refuses the strategy when it is built.
+   */
+  readonly executionHints?: readonly ExecutionHint["kind"][];
   /** A bar closed (delivered after its close, at `openTime + interval`). */
   onCandle?(candle: Candle, ctx: StrategyContext): void;
   /** A public trade happened. */
@@ -100,10 +89,15 @@ export interface Strategy {
   onOrderUpdate?(order: Order, ctx: StrategyContext): void;
   /** A timer set with `ctx.setTimer` fired. */
   onTimer?(tag: string, ctx: StrategyContext): void;
+  /**
+   * A market stream or the execution channel went down, came back, or went stale (live only;
+   * e.g. stop quoting a symbol whose book is stale).
+   */
+  onConnectivity?(event: ConnectivityEvent, ctx: StrategyContext): void;
   /** The full state (indicators included) as JSON-safe data. */
   snapshot(): JsonValue;
   /** Replaces the state with one from {@linkcode Strategy.snapshot}. */
   restore(state: JsonValue): void;
 }
 
-export type { JsonValue };
+export type { BookSideView, BookView, JsonValue };

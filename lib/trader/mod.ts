@@ -7,5 +7,7 @@
  * @module
  */
 
+export * from "./execution_hints.ts";
+export * from "./market_books.ts";
 export * from "./session.ts";
 export * from "./strategy_host.ts";

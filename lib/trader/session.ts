@@ -1,16 +1,20 @@
 /**
  * The trading session every mode shares: the one engine with an event clock, the exact
- * portfolio, pre-trade risk and the OMS reading the portfolio, the strategy host, and the bus
- * wiring between them (order commands out to the venue; order updates, fills, signals and
- * timers in). A runner adds only its venue, its data loop and its extra subscriptions.
+ * portfolio, pre-trade risk and the OMS reading the portfolio, the strategy host, the venue
+ * port, and all the wiring between them: order commands out to the venue; order updates,
+ * fills, signals and timers in; candles, trades, quotes and books to the strategy with the
+ * marks, the volatility for sizing and funding they imply; the drawdown kill switch. A runner
+ * adds only its data loop (and what its report needs).
  *
  * @module
  */
 
+import type { VenueInbox, VenuePort } from "../broker/mod.ts";
 import {
   ConfigError,
   type Decimal,
   type DecimalValue,
+  type ExecutionHint,
   type Instrument,
   type Interval,
   type JsonValue,
@@ -19,12 +23,22 @@ import {
   type Signal,
   type SymbolId,
 } from "../domain/mod.ts";
-import { Engine, EventClock } from "../engine/mod.ts";
-import type { Event, FillEvent, OrderCommand, OrderUpdateEvent } from "../events/mod.ts";
+import { type Clock, Engine, EventClock } from "../engine/mod.ts";
+import type {
+  AlertEvent,
+  Event,
+  FillEvent,
+  OrderCommand,
+  OrderUpdateEvent,
+  ReconciliationEvent,
+} from "../events/mod.ts";
 import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
+import { Atr } from "../indicators/mod.ts";
 import { Portfolio } from "../portfolio/mod.ts";
-import type { RoundTrip } from "../portfolio/mod.ts";
+import type { RoundTrip, VenueAnswer, VenueBalance, VenuePosition } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
+import { refuseUnhonouredHints } from "./execution_hints.ts";
+import type { MarketBooks } from "./market_books.ts";
 import { StrategyHost } from "./strategy_host.ts";
 
 /** What every mode takes: the strategy, the account and the order path. */
@@ -51,8 +65,33 @@ export interface TradingOptions {
 
 /** Options of {@linkcode TradingSession}. */
 export interface SessionOptions extends TradingOptions {
-  /** The volatility estimate (ATR) of a symbol for risk-adjusted sizing, when tracked. */
-  readonly volatility?: (symbol: SymbolId) => number | undefined;
+  /** ATR period of the volatility estimate for risk-adjusted sizing (0 or absent: none). */
+  readonly atrPeriod?: number;
+  /**
+   * Our order books (tick and live modes): with them the session applies book events and
+   * quotes, marks traded symbols at their mid (or the last trade while a side is empty) and
+   * hands changed books to the strategy. Without them it delivers candles only.
+   */
+  readonly books?: MarketBooks;
+  /**
+   * The execution hints this session honours (default {@linkcode HONOURED_HINTS}); a strategy
+   * that declares any other is refused when the session is built.
+   */
+  readonly executionHints?: readonly ExecutionHint["kind"][];
+}
+
+/** What a session hands the venue it connects to. */
+export interface VenueLink {
+  /** The session's clock: commands are sent at its time. */
+  readonly clock: Clock;
+  /**
+   * The engine's inbox for reports that happen at once: processed as input events when the
+   * engine is idle (a fill inside a bar, so orders sent in response join the rest of it) and
+   * queued behind the current event when it is busy (a submit refused on the spot).
+   */
+  readonly inbox: VenueInbox;
+  /** The account, for venues that read the position (reduce-only) or the liquidation price. */
+  readonly portfolio: Portfolio;
 }
 
 /** A fill with the time it happened. */
@@ -98,12 +137,13 @@ function isReference(subscription: StrategySubscription): boolean {
 }
 
 /**
- * The shared core of a run, in any mode.
+ * The shared core of a run, in any mode. `V` is the type of its venue, so the data loop that
+ * made the venue keeps driving it (a simulated venue walks bars or books) without a downcast.
  *
  * @throws {ConfigError} (from the constructor) when a traded symbol has no instrument or the
  * account cannot be set up (e.g. a balance no instrument converts to the reporting currency).
  */
-export class TradingSession {
+export class TradingSession<V extends VenuePort = VenuePort> {
   /** Event time: the time of the event being processed. */
   readonly clock: EventClock = new EventClock();
   /** The engine every event goes through. */
@@ -127,14 +167,25 @@ export class TradingSession {
    * fill (the trips themselves are in their settle currency).
    */
   readonly tradePnls: number[] = [];
+  /** The venue every order command goes to. */
+  readonly venue: V;
   readonly #strategy: Strategy;
   readonly #positions = new Map<SymbolId, number>();
   readonly #fillListeners: ((event: FillEvent) => void)[] = [];
   readonly #updateListeners: ((event: OrderUpdateEvent) => void)[] = [];
+  readonly #markListeners: ((symbol: SymbolId, price: number, ts: Micros) => void)[] = [];
+  readonly #atrs = new Map<SymbolId, Atr>();
   #host: StrategyHost | undefined;
 
-  /** Sets everything up; `route` delivers each order command to the runner's venue. */
-  constructor(options: SessionOptions, route: (command: OrderCommand, now: Micros) => void) {
+  /**
+   * Sets everything up and connects the venue `connect` makes (it gets the session's clock,
+   * inbox and account).
+   *
+   * @throws {ConfigError} as the class says, and when the strategy declares an execution hint
+   * the session cannot honour.
+   */
+  constructor(options: SessionOptions, connect: (link: VenueLink) => V) {
+    refuseUnhonouredHints(options.strategy, options.executionHints);
     const subscriptions = options.strategy.subscriptions;
     const traded = new Set(subscriptions.filter((s) => !isReference(s)).map((s) => s.symbol));
     this.references = new Set(
@@ -181,7 +232,7 @@ export class TradingSession {
         freeMargin: (currency) => portfolio.freeMargin(currency),
         leverage: (symbol) => portfolio.leverageOf(symbol),
         lastPrice: (symbol) => portfolio.lastPrice(symbol),
-        volatility: options.volatility ?? (() => undefined),
+        volatility: (symbol) => this.#atrs.get(symbol)?.value,
       },
       {
         submit: (request) => send({ type: "submit", request }),
@@ -196,7 +247,17 @@ export class TradingSession {
           }),
       },
     );
-    this.#subscribe(route);
+    const engine = this.engine;
+    this.venue = connect({
+      clock: this.clock,
+      inbox: (report) => {
+        if (engine.processing) engine.emit(report);
+        else engine.process(report);
+      },
+      portfolio,
+    });
+    this.#subscribe();
+    this.#subscribeMarketData(options.atrPeriod ?? 0, options.books);
   }
 
   /** The hosted strategy; created on first use, for data of `dataInterval`. */
@@ -224,6 +285,11 @@ export class TradingSession {
   /** Calls `listener` on every fill, after the accounting and before the OMS and strategy. */
   onFill(listener: (event: FillEvent) => void): void {
     this.#fillListeners.push(listener);
+  }
+
+  /** Calls `listener` whenever a traded symbol is marked at a new price from a book or trade. */
+  onMark(listener: (symbol: SymbolId, price: number, ts: Micros) => void): void {
+    this.#markListeners.push(listener);
   }
 
   /** Calls `listener` on every order update, before the OMS and strategy. */
@@ -273,14 +339,14 @@ export class TradingSession {
   }
 
   /**
-   * Feeds the account's equity to the drawdown kill switch; when it trips, raises the critical
-   * `kill-switch` alert, on which the OMS flattens every position (liquidate-only from then on).
-   * Call it between events, never from a handler.
+   * Feeds the account's equity to the drawdown kill switch. When it trips, returns the critical
+   * `kill-switch` alert for the runner to process next (between events, never from a handler);
+   * on it the OMS flattens every position (liquidate-only from then on).
    */
-  checkDrawdown(equity: number): void {
-    if (!this.risk.observeEquity(equity)) return;
+  drawdownAlert(equity: number): AlertEvent | undefined {
+    if (!this.risk.observeEquity(equity)) return undefined;
     const now = this.clock.now();
-    this.engine.process({
+    return {
       kind: "alert",
       ts: now,
       tsRecv: now,
@@ -289,7 +355,31 @@ export class TradingSession {
       message: `drawdown limit ${
         (this.risk.limits.maxDrawdown ?? 0) * 100
       }% reached: liquidate-only`,
-    });
+    };
+  }
+
+  /** Whether a drawdown limit is set (a runner checks the equity only then). */
+  get watchesDrawdown(): boolean {
+    return this.risk.limits.maxDrawdown !== undefined;
+  }
+
+  /**
+   * Reconciles the portfolio with the venue's positions and balances (see
+   * `Portfolio.reconcile` for the policy: the venue's figures are adopted, an unknown answer is
+   * never taken as flat) and emits the `reconciliation` event listing each difference, which
+   * it also returns. Works from a handler and between events.
+   *
+   * @throws {DataError} when a report lists a symbol or currency twice.
+   */
+  reconcile(
+    positions: VenueAnswer<readonly VenuePosition[]>,
+    balances: VenueAnswer<readonly VenueBalance[]>,
+  ): ReconciliationEvent {
+    const event = this.portfolio.reconcile(positions, balances, this.clock.now());
+    this.#positions.clear();
+    if (this.engine.processing) this.engine.emit(event);
+    else this.engine.process(event);
+    return event;
   }
 
   /** Traded notional in the reporting currency (for turnover). */
@@ -307,10 +397,22 @@ export class TradingSession {
     return position;
   }
 
-  #subscribe(route: (command: OrderCommand, now: Micros) => void): void {
+  // A command the venue cannot carry out is refused here, as the OMS refuses what risk does.
+  #send(command: OrderCommand): void {
+    if (command.type === "amend" && this.venue.capabilities?.amend === false) {
+      this.oms.reject(
+        "unsupported-amend",
+        `${command.clientOrderId}: amend is not supported by the ${this.venue.venue} venue`,
+      );
+      return;
+    }
+    this.venue.send(command);
+  }
+
+  #subscribe(): void {
     const bus = this.engine.bus;
-    const { oms, portfolio, clock } = this;
-    bus.subscribe("order-command", (event) => route(event.command, clock.now()));
+    const { oms, portfolio } = this;
+    bus.subscribe("order-command", (event) => this.#send(event.command));
     bus.subscribe("order-update", (event) => {
       for (const listener of this.#updateListeners) listener(event);
       this.orders.set(event.order.request.clientOrderId, event.order);
@@ -332,8 +434,70 @@ export class TradingSession {
     bus.subscribe("timer", (event) => {
       if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
     });
+    bus.subscribe("connectivity", (event) => this.#host?.onConnectivity(event));
     bus.subscribe("alert", (event) => {
       if (event.code === "kill-switch") oms.flattenAll(this.instruments.keys());
     });
+  }
+
+  // Funding, candles and (with books) trades, quotes and books: the marks, the volatility for
+  // sizing and the strategy's data, in that order for each event.
+  #subscribeMarketData(atrPeriod: number, books: MarketBooks | undefined): void {
+    const bus = this.engine.bus;
+    const { portfolio, instruments, references } = this;
+    bus.subscribe("funding", (event) => {
+      const { symbol, rate, markPrice } = event.funding;
+      const instrument = instruments.get(symbol);
+      // An untraded or spot symbol pays no funding; before the first price nothing is open.
+      if (instrument === undefined || instrument.kind === "spot") return;
+      const price = markPrice ?? portfolio.lastPrice(symbol);
+      if (!(price > 0)) return;
+      portfolio.applyFunding(symbol, rate, price, event.ts);
+    });
+    const atrs = this.#atrs;
+    bus.subscribe("candle", (event) => {
+      const candle = event.candle;
+      if (references.size === 0 || !references.has(candle.symbol)) {
+        portfolio.mark(candle.symbol, candle.close);
+        if (atrPeriod > 0) {
+          let atr = atrs.get(candle.symbol);
+          if (atr === undefined) atrs.set(candle.symbol, atr = new Atr({ period: atrPeriod }));
+          atr.update(candle);
+        }
+      }
+      this.#host?.onCandle(candle);
+    });
+    if (books === undefined) return;
+    const marked = new Map<SymbolId, number>();
+    const listeners = this.#markListeners;
+    const mark = (symbol: SymbolId, price: number): void => {
+      if (price !== price || marked.get(symbol) === price || !instruments.has(symbol)) return;
+      marked.set(symbol, price);
+      portfolio.mark(symbol, price);
+      const now = this.clock.now();
+      for (let i = 0; i < listeners.length; i++) listeners[i](symbol, price, now);
+    };
+    bus.subscribe("trade", (event) => {
+      const trade = event.trade;
+      // The mid while both sides are known; the trade price before (or without) a book.
+      const mid = books.book(trade.symbol).mid();
+      mark(trade.symbol, mid === mid ? mid : trade.price);
+      this.#host?.onTrade(trade);
+    });
+    bus.subscribe("quote", (event) => {
+      const book = books.apply(event);
+      if (book !== undefined) mark(book.symbol, book.mid());
+      const host = this.#host;
+      if (host === undefined) return;
+      host.onQuote(event.quote);
+      if (book !== undefined) host.onBook(book);
+    });
+    const onBook = (book: ReturnType<MarketBooks["apply"]>): void => {
+      if (book === undefined) return;
+      mark(book.symbol, book.mid());
+      this.#host?.onBook(book);
+    };
+    bus.subscribe("book-snapshot", (event) => onBook(books.apply(event)));
+    bus.subscribe("book-delta", (event) => onBook(books.apply(event)));
   }
 }

@@ -28,6 +28,7 @@ import {
   type Trade,
 } from "../domain/mod.ts";
 import { CandleAggregator } from "../data/candle_aggregator.ts";
+import type { ConnectivityEvent } from "../events/mod.ts";
 import {
   amendProblem,
   type BookView,
@@ -285,6 +286,18 @@ export class StrategyHost {
       this.strategy.onTimer?.(tag, this.#context);
     } catch (error) {
       throw this.#fault(error, "timer", JSON.stringify(tag));
+    }
+  }
+
+  /** Delivers a connectivity change. */
+  onConnectivity(event: ConnectivityEvent): void {
+    try {
+      this.strategy.onConnectivity?.(event, this.#context);
+    } catch (error) {
+      const subject = `${event.channel} ${event.venue}${
+        event.symbol === undefined ? "" : ` ${event.symbol}`
+      } ${event.state}`;
+      throw this.#fault(error, "connectivity", subject);
     }
   }
 }

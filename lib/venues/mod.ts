@@ -1,7 +1,8 @@
 /**
  * Simulated venues: the candle fill model and the L2 order-book matching engine with queue
- * position and latency. Backtests and paper trading both use them. It may import `lib/domain`,
- * `lib/events`, `lib/engine` and `lib/strategies` (the book view strategies read).
+ * position and latency, both implementing the venue port of `lib/broker`. Backtests and paper
+ * trading both use them. It may import `lib/domain`, `lib/events`, `lib/engine`, `lib/broker`
+ * (the port) and `lib/strategies` (the book view strategies read).
  *
  * @module
  */

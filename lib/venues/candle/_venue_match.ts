@@ -20,7 +20,7 @@ import type { IntrabarModel } from "./_venue_options.ts";
 
 /** The venue's mutable record of one order it has not finished. */
 export interface WorkingOrder {
-  /** The order as last reported to the sink. */
+  /** The order as last reported to the inbox. */
   order: Order;
   /** Its instrument. */
   readonly instrument: Instrument;

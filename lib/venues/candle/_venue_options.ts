@@ -8,10 +8,8 @@
 import {
   type Decimal,
   decimal,
-  type Fill,
   type Instrument,
   type Micros,
-  type Order,
   type SymbolId,
 } from "../../domain/mod.ts";
 import type { FeeRates } from "../_venue_fill.ts";
@@ -35,6 +33,10 @@ export type VenueLatency =
 export interface CandleVenueOptions {
   /** Instruments by symbol; orders for any other symbol are rejected. */
   readonly instruments: ReadonlyMap<SymbolId, Instrument>;
+  /** The venue name the port reports (default `sim`). */
+  readonly venue?: string;
+  /** The time a command given to `send` is sent at: the session's clock (default 0). */
+  readonly now?: () => Micros;
   /** Slippage of market and stop-market fills in basis points (buys up, sells down); default 0. */
   readonly slippageBps?: number;
   /** Order (and cancel) latency; default `{ kind: "bars", bars: 1 }` (the next bar). */
@@ -55,18 +57,10 @@ export interface CandleVenueOptions {
    * The isolated-margin liquidation price of the symbol's position, if it has one. When given,
    * the venue liquidates at that price where the intrabar path first reaches it — before or
    * after the bar's fills, in path order — so a stop beyond it cannot save the position and a
-   * move from before an entry cannot liquidate it. Needs a sink that applies fills at once (the
+   * move from before an entry cannot liquidate it. Needs an inbox that applies fills at once (the
    * price changes with every fill).
    */
   readonly liquidationPriceOf?: (symbol: SymbolId) => number | undefined;
-}
-
-/** Where the venue reports what happened; `ts` is the simulated time of the event. */
-export interface VenueSink {
-  /** An order changed status (or filled more). */
-  orderUpdate(order: Order, ts: Micros): void;
-  /** An execution; sent before the order update that reflects it. */
-  fill(fill: Fill, ts: Micros): void;
 }
 
 /** The options with defaults applied, in the shape the venue uses. */

@@ -17,7 +17,9 @@
  * const fills: Fill[] = [];
  * const venue = new CandleVenue(
  *   { instruments: new Map([[btc.symbol, btc]]), positionOf: () => ZERO },
- *   { orderUpdate: () => {}, fill: (fill) => fills.push(fill) },
+ *   (report) => {
+ *     if (report.kind === "fill") fills.push(report.fill);
+ *   },
  * );
  * venue.submit({
  *   clientOrderId: "c-1", symbol: btc.symbol, side: "buy", type: "market",
@@ -52,6 +54,8 @@ import {
   pendingOrder,
   sizeFill,
 } from "../_venue_fill.ts";
+import type { VenueCapabilities, VenueInbox, VenuePort } from "../../broker/mod.ts";
+import type { OrderCommand } from "../../events/mod.ts";
 import {
   type BarContext,
   barContext,
@@ -65,7 +69,6 @@ import {
   type CandleVenueOptions,
   type IntrabarModel,
   resolveVenueOptions,
-  type VenueSink,
 } from "./_venue_options.ts";
 import { resolveOco } from "./_venue_oco.ts";
 import { firstReach, priceAt } from "./_venue_path.ts";
@@ -75,7 +78,6 @@ export type {
   IntrabarModel,
   LimitFillRule,
   VenueLatency,
-  VenueSink,
 } from "./_venue_options.ts";
 
 /** Reason of an order canceled by its OCO sibling's fill. */
@@ -84,11 +86,18 @@ const NO_POSITION = "reduce-only: no position to reduce";
 
 /**
  * A simulated venue for candle-mode backtests. Feed it every (sub-)bar in time order with
- * {@linkcode CandleVenue.onBar}; it reports order updates and fills to the sink.
+ * {@linkcode CandleVenue.onBar}; it delivers order updates and fills to its inbox as events,
+ * each stamped with the simulated time it happens. As a {@linkcode VenuePort} it takes
+ * commands with {@linkcode CandleVenue.send}, at the time of its `now` option; it cannot amend.
  */
-export class CandleVenue {
+export class CandleVenue implements VenuePort {
+  /** The venue name (option `venue`, default `sim`). */
+  readonly venue: string;
+  /** Amends are not simulated in candle mode. */
+  readonly capabilities: VenueCapabilities = { amend: false };
   readonly #instruments: ReadonlyMap<SymbolId, Instrument>;
-  readonly #sink: VenueSink;
+  readonly #inbox: VenueInbox;
+  readonly #now: () => Micros;
   readonly #positionOf: (symbol: SymbolId) => Decimal;
   readonly #liquidationPriceOf: ((symbol: SymbolId) => number | undefined) | undefined;
   readonly #slippageBps: number;
@@ -118,10 +127,12 @@ export class CandleVenue {
    * @throws {RangeError} for a latency below one bar or below 0 ms, negative slippage, or a
    * participation outside (0, 1].
    */
-  constructor(options: CandleVenueOptions, sink: VenueSink) {
+  constructor(options: CandleVenueOptions, inbox: VenueInbox) {
     const resolved = resolveVenueOptions(options);
+    this.venue = options.venue ?? "sim";
     this.#instruments = options.instruments;
-    this.#sink = sink;
+    this.#inbox = inbox;
+    this.#now = options.now ?? (() => 0);
     this.#positionOf = options.positionOf;
     this.#liquidationPriceOf = options.liquidationPriceOf;
     this.#slippageBps = resolved.slippageBps;
@@ -146,6 +157,39 @@ export class CandleVenue {
   /** Orders rejected so far. */
   get rejected(): number {
     return this.#rejected;
+  }
+
+  /**
+   * The port's entry: a submit or cancel sent now (the `now` option). An amend is refused with
+   * an `amend-refused` alert (the venue's capabilities say so, and a session refuses it first).
+   */
+  send(command: OrderCommand): void {
+    switch (command.type) {
+      case "submit":
+        this.submit(command.request, this.#now());
+        return;
+      case "cancel":
+        this.cancel(command.symbol, command.clientOrderId, this.#now());
+        return;
+      case "amend": {
+        const ts = this.#now();
+        this.#inbox({
+          kind: "alert",
+          ts,
+          tsRecv: ts,
+          severity: "warning",
+          code: "amend-refused",
+          message: `${command.clientOrderId}: amend is not simulated in candle mode`,
+          symbol: command.symbol,
+          clientOrderId: command.clientOrderId,
+        });
+        return;
+      }
+      default: {
+        const unknown: never = command;
+        throw new TypeError(`Unknown order command ${JSON.stringify(unknown)}`);
+      }
+    }
   }
 
   /**
@@ -256,7 +300,7 @@ export class CandleVenue {
     const exact = roundPrice(instrument, decimal(price), buy ? "ceil" : "floor");
     const order = pendingOrder(`o-${this.#nextOrder++}`, request, ts);
     this.#emitFill(order, instrument, exact, quantity, "taker", ts);
-    this.#sink.orderUpdate(
+    this.#update(
       transitionOrder(order, "filled", ts, {
         filledQuantity: quantity,
         averagePrice: exact,
@@ -278,7 +322,7 @@ export class CandleVenue {
   ): void {
     this.#budget = undefined;
     this.#budgetVolume = volume;
-    // Snapshot once per bar and add our own fills: correct whether the sink applies fills to
+    // Snapshot once per bar and add our own fills: correct whether the inbox applies fills to
     // the position at once or only after onBar returns (as the runner does).
     this.#barPosition = this.#positionOf(orders[0].instrument.symbol);
     for (const working of orders) {
@@ -363,7 +407,7 @@ export class CandleVenue {
       "accepted",
       openTime,
     );
-    this.#sink.orderUpdate(working.order, openTime);
+    this.#update(working.order, openTime);
   }
 
   #execute(found: Candidate, ts: Micros): void {
@@ -428,7 +472,7 @@ export class CandleVenue {
       averagePrice: working.cost.div(filled),
       ...(capped === undefined ? {} : { request: capped }),
     });
-    this.#sink.orderUpdate(working.order, ts);
+    this.#update(working.order, ts);
     if (complete) this.#retire(working);
     if (working.oco !== undefined) {
       for (const sibling of (this.#groups.get(working.oco) ?? []).slice()) {
@@ -447,12 +491,16 @@ export class CandleVenue {
   ): void {
     const tradeId = `sim-${this.#nextTrade++}`;
     const fill = makeFill(order, instrument, price, quantity, liquidity, this.#fees, tradeId);
-    this.#sink.fill(fill, ts);
+    this.#inbox({ kind: "fill", ts, tsRecv: ts, fill });
+  }
+
+  #update(order: Order, ts: Micros): void {
+    this.#inbox({ kind: "order-update", ts, tsRecv: ts, order });
   }
 
   #reject(order: Order, reason: string, ts: Micros): void {
     this.#rejected++;
-    this.#sink.orderUpdate(transitionOrder(order, "rejected", ts, { reason }), ts);
+    this.#update(transitionOrder(order, "rejected", ts, { reason }), ts);
   }
 
   /** Moves a live order to a terminal status, reports it and drops it from the books. */
@@ -466,7 +514,7 @@ export class CandleVenue {
     if (status === "rejected") this.#rejected++;
     working.order = transitionOrder(working.order, status, ts, { reason });
     this.#retire(working);
-    this.#sink.orderUpdate(working.order, ts);
+    this.#update(working.order, ts);
   }
 
   #retire(working: WorkingOrder): void {

@@ -5,8 +5,9 @@
  * limit (taker); resting limits wait in a modelled queue and fill from trades that exhaust the
  * queue ahead of them, from trades that print through their price, or when the book moves
  * through their price (maker). Orders reach it after their entry latency; what it reports
- * leaves through a {@linkcode TickVenueSink} stamped with venue time (the runner adds the
- * response latency). Semantics: docs/tick_backtesting.md.
+ * goes to its inbox as events stamped with venue time (`ts`) and the time we receive them
+ * (`tsRecv`, from the `receivedAt` option: the response latency). Semantics:
+ * docs/tick_backtesting.md.
  *
  * @module
  */
@@ -14,7 +15,6 @@
 import {
   type Decimal,
   decimal,
-  type Fill,
   type Instrument,
   type Liquidity,
   type Micros,
@@ -22,6 +22,7 @@ import {
   type SymbolId,
   transitionOrder,
 } from "../../domain/mod.ts";
+import type { VenueInbox, VenuePort } from "../../broker/mod.ts";
 import type { OrderCommand } from "../../events/mod.ts";
 import { arrivalRejection, type FeeRates, pendingOrder } from "../_venue_fill.ts";
 import type { LatencyModel, LatencyOperation } from "./latency.ts";
@@ -40,14 +41,6 @@ import {
 import { eventSymbol, lotsWithin, type MarketDataEvent, VenueBook } from "./_venue_book.ts";
 import type { SimBook, SimBookSide } from "./sim_book.ts";
 
-/** What the matching engine reports. */
-export interface TickVenueSink {
-  /** An order changed state at venue time `ts`. */
-  orderUpdate(order: Order, ts: Micros): void;
-  /** An order (partly) filled at venue time `ts`; its order update follows. */
-  fill(fill: Fill, ts: Micros): void;
-}
-
 /** Options of {@linkcode TickVenue}. */
 export interface TickVenueOptions {
   /** Instruments by symbol; orders for other symbols are rejected. */
@@ -60,6 +53,15 @@ export interface TickVenueOptions {
   readonly liquidityConsumption?: boolean;
   /** Fee overrides (default: each instrument's maker/taker rates). */
   readonly fees?: FeeRates;
+  /** The venue name the port reports (default `sim`). */
+  readonly venue?: string;
+  /** The local time a command given to `send` without a time is sent at (default: venue time). */
+  readonly now?: () => Micros;
+  /**
+   * When we receive a report the venue sends at venue time `ts` (its `tsRecv`): the runner's
+   * response latency. Default: at once.
+   */
+  readonly receivedAt?: (ts: Micros) => Micros;
 }
 
 /** Counters of a run. */
@@ -90,14 +92,18 @@ type Arrival = { readonly command: OrderCommand; readonly sentAt: Micros };
 
 const NO_POSITION = "reduce-only: no position left to reduce";
 
-/** The matching engine. */
-export class TickVenue {
+/** The matching engine; as a {@linkcode VenuePort} it takes submit, cancel and amend. */
+export class TickVenue implements VenuePort {
+  /** The venue name (option `venue`, default `sim`). */
+  readonly venue: string;
   readonly #symbols = new Map<SymbolId, SymbolState>();
   #lastSymbol: SymbolId | undefined;
   #lastState: SymbolState | undefined;
   readonly #orders = new Map<string, VenueOrder>();
   readonly #arrivals = new TimeQueue<Arrival>();
-  readonly #sink: TickVenueSink;
+  readonly #inbox: VenueInbox;
+  readonly #sentAt: (() => Micros) | undefined;
+  readonly #receivedAt: ((ts: Micros) => Micros) | undefined;
   readonly #instruments: ReadonlyMap<SymbolId, Instrument>;
   readonly #latency: LatencyModel;
   readonly #fees: FeeRates;
@@ -117,8 +123,11 @@ export class TickVenue {
   #takerQuantity = 0;
 
   /** Makes an idle matching engine. */
-  constructor(options: TickVenueOptions, sink: TickVenueSink) {
-    this.#sink = sink;
+  constructor(options: TickVenueOptions, inbox: VenueInbox) {
+    this.venue = options.venue ?? "sim";
+    this.#inbox = inbox;
+    this.#sentAt = options.now;
+    this.#receivedAt = options.receivedAt;
     this.#instruments = options.instruments;
     this.#latency = options.latency;
     this.#fees = options.fees ?? { maker: undefined, taker: undefined };
@@ -172,8 +181,11 @@ export class TickVenue {
     return this.#arrivals.size;
   }
 
-  /** Sends a command at local time `ts`; it arrives after the entry latency. */
-  send(command: OrderCommand, ts: Micros): void {
+  /**
+   * Sends a command at local time `ts` (default: the `now` option, else the venue's time); it
+   * arrives after the entry latency.
+   */
+  send(command: OrderCommand, ts: Micros = this.#sentAt?.() ?? this.#now): void {
     const operation: LatencyOperation = command.type;
     this.#arrivals.push(ts + this.#latency.entry(operation, ts), { command, sentAt: ts });
   }
@@ -248,7 +260,13 @@ export class TickVenue {
   }
 
   #report(o: VenueOrder): void {
-    this.#sink.orderUpdate(o.order, this.#now);
+    this.#update(o.order);
+  }
+
+  #update(order: Order): void {
+    const ts = this.#now;
+    const tsRecv = this.#receivedAt === undefined ? ts : this.#receivedAt(ts);
+    this.#inbox({ kind: "order-update", ts, tsRecv, order });
   }
 
   #finish(o: VenueOrder, status: "canceled" | "expired" | "rejected", reason: string): void {
@@ -263,10 +281,7 @@ export class TickVenue {
     const state = this.#state(request.symbol);
     const reject = (reason: string): void => {
       this.#rejected++;
-      this.#sink.orderUpdate(
-        transitionOrder(pending, "rejected", this.#now, { reason }),
-        this.#now,
-      );
+      this.#update(transitionOrder(pending, "rejected", this.#now, { reason }));
     };
     if (state === undefined) return reject(`unknown symbol ${request.symbol}`);
     if (this.#orders.has(request.clientOrderId)) {
@@ -424,8 +439,10 @@ export class TickVenue {
       this.#takerQuantity += quantity;
     }
     if (o.state === "done") this.#removeResting(state, o);
-    this.#sink.fill(fill, this.#now);
-    this.#sink.orderUpdate(order, this.#now);
+    const now = this.#now;
+    const tsRecv = this.#receivedAt === undefined ? now : this.#receivedAt(now);
+    this.#inbox({ kind: "fill", ts: now, tsRecv, fill });
+    this.#update(order);
     return executed;
   }
 

@@ -21,8 +21,8 @@ Deno.test("replaying the BitMEX book sample gives the documented final book", as
   assert.equal(snapshots, 1);
   assert.deepEqual(book.bestBid(), { price: 64600, size: 31800 });
   assert.deepEqual(book.bestAsk(), { price: 64600.1, size: 53800 });
-  assert.equal(book.bidDepth, 3416);
-  assert.equal(book.askDepth, 2034);
+  assert.equal(book.bids.depth, 3416);
+  assert.equal(book.asks.depth, 2034);
 });
 
 Deno.test("the first event is the snapshot: 3422 bids and 2043 asks, best first, symbol qualified", async () => {
@@ -85,8 +85,8 @@ Deno.test("an is_snapshot flip false→true resets the book", async () => {
   assert.deepEqual(events.map((e) => e.kind), ["book-snapshot", "book-delta", "book-snapshot"]);
   const book = new OrderBook("bitmex:XBTUSD");
   for (const e of events) if (e.kind === "book-snapshot" || e.kind === "book-delta") book.apply(e);
-  assert.deepEqual(book.bids(), [{ price: 20, size: 1 }]);
-  assert.deepEqual(book.asks(), [{ price: 21, size: 2 }]);
+  assert.deepEqual(book.bids.levels(), [{ price: 20, size: 1 }]);
+  assert.deepEqual(book.asks.levels(), [{ price: 21, size: 2 }]);
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -122,7 +122,7 @@ Deno.test("OrderBook depth queries: levels best first and size within a price", 
     bids: [{ price: 99, size: 1 }, { price: 100, size: 2 }, { price: 98, size: 3 }],
     asks: [{ price: 102, size: 5 }, { price: 101, size: 4 }],
   });
-  assert.deepEqual(book.bids(2), [{ price: 100, size: 2 }, { price: 99, size: 1 }]);
+  assert.deepEqual(book.bids.levels(2), [{ price: 100, size: 2 }, { price: 99, size: 1 }]);
   assert.equal(book.sizeWithin("bid", 99), 3);
   assert.equal(book.sizeWithin("ask", 101.5), 4);
   assert.equal(book.spread(), 1);

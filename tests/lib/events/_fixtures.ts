@@ -112,6 +112,21 @@ export function sampleEvent<K extends EventKind>(kind: K, ts = 1): EventOf<K> {
       balances: [{ currency: "USDT", total: decimal("1"), available: decimal("1") }],
     },
     "alert": { kind: "alert", ...times, severity: "info", code: "test", message: "hello" },
+    "connectivity": {
+      kind: "connectivity",
+      ...times,
+      channel: "market",
+      venue: "bybit",
+      state: "down",
+      reason: "socket closed",
+    },
+    "reconciliation": {
+      kind: "reconciliation",
+      ...times,
+      positions: { status: "compared" },
+      balances: { status: "unknown", reason: "wallet query timed out" },
+      differences: [],
+    },
   };
   return events[kind];
 }

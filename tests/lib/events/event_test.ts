@@ -18,6 +18,8 @@ const MARKET_DATA: { readonly [K in EventKind]: boolean } = {
   "position": false,
   "account": false,
   "alert": false,
+  "connectivity": false,
+  "reconciliation": false,
 };
 
 Deno.test("EVENT_KINDS lists every kind of the union exactly once", () => {

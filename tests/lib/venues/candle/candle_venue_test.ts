@@ -87,7 +87,10 @@ function setup(
       positionOf: (symbol) => rec.position(symbol),
       ...options,
     },
-    rec,
+    (report) => {
+      if (report.kind === "fill") rec.fill(report.fill, report.ts);
+      else if (report.kind === "order-update") rec.orderUpdate(report.order, report.ts);
+    },
   );
   return { venue, rec };
 }
@@ -435,7 +438,10 @@ Deno.test("reduce-only caps use the bar's own fills even when the sink applies f
   const venue = new CandleVenue({
     instruments: new Map([[BTC.symbol, BTC]]),
     positionOf: () => position,
-  }, { orderUpdate: (o, ts) => rec.orderUpdate(o, ts), fill: (f) => deferred.push(f) });
+  }, (report) => {
+    if (report.kind === "order-update") rec.orderUpdate(report.order, report.ts);
+    else if (report.kind === "fill") deferred.push(report.fill);
+  });
   venue.submit(order("sell", "limit", "0.01", { price: px("101"), reduceOnly: true }), CLOSE0);
   venue.submit(order("sell", "limit", "0.01", { price: px("102"), reduceOnly: true }), CLOSE0);
   bar(venue, 1, 100, 103, 99, 100);

@@ -51,9 +51,11 @@ export function makeVenue(
     queueModel,
     latency: constantLatency(latency),
     liquidityConsumption,
-  }, {
-    fill: (fill, ts) => seen.fills.push({ fill, ts }),
-    orderUpdate: (order, ts) => seen.updates.push({ order, ts }),
+  }, (report) => {
+    if (report.kind === "fill") seen.fills.push({ fill: report.fill, ts: report.ts });
+    else if (report.kind === "order-update") {
+      seen.updates.push({ order: report.order, ts: report.ts });
+    }
   });
   return { venue, seen };
 }

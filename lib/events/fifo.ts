@@ -1,12 +1,23 @@
 /**
- * A first-in first-out queue on a ring buffer that doubles when full. The tick runner pushes and
- * shifts once per event while the queue is nearly always one or two long, so neither call may
- * move elements or reallocate (an array reset to length 0 each time would allocate per event).
+ * A first-in first-out queue on a ring buffer that doubles when full. The tick runner and the
+ * live inbox push and shift once per event while the queue is nearly always short, so neither
+ * call may move elements or reallocate (an array reset to length 0 each time would allocate per
+ * event).
  *
  * @module
  */
 
-/** A FIFO queue; `peek` and `shift` return undefined when it is empty. */
+/**
+ * A FIFO queue; `peek` and `shift` return undefined when it is empty.
+ *
+ * @example
+ * ```ts
+ * import { Fifo } from "./fifo.ts";
+ * const fifo = new Fifo<string>();
+ * fifo.push("a"); fifo.push("b");
+ * fifo.shift(); // "a"
+ * ```
+ */
 export class Fifo<T> {
   #items: (T | undefined)[] = new Array(16).fill(undefined);
   #mask = 15;

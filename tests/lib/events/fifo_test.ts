@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Fifo } from "../../../../lib/backtest/tick/_fifo.ts";
+import { Fifo } from "../../../lib/events/fifo.ts";
 
 Deno.test("Fifo returns items in the order pushed, and undefined once empty", () => {
   const fifo = new Fifo<number>();

@@ -1,0 +1,321 @@
+/**
+ * The data loop of a candle backtest: it walks merged candle batches row by row and gives the
+ * engine's runner its inputs in time order (the kill-switch alert after an equity mark,
+ * funding due by a bar's open, then the bar's close as a candle event), while between two
+ * inputs it lets the simulated venue walk the bar, whose fills reach the engine through the
+ * session's inbox at their own time inside it. It checks the data as it goes and records one
+ * equity mark per timestamp. One iterator per run, reloaded per batch: no allocation per row
+ * beyond the candle event itself.
+ *
+ * @module
+ */
+
+import type { MergedCandleBatch } from "../data/merge.ts";
+import {
+  DataError,
+  type Decimal,
+  type Interval,
+  intervalMicros,
+  type Micros,
+  type SymbolId,
+  toIso,
+} from "../domain/mod.ts";
+import type { RunInput } from "../engine/mod.ts";
+import type { FundingEvent } from "../events/mod.ts";
+import type { TradingSession } from "../trader/mod.ts";
+import type { CandleVenue } from "../venues/mod.ts";
+import { EquitySeries } from "./_equity_series.ts";
+
+/** Options of {@linkcode CandleLoop}. */
+export interface CandleLoopOptions {
+  /** Funding events in time order. */
+  readonly funding: readonly FundingEvent[];
+  /** Skip bars that open before this time (µs). */
+  readonly from: Micros;
+  /** Skip bars that open at or after this time (µs). */
+  readonly to: Micros;
+  /** Room for this many equity marks up front. */
+  readonly expectedBars: number;
+  /** Called every 65,536 bars with the number processed. */
+  readonly onProgress: ((bars: number) => void) | undefined;
+}
+
+// Where the loop is within a row: its checks and mark, its funding, its bar.
+const ROW = 0;
+const FUNDING = 1;
+const BAR = 2;
+
+/** The candle data loop; iterate it once per loaded batch, then once over {@linkcode CandleLoop.tail}. */
+export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
+  /** The equity marks, one per timestamp. */
+  readonly equity: EquitySeries;
+  /** Bars delivered. */
+  bars = 0;
+  /** Marks taken with a position open. */
+  barsInMarket = 0;
+  /** Equity before anything traded (at the first timestamp's opens). */
+  initialEquity: Decimal | undefined;
+  /** The data interval (of the first series). */
+  dataInterval: Interval | undefined;
+  /** Length of one bar (µs). */
+  barMicros = 0;
+  /** Open time of the first bar. */
+  first: Micros | undefined;
+  /** Open time of the last bar. */
+  lastOpen = 0;
+  /** Symbols the data held. */
+  readonly symbolsSeen = new Set<SymbolId>();
+  readonly #session: TradingSession<CandleVenue>;
+  readonly #options: CandleLoopOptions;
+  readonly #result: { done: boolean; value: RunInput } = { done: false, value: 0 };
+  // Per series (symbol/interval), checked once when it first appears rather than every row.
+  readonly #checkedSeries: boolean[] = [];
+  readonly #lastOpenOfSeries: number[] = [];
+  readonly #tradedSeries: boolean[] = [];
+  #batch: MergedCandleBatch | undefined;
+  #row = 0;
+  #stage = ROW;
+  #delivered = false;
+  #lastClose = Number.NEGATIVE_INFINITY;
+  #nextFunding = 0;
+  #tail = false;
+
+  /** A loop feeding `session` (its venue walks the bars). */
+  constructor(session: TradingSession<CandleVenue>, options: CandleLoopOptions) {
+    this.#session = session;
+    this.#options = options;
+    this.equity = new EquitySeries(Math.max(1024, Math.ceil(options.expectedBars)));
+  }
+
+  /** Starts on the rows of `batch`. */
+  load(batch: MergedCandleBatch): this {
+    this.#batch = batch;
+    this.#row = 0;
+    this.#stage = ROW;
+    return this;
+  }
+
+  /**
+   * The end of the run: funding due before the last close (later funding belongs to a period
+   * the run does not cover), then the last equity mark (and its kill-switch alert).
+   *
+   * @throws {DataError} when the run saw no candles.
+   */
+  tail(): this {
+    if (
+      this.first === undefined || this.dataInterval === undefined ||
+      this.initialEquity === undefined
+    ) {
+      throw new DataError("no candles to backtest", { hint: "check --data, --from and --to" });
+    }
+    this.#batch = undefined;
+    this.#tail = true;
+    this.#stage = FUNDING;
+    return this;
+  }
+
+  /** This loop. */
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  /** The next input for the runner. */
+  next(): IteratorResult<RunInput> {
+    if (this.#delivered) this.#afterBar();
+    const input = this.#tail ? this.#nextOfTail() : this.#nextOfBatch();
+    const result = this.#result;
+    if (input === undefined) {
+      result.done = true;
+      result.value = 0;
+    } else {
+      result.done = false;
+      result.value = input;
+    }
+    return result;
+  }
+
+  #afterBar(): void {
+    this.#delivered = false;
+    if ((++this.bars & 0xffff) === 0) this.#options.onProgress?.(this.bars);
+  }
+
+  #nextOfTail(): RunInput | undefined {
+    const funding = this.#options.funding;
+    if (this.#stage === FUNDING) {
+      if (
+        this.#nextFunding < funding.length && funding[this.#nextFunding].ts <= this.#lastClose - 1
+      ) {
+        return funding[this.#nextFunding++];
+      }
+      this.#stage = BAR;
+      const alert = this.#mark(this.lastOpen);
+      if (alert !== undefined) return alert;
+    }
+    return undefined;
+  }
+
+  #nextOfBatch(): RunInput | undefined {
+    const batch = this.#batch;
+    if (batch === undefined) return undefined;
+    const { from, to, funding } = this.#options;
+    const session = this.#session;
+    while (this.#row < batch.length) {
+      const row = this.#row;
+      const openTime = batch.ts[row];
+      if (this.#stage === ROW) {
+        if (openTime < from || openTime >= to) {
+          this.#row++;
+          continue;
+        }
+        this.#stage = FUNDING;
+        const alert = this.#checkRow(batch, row, openTime);
+        if (alert !== undefined) return alert;
+      }
+      if (this.#stage === FUNDING) {
+        // Funding due by this bar's open falls between the previous close and its fills.
+        if (this.#nextFunding < funding.length && funding[this.#nextFunding].ts <= openTime) {
+          return funding[this.#nextFunding++];
+        }
+        this.#stage = BAR;
+      }
+      const index = batch.seriesIndex[row];
+      const info = batch.series[index];
+      const symbol = info.symbol;
+      const open = batch.open[row];
+      const high = batch.high[row];
+      const low = batch.low[row];
+      const close = batch.close[row];
+      const volume = batch.volume[row];
+      if (this.#tradedSeries[index]) {
+        const venue = session.venue;
+        const walked = venue.onBar(
+          symbol,
+          openTime,
+          this.barMicros,
+          open,
+          high,
+          low,
+          close,
+          volume,
+        );
+        // A bar the venue did not walk (no order could act) is checked against the range.
+        const portfolio = session.portfolio;
+        if (!walked && portfolio.checkLiquidation(symbol, low, high) !== undefined) {
+          venue.liquidate(symbol, portfolio.liquidationPrice(symbol) ?? close, openTime);
+        }
+      }
+      const closeTime = batch.closeTs[row];
+      this.#row++;
+      this.#stage = ROW;
+      this.#delivered = true;
+      return {
+        kind: "candle",
+        ts: closeTime,
+        tsRecv: closeTime,
+        candle: { symbol, interval: info.interval, openTime, open, high, low, close, volume },
+      };
+    }
+    return undefined;
+  }
+
+  // The checks of one row and, at a new timestamp, the mark of the previous one (whose alert,
+  // if the drawdown limit trips, is the next input).
+  #checkRow(batch: MergedCandleBatch, row: number, openTime: Micros): RunInput | undefined {
+    const index = batch.seriesIndex[row];
+    const info = batch.series[index];
+    if (this.#checkedSeries[index] !== true) {
+      this.#checkSeries(info);
+      this.#checkedSeries[index] = true;
+      this.#tradedSeries[index] = this.#session.instruments.has(info.symbol);
+    }
+    const symbol = info.symbol;
+    const closeTime = batch.closeTs[row];
+    if (openTime === this.#lastOpenOfSeries[index]) {
+      throw new DataError(
+        `the data holds two ${symbol} bars opening ${toIso(openTime)}`,
+        { hint: "drop duplicate rows first (tesser data validate lists them)" },
+      );
+    }
+    this.#lastOpenOfSeries[index] = openTime;
+    const lastClose = this.#lastClose;
+    if (closeTime < lastClose) {
+      throw new DataError(
+        `candles are not in time order: the ${symbol} bar opening ${
+          toIso(openTime)
+        } comes after a bar closing ${toIso(lastClose)}`,
+        {
+          hint: "sort the data by time, or pass each symbol's file separately (they are merged)",
+        },
+      );
+    }
+    // A new timestamp: the previous one is complete, so mark equity for it.
+    const alert = closeTime !== lastClose && lastClose !== Number.NEGATIVE_INFINITY
+      ? this.#mark(this.lastOpen)
+      : undefined;
+    this.#lastClose = closeTime;
+    this.lastOpen = openTime;
+    if (this.first === undefined) {
+      this.first = openTime;
+      this.initialEquity = this.#valueAtFirstOpen(batch, row);
+    }
+    return alert;
+  }
+
+  #checkSeries(info: { readonly symbol: SymbolId; readonly interval: Interval }): void {
+    const { instruments, references } = this.#session;
+    const symbol = info.symbol;
+    if (!instruments.has(symbol) && !references.has(symbol)) {
+      throw new DataError(`the data holds ${symbol}, which the strategy does not trade`, {
+        hint: `the strategy trades ${[...instruments.keys()].join(", ")}; pass only their data`,
+      });
+    }
+    if (this.dataInterval === undefined) {
+      this.dataInterval = info.interval;
+      this.barMicros = intervalMicros(info.interval);
+      this.#session.host(info.interval);
+    } else if (info.interval !== this.dataInterval) {
+      throw new DataError(
+        `mixed data intervals: ${symbol} is ${info.interval}, earlier data was ${this.dataInterval}`,
+        { hint: "replay one interval (the finest) and let strategies aggregate" },
+      );
+    }
+    this.symbolsSeen.add(symbol);
+  }
+
+  // Equity before anything trades: every traded symbol of the first timestamp marked at its
+  // open (the run's first return is then from there to the first close).
+  #valueAtFirstOpen(batch: MergedCandleBatch, row: number): Decimal {
+    const { instruments, portfolio } = this.#session;
+    for (let j = row; j < batch.length && batch.closeTs[j] === batch.closeTs[row]; j++) {
+      const symbol = batch.series[batch.seriesIndex[j]].symbol;
+      if (instruments.has(symbol)) portfolio.mark(symbol, batch.open[j]);
+    }
+    try {
+      return portfolio.exactEquity();
+    } catch (error) {
+      throw unvaluable(error);
+    }
+  }
+
+  #mark(openTime: Micros): RunInput | undefined {
+    const { portfolio } = this.#session;
+    let value: number;
+    try {
+      value = portfolio.equity();
+    } catch (error) {
+      throw unvaluable(error);
+    }
+    this.equity.push(openTime, value);
+    if (portfolio.hasOpenPositions) this.barsInMarket++;
+    return this.#session.drawdownAlert(value);
+  }
+}
+
+// A RangeError from the portfolio here means a balance cannot be converted yet.
+function unvaluable(error: unknown): unknown {
+  if (!(error instanceof RangeError)) return error;
+  return new DataError(`cannot value the account: ${error.message}`, {
+    hint: "give every converting symbol data from the start (or start the run later with --from)",
+    cause: error,
+  });
+}

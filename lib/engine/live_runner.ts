@@ -1,0 +1,129 @@
+/**
+ * The live runner drives an {@linkcode Engine} on the wall clock from an async source (the
+ * two-lane `Inbox`). Unlike {@linkcode runAsync} it does not wait only for the next event:
+ * while it waits it also sleeps until the engine's next scheduled event, so a 50 ms timer
+ * fires after 50 ms even when no trade arrives. Before each input it fires the timers already
+ * due, so timers and events are processed in wall-clock order.
+ *
+ * @module
+ */
+
+import type { Event } from "../events/mod.ts";
+import type { Engine } from "./engine.ts";
+import type { RunSummary } from "./runner.ts";
+import { type Sleeper, WallSleeper } from "./sleeper.ts";
+
+/** Where a live runner takes its events from (an `Inbox` is one). */
+export interface LiveSource {
+  /** The next event, waiting for one; `undefined` once the source has ended. */
+  take(): Promise<Event | undefined>;
+  /** Ends the source (called when the run is aborted or fails). */
+  close?(): void;
+}
+
+/** Options of {@linkcode runLive}. */
+export interface LiveRunOptions {
+  /** Stops the run, also while it waits for an event or a timer. */
+  readonly signal?: AbortSignal;
+  /** How to wait for the next timer; the runtime's timers against the engine clock by default. */
+  readonly sleeper?: Sleeper;
+}
+
+/** What a live run did. */
+export interface LiveRunSummary extends RunSummary {
+  /** Times the runner woke for a timer rather than an event. */
+  readonly timerWakeups: number;
+}
+
+type Wake =
+  | { readonly kind: "event"; readonly event: Event | undefined }
+  | { readonly kind: "timer" }
+  | { readonly kind: "aborted" };
+
+/**
+ * Runs `engine` on events from `source` until the source ends or `signal` aborts. The engine's
+ * clock must be a wall clock (or a {@linkcode ManualClock} in tests): timers are due by its
+ * `now()`. Scheduled events are not drained at the end: in live trading a timer that has not
+ * come due did not happen. An error in a handler rejects the returned promise; on an abort or
+ * an error the source is closed.
+ *
+ * Timers are looked up after each event and each timer, so schedule them from handlers (as
+ * strategies and the OMS do); a timer scheduled from outside is noticed at the next wake.
+ *
+ * @example
+ * ```ts
+ * import { Engine, runLive, WallClock } from "./mod.ts";
+ * import { Inbox } from "../events/mod.ts";
+ * const clock = new WallClock();
+ * const engine = new Engine({ clock });
+ * const inbox = new Inbox({ now: () => clock.now() });
+ * engine.bus.subscribe("timer", () => inbox.close());
+ * engine.schedule(clock.now() + 1_000, {
+ *   kind: "timer", ts: clock.now() + 1_000, tsRecv: clock.now() + 1_000, owner: "me", tag: "t",
+ * });
+ * await runLive(engine, inbox); // ends when the timer closes the inbox
+ * ```
+ */
+export async function runLive(
+  engine: Engine,
+  source: LiveSource,
+  options: LiveRunOptions = {},
+): Promise<LiveRunSummary> {
+  const { signal } = options;
+  const sleeper = options.sleeper ?? new WallSleeper(engine.clock);
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<Wake>((resolve) => {
+    onAbort = () => resolve({ kind: "aborted" });
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  let inputs = 0;
+  let timerWakeups = 0;
+  let ended = false;
+  // The take in flight: kept across timer wakes, so no event is taken twice or lost.
+  let next: Promise<Wake> | undefined;
+  try {
+    while (true) {
+      if (signal?.aborted) return { inputs, aborted: true, timerWakeups };
+      engine.advanceTo(engine.now());
+      next ??= source.take().then((event): Wake => ({ kind: "event", event }));
+      const due = engine.nextScheduledTime;
+      const stopSleep = new AbortController();
+      const waits = [next, aborted];
+      if (due !== undefined) {
+        waits.push(sleeper.sleepUntil(due, stopSleep.signal).then((): Wake => ({ kind: "timer" })));
+      }
+      let wake: Wake;
+      try {
+        wake = await Promise.race(waits);
+      } finally {
+        stopSleep.abort();
+      }
+      switch (wake.kind) {
+        case "aborted":
+          return { inputs, aborted: true, timerWakeups };
+        case "timer":
+          timerWakeups++;
+          continue;
+        case "event": {
+          next = undefined;
+          if (wake.event === undefined) {
+            ended = true;
+            return { inputs, aborted: false, timerWakeups };
+          }
+          engine.advanceTo(engine.now());
+          engine.process(wake.event);
+          inputs++;
+          continue;
+        }
+        default: {
+          const never: never = wake;
+          throw new TypeError(`Unknown wake ${JSON.stringify(never)}`);
+        }
+      }
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    // Aborted or failed: end the source too, which also settles the take still in flight.
+    if (!ended) source.close?.();
+  }
+}

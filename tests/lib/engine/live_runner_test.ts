@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { WallClock } from "../../../lib/engine/clock.ts";
+import { Engine } from "../../../lib/engine/engine.ts";
+import { runLive } from "../../../lib/engine/live_runner.ts";
+import { ManualClock } from "../../../lib/engine/manual_clock.ts";
+import { type Event, Inbox } from "../../../lib/events/mod.ts";
+import { sampleEvent, timer } from "../events/_fixtures.ts";
+
+const MS = 1_000;
+
+/** Lets the runner's pending promise callbacks run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function manualSystem(start = 1_000_000): {
+  clock: ManualClock;
+  engine: Engine;
+  inbox: Inbox;
+  seen: string[];
+} {
+  const clock = new ManualClock(start);
+  const engine = new Engine({ clock });
+  const inbox = new Inbox({ now: () => clock.now() });
+  const seen: string[] = [];
+  engine.bus.subscribeAll((event) => {
+    seen.push(
+      event.kind === "timer"
+        ? `timer:${event.tag}@${clock.now() - start}`
+        : `${event.kind}@${clock.now() - start}`,
+    );
+  });
+  return { clock, engine, inbox, seen };
+}
+
+Deno.test("runLive fires a timer on time with no input at all (manual clock)", async () => {
+  const { clock, engine, inbox, seen } = manualSystem();
+  const stop = new AbortController();
+  engine.schedule(clock.now() + 50 * MS, timer(clock.now() + 50 * MS, "quote-refresh"));
+  const run = runLive(engine, inbox, { signal: stop.signal, sleeper: clock });
+  await settle();
+  clock.advance(49 * MS);
+  await settle();
+  assert.deepEqual(seen, [], "not before its time");
+  clock.advance(1 * MS);
+  await settle();
+  assert.deepEqual(
+    seen,
+    [`timer:quote-refresh@${50 * MS}`],
+    "at 50 ms, without waiting for a trade",
+  );
+  stop.abort();
+  const summary = await run;
+  assert.deepEqual(summary, { inputs: 0, aborted: true, timerWakeups: 1 });
+  assert.equal(clock.sleeping, 0, "no sleep is left behind");
+});
+
+Deno.test("runLive interleaves inputs and timers in clock order and keeps timers set by handlers", async () => {
+  const { clock, engine, inbox, seen } = manualSystem();
+  // A handler that re-arms a 10 ms timer on every trade (a quote refresher).
+  engine.bus.subscribe("trade", () => {
+    const at = clock.now() + 10 * MS;
+    engine.schedule(at, timer(at, "refresh"));
+  });
+  const stop = new AbortController();
+  const run = runLive(engine, inbox, { signal: stop.signal, sleeper: clock });
+  clock.advance(2 * MS);
+  inbox.offer(sampleEvent("trade", 0));
+  await settle();
+  clock.advance(5 * MS);
+  inbox.offer(sampleEvent("fill", 0));
+  await settle();
+  clock.advance(5 * MS); // 12 ms: the timer armed at 2 ms is due
+  await settle();
+  clock.advance(30 * MS);
+  await settle();
+  assert.deepEqual(seen, ["trade@2000", "fill@7000", "timer:refresh@12000"]);
+  stop.abort();
+  assert.deepEqual(await run, { inputs: 2, aborted: true, timerWakeups: 1 });
+});
+
+Deno.test("runLive fires timers already due before the next input", async () => {
+  const { clock, engine, inbox, seen } = manualSystem();
+  engine.schedule(clock.now() + 5 * MS, timer(clock.now() + 5 * MS, "t"));
+  const run = runLive(engine, inbox, { sleeper: clock });
+  // The clock jumps past the timer and an event is waiting as the runner wakes.
+  clock.advance(8 * MS);
+  inbox.offer(sampleEvent("trade", 0));
+  inbox.close();
+  const summary = await run;
+  assert.deepEqual(seen, ["timer:t@8000", "trade@8000"]);
+  assert.equal(summary.inputs, 1);
+  assert.equal(summary.aborted, false);
+});
+
+Deno.test("runLive ends when the source ends and leaves later timers unfired", async () => {
+  const { clock, engine, inbox, seen } = manualSystem();
+  engine.schedule(clock.now() + 60_000 * MS, timer(clock.now() + 60_000 * MS, "later"));
+  inbox.offer(sampleEvent("candle", 0));
+  inbox.close();
+  assert.deepEqual(await runLive(engine, inbox, { sleeper: clock }), {
+    inputs: 1,
+    aborted: false,
+    timerWakeups: 0,
+  });
+  assert.deepEqual(seen, ["candle@0"]);
+  assert.equal(engine.scheduled, 1);
+});
+
+Deno.test("runLive surfaces a handler's error and closes the source", async () => {
+  const { clock, engine, inbox } = manualSystem();
+  engine.bus.subscribe("fill", () => {
+    throw new Error("strategy blew up");
+  });
+  inbox.offer(sampleEvent("fill", 0));
+  await assert.rejects(runLive(engine, inbox, { sleeper: clock }), (error: Error) => {
+    assert.match(error.message, /^strategy blew up \(while handling the fill event at /);
+    return true;
+  });
+  assert.equal(inbox.closed, true);
+});
+
+Deno.test("runLive surfaces an error thrown by a timer handler", async () => {
+  const { clock, engine, inbox } = manualSystem();
+  engine.bus.subscribe("timer", () => {
+    throw new RangeError("bad timer");
+  });
+  engine.schedule(clock.now() + MS, timer(clock.now() + MS, "t"));
+  const run = runLive(engine, inbox, { sleeper: clock });
+  clock.advance(MS);
+  await assert.rejects(run, { name: "RangeError", message: /^bad timer/ });
+  assert.equal(inbox.closed, true);
+});
+
+Deno.test("runLive stops on abort while waiting and closes the source", async () => {
+  const { clock, engine, inbox } = manualSystem();
+  engine.schedule(clock.now() + 10 * MS, timer(clock.now() + 10 * MS, "t"));
+  const stop = new AbortController();
+  const run = runLive(engine, inbox, { signal: stop.signal, sleeper: clock });
+  await settle();
+  assert.equal(clock.sleeping, 1);
+  stop.abort();
+  assert.deepEqual(await run, { inputs: 0, aborted: true, timerWakeups: 0 });
+  assert.equal(inbox.closed, true);
+  assert.equal(clock.sleeping, 0);
+});
+
+Deno.test("runLive with an already aborted signal processes nothing", async () => {
+  const { clock, engine, inbox, seen } = manualSystem();
+  inbox.offer(sampleEvent("trade", 0));
+  const stop = new AbortController();
+  stop.abort();
+  assert.deepEqual(await runLive(engine, inbox, { signal: stop.signal, sleeper: clock }), {
+    inputs: 0,
+    aborted: true,
+    timerWakeups: 0,
+  });
+  assert.deepEqual(seen, []);
+});
+
+Deno.test("runLive on the wall clock fires a 50 ms timer within 45–150 ms with no input", async () => {
+  const clock = new WallClock();
+  const engine = new Engine({ clock });
+  const inbox = new Inbox({ now: () => clock.now() });
+  const started = performance.now();
+  let firedAfter: number | undefined;
+  const stop = new AbortController();
+  engine.bus.subscribe("timer", () => {
+    firedAfter = performance.now() - started;
+    stop.abort();
+  });
+  const at = clock.now() + 50 * MS;
+  engine.schedule(at, timer(at, "50ms"));
+  const summary = await runLive(engine, inbox, { signal: stop.signal });
+  assert.ok(firedAfter !== undefined, "the timer fired");
+  assert.ok(firedAfter >= 45 && firedAfter <= 150, `fired after ${firedAfter} ms`);
+  assert.equal(summary.inputs, 0);
+});
+
+Deno.test("runLive on the wall clock processes an event offered while it sleeps at once", async () => {
+  const clock = new WallClock();
+  const engine = new Engine({ clock });
+  const inbox = new Inbox({ now: () => clock.now() });
+  const got: Event[] = [];
+  const stop = new AbortController();
+  engine.bus.subscribe("trade", (event) => {
+    got.push(event);
+    stop.abort();
+  });
+  // A timer far away: the runner sleeps on it, and the trade must not wait for it.
+  const far = clock.now() + 10_000 * MS;
+  engine.schedule(far, timer(far, "far"));
+  const run = runLive(engine, inbox, { signal: stop.signal });
+  const started = performance.now();
+  setTimeout(() => inbox.offer(sampleEvent("trade", clock.now())), 5);
+  await run;
+  assert.equal(got.length, 1);
+  assert.ok(performance.now() - started < 1_000, "the trade did not wait for the timer");
+});

@@ -11,15 +11,7 @@
  */
 
 import { field, type Infer, type TableField } from "../config/mod.ts";
-import type {
-  Candle,
-  ExecutionHint,
-  Fill,
-  JsonValue,
-  Order,
-  Quote,
-  Trade,
-} from "../domain/mod.ts";
+import type { Candle, ExecutionHint, Fill, JsonValue, Order, Quote, Trade } from "../domain/mod.ts";
 import type { BookView, Strategy, StrategyContext, StrategySubscription } from "./strategy.ts";
 import { type StrategyDefinition, StrategyRegistry } from "./registry.ts";
 import { type ParamFields, type ParamsInput, type ParamsOf, parseParams } from "./param.ts";

@@ -52,24 +52,27 @@ args = ["--strategy-module", "${join(dir, `${name}.ts`)}"]
   return dir;
 }
 
+/** Runs the batch of `dir` in-process; returns its exit code and summary.csv's lines. */
+async function runBatch(dir: string, ...flags: string[]): Promise<{ code: number; csv: string[] }> {
+  const io = recordingIo();
+  const code = await main([
+    "backtest",
+    "batch",
+    "--config",
+    join(dir, "batch.toml"),
+    "--output-dir",
+    join(dir, "out"),
+    ...flags,
+  ], io);
+  const csv = (await Deno.readTextFile(join(dir, "out/summary.csv"))).trim().split("\n");
+  return { code, csv };
+}
+
 Deno.test("backtest batch: a run that loops forever is stopped at the time limit and fails alone", async () => {
   const dir = await batchDir({ forever: "while (candle.close > 0) { /* spin */ }" });
   try {
-    const io = recordingIo();
-    const code = await main([
-      "backtest",
-      "batch",
-      "--config",
-      join(dir, "batch.toml"),
-      "--output-dir",
-      join(dir, "out"),
-      "--workers",
-      "2",
-      "--run-timeout",
-      "6",
-    ], io);
+    const { code, csv } = await runBatch(dir, "--workers", "2", "--run-timeout", "6");
     assert.equal(code, 1);
-    const csv = (await Deno.readTextFile(join(dir, "out/summary.csv"))).trim().split("\n");
     assert.equal(csv.length, 3);
     assert.match(csv[1], /^good,ok,/);
     assert.match(
@@ -85,19 +88,8 @@ Deno.test("backtest batch: Deno.exit in a strategy fails its run with a message,
   // The limit is far away: the run must end on Deno.exit's own message, not on the limit.
   const dir = await batchDir({ quitter: "Deno.exit(3);" }, "run_timeout_secs = 600");
   try {
-    const io = recordingIo();
-    const code = await main([
-      "backtest",
-      "batch",
-      "--config",
-      join(dir, "batch.toml"),
-      "--output-dir",
-      join(dir, "out"),
-      "--workers",
-      "1",
-    ], io);
+    const { code, csv } = await runBatch(dir, "--workers", "1");
     assert.equal(code, 1);
-    const csv = (await Deno.readTextFile(join(dir, "out/summary.csv"))).trim().split("\n");
     assert.match(csv[1], /^good,ok,/);
     assert.match(
       csv[2],

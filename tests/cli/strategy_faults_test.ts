@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
+import { moduleRunArgs } from "./_module_run_args.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const STRATEGIES = join(ROOT, "lib/strategies/mod.ts");
@@ -12,22 +13,7 @@ const SAMPLE = join(ROOT, "examples/data/btcusdt_1m_sample.parquet");
 const TOML = join(ROOT, "examples/custom_strategy/my_strategy.toml");
 
 function runArgs(module: string, ...extra: string[]): string[] {
-  return [
-    "--config-dir",
-    join(ROOT, "config"),
-    "backtest",
-    "run",
-    "--strategy-module",
-    module,
-    "--strategy-config",
-    TOML,
-    "--markets-file",
-    join(ROOT, "config/markets.toml"),
-    "--data",
-    SAMPLE,
-    "--json",
-    ...extra,
-  ];
+  return moduleRunArgs(module, TOML, "--data", SAMPLE, ...extra);
 }
 
 /** A module whose MomentumBurst (the example TOML's params) runs `body` in its strategy. */
@@ -54,18 +40,23 @@ async function run(module: string, ...extra: string[]) {
   return { code, err: io.err.join("\n"), out: io.out.join("\n") };
 }
 
-// The 200th bar of the sample (from 00:00) closes at 03:20.
-const THROW_ON_BAR_200 = (thrown: string) =>
+/** A defineStrategy MomentumBurst counting its bars (`bar`), whose onCandle then runs `body`. */
+const countingStrategy = (description: string, body: string): string =>
   `export const strategy = defineStrategy({
   name: "MomentumBurst",
-  description: "throws on its 200th bar",
+  description: ${JSON.stringify(description)},
   params,
   state: { bars: 0 },
   subscriptions: (p) => [{ kind: "candles", symbol: p.symbol, interval: "1m" }],
   onCandle(candle, ctx) {
-    if (++ctx.state.bars === 200) explode();
+    const bar = ++ctx.state.bars;
+    ${body}
   },
-});
+});`;
+
+// The 200th bar of the sample (from 00:00) closes at 03:20.
+const THROW_ON_BAR_200 = (thrown: string) =>
+  `${countingStrategy("throws on its 200th bar", "if (bar === 200) explode();")}
 function explode() {
   throw ${thrown};
 }`;
@@ -186,25 +177,17 @@ export const strategy = defineStrategy({
 });
 
 Deno.test("malformed signals are refused, counted by rule in the report, and the run goes on", async () => {
-  const module = await faultyModule(`
-export const strategy = defineStrategy({
-  name: "MomentumBurst",
-  description: "emits one bad signal of each kind, then a good one",
-  params,
-  state: { bars: 0 },
-  subscriptions: (p) => [{ kind: "candles", symbol: p.symbol, interval: "1m" }],
-  onCandle(candle, ctx) {
-    const bar = ++ctx.state.bars;
-    const symbol = ctx.params.symbol;
+  const module = await faultyModule(countingStrategy(
+    "emits one bad signal of each kind, then a good one",
+    `const symbol = ctx.params.symbol;
     if (bar === 10) ctx.signal({ symbol, kind: "enter_long", confidence: 1 });
     if (bar === 11) ctx.signal({ symbol, kind: "enter-long", confidence: 1, stopLoss: "banana" });
     if (bar === 12) ctx.signal({ symbol, kind: "enter-long", confidence: 1, quantity: NaN });
     if (bar === 13) ctx.signal({ symbol, kind: "enter-long", confidence: 1, quantity: -1 });
     if (bar === 14) ctx.signal({ symbol: "bybit:NOPEUSDT", kind: "enter-long", confidence: 1 });
     if (bar === 15) ctx.submitOrder({ symbol, side: "buy", type: "limit", quantity: 1, price: NaN });
-    if (bar === 20) ctx.signal({ symbol, kind: "enter-long", confidence: 1 });
-  },
-});`);
+    if (bar === 20) ctx.signal({ symbol, kind: "enter-long", confidence: 1 });`,
+  ));
   const { code, out, err } = await run(module);
   assert.equal(code, 0, err);
   const report = JSON.parse(out) as {

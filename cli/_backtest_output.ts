@@ -8,6 +8,7 @@
 import type { BacktestReport } from "../lib/backtest/report.ts";
 import { reportToJson } from "../lib/backtest/report.ts";
 import { type ReportBundle, writeReportFiles } from "../lib/backtest/report_files.ts";
+import { killSwitchLine, refusalLines } from "../lib/backtest/report_summary.ts";
 import { decimal } from "../lib/domain/mod.ts";
 import type { CommandIo } from "./io.ts";
 import { counted } from "./_count.ts";
@@ -44,7 +45,12 @@ function printTable(report: BacktestReport, io: CommandIo): void {
     ["fees / funding", `${money(report.fees)} / ${money(report.funding)}`],
     ["orders / fills / rejected", `${report.orders} / ${report.fills} / ${report.rejectedOrders}`],
     ["ambiguous bars / liquidations", `${report.ambiguousBars} / ${report.liquidations}`],
+    ["kill switch", killSwitchLine(report)],
   ];
+  // Each refusal rule on its own line, with what it means.
+  for (const line of refusalLines(report.rejections)) {
+    rows.push([`  refused: ${line.rule}`, `${line.count} — ${line.explanation}`]);
+  }
   const width = Math.max(...rows.map(([key]) => key.length));
   for (const [key, value] of rows) io.stdout(`${key.padEnd(width)}  ${value}`);
 }

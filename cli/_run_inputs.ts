@@ -9,7 +9,7 @@ import type { TesserConfig } from "../lib/config/mod.ts";
 import { ConfigError, type Instrument, type JsonValue } from "../lib/domain/mod.ts";
 import type { RiskLimits } from "../lib/execution/mod.ts";
 import type { Strategy } from "../lib/strategies/mod.ts";
-import { numberFlag, type ParsedFlags } from "./usage_error.ts";
+import { numberFlag, type ParsedFlags, stringFlag } from "./usage_error.ts";
 
 /** The inputs of one run. */
 export interface RunInputs {
@@ -38,6 +38,33 @@ export function maxDrawdownLimit(flags: ParsedFlags, config: TesserConfig): numb
     });
   }
   return limit;
+}
+
+/** The config keys of the risk limits, by the report's names. */
+const RISK_KEYS: Readonly<Record<string, string>> = {
+  maxOrderQuantity: "risk_management.max_order_quantity",
+  maxOrderNotional: "risk_management.max_order_notional",
+  maxPositionQuantity: "risk_management.max_position_quantity",
+  maxDrawdown: "risk_management.max_drawdown",
+};
+
+/**
+ * Which config layer (or flag) set each risk limit in force, for the report's settings
+ * (`riskSources`): e.g. `config/default.toml [risk_management] max_drawdown = 0.05`. Limits
+ * nobody set are left out.
+ */
+export function riskSources(
+  flags: ParsedFlags,
+  sources: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [name, key] of Object.entries(RISK_KEYS)) {
+    const source = sources[key];
+    if (source !== undefined) found[name] = source;
+  }
+  const flag = stringFlag(flags, "max-drawdown");
+  if (flag !== undefined) found.maxDrawdown = `--max-drawdown ${flag}`;
+  return found;
 }
 
 /** Pre-trade risk limits from `[risk_management]`, with the drawdown limit given separately. */

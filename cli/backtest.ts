@@ -14,7 +14,7 @@ import { runCandleFromFlags } from "./_backtest_candle.ts";
 import { choice, RUN_FLAGS, RUN_HELP } from "./_backtest_flags.ts";
 import { emitResult } from "./_backtest_output.ts";
 import { runTickFromFlags } from "./_backtest_tick.ts";
-import type { RunInputs } from "./_run_inputs.ts";
+import { riskSources, type RunInputs } from "./_run_inputs.ts";
 import { readStrategyFile, withParamOverrides } from "./_strategy_file.ts";
 import { backtestBatchCommand } from "./backtest_batch.ts";
 import type { CommandIo } from "./io.ts";
@@ -96,7 +96,7 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
       hint: `run "tesser backtest run --help"`,
     });
   }
-  const { config } = loadTesserConfig({
+  const { config, sources } = loadTesserConfig({
     configDir: global.configDir,
     env: global.env,
     environment: Deno.env.toObject(),
@@ -134,6 +134,10 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
     // The report records the params in force, defaults included.
     params: prepared.params as Readonly<Record<string, JsonValue>>,
     instruments,
-    settings: { marketsFile, sizer: stringFlag(flags, "sizer") ?? "fixed" },
+    settings: {
+      marketsFile,
+      sizer: stringFlag(flags, "sizer") ?? "fixed",
+      riskSources: riskSources(flags, sources),
+    },
   };
 }

@@ -65,7 +65,8 @@ export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
   lastOpen = 0;
   /** Symbols the data held. */
   readonly symbolsSeen = new Set<SymbolId>();
-  readonly #session: TradingSession<CandleVenue>;
+  readonly #session: TradingSession;
+  readonly #venue: CandleVenue;
   readonly #options: CandleLoopOptions;
   readonly #result: { done: boolean; value: RunInput } = { done: false, value: 0 };
   // Per series (symbol/interval), checked once when it first appears rather than every row.
@@ -80,9 +81,13 @@ export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
   #nextFunding = 0;
   #tail = false;
 
-  /** A loop feeding `session` (its venue walks the bars). */
-  constructor(session: TradingSession<CandleVenue>, options: CandleLoopOptions) {
+  /**
+   * A loop feeding `session`, with `venue` walking the bars: the session's own port in a
+   * backtest, or the matching core behind an asynchronous port.
+   */
+  constructor(session: TradingSession, venue: CandleVenue, options: CandleLoopOptions) {
     this.#session = session;
+    this.#venue = venue;
     this.#options = options;
     this.equity = new EquitySeries(Math.max(1024, Math.ceil(options.expectedBars)));
   }
@@ -187,7 +192,7 @@ export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
       const close = batch.close[row];
       const volume = batch.volume[row];
       if (this.#tradedSeries[index]) {
-        const venue = session.venue;
+        const venue = this.#venue;
         const walked = venue.onBar(
           symbol,
           openTime,

@@ -15,11 +15,10 @@ import type { JsonValue, Micros } from "../domain/mod.ts";
 import { runSync } from "../engine/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import { CandleLoop } from "./_candle_loop.ts";
-import { reportBundle } from "./_bundle.ts";
+import { candleResult } from "./_candle_result.ts";
 import { type TradingOptions, TradingSession } from "../trader/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../venues/candle/candle_venue.ts";
-import { computeMetrics, periodsPerYear } from "./metrics.ts";
-import { type BacktestReport, buildReport } from "./report.ts";
+import type { BacktestReport } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
 
 /** Settings of the simulated venue that the caller chooses. */
@@ -78,16 +77,22 @@ export async function runCandleBacktest(
   options: CandleBacktestOptions,
 ): Promise<CandleBacktestResult> {
   const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
-  const session = new TradingSession(options, ({ clock, inbox, portfolio }) =>
+  const session = new TradingSession({
+    ...options,
+    // The buying-power check prices market orders as this venue fills them.
+    slippageBps: options.venue?.slippageBps,
+    takerFeeRate: options.venue?.takerFeeRate,
+  }, ({ clock, inbox, portfolio }) =>
     new CandleVenue({
       ...options.venue,
       instruments,
       positionOf: (symbol) => portfolio.position(symbol).quantity,
       liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
+      bankruptcyPriceOf: (symbol) => portfolio.bankruptcyPrice(symbol),
       now: () => clock.now(),
     }, inbox));
-  const { engine, portfolio, venue } = session;
-  const loop = new CandleLoop(session, {
+  const { engine } = session;
+  const loop = new CandleLoop(session, session.venue, {
     funding: options.funding ?? [],
     from: options.from ?? Number.NEGATIVE_INFINITY,
     to: options.to ?? Number.POSITIVE_INFINITY,
@@ -98,35 +103,5 @@ export async function runCandleBacktest(
     runSync(engine, loop.load(batch), { drainScheduled: false });
   }
   runSync(engine, loop.tail());
-  const { equity, first, dataInterval, initialEquity } = loop;
-  // tail() checked that the run saw candles.
-  if (first === undefined || dataInterval === undefined || initialEquity === undefined) {
-    throw new TypeError("CandleLoop.tail let a run without candles through");
-  }
-
-  const metrics = computeMetrics({
-    ts: equity.ts,
-    equity: equity.values,
-    length: equity.length,
-    initialEquity: initialEquity.toNumber(),
-    periodsPerYear: periodsPerYear(dataInterval),
-    roundTrips: portfolio.roundTrips(),
-    tradePnls: session.tradePnls,
-    barsInMarket: loop.barsInMarket,
-    tradedNotional: session.tradedNotional(),
-  });
-  const report = buildReport({
-    ...session.reportParts(),
-    params: options.params,
-    symbols: [...loop.symbolsSeen].sort(),
-    interval: dataInterval,
-    start: first,
-    end: loop.lastOpen + loop.barMicros,
-    initialEquity,
-    ambiguousBars: venue.ambiguousBars,
-    liquidations: venue.liquidations,
-    settings: options.settings,
-    metrics,
-  });
-  return { report, bundle: reportBundle(session, report, equity), events: engine.processed };
+  return candleResult(session, session.venue, loop, options);
 }

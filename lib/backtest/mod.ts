@@ -12,4 +12,5 @@ export * from "./metrics.ts";
 export * from "./report.ts";
 export * from "./report_files.ts";
 export * from "./report_html.ts";
+export * from "./report_summary.ts";
 export * from "./tick/mod.ts";

@@ -18,7 +18,18 @@ import {
   type SymbolId,
   toIso,
 } from "../domain/mod.ts";
+import type { RiskLimits } from "../execution/mod.ts";
 import type { PerformanceMetrics } from "./metrics.ts";
+
+/** The drawdown kill switch's trip as the report states it. */
+export type KillSwitchReport = {
+  /** When it tripped (the mark that breached the limit), ISO 8601. */
+  readonly at: string;
+  /** The drawdown from the equity peak at that mark (fraction, 12 significant digits). */
+  readonly drawdown: number;
+  /** The limit it breached (fraction). */
+  readonly limit: number;
+};
 
 /**
  * A finished backtest: every {@linkcode PerformanceMetrics} figure as computed (see
@@ -59,7 +70,15 @@ export interface BacktestReport extends Omit<PerformanceMetrics, "initialEquity"
   readonly liquidations: number;
   /** Rejected orders by reason. */
   readonly rejections: Readonly<Record<string, number>>;
-  /** The run settings (fill model, fees, slippage, seed …), free-form. */
+  /**
+   * When and at which drawdown the kill switch tripped (from then on only reducing orders
+   * passed); absent when it did not trip.
+   */
+  readonly killSwitch?: KillSwitchReport;
+  /**
+   * The run settings (fill model, fees, slippage, seed …), free-form, always with `leverage`
+   * and `risk` (the pre-trade limits in force) when the runner passed them.
+   */
   readonly settings: Readonly<Record<string, JsonValue>>;
   /** Mode-specific diagnostics (tick mode: volumes, market-making figures); absent in candle mode. */
   readonly diagnostics?: Readonly<Record<string, JsonValue>>;
@@ -101,6 +120,12 @@ export interface ReportParts {
   readonly rejections?: Readonly<Record<string, number>>;
   /** Run settings (default: none). */
   readonly settings?: Readonly<Record<string, JsonValue>>;
+  /** Leverage of perpetual positions, recorded in the settings. */
+  readonly leverage?: number;
+  /** The pre-trade risk limits in force, recorded in the settings as `risk`. */
+  readonly riskLimits?: RiskLimits;
+  /** The kill switch's trip, when it tripped (µs, drawdown and limit as fractions). */
+  readonly killSwitch?: { readonly ts: Micros; readonly drawdown: number; readonly limit: number };
   /** The metrics from `computeMetrics`. */
   readonly metrics: PerformanceMetrics;
 }
@@ -158,7 +183,29 @@ export function buildReport(parts: ReportParts): BacktestReport {
     ambiguousBars: parts.ambiguousBars,
     liquidations: parts.liquidations,
     rejections: parts.rejections ?? {},
-    settings: parts.settings ?? {},
+    ...(parts.killSwitch === undefined ? {} : {
+      killSwitch: {
+        at: toIso(parts.killSwitch.ts),
+        drawdown: Number(parts.killSwitch.drawdown.toPrecision(REPORT_SIGNIFICANT_DIGITS)),
+        limit: parts.killSwitch.limit,
+      },
+    }),
+    settings: {
+      ...parts.settings,
+      ...(parts.leverage === undefined ? {} : { leverage: parts.leverage }),
+      ...(parts.riskLimits === undefined ? {} : { risk: riskSettings(parts.riskLimits) }),
+    },
+  };
+}
+
+// The limits in force, each named; an absent limit is `null` (not enforced), so a reader sees
+// every limit the engine knows of.
+function riskSettings(limits: RiskLimits): Record<string, JsonValue> {
+  return {
+    maxOrderQuantity: limits.maxOrderQuantity ?? null,
+    maxOrderNotional: limits.maxOrderNotional ?? null,
+    maxPositionQuantity: limits.maxPositionQuantity ?? null,
+    maxDrawdown: limits.maxDrawdown ?? null,
   };
 }
 
@@ -201,6 +248,7 @@ const LAYOUT: Readonly<Record<keyof BacktestReport, "json" | "metric">> = {
   ambiguousBars: "json",
   liquidations: "json",
   rejections: "json",
+  killSwitch: "json",
   settings: "json",
   diagnostics: "json",
 };

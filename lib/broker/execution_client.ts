@@ -1,5 +1,8 @@
 /**
- * The port through which orders reach a venue (live exchange, paper venue or simulator).
+ * The Promise-based REST client every live connector implements: order entry and account
+ * queries. The trading core never calls it directly; it reaches a connector through the one
+ * `VenuePort` that `executionClientPort` makes of it, so there is one way to send an
+ * order.
  *
  * @module
  */

@@ -59,12 +59,12 @@ export function isDefinitiveRefusal(kind: ExchangeErrorKind): boolean {
  *
  * @example
  * ```ts
- * import { executionClientPort, type ExecutionClient, type VenueReport } from "@tesser/tesser/broker";
+ * import { executionClientPort, type ExecutionClient, type VenueEvent } from "@tesser/tesser/broker";
  * import assert from "node:assert/strict";
  *
  * // A connector's client; only its venue name matters here.
  * const client = { venue: "bybit" } as unknown as ExecutionClient;
- * const reports: VenueReport[] = [];
+ * const reports: VenueEvent[] = [];
  * const port = executionClientPort(client, (report) => reports.push(report), {
  *   now: () => Date.now() * 1000,
  * });

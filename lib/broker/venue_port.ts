@@ -15,13 +15,13 @@ import type { AlertEvent, FillEvent, OrderCommand, OrderUpdateEvent } from "../e
  * and fills, plus the alerts of {@linkcode VenueAlertCode} for outcomes that are not an order
  * state (a command whose fate is unknown, a cancel or amend the venue refused).
  */
-export type VenueReport = OrderUpdateEvent | FillEvent | AlertEvent;
+export type VenueEvent = OrderUpdateEvent | FillEvent | AlertEvent;
 
 /**
  * Where a venue delivers its reports: the engine's inbox. A backtest schedules or queues them
  * at their simulated time; a live runner pushes them into its execution lane.
  */
-export type VenueInbox = (report: VenueReport) => void;
+export type VenueInbox = (report: VenueEvent) => void;
 
 /**
  * The alert codes a venue reports besides order updates; each such alert names the order in

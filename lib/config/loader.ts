@@ -43,6 +43,28 @@ export interface LoadedConfig<S extends TableField> {
   readonly config: Infer<S>;
   /** The files that were read, lowest priority first. */
   readonly files: readonly string[];
+  /**
+   * Where each value set by a layer came from, by dotted key (`risk_management.max_drawdown`):
+   * `config/default.toml [risk_management] max_drawdown = 0.05`, `environment
+   * TESSER_RISK_MANAGEMENT__MAX_DRAWDOWN=0.1`, or the flag. Defaults of the schema have none.
+   */
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+// Records, for every leaf value of a layer, the line that says where it came from.
+function recordSources(
+  sources: Record<string, string>,
+  value: unknown,
+  path: readonly string[],
+  describe: (path: readonly string[], value: unknown) => string,
+): void {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      recordSources(sources, inner, [...path, key], describe);
+    }
+    return;
+  }
+  if (path.length > 0) sources[path.join(".")] = describe(path, value);
 }
 
 const ENV_PREFIX = "TESSER_";
@@ -129,6 +151,7 @@ function envLayers(
   schema: TableField,
   environment: Readonly<Record<string, string>>,
   merged: Readonly<Record<string, unknown>>,
+  sources?: Map<string, string>,
 ): Readonly<Record<string, unknown>> {
   let layer: Readonly<Record<string, unknown>> = {};
   for (const variable of Object.keys(environment).sort()) {
@@ -144,6 +167,7 @@ function envLayers(
     const value = coerce(found.node, environment[variable]);
     validateValue(found.node, value, path, { kind: "env", variable });
     layer = mergeLayers(layer, nest(path, value));
+    sources?.set(path.join("."), `environment ${variable}=${environment[variable]}`);
   }
   return layer;
 }
@@ -151,6 +175,7 @@ function envLayers(
 function overrideLayer(
   schema: TableField,
   overrides: readonly ConfigOverride[],
+  sources?: Map<string, string>,
 ): Readonly<Record<string, unknown>> {
   let layer: Readonly<Record<string, unknown>> = {};
   for (const override of overrides) {
@@ -161,6 +186,7 @@ function overrideLayer(
     }
     validateValue(found.node, override.value, path, { kind: "flag", flag: override.flag });
     layer = mergeLayers(layer, nest(path, override.value));
+    sources?.set(override.key, `${override.flag} ${JSON.stringify(override.value)}`);
   }
   return layer;
 }
@@ -175,6 +201,7 @@ function overrideLayer(
 export function loadConfig<S extends TableField>(options: LoadConfigOptions<S>): LoadedConfig<S> {
   const { schema, configDir } = options;
   const files: string[] = [];
+  const sources: Record<string, string> = {};
   let merged: Readonly<Record<string, unknown>> = {};
   const layer = (file: string, required: string | undefined) => {
     const text = readOptional(file);
@@ -192,6 +219,10 @@ export function loadConfig<S extends TableField>(options: LoadConfigOptions<S>):
     });
     merged = mergeLayers(merged, data);
     files.push(file);
+    recordSources(sources, data, [], (path, value) => {
+      const table = path.length > 1 ? `[${path.slice(0, -1).join(".")}] ` : "";
+      return `${file} ${table}${path[path.length - 1]} = ${JSON.stringify(value)}`;
+    });
   };
   layer(
     join(configDir, "default.toml"),
@@ -206,12 +237,14 @@ export function loadConfig<S extends TableField>(options: LoadConfigOptions<S>):
     layer(join(configDir, `${options.env}.toml`), `create it, or choose another --env`);
   }
   layer(join(configDir, "local.toml"), undefined);
-  merged = mergeLayers(merged, envLayers(schema, options.environment ?? {}, merged));
-  merged = mergeLayers(merged, overrideLayer(schema, options.overrides ?? []));
+  const later = new Map<string, string>();
+  merged = mergeLayers(merged, envLayers(schema, options.environment ?? {}, merged, later));
+  merged = mergeLayers(merged, overrideLayer(schema, options.overrides ?? [], later));
+  for (const [key, source] of later) sources[key] = source;
   merged = applyDefaults(schema, merged);
   checkRequired(schema, merged);
   // Sound: every layer was validated against `schema` and required keys were checked.
-  return { config: merged, files } as unknown as LoadedConfig<S>;
+  return { config: merged, files, sources } as unknown as LoadedConfig<S>;
 }
 
 /** Describes the type expected at a dotted key, for `--help` texts. */

@@ -147,8 +147,12 @@ export interface TesserConfig {
 /** Loads Tesser's configuration with its schema (see {@linkcode loadConfig}). */
 export function loadTesserConfig(
   options: Omit<LoadConfigOptions<TableField>, "schema">,
-): { readonly config: TesserConfig; readonly files: readonly string[] } {
-  const { config, files } = loadConfig({ ...options, schema: tesserSchema });
+): {
+  readonly config: TesserConfig;
+  readonly files: readonly string[];
+  readonly sources: Readonly<Record<string, string>>;
+} {
+  const { config, files, sources } = loadConfig({ ...options, schema: tesserSchema });
   // Sound: loadConfig validated every layer against tesserSchema.
-  return { config: config as unknown as TesserConfig, files };
+  return { config: config as unknown as TesserConfig, files, sources };
 }

@@ -1,6 +1,6 @@
 /**
  * Domain value types of Tesser: symbols, time, intervals, exact decimals, instruments,
- * market data, orders, fills, positions, signals and the domain errors. It imports nothing
+ * market data, orders, fills, positions, signals, typed refusals and the domain errors. It imports nothing
  * else from `lib/` (decimal.js only, through `decimal.ts`).
  *
  * @module
@@ -14,6 +14,7 @@ export * from "./interval.ts";
 export * from "./json.ts";
 export * from "./market.ts";
 export * from "./order.ts";
+export * from "./refusal.ts";
 export * from "./signal.ts";
 export * from "./symbol.ts";
 export * from "./time.ts";

@@ -40,9 +40,15 @@ export interface OrderRequest {
   readonly groupId?: string;
 }
 
-/** Where an order is in its life. */
+/**
+ * Where an order is in its life. Venues report `pending-new` (not yet acknowledged),
+ * `accepted`, `partially-filled` and the terminal states; `pending-cancel` and `pending-amend`
+ * are the OMS's own in-flight steps (a cancel or an amend sent, its answer not yet seen).
+ */
 export type OrderStatus =
   | "pending-new"
+  | "pending-cancel"
+  | "pending-amend"
   | "accepted"
   | "partially-filled"
   | "filled"
@@ -50,10 +56,66 @@ export type OrderStatus =
   | "rejected"
   | "expired";
 
+/** Every {@linkcode OrderStatus}, in lifecycle order. */
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  "pending-new",
+  "pending-cancel",
+  "pending-amend",
+  "accepted",
+  "partially-filled",
+  "filled",
+  "canceled",
+  "rejected",
+  "expired",
+];
+
 const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  "pending-new": ["accepted", "rejected", "partially-filled", "filled", "canceled", "expired"],
-  "accepted": ["accepted", "partially-filled", "filled", "canceled", "expired"],
-  "partially-filled": ["partially-filled", "filled", "canceled", "expired"],
+  "pending-new": [
+    "pending-cancel",
+    "accepted",
+    "rejected",
+    "partially-filled",
+    "filled",
+    "canceled",
+    "expired",
+  ],
+  // A cancel in flight ends canceled (fills kept), filled, expired, or back where it was when
+  // the venue proves the order still open; fills may arrive meanwhile.
+  "pending-cancel": [
+    "pending-cancel",
+    "accepted",
+    "partially-filled",
+    "filled",
+    "canceled",
+    "expired",
+  ],
+  // An amend in flight ends amended (accepted/partially-filled) or refused (back to either).
+  "pending-amend": [
+    "pending-amend",
+    "pending-cancel",
+    "accepted",
+    "partially-filled",
+    "filled",
+    "canceled",
+    "expired",
+  ],
+  "accepted": [
+    "accepted",
+    "pending-cancel",
+    "pending-amend",
+    "partially-filled",
+    "filled",
+    "canceled",
+    "expired",
+  ],
+  "partially-filled": [
+    "partially-filled",
+    "pending-cancel",
+    "pending-amend",
+    "filled",
+    "canceled",
+    "expired",
+  ],
   "filled": [],
   "canceled": [],
   "rejected": [],
@@ -88,6 +150,11 @@ export interface Order {
   readonly updatedTs: Micros;
   /** Why it was rejected, canceled or expired, when known. */
   readonly reason?: string;
+  /**
+   * Set by the OMS when the answer to an in-flight step never came in time: the outcome is
+   * unknown and only reconciliation with the venue may settle it (never a guess, never a resend).
+   */
+  readonly ambiguous?: boolean;
 }
 
 /**

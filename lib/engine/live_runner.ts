@@ -9,6 +9,7 @@
  */
 
 import type { Event } from "../events/mod.ts";
+import { EventClock } from "./clock.ts";
 import type { Engine } from "./engine.ts";
 import type { RunSummary } from "./runner.ts";
 import { type Sleeper, WallSleeper } from "./sleeper.ts";
@@ -44,8 +45,10 @@ type Wake =
  * Runs `engine` on events from `source` until the source ends or `signal` aborts. The engine's
  * clock must be a wall clock (or a {@linkcode ManualClock} in tests): timers are due by its
  * `now()`. Scheduled events are not drained at the end: in live trading a timer that has not
- * come due did not happen. An error in a handler rejects the returned promise; on an abort or
- * an error the source is closed.
+ * come due did not happen. An error in a handler (or a failing `take`) rejects the returned
+ * promise; on an abort or an error the source is closed.
+ *
+ * @throws {TypeError} (rejects) when the engine's clock is an {@linkcode EventClock}.
  *
  * Timers are looked up after each event and each timer, so schedule them from handlers (as
  * strategies and the OMS do); a timer scheduled from outside is noticed at the next wake.
@@ -76,13 +79,15 @@ export async function runLive(
   source: LiveSource,
   options: LiveRunOptions = {},
 ): Promise<LiveRunSummary> {
+  if (engine.clock instanceof EventClock) {
+    // Event time stands still between events: no timer would ever come due.
+    throw new TypeError(
+      "runLive: the engine runs on an EventClock (event time); a live run needs a WallClock " +
+        "(or a ManualClock in tests)",
+    );
+  }
   const { signal } = options;
   const sleeper = options.sleeper ?? new WallSleeper(engine.clock);
-  let onAbort: () => void = () => {};
-  const aborted = new Promise<Wake>((resolve) => {
-    onAbort = () => resolve({ kind: "aborted" });
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
   let inputs = 0;
   let timerWakeups = 0;
   let ended = false;
@@ -92,19 +97,24 @@ export async function runLive(
     while (true) {
       if (signal?.aborted) return { inputs, aborted: true, timerWakeups };
       engine.advanceTo(engine.now());
-      next ??= source.take().then((event): Wake => ({ kind: "event", event }));
+      const taking = next ??= source.take().then((event): Wake => ({ kind: "event", event }));
       const due = engine.nextScheduledTime;
+      // Everything this wait listens to is released when it ends: a promise that outlives the
+      // run (the abort signal) would otherwise collect one reaction per event.
       const stopSleep = new AbortController();
-      const waits = [next, aborted];
-      if (due !== undefined) {
-        waits.push(sleeper.sleepUntil(due, stopSleep.signal).then((): Wake => ({ kind: "timer" })));
-      }
-      let wake: Wake;
-      try {
-        wake = await Promise.race(waits);
-      } finally {
-        stopSleep.abort();
-      }
+      let onAbort = (): void => {};
+      const wake = await new Promise<Wake>((resolve, reject) => {
+        onAbort = () => resolve({ kind: "aborted" });
+        signal?.addEventListener("abort", onAbort, { once: true });
+        // A timer handler may just have aborted the run.
+        if (signal?.aborted) onAbort();
+        taking.then(resolve, reject);
+        if (due !== undefined) {
+          sleeper.sleepUntil(due, stopSleep.signal).then(() => resolve({ kind: "timer" }));
+        }
+      });
+      signal?.removeEventListener("abort", onAbort);
+      stopSleep.abort();
       switch (wake.kind) {
         case "aborted":
           return { inputs, aborted: true, timerWakeups };
@@ -129,7 +139,6 @@ export async function runLive(
       }
     }
   } finally {
-    signal?.removeEventListener("abort", onAbort);
     // Aborted or failed: end the source too, which also settles the take still in flight.
     if (!ended) source.close?.();
   }

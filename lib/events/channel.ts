@@ -44,6 +44,8 @@ export class Channel<T extends NonNullable<unknown>> implements AsyncIterable<T>
   readonly #store: ChannelStore<T>;
   readonly #name: string;
   #closed = false;
+  #refused = 0;
+  #waited = 0;
   #takers: ((item: T | undefined) => void)[] = [];
   // Items refused for lack of room, in arrival order, with the promise to settle.
   #pushers: { readonly item: T; readonly resolve: () => void }[] = [];
@@ -64,6 +66,16 @@ export class Channel<T extends NonNullable<unknown>> implements AsyncIterable<T>
     return this.#pushers.length;
   }
 
+  /** Offers refused for lack of room (`offer` returned `false`). */
+  get refused(): number {
+    return this.#refused;
+  }
+
+  /** Pushes that had to wait for room. */
+  get waited(): number {
+    return this.#waited;
+  }
+
   /** Whether {@linkcode Channel.close} was called. */
   get closed(): boolean {
     return this.#closed;
@@ -80,9 +92,9 @@ export class Channel<T extends NonNullable<unknown>> implements AsyncIterable<T>
     // Items that had to wait go in first whenever the store has made room, so a later item
     // of the same kind cannot overtake them.
     if (this.#pushers.length > 0) this.#refill();
-    if (!this.#store.offer(item)) return false;
-    this.#wake();
-    return true;
+    if (this.#put(item)) return true;
+    this.#refused++;
+    return false;
   }
 
   /**
@@ -94,7 +106,8 @@ export class Channel<T extends NonNullable<unknown>> implements AsyncIterable<T>
   push(item: T): Promise<void> {
     if (this.#closed) throw new RangeError(`${this.#name}: cannot add to a closed queue`);
     if (this.#pushers.length > 0) this.#refill();
-    if (this.#pushers.length === 0 && this.offer(item)) return Promise.resolve();
+    if (this.#pushers.length === 0 && this.#put(item)) return Promise.resolve();
+    this.#waited++;
     return new Promise<void>((resolve) => this.#pushers.push({ item, resolve }));
   }
 
@@ -139,6 +152,12 @@ export class Channel<T extends NonNullable<unknown>> implements AsyncIterable<T>
       const waiting = this.#pushers.shift();
       waiting?.resolve();
     }
+  }
+
+  #put(item: T): boolean {
+    if (!this.#store.offer(item)) return false;
+    this.#wake();
+    return true;
   }
 
   #wake(): void {

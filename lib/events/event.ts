@@ -18,6 +18,7 @@ import type {
   OrderRequest,
   Position,
   Quote,
+  Refusal,
   Signal,
   SymbolId,
   Trade,
@@ -205,6 +206,14 @@ export interface ReconciliationEvent extends EventTimes {
   readonly differences: readonly ReconciliationDifference[];
 }
 
+/** A signal, order, amend or cancel that was refused, with its rule and numbers. */
+export interface RefusalEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "refusal";
+  /** What was refused and why. */
+  readonly refusal: Refusal;
+}
+
 /** Every event the engine knows. */
 export type Event =
   | CandleEvent
@@ -222,7 +231,8 @@ export type Event =
   | AccountEvent
   | AlertEvent
   | ConnectivityEvent
-  | ReconciliationEvent;
+  | ReconciliationEvent
+  | RefusalEvent;
 
 /** The `kind` tags of {@linkcode Event}. */
 export type EventKind = Event["kind"];
@@ -248,6 +258,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "alert",
   "connectivity",
   "reconciliation",
+  "refusal",
 ];
 
 /** Whether an event is market data (which live queues may drop under backpressure). */
@@ -270,6 +281,7 @@ export function isMarketData(event: Event): boolean {
     case "alert":
     case "connectivity":
     case "reconciliation":
+    case "refusal":
       return false;
     default: {
       const unknown: never = event;

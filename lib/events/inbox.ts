@@ -43,6 +43,10 @@ export interface InboxStats extends MarketLaneCounts {
   readonly staleBooks: readonly SymbolId[];
   /** Times the market lane started losing data. */
   readonly overflowEpisodes: number;
+  /** Offers refused for lack of room (`offer` returned `false`). */
+  readonly refused: number;
+  /** Pushes that had to wait for room (backpressure on candles, funding, a book resync). */
+  readonly waited: number;
 }
 
 function venueOf(symbol: SymbolId): string {
@@ -63,7 +67,6 @@ function since(now: MarketLaneCounts, then: MarketLaneCounts): MarketLaneCounts 
     discardedDeltas: now.discardedDeltas - then.discardedDeltas,
     resyncsRequested: now.resyncsRequested - then.resyncsRequested,
     resyncsCompleted: now.resyncsCompleted - then.resyncsCompleted,
-    refused: now.refused - then.refused,
   };
 }
 
@@ -106,9 +109,9 @@ class TwoLanes implements ChannelStore<Event> {
   }
 
   poll(): Event | undefined {
-    const first = this.priority.shift();
-    if (first !== undefined) return first;
-    const event = this.market.poll();
+    const event = this.priority.shift() ?? this.market.poll();
+    // The episode ends once the market lane is empty, however it got there (taken, or its
+    // deltas discarded by a stale book).
     if (this.#episodeStart !== undefined && this.market.size === 0) this.#endEpisode();
     return event;
   }
@@ -193,6 +196,8 @@ export class Inbox extends Channel<Event> {
       priority: this.#lanes.priority.size,
       staleBooks: this.#lanes.market.staleBooks,
       overflowEpisodes: this.#lanes.episodes,
+      refused: this.refused,
+      waited: this.waited,
     };
   }
 }

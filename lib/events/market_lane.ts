@@ -63,8 +63,6 @@ export interface MarketLaneCounts {
   readonly resyncsRequested: number;
   /** Snapshots that ended a stale period, once taken. */
   readonly resyncsCompleted: number;
-  /** Offers refused for lack of room (the producer had to wait). */
-  readonly refused: number;
 }
 
 interface Entry {
@@ -72,6 +70,10 @@ interface Entry {
   live: boolean;
   /** A snapshot that ends its symbol's stale period. */
   resync: boolean;
+}
+
+function unknownMarketData(event: never): never {
+  throw new TypeError(`Unknown market data ${JSON.stringify(event)}`);
 }
 
 function bookSymbol(event: BookSnapshotEvent | BookDeltaEvent): SymbolId {
@@ -97,7 +99,6 @@ export class MarketLane {
   #discardedDeltas = 0;
   #resyncsRequested = 0;
   #resyncsCompleted = 0;
-  #refused = 0;
 
   /**
    * An empty lane of `capacity` events.
@@ -137,7 +138,6 @@ export class MarketLane {
       discardedDeltas: this.#discardedDeltas,
       resyncsRequested: this.#resyncsRequested,
       resyncsCompleted: this.#resyncsCompleted,
-      refused: this.#refused,
     };
   }
 
@@ -147,7 +147,8 @@ export class MarketLane {
    */
   offer(event: MarketLaneEvent): boolean {
     if (event.kind === "book-delta" && this.#stale.has(event.delta.symbol)) {
-      this.#listener.lost();
+      // Counted, but not a new loss: the stale period was announced when it began, and one
+      // alert per delta until the snapshot comes would flood the operator.
       this.#discardedDeltas++;
       return true;
     }
@@ -165,12 +166,9 @@ export class MarketLane {
         case "book-snapshot":
         case "candle":
         case "funding":
-          this.#refused++;
           return false;
-        default: {
-          const never: never = event;
-          throw new TypeError(`Unknown market data ${JSON.stringify(never)}`);
-        }
+        default:
+          return unknownMarketData(event);
       }
     }
     this.#append(event);
@@ -214,10 +212,8 @@ export class MarketLane {
       case "candle":
       case "funding":
         break;
-      default: {
-        const never: never = event;
-        throw new TypeError(`Unknown market data ${JSON.stringify(never)}`);
-      }
+      default:
+        unknownMarketData(event);
     }
     return event;
   }
@@ -249,10 +245,8 @@ export class MarketLane {
       case "candle":
       case "funding":
         break;
-      default: {
-        const never: never = event;
-        throw new TypeError(`Unknown market data ${JSON.stringify(never)}`);
-      }
+      default:
+        unknownMarketData(event);
     }
     this.#order.push(entry);
     this.#live++;

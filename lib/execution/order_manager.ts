@@ -1,8 +1,10 @@
 /**
  * The order manager (OMS): turns position-aware signals into validated, risk-checked order
- * requests, tracks working orders, and attaches stop-loss/take-profit brackets (OCO) once an
- * entry fills. Backtest and live share it; it talks to the venue through an
- * {@linkcode OrderSink} and reads the account through an {@linkcode AccountView}.
+ * requests, tracks its orders through their in-flight steps (see {@linkcode OrderTracker}),
+ * attaches stop-loss/take-profit brackets (OCO) once an entry fills, and refuses with typed
+ * {@linkcode Refusal}s. Backtest and live share it; it sends through one
+ * {@linkcode OrderPort}, reads the account through an {@linkcode AccountView} and takes its
+ * time from an {@linkcode OmsClock}, never from the real clock.
  *
  * @module
  */
@@ -13,25 +15,36 @@ import {
   decimal,
   type Fill,
   type Instrument,
-  isTerminal,
   type Order,
   type OrderIntent,
   type OrderRequest,
+  type Refusal,
+  type RefusalRule,
   roundQuantity,
   type Side,
   type Signal,
   type SymbolId,
   validateOrder,
-  ZERO,
 } from "../domain/mod.ts";
+import type { AlertEvent, OrderCommand } from "../events/mod.ts";
 import { AmendMemo, signOf, tickPrice } from "./_order_pricing.ts";
-import type { AccountView, OrderManagerOptions, OrderSink } from "./oms_ports.ts";
-import { checkBuyingPower, type RiskRejection } from "./risk.ts";
-
-interface Bracket {
-  readonly stopLoss: number | undefined;
-  readonly takeProfit: number | undefined;
-}
+import { type Bracket, bracketLegs, hintRequest } from "./_order_requests.ts";
+import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
+import { ClientIds } from "./client_ids.ts";
+import type {
+  AccountView,
+  OmsNotice,
+  OrderManagerOptions,
+  OrderPort,
+  TradingState,
+} from "./oms_ports.ts";
+import { type OmsSnapshot, orderFromSnapshot, orderToSnapshot } from "./oms_snapshot.ts";
+import {
+  type AmendChange,
+  OrderTracker,
+  type TrackedOrder,
+  type TrackerCounts,
+} from "./order_tracker.ts";
 
 /** Counts and first messages of refused signals and orders, by rule. */
 export interface RejectionSummary {
@@ -41,29 +54,63 @@ export interface RejectionSummary {
   readonly examples: readonly string[];
 }
 
+/** The numbers and names a refusal may carry besides its rule and message. */
+export type RefusalDetails = Omit<Refusal, "rule" | "message">;
+
+const TRADING_STATES: readonly TradingState[] = ["active", "reducing-only", "halted"];
+
 /** The OMS. */
 export class OrderManager {
   readonly #options: OrderManagerOptions;
   readonly #account: AccountView;
-  readonly #sink: OrderSink;
-  readonly #working = new Map<string, Order | OrderRequest>();
+  readonly #port: OrderPort;
+  readonly #tracker = new OrderTracker();
   readonly #brackets = new Map<string, Bracket>();
   readonly #counts = new Map<string, number>();
   readonly #examples: string[] = [];
-  #nextId = 1;
+  readonly #ids: ClientIds;
+  readonly #buyingPower: BuyingPowerContext;
+  #state: TradingState = "active";
   #submitted = 0;
   readonly #memo = new AmendMemo();
 
-  /** Makes an OMS over an account view and an order sink. */
-  constructor(options: OrderManagerOptions, account: AccountView, sink: OrderSink) {
+  /** Makes an OMS over an account view and the port its commands go out through. */
+  constructor(options: OrderManagerOptions, account: AccountView, port: OrderPort) {
+    if (
+      options.ackTimeout !== undefined &&
+      (!Number.isFinite(options.ackTimeout) || options.ackTimeout <= 0)
+    ) {
+      throw new RangeError(`ackTimeout must be a positive number of µs, got ${options.ackTimeout}`);
+    }
+    const slippageBps = options.slippageBps ?? 0;
+    if (!Number.isFinite(slippageBps) || slippageBps < 0) {
+      throw new RangeError(`slippageBps must be 0 or more, got ${slippageBps}`);
+    }
     this.#options = options;
     this.#account = account;
-    this.#sink = sink;
+    this.#port = port;
+    const clock = options.clock;
+    this.#ids = options.clientIds ?? new ClientIds("t", () => clock?.now() ?? 0);
+    const feeOverride = options.takerFeeRate?.toNumber();
+    this.#buyingPower = {
+      instrument: (symbol) => options.instruments.get(symbol),
+      position: (symbol) => account.position(symbol).toNumber(),
+      leverage: (symbol) => account.leverage(symbol),
+      lastPrice: (symbol) => account.lastPrice(symbol),
+      free: (currency) => account.freeMargin(currency),
+      slippageBps,
+      takerFeeRate: (instrument) => feeOverride ?? instrument.takerFee.toNumber(),
+    };
   }
 
   /** Orders sent so far. */
   get submitted(): number {
     return this.#submitted;
+  }
+
+  /** The client id generator (its prefix tells our orders from anyone else's). */
+  get clientIds(): ClientIds {
+    return this.#ids;
   }
 
   /** Refused signals/orders by rule, with examples. */
@@ -78,27 +125,77 @@ export class OrderManager {
     return total;
   }
 
-  /** Working orders (as last reported), optionally for one symbol. */
+  /** Duplicate, late and unknown reports, timeouts and suppressed commands so far. */
+  counts(): TrackerCounts {
+    return this.#tracker.counts();
+  }
+
+  /**
+   * Working orders, in-flight ones included (a quote not yet acknowledged is working), in
+   * their local state (`pending-new`, `pending-cancel`, `pending-amend`, …), optionally for
+   * one symbol.
+   */
   openOrders(symbol?: SymbolId): readonly Order[] {
     const result: Order[] = [];
-    for (const order of this.#working.values()) {
-      if (!("status" in order)) continue;
-      if (symbol === undefined || order.request.symbol === symbol) result.push(order);
+    for (const order of this.#tracker.of(symbol)) result.push(this.#tracker.view(order));
+    return result;
+  }
+
+  /** Orders whose in-flight step timed out: their outcome awaits reconciliation. */
+  ambiguousOrders(): readonly Order[] {
+    const result: Order[] = [];
+    for (const order of this.#tracker.working()) {
+      if (order.ambiguous) result.push(this.#tracker.view(order));
     }
     return result;
   }
 
-  /** Records a refusal (also used by the venue adapter for venue rejections). */
-  reject(rule: string, message: string): void {
-    this.#counts.set(rule, (this.#counts.get(rule) ?? 0) + 1);
-    if (this.#examples.length < 20) this.#examples.push(message);
+  /** Whether new exposure, only reducing orders, or nothing but cancels may be sent. */
+  get tradingState(): TradingState {
+    return this.#state;
+  }
+
+  /**
+   * Sets the trading state (risk, alerts, operators). Working orders stay; cancels are always
+   * allowed.
+   *
+   * @throws {RangeError} for a state outside {@linkcode TradingState}.
+   */
+  setTradingState(state: TradingState): void {
+    if (!TRADING_STATES.includes(state)) {
+      throw new RangeError(
+        `Unknown trading state "${state}" (known: ${TRADING_STATES.join(", ")})`,
+      );
+    }
+    this.#state = state;
+  }
+
+  /** Records a refusal: counted by rule and reported to `onRefusal`. */
+  reject(rule: RefusalRule, message: string, details: RefusalDetails = {}): void {
+    this.#refuse({ rule, message, ...details });
+  }
+
+  /**
+   * The venue port could not carry `command` at all (e.g. a venue mode without amends): the
+   * refusal is recorded and the command's in-flight step undone (a submit ends rejected, a
+   * cancel or amend leaves the order as it was).
+   */
+  commandRefused(command: OrderCommand, rule: RefusalRule, message: string): void {
+    const id = command.type === "submit" ? command.request.clientOrderId : command.clientOrderId;
+    const symbol = command.type === "submit" ? command.request.symbol : command.symbol;
+    this.#refuse({ rule, message, symbol, clientOrderId: id });
+    if (command.type === "submit") this.#brackets.delete(id);
+    const order = this.#tracker.undo(id, command.type);
+    if (order !== undefined) this.#sendQueuedAmend(order);
   }
 
   /** Acts on a signal: position-aware, sized, validated, risk-checked. */
   onSignal(signal: Signal): void {
     const instrument = this.#options.instruments.get(signal.symbol);
     if (instrument === undefined) {
-      this.reject("unknown-symbol", `signal for ${signal.symbol}, which has no instrument`);
+      this.reject("unknown-symbol", `signal for ${signal.symbol}, which has no instrument`, {
+        symbol: signal.symbol,
+      });
       return;
     }
     // The projected position (with working entries) decides what a signal means; the orders
@@ -175,18 +272,20 @@ export class OrderManager {
   /**
    * Places a strategy's own order: quantity rounded down to the lot, prices to the tick (buys
    * down, sells up), then validated and risk-checked like any other. Returns the client order
-   * id, or `undefined` when refused (the reason is counted in {@linkcode rejections}).
+   * id, or `undefined` when refused (the refusal is reported and counted).
    */
   submitIntent(intent: OrderIntent): string | undefined {
     const instrument = this.#options.instruments.get(intent.symbol);
+    const symbol = intent.symbol;
     if (instrument === undefined) {
-      this.reject("unknown-symbol", `order for ${intent.symbol}, which has no instrument`);
+      this.reject("unknown-symbol", `order for ${symbol}, which has no instrument`, { symbol });
       return undefined;
     }
     if (!Number.isFinite(intent.quantity) || intent.quantity <= 0) {
       this.reject(
         "quantity",
-        `${intent.symbol}: order quantity must be positive, got ${intent.quantity}`,
+        `${symbol}: order quantity must be positive, got ${intent.quantity}`,
+        { symbol, requested: intent.quantity },
       );
       return undefined;
     }
@@ -194,7 +293,10 @@ export class OrderManager {
     const toPrice = (value: number | undefined, name: string): Decimal | undefined | null => {
       if (value === undefined) return undefined;
       if (!Number.isFinite(value) || value <= 0) {
-        this.reject("price", `${intent.symbol}: ${name} must be a positive number, got ${value}`);
+        this.reject("price", `${symbol}: ${name} must be a positive number, got ${value}`, {
+          symbol,
+          requested: value,
+        });
         return null;
       }
       return tickPrice(instrument, value, passive);
@@ -203,10 +305,9 @@ export class OrderManager {
     const triggerPrice = toPrice(intent.triggerPrice, "trigger price");
     if (price === null || triggerPrice === null) return undefined;
     const quantity = roundQuantity(instrument, decimal(Number(intent.quantity.toPrecision(15))));
-    const clientOrderId = `${this.#options.idPrefix ?? "t"}${this.#nextId++}`;
     const request: OrderRequest = {
-      clientOrderId,
-      symbol: intent.symbol,
+      clientOrderId: this.#ids.next(),
+      symbol,
       side: intent.side,
       type: intent.type,
       quantity,
@@ -217,23 +318,36 @@ export class OrderManager {
       ...(intent.groupId === undefined ? {} : { groupId: intent.groupId }),
     };
     if (!this.#approve(request, instrument)) return undefined;
-    this.#working.set(clientOrderId, request);
-    this.#submitted++;
-    this.#sink.submit(request);
-    return clientOrderId;
+    this.#dispatch(request);
+    return request.clientOrderId;
   }
 
-  /** Cancels a working order (ignored when it is not working). */
+  /**
+   * Cancels a working order, in flight or not. Nothing is sent when it is not working or a
+   * cancel for it is already in flight (one cancel per order).
+   */
   cancelOrder(symbol: SymbolId, clientOrderId: string): void {
-    if (this.#working.has(clientOrderId)) this.#sink.cancel(symbol, clientOrderId);
+    const order = this.#tracker.get(clientOrderId);
+    if (order === undefined || order.request.symbol !== symbol) return;
+    this.#cancel(order);
   }
 
-  /** Amends a working order, rounding like {@linkcode submitIntent}; refused changes are counted. */
+  /**
+   * Amends a working order, rounding like {@linkcode submitIntent}; refused changes are
+   * reported. While the order's submit or an earlier amend is unanswered the change waits and
+   * only the latest one is sent once that answer comes (one amend in flight per order); while
+   * a cancel is in flight it is refused.
+   */
   amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void {
     const instrument = this.#options.instruments.get(symbol);
-    const working = this.#working.get(clientOrderId);
-    if (instrument === undefined || working === undefined) return;
-    const request = "request" in working ? working.request : working;
+    const order = this.#tracker.get(clientOrderId);
+    if (instrument === undefined || order === undefined || order.request.symbol !== symbol) return;
+    const request = order.request;
+    const details = { symbol, clientOrderId };
+    if (order.inFlight === "cancel") {
+      this.reject("order-in-flight", `amend ${clientOrderId}: a cancel is in flight`, details);
+      return;
+    }
     const price = changes.price === undefined
       ? undefined
       : this.#memo.price(instrument, changes.price, request.side === "buy" ? "floor" : "ceil");
@@ -251,6 +365,7 @@ export class OrderManager {
       this.reject(
         violations[0].rule,
         `amend ${clientOrderId}: ${violations.map((v) => v.message).join("; ")}`,
+        details,
       );
       return;
     }
@@ -258,6 +373,10 @@ export class OrderManager {
     // must pass the same limits (and the kill switch) as a new order.
     const decreaseOnly = price === undefined && quantity !== undefined &&
       quantity.lte(request.quantity);
+    if (this.#state === "halted") {
+      this.reject("trading-halted", `amend ${clientOrderId}: trading is halted`, details);
+      return;
+    }
     if (!decreaseOnly) {
       const amended: OrderRequest = {
         ...request,
@@ -266,11 +385,15 @@ export class OrderManager {
       };
       const refused = this.#riskRefusal(amended, instrument, clientOrderId);
       if (refused !== undefined) {
-        this.reject(refused.rule, `amend ${clientOrderId}: ${refused.message}`);
+        this.#refuse({ ...refused, message: `amend ${clientOrderId}: ${refused.message}` });
         return;
       }
     }
-    this.#sink.amend(symbol, clientOrderId, price, quantity);
+    const change: AmendChange = {
+      ...(price === undefined ? {} : { price }),
+      ...(quantity === undefined ? {} : { quantity }),
+    };
+    if (this.#tracker.amend(clientOrderId, change) === "send") this.#sendAmend(order, change);
   }
 
   /** Closes every open position at market (the kill switch). */
@@ -280,51 +403,232 @@ export class OrderManager {
     }
   }
 
-  /** Tracks an order's new state; attaches brackets when an entry has filled. */
-  onOrderUpdate(order: Order): void {
-    const id = order.request.clientOrderId;
-    if (isTerminal(order.status)) {
-      this.#working.delete(id);
-      if (order.status === "rejected") {
-        this.reject("venue", `${id}: ${order.reason ?? "rejected by the venue"}`);
+  /**
+   * Takes a venue report of one of our orders. Duplicate and overtaken reports change
+   * nothing (they are counted); a report of an order this OMS never sent is surfaced as an
+   * `unknown-order` notice; brackets are attached once an entry has finished with a fill.
+   */
+  onOrderUpdate(report: Order): void {
+    const outcome = this.#tracker.report(report);
+    switch (outcome.kind) {
+      case "duplicate":
+      case "late":
+        return;
+      case "unknown":
+        this.#notice({
+          kind: "unknown-order",
+          clientOrderId: report.request.clientOrderId,
+          symbol: report.request.symbol,
+          status: report.status,
+          ours: this.#ids.isOurs(report.request.clientOrderId),
+        });
+        return;
+      case "applied":
+        this.#sendQueuedAmend(outcome.order);
+        return;
+      case "finished": {
+        const id = report.request.clientOrderId;
+        if (report.status === "rejected") {
+          this.reject("venue", `${id}: ${report.reason ?? "rejected by the venue"}`, {
+            symbol: report.request.symbol,
+            clientOrderId: id,
+          });
+        }
+        const bracket = this.#brackets.get(id);
+        if (bracket === undefined) return;
+        this.#brackets.delete(id);
+        // A partly filled entry (IOC remainder expired, volume cap) is protected too.
+        if (report.filledQuantity.gt(0)) this.#attachBracket(report, bracket);
+        return;
       }
-    } else {
-      this.#working.set(id, order);
+      default: {
+        const unknown: never = outcome;
+        throw new TypeError(`Unknown report outcome ${JSON.stringify(unknown)}`);
+      }
     }
-    const bracket = this.#brackets.get(id);
-    if (bracket === undefined || !isTerminal(order.status)) return;
-    this.#brackets.delete(id);
-    // A partly filled entry (IOC remainder expired, volume cap) is protected too.
-    if (order.filledQuantity.gt(0)) this.#attachBracket(order, bracket);
   }
 
-  /** Cancels the bracket legs once the position they protect is flat. */
+  /**
+   * Takes a venue's alert about one of our commands (the venue port's codes): `amend-refused`
+   * and `cancel-refused` leave the order as it was (a `venue` refusal); `order-outcome-unknown`
+   * makes the order ambiguous at once, kept in flight for reconciliation and never resent.
+   * Other alerts are not the OMS's.
+   */
+  onVenueAlert(alert: Pick<AlertEvent, "code" | "message" | "symbol" | "clientOrderId">): void {
+    const id = alert.clientOrderId;
+    if (id === undefined) return;
+    switch (alert.code) {
+      case "amend-refused":
+      case "cancel-refused": {
+        const step = alert.code === "amend-refused" ? "amend" : "cancel";
+        if (this.#tracker.get(id)?.inFlight !== step) return;
+        this.reject("venue", alert.message, { symbol: alert.symbol, clientOrderId: id });
+        const order = this.#tracker.undo(id, step);
+        if (order !== undefined) this.#sendQueuedAmend(order);
+        return;
+      }
+      case "order-outcome-unknown": {
+        const order = this.#tracker.get(id);
+        if (order !== undefined) this.#tracker.timeout(id, order.seq);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Records a fill before it is booked; `false` when its trade id was already booked (a
+   * duplicate report: do not book it again). A fill of an order this OMS never sent is booked
+   * (positions come from fills) and surfaced as an `unknown-order` notice.
+   */
+  recordFill(fill: Fill): boolean {
+    if (!this.#tracker.fill(fill)) return false;
+    if (!this.#tracker.knows(fill.clientOrderId)) {
+      this.#notice({
+        kind: "unknown-order",
+        clientOrderId: fill.clientOrderId,
+        symbol: fill.symbol,
+        status: "fill",
+        ours: this.#ids.isOurs(fill.clientOrderId),
+      });
+    }
+    return true;
+  }
+
+  /** After a booked fill: cancels the bracket legs once the position they protect is flat. */
   onFill(fill: Fill): void {
     if (!this.#account.position(fill.symbol).isZero()) return;
-    for (const order of this.openOrders(fill.symbol)) {
-      if (order.request.reduceOnly) this.#sink.cancel(fill.symbol, order.request.clientOrderId);
+    for (const order of [...this.#tracker.of(fill.symbol)]) {
+      if (order.request.reduceOnly) this.#cancel(order);
     }
   }
 
-  // The working orders of `symbol` that may add exposure (not reduce-only), but `except`, with
-  // their unfilled quantity.
-  *#openingOrders(
-    symbol: SymbolId,
-    except?: string,
-  ): Generator<{ readonly side: Side; readonly remaining: Decimal }> {
-    for (const [id, order] of this.#working) {
-      const request = "request" in order ? order.request : order;
-      if (request.symbol !== symbol || request.reduceOnly || id === except) continue;
-      const filled = "filledQuantity" in order ? order.filledQuantity : ZERO;
-      yield { side: request.side, remaining: request.quantity.minus(filled) };
+  /**
+   * A timer this OMS asked for fired (tag `<clientOrderId>#<step>`): a step still unanswered
+   * makes its order ambiguous, announced by an `ambiguous` notice; it keeps its in-flight
+   * state until a report or reconciliation settles it, and is never resent.
+   */
+  onTimer(tag: string): void {
+    const at = tag.lastIndexOf("#");
+    const seq = Number(tag.slice(at + 1));
+    if (at <= 0 || !Number.isInteger(seq)) return;
+    const order = this.#tracker.timeout(tag.slice(0, at), seq);
+    if (order === undefined || order.inFlight === undefined) return;
+    this.#notice({
+      kind: "ambiguous",
+      clientOrderId: order.request.clientOrderId,
+      symbol: order.request.symbol,
+      step: order.inFlight,
+      sentAt: order.sentAt,
+    });
+  }
+
+  /** The OMS as plain data (see {@linkcode OmsSnapshot}); `JSON.stringify` keeps it whole. */
+  snapshot(): OmsSnapshot {
+    return {
+      version: 1,
+      tradingState: this.#state,
+      clientIds: this.#ids.state(),
+      orders: [...this.#tracker.working()].map(orderToSnapshot),
+      brackets: [...this.#brackets].map(([entry, bracket]) => ({
+        entry,
+        ...(bracket.stopLoss === undefined ? {} : { stopLoss: bracket.stopLoss }),
+        ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
+      })),
+    };
+  }
+
+  /**
+   * Continues from a snapshot (a restarted process): its working orders, in-flight steps,
+   * brackets waiting for their entry, trading state and id counter. Call it before any order
+   * is made; reports of the restored orders then apply as if the process had never stopped.
+   *
+   * @throws {RangeError} for a snapshot of another version or id prefix, or after orders were
+   * made.
+   */
+  restore(snapshot: OmsSnapshot): void {
+    if (snapshot.version !== 1) {
+      throw new RangeError(`OMS snapshot version ${snapshot.version} is not supported (1 is)`);
+    }
+    if (this.#submitted > 0 || this.#tracker.working().next().done !== true) {
+      throw new RangeError("OMS restore must come before any order is sent");
+    }
+    this.#ids.restore(snapshot.clientIds);
+    this.setTradingState(snapshot.tradingState);
+    for (const order of snapshot.orders) this.#tracker.adopt(orderFromSnapshot(order));
+    for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
+      this.#brackets.set(entry, { stopLoss, takeProfit });
+    }
+  }
+
+  #now(): number {
+    return this.#options.clock?.now() ?? 0;
+  }
+
+  #refuse(refusal: Refusal): void {
+    this.#counts.set(refusal.rule, (this.#counts.get(refusal.rule) ?? 0) + 1);
+    if (this.#examples.length < 20) this.#examples.push(refusal.message);
+    this.#options.onRefusal?.(refusal);
+  }
+
+  #notice(notice: OmsNotice): void {
+    this.#options.onNotice?.(notice);
+  }
+
+  // Sends a new order and tracks it as pending-new.
+  #dispatch(request: OrderRequest): void {
+    const order = this.#tracker.sent(request, this.#now());
+    this.#submitted++;
+    this.#port.send({ type: "submit", request });
+    this.#arm(order);
+  }
+
+  #cancel(order: TrackedOrder): void {
+    if (!this.#tracker.cancel(order.request.clientOrderId)) return;
+    const { symbol, clientOrderId } = order.request;
+    this.#port.send({ type: "cancel", symbol, clientOrderId });
+    this.#arm(order);
+  }
+
+  #sendAmend(order: TrackedOrder, change: AmendChange): void {
+    const { symbol, clientOrderId } = order.request;
+    this.#port.send({ type: "amend", symbol, clientOrderId, ...change });
+    this.#arm(order);
+  }
+
+  // Once nothing is in flight, the amend that waited for the answer goes out.
+  #sendQueuedAmend(order: TrackedOrder): void {
+    const next = order.next;
+    if (next === undefined || order.inFlight !== undefined) return;
+    this.#tracker.startAmend(order, next);
+    this.#sendAmend(order, next);
+  }
+
+  // Stamps the step just sent and, with a timeout configured, asks for the timer that turns a
+  // missing answer into an explicit ambiguous state.
+  #arm(order: TrackedOrder): void {
+    const now = this.#now();
+    order.sentAt = now;
+    const { clock, ackTimeout } = this.#options;
+    if (clock === undefined || ackTimeout === undefined) return;
+    clock.setTimer(now + ackTimeout, `${order.request.clientOrderId}#${order.seq}`);
+  }
+
+  // The working orders that may add exposure (not reduce-only), with their unfilled quantity.
+  *#exposures(symbol: SymbolId | undefined, except?: string): Generator<WorkingExposure> {
+    for (const order of this.#tracker.of(symbol)) {
+      const request = order.request;
+      if (request.reduceOnly || request.clientOrderId === except) continue;
+      yield { request, remaining: this.#tracker.remaining(order).toNumber() };
     }
   }
 
   // Unfilled quantity of the working orders on one side that may add exposure.
   #workingQuantity(symbol: SymbolId, side: Side, except?: string): number {
     let quantity = 0;
-    for (const order of this.#openingOrders(symbol, except)) {
-      if (order.side === side) quantity += order.remaining.toNumber();
+    for (const { request, remaining } of this.#exposures(symbol, except)) {
+      if (request.side === side) quantity += remaining;
     }
     return quantity;
   }
@@ -332,8 +636,12 @@ export class OrderManager {
   // The position if every working order that may add exposure filled.
   #projectedPosition(symbol: SymbolId): Decimal {
     let position = this.#account.position(symbol);
-    for (const { side, remaining } of this.#openingOrders(symbol)) {
-      position = side === "buy" ? position.plus(remaining) : position.minus(remaining);
+    for (const order of this.#tracker.of(symbol)) {
+      if (order.request.reduceOnly) continue;
+      const remaining = this.#tracker.remaining(order);
+      position = order.request.side === "buy"
+        ? position.plus(remaining)
+        : position.minus(remaining);
     }
     return position;
   }
@@ -341,7 +649,9 @@ export class OrderManager {
   #size(signal: Signal, instrument: Instrument): Decimal | undefined {
     const price = this.#account.lastPrice(signal.symbol);
     if (!(price > 0)) {
-      this.reject("no-price", `${signal.symbol}: no price yet to size the ${signal.kind} signal`);
+      this.reject("no-price", `${signal.symbol}: no price yet to size the ${signal.kind} signal`, {
+        symbol: signal.symbol,
+      });
       return undefined;
     }
     const raw = signal.quantity ?? this.#options.sizer.size({
@@ -353,7 +663,10 @@ export class OrderManager {
       volatility: this.#account.volatility(signal.symbol),
     });
     if (!Number.isFinite(raw) || raw < 0) {
-      this.reject("bad-size", `${signal.symbol}: sizer returned ${raw}`);
+      this.reject("bad-size", `${signal.symbol}: sizer returned ${raw}`, {
+        symbol: signal.symbol,
+        requested: raw,
+      });
       return undefined;
     }
     const quantity = roundQuantity(instrument, decimal(Number(raw.toPrecision(15))));
@@ -361,6 +674,7 @@ export class OrderManager {
       this.reject(
         "zero-size",
         `${signal.symbol}: ${signal.kind} sized to ${raw}, below the lot size ${instrument.lotSize}`,
+        { symbol: signal.symbol, requested: raw, limit: instrument.lotSize.toNumber() },
       );
       return undefined;
     }
@@ -375,62 +689,29 @@ export class OrderManager {
     reduceOnly: boolean,
     bracket: Bracket | undefined,
   ): void {
-    const hint = signal.hint ?? { kind: "market" };
-    const clientOrderId = `${this.#options.idPrefix ?? "t"}${this.#nextId++}`;
-    let request: OrderRequest;
-    switch (hint.kind) {
-      case "market":
-        request = {
-          clientOrderId,
-          symbol: signal.symbol,
-          side,
-          type: "market",
-          quantity,
-          timeInForce: "ioc",
-          reduceOnly,
-        };
-        break;
-      case "limit": {
-        // Passive rounding: a buy never pays above, a sell never asks below, the hint.
-        const price = tickPrice(instrument, hint.price, side === "buy" ? "floor" : "ceil");
-        request = {
-          clientOrderId,
-          symbol: signal.symbol,
-          side,
-          type: "limit",
-          quantity,
-          price,
-          timeInForce: hint.postOnly === true ? "post-only" : "gtc",
-          reduceOnly,
-        };
-        break;
-      }
-      case "twap":
-      case "vwap":
-      case "iceberg":
-      case "pegged-best":
-      case "sniper":
-      case "trailing-stop":
-        this.reject(
-          "unsupported-hint",
-          `${signal.symbol}: execution hint "${hint.kind}" is not available in this venue mode; use market or limit`,
-        );
-        return;
-      default: {
-        const unknown: never = hint;
-        throw new TypeError(`Unknown execution hint ${JSON.stringify(unknown)}`);
-      }
+    const built = hintRequest(signal.hint ?? { kind: "market" }, instrument, {
+      clientOrderId: this.#ids.next(),
+      symbol: signal.symbol,
+      side,
+      quantity,
+      reduceOnly,
+    });
+    if ("unsupported" in built) {
+      this.reject(
+        "unsupported-hint",
+        `${signal.symbol}: execution hint "${built.unsupported}" is not available in this venue mode; use market or limit`,
+        { symbol: signal.symbol },
+      );
+      return;
     }
-    if (signal.groupId !== undefined) request = { ...request, groupId: signal.groupId };
+    const request = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
     if (!this.#approve(request, instrument)) return;
     if (
       bracket !== undefined && (bracket.stopLoss !== undefined || bracket.takeProfit !== undefined)
     ) {
-      this.#brackets.set(clientOrderId, bracket);
+      this.#brackets.set(request.clientOrderId, bracket);
     }
-    this.#working.set(clientOrderId, request);
-    this.#submitted++;
-    this.#sink.submit(request);
+    this.#dispatch(request);
   }
 
   #approve(request: OrderRequest, instrument: Instrument): boolean {
@@ -438,40 +719,92 @@ export class OrderManager {
     const reference = request.price ?? (last > 0 ? decimal(last) : undefined);
     const violations = validateOrder(instrument, request, reference);
     if (violations.length > 0) {
-      this.reject(violations[0].rule, violations.map((v) => v.message).join("; "));
+      this.reject(violations[0].rule, violations.map((v) => v.message).join("; "), {
+        symbol: request.symbol,
+        clientOrderId: request.clientOrderId,
+        requested: request.quantity.toNumber(),
+      });
       return false;
     }
     const refused = this.#riskRefusal(request, instrument);
     if (refused !== undefined) {
-      this.reject(refused.rule, refused.message);
+      this.#refuse(refused);
       return false;
     }
     return true;
   }
 
-  // Pre-trade risk and buying power for `request`; `amending` names the working order it
-  // replaces, which then does not count among the working orders.
+  // Pre-trade risk, the trading state and buying power for `request`; `amending` names the
+  // working order it replaces, which then does not count among the working orders.
   #riskRefusal(
     request: OrderRequest,
     instrument: Instrument,
     amending?: string,
-  ): RiskRejection | undefined {
+  ): Refusal | undefined {
     const price = request.price?.toNumber() ?? this.#account.lastPrice(request.symbol);
     const position = this.#account.position(request.symbol);
-    return this.#options.risk.check({
+    const workingSameSide = this.#workingQuantity(request.symbol, request.side, amending);
+    const risk = this.#options.risk.check({
       request,
       instrument,
       price,
       position,
-      workingSameSide: this.#workingQuantity(request.symbol, request.side, amending),
-    }) ?? checkBuyingPower({
-      request,
-      instrument,
-      price,
-      position,
-      leverage: instrument.kind === "spot" ? 1 : this.#account.leverage(request.symbol),
-      free: (currency) => this.#account.freeMargin(currency),
+      workingSameSide,
     });
+    if (risk !== undefined) return risk;
+    const state = this.#stateRefusal(request, position, workingSameSide);
+    if (state !== undefined) return state;
+    return checkBuyingPower(
+      request,
+      [...this.#exposures(undefined, amending)],
+      this.#buyingPower,
+    );
+  }
+
+  #stateRefusal(
+    request: OrderRequest,
+    position: Decimal,
+    workingSameSide: number,
+  ): Refusal | undefined {
+    const details = {
+      symbol: request.symbol,
+      clientOrderId: request.clientOrderId,
+      requested: request.quantity.toNumber(),
+      current: position.toNumber(),
+    };
+    switch (this.#state) {
+      case "active":
+        return undefined;
+      case "halted":
+        return {
+          rule: "trading-halted",
+          message: `${request.symbol}: trading is halted; only cancels are sent`,
+          ...details,
+        };
+      case "reducing-only": {
+        // Reducing: reduce-only, or opposite to the position and, with the working orders on
+        // its side, not beyond it.
+        const current = position.toNumber();
+        const quantity = request.quantity.toNumber();
+        const opposite = request.side === "buy" ? current < 0 : current > 0;
+        if (
+          request.reduceOnly ||
+          (opposite && quantity + workingSameSide <= Math.abs(current) * (1 + 1e-12))
+        ) {
+          return undefined;
+        }
+        return {
+          rule: "reducing-only",
+          message:
+            `${request.symbol}: trading is reducing-only; a ${request.side} of ${request.quantity} does not reduce the position ${position}`,
+          ...details,
+        };
+      }
+      default: {
+        const unknown: never = this.#state;
+        throw new TypeError(`Unknown trading state ${unknown}`);
+      }
+    }
   }
 
   #attachBracket(entry: Order, bracket: Bracket): void {
@@ -479,51 +812,25 @@ export class OrderManager {
     const instrument = this.#options.instruments.get(symbol);
     const position = this.#account.position(symbol);
     if (instrument === undefined || position.isZero()) return;
-    const side: Side = position.isNeg() ? "buy" : "sell";
-    const quantity = position.abs();
-    const groupId = `oco:${entry.request.clientOrderId}`;
-    const legs: OrderRequest[] = [];
-    if (bracket.stopLoss !== undefined) {
-      legs.push({
-        clientOrderId: `${this.#options.idPrefix ?? "t"}${this.#nextId++}`,
-        symbol,
-        side,
-        type: "stop-market",
-        quantity,
-        triggerPrice: tickPrice(instrument, bracket.stopLoss, side === "sell" ? "floor" : "ceil"),
-        timeInForce: "gtc",
-        reduceOnly: true,
-        groupId,
-      });
-    }
-    if (bracket.takeProfit !== undefined) {
-      legs.push({
-        clientOrderId: `${this.#options.idPrefix ?? "t"}${this.#nextId++}`,
-        symbol,
-        side,
-        type: "limit",
-        quantity,
-        price: tickPrice(instrument, bracket.takeProfit, side === "sell" ? "ceil" : "floor"),
-        timeInForce: "gtc",
-        reduceOnly: true,
-        groupId,
-      });
-    }
+    const legs = bracketLegs(
+      instrument,
+      symbol,
+      position,
+      bracket,
+      entry.request.clientOrderId,
+      () => this.#ids.next(),
+    );
     for (const leg of legs) {
-      if (!this.#approve(leg, instrument)) continue;
-      this.#working.set(leg.clientOrderId, leg);
-      this.#submitted++;
-      this.#sink.submit(leg);
+      if (this.#approve(leg, instrument)) this.#dispatch(leg);
     }
   }
 
-  // Cancels the symbol's working orders; with `keepProtection`, not the reduce-only ones (stops
-  // and targets protecting the position).
+  // Cancels the symbol's working orders (not those with a cancel in flight); with
+  // `keepProtection`, not the reduce-only ones (stops and targets protecting the position).
   #cancelWorking(symbol: SymbolId, keepProtection = false): void {
-    for (const [id, order] of this.#working) {
-      const request = "request" in order ? order.request : order;
-      if (request.symbol !== symbol || (keepProtection && request.reduceOnly)) continue;
-      this.#sink.cancel(symbol, id);
+    for (const order of [...this.#tracker.of(symbol)]) {
+      if (keepProtection && order.request.reduceOnly) continue;
+      this.#cancel(order);
     }
   }
 }

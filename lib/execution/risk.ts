@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Decimal, Instrument, OrderRequest } from "../domain/mod.ts";
+import type { Decimal, Instrument, OrderRequest, Refusal } from "../domain/mod.ts";
 
 /** Risk limits; an absent limit is not checked. */
 export interface RiskLimits {
@@ -17,14 +17,6 @@ export interface RiskLimits {
   readonly maxPositionQuantity?: number;
   /** Drawdown from the equity peak (0.05 = 5%) that trips the kill switch. */
   readonly maxDrawdown?: number;
-}
-
-/** A refused order: which rule and why. */
-export interface RiskRejection {
-  /** Rule name, e.g. `max-order-quantity`. */
-  readonly rule: string;
-  /** Human-readable reason with the numbers. */
-  readonly message: string;
 }
 
 /** The state a check needs. */
@@ -71,6 +63,11 @@ export class PreTradeRisk {
     return this.#killed;
   }
 
+  /** The drawdown (fraction of the peak) at which the kill switch tripped; 0 before. */
+  get drawdownAtKill(): number {
+    return this.#drawdownAtKill;
+  }
+
   /** The limits in force. */
   get limits(): RiskLimits {
     return this.#limits;
@@ -94,7 +91,7 @@ export class PreTradeRisk {
   }
 
   /** Returns why the order must not be sent, or `undefined` when it may. */
-  check(input: RiskInput): RiskRejection | undefined {
+  check(input: RiskInput): Refusal | undefined {
     const { request, instrument, price, position } = input;
     const quantity = request.quantity.toNumber();
     const signed = request.side === "buy" ? quantity : -quantity;
@@ -117,6 +114,10 @@ export class PreTradeRisk {
         }% reached the limit ${
           ((this.#limits.maxDrawdown ?? 0) * 100).toFixed(2)
         }%; only reducing orders are allowed`,
+        symbol: request.symbol,
+        clientOrderId: request.clientOrderId,
+        limit: this.#limits.maxDrawdown,
+        current: this.#drawdownAtKill,
       };
     }
     const { maxOrderQuantity, maxOrderNotional, maxPositionQuantity } = this.#limits;
@@ -125,6 +126,10 @@ export class PreTradeRisk {
         rule: "max-order-quantity",
         message:
           `${request.symbol}: order quantity ${quantity} exceeds the limit ${maxOrderQuantity}`,
+        symbol: request.symbol,
+        clientOrderId: request.clientOrderId,
+        limit: maxOrderQuantity,
+        requested: quantity,
       };
     }
     if (maxOrderNotional !== undefined) {
@@ -138,6 +143,10 @@ export class PreTradeRisk {
           message: `${request.symbol}: order notional ${
             notional.toFixed(2)
           } ${instrument.settle} exceeds the limit ${maxOrderNotional}`,
+          symbol: request.symbol,
+          clientOrderId: request.clientOrderId,
+          limit: maxOrderNotional,
+          requested: notional,
         };
       }
     }
@@ -147,80 +156,13 @@ export class PreTradeRisk {
         message: `${request.symbol}: position could reach ${worst}${
           working === 0 ? "" : ` with the working ${request.side} orders`
         } (limit ±${maxPositionQuantity})`,
+        symbol: request.symbol,
+        clientOrderId: request.clientOrderId,
+        limit: maxPositionQuantity,
+        requested: quantity,
+        current: current + (request.side === "buy" ? working : -working),
       };
     }
     return undefined;
-  }
-}
-
-/** What a buying-power check needs. */
-export interface BuyingPowerInput {
-  /** The order. */
-  readonly request: OrderRequest;
-  /** Its instrument. */
-  readonly instrument: Instrument;
-  /** Reference price (limit price or last price). */
-  readonly price: number;
-  /** Current signed position in the symbol. */
-  readonly position: Decimal;
-  /** Leverage of the symbol's positions (1 for spot). */
-  readonly leverage: number;
-  /** Free margin (perps) or balance (spot) by currency. */
-  readonly free: (currency: string) => number;
-}
-
-/**
- * Refuses an order the account cannot pay for, as a venue would: for perpetuals the initial
- * margin of the exposure it adds (notional / leverage) must fit in the free margin of the settle
- * currency; for spot a buy must fit in the quote balance and a sell in the base balance. Reducing
- * orders always pass.
- */
-export function checkBuyingPower(input: BuyingPowerInput): RiskRejection | undefined {
-  const { request, instrument, price, position } = input;
-  if (request.reduceOnly || !(price > 0)) return undefined;
-  const quantity = request.quantity.toNumber();
-  const current = position.toNumber();
-  const signed = request.side === "buy" ? quantity : -quantity;
-  // The part of the order that opens exposure (a reversal first closes what is open).
-  const opening = Math.sign(current) === -Math.sign(signed)
-    ? Math.max(0, quantity - Math.abs(current))
-    : quantity;
-  if (opening === 0) return undefined;
-  const multiplier = instrument.multiplier.toNumber();
-  const fmt = (value: number) => value.toFixed(8).replace(/\.?0+$/, "");
-  switch (instrument.kind) {
-    case "spot": {
-      // Spot cannot go short: a sell spends base, a buy spends quote, whatever is held.
-      const buying = request.side === "buy";
-      const currency = buying ? instrument.quote : instrument.base;
-      const needed = buying ? quantity * multiplier * price : quantity * multiplier;
-      const free = input.free(currency);
-      if (needed <= free * (1 + 1e-12)) return undefined;
-      return {
-        rule: "insufficient-balance",
-        message: `${request.symbol}: ${request.side} needs ${fmt(needed)} ${currency}, ${
-          fmt(Math.max(0, free))
-        } available`,
-      };
-    }
-    case "linear":
-    case "inverse": {
-      const notional = instrument.kind === "inverse"
-        ? (opening * multiplier) / price
-        : opening * multiplier * price;
-      const needed = notional / input.leverage;
-      const free = input.free(instrument.settle);
-      if (needed <= free * (1 + 1e-12)) return undefined;
-      return {
-        rule: "insufficient-margin",
-        message: `${request.symbol}: order needs ${
-          fmt(needed)
-        } ${instrument.settle} of initial margin, ${fmt(Math.max(0, free))} free`,
-      };
-    }
-    default: {
-      const unknown: never = instrument.kind;
-      throw new TypeError(`Unknown instrument kind ${unknown}`);
-    }
   }
 }

@@ -87,3 +87,61 @@ export function liquidationPrice(
     }
   }
 }
+
+/**
+ * The price at which an isolated position holding `margin` (settle currency) is left with
+ * `rate × entry notional` of it, for any margin — the general form of
+ * {@linkcode liquidationPrice}, needed once funding has been taken from the margin (then the
+ * margin is less than notional ÷ leverage). With `u` = contracts × multiplier and `cost` the
+ * entry notional (linear `u·E`, inverse `u/E`):
+ *
+ * - linear long: `M + uP − cost = m·cost` → `P = (cost·(1 + m) − M) / u`
+ * - linear short: `M + cost − uP = m·cost` → `P = (cost·(1 − m) + M) / u`
+ * - inverse long: `M + cost − u/P = m·cost` → `P = u / (M + cost·(1 − m))`
+ * - inverse short: `M + u/P − cost = m·cost` → `P = u / (cost·(1 + m) − M)`
+ *
+ * With `rate` 0 it is the bankruptcy price: the whole margin is gone. Returns undefined when
+ * no positive price reaches it.
+ *
+ * @example
+ * ```ts
+ * import { decimal } from "@tesser/tesser/domain";
+ * import { marginCallPrice } from "@tesser/tesser/portfolio";
+ * import assert from "node:assert/strict";
+ *
+ * // Long 1 @100 with 10 of margin: bankrupt at 90; with 2 of it taken by funding, at 92.
+ * const price = marginCallPrice("linear", "long", decimal(1), decimal(100), decimal(8), decimal(0));
+ * assert.equal(price?.toString(), "92");
+ * ```
+ */
+export function marginCallPrice(
+  kind: MarginKind,
+  direction: PositionDirection,
+  units: Decimal,
+  cost: Decimal,
+  margin: Decimal,
+  rate: Decimal,
+): Decimal | undefined {
+  const long = direction === "long";
+  let price: Decimal;
+  switch (kind) {
+    case "linear":
+      price = long
+        ? cost.times(ONE.plus(rate)).minus(margin).div(units)
+        : cost.times(ONE.minus(rate)).plus(margin).div(units);
+      break;
+    case "inverse": {
+      const denominator = long
+        ? margin.plus(cost.times(ONE.minus(rate)))
+        : cost.times(ONE.plus(rate)).minus(margin);
+      if (!denominator.gt(0)) return undefined;
+      price = units.div(denominator);
+      break;
+    }
+    default: {
+      const unknownKind: never = kind;
+      throw new TypeError(`Unknown margin kind ${unknownKind}`);
+    }
+  }
+  return price.gt(0) ? price : undefined;
+}

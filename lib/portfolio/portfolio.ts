@@ -23,7 +23,7 @@ import {
 } from "../domain/mod.ts";
 import type { ReconciliationEvent } from "../events/mod.ts";
 import { type ConversionRoute, planConversions } from "./conversion.ts";
-import { initialMargin, liquidationPrice, maintenanceMargin } from "./margin.ts";
+import { initialMargin, liquidationPrice, maintenanceMargin, marginCallPrice } from "./margin.ts";
 import {
   planReconciliation,
   type VenueAnswer,
@@ -82,7 +82,10 @@ export interface LiquidationTrigger {
   readonly quantity: Decimal;
   /** The exact liquidation price as a float64. */
   readonly price: number;
-  /** The liquidation price on the tick grid, rounded against the position (down for a long). */
+  /**
+   * Where the venue closes the position: its bankruptcy price (the whole isolated margin is
+   * lost, as Bybit and Binance close it), on the tick grid, rounded against the position.
+   */
   readonly fillPrice: Decimal;
 }
 
@@ -99,6 +102,10 @@ interface Book {
   cost: Decimal;
   realizedPnl: Decimal;
   liquidation: Decimal | undefined;
+  /** Price at which the position's whole isolated margin is gone. */
+  bankruptcy: Decimal | undefined;
+  /** Funding taken from the isolated margin (the balance was short); it moves both prices. */
+  drawn: Decimal;
   liquidationPending: boolean;
   /** The Position record, built on first query after each change (venues ask every bar). */
   position: Position | undefined;
@@ -248,6 +255,8 @@ export class Portfolio {
         cost: ZERO,
         realizedPnl: ZERO,
         liquidation: undefined,
+        bankruptcy: undefined,
+        drawn: ZERO,
         liquidationPending: false,
         position: undefined,
       };
@@ -376,6 +385,11 @@ export class Portfolio {
     this.#turnover = this.#turnover.plus(
       notional(instrument, fill.price, fill.quantity).times(settleRate),
     );
+    // Margin drawn by funding shrinks with the position and goes when it closes or flips.
+    if (quantity.isZero() || (reducing && opened.gt(0))) book.drawn = ZERO;
+    else if (closed.gt(0) && !book.drawn.isZero()) {
+      book.drawn = book.drawn.times(quantity.abs()).div(old.abs());
+    }
     book.quantity = quantity;
     book.cost = quantity.isZero() ? ZERO : cost;
     book.realizedPnl = book.realizedPnl.plus(realized);
@@ -434,6 +448,17 @@ export class Portfolio {
     const amount = notional(book.instrument, price, book.quantity).times(rate);
     const payment = book.quantity.gt(0) ? amount : amount.neg();
     const settleRate = this.#exactRate(book.settle, book.index, price);
+    // Bybit takes funding from the available balance first and from the isolated position's
+    // margin only for what the balance cannot cover; that margin then liquidates sooner.
+    if (payment.gt(0)) {
+      const available = this.#balances[book.settle].minus(this.#marginInUse(book.settle));
+      const shortfall = payment.minus(available.gt(0) ? available : ZERO);
+      if (shortfall.gt(0)) {
+        const margin = this.#initialMargin(book).minus(book.drawn);
+        book.drawn = book.drawn.plus(shortfall.lt(margin) ? shortfall : margin);
+        this.#refreshBook(book);
+      }
+    }
     this.#balances[book.settle] = this.#balances[book.settle].minus(payment);
     this.#fundingByCurrency[book.settle] = this.#fundingByCurrency[book.settle].plus(payment);
     this.#fundingPaid = this.#fundingPaid.plus(payment.times(settleRate));
@@ -756,6 +781,27 @@ export class Portfolio {
   }
 
   /**
+   * Bankruptcy price of the open perpetual position: where its whole isolated margin (less any
+   * funding drawn from it) is lost, the price at which Bybit and Binance close a liquidated
+   * position. Undefined when flat, spot, or never.
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  bankruptcyPrice(symbol: SymbolId): number | undefined {
+    return this.#book(symbol).bankruptcy?.toNumber();
+  }
+
+  /**
+   * Funding drawn from the isolated margin of the symbol's position because the available
+   * balance could not pay it (settle currency; zero when flat).
+   *
+   * @throws {RangeError} for an unknown symbol.
+   */
+  marginDrawn(symbol: SymbolId): Decimal {
+    return this.#book(symbol).drawn;
+  }
+
+  /**
    * Per-bar check: whether the bar's range touches the liquidation price (`low ≤ price` for a
    * long, `high ≥ price` for a short). Counts each liquidation once, however often it is
    * reported before the closing fill arrives. Allocates only when it triggers.
@@ -774,7 +820,7 @@ export class Portfolio {
       this.#liquidations++;
     }
     const long = units > 0;
-    const exact = book.liquidation ?? decimal(price);
+    const exact = book.bankruptcy ?? book.liquidation ?? decimal(price);
     const rounded = roundPrice(book.instrument, exact, long ? "floor" : "ceil");
     return {
       symbol,
@@ -808,6 +854,7 @@ export class Portfolio {
           cost: b.cost.toString(),
           realizedPnl: b.realizedPnl.toString(),
           liquidationPending: b.liquidationPending,
+          ...(b.drawn.isZero() ? {} : { marginDrawn: b.drawn.toString() }),
         })),
       marks,
       feesByCurrency: strings(this.#feesByCurrency),
@@ -871,6 +918,7 @@ export class Portfolio {
       book.cost = decimal(saved.cost);
       book.realizedPnl = decimal(saved.realizedPnl);
       book.liquidationPending = saved.liquidationPending;
+      book.drawn = saved.marginDrawn === undefined ? ZERO : decimal(saved.marginDrawn);
     }
     for (const [symbol, price] of Object.entries(data.marks)) this.mark(symbol, price);
     this.#feesPaid = decimal(data.feesPaid);
@@ -928,6 +976,17 @@ export class Portfolio {
     return book.instrument.kind === "spot" ? ZERO : initialMargin(book.cost, book.leverage);
   }
 
+  // Isolated margin held by the open positions settled in currency `c`.
+  #marginInUse(c: number): Decimal {
+    let total = ZERO;
+    for (const book of this.#books) {
+      if (book.settle === c && !book.quantity.isZero()) {
+        total = total.plus(this.#initialMargin(book)).minus(book.drawn);
+      }
+    }
+    return total;
+  }
+
   /** The fill's fee in the instrument's settle currency, or undefined for other currencies. */
   #feeInSettle(instrument: Instrument, fill: Fill): Decimal | undefined {
     if (fill.feeCurrency === instrument.settle) return fill.fee;
@@ -971,14 +1030,34 @@ export class Portfolio {
     book.position = undefined;
     const { quantity, instrument } = book;
     book.liquidation = undefined;
+    book.bankruptcy = undefined;
     if (instrument.kind !== "spot" && !quantity.isZero()) {
-      book.liquidation = liquidationPrice(
-        instrument.kind,
-        quantity.gt(0) ? "long" : "short",
-        this.#positionOf(book).entryPrice,
-        book.leverage,
-        this.#maintenanceRate,
-      );
+      const direction = quantity.gt(0) ? "long" : "short";
+      if (book.drawn.isZero()) {
+        const entry = this.#positionOf(book).entryPrice;
+        const kind = instrument.kind;
+        book.liquidation = liquidationPrice(
+          kind,
+          direction,
+          entry,
+          book.leverage,
+          this.#maintenanceRate,
+        );
+        book.bankruptcy = liquidationPrice(kind, direction, entry, book.leverage, ZERO);
+      } else {
+        const units = quantity.abs().times(instrument.multiplier);
+        const margin = this.#initialMargin(book).minus(book.drawn);
+        const { kind } = instrument;
+        book.liquidation = marginCallPrice(
+          kind,
+          direction,
+          units,
+          book.cost,
+          margin,
+          this.#maintenanceRate,
+        );
+        book.bankruptcy = marginCallPrice(kind, direction, units, book.cost, margin, ZERO);
+      }
     }
     this.#value.setPosition(
       book.index,

@@ -23,6 +23,8 @@ export interface PositionSnapshot {
   readonly realizedPnl: string;
   /** A liquidation was reported and no fill has followed yet. */
   readonly liquidationPending: boolean;
+  /** Funding drawn from the position's isolated margin (absent when none). */
+  readonly marginDrawn?: string;
 }
 
 /** The whole state of a portfolio. */

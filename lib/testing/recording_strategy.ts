@@ -15,6 +15,7 @@ import {
   type Signal,
   type Trade,
 } from "../domain/mod.ts";
+import type { ConnectivityEvent } from "../events/mod.ts";
 import type {
   BookView,
   JsonValue,
@@ -99,6 +100,11 @@ export class RecordingStrategy implements Strategy {
   /** Forwards a timer. */
   onTimer(tag: string, ctx: StrategyContext): void {
     this.inner.onTimer?.(tag, this.#wrap(ctx));
+  }
+
+  /** Forwards a connectivity change. */
+  onConnectivity(event: ConnectivityEvent, ctx: StrategyContext): void {
+    this.inner.onConnectivity?.(event, this.#wrap(ctx));
   }
 
   /** The wrapped strategy's snapshot. */

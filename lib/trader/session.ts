@@ -13,6 +13,7 @@ import type { VenueInbox, VenuePort } from "../broker/mod.ts";
 import {
   ConfigError,
   type Decimal,
+  decimal,
   type DecimalValue,
   type ExecutionHint,
   type Instrument,
@@ -20,6 +21,7 @@ import {
   type JsonValue,
   type Micros,
   type Order,
+  roundPrice,
   type Signal,
   type SymbolId,
 } from "../domain/mod.ts";
@@ -32,13 +34,22 @@ import type {
   OrderUpdateEvent,
   ReconciliationEvent,
 } from "../events/mod.ts";
-import { OrderManager, PreTradeRisk, type RiskLimits, type Sizer } from "../execution/mod.ts";
-import { Atr } from "../indicators/mod.ts";
-import { Portfolio } from "../portfolio/mod.ts";
+import {
+  clientIdPrefix,
+  ClientIds,
+  type OmsNotice,
+  OrderManager,
+  PreTradeRisk,
+  type RiskLimits,
+  type Sizer,
+} from "../execution/mod.ts";
+import type { Atr } from "../indicators/mod.ts";
+import { type LiquidationTrigger, Portfolio } from "../portfolio/mod.ts";
 import type { RoundTrip, VenueAnswer, VenueBalance, VenuePosition } from "../portfolio/mod.ts";
 import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
 import type { MarketBooks } from "./market_books.ts";
+import { subscribeMarketData } from "./_market_data.ts";
 import { StrategyHost } from "./strategy_host.ts";
 
 /** What every mode takes: the strategy, the account and the order path. */
@@ -61,6 +72,17 @@ export interface TradingOptions {
   readonly pyramiding?: boolean;
   /** Leverage for margin and liquidation (default 1). */
   readonly leverage?: number;
+  /**
+   * Prefix of client order ids, from the strategy's configured id (default: its name), so
+   * reconciliation tells this strategy's orders from anyone else's.
+   */
+  readonly clientIdPrefix?: string;
+  /**
+   * How long (ms) a submit, cancel or amend may stay unanswered before the order turns
+   * ambiguous and reconciliation is asked for (default: never, as simulated venues always
+   * answer).
+   */
+  readonly ackTimeoutMs?: number;
 }
 
 /** Options of {@linkcode TradingSession}. */
@@ -78,6 +100,10 @@ export interface SessionOptions extends TradingOptions {
    * that declares any other is refused when the session is built.
    */
   readonly executionHints?: readonly ExecutionHint["kind"][];
+  /** Slippage of market fills (bps) the buying-power check prices orders with (default 0). */
+  readonly slippageBps?: number;
+  /** The venue's taker fee rate, when it overrides the instruments' (buying-power check). */
+  readonly takerFeeRate?: Decimal;
 }
 
 /** What a session hands the venue it connects to. */
@@ -92,6 +118,33 @@ export interface VenueLink {
   readonly inbox: VenueInbox;
   /** The account, for venues that read the position (reduce-only) or the liquidation price. */
   readonly portfolio: Portfolio;
+}
+
+/** The `owner` of the timer events the session schedules for the OMS. */
+export const OMS_TIMER_OWNER = "@oms";
+
+function noticeAlert(notice: OmsNotice): { readonly code: string; readonly message: string } {
+  switch (notice.kind) {
+    case "unknown-order":
+      return {
+        code: "order-unknown",
+        message: `${notice.symbol}: ${
+          notice.status === "fill" ? "a fill" : `a ${notice.status} report`
+        } for order ${notice.clientOrderId}, which this session never sent${
+          notice.ours ? " (it has our prefix: adopt it)" : ""
+        }; reconcile with the venue`,
+      };
+    case "ambiguous":
+      return {
+        code: "order-ambiguous",
+        message:
+          `${notice.symbol}: no answer to the ${notice.step} of ${notice.clientOrderId}; its state is unknown until reconciled (not resent)`,
+      };
+    default: {
+      const unknown: never = notice;
+      throw new TypeError(`Unknown OMS notice ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /** A fill with the time it happened. */
@@ -120,6 +173,22 @@ export interface SessionReportParts {
   readonly rejectedOrders: number;
   /** Refusals by rule. */
   readonly rejections: Readonly<Record<string, number>>;
+  /** Leverage of perpetual positions. */
+  readonly leverage: number;
+  /** The pre-trade risk limits in force. */
+  readonly riskLimits: RiskLimits;
+  /** When and at which drawdown the kill switch tripped; undefined when it did not. */
+  readonly killSwitch: KillSwitchTrip | undefined;
+}
+
+/** The drawdown kill switch's trip. */
+export interface KillSwitchTrip {
+  /** When it tripped (µs): the mark whose equity breached the limit. */
+  readonly ts: Micros;
+  /** The drawdown from the equity peak at that mark (fraction). */
+  readonly drawdown: number;
+  /** The limit it breached (fraction). */
+  readonly limit: number;
 }
 
 /** The tables of a run that the report files are made from. */
@@ -176,6 +245,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   readonly #markListeners: ((symbol: SymbolId, price: number, ts: Micros) => void)[] = [];
   readonly #atrs = new Map<SymbolId, Atr>();
   #host: StrategyHost | undefined;
+  #killSwitch: KillSwitchTrip | undefined;
+  readonly #leverage: number;
 
   /**
    * Sets everything up and connects the venue `connect` makes (it gets the session's clock,
@@ -215,15 +286,56 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       throw error;
     }
     this.#strategy = options.strategy;
+    this.#leverage = options.leverage ?? 1;
     this.risk = new PreTradeRisk(options.risk);
     const portfolio = this.portfolio;
-    const send = (command: OrderCommand): void => this.emitNow({ kind: "order-command", command });
+    const { clock, engine } = this;
+    // Refusals, notices and venue reports enter wherever they arise: queued behind the current
+    // event inside a handler, processed at once when the engine is idle.
+    const publish = (event: Event): void => {
+      if (engine.processing) engine.emit(event);
+      else engine.process(event);
+    };
+    const ackTimeout = options.ackTimeoutMs === undefined
+      ? undefined
+      : Math.max(1, Math.round(options.ackTimeoutMs * 1000));
     this.oms = new OrderManager(
       {
         instruments: this.instruments,
         sizer: options.sizer,
         risk: this.risk,
         pyramiding: options.pyramiding,
+        clientIds: new ClientIds(
+          clientIdPrefix(options.clientIdPrefix ?? options.strategy.name),
+          () => clock.now(),
+        ),
+        clock: {
+          now: () => clock.now(),
+          setTimer: (at, tag) =>
+            engine.schedule(at, { kind: "timer", ts: at, tsRecv: at, owner: OMS_TIMER_OWNER, tag }),
+        },
+        ackTimeout,
+        slippageBps: options.slippageBps,
+        takerFeeRate: options.takerFeeRate,
+        onRefusal: (refusal) => {
+          const now = clock.now();
+          publish({ kind: "refusal", ts: now, tsRecv: now, refusal });
+        },
+        onNotice: (notice) => {
+          const now = clock.now();
+          const { code, message } = noticeAlert(notice);
+          const { symbol, clientOrderId } = notice;
+          publish({
+            kind: "alert",
+            ts: now,
+            tsRecv: now,
+            severity: "warning",
+            code,
+            message,
+            symbol,
+            clientOrderId,
+          });
+        },
       },
       {
         position: (symbol) => portfolio.position(symbol).quantity,
@@ -234,30 +346,22 @@ export class TradingSession<V extends VenuePort = VenuePort> {
         lastPrice: (symbol) => portfolio.lastPrice(symbol),
         volatility: (symbol) => this.#atrs.get(symbol)?.value,
       },
-      {
-        submit: (request) => send({ type: "submit", request }),
-        cancel: (symbol, clientOrderId) => send({ type: "cancel", symbol, clientOrderId }),
-        amend: (symbol, clientOrderId, price, quantity) =>
-          send({
-            type: "amend",
-            symbol,
-            clientOrderId,
-            ...(price === undefined ? {} : { price }),
-            ...(quantity === undefined ? {} : { quantity }),
-          }),
-      },
+      { send: (command) => this.emitNow({ kind: "order-command", command }) },
     );
-    const engine = this.engine;
-    this.venue = connect({
-      clock: this.clock,
-      inbox: (report) => {
-        if (engine.processing) engine.emit(report);
-        else engine.process(report);
-      },
-      portfolio,
-    });
+    this.venue = connect({ clock: this.clock, inbox: publish, portfolio });
     this.#subscribe();
-    this.#subscribeMarketData(options.atrPeriod ?? 0, options.books);
+    subscribeMarketData({
+      bus: engine.bus,
+      clock: this.clock,
+      portfolio,
+      instruments: this.instruments,
+      references: this.references,
+      atrPeriod: options.atrPeriod ?? 0,
+      atrs: this.#atrs,
+      books: options.books,
+      host: () => this.#host,
+      markListeners: this.#markListeners,
+    });
   }
 
   /** The hosted strategy; created on first use, for data of `dataInterval`. */
@@ -326,6 +430,9 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       // Venue rejections reach the OMS as order updates and are counted there once.
       rejectedOrders: this.oms.rejectedCount,
       rejections: rejections.counts,
+      leverage: this.#leverage,
+      riskLimits: this.risk.limits,
+      killSwitch: this.#killSwitch,
     };
   }
 
@@ -346,6 +453,11 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   drawdownAlert(equity: number): AlertEvent | undefined {
     if (!this.risk.observeEquity(equity)) return undefined;
     const now = this.clock.now();
+    this.#killSwitch = {
+      ts: now,
+      drawdown: this.risk.drawdownAtKill,
+      limit: this.risk.limits.maxDrawdown ?? 0,
+    };
     return {
       kind: "alert",
       ts: now,
@@ -382,6 +494,32 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     return event;
   }
 
+  /**
+   * The liquidation check of a mode whose venue does not walk bars (tick mode): call it after
+   * each new mark and each fill. When `price` has reached the isolated position's liquidation
+   * price it returns the close-out the venue must execute — the whole position at its
+   * bankruptcy price, or at `price` when the market is already beyond that (a gap), on the tick
+   * grid against the position — and counts the liquidation once (until the closing fill).
+   *
+   * @throws {RangeError} for a symbol the portfolio does not hold.
+   */
+  liquidationDue(symbol: SymbolId, price: number): LiquidationTrigger | undefined {
+    if (!(price > 0)) return undefined;
+    const trigger = this.portfolio.checkLiquidation(symbol, price, price);
+    if (trigger === undefined) return undefined;
+    const long = trigger.side === "sell";
+    const beyond = long
+      ? price < trigger.fillPrice.toNumber()
+      : price > trigger.fillPrice.toNumber();
+    if (!beyond) return trigger;
+    const instrument = this.instruments.get(symbol);
+    const exact = decimal(price);
+    const fillPrice = instrument === undefined
+      ? exact
+      : roundPrice(instrument, exact, long ? "floor" : "ceil");
+    return { ...trigger, fillPrice };
+  }
+
   /** Traded notional in the reporting currency (for turnover). */
   tradedNotional(): number {
     return this.portfolio.turnover().toNumber();
@@ -400,7 +538,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   // A command the venue cannot carry out is refused here, as the OMS refuses what risk does.
   #send(command: OrderCommand): void {
     if (command.type === "amend" && this.venue.capabilities?.amend === false) {
-      this.oms.reject(
+      this.oms.commandRefused(
+        command,
         "unsupported-amend",
         `${command.clientOrderId}: amend is not supported by the ${this.venue.venue} venue`,
       );
@@ -420,6 +559,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       this.#host?.onOrderUpdate(event.order);
     });
     bus.subscribe("fill", (event) => {
+      // A fill reported twice (same trade id) is booked once.
+      if (!oms.recordFill(event.fill)) return;
       const { roundTrip, settleRate } = portfolio.applyFill(event.fill, event.ts);
       if (roundTrip !== undefined) {
         this.tradePnls.push(roundTrip.netPnl.times(settleRate).toNumber());
@@ -432,72 +573,17 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     });
     bus.subscribe("signal", (event) => oms.onSignal(event.signal));
     bus.subscribe("timer", (event) => {
-      if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
+      if (event.owner === OMS_TIMER_OWNER) oms.onTimer(event.tag);
+      else if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
     });
     bus.subscribe("connectivity", (event) => this.#host?.onConnectivity(event));
     bus.subscribe("alert", (event) => {
-      if (event.code === "kill-switch") oms.flattenAll(this.instruments.keys());
-    });
-  }
-
-  // Funding, candles and (with books) trades, quotes and books: the marks, the volatility for
-  // sizing and the strategy's data, in that order for each event.
-  #subscribeMarketData(atrPeriod: number, books: MarketBooks | undefined): void {
-    const bus = this.engine.bus;
-    const { portfolio, instruments, references } = this;
-    bus.subscribe("funding", (event) => {
-      const { symbol, rate, markPrice } = event.funding;
-      const instrument = instruments.get(symbol);
-      // An untraded or spot symbol pays no funding; before the first price nothing is open.
-      if (instrument === undefined || instrument.kind === "spot") return;
-      const price = markPrice ?? portfolio.lastPrice(symbol);
-      if (!(price > 0)) return;
-      portfolio.applyFunding(symbol, rate, price, event.ts);
-    });
-    const atrs = this.#atrs;
-    bus.subscribe("candle", (event) => {
-      const candle = event.candle;
-      if (references.size === 0 || !references.has(candle.symbol)) {
-        portfolio.mark(candle.symbol, candle.close);
-        if (atrPeriod > 0) {
-          let atr = atrs.get(candle.symbol);
-          if (atr === undefined) atrs.set(candle.symbol, atr = new Atr({ period: atrPeriod }));
-          atr.update(candle);
-        }
+      if (event.code !== "kill-switch") {
+        oms.onVenueAlert(event);
+        return;
       }
-      this.#host?.onCandle(candle);
+      oms.setTradingState("reducing-only");
+      oms.flattenAll(this.instruments.keys());
     });
-    if (books === undefined) return;
-    const marked = new Map<SymbolId, number>();
-    const listeners = this.#markListeners;
-    const mark = (symbol: SymbolId, price: number): void => {
-      if (price !== price || marked.get(symbol) === price || !instruments.has(symbol)) return;
-      marked.set(symbol, price);
-      portfolio.mark(symbol, price);
-      const now = this.clock.now();
-      for (let i = 0; i < listeners.length; i++) listeners[i](symbol, price, now);
-    };
-    bus.subscribe("trade", (event) => {
-      const trade = event.trade;
-      // The mid while both sides are known; the trade price before (or without) a book.
-      const mid = books.book(trade.symbol).mid();
-      mark(trade.symbol, mid === mid ? mid : trade.price);
-      this.#host?.onTrade(trade);
-    });
-    bus.subscribe("quote", (event) => {
-      const book = books.apply(event);
-      if (book !== undefined) mark(book.symbol, book.mid());
-      const host = this.#host;
-      if (host === undefined) return;
-      host.onQuote(event.quote);
-      if (book !== undefined) host.onBook(book);
-    });
-    const onBook = (book: ReturnType<MarketBooks["apply"]>): void => {
-      if (book === undefined) return;
-      mark(book.symbol, book.mid());
-      this.#host?.onBook(book);
-    };
-    bus.subscribe("book-snapshot", (event) => onBook(books.apply(event)));
-    bus.subscribe("book-delta", (event) => onBook(books.apply(event)));
   }
 }

@@ -66,7 +66,7 @@ export interface HostServices {
    * Counts a refusal of the strategy's output (a malformed signal or order) under `rule`;
    * without it the host only counts them itself ({@linkcode StrategyHost.refusals}).
    */
-  refuse?(rule: string, message: string): void;
+  refuse?(rule: HostRefusal["rule"], message: string): void;
 }
 
 /** A malformed signal, order or amendment the host refused. */

@@ -400,6 +400,35 @@ Deno.test("backtest run refuses --max-drawdown 0 with a hint", async () => {
   assert.match(err.join("\n"), /a drawdown limit of 0 would stop trading at the first mark/);
 });
 
+Deno.test("backtest run says when the kill switch tripped, which limit set where, and explains refusals", async () => {
+  const { code, out, err } = await tesser(
+    "backtest",
+    "run",
+    ...STRATEGY,
+    ...SAMPLE,
+    "--max-drawdown",
+    "0.0003",
+    "--sizer",
+    "percent:0.5",
+  );
+  assert.equal(code, 0, err.join("\n"));
+  const text = out.join("\n");
+  assert.match(
+    text,
+    /kill switch\s+tripped 2024-01-01T01:56:00Z at a 0\.04% drawdown \(limit 0\.03%, set by --max-drawdown 0\.0003\)/,
+  );
+  assert.match(text, /refused: kill-switch\s+4 — the drawdown kill switch had tripped/);
+});
+
+Deno.test("backtest run names the config layer of a drawdown limit that did not trip", async () => {
+  const { code, out, err } = await tesser("backtest", "run", ...STRATEGY, ...SAMPLE);
+  assert.equal(code, 0, err.join("\n"));
+  assert.match(
+    out.join("\n"),
+    /kill switch\s+not tripped \(limit 5\.00%, set by config\/default\.toml \[risk_management\] max_drawdown = 0\.05\)/,
+  );
+});
+
 Deno.test("backtest run refuses an execution hint the session cannot honour (exit 2, nothing written)", async () => {
   await withTemp(async (dir) => {
     const { code, out, err } = await runStrategyToml(

@@ -10,7 +10,13 @@
  * @module
  */
 
-import { type Interval, intervalMicros, type JsonValue, type Micros } from "../../domain/mod.ts";
+import {
+  type Interval,
+  intervalMicros,
+  type JsonValue,
+  type Micros,
+  type SymbolId,
+} from "../../domain/mod.ts";
 import { runSync, TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
@@ -77,19 +83,22 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const latency = options.latency ?? constantLatency();
   const books = new LocalBooks();
   const inbox = new TimeQueue<Event>();
-  const session = new TradingSession({ ...options, books }, ({ clock }) =>
-    new TickVenue({
-      instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
-      queueModel: options.queueModel,
-      latency,
-      liquidityConsumption: options.liquidityConsumption,
-      fees: options.fees,
-      now: () => clock.now(),
-      // A report reaches us after the response latency. The venue never runs behind our
-      // clock, so only a custom model's negative latency could stamp it in our past: the clamp
-      // keeps the inbox in time order even then.
-      receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
-    }, (report) => inbox.push(report.tsRecv, report)));
+  const session = new TradingSession(
+    { ...options, books, takerFeeRate: options.fees?.taker },
+    ({ clock }) =>
+      new TickVenue({
+        instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
+        queueModel: options.queueModel,
+        latency,
+        liquidityConsumption: options.liquidityConsumption,
+        fees: options.fees,
+        now: () => clock.now(),
+        // A report reaches us after the response latency. The venue never runs behind our
+        // clock, so only a custom model's negative latency could stamp it in our past: the clamp
+        // keeps the inbox in time order even then.
+        receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
+      }, (report) => inbox.push(report.tsRecv, report)),
+  );
   const { engine, clock, portfolio, venue } = session;
   const strategy = options.strategy;
   session.host();
@@ -104,6 +113,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   session.onFill((event) =>
     diagnostics.onFill(clock.now(), event.fill, books.book(event.fill.symbol).mid())
   );
+  // The exchange liquidates an isolated position at its bankruptcy price once the mark reaches
+  // its liquidation price: checked after every new mark and every fill.
+  const liquidateIfDue = (symbol: SymbolId): void => {
+    const due = session.liquidationDue(symbol, portfolio.lastPrice(symbol));
+    if (due !== undefined) venue.liquidate(symbol, due.fillPrice);
+  };
+  session.onMark((symbol) => liquidateIfDue(symbol));
+  session.onFill((event) => liquidateIfDue(event.fill.symbol));
   const markMicros = intervalMicros(options.markInterval ?? "1m");
   const loop = new TickLoop(session, {
     inbox,

@@ -15,7 +15,7 @@ import {
   type OrderType,
   ZERO,
 } from "../../domain/mod.ts";
-import { adaptiveHighFirst, type BarPath, firstReach, makePath } from "./_venue_path.ts";
+import { adaptiveHighFirst, type BarPath, firstReach, makePath, priceAt } from "./_venue_path.ts";
 import type { IntrabarModel } from "./_venue_options.ts";
 
 /** The venue's mutable record of one order it has not finished. */
@@ -62,8 +62,12 @@ export interface WorkingOrder {
   cost: Decimal;
 }
 
-/** What an order does on one bar. */
-export type PriceBasis = "open" | "limit" | "trigger";
+/**
+ * Which price a fill takes: `start`, the path's price where the order starts on this bar (the
+ * open for an order live at the open, the price at its arrival for one that joins mid-bar),
+ * its limit, or its trigger.
+ */
+export type PriceBasis = "start" | "limit" | "trigger";
 
 /** One order's event on one bar: a fill, or (for stop-limits) only a trigger. */
 export interface Candidate {
@@ -81,6 +85,11 @@ export interface Candidate {
   readonly liquidity: Liquidity;
   /** Whether slippage applies (market and stop-market fills). */
   readonly slips: boolean;
+  /**
+   * The order fills where it starts on the path (at the open, or at its mid-bar arrival): the
+   * same on every path, so it comes before anything the path order decides.
+   */
+  readonly atStart: boolean;
 }
 
 /**
@@ -127,16 +136,38 @@ export interface BarContext {
   readonly open: number;
   /** Bar open time (µs). */
   readonly openTime: number;
-  /** Path used to order events and for path questions. */
+  /** Bar length (µs): path time 3 is `openTime + barMicros`. */
+  readonly barMicros: number;
+  /**
+   * The bar's one path under the model: fills, triggers and the liquidation price are all
+   * measured on it, so their order inside the bar is the order of one possible market.
+   */
   readonly path: BarPath;
-  /** For stop-limits: the path (or adverse path under the pessimistic model). */
-  readonly stopPath: (buy: boolean) => BarPath;
   /** Touch fills (`low ≤ limit`) instead of a strict cross. */
   readonly touch: boolean;
 }
 
+/** Where on the path an order starts: path time and the path's price there. */
+export interface PathPoint {
+  /** Path time (0 = open … 3 = close). */
+  readonly time: number;
+  /** The price at that time (exact level when it is a fill's level, not re-interpolated). */
+  readonly price: number;
+}
+
+/** The simulated time (µs) of path time `t` on the bar. */
+export function pathMicros(bar: BarContext, t: number): number {
+  return bar.openTime + Math.round((t * bar.barMicros) / 3);
+}
+
+/** The path time of the simulated time `ts` on the bar (clamped to the bar). */
+export function pathTimeOf(bar: BarContext, ts: number): number {
+  return Math.min(3, Math.max(0, ((ts - bar.openTime) * 3) / bar.barMicros));
+}
+
 function candidate(
   working: WorkingOrder,
+  start: PathPoint,
   time: number,
   basis: PriceBasis,
   estimate: number,
@@ -144,52 +175,61 @@ function candidate(
   slips: boolean,
   fills = true,
 ): Candidate {
-  return { working, time, fills, basis, estimate, liquidity, slips };
+  return { working, time, fills, basis, estimate, liquidity, slips, atStart: time === start.time };
 }
 
 /** A limit resting from `from` (price `fromPrice`) on: where the path crosses it, if it does. */
 function restingLimit(
   working: WorkingOrder,
   bar: BarContext,
-  path: BarPath,
+  start: PathPoint,
   from: number,
   fromPrice: number,
 ): Candidate | undefined {
-  const t = firstReach(path, working.limit, working.buy, !bar.touch, from, fromPrice);
+  const t = firstReach(bar.path, working.limit, working.buy, !bar.touch, from, fromPrice);
   if (t < 0) return undefined;
-  // At the open itself the bar opened through the limit: a resting order fills at the open.
-  if (t === 0 && from === 0) return candidate(working, 0, "open", bar.open, "maker", false);
-  return candidate(working, t, "limit", working.limit, "maker", false);
+  // The bar opened through a resting limit: it was in the book, so it fills at the open, maker.
+  if (t === start.time && from === start.time) {
+    return candidate(working, start, t, "start", start.price, "maker", false);
+  }
+  return candidate(working, start, t, "limit", working.limit, "maker", false);
 }
 
 /**
- * What the order does on this bar, or undefined for nothing. The order has arrived and is
- * live; `arrival` says whether this is its arrival bar.
+ * What the order does on this bar from `start` on (the open, unless it joined the bar later),
+ * or undefined for nothing. The order has arrived and is live; on its arrival bar a limit that
+ * is marketable where it starts takes liquidity.
  */
-export function evaluate(working: WorkingOrder, bar: BarContext): Candidate | undefined {
+export function evaluate(
+  working: WorkingOrder,
+  bar: BarContext,
+  start: PathPoint = { time: 0, price: bar.open },
+): Candidate | undefined {
   const arrival = working.arrivedAt === bar.openTime;
-  const open = bar.open;
+  const at = start.price;
   switch (working.kind) {
     case "market":
-      return candidate(working, 0, "open", open, "taker", true);
+      return candidate(working, start, start.time, "start", at, "taker", true);
     case "limit": {
       if (arrival) {
-        const marketable = working.buy ? open <= working.limit : open >= working.limit;
-        if (marketable) return candidate(working, 0, "open", open, "taker", false);
+        const marketable = working.buy ? at <= working.limit : at >= working.limit;
+        if (marketable) return candidate(working, start, start.time, "start", at, "taker", false);
         if (working.oneShot) return undefined;
       }
-      return restingLimit(working, bar, bar.path, 0, open);
+      return restingLimit(working, bar, start, start.time, at);
     }
     case "stop-market": {
-      if (working.triggered) return candidate(working, 0, "open", open, "taker", true);
-      const gapped = working.buy ? open >= working.trigger : open <= working.trigger;
-      if (gapped) return candidate(working, 0, "open", open, "taker", true);
-      const t = firstReach(bar.path, working.trigger, !working.buy, false, 0, open);
+      if (working.triggered) {
+        return candidate(working, start, start.time, "start", at, "taker", true);
+      }
+      const gapped = working.buy ? at >= working.trigger : at <= working.trigger;
+      if (gapped) return candidate(working, start, start.time, "start", at, "taker", true);
+      const t = firstReach(bar.path, working.trigger, !working.buy, false, start.time, at);
       if (t < 0) return undefined;
-      return candidate(working, t, "trigger", working.trigger, "taker", true);
+      return candidate(working, start, t, "trigger", working.trigger, "taker", true);
     }
     case "stop-limit":
-      return evaluateStopLimit(working, bar);
+      return evaluateStopLimit(working, bar, start);
     default: {
       const unknown: never = working.kind;
       throw new TypeError(`Unknown order kind ${unknown}`);
@@ -197,22 +237,27 @@ export function evaluate(working: WorkingOrder, bar: BarContext): Candidate | un
   }
 }
 
-function evaluateStopLimit(working: WorkingOrder, bar: BarContext): Candidate | undefined {
-  const open = bar.open;
-  const path = bar.stopPath(working.buy);
-  if (working.triggered) return restingLimit(working, bar, path, 0, open);
-  const gapped = working.buy ? open >= working.trigger : open <= working.trigger;
-  const t = gapped ? 0 : firstReach(path, working.trigger, !working.buy, false, 0, open);
+function evaluateStopLimit(
+  working: WorkingOrder,
+  bar: BarContext,
+  start: PathPoint,
+): Candidate | undefined {
+  const from = start.time;
+  if (working.triggered) return restingLimit(working, bar, start, from, start.price);
+  const gapped = working.buy ? start.price >= working.trigger : start.price <= working.trigger;
+  const t = gapped
+    ? from
+    : firstReach(bar.path, working.trigger, !working.buy, false, from, start.price);
   if (t < 0) return undefined;
-  const at = gapped ? open : working.trigger;
-  const basis: PriceBasis = gapped ? "open" : "trigger";
+  const at = gapped ? start.price : working.trigger;
+  const basis: PriceBasis = gapped ? "start" : "trigger";
   const marketable = working.buy ? at <= working.limit : at >= working.limit;
-  if (marketable) return candidate(working, t, basis, at, "taker", false);
-  if (working.oneShot) return candidate(working, t, basis, at, "taker", false, false);
+  if (marketable) return candidate(working, start, t, basis, at, "taker", false);
+  if (working.oneShot) return candidate(working, start, t, basis, at, "taker", false, false);
   // Rests as a limit from the trigger point; only the rest of this bar's path can cross it.
-  const rest = firstReach(path, working.limit, working.buy, !bar.touch, t, at);
-  if (rest < 0) return candidate(working, t, basis, at, "maker", false, false);
-  return candidate(working, rest, "limit", working.limit, "maker", false);
+  const rest = firstReach(bar.path, working.limit, working.buy, !bar.touch, t, at);
+  if (rest < 0) return candidate(working, start, t, basis, at, "maker", false, false);
+  return candidate(working, start, rest, "limit", working.limit, "maker", false);
 }
 
 /** A fresh record for an order that has just been sent; `activeAt`/`activeBars` set its arrival. */
@@ -248,35 +293,47 @@ export function newWorkingOrder(
   };
 }
 
-/** The paths of one bar under an intrabar model. */
+/**
+ * The one path of a bar under an intrabar model. `exposure` is the sign of the position at
+ * the bar's open: `pessimistic` walks the extreme against it first (a long meets the low
+ * before the high, a short the high before the low), so its stops and its liquidation price
+ * come before any relief; flat, it walks the adaptive path.
+ */
 export function barContext(
   intrabar: IntrabarModel,
   touch: boolean,
   openTime: number,
-  open: number,
-  high: number,
-  low: number,
-  close: number,
+  barMicros: number,
+  bar: {
+    readonly open: number;
+    readonly high: number;
+    readonly low: number;
+    readonly close: number;
+  },
+  exposure: number,
 ): BarContext {
-  const highFirst = intrabar === "ohlc" ? true : adaptiveHighFirst(open, high, low);
-  const path = makePath(open, high, low, close, highFirst);
-  let stopPath: (buy: boolean) => BarPath;
+  const { open, high, low, close } = bar;
+  let highFirst: boolean;
   switch (intrabar) {
-    case "pessimistic": {
-      // A stop's own extreme comes last, so a triggered stop-limit has the least path left.
-      const up = makePath(open, high, low, close, false);
-      const down = makePath(open, high, low, close, true);
-      stopPath = (buy) => buy ? up : down;
-      break;
-    }
     case "ohlc":
+      highFirst = true;
+      break;
     case "adaptive":
-      stopPath = () => path;
+      highFirst = adaptiveHighFirst(open, high, low);
+      break;
+    case "pessimistic":
+      highFirst = exposure > 0 ? false : exposure < 0 ? true : adaptiveHighFirst(open, high, low);
       break;
     default: {
       const unknown: never = intrabar;
       throw new TypeError(`Unknown intrabar model ${unknown}`);
     }
   }
-  return { open, openTime, path, stopPath, touch };
+  const path = makePath(open, high, low, close, highFirst);
+  return { open, openTime, barMicros, path, touch };
+}
+
+/** The path's price at time `t`, exactly the open at 0. */
+export function pointAt(bar: BarContext, t: number): PathPoint {
+  return { time: t, price: t === 0 ? bar.open : priceAt(bar.path, t) };
 }

@@ -1,6 +1,7 @@
 /**
  * One-cancels-other resolution inside one bar: when two or more legs of a group could fill on
- * the same bar, exactly one is kept (by the intrabar model) and the bar counts as ambiguous.
+ * the same bar, exactly one is kept; the bar counts as ambiguous when the intrabar model, not
+ * the bar itself, decided which.
  *
  * @module
  */
@@ -33,8 +34,9 @@ export interface OcoResolution {
 }
 
 /**
- * Keeps one filling leg per OCO group. `pessimistic` keeps the leg worst for the trader;
- * otherwise the leg the path reaches first (ties: the worse one).
+ * Keeps one filling leg per OCO group. A leg that fills where it starts on the path (at the
+ * open) wins and the group is not ambiguous. Otherwise `pessimistic` keeps the leg worst for
+ * the trader, the other models the leg the path reaches first (ties: the worse one).
  */
 export function resolveOco(candidates: readonly Candidate[], pessimistic: boolean): OcoResolution {
   let groups: Map<string, Candidate[]> | undefined;
@@ -52,11 +54,15 @@ export function resolveOco(candidates: readonly Candidate[], pessimistic: boolea
     const losers = new Set<Candidate>();
     for (const legs of groups.values()) {
       if (legs.length < 2) continue;
-      ambiguous++;
-      const ranked = legs.slice().sort((a, b) =>
+      // A leg that fills where it starts (a bar opening through it) fills first on every path:
+      // no path question, so no ambiguity, unless two legs do so at once.
+      const atStart = legs.filter((leg) => leg.atStart);
+      if (atStart.length !== 1) ambiguous++;
+      const contenders = atStart.length > 0 ? atStart : legs;
+      const ranked = contenders.slice().sort((a, b) =>
         pessimistic ? worseFirst(a, b) : a.time - b.time || worseFirst(a, b)
       );
-      for (let i = 1; i < ranked.length; i++) losers.add(ranked[i]);
+      for (const leg of legs) if (leg !== ranked[0]) losers.add(leg);
     }
     if (losers.size > 0) chosen = candidates.filter((candidate) => !losers.has(candidate));
   }

@@ -35,7 +35,7 @@ export interface CandleVenueOptions {
   readonly instruments: ReadonlyMap<SymbolId, Instrument>;
   /** The venue name the port reports (default `sim`). */
   readonly venue?: string;
-  /** The time a command given to `send` is sent at: the session's clock (default 0). */
+  /** The time a command given to `send` is sent at: the session's clock (needed by `send`). */
   readonly now?: () => Micros;
   /** Slippage of market and stop-market fills in basis points (buys up, sells down); default 0. */
   readonly slippageBps?: number;
@@ -55,12 +55,18 @@ export interface CandleVenueOptions {
   readonly positionOf: (symbol: SymbolId) => Decimal;
   /**
    * The isolated-margin liquidation price of the symbol's position, if it has one. When given,
-   * the venue liquidates at that price where the intrabar path first reaches it — before or
-   * after the bar's fills, in path order — so a stop beyond it cannot save the position and a
+   * the venue liquidates where the bar's path first reaches it — before or after the bar's
+   * fills, in path order on the same path — so a stop beyond it cannot save the position and a
    * move from before an entry cannot liquidate it. Needs an inbox that applies fills at once (the
    * price changes with every fill).
    */
   readonly liquidationPriceOf?: (symbol: SymbolId) => number | undefined;
+  /**
+   * The price at which the position's whole isolated margin is gone (its bankruptcy price).
+   * A liquidated position closes there, as Bybit and Binance close it (or at the open when the
+   * bar opens beyond it); without it, at the liquidation price.
+   */
+  readonly bankruptcyPriceOf?: (symbol: SymbolId) => number | undefined;
 }
 
 /** The options with defaults applied, in the shape the venue uses. */

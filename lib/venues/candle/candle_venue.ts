@@ -63,6 +63,10 @@ import {
   evaluate,
   mayAct,
   newWorkingOrder,
+  pathMicros,
+  type PathPoint,
+  pathTimeOf,
+  pointAt,
   type WorkingOrder,
 } from "./_venue_match.ts";
 import {
@@ -71,7 +75,7 @@ import {
   resolveVenueOptions,
 } from "./_venue_options.ts";
 import { resolveOco } from "./_venue_oco.ts";
-import { firstReach, priceAt } from "./_venue_path.ts";
+import { firstReach } from "./_venue_path.ts";
 
 export type {
   CandleVenueOptions,
@@ -83,6 +87,22 @@ export type {
 /** Reason of an order canceled by its OCO sibling's fill. */
 const OCO = "oco";
 const NO_POSITION = "reduce-only: no position to reduce";
+
+/** The bar a symbol is being (or was last) matched on: orders sent inside it may still join. */
+interface BarState {
+  readonly symbol: SymbolId;
+  readonly bar: BarContext;
+  /** Candidates still to execute while the bar is being walked; undefined once it is done. */
+  queue: Candidate[] | undefined;
+  /** Orders that arrived during the walk, evaluated when the current fill returns. */
+  joiners: WorkingOrder[];
+  /** The latest path point matched so far (fills and liquidation checks go forward from it). */
+  point: PathPoint;
+  /** OCO groups with a leg filled on this bar: a late leg of one is canceled at once. */
+  readonly filledGroups: Set<string>;
+  /** The position was liquidated on this bar: nothing else matches on it. */
+  ended: boolean;
+}
 
 /**
  * A simulated venue for candle-mode backtests. Feed it every (sub-)bar in time order with
@@ -100,6 +120,8 @@ export class CandleVenue implements VenuePort {
   readonly #now: () => Micros;
   readonly #positionOf: (symbol: SymbolId) => Decimal;
   readonly #liquidationPriceOf: ((symbol: SymbolId) => number | undefined) | undefined;
+  readonly #bankruptcyPriceOf: ((symbol: SymbolId) => number | undefined) | undefined;
+  readonly #latencyMs: boolean;
   readonly #slippageBps: number;
   readonly #latencyAt: number;
   readonly #latencyBars: number;
@@ -110,6 +132,7 @@ export class CandleVenue implements VenuePort {
   readonly #books = new Map<SymbolId, WorkingOrder[]>();
   readonly #byClientId = new Map<string, WorkingOrder>();
   readonly #groups = new Map<string, WorkingOrder[]>();
+  readonly #bars = new Map<SymbolId, BarState>();
   #nextOrder = 1;
   #nextTrade = 1;
   #nextLiquidation = 1;
@@ -132,9 +155,13 @@ export class CandleVenue implements VenuePort {
     this.venue = options.venue ?? "sim";
     this.#instruments = options.instruments;
     this.#inbox = inbox;
-    this.#now = options.now ?? (() => 0);
+    this.#now = options.now ?? (() => {
+      throw new TypeError("CandleVenue.send needs the `now` option (the session's clock)");
+    });
     this.#positionOf = options.positionOf;
     this.#liquidationPriceOf = options.liquidationPriceOf;
+    this.#bankruptcyPriceOf = options.bankruptcyPriceOf;
+    this.#latencyMs = options.latency?.kind === "ms";
     this.#slippageBps = resolved.slippageBps;
     this.#latencyAt = resolved.latencyAt;
     this.#latencyBars = resolved.latencyBars;
@@ -195,7 +222,10 @@ export class CandleVenue implements VenuePort {
   /**
    * Sends an order at `ts` (a bar close). It reaches the venue after the latency; `accepted`
    * or `rejected` is reported then. An unknown symbol or a clientOrderId that is still working
-   * is rejected at once (ts = `ts`): such an order has nowhere to go.
+   * is rejected at once (ts = `ts`): such an order has nowhere to go. An order sent inside the
+   * bar the venue is matching (or last matched) for the symbol — a bracket attached when an
+   * entry fills, stamped with the fill's time — joins the rest of that bar's path from its
+   * arrival (at once under a one-bar latency, after the latency under `ms`).
    */
   submit(request: OrderRequest, ts: Micros): void {
     const order = pendingOrder(`o-${this.#nextOrder++}`, request, ts);
@@ -208,12 +238,14 @@ export class CandleVenue implements VenuePort {
       this.#reject(order, `duplicate clientOrderId ${request.clientOrderId}`, ts);
       return;
     }
+    const state = this.#bars.get(request.symbol);
+    const joinAt = state === undefined ? undefined : this.#joinTime(state, ts);
     const working = newWorkingOrder(
       order,
       instrument,
       this.#nextOrder,
-      ts + this.#latencyAt,
-      this.#latencyBars,
+      joinAt ?? ts + this.#latencyAt,
+      joinAt === undefined ? this.#latencyBars : 0,
     );
     const oco = working.oco;
     const book = this.#books.get(request.symbol);
@@ -225,6 +257,43 @@ export class CandleVenue implements VenuePort {
       if (group === undefined) this.#groups.set(oco, [working]);
       else group.push(working);
     }
+    if (state !== undefined && joinAt !== undefined) this.#join(state, working, joinAt);
+  }
+
+  // When an order sent at `ts` reaches the bar `state` inside it: the arrival time, else
+  // undefined. Bar latency counts whole bars from a bar close, so only a one-bar latency lets
+  // an order sent mid-bar act at once.
+  #joinTime(state: BarState, ts: Micros): Micros | undefined {
+    const { openTime, barMicros } = state.bar;
+    if (ts < openTime || ts >= openTime + barMicros) return undefined;
+    if (!this.#latencyMs && this.#latencyBars !== 0) return undefined;
+    const arrival = ts + this.#latencyAt;
+    return arrival < openTime + barMicros ? arrival : undefined;
+  }
+
+  // An order arriving mid-bar: accepted at its arrival, then matched on the rest of the path.
+  #join(state: BarState, working: WorkingOrder, arrival: Micros): void {
+    const bar = state.bar;
+    const start = Math.max(pathTimeOf(bar, arrival), state.point.time);
+    const point = start === state.point.time ? state.point : pointAt(bar, start);
+    this.#arrive(working, bar.openTime, arrival, point.price);
+    if (working.done || state.ended) return;
+    if (working.oco !== undefined && state.filledGroups.has(working.oco)) {
+      this.#finish(working, "canceled", OCO, arrival);
+      return;
+    }
+    if (state.queue !== undefined) {
+      state.joiners.push(working);
+      return;
+    }
+    // The bar was already walked (reports are being processed after it): match the newcomer
+    // alone on the rest of the path, from its arrival.
+    const saved = state.point;
+    state.point = point;
+    state.joiners.push(working);
+    this.#walk(state, []);
+    if (state.point.time < saved.time) state.point = saved;
+    this.#expireOneShots([working], bar);
   }
 
   /**
@@ -263,8 +332,7 @@ export class CandleVenue implements VenuePort {
     close: number,
     volume: number,
   ): boolean {
-    const book = this.#books.get(symbol);
-    if (book === undefined) return false;
+    const book = this.#books.get(symbol) ?? [];
     const touch = this.#touch;
     let act = false;
     for (let i = 0; i < book.length; i++) {
@@ -273,9 +341,17 @@ export class CandleVenue implements VenuePort {
         break;
       }
     }
-    if (!act) return false;
-    this.#processBar(book.slice(), openTime, barMicros, open, high, low, close, volume);
+    if (!act && !this.#mayLiquidate(symbol, high, low)) return false;
+    this.#processBar(symbol, book.slice(), openTime, barMicros, { open, high, low, close }, volume);
     return true;
+  }
+
+  #mayLiquidate(symbol: SymbolId, high: number, low: number): boolean {
+    const level = this.#liquidationPriceOf?.(symbol);
+    if (level === undefined || !(level > 0)) return false;
+    const position = this.#positionOf(symbol);
+    if (position.isZero()) return false;
+    return position.isNeg() ? high >= level : low <= level;
   }
 
   /**
@@ -311,20 +387,23 @@ export class CandleVenue implements VenuePort {
   }
 
   #processBar(
+    symbol: SymbolId,
     orders: readonly WorkingOrder[],
     openTime: Micros,
     barMicros: number,
-    open: number,
-    high: number,
-    low: number,
-    close: number,
+    prices: {
+      readonly open: number;
+      readonly high: number;
+      readonly low: number;
+      readonly close: number;
+    },
     volume: number,
   ): void {
     this.#budget = undefined;
     this.#budgetVolume = volume;
     // Snapshot once per bar and add our own fills: correct whether the inbox applies fills to
     // the position at once or only after onBar returns (as the runner does).
-    this.#barPosition = this.#positionOf(orders[0].instrument.symbol);
+    this.#barPosition = this.#positionOf(symbol);
     for (const working of orders) {
       if (!working.done && openTime >= working.cancelAt + working.cancelBars * barMicros) {
         this.#finish(working, "canceled", "canceled", openTime);
@@ -333,10 +412,21 @@ export class CandleVenue implements VenuePort {
     for (const working of orders) {
       if (working.done || working.arrived) continue;
       if (openTime >= working.activeAt + working.activeBars * barMicros) {
-        this.#arrive(working, openTime, open);
+        this.#arrive(working, openTime, openTime, prices.open);
       }
     }
-    const bar = barContext(this.#intrabar, this.#touch, openTime, open, high, low, close);
+    const exposure = this.#barPosition.isZero() ? 0 : this.#barPosition.isNeg() ? -1 : 1;
+    const bar = barContext(this.#intrabar, this.#touch, openTime, barMicros, prices, exposure);
+    const state: BarState = {
+      symbol,
+      bar,
+      queue: undefined,
+      joiners: [],
+      point: pointAt(bar, 0),
+      filledGroups: new Set(),
+      ended: false,
+    };
+    this.#bars.set(symbol, state);
     const candidates: Candidate[] = [];
     for (const working of orders) {
       if (working.done || !working.arrived) continue;
@@ -345,69 +435,111 @@ export class CandleVenue implements VenuePort {
     }
     const { chosen, ambiguous } = resolveOco(candidates, this.#intrabar === "pessimistic");
     this.#ambiguous += ambiguous;
-    // Fills and the liquidation price take their turn along the path: each fill may move it.
-    const symbol = orders[0].instrument.symbol;
-    let reached = 0;
-    for (const found of chosen) {
-      if (this.#liquidatedBefore(symbol, bar, reached, found.time, openTime)) return;
-      this.#execute(found, openTime);
-      reached = Math.max(reached, found.time);
+    this.#walk(state, chosen.slice());
+    if (state.ended) return;
+    this.#expireOneShots((this.#books.get(symbol) ?? []).slice(), bar);
+  }
+
+  // Executes the candidates in path order, with the liquidation price taking its turn between
+  // them (each fill may move it), and lets orders that join mid-walk (brackets attached by a
+  // fill) compete on the rest of the path.
+  #walk(state: BarState, queue: Candidate[]): void {
+    const bar = state.bar;
+    state.queue = queue;
+    try {
+      this.#admitJoiners(state);
+      while (queue.length > 0) {
+        const found = queue.shift() as Candidate;
+        if (found.working.done) continue;
+        if (this.#liquidatedBefore(state, found.time)) return;
+        state.point = { time: found.time, price: found.estimate };
+        this.#execute(found, pathMicros(bar, found.time));
+        const oco = found.working.oco;
+        if (oco !== undefined && found.working.order.filledQuantity.gt(0)) {
+          state.filledGroups.add(oco);
+        }
+        this.#admitJoiners(state);
+      }
+      this.#liquidatedBefore(state, 3);
+    } finally {
+      state.queue = undefined;
     }
-    if (this.#liquidatedBefore(symbol, bar, reached, 3, openTime)) return;
+  }
+
+  // Evaluates the orders that arrived during the walk from the current point and merges them
+  // into the queue in path order (one leg per OCO group, as at the open).
+  #admitJoiners(state: BarState): void {
+    const queue = state.queue;
+    if (state.joiners.length === 0 || queue === undefined) return;
+    const joiners = state.joiners.splice(0);
+    const candidates: Candidate[] = [];
+    for (const working of joiners) {
+      if (working.done) continue;
+      const found = evaluate(working, state.bar, state.point);
+      if (found !== undefined) candidates.push(found);
+    }
+    const { chosen, ambiguous } = resolveOco(candidates, this.#intrabar === "pessimistic");
+    this.#ambiguous += ambiguous;
+    for (const found of chosen) {
+      let at = queue.length;
+      while (at > 0 && queue[at - 1].time > found.time) at--;
+      queue.splice(at, 0, found);
+    }
+  }
+
+  // IOC/FOK orders that had their chance on this bar expire at its end.
+  #expireOneShots(orders: readonly WorkingOrder[], bar: BarContext): void {
     for (const working of orders) {
       if (working.done || !working.oneShot) continue;
-      const arrivalBar = working.arrivedAt === openTime;
+      const arrivalBar = working.arrivedAt === bar.openTime;
       const isStop = working.kind === "stop-market" || working.kind === "stop-limit";
       if ((arrivalBar && !isStop) || working.chanceUsed) {
         const tif = working.order.request.timeInForce;
-        this.#finish(working, "expired", `${tif}: unfilled quantity expired`, openTime);
+        const ts = Math.max(bar.openTime, working.order.updatedTs);
+        this.#finish(working, "expired", `${tif}: unfilled quantity expired`, ts);
       }
     }
   }
 
-  // Liquidates when the path reaches the position's liquidation price between `from` and
-  // `until` (path times). The path is the model's; under `pessimistic` the one adverse to the
-  // position (a long meets the low first).
-  #liquidatedBefore(
-    symbol: SymbolId,
-    bar: BarContext,
-    from: number,
-    until: number,
-    ts: Micros,
-  ): boolean {
+  // Liquidates when the bar's path reaches the position's liquidation price between the
+  // current point and `until` (path times) — the same path the fills are measured on. The
+  // position closes at its bankruptcy price (the whole isolated margin is lost, as Bybit and
+  // Binance take it), or at the open when the bar opens beyond that.
+  #liquidatedBefore(state: BarState, until: number): boolean {
+    const symbol = state.symbol;
     const level = this.#liquidationPriceOf?.(symbol);
     if (level === undefined || !(level > 0)) return false;
     const position = this.#positionOf(symbol);
     if (position.isZero()) return false;
     const long = !position.isNeg();
-    const path = bar.stopPath(long);
-    const reached = firstReach(path, level, long, false, from, priceAt(path, from));
+    const { bar, point } = state;
+    const reached = firstReach(bar.path, level, long, false, point.time, point.price);
     if (reached < 0 || reached > until) return false;
-    this.liquidate(symbol, level, ts);
+    let price = this.#bankruptcyPriceOf?.(symbol) ?? level;
+    if (reached === 0) price = long ? Math.min(price, bar.open) : Math.max(price, bar.open);
+    state.ended = true;
+    this.liquidate(symbol, price, pathMicros(bar, reached));
     return true;
   }
 
-  #arrive(working: WorkingOrder, openTime: Micros, open: number): void {
+  #arrive(working: WorkingOrder, openTime: Micros, ts: Micros, price: number): void {
     working.arrived = true;
     working.arrivedAt = openTime;
     const { request } = working.order;
-    let reason = arrivalRejection(working.instrument, request, open);
+    let reason = arrivalRejection(working.instrument, request, price);
     if (reason === undefined && request.timeInForce === "post-only") {
-      const marketable = working.buy ? open <= working.limit : open >= working.limit;
+      const marketable = working.buy ? price <= working.limit : price >= working.limit;
       if (marketable) {
-        reason = `post-only: limit ${request.price} would take liquidity at the open ${open}`;
+        const where = ts === openTime ? "the open" : "arrival";
+        reason = `post-only: limit ${request.price} would take liquidity at ${where} ${price}`;
       }
     }
     if (reason !== undefined) {
-      this.#finish(working, "rejected", reason, openTime);
+      this.#finish(working, "rejected", reason, ts);
       return;
     }
-    working.order = transitionOrder(
-      { ...working.order, createdTs: openTime },
-      "accepted",
-      openTime,
-    );
-    this.#update(working.order, openTime);
+    working.order = transitionOrder({ ...working.order, createdTs: ts }, "accepted", ts);
+    this.#update(working.order, ts);
   }
 
   #execute(found: Candidate, ts: Micros): void {
@@ -453,7 +585,7 @@ export class CandleVenue implements VenuePort {
       working.remaining = capped.quantity.minus(working.order.filledQuantity);
     }
     if (budget !== undefined) this.#budget = budget.minus(quantity);
-    const basis = found.basis === "open"
+    const basis = found.basis === "start"
       ? decimal(found.estimate)
       : found.basis === "limit"
       ? request.price ?? decimal(found.estimate)

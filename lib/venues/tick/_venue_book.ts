@@ -123,21 +123,32 @@ export class VenueBook {
     }
   }
 
+  // The displayed size at each of our prices, or NaN where the book does not show that level.
   #sizesAtOurPrices(state: SymbolState): number[] {
     const sizes: number[] = [];
-    for (const o of state.bids) sizes.push(state.book.bids.sizeAt(o.price));
-    for (const o of state.asks) sizes.push(state.book.asks.sizeAt(o.price));
+    for (const o of state.bids) sizes.push(shownSize(state.book.bids, true, o.price));
+    for (const o of state.asks) sizes.push(shownSize(state.book.asks, false, o.price));
     return sizes;
   }
 
+  /**
+   * After a snapshot or quote replaced the book: a level the new book does not show (behind a
+   * one-level quote, beyond a depth-limited snapshot) is unknown, not empty, so the queue
+   * estimate stays; a level shown again after being hidden only caps the queue at its size.
+   */
   #afterReplace(state: SymbolState, before: readonly number[]): void {
     let k = 0;
     for (const o of state.bids) {
-      this.#model.onDepthChange(o.queue, before[k++], state.book.bids.sizeAt(o.price));
+      this.#requeue(o, before[k++], shownSize(state.book.bids, true, o.price));
     }
     for (const o of state.asks) {
-      this.#model.onDepthChange(o.queue, before[k++], state.book.asks.sizeAt(o.price));
+      this.#requeue(o, before[k++], shownSize(state.book.asks, false, o.price));
     }
+  }
+
+  #requeue(o: VenueOrder, before: number, after: number): void {
+    if (Number.isNaN(after)) return;
+    this.#model.onDepthChange(o.queue, Number.isNaN(before) ? after : before, after);
   }
 
   /** Counts a crossed book; otherwise fills resting orders the opposite side moved through. */
@@ -191,9 +202,13 @@ export class VenueBook {
         const lots = Math.min(remainingLots(o), wholeLots(quantity - taken, state.lot));
         if (lots > 0) taken += this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
       }
+      // What filled our better-priced orders never reached the queue at the trade's price: only
+      // the rest of the trade advances it (one trade's volume is counted once).
+      const reached = Math.max(quantity - taken, 0);
+      taken = 0;
       for (const o of [...ours]) {
         if (o.state === "done" || o.price !== price) continue;
-        this.#model.onTrade(o.queue, quantity);
+        this.#model.onTrade(o.queue, reached);
         if (o.queue.ahead >= 0) continue;
         // The part of the trade beyond the queue ahead, less what reached our orders first.
         const excess = -o.queue.ahead - taken;
@@ -204,6 +219,18 @@ export class VenueBook {
     }
     this.#hooks.triggerStops(state, ts);
   }
+}
+
+/**
+ * The size `side` shows at `price`, 0 for a price inside the shown range without a level, NaN
+ * for a price the book does not show (worse than its last level, or an empty side).
+ */
+function shownSize(side: SimBookSide, bid: boolean, price: number): number {
+  const depth = side.depth;
+  if (depth === 0) return NaN;
+  const last = side.price(depth - 1);
+  if (bid ? price < last : price > last) return NaN;
+  return side.sizeAt(price);
 }
 
 /** Orders in price-time priority (`orders` is in time priority and all on one side). */

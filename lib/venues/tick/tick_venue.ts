@@ -24,7 +24,7 @@ import {
 } from "../../domain/mod.ts";
 import type { VenueInbox, VenuePort } from "../../broker/mod.ts";
 import type { OrderCommand } from "../../events/mod.ts";
-import { arrivalRejection, type FeeRates, pendingOrder } from "../_venue_fill.ts";
+import { arrivalRejection, closingRequest, type FeeRates, pendingOrder } from "../_venue_fill.ts";
 import type { LatencyModel, LatencyOperation } from "./latency.ts";
 import { makeQueueModel, type QueueModel, type QueueModelOptions } from "./queue_model.ts";
 import { TimeQueue } from "../../engine/mod.ts";
@@ -114,6 +114,8 @@ export class TickVenue implements VenuePort {
   #now = 0;
   #nextOrder = 1;
   #nextTrade = 1;
+  #nextLiquidation = 1;
+  #liquidations = 0;
   #rejected = 0;
   #lateCancels = 0;
   #rejectedAmends = 0;
@@ -181,6 +183,65 @@ export class TickVenue implements VenuePort {
     return this.#arrivals.size;
   }
 
+  /** Forced liquidations executed. */
+  get liquidations(): number {
+    return this.#liquidations;
+  }
+
+  /**
+   * Forced close of the venue's whole position in `symbol` at `price`, at the venue's current
+   * time, as an exchange's liquidation engine does: the symbol's working orders (resting and
+   * untriggered stops) are canceled with reason `"liquidation"`, then a reduce-only market
+   * order `liquidation-N` is reported filled at `price` (rounded by the caller; taker fee),
+   * also with reason `"liquidation"`. The book is not touched (the engine takes the position
+   * over, it does not sweep the book). A flat position only cancels.
+   *
+   * @throws {RangeError} for a symbol without an instrument.
+   */
+  liquidate(symbol: SymbolId, price: Decimal): void {
+    const state = this.#state(symbol);
+    if (state === undefined) throw new RangeError(`Cannot liquidate unknown symbol ${symbol}`);
+    for (const o of this.#orders.values()) {
+      if (o.state === "done" || o.order.request.symbol !== symbol) continue;
+      this.#removeResting(state, o);
+      this.#finish(o, "canceled", "liquidation");
+    }
+    const lots = state.positionLots;
+    if (lots === 0) return;
+    this.#liquidations++;
+    const position = decimal(lots).times(state.instrument.lotSize);
+    const request = closingRequest(`liquidation-${this.#nextLiquidation++}`, symbol, position);
+    const pending = pendingOrder(`T${this.#nextOrder++}`, request, this.#now);
+    const o: VenueOrder = {
+      order: transitionOrder(pending, "accepted", this.#now),
+      buy: lots < 0,
+      price: NaN,
+      trigger: NaN,
+      totalLots: Math.abs(lots),
+      filledLots: 0,
+      queue: { ahead: 0, tradedSinceDepth: 0 },
+      state: "resting",
+    };
+    const tradeId = `${state.instrument.code}-${this.#nextTrade++}`;
+    const { fill, order } = execute(
+      o,
+      state.instrument,
+      Math.abs(lots),
+      price,
+      "taker",
+      this.#fees,
+      tradeId,
+      this.#now,
+    );
+    state.positionLots = 0;
+    this.#takerFills++;
+    this.#takerQuantity += Math.abs(lots) * state.lot;
+    const now = this.#now;
+    const tsRecv = this.#receivedAt === undefined ? now : this.#receivedAt(now);
+    this.#inbox({ kind: "fill", ts: now, tsRecv, fill });
+    this.#update({ ...order, reason: "liquidation" });
+  }
+
   /**
    * Sends a command at local time `ts` (default: the `now` option, else the venue's time); it
    * arrives after the entry latency.
@@ -210,10 +271,10 @@ export class TickVenue implements VenuePort {
         this.#submit(command.request, item.sentAt);
         return;
       case "cancel":
-        this.#cancel(command.clientOrderId);
+        this.#cancel(command.symbol, command.clientOrderId);
         return;
       case "amend":
-        this.#amend(command.clientOrderId, command.price, command.quantity);
+        this.#amend(command.symbol, command.clientOrderId, command.price, command.quantity);
         return;
       default: {
         const never: never = command;
@@ -261,6 +322,27 @@ export class TickVenue implements VenuePort {
 
   #report(o: VenueOrder): void {
     this.#update(o.order);
+  }
+
+  // A cancel or amend the venue cannot carry out: the order itself is unchanged.
+  #refuse(
+    code: "cancel-refused" | "amend-refused",
+    symbol: SymbolId,
+    clientOrderId: string,
+    message: string,
+  ): void {
+    const ts = this.#now;
+    const tsRecv = this.#receivedAt === undefined ? ts : this.#receivedAt(ts);
+    this.#inbox({
+      kind: "alert",
+      ts,
+      tsRecv,
+      severity: "warning",
+      code,
+      message,
+      symbol,
+      clientOrderId,
+    });
   }
 
   #update(order: Order): void {
@@ -454,10 +536,17 @@ export class TickVenue implements VenuePort {
     if (stop >= 0) state.stops.splice(stop, 1);
   }
 
-  #cancel(clientOrderId: string): void {
+  #cancel(symbol: SymbolId, clientOrderId: string): void {
     const o = this.#orders.get(clientOrderId);
     if (o === undefined || o.state === "done") {
       this.#lateCancels++;
+      const why = o === undefined ? "unknown order" : `too late: the order is ${o.order.status}`;
+      this.#refuse(
+        "cancel-refused",
+        symbol,
+        clientOrderId,
+        `cannot cancel ${clientOrderId}: ${why}`,
+      );
       return;
     }
     const state = this.#state(o.order.request.symbol);
@@ -465,12 +554,20 @@ export class TickVenue implements VenuePort {
     this.#finish(o, "canceled", "canceled by request");
   }
 
-  #amend(clientOrderId: string, price: Decimal | undefined, quantity: Decimal | undefined): void {
+  #amend(
+    symbol: SymbolId,
+    clientOrderId: string,
+    price: Decimal | undefined,
+    quantity: Decimal | undefined,
+  ): void {
+    const refuse = (why: string): void => {
+      this.#rejectedAmends++;
+      this.#refuse("amend-refused", symbol, clientOrderId, `cannot amend ${clientOrderId}: ${why}`);
+    };
     const o = this.#orders.get(clientOrderId);
     const state = o === undefined ? undefined : this.#state(o.order.request.symbol);
     if (o === undefined || state === undefined || o.state === "done") {
-      this.#rejectedAmends++;
-      return;
+      return refuse(o === undefined ? "unknown order" : `the order is ${o.order.status}`);
     }
     const request = o.order.request;
     const newPrice = price?.toNumber() ?? o.price;
@@ -479,14 +576,10 @@ export class TickVenue implements VenuePort {
     const newLots = quantity === undefined
       ? o.totalLots
       : Math.round(quantity.div(state.instrument.lotSize).toNumber());
-    if (newLots <= o.filledLots) {
-      this.#rejectedAmends++;
-      return;
-    }
+    if (newLots <= o.filledLots) return refuse("the new quantity is not above the filled one");
     const marketable = o.state === "resting" && this.#marketable(state, o.buy, newPrice);
     if (priceChanged && marketable && request.timeInForce === "post-only") {
-      this.#rejectedAmends++;
-      return;
+      return refuse("post-only: the new price would take liquidity");
     }
     const grew = newLots > o.totalLots;
     o.order = transitionOrder(o.order, o.order.status, this.#now, {

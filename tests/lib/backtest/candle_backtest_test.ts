@@ -165,8 +165,9 @@ Deno.test("runCandleBacktest aggregates 1m data into the strategy's 5m bars, del
 
 Deno.test("runCandleBacktest kill switch alerts, flattens and refuses new entries", async () => {
   const strategy = scripted({ 0: "enter-long", 4: "enter-long" });
+  // 90 at 100 on 10,000 at 1×: 100 would not fit with its taker fee (buying power).
   const { bundle, report } = await run(strategy, candles([100, 100, 50, 50, 50, 50, 50]), {
-    sizer: fixedQuantity(100),
+    sizer: fixedQuantity(90),
     risk: { maxDrawdown: 0.2 },
   });
   const sides = bundle.fills.map(({ fill }) => fill.side);

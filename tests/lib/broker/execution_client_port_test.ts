@@ -12,7 +12,7 @@ import {
   type ExecutionClient,
   executionClientPort,
   isDefinitiveRefusal,
-  type VenueReport,
+  type VenueEvent,
 } from "../../../lib/broker/mod.ts";
 
 const SYMBOL = "bybit:BTCUSDT";
@@ -95,8 +95,8 @@ function exchangeError(kind: ExchangeErrorKind, reason: string): ExchangeError {
 async function run(
   client: FakeClient,
   send: (port: ReturnType<typeof executionClientPort>) => void,
-): Promise<VenueReport[]> {
-  const reports: VenueReport[] = [];
+): Promise<VenueEvent[]> {
+  const reports: VenueEvent[] = [];
   const port = executionClientPort(client, (report) => reports.push(report), { now: () => NOW });
   send(port);
   // Nothing is reported from inside send: the results arrive later, through the inbox.

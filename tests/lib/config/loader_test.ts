@@ -433,3 +433,23 @@ Deno.test("describeKey describes the type at a dotted key", () => {
   assert.equal(describeKey(SCHEMA, "level"), 'one of "info", "debug"');
   assert.equal(describeKey(SCHEMA, "backtest.nope"), undefined);
 });
+
+Deno.test("loadConfig says which layer set each value: file and table, variable, or flag", async () => {
+  await withConfigDir(
+    { "default.toml": DEFAULT_TOML, "prod.toml": PROD_TOML, "local.toml": LOCAL_TOML },
+    (dir) => {
+      const { sources } = loadConfig({
+        schema: SCHEMA,
+        configDir: dir,
+        env: "prod",
+        environment: { TESSER_LAYERS__D: "4", TESSER_LAYERS__E: "4" },
+        overrides: [{ key: "layers.e", value: 5, flag: "--e" }],
+      });
+      assert.equal(sources["layers.a"], `${join(dir, "default.toml")} [layers] a = 1`);
+      assert.equal(sources["layers.b"], `${join(dir, "prod.toml")} [layers] b = 2`);
+      assert.equal(sources["layers.c"], `${join(dir, "local.toml")} [layers] c = 3`);
+      assert.equal(sources["layers.d"], "environment TESSER_LAYERS__D=4");
+      assert.equal(sources["layers.e"], "--e 5");
+    },
+  );
+});

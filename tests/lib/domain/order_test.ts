@@ -4,19 +4,12 @@ import {
   canTransition,
   isTerminal,
   type Order,
+  ORDER_STATUSES,
   type OrderStatus,
   transitionOrder,
 } from "../../../lib/domain/order.ts";
 
-const STATUSES: readonly OrderStatus[] = [
-  "pending-new",
-  "accepted",
-  "partially-filled",
-  "filled",
-  "canceled",
-  "rejected",
-  "expired",
-];
+const STATUSES: readonly OrderStatus[] = ORDER_STATUSES;
 
 const ORDER: Order = {
   id: "v-1",
@@ -46,17 +39,36 @@ Deno.test("canTransition allows exactly the lifecycle moves", () => {
     STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}→${to}`)
   );
   assert.deepEqual(allowed, [
+    "pending-new→pending-cancel",
     "pending-new→accepted",
     "pending-new→partially-filled",
     "pending-new→filled",
     "pending-new→canceled",
     "pending-new→rejected",
     "pending-new→expired",
+    // The OMS's in-flight steps: a cancel ends in a final state or, proven open, where it was.
+    "pending-cancel→pending-cancel",
+    "pending-cancel→accepted",
+    "pending-cancel→partially-filled",
+    "pending-cancel→filled",
+    "pending-cancel→canceled",
+    "pending-cancel→expired",
+    "pending-amend→pending-cancel",
+    "pending-amend→pending-amend",
+    "pending-amend→accepted",
+    "pending-amend→partially-filled",
+    "pending-amend→filled",
+    "pending-amend→canceled",
+    "pending-amend→expired",
+    "accepted→pending-cancel",
+    "accepted→pending-amend",
     "accepted→accepted",
     "accepted→partially-filled",
     "accepted→filled",
     "accepted→canceled",
     "accepted→expired",
+    "partially-filled→pending-cancel",
+    "partially-filled→pending-amend",
     "partially-filled→partially-filled",
     "partially-filled→filled",
     "partially-filled→canceled",
@@ -71,6 +83,8 @@ Deno.test("canTransition forbids going back and leaving a terminal state", () =>
   assert.equal(canTransition("filled", "canceled"), false);
   assert.equal(canTransition("canceled", "filled"), false);
   assert.equal(canTransition("pending-new", "pending-new"), false);
+  assert.equal(canTransition("pending-cancel", "pending-amend"), false);
+  assert.equal(canTransition("pending-cancel", "rejected"), false);
 });
 
 Deno.test("transitionOrder returns a new order with the status, time and changes", () => {

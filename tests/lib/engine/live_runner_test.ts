@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WallClock } from "../../../lib/engine/clock.ts";
+import { EventClock, WallClock } from "../../../lib/engine/clock.ts";
 import { Engine } from "../../../lib/engine/engine.ts";
 import { runLive } from "../../../lib/engine/live_runner.ts";
 import { ManualClock } from "../../../lib/engine/manual_clock.ts";
@@ -196,4 +196,63 @@ Deno.test("runLive on the wall clock processes an event offered while it sleeps 
   await run;
   assert.equal(got.length, 1);
   assert.ok(performance.now() - started < 1_000, "the trade did not wait for the timer");
+});
+
+Deno.test("runLive surfaces a failing source and closes it", async () => {
+  const clock = new ManualClock();
+  const engine = new Engine({ clock });
+  let closed = false;
+  const source = {
+    take: (): Promise<Event | undefined> => Promise.reject(new Error("feed decoder crashed")),
+    close: () => (closed = true),
+  };
+  await assert.rejects(runLive(engine, source, { sleeper: clock }), {
+    message: "feed decoder crashed",
+  });
+  assert.equal(closed, true);
+});
+
+Deno.test("runLive handles many events and timer wakes without leaking listeners on its signal", async () => {
+  const { clock, engine, inbox } = manualSystem();
+  const stop = new AbortController();
+  let added = 0;
+  let removed = 0;
+  const signal = stop.signal;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (...args: Parameters<typeof add>) => {
+    added++;
+    add(...args);
+  };
+  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+    removed++;
+    remove(...args);
+  };
+  engine.bus.subscribe("trade", () => {
+    if (engine.scheduled === 0) engine.schedule(clock.now() + MS, timer(clock.now() + MS, "t"));
+  });
+  const run = runLive(engine, inbox, { signal, sleeper: clock });
+  for (let i = 0; i < 200; i++) {
+    inbox.offer(sampleEvent("trade", i));
+    await settle();
+    if (i % 10 === 0) {
+      clock.advance(MS);
+      await settle();
+    }
+  }
+  assert.equal(added - removed, 1, "only the wait in progress listens");
+  stop.abort();
+  const summary = await run;
+  assert.equal(summary.inputs, 200);
+  assert.ok(summary.timerWakeups >= 10, `${summary.timerWakeups} timer wakes`);
+});
+
+Deno.test("runLive refuses an engine on event time, where no timer would come due", async () => {
+  const engine = new Engine({ clock: new EventClock() });
+  const inbox = new Inbox({ now: () => 0 });
+  await assert.rejects(runLive(engine, inbox), {
+    name: "TypeError",
+    message: "runLive: the engine runs on an EventClock (event time); a live run needs a " +
+      "WallClock (or a ManualClock in tests)",
+  });
 });

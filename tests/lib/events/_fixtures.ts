@@ -127,6 +127,11 @@ export function sampleEvent<K extends EventKind>(kind: K, ts = 1): EventOf<K> {
       balances: { status: "unknown", reason: "wallet query timed out" },
       differences: [],
     },
+    "refusal": {
+      kind: "refusal",
+      ...times,
+      refusal: { rule: "max-position", message: "too big", limit: 1, requested: 2, current: 0 },
+    },
   };
   return events[kind];
 }

@@ -20,6 +20,7 @@ const MARKET_DATA: { readonly [K in EventKind]: boolean } = {
   "alert": false,
   "connectivity": false,
   "reconciliation": false,
+  "refusal": false,
 };
 
 Deno.test("EVENT_KINDS lists every kind of the union exactly once", () => {

@@ -61,13 +61,18 @@ function tag(event: Event): string {
   }
 }
 
-async function takeAll(inbox: Inbox): Promise<string[]> {
-  const out: string[] = [];
+/** Every event waiting, in the order the inbox gives them. */
+async function takeEvents(inbox: Inbox): Promise<Event[]> {
+  const out: Event[] = [];
   while (inbox.size > 0) {
     const event = await inbox.take();
-    if (event !== undefined) out.push(tag(event));
+    if (event !== undefined) out.push(event);
   }
   return out;
+}
+
+async function takeAll(inbox: Inbox): Promise<string[]> {
+  return (await takeEvents(inbox)).map(tag);
 }
 
 const now = (): number => 1_000;
@@ -146,11 +151,7 @@ Deno.test("Inbox on overflow drops the oldest trade first, and counts it", async
   inbox.offer(trade(4));
   inbox.offer(quote(5));
   assert.equal(inbox.stats.droppedTrades, 2);
-  const events: Event[] = [];
-  while (inbox.size > 0) {
-    const event = await inbox.take();
-    if (event !== undefined) events.push(event);
-  }
+  const events = await takeEvents(inbox);
   assert.deepEqual(events.map(tag), [
     "alert:inbox-overflow",
     "candle@2",
@@ -246,11 +247,7 @@ Deno.test("Inbox: the stale and up connectivity events name the venue, symbol an
   });
   inbox.offer(delta(1));
   inbox.offer(delta(2)); // stale; the callback offers the snapshot at once
-  const events: Event[] = [];
-  while (inbox.size > 0) {
-    const event = await inbox.take();
-    if (event !== undefined) events.push(event);
-  }
+  const events = await takeEvents(inbox);
   const connectivity = events.filter((event) => event.kind === "connectivity");
   assert.deepEqual(connectivity, [
     {
@@ -303,12 +300,16 @@ Deno.test("Inbox: a snapshot that replaces a waiting resync snapshot still ends 
   inbox.offer(delta(1));
   inbox.offer(delta(2));
   inbox.offer(delta(3)); // stale
-  assert.equal((await inbox.take())?.kind, "alert");
-  assert.equal((await inbox.take())?.kind, "connectivity");
+  assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
+    `connectivity:${BTC}:stale`,
+    "alert:inbox-overflow-end",
+  ]);
   inbox.offer(trade(4));
   inbox.offer(snapshot(5)); // the resync
-  inbox.offer(snapshot(6)); // full: conflates the resync snapshot
+  inbox.offer(snapshot(6)); // full: conflates the resync snapshot (a second episode)
   assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
     "trade@4",
     `snapshot:${BTC}@6`,
     `connectivity:${BTC}:up`,
@@ -349,4 +350,63 @@ Deno.test("Inbox hands an event to a waiting taker and ends on close", async () 
     name: "RangeError",
     message: "Inbox: cannot add to a closed queue",
   });
+});
+
+Deno.test("Inbox: candles that had to wait go in in their order, before later ones", async () => {
+  const inbox = new Inbox({ marketCapacity: 1, now });
+  inbox.offer(candle(1));
+  const second = inbox.push(candle(2));
+  const third = inbox.push(candle(3));
+  assert.equal(inbox.waitingPushes, 2);
+  assert.equal((await inbox.take())?.ts, 1);
+  await second;
+  assert.equal(inbox.offer(candle(4)), false, "an offer does not overtake the waiting push");
+  const order: (number | undefined)[] = [];
+  for (let i = 0; i < 2; i++) order.push((await inbox.take())?.ts);
+  await third;
+  assert.deepEqual(order, [2, 3]);
+  assert.equal(inbox.stats.refused, 1, "only the offer of candle 4");
+  assert.equal(inbox.stats.waited, 2, "the pushes of candles 2 and 3");
+});
+
+Deno.test("Inbox: a resync snapshot that must wait for room keeps the book stale until it is in", async () => {
+  const inbox = new Inbox({ marketCapacity: 2, now });
+  inbox.offer(candle(1));
+  inbox.offer(candle(2));
+  inbox.offer(delta(3)); // no room and nothing to drop: BTC goes stale
+  assert.deepEqual(inbox.stats.staleBooks, [BTC]);
+  const resync = inbox.push(snapshot(4));
+  assert.equal(inbox.offer(delta(5)), true);
+  assert.deepEqual(inbox.stats.staleBooks, [BTC], "still stale while the snapshot waits");
+  assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
+    `connectivity:${BTC}:stale`,
+    "candle@1",
+    "candle@2",
+    `snapshot:${BTC}@4`,
+    `connectivity:${BTC}:up`,
+    "alert:inbox-overflow-end",
+  ]);
+  await resync;
+  assert.deepEqual(inbox.stats.staleBooks, []);
+  assert.equal(inbox.stats.discardedDeltas, 2);
+});
+
+Deno.test("Inbox: deltas discarded while a book waits for its snapshot raise no further alerts", async () => {
+  const inbox = new Inbox({ marketCapacity: 1, now });
+  inbox.offer(delta(1));
+  inbox.offer(delta(2)); // stale
+  // The stale book's waiting delta went with it, which drained the lane: the episode is over.
+  assert.deepEqual(await takeAll(inbox), [
+    "alert:inbox-overflow",
+    `connectivity:${BTC}:stale`,
+    "alert:inbox-overflow-end",
+  ]);
+  for (let i = 3; i < 100; i++) {
+    inbox.offer(delta(i));
+    inbox.offer(trade(i));
+    assert.deepEqual(await takeAll(inbox), [`trade@${i}`]);
+  }
+  assert.equal(inbox.stats.discardedDeltas, 2 + 97, "counted all the same");
+  assert.equal(inbox.stats.overflowEpisodes, 1);
 });

@@ -36,7 +36,7 @@ Deno.test("an amend passes the same order limits as a new order; a size decrease
   assert.deepEqual(h.amended, [`${id} - 0.02`]);
   assert.match(
     h.oms.rejections().examples[0],
-    /amend t1: .*order quantity 50 exceeds the limit 0\.1/,
+    /amend t-0-1: .*order quantity 50 exceeds the limit 0\.1/,
   );
 });
 

@@ -107,7 +107,7 @@ Deno.test("OrderManager rejects an order under the minimum notional with the val
       lastPrice: () => 1_000,
       volatility: () => undefined,
     },
-    { submit: (r) => small.sent.push(r), cancel: () => {}, amend: () => {} },
+    { send: (c) => c.type === "submit" && small.sent.push(c.request) },
   );
   lowPrice.onSignal(signal("enter-long"));
   assert.equal(small.sent.length, 0);
@@ -266,6 +266,7 @@ Deno.test("OrderManager.amendOrder validates and forwards changes of working ord
     price: 49_000,
   });
   assert.ok(id !== undefined);
+  h.oms.onOrderUpdate(accept(h.sent[0]));
   h.oms.amendOrder(BTC.symbol, id, { price: 49_100.07 });
   h.oms.amendOrder(BTC.symbol, id, { quantity: 0.00001 });
   h.oms.amendOrder(BTC.symbol, "unknown", { price: 1 });
@@ -320,7 +321,7 @@ Deno.test("the kill switch flattens through risk even with a working entry (redu
       lastPrice: () => 50_000,
       volatility: () => undefined,
     },
-    { submit: (r) => sent.push(r), cancel: () => {}, amend: () => {} },
+    { send: (c) => c.type === "submit" && sent.push(c.request) },
   );
   oms.onSignal(signal("enter-long", { hint: { kind: "limit", price: 49_000 } }));
   oms.onOrderUpdate(accept(sent[0]));
@@ -385,7 +386,7 @@ Deno.test("OrderManager sizes in the instrument's settle currency (inverse contr
       lastPrice: () => 50_000,
       volatility: () => undefined,
     },
-    { submit: (r) => sent.push(r), cancel: () => {}, amend: () => {} },
+    { send: (c) => c.type === "submit" && sent.push(c.request) },
   );
   oms.onSignal({ symbol: XBT.symbol, kind: "enter-long", confidence: 1 });
   // 100% of 1 XBT of equity at 50,000 USD/XBT = 50,000 one-dollar contracts.

@@ -77,21 +77,23 @@ Deno.test("Portfolio.checkLiquidation triggers when the bar touches the price, c
   assert.ok(trigger);
   assert.equal(trigger.side, "sell");
   assert.equal(trigger.price, 19457.5);
-  assert.equal(trigger.fillPrice.toString(), "19457.5");
+  // The venue closes at the bankruptcy price 21500 × (1 − 0.1) = 19350.
+  assert.equal(trigger.fillPrice.toString(), "19350");
   assert.equal(trigger.quantity.toString(), "0.4");
   p.checkLiquidation(LINEAR.symbol, 19000, 22000);
   assert.equal(p.liquidations, 1);
 
-  // The venue fills at the liquidation price: the loss is initial minus maintenance margin.
+  // The venue takes the position at its bankruptcy price: the whole initial margin is lost.
   const effect = p.applyFill(fill(LINEAR, "sell", "0.4", trigger.fillPrice, "0"), 2);
-  assert.equal(effect.realizedPnl.toString(), "-817"); // 860 − 43
+  assert.equal(effect.realizedPnl.toString(), "-860"); // 0.4 × 21500 / 10
   assert.equal(p.liquidationPrice(LINEAR.symbol), undefined);
   assert.equal(p.checkLiquidation(LINEAR.symbol, 1, 1e9), undefined);
 
   p.applyFill(fill(INVERSE, "sell", "10000", "50000", "0"), 3);
   const short = p.checkLiquidation(INVERSE.symbol, 50000, 60000);
   assert.equal(short?.side, "buy");
-  assert.equal(short?.fillPrice.toString(), "52356.5"); // 52356.02… rounded up to the 0.5 tick
+  // Bankruptcy 50000 / (1 − 1/20) = 52631.57…, rounded up to the 0.5 tick.
+  assert.equal(short?.fillPrice.toString(), "52632");
   assert.equal(p.liquidations, 2);
 });
 

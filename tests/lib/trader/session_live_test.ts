@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
-import { decimal, makeInstrument } from "../../../lib/domain/mod.ts";
+import { decimal } from "../../../lib/domain/mod.ts";
 import type { ConnectivityEvent, Event } from "../../../lib/events/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import { knownReport, unknownReport } from "../../../lib/portfolio/mod.ts";
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import { TradingSession } from "../../../lib/trader/mod.ts";
+import { LINEAR } from "../portfolio/_fixtures.ts";
 
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-});
+const BTC = LINEAR;
 
 /** A strategy that records connectivity changes with the position it sees at that moment. */
 function watcher(): { strategy: Strategy; seen: string[] } {

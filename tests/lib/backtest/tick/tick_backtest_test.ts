@@ -285,6 +285,8 @@ Deno.test("runTickBacktest: an exchange clock ahead of the local one does not mo
       ],
     }]),
     latency: constantLatency({ entry: 5, response: 2 }),
+    // 100 contracts at 100 are 1 XBT of exposure: with the taker fee they need more than 1 XBT.
+    initialBalances: { XBT: 2 },
   });
   assert.deepEqual(strategy.log, [
     "book@10",

@@ -189,8 +189,8 @@ Deno.test("limit: strict cross needs low below the limit; touch fills at low == 
   assert.deepEqual(strict.rec.take(), ["t1 o-1 accepted filled=0"]);
   bar(strict.venue, 2, 100, 101, 98.9, 100);
   assert.deepEqual(strict.rec.take(), [
-    "t2 sim-1 o-1 buy 0.01@99 fee=0.000198 USDT maker",
-    "t2 o-1 filled filled=0.01 avg=99",
+    "t2.651 sim-1 o-1 buy 0.01@99 fee=0.000198 USDT maker",
+    "t2.651 o-1 filled filled=0.01 avg=99",
   ]);
 
   const touch = setup({ limitFill: "touch" });
@@ -198,8 +198,8 @@ Deno.test("limit: strict cross needs low below the limit; touch fills at low == 
   bar(touch.venue, 1, 100, 101, 99, 100);
   assert.deepEqual(touch.rec.take(), [
     "t1 o-1 accepted filled=0",
-    "t1 sim-1 o-1 sell 0.01@101 fee=0.000202 USDT maker",
-    "t1 o-1 filled filled=0.01 avg=101",
+    "t1.667 sim-1 o-1 sell 0.01@101 fee=0.000202 USDT maker",
+    "t1.667 o-1 filled filled=0.01 avg=101",
   ]);
 });
 
@@ -281,10 +281,10 @@ Deno.test("volume cap fills at most p × volume (lot-rounded) per bar; the rest 
   bar(venue, 4, 98.5, 101, 98, 100, 1); // gapped through: the rest at the open
   assert.deepEqual(rec.take(), [
     "t1 o-1 accepted filled=0",
-    "t1 sim-1 o-1 buy 0.004@99 fee=0.0000792 USDT maker",
-    "t1 o-1 partially-filled filled=0.004 avg=99",
-    "t3 sim-2 o-1 buy 0.003@99 fee=0.0000594 USDT maker",
-    "t3 o-1 partially-filled filled=0.007 avg=99",
+    "t1.556 sim-1 o-1 buy 0.004@99 fee=0.0000792 USDT maker",
+    "t1.556 o-1 partially-filled filled=0.004 avg=99",
+    "t3.167 sim-2 o-1 buy 0.003@99 fee=0.0000594 USDT maker",
+    "t3.167 o-1 partially-filled filled=0.007 avg=99",
     "t4 sim-3 o-1 buy 0.003@98.5 fee=0.0000591 USDT maker",
     "t4 o-1 filled filled=0.01 avg=98.85",
   ]);
@@ -301,8 +301,8 @@ Deno.test("stops: a gap through fills at the open, a move through at the trigger
   assert.deepEqual(rec.take(), [
     "t2 sim-1 o-1 buy 0.01@106.2 fee=0.0006372 USDT taker",
     "t2 o-1 filled filled=0.01 avg=106.2",
-    "t3 sim-2 o-2 sell 0.01@94.9 fee=0.0005694 USDT taker",
-    "t3 o-2 filled filled=0.01 avg=94.9",
+    "t3.278 sim-2 o-2 sell 0.01@94.9 fee=0.0005694 USDT taker",
+    "t3.278 o-2 filled filled=0.01 avg=94.9",
   ]);
 });
 
@@ -316,8 +316,8 @@ Deno.test("stop-limit fills later in the trigger bar only if the path after the 
   bar(ohlc.venue, 1, 100, 106, 99, 103); // O→H (trigger) →L (crosses 104) → same bar
   assert.deepEqual(ohlc.rec.take(), [
     "t1 o-1 accepted filled=0",
-    "t1 sim-1 o-1 buy 0.01@104 fee=0.000208 USDT maker",
-    "t1 o-1 filled filled=0.01 avg=104",
+    "t1.429 sim-1 o-1 buy 0.01@104 fee=0.000208 USDT maker",
+    "t1.429 o-1 filled filled=0.01 avg=104",
   ]);
   // Pessimistic: the high comes last for a buy stop; after it, H→C never drops below 104.
   const pess = setup();
@@ -329,8 +329,8 @@ Deno.test("stop-limit fills later in the trigger bar only if the path after the 
   assert.deepEqual(pess.rec.take(), ["t1 o-1 accepted filled=0"]);
   bar(pess.venue, 2, 105, 105.5, 103.5, 104);
   assert.deepEqual(pess.rec.take(), [
-    "t2 sim-1 o-1 buy 0.01@104 fee=0.000208 USDT maker",
-    "t2 o-1 filled filled=0.01 avg=104",
+    "t2.583 sim-1 o-1 buy 0.01@104 fee=0.000208 USDT maker",
+    "t2.583 o-1 filled filled=0.01 avg=104",
   ]);
   // Limit above the trigger: marketable at the trigger, fills there as taker.
   const taker = setup();
@@ -340,8 +340,8 @@ Deno.test("stop-limit fills later in the trigger bar only if the path after the 
   );
   bar(taker.venue, 1, 100, 107, 99, 105);
   assert.deepEqual(taker.rec.take().slice(1), [
-    "t1 sim-1 o-1 buy 0.01@105 fee=0.00063 USDT taker",
-    "t1 o-1 filled filled=0.01 avg=105",
+    "t1.583 sim-1 o-1 buy 0.01@105 fee=0.00063 USDT taker",
+    "t1.583 o-1 filled filled=0.01 avg=105",
   ]);
 });
 
@@ -364,9 +364,9 @@ Deno.test("OCO: both legs in one bar — pessimistic takes the stop-loss and cou
   bracket(venue, rec);
   bar(venue, 3, 100, 111, 94, 105); // open nearer the high: an OHLC walk would hit the TP first
   assert.deepEqual(rec.take(), [
-    "t3 sim-2 o-3 sell 0.01@95 fee=0.00057 USDT taker",
-    "t3 o-3 filled filled=0.01 avg=95",
-    "t3 o-2 canceled filled=0 (oco)",
+    "t3.278 sim-2 o-3 sell 0.01@95 fee=0.00057 USDT taker",
+    "t3.278 o-3 filled filled=0.01 avg=95",
+    "t3.278 o-2 canceled filled=0 (oco)",
   ]);
   assert.equal(venue.ambiguousBars, 1);
   assert.equal(rec.position(BTC.symbol).toString(), "0");
@@ -427,7 +427,7 @@ Deno.test("reduce-only is capped at the position and canceled when there is noth
     "t3 o-3 accepted filled=0",
     "t3 o-4 accepted filled=0",
     "t3 o-3 canceled filled=0 (reduce-only: no position to reduce)",
-    "t3 o-4 canceled filled=0 (reduce-only: no position to reduce)",
+    "t3.556 o-4 canceled filled=0 (reduce-only: no position to reduce)",
   ]);
 });
 
@@ -449,8 +449,8 @@ Deno.test("reduce-only caps use the bar's own fills even when the sink applies f
   assert.deepEqual(rec.take(), [
     "t1 o-1 accepted filled=0",
     "t1 o-2 accepted filled=0",
-    "t1 o-1 filled filled=0.01 avg=101",
-    "t1 o-2 canceled filled=0 (reduce-only: no position to reduce)",
+    "t1.500 o-1 filled filled=0.01 avg=101",
+    "t1.583 o-2 canceled filled=0 (reduce-only: no position to reduce)",
   ]);
   assert.equal(position.toString(), "0");
 });

@@ -1,0 +1,100 @@
+/**
+ * The order requests the OMS builds itself: a signal's order from its execution hint, and the
+ * stop-loss/take-profit legs of a bracket once its entry filled.
+ *
+ * @module
+ */
+
+import type {
+  Decimal,
+  ExecutionHint,
+  Instrument,
+  OrderRequest,
+  Side,
+  SymbolId,
+} from "../domain/mod.ts";
+import { tickPrice } from "./_order_pricing.ts";
+
+/** Stop-loss and take-profit prices an entry asked for. */
+export interface Bracket {
+  /** Stop-loss trigger. */
+  readonly stopLoss: number | undefined;
+  /** Take-profit limit. */
+  readonly takeProfit: number | undefined;
+}
+
+/** The order a signal's hint asks for, or the name of a hint this OMS cannot carry out. */
+export function hintRequest(
+  hint: ExecutionHint,
+  instrument: Instrument,
+  base: Pick<OrderRequest, "clientOrderId" | "symbol" | "side" | "quantity" | "reduceOnly">,
+): OrderRequest | { readonly unsupported: string } {
+  switch (hint.kind) {
+    case "market":
+      return { ...base, type: "market", timeInForce: "ioc" };
+    case "limit":
+      // Passive rounding: a buy never pays above, a sell never asks below, the hint.
+      return {
+        ...base,
+        type: "limit",
+        price: tickPrice(instrument, hint.price, base.side === "buy" ? "floor" : "ceil"),
+        timeInForce: hint.postOnly === true ? "post-only" : "gtc",
+      };
+    case "twap":
+    case "vwap":
+    case "iceberg":
+    case "pegged-best":
+    case "sniper":
+    case "trailing-stop":
+      return { unsupported: hint.kind };
+    default: {
+      const unknown: never = hint;
+      throw new TypeError(`Unknown execution hint ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * The reduce-only legs protecting a position of `position` (signed, not zero) with `bracket`,
+ * as one OCO group named after the entry; `nextId` names each leg.
+ */
+export function bracketLegs(
+  instrument: Instrument,
+  symbol: SymbolId,
+  position: Decimal,
+  bracket: Bracket,
+  entryId: string,
+  nextId: () => string,
+): OrderRequest[] {
+  const side: Side = position.isNeg() ? "buy" : "sell";
+  const quantity = position.abs();
+  const groupId = `oco:${entryId}`;
+  const legs: OrderRequest[] = [];
+  if (bracket.stopLoss !== undefined) {
+    legs.push({
+      clientOrderId: nextId(),
+      symbol,
+      side,
+      type: "stop-market",
+      quantity,
+      triggerPrice: tickPrice(instrument, bracket.stopLoss, side === "sell" ? "floor" : "ceil"),
+      timeInForce: "gtc",
+      reduceOnly: true,
+      groupId,
+    });
+  }
+  if (bracket.takeProfit !== undefined) {
+    legs.push({
+      clientOrderId: nextId(),
+      symbol,
+      side,
+      type: "limit",
+      quantity,
+      price: tickPrice(instrument, bracket.takeProfit, side === "sell" ? "ceil" : "floor"),
+      timeInForce: "gtc",
+      reduceOnly: true,
+      groupId,
+    });
+  }
+  return legs;
+}

@@ -9,8 +9,8 @@
  *   --strategy-config examples/custom_strategy/my_strategy.toml
  * ```
  *
- * and test it with `deno test -A examples/custom_strategy/`. In your own project import from
- * `@tesser/tesser/strategies` instead of the relative path.
+ * and test it with `deno test -A examples/custom_strategy/`. Its one import,
+ * `@tesser/tesser/strategies`, is what a strategy in your own project imports too.
  *
  * @module
  */

@@ -17,9 +17,14 @@ function runArgs(module: string, ...extra: string[]): string[] {
 }
 
 /** A module whose MomentumBurst (the example TOML's params) runs `body` in its strategy. */
+// Every module of this file goes in one temp folder, removed when the file's tests are done.
+const DIR = await Deno.makeTempDir({ prefix: "tesser_fault_" });
+globalThis.addEventListener("unload", () => Deno.removeSync(DIR, { recursive: true }));
+let modules = 0;
+
 async function faultyModule(body: string): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "tesser_fault_" });
-  const path = join(dir, "faulty.ts");
+  // A fresh file name each time: an imported module is cached by its URL.
+  const path = join(DIR, `faulty_${++modules}.ts`);
   await Deno.writeTextFile(
     path,
     `import { defineStrategy, param } from ${JSON.stringify(STRATEGIES)};
@@ -75,7 +80,7 @@ Deno.test("a thrown non-Error value is reported the same way, saying what it was
   const text = await faultyModule(THROW_ON_BAR_200('"plain text"'));
   assert.match(
     (await run(text)).err,
-    /^error: strategy MomentumBurst \(.*faulty\.ts\) threw on candle bybit:BTCUSDT 2024-01-01T03:20:00Z: plain text$/,
+    /^error: strategy MomentumBurst \(.*faulty_\d+\.ts\) threw on candle bybit:BTCUSDT 2024-01-01T03:20:00Z: plain text$/,
   );
   const object = await faultyModule(THROW_ON_BAR_200("{ code: 7 }"));
   const { code, err } = await run(object);
@@ -94,7 +99,7 @@ Deno.test("--verbose shows the strategy author's stack (their function and file)
   assert.match(err, /^error: strategy MomentumBurst .* window is empty\n/);
   assert.match(
     err,
-    /caused by: Error: window is empty\n\s+at explode \(file:\/\/.*faulty\.ts:\d+:\d+\)/,
+    /caused by: Error: window is empty\n\s+at explode \(file:\/\/.*faulty_\d+\.ts:\d+:\d+\)/,
   );
 });
 

@@ -42,25 +42,6 @@ export function intervalParam(strategy: string, text: string): Interval {
   }
 }
 
-/** Parses exactly two distinct venue-qualified symbols. */
-export function symbolPairParam(
-  strategy: string,
-  param: string,
-  texts: readonly string[],
-): readonly [SymbolId, SymbolId] {
-  if (texts.length !== 2) {
-    throw paramError(
-      strategy,
-      param,
-      `needs exactly two symbols, got ${texts.length} (${JSON.stringify(texts)})`,
-    );
-  }
-  const first = symbolParam(strategy, param, texts[0] as string);
-  const second = symbolParam(strategy, param, texts[1] as string);
-  if (first === second) throw paramError(strategy, param, `lists ${first} twice`);
-  return [first, second];
-}
-
 /** Throws a `ConfigError` unless `lower < upper` (e.g. `exit_z` below `entry_z`). */
 export function requireBelow(
   strategy: string,

@@ -46,16 +46,13 @@ export * from "./strategy_error.ts";
 export * from "./output_check.ts";
 export { RsiReversion, type RsiReversionParams } from "./rsi_reversion.ts";
 export { BollingerBreakout, type BollingerBreakoutParams } from "./bollinger_breakout.ts";
-export {
-  PairsTradingArbitrage,
-  type PairsTradingArbitrageParams,
-} from "./pairs_trading_arbitrage.ts";
 export { VolatilitySkew, type VolatilitySkewParams } from "./volatility_skew.ts";
 export { Breakout, type BreakoutParams } from "./breakout.ts";
 export { MeanReversionZScore, type MeanReversionZScoreParams } from "./mean_reversion_zscore.ts";
 export { loadStrategyModule } from "./user_module.ts";
-// Built with defineStrategy, the SmaCross, CrossExchangeArb and OrderBookImbalance definitions
-// are reached through builtinStrategies (their params are their schemas).
+// Built with defineStrategy, the SmaCross, CrossExchangeArb, PairsTradingArbitrage and
+// OrderBookImbalance definitions are reached through builtinStrategies (their params are their
+// schemas).
 export { bookImbalance } from "./order_book_imbalance.ts";
 export { OrderBookScalper, type OrderBookScalperParams } from "./order_book_scalper.ts";
 export {

@@ -105,6 +105,7 @@ export {
   StrategyRegistry,
   type StrategySubscription,
 } from "./lib/strategies/mod.ts";
+export { CortexEngine, FeatureBuffer } from "./lib/cortex/mod.ts";
 export { Portfolio, type RoundTrip } from "./lib/portfolio/mod.ts";
 export {
   fixedQuantity,

@@ -13,8 +13,9 @@ import {
   readFundingCsv,
 } from "../lib/data/mod.ts";
 import { ConfigError, type JsonValue, symbolId } from "../lib/domain/mod.ts";
+import { DEFAULT_INFERENCE_LATENCY_MICROS } from "../lib/trader/mod.ts";
 import type { FundingEvent } from "../lib/events/mod.ts";
-import { parseSizer, parseWindow, venueSettings } from "./_backtest_flags.ts";
+import { inferenceSettings, parseSizer, parseWindow, venueSettings } from "./_backtest_flags.ts";
 import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
 import type { CommandIo } from "./io.ts";
 import { startProgress } from "./progress.ts";
@@ -53,6 +54,11 @@ export async function runCandleFromFlags(
     ...run.settings,
     data: dataFiles.length > 0 ? [...dataFiles] : `synthetic rows=${rows} seed=${seed}`,
     ...JSON.parse(JSON.stringify(venue)),
+    // The modelled inference latency is part of what the run assumed.
+    ...((strategy.models ?? []).length === 0 ? {} : {
+      inference_latency_us: inferenceSettings(flags).latencyMicros ??
+        DEFAULT_INFERENCE_LATENCY_MICROS,
+    }),
   };
   // Allocating the equity curve once keeps the peak memory of long runs down.
   const expectedBars = dataFiles.length > 0
@@ -71,6 +77,8 @@ export async function runCandleFromFlags(
       sizer: parseSizer(flags),
       risk: riskLimits(config, maxDrawdown),
       leverage: numberFlag(flags, "leverage", { min: 1 }),
+      inference: inferenceSettings(flags),
+      warn: (message) => io.stderr(`warning: ${message}`),
       venue,
       ...parseWindow(flags),
       atrPeriod: (stringFlag(flags, "sizer") ?? "").startsWith("risk") ? 14 : 0,

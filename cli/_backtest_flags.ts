@@ -35,6 +35,7 @@ Options:
   --intrabar MODEL           pessimistic (default) | ohlc | adaptive
   --limit-fill RULE          cross (default) | touch
   --max-volume-participation F   cap fills at F × bar volume (partial fills)
+  --inference-latency-us N   modelled latency of an ONNX model's answer (default 20; docs/cortex.md)
   --leverage N               leverage for margin and liquidation (default 1)
   --max-drawdown F           kill switch: liquidate-only after this drawdown (0.2 = 20%)
   --from ISO --to ISO        restrict the bars replayed
@@ -77,6 +78,7 @@ export const RUN_FLAGS = {
   "limit-fill": { type: "string" },
   "max-volume-participation": { type: "string" },
   leverage: { type: "string" },
+  "inference-latency-us": { type: "string" },
   "max-drawdown": { type: "string" },
   from: { type: "string" },
   to: { type: "string" },
@@ -224,4 +226,10 @@ export function venueSettings(flags: ParsedFlags, defaults: BacktestDefaults): V
     ...(fees.maker === undefined ? {} : { makerFeeRate: fees.maker }),
     ...(fees.taker === undefined ? {} : { takerFeeRate: fees.taker }),
   };
+}
+
+/** The modelled inference latency of `--inference-latency-us` (µs), when given. */
+export function inferenceSettings(flags: ParsedFlags): { readonly latencyMicros?: number } {
+  const latencyMicros = numberFlag(flags, "inference-latency-us", { integer: true, min: 0 });
+  return latencyMicros === undefined ? {} : { latencyMicros };
 }

@@ -12,12 +12,16 @@ import {
   tickReportingCurrency,
 } from "../lib/backtest/tick/mod.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
-import { feeOverrides, parseSizer, parseWindow } from "./_backtest_flags.ts";
+import type { CommandIo } from "./io.ts";
+import { feeOverrides, inferenceSettings, parseSizer, parseWindow } from "./_backtest_flags.ts";
 import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
 import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
 
 /** Runs a tick-mode backtest from the parsed flags. */
-export async function runTickFromFlags(run: RunInputs): Promise<TickBacktestResult> {
+export async function runTickFromFlags(
+  run: RunInputs,
+  io: CommandIo,
+): Promise<TickBacktestResult> {
   const { flags, strategy, params, instruments, config } = run;
   const fees = feeOverrides(flags, config.backtest.fee_bps);
   const files = stringsFlag(flags, "lob-data");
@@ -63,6 +67,8 @@ export async function runTickFromFlags(run: RunInputs): Promise<TickBacktestResu
       maxDrawdown: maxDrawdownLimit(flags, config),
     },
     leverage: numberFlag(flags, "leverage", { min: 1 }),
+    inference: inferenceSettings(flags),
+    warn: (message) => io.stderr(`warning: ${message}`),
     queueModel,
     latency,
     fees: { maker: fees.maker, taker: fees.taker },

@@ -6,8 +6,11 @@
  * @module
  */
 
-import { toIso } from "../lib/domain/mod.ts";
+import { join } from "node:path";
+import { DataError, fromIso, toIso } from "../lib/domain/mod.ts";
 import {
+  type CurveEvaluator,
+  type EquitySegment,
   type EvaluationOutcome,
   type EvaluationRequest,
   type Evaluator,
@@ -16,6 +19,7 @@ import {
 import type { BatchJob } from "./_batch_worker.ts";
 import { runPool } from "./backtest_batch.ts";
 import type { GlobalOptions } from "./main.ts";
+import { recordingIo } from "./io.ts";
 
 /** What every run of a study shares. */
 export interface ResearchRunBase {
@@ -66,5 +70,45 @@ export function workerEvaluator(base: ResearchRunBase): Evaluator {
       }
       return { ok: true, metrics: metricsOfReport(JSON.parse(outcome.out.join("\n"))) };
     });
+  };
+}
+
+/** Reads a backtest output folder's `equity.csv` and its initial equity from `report.json`. */
+export async function readEquitySegment(dir: string): Promise<EquitySegment> {
+  const report = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
+  const [header, ...lines] = (await Deno.readTextFile(join(dir, "equity.csv"))).trimEnd()
+    .split("\n");
+  if (!header.startsWith("ts,equity")) {
+    throw new DataError(`unexpected equity.csv header "${header}"`, {
+      location: { file: join(dir, "equity.csv") },
+    });
+  }
+  const ts: number[] = [];
+  const equity: number[] = [];
+  for (const line of lines) {
+    const [time, value] = line.split(",");
+    ts.push(fromIso(time));
+    equity.push(Number(value));
+  }
+  return { ts, equity, initial: Number(report.initialEquity) };
+}
+
+/**
+ * A {@linkcode CurveEvaluator}: one `backtest run --output-dir`, in this process (one run at a
+ * time: starting a worker would cost more than the run).
+ */
+export function curveEvaluator(base: ResearchRunBase): CurveEvaluator {
+  return async (request) => {
+    const argv = [...requestArgv(base, request), "--output-dir", request.reportDir];
+    // Imported here: main.ts imports this module's command through research.ts.
+    const { main } = await import("./main.ts");
+    const io = recordingIo();
+    const code = await main(argv, io);
+    if (code !== 0) return { ok: false, error: io.err.join(" ").replace(/^error: /, "") };
+    return {
+      ok: true,
+      metrics: metricsOfReport(JSON.parse(io.out.join("\n"))),
+      equity: await readEquitySegment(request.reportDir),
+    };
   };
 }

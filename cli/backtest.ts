@@ -44,7 +44,9 @@ export async function backtestCommand(
   const run = await prepareRun(flags, global);
   const mode = choice(flags, "mode", ["candle", "tick"] as const) ?? "candle";
   checkModeFlags(flags, mode);
-  const result = mode === "tick" ? await runTickFromFlags(run) : await runCandleFromFlags(run, io);
+  const result = mode === "tick"
+    ? await runTickFromFlags(run, io)
+    : await runCandleFromFlags(run, io);
   await emitResult(result.bundle, {
     outputDir: stringFlag(flags, "output-dir"),
     json: booleanFlag(flags, "json"),

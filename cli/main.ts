@@ -25,6 +25,7 @@ Commands:
   backtest batch        run a list or grid of backtests in parallel workers (summary.csv)
   data ...              normalize, validate, resample, inspect and synthesize market data
   research ...          optimize strategy parameters (grid, random, sharded) and merge shards
+  simulator run         serve a local Bybit or Binance (real wire protocols) for tests and dry runs
   strategies            list the built-in strategies and their parameters
 
 Global options:
@@ -54,6 +55,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
   data: (args, io) => dataCommand([...args], io),
   research: (args, io, global) => researchCommand(args, io, global),
+  // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
+  // every other command would then need permission for.
+  simulator: async (args, io) => (await import("./simulator.ts")).simulatorCommand(args, io),
   strategies: (args, io) => strategiesCommand(args, io),
 };
 

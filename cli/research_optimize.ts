@@ -6,8 +6,14 @@
  */
 
 import { readConfigFile } from "../lib/config/mod.ts";
-import { inspectParquet } from "../lib/data/mod.ts";
-import { ConfigError, fromIso, type Micros } from "../lib/domain/mod.ts";
+import { inspectParquet, Random } from "../lib/data/mod.ts";
+import {
+  ConfigError,
+  fromIso,
+  intervalMicros,
+  type Micros,
+  parseInterval,
+} from "../lib/domain/mod.ts";
 import {
   type FitnessRatio,
   type ObjectiveName,
@@ -16,12 +22,14 @@ import {
   parseSpace,
   planTrials,
   runStudy,
+  sampleParam,
   type SearchMethod,
   type Shard,
   shardFromEnv,
-  shardTrials,
   type StudySpec,
   type TimeWindow,
+  trialCount,
+  type TrialParams,
   type TrialResult,
   writeStudyPart,
   writeStudyResults,
@@ -69,9 +77,10 @@ Options:
   --space FILE             the search space (TOML)
   --data FILE              candle Parquet for every run (repeatable; default: synthetic)
   --output DIR             where the results go (made if missing)
-  --method M               grid (default) or random
-  --trials N               random search: number of trials
-  --seed N                 random search: seed (default 1)
+  --method M               grid (default), random or tpe (Tree-structured Parzen Estimator)
+  --trials N               random and tpe: number of trials
+  --seed N                 random and tpe: seed (default 1)
+  --tpe-batch N            tpe: trials per model update, run in parallel (default 4)
   --objective NAME         ${OBJECTIVES.join(", ")} (default sharpe)
   --fitness-ratio R        fitness: sharpe (default), sortino or calmar
   --optimal-trades N       fitness: trade count where the trade term saturates (default 100)
@@ -81,11 +90,13 @@ Options:
                            also runs there (test_* columns; the fitness rewards agreement)
   --workers N              parallel workers (default: number of cores)
   --shard I/N              run only the I-th of N slices (trials with id % N == I) and write
-                           DIR/part-I-of-N.parquet for 'tesser research merge'
+                           DIR/part-I-of-N.parquet for 'tesser research merge'; with tpe each
+                           shard is an independent chain seeded with seed + I
   --shard-count N          like --shard, the index from JOB_COMPLETION_INDEX (Kubernetes)
   -h, --help`;
 
-const OPTIMIZE_FLAGS: FlagOptions = {
+/** The flags of a study, shared by `research optimize` and `research walk-forward`. */
+export const STUDY_FLAGS: FlagOptions = {
   "strategy-config": { type: "string" },
   space: { type: "string" },
   data: { type: "string", multiple: true },
@@ -93,17 +104,22 @@ const OPTIMIZE_FLAGS: FlagOptions = {
   method: { type: "string" },
   trials: { type: "string" },
   seed: { type: "string" },
+  "tpe-batch": { type: "string" },
   objective: { type: "string" },
   "fitness-ratio": { type: "string" },
   "optimal-trades": { type: "string" },
   "min-trades": { type: "string" },
   from: { type: "string" },
   to: { type: "string" },
-  holdout: { type: "string" },
   workers: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+const OPTIMIZE_FLAGS: FlagOptions = {
+  ...STUDY_FLAGS,
+  holdout: { type: "string" },
   shard: { type: "string" },
   "shard-count": { type: "string" },
-  help: { type: "boolean", short: "h" },
 };
 
 // Flags the study sets on every run itself.
@@ -145,19 +161,24 @@ function required(flags: ParsedFlags, name: string, command: string): string {
   return value;
 }
 
-/** The time span of the data files (first open to one µs past the last open). */
-async function dataSpan(files: readonly string[]): Promise<{ from: Micros; to: Micros }> {
+/** The time span of the data files (first open to last close), from their statistics. */
+export async function dataSpan(files: readonly string[]): Promise<{ from: Micros; to: Micros }> {
   let from = Infinity;
   let to = -Infinity;
   for (const file of files) {
-    const ts = (await inspectParquet(file)).columns.find((c) => c.name === "ts");
+    const info = await inspectParquet(file);
+    const ts = info.columns.find((c) => c.name === "ts");
     if (ts?.min === undefined || ts.max === undefined) {
       throw new ConfigError(`${file} has no time statistics to split the window on`, {
         hint: "pass --from and --to",
       });
     }
+    // The span ends with the last bar's close (its interval from our metadata), else just
+    // after its open.
+    const interval = info.metadata["tesser.interval"];
+    const bar = interval === undefined ? 1 : intervalMicros(parseInterval(interval));
     from = Math.min(from, fromIso(ts.min));
-    to = Math.max(to, fromIso(ts.max) + 1);
+    to = Math.max(to, fromIso(ts.max) + bar);
   }
   return { from, to };
 }
@@ -196,12 +217,16 @@ export async function studyFromFlags(
   const spacePath = required(flags, "space", command);
   const strategyFile = await readStrategyFile(strategyPath);
   const space = parseSpace(await readConfigFile(spacePath, "search space"), spacePath);
-  const method: SearchMethod = choice(flags, "method", ["grid", "random"] as const) ?? "grid";
+  const method: SearchMethod = choice(flags, "method", ["grid", "random", "tpe"] as const) ??
+    "grid";
   const trials = numberFlag(flags, "trials", { integer: true, min: 1 });
   if (method === "grid" && trials !== undefined) {
-    throw new ConfigError("flag --trials applies to --method random only", {
+    throw new ConfigError("flag --trials applies to --method random and tpe only", {
       hint: "a grid runs every combination; drop --trials or pass --method random",
     });
+  }
+  if (method !== "tpe" && stringFlag(flags, "tpe-batch") !== undefined) {
+    throw new ConfigError("flag --tpe-batch applies to --method tpe only");
   }
   const objectiveName: ObjectiveName = choice(flags, "objective", OBJECTIVES) ?? "sharpe";
   const ratio: FitnessRatio =
@@ -213,6 +238,9 @@ export async function studyFromFlags(
     method,
     trials,
     seed: numberFlag(flags, "seed", { integer: true, min: 0 }) ?? 1,
+    batch: method === "tpe"
+      ? numberFlag(flags, "tpe-batch", { integer: true, min: 1, max: 1024 }) ?? 4
+      : undefined,
     objective: {
       name: objectiveName,
       ratio,
@@ -226,7 +254,11 @@ export async function studyFromFlags(
   // Every set is checked against the strategy before any run, so a mistyped parameter name
   // is one usage error instead of a study of failed runs.
   if (!runArgs.includes("--strategy-module")) {
-    for (const trial of planTrials(spec)) {
+    // A TPE study has no plan: its first (random) draws stand for it.
+    const sample = spec.method === "tpe"
+      ? Array.from({ length: 10 }, (_, id) => ({ id, params: sampleSet(spec) }))
+      : planTrials(spec);
+    for (const trial of sample) {
       try {
         builtinStrategies.prepare(spec.strategy, { ...spec.baseParams, ...trial.params }, {
           file: strategyPath,
@@ -241,6 +273,12 @@ export async function studyFromFlags(
     }
   }
   return spec;
+}
+
+// One random set of the space (for checking a TPE study's parameters against the strategy).
+function sampleSet(spec: StudySpec): TrialParams {
+  const random = new Random(spec.seed);
+  return Object.fromEntries(spec.space.params.map((p) => [p.name, sampleParam(p, random)]));
 }
 
 /** `--shard I/N` or `--shard-count N` (index from JOB_COMPLETION_INDEX), if given. */
@@ -296,11 +334,11 @@ export async function researchOptimizeCommand(
   const workers = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 }) ??
     navigator.hardwareConcurrency;
   await makeOutputDir(output);
-  const planned = planTrials(spec);
-  const mine = shard === undefined ? planned.length : shardTrials(planned, shard).length;
+  const planned = trialCount(spec);
+  const mine = trialCount(spec, shard);
   io.stderr(
     `${spec.method} search: ${counted(mine, "trial")}${
-      shard === undefined ? "" : ` (shard ${shard.index}/${shard.count} of ${planned.length})`
+      shard === undefined ? "" : ` (shard ${shard.index}/${shard.count} of ${planned})`
     } on ${counted(Math.min(workers, mine), "worker")}`,
   );
   const evaluator = workerEvaluator({

@@ -17,6 +17,7 @@ const PACKAGES: Readonly<Record<string, readonly string[]>> = {
   domain: ["decimal.js"],
   config: ["smol-toml"],
   data: ["hyparquet", "hyparquet-writer"],
+  cortex: ["onnxruntime-node", "onnx-proto"],
 };
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");

@@ -115,6 +115,9 @@ export const ROOT_EXPORTS: Readonly<Record<string, readonly string[]>> = {
     "StrategyRegistry",
     "loadStrategyModule",
   ],
+  // Models for strategies: the ONNX Runtime engine and the feature rows models read; the
+  // linear model, training and ONNX export stay behind @tesser/tesser/cortex.
+  cortex: ["CortexEngine", "FeatureBuffer"],
   // Accounting a user inspects after a run.
   portfolio: ["Portfolio", "RoundTrip"],
   // Sizing choices and risk limits a backtest takes.

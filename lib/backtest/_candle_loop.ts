@@ -20,7 +20,7 @@ import {
   type SymbolId,
   toIso,
 } from "../domain/mod.ts";
-import type { RunInput } from "../engine/mod.ts";
+import { InputSource, type RunInput } from "../engine/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import type { TradingSession } from "../trader/mod.ts";
 import type { CandleVenue } from "../venues/mod.ts";
@@ -46,7 +46,7 @@ const FUNDING = 1;
 const BAR = 2;
 
 /** The candle data loop; iterate it once per loaded batch, then once over {@linkcode CandleLoop.tail}. */
-export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
+export class CandleLoop extends InputSource {
   /** The equity marks, one per timestamp. */
   readonly equity: EquitySeries;
   /** Bars delivered. */
@@ -68,7 +68,6 @@ export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
   readonly #session: TradingSession;
   readonly #venue: CandleVenue;
   readonly #options: CandleLoopOptions;
-  readonly #result: { done: boolean; value: RunInput } = { done: false, value: 0 };
   // Per series (symbol/interval), checked once when it first appears rather than every row.
   readonly #checkedSeries: boolean[] = [];
   readonly #lastOpenOfSeries: number[] = [];
@@ -86,6 +85,7 @@ export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
    * backtest, or the matching core behind an asynchronous port.
    */
   constructor(session: TradingSession, venue: CandleVenue, options: CandleLoopOptions) {
+    super();
     this.#session = session;
     this.#venue = venue;
     this.#options = options;
@@ -119,24 +119,10 @@ export class CandleLoop implements Iterator<RunInput>, Iterable<RunInput> {
     return this;
   }
 
-  /** This loop. */
-  [Symbol.iterator](): this {
-    return this;
-  }
-
   /** The next input for the runner. */
-  next(): IteratorResult<RunInput> {
+  take(): RunInput | undefined {
     if (this.#delivered) this.#afterBar();
-    const input = this.#tail ? this.#nextOfTail() : this.#nextOfBatch();
-    const result = this.#result;
-    if (input === undefined) {
-      result.done = true;
-      result.value = 0;
-    } else {
-      result.done = false;
-      result.value = input;
-    }
-    return result;
+    return this.#tail ? this.#nextOfTail() : this.#nextOfBatch();
   }
 
   #afterBar(): void {

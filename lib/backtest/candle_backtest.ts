@@ -12,10 +12,10 @@
 import type { CandleBatch } from "../data/candle_batch.ts";
 import { mergeCandleBatches } from "../data/merge.ts";
 import type { JsonValue, Micros } from "../domain/mod.ts";
-import { runSync } from "../engine/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import { CandleLoop } from "./_candle_loop.ts";
 import { candleResult } from "./_candle_result.ts";
+import { runWithModels, strategyModels } from "./_model_run.ts";
 import { type TradingOptions, TradingSession } from "../trader/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../venues/candle/candle_venue.ts";
 import type { BacktestReport } from "./report.ts";
@@ -79,6 +79,7 @@ export async function runCandleBacktest(
   const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
   const session = new TradingSession({
     ...options,
+    models: await strategyModels(options),
     // The buying-power check prices market orders as this venue fills them.
     slippageBps: options.venue?.slippageBps,
     takerFeeRate: options.venue?.takerFeeRate,
@@ -91,7 +92,7 @@ export async function runCandleBacktest(
       bankruptcyPriceOf: (symbol) => portfolio.bankruptcyPrice(symbol),
       now: () => clock.now(),
     }, inbox));
-  const { engine } = session;
+  const { engine, inference } = session;
   const loop = new CandleLoop(session, session.venue, {
     funding: options.funding ?? [],
     from: options.from ?? Number.NEGATIVE_INFINITY,
@@ -100,8 +101,8 @@ export async function runCandleBacktest(
     onProgress: options.onProgress,
   });
   for await (const batch of mergeCandleBatches(options.sources)) {
-    runSync(engine, loop.load(batch), { drainScheduled: false });
+    await runWithModels(engine, loop.load(batch), inference, false);
   }
-  runSync(engine, loop.tail());
+  await runWithModels(engine, loop.tail(), inference, true);
   return candleResult(session, session.venue, loop, options);
 }

@@ -6,57 +6,47 @@
  * @module
  */
 
-import type { JsonValue } from "../domain/mod.ts";
+import {
+  isRefusalRule,
+  type JsonValue,
+  REFUSAL_RULE_HELP,
+  type RefusalRule,
+} from "../domain/mod.ts";
 import type { BacktestReport } from "./report.ts";
 
-/** One line per rule the OMS, pre-trade risk, the validator and the venues refuse by. */
-const EXPLANATIONS: Readonly<Record<string, string>> = {
-  "kill-switch":
-    "the drawdown kill switch had tripped: only orders that reduce the position pass (risk_management.max_drawdown, --max-drawdown)",
-  "max-order-quantity": "the order is larger than risk_management.max_order_quantity",
-  "max-order-notional": "the order's notional is above risk_management.max_order_notional",
-  "max-position":
-    "the position, with every working order on its side filled, would exceed risk_management.max_position_quantity",
-  "insufficient-margin":
-    "the initial margin (notional / leverage) of the exposure it opens does not fit in the free margin",
-  "insufficient-balance": "a spot buy needs more quote (a sell more base) than the account holds",
-  "min-notional": "price × quantity is below the instrument's minimum notional (markets file)",
-  "min-quantity": "the quantity is below the instrument's minimum quantity (markets file)",
-  lot: "the quantity is not a multiple of the instrument's lot size",
-  tick: "the price is not on the instrument's tick grid",
-  quantity: "the quantity is not a positive number",
-  price: "a price is missing or not a positive number",
-  "zero-size":
-    "the sizer's quantity rounds down to zero lots (equity too small, or the sizer fraction too low for the lot)",
-  "bad-size": "the sizer returned no usable quantity (not a finite, non-negative number)",
-  "no-price": "the signal came before the symbol had a price to size it with",
-  "unknown-symbol": "the symbol has no instrument in the markets file",
-  "unsupported-hint":
-    "the execution hint (TWAP, VWAP, iceberg, …) is not simulated in this mode; use market or limit",
-  "unsupported-amend": "amending orders is not simulated in candle mode",
-  venue:
-    "the simulated venue rejected the order on arrival (post-only would cross, grid or minimum checks)",
-  "malformed-signal":
-    "the strategy emitted a malformed signal (unknown kind, bad number, unknown symbol or hint): a bug in it",
-  "malformed-order":
-    "the strategy placed a malformed order (bad side, type, quantity, price or symbol): a bug in it",
-  "malformed-amend": "the strategy asked for a malformed amend (price or quantity not positive)",
+// Where a user changes what a rule enforces, for the rules a setting controls.
+const SETTING: Readonly<Partial<Record<RefusalRule, string>>> = {
+  "kill-switch": "risk_management.max_drawdown, --max-drawdown",
+  "max-order-quantity": "risk_management.max_order_quantity",
+  "max-order-notional": "risk_management.max_order_notional",
+  "max-position": "risk_management.max_position_quantity",
+  "insufficient-margin": "--leverage, --initial-equity or the sizer",
+  "insufficient-balance": "--initial-equity or the sizer",
+  "zero-size": "the sizer (--sizer, --quantity) or --initial-equity",
+  "min-notional": "the markets file, or a larger size",
+  "unsupported-hint": "the strategy's execution hint: use market or limit",
 };
 
 /**
- * The one-line explanation of a refusal rule; a rule without one says so rather than inventing
- * a meaning.
+ * The one-line explanation of a refusal rule (the domain's {@linkcode REFUSAL_RULE_HELP}, plus
+ * the setting that controls it where there is one); a rule outside the closed set says so
+ * rather than inventing a meaning.
  *
  * @example
  * ```ts
  * import { explainRefusal } from "@tesser/tesser/backtest";
  * import assert from "node:assert/strict";
  *
- * assert.ok(explainRefusal("zero-size").startsWith("the sizer"));
+ * // The rule's help, and where to change what it enforces.
+ * assert.match(explainRefusal("kill-switch"), /kill switch.*\(change: risk_management\.max_drawdown/);
  * ```
  */
 export function explainRefusal(rule: string): string {
-  return EXPLANATIONS[rule] ?? "no explanation recorded for this rule";
+  if (!isRefusalRule(rule)) return "no explanation recorded for this rule";
+  const setting = SETTING[rule];
+  return setting === undefined
+    ? REFUSAL_RULE_HELP[rule]
+    : `${REFUSAL_RULE_HELP[rule]} (change: ${setting})`;
 }
 
 /** A refusal rule with its count and explanation, for the summaries. */

@@ -13,6 +13,7 @@ export * from "./instrument.ts";
 export * from "./interval.ts";
 export * from "./json.ts";
 export * from "./market.ts";
+export * from "./model_spec.ts";
 export * from "./order.ts";
 export * from "./refusal.ts";
 export * from "./signal.ts";

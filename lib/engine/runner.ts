@@ -15,6 +15,53 @@ import type { Engine } from "./engine.ts";
 /** What a source gives a runner: an input event, or a time to advance the engine to. */
 export type RunInput = Event | Micros;
 
+/**
+ * A pull source of runner inputs for {@linkcode runSync} that allocates nothing per input: a
+ * data loop implements {@linkcode InputSource.take} (the next input, or undefined at its end)
+ * and does its own work (a venue walking a bar, equity marks) between two calls, which always
+ * come between two `process` calls.
+ *
+ * @example
+ * ```ts
+ * import { Engine, EventClock, InputSource, type RunInput, runSync } from "@tesser/tesser/engine";
+ * import assert from "node:assert/strict";
+ *
+ * class Ticks extends InputSource {
+ *   #left = 3;
+ *   take(): RunInput | undefined {
+ *     return this.#left-- > 0 ? { kind: "timer", ts: 1, tsRecv: 1, owner: "me", tag: "t" } : undefined;
+ *   }
+ * }
+ * assert.equal(runSync(new Engine({ clock: new EventClock() }), new Ticks()).inputs, 3);
+ * ```
+ */
+export abstract class InputSource implements Iterator<RunInput>, Iterable<RunInput> {
+  // One result object for the whole run: the runner reads it before asking again.
+  readonly #result: { done: boolean; value: RunInput } = { done: false, value: 0 };
+
+  /** The next input, or undefined when the source has no more for now. */
+  abstract take(): RunInput | undefined;
+
+  /** The iterator protocol over {@linkcode InputSource.take}. */
+  next(): IteratorResult<RunInput> {
+    const input = this.take();
+    const result = this.#result;
+    if (input === undefined) {
+      result.done = true;
+      result.value = 0;
+    } else {
+      result.done = false;
+      result.value = input;
+    }
+    return result;
+  }
+
+  /** The source itself. */
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
 /** What a run did. */
 export interface RunSummary {
   /** Input events taken from the source. */

@@ -13,6 +13,7 @@ import type {
   Candle,
   Fill,
   FundingRate,
+  Inference,
   Micros,
   Order,
   OrderRequest,
@@ -214,6 +215,19 @@ export interface RefusalEvent extends EventTimes {
   readonly refusal: Refusal;
 }
 
+/**
+ * A model's answer to a strategy's inference request. In backtests it arrives at the request
+ * time plus a configured, modelled inference latency; live, when the model has answered.
+ */
+export interface InferenceEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "inference";
+  /** Which strategy asked. */
+  readonly strategy: string;
+  /** The answer. */
+  readonly inference: Inference;
+}
+
 /** Every event the engine knows. */
 export type Event =
   | CandleEvent
@@ -232,7 +246,8 @@ export type Event =
   | AlertEvent
   | ConnectivityEvent
   | ReconciliationEvent
-  | RefusalEvent;
+  | RefusalEvent
+  | InferenceEvent;
 
 /** The `kind` tags of {@linkcode Event}. */
 export type EventKind = Event["kind"];
@@ -259,6 +274,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "connectivity",
   "reconciliation",
   "refusal",
+  "inference",
 ];
 
 /** Whether an event is market data (which live queues may drop under backpressure). */
@@ -282,6 +298,7 @@ export function isMarketData(event: Event): boolean {
     case "connectivity":
     case "reconciliation":
     case "refusal":
+    case "inference":
       return false;
     default: {
       const unknown: never = event;

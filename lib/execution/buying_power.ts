@@ -104,6 +104,73 @@ interface SideTotals {
   cost: number;
 }
 
+interface PerpSides {
+  readonly buy: SideTotals;
+  readonly sell: SideTotals;
+}
+
+// The reservations in one currency, in one walk over the working orders: spot costs summed,
+// perpetual orders by symbol and side.
+interface Reservations {
+  spot: number;
+  readonly perps: Map<SymbolId, PerpSides>;
+}
+
+function collect(
+  currency: string,
+  working: Iterable<WorkingExposure>,
+  ctx: BuyingPowerContext,
+): Reservations {
+  const totals: Reservations = { spot: 0, perps: new Map() };
+  for (const { request, remaining } of working) add(totals, currency, request, remaining, ctx);
+  return totals;
+}
+
+function add(
+  totals: Reservations,
+  currency: string,
+  request: OrderRequest,
+  remaining: number,
+  ctx: BuyingPowerContext,
+): void {
+  if (request.reduceOnly || !(remaining > 0)) return;
+  const instrument = ctx.instrument(request.symbol);
+  if (instrument === undefined) return;
+  const price = reservationPrice(request, ctx);
+  if (!(price > 0)) return;
+  const cost = costOf(instrument, request.side, remaining, price, ctx);
+  if (cost.currency !== currency) return;
+  if (instrument.kind === "spot") {
+    totals.spot += cost.amount;
+    return;
+  }
+  let sides = totals.perps.get(request.symbol);
+  if (sides === undefined) {
+    sides = { buy: { quantity: 0, cost: 0 }, sell: { quantity: 0, cost: 0 } };
+    totals.perps.set(request.symbol, sides);
+  }
+  sides[request.side].quantity += remaining;
+  sides[request.side].cost += cost.amount;
+}
+
+// A perpetual's reservation: each side's orders first close the opposite position (free), and
+// only the larger side counts.
+function perpReserve(sides: PerpSides | undefined, position: number): number {
+  if (sides === undefined) return 0;
+  const opening = (side: SideTotals, closable: number): number =>
+    side.quantity === 0 ? 0 : side.cost * Math.max(0, side.quantity - closable) / side.quantity;
+  return Math.max(
+    opening(sides.buy, position < 0 ? -position : 0),
+    opening(sides.sell, position > 0 ? position : 0),
+  );
+}
+
+function totalOf(totals: Reservations, ctx: BuyingPowerContext): number {
+  let total = totals.spot;
+  for (const [symbol, sides] of totals.perps) total += perpReserve(sides, ctx.position(symbol));
+  return total;
+}
+
 /**
  * What the working orders reserve in `currency`. Spot orders reserve their whole cost. On a
  * perpetual, the orders of one side first close the opposite position (free), and only the
@@ -114,38 +181,7 @@ export function reserved(
   working: Iterable<WorkingExposure>,
   ctx: BuyingPowerContext,
 ): number {
-  let total = 0;
-  const perps = new Map<SymbolId, { buy: SideTotals; sell: SideTotals }>();
-  for (const { request, remaining } of working) {
-    if (request.reduceOnly || !(remaining > 0)) continue;
-    const instrument = ctx.instrument(request.symbol);
-    if (instrument === undefined) continue;
-    const price = reservationPrice(request, ctx);
-    if (!(price > 0)) continue;
-    const cost = costOf(instrument, request.side, remaining, price, ctx);
-    if (cost.currency !== currency) continue;
-    if (instrument.kind === "spot") {
-      total += cost.amount;
-      continue;
-    }
-    let sides = perps.get(request.symbol);
-    if (sides === undefined) {
-      sides = { buy: { quantity: 0, cost: 0 }, sell: { quantity: 0, cost: 0 } };
-      perps.set(request.symbol, sides);
-    }
-    sides[request.side].quantity += remaining;
-    sides[request.side].cost += cost.amount;
-  }
-  for (const [symbol, { buy, sell }] of perps) {
-    const position = ctx.position(symbol);
-    const opening = (side: SideTotals, closable: number): number =>
-      side.quantity === 0 ? 0 : side.cost * Math.max(0, side.quantity - closable) / side.quantity;
-    total += Math.max(
-      opening(buy, position < 0 ? -position : 0),
-      opening(sell, position > 0 ? position : 0),
-    );
-  }
-  return total;
+  return totalOf(collect(currency, working, ctx), ctx);
 }
 
 /** The currency an order's cost is paid in. */
@@ -162,7 +198,7 @@ const fmt = (value: number): string => value.toFixed(8).replace(/\.?0+$/, "");
  */
 export function checkBuyingPower(
   request: OrderRequest,
-  working: readonly WorkingExposure[],
+  working: Iterable<WorkingExposure>,
   ctx: BuyingPowerContext,
 ): Refusal | undefined {
   if (request.reduceOnly) return undefined;
@@ -171,12 +207,16 @@ export function checkBuyingPower(
   const price = reservationPrice(request, ctx);
   if (!(price > 0)) return undefined;
   const currency = currencyOf(instrument, request.side);
-  const before = reserved(currency, working, ctx);
-  const after = reserved(
-    currency,
-    [...working, { request, remaining: request.quantity.toNumber() }],
-    ctx,
-  );
+  const totals = collect(currency, working, ctx);
+  const before = totalOf(totals, ctx);
+  // Only the order's own symbol changes when it is added.
+  const symbol = request.symbol;
+  const position = ctx.position(symbol);
+  const spotBefore = totals.spot;
+  const perpBefore = perpReserve(totals.perps.get(symbol), position);
+  add(totals, currency, request, request.quantity.toNumber(), ctx);
+  const after = before + (totals.spot - spotBefore) +
+    (perpReserve(totals.perps.get(symbol), position) - perpBefore);
   const needed = after - before;
   if (needed <= 0) return undefined;
   const free = ctx.free(currency);
@@ -184,12 +224,12 @@ export function checkBuyingPower(
   const spot = instrument.kind === "spot";
   const what = spot ? `${request.side} needs` : "order needs";
   const kind = spot ? "" : " of initial margin and fee";
-  const working$ = before > 0 ? `, ${fmt(before)} reserved by working orders` : "";
+  const reservedText = before > 0 ? `, ${fmt(before)} reserved by working orders` : "";
   return {
     rule: spot ? "insufficient-balance" : "insufficient-margin",
     message: `${request.symbol}: ${what} ${fmt(needed)} ${currency}${kind} at ${
       fmt(price)
-    }${working$}, ${fmt(Math.max(0, free))} ${spot ? "available" : "free"}`,
+    }${reservedText}, ${fmt(Math.max(0, free))} ${spot ? "available" : "free"}`,
     symbol: request.symbol,
     clientOrderId: request.clientOrderId,
     limit: free,

@@ -90,6 +90,8 @@ export interface OrderSnapshot {
   readonly filledByFills: string;
   /** When it was sent (µs). */
   readonly createdTs: number;
+  /** When its latest step was sent (µs). */
+  readonly sentAt: number;
 }
 
 /** A bracket waiting for its entry to fill. */
@@ -209,6 +211,7 @@ export function orderToSnapshot(order: TrackedOrder): OrderSnapshot {
     ambiguous: order.ambiguous,
     filledByFills: order.filledByFills.toString(),
     createdTs: order.createdTs,
+    sentAt: order.sentAt,
   };
 }
 
@@ -224,7 +227,7 @@ export function orderFromSnapshot(data: OrderSnapshot): TrackedOrder {
     ambiguous: data.ambiguous,
     filledByFills: decimal(data.filledByFills),
     createdTs: data.createdTs,
-    sentAt: data.createdTs,
+    sentAt: data.sentAt,
     view: undefined,
   };
 }

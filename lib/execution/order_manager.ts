@@ -27,8 +27,10 @@ import {
   validateOrder,
 } from "../domain/mod.ts";
 import type { AlertEvent, OrderCommand } from "../events/mod.ts";
-import { AmendMemo, signOf, tickPrice } from "./_order_pricing.ts";
+import { AmendMemo, tickPrice } from "./_order_pricing.ts";
 import { type Bracket, bracketLegs, hintRequest } from "./_order_requests.ts";
+import { planSignal } from "./_signal_plan.ts";
+import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
 import { ClientIds } from "./client_ids.ts";
 import type {
@@ -56,8 +58,6 @@ export interface RejectionSummary {
 
 /** The numbers and names a refusal may carry besides its rule and message. */
 export type RefusalDetails = Omit<Refusal, "rule" | "message">;
-
-const TRADING_STATES: readonly TradingState[] = ["active", "reducing-only", "halted"];
 
 /** The OMS. */
 export class OrderManager {
@@ -198,75 +198,19 @@ export class OrderManager {
       });
       return;
     }
-    // The projected position (with working entries) decides what a signal means; the orders
-    // that close or reverse are sized on the actual position, since working orders are
-    // cancelled first and may never fill.
-    const projected = signOf(this.#projectedPosition(signal.symbol));
-    const actual = this.#account.position(signal.symbol);
-    const actualSign = signOf(actual);
-    switch (signal.kind) {
-      case "enter-long":
-      case "enter-short": {
-        const direction = signal.kind === "enter-long" ? 1 : -1;
-        const pyramiding = this.#options.pyramiding === true;
-        if (projected === direction && !pyramiding) return;
-        if (actualSign === direction && !pyramiding) {
-          // Already in position; only working orders (a pending exit or reversal) point the
-          // other way: cancelling them is the whole answer.
-          this.#cancelWorking(signal.symbol);
-          return;
-        }
-        const size = this.#size(signal, instrument);
-        if (size === undefined) return;
-        // Adding to a position without a bracket of its own keeps the position's protective
-        // orders; otherwise this entry (and its bracket, sized to the whole position) replaces
-        // every working order.
-        const keepsProtection = actualSign === direction && signal.stopLoss === undefined &&
-          signal.takeProfit === undefined;
-        this.#cancelWorking(signal.symbol, keepsProtection);
-        // Close and reverse in one order: the open position plus the new size.
-        const quantity = actualSign === -direction ? size.plus(actual.abs()) : size;
-        const side: Side = direction === 1 ? "buy" : "sell";
-        this.#send(signal, instrument, side, quantity, false, {
-          stopLoss: signal.stopLoss,
-          takeProfit: signal.takeProfit,
-        });
-        return;
-      }
-      case "exit-long":
-      case "exit-short": {
-        const direction = signal.kind === "exit-long" ? 1 : -1;
-        if (projected !== direction && actualSign !== direction) return;
-        this.#cancelWorking(signal.symbol);
-        if (actualSign !== direction) return; // only a working entry was open: cancelled
-        this.#send(
-          signal,
-          instrument,
-          direction === 1 ? "sell" : "buy",
-          actual.abs(),
-          true,
-          undefined,
-        );
-        return;
-      }
-      case "flatten": {
-        this.#cancelWorking(signal.symbol);
-        if (actualSign === 0) return;
-        this.#send(
-          signal,
-          instrument,
-          actualSign === 1 ? "sell" : "buy",
-          actual.abs(),
-          true,
-          undefined,
-        );
-        return;
-      }
-      default: {
-        const unknown: never = signal.kind;
-        throw new TypeError(`Unknown signal kind ${unknown}`);
-      }
+    const plan = planSignal(
+      signal,
+      this.#projectedPosition(signal.symbol),
+      this.#account.position(signal.symbol),
+      this.#options.pyramiding === true,
+      () => this.#size(signal, instrument),
+    );
+    if (plan.cancel !== "none") {
+      this.#cancelWorking(signal.symbol, plan.cancel === "keep-protection");
     }
+    const order = plan.order;
+    if (order === undefined) return;
+    this.#send(signal, instrument, order.side, order.quantity, order.reduceOnly, order.bracket);
   }
 
   /**
@@ -542,7 +486,8 @@ export class OrderManager {
   /**
    * Continues from a snapshot (a restarted process): its working orders, in-flight steps,
    * brackets waiting for their entry, trading state and id counter. Call it before any order
-   * is made; reports of the restored orders then apply as if the process had never stopped.
+   * is made; reports of the restored orders then apply as if the process had never stopped,
+   * and each step still unanswered gets a fresh acknowledgement timeout.
    *
    * @throws {RangeError} for a snapshot of another version or id prefix, or after orders were
    * made.
@@ -556,7 +501,12 @@ export class OrderManager {
     }
     this.#ids.restore(snapshot.clientIds);
     this.setTradingState(snapshot.tradingState);
-    for (const order of snapshot.orders) this.#tracker.adopt(orderFromSnapshot(order));
+    for (const data of snapshot.orders) {
+      const order = orderFromSnapshot(data);
+      this.#tracker.adopt(order);
+      // The timers died with the old process: a step still unanswered gets a fresh timeout.
+      if (order.inFlight !== undefined && !order.ambiguous) this.#watch(order);
+    }
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
       this.#brackets.set(entry, { stopLoss, takeProfit });
     }
@@ -608,11 +558,14 @@ export class OrderManager {
   // Stamps the step just sent and, with a timeout configured, asks for the timer that turns a
   // missing answer into an explicit ambiguous state.
   #arm(order: TrackedOrder): void {
-    const now = this.#now();
-    order.sentAt = now;
+    order.sentAt = this.#now();
+    this.#watch(order);
+  }
+
+  #watch(order: TrackedOrder): void {
     const { clock, ackTimeout } = this.#options;
     if (clock === undefined || ackTimeout === undefined) return;
-    clock.setTimer(now + ackTimeout, `${order.request.clientOrderId}#${order.seq}`);
+    clock.setTimer(clock.now() + ackTimeout, `${order.request.clientOrderId}#${order.seq}`);
   }
 
   // The working orders that may add exposure (not reduce-only), with their unfilled quantity.
@@ -752,59 +705,9 @@ export class OrderManager {
       workingSameSide,
     });
     if (risk !== undefined) return risk;
-    const state = this.#stateRefusal(request, position, workingSameSide);
+    const state = tradingStateRefusal(this.#state, request, position, workingSameSide);
     if (state !== undefined) return state;
-    return checkBuyingPower(
-      request,
-      [...this.#exposures(undefined, amending)],
-      this.#buyingPower,
-    );
-  }
-
-  #stateRefusal(
-    request: OrderRequest,
-    position: Decimal,
-    workingSameSide: number,
-  ): Refusal | undefined {
-    const details = {
-      symbol: request.symbol,
-      clientOrderId: request.clientOrderId,
-      requested: request.quantity.toNumber(),
-      current: position.toNumber(),
-    };
-    switch (this.#state) {
-      case "active":
-        return undefined;
-      case "halted":
-        return {
-          rule: "trading-halted",
-          message: `${request.symbol}: trading is halted; only cancels are sent`,
-          ...details,
-        };
-      case "reducing-only": {
-        // Reducing: reduce-only, or opposite to the position and, with the working orders on
-        // its side, not beyond it.
-        const current = position.toNumber();
-        const quantity = request.quantity.toNumber();
-        const opposite = request.side === "buy" ? current < 0 : current > 0;
-        if (
-          request.reduceOnly ||
-          (opposite && quantity + workingSameSide <= Math.abs(current) * (1 + 1e-12))
-        ) {
-          return undefined;
-        }
-        return {
-          rule: "reducing-only",
-          message:
-            `${request.symbol}: trading is reducing-only; a ${request.side} of ${request.quantity} does not reduce the position ${position}`,
-          ...details,
-        };
-      }
-      default: {
-        const unknown: never = this.#state;
-        throw new TypeError(`Unknown trading state ${unknown}`);
-      }
-    }
+    return checkBuyingPower(request, this.#exposures(undefined, amending), this.#buyingPower);
   }
 
   #attachBracket(entry: Order, bracket: Bracket): void {

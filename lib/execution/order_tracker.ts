@@ -108,6 +108,16 @@ function sameReport(a: Order, b: Order): boolean {
       : b.request.price !== undefined && a.request.price.eq(b.request.price)));
 }
 
+// A new step in flight (a cancel drops any waiting amend: the order is going away).
+function begin(order: TrackedOrder, step: InFlight, target: AmendChange | undefined): void {
+  order.inFlight = step;
+  order.target = target;
+  order.next = undefined;
+  order.ambiguous = false;
+  order.seq++;
+  order.view = undefined;
+}
+
 /** The local status of a tracked order. */
 export function localStatus(order: TrackedOrder): OrderStatus {
   switch (order.inFlight) {
@@ -197,12 +207,7 @@ export class OrderTracker {
       this.#suppressed++;
       return false;
     }
-    order.inFlight = "cancel";
-    order.target = undefined;
-    order.next = undefined;
-    order.ambiguous = false;
-    order.seq++;
-    order.view = undefined;
+    begin(order, "cancel", undefined);
     return true;
   }
 
@@ -240,12 +245,7 @@ export class OrderTracker {
 
   /** Marks `change` as the amend in flight. */
   startAmend(order: TrackedOrder, change: AmendChange): void {
-    order.inFlight = "amend";
-    order.target = change;
-    order.next = undefined;
-    order.ambiguous = false;
-    order.seq++;
-    order.view = undefined;
+    begin(order, "amend", change);
   }
 
   /**

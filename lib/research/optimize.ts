@@ -8,7 +8,16 @@
 
 import type { TrialParams } from "./grid.ts";
 import { score, type TrialMetrics } from "./objective.ts";
-import { planTrials, type Shard, shardTrials, type StudySpec, type TimeWindow } from "./study.ts";
+import {
+  planTrials,
+  type Shard,
+  shardTrials,
+  type StudySpec,
+  type TimeWindow,
+  type Trial,
+  trialCount,
+} from "./study.ts";
+import { TpeSampler } from "./tpe.ts";
 
 /** One backtest to run. */
 export interface EvaluationRequest {
@@ -106,16 +115,28 @@ export async function runStudy(
   evaluate: Evaluator,
   options: RunStudyOptions = {},
 ): Promise<readonly TrialResult[]> {
+  if (spec.method === "tpe") return await runTpeChain(spec, evaluate, options);
   const all = planTrials(spec);
   const trials = options.shard === undefined ? all : shardTrials(all, options.shard);
+  return await evaluateTrials(spec, trials, evaluate, options.onProgress, 0, trials.length);
+}
+
+async function evaluateTrials(
+  spec: StudySpec,
+  trials: readonly Trial[],
+  evaluate: Evaluator,
+  onProgress: RunStudyOptions["onProgress"],
+  doneBefore: number,
+  totalTrials: number,
+): Promise<TrialResult[]> {
   const requests: EvaluationRequest[] = [];
   for (const trial of trials) {
     requests.push({ params: trial.params, window: spec.train });
     if (spec.test !== undefined) requests.push({ params: trial.params, window: spec.test });
   }
-  let done = 0;
-  const outcomes = await evaluate(requests, () => options.onProgress?.(++done, requests.length));
   const per = spec.test === undefined ? 1 : 2;
+  let done = doneBefore * per;
+  const outcomes = await evaluate(requests, () => onProgress?.(++done, totalTrials * per));
   return trials.map((trial, i) =>
     judgeTrial(
       spec,
@@ -125,6 +146,41 @@ export async function runStudy(
       per === 2 ? outcomes[i * per + 1] : undefined,
     )
   );
+}
+
+/**
+ * A TPE study (or one shard of it: an independent chain seeded with `seed + shard index`).
+ * The k-th trial of shard I of N gets id `I + k·N`, so the shards' ids tile `0..trials − 1`.
+ */
+async function runTpeChain(
+  spec: StudySpec,
+  evaluate: Evaluator,
+  options: RunStudyOptions,
+): Promise<readonly TrialResult[]> {
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const total = trialCount(spec, shard);
+  const sampler = new TpeSampler(spec.space, { seed: spec.seed + shard.index });
+  const batch = spec.batch ?? 4;
+  const results: TrialResult[] = [];
+  while (results.length < total) {
+    const trials: Trial[] = [];
+    for (let k = results.length; k < Math.min(total, results.length + batch); k++) {
+      trials.push({ id: shard.index + k * shard.count, params: sampler.ask() });
+    }
+    const judged = await evaluateTrials(
+      spec,
+      trials,
+      evaluate,
+      options.onProgress,
+      results.length,
+      total,
+    );
+    for (const result of judged) {
+      sampler.tell(result.params, result.status === "ok" ? result.score : null);
+    }
+    results.push(...judged);
+  }
+  return results;
 }
 
 /**

@@ -21,10 +21,13 @@ import {
   type TableColumn,
   writeTableParquet,
 } from "../data/mod.ts";
+import { csvText } from "./_csv.ts";
+import { writeTextAtomic } from "./_text_file.ts";
+import { studyReportHtml } from "./study_report_html.ts";
 import { METRIC_NAMES, type TrialMetrics } from "./objective.ts";
 import { bestTrial, type TrialResult, type TrialStatus } from "./optimize.ts";
 import type { ParamValue } from "./space.ts";
-import { planTrials, type Shard, type StudySpec } from "./study.ts";
+import { planTrials, type Shard, type StudySpec, trialCount } from "./study.ts";
 
 const STUDY_KEY = "tesser.study";
 const SHARD_KEY = "tesser.shard";
@@ -213,15 +216,16 @@ export function mergeParts(
       { hint: "run the missing shards (or wait for their pods) and merge again" },
     );
   }
-  const plan = planTrials(first.spec);
+  // A TPE study has no plan to check the parameters against: its chains chose them.
+  const plan = first.spec.method === "tpe" ? undefined : planTrials(first.spec);
+  const planned = trialCount(first.spec);
   const results = parts.flatMap((p) => p.results).sort((a, b) => a.trial - b.trial);
-  if (results.length !== plan.length) {
-    throw new DataError(`the parts hold ${results.length} trials, the study plans ${plan.length}`);
+  if (results.length !== planned) {
+    throw new DataError(`the parts hold ${results.length} trials, the study plans ${planned}`);
   }
   results.forEach((result, i) => {
-    if (
-      result.trial !== i || JSON.stringify(result.params) !== JSON.stringify(plan[i].params)
-    ) {
+    const params = plan === undefined ? result.params : plan[i].params;
+    if (result.trial !== i || JSON.stringify(result.params) !== JSON.stringify(params)) {
       throw new DataError(`trial ${i} in the parts does not match the study's plan`, {
         hint: "a part was edited or written by another version of tesser",
       });
@@ -230,19 +234,13 @@ export function mergeParts(
   return { spec: first.spec, results };
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** The results table as CSV (the same columns; empty cells for null). */
 export function resultsCsv(table: ParquetTable): string {
   const rows = table.columns[0]?.values.length ?? 0;
-  const lines = [table.columns.map((c) => csvCell(c.name)).join(",")];
-  for (let i = 0; i < rows; i++) {
-    lines.push(table.columns.map((c) => csvCell(c.values[i])).join(","));
-  }
-  return lines.join("\n") + "\n";
+  return csvText(
+    table.columns.map((c) => c.name),
+    Array.from({ length: rows }, (_, i) => table.columns.map((c) => c.values[i])),
+  );
 }
 
 /** The best set as a strategy file: the strategy file's params with the best overrides. */
@@ -259,19 +257,6 @@ export function bestStrategyToml(spec: StudySpec, best: TrialResult): string {
   return `${header}\n${body}`;
 }
 
-async function writeText(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => undefined);
-    throw new DataError(`Cannot write ${path}: ${(error as Error).message}`, {
-      location: { file: path },
-    });
-  }
-}
-
 /** What {@linkcode writeStudyResults} wrote. */
 export interface WrittenStudy {
   /** The files written. */
@@ -281,7 +266,8 @@ export interface WrittenStudy {
 }
 
 /**
- * Writes `results.parquet`, `results.csv` and (when a trial qualifies) `best.toml` into `dir`.
+ * Writes `results.parquet`, `results.csv`, `report.html` and (when a trial qualifies)
+ * `best.toml` into `dir`.
  */
 export async function writeStudyResults(
   dir: string,
@@ -291,11 +277,14 @@ export async function writeStudyResults(
   const table = resultsTable(spec, results);
   const files = [join(dir, "results.parquet"), join(dir, "results.csv")];
   await writeTableParquet(files[0], table);
-  await writeText(files[1], resultsCsv(table));
+  await writeTextAtomic(files[1], resultsCsv(table));
+  const reportPath = join(dir, "report.html");
+  await writeTextAtomic(reportPath, studyReportHtml({ spec, results }));
+  files.push(reportPath);
   const best = bestTrial(results);
   const bestPath = join(dir, "best.toml");
   if (best !== undefined) {
-    await writeText(bestPath, bestStrategyToml(spec, best));
+    await writeTextAtomic(bestPath, bestStrategyToml(spec, best));
     files.push(bestPath);
   } else {
     await Deno.remove(bestPath).catch(() => undefined);

@@ -13,8 +13,11 @@ import type { Objective } from "./objective.ts";
 import { randomTrials } from "./random_search.ts";
 import type { SearchSpace } from "./space.ts";
 
-/** How a study picks its trials. */
-export type SearchMethod = "grid" | "random";
+/**
+ * How a study picks its trials: every grid point, seeded random draws, or the TPE model
+ * (sequential: each batch of trials is drawn from the scores of the earlier ones).
+ */
+export type SearchMethod = "grid" | "random" | "tpe";
 
 /** A span of time replayed by a run; open ends mean the data's own start or end. */
 export interface TimeWindow {
@@ -32,12 +35,14 @@ export interface StudySpec {
   readonly baseParams: Readonly<Record<string, unknown>>;
   /** The search space. */
   readonly space: SearchSpace;
-  /** Grid or random search. */
+  /** The search method. */
   readonly method: SearchMethod;
-  /** Random search: the number of trials. */
+  /** Random and TPE search: the number of trials. */
   readonly trials?: number;
-  /** Random search: the seed. */
+  /** Random and TPE search: the seed. */
   readonly seed: number;
+  /** TPE: trials drawn per model update, run in parallel (default 4). */
+  readonly batch?: number;
   /** What is maximised. */
   readonly objective: Objective;
   /** Trials with fewer round trips (on the training window) are filtered out. */
@@ -79,13 +84,10 @@ export function planTrials(spec: StudySpec): readonly Trial[] {
       params = gridTrials(spec.space);
       break;
     case "random":
-      if (spec.trials === undefined) {
-        throw new ConfigError("random search needs a number of trials", {
-          hint: "pass --trials N",
-        });
-      }
-      params = randomTrials(spec.space, { trials: spec.trials, seed: spec.seed });
+      params = randomTrials(spec.space, { trials: trialsOf(spec), seed: spec.seed });
       break;
+    case "tpe":
+      throw new TypeError("a TPE study has no plan: its trials depend on the earlier scores");
     default: {
       const unknown: never = spec.method;
       throw new TypeError(`Unknown search method ${unknown}`);
@@ -97,6 +99,22 @@ export function planTrials(spec: StudySpec): readonly Trial[] {
     });
   }
   return params.map((p, id) => ({ id, params: p }));
+}
+
+function trialsOf(spec: StudySpec): number {
+  if (spec.trials === undefined) {
+    throw new ConfigError(`${spec.method} search needs a number of trials`, {
+      hint: "pass --trials N",
+    });
+  }
+  return spec.trials;
+}
+
+/** The number of trials of the study (or of one shard of it). */
+export function trialCount(spec: StudySpec, shard?: Shard): number {
+  const total = spec.method === "tpe" ? trialsOf(spec) : planTrials(spec).length;
+  if (shard === undefined) return total;
+  return Math.max(0, Math.ceil((total - shard.index) / shard.count));
 }
 
 /** The trials of `shard` (ids ≡ index mod count), in plan order. */

@@ -18,6 +18,7 @@ import { orderBookImbalanceDefinition } from "./order_book_imbalance.ts";
 import { orderBookScalperDefinition } from "./order_book_scalper.ts";
 import { avellanedaStoikovDefinition } from "./avellaneda_stoikov.ts";
 import { gueantMarketMakerDefinition } from "./gueant_market_maker.ts";
+import { mlClassifierDefinition } from "./ml_classifier.ts";
 
 builtinStrategies.register(smaCrossDefinition);
 builtinStrategies.register(rsiReversionDefinition);
@@ -31,5 +32,6 @@ builtinStrategies.register(orderBookImbalanceDefinition);
 builtinStrategies.register(orderBookScalperDefinition);
 builtinStrategies.register(avellanedaStoikovDefinition);
 builtinStrategies.register(gueantMarketMakerDefinition);
+builtinStrategies.register(mlClassifierDefinition);
 
 export { builtinStrategies };

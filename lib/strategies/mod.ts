@@ -70,3 +70,5 @@ export {
   type GueantMarketMakerParams,
 } from "./gueant_market_maker.ts";
 export { MmCalibration, type MmCalibrationOptions } from "./mm_calibration.ts";
+export { ML_CLASSIFIER_MODEL, MlClassifier, type MlClassifierParams } from "./ml_classifier.ts";
+export * from "./ml_features.ts";

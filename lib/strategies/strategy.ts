@@ -13,10 +13,12 @@ import type {
   Candle,
   ExecutionHint,
   Fill,
+  Inference,
   Instrument,
   Interval,
   JsonValue,
   Micros,
+  ModelSpec,
   Order,
   OrderIntent,
   Quote,
@@ -62,6 +64,12 @@ export interface StrategyContext {
   cancelOrder(symbol: SymbolId, clientOrderId: string): void;
   /** Changes price and/or quantity of a working order. */
   amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void;
+  /**
+   * Appends a feature row for the model `model` (one of {@linkcode Strategy.models}); once a
+   * full window is in, the model runs and its answer comes back through
+   * {@linkcode Strategy.onInference}. The row is copied, so the caller may reuse it.
+   */
+  pushFeatures(model: string, row: ArrayLike<number>): void;
 }
 
 /** A running strategy instance. Every handler is optional. */
@@ -75,6 +83,8 @@ export interface Strategy {
    * session that cannot honour one refuses the strategy when it is built.
    */
   readonly executionHints?: readonly ExecutionHint["kind"][];
+  /** Models the strategy feeds through `ctx.pushFeatures`; the session loads and runs them. */
+  readonly models?: readonly ModelSpec[];
   /** A bar closed (delivered after its close, at `openTime + interval`). */
   onCandle?(candle: Candle, ctx: StrategyContext): void;
   /** A public trade happened. */
@@ -94,6 +104,8 @@ export interface Strategy {
    * e.g. stop quoting a symbol whose book is stale).
    */
   onConnectivity?(event: ConnectivityEvent, ctx: StrategyContext): void;
+  /** A model answered a `ctx.pushFeatures` request. */
+  onInference?(inference: Inference, ctx: StrategyContext): void;
   /** The full state (indicators included) as JSON-safe data. */
   snapshot(): JsonValue;
   /** Replaces the state with one from {@linkcode Strategy.snapshot}. */

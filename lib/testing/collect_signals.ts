@@ -73,6 +73,11 @@ export function collectSignals(
     submitOrder: () => undefined,
     cancelOrder: () => {},
     amendOrder: () => {},
+    pushFeatures: (model) => {
+      throw new Error(
+        `collectSignals runs without models (${strategy.name} fed model "${model}"); use runStrategy, which loads them`,
+      );
+    },
   }, dataInterval);
   for (const candle of ordered) {
     const close = closeOf(candle);

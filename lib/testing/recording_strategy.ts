@@ -8,8 +8,10 @@
 import {
   type Candle,
   type Fill,
+  type Inference,
   intervalMicros,
   type Micros,
+  type ModelSpec,
   type Order,
   type Quote,
   type Signal,
@@ -62,6 +64,11 @@ export class RecordingStrategy implements Strategy {
     return this.inner.subscriptions;
   }
 
+  /** The wrapped strategy's models. */
+  get models(): readonly ModelSpec[] | undefined {
+    return this.inner.models;
+  }
+
   /** The signals recorded so far, in emission order. */
   get signals(): readonly RecordedSignal[] {
     return this.#signals;
@@ -107,6 +114,11 @@ export class RecordingStrategy implements Strategy {
     this.inner.onConnectivity?.(event, this.#wrap(ctx));
   }
 
+  /** Forwards a model's answer. */
+  onInference(inference: Inference, ctx: StrategyContext): void {
+    this.inner.onInference?.(inference, this.#wrap(ctx));
+  }
+
   /** The wrapped strategy's snapshot. */
   snapshot(): JsonValue {
     return this.inner.snapshot();
@@ -138,6 +150,7 @@ export class RecordingStrategy implements Strategy {
       cancelOrder: (symbol, clientOrderId) => ctx.cancelOrder(symbol, clientOrderId),
       amendOrder: (symbol, clientOrderId, changes) =>
         ctx.amendOrder(symbol, clientOrderId, changes),
+      pushFeatures: (model, row) => ctx.pushFeatures(model, row),
     };
     this.#context = ctx;
     this.#wrapped = wrapped;

@@ -50,6 +50,8 @@ import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
 import type { MarketBooks } from "./market_books.ts";
 import { subscribeMarketData } from "./_market_data.ts";
+import type { LoadedModel } from "../cortex/mod.ts";
+import { type InferenceOptions, InferenceService } from "./inference.ts";
 import { StrategyHost } from "./strategy_host.ts";
 
 /** What every mode takes: the strategy, the account and the order path. */
@@ -83,6 +85,12 @@ export interface TradingOptions {
    * answer).
    */
   readonly ackTimeoutMs?: number;
+  /** The strategy's loaded models by id (`loadModels(strategy.models)`), when it declares any. */
+  readonly models?: ReadonlyMap<string, LoadedModel>;
+  /** Receives warnings of model loading (a provider fallback); default `console.warn`. */
+  readonly warn?: (message: string) => void;
+  /** Timing of the models' answers (default: modelled, with the default latency). */
+  readonly inference?: Pick<InferenceOptions, "timing" | "latencyMicros" | "syncLatencyMicros">;
 }
 
 /** Options of {@linkcode TradingSession}. */
@@ -238,6 +246,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   readonly tradePnls: number[] = [];
   /** The venue every order command goes to. */
   readonly venue: V;
+  /** Runs the strategy's models, when it declares any. */
+  readonly inference: InferenceService | undefined;
   readonly #strategy: Strategy;
   readonly #positions = new Map<SymbolId, number>();
   readonly #fillListeners: ((event: FillEvent) => void)[] = [];
@@ -287,6 +297,13 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     }
     this.#strategy = options.strategy;
     this.#leverage = options.leverage ?? 1;
+    const specs = options.strategy.models ?? [];
+    this.inference = specs.length === 0 ? undefined : new InferenceService(this.engine, {
+      ...options.inference,
+      strategy: options.strategy.name,
+      specs,
+      models: options.models ?? new Map(),
+    });
     this.risk = new PreTradeRisk(options.risk);
     const portfolio = this.portfolio;
     const { clock, engine } = this;
@@ -329,7 +346,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
             kind: "alert",
             ts: now,
             tsRecv: now,
-            severity: "warning",
+            // An order whose fate is unknown is as urgent as the port's outcome-unknown.
+            severity: notice.kind === "ambiguous" ? "critical" : "warning",
             code,
             message,
             symbol,
@@ -382,6 +400,12 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       amendOrder: (symbol, clientOrderId, changes) =>
         oms.amendOrder(symbol, clientOrderId, changes),
       refuse: (rule, message) => oms.reject(rule, message),
+      pushFeatures: (model, row) => {
+        if (this.inference === undefined) {
+          throw new RangeError(`strategy ${name} pushed features but declares no models`);
+        }
+        this.inference.push(model, row);
+      },
     }, dataInterval);
     return this.#host;
   }
@@ -577,6 +601,9 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       else if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
     });
     bus.subscribe("connectivity", (event) => this.#host?.onConnectivity(event));
+    bus.subscribe("inference", (event) => {
+      if (event.strategy === this.#strategy.name) this.#host?.onInference(event.inference);
+    });
     bus.subscribe("alert", (event) => {
       if (event.code !== "kill-switch") {
         oms.onVenueAlert(event);

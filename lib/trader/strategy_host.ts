@@ -14,6 +14,7 @@ import {
   type Candle,
   ConfigError,
   type Fill,
+  type Inference,
   type Instrument,
   type Interval,
   isMultipleOf,
@@ -62,6 +63,8 @@ export interface HostServices {
   cancelOrder(symbol: SymbolId, clientOrderId: string): void;
   /** Amends a working order. */
   amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void;
+  /** Takes a feature row for one of the strategy's models. */
+  pushFeatures(model: string, row: ArrayLike<number>): void;
   /**
    * Counts a refusal of the strategy's output (a malformed signal or order) under `rule`;
    * without it the host only counts them itself ({@linkcode StrategyHost.refusals}).
@@ -163,6 +166,7 @@ export class StrategyHost {
         if (problem !== undefined) return this.#refuse("malformed-amend", problem);
         ours(() => services.amendOrder(symbol, clientOrderId, changes));
       },
+      pushFeatures: (model, row) => ours(() => services.pushFeatures(model, row)),
     };
   }
 
@@ -299,5 +303,10 @@ export class StrategyHost {
       } ${event.state}`;
       throw this.#fault(error, "connectivity", subject);
     }
+  }
+
+  /** Delivers a model's answer. */
+  onInference(inference: Inference): void {
+    this.strategy.onInference?.(inference, this.#context);
   }
 }

@@ -417,7 +417,10 @@ Deno.test("backtest run says when the kill switch tripped, which limit set where
     text,
     /kill switch\s+tripped 2024-01-01T01:56:00Z at a 0\.04% drawdown \(limit 0\.03%, set by --max-drawdown 0\.0003\)/,
   );
-  assert.match(text, /refused: kill-switch\s+4 — the drawdown kill switch had tripped/);
+  assert.match(
+    text,
+    /refused: kill-switch\s+4 — the drawdown kill switch tripped: only reducing orders pass \(change: risk_management\.max_drawdown/,
+  );
 });
 
 Deno.test("backtest run names the config layer of a drawdown limit that did not trip", async () => {

@@ -39,7 +39,7 @@ Deno.test("the Kubernetes example's shard pods and merge job produce the unshard
     const unsharded = [...shardArgs.slice(0, at), ...shardArgs.slice(at + 2)]
       .map((arg) => (arg === join(dir, "sma-sweep") ? whole : arg));
     assert.equal(await main(unsharded, recordingIo()), 0);
-    for (const name of ["results.parquet", "results.csv", "best.toml"]) {
+    for (const name of ["results.parquet", "results.csv", "best.toml", "report.html"]) {
       assert.deepEqual(
         await Deno.readFile(join(dir, "sma-sweep", "merged", name)),
         await Deno.readFile(join(whole, name)),

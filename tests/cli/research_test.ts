@@ -6,6 +6,17 @@ import { recordingIo } from "../../cli/io.ts";
 const STRATEGY = "examples/strategies/sma_cross.toml";
 const SPACE = "examples/research/sma_space.toml";
 const DATA = "examples/data/btcusdt_1m_sample.parquet";
+// A study of the sample: the flags every optimize here shares.
+const OPTIMIZE = [
+  "research",
+  "optimize",
+  "--strategy-config",
+  STRATEGY,
+  "--space",
+  SPACE,
+  "--data",
+  DATA,
+];
 
 async function run(
   args: readonly string[],
@@ -33,14 +44,7 @@ function csvRows(text: string): Record<string, string>[] {
 Deno.test("research optimize writes results and a best.toml that backtest run takes unchanged", async () => {
   await withTemp(async (dir) => {
     const result = await run([
-      "research",
-      "optimize",
-      "--strategy-config",
-      STRATEGY,
-      "--space",
-      SPACE,
-      "--data",
-      DATA,
+      ...OPTIMIZE,
       "--output",
       dir,
       "--workers",
@@ -77,20 +81,30 @@ Deno.test("research optimize writes results and a best.toml that backtest run ta
     assert.equal(report.totalReturn, Number(best.totalReturn));
     // The strategy file's other params are kept.
     assert.equal(report.params.min_samples, 48);
+    // The stability view of the same study: the best set's one-step box in the grid.
+    const stability = await run([
+      "research",
+      "stability",
+      "--results",
+      join(dir, "results.parquet"),
+      "--json",
+    ]);
+    assert.equal(stability.code, 0, stability.err.join("\n"));
+    const view = JSON.parse(stability.out.join("\n"));
+    assert.equal(view.best.trial, Number(best.trial));
+    for (const neighbour of view.neighbours) {
+      assert.ok(Math.abs(neighbour.params.fast_period - report.params.fast_period) <= 4);
+    }
+    assert.ok(view.summary.count >= 2 && view.summary.max <= Number(best.score));
+    const none = await run(["research", "stability"]);
+    assert.match(none.err[0], /--results FILE is required/);
   });
 });
 
 Deno.test("research optimize --holdout runs every trial out of sample too (fitness)", async () => {
   await withTemp(async (dir) => {
     const result = await run([
-      "research",
-      "optimize",
-      "--strategy-config",
-      STRATEGY,
-      "--space",
-      SPACE,
-      "--data",
-      DATA,
+      ...OPTIMIZE,
       "--output",
       dir,
       "--objective",
@@ -136,7 +150,15 @@ Deno.test("research optimize errors name what to fix", async () => {
     );
     await bad(
       [...base, "--space", SPACE, "--trials", "3"],
-      /--trials applies to --method random only/,
+      /--trials applies to --method random and tpe only/,
+    );
+    await bad(
+      [...base, "--space", SPACE, "--method", "tpe"],
+      /tpe search needs a number of trials/,
+    );
+    await bad(
+      [...base, "--space", SPACE, "--tpe-batch", "2"],
+      /--tpe-batch applies to --method tpe/,
     );
     await bad(
       [...base, "--space", SPACE, "--", "--json"],
@@ -162,7 +184,7 @@ Deno.test("research optimize errors name what to fix", async () => {
     assert.equal(research.code, 2);
     assert.match(
       research.err[0],
-      /unknown research command "explore" \(hint: commands: optimize, merge/,
+      /unknown research command "explore" \(hint: commands: optimize, merge, walk-forward, montecarlo, stability, bias, report/,
     );
   });
 });
@@ -170,14 +192,7 @@ Deno.test("research optimize errors name what to fix", async () => {
 Deno.test("research merge errors name the missing shard or input", async () => {
   await withTemp(async (dir) => {
     const shard = await run([
-      "research",
-      "optimize",
-      "--strategy-config",
-      STRATEGY,
-      "--space",
-      SPACE,
-      "--data",
-      DATA,
+      ...OPTIMIZE,
       "--output",
       dir,
       "--shard",
@@ -224,14 +239,7 @@ Deno.test("shards run as separate processes merge into the bytes of one unsharde
       const method of [["--method", "grid"], ["--method", "random", "--trials", "7", "--seed", "5"]]
     ) {
       const study = [
-        "research",
-        "optimize",
-        "--strategy-config",
-        STRATEGY,
-        "--space",
-        SPACE,
-        "--data",
-        DATA,
+        ...OPTIMIZE,
         ...method,
         "--workers",
         "1",
@@ -252,7 +260,7 @@ Deno.test("shards run as separate processes merge into the bytes of one unsharde
       const merge = await run(["research", "merge", "--output", merged, parts]);
       assert.equal(merge.code, 0, merge.err.join("\n"));
       assert.equal(merge.err[0], "merged 3 parts");
-      for (const name of ["results.parquet", "results.csv", "best.toml"]) {
+      for (const name of ["results.parquet", "results.csv", "best.toml", "report.html"]) {
         assert.deepEqual(
           await Deno.readFile(join(merged, name)),
           await Deno.readFile(join(whole, name)),
@@ -260,5 +268,29 @@ Deno.test("shards run as separate processes merge into the bytes of one unsharde
         );
       }
     }
+  });
+});
+
+Deno.test("research optimize --method tpe runs its trials and writes a best set", async () => {
+  await withTemp(async (dir) => {
+    const result = await run([
+      ...OPTIMIZE,
+      "--output",
+      dir,
+      "--method",
+      "tpe",
+      "--trials",
+      "6",
+      "--seed",
+      "3",
+      "--tpe-batch",
+      "2",
+    ]);
+    assert.equal(result.code, 0, result.err.join("\n"));
+    assert.equal(result.err[0], "tpe search: 6 trials on 2 workers");
+    const rows = csvRows(await Deno.readTextFile(join(dir, "results.csv")));
+    assert.deepEqual(rows.map((r) => r.trial), ["0", "1", "2", "3", "4", "5"]);
+    assert.equal(new Set(rows.map((r) => `${r.param_fast_period}/${r.param_slow_period}`)).size, 6);
+    await Deno.stat(join(dir, "best.toml"));
   });
 });

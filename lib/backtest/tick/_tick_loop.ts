@@ -15,7 +15,7 @@
  */
 
 import { DataError, type Decimal, type Micros, type SymbolId } from "../../domain/mod.ts";
-import type { RunInput, TimeQueue } from "../../engine/mod.ts";
+import { InputSource, type RunInput, type TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
 import type { TradingSession } from "../../trader/mod.ts";
 import type { TickVenue } from "../../venues/tick/tick_venue.ts";
@@ -64,7 +64,7 @@ const AFTER_VENUE = 1;
 const AFTER_BOTH = 2;
 
 /** The tick data loop; iterate it once per loaded batch, then once over {@linkcode TickLoop.tail}. */
-export class TickLoop implements Iterator<RunInput>, Iterable<RunInput> {
+export class TickLoop extends InputSource {
   /** The equity marks. */
   readonly equity: EquitySeries = new EquitySeries(1024);
   /** Marks taken with exposure. */
@@ -85,7 +85,6 @@ export class TickLoop implements Iterator<RunInput>, Iterable<RunInput> {
   readonly #options: TickLoopOptions;
   readonly #traded: readonly SymbolId[];
   readonly #marked = new Set<SymbolId>();
-  readonly #result: { done: boolean; value: RunInput } = { done: false, value: 0 };
   // Events the venue has applied but we have not received yet: data reaches the exchange before
   // it reaches us, so the venue runs ahead of our local time by up to the feed latency.
   readonly #received = new Fifo<MarketDataEvent>();
@@ -99,12 +98,15 @@ export class TickLoop implements Iterator<RunInput>, Iterable<RunInput> {
   #after = AFTER_NOTHING;
   #event: MarketDataEvent | undefined;
   #checkDrawdown = false;
+  readonly #watchDrawdown: boolean;
 
   /** A loop feeding `session` (its venue matches the data). */
   constructor(session: TradingSession<TickVenue>, options: TickLoopOptions) {
+    super();
     this.#session = session;
     this.#options = options;
     this.#traded = [...session.instruments.keys()];
+    this.#watchDrawdown = session.watchesDrawdown;
     session.onMark((symbol, price, ts) => {
       options.diagnostics.onMid(ts, price);
       if (this.initialEquity !== undefined) return;
@@ -147,26 +149,8 @@ export class TickLoop implements Iterator<RunInput>, Iterable<RunInput> {
     this.#recordMark(this.#nextMark - this.#options.markMicros);
   }
 
-  /** This loop. */
-  [Symbol.iterator](): this {
-    return this;
-  }
-
   /** The next input for the runner. */
-  next(): IteratorResult<RunInput> {
-    const input = this.#nextInput();
-    const result = this.#result;
-    if (input === undefined) {
-      result.done = true;
-      result.value = 0;
-    } else {
-      result.done = false;
-      result.value = input;
-    }
-    return result;
-  }
-
-  #nextInput(): RunInput | undefined {
+  take(): RunInput | undefined {
     // The kill switch watches the equity after every data event (a float sum, no Decimal work).
     if (this.#checkDrawdown) {
       this.#checkDrawdown = false;
@@ -301,7 +285,7 @@ export class TickLoop implements Iterator<RunInput>, Iterable<RunInput> {
   #receive(event: MarketDataEvent): Event {
     const local = event.tsRecv;
     this.#session.clock.observe(local);
-    this.#checkDrawdown = this.#session.watchesDrawdown;
+    this.#checkDrawdown = this.#watchDrawdown;
     return event.ts > local ? { ...event, ts: local } : event;
   }
 

@@ -17,10 +17,11 @@ import {
   type Micros,
   type SymbolId,
 } from "../../domain/mod.ts";
-import { runSync, TimeQueue } from "../../engine/mod.ts";
+import { TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { reportBundle } from "../_bundle.ts";
+import { runWithModels, strategyModels } from "../_model_run.ts";
 import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
 import { computeMetrics, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
@@ -84,7 +85,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   const books = new LocalBooks();
   const inbox = new TimeQueue<Event>();
   const session = new TradingSession(
-    { ...options, books, takerFeeRate: options.fees?.taker },
+    { ...options, books, takerFeeRate: options.fees?.taker, models: await strategyModels(options) },
     ({ clock }) =>
       new TickVenue({
         instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
@@ -99,7 +100,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
       }, (report) => inbox.push(report.tsRecv, report)),
   );
-  const { engine, clock, portfolio, venue } = session;
+  const { engine, clock, portfolio, venue, inference } = session;
   const strategy = options.strategy;
   session.host();
 
@@ -136,10 +137,10 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   });
   // One promise per batch of merged events; the loop's body is per event.
   for await (const batch of mergeTickBatches(options.sources)) {
-    runSync(engine, loop.load(batch), { drainScheduled: false });
+    await runWithModels(engine, loop.load(batch), inference, false);
     if (loop.stopped) break;
   }
-  runSync(engine, loop.tail(), { drainScheduled: false });
+  await runWithModels(engine, loop.tail(), inference, false);
   loop.finish();
   const { equity, first, initialEquity, lastLocal, barsInMarket, marketEvents, known } = loop;
   // finish() checked both.

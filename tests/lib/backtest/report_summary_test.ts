@@ -114,8 +114,13 @@ Deno.test("refusals are listed by rule, most frequent first, each with its meani
     "venue 3",
     "zero-size 3",
   ]);
-  assert.match(lines[0].explanation, /kill switch had tripped/);
-  assert.match(explainRefusal("insufficient-margin"), /free margin/);
+  assert.equal(
+    lines[0].explanation,
+    "the drawdown kill switch tripped: only reducing orders pass " +
+      "(change: risk_management.max_drawdown, --max-drawdown)",
+  );
+  assert.match(explainRefusal("insufficient-margin"), /free margin.*\(change: --leverage/);
+  assert.equal(explainRefusal("venue"), "the venue rejected the order or an amend");
   assert.equal(explainRefusal("made-up"), "no explanation recorded for this rule");
 });
 
@@ -123,5 +128,8 @@ Deno.test("report.html has a risk section with the kill switch and the refusals 
   const { bundle } = await trippedRun();
   const html = renderReportHtml(bundle);
   assert.match(html, /<p id="kill-switch"><strong>Kill switch:<\/strong> tripped 2024-01-01T00:04/);
-  assert.match(html, /<th scope="row">kill-switch<\/th><td>\d+<\/td><td>the drawdown kill switch/);
+  assert.match(
+    html,
+    /<th scope="row">kill-switch<\/th><td>\d+<\/td><td>the drawdown kill switch tripped/,
+  );
 });

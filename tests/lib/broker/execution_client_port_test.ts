@@ -9,11 +9,11 @@ import {
 } from "../../../lib/domain/mod.ts";
 import {
   type AmendRequest,
-  type ExecutionClient,
   executionClientPort,
   isDefinitiveRefusal,
   type VenueEvent,
 } from "../../../lib/broker/mod.ts";
+import { FakeExecutionClient } from "./_fake_client.ts";
 
 const SYMBOL = "bybit:BTCUSDT";
 const NOW = 5_000_000;
@@ -45,12 +45,12 @@ function order(status: Order["status"], changes: Partial<Order> = {}): Order {
 type Outcome = Order | Error | "throw";
 
 /** A REST client whose every call answers with the outcome queued for it. */
-class FakeClient implements ExecutionClient {
-  readonly venue = "bybit";
+class FakeClient extends FakeExecutionClient {
   readonly calls: string[] = [];
   readonly #outcomes: Outcome[];
 
   constructor(...outcomes: Outcome[]) {
+    super();
     this.#outcomes = outcomes;
   }
 
@@ -72,18 +72,6 @@ class FakeClient implements ExecutionClient {
     return this.#answer(
       `amend ${request.clientOrderId} price=${request.price} quantity=${request.quantity}`,
     );
-  }
-  openOrders(): Promise<readonly Order[]> {
-    return Promise.resolve([]);
-  }
-  positions(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  balances(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  instruments(): Promise<never[]> {
-    return Promise.resolve([]);
   }
 }
 

@@ -36,6 +36,7 @@ function recordingContext(signals: string[], now: () => number): StrategyContext
     submitOrder: () => undefined,
     cancelOrder: () => {},
     amendOrder: () => {},
+    pushFeatures: () => {},
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { EventClock } from "../../../lib/engine/clock.ts";
 import { Engine } from "../../../lib/engine/engine.ts";
-import { runAsync, runSync } from "../../../lib/engine/runner.ts";
+import { InputSource, runAsync, type RunInput, runSync } from "../../../lib/engine/runner.ts";
 import type { Event } from "../../../lib/events/mod.ts";
 import { label, sampleEvent, timer } from "../events/_fixtures.ts";
 
@@ -191,4 +191,37 @@ Deno.test("runAsync closes the source when a handler throws", async () => {
   await assert.rejects(runAsync(engine, source()), /handler failed/);
   await new Promise((resolve) => setTimeout(resolve, 0));
   assert.equal(closed, true);
+});
+
+Deno.test("runSync takes a bare time as 'advance to it': the timers due by then fire without an input", () => {
+  const { engine, audit } = system();
+  // The candle's timer is due at 15: advancing to 14 fires nothing.
+  runSync(engine, [sampleEvent("candle", 10), 14], { drainScheduled: false });
+  assert.deepEqual(audit.map(label), ["candle@10", "signal@10"]);
+  assert.equal(engine.scheduled, 1);
+  const summary = runSync(engine, [15, sampleEvent("trade", 20)], { drainScheduled: false });
+  assert.deepEqual(audit.map(label).slice(2), ["after-10@15", "alert@15", "trade@20"]);
+  assert.equal(summary.inputs, 2);
+  assert.equal(engine.now(), 20);
+});
+
+Deno.test("InputSource feeds runSync from take() with one reused result object", () => {
+  class Countdown extends InputSource {
+    readonly results = new Set<object>();
+    #left = 3;
+    take(): RunInput | undefined {
+      return this.#left > 0 ? sampleEvent("trade", 10 * this.#left--) : undefined;
+    }
+    override next(): IteratorResult<RunInput> {
+      const result = super.next();
+      this.results.add(result);
+      return result;
+    }
+  }
+  const { engine, audit } = system();
+  const source = new Countdown();
+  const summary = runSync(engine, source);
+  assert.equal(summary.inputs, 3);
+  assert.deepEqual(audit.map(label), ["trade@30", "trade@20", "trade@10"]);
+  assert.equal(source.results.size, 1);
 });

@@ -132,6 +132,12 @@ export function sampleEvent<K extends EventKind>(kind: K, ts = 1): EventOf<K> {
       ...times,
       refusal: { rule: "max-position", message: "too big", limit: 1, requested: 2, current: 0 },
     },
+    "inference": {
+      kind: "inference",
+      ...times,
+      strategy: "S",
+      inference: { model: "m", output: [0.5], requestedAt: times.ts },
+    },
   };
   return events[kind];
 }

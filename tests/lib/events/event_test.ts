@@ -21,6 +21,7 @@ const MARKET_DATA: { readonly [K in EventKind]: boolean } = {
   "connectivity": false,
   "reconciliation": false,
   "refusal": false,
+  "inference": false,
 };
 
 Deno.test("EVENT_KINDS lists every kind of the union exactly once", () => {

@@ -19,7 +19,8 @@ export class Timeline {
 
   /** Runs `run` at `at`. */
   at(at: number, run: () => void): void {
-    const item = { at: Math.max(at, this.now), seq: this.#seq++, run };
+    // Whole µs, as every engine time is.
+    const item = { at: Math.max(Math.round(at), this.now), seq: this.#seq++, run };
     // Binary insertion keeps the queue sorted by (at, seq).
     let lo = 0;
     let hi = this.#items.length;

@@ -13,15 +13,8 @@ import {
   reserved,
   type WorkingExposure,
 } from "../../../lib/execution/mod.ts";
+import { BTC as PERP } from "./_oms_harness.ts";
 
-const PERP = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-});
 const SPOT = makeInstrument({
   symbol: "binance:BTCUSDT",
   kind: "spot",

@@ -66,14 +66,30 @@ Deno.test("a snapshot keeps brackets still waiting for an unacknowledged entry, 
   assert.deepEqual(snapshot.brackets, [{ entry: "t-0-1", stopLoss: 52_000 }]);
   assert.equal(snapshot.orders[0].ambiguous, true);
   assert.equal(snapshot.orders[0].inFlight, "new");
-  const after = build();
+  const after = build({ ackTimeout: 1_000 });
   after.oms.restore(snapshot);
   assert.deepEqual(after.oms.ambiguousOrders().map((o) => o.request.clientOrderId), ["t-0-1"]);
+  // Already ambiguous: no new timer (nothing more to announce).
+  assert.deepEqual(after.timers, []);
   after.setPosition("-0.01");
   after.oms.onOrderUpdate(accept(before.sent[0], "filled"));
   assert.deepEqual(after.sent.map((r) => [r.type, r.side, r.triggerPrice?.toString()]), [
     ["stop-market", "buy", "52000"],
   ]);
+});
+
+Deno.test("after a restore, a step still unanswered gets a fresh acknowledgement timeout", () => {
+  const before = build({ ackTimeout: 5_000_000 });
+  const id = before.oms.submitIntent({ ...limitBuy, quantity: 0.01 }) ?? "";
+  const after = build({ ackTimeout: 5_000_000 });
+  after.clock.now = 9_000_000;
+  after.oms.restore(JSON.parse(JSON.stringify(before.oms.snapshot())));
+  assert.deepEqual(after.timers, [{ at: 14_000_000, tag: `${id}#0` }]);
+  after.advance(14_000_000);
+  assert.deepEqual(after.notices, [
+    { kind: "ambiguous", clientOrderId: id, symbol: BTC.symbol, step: "new", sentAt: 1_000_000 },
+  ]);
+  assert.equal(after.sent.length, 0, "restored, not resent");
 });
 
 Deno.test("restore is refused after orders were sent, and for another snapshot version", () => {

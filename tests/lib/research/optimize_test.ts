@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { bestTrial, runStudy, type TrialResult } from "../../../lib/research/optimize.ts";
 import { fakeEvaluator, fakeMetrics, sampleSpec } from "./_study_fixture.ts";
+import { parseSpace } from "../../../lib/research/space.ts";
 
 Deno.test("runStudy scores every trial, filters by min trades, keeps failures", async () => {
   const progress: number[] = [];
@@ -51,4 +52,36 @@ Deno.test("bestTrial takes the highest score, the lowest id on ties, never filte
   assert.equal(bestTrial([r(0, 1), r(1, 5), r(2, 5), r(3, 9, "filtered"), r(4, null)])?.trial, 1);
   assert.equal(bestTrial([r(0, 1, "filtered"), r(1, null, "failed")]), undefined);
   assert.equal(bestTrial([r(3, -2), r(1, -1)])?.trial, 1);
+});
+
+Deno.test("a TPE study runs in batches, reproducibly; shards are chains seeded by their index", async () => {
+  const spec = sampleSpec({
+    method: "tpe",
+    trials: 7,
+    seed: 2,
+    batch: 3,
+    space: parseSpace(
+      "[params.fast_period]\nmin = 2\nmax = 14\n[params.slow_period]\nvalues = [10, 20]\n",
+      "space.toml",
+    ),
+  });
+  const batches: number[] = [];
+  const evaluator = fakeEvaluator();
+  const counting: typeof evaluator = (requests, onDone) => {
+    batches.push(requests.length);
+    return evaluator(requests, onDone);
+  };
+  const whole = await runStudy(spec, counting);
+  assert.deepEqual(batches, [3, 3, 1]);
+  assert.deepEqual(whole.map((r) => r.trial), [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(await runStudy(spec, fakeEvaluator()), whole);
+  // Shard 0 of 1 is the unsharded chain; shards of 3 tile the ids with their own chains.
+  assert.deepEqual(await runStudy(spec, fakeEvaluator(), { shard: { index: 0, count: 1 } }), whole);
+  const shards = await Promise.all(
+    [0, 1, 2].map((index) => runStudy(spec, fakeEvaluator(), { shard: { index, count: 3 } })),
+  );
+  assert.deepEqual(shards.map((s) => s.map((r) => r.trial)), [[0, 3, 6], [1, 4], [2, 5]]);
+  // Shard 1 draws from seed 3, so its first set is the unsharded chain of seed 3's first.
+  const seed3 = await runStudy({ ...spec, seed: 3 }, fakeEvaluator());
+  assert.deepEqual(shards[1][0].params, seed3[0].params);
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   mergeParts,
   partFileName,
+  type ReadResults,
   readStudyFile,
   resultsCsv,
   resultsTable,
@@ -19,7 +20,7 @@ async function tempDir(): Promise<string> {
 
 async function filesOf(dir: string): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
-  for (const name of ["results.parquet", "results.csv", "best.toml"]) {
+  for (const name of ["results.parquet", "results.csv", "best.toml", "report.html"]) {
     out[name] = await Deno.readFile(join(dir, name));
   }
   return out;
@@ -152,4 +153,29 @@ Deno.test("results files of non-numeric params keep their values as JSON", () =>
     },
   ]);
   assert.match(resultsCsv(table), /^trial,param_mode,.*\n0,"""a""",ok,1,/);
+});
+
+Deno.test("TPE parts merge when their ids tile the study (chains are not re-planned)", async () => {
+  const dir = await tempDir();
+  try {
+    const spec = sampleSpec({ method: "tpe", trials: 5, seed: 1 });
+    const read: (ReadResults & { file: string })[] = [];
+    for (const index of [0, 1]) {
+      const shard = { index, count: 2 };
+      const file = await writeStudyPart(
+        dir,
+        spec,
+        shard,
+        await runStudy(spec, fakeEvaluator(), { shard }),
+      );
+      read.push({ ...(await readStudyFile(file)), file });
+    }
+    const merged = mergeParts(read);
+    assert.deepEqual(merged.results.map((r) => r.trial), [0, 1, 2, 3, 4]);
+    assert.throws(() => mergeParts([read[0], { ...read[1], results: read[1].results.slice(1) }]), {
+      message: /the parts hold 4 trials, the study plans 5/,
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

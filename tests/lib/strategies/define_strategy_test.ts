@@ -25,6 +25,7 @@ function fakeContext(position = 0): { ctx: StrategyContext; signals: Signal[] } 
     submitOrder: () => undefined,
     cancelOrder: () => {},
     amendOrder: () => {},
+    pushFeatures: () => {},
   } satisfies StrategyContext;
   return { ctx, signals };
 }

@@ -73,6 +73,7 @@ Deno.test("PairsTradingArbitrage acts once per timestamp, after both legs' bars 
       submitOrder: () => undefined,
       cancelOrder: () => {},
       amendOrder: () => {},
+      pushFeatures: () => {},
     });
   }
 });

@@ -51,6 +51,7 @@ Deno.test("a hosted strategy's 50 ms timer fires on time in a live run, and it h
     submitOrder: () => undefined,
     cancelOrder: () => {},
     amendOrder: () => {},
+    pushFeatures: () => {},
   });
   engine.bus.subscribe("trade", (event) => host.onTrade(event.trade));
   engine.bus.subscribe("timer", (event) => host.onTimer(event.tag));

@@ -1,20 +1,12 @@
 // The session's OMS wiring: refusals and notices published as events, OMS timers through the
 // engine's scheduler, fills reported twice booked once, the kill switch → reducing-only.
 import assert from "node:assert/strict";
-import { decimal, makeInstrument, type Order, ZERO } from "../../../lib/domain/mod.ts";
+import { decimal, type Order, ZERO } from "../../../lib/domain/mod.ts";
 import type { Event, OrderCommand } from "../../../lib/events/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import { OMS_TIMER_OWNER, TradingSession } from "../../../lib/trader/mod.ts";
-
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-});
+import { BTC } from "../execution/_oms_harness.ts";
 
 /** Places one limit buy of `quantity` on its timer. */
 function placer(quantity: number): Strategy & { readonly ids: (string | undefined)[] } {
@@ -87,7 +79,7 @@ Deno.test("an unanswered submit times out through the engine's scheduler into an
   // Any later event lets the due OMS timer fire first.
   timer(7_000_000, "someone-else");
   assert.deepEqual(events.map((e) => e.kind === "alert" && [e.code, e.severity, e.ts]), [
-    ["order-ambiguous", "warning", 6_000_000],
+    ["order-ambiguous", "critical", 6_000_000],
   ]);
   assert.match(
     events[0].kind === "alert" ? events[0].message : "",

@@ -4,7 +4,6 @@ import {
   ConfigError,
   decimal,
   type Fill,
-  makeInstrument,
   type Micros,
   type Order,
   type OrderRequest,
@@ -15,17 +14,9 @@ import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import { type SessionOptions, TradingSession, type VenueLink } from "../../../lib/trader/mod.ts";
 import { LocalBooks } from "../../../lib/backtest/tick/_local_books.ts";
+import { BTC, candleEvent as candle, M } from "./_fixtures.ts";
 
-const M = 60_000_000;
 const T0 = 1_700_000_000_000_000 - (1_700_000_000_000_000 % M);
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-});
 
 /** A venue that records what it was sent and when; reports only when told to. */
 class RecordingVenue implements VenuePort {
@@ -82,24 +73,6 @@ function options(strategy: Strategy, extra: Partial<SessionOptions> = {}): Sessi
     reportingCurrency: "USDT",
     sizer: fixedQuantity(0.01),
     ...extra,
-  };
-}
-
-function candle(openTime: Micros, close: number) {
-  return {
-    kind: "candle" as const,
-    ts: openTime + M,
-    tsRecv: openTime + M,
-    candle: {
-      symbol: BTC.symbol,
-      interval: "1m" as const,
-      openTime,
-      open: close,
-      high: close + 1,
-      low: close - 1,
-      close,
-      volume: 10,
-    },
   };
 }
 

@@ -26,6 +26,7 @@ function services(overrides: Partial<HostServices> = {}) {
     },
     cancelOrder: () => {},
     amendOrder: () => {},
+    pushFeatures: () => {},
     refuse: (rule, message) => sent.refused.push(`${rule}: ${message}`),
     ...overrides,
   };

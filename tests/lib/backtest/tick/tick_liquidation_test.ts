@@ -32,7 +32,7 @@ class MarketBuyer implements Strategy {
   restore(): void {}
 }
 
-function run(mids: readonly number[], leverage: number) {
+function run(mids: readonly number[], leverage: number, balance = 1) {
   const source: TickSource = {
     name: "mem",
     events: mids.map((mid, i) => quote(10 + 10 * i, mid - 0.05, 10_000, mid + 0.05, 10_000)),
@@ -41,7 +41,7 @@ function run(mids: readonly number[], leverage: number) {
     strategy: new MarketBuyer(),
     instruments: [XBTUSD],
     sources: [source],
-    initialBalances: { XBT: 1 },
+    initialBalances: { XBT: balance },
     reportingCurrency: "XBT",
     sizer: fixedQuantity(100),
     leverage,
@@ -78,8 +78,9 @@ Deno.test("tick mode closes at the mark when it jumps beyond the bankruptcy pric
 });
 
 Deno.test("tick mode at 1× does not liquidate a long above E / (2 − m)", async () => {
-  // An inverse long at 1× liquidates only at 100.1 / 1.995 ≈ 50.18.
-  const { report, bundle } = await run([100.05, 60, 51], 1);
+  // An inverse long at 1× liquidates only at 100.1 / 1.995 ≈ 50.18. Its margin (≈ 0.999 XBT)
+  // plus the taker fee needs more than 1 XBT of buying power, hence 2.
+  const { report, bundle } = await run([100.05, 60, 51], 1, 2);
   assert.equal(report.liquidations, 0);
   assert.equal(bundle.fills.length, 1);
 });

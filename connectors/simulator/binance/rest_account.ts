@@ -1,0 +1,179 @@
+/**
+ * Binance USDⓈ-M account routes: positionRisk (v2: every symbol; v3: only symbols with a
+ * position or open orders), balance (v2/v3), account (v2/v3), leverage brackets and the user-data listenKey
+ * (POST/PUT/DELETE, API key only).
+ *
+ * @module
+ */
+
+import { money } from "../_format.ts";
+import type { SimInstrument } from "../instruments.ts";
+import { type BinanceCall, BinanceError, type BinanceRoute, ok, optional } from "./rest_types.ts";
+import { balance, positionRiskV2, positionRiskV3 } from "./shapes.ts";
+
+function specs(call: BinanceCall): readonly SimInstrument[] {
+  const code = optional(call.params, "symbol");
+  if (code === undefined) return call.context.core.instruments();
+  const found = call.context.core.instrument(code);
+  if (found === undefined) throw new BinanceError(-1121, "Invalid symbol.");
+  return [found];
+}
+
+function positionRisk(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute["handle"]> {
+  const core = call.context.core;
+  const now = call.context.clock.now();
+  const account = core.account(call.accountId);
+  if (version === 2) {
+    return ok(specs(call).map((s) => positionRiskV2(core, call.accountId, s, now)));
+  }
+  const active = specs(call).filter((s) =>
+    !account.position(s.code, now).size.isZero() ||
+    core.openOrders(call.accountId, s.code).length > 0
+  );
+  return ok(active.map((s) => positionRiskV3(core, call.accountId, s, now)));
+}
+
+function accountInfo(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute["handle"]> {
+  const core = call.context.core;
+  const id = call.accountId;
+  const account = core.account(id);
+  const now = call.context.clock.now();
+  const upnl = core.unrealized(id);
+  const positionIM = core.positionMargin(id);
+  const orderIM = core.orderMargin(id);
+  const available = core.available(id);
+  const usdt = balance(core, id, now);
+  return ok({
+    feeTier: 0,
+    canTrade: true,
+    canDeposit: true,
+    canWithdraw: true,
+    updateTime: 0,
+    multiAssetsMargin: false,
+    tradeGroupId: -1,
+    totalInitialMargin: money(positionIM.plus(orderIM)),
+    totalMaintMargin: "0",
+    totalWalletBalance: money(account.wallet),
+    totalUnrealizedProfit: money(upnl),
+    totalMarginBalance: money(account.wallet.plus(upnl)),
+    totalPositionInitialMargin: money(positionIM),
+    totalOpenOrderInitialMargin: money(orderIM),
+    totalCrossWalletBalance: money(account.wallet),
+    totalCrossUnPnl: money(upnl),
+    availableBalance: money(available),
+    maxWithdrawAmount: usdt.maxWithdrawAmount,
+    assets: [{
+      asset: "USDT",
+      walletBalance: money(account.wallet),
+      unrealizedProfit: money(upnl),
+      marginBalance: money(account.wallet.plus(upnl)),
+      maintMargin: "0",
+      initialMargin: money(positionIM.plus(orderIM)),
+      positionInitialMargin: money(positionIM),
+      openOrderInitialMargin: money(orderIM),
+      crossWalletBalance: money(account.wallet),
+      crossUnPnl: money(upnl),
+      availableBalance: money(available),
+      maxWithdrawAmount: usdt.maxWithdrawAmount,
+      marginAvailable: true,
+      updateTime: now,
+    }],
+    // v3 lists only the symbols with a position.
+    positions: core.instruments().filter((s) =>
+      version === 2 || !account.position(s.code, now).size.isZero()
+    ).map((s) => {
+      const position = account.position(s.code, now);
+      return {
+        symbol: s.code,
+        initialMargin: money(account.positionMargin(s.code)),
+        maintMargin: "0",
+        unrealizedProfit: money(account.unrealized(s.code, core.markPrice(s.code))),
+        positionInitialMargin: money(account.positionMargin(s.code)),
+        openOrderInitialMargin: money(core.orderMargin(id, s.code)),
+        leverage: money(position.leverage),
+        isolated: false,
+        entryPrice: money(position.entryPrice),
+        breakEvenPrice: money(position.entryPrice),
+        maxNotional: "1000000",
+        positionSide: "BOTH",
+        positionAmt: money(position.size),
+        notional: money(position.size.times(core.markPrice(s.code))),
+        isolatedWallet: "0",
+        updateTime: position.updatedAt,
+        bidNotional: "0",
+        askNotional: "0",
+      };
+    }),
+  });
+}
+
+function leverageBrackets(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  // One bracket per symbol: the simulator has one maintenance rate and no notional tiers.
+  const rows = specs(call).map((s) => ({
+    symbol: s.code,
+    notionalCoef: 1,
+    brackets: [{
+      bracket: 1,
+      initialLeverage: s.maxLeverage.toNumber(),
+      notionalCap: 1_000_000_000,
+      notionalFloor: 0,
+      maintMarginRatio: s.maintenanceRate.toNumber(),
+      cum: 0,
+    }],
+  }));
+  return ok(optional(call.params, "symbol") === undefined ? rows : rows[0]);
+}
+
+/** The account routes by `METHOD path`. */
+export const ACCOUNT_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, BinanceRoute>([
+  ["GET /fapi/v2/positionRisk", {
+    security: "SIGNED",
+    weight: 5,
+    handle: (c) => positionRisk(c, 2),
+  }],
+  ["GET /fapi/v3/positionRisk", {
+    security: "SIGNED",
+    weight: 5,
+    handle: (c) => positionRisk(c, 3),
+  }],
+  ["GET /fapi/v2/balance", {
+    security: "SIGNED",
+    weight: 5,
+    handle: (c) => ok([balance(c.context.core, c.accountId, c.context.clock.now())]),
+  }],
+  ["GET /fapi/v3/balance", {
+    security: "SIGNED",
+    weight: 5,
+    handle: (c) => ok([balance(c.context.core, c.accountId, c.context.clock.now())]),
+  }],
+  ["GET /fapi/v2/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 2) }],
+  ["GET /fapi/v3/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 3) }],
+  ["GET /fapi/v1/leverageBracket", { security: "SIGNED", weight: 1, handle: leverageBrackets }],
+  ["POST /fapi/v1/listenKey", {
+    security: "KEY",
+    weight: 1,
+    handle: (c) => ok({ listenKey: c.state.listenKeys.create(c.accountId) }),
+  }],
+  ["PUT /fapi/v1/listenKey", {
+    security: "KEY",
+    weight: 1,
+    handle: (c) => {
+      const key = c.state.listenKeys.keepAlive(c.accountId, optional(c.params, "listenKey"));
+      if (key === undefined) {
+        throw new BinanceError(
+          -1125,
+          "This listenKey does not exist. Please use POST /fapi/v1/listenKey to recreate listenKey",
+        );
+      }
+      return ok({ listenKey: key });
+    },
+  }],
+  ["DELETE /fapi/v1/listenKey", {
+    security: "KEY",
+    weight: 1,
+    handle: (c) => {
+      c.state.listenKeys.close(c.accountId);
+      return ok({});
+    },
+  }],
+]);

@@ -1,0 +1,279 @@
+/**
+ * Binance USDⓈ-M order routes: new order (LIMIT and MARKET; conditional types go to the
+ * algo endpoint since the 2025 change), query, cancel, modify (PUT: price and quantity
+ * required, the queue place is lost), cancel all, open and all orders, user trades,
+ * leverage and the auto-cancel countdown.
+ *
+ * @module
+ */
+
+import type { CoreResult, OrderRef } from "../exchange_types.ts";
+import type { SimInstrument } from "../instruments.ts";
+import type { SimOrder, SimTimeInForce } from "../order.ts";
+import { binanceError } from "./errors.ts";
+import {
+  type BinanceCall,
+  BinanceError,
+  type BinanceRoute,
+  ok,
+  optional,
+  optionalBoolean,
+  optionalDecimal,
+  optionalInteger,
+  required,
+  requiredDecimal,
+} from "./rest_types.ts";
+import { restOrder, userTrade } from "./shapes.ts";
+
+const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+const CONDITIONAL = new Set([
+  "STOP",
+  "STOP_MARKET",
+  "TAKE_PROFIT",
+  "TAKE_PROFIT_MARKET",
+  "TRAILING_STOP_MARKET",
+]);
+
+function spec(call: BinanceCall): SimInstrument {
+  const code = required(call.params, "symbol");
+  const found = call.context.core.instrument(code);
+  if (found === undefined) throw new BinanceError(-1121, "Invalid symbol.");
+  return found;
+}
+
+/** The order a request names by orderId or origClientOrderId. */
+export function refOf(
+  call: BinanceCall,
+  idName = "orderId",
+  clientName = "origClientOrderId",
+): OrderRef {
+  const orderId = optional(call.params, idName);
+  const clientId = optional(call.params, clientName);
+  if (orderId === undefined && clientId === undefined) {
+    throw new BinanceError(
+      -1102,
+      `Param '${idName}' or '${clientName}' must be sent, but both were empty/null!`,
+    );
+  }
+  return { orderId, clientId };
+}
+
+/** The side parameter. */
+export function sideOf(call: BinanceCall): "buy" | "sell" {
+  const side = required(call.params, "side");
+  if (side !== "BUY" && side !== "SELL") throw new BinanceError(-1117, "Invalid side.");
+  return side === "BUY" ? "buy" : "sell";
+}
+
+/** The timeInForce parameter. */
+export function tifOf(text: string | undefined): SimTimeInForce {
+  switch (text ?? "GTC") {
+    case "GTC":
+      return "gtc";
+    case "IOC":
+      return "ioc";
+    case "FOK":
+      return "fok";
+    case "GTX":
+      return "post-only";
+    default:
+      throw new BinanceError(-1115, "Invalid timeInForce.");
+  }
+}
+
+/** The client order id parameter, checked against Binance's pattern. */
+export function clientIdParam(call: BinanceCall, name: string): string | undefined {
+  const clientId = optional(call.params, name);
+  if (clientId !== undefined && !CLIENT_ID.test(clientId)) {
+    throw new BinanceError(
+      -1100,
+      `Illegal characters found in parameter '${name}'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.`,
+    );
+  }
+  return clientId;
+}
+
+/** Refuses reduceOnly with a positionSide other than BOTH (the simulator runs one-way mode). */
+export function checkPositionSide(call: BinanceCall): void {
+  const positionSide = optional(call.params, "positionSide") ?? "BOTH";
+  if (positionSide !== "BOTH") {
+    throw new BinanceError(-4061, "Order's position side does not match user's setting.");
+  }
+}
+
+function value(
+  result: CoreResult<SimOrder>,
+  action: "place" | "query" | "cancel" | "amend",
+): SimOrder {
+  if (!result.ok) throw binanceError(result, action);
+  return result.value;
+}
+
+function newOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  const instrument = spec(call);
+  const side = sideOf(call);
+  const type = required(call.params, "type");
+  if (CONDITIONAL.has(type)) {
+    throw new BinanceError(
+      -4120,
+      "Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.",
+    );
+  }
+  if (type !== "LIMIT" && type !== "MARKET") throw new BinanceError(-1116, "Invalid orderType.");
+  checkPositionSide(call);
+  const market = type === "MARKET";
+  if (!market) required(call.params, "timeInForce");
+  const order = value(
+    call.context.core.place({
+      accountId: call.accountId,
+      code: instrument.code,
+      side,
+      type: market ? "market" : "limit",
+      tif: market ? "ioc" : tifOf(optional(call.params, "timeInForce")),
+      quantity: requiredDecimal(call.params, "quantity"),
+      price: market ? undefined : requiredDecimal(call.params, "price"),
+      clientId: clientIdParam(call, "newClientOrderId"),
+      reduceOnly: optionalBoolean(call.params, "reduceOnly"),
+    }),
+    "place",
+  );
+  const respType = optional(call.params, "newOrderRespType") ?? "ACK";
+  if (respType !== "ACK" && respType !== "RESULT") {
+    throw new BinanceError(-1130, "Data sent for parameter 'newOrderRespType' is not valid.");
+  }
+  // ACK answers the order as it was accepted; RESULT answers its state after matching.
+  const shown = respType === "ACK"
+    ? call.context.core.ledger.history(order.orderId)[0] ?? order
+    : order;
+  return ok(restOrder(shown, instrument, "post"));
+}
+
+function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  const instrument = spec(call);
+  const order = call.context.core.findOrder(call.accountId, refOf(call));
+  if (order === undefined || order.code !== instrument.code || order.conditional) {
+    throw new BinanceError(-2013, "Order does not exist.");
+  }
+  return ok(restOrder(order, instrument));
+}
+
+function cancelOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  const instrument = spec(call);
+  const order = value(call.context.core.cancel(call.accountId, refOf(call)), "cancel");
+  return ok(restOrder(order, instrument, "delete"));
+}
+
+function modifyOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  const instrument = spec(call);
+  const side = sideOf(call);
+  const quantity = requiredDecimal(call.params, "quantity");
+  const price = requiredDecimal(call.params, "price");
+  const ref = refOf(call);
+  const order = call.context.core.findOrder(call.accountId, ref);
+  if (order === undefined || order.code !== instrument.code) {
+    throw new BinanceError(-2013, "Order does not exist.");
+  }
+  if (order.side !== side) {
+    throw new BinanceError(
+      -4084,
+      "Method is not allowed currently. The side of the order cannot be modified.",
+    );
+  }
+  if (order.type !== "limit" || order.conditional) {
+    throw new BinanceError(-4114, "Only LIMIT orders can be modified.");
+  }
+  return ok(
+    restOrder(
+      value(call.context.core.amend(call.accountId, ref, { quantity, price }), "amend"),
+      instrument,
+      "post",
+    ),
+  );
+}
+
+function openOrders(call: BinanceCall, all: boolean): ReturnType<BinanceRoute["handle"]> {
+  const code = all ? spec(call).code : optional(call.params, "symbol");
+  if (code !== undefined && call.context.core.instrument(code) === undefined) {
+    throw new BinanceError(-1121, "Invalid symbol.");
+  }
+  const core = call.context.core;
+  const orders =
+    (all ? core.allOrders(call.accountId, code) : core.openOrders(call.accountId, code))
+      .filter((o) => !o.conditional);
+  const limit = optionalInteger(call.params, "limit", 500, 1, 1000);
+  return ok(
+    orders.slice(-limit).map((o) => {
+      const instrument = core.instrument(o.code);
+      if (instrument === undefined) throw new TypeError(`order ${o.orderId} of an unlisted symbol`);
+      return restOrder(o, instrument);
+    }),
+  );
+}
+
+/** The order routes by `METHOD path`. */
+export const TRADE_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, BinanceRoute>([
+  ["POST /fapi/v1/order", { security: "SIGNED", weight: 1, order: true, handle: newOrder }],
+  ["GET /fapi/v1/order", { security: "SIGNED", weight: 1, handle: queryOrder }],
+  ["DELETE /fapi/v1/order", { security: "SIGNED", weight: 1, handle: cancelOrder }],
+  ["PUT /fapi/v1/order", { security: "SIGNED", weight: 1, order: true, handle: modifyOrder }],
+  ["DELETE /fapi/v1/allOpenOrders", {
+    security: "SIGNED",
+    weight: 1,
+    handle: (call) => {
+      call.context.core.cancelAll(call.accountId, spec(call).code, { conditional: false });
+      return ok({ code: 200, msg: "The operation of cancel all open order is done." });
+    },
+  }],
+  ["GET /fapi/v1/openOrders", {
+    security: "SIGNED",
+    weight: (params) => params.has("symbol") ? 1 : 40,
+    handle: (call) => openOrders(call, false),
+  }],
+  ["GET /fapi/v1/allOrders", {
+    security: "SIGNED",
+    weight: 5,
+    handle: (call) => openOrders(call, true),
+  }],
+  ["GET /fapi/v1/userTrades", {
+    security: "SIGNED",
+    weight: 5,
+    handle: (call) => {
+      const instrument = spec(call);
+      const orderId = optional(call.params, "orderId");
+      const limit = optionalInteger(call.params, "limit", 500, 1, 1000);
+      const fills = call.context.core.ledger.fills({
+        accountId: call.accountId,
+        code: instrument.code,
+      })
+        .filter((f) => orderId === undefined || f.orderId === orderId);
+      return ok(fills.slice(-limit).map((f) => userTrade(f, instrument)));
+    },
+  }],
+  ["POST /fapi/v1/leverage", {
+    security: "SIGNED",
+    weight: 1,
+    handle: (call) => {
+      const instrument = spec(call);
+      const leverage = optionalInteger(call.params, "leverage", -1, 1, 1000);
+      if (leverage === -1) required(call.params, "leverage");
+      const result = call.context.core.setLeverage(
+        call.accountId,
+        instrument.code,
+        optionalDecimal(call.params, "leverage") ?? instrument.maxLeverage,
+      );
+      if (!result.ok) throw new BinanceError(-4028, `Leverage ${leverage} is not valid`);
+      return ok({ leverage, maxNotionalValue: "1000000", symbol: instrument.code });
+    },
+  }],
+  ["POST /fapi/v1/countdownCancelAll", {
+    security: "SIGNED",
+    weight: 10,
+    handle: (call) => {
+      const instrument = spec(call);
+      const ms = optionalInteger(call.params, "countdownTime", -1, 0, 86_400_000);
+      if (ms === -1) required(call.params, "countdownTime");
+      call.state.countdowns.set(call.accountId, instrument.code, ms);
+      return ok({ symbol: instrument.code, countdownTime: String(ms) });
+    },
+  }],
+]);

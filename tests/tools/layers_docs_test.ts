@@ -13,7 +13,7 @@ function readmeTable(readme: string): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const [, module, cell] of readme.matchAll(/^\| `(\w+)`\s*\| ([^|]+?)\s*\|$/gm)) {
     const text = (cell ?? "").replace(/\s*\(being built\)$/, "");
-    const everything = /^everything above but (.+)$/.exec(text);
+    const everything = /^everything above(?: but (.+))?$/.exec(text);
     let allowed: string[];
     if (text === "nothing") allowed = [];
     else if (everything !== null) {

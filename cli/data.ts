@@ -25,7 +25,9 @@ import {
   symbolId,
   toIso,
 } from "../lib/domain/mod.ts";
+import { downloadCommand } from "./data_download.ts";
 import type { CommandIo } from "./io.ts";
+import type { GlobalOptions } from "./main.ts";
 import { type Progress, startProgress } from "./progress.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
 import { counted } from "./_count.ts";
@@ -37,6 +39,7 @@ Commands:
   validate   check candle Parquet for gaps, duplicates, disorder, OHLC/price/volume problems (--data FILE...)
   resample   candles → a coarser interval (--data FILE --interval 1h --output FILE [--drop-partial])
   inspect    schema, rows, time span, symbols, row groups, min/max (--data FILE)
+  download   a venue's klines → canonical Parquet, resumable (--exchange PROFILE --symbol VENUE:SYM --interval 1m --from ISO --to ISO --output DIR)
   synth      seeded synthetic candles (--output FILE --rows N --seed S [--symbol S] [--interval 1m])
 
 Every command takes --help and --json.`;
@@ -71,7 +74,12 @@ function required(value: string | undefined, flag: string, command: string): str
 }
 
 /** Runs `tesser data …`; returns the exit code (0 ok, 1 problems found). */
-export async function dataCommand(args: string[], io: CommandIo): Promise<number> {
+export async function dataCommand(
+  args: string[],
+  io: CommandIo,
+  global: GlobalOptions = { env: undefined, configDir: "config", verbose: false },
+  environment: Readonly<Record<string, string>> = Deno.env.toObject(),
+): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case undefined:
@@ -90,9 +98,11 @@ export async function dataCommand(args: string[], io: CommandIo): Promise<number
       return await inspect(rest, io);
     case "synth":
       return await synth(rest, io);
+    case "download":
+      return await downloadCommand(rest, io, { global, environment });
     default:
       throw new ConfigError(`Unknown command "tesser data ${sub}"`, {
-        hint: "expected normalize, validate, resample, inspect or synth",
+        hint: "expected normalize, validate, resample, inspect, download or synth",
       });
   }
 }

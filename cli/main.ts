@@ -53,7 +53,7 @@ type Command = (
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
-  data: (args, io) => dataCommand([...args], io),
+  data: (args, io, global) => dataCommand([...args], io, global),
   research: (args, io, global) => researchCommand(args, io, global),
   // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
   // every other command would then need permission for.

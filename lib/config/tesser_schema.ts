@@ -19,6 +19,9 @@ const exchangeSchema = field.table({
   initial_balance: field.number({ min: 0 }),
   slippage_bps: field.number({ min: 0 }),
   fee_bps: field.number(),
+  rate_limit_share: field.number({ min: 0.01, max: 1 }),
+  recv_window_ms: field.number({ integer: true, min: 1, max: 60_000 }),
+  testnet: field.boolean(),
   market: field.table({
     mode: field.enum(["random_walk", "replay"]),
     start_price: field.number({ min: 0 }),
@@ -90,6 +93,15 @@ export interface ExchangeConfig {
   readonly slippage_bps?: number;
   /** Paper venue: fee in basis points. */
   readonly fee_bps?: number;
+  /**
+   * This process's share (0.01–1) of the account's and IP's rate limits, which every process
+   * on the same key and IP shares (live exchanges; default 1).
+   */
+  readonly rate_limit_share?: number;
+  /** Receive window of signed requests in ms (Bybit `X-BAPI-RECV-WINDOW`; default 5000). */
+  readonly recv_window_ms?: number;
+  /** Whether the profile points at a test network (shown in logs and refusals). */
+  readonly testnet?: boolean;
   /** Paper venue: synthetic market settings. */
   readonly market?: {
     readonly mode?: "random_walk" | "replay";

@@ -31,7 +31,9 @@ export function hintRequest(
 ): OrderRequest | { readonly unsupported: string } {
   switch (hint.kind) {
     case "market":
-      return { ...base, type: "market", timeInForce: "ioc" };
+      // An exit works until it has closed the position (under a volume cap it completes over
+      // the following bars); an entry takes what the market gives now and the rest expires.
+      return { ...base, type: "market", timeInForce: base.reduceOnly ? "gtc" : "ioc" };
     case "limit":
       // Passive rounding: a buy never pays above, a sell never asks below, the hint.
       return {

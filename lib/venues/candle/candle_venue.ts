@@ -64,7 +64,6 @@ import {
   mayAct,
   newWorkingOrder,
   pathMicros,
-  type PathPoint,
   pathTimeOf,
   pointAt,
   type WorkingOrder,
@@ -75,7 +74,13 @@ import {
   resolveVenueOptions,
 } from "./_venue_options.ts";
 import { resolveOco } from "./_venue_oco.ts";
-import { firstReach } from "./_venue_path.ts";
+import {
+  type BarState,
+  barState,
+  insertInPathOrder,
+  joinTime,
+  liquidationOnPath,
+} from "./_venue_walk.ts";
 
 export type {
   CandleVenueOptions,
@@ -87,22 +92,6 @@ export type {
 /** Reason of an order canceled by its OCO sibling's fill. */
 const OCO = "oco";
 const NO_POSITION = "reduce-only: no position to reduce";
-
-/** The bar a symbol is being (or was last) matched on: orders sent inside it may still join. */
-interface BarState {
-  readonly symbol: SymbolId;
-  readonly bar: BarContext;
-  /** Candidates still to execute while the bar is being walked; undefined once it is done. */
-  queue: Candidate[] | undefined;
-  /** Orders that arrived during the walk, evaluated when the current fill returns. */
-  joiners: WorkingOrder[];
-  /** The latest path point matched so far (fills and liquidation checks go forward from it). */
-  point: PathPoint;
-  /** OCO groups with a leg filled on this bar: a late leg of one is canceled at once. */
-  readonly filledGroups: Set<string>;
-  /** The position was liquidated on this bar: nothing else matches on it. */
-  ended: boolean;
-}
 
 /**
  * A simulated venue for candle-mode backtests. Feed it every (sub-)bar in time order with
@@ -239,7 +228,9 @@ export class CandleVenue implements VenuePort {
       return;
     }
     const state = this.#bars.get(request.symbol);
-    const joinAt = state === undefined ? undefined : this.#joinTime(state, ts);
+    const joinAt = state === undefined
+      ? undefined
+      : joinTime(state.bar, ts, this.#latencyMs, this.#latencyAt, this.#latencyBars);
     const working = newWorkingOrder(
       order,
       instrument,
@@ -258,17 +249,6 @@ export class CandleVenue implements VenuePort {
       else group.push(working);
     }
     if (state !== undefined && joinAt !== undefined) this.#join(state, working, joinAt);
-  }
-
-  // When an order sent at `ts` reaches the bar `state` inside it: the arrival time, else
-  // undefined. Bar latency counts whole bars from a bar close, so only a one-bar latency lets
-  // an order sent mid-bar act at once.
-  #joinTime(state: BarState, ts: Micros): Micros | undefined {
-    const { openTime, barMicros } = state.bar;
-    if (ts < openTime || ts >= openTime + barMicros) return undefined;
-    if (!this.#latencyMs && this.#latencyBars !== 0) return undefined;
-    const arrival = ts + this.#latencyAt;
-    return arrival < openTime + barMicros ? arrival : undefined;
   }
 
   // An order arriving mid-bar: accepted at its arrival, then matched on the rest of the path.
@@ -417,15 +397,7 @@ export class CandleVenue implements VenuePort {
     }
     const exposure = this.#barPosition.isZero() ? 0 : this.#barPosition.isNeg() ? -1 : 1;
     const bar = barContext(this.#intrabar, this.#touch, openTime, barMicros, prices, exposure);
-    const state: BarState = {
-      symbol,
-      bar,
-      queue: undefined,
-      joiners: [],
-      point: pointAt(bar, 0),
-      filledGroups: new Set(),
-      ended: false,
-    };
+    const state = barState(symbol, bar);
     this.#bars.set(symbol, state);
     const candidates: Candidate[] = [];
     for (const working of orders) {
@@ -480,11 +452,7 @@ export class CandleVenue implements VenuePort {
     }
     const { chosen, ambiguous } = resolveOco(candidates, this.#intrabar === "pessimistic");
     this.#ambiguous += ambiguous;
-    for (const found of chosen) {
-      let at = queue.length;
-      while (at > 0 && queue[at - 1].time > found.time) at--;
-      queue.splice(at, 0, found);
-    }
+    insertInPathOrder(queue, chosen);
   }
 
   // IOC/FOK orders that had their chance on this bar expire at its end.
@@ -512,13 +480,11 @@ export class CandleVenue implements VenuePort {
     const position = this.#positionOf(symbol);
     if (position.isZero()) return false;
     const long = !position.isNeg();
-    const { bar, point } = state;
-    const reached = firstReach(bar.path, level, long, false, point.time, point.price);
-    if (reached < 0 || reached > until) return false;
-    let price = this.#bankruptcyPriceOf?.(symbol) ?? level;
-    if (reached === 0) price = long ? Math.min(price, bar.open) : Math.max(price, bar.open);
+    const bankruptcy = this.#bankruptcyPriceOf?.(symbol) ?? level;
+    const reached = liquidationOnPath(state, until, level, long, bankruptcy);
+    if (reached === undefined) return false;
     state.ended = true;
-    this.liquidate(symbol, price, pathMicros(bar, reached));
+    this.liquidate(symbol, reached.price, pathMicros(state.bar, reached.time));
     return true;
   }
 

@@ -3,31 +3,17 @@
 import assert from "node:assert/strict";
 import { runCandleBacktest } from "../../../lib/backtest/candle_backtest.ts";
 import { candlesToBatch } from "../../../lib/data/mod.ts";
-import {
-  type Candle,
-  fromIso,
-  makeInstrument,
-  MICROS_PER_MINUTE,
-  type Signal,
-} from "../../../lib/domain/mod.ts";
+import { type Candle, fromIso, MICROS_PER_MINUTE, type Signal } from "../../../lib/domain/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import type { IntrabarModel } from "../../../lib/venues/mod.ts";
+import { ISSUE11_PERP } from "./_issue11_perp.ts";
 
 const START = fromIso("2024-01-01T00:00:00Z");
 type Ohlc = readonly [number, number, number, number];
 const FLAT: Ohlc = [100, 100, 100, 100];
 
-const PERP = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  makerFee: "0.0002",
-  takerFee: "0.0005",
-});
+const PERP = ISSUE11_PERP;
 
 function bars(rows: readonly Ohlc[]): Candle[] {
   return rows.map(([open, high, low, close], i) => ({
@@ -176,4 +162,53 @@ Deno.test("liquidation between the liquidation and the bankruptcy price closes a
     { leverage: 10 },
   );
   assert.deepEqual(fills, ["buy 1@100 taker", "sell 1@90 taker"]);
+});
+
+Deno.test("an exit cut by the volume cap completes over the following bars", async () => {
+  // Volume cap 10 %: the entry of 10 fits the first bar (volume 100 → 10); the exit bars have
+  // volume 40 → 4 per bar, so the exit fills 4, 4 and 2 at three opens and the run ends flat
+  // (before: 4 filled, the IOC rest expired and 6 stayed open).
+  const rows = [
+    [100, 100, 100, 100, 100],
+    [100, 100, 100, 100, 100],
+    [
+      101,
+      101,
+      101,
+      101,
+      40,
+    ],
+    [102, 102, 102, 102, 40],
+    [103, 103, 103, 103, 40],
+    [104, 104, 104, 104, 40],
+  ] as const;
+  const candles: Candle[] = rows.map(([open, high, low, close, volume], i) => ({
+    symbol: PERP.symbol,
+    interval: "1m",
+    openTime: START + i * MICROS_PER_MINUTE,
+    open,
+    high,
+    low,
+    close,
+    volume,
+  }));
+  const { bundle, report } = await runCandleBacktest({
+    strategy: strategy({ 0: { kind: "enter-long" }, 1: { kind: "exit-long" } }),
+    instruments: [PERP],
+    sources: [[candlesToBatch(candles)]],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(10),
+    venue: { maxVolumeParticipation: 0.1 },
+  });
+  assert.deepEqual(bundle.fills.map(({ fill }) => `${fill.side} ${fill.quantity}@${fill.price}`), [
+    "buy 10@100",
+    "sell 4@101",
+    "sell 4@102",
+    "sell 2@103",
+  ]);
+  assert.equal(report.trades, 1);
+  const exit = bundle.orders.find((o) => o.request.side === "sell");
+  assert.equal(exit?.status, "filled");
+  assert.equal(exit?.request.timeInForce, "gtc");
 });

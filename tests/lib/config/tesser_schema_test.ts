@@ -58,6 +58,9 @@ const EXCHANGE: Keys<ExchangeConfig> = {
   initial_balance: true,
   slippage_bps: true,
   fee_bps: true,
+  rate_limit_share: true,
+  recv_window_ms: true,
+  testnet: true,
   market: true,
 };
 const MARKET: Keys<Market> = { mode: true, start_price: true, volatility: true, interval_ms: true };

@@ -2,32 +2,9 @@
 // position's margin only for the rest, which moves its liquidation (and bankruptcy) price.
 // Failed before: funding never touched the margin, the liquidation price stayed at 90.5.
 import assert from "node:assert/strict";
-import { decimal, type Fill, makeInstrument } from "../../../lib/domain/mod.ts";
+import { decimal } from "../../../lib/domain/mod.ts";
 import { marginCallPrice, Portfolio } from "../../../lib/portfolio/mod.ts";
-
-const PERP = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-});
-
-function buy(quantity: number, price: number, tradeId: string): Fill {
-  return {
-    orderId: tradeId,
-    clientOrderId: tradeId,
-    symbol: PERP.symbol,
-    side: "buy",
-    price: decimal(price),
-    quantity: decimal(quantity),
-    fee: decimal(0),
-    feeCurrency: "USDT",
-    liquidity: "taker",
-    tradeId,
-  };
-}
+import { fill, LINEAR as PERP } from "./_fixtures.ts";
 
 function longAt10x(balance: number): Portfolio {
   const portfolio = new Portfolio({
@@ -36,7 +13,7 @@ function longAt10x(balance: number): Portfolio {
     reportingCurrency: "USDT",
     leverage: 10,
   });
-  portfolio.applyFill(buy(1, 100, "t1"), 0);
+  portfolio.applyFill(fill(PERP, "buy", 1, 100, 0), 0);
   return portfolio;
 }
 
@@ -58,10 +35,10 @@ Deno.test("funding beyond the available balance comes out of the margin and move
   assert.equal(portfolio.liquidationPrice(PERP.symbol), 93.5);
   assert.equal(portfolio.bankruptcyPrice(PERP.symbol), 93);
   // Halving the position halves what was drawn; closing it clears it.
-  portfolio.applyFill({ ...buy(0.5, 100, "t2"), side: "sell" }, 2);
+  portfolio.applyFill(fill(PERP, "sell", 0.5, 100, 0), 2);
   assert.equal(portfolio.marginDrawn(PERP.symbol).toString(), "1.5");
   assert.equal(portfolio.liquidationPrice(PERP.symbol), 93.5);
-  portfolio.applyFill({ ...buy(0.5, 100, "t3"), side: "sell" }, 3);
+  portfolio.applyFill(fill(PERP, "sell", 0.5, 100, 0), 3);
   assert.equal(portfolio.marginDrawn(PERP.symbol).toString(), "0");
   assert.equal(portfolio.liquidationPrice(PERP.symbol), undefined);
 });

@@ -2,27 +2,13 @@
 // bracket attached when an entry fills, stamped with the fill's time, joins the rest of the
 // bar's path. Issue 11 item 5; each case failed before (the order waited for the next bar).
 import assert from "node:assert/strict";
-import {
-  decimal,
-  makeInstrument,
-  type Order,
-  type OrderRequest,
-  ZERO,
-} from "../../../../lib/domain/mod.ts";
+import { decimal, type Order, type OrderRequest, ZERO } from "../../../../lib/domain/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../../../../lib/venues/mod.ts";
+import { ISSUE11_PERP } from "../../backtest/_issue11_perp.ts";
 
 const M = 60_000_000;
 const T0 = 1_700_000_040_000_000 - (1_700_000_040_000_000 % M);
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  makerFee: "0.0002",
-  takerFee: "0.0005",
-});
+const BTC = ISSUE11_PERP;
 
 function request(
   clientOrderId: string,
@@ -130,4 +116,32 @@ Deno.test("an order sent at the bar's close still waits for the next bar", () =>
   assert.deepEqual(lines, []);
   venue.onBar(BTC.symbol, T0 + M, M, 103, 104, 102, 103, 1000);
   assert.deepEqual(lines, ["1 late buy@103 taker"]);
+});
+
+Deno.test("with ms latency a mid-bar order joins after the latency; with a 2-bar latency it waits", () => {
+  const stopOnEntry = (v: CandleVenue, order: Order, ts: number): void => {
+    if (order.request.clientOrderId === "entry") {
+      v.submit(
+        request("stop", "sell", "stop-market", { triggerPrice: decimal(95), reduceOnly: true }),
+        ts,
+      );
+    }
+  };
+  // 20 s of latency in a 60 s bar: the entry, sent 20 s before bar 1, fills at its open; the
+  // stop sent then arrives 20 s in (path time 1, still 100 on the OHLC path 100 → 100 → 90 →
+  // 92) and triggers at 95 halfway down (path time 1.5).
+  const ms = venueWith(stopOnEntry, { latency: { kind: "ms", ms: 20_000 }, intrabar: "ohlc" });
+  ms.venue.submit(request("entry", "buy", "market"), T0 + M - 20_000_000);
+  ms.venue.onBar(BTC.symbol, T0 + M, M, 100, 100, 90, 92, 1000);
+  assert.deepEqual(ms.lines, ["1 entry buy@100 taker", "1.5 stop sell@95 taker"]);
+
+  // Two bars of latency count from a bar close: the stop sent at the entry's fill (bar 2's
+  // open) waits until bar 3, which opens through it.
+  const bars = venueWith(stopOnEntry, { latency: { kind: "bars", bars: 2 } });
+  bars.venue.submit(request("entry", "buy", "market"), T0 + M);
+  bars.venue.onBar(BTC.symbol, T0 + M, M, 100, 100, 90, 92, 1000);
+  assert.deepEqual(bars.lines, []);
+  bars.venue.onBar(BTC.symbol, T0 + 2 * M, M, 92, 93, 91, 92, 1000);
+  bars.venue.onBar(BTC.symbol, T0 + 3 * M, M, 92, 93, 91, 92, 1000);
+  assert.deepEqual(bars.lines, ["2 entry buy@92 taker", "3 stop sell@92 taker"]);
 });

@@ -1,0 +1,316 @@
+import assert from "node:assert/strict";
+import type { Event } from "../../../lib/events/mod.ts";
+import { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
+import { BybitPrivateStream } from "../../../connectors/bybit/private_stream.ts";
+import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
+import { BybitRest } from "../../../connectors/bybit/rest.ts";
+import { hmacHex } from "../../../connectors/bybit/signing.ts";
+import { ok, startFakeBybit, TEST_KEY, TEST_SECRET } from "./_fake_bybit.ts";
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Ledger {
+  executions: Record<string, unknown>[];
+  orders: Record<string, unknown>[];
+}
+
+function execution(id: number): Record<string, unknown> {
+  return {
+    category: "linear",
+    symbol: "BTCUSDT",
+    execId: `exec-${id}`,
+    orderId: `oid-${id}`,
+    orderLinkId: `tsr-${id}`,
+    side: id % 2 === 0 ? "Buy" : "Sell",
+    execPrice: "25000",
+    execQty: "0.001",
+    execFee: "0.01",
+    feeCurrency: "USDT",
+    execType: "Trade",
+    isMaker: id % 3 === 0,
+    execTime: String(Date.now()),
+    seq: id,
+  };
+}
+
+/** A private WS double: verifies auth, acks subscribe, pushes to authenticated sockets. */
+function startPrivateWs(): {
+  url: string;
+  push: (topic: string, data: unknown[]) => void;
+  dropAll: () => void;
+  silence: (on: boolean) => void;
+  authed: number;
+  close: () => Promise<void>;
+} {
+  const sockets = new Set<WebSocket>();
+  let silent = false;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    socket.onmessage = (event) => {
+      const message = JSON.parse(String(event.data));
+      if (message.op === "auth") {
+        const [key, expires, sign] = message.args;
+        const good = key === TEST_KEY && sign === hmacHex(TEST_SECRET, `GET/realtime${expires}`) &&
+          expires > Date.now();
+        socket.send(
+          JSON.stringify({
+            success: good,
+            ret_msg: good ? "" : "Invalid sign",
+            op: "auth",
+            conn_id: "p",
+          }),
+        );
+        if (good) {
+          sockets.add(socket);
+          fake.authed++;
+        }
+      } else if (message.op === "subscribe") {
+        socket.send(
+          JSON.stringify({
+            success: true,
+            ret_msg: "",
+            op: "subscribe",
+            conn_id: "p",
+            req_id: message.req_id,
+          }),
+        );
+      } else if (message.op === "ping" && !silent) {
+        socket.send(
+          JSON.stringify({
+            req_id: message.req_id,
+            op: "pong",
+            args: [String(Date.now())],
+            conn_id: "p",
+          }),
+        );
+      }
+    };
+    socket.onclose = () => sockets.delete(socket);
+    socket.onerror = () => {};
+    return response;
+  });
+  const fake = {
+    url: `ws://127.0.0.1:${(server.addr as Deno.NetAddr).port}`,
+    authed: 0,
+    push(topic: string, data: unknown[]) {
+      const text = JSON.stringify({ id: "x", topic, creationTime: Date.now(), data });
+      for (const s of sockets) if (s.readyState === WebSocket.OPEN) s.send(text);
+    },
+    dropAll() {
+      for (const s of sockets) s.close(4002, "dropped");
+      sockets.clear();
+    },
+    silence(on: boolean) {
+      silent = on;
+    },
+    async close() {
+      for (const s of sockets) s.close();
+      await server.shutdown();
+    },
+  };
+  return fake;
+}
+
+async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+function setUp(ledger: Ledger) {
+  const rest = startFakeBybit();
+  const since = (query: string): number => Number(new URLSearchParams(query).get("startTime"));
+  rest.route(
+    "/v5/execution/list",
+    (r) =>
+      ok({
+        list: ledger.executions.filter((e) => Number(e.execTime) >= since(r.query)),
+        nextPageCursor: "",
+      }),
+  );
+  rest.route(
+    "/v5/order/history",
+    (r) =>
+      ok({
+        list: ledger.orders.filter((o) => Number(o.updatedTime) >= since(r.query)),
+        nextPageCursor: "",
+      }),
+  );
+  const clock = { now: () => Date.now(), sleep };
+  const client = new BybitExecutionClient(
+    new BybitRest({
+      baseUrl: rest.url,
+      credentials: { apiKey: TEST_KEY, apiSecret: TEST_SECRET },
+      limiter: new RateLimiter({ share: 1, clock }),
+      now: clock.now,
+      sleep,
+    }),
+    sleep,
+  );
+  return { rest, client };
+}
+
+Deno.test("private stream: 50 disconnects with fills while away → every fill exactly once (the ledger's), REST catch-up after each reconnect", async () => {
+  const ledger: Ledger = { executions: [], orders: [] };
+  const { rest, client } = setUp(ledger);
+  const ws = startPrivateWs();
+  const events: Event[] = [];
+  const stream = new BybitPrivateStream({
+    url: ws.url,
+    credentials: { apiKey: TEST_KEY, apiSecret: TEST_SECRET },
+    client,
+    sink: (e) => events.push(e),
+    sinceMs: Date.now() - 1000,
+    backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
+  });
+  try {
+    await stream.start();
+    let id = 0;
+    for (let round = 0; round < 50; round++) {
+      // One fill seen live (and in the ledger).
+      const live = execution(id++);
+      ledger.executions.push(live);
+      ws.push("execution", [live]);
+      const fills = () => events.filter((e) => e.kind === "fill").length;
+      await until(() => fills() === id, `live fill ${round}`);
+      ws.dropAll();
+      // Two fills happen while the stream is down: only REST knows them.
+      ledger.executions.push(execution(id++), execution(id++));
+      await until(() => fills() === id, `caught-up fills ${round}`);
+    }
+    const tradeIds = events.filter((e) => e.kind === "fill").map((e) =>
+      e.kind === "fill" ? e.fill.tradeId : ""
+    );
+    assert.equal(tradeIds.length, ledger.executions.length);
+    assert.deepEqual(new Set(tradeIds), new Set(ledger.executions.map((e) => e.execId)));
+    assert.equal(stream.reconnects, 50);
+    assert.equal(ws.authed, 51);
+    const ups = events.filter((e) => e.kind === "connectivity" && e.state === "up").length;
+    const downs = events.filter((e) => e.kind === "connectivity" && e.state === "down").length;
+    assert.equal(ups, 51);
+    assert.equal(downs, 50);
+    const first = events.find((e) => e.kind === "fill");
+    assert.equal(first?.kind === "fill" ? first.fill.liquidity : "", "maker");
+  } finally {
+    await stream.close();
+    await ws.close();
+    await rest.close();
+  }
+});
+
+Deno.test("private stream: order updates, positions, wallet; a replayed older order update is not delivered again", async () => {
+  const ledger: Ledger = { executions: [], orders: [] };
+  const { rest, client } = setUp(ledger);
+  const ws = startPrivateWs();
+  const events: Event[] = [];
+  const stream = new BybitPrivateStream({
+    url: ws.url,
+    credentials: { apiKey: TEST_KEY, apiSecret: TEST_SECRET },
+    client,
+    sink: (e) => events.push(e),
+  });
+  try {
+    await stream.start();
+    const order = (status: string, updated: number) => ({
+      category: "linear",
+      symbol: "BTCUSDT",
+      orderId: "o1",
+      orderLinkId: "tsr-1",
+      side: "Buy",
+      orderType: "Limit",
+      price: "25000",
+      qty: "0.002",
+      timeInForce: "GTC",
+      orderStatus: status,
+      cumExecQty: status === "New" ? "0" : "0.001",
+      avgPrice: "25000",
+      createdTime: "1700000000000",
+      updatedTime: String(updated),
+      reduceOnly: false,
+      cancelType: "UNKNOWN",
+      rejectReason: "EC_NoError",
+    });
+    ws.push("order", [order("New", 1700000000000)]);
+    ws.push("order", [order("PartiallyFilled", 1700000001000)]);
+    ws.push("order", [order("New", 1700000000000)]); // late duplicate
+    ws.push("order", [{ ...order("New", 1700000000500), category: "option" }]); // not ours
+    ws.push("position", [{
+      symbol: "BTCUSDT",
+      side: "Buy",
+      size: "0.001",
+      entryPrice: "25000",
+      cumRealisedPnl: "0",
+      category: "linear",
+    }]);
+    ws.push("wallet", [{
+      coin: [{ coin: "USDT", walletBalance: "1000", availableToWithdraw: "900" }],
+    }]);
+    await until(() => events.some((e) => e.kind === "account"), "the wallet");
+    const updates = events.filter((e) => e.kind === "order-update").map((e) =>
+      e.kind === "order-update" ? e.order.status : ""
+    );
+    assert.deepEqual(updates, ["accepted", "partially-filled"]);
+    const position = events.find((e) => e.kind === "position");
+    assert.equal(
+      position?.kind === "position" ? position.position.quantity.toString() : "",
+      "0.001",
+    );
+  } finally {
+    await stream.close();
+    await ws.close();
+    await rest.close();
+  }
+});
+
+Deno.test("private stream: silent after an accepted order → treated as lost, reconnected and caught up", async () => {
+  const ledger: Ledger = { executions: [], orders: [] };
+  const { rest, client } = setUp(ledger);
+  const ws = startPrivateWs();
+  const events: Event[] = [];
+  const stream = new BybitPrivateStream({
+    url: ws.url,
+    credentials: { apiKey: TEST_KEY, apiSecret: TEST_SECRET },
+    client,
+    sink: (e) => events.push(e),
+    livenessMs: 60,
+    pingIntervalMs: 10,
+    backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
+  });
+  try {
+    await stream.start();
+    stream.noteOrderAccepted();
+    const fill = execution(7);
+    ledger.executions.push(fill); // the venue filled it but the stream said nothing
+    await until(() => events.some((e) => e.kind === "fill"), "the fill via catch-up");
+    const down = events.find((e) => e.kind === "connectivity" && e.state === "down");
+    assert.match(
+      down?.kind === "connectivity" ? down.reason ?? "" : "",
+      /no private event \d+ ms after an accepted order/,
+    );
+  } finally {
+    await stream.close();
+    await ws.close();
+    await rest.close();
+  }
+});
+
+Deno.test("private stream: a refused auth rejects start with a clear auth error", async () => {
+  const ledger: Ledger = { executions: [], orders: [] };
+  const { rest, client } = setUp(ledger);
+  const ws = startPrivateWs();
+  const stream = new BybitPrivateStream({
+    url: ws.url,
+    credentials: { apiKey: TEST_KEY, apiSecret: "wrong-secret" },
+    client,
+    sink: () => {},
+  });
+  try {
+    await assert.rejects(stream.start(), /bybit auth: private stream auth refused: Invalid sign/);
+  } finally {
+    await stream.close();
+    await ws.close();
+    await rest.close();
+  }
+});

@@ -28,12 +28,29 @@ export interface BatchOutcome {
   readonly err: readonly string[];
 }
 
+/** Posted when the worker takes a run (its time limit starts then). */
+export interface BatchStarted {
+  /** Index of the run in the batch. */
+  readonly id: number;
+  /** Always true. */
+  readonly started: true;
+}
+
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<BatchJob>) => void) | null;
-  postMessage(outcome: BatchOutcome): void;
+  postMessage(message: BatchOutcome | BatchStarted): void;
 };
 
+// A strategy is user code: Deno.exit in it would end this worker without a word, and the batch
+// would wait for the time limit. As an error it fails just its run, saying what happened.
+Object.defineProperty(Deno, "exit", {
+  value: (code?: number): never => {
+    throw new Error(`called Deno.exit(${code ?? ""}) inside a batch run`);
+  },
+});
+
 scope.onmessage = async (event) => {
+  scope.postMessage({ id: event.data.id, started: true });
   const io = recordingIo();
   const code = await main(event.data.argv, io);
   scope.postMessage({ id: event.data.id, code, out: io.out, err: io.err });

@@ -10,7 +10,7 @@ import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
 import { ConfigError, DataError } from "../lib/domain/mod.ts";
-import type { BatchJob, BatchOutcome } from "./_batch_worker.ts";
+import type { BatchJob, BatchOutcome, BatchStarted } from "./_batch_worker.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag } from "./usage_error.ts";
@@ -18,12 +18,14 @@ import { counted } from "./_count.ts";
 import { readStrategyFile, type StrategyFile, withParamOverrides } from "./_strategy_file.ts";
 import { builtinStrategies } from "../lib/strategies/mod.ts";
 
-const HELP = `Usage: tesser backtest batch --config FILE [--output-dir DIR] [--workers N] [--json]
+const HELP = `Usage: tesser backtest batch --config FILE [--output-dir DIR] [--workers N]
+                             [--run-timeout SECS] [--reports] [--json]
 
 Runs many backtests in parallel and writes DIR/summary.csv (one row per run). The config lists
 runs and/or a parameter grid:
 
   workers = 2                       # optional (default: number of cores)
+  run_timeout_secs = 600            # optional per-run time limit (default 3600)
   [[runs]]
   name = "baseline"
   strategy_config = "examples/strategies/sma_cross.toml"
@@ -39,12 +41,15 @@ runs and/or a parameter grid:
   slow_period = [21, 30]
 
 Paths in the config are relative to the current directory. With --reports, each run's report
-files go to DIR/<run name>/.
+files go to DIR/<run name>/. A run that takes longer than the time limit, or whose worker dies
+(a strategy calling Deno.exit, say), is stopped and reported as failed; the others go on.
+Interrupted (Ctrl-C, SIGTERM), the batch still writes summary.csv for the runs that finished.
 
 Options:
   --config FILE      the batch config (TOML)
   --output-dir DIR   where summary.csv goes (default: the config's output_dir, else ./batch-out)
   --workers N        parallel workers (default: the config's, else the number of cores)
+  --run-timeout SECS stop a run after this long (default: the config's, else 3600)
   --reports          also write every run's report files
   --json             print the summary rows as JSON
   -h, --help`;
@@ -59,6 +64,7 @@ const runSchema = field.table({
 });
 const configSchema = field.table({
   workers: field.number({ integer: true, min: 1, max: 64 }),
+  run_timeout_secs: field.number({ min: 0.001 }),
   output_dir: field.string(),
   runs: field.array(runSchema),
   grid: field.table({
@@ -128,8 +134,12 @@ function* combinations(
   }
 }
 
+/** The per-run time limit when neither the config nor a flag sets one: an hour. */
+export const DEFAULT_RUN_TIMEOUT_SECS = 3600;
+
 interface BatchConfig {
   readonly workers?: number;
+  readonly run_timeout_secs?: number;
   readonly output_dir?: string;
   readonly runs?: readonly {
     readonly name: string;
@@ -305,40 +315,139 @@ function summaryRow(run: PlannedRun, outcome: BatchOutcome): SummaryRow {
   };
 }
 
+/** How a pool runs its jobs. */
+interface PoolOptions {
+  /** Parallel workers. */
+  readonly workers: number;
+  /** Per-run time limit (ms). */
+  readonly timeoutMs: number;
+  /** Aborted on an interrupt: no new runs start, running ones are stopped. */
+  readonly signal: AbortSignal;
+  /** Called as each run finishes. */
+  readonly onFinished: (outcome: BatchOutcome) => void;
+}
+
+type RunResult =
+  | { readonly kind: "done"; readonly outcome: BatchOutcome }
+  // The worker cannot be reused: it was stopped (time limit) or it died.
+  | { readonly kind: "lost"; readonly outcome: BatchOutcome }
+  | { readonly kind: "interrupted" };
+
+// How long a fresh worker may take to load before its run counts as failed.
+const STARTUP_MS = 300_000;
+
+function failedOutcome(id: number, message: string): BatchOutcome {
+  return { id, code: 1, out: [], err: [`error: ${message}`] };
+}
+
+// A worker that dies silently (Deno.exit in a strategy, before the worker's guard existed,
+// or an engine crash) sends nothing: the time limit is what ends the wait.
+function runOne(
+  worker: Worker,
+  job: BatchJob,
+  options: PoolOptions,
+): Promise<RunResult> {
+  return new Promise<RunResult>((resolve) => {
+    const seconds = options.timeoutMs / 1000;
+    const finish = (result: RunResult): void => {
+      clearTimeout(timer);
+      options.signal.removeEventListener("abort", onAbort);
+      worker.onmessage = null;
+      worker.onerror = null;
+      resolve(result);
+    };
+    const onAbort = (): void => finish({ kind: "interrupted" });
+    const expire = (): void =>
+      finish({
+        kind: "lost",
+        outcome: failedOutcome(
+          job.id,
+          `run stopped after the time limit of ${seconds} s (hint: raise run_timeout_secs or --run-timeout if it needs longer)`,
+        ),
+      });
+    // The clock starts when the worker takes the run: loading (and type-checking) a fresh
+    // worker is not the run's time, and can take long on a busy machine. A worker that never
+    // takes the run is given up after the limit plus STARTUP_MS.
+    let timer = setTimeout(expire, options.timeoutMs + STARTUP_MS);
+    options.signal.addEventListener("abort", onAbort);
+    worker.onmessage = (event: MessageEvent<BatchOutcome | BatchStarted>) => {
+      if ("started" in event.data) {
+        clearTimeout(timer);
+        timer = setTimeout(expire, options.timeoutMs);
+        return;
+      }
+      finish({ kind: "done", outcome: event.data });
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      finish({
+        kind: "lost",
+        outcome: failedOutcome(job.id, `the run's worker failed: ${event.message}`),
+      });
+    };
+    worker.postMessage(job);
+  });
+}
+
+/** Runs `jobs` on a pool of workers; a run not finished (interrupted) has no outcome. */
+async function runPoolWith(
+  jobs: readonly BatchJob[],
+  options: PoolOptions,
+): Promise<(BatchOutcome | undefined)[]> {
+  const outcomes: (BatchOutcome | undefined)[] = new Array(jobs.length).fill(undefined);
+  let next = 0;
+  const spawn = () =>
+    new Worker(new URL("./_batch_worker.ts", import.meta.url), { type: "module" });
+  const lane = async (): Promise<void> => {
+    let worker: Worker | undefined;
+    try {
+      while (next < jobs.length && !options.signal.aborted) {
+        const job = jobs[next++];
+        worker ??= spawn();
+        const result = await runOne(worker, job, options);
+        if (result.kind === "interrupted") return;
+        if (result.kind === "lost") {
+          worker.terminate();
+          worker = undefined;
+        }
+        outcomes[job.id] = result.outcome;
+        options.onFinished(result.outcome);
+      }
+    } finally {
+      worker?.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.workers, jobs.length) }, lane));
+  return outcomes;
+}
+
 /**
- * Runs `jobs` on up to `workers` CLI workers; outcomes come back in job order (by id).
- * `onOutcome` hears of each as it finishes (progress bars).
+ * Runs `jobs` on up to `workers` CLI workers with the default per-run time limit; outcomes come
+ * back in job order (by id). `onOutcome` hears of each as it finishes (progress bars).
  */
 export async function runPool(
   jobs: readonly BatchJob[],
   workers: number,
   onOutcome?: (outcome: BatchOutcome) => void,
 ): Promise<BatchOutcome[]> {
-  const outcomes: BatchOutcome[] = new Array(jobs.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    const worker = new Worker(new URL("./_batch_worker.ts", import.meta.url), { type: "module" });
-    try {
-      while (next < jobs.length) {
-        const job = jobs[next++];
-        outcomes[job.id] = await new Promise<BatchOutcome>((resolve, reject) => {
-          worker.onmessage = (event: MessageEvent<BatchOutcome>) => {
-            onOutcome?.(event.data);
-            resolve(event.data);
-          };
-          worker.onerror = (event) => {
-            event.preventDefault();
-            reject(new Error(`batch worker failed: ${event.message}`));
-          };
-          worker.postMessage(job);
-        });
-      }
-    } finally {
-      worker.terminate();
-    }
+  const outcomes = await runPoolWith(jobs, {
+    workers,
+    timeoutMs: DEFAULT_RUN_TIMEOUT_SECS * 1000,
+    signal: new AbortController().signal,
+    onFinished: (outcome) => onOutcome?.(outcome),
+  });
+  // Never interrupted, so every job has its outcome.
+  return outcomes.map((outcome, id) => outcome ?? failedOutcome(id, "the run did not finish"));
+}
+
+/** Aborts `controller` on SIGINT/SIGTERM until the returned function is called. */
+function abortOnInterrupt(controller: AbortController): () => void {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const abort = () => controller.abort();
+  for (const signal of signals) Deno.addSignalListener(signal, abort);
+  return () => {
+    for (const signal of signals) Deno.removeSignalListener(signal, abort);
   };
-  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
-  return outcomes;
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -385,6 +494,7 @@ export async function backtestBatchCommand(
     config: { type: "string" },
     "output-dir": { type: "string" },
     workers: { type: "string" },
+    "run-timeout": { type: "string" },
     reports: { type: "boolean" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -399,13 +509,16 @@ export async function backtestBatchCommand(
       hint: `run "tesser backtest batch --help"`,
     });
   }
+  // Flags are checked before the config is read: a bad flag is the first thing to hear about.
+  const workersFlag = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 });
+  const timeoutFlag = numberFlag(flags, "run-timeout", { min: 0.001 });
   const text = await readConfigFile(file, "batch config");
   const { runs, config } = planBatch(text, file);
   await checkStrategies(runs);
   const outputDir = stringFlag(flags, "output-dir") ?? config.output_dir ?? "batch-out";
-  const workers = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 }) ??
-    config.workers ??
+  const workers = workersFlag ?? config.workers ??
     navigator.hardwareConcurrency;
+  const timeoutSecs = timeoutFlag ?? config.run_timeout_secs ?? DEFAULT_RUN_TIMEOUT_SECS;
   await Deno.mkdir(outputDir, { recursive: true }).catch((error) => {
     throw new DataError(
       `cannot use ${outputDir} as the batch output folder: ${
@@ -437,8 +550,31 @@ export async function backtestBatchCommand(
       counted(Math.min(workers, runs.length), "worker")
     }`,
   );
-  const outcomes = await runPool(jobs, workers);
-  const rows = runs.map((run, i) => summaryRow(run, outcomes[i]));
+  const controller = new AbortController();
+  const stopListening = abortOnInterrupt(controller);
+  let finished = 0;
+  let outcomes: (BatchOutcome | undefined)[];
+  try {
+    outcomes = await runPoolWith(jobs, {
+      workers,
+      timeoutMs: timeoutSecs * 1000,
+      signal: controller.signal,
+      onFinished: (outcome) => {
+        finished++;
+        const run = runs[outcome.id];
+        io.stderr(
+          `[${finished}/${runs.length}] ${outcome.code === 0 ? "ok" : "failed"} ${run?.name}`,
+        );
+      },
+    });
+  } finally {
+    stopListening();
+  }
+  const interrupted = controller.signal.aborted && finished < runs.length;
+  const rows = runs.flatMap((run, i) => {
+    const outcome = outcomes[i];
+    return outcome === undefined ? [] : [summaryRow(run, outcome)];
+  });
   const csv = [
     SUMMARY_COLUMNS.join(","),
     ...rows.map((row) => SUMMARY_COLUMNS.map((c) => csvCell(row[c])).join(",")),
@@ -461,7 +597,11 @@ export async function backtestBatchCommand(
   io.stderr(
     `wrote ${join(outputDir, "summary.csv")} (${
       rows.length - failed.length
-    } ok, ${failed.length} failed)`,
+    } ok, ${failed.length} failed${
+      interrupted ? `; interrupted: ${runs.length - rows.length} not finished` : ""
+    })`,
   );
+  // 130: the shell's code for a run ended by Ctrl-C.
+  if (interrupted) return 130;
   return failed.length > 0 ? 1 : 0;
 }

@@ -6,7 +6,7 @@
  */
 
 import denoJson from "../deno.json" with { type: "json" };
-import { ConfigError, DataError, ExchangeError } from "../lib/domain/mod.ts";
+import { ConfigError, TesserError } from "../lib/domain/mod.ts";
 import { type CommandIo, processIo } from "./io.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
@@ -104,8 +104,9 @@ export function exitCodeFor(error: unknown): 1 | 2 {
 
 /** Formats an error as the one line the user sees (plus the stack with `verbose`). */
 export function formatError(error: unknown, verbose: boolean): string {
-  const known = error instanceof ConfigError || error instanceof DataError ||
-    error instanceof ExchangeError;
+  // Config, data, exchange and strategy errors are the user's or the venue's, said as such; a
+  // strategy's error keeps what it threw as its cause, so --verbose shows the author's stack.
+  const known = error instanceof TesserError;
   const text = error instanceof Error ? error.message : String(error);
   const line = known
     ? `error: ${text}`

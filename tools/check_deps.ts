@@ -1,8 +1,10 @@
 /**
  * Dependency-direction check (part of `deno task check`). Walks every .ts file under lib/,
- * connectors/ and cli/ and fails when an import breaks the rules of DESIGN.md §1:
- * lib/ never imports connectors/ or cli/; each lib module imports only the modules listed
- * below; connectors never import each other; npm packages only through the import map.
+ * connectors/ and cli/ and fails when an import breaks the layering rules (README "Layout"):
+ * lib/ never imports connectors/ or cli/; each lib module imports only the modules its entry
+ * in the `ALLOWED` table of `tools/_layers.ts` lists; connectors never import each other nor
+ * cli/; npm packages only through the import map, each from the one lib module that wraps it
+ * (`PACKAGES` below).
  *
  * @module
  */

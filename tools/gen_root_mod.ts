@@ -1,22 +1,153 @@
 /**
- * Regenerates the root `mod.ts`: the public API listed by name, module by module, from each
- * `lib/<module>/mod.ts` barrel (`deno run -A tools/gen_root_mod.ts`; `deno task check` fails
- * when the file is stale). A name re-exported by several barrels is listed once, under the
- * module that defines it.
+ * Writes the root `mod.ts` from the curated list in `tools/root_exports.ts`
+ * (`deno run -A tools/gen_root_mod.ts`), and with `--check` (part of `deno task check`) fails
+ * when `mod.ts` is stale or the list and the barrels disagree: a listed name that its module
+ * does not declare or export, a module with a barrel but no entry in the list, root names for
+ * the test kit, a module without its subpath export in `deno.json`, or a public name declared
+ * in a private (`_x.ts`) file.
  *
  * @module
  */
 
 import { ALLOWED } from "./_layers.ts";
+import { PRIVATE_FILE_EXCEPTIONS, ROOT_EXPORTS } from "./root_exports.ts";
 
-// Every lib/ module with a barrel, in layer order.
-const MODULES = Object.keys(ALLOWED).filter((module) => {
-  try {
-    return Deno.statSync(new URL(`../lib/${module}/mod.ts`, import.meta.url)).isFile;
-  } catch {
-    return false;
+/** A public name of a module's barrel and where it is declared. */
+export interface BarrelName {
+  /** The exported name. */
+  readonly name: string;
+  /** The declaring file, relative to `lib/` (e.g. `domain/market.ts`). */
+  readonly file: string;
+  /** Whether the name is only a type (interface or type alias). */
+  readonly typeOnly: boolean;
+}
+
+/** What the check needs to know about the project. */
+export interface RootInputs {
+  /** The public names of each lib/ module with a barrel, in layer order. */
+  readonly barrels: ReadonlyMap<string, readonly BarrelName[]>;
+  /** Every module of the layer table (built or being built). */
+  readonly layerModules: readonly string[];
+  /** The curated root names by declaring module. */
+  readonly curated: Readonly<Record<string, readonly string[]>>;
+  /** Known public names in private files, by module. */
+  readonly privateExceptions: Readonly<Record<string, readonly string[]>>;
+  /** The subpaths of `deno.json` `exports` (e.g. `./domain`). */
+  readonly subpaths: ReadonlySet<string>;
+}
+
+const moduleOf = (file: string): string => file.split("/")[0] ?? "";
+const isPrivate = (file: string): boolean => (file.split("/").pop() ?? "").startsWith("_");
+
+/** Everything wrong with the curated list and the barrels, one line each. */
+export function rootProblems(inputs: RootInputs): string[] {
+  const problems: string[] = [];
+  const { barrels, curated } = inputs;
+  for (const [module, names] of barrels) {
+    const listed = curated[module];
+    if (listed === undefined) {
+      problems.push(
+        `lib/${module} has a barrel but no entry in tools/root_exports.ts: list the names it adds to the root module, or [] to keep them behind @tesser/tesser/${module}`,
+      );
+    }
+    if (!inputs.subpaths.has(`./${module}`)) {
+      problems.push(
+        `deno.json exports has no "./${module}": add "./${module}": "./lib/${module}/mod.ts"`,
+      );
+    }
+    const byName = new Map(names.map((n) => [n.name, n]));
+    const seen = new Set<string>();
+    for (const name of listed ?? []) {
+      if (seen.has(name)) problems.push(`tools/root_exports.ts lists ${module}.${name} twice`);
+      seen.add(name);
+      const found = byName.get(name);
+      if (found === undefined) {
+        problems.push(
+          `tools/root_exports.ts lists ${name} under ${module}, but lib/${module}/mod.ts does not export it`,
+        );
+      } else if (moduleOf(found.file) !== module) {
+        problems.push(
+          `tools/root_exports.ts lists ${name} under ${module}, but it is declared in lib/${found.file}: list it under ${
+            moduleOf(found.file)
+          }`,
+        );
+      }
+    }
+    const allowed = new Set(inputs.privateExceptions[module] ?? []);
+    const exported = new Set<string>();
+    for (const n of names) {
+      if (!isPrivate(n.file)) continue;
+      exported.add(n.name);
+      if (!allowed.has(n.name)) {
+        problems.push(
+          `lib/${module}/mod.ts exports ${n.name} from the private file lib/${n.file}: move it to a public file (or drop the export)`,
+        );
+      }
+    }
+    for (const name of allowed) {
+      if (!exported.has(name)) {
+        problems.push(
+          `tools/root_exports.ts PRIVATE_FILE_EXCEPTIONS lists ${module}.${name}, which no private file exports any more: remove it`,
+        );
+      }
+    }
   }
-});
+  for (const [module, names] of Object.entries(curated)) {
+    if (barrels.has(module)) continue;
+    if (!inputs.layerModules.includes(module)) {
+      problems.push(`tools/root_exports.ts has an entry for ${module}, which is not a lib/ module`);
+    } else if (names.length > 0) {
+      problems.push(`tools/root_exports.ts lists names under ${module}, which has no barrel yet`);
+    }
+  }
+  if ((curated.testing ?? []).length > 0) {
+    problems.push("the test kit is its own subpath (@tesser/tesser/testing): list no root names");
+  }
+  return problems;
+}
+
+const HEADER = [
+  "/**",
+  " * Tesser for Deno: a modular, event-driven framework to build, backtest and run quantitative",
+  " * trading strategies. The root module is the curated API a library user needs (generated by",
+  " * `tools/gen_root_mod.ts` from the reviewed list in `tools/root_exports.ts`); everything",
+  " * else is behind the subpath exports (`@tesser/tesser/domain`, `/data`, `/backtest`, …), and",
+  " * the test kit is `@tesser/tesser/testing`.",
+  " *",
+  " * @example",
+  " * ```ts",
+  ' * import { builtinStrategies, decimal, symbolId, toIso } from "@tesser/tesser";',
+  ' * import assert from "node:assert/strict";',
+  " *",
+  ' * assert.equal(symbolId("bybit:BTCUSDT"), "bybit:BTCUSDT");',
+  ' * assert.equal(toIso(0), "1970-01-01T00:00:00Z");',
+  ' * assert.equal(decimal("0.1").plus("0.2").toString(), "0.3");',
+  ' * assert.ok(builtinStrategies.find("sma_cross") !== undefined);',
+  " * ```",
+  " *",
+  " * @module",
+  " */",
+  "",
+];
+
+/** The text of the root `mod.ts` (before `deno fmt`). */
+export function renderRootModule(inputs: RootInputs): string {
+  const lines = [...HEADER];
+  for (const [module, names] of inputs.barrels) {
+    const listed = new Set(inputs.curated[module] ?? []);
+    const chosen = names.filter((n) => listed.has(n.name) && moduleOf(n.file) === module);
+    if (chosen.length === 0) continue;
+    const values = chosen.filter((n) => !n.typeOnly).map((n) => n.name).sort();
+    const types = chosen.filter((n) => n.typeOnly).map((n) => n.name).sort()
+      .map((name) => `type ${name}`);
+    lines.push(
+      "export {",
+      ...[...values, ...types].map((item) => `  ${item},`),
+      `} from "./lib/${module}/mod.ts";`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
 
 interface DocNode {
   readonly name: string;
@@ -28,7 +159,7 @@ interface DocNode {
 
 const root = new URL("..", import.meta.url);
 
-async function symbolsOf(module: string): Promise<readonly DocNode[]> {
+async function barrelNames(module: string): Promise<readonly BarrelName[]> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["doc", "--json", `lib/${module}/mod.ts`],
     cwd: root,
@@ -42,56 +173,66 @@ async function symbolsOf(module: string): Promise<readonly DocNode[]> {
   }
   const json = JSON.parse(new TextDecoder().decode(output.stdout));
   const nodes = Object.values(json.nodes as Record<string, { symbols: DocNode[] }>)[0];
-  return nodes.symbols;
+  return nodes.symbols.map((node) => {
+    const declarations = node.declarations ?? [];
+    const filename = declarations[0]?.location.filename ?? "";
+    return {
+      name: node.name,
+      file: filename.slice(filename.lastIndexOf("/lib/") + 5),
+      typeOnly: declarations.every((d) => d.kind === "interface" || d.kind === "typeAlias"),
+    };
+  });
 }
 
-const lines = [
-  "/**",
-  " * Tesser for Deno: a modular, event-driven framework to build, backtest and run quantitative",
-  " * trading strategies. This root module lists the public API by name (generated by",
-  " * `tools/gen_root_mod.ts`); each subpath export (`@tesser/tesser/domain`, `/events`, …)",
-  " * offers the same symbols per module.",
-  " *",
-  " * @module",
-  " */",
-  "",
-];
-const seen = new Set<string>();
-for (const module of MODULES) {
-  const values: string[] = [];
-  const types: string[] = [];
-  for (const node of await symbolsOf(module)) {
-    const declarations = node.declarations ?? [];
-    const home = declarations[0]?.location.filename ?? "";
-    if (!home.includes(`/lib/${module}/`) || seen.has(node.name)) continue;
-    seen.add(node.name);
-    const typeOnly = declarations.every((d) => d.kind === "interface" || d.kind === "typeAlias");
-    (typeOnly ? types : values).push(node.name);
-  }
-  const items = [...values.sort(), ...types.sort().map((t) => `type ${t}`)];
-  if (items.length === 0) continue;
-  lines.push("export {", ...items.map((item) => `  ${item},`), `} from "./lib/${module}/mod.ts";`);
-}
-const text = lines.join("\n") + "\n";
-const target = new URL("mod.ts", root);
-if (Deno.args.includes("--check")) {
-  const current = await Deno.readTextFile(target);
-  const formatted = await new Deno.Command(Deno.execPath(), {
+async function formatted(text: string): Promise<string> {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["fmt", "--ext", "ts", "-"],
     cwd: root,
     stdin: "piped",
     stdout: "piped",
   }).spawn();
-  const writer = formatted.stdin.getWriter();
+  const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(text));
   await writer.close();
-  const expected = new TextDecoder().decode((await formatted.output()).stdout);
-  if (current !== expected) {
-    console.error("mod.ts is stale: run `deno run -A tools/gen_root_mod.ts`");
-    Deno.exit(1);
-  }
-  console.log("mod.ts: up to date");
-} else {
-  await Deno.writeTextFile(target, text);
-  await new Deno.Command(Deno.execPath(), { args: ["fmt", "mod.ts"], cwd: root }).output();
+  return new TextDecoder().decode((await child.output()).stdout);
 }
+
+async function main(): Promise<number> {
+  const layerModules = Object.keys(ALLOWED);
+  const barrels = new Map<string, readonly BarrelName[]>();
+  for (const module of layerModules) {
+    try {
+      if (!Deno.statSync(new URL(`lib/${module}/mod.ts`, root)).isFile) continue;
+    } catch {
+      continue;
+    }
+    barrels.set(module, await barrelNames(module));
+  }
+  const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const inputs: RootInputs = {
+    barrels,
+    layerModules,
+    curated: ROOT_EXPORTS,
+    privateExceptions: PRIVATE_FILE_EXCEPTIONS,
+    subpaths: new Set(Object.keys(denoJson.exports ?? {})),
+  };
+  const problems = rootProblems(inputs);
+  for (const problem of problems) console.error(problem);
+  if (problems.length > 0) return 1;
+  const text = await formatted(renderRootModule(inputs));
+  const count = Object.values(ROOT_EXPORTS).reduce((sum, names) => sum + names.length, 0);
+  const target = new URL("mod.ts", root);
+  if (Deno.args.includes("--check")) {
+    if (await Deno.readTextFile(target) !== text) {
+      console.error("mod.ts is stale: run `deno run -A tools/gen_root_mod.ts`");
+      return 1;
+    }
+    console.log(`mod.ts: up to date (${count} curated names)`);
+    return 0;
+  }
+  await Deno.writeTextFile(target, text);
+  console.log(`wrote mod.ts (${count} curated names)`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

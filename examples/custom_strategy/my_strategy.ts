@@ -9,100 +9,39 @@
  *   --strategy-config examples/custom_strategy/my_strategy.toml
  * ```
  *
- * and test it with `deno test examples/custom_strategy/`. In your own project import from
- * `@tesser/tesser/config` and `@tesser/tesser/strategies` instead of the relative paths.
+ * and test it with `deno test -A examples/custom_strategy/`. Its one import,
+ * `@tesser/tesser/strategies`, is what a strategy in your own project imports too.
  *
  * @module
  */
 
-import { field } from "../../lib/config/mod.ts";
-import { type Candle, type JsonValue, symbolId } from "../../lib/domain/mod.ts";
-import {
-  paramError,
-  type Strategy,
-  type StrategyContext,
-  type StrategyDefinition,
-  type StrategySubscription,
-} from "../../lib/strategies/mod.ts";
-
-const params = field.table({
-  symbol: field.string({ required: true, description: "venue-qualified symbol" }),
-  lookback: field.number({ integer: true, min: 1, default: 10, description: "bars of the move" }),
-  threshold_pct: field.number({
-    min: 0,
-    default: 0.5,
-    description: "enter when the close rose more than this percent over lookback bars",
-  }),
-});
-
-/** MomentumBurst parameters. */
-export interface MomentumBurstParams {
-  /** Venue-qualified symbol. */
-  readonly symbol: string;
-  /** Bars of the move. */
-  readonly lookback: number;
-  /** Entry threshold in percent. */
-  readonly threshold_pct: number;
-}
-
-/** The example strategy. */
-export class MomentumBurst implements Strategy {
-  readonly name = "MomentumBurst";
-  readonly subscriptions: readonly StrategySubscription[];
-  readonly #params: MomentumBurstParams;
-  readonly #symbol: string;
-  // The last lookback + 1 closes: the whole state, so snapshot/restore is exact.
-  #closes: number[] = [];
-  #long = false;
-
-  /** Builds the strategy; throws a `ConfigError` for a bad symbol. */
-  constructor(params: MomentumBurstParams) {
-    try {
-      this.#symbol = symbolId(params.symbol);
-    } catch (error) {
-      throw paramError("MomentumBurst", "symbol", (error as Error).message);
-    }
-    this.#params = params;
-    this.subscriptions = [{ kind: "candles", symbol: this.#symbol, interval: "1m" }];
-  }
-
-  /** Signals on the move over the last `lookback` bars. */
-  onCandle(candle: Candle, ctx: StrategyContext): void {
-    this.#closes.push(candle.close);
-    if (this.#closes.length > this.#params.lookback + 1) this.#closes.shift();
-    if (this.#closes.length <= this.#params.lookback) return;
-    const first = this.#closes[0] as number;
-    const movePct = ((candle.close - first) / first) * 100;
-    if (!this.#long && movePct > this.#params.threshold_pct) {
-      this.#long = true;
-      ctx.signal({ symbol: this.#symbol, kind: "enter-long", confidence: 1 });
-    } else if (this.#long && movePct < 0) {
-      this.#long = false;
-      ctx.signal({ symbol: this.#symbol, kind: "exit-long", confidence: 1 });
-    }
-  }
-
-  /** The closes and whether it is long. */
-  snapshot(): JsonValue {
-    return { closes: [...this.#closes], long: this.#long };
-  }
-
-  /** Restores {@linkcode MomentumBurst.snapshot}. */
-  restore(state: JsonValue): void {
-    const record = state as { closes?: unknown; long?: unknown } | null;
-    if (!Array.isArray(record?.closes) || typeof record?.long !== "boolean") {
-      throw new TypeError("MomentumBurst.restore: expected the object made by snapshot()");
-    }
-    this.#closes = record.closes.filter((v): v is number => typeof v === "number");
-    this.#long = record.long;
-  }
-}
+import { defineStrategy, param } from "@tesser/tesser/strategies";
 
 /** The export `--strategy-module` looks for. */
-export const strategy: StrategyDefinition<typeof params> = {
+export const strategy = defineStrategy({
   name: "MomentumBurst",
   aliases: ["momentum_burst"],
   description: "long after a fast rise, out when the move turns negative",
-  params,
-  create: (values) => new MomentumBurst(values),
-};
+  params: {
+    symbol: param.symbol(),
+    lookback: param.number({ integer: true, min: 1, default: 10, description: "bars of the move" }),
+    threshold_pct: param.number({ min: 0, default: 0.5, description: "entry rise in percent" }),
+  },
+  // The last lookback + 1 closes: the whole state, so snapshot/restore come for free.
+  state: { closes: [] as number[] },
+  subscriptions: (p) => [{ kind: "candles", symbol: p.symbol, interval: "1m" }],
+  onCandle(candle, ctx) {
+    const { params: p, state: { closes } } = ctx;
+    closes.push(candle.close);
+    if (closes.length > p.lookback + 1) closes.shift();
+    if (closes.length <= p.lookback) return;
+    const first = closes[0] as number;
+    const movePct = ((candle.close - first) / first) * 100;
+    const long = ctx.position(p.symbol) > 0;
+    if (!long && movePct > p.threshold_pct) {
+      ctx.signal({ symbol: p.symbol, kind: "enter-long", confidence: 1 });
+    } else if (long && movePct < 0) {
+      ctx.signal({ symbol: p.symbol, kind: "exit-long", confidence: 1 });
+    }
+  },
+});

@@ -1,5 +1,5 @@
-// Tests of the example strategy with the test kit: `deno test examples/custom_strategy/`.
-// In your own project import from "@tesser/tesser/testing".
+// Tests of the example strategy with the test kit: `deno test -A examples/custom_strategy/`.
+// The test kit is its own import, "@tesser/tesser/testing".
 
 import assert from "node:assert/strict";
 import {
@@ -9,15 +9,16 @@ import {
   assertSnapshotRestore,
   candlesFromArrays,
   runStrategy,
-} from "../../lib/testing/mod.ts";
-import { MomentumBurst } from "./my_strategy.ts";
+} from "@tesser/tesser/testing";
+import type { Strategy } from "@tesser/tesser/strategies";
+import { strategy } from "./my_strategy.ts";
 
 const SYMBOL = "bybit:BTCUSDT";
 // Flat at 100, a 2% rise over bars 4-5, a plateau, then a drop below the price of 3 bars ago.
 const CLOSES = [100, 100, 100, 100, 101, 102, 102, 102, 101, 100, 99, 99];
 
-function momentum(): MomentumBurst {
-  return new MomentumBurst({ symbol: SYMBOL, lookback: 3, threshold_pct: 1.5 });
+function momentum(): Strategy {
+  return strategy.build({ symbol: SYMBOL, lookback: 3, threshold_pct: 1.5 });
 }
 
 Deno.test("MomentumBurst enters after a 1.5% rise over 3 bars and exits when the move turns negative", async () => {

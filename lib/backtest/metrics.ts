@@ -36,8 +36,10 @@ export const MICROS_PER_YEAR: number = 365 * MICROS_PER_DAY;
  *
  * @example
  * ```ts
- * import { periodsPerYear } from "./metrics.ts";
- * periodsPerYear("1h"); // 8760
+ * import { periodsPerYear } from "@tesser/tesser/backtest";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(periodsPerYear("1h"), 8760);
  * ```
  */
 export function periodsPerYear(interval: Interval): number {
@@ -293,7 +295,9 @@ function validate(input: MetricsInput): void {
  *
  * @example
  * ```ts
- * import { computeMetrics, periodsPerYear } from "./metrics.ts";
+ * import { computeMetrics, periodsPerYear } from "@tesser/tesser/backtest";
+ * import assert from "node:assert/strict";
+ *
  * const day = 86_400_000_000;
  * const metrics = computeMetrics({
  *   ts: new Float64Array([0, day]),
@@ -305,7 +309,7 @@ function validate(input: MetricsInput): void {
  *   barsInMarket: 2,
  *   tradedNotional: 200,
  * });
- * metrics.maxDrawdown; // 0.1 (from 110 to 99)
+ * assert.ok(Math.abs(metrics.maxDrawdown - 0.1) < 1e-12); // from 110 to 99
  * ```
  * @throws {RangeError} when `length` exceeds the arrays, or the initial equity or periods per
  * year are not positive.

@@ -1,7 +1,7 @@
 /**
  * Backtesting: the candle and tick data loops around the trading session, the markets file, performance
  * metrics and report output (JSON, CSV, self-contained HTML). It may import every other `lib/`
- * module except `live` and `testing`.
+ * module except `live`, `research` and `testing`.
  *
  * @module
  */

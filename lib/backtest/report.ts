@@ -138,9 +138,15 @@ export const REPORT_SIGNIFICANT_DIGITS = 12;
  *
  * @example
  * ```ts
- * import { buildReport, reportToJson } from "./report.ts";
- * import { computeMetrics, periodsPerYear } from "./metrics.ts";
- * import { decimal } from "../domain/mod.ts";
+ * import {
+ *   buildReport,
+ *   computeMetrics,
+ *   periodsPerYear,
+ *   reportToJson,
+ * } from "@tesser/tesser/backtest";
+ * import { decimal } from "@tesser/tesser/domain";
+ * import assert from "node:assert/strict";
+ *
  * const metrics = computeMetrics({
  *   ts: new Float64Array([0]), equity: new Float64Array([101]), length: 1,
  *   initialEquity: 100, periodsPerYear: periodsPerYear("1d"), roundTrips: [],
@@ -152,7 +158,7 @@ export const REPORT_SIGNIFICANT_DIGITS = 12;
  *   fees: decimal(0), funding: decimal(0), orders: 0, fills: 0, rejectedOrders: 0,
  *   ambiguousBars: 0, liquidations: 0, metrics,
  * });
- * reportToJson(report).endsWith("\n"); // true
+ * assert.ok(reportToJson(report).endsWith("\n"));
  * ```
  * @throws {RangeError} when `start` or `end` is not an integer count of microseconds.
  */

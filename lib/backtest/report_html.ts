@@ -28,8 +28,10 @@ const ENTITIES: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
- * import { escapeHtml } from "./report_html.ts";
- * escapeHtml('<b class="x">'); // "&lt;b class=&quot;x&quot;&gt;"
+ * import { escapeHtml } from "@tesser/tesser/backtest";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(escapeHtml('<b class="x">'), "&lt;b class=&quot;x&quot;&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {

@@ -34,9 +34,11 @@ const SETTING: Readonly<Partial<Record<RefusalRule, string>>> = {
  *
  * @example
  * ```ts
- * import { explainRefusal } from "./report_summary.ts";
- * explainRefusal("kill-switch");
- * // "the drawdown kill switch tripped: only reducing orders pass (change: risk_management.max_drawdown, --max-drawdown)"
+ * import { explainRefusal } from "@tesser/tesser/backtest";
+ * import assert from "node:assert/strict";
+ *
+ * // The rule's help, and where to change what it enforces.
+ * assert.match(explainRefusal("kill-switch"), /kill switch.*\(change: risk_management\.max_drawdown/);
  * ```
  */
 export function explainRefusal(rule: string): string {
@@ -63,9 +65,11 @@ export interface RefusalLine {
  *
  * @example
  * ```ts
- * import { refusalLines } from "./report_summary.ts";
- * refusalLines({ "zero-size": 3, "kill-switch": 7 }).map((line) => line.rule);
- * // ["kill-switch", "zero-size"]
+ * import { refusalLines } from "@tesser/tesser/backtest";
+ * import assert from "node:assert/strict";
+ *
+ * const lines = refusalLines({ "zero-size": 3, "kill-switch": 7 });
+ * assert.deepEqual(lines.map((line) => line.rule), ["kill-switch", "zero-size"]);
  * ```
  */
 export function refusalLines(rejections: Readonly<Record<string, number>>): RefusalLine[] {

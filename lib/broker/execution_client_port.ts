@@ -59,13 +59,17 @@ export function isDefinitiveRefusal(kind: ExchangeErrorKind): boolean {
  *
  * @example
  * ```ts
- * import { executionClientPort, type ExecutionClient, type VenueEvent } from "./mod.ts";
- * declare const client: ExecutionClient;
+ * import { executionClientPort, type ExecutionClient, type VenueEvent } from "@tesser/tesser/broker";
+ * import assert from "node:assert/strict";
+ *
+ * // A connector's client; only its venue name matters here.
+ * const client = { venue: "bybit" } as unknown as ExecutionClient;
  * const reports: VenueEvent[] = [];
  * const port = executionClientPort(client, (report) => reports.push(report), {
  *   now: () => Date.now() * 1000,
  * });
- * port.venue; // the client's venue name
+ * assert.equal(port.venue, "bybit"); // the client's venue name
+ * assert.deepEqual(reports, []); // nothing sent, nothing reported
  * ```
  */
 export function executionClientPort(

@@ -76,8 +76,10 @@ export function findKeyLine(text: string, path: readonly string[]): number | und
  *
  * @example
  * ```ts
- * import { stringifyToml } from "./toml.ts";
- * stringifyToml({ params: { fast: 8 } }); // "[params]\nfast = 8\n"
+ * import { stringifyToml } from "@tesser/tesser/config";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(stringifyToml({ params: { fast: 8 } }), "[params]\nfast = 8\n");
  * ```
  */
 export function stringifyToml(table: TomlTable): string {

@@ -27,12 +27,15 @@ export interface FeatureBufferOptions {
  *
  * @example
  * ```ts
- * import { FeatureBuffer } from "./feature_buffer.ts";
+ * import { FeatureBuffer } from "@tesser/tesser/cortex";
+ * import assert from "node:assert/strict";
+ *
  * const buffer = new FeatureBuffer({ features: 2, window: 2 });
  * buffer.push([1, 2]);
  * buffer.push([3, 4]);
  * buffer.push([5, 6]);
- * buffer.window(); // Float32Array [3, 4, 5, 6]: the last two rows, oldest first
+ * // The last two rows, oldest first.
+ * assert.deepEqual([...buffer.window()], [3, 4, 5, 6]);
  * ```
  */
 export class FeatureBuffer {

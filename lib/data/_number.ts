@@ -20,13 +20,7 @@ const MAX_FRACTION = 22;
  * more than 15 significant digits, more than 22 fraction digits, an exponent, white space,
  * or anything else. The result is exact because the integer mantissa (< 10^15 < 2^53) and the
  * power of ten (≤ 10^22) are both exact doubles, so the one division is correctly rounded.
- *
- * @example
- * ```ts
- * import { scanDecimal } from "./_number.ts";
- * const bytes = new TextEncoder().encode("-42.125");
- * console.assert(scanDecimal(bytes, 0, bytes.length) === -42.125);
- * ```
+ * For example, the bytes of `-42.125` give -42.125.
  */
 export function scanDecimal(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
@@ -66,13 +60,7 @@ export function scanDecimal(bytes: Uint8Array, start: number, end: number): numb
 /**
  * Parses `bytes[start, end)` as `-?digits` with at most 15 digits and returns its value, or
  * `NaN` for anything else (a sign `+`, a fraction, white space, more digits).
- *
- * @example
- * ```ts
- * import { scanInteger } from "./_number.ts";
- * const bytes = new TextEncoder().encode("1704067200000");
- * console.assert(scanInteger(bytes, 0, bytes.length) === 1704067200000);
- * ```
+ * For example, the bytes of `1704067200000` give 1704067200000.
  */
 export function scanInteger(bytes: Uint8Array, start: number, end: number): number {
   let i = start;

@@ -91,7 +91,9 @@ function aggregated(bucket: Bucket, interval: Interval, complete: boolean): Aggr
  *
  * @example
  * ```ts
- * import { CandleAggregator } from "./candle_aggregator.ts";
+ * import { CandleAggregator } from "@tesser/tesser/data";
+ * import assert from "node:assert/strict";
+ *
  * const hourly = new CandleAggregator({ interval: "1h" });
  * const start = Date.UTC(2024, 0, 1) * 1000;
  * let out = 0;
@@ -100,7 +102,7 @@ function aggregated(bucket: Bucket, interval: Interval, complete: boolean): Aggr
  *     open: 1, high: 2, low: 1, close: 2, volume: 1 };
  *   out += hourly.update(bar).length;
  * }
- * console.log(out); // 2
+ * assert.equal(out, 2);
  * ```
  */
 export class CandleAggregator {

@@ -1,7 +1,8 @@
 /**
  * Market data for Tesser — readers and writers (canonical and Tesser Parquet, CSV with ETL
  * mappings, Tardis CSV, JSONL), normalize/validate/resample, synthetic data, the L2 order book
- * and the time-ordered replay merge; it may import only `lib/domain` and `lib/events`.
+ * and the time-ordered replay merge; it may import only `lib/domain`, `lib/events` and
+ * `lib/config` (the schema of ETL mapping files).
  *
  * Replay is columnar: readers yield {@linkcode CandleBatch}es one Parquet row group at a
  * time; {@linkcode candleEvents} and {@linkcode mergeEvents} turn them into time-ordered

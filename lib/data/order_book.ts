@@ -132,12 +132,14 @@ export class OrderBookSide implements BookSideView {
  *
  * @example
  * ```ts
- * import { OrderBook } from "./order_book.ts";
+ * import { OrderBook } from "@tesser/tesser/data";
+ * import assert from "node:assert/strict";
+ *
  * const book = new OrderBook("bitmex:XBTUSD");
  * book.applySnapshot({ symbol: "bitmex:XBTUSD", bids: [{ price: 100, size: 5 }],
  *   asks: [{ price: 101, size: 7 }] });
  * book.applyDelta({ symbol: "bitmex:XBTUSD", bids: [{ price: 100.5, size: 2 }], asks: [] });
- * book.bestBid(); // { price: 100.5, size: 2 }
+ * assert.deepEqual(book.bestBid(), { price: 100.5, size: 2 });
  * ```
  */
 export class OrderBook implements BookView {

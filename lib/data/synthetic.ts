@@ -67,10 +67,12 @@ export function intradayVolumeFactor(ts: Micros): number {
  *
  * @example
  * ```ts
- * import { generateCandles } from "./synthetic.ts";
+ * import { generateCandles } from "@tesser/tesser/data";
+ * import assert from "node:assert/strict";
+ *
  * let rows = 0;
  * for (const batch of generateCandles({ rows: 1000, seed: 7 })) rows += batch.length;
- * console.log(rows); // 1000
+ * assert.equal(rows, 1000);
  * ```
  */
 export function* generateCandles(options: SyntheticCandleOptions): Generator<CandleBatch> {

@@ -107,8 +107,10 @@ function unwrap(value: Decimal): DecimalJs {
  *
  * @example
  * ```ts
- * import { decimal } from "./decimal.ts";
- * decimal("0.1").plus(0.2).toString(); // "0.3"
+ * import { decimal } from "@tesser/tesser/domain";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(decimal("0.1").plus(0.2).toString(), "0.3");
  * ```
  * @throws {RangeError} for NaN, ±Infinity or text that is not a decimal number.
  */

@@ -38,6 +38,10 @@ export const REFUSAL_RULES = [
   "order-in-flight",
   // The venue said no.
   "venue",
+  // The strategy's own output, malformed, refused at the host edge before the OMS sees it.
+  "malformed-signal",
+  "malformed-order",
+  "malformed-amend",
 ] as const;
 
 /** The closed set of refusal rules. */
@@ -86,6 +90,11 @@ export const REFUSAL_RULE_HELP: Readonly<Record<RefusalRule, string>> = {
   "trading-halted": "the OMS is halted: nothing but cancels is sent",
   "order-in-flight": "a cancel of the order is in flight: it cannot be amended",
   "venue": "the venue rejected the order or an amend",
+  "malformed-signal":
+    "the strategy emitted a malformed signal (unknown kind, bad number, unknown symbol or hint)",
+  "malformed-order":
+    "the strategy placed a malformed order (bad side, type, quantity, price or symbol)",
+  "malformed-amend": "the strategy asked for a malformed amend (a price or quantity not positive)",
 };
 
 const RULES: ReadonlySet<string> = new Set(REFUSAL_RULES);

@@ -31,8 +31,10 @@ export interface ParseSymbolOptions {
  *
  * @example
  * ```ts
- * import { parseSymbol } from "./symbol.ts";
- * parseSymbol("Bybit:BTCUSDT"); // { venue: "bybit", code: "BTCUSDT" }
+ * import { parseSymbol } from "@tesser/tesser/domain";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseSymbol("Bybit:BTCUSDT"), { venue: "bybit", code: "BTCUSDT" });
  * ```
  * @throws {RangeError} when the text is not a valid symbol.
  */

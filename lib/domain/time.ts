@@ -69,8 +69,10 @@ const ISO =
  *
  * @example
  * ```ts
- * import { fromIso } from "./time.ts";
- * fromIso("2024-01-01T00:00:00.000001Z"); // 1704067200000001
+ * import { fromIso } from "@tesser/tesser/domain";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(fromIso("2024-01-01T00:00:00.000001Z"), 1704067200000001);
  * ```
  * @throws {RangeError} when the text is not an ISO-8601 timestamp.
  */

@@ -28,11 +28,14 @@ export interface EngineOptions {
  *
  * @example
  * ```ts
- * import { Engine, EventClock } from "./mod.ts";
+ * import { Engine, EventClock } from "@tesser/tesser/engine";
+ * import assert from "node:assert/strict";
+ *
  * const engine = new Engine({ clock: new EventClock() });
  * const seen: string[] = [];
  * engine.bus.subscribeAll((event) => seen.push(event.kind));
  * engine.process({ kind: "timer", ts: 1, tsRecv: 1, owner: "me", tag: "t" });
+ * assert.deepEqual(seen, ["timer"]);
  * ```
  */
 export class Engine {

@@ -55,16 +55,23 @@ type Wake =
  *
  * @example
  * ```ts
- * import { Engine, runLive, WallClock } from "./mod.ts";
- * import { Inbox } from "../events/mod.ts";
+ * import { Engine, runLive, WallClock } from "@tesser/tesser/engine";
+ * import { Inbox } from "@tesser/tesser/events";
+ * import assert from "node:assert/strict";
+ *
  * const clock = new WallClock();
  * const engine = new Engine({ clock });
  * const inbox = new Inbox({ now: () => clock.now() });
- * engine.bus.subscribe("timer", () => inbox.close());
+ * let fired = 0;
+ * engine.bus.subscribe("timer", () => {
+ *   fired++;
+ *   inbox.close();
+ * });
  * engine.schedule(clock.now() + 1_000, {
  *   kind: "timer", ts: clock.now() + 1_000, tsRecv: clock.now() + 1_000, owner: "me", tag: "t",
  * });
  * await runLive(engine, inbox); // ends when the timer closes the inbox
+ * assert.equal(fired, 1);
  * ```
  */
 export async function runLive(

@@ -20,11 +20,14 @@ interface Waiting {
  *
  * @example
  * ```ts
- * import { ManualClock } from "./manual_clock.ts";
+ * import { ManualClock } from "@tesser/tesser/engine";
+ * import assert from "node:assert/strict";
+ *
  * const clock = new ManualClock(1_000);
  * const woke = clock.sleepUntil(1_500, new AbortController().signal);
  * clock.advance(500);
  * await woke; // resolved: the clock reached 1,500 µs
+ * assert.equal(clock.now(), 1_500);
  * ```
  */
 export class ManualClock implements Clock, Sleeper {

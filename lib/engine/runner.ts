@@ -23,14 +23,16 @@ export type RunInput = Event | Micros;
  *
  * @example
  * ```ts
- * import { Engine, EventClock, InputSource, type RunInput, runSync } from "./mod.ts";
+ * import { Engine, EventClock, InputSource, type RunInput, runSync } from "@tesser/tesser/engine";
+ * import assert from "node:assert/strict";
+ *
  * class Ticks extends InputSource {
  *   #left = 3;
  *   take(): RunInput | undefined {
  *     return this.#left-- > 0 ? { kind: "timer", ts: 1, tsRecv: 1, owner: "me", tag: "t" } : undefined;
  *   }
  * }
- * runSync(new Engine({ clock: new EventClock() }), new Ticks()).inputs; // 3
+ * assert.equal(runSync(new Engine({ clock: new EventClock() }), new Ticks()).inputs, 3);
  * ```
  */
 export abstract class InputSource implements Iterator<RunInput>, Iterable<RunInput> {

@@ -23,9 +23,13 @@ export interface Sleeper {
  *
  * @example
  * ```ts
- * import { WallClock, WallSleeper } from "./mod.ts";
+ * import { WallClock, WallSleeper } from "@tesser/tesser/engine";
+ * import assert from "node:assert/strict";
+ *
  * const clock = new WallClock();
- * await new WallSleeper(clock).sleepUntil(clock.now() + 1_000, new AbortController().signal);
+ * const until = clock.now() + 1_000;
+ * await new WallSleeper(clock).sleepUntil(until, new AbortController().signal);
+ * assert.ok(clock.now() >= until);
  * ```
  */
 export class WallSleeper implements Sleeper {

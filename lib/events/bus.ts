@@ -23,10 +23,17 @@ export type Unsubscribe = () => void;
  *
  * @example
  * ```ts
- * import { EventBus } from "./bus.ts";
+ * import { EventBus } from "@tesser/tesser/events";
+ * import assert from "node:assert/strict";
+ *
  * const bus = new EventBus();
- * const stop = bus.subscribe("alert", (alert) => console.log(alert.message));
+ * const messages: string[] = [];
+ * const stop = bus.subscribe("alert", (alert) => messages.push(alert.message));
+ * const alert = { ts: 0, tsRecv: 0, severity: "warning", code: "gap", message: "no data" } as const;
+ * bus.publish({ kind: "alert", ...alert });
  * stop();
+ * bus.publish({ kind: "alert", ...alert });
+ * assert.deepEqual(messages, ["no data"]);
  * ```
  */
 export class EventBus {

@@ -26,7 +26,9 @@ export interface ChannelStore<T> {
  *
  * @example
  * ```ts
- * import { Channel, type ChannelStore } from "./channel.ts";
+ * import { Channel, type ChannelStore } from "@tesser/tesser/events";
+ * import assert from "node:assert/strict";
+ *
  * const items: number[] = [];
  * const store: ChannelStore<number> = {
  *   get size() { return items.length; },
@@ -35,7 +37,7 @@ export interface ChannelStore<T> {
  * };
  * const channel = new Channel(store, "numbers");
  * channel.offer(1);
- * await channel.take(); // 1
+ * assert.equal(await channel.take(), 1);
  * ```
  */
 export class Channel<T extends NonNullable<unknown>> implements AsyncIterable<T> {

@@ -12,10 +12,12 @@
  *
  * @example
  * ```ts
- * import { Fifo } from "./fifo.ts";
+ * import { Fifo } from "@tesser/tesser/events";
+ * import assert from "node:assert/strict";
+ *
  * const fifo = new Fifo<string>();
  * fifo.push("a"); fifo.push("b");
- * fifo.shift(); // "a"
+ * assert.equal(fifo.shift(), "a");
  * ```
  */
 export class Fifo<T> {

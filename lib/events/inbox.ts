@@ -164,12 +164,14 @@ class TwoLanes implements ChannelStore<Event> {
  *
  * @example
  * ```ts
- * import { Inbox } from "./inbox.ts";
+ * import { Inbox } from "@tesser/tesser/events";
+ * import assert from "node:assert/strict";
+ *
  * const inbox = new Inbox({ marketCapacity: 1000, now: () => Date.now() * 1000 });
  * inbox.offer({ kind: "trade", ts: 1, tsRecv: 1,
  *   trade: { symbol: "bybit:BTCUSDT", price: 1, quantity: 1, side: "buy" } });
  * inbox.offer({ kind: "alert", ts: 2, tsRecv: 2, severity: "info", code: "x", message: "x" });
- * (await inbox.take())?.kind; // "alert": the priority lane goes first
+ * assert.equal((await inbox.take())?.kind, "alert"); // the priority lane goes first
  * ```
  */
 export class Inbox extends Channel<Event> {

@@ -64,10 +64,12 @@ class Ring<T> implements ChannelStore<T> {
  *
  * @example
  * ```ts
- * import { BoundedQueue } from "./queue.ts";
+ * import { BoundedQueue } from "@tesser/tesser/events";
+ * import assert from "node:assert/strict";
+ *
  * const queue = new BoundedQueue<number>({ capacity: 2, policy: "drop-oldest" });
  * queue.offer(1); queue.offer(2); queue.offer(3);
- * queue.dropped; // 1
+ * assert.equal(queue.dropped, 1);
  * ```
  */
 export class BoundedQueue<T extends NonNullable<unknown>> extends Channel<T> {

@@ -15,17 +15,18 @@
  *
  * @example
  * ```ts
- * import { BollingerBands, Ema, Rsi, pipe } from "@tesser/tesser/indicators";
+ * import { BollingerBands, Ema, pipe, Rsi } from "@tesser/tesser/indicators";
+ * import assert from "node:assert/strict";
  *
- * const bands = new BollingerBands({ period: 20 });
- * const smoothRsi = pipe(new Ema({ period: 10 }), new Rsi({ period: 14 }));
- * for (const price of [42000, 42010.5, 41995.25]) {
+ * const bands = new BollingerBands({ period: 3 });
+ * const smoothRsi = pipe(new Ema({ period: 2 }), new Rsi({ period: 2 }));
+ * let oversold = 0;
+ * for (const price of [42000, 42010.5, 41995.25, 41990, 41700]) {
  *   const b = bands.update(price);
  *   const r = smoothRsi.update(price);
- *   if (b !== undefined && r !== undefined && price < b.lower && r < 30) {
- *     // oversold
- *   }
+ *   if (b !== undefined && r !== undefined && price < b.middle && r < 30) oversold++;
  * }
+ * assert.equal(oversold, 2); // 41990 and 41700: below the mean, the RSI at 0
  * ```
  *
  * @module

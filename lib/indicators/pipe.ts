@@ -87,6 +87,7 @@ class Pipeline implements Indicator<unknown, unknown> {
  * ```ts
  * import { Macd, Sma, map, pipe } from "@tesser/tesser/indicators";
  * import type { Bar } from "@tesser/tesser/indicators";
+ * import assert from "node:assert/strict";
  *
  * // Smoothed MACD histogram of bar closes.
  * const smoothed = pipe(
@@ -95,7 +96,7 @@ class Pipeline implements Indicator<unknown, unknown> {
  *   map((m) => m.histogram),
  *   new Sma({ period: 5 }),
  * );
- * smoothed.update({ high: 2, low: 1, close: 1.5 });
+ * assert.equal(smoothed.update({ high: 2, low: 1, close: 1.5 }), undefined); // still warming up
  * ```
  */
 export function map<In, Out>(fn: (input: In) => Out): Indicator<In, Out> {

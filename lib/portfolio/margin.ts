@@ -18,9 +18,11 @@ export type PositionDirection = "long" | "short";
  *
  * @example
  * ```ts
- * import { decimal } from "../domain/mod.ts";
- * import { initialMargin } from "./margin.ts";
- * initialMargin(decimal(20000), decimal(10)).toString(); // "2000"
+ * import { decimal } from "@tesser/tesser/domain";
+ * import { initialMargin } from "@tesser/tesser/portfolio";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(initialMargin(decimal(20000), decimal(10)).toString(), "2000");
  * ```
  */
 export function initialMargin(entryNotional: Decimal, leverage: Decimal): Decimal {
@@ -52,10 +54,12 @@ export function maintenanceMargin(entryNotional: Decimal, rate: Decimal): Decima
  *
  * @example
  * ```ts
- * import { decimal } from "../domain/mod.ts";
- * import { liquidationPrice } from "./margin.ts";
- * liquidationPrice("linear", "long", decimal(20000), decimal(10), decimal("0.005"))?.toString();
- * // "18100"
+ * import { decimal } from "@tesser/tesser/domain";
+ * import { liquidationPrice } from "@tesser/tesser/portfolio";
+ * import assert from "node:assert/strict";
+ *
+ * const price = liquidationPrice("linear", "long", decimal(20000), decimal(10), decimal("0.005"));
+ * assert.equal(price?.toString(), "18100");
  * ```
  */
 export function liquidationPrice(
@@ -101,11 +105,13 @@ export function liquidationPrice(
  *
  * @example
  * ```ts
- * import { decimal } from "../domain/mod.ts";
- * import { marginCallPrice } from "./margin.ts";
+ * import { decimal } from "@tesser/tesser/domain";
+ * import { marginCallPrice } from "@tesser/tesser/portfolio";
+ * import assert from "node:assert/strict";
+ *
  * // Long 1 @100 with 10 of margin: bankrupt at 90; with 2 of it taken by funding, at 92.
- * marginCallPrice("linear", "long", decimal(1), decimal(100), decimal(8), decimal(0))?.toString();
- * // "92"
+ * const price = marginCallPrice("linear", "long", decimal(1), decimal(100), decimal(8), decimal(0));
+ * assert.equal(price?.toString(), "92");
  * ```
  */
 export function marginCallPrice(

@@ -9,8 +9,10 @@
  *
  * @example
  * ```ts
- * import { makeInstrument } from "../domain/mod.ts";
- * import { Portfolio } from "./mod.ts";
+ * import { makeInstrument } from "@tesser/tesser/domain";
+ * import { Portfolio } from "@tesser/tesser/portfolio";
+ * import assert from "node:assert/strict";
+ *
  * const instrument = makeInstrument({
  *   symbol: "bybit:BTCUSD", kind: "inverse", base: "BTC", quote: "USD",
  *   tickSize: "0.5", lotSize: "1",
@@ -19,7 +21,7 @@
  *   instruments: [instrument], initialBalances: { BTC: 1 }, reportingCurrency: "USD",
  * });
  * portfolio.mark("bybit:BTCUSD", 20000);
- * portfolio.equity(); // 20000
+ * assert.equal(portfolio.equity(), 20000);
  * ```
  *
  * @module

@@ -152,8 +152,10 @@ function checkLeverage(value: number, where: string): Decimal {
  *
  * @example
  * ```ts
- * import { decimal, makeInstrument } from "../domain/mod.ts";
- * import { Portfolio } from "./portfolio.ts";
+ * import { decimal, makeInstrument } from "@tesser/tesser/domain";
+ * import { Portfolio } from "@tesser/tesser/portfolio";
+ * import assert from "node:assert/strict";
+ *
  * const btc = makeInstrument({
  *   symbol: "bybit:BTCUSDT", kind: "linear", base: "BTC", quote: "USDT",
  *   tickSize: "0.1", lotSize: "0.001",
@@ -167,7 +169,7 @@ function checkLeverage(value: number, where: string): Decimal {
  *   tradeId: "t1",
  * }, 0);
  * portfolio.mark(btc.symbol, 21000);
- * portfolio.equity(); // 10098.8
+ * assert.equal(portfolio.equity(), 10098.8);
  * ```
  */
 export class Portfolio {

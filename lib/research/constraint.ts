@@ -56,9 +56,11 @@ function tokenize(text: string): string[] {
  *
  * @example
  * ```ts
- * import { evaluateConstraint, parseConstraint } from "./constraint.ts";
+ * import { evaluateConstraint, parseConstraint } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const c = parseConstraint("slow >= 2 * fast");
- * evaluateConstraint(c, { fast: 5, slow: 10 }); // true
+ * assert.equal(evaluateConstraint(c, { fast: 5, slow: 10 }), true);
  * ```
  * @throws {SyntaxError} describing what is wrong with the text.
  */

@@ -21,13 +21,14 @@ export function satisfies(space: SearchSpace, params: TrialParams): boolean {
  *
  * @example
  * ```ts
- * import { gridTrials } from "./grid.ts";
- * import { parseSpace } from "./space.ts";
+ * import { gridTrials, parseSpace } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const space = parseSpace(
  *   'constraints = ["a < b"]\n[params.a]\nvalues = [1, 2]\n[params.b]\nvalues = [2, 3]\n',
  *   "s.toml",
  * );
- * gridTrials(space); // [{a: 1, b: 2}, {a: 1, b: 3}, {a: 2, b: 3}]
+ * assert.deepEqual(gridTrials(space), [{ a: 1, b: 2 }, { a: 1, b: 3 }, { a: 2, b: 3 }]);
  * ```
  * @throws {ConfigError} when a parameter has no grid (a range without step or count).
  */

@@ -88,8 +88,10 @@ export interface MonteCarloResult {
  *
  * @example
  * ```ts
- * import { percentile } from "./monte_carlo.ts";
- * percentile([1, 2, 3, 4], 50); // 2.5
+ * import { percentile } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
  * ```
  */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -144,12 +146,14 @@ function walk(
  *
  * @example
  * ```ts
- * import { monteCarlo } from "./monte_carlo.ts";
+ * import { monteCarlo } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const mc = monteCarlo({
  *   pnls: [50, -30, 20, -10, 40], initialEquity: 1000, method: "shuffle",
  *   simulations: 200, seed: 1,
  * });
- * mc.totalReturn.p50; // 0.07 (the order does not change the sum)
+ * assert.ok(Math.abs(mc.totalReturn.p50 - 0.07) < 1e-12); // the order does not change the sum
  * ```
  * @throws {RangeError} for no trades, a non-positive equity or simulation count, or a
  * confidence outside (0, 1).

@@ -91,10 +91,13 @@ function normalized(ratio: FitnessRatio, value: number): number {
  *
  * @example
  * ```ts
- * import { fitness } from "./objective.ts";
+ * import { fitness } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const run = { trades: 100, totalReturn: 0.1, cagr: 0.2, sharpe: 2, sortino: 3, calmar: 1,
  *   maxDrawdown: 0.1, winRate: 0.5, profitFactor: 1.5 };
- * fitness(run, undefined, "sharpe", 100); // (2 + 0.5) / 5.5 ≈ 0.4545
+ * const score = fitness(run, undefined, "sharpe", 100); // (2 + 0.5) / 5.5
+ * assert.ok(Math.abs(score - 2.5 / 5.5) < 1e-12);
  * ```
  */
 export function fitness(

@@ -40,10 +40,11 @@ export function sampleParam(param: ParamDef, random: Random): ParamValue {
  *
  * @example
  * ```ts
- * import { randomTrials } from "./random_search.ts";
- * import { parseSpace } from "./space.ts";
- * const space = parseSpace("[params.x]\nmin = 0\nmax = 1\n", "s.toml");
- * randomTrials(space, { trials: 3, seed: 7 }).length; // 3
+ * import { parseSpace, randomTrials } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
+ * const space = parseSpace("[params.x]\nmin = 0\nmax = 10\n", "s.toml");
+ * assert.equal(randomTrials(space, { trials: 3, seed: 7 }).length, 3);
  * ```
  * @throws {ConfigError} when the space cannot give that many distinct valid sets.
  */

@@ -161,13 +161,15 @@ function parseParam(
  *
  * @example
  * ```ts
- * import { parseSpace } from "./space.ts";
+ * import { parseSpace } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const space = parseSpace(
  *   'constraints = ["fast < slow"]\n[params.fast]\nvalues = [5, 10]\n' +
  *     "[params.slow]\nmin = 10\nmax = 30\nstep = 10\n",
  *   "space.toml",
  * );
- * space.params.map((p) => p.name); // ["fast", "slow"]
+ * assert.deepEqual(space.params.map((p) => p.name), ["fast", "slow"]);
  * ```
  * @throws {ConfigError} naming the file, line and key of what is wrong.
  */

@@ -140,8 +140,10 @@ function checkShard(index: number, count: number, where: string): Shard {
  *
  * @example
  * ```ts
- * import { parseShard } from "./study.ts";
- * parseShard("2/8"); // { index: 2, count: 8 }
+ * import { parseShard } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseShard("2/8"), { index: 2, count: 8 });
  * ```
  * @throws {ConfigError} unless it is `I/N` with 0 ≤ I < N.
  */

@@ -144,13 +144,15 @@ function scale(param: Extract<ParamDef, { kind: "range" }>): {
  *
  * @example
  * ```ts
- * import { TpeSampler } from "./tpe.ts";
- * import { parseSpace } from "./space.ts";
+ * import { parseSpace, TpeSampler } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const space = parseSpace("[params.x]\nmin = -5\nmax = 5\ninteger = false\n", "s.toml");
  * const tpe = new TpeSampler(space, { seed: 1 });
  * for (let i = 0; i < 30; i++) {
  *   const params = tpe.ask();
  *   tpe.tell(params, -((params.x as number) ** 2)); // maximise −x²
+ *   assert.ok(Math.abs(params.x as number) <= 5); // always inside the space
  * }
  * ```
  */

@@ -57,9 +57,15 @@ export interface WalkForwardWindow {
  *
  * @example
  * ```ts
- * import { walkForwardWindows } from "./walk_forward.ts";
+ * import { walkForwardWindows } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const w = walkForwardWindows({ start: 0, end: 10, train: 4, test: 2 });
- * w.map((x) => [x.train.from, x.train.to, x.test.to]); // [[0, 4, 6], [2, 6, 8], [4, 8, 10]]
+ * assert.deepEqual(w.map((x) => [x.train.from, x.train.to, x.test.to]), [
+ *   [0, 4, 6],
+ *   [2, 6, 8],
+ *   [4, 8, 10],
+ * ]);
  * ```
  * @throws {ConfigError} for non-positive lengths, `step < test`, or a span too short for one
  * window.
@@ -123,12 +129,14 @@ export interface StitchedCurve {
  *
  * @example
  * ```ts
- * import { stitchEquity } from "./walk_forward.ts";
+ * import { stitchEquity } from "@tesser/tesser/research";
+ * import assert from "node:assert/strict";
+ *
  * const curve = stitchEquity([
  *   { index: 0, segment: { ts: [1, 2], equity: [110, 120], initial: 100 } },
  *   { index: 1, segment: { ts: [3], equity: [90], initial: 100 } },
  * ]);
- * curve.equity; // [110, 120, 108]
+ * assert.deepEqual([...curve.equity], [110, 120, 108]);
  * ```
  */
 export function stitchEquity(

@@ -42,25 +42,6 @@ export function intervalParam(strategy: string, text: string): Interval {
   }
 }
 
-/** Parses exactly two distinct venue-qualified symbols. */
-export function symbolPairParam(
-  strategy: string,
-  param: string,
-  texts: readonly string[],
-): readonly [SymbolId, SymbolId] {
-  if (texts.length !== 2) {
-    throw paramError(
-      strategy,
-      param,
-      `needs exactly two symbols, got ${texts.length} (${JSON.stringify(texts)})`,
-    );
-  }
-  const first = symbolParam(strategy, param, texts[0] as string);
-  const second = symbolParam(strategy, param, texts[1] as string);
-  if (first === second) throw paramError(strategy, param, `lists ${first} twice`);
-  return [first, second];
-}
-
 /** Throws a `ConfigError` unless `lower < upper` (e.g. `exit_z` below `entry_z`). */
 export function requireBelow(
   strategy: string,
@@ -233,14 +214,38 @@ export function lastOver<I, O>(
   return out;
 }
 
+/** The bars of a pair waiting for their partner, as JSON rows (`null`: none). */
+export type PendingPair = [number[] | null, number[] | null];
+
 /**
- * Collects the bars of two symbols that share an open time; the strategy acts once both bars
- * of a timestamp are in. A bar of one symbol newer than the other's pending bar drops the
- * stale one (a gap in that symbol's data).
+ * Adds `bar` of `symbol` to `pending` (the bars of `symbols` that wait for their partner);
+ * returns both bars when the pair for its open time is complete. The strategy acts once both
+ * bars of a timestamp are in. A bar of one symbol newer than the other's pending bar drops the
+ * stale one (a gap in that symbol's data). `pending` is plain JSON, so it can live in a
+ * strategy's state.
  */
+export function pairBar(
+  pending: PendingPair,
+  symbols: readonly SymbolId[],
+  symbol: SymbolId,
+  bar: StoredBar,
+): readonly [StoredBar, StoredBar] | undefined {
+  const index = symbol === symbols[0] ? 0 : symbol === symbols[1] ? 1 : -1;
+  if (index === -1) return undefined;
+  const other = pending[1 - index];
+  if (other != null && (other[0] ?? NaN) < bar.openTime) pending[1 - index] = null;
+  pending[index] = barToRow(bar);
+  const [a, b] = pending;
+  if (a == null || b == null || a[0] !== b[0]) return undefined;
+  pending[0] = null;
+  pending[1] = null;
+  return [rowToBar(a), rowToBar(b)];
+}
+
+/** {@linkcode pairBar} with the pending bars kept inside (for class-based strategies). */
 export class BarPairSync {
   readonly #symbols: readonly [SymbolId, SymbolId];
-  #pending: [StoredBar | undefined, StoredBar | undefined] = [undefined, undefined];
+  #pending: PendingPair = [null, null];
 
   /** Pairs bars of `symbols[0]` and `symbols[1]`. */
   constructor(symbols: readonly [SymbolId, SymbolId]) {
@@ -249,20 +254,12 @@ export class BarPairSync {
 
   /** Adds a bar; returns both bars when the pair for its open time is complete. */
   add(symbol: SymbolId, bar: StoredBar): readonly [StoredBar, StoredBar] | undefined {
-    const index = symbol === this.#symbols[0] ? 0 : symbol === this.#symbols[1] ? 1 : -1;
-    if (index === -1) return undefined;
-    const other = this.#pending[1 - index];
-    if (other !== undefined && other.openTime < bar.openTime) this.#pending[1 - index] = undefined;
-    this.#pending[index] = bar;
-    const [a, b] = this.#pending;
-    if (a === undefined || b === undefined || a.openTime !== b.openTime) return undefined;
-    this.#pending = [undefined, undefined];
-    return [a, b];
+    return pairBar(this.#pending, this.#symbols, symbol, bar);
   }
 
   /** The bars waiting for their partner, as JSON (`null` for none). */
   snapshot(): JsonValue {
-    return this.#pending.map((bar) => bar === undefined ? null : barToRow(bar));
+    return this.#pending.map((row) => row === null ? null : [...row]);
   }
 
   /** Restores {@linkcode BarPairSync.snapshot}. */
@@ -273,6 +270,6 @@ export class BarPairSync {
     );
     if (!ok) throw new TypeError(`${strategy}.restore: pending must be two bars or nulls`);
     const [a, b] = state as readonly (readonly number[] | null)[];
-    this.#pending = [a == null ? undefined : rowToBar(a), b == null ? undefined : rowToBar(b)];
+    this.#pending = [a == null ? null : [...a], b == null ? null : [...b]];
   }
 }

@@ -7,7 +7,7 @@
  *
  * Units: `s` is the mid (price); `q` is the inventory in **units of `order_quantity`** (so γ does
  * not depend on the contract size); σ is in price/√s and `T − t` in seconds, both from
- * `_mm_calibration.ts` (σ from an EWMA of mid changes, κ in 1/price and A in 1/s fitted online
+ * `mm_calibration.ts` (σ from an EWMA of mid changes, κ in 1/price and A in 1/s fitted online
  * from how deep trades print from the mid); γ is therefore in 1/price. In the infinite-horizon
  * mode `T − t` is the constant `horizon_secs`; otherwise it runs down from `horizon_secs` to 0
  * in consecutive sessions starting at the first quote. Quotes are rounded outwards to the tick,
@@ -30,7 +30,7 @@ import type {
   StrategyContext,
   StrategySubscription,
 } from "./strategy.ts";
-import { MmCalibration, TwoSidedQuoter } from "./_mm_calibration.ts";
+import { MmCalibration, TwoSidedQuoter } from "./mm_calibration.ts";
 
 /** Calibration and quoting params shared by the market makers. */
 export const mmParamFields = {
@@ -261,9 +261,11 @@ export abstract class CalibratedMarketMaker implements Strategy {
  *
  * @example
  * ```ts
- * import { avellanedaStoikovQuote } from "./avellaneda_stoikov.ts";
+ * import { avellanedaStoikovQuote } from "@tesser/tesser/strategies";
+ * import assert from "node:assert/strict";
+ *
  * const { reservation } = avellanedaStoikovQuote({ mid: 100, q: 2, gamma: 0.1, sigma: 1, kappa: 2, tau: 10 });
- * reservation; // 98
+ * assert.equal(reservation, 98);
  * ```
  */
 export function avellanedaStoikovQuote(inputs: {

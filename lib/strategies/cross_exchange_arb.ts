@@ -13,156 +13,101 @@
  * @module
  */
 
-import { field } from "../config/mod.ts";
-import type { Candle, SymbolId } from "../domain/mod.ts";
-import { paramError, type StrategyDefinition } from "./registry.ts";
-import type { JsonValue, Strategy, StrategyContext, StrategySubscription } from "./strategy.ts";
-import {
-  BarPairSync,
-  intervalParam,
-  requireBelow,
-  SnapshotReader,
-  storedBar,
-  symbolPairParam,
-} from "./_support.ts";
+import type { SymbolId } from "../domain/mod.ts";
+import { type DefinedContext, type DefinedStrategy, defineStrategy } from "./define_strategy.ts";
+import { param, type ParamsOf } from "./param.ts";
+import { paramError } from "./registry.ts";
+import { pairBar, type PendingPair, requireBelow, storedBar } from "./_support.ts";
 
 const NAME = "CrossExchangeArb";
 
-const params = field.table({
-  symbols: field.array(field.string(), {
-    required: true,
+const fields = {
+  symbols: param.symbols({
+    count: 2,
     description: 'the same instrument on two venues, e.g. ["bybit:BTCUSDT", "binance:BTCUSDT"]',
   }),
-  interval: field.string({ default: "1m", description: "bar interval of both venues" }),
-  entry_bps: field.number({
+  interval: param.interval({ description: "bar interval of both venues" }),
+  entry_bps: param.number({
     min: 0,
     default: 10,
     description: "open when the spread net of round-trip fees reaches this (bps)",
   }),
-  exit_bps: field.number({
+  exit_bps: param.number({
     min: 0,
     default: 2,
     description: "close when the spread falls to this (bps)",
   }),
-  fee_bps: field.number({
+  fee_bps: param.number({
     min: 0,
     description: "fee per fill (bps); default: each instrument's taker fee",
   }),
-  quantity: field.number({ min: 0, default: 0.01, description: "quantity of each leg" }),
-});
+  quantity: param.number({ min: 0, default: 0.01, description: "quantity of each leg" }),
+};
 
 /** Validated CrossExchangeArb parameters. */
-export interface CrossExchangeArbParams {
-  /** The two venue-qualified symbols of one instrument. */
-  readonly symbols: readonly string[];
-  /** Bar interval. */
-  readonly interval: string;
-  /** Net entry threshold (bps). */
-  readonly entry_bps: number;
-  /** Exit threshold on the gross spread (bps). */
-  readonly exit_bps: number;
-  /** Fee per fill (bps); the instruments' taker fees when absent. */
-  readonly fee_bps?: number;
-  /** Quantity of each leg. */
-  readonly quantity: number;
-}
+export type CrossExchangeArbParams = ParamsOf<typeof fields>;
 
-/** The CrossExchangeArb strategy instance. */
-export class CrossExchangeArb implements Strategy {
-  /** The registered name. */
-  readonly name: string = NAME;
-  /** The market data it needs. */
-  readonly subscriptions: readonly StrategySubscription[];
-  readonly #params: CrossExchangeArbParams;
-  readonly #symbols: readonly [SymbolId, SymbolId];
-  readonly #sync: BarPairSync;
-  #groupId: string | undefined;
+/** The state: the bar waiting for its partner, and the open trade (if any). */
+interface ArbState {
+  pending: PendingPair;
+  groupId: string | null;
   // +1: entered with symbols[0] rich (short it); −1: symbols[1] rich.
-  #direction: 1 | -1 = 1;
-
-  /** Builds the strategy; throws a `ConfigError` for one symbol, one venue or `exit ≥ entry`. */
-  constructor(params: CrossExchangeArbParams) {
-    this.#symbols = symbolPairParam(NAME, "symbols", params.symbols);
-    const [a, b] = this.#symbols.map((s) => s.slice(0, s.indexOf(":")));
-    if (a === b) {
-      throw paramError(NAME, "symbols", `must be on two venues (both are on ${a})`);
-    }
-    requireBelow(NAME, "exit_bps", params.exit_bps, "entry_bps", params.entry_bps);
-    if (!(params.quantity > 0)) {
-      throw paramError(NAME, "quantity", `must be positive (got ${params.quantity})`);
-    }
-    const interval = intervalParam(NAME, params.interval);
-    this.#params = params;
-    this.#sync = new BarPairSync(this.#symbols);
-    this.subscriptions = this.#symbols.map((symbol) => ({
-      kind: "candles" as const,
-      symbol,
-      interval,
-    }));
-  }
-
-  /** Pairs the venues' bars and trades the spread. */
-  onCandle(candle: Candle, ctx: StrategyContext): void {
-    const pair = this.#sync.add(candle.symbol, storedBar(candle));
-    if (pair === undefined) return;
-    const p1 = pair[0].close;
-    const p2 = pair[1].close;
-    const spreadBps = ((p1 - p2) / ((p1 + p2) / 2)) * 10_000;
-    const [s1, s2] = this.#symbols;
-    const note = `spread ${spreadBps.toFixed(2)} bps`;
-    if (this.#groupId !== undefined) {
-      // The spread is measured in the trade's direction: a flip past zero is a gain, so it
-      // exits too (only a spread still wider than exit_bps on the entry side keeps it open).
-      if (this.#direction * spreadBps > this.#params.exit_bps) return;
-      const groupId = this.#groupId;
-      this.#groupId = undefined;
-      ctx.signal({ symbol: s1, kind: "flatten", confidence: 1, groupId, note });
-      ctx.signal({ symbol: s2, kind: "flatten", confidence: 1, groupId, note });
-      return;
-    }
-    const cost = 2 * (this.#feeBps(s1, ctx) + this.#feeBps(s2, ctx));
-    if (Math.abs(spreadBps) - cost < this.#params.entry_bps) return;
-    const groupId = `${NAME}:${pair[0].openTime}`;
-    this.#groupId = groupId;
-    this.#direction = spreadBps > 0 ? 1 : -1;
-    const [rich, cheap] = spreadBps > 0 ? [s1, s2] : [s2, s1];
-    const quantity = this.#params.quantity;
-    ctx.signal({ symbol: rich, kind: "enter-short", confidence: 1, quantity, groupId, note });
-    ctx.signal({ symbol: cheap, kind: "enter-long", confidence: 1, quantity, groupId, note });
-  }
-
-  /** A half-received pair of bars and the open trade's group id. */
-  snapshot(): JsonValue {
-    return {
-      pending: this.#sync.snapshot(),
-      groupId: this.#groupId ?? null,
-      direction: this.#direction,
-    };
-  }
-
-  /** Restores a {@linkcode CrossExchangeArb.snapshot}. */
-  restore(state: JsonValue): void {
-    const reader = new SnapshotReader(NAME, state);
-    const groupId = reader.optionalString("groupId");
-    const direction = (state as { readonly [key: string]: JsonValue }).direction;
-    this.#sync.restore(NAME, (state as { readonly [key: string]: JsonValue }).pending);
-    this.#groupId = groupId;
-    this.#direction = direction === -1 ? -1 : 1;
-  }
-
-  #feeBps(symbol: SymbolId, ctx: StrategyContext): number {
-    if (this.#params.fee_bps !== undefined) return this.#params.fee_bps;
-    const fee = ctx.instrument(symbol)?.takerFee.toNumber() ?? 0;
-    return Math.max(0, fee) * 10_000;
-  }
+  direction: number;
 }
 
-/** The registry entry of {@linkcode CrossExchangeArb}. */
-export const crossExchangeArbDefinition: StrategyDefinition<typeof params> = {
+type ArbContext = DefinedContext<CrossExchangeArbParams, ArbState, Record<never, never>>;
+
+function feeBps(symbol: SymbolId, ctx: ArbContext): number {
+  if (ctx.params.fee_bps !== undefined) return ctx.params.fee_bps;
+  const fee = ctx.instrument(symbol)?.takerFee.toNumber() ?? 0;
+  return Math.max(0, fee) * 10_000;
+}
+
+/** The registry entry of CrossExchangeArb. */
+export const crossExchangeArbDefinition: DefinedStrategy<typeof fields> = defineStrategy({
   name: NAME,
   aliases: ["cross_exchange_arb", "cross-exchange-arb"],
   description:
     "cross-venue arbitrage: sell the rich venue, buy the cheap one when the net spread pays",
-  params,
-  create: (values) => new CrossExchangeArb(values),
-};
+  params: fields,
+  check: (p) => {
+    const [a, b] = p.symbols.map((s) => s.slice(0, s.indexOf(":")));
+    if (a === b) throw paramError(NAME, "symbols", `must be on two venues (both are on ${a})`);
+    requireBelow(NAME, "exit_bps", p.exit_bps, "entry_bps", p.entry_bps);
+    if (!(p.quantity > 0)) {
+      throw paramError(NAME, "quantity", `must be positive (got ${p.quantity})`);
+    }
+  },
+  state: (): ArbState => ({ pending: [null, null], groupId: null, direction: 1 }),
+  subscriptions: (p) =>
+    p.symbols.map((symbol) => ({ kind: "candles" as const, symbol, interval: p.interval })),
+  onCandle(candle, ctx) {
+    const { params: p, state } = ctx;
+    const pair = pairBar(state.pending, p.symbols, candle.symbol, storedBar(candle));
+    if (pair === undefined) return;
+    const p1 = pair[0].close;
+    const p2 = pair[1].close;
+    const spreadBps = ((p1 - p2) / ((p1 + p2) / 2)) * 10_000;
+    const [s1, s2] = p.symbols as readonly [SymbolId, SymbolId];
+    const note = `spread ${spreadBps.toFixed(2)} bps`;
+    if (state.groupId !== null) {
+      // The spread is measured in the trade's direction: a flip past zero is a gain, so it
+      // exits too (only a spread still wider than exit_bps on the entry side keeps it open).
+      if (state.direction * spreadBps > p.exit_bps) return;
+      const groupId = state.groupId;
+      state.groupId = null;
+      ctx.signal({ symbol: s1, kind: "flatten", confidence: 1, groupId, note });
+      ctx.signal({ symbol: s2, kind: "flatten", confidence: 1, groupId, note });
+      return;
+    }
+    const cost = 2 * (feeBps(s1, ctx) + feeBps(s2, ctx));
+    if (Math.abs(spreadBps) - cost < p.entry_bps) return;
+    const groupId = `${NAME}:${pair[0].openTime}`;
+    state.groupId = groupId;
+    state.direction = spreadBps > 0 ? 1 : -1;
+    const [rich, cheap] = spreadBps > 0 ? [s1, s2] : [s2, s1];
+    const quantity = p.quantity;
+    ctx.signal({ symbol: rich, kind: "enter-short", confidence: 1, quantity, groupId, note });
+    ctx.signal({ symbol: cheap, kind: "enter-long", confidence: 1, quantity, groupId, note });
+  },
+});

@@ -10,7 +10,7 @@
  * bid = s − (half_spread + skew·q)   ask = s + (half_spread − skew·q)
  * ```
  *
- * Units as in `_mm_calibration.ts`, shared with AvellanedaStoikov: σ in price/√s, A in 1/s,
+ * Units as in `mm_calibration.ts`, shared with AvellanedaStoikov: σ in price/√s, A in 1/s,
  * k (= κ) in 1/price, γ and ξ in 1/price, q and Δ in units of `order_quantity` (Δ = 1), so the
  * half-spread and the skew come out in price. ξ defaults to γ (the notebook's "model A").
  *
@@ -55,9 +55,11 @@ export interface GueantCoefficients {
  *
  * @example
  * ```ts
- * import { gueantCoefficients } from "./gueant_market_maker.ts";
+ * import { gueantCoefficients } from "@tesser/tesser/strategies";
+ * import assert from "node:assert/strict";
+ *
  * const { halfSpread, skew } = gueantCoefficients({ gamma: 0.1, xi: 0.1, sigma: 2, a: 1, k: 5, delta: 1 });
- * halfSpread > 0 && skew > 0; // true
+ * assert.ok(halfSpread > 0 && skew > 0);
  * ```
  */
 export function gueantCoefficients(inputs: {

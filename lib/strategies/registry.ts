@@ -14,8 +14,9 @@ import {
   type TableField,
 } from "../config/mod.ts";
 import { validateValue } from "../config/validate.ts";
-import { ConfigError, type SourceLocation } from "../domain/mod.ts";
+import { ConfigError, type SourceLocation, TesserError } from "../domain/mod.ts";
 import type { Strategy } from "./strategy.ts";
+import { recordStrategyOrigin, strategyLabel, strategyThrew } from "./strategy_error.ts";
 
 /** What the registry knows of a strategy besides how to build it. */
 export interface StrategyInfo {
@@ -63,6 +64,38 @@ interface RegisteredStrategy extends StrategyInfo {
   create(params: Readonly<Record<string, unknown>>): Strategy;
 }
 
+/** Options of {@linkcode StrategyRegistry.register}. */
+export interface RegisterOptions {
+  /** The module the definition came from (a user's `--strategy-module`), for messages. */
+  readonly origin?: string;
+}
+
+const SUBSCRIPTION_KINDS: readonly string[] = ["candles", "trades", "quotes", "book"];
+
+/** Why `value` is not a strategy instance, or `undefined` when it looks like one. */
+function instanceProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") {
+    return `create() returned ${value === null ? "null" : typeof value}, not a strategy`;
+  }
+  const candidate = value as { readonly subscriptions?: unknown };
+  if (!Array.isArray(candidate.subscriptions)) {
+    return `its subscriptions is ${
+      candidate.subscriptions === undefined ? "missing" : JSON.stringify(candidate.subscriptions)
+    }, not a list`;
+  }
+  const bad = (candidate.subscriptions as unknown[]).find((s) =>
+    s === null || typeof s !== "object" ||
+    !SUBSCRIPTION_KINDS.includes((s as { kind?: unknown }).kind as string) ||
+    typeof (s as { symbol?: unknown }).symbol !== "string"
+  );
+  if (bad !== undefined) {
+    return `subscription ${JSON.stringify(bad)} is not one of ${
+      SUBSCRIPTION_KINDS.join(", ")
+    } with a symbol`;
+  }
+  return undefined;
+}
+
 /** A built strategy and the params it was built with (defaults included). */
 export interface PreparedStrategy {
   /** The strategy instance. */
@@ -75,13 +108,17 @@ export interface PreparedStrategy {
 export class StrategyRegistry {
   #byName = new Map<string, RegisteredStrategy>();
   #definitions: RegisteredStrategy[] = [];
+  #origins = new Map<RegisteredStrategy, string>();
 
   /**
    * Adds a definition.
    *
    * @throws {RangeError} when the name or an alias is taken.
    */
-  register<S extends TableField>(definition: StrategyDefinition<S>): void {
+  register<S extends TableField>(
+    definition: StrategyDefinition<S>,
+    options: RegisterOptions = {},
+  ): void {
     // Sound: create() is only called with params validated against definition.params.
     const general = definition as unknown as RegisteredStrategy;
     const names = [definition.name, ...(definition.aliases ?? [])];
@@ -93,6 +130,7 @@ export class StrategyRegistry {
     }
     for (const name of names) this.#byName.set(name.toLowerCase(), general);
     this.#definitions.push(general);
+    if (options.origin !== undefined) this.#origins.set(general, options.origin);
   }
 
   /** The definitions, sorted by name. */
@@ -161,7 +199,34 @@ export class StrategyRegistry {
         });
       }
     }
-    return { strategy: definition.create(resolved), params: resolved };
+    return { strategy: this.#build(definition, resolved, location), params: resolved };
+  }
+
+  // The strategy's own faults are said as its: a throw from its constructor or create() is a
+  // StrategyError, something that is not a strategy a ConfigError naming the module.
+  #build(
+    definition: RegisteredStrategy,
+    params: Readonly<Record<string, unknown>>,
+    location: SourceLocation | undefined,
+  ): Strategy {
+    const origin = this.#origins.get(definition);
+    let strategy: Strategy;
+    try {
+      strategy = definition.create(params);
+    } catch (error) {
+      if (error instanceof TesserError) throw error;
+      throw strategyThrew(definition.name, origin, "in create", error);
+    }
+    const problem = instanceProblem(strategy);
+    if (problem !== undefined) {
+      throw new ConfigError(`strategy ${strategyLabel(definition.name, origin)}: ${problem}`, {
+        location: origin === undefined ? location : { file: origin },
+        hint: "create(params) must return an object with a subscriptions list " +
+          '(e.g. [{ kind: "candles", symbol, interval: "1m" }]) and its handlers',
+      });
+    }
+    if (origin !== undefined) recordStrategyOrigin(strategy, origin);
+    return strategy;
   }
 }
 

@@ -75,6 +75,6 @@ export async function loadStrategyModule(path: string): Promise<StrategyRegistry
     );
   }
   const registry = new StrategyRegistry();
-  registry.register(module.strategy as StrategyDefinition<TableField>);
+  registry.register(module.strategy as StrategyDefinition<TableField>, { origin: path });
   return registry;
 }

@@ -46,9 +46,10 @@ export interface CandlesFromArraysOptions {
  * @example
  * ```ts
  * import { candlesFromArrays } from "@tesser/tesser/testing";
+ * import assert from "node:assert/strict";
  *
  * const candles = candlesFromArrays({ symbol: "bybit:BTCUSDT", close: [100, 101, 99] });
- * console.log(candles[1].open); // 100
+ * assert.equal(candles[1]?.open, 100); // the previous close
  * ```
  * @throws {RangeError} when a column's length differs from `close`'s or a bar is invalid.
  */
@@ -104,6 +105,7 @@ export interface CandlesFromCsvOptions {
  * @example
  * ```ts
  * import { candlesFromCsv } from "@tesser/tesser/testing";
+ * import assert from "node:assert/strict";
  *
  * const candles = candlesFromCsv(
  *   `time,open,high,low,close,volume
@@ -111,7 +113,7 @@ export interface CandlesFromCsvOptions {
  * 2024-01-01T00:01:00Z,100.5,102,100,101.5,2`,
  *   { symbol: "bybit:BTCUSDT" },
  * );
- * console.log(candles.length); // 2
+ * assert.equal(candles.length, 2);
  * ```
  * @throws {DataError} naming the line of a malformed row.
  */

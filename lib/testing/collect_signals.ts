@@ -36,6 +36,7 @@ export interface CollectSignalsOptions {
  * ```ts
  * import { candlesFromArrays, collectSignals } from "@tesser/tesser/testing";
  * import { builtinStrategies } from "@tesser/tesser/strategies";
+ * import assert from "node:assert/strict";
  *
  * const strategy = builtinStrategies.create("MeanReversionZScore", {
  *   symbol: "bybit:BTCUSDT",
@@ -44,7 +45,7 @@ export interface CollectSignalsOptions {
  *   exit_z: 0.2,
  * });
  * const candles = candlesFromArrays({ symbol: "bybit:BTCUSDT", close: [10, 10.1, 9.9, 8, 9.9] });
- * console.log(collectSignals(strategy, candles).map((s) => s.signal.kind));
+ * assert.deepEqual(collectSignals(strategy, candles).map((s) => s.signal.kind), ["enter-long"]);
  * ```
  */
 export function collectSignals(

@@ -97,6 +97,7 @@ export interface RunStrategyResult {
  * ```ts
  * import { candlesFromArrays, runStrategy } from "@tesser/tesser/testing";
  * import { builtinStrategies } from "@tesser/tesser/strategies";
+ * import assert from "node:assert/strict";
  *
  * const strategy = builtinStrategies.create("SmaCross", {
  *   symbol: "bybit:BTCUSDT",
@@ -108,7 +109,11 @@ export interface RunStrategyResult {
  *   close: [10, 10, 10, 9, 12, 13, 14, 10, 8, 7],
  * });
  * const result = await runStrategy(strategy, { candles });
- * console.log(result.signals.map((s) => `${s.bar} ${s.signal.kind}`));
+ * assert.deepEqual(result.signals.map((s) => `${s.bar} ${s.signal.kind}`), [
+ *   "3 exit-long",
+ *   "4 enter-long",
+ *   "7 exit-long",
+ * ]);
  * ```
  * @throws {ConfigError} when there are no candles; errors of {@linkcode runCandleBacktest}.
  */

@@ -399,6 +399,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       cancelOrder: (symbol, clientOrderId) => oms.cancelOrder(symbol, clientOrderId),
       amendOrder: (symbol, clientOrderId, changes) =>
         oms.amendOrder(symbol, clientOrderId, changes),
+      refuse: (rule, message) => oms.reject(rule, message),
       pushFeatures: (model, row) => {
         if (this.inference === undefined) {
           throw new RangeError(`strategy ${name} pushed features but declares no models`);

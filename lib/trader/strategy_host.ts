@@ -2,7 +2,9 @@
  * The strategy host runs one {@linkcode Strategy} inside an engine: it delivers the data the
  * strategy subscribed to (aggregating finer candles into coarser ones and delivering each at
  * its close), offers the read-only context, and forwards the strategy's signals and timers.
- * Backtest and live use the same host.
+ * Backtest and live use the same host. It is the edge between user code and Tesser: what the
+ * strategy throws becomes a `StrategyError` naming it and the event, and a malformed signal or
+ * order is refused (counted, naming the field) before anything acts on it.
  *
  * @module
  */
@@ -22,11 +24,24 @@ import {
   type Quote,
   type Signal,
   type SymbolId,
+  TesserError,
+  toIso,
   type Trade,
 } from "../domain/mod.ts";
 import { CandleAggregator } from "../data/candle_aggregator.ts";
 import type { ConnectivityEvent } from "../events/mod.ts";
-import type { BookView, Strategy, StrategyContext } from "../strategies/mod.ts";
+import {
+  amendProblem,
+  type BookView,
+  orderProblem,
+  type OutputProblem,
+  signalProblem,
+  type Strategy,
+  type StrategyContext,
+  strategyLabel,
+  strategyOrigin,
+  strategyThrew,
+} from "../strategies/mod.ts";
 
 /** What the host needs from the engine around it. */
 export interface HostServices {
@@ -50,6 +65,19 @@ export interface HostServices {
   amendOrder(symbol: SymbolId, clientOrderId: string, changes: AmendIntent): void;
   /** Takes a feature row for one of the strategy's models. */
   pushFeatures(model: string, row: ArrayLike<number>): void;
+  /**
+   * Counts a refusal of the strategy's output (a malformed signal or order) under `rule`;
+   * without it the host only counts them itself ({@linkcode StrategyHost.refusals}).
+   */
+  refuse?(rule: HostRefusal["rule"], message: string): void;
+}
+
+/** A malformed signal, order or amendment the host refused. */
+export interface HostRefusal {
+  /** `malformed-signal`, `malformed-order` or `malformed-amend`. */
+  readonly rule: "malformed-signal" | "malformed-order" | "malformed-amend";
+  /** The field and why, naming the strategy. */
+  readonly message: string;
 }
 
 interface CandleRoute {
@@ -66,6 +94,11 @@ export class StrategyHost {
   readonly #services: HostServices;
   readonly #routes = new Map<SymbolId, CandleRoute[]>();
   readonly #context: StrategyContext;
+  readonly #origin: string | undefined;
+  // Errors thrown by Tesser's side of a context call: passed on unchanged, never blamed on
+  // the strategy.
+  readonly #ours = new WeakSet<object>();
+  readonly #refusals: HostRefusal[] = [];
   #signals = 0;
 
   /**
@@ -99,25 +132,73 @@ export class StrategyHost {
       });
       this.#routes.set(subscription.symbol, routes);
     }
-    const countSignal = () => this.#signals++;
+    this.#origin = strategyOrigin(strategy);
+    const traded = new Set(
+      strategy.subscriptions.filter((s) => !(s.kind === "candles" && s.reference === true))
+        .map((s) => s.symbol),
+    );
+    const isKnown = (symbol: string) =>
+      traded.has(symbol) || services.instrument(symbol) !== undefined;
+    const ours = <T>(call: () => T): T => this.#ours_(call);
     this.#context = {
       get now(): Micros {
         return services.now();
       },
-      position: (symbol) => services.position(symbol),
-      openOrders: (symbol) => services.openOrders(symbol),
-      instrument: (symbol) => services.instrument(symbol),
+      position: (symbol) => ours(() => services.position(symbol)),
+      openOrders: (symbol) => ours(() => services.openOrders(symbol)),
+      instrument: (symbol) => ours(() => services.instrument(symbol)),
       signal: (signal) => {
-        countSignal();
-        services.signal(signal);
+        const problem = signalProblem(signal, isKnown);
+        if (problem !== undefined) return this.#refuse("malformed-signal", problem);
+        this.#signals++;
+        ours(() => services.signal(signal));
       },
-      setTimer: (at, tag) => services.setTimer(at, tag),
-      submitOrder: (intent) => services.submitOrder(intent),
-      cancelOrder: (symbol, clientOrderId) => services.cancelOrder(symbol, clientOrderId),
-      amendOrder: (symbol, clientOrderId, changes) =>
-        services.amendOrder(symbol, clientOrderId, changes),
-      pushFeatures: (model, row) => services.pushFeatures(model, row),
+      setTimer: (at, tag) => ours(() => services.setTimer(at, tag)),
+      submitOrder: (intent) => {
+        const problem = orderProblem(intent, isKnown);
+        if (problem !== undefined) return this.#refuse("malformed-order", problem);
+        return ours(() => services.submitOrder(intent));
+      },
+      cancelOrder: (symbol, clientOrderId) =>
+        ours(() => services.cancelOrder(symbol, clientOrderId)),
+      amendOrder: (symbol, clientOrderId, changes) => {
+        const problem = amendProblem(changes);
+        if (problem !== undefined) return this.#refuse("malformed-amend", problem);
+        ours(() => services.amendOrder(symbol, clientOrderId, changes));
+      },
+      pushFeatures: (model, row) => ours(() => services.pushFeatures(model, row)),
     };
+  }
+
+  /** The strategy's malformed outputs refused so far. */
+  get refusals(): readonly HostRefusal[] {
+    return this.#refusals;
+  }
+
+  #ours_<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      if (error !== null && typeof error === "object") this.#ours.add(error);
+      throw error;
+    }
+  }
+
+  #refuse(rule: HostRefusal["rule"], problem: OutputProblem): undefined {
+    const label = strategyLabel(this.strategy.name, this.#origin);
+    const message = `strategy ${label}: ${problem.field} ${problem.reason}`;
+    this.#refusals.push({ rule, message });
+    this.#services.refuse?.(rule, message);
+    return undefined;
+  }
+
+  // What the strategy threw, said as its fault; Tesser's own errors pass unchanged.
+  #fault(error: unknown, event: string, subject: string): unknown {
+    if (error instanceof TesserError) return error;
+    if (error !== null && typeof error === "object" && this.#ours.has(error)) return error;
+    const now = this.#services.now();
+    const at = Number.isSafeInteger(now) ? toIso(now) : String(now);
+    return strategyThrew(this.strategy.name, this.#origin, `on ${event} ${subject} ${at}`, error);
   }
 
   /** Signals emitted so far. */
@@ -136,7 +217,7 @@ export class StrategyHost {
     if (routes === undefined || this.strategy.onCandle === undefined) return;
     for (const route of routes) {
       if (route.aggregator === undefined) {
-        if (route.interval === candle.interval) this.strategy.onCandle(candle, this.#context);
+        if (route.interval === candle.interval) this.#deliverCandle(candle);
         continue;
       }
       for (const closed of route.aggregator.update(candle)) {
@@ -144,44 +225,84 @@ export class StrategyHost {
         // strategy never mistakes 30 minutes for an hour. Later bars come even with a gap.
         if (!route.started && !closed.complete) continue;
         route.started = true;
-        this.strategy.onCandle(closed.candle, this.#context);
+        this.#deliverCandle(closed.candle);
       }
+    }
+  }
+
+  #deliverCandle(candle: Candle): void {
+    try {
+      this.strategy.onCandle?.(candle, this.#context);
+    } catch (error) {
+      throw this.#fault(error, "candle", candle.symbol);
     }
   }
 
   /** Delivers a trade. */
   onTrade(trade: Trade): void {
-    this.strategy.onTrade?.(trade, this.#context);
+    try {
+      this.strategy.onTrade?.(trade, this.#context);
+    } catch (error) {
+      throw this.#fault(error, "trade", trade.symbol);
+    }
   }
 
   /** Delivers a quote. */
   onQuote(quote: Quote): void {
-    this.strategy.onQuote?.(quote, this.#context);
+    try {
+      this.strategy.onQuote?.(quote, this.#context);
+    } catch (error) {
+      throw this.#fault(error, "quote", quote.symbol);
+    }
   }
 
   /** Delivers a book view. */
   onBook(book: BookView): void {
-    this.strategy.onBook?.(book, this.#context);
+    try {
+      this.strategy.onBook?.(book, this.#context);
+    } catch (error) {
+      throw this.#fault(error, "book", book.symbol);
+    }
   }
 
   /** Delivers one of the strategy's fills. */
   onFill(fill: Fill): void {
-    this.strategy.onFill?.(fill, this.#context);
+    try {
+      this.strategy.onFill?.(fill, this.#context);
+    } catch (error) {
+      throw this.#fault(error, "fill", `${fill.symbol} (order ${fill.clientOrderId})`);
+    }
   }
 
   /** Delivers an order update. */
   onOrderUpdate(order: Order): void {
-    this.strategy.onOrderUpdate?.(order, this.#context);
+    try {
+      this.strategy.onOrderUpdate?.(order, this.#context);
+    } catch (error) {
+      const { symbol, clientOrderId } = order.request;
+      throw this.#fault(error, "order update", `${symbol} (order ${clientOrderId})`);
+    }
   }
 
   /** Delivers a timer. */
   onTimer(tag: string): void {
-    this.strategy.onTimer?.(tag, this.#context);
+    try {
+      this.strategy.onTimer?.(tag, this.#context);
+    } catch (error) {
+      throw this.#fault(error, "timer", JSON.stringify(tag));
+    }
   }
 
   /** Delivers a connectivity change. */
   onConnectivity(event: ConnectivityEvent): void {
-    this.strategy.onConnectivity?.(event, this.#context);
+    try {
+      this.strategy.onConnectivity?.(event, this.#context);
+    } catch (error) {
+      const subject = `${event.channel} ${event.venue}${
+        event.symbol === undefined ? "" : ` ${event.symbol}`
+      } ${event.state}`;
+      throw this.#fault(error, "connectivity", subject);
+    }
   }
 
   /** Delivers a model's answer. */

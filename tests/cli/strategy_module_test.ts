@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
+import { moduleRunArgs } from "./_module_run_args.ts";
 import { loadStrategyModule } from "../../lib/strategies/user_module.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -9,21 +10,7 @@ const EXAMPLE = join(ROOT, "examples/custom_strategy/my_strategy.ts");
 const EXAMPLE_TOML = join(ROOT, "examples/custom_strategy/my_strategy.toml");
 
 function runArgs(module: string, config = EXAMPLE_TOML): string[] {
-  return [
-    "--config-dir",
-    join(ROOT, "config"),
-    "backtest",
-    "run",
-    "--strategy-module",
-    module,
-    "--strategy-config",
-    config,
-    "--markets-file",
-    join(ROOT, "config/markets.toml"),
-    "--rows",
-    "3000",
-    "--json",
-  ];
+  return moduleRunArgs(module, config, "--rows", "3000");
 }
 
 async function tempModule(source: string): Promise<string> {

@@ -6,8 +6,9 @@
  *
  * @example
  * ```ts
- * import { CandleVenue } from "./candle_venue.ts";
- * import { decimal, type Fill, makeInstrument, ZERO } from "../../domain/mod.ts";
+ * import { CandleVenue } from "@tesser/tesser/venues";
+ * import { decimal, type Fill, makeInstrument, ZERO } from "@tesser/tesser/domain";
+ * import assert from "node:assert/strict";
  *
  * const btc = makeInstrument({
  *   symbol: "bybit:BTCUSDT", kind: "linear", base: "BTC", quote: "USDT",
@@ -25,7 +26,7 @@
  *   quantity: decimal("0.01"), timeInForce: "gtc", reduceOnly: false,
  * }, 60_000_000);
  * venue.onBar(btc.symbol, 60_000_000, 60_000_000, 100, 101, 99, 100.5, 10);
- * fills[0].price.toString(); // "100"
+ * assert.equal(fills[0]?.price.toString(), "100");
  * ```
  *
  * @module

@@ -52,9 +52,11 @@ function checkMicros(value: number, name: string): Micros {
  *
  * @example
  * ```ts
- * import { constantLatency } from "./latency.ts";
+ * import { constantLatency } from "@tesser/tesser/venues";
+ * import assert from "node:assert/strict";
+ *
  * const latency = constantLatency({ entry: 5_000, cancel: 2_000, response: 3_000 });
- * latency.entry("cancel", 0); // 2000
+ * assert.equal(latency.entry("cancel", 0), 2000);
  * ```
  * @throws {RangeError} for a negative or fractional value.
  */

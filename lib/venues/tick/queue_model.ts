@@ -100,12 +100,14 @@ function probabilityFunction(
  *
  * @example
  * ```ts
- * import { makeQueueModel } from "./queue_model.ts";
+ * import { makeQueueModel } from "@tesser/tesser/venues";
+ * import assert from "node:assert/strict";
+ *
  * const model = makeQueueModel({ kind: "risk-averse" });
  * const state = { ahead: model.initialAhead(500), tradedSinceDepth: 0 };
  * model.onDepthChange(state, 500, 300); // a cancel: assumed behind us
  * model.onTrade(state, 200);
- * state.ahead; // 100
+ * assert.equal(state.ahead, 100);
  * ```
  * @throws {RangeError} for a non-positive exponent.
  */

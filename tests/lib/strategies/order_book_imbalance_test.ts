@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { bookImbalance, OrderBookImbalance } from "../../../lib/strategies/mod.ts";
+import { bookImbalance } from "../../../lib/strategies/mod.ts";
+import { orderBookImbalanceDefinition } from "../../../lib/strategies/order_book_imbalance.ts";
 import type { BookView, StrategyContext } from "../../../lib/strategies/mod.ts";
 import type { Signal } from "../../../lib/domain/mod.ts";
 import { BOOK_SAMPLE, runOnSample, TRADES_10M } from "../backtest/tick/_strategy_run.ts";
@@ -21,7 +22,7 @@ Deno.test("bookImbalance weighs deeper levels by level_decay^i", () => {
 });
 
 Deno.test("OrderBookImbalance enters beyond the threshold and flattens in the neutral zone", () => {
-  const strategy = new OrderBookImbalance({
+  const strategy = orderBookImbalanceDefinition.create({
     symbol: "bitmex:XBTUSD",
     depth: 1,
     level_decay: 1,
@@ -40,7 +41,7 @@ Deno.test("OrderBookImbalance enters beyond the threshold and flattens in the ne
   } as unknown as StrategyContext;
   for (const [b, a] of [[9, 1], [8, 2], [5, 5], [1, 9], [4, 6]]) {
     now += 1_000;
-    strategy.onBook(view([b], [a]), ctx);
+    strategy.onBook?.(view([b], [a]), ctx);
   }
   // 0.8 → long; 0.6 stays long; 0 → flatten; −0.8 → short; −0.2 (between thresholds) holds.
   assert.deepEqual(signals, ["enter-long", "flatten", "enter-short"]);

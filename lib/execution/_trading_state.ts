@@ -22,12 +22,14 @@ export function tradingStateRefusal(
   position: Decimal,
   workingSameSide: number,
 ): Refusal | undefined {
-  const details = {
+  // Built only for a refusal: the check runs on every order and amend, and `active` (the
+  // common state) needs none of it.
+  const details = (): Omit<Refusal, "rule" | "message"> => ({
     symbol: request.symbol,
     clientOrderId: request.clientOrderId,
     requested: request.quantity.toNumber(),
     current: position.toNumber(),
-  };
+  });
   switch (state) {
     case "active":
       return undefined;
@@ -35,7 +37,7 @@ export function tradingStateRefusal(
       return {
         rule: "trading-halted",
         message: `${request.symbol}: trading is halted; only cancels are sent`,
-        ...details,
+        ...details(),
       };
     case "reducing-only": {
       // Reducing: reduce-only, or opposite to the position and, with the working orders on
@@ -53,7 +55,7 @@ export function tradingStateRefusal(
         rule: "reducing-only",
         message:
           `${request.symbol}: trading is reducing-only; a ${request.side} of ${request.quantity} does not reduce the position ${position}`,
-        ...details,
+        ...details(),
       };
     }
     default: {

@@ -63,6 +63,18 @@ export function reservationPrice(request: OrderRequest, ctx: BuyingPowerContext)
   }
 }
 
+// An instrument's contract multiplier as a number, converted from its Decimal once per
+// (immutable) instrument: the walk prices every working order on each order and amend.
+const multipliers = new WeakMap<Instrument, number>();
+
+function multiplierOf(instrument: Instrument): number {
+  let multiplier = multipliers.get(instrument);
+  if (multiplier === undefined) {
+    multipliers.set(instrument, multiplier = instrument.multiplier.toNumber());
+  }
+  return multiplier;
+}
+
 interface Cost {
   readonly currency: string;
   readonly amount: number;
@@ -77,7 +89,7 @@ function costOf(
   price: number,
   ctx: BuyingPowerContext,
 ): Cost {
-  const multiplier = instrument.multiplier.toNumber();
+  const multiplier = multiplierOf(instrument);
   const fee = ctx.takerFeeRate(instrument);
   switch (instrument.kind) {
     case "spot":

@@ -102,6 +102,14 @@ export class OrderManager {
     const clock = options.clock;
     this.#ids = options.clientIds ?? new ClientIds("t", () => clock?.now() ?? 0);
     const feeOverride = options.takerFeeRate?.toNumber();
+    // The buying-power walk prices every working order on each order and amend; the fee is a
+    // constant of the (immutable) instrument, so it is converted from its Decimal once.
+    const takerFees = new Map<Instrument, number>();
+    const takerFeeOf = (instrument: Instrument): number => {
+      let fee = takerFees.get(instrument);
+      if (fee === undefined) takerFees.set(instrument, fee = instrument.takerFee.toNumber());
+      return fee;
+    };
     this.#buyingPower = {
       instrument: (symbol) => options.instruments.get(symbol),
       position: (symbol) => account.position(symbol).toNumber(),
@@ -109,7 +117,7 @@ export class OrderManager {
       lastPrice: (symbol) => account.lastPrice(symbol),
       free: (currency) => account.freeMargin(currency),
       slippageBps,
-      takerFeeRate: (instrument) => feeOverride ?? instrument.takerFee.toNumber(),
+      takerFeeRate: (instrument) => feeOverride ?? takerFeeOf(instrument),
     };
   }
 

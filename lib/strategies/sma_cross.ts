@@ -88,14 +88,20 @@ export const smaCrossDefinition: DefinedStrategy<typeof fields> = defineStrategy
       );
     }
   },
-  // The last slow_period closes rebuild both SMAs on restore.
+  // The last slow_period closes rebuild both SMAs on restore. Once full, `history` is a ring:
+  // bar number `bars` overwrites slot `bars % slow_period`, the oldest close (shifting the
+  // array every bar cost more than the rest of the strategy).
   state: { history: [] as number[], bars: 0, previousDiff: null as number | null },
   indicators: (p) => ({
     fast: new Sma({ period: p.fast_period }),
     slow: new Sma({ period: p.slow_period }),
   }),
-  onRestore: ({ state, indicators }) => {
-    for (const close of state.history) {
+  onRestore: ({ params: p, state, indicators }) => {
+    const { history, bars } = state;
+    // Oldest first: a full ring starts at the slot the next bar would overwrite.
+    const oldest = history.length < p.slow_period ? 0 : bars % history.length;
+    for (let i = 0; i < history.length; i++) {
+      const close = history[(oldest + i) % history.length];
       indicators.fast.update(close);
       indicators.slow.update(close);
     }
@@ -105,8 +111,8 @@ export const smaCrossDefinition: DefinedStrategy<typeof fields> = defineStrategy
   onCandle(candle, ctx) {
     const { params: p, state, indicators } = ctx;
     if (candle.symbol !== p.symbol) return;
-    state.history.push(candle.close);
-    if (state.history.length > p.slow_period) state.history.shift();
+    if (state.history.length < p.slow_period) state.history.push(candle.close);
+    else state.history[state.bars % p.slow_period] = candle.close;
     state.bars++;
     const fast = indicators.fast.update(candle.close);
     const slow = indicators.slow.update(candle.close);

@@ -620,21 +620,14 @@ export class OrderManager {
   }
 
   // The working orders that may add exposure (not reduce-only), with their unfilled quantity.
-  *#exposures(symbol: SymbolId | undefined, except?: string): Generator<WorkingExposure> {
-    for (const order of this.#tracker.of(symbol)) {
+  #exposures(except: string | undefined): WorkingExposure[] {
+    const exposures: WorkingExposure[] = [];
+    for (const order of this.#tracker.of(undefined)) {
       const request = order.request;
       if (request.reduceOnly || request.clientOrderId === except) continue;
-      yield { request, remaining: this.#tracker.remaining(order).toNumber() };
+      exposures.push({ request, remaining: this.#tracker.remaining(order).toNumber() });
     }
-  }
-
-  // Unfilled quantity of the working orders on one side that may add exposure.
-  #workingQuantity(symbol: SymbolId, side: Side, except?: string): number {
-    let quantity = 0;
-    for (const { request, remaining } of this.#exposures(symbol, except)) {
-      if (request.side === side) quantity += remaining;
-    }
-    return quantity;
+    return exposures;
   }
 
   // The position if every working order that may add exposure filled.
@@ -747,7 +740,15 @@ export class OrderManager {
   ): Refusal | undefined {
     const price = request.price?.toNumber() ?? this.#account.lastPrice(request.symbol);
     const position = this.#account.position(request.symbol);
-    const workingSameSide = this.#workingQuantity(request.symbol, request.side, amending);
+    // One walk over the working orders (a market maker amends on every quote) serves both
+    // the same-side quantity for the limits and the buying-power reservations.
+    const working = this.#exposures(amending);
+    let workingSameSide = 0;
+    for (const { request: other, remaining } of working) {
+      if (other.symbol === request.symbol && other.side === request.side) {
+        workingSameSide += remaining;
+      }
+    }
     const risk = this.#options.risk.check({
       request,
       instrument,
@@ -758,7 +759,7 @@ export class OrderManager {
     if (risk !== undefined) return risk;
     const state = tradingStateRefusal(this.#state, request, position, workingSameSide);
     if (state !== undefined) return state;
-    return checkBuyingPower(request, this.#exposures(undefined, amending), this.#buyingPower);
+    return checkBuyingPower(request, working, this.#buyingPower);
   }
 
   #attachBracket(entry: Order, bracket: Bracket): void {

@@ -4,7 +4,8 @@
  * the continuity rules of {@linkcode BybitBook}; a gap, a crossed book or a silent topic resets
  * the book, resubscribes the topic (which yields a fresh snapshot) and reports the symbol
  * `stale` until the snapshot is in: nothing is emitted from a book that is not consistent.
- * The stream pings every 20 s, treats a connection silent for `staleAfterMs` as lost,
+ * The stream pings every 20 s, treats a connection silent for `staleAfterMs` (or one whose
+ * subscribe request stays unanswered that long) as lost,
  * reconnects with jittered exponential backoff and replays every subscription.
  *
  * @module
@@ -66,6 +67,8 @@ interface Topic {
 interface PendingAck {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
+  /** When the request went out (ms), so an answer that never comes is noticed. */
+  readonly sentMs: number;
 }
 
 /** The topics of one subscription. */
@@ -293,6 +296,15 @@ export class BybitMarketStream implements MarketStream {
         this.#lost("stale connection");
         return;
       }
+      // Pongs keep a connection "alive" even when a subscribe answer was lost; without this the
+      // stream would wait for that topic's data forever.
+      for (const ack of this.#acks.values()) {
+        if (now - ack.sentMs > this.#staleMs) {
+          this.#emitConnectivity("stale", `no answer to a subscription for ${now - ack.sentMs} ms`);
+          this.#lost("subscription not acknowledged");
+          return;
+        }
+      }
       for (const topic of this.#topics.values()) {
         if (topic.book !== undefined && now - topic.lastMs > this.#bookStaleMs) {
           this.#resync(topic, `no book message for ${now - topic.lastMs} ms`);
@@ -309,7 +321,7 @@ export class BybitMarketStream implements MarketStream {
     }
     const reqId = `${op}-${this.#nextReq++}`;
     const acked = new Promise<void>((resolve, reject) =>
-      this.#acks.set(reqId, { resolve, reject })
+      this.#acks.set(reqId, { resolve, reject, sentMs: this.#timers.now() })
     );
     socket.send(JSON.stringify({ req_id: reqId, op, args }));
     return acked;

@@ -216,6 +216,44 @@ Deno.test("stream: a silent connection is declared stale and replaced", async ()
   }
 });
 
+Deno.test("stream: a subscription answer lost while reconnecting is noticed and the stream recovers", async () => {
+  // Failed before: the stream reconnected while the venue was still silent, its resubscribe
+  // answer was lost, and the pongs that followed kept the connection "alive" — no data forever.
+  const fake = startFakePublicWs();
+  const stream = new BybitMarketStream({
+    url: fake.url,
+    pingIntervalMs: 20,
+    staleAfterMs: 120,
+    backoff: fastBackoff,
+  });
+  const view = consume(stream);
+  try {
+    await stream.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["trades"] }]);
+    fake.silence(true);
+    await fake.until(() => stream.reconnects >= 1, "a reconnect while silent");
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    fake.silence(false);
+    await fake.until(
+      () =>
+        view.events.some((e) =>
+          e.kind === "connectivity" && e.state === "up" &&
+          e.reason === "resubscribed after reconnect"
+        ),
+      "a resubscription that is answered",
+    );
+    assert.ok(
+      view.events.some((e) =>
+        e.kind === "connectivity" && e.state === "stale" &&
+        /no answer to a subscription/.test(e.reason ?? "")
+      ),
+    );
+  } finally {
+    await stream.close();
+    await view.done;
+    await fake.close();
+  }
+});
+
 Deno.test("stream: a refused subscription rejects with the venue's message", async () => {
   const fake = startFakePublicWs();
   const stream = new BybitMarketStream({ url: fake.url, backoff: fastBackoff });

@@ -49,6 +49,33 @@ function sameBook(
 
 const fastBackoff = { initialMs: 1, factor: 1.5, maxMs: 5 };
 
+type Consumer = ReturnType<typeof consume>;
+
+/**
+ * Runs `body` with a stream on a fake venue, subscribed to BTCUSDT trades, pinging every 20 ms and
+ * stale after 120 ms of silence; closes the stream and the fake afterwards.
+ */
+async function withSilenceableStream(
+  body: (fake: FakePublicWs, stream: BybitMarketStream, view: Consumer) => Promise<void>,
+): Promise<void> {
+  const fake = startFakePublicWs();
+  const stream = new BybitMarketStream({
+    url: fake.url,
+    pingIntervalMs: 20,
+    staleAfterMs: 120,
+    backoff: fastBackoff,
+  });
+  const view = consume(stream);
+  try {
+    await stream.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["trades"] }]);
+    await body(fake, stream, view);
+  } finally {
+    await stream.close();
+    await view.done;
+    await fake.close();
+  }
+}
+
 Deno.test("topicsOf: channels → Bybit topics; an unoffered depth is refused", () => {
   assert.deepEqual(
     topicsOf({
@@ -184,17 +211,8 @@ Deno.test("stream: 50 disconnects → down, reconnect, resubscribe, up; the book
   }
 });
 
-Deno.test("stream: a silent connection is declared stale and replaced", async () => {
-  const fake = startFakePublicWs();
-  const stream = new BybitMarketStream({
-    url: fake.url,
-    pingIntervalMs: 20,
-    staleAfterMs: 120,
-    backoff: fastBackoff,
-  });
-  const view = consume(stream);
-  try {
-    await stream.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["trades"] }]);
+Deno.test("stream: a silent connection is declared stale and replaced", () =>
+  withSilenceableStream(async (fake, stream, view) => {
     fake.silence(true);
     await fake.until(
       () => view.events.some((e) => e.kind === "connectivity" && e.state === "stale"),
@@ -209,26 +227,12 @@ Deno.test("stream: a silent connection is declared stale and replaced", async ()
     );
     const stale = view.events.find((e) => e.kind === "connectivity" && e.state === "stale");
     assert.match(stale?.kind === "connectivity" ? stale.reason ?? "" : "", /no message for \d+ ms/);
-  } finally {
-    await stream.close();
-    await view.done;
-    await fake.close();
-  }
-});
+  }));
 
-Deno.test("stream: a subscription answer lost while reconnecting is noticed and the stream recovers", async () => {
-  // Failed before: the stream reconnected while the venue was still silent, its resubscribe
-  // answer was lost, and the pongs that followed kept the connection "alive" — no data forever.
-  const fake = startFakePublicWs();
-  const stream = new BybitMarketStream({
-    url: fake.url,
-    pingIntervalMs: 20,
-    staleAfterMs: 120,
-    backoff: fastBackoff,
-  });
-  const view = consume(stream);
-  try {
-    await stream.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["trades"] }]);
+// Failed before: the stream reconnected while the venue was still silent, its resubscribe answer
+// was lost, and the pongs that followed kept the connection "alive" — no data forever.
+Deno.test("stream: a subscription answer lost while reconnecting is noticed and the stream recovers", () =>
+  withSilenceableStream(async (fake, stream, view) => {
     fake.silence(true);
     await fake.until(() => stream.reconnects >= 1, "a reconnect while silent");
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -247,12 +251,7 @@ Deno.test("stream: a subscription answer lost while reconnecting is noticed and 
         /no answer to a subscription/.test(e.reason ?? "")
       ),
     );
-  } finally {
-    await stream.close();
-    await view.done;
-    await fake.close();
-  }
-});
+  }));
 
 Deno.test("stream: a refused subscription rejects with the venue's message", async () => {
   const fake = startFakePublicWs();

@@ -6,7 +6,7 @@ import { decimal, type Fill, type Order, type OrderRequest } from "../../../lib/
 import type { OrderCommand } from "../../../lib/events/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
-import { TradingSession } from "../../../lib/trader/mod.ts";
+import { type SessionOptions, TradingSession } from "../../../lib/trader/mod.ts";
 import { BTC } from "./_fixtures.ts";
 
 /** Enters long with a stop-loss at 95 on its timer. */
@@ -22,17 +22,31 @@ function bracketedEntry(): Strategy {
   };
 }
 
-function setup() {
-  const commands: OrderCommand[] = [];
+/**
+ * A session over a venue that only records the commands it is sent, with the strategy hosted on
+ * 1m data and BTC marked at 100.
+ */
+function recordingSession(
+  strategy: Strategy,
+  commands: OrderCommand[],
+  extra: Partial<SessionOptions> = {},
+): TradingSession {
   const s = new TradingSession({
-    strategy: bracketedEntry(),
+    strategy,
     instruments: [BTC],
     initialBalances: { USDT: 10_000 },
     reportingCurrency: "USDT",
     sizer: fixedQuantity(1),
+    ...extra,
   }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
   s.host("1m");
   s.portfolio.mark(BTC.symbol, 100);
+  return s;
+}
+
+function setup() {
+  const commands: OrderCommand[] = [];
+  const s = recordingSession(bracketedEntry(), commands);
   s.engine.process({ kind: "timer", ts: 1_000, tsRecv: 1_000, owner: "Bracketed", tag: "go" });
   const [entry] = commands;
   assert.ok(entry?.type === "submit");
@@ -123,15 +137,7 @@ Deno.test("a late or duplicate report neither overwrites the order's latest stat
     snapshot: () => null,
     restore: () => {},
   };
-  const s = new TradingSession({
-    strategy,
-    instruments: [BTC],
-    initialBalances: { USDT: 10_000 },
-    reportingCurrency: "USDT",
-    sizer: fixedQuantity(1),
-  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
-  s.host("1m");
-  s.portfolio.mark(BTC.symbol, 100);
+  const s = recordingSession(strategy, commands);
   s.engine.process({ kind: "timer", ts: 1_000, tsRecv: 1_000, owner: "Watcher", tag: "go" });
   const [submit] = commands;
   assert.ok(submit?.type === "submit");
@@ -178,18 +184,9 @@ Deno.test("a cancel refused before the order's acknowledgement leaves it pending
     snapshot: () => null,
     restore: () => {},
   };
-  const s = new TradingSession({
-    strategy,
-    instruments: [BTC],
-    initialBalances: { USDT: 10_000 },
-    reportingCurrency: "USDT",
-    sizer: fixedQuantity(1),
-    ackTimeoutMs: 5_000,
-  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
+  const s = recordingSession(strategy, commands, { ackTimeoutMs: 5_000 });
   const alerts: string[] = [];
   s.engine.bus.subscribe("alert", (e) => alerts.push(e.code));
-  s.host("1m");
-  s.portfolio.mark(BTC.symbol, 100);
   const timer = (ts: number, tag: string): void =>
     s.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Canceller", tag });
   timer(1_000_000, "place");
@@ -226,18 +223,11 @@ Deno.test("the kill switch flattens a position built from orders within the orde
     snapshot: () => null,
     restore: () => {},
   };
-  const s = new TradingSession({
-    strategy,
-    instruments: [BTC],
-    initialBalances: { USDT: 10_000 },
-    reportingCurrency: "USDT",
-    sizer: fixedQuantity(1),
+  const s = recordingSession(strategy, commands, {
     risk: { maxOrderQuantity: 1, maxDrawdown: 0.1 },
-  }, () => ({ venue: "recorder", send: (command: OrderCommand) => void commands.push(command) }));
+  });
   const refusals: string[] = [];
   s.engine.bus.subscribe("refusal", (e) => refusals.push(e.refusal.rule));
-  s.host("1m");
-  s.portfolio.mark(BTC.symbol, 100);
   for (const [i, ts] of [1_000, 2_000].entries()) {
     s.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Builder", tag: "buy" });
     const command = commands[i];

@@ -149,7 +149,6 @@ export class CandleLoop extends InputSource {
     const batch = this.#batch;
     if (batch === undefined) return undefined;
     const { from, to, funding } = this.#options;
-    const session = this.#session;
     while (this.#row < batch.length) {
       const row = this.#row;
       const openTime = batch.ts[row];
@@ -178,22 +177,9 @@ export class CandleLoop extends InputSource {
       const close = batch.close[row];
       const volume = batch.volume[row];
       if (this.#tradedSeries[index]) {
-        const venue = this.#venue;
-        const walked = venue.onBar(
-          symbol,
-          openTime,
-          this.barMicros,
-          open,
-          high,
-          low,
-          close,
-          volume,
-        );
-        // A bar the venue did not walk (no order could act) is checked against the range.
-        const portfolio = session.portfolio;
-        if (!walked && portfolio.checkLiquidation(symbol, low, high) !== undefined) {
-          venue.liquidate(symbol, portfolio.liquidationPrice(symbol) ?? close, openTime);
-        }
+        // The venue also walks a bar no order can act on when its range reaches the
+        // liquidation price, so liquidation needs no separate check here.
+        this.#venue.onBar(symbol, openTime, this.barMicros, open, high, low, close, volume);
       }
       const closeTime = batch.closeTs[row];
       this.#row++;

@@ -74,6 +74,16 @@ export class PreTradeRisk {
   }
 
   /**
+   * Latches the kill switch as tripped without a breach here: a restarted live session whose
+   * store says it tripped before (only an operator clears it). `drawdown` is the drawdown it
+   * tripped at, for the refusals' numbers.
+   */
+  latchKillSwitch(drawdown = this.#drawdownAtKill): void {
+    this.#killed = true;
+    this.#drawdownAtKill = drawdown;
+  }
+
+  /**
    * Feeds the latest equity; returns `true` exactly once, when the drawdown limit is first
    * breached (the caller then flattens and alerts).
    */

@@ -24,6 +24,7 @@ Commands:
   backtest run          backtest a strategy on candles or, with --mode tick, on order-book data
   backtest batch        run a list or grid of backtests in parallel workers (summary.csv)
   data ...              normalize, validate, resample, inspect and synthesize market data
+  live run              run a strategy live: paper (default, no keys needed) or --exec live
   research ...          optimize strategy parameters (grid, random, sharded) and merge shards
   simulator run         serve a local Bybit or Binance (real wire protocols) for tests and dry runs
   strategies            list the built-in strategies and their parameters
@@ -54,6 +55,8 @@ type Command = (
 const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
   data: (args, io, global) => dataCommand([...args], io, global),
+  // Loaded on use: only live runs need the connectors.
+  live: async (args, io, global) => (await import("./live.ts")).liveCommand(args, io, global),
   research: (args, io, global) => researchCommand(args, io, global),
   // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
   // every other command would then need permission for.

@@ -473,7 +473,7 @@ export class LiveRuntime {
       action?.();
     });
     session.onFill((event) => {
-      store?.recordFill(event.fill);
+      store?.recordFill(event.fill, event.ts);
       this.#dirty = true;
     });
     session.onOrderUpdate(() => {
@@ -570,24 +570,13 @@ export class LiveRuntime {
 
   #state(): PersistedLiveState {
     const { session } = this;
-    const balances: Record<string, string> = {};
-    for (const b of session.portfolio.balances()) balances[b.currency] = b.total.toString();
-    const positions: Record<string, { quantity: string; entryPrice: string }> = {};
-    for (const p of session.portfolio.positions()) {
-      if (!p.quantity.isZero()) {
-        positions[p.symbol] = {
-          quantity: p.quantity.toString(),
-          entryPrice: p.entryPrice.toString(),
-        };
-      }
-    }
     return {
       version: STATE_VERSION,
       savedAt: this.#options.clock.now(),
       oms: session.oms.snapshot(),
       strategy: this.#options.strategy.snapshot(),
       algorithms: null,
-      portfolio: { balances, positions },
+      portfolio: session.portfolio.toJSON(),
       lastEventIds: {},
       killSwitch: this.#kill,
     };

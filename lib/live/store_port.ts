@@ -7,9 +7,10 @@
  * @module
  */
 
-import type { Fill, Micros } from "../domain/mod.ts";
+import type { Fill, JsonValue, Micros } from "../domain/mod.ts";
 import type { OrderCommand } from "../events/mod.ts";
 import type { OmsSnapshot } from "../execution/mod.ts";
+import type { PortfolioSnapshot } from "../portfolio/mod.ts";
 
 /** The kill switch's latch as persisted: it survives restarts until an operator clears it. */
 export interface PersistedKillSwitch {
@@ -29,17 +30,12 @@ export interface PersistedLiveState {
   readonly savedAt: Micros;
   /** The OMS: working orders with their in-flight steps, client-id counter, trading state. */
   readonly oms: OmsSnapshot;
-  /** The strategy's own snapshot. */
-  readonly strategy: unknown;
-  /** The execution algorithms' state. */
-  readonly algorithms: unknown;
-  /** The account as the session books it (decimals as strings). */
-  readonly portfolio: {
-    readonly balances: Readonly<Record<string, string>>;
-    readonly positions: Readonly<
-      Record<string, { readonly quantity: string; readonly entryPrice: string }>
-    >;
-  };
+  /** The strategy's own snapshot (`strategy.snapshot()`). */
+  readonly strategy: JsonValue;
+  /** The execution algorithms' state (`null` when none run). */
+  readonly algorithms: JsonValue;
+  /** The account as the session books it. */
+  readonly portfolio: PortfolioSnapshot;
   /** The last processed event ids by stream. */
   readonly lastEventIds: Readonly<Record<string, string>>;
   /** The kill switch's latch. */
@@ -53,7 +49,7 @@ export interface LiveStorePort {
   /** Outbox: written and durable BEFORE the request leaves. */
   recordIntent(intent: { clientOrderId: string; command: OrderCommand; ts: Micros }): void;
   /** Written when a fill arrives (a second record of one trade id is a no-op). */
-  recordFill(fill: Fill): void;
+  recordFill(fill: Fill, ts?: Micros): boolean;
   /** Per settled timestamp, only when something changed. */
   commit(state: PersistedLiveState): void;
   /** Flushes and releases the store. */

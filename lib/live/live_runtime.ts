@@ -152,6 +152,7 @@ export class LiveRuntime {
   #dirty = true;
   #kill: PersistedKillSwitch = { tripped: false };
   #stopped = false;
+  #executionDown = false;
   #lastReconciliation: ReconciliationOutcome | undefined;
 
   /**
@@ -488,10 +489,13 @@ export class LiveRuntime {
           event.symbol === undefined ? "" : ` ${event.symbol}`
         } ${event.channel} ${event.state}${event.reason === undefined ? "" : `: ${event.reason}`}`,
       });
-      // Private events missed while the channel was down are never replayed: reconcile.
-      if (event.channel === "execution" && event.state === "up" && this.#reconciler !== undefined) {
-        const reconciler = this.#reconciler;
-        if (reconciler.passes > 0) void this.#reconcile(reconciler, "reconnect");
+      // Private events missed while the channel was down are never replayed: reconcile once
+      // it is back (its first "up" is the start, which reconciles anyway).
+      if (event.channel !== "execution") return;
+      if (event.state === "down") this.#executionDown = true;
+      else if (event.state === "up" && this.#executionDown && this.#reconciler !== undefined) {
+        this.#executionDown = false;
+        void this.#reconcile(this.#reconciler, "reconnect");
       }
     });
     bus.subscribe("refusal", (event) => {

@@ -46,6 +46,9 @@ const RISK: Keys<Risk> = {
   max_order_notional: true,
   max_position_quantity: true,
   max_drawdown: true,
+  flatten_on_kill: true,
+  price_band_bps: true,
+  max_orders_per_minute: true,
 };
 const EXCHANGE: Keys<ExchangeConfig> = {
   driver: true,
@@ -63,13 +66,21 @@ const EXCHANGE: Keys<ExchangeConfig> = {
   testnet: true,
   market: true,
 };
-const MARKET: Keys<Market> = { mode: true, start_price: true, volatility: true, interval_ms: true };
+const MARKET: Keys<Market> = {
+  mode: true,
+  start_price: true,
+  volatility: true,
+  interval_ms: true,
+  seed: true,
+};
 const LIVE: Keys<Live> = {
   state_path: true,
   metrics_addr: true,
   log_path: true,
   reconciliation_interval_secs: true,
   reconciliation_threshold: true,
+  cancel_on_shutdown: true,
+  confirm_mainnet: true,
   persistence: true,
   alerting: true,
 };

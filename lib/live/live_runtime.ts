@@ -577,7 +577,12 @@ export class LiveRuntime {
     return {
       version: STATE_VERSION,
       savedAt: this.#options.clock.now(),
-      oms: session.oms.snapshot(),
+      // Halts are conditions of this process (a reconciliation in progress, the shutdown);
+      // what outlives it is the kill switch's latch.
+      oms: {
+        ...session.oms.snapshot(),
+        tradingState: this.#kill.tripped ? "reducing-only" : "active",
+      },
       strategy: this.#options.strategy.snapshot(),
       algorithms: null,
       portfolio: session.portfolio.toJSON(),

@@ -31,6 +31,7 @@ import type { AlertEvent, Event, OrderCommand } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
 import { type TradingOptions, TradingSession } from "../trader/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../venues/mod.ts";
+import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import type { LiveStorePort, PersistedKillSwitch, PersistedLiveState } from "./store_port.ts";
@@ -175,8 +176,12 @@ export class LiveRuntime {
     let paperNow = (): Micros => clock.now();
     const execution = options.execution;
     const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
+    // Trades, quotes and books reach a strategy that asks for them through our books (which
+    // then also mark at the mid); a candle-only strategy is marked at the closes, as in backtests.
+    const wantsTicks = options.strategy.subscriptions.some((s) => s.kind !== "candles");
     this.session = new TradingSession({
       ...options,
+      ...(wantsTicks ? { books: new LiveBooks() } : {}),
       clock,
       slippageBps: execution.kind === "paper" ? execution.venue?.slippageBps : undefined,
       takerFeeRate: execution.kind === "paper" ? execution.venue?.takerFeeRate : undefined,
@@ -249,15 +254,10 @@ export class LiveRuntime {
       return;
     }
     this.#actions.push(action);
+    // Processed as an input of its own (a timer of the runtime), so the action runs as a
+    // handler and what it emits settles before this returns.
     const now = this.#options.clock.now();
-    engine.schedule(now, {
-      kind: "timer",
-      ts: now,
-      tsRecv: now,
-      owner: LIVE_OWNER,
-      tag: "action",
-    });
-    engine.advanceTo(now);
+    engine.process({ kind: "timer", ts: now, tsRecv: now, owner: LIVE_OWNER, tag: "action" });
   }
 
   /** Runs until the bound, the end of the feeds, or {@linkcode LiveRuntime.stop}. */
@@ -476,9 +476,26 @@ export class LiveRuntime {
     session.onFill((event) => {
       store?.recordFill(event.fill, event.ts);
       this.#dirty = true;
+      const { fill } = event;
+      this.#log({
+        level: "info",
+        component: "execution",
+        message:
+          `${fill.symbol} fill: ${fill.side} ${fill.quantity} at ${fill.price} (fee ${fill.fee} ${fill.feeCurrency})`,
+        fields: { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId ?? "" },
+      });
     });
-    session.onOrderUpdate(() => {
+    session.onOrderUpdate((event) => {
       this.#dirty = true;
+      const { order } = event;
+      this.#log({
+        level: order.status === "rejected" ? "warn" : "info",
+        component: "execution",
+        message: `${order.request.symbol} order ${order.request.clientOrderId}: ${order.status}${
+          order.reason === undefined ? "" : ` (${order.reason})`
+        }`,
+        fields: { clientOrderId: order.request.clientOrderId, status: order.status },
+      });
     });
     bus.subscribe("alert", (event) => this.#onAlert(event));
     bus.subscribe("connectivity", (event) => {
@@ -646,6 +663,18 @@ export class LiveRuntime {
       if (event.kind === "order-update" || event.kind === "fill" || event.kind === "alert") {
         session.engine.process(event);
       }
+    }
+    const left = session.oms.openOrders();
+    if (left.length > 0) {
+      this.#log({
+        level: "warn",
+        component: "execution",
+        message: `${left.length} orders still working after ${
+          this.#options.shutdownWaitMs ?? 3000
+        } ms (${
+          left.map((o) => o.request.clientOrderId).join(", ")
+        }): the next start reconciles them`,
+      });
     }
   }
 }

@@ -10,6 +10,7 @@
  * @module
  */
 
+export * from "./live_books.ts";
 export * from "./live_runtime.ts";
 export * from "./live_source.ts";
 export * from "./random_walk_market.ts";

@@ -135,6 +135,12 @@ export interface LiveSettings {
   readonly reconciliationIntervalSecs: number;
   /** Cancel working orders on shutdown. */
   readonly cancelOnShutdown: boolean;
+  /** The pre-trade account check (`[live.account]`). */
+  readonly account: {
+    readonly marginMode: "isolated" | "cross";
+    readonly leverage: number;
+    readonly onMismatch: "refuse" | "adopt";
+  };
   /** Paper: slippage (bps). */
   readonly slippageBps: number;
   /** Paper: fee for both sides (bps), when overridden. */
@@ -273,6 +279,11 @@ export function resolveLiveSettings(flags: ParsedFlags, config: TesserConfig): L
     flattenOnKill: risk.flatten_on_kill ?? true,
     reconciliationIntervalSecs: live.reconciliation_interval_secs ?? 60,
     cancelOnShutdown: booleanFlag(flags, "cancel-on-shutdown") || live.cancel_on_shutdown === true,
+    account: {
+      marginMode: live.account?.margin_mode ?? "cross",
+      leverage: live.account?.leverage ?? 1,
+      onMismatch: live.account?.on_mismatch ?? "refuse",
+    },
     slippageBps: exchange.slippage_bps ?? 0,
     feeBps: exchange.fee_bps,
     latencyMs: numberFlag(flags, "latency-ms", { min: 0 }),

@@ -16,7 +16,8 @@ import type { ExchangeConfig } from "../lib/config/mod.ts";
 import { ConfigError, type Instrument, type SymbolId } from "../lib/domain/mod.ts";
 import type { Clock, Sleeper } from "../lib/engine/mod.ts";
 import type { Event } from "../lib/events/mod.ts";
-import { type LiveExecution, RandomWalkMarket } from "../lib/live/mod.ts";
+import { type AccountFacts, type LiveExecution, RandomWalkMarket } from "../lib/live/mod.ts";
+import { bybitAccountFacts } from "../connectors/bybit/account_facts.ts";
 
 /** What a driver gives the runtime. */
 export interface LiveVenue {
@@ -28,6 +29,8 @@ export interface LiveVenue {
   readonly execution: LiveExecution | undefined;
   /** Prepares the connection before the run (clock sync). */
   prepare(): Promise<void>;
+  /** What the venue says about the account, for the pre-trade check (live execution). */
+  accountFacts?(): Promise<AccountFacts>;
 }
 
 /** What a driver is built from. */
@@ -96,6 +99,7 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
     buildCandles: false,
     execution,
     prepare: () => connector.rest.syncTime(),
+    accountFacts: () => bybitAccountFacts(connector.rest, inputs.symbols),
   };
 }
 

@@ -13,6 +13,7 @@ import { loadTesserConfig } from "../lib/config/mod.ts";
 import { ConfigError, decimal, type SymbolId } from "../lib/domain/mod.ts";
 import { WallClock, WallSleeper } from "../lib/engine/mod.ts";
 import {
+  checkAccount,
   type LiveExecution,
   type LiveLogRecord,
   LiveRuntime,
@@ -78,7 +79,7 @@ export async function liveCommand(
     (isAbsolute(configured)
       ? configured
       : relative(Deno.cwd(), resolve(dirname(resolve(global.configDir)), configured)));
-  const instruments = await loadMarkets(marketsFile);
+  const markets = await loadMarkets(marketsFile);
   const symbols: SymbolId[] = [...new Set(strategy.subscriptions.map((s) => s.symbol))];
   const clock = new WallClock();
   const sleeper = new WallSleeper(clock);
@@ -86,7 +87,7 @@ export async function liveCommand(
     profile: settings.profile,
     exchange: settings.exchange,
     live: settings.exec === "live",
-    instruments,
+    instruments: markets,
     symbols,
     clock,
     sleeper,
@@ -95,6 +96,23 @@ export async function liveCommand(
   const log = await openLog(settings.logPath, strategy.name, io);
   try {
     await venue.prepare();
+    let instruments = markets;
+    let leverage = 1;
+    if (settings.exec === "live" && venue.accountFacts !== undefined) {
+      // Before trading: the account must be what the engine assumes (or adopted as configured).
+      const checked = checkAccount(await venue.accountFacts(), {
+        marginMode: settings.account.marginMode,
+        leverage: settings.account.leverage,
+        instruments: markets.filter((i) => symbols.includes(i.symbol)),
+        onMismatch: settings.account.onMismatch,
+      });
+      for (const line of checked.adopted) {
+        log.write({ level: "warn", component: "runtime", message: `account check: ${line}` });
+      }
+      const adopted = new Map(checked.instruments.map((i) => [i.symbol, i]));
+      instruments = markets.map((i) => adopted.get(i.symbol) ?? i);
+      leverage = checked.leverage;
+    }
     const execution: LiveExecution = venue.execution ?? {
       kind: "paper",
       venue: paperVenue(settings),
@@ -109,6 +127,7 @@ export async function liveCommand(
       sizer: parseSizer(flags),
       risk: settings.risk,
       flattenOnKill: settings.flattenOnKill,
+      leverage,
       clock,
       sleeper,
       dataInterval: settings.interval,

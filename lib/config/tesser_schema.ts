@@ -61,6 +61,11 @@ const tesserSchema = field.table({
     reconciliation_threshold: field.number({ min: 0 }),
     cancel_on_shutdown: field.boolean(),
     confirm_mainnet: field.boolean(),
+    account: field.table({
+      margin_mode: field.enum(["isolated", "cross"]),
+      leverage: field.number({ min: 1 }),
+      on_mismatch: field.enum(["refuse", "adopt"]),
+    }),
     persistence: field.table({
       engine: field.enum(["sqlite", "lmdb"]),
       path: field.string(),
@@ -158,6 +163,11 @@ export interface TesserConfig {
     readonly reconciliation_threshold?: number;
     readonly cancel_on_shutdown?: boolean;
     readonly confirm_mainnet?: boolean;
+    readonly account?: {
+      readonly margin_mode?: "isolated" | "cross";
+      readonly leverage?: number;
+      readonly on_mismatch?: "refuse" | "adopt";
+    };
     readonly persistence?: { readonly engine?: "sqlite" | "lmdb"; readonly path?: string };
     readonly alerting?: {
       readonly webhook_url?: string;

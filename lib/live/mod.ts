@@ -10,6 +10,7 @@
  * @module
  */
 
+export * from "./account_check.ts";
 export * from "./live_books.ts";
 export * from "./live_runtime.ts";
 export * from "./live_source.ts";

@@ -7,6 +7,8 @@
 
 import assert from "node:assert/strict";
 import { liveVenue } from "../../cli/_live_venue.ts";
+import { recordingIo } from "../../cli/io.ts";
+import { main } from "../../cli/main.ts";
 import { ManualClock as SimClock } from "../../connectors/simulator/clock.ts";
 import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { loadMarkets } from "../../lib/backtest/markets.ts";
@@ -149,6 +151,70 @@ Deno.test("live run --exec live (bybit driver): SmaCross against the simulator e
       JSON.stringify(sim.ledger.orders({ accountId: 0 }).map((o) => [o.clientId, o.status])),
     );
     throw error;
+  } finally {
+    await sim.stop();
+  }
+});
+
+async function simConfig(sim: { restUrl: string; wsPublicUrl: string }, extra: string) {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-live-sim-" });
+  await Deno.copyFile("config/default.toml", `${dir}/default.toml`);
+  await Deno.writeTextFile(
+    `${dir}/local.toml`,
+    `[exchange.sim]
+driver = "bybit"
+rest_url = "${sim.restUrl}"
+ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
+api_key = "${KEY.apiKey}"
+api_secret = "${KEY.apiSecret}"
+${extra}`,
+  );
+  return dir;
+}
+
+Deno.test("live run --exec live: the pre-trade account check refuses the simulator's leverage 10, or adopts it when configured", async () => {
+  const sim = await startSimulator({
+    venue: "bybit",
+    market: { kind: "static" },
+    accounts: [{ ...KEY, balance: "100000" }],
+  });
+  try {
+    const args = (dir: string) => [
+      "--config-dir",
+      dir,
+      "live",
+      "run",
+      "--strategy-config",
+      "examples/strategies/sma_cross.toml",
+      "--markets-file",
+      "config/markets.toml",
+      "--exchange",
+      "sim",
+      "--exec",
+      "live",
+      "--duration",
+      "1s",
+      "--log-path",
+      `${dir}/live.json`,
+    ];
+    const refuse = await simConfig(sim, "");
+    const io = recordingIo();
+    assert.equal(await main(args(refuse), io), 2);
+    assert.match(
+      io.err.join("\n"),
+      /the account does not match the session: bybit:BTCUSDT: leverage 10 at the venue, 1 configured/,
+    );
+    assert.equal(sim.ledger.orders().length, 0);
+    const adopt = await simConfig(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+    const adopted = recordingIo();
+    assert.equal(await main(args(adopt), adopted), 0, adopted.err.join("\n"));
+    const text = adopted.err.join("\n");
+    assert.match(
+      text,
+      /account check: bybit:BTCUSDT: leverage 10 at the venue, 1 configured: accounting with 10/,
+    );
+    assert.match(text, /reconciliation \(start\): 1 differences adopted, trading active/);
+    assert.match(adopted.out.join("\n"), /ended: stopped/);
   } finally {
     await sim.stop();
   }

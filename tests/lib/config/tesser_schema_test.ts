@@ -81,6 +81,7 @@ const LIVE: Keys<Live> = {
   reconciliation_threshold: true,
   cancel_on_shutdown: true,
   confirm_mainnet: true,
+  account: true,
   persistence: true,
   alerting: true,
 };

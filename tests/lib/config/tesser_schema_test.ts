@@ -18,6 +18,7 @@ type Backtest = TesserConfig["backtest"];
 type Risk = NonNullable<TesserConfig["risk_management"]>;
 type Live = NonNullable<TesserConfig["live"]>;
 type Persistence = NonNullable<Live["persistence"]>;
+type Account = NonNullable<Live["account"]>;
 type Alerting = NonNullable<Live["alerting"]>;
 type Market = NonNullable<ExchangeConfig["market"]>;
 
@@ -85,6 +86,7 @@ const LIVE: Keys<Live> = {
   persistence: true,
   alerting: true,
 };
+const ACCOUNT: Keys<Account> = { margin_mode: true, leverage: true, on_mismatch: true };
 const PERSISTENCE: Keys<Persistence> = { engine: true, path: true };
 const ALERTING: Keys<Alerting> = {
   webhook_url: true,
@@ -103,6 +105,7 @@ const INTERFACE_PATHS: readonly string[] = [
   ...Object.keys(EXCHANGE).map((k) => `exchange.*.${k}`),
   ...Object.keys(MARKET).map((k) => `exchange.*.market.${k}`),
   ...Object.keys(LIVE).map((k) => `live.${k}`),
+  ...Object.keys(ACCOUNT).map((k) => `live.account.${k}`),
   ...Object.keys(PERSISTENCE).map((k) => `live.persistence.${k}`),
   ...Object.keys(ALERTING).map((k) => `live.alerting.${k}`),
 ];

@@ -11,7 +11,7 @@
 
 import { DataError } from "../../lib/domain/mod.ts";
 import type { RecordedItem } from "../../lib/backtest/tick/mod.ts";
-import { readLines } from "../../lib/data/_lines.ts";
+import { isGzipPath, readLines } from "../../lib/data/_lines.ts";
 import {
   detectUnit,
   looksLikeRecording,
@@ -33,6 +33,39 @@ export interface RecordingSniff {
 }
 
 const SNIFF_LINES = 64;
+const PREFIX_BYTES = 32;
+
+// The first bytes of the (decompressed) file, so a Parquet or other binary file is told apart
+// without scanning it for a line end.
+async function prefix(path: string): Promise<string> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
+    throw new DataError(`Cannot read file: ${reason}`, { location: { file: path }, cause: error });
+  }
+  const stream = isGzipPath(path)
+    ? file.readable.pipeThrough(
+      new DecompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>,
+    )
+    : file.readable;
+  const reader = stream.getReader();
+  const bytes: number[] = [];
+  try {
+    while (bytes.length < PREFIX_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (let i = 0; i < value.length && bytes.length < PREFIX_BYTES; i++) bytes.push(value[i]);
+    }
+  } catch {
+    // Not gzip after all, or corrupt: the Tardis/JSONL readers report it properly.
+    return "";
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return String.fromCharCode(...bytes);
+}
 
 /**
  * Whether `path` is a recording; undefined when its first line is not `<digits> <payload>`.
@@ -40,6 +73,7 @@ const SNIFF_LINES = 64;
  * @throws {DataError} when the file cannot be read or its header is not supported.
  */
 export async function sniffRecording(path: string): Promise<RecordingSniff | undefined> {
+  if (!/^\d{15,20} [{[#]/.test(await prefix(path))) return undefined;
   let header: RecordingHeader | undefined;
   let unit: TimeUnit | undefined;
   let firstFrame: string | undefined;

@@ -13,6 +13,7 @@ import {
   tickReportingCurrency,
 } from "../lib/backtest/tick/mod.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
+import { bitmexRecordingCodec } from "../connectors/bitmex/recording.ts";
 import { bybitRecordingCodec } from "../connectors/bybit/recording.ts";
 import { type RecordingCodec, splitRecordings } from "../connectors/recording/replay.ts";
 import type { CommandIo } from "./io.ts";
@@ -24,7 +25,10 @@ import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.
  * The connectors whose recordings `--lob-data` replays, each through its own parsers (`lib/`
  * may not import connectors, so the CLI hands them in).
  */
-export const RECORDING_CODECS: readonly RecordingCodec[] = [bybitRecordingCodec];
+export const RECORDING_CODECS: readonly RecordingCodec[] = [
+  bybitRecordingCodec,
+  bitmexRecordingCodec,
+];
 
 /** Runs a tick-mode backtest from the parsed flags. */
 export async function runTickFromFlags(

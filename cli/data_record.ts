@@ -7,6 +7,7 @@
  * @module
  */
 
+import { BitmexMarketStream } from "../connectors/bitmex/mod.ts";
 import { bybitFromProfile, nativeSocket, realTimers } from "../connectors/bybit/mod.ts";
 import { Recorder } from "../connectors/recording/recorder.ts";
 import { tapSocket, type TapStats, tapTimers } from "../connectors/recording/tap.ts";
@@ -82,13 +83,26 @@ function recordingStream(
         socket: tapSocket(nativeSocket, recorder, stats),
         timers: tapTimers(realTimers, recorder),
       }).marketStream();
+    case "bitmex": {
+      const url = config.ws_url ?? "";
+      if (url === "") {
+        throw new ConfigError("ws_url is not set", {
+          location: { file: `[exchange.${profile}]` },
+          hint: "see the bitmex_mainnet profile in config/default.toml",
+        });
+      }
+      return new BitmexMarketStream({
+        url,
+        socket: tapSocket(nativeSocket, recorder, stats),
+        timers: tapTimers(realTimers, recorder),
+      });
+    }
     case "binance":
-    case "bitmex":
     case "paper":
     case "simulator":
       throw new ConfigError(
         `[exchange.${profile}] driver "${config.driver}" has no market stream to record`,
-        { hint: "use a bybit profile (e.g. bybit_mainnet)" },
+        { hint: "use a bybit or bitmex profile (e.g. bybit_mainnet, bitmex_mainnet)" },
       );
     default: {
       const never: never = config.driver;

@@ -11,6 +11,8 @@ import { recordingIo } from "../../../cli/io.ts";
 import { startSimulator } from "../../../connectors/simulator/simulator.ts";
 import { ConfigError } from "../../../lib/domain/mod.ts";
 import { gzipLines } from "./_helpers.ts";
+import { startFakeBitmex } from "../bitmex/_fake_bitmex.ts";
+import { main } from "../../../cli/main.ts";
 
 const CONFIG_DIR = new URL("../../../config/", import.meta.url).pathname;
 const GLOBAL = { env: undefined, configDir: CONFIG_DIR, verbose: false };
@@ -109,4 +111,87 @@ Deno.test("data record: clear errors for a bad output name, channel, duration or
   assert.throws(() => parseDuration("10 minutes", "duration"), ConfigError);
   assert.equal(parseDuration("10m", "duration"), 600_000);
   assert.equal(parseDuration("1.5s", "duration"), 1500);
+});
+
+Deno.test("data record: a BitMEX profile records orderBookL2 frames; the file replays in tick mode", async () => {
+  const fake = startFakeBitmex();
+  const dir = await Deno.makeTempDir();
+  try {
+    fake.book = [
+      { symbol: "XBTUSD", id: 1, side: "Buy", size: 1000, price: 49999.5 },
+      { symbol: "XBTUSD", id: 2, side: "Sell", size: 2000, price: 50000 },
+    ];
+    const output = join(dir, "xbt.gz");
+    const io = recordingIo();
+    const recording = dataCommand(
+      [
+        "record",
+        "--exchange",
+        "bitmex_testnet",
+        "--symbol",
+        "XBTUSD",
+        "--output",
+        output,
+        "--duration",
+        "800ms",
+        "--json",
+      ],
+      io,
+      GLOBAL,
+      { TESSER_EXCHANGE__BITMEX_TESTNET__WS_URL: fake.url },
+    );
+    // Updates only after the subscription (and its partial) went out on the socket.
+    const deadline = Date.now() + 5000;
+    while (!fake.received.some((t) => t.includes('"op":"subscribe"')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (let i = 0; i < 5; i++) {
+      fake.push({
+        table: "orderBookL2",
+        action: "update",
+        data: [{
+          symbol: "XBTUSD",
+          id: 1 + (i % 2),
+          side: i % 2 === 0 ? "Buy" : "Sell",
+          size: 100 * (i + 1),
+        }],
+      });
+    }
+    assert.equal(await recording, 0);
+    const summary = JSON.parse(io.out[io.out.length - 1]);
+    const lines = await gzipLines(output);
+    assert.match(lines[0], /"venue":"bitmex"/);
+    assert.ok(lines.some((l) => l.includes('"action":"partial"') && l.includes("orderBookL2")));
+    assert.equal(lines.filter((l) => l.includes('"action":"update"')).length, 5);
+    assert.equal(summary.dropped, 0);
+
+    const strategy = join(dir, "obi.toml");
+    await Deno.writeTextFile(
+      strategy,
+      'strategy_name = "OrderBookImbalance"\n[params]\nsymbol = "bitmex:XBTUSD"\nquantity = 100\n',
+    );
+    const replay = recordingIo();
+    const code = await main(
+      [
+        "backtest",
+        "run",
+        "--mode",
+        "tick",
+        "--strategy-config",
+        strategy,
+        "--lob-data",
+        output,
+        "--json",
+      ],
+      replay,
+    );
+    assert.equal(code, 0, replay.err.join("\n"));
+    const report = JSON.parse(replay.out.join("\n"));
+    assert.equal(report.diagnostics.events.marketData, 6); // the partial and five deltas
+    assert.equal(report.diagnostics.recordings[0].venue, "bitmex");
+    assert.equal(report.diagnostics.recordings[0].snapshots, 1);
+  } finally {
+    await fake.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

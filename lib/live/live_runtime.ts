@@ -212,6 +212,7 @@ export class LiveRuntime {
       buildCandles: options.buildCandles,
       ...(paper === undefined ? {} : { paper }),
       onSettled: () => this.#commit(),
+      marksOnTicks: wantsTicks,
       ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
     });
     const source = this.#source;

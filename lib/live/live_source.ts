@@ -43,6 +43,11 @@ export interface LiveFeedSourceOptions {
   readonly onSettled?: () => void;
   /** Ends the source after this many inbox events (a bounded run). */
   readonly maxEvents?: number;
+  /**
+   * Whether trades, quotes and books move the marks (the session has books): then equity is
+   * checked after each of them, else only after bars and fills, the only events that move it.
+   */
+  readonly marksOnTicks?: boolean;
 }
 
 /** What the source has seen. */
@@ -67,6 +72,9 @@ interface OpenBar {
   close: number;
   volume: number;
 }
+
+// The reason a wait's timer is released with (see #wait).
+const WOKE = "woke";
 
 type Wake =
   | { readonly kind: "event"; readonly event: Event | undefined }
@@ -200,17 +208,20 @@ export class LiveFeedSource implements LiveSource {
   }
 
   #wait(): Promise<Wake> {
-    const taking = this.#taking ??= this.#options.inbox.take().then((event): Wake => ({
+    const { inbox } = this.#options;
+    const taking = this.#taking ??= inbox.take().then((event): Wake => ({
       kind: "event",
       event,
     }));
-    const due = this.#nextBarDue();
+    // With events waiting (the common case under load) no timer is armed at all.
+    const due = inbox.size > 0 ? undefined : this.#nextBarDue();
     if (due === undefined) return taking;
     const stop = new AbortController();
     return Promise.race([
       taking,
       this.#options.sleeper.sleepUntil(due, stop.signal).then((): Wake => ({ kind: "bar-due" })),
-    ]).finally(() => stop.abort());
+      // A reason of our own: the default one is a DOMException, built with a stack each time.
+    ]).finally(() => stop.abort(WOKE));
   }
 
   #nextBarDue(): Micros | undefined {
@@ -317,7 +328,9 @@ export class LiveFeedSource implements LiveSource {
       }
       this.#paperNow = event.ts;
       this.#checkEquity = true;
-    } else if (isMarketData(event) || event.kind === "fill") {
+    } else if (
+      event.kind === "fill" || (this.#options.marksOnTicks === true && isMarketData(event))
+    ) {
       this.#checkEquity = true;
     }
     return event;

@@ -166,6 +166,11 @@ Deno.test("restart while a filled entry waits for all its fills (none booked, fl
   const entry = before.sent[0];
   before.oms.onOrderUpdate(accept(entry, "filled"));
   const snapshot = JSON.parse(JSON.stringify(before.oms.snapshot())) as OmsSnapshot;
+  assert.deepEqual(
+    snapshot.awaitingFills?.map((a) => [a.entry.request.clientOrderId, a.entry.status, a.booked]),
+    [[entry.clientOrderId, "filled", "0"]],
+  );
+  assert.equal(snapshot.awaitingFills?.[0].stopLoss, 52_000);
   const after = build({ prefix: "sma" });
   after.oms.restore(snapshot);
   const fill = fillOf(entry, "0.01", "t-1");

@@ -11,7 +11,7 @@
  */
 
 import { open, type RootDatabase } from "lmdb";
-import { ConfigError, DataError, type Fill, type Micros } from "../../domain/mod.ts";
+import { DataError, type Fill, type Micros } from "../../domain/mod.ts";
 import { commandFromJson, commandToJson, fillFromJson, fillToJson, parseJson } from "./_codec.ts";
 import { checkPersistedState } from "./_state_check.ts";
 import type {
@@ -20,6 +20,7 @@ import type {
   LiveStoreEngine,
   LiveStoreOptions,
   PersistedLiveState,
+  StoreCounts,
   UncommittedWrites,
 } from "./store.ts";
 import { acquireWriterLock, type WriterLock } from "./writer_lock.ts";
@@ -42,16 +43,20 @@ export class LmdbLiveStore implements LiveStore {
   readonly engine: LiveStoreEngine = "lmdb";
   /** The database file. */
   readonly path: string;
+  /** The layout version. */
+  readonly schemaVersion: number = LMDB_SCHEMA_VERSION;
   readonly #db: RootDatabase<string, string>;
   readonly #lock: WriterLock;
+  readonly #readOnly: boolean;
   #last: string | undefined;
   #closed = false;
 
-  /** Use {@linkcode openLmdbStore}. */
-  constructor(path: string, db: RootDatabase<string, string>, lock: WriterLock) {
+  /** Use {@linkcode openLmdbStore} or {@linkcode inspectLmdbStore}. */
+  constructor(path: string, db: RootDatabase<string, string>, lock: WriterLock, readOnly = false) {
     this.path = path;
     this.#db = db;
     this.#lock = lock;
+    this.#readOnly = readOnly;
     this.#last = db.get("state");
   }
 
@@ -94,7 +99,7 @@ export class LmdbLiveStore implements LiveStore {
 
   /** Writes the intent (its own transaction) before the request leaves. */
   recordIntent(intent: LiveIntent): void {
-    this.#open();
+    this.#open(true);
     this.#db.transactionSync(() => {
       const seq = this.#counter("meta:seq:outbox") + 1;
       const row: Row = {
@@ -109,7 +114,7 @@ export class LmdbLiveStore implements LiveStore {
 
   /** Writes the fill unless its symbol and trade id are already recorded. */
   recordFill(fill: Fill, ts: Micros = 0): boolean {
-    this.#open();
+    this.#open(true);
     return this.#db.transactionSync(() => {
       const index = `trade:${fill.symbol}|${fill.tradeId}`;
       if (this.#db.get(index) !== undefined) return false;
@@ -123,7 +128,7 @@ export class LmdbLiveStore implements LiveStore {
 
   /** Commits the state and marks the outbox and fills written so far as settled. */
   commit(state: PersistedLiveState): void {
-    this.#open();
+    this.#open(true);
     const { savedAt: _, ...rest } = state;
     const text = JSON.stringify(state);
     const body = JSON.stringify(rest);
@@ -149,9 +154,14 @@ export class LmdbLiveStore implements LiveStore {
     return ids;
   }
 
-  /** How many commits wrote something (unchanged states are skipped). */
-  get commits(): number {
-    return this.#counter("meta:commits");
+  /** Sizes of the store. */
+  counts(): StoreCounts {
+    this.#open();
+    return {
+      intents: this.#counter("meta:seq:outbox"),
+      fills: this.#counter("meta:seq:fill"),
+      commits: this.#counter("meta:commits"),
+    };
   }
 
   /** Closes the database and releases the lock (idempotent). */
@@ -174,37 +184,63 @@ export class LmdbLiveStore implements LiveStore {
     return value === undefined ? 0 : Number(value);
   }
 
-  #open(): void {
+  #open(write = false): void {
     if (this.#closed) throw new RangeError(`live store ${this.path} is closed`);
+    if (write && this.#readOnly) throw new RangeError(`live store ${this.path} is read-only`);
   }
+}
+
+function openDb(path: string, readOnly: boolean): RootDatabase<string, string> {
+  try {
+    return open<string, string>({
+      path,
+      encoding: "string",
+      compression: false,
+      noSubdir: true,
+      readOnly,
+    });
+  } catch (error) {
+    throw new DataError(`${path} is not a readable LMDB state file: ${(error as Error).message}`, {
+      hint: "check the path; restore a backup if the file was damaged",
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Opens an LMDB state file read-only and without the lock, for `tesser state inspect`.
+ *
+ * @throws {DataError} when the file cannot be read as an LMDB state file.
+ */
+export function inspectLmdbStore(path: string): LmdbLiveStore {
+  const db = openDb(path, true);
+  const schema = db.get("meta:schema");
+  if (schema === undefined || Number(schema) !== LMDB_SCHEMA_VERSION) {
+    void db.close();
+    throw new DataError(
+      schema === undefined
+        ? `${path} is an LMDB database but not a tesser state file`
+        : `${path} has state schema version ${schema}; this tesser reads ${LMDB_SCHEMA_VERSION}`,
+    );
+  }
+  return new LmdbLiveStore(path, db, { files: [], release: () => {} }, true);
 }
 
 /**
  * Opens (or creates) an LMDB state file under the single-writer lock.
  *
- * @throws {ConfigError} when the lock is held, or the native module cannot load (naming why:
- * most often a missing `--allow-ffi`).
- * @throws {DataError} for a file of another lock key or a newer layout.
+ * @throws {ConfigError} when the lock is held.
+ * @throws {DataError} for a file that is not an LMDB database, of another lock key or a newer
+ * layout.
  */
 export function openLmdbStore(options: LiveStoreOptions): LmdbLiveStore {
   const lock = acquireWriterLock(options.path, options.lockKey);
   let db: RootDatabase<string, string>;
   try {
-    db = open<string, string>({
-      path: options.path,
-      encoding: "string",
-      compression: false,
-      noSubdir: true,
-    });
+    db = openDb(options.path, false);
   } catch (error) {
     lock.release();
-    throw new ConfigError(
-      `persistence engine lmdb is not supported here: ${(error as Error).message}`,
-      {
-        hint: "run with --allow-ffi (lmdb is a native addon), or use --persistence sqlite",
-        cause: error,
-      },
-    );
+    throw error;
   }
   try {
     const key = db.get("meta:lock_key");

@@ -16,7 +16,7 @@ import type { OmsSnapshot, OrderSnapshot } from "../../execution/mod.ts";
 import type { PortfolioSnapshot, PositionSnapshot } from "../../portfolio/mod.ts";
 import { commandFromJson, commandToJson, fillFromJson, fillToJson, parseJson } from "./_codec.ts";
 import { checkPersistedState } from "./_state_check.ts";
-import { migrate } from "./sqlite_schema.ts";
+import { migrate, schemaVersion, SQLITE_SCHEMA_VERSION } from "./sqlite_schema.ts";
 import type {
   KillSwitchLatch,
   LiveIntent,
@@ -24,6 +24,7 @@ import type {
   LiveStoreEngine,
   PersistedLiveState,
   RecordedFill,
+  StoreCounts,
   UncommittedWrites,
 } from "./store.ts";
 import { acquireWriterLock, type WriterLock } from "./writer_lock.ts";
@@ -99,18 +100,71 @@ export class SqliteLiveStore implements LiveStore {
   readonly path: string;
   /** The schema version the file had when opened (0: fresh), for the operator's log. */
   readonly migratedFrom: number;
+  /** The file's schema version. */
+  readonly schemaVersion: number = SQLITE_SCHEMA_VERSION;
   readonly #db: DatabaseSync;
   readonly #lock: WriterLock;
+  readonly #readOnly: boolean;
   readonly #statements = new Map<string, StatementSync>();
   #last: Parts | undefined;
   #dirty = false;
   #closed = false;
 
-  private constructor(path: string, db: DatabaseSync, lock: WriterLock, migratedFrom: number) {
+  private constructor(
+    path: string,
+    db: DatabaseSync,
+    lock: WriterLock,
+    migratedFrom: number,
+    readOnly = false,
+  ) {
     this.path = path;
     this.#db = db;
     this.#lock = lock;
     this.migratedFrom = migratedFrom;
+    this.#readOnly = readOnly;
+  }
+
+  /**
+   * Opens a state file read-only, without the lock (a live process may be writing it: WAL
+   * lets a reader see the last commit), for `tesser state inspect`. Writes throw.
+   *
+   * @throws {DataError} when the file does not exist, is not a state file or has another
+   * schema version (a live process migrates it when it opens it).
+   */
+  static inspect(path: string): SqliteLiveStore {
+    try {
+      Deno.statSync(path);
+    } catch (error) {
+      throw new DataError(`state file ${path} does not exist`, {
+        hint: "give the file a live process writes (--path FILE, or [live.persistence] path)",
+        cause: error,
+      });
+    }
+    const db = openSqliteFile(path, true);
+    try {
+      const version = schemaVersion(db);
+      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'commits'")
+        .get() as Row | undefined;
+      if (version !== SQLITE_SCHEMA_VERSION || Number(tables?.n) !== 1) {
+        throw new DataError(
+          version === 0
+            ? `${path} is an SQLite database but not a tesser state file`
+            : `${path} has state schema version ${version}; this tesser reads ${SQLITE_SCHEMA_VERSION}`,
+          {
+            hint: version !== 0 && version < SQLITE_SCHEMA_VERSION
+              ? "a live process migrates the file when it opens it"
+              : "check the path",
+          },
+        );
+      }
+      const none: WriterLock = { files: [], release: () => {} };
+      const store = new SqliteLiveStore(path, db, none, version, true);
+      store.#last = store.#loadParts();
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /**
@@ -179,7 +233,7 @@ export class SqliteLiveStore implements LiveStore {
 
   /** Writes the intent (its own transaction) before the request leaves. */
   recordIntent(intent: LiveIntent): void {
-    this.#open();
+    this.#open(true);
     this.#stmt(
       "INSERT INTO outbox (client_order_id, kind, payload, ts) VALUES (?, ?, ?, ?)",
     ).run(intent.clientOrderId, intent.command.type, commandToJson(intent.command), intent.ts);
@@ -188,7 +242,7 @@ export class SqliteLiveStore implements LiveStore {
 
   /** Writes the fill unless its symbol and trade id are already recorded. */
   recordFill(fill: Fill, ts: Micros = 0): boolean {
-    this.#open();
+    this.#open(true);
     const result = this.#stmt(
       `INSERT OR IGNORE INTO fills (symbol, trade_id, client_order_id, side, price, quantity, fee,
         fee_currency, ts, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -211,7 +265,7 @@ export class SqliteLiveStore implements LiveStore {
 
   /** Commits the parts of `state` that changed, and marks the outbox and fills as settled. */
   commit(state: PersistedLiveState): void {
-    this.#open();
+    this.#open(true);
     const parts = partsOf(state);
     const last = this.#last;
     const changed = last === undefined ||
@@ -231,6 +285,18 @@ export class SqliteLiveStore implements LiveStore {
     this.#dirty = false;
   }
 
+  /** Sizes of the store. */
+  counts(): StoreCounts {
+    this.#open();
+    const count = (sql: string): number =>
+      Number((this.#stmt(sql).get() as Row | undefined)?.n ?? 0);
+    return {
+      intents: count("SELECT count(*) AS n FROM outbox"),
+      fills: count("SELECT count(*) AS n FROM fills"),
+      commits: count("SELECT count AS n FROM commits WHERE id = 1"),
+    };
+  }
+
   /** Every client id an intent was recorded for, oldest first. */
   intentIds(): readonly string[] {
     this.#open();
@@ -243,15 +309,16 @@ export class SqliteLiveStore implements LiveStore {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      if (!this.#readOnly) this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } finally {
       this.#db.close();
       this.#lock.release();
     }
   }
 
-  #open(): void {
+  #open(write = false): void {
     if (this.#closed) throw new RangeError(`live store ${this.path} is closed`);
+    if (write && this.#readOnly) throw new RangeError(`live store ${this.path} is read-only`);
   }
 
   #stmt(sql: string): StatementSync {

@@ -78,12 +78,24 @@ export interface UncommittedWrites {
   readonly fills: readonly RecordedFill[];
 }
 
+/** Sizes of a store, for `tesser state inspect` and tests. */
+export interface StoreCounts {
+  /** Intents in the outbox. */
+  readonly intents: number;
+  /** Fills recorded. */
+  readonly fills: number;
+  /** Commits that wrote something (unchanged states are skipped). */
+  readonly commits: number;
+}
+
 /** Durable live state, one store per process and state file. */
 export interface LiveStore {
   /** The engine behind it. */
   readonly engine: LiveStoreEngine;
-  /** The state file (or directory). */
+  /** The state file. */
   readonly path: string;
+  /** The file's schema version. */
+  readonly schemaVersion: number;
   /** The last committed state, or undefined on a fresh file. */
   load(): PersistedLiveState | undefined;
   /** What was written after the last commit (empty after a clean stop). */
@@ -102,7 +114,9 @@ export interface LiveStore {
   commit(state: PersistedLiveState): void;
   /** Every client id an intent was recorded for, oldest first (the crash test's audit). */
   intentIds(): readonly string[];
-  /** Flushes, closes the file and releases the single-writer lock. */
+  /** How many intents and fills are recorded and how many commits wrote something. */
+  counts(): StoreCounts;
+  /** Flushes, closes the file and releases the single-writer lock (idempotent). */
   close(): void;
 }
 

@@ -12,3 +12,4 @@ export * from "./open_live_store.ts";
 export * from "./sqlite_schema.ts";
 export * from "./sqlite_store.ts";
 export * from "./writer_lock.ts";
+export * from "./restore_session.ts";

@@ -21,23 +21,6 @@ import {
  * @throws {ConfigError} for an unknown engine, a lock another process holds, or an engine that
  * cannot run here.
  * @throws {DataError} for a file that is not a state file or cannot be migrated.
- *
- * @example Open, write an intent, close
- * ```ts
- * import { openLiveStore } from "./open_live_store.ts";
- *
- * const dir = Deno.makeTempDirSync();
- * const store = await openLiveStore({ engine: "sqlite", path: `${dir}/state.db`, lockKey: "demo" });
- * store.recordIntent({
- *   clientOrderId: "demo-1-1",
- *   command: { type: "cancel", symbol: "bybit:BTCUSDT", clientOrderId: "demo-1-1" },
- *   ts: 1,
- * });
- * console.assert(store.uncommitted().intents.length === 1);
- * console.assert(store.load() === undefined);
- * store.close();
- * Deno.removeSync(dir, { recursive: true });
- * ```
  */
 export async function openLiveStore(options: LiveStoreOptions): Promise<LiveStore> {
   switch (options.engine) {

@@ -32,6 +32,12 @@ export interface RestoreTarget {
   readonly session: TradingSession;
   /** The session's strategy instance (its `restore` gets the saved snapshot). */
   readonly strategy: Strategy;
+  /**
+   * Client ids the venue knows (its open orders and recent order history), when the caller has
+   * them: the id counter moves past these too, which covers an intent lost to a power loss
+   * (see docs/live_state.md).
+   */
+  readonly venueIds?: readonly string[];
 }
 
 /** What {@linkcode restoreSession} did and what the caller settles next. */
@@ -175,7 +181,8 @@ export function restoreSession(store: LiveStore, target: RestoreTarget): Restore
   const state = store.load();
   const pending = store.uncommitted();
   const base = state?.oms ?? session.oms.snapshot();
-  const { oms, adopted } = omsWithIntents(base, pending.intents, store.intentIds());
+  const used = [...store.intentIds(), ...(target.venueIds ?? [])];
+  const { oms, adopted } = omsWithIntents(base, pending.intents, used);
   session.oms.restore(oms);
   if (state !== undefined) {
     session.portfolio.load(state.portfolio);

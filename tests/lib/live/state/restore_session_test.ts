@@ -215,3 +215,29 @@ Deno.test("clientIdsAfter ignores other prefixes and other epochs", () => {
     { prefix: "sma", epochMs: parseInt("2t", 36), counter: 11 },
   );
 });
+
+Deno.test("restoreSession moves the id counter past ids only the venue knows (an intent lost to a power loss)", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/state.db`;
+    const store = SqliteLiveStore.open({ path, lockKey: "k" });
+    const a = live(store, placer(), 1_000_000);
+    a.timer(60_000_000);
+    a.commit(61_000_000);
+    const first = a.commands[0];
+    assert.ok(first.type === "submit");
+    store.close();
+    // The venue holds "-5" of the same series; the file lost its intent.
+    const lost = first.request.clientOrderId.replace(/-1$/, "-5");
+    const again = SqliteLiveStore.open({ path, lockKey: "k" });
+    const b = live(again, placer(), 2_000_000);
+    restoreSession(again, { session: b.session, strategy: placer(), venueIds: [lost] });
+    b.timer(120_000_000);
+    const next = b.commands.at(-1);
+    assert.ok(next?.type === "submit");
+    assert.equal(next.request.clientOrderId, lost.replace(/-5$/, "-6"));
+    again.close();
+  } finally {
+    cleanup();
+  }
+});

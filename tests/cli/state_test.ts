@@ -47,6 +47,25 @@ Deno.test("state inspect prints a human summary of a real state file", async () 
   }
 });
 
+Deno.test("state inspect without --path reads [live.persistence] path of the config", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/configured.db`;
+    await writeSample(path);
+    Deno.mkdirSync(`${dir}/config`);
+    Deno.copyFileSync(
+      new URL("../../config/default.toml", import.meta.url).pathname,
+      `${dir}/config/default.toml`,
+    );
+    Deno.writeTextFileSync(`${dir}/config/local.toml`, `[live.persistence]\npath = "${path}"\n`);
+    const io = recordingIo();
+    assert.equal(await main(["--config-dir", `${dir}/config`, "state", "inspect"], io), 0);
+    assert.equal(io.out[0], `State file: ${path} (sqlite, schema 2)`);
+  } finally {
+    cleanup();
+  }
+});
+
 Deno.test("state inspect --raw and --json print the committed state and the writes after it", async () => {
   const { dir, cleanup } = tempDir();
   try {
@@ -123,6 +142,13 @@ Deno.test("state inspect: a missing file, a garbage file and a fresh state are c
     const usage = recordingIo();
     assert.equal(await main(["state", "list"], usage), 2);
     assert.match(usage.err[0], /unknown state command "list"/);
+    const help = recordingIo();
+    assert.equal(await main(["state", "inspect", "--help"], help), 0);
+    assert.match(help.out[0], /^Usage: tesser state inspect \[--path FILE\] \[--raw \| --json\]/);
+    assert.match(help.out[0], /sqlite3 FILE ".backup BACKUP"/);
+    const bare = recordingIo();
+    assert.equal(await main(["state"], bare), 2);
+    assert.match(bare.err[0], /^Usage: tesser state <command>/);
   } finally {
     cleanup();
   }

@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
+import { mulberry32 } from "../lib/indicators/_fixtures.ts";
 import type { ChildConfig, CrashHook } from "./_crash_child.ts";
 
 const CHILD = new URL("./_crash_child.ts", import.meta.url).pathname;
@@ -25,18 +26,6 @@ const HOOKS: readonly CrashHook[] = [
   "after-fill",
   "after-commit",
 ];
-
-// mulberry32: a small seeded generator, so every run kills at the same points.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ChildRun {
   readonly code: number;
@@ -136,7 +125,8 @@ Deno.test({
       sinceMs: Date.now() - 1000,
       runMs: 3000,
     };
-    const rng = random(20261202);
+    // Seeded, so every run kills at the same points.
+    const rng = mulberry32(20261202);
     const crashes: string[] = [];
     let adopted = 0;
     let replayed = 0;

@@ -88,9 +88,18 @@ function take(
  * Takes both locks of `path` under `lockKey`, or refuses.
  *
  * @throws {ConfigError} when another process holds either lock (naming it: pid, key, state
- * file, since when), or a lock file cannot be created.
+ * file, since when), or the state file's folder or a lock file cannot be created.
  */
 export function acquireWriterLock(path: string, lockKey: string): WriterLock {
+  // A fresh machine has no state folder yet (the default is ./reports/live_state.db).
+  try {
+    Deno.mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new ConfigError(
+      `cannot create the folder of the state file ${path}: ${(error as Error).message}`,
+      { hint: "choose a writable --state-path", cause: error },
+    );
+  }
   const holder: LockHolder = { pid: Deno.pid, lockKey, path, since: new Date().toISOString() };
   const stateLock = stateLockPath(path);
   const keyLock = keyLockPath(path, lockKey);

@@ -228,3 +228,20 @@ Deno.test("SqliteLiveStore: a closed store refuses writes", () => {
     cleanup();
   }
 });
+
+Deno.test("SqliteLiveStore: the state file's folder is made on a fresh machine; an unwritable one is a ConfigError", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const store = SqliteLiveStore.open({ path: `${dir}/reports/live/state.db`, lockKey: KEY });
+    store.close();
+    Deno.writeTextFileSync(`${dir}/file`, "x");
+    assert.throws(
+      () => SqliteLiveStore.open({ path: `${dir}/file/state.db`, lockKey: KEY }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes(`cannot create the folder of the state file ${dir}/file/state.db`),
+    );
+  } finally {
+    cleanup();
+  }
+});

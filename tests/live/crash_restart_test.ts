@@ -137,12 +137,12 @@ Deno.test({
         printing = false;
         await printer;
       }
-      // Each hook four times (at its 1st..12th pass), then four kills at random times.
+      // Each hook four times (at its 1st..8th pass), then four kills at random times.
       const timed = point >= HOOKS.length * 4;
       const hook = HOOKS[point % HOOKS.length];
       const config: ChildConfig = timed
         ? base
-        : { ...base, crash: { hook, n: 1 + Math.floor(rng() * 12) } };
+        : { ...base, crash: { hook, n: 1 + Math.floor(rng() * 8) } };
       const run = await runChild(config, timed ? 100 + Math.floor(rng() * 900) : undefined);
       const crashed = run.lines.find((l) => l.startsWith("crash "));
       assert.ok(
@@ -167,7 +167,7 @@ Deno.test({
     assert.ok(crashes.filter((c) => c === "timed:killed").length >= 3, crashes.join(", "));
     // The crash points between an intent and its answer were really crossed: orders adopted
     // from the outbox, fills booked again from the store, requests proven never to arrive.
-    assert.ok(adopted >= 4, `adopted ${adopted}`);
+    assert.ok(adopted >= 2, `adopted ${adopted}`);
     assert.ok(replayed >= 1, `replayed ${replayed}`);
     assert.ok(neverArrived >= 1, `never arrived ${neverArrived}`);
 

@@ -11,6 +11,7 @@ import { type CommandIo, processIo } from "./io.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
 import { researchCommand } from "./research.ts";
+import { stateCommand } from "./state.ts";
 import { strategiesCommand } from "./strategies.ts";
 
 /** The package version. */
@@ -27,6 +28,7 @@ Commands:
   live run              run a strategy live: paper (default, no keys needed) or --exec live
   research ...          optimize strategy parameters (grid, random, sharded) and merge shards
   simulator run         serve a local Bybit or Binance (real wire protocols) for tests and dry runs
+  state inspect         print what a live state file holds (positions, orders, kill switch)
   strategies            list the built-in strategies and their parameters
 
 Global options:
@@ -61,6 +63,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
   // every other command would then need permission for.
   simulator: async (args, io) => (await import("./simulator.ts")).simulatorCommand(args, io),
+  state: (args, io, global) => stateCommand(args, io, global),
   strategies: (args, io) => strategiesCommand(args, io),
 };
 

@@ -18,6 +18,7 @@ const PACKAGES: Readonly<Record<string, readonly string[]>> = {
   config: ["smol-toml"],
   data: ["hyparquet", "hyparquet-writer"],
   cortex: ["onnxruntime-node", "onnx-proto"],
+  live: ["lmdb"],
 };
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");

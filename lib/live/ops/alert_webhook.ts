@@ -11,6 +11,7 @@ import type { Sleeper } from "../../engine/mod.ts";
 import type { Clock } from "../../engine/mod.ts";
 import type { LiveLogger } from "./logging.ts";
 import { redactText } from "./redact.ts";
+import { sleepUnlessAborted } from "./_sleep.ts";
 
 /** How failed deliveries are retried. */
 export interface WebhookRetry {
@@ -177,7 +178,11 @@ export class WebhookSender {
       );
       if (last) break;
       const delayMs = this.#delay(attempt);
-      await this.#sleeper.sleepUntil(this.#clock.now() + delayMs * 1000, this.#stop.signal);
+      await sleepUnlessAborted(
+        this.#sleeper,
+        this.#clock.now() + delayMs * 1000,
+        this.#stop.signal,
+      );
     }
     this.#failed++;
     this.#onOutcome("failed");

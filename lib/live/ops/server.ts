@@ -7,7 +7,7 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { ConfigError, type JsonValue } from "../../domain/mod.ts";
 import type { OpsAlert } from "./alerts.ts";
 import {
@@ -79,7 +79,8 @@ export function generateControlToken(): string {
  * Starts the ops server.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Not run by `deno test --doc`, which has no network permission; tests/lib/live/ops runs it.
  * import { LiveMetrics } from "./metrics.ts";
  * import { startOpsServer } from "./server.ts";
  * import assert from "node:assert/strict";
@@ -206,10 +207,16 @@ export function startOpsServer(options: OpsServerOptions): OpsServer {
       },
     }, (request, info) => handle(request, formatListenAddr(info.remoteAddr)));
   } catch (error) {
-    const what = error instanceof Deno.errors.AddrInUse ? "the address is in use" : String(error);
+    const inUse = error instanceof Deno.errors.AddrInUse;
+    const what = inUse
+      ? "the address is in use"
+      : error instanceof Error
+      ? error.message
+      : String(error);
     throw new ConfigError(`cannot listen on ${options.addr}: ${what}`, {
-      hint:
-        "another live process may use it: give each process its own live.metrics_addr (--metrics-addr)",
+      hint: inUse
+        ? "another live process may use it: give each process its own live.metrics_addr (--metrics-addr)"
+        : "check live.metrics_addr (--metrics-addr): a local address and a port this user may open",
       cause: error,
     });
   }

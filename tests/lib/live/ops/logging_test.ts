@@ -43,9 +43,9 @@ Deno.test("configureLiveLogging writes one JSON line per record with time, level
   assert.equal(terminal.length, 2);
   assert.match(
     terminal[0],
-    /^\d\d:\d\d:\d\d\.\d{3} INFO  oms: order accepted clientOrderId=t-1-7 orderId=991$/,
+    /^\d\d:\d\d:\d\d\.\d{3} INFO {2}oms: order accepted clientOrderId=t-1-7 orderId=991$/,
   );
-  assert.match(terminal[1], /WARN  feed: stream stale symbol=bybit:BTCUSDT/);
+  assert.match(terminal[1], /WARN {2}feed: stream stale symbol=bybit:BTCUSDT/);
   Deno.removeSync(dir, { recursive: true });
 });
 

@@ -103,8 +103,8 @@ export function alertFromEvent(event: AlertEvent): OpsAlert {
  *
  * @example
  * ```ts
- * import { Alerter } from "./alerts.ts";
- * import { ManualClock } from "../../engine/mod.ts";
+ * import { Alerter } from "@tesser/tesser/live";
+ * import { ManualClock } from "@tesser/tesser/engine";
  * import assert from "node:assert/strict";
  *
  * const raised: string[] = [];

@@ -71,7 +71,7 @@ export function isMutatingAction(action: ControlAction): boolean {
  *
  * @example
  * ```ts
- * import { type ControlHandlers, dispatchControl } from "./control.ts";
+ * import { type ControlHandlers, dispatchControl } from "@tesser/tesser/live";
  * import assert from "node:assert/strict";
  *
  * let halted = false;

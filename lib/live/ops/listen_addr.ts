@@ -35,7 +35,7 @@ export function isLoopback(hostname: string): boolean {
  *
  * @example
  * ```ts
- * import { parseListenAddr } from "./listen_addr.ts";
+ * import { parseListenAddr } from "@tesser/tesser/live";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(parseListenAddr("127.0.0.1:9100"), { hostname: "127.0.0.1", port: 9100 });

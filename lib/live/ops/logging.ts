@@ -79,9 +79,14 @@ const ROOT_CATEGORY = "tesser";
  *
  * @example
  * ```ts
- * import { liveLogger } from "./logging.ts";
+ * import { configureLiveLogging, liveLogger } from "@tesser/tesser/live";
+ * import assert from "node:assert/strict";
  *
+ * const lines: string[] = [];
+ * const logging = await configureLiveLogging({ strategy: "sma", terminal: (line) => lines.push(line) });
  * liveLogger("reconcile").info("order adopted", { clientOrderId: "t-1-42" });
+ * await logging.close();
+ * assert.match(lines[0], /INFO {2}reconcile: order adopted clientOrderId=t-1-42$/);
  * ```
  */
 export function liveLogger(component: string): LiveLogger {

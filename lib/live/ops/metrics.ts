@@ -55,7 +55,7 @@ const MICROS_PER_SECOND = 1_000_000;
  *
  * @example
  * ```ts
- * import { LiveMetrics } from "./metrics.ts";
+ * import { LiveMetrics } from "@tesser/tesser/live";
  * import assert from "node:assert/strict";
  *
  * const metrics = new LiveMetrics({ strategy: "sma_btc" });

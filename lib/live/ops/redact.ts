@@ -25,7 +25,7 @@ export function isSecretKey(key: string): boolean {
  *
  * @example
  * ```ts
- * import { redactText } from "./redact.ts";
+ * import { redactText } from "@tesser/tesser/live";
  * import assert from "node:assert/strict";
  *
  * assert.equal(

@@ -81,8 +81,8 @@ export function generateControlToken(): string {
  * @example
  * ```ts ignore
  * // Not run by `deno test --doc`, which has no network permission; tests/lib/live/ops runs it.
- * import { LiveMetrics } from "./metrics.ts";
- * import { startOpsServer } from "./server.ts";
+ * import { LiveMetrics } from "@tesser/tesser/live";
+ * import { startOpsServer } from "@tesser/tesser/live";
  * import assert from "node:assert/strict";
  *
  * const server = startOpsServer({

@@ -108,8 +108,8 @@ interface Slot {
  *
  * @example
  * ```ts
- * import { Supervisor } from "./supervisor.ts";
- * import { ManualClock } from "../../engine/mod.ts";
+ * import { Supervisor } from "@tesser/tesser/live";
+ * import { ManualClock } from "@tesser/tesser/engine";
  * import assert from "node:assert/strict";
  *
  * const clock = new ManualClock(0);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { LiveMetrics } from "../../lib/live/ops/metrics.ts";
-import { requireTool } from "../lib/live/ops/_tools.ts";
+import { requireTool, runTool } from "../lib/live/ops/_tools.ts";
 
 const DASHBOARD = new URL("../../examples/grafana/tesser_live_dashboard.json", import.meta.url);
 
@@ -76,13 +76,8 @@ Deno.test({
     const dir = Deno.makeTempDirSync();
     const path = `${dir}/rules.yml`;
     Deno.writeTextFileSync(path, rules);
-    const { code, stdout, stderr } = await new Deno.Command(PROMTOOL ?? "promtool", {
-      args: ["check", "rules", path],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const { code, out } = await runTool(PROMTOOL ?? "promtool", ["check", "rules", path]);
     Deno.removeSync(dir, { recursive: true });
-    const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
     assert.equal(code, 0, out);
     assert.match(out, new RegExp(`SUCCESS: ${exprs.length} rules found`));
   },

@@ -67,8 +67,8 @@ const MICROS_PER_SECOND = 1_000_000;
  * ```
  */
 export class LiveMetrics {
-  /** The registry every series lives in (for a custom exporter; the ops server uses `text`). */
-  readonly registry: Registry;
+  // Private: prom-client's types stay behind this wrapper (it is the only module that knows them).
+  readonly #registry: Registry;
   readonly #events: Counter<"kind">;
   // Children cached per label value: a label lookup hashes its values, and events are the hot path.
   readonly #eventChildren = new Map<string, Counter.Internal>();
@@ -97,7 +97,7 @@ export class LiveMetrics {
     const registry = new Registry();
     if (options.strategy !== undefined) registry.setDefaultLabels({ strategy: options.strategy });
     const registers = [registry];
-    this.registry = registry;
+    this.#registry = registry;
     this.#events = new Counter({
       name: "tesser_events_total",
       help: "Events processed by the engine, by event kind (rate() gives events per second).",
@@ -314,16 +314,16 @@ export class LiveMetrics {
 
   /** The Prometheus text exposition of every series. */
   text(): Promise<string> {
-    return this.registry.metrics();
+    return this.#registry.metrics();
   }
 
   /** The content type of {@linkcode LiveMetrics.text} for an HTTP response. */
   get contentType(): string {
-    return this.registry.contentType;
+    return this.#registry.contentType;
   }
 
   /** The names of every series (for dashboards and tests that check a query's names exist). */
   names(): readonly string[] {
-    return this.registry.getMetricsAsArray().map((metric) => metric.name);
+    return this.#registry.getMetricsAsArray().map((metric) => metric.name);
   }
 }

@@ -30,3 +30,23 @@ export function requireTool(name: string, test: string): string | undefined {
   console.warn(`${test}: ${name} is not on PATH (apt-get install prometheus); skipped`);
   return undefined;
 }
+
+/** Runs `path args…` with `stdin`; returns its exit code and stdout + stderr as text. */
+export async function runTool(
+  path: string,
+  args: readonly string[],
+  stdin = "",
+): Promise<{ readonly code: number; readonly out: string }> {
+  const child = new Deno.Command(path, {
+    args: [...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(stdin));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, out: decoder.decode(stdout) + decoder.decode(stderr) };
+}

@@ -13,7 +13,7 @@ import {
   startOpsServer,
 } from "../../../../lib/live/ops/server.ts";
 import { recordingLog } from "./_log.ts";
-import { requireTool } from "./_tools.ts";
+import { requireTool, runTool } from "./_tools.ts";
 
 const TOKEN = "0123456789abcdef0123456789abcdef";
 
@@ -155,17 +155,7 @@ Deno.test({
   fn: async () => {
     await withServer({ metrics: populated() }, async (server) => {
       const text = await (await fetch(`http://${server.addr}/metrics`)).text();
-      const child = new Deno.Command(PROMTOOL ?? "promtool", {
-        args: ["check", "metrics"],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(text));
-      await writer.close();
-      const { code, stdout, stderr } = await child.output();
-      const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+      const { code, out } = await runTool(PROMTOOL ?? "promtool", ["check", "metrics"], text);
       assert.equal(code, 0, `promtool found problems:\n${out}`);
       assert.equal(out.trim(), "", `promtool lint warnings:\n${out}`);
     });
@@ -175,18 +165,12 @@ Deno.test({
 Deno.test("promtool check metrics does fail on a broken exposition (the check can fail)", {
   ignore: PROMTOOL === undefined,
 }, async () => {
-  const child = new Deno.Command(PROMTOOL ?? "promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode("# TYPE tesser_x counter\ntesser_x 1\n"));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
+  const { code, out } = await runTool(
+    PROMTOOL ?? "promtool",
+    ["check", "metrics"],
+    "# TYPE tesser_x counter\ntesser_x 1\n",
+  );
   assert.notEqual(code, 0);
-  const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
   assert.match(out, /counter metrics should have "_total" suffix/);
 });
 

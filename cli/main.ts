@@ -10,6 +10,7 @@ import { ConfigError, TesserError } from "../lib/domain/mod.ts";
 import { type CommandIo, processIo } from "./io.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
+import { liveControlCommand } from "./live_control.ts";
 import { researchCommand } from "./research.ts";
 import { stateCommand } from "./state.ts";
 import { strategiesCommand } from "./strategies.ts";
@@ -26,6 +27,7 @@ Commands:
   backtest batch        run a list or grid of backtests in parallel workers (summary.csv)
   data ...              normalize, validate, resample, inspect and synthesize market data
   live run              run a strategy live: paper (default, no keys needed) or --exec live
+  live control ACTION   status, halt, resume, flatten or clear-kill-switch a running live process
   research ...          optimize strategy parameters (grid, random, sharded) and merge shards
   simulator run         serve a local Bybit or Binance (real wire protocols) for tests and dry runs
   state inspect         print what a live state file holds (positions, orders, kill switch)
@@ -57,8 +59,11 @@ type Command = (
 const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
   data: (args, io, global) => dataCommand([...args], io, global),
-  // Loaded on use: only live runs need the connectors.
-  live: async (args, io, global) => (await import("./live.ts")).liveCommand(args, io, global),
+  live: async (args, io, global) => {
+    if (args[0] === "control") return liveControlCommand(args.slice(1), io);
+    // Loaded on use: only live runs need the connectors.
+    return (await import("./live.ts")).liveCommand(args, io, global);
+  },
   research: (args, io, global) => researchCommand(args, io, global),
   // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
   // every other command would then need permission for.

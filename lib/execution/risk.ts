@@ -102,6 +102,16 @@ export class PreTradeRisk {
   }
 
   /**
+   * Clears a tripped kill switch (an operator's decision): entries pass again, and the equity
+   * peak starts over from the next mark, so the drawdown that tripped it does not trip it again.
+   */
+  clearKillSwitch(): void {
+    this.#killed = false;
+    this.#drawdownAtKill = 0;
+    this.#peak = Number.NEGATIVE_INFINITY;
+  }
+
+  /**
    * Feeds the latest equity; returns `true` exactly once, when the drawdown limit is first
    * breached (the caller then flattens and alerts).
    */

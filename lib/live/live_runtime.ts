@@ -34,7 +34,13 @@ import { CandleVenue, type CandleVenueOptions } from "../venues/mod.ts";
 import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
-import type { LiveStorePort, PersistedKillSwitch, PersistedLiveState } from "./store_port.ts";
+import {
+  type KillSwitchLatch,
+  LIVE_STATE_VERSION,
+  type LiveStore,
+  type PersistedLiveState,
+  restoreSession,
+} from "./state/mod.ts";
 
 /** Settings of the paper venue (the simulated candle venue) the caller chooses. */
 export type PaperVenueSettings = Omit<
@@ -96,7 +102,7 @@ export interface LiveRuntimeOptions extends TradingOptions {
   /** Milliseconds between reconciliation passes (live execution; default 60 s). */
   readonly reconcileIntervalMs?: number;
   /** The state store (none: nothing survives the process). */
-  readonly store?: LiveStorePort;
+  readonly store?: LiveStore;
   /** Market-lane capacity of the inbox (default 10,000). */
   readonly marketCapacity?: number;
   /** End after this many inbox events. */
@@ -111,6 +117,34 @@ export interface LiveRuntimeOptions extends TradingOptions {
   readonly log?: (record: LiveLogRecord) => void;
   /** Sees every event the engine processes (metrics, alerts, audit). */
   readonly onEvent?: (event: Event) => void;
+}
+
+/** A live session's state as an operator sees it. */
+export interface LiveStatus {
+  /** The strategy. */
+  readonly strategy: string;
+  /** Paper or venue execution. */
+  readonly execution: "paper" | "venue";
+  /** The OMS's trading state. */
+  readonly tradingState: string;
+  /** The kill switch's latch. */
+  readonly killSwitch: KillSwitchLatch;
+  /** Whether the last reconciliation left a mismatch open. */
+  readonly reconciliationMismatch: boolean;
+  /** Whether an operator halted trading. */
+  readonly operatorHalt: boolean;
+  /** Open positions. */
+  readonly positions: readonly {
+    readonly symbol: string;
+    readonly quantity: string;
+    readonly entryPrice: string;
+  }[];
+  /** Working orders. */
+  readonly openOrders: number;
+  /** Equity (reporting currency), NaN when it cannot be valued. */
+  readonly equity: number;
+  /** The feed counters. */
+  readonly counts: LiveFeedCounts;
 }
 
 /** What a live run did. */
@@ -134,7 +168,6 @@ export interface LiveRuntimeSummary {
 }
 
 const LIVE_OWNER = "@live";
-const STATE_VERSION = 1;
 
 /** A live trading session (see the module doc). */
 export class LiveRuntime {
@@ -151,9 +184,10 @@ export class LiveRuntime {
   readonly #actions: (() => void)[] = [];
   readonly #log: (record: LiveLogRecord) => void;
   #dirty = true;
-  #kill: PersistedKillSwitch = { tripped: false };
+  #kill: KillSwitchLatch = { tripped: false };
   #stopped = false;
   #executionDown = false;
+  #operatorHalt = false;
   #lastReconciliation: ReconciliationOutcome | undefined;
 
   /**
@@ -240,7 +274,7 @@ export class LiveRuntime {
   }
 
   /** Whether the kill switch is latched. */
-  get killSwitch(): PersistedKillSwitch {
+  get killSwitch(): KillSwitchLatch {
     return this.#kill;
   }
 
@@ -325,6 +359,72 @@ export class LiveRuntime {
     this.#log({ level: "info", component: "runtime", message: `stopping: ${reason}` });
     this.inEngine(() => this.session.oms.setTradingState("halted"));
     this.#stop.abort();
+  }
+
+  /** What an operator's `status` shows. */
+  status(): LiveStatus {
+    const { session } = this;
+    return {
+      strategy: session.reportParts().strategy,
+      execution: this.#options.execution.kind,
+      tradingState: session.oms.tradingState,
+      killSwitch: this.#kill,
+      reconciliationMismatch: this.#lastReconciliation?.mismatch ?? false,
+      operatorHalt: this.#operatorHalt,
+      positions: session.portfolio.positions().filter((p) => !p.quantity.isZero()).map((p) => ({
+        symbol: p.symbol,
+        quantity: p.quantity.toString(),
+        entryPrice: p.entryPrice.toString(),
+      })),
+      openOrders: session.oms.openOrders().length,
+      equity: this.#equity(),
+      counts: this.#source.counts,
+    };
+  }
+
+  /** An operator's halt: no new orders (cancels still go out) until {@linkcode LiveRuntime.resume}. */
+  halt(reason = "operator halt"): void {
+    this.#operatorHalt = true;
+    this.inEngine(() => this.session.oms.setTradingState("halted"));
+    this.#log({ level: "warn", component: "runtime", message: `halted: ${reason}` });
+  }
+
+  /**
+   * Ends an operator's halt.
+   *
+   * @throws {RangeError} while a reconciliation mismatch is open (trading stays halted until a
+   * pass clears it).
+   */
+  resume(): void {
+    if (this.#lastReconciliation?.mismatch === true) {
+      throw new RangeError(
+        `cannot resume: the reconciliation mismatch (${this.#lastReconciliation.reason}) is open`,
+      );
+    }
+    this.#operatorHalt = false;
+    const state = this.session.risk.liquidateOnly ? "reducing-only" : "active";
+    this.inEngine(() => this.session.oms.setTradingState(state));
+    this.#log({ level: "info", component: "runtime", message: `resumed: trading ${state}` });
+  }
+
+  /** Cancels working entries and closes every position (an operator's flatten). */
+  flatten(): void {
+    const { session } = this;
+    this.inEngine(() => session.oms.flattenAll(session.instruments.keys()));
+    this.#log({ level: "warn", component: "runtime", message: "flatten requested by an operator" });
+  }
+
+  /** Clears the kill switch's latch (persisted at the next commit); trading resumes. */
+  clearKillSwitch(): void {
+    const { session } = this;
+    session.risk.clearKillSwitch();
+    this.#kill = { tripped: false };
+    this.#dirty = true;
+    if (!this.#operatorHalt && this.#lastReconciliation?.mismatch !== true) {
+      this.inEngine(() => session.oms.setTradingState("active"));
+    }
+    this.#commit();
+    this.#log({ level: "warn", component: "risk", message: "kill switch cleared by an operator" });
   }
 
   /** Reconciles now (live execution); resolves with the pass. */
@@ -554,30 +654,41 @@ export class LiveRuntime {
 
   #restore(): void {
     const store = this.#options.store;
-    const state = store?.load();
-    if (state === undefined) return;
+    if (store === undefined) return;
     const { session } = this;
+    let latch: KillSwitchLatch;
     if (this.#options.execution.kind === "venue") {
-      // Working orders and in-flight steps continue; reconciliation then checks them.
-      session.oms.restore(state.oms);
-      if (state.strategy !== undefined && state.strategy !== null) {
-        // Sound: the store holds what this strategy's snapshot() returned.
-        this.#options.strategy.restore(
-          state.strategy as Parameters<TradingOptions["strategy"]["restore"]>[0],
-        );
+      // Working orders with their in-flight steps, the portfolio and the strategy continue;
+      // intents written after the last commit come back as ambiguous orders for the start-up
+      // reconciliation, and fills written after it are booked again (once per trade id).
+      const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
+      for (const { fill, ts } of outcome.fills) {
+        session.engine.process({ kind: "fill", ts, tsRecv: this.#options.clock.now(), fill });
       }
+      if (outcome.adopted.length > 0) {
+        this.#log({
+          level: "warn",
+          component: "store",
+          message: `${outcome.adopted.length} orders sent before the last commit (${
+            outcome.adopted.join(", ")
+          }): their outcome is asked from the venue`,
+        });
+      }
+      latch = outcome.killSwitch;
+    } else {
+      // Paper: the simulated venue and its orders died with the process; only the latch
+      // outlives it.
+      latch = store.load()?.killSwitch ?? { tripped: false };
     }
-    if (state.killSwitch.tripped) {
-      this.#kill = state.killSwitch;
+    if (latch.tripped) {
+      this.#kill = latch;
       session.risk.latchKillSwitch();
       this.inEngine(() => session.oms.setTradingState("reducing-only"));
       this.#log({
         level: "warn",
         component: "risk",
-        message: `kill switch latched since ${
-          new Date((state.killSwitch.at ?? 0) / 1000).toISOString()
-        }${
-          state.killSwitch.reason === undefined ? "" : ` (${state.killSwitch.reason})`
+        message: `kill switch latched since ${new Date((latch.at ?? 0) / 1000).toISOString()}${
+          latch.reason === undefined ? "" : ` (${latch.reason})`
         }: reducing-only until an operator clears it`,
       });
     }
@@ -593,7 +704,7 @@ export class LiveRuntime {
   #state(): PersistedLiveState {
     const { session } = this;
     return {
-      version: STATE_VERSION,
+      version: LIVE_STATE_VERSION,
       savedAt: this.#options.clock.now(),
       // Halts are conditions of this process (a reconciliation in progress, the shutdown);
       // what outlives it is the kill switch's latch.

@@ -19,4 +19,4 @@ export * from "./live_source.ts";
 export * from "./ops/mod.ts";
 export * from "./random_walk_market.ts";
 export * from "./reconciler.ts";
-export * from "./store_port.ts";
+export * from "./state/mod.ts";

@@ -6,11 +6,23 @@
  */
 
 import assert from "node:assert/strict";
-import { MemoryStore } from "./_memory_store.ts";
+import { join } from "node:path";
+import { type LiveStore, openLiveStore } from "../../../lib/live/mod.ts";
 import { driveUntil, paperRuntime } from "./_paper.ts";
 
+/** A SQLite state store in a fresh temp folder (the runtime closes it at its stop). */
+async function sqliteStore(path?: string): Promise<{ store: LiveStore; path: string }> {
+  const file = path ?? join(await Deno.makeTempDir({ prefix: "tesser-live-store-" }), "state.db");
+  const store = await openLiveStore({
+    engine: "sqlite",
+    path: file,
+    lockKey: "paper:bybit:BTCUSDT",
+  });
+  return { store, path: file };
+}
+
 Deno.test("kill switch: the latch is committed and a restart on the store is reducing-only", async () => {
-  const store = new MemoryStore();
+  const { store, path } = await sqliteStore();
   const first = await paperRuntime({ store, maxEvents: 900, risk: { maxDrawdown: 0.0005 } });
   const summary = await driveUntil(first.clock, first.runtime.run(), 1_000);
   assert.equal(summary.killSwitch, true);
@@ -18,13 +30,14 @@ Deno.test("kill switch: the latch is committed and a restart on the store is red
   assert.equal(first.runtime.session.oms.tradingState, "halted");
   // Flattened: the kill switch closed the position (flatten_on_kill defaults to true).
   assert.ok(first.runtime.session.portfolio.position("bybit:BTCUSDT").quantity.isZero());
-  const last = store.commits.at(-1);
+  // The runtime closed the store at its stop (the single-writer lock is free again).
+  const reopened = await sqliteStore(path);
+  const last = reopened.store.load();
   assert.equal(last?.killSwitch.tripped, true);
   assert.match(last?.killSwitch.reason ?? "", /drawdown limit 0\.05% reached/);
   assert.equal(last?.oms.tradingState, "reducing-only");
-  assert.ok(store.closed);
 
-  const again = await paperRuntime({ store: new MemoryStore(last), maxEvents: 600 });
+  const again = await paperRuntime({ store: reopened.store, maxEvents: 600 });
   const refusals: string[] = [];
   again.runtime.session.engine.bus.subscribe("refusal", (e) => refusals.push(e.refusal.rule));
   await driveUntil(again.clock, again.runtime.run(), 700);
@@ -70,8 +83,8 @@ Deno.test("kill switch with flattenOnKill false: no flatten order, the position 
   }
 });
 
-Deno.test("outbox: every order command is recorded in the store before the venue sees it", async () => {
-  const store = new MemoryStore();
+Deno.test("outbox: every order command is in the store before the venue sees it; fills and state committed", async () => {
+  const { store, path } = await sqliteStore();
   const { runtime, clock } = await paperRuntime({ store, maxEvents: 1_800 });
   const venue = runtime.paper;
   assert.ok(venue !== undefined);
@@ -80,17 +93,24 @@ Deno.test("outbox: every order command is recorded in the store before the venue
   // The venue checks, at each command, that its intent is already durable.
   venue.send = (command) => {
     const id = command.type === "submit" ? command.request.clientOrderId : command.clientOrderId;
-    assert.ok(store.intents.some((i) => i.clientOrderId === id), `intent of ${id} first`);
+    assert.ok(store.intentIds().includes(id), `intent of ${id} first`);
     seen.push(id);
     send(command);
   };
   await driveUntil(clock, runtime.run(), 2_000);
   assert.ok(seen.length >= 2);
-  assert.deepEqual(store.intents.map((i) => i.clientOrderId), seen);
-  assert.deepEqual(
-    store.fills.map((f) => f.tradeId),
-    runtime.session.fills.map(({ fill }) => fill.tradeId),
-  );
-  // Committed after the last change: the OMS snapshot knows every client id used.
-  assert.deepEqual(store.commits.at(-1)?.oms.clientIds, runtime.session.oms.snapshot().clientIds);
+  const { store: after } = await sqliteStore(path);
+  try {
+    assert.deepEqual(after.intentIds(), seen);
+    // A clean stop leaves nothing uncommitted, and the committed state is the session's.
+    assert.deepEqual(after.uncommitted(), { intents: [], fills: [] });
+    const state = after.load();
+    assert.deepEqual(state?.oms.clientIds, runtime.session.oms.snapshot().clientIds);
+    assert.equal(
+      state?.portfolio.balances.USDT,
+      runtime.session.portfolio.balances()[0].total.toString(),
+    );
+  } finally {
+    after.close();
+  }
 });

@@ -15,10 +15,12 @@ import { WallClock, WallSleeper } from "../lib/engine/mod.ts";
 import {
   checkAccount,
   type LiveExecution,
-  type LiveLogRecord,
   LiveRuntime,
   type LiveRuntimeSummary,
+  type LiveStore,
+  openLiveStore,
 } from "../lib/live/mod.ts";
+import { startLiveOps } from "./_live_ops.ts";
 import { builtinStrategies } from "../lib/strategies/mod.ts";
 import { loadStrategyModule } from "../lib/strategies/user_module.ts";
 import { parseSizer } from "./_backtest_flags.ts";
@@ -93,7 +95,10 @@ export async function liveCommand(
     sleeper,
     seed: settings.seed,
   });
-  const log = await openLog(settings.logPath, strategy.name, io);
+  const secrets = [settings.exchange.api_key ?? "", settings.exchange.api_secret ?? ""]
+    .filter((secret) => secret !== "");
+  const ops = await startLiveOps(settings, strategy.name, secrets, (line) => io.stderr(line));
+  let store: LiveStore | undefined;
   try {
     await venue.prepare();
     let instruments = markets;
@@ -107,12 +112,18 @@ export async function liveCommand(
         onMismatch: settings.account.onMismatch,
       });
       for (const line of checked.adopted) {
-        log.write({ level: "warn", component: "runtime", message: `account check: ${line}` });
+        ops.log({ level: "warn", component: "runtime", message: `account check: ${line}` });
       }
       const adopted = new Map(checked.instruments.map((i) => [i.symbol, i]));
       instruments = markets.map((i) => adopted.get(i.symbol) ?? i);
       leverage = checked.leverage;
     }
+    // One process per account and symbols: a second one on the same key refuses to start.
+    store = await openLiveStore({
+      engine: settings.persistence.engine,
+      path: settings.persistence.path,
+      lockKey: `${settings.profile}:${settings.exec}:${symbols.join(",")}`,
+    });
     const execution: LiveExecution = venue.execution ?? {
       kind: "paper",
       venue: paperVenue(settings),
@@ -134,20 +145,26 @@ export async function liveCommand(
       feeds: venue.feeds,
       buildCandles: venue.buildCandles,
       execution,
+      store,
       reconcileIntervalMs: settings.reconciliationIntervalSecs * 1000,
       cancelOnShutdown: settings.cancelOnShutdown,
       // Without an answer within 5 s an order turns ambiguous and is reconciled, never resent.
       ...(settings.exec === "live" ? { ackTimeoutMs: 5_000 } : {}),
       ...(settings.maxEvents === undefined ? {} : { maxEvents: settings.maxEvents }),
-      log: log.write,
+      log: ops.log,
+      onEvent: ops.onEvent,
     });
-    io.stderr(startLine(settings, strategy.name, symbols));
+    // The runtime owns the store from here: it closes it when it stops.
+    store = undefined;
+    const served = ops.attach(runtime);
+    io.stderr(startLine(settings, strategy.name, symbols, served));
     const summary = await runUntilStopped(runtime, settings, io);
     if (booleanFlag(flags, "json")) io.stdout(JSON.stringify(summary, null, 2));
     else io.stdout(summaryText(summary, settings.currency));
     return 0;
   } finally {
-    log.close();
+    store?.close();
+    await ops.close();
   }
 }
 
@@ -162,14 +179,18 @@ function paperVenue(settings: LiveSettings) {
   };
 }
 
-function startLine(settings: LiveSettings, strategy: string, symbols: readonly string[]): string {
-  return `live: ${strategy} on ${
-    symbols.join(", ")
-  } — profile ${settings.profile}, ${settings.exec} execution, ${settings.interval} bars${
+function startLine(
+  settings: LiveSettings,
+  strategy: string,
+  symbols: readonly string[],
+  served: string,
+): string {
+  const bounds = `${
     settings.maxEvents === undefined ? "" : `, at most ${settings.maxEvents} events`
-  }${
-    settings.durationMs === undefined ? "" : `, for ${settings.durationMs / 1000} s`
-  }; Ctrl-C stops`;
+  }${settings.durationMs === undefined ? "" : `, for ${settings.durationMs / 1000} s`}`;
+  return `live: ${strategy} on ${symbols.join(", ")} — profile ${settings.profile}, ` +
+    `${settings.exec} execution, ${settings.interval} bars${bounds}; metrics on ` +
+    `http://${served}/metrics, state in ${settings.persistence.path}; Ctrl-C stops`;
 }
 
 async function runUntilStopped(
@@ -220,38 +241,4 @@ function summaryText(summary: LiveRuntimeSummary, currency: string): string {
       summary.killSwitch ? "tripped" : "off"
     }`,
   ].join("\n");
-}
-
-/** The log sink: JSON lines to the file, warnings and errors also on the terminal. */
-interface LogSink {
-  readonly write: (record: LiveLogRecord) => void;
-  readonly close: () => void;
-}
-
-async function openLog(path: string, strategy: string, io: CommandIo): Promise<LogSink> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const file = await Deno.open(path, { append: true, create: true, write: true });
-  const encoder = new TextEncoder();
-  let open = true;
-  return {
-    write: (record) => {
-      const line = {
-        time: new Date().toISOString(),
-        level: record.level,
-        component: record.component,
-        strategy,
-        message: record.message,
-        ...record.fields,
-      };
-      if (open) file.writeSync(encoder.encode(`${JSON.stringify(line)}\n`));
-      if (record.level !== "debug") {
-        io.stderr(`${line.time} ${record.level.padEnd(5)} ${record.component}: ${record.message}`);
-      }
-    },
-    close: () => {
-      if (!open) return;
-      open = false;
-      file.close();
-    },
-  };
 }

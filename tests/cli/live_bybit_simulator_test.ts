@@ -196,6 +196,10 @@ Deno.test("live run --exec live: the pre-trade account check refuses the simulat
       "1s",
       "--log-path",
       `${dir}/live.json`,
+      "--state-path",
+      `${dir}/state.db`,
+      "--metrics-addr",
+      "127.0.0.1:0",
     ];
     const refuse = await simConfig(sim, "");
     const io = recordingIo();

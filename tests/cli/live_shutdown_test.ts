@@ -6,6 +6,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { recordingIo } from "../../cli/io.ts";
+import { main } from "../../cli/main.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -14,6 +16,7 @@ interface Child {
   readonly stderr: () => string;
   readonly stdout: () => string;
   readonly logPath: string;
+  readonly statePath: string;
   readonly waitFor: (pattern: RegExp, ms: number) => Promise<void>;
 }
 
@@ -36,6 +39,10 @@ async function startLive(
       ...strategy,
       "--log-path",
       logPath,
+      "--state-path",
+      join(dir, "state.db"),
+      "--metrics-addr",
+      "127.0.0.1:0",
       // A bound of its own, should the test fail to stop it.
       "--duration",
       "60s",
@@ -65,7 +72,14 @@ async function startLive(
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  return { process, stderr: () => text, stdout: () => out, logPath, waitFor };
+  return {
+    process,
+    stderr: () => text,
+    stdout: () => out,
+    logPath,
+    statePath: join(dir, "state.db"),
+    waitFor,
+  };
 }
 
 async function stopped(child: Child): Promise<{ code: number; stdout: string }> {
@@ -124,6 +138,40 @@ Deno.test("live run: a second signal during the stop exits at once (code 130)", 
     assert.equal(code, 130, child.stderr());
     assert.ok(Date.now() - sent < 2_000, "the second signal exits at once");
     assert.match(child.stderr(), /second SIGINT: exiting now/);
+  } finally {
+    try {
+      child.process.kill("SIGKILL");
+    } catch {
+      // Already exited.
+    }
+    await child.process.status;
+  }
+});
+
+Deno.test("live run: /metrics is served while it runs, and live control halts and resumes it", async () => {
+  const child = await startLive(SMA);
+  try {
+    await child.waitFor(/live session started/, 30_000);
+    const addr = /metrics on http:\/\/(127\.0\.0\.1:\d+)\/metrics/.exec(child.stderr())?.[1];
+    assert.ok(addr !== undefined, child.stderr());
+    const metrics = await (await fetch(`http://${addr}/metrics`)).text();
+    assert.match(metrics, /^tesser_/m);
+    const health = await fetch(`http://${addr}/health`);
+    assert.equal(health.status, 200);
+    assert.equal((await health.json()).status, "ok");
+    const control = async (action: string): Promise<string> => {
+      const io = recordingIo();
+      const code = await main(["live", "control", action, "--state-path", child.statePath], io);
+      assert.equal(code, 0, io.err.join("\n"));
+      return io.out.join("\n");
+    };
+    assert.match(await control("halt"), /halted/);
+    assert.match(await control("status"), /halted/);
+    assert.match(await control("resume"), /active/);
+    child.process.kill("SIGTERM");
+    const { code } = await stopped(child);
+    assert.equal(code, 0, child.stderr());
+    assert.match(child.stderr(), /halted: operator halt \(control endpoint\)/);
   } finally {
     try {
       child.process.kill("SIGKILL");

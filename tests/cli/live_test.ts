@@ -16,7 +16,10 @@ async function tempLog(): Promise<string> {
 
 async function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   const io = recordingIo();
-  const code = await main(["live", "run", "--strategy-config", SMA, ...args], io);
+  const dir = await Deno.makeTempDir({ prefix: "tesser-live-state-" });
+  // Each run its own state file and a free metrics port, so runs never share a lock or a port.
+  const own = ["--state-path", join(dir, "state.db"), "--metrics-addr", "127.0.0.1:0"];
+  const code = await main(["live", "run", "--strategy-config", SMA, ...own, ...args], io);
   return { code, out: io.out.join("\n"), err: io.err.join("\n") };
 }
 

@@ -8,6 +8,7 @@
 
 import type { Decimal, Instrument, Micros, OrderStatus, Refusal, SymbolId } from "../domain/mod.ts";
 import type { OrderCommand } from "../events/mod.ts";
+import type { ExecutionAlgorithms } from "./algorithms/execution_algorithms.ts";
 import type { ClientIds } from "./client_ids.ts";
 import type { PreTradeRisk } from "./risk.ts";
 import type { Sizer } from "./sizer.ts";
@@ -103,6 +104,11 @@ export interface OrderManagerOptions {
   readonly slippageBps?: number;
   /** The taker fee rate the buying-power check adds (default each instrument's). */
   readonly takerFeeRate?: Decimal;
+  /**
+   * The execution algorithms that work signals whose hint is one (TWAP, VWAP, …); without them
+   * such a signal is refused (`unsupported-hint`).
+   */
+  readonly algorithms?: ExecutionAlgorithms;
   /** Called with every refusal (the OMS also counts them, see `rejections()`). */
   readonly onRefusal?: (refusal: Refusal) => void;
   /** Called with what reconciliation must settle (unknown orders, ambiguous steps). */

@@ -1,17 +1,25 @@
 /**
  * Which execution hints a session can honour, and the refusal of a strategy that asks for any
  * other when the session is built, rather than signal by signal (a run that can never trade
- * must not end with zero trades and success). The list is the one place that decides: when the
- * execution algorithms arrive they add their hints here.
+ * must not end with zero trades and success). The list is the one place that decides: market
+ * and limit orders, and every execution algorithm of `lib/execution/algorithms`.
  *
  * @module
  */
 
 import { ConfigError, type ExecutionHint } from "../domain/mod.ts";
+import { ALGORITHM_KINDS } from "../execution/mod.ts";
 import type { Strategy } from "../strategies/mod.ts";
 
-/** The hints the OMS carries out today: market orders and (post-only) limit orders. */
-export const HONOURED_HINTS: readonly ExecutionHint["kind"][] = ["market", "limit"];
+/**
+ * The hints a session carries out: market orders, (post-only) limit orders and the execution
+ * algorithms (TWAP, VWAP, Iceberg, PeggedBest, Sniper, TrailingStop).
+ */
+export const HONOURED_HINTS: readonly ExecutionHint["kind"][] = [
+  "market",
+  "limit",
+  ...ALGORITHM_KINDS,
+];
 
 /**
  * Throws when `strategy` declares an execution hint `honoured` (default

@@ -55,6 +55,7 @@ export async function runTickFromFlags(
     strategy,
     params,
     instruments,
+    ...(run.execution === undefined ? {} : { execution: run.execution }),
     sources: files.map(tickFileSource),
     initialBalances: { [currency]: initialEquity },
     reportingCurrency: currency,

@@ -9,6 +9,7 @@
 import type { Decimal, Instrument, Micros, OrderStatus, Refusal, SymbolId } from "../domain/mod.ts";
 import type { OrderCommand } from "../events/mod.ts";
 import type { ExecutionAlgorithms } from "./algorithms/execution_algorithms.ts";
+import type { ExecutionTemplate } from "./algorithms/execution_template.ts";
 import type { ClientIds } from "./client_ids.ts";
 import type { PreTradeRisk } from "./risk.ts";
 import type { Sizer } from "./sizer.ts";
@@ -109,6 +110,11 @@ export interface OrderManagerOptions {
    * such a signal is refused (`unsupported-hint`).
    */
   readonly algorithms?: ExecutionAlgorithms;
+  /**
+   * The algorithm that works every signal without a hint of its own (a strategy file's
+   * `[execution]` table); the kill switch's flatten is always a market order.
+   */
+  readonly execution?: ExecutionTemplate;
   /** Called with every refusal (the OMS also counts them, see `rejections()`). */
   readonly onRefusal?: (refusal: Refusal) => void;
   /** Called with what reconciliation must settle (unknown orders, ambiguous steps). */

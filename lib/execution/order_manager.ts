@@ -30,6 +30,7 @@ import type { AlertEvent, OrderCommand } from "../events/mod.ts";
 import { AmendMemo, tickPrice } from "./_order_pricing.ts";
 import { type AlgorithmHint, isAlgorithmHint } from "./algorithms/algorithm.ts";
 import { hintProblem } from "./algorithms/execution_algorithms.ts";
+import { templateHint } from "./algorithms/execution_template.ts";
 import { type Bracket, bracketLegs, hintRequest } from "./_order_requests.ts";
 import { planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
@@ -374,7 +375,13 @@ export class OrderManager {
   /** Closes every open position at market (the kill switch). */
   flattenAll(symbols: Iterable<SymbolId>): void {
     for (const symbol of symbols) {
-      this.onSignal({ symbol, kind: "flatten", confidence: 1, note: "kill switch" });
+      this.onSignal({
+        symbol,
+        kind: "flatten",
+        confidence: 1,
+        note: "kill switch",
+        hint: { kind: "market" },
+      });
     }
   }
 
@@ -700,7 +707,11 @@ export class OrderManager {
     reduceOnly: boolean,
     bracket: Bracket | undefined,
   ): void {
-    const hint = signal.hint;
+    const template = this.#options.execution;
+    const hint = signal.hint ??
+      (template === undefined
+        ? undefined
+        : templateHint(template, side, this.#account.lastPrice(signal.symbol)));
     if (hint !== undefined && isAlgorithmHint(hint) && this.#options.algorithms !== undefined) {
       this.#startParent(signal, hint, instrument, side, quantity, reduceOnly, bracket);
       return;

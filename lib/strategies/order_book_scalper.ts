@@ -39,7 +39,8 @@ const params = field.table({
   peg_refresh_secs: field.number({
     min: 0,
     default: 0,
-    description: "0: peg its own orders; above 0: signals worked by PeggedBest, re-pegged this often",
+    description:
+      "0: peg its own orders; above 0: signals worked by PeggedBest, re-pegged this often",
   }),
 });
 

@@ -23,15 +23,18 @@ export const HONOURED_HINTS: readonly ExecutionHint["kind"][] = [
 
 /**
  * Throws when `strategy` declares an execution hint `honoured` (default
- * {@linkcode HONOURED_HINTS}) does not list.
+ * {@linkcode HONOURED_HINTS}) does not list, or when the configured default algorithm
+ * (`configured`, a strategy file's `[execution]`) is not honoured.
  *
  * @throws {ConfigError} naming the strategy, the hint and the hints available.
  */
 export function refuseUnhonouredHints(
   strategy: Strategy,
   honoured: readonly ExecutionHint["kind"][] = HONOURED_HINTS,
+  configured?: ExecutionHint["kind"],
 ): void {
-  for (const kind of strategy.executionHints ?? []) {
+  const kinds = [...strategy.executionHints ?? [], ...configured === undefined ? [] : [configured]];
+  for (const kind of kinds) {
     if (honoured.includes(kind)) continue;
     throw new ConfigError(
       `strategy ${strategy.name} asks for the execution hint "${kind}", which this session cannot honour`,

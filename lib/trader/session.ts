@@ -40,11 +40,14 @@ import {
   ClientIds,
   ExecutionAlgorithms,
   type ExecutionQuality,
+  type ExecutionTemplate,
+  hintProblem,
   type OmsNotice,
   OrderManager,
   PreTradeRisk,
   type RiskLimits,
   type Sizer,
+  templateHint,
 } from "../execution/mod.ts";
 import type { Atr } from "../indicators/mod.ts";
 import { type LiquidationTrigger, Portfolio } from "../portfolio/mod.ts";
@@ -95,6 +98,11 @@ export interface TradingOptions {
   readonly warn?: (message: string) => void;
   /** Timing of the models' answers (default: modelled, with the default latency). */
   readonly inference?: Pick<InferenceOptions, "timing" | "latencyMicros" | "syncLatencyMicros">;
+  /**
+   * The execution algorithm for every signal without a hint (a strategy file's `[execution]`
+   * table); default none: such signals are market orders.
+   */
+  readonly execution?: ExecutionTemplate;
 }
 
 /** Options of {@linkcode TradingSession}. */
@@ -282,7 +290,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
    * the session cannot honour.
    */
   constructor(options: SessionOptions, connect: (link: VenueLink) => V) {
-    refuseUnhonouredHints(options.strategy, options.executionHints);
+    refuseUnhonouredHints(options.strategy, options.executionHints, options.execution?.hint.kind);
     const subscriptions = options.strategy.subscriptions;
     const traded = new Set(subscriptions.filter((s) => !isReference(s)).map((s) => s.symbol));
     this.references = new Set(
@@ -311,6 +319,21 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       if (error instanceof RangeError) throw new ConfigError(error.message, { cause: error });
       throw error;
     }
+    // A configured algorithm that cannot work on a traded instrument would refuse every signal.
+    const template = options.execution;
+    if (template !== undefined) {
+      for (const instrument of this.instruments.values()) {
+        const problem = hintProblem(templateHint(template, "buy", 1), instrument);
+        if (problem !== undefined) {
+          throw new ConfigError(
+            `[execution] ${template.hint.kind} for ${instrument.symbol}: ${problem}`,
+            {
+              hint: "fix the strategy file's [execution] table",
+            },
+          );
+        }
+      }
+    }
     this.#strategy = options.strategy;
     this.#leverage = options.leverage ?? 1;
     const specs = options.strategy.models ?? [];
@@ -334,7 +357,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       : Math.max(1, Math.round(options.ackTimeoutMs * 1000));
     const books = options.books;
     // VWAP's default profile is the volume seen at each time of day: kept only when asked for.
-    const keepProfiles = (options.strategy.executionHints ?? []).includes("vwap");
+    const keepProfiles = (options.strategy.executionHints ?? []).includes("vwap") ||
+      options.execution?.hint.kind === "vwap";
     // The venue is connected after the OMS; it is known by the time a parent starts.
     const venueAmends = (): boolean => this.venue.capabilities?.amend !== false;
     this.algorithms = new ExecutionAlgorithms(
@@ -370,6 +394,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     this.oms = new OrderManager(
       {
         algorithms: this.algorithms,
+        execution: options.execution,
         instruments: this.instruments,
         sizer: options.sizer,
         risk: this.risk,

@@ -108,7 +108,10 @@ Deno.test("backtest run without algorithms keeps the report files' columns (no p
     assert.equal(code, 0, err.join("\n"));
     assert.ok(!Deno.readTextFileSync(`${dir}/out/orders.csv`).split("\n")[0].includes("parentId"));
     assert.ok(!Deno.readTextFileSync(`${dir}/out/fills.csv`).split("\n")[0].includes("parentId"));
-    assert.equal(JSON.parse(Deno.readTextFileSync(`${dir}/out/report.json`)).executionAlgorithms, undefined);
+    assert.equal(
+      JSON.parse(Deno.readTextFileSync(`${dir}/out/report.json`)).executionAlgorithms,
+      undefined,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -431,4 +431,3 @@ Deno.test("backtest run names the config layer of a drawdown limit that did not 
     /kill switch\s+not tripped \(limit 5\.00%, set by config\/default\.toml \[risk_management\] max_drawdown = 0\.05\)/,
   );
 });
-

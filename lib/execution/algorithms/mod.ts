@@ -9,6 +9,7 @@
 export * from "./algorithm.ts";
 export * from "./execution_algorithms.ts";
 export * from "./execution_quality.ts";
+export * from "./execution_template.ts";
 export * from "./iceberg.ts";
 export * from "./pegged_best.ts";
 export * from "./sniper.ts";

@@ -22,12 +22,7 @@ import {
   type SymbolId,
   transitionOrder,
 } from "../../domain/mod.ts";
-import type {
-  AmendQueueRule,
-  VenueCapabilities,
-  VenueInbox,
-  VenuePort,
-} from "../../broker/mod.ts";
+import type { AmendQueueRule, VenueCapabilities, VenueInbox, VenuePort } from "../../broker/mod.ts";
 import type { OrderCommand } from "../../events/mod.ts";
 import { arrivalRejection, closingRequest, type FeeRates, pendingOrder } from "../_venue_fill.ts";
 import type { LatencyModel, LatencyOperation } from "./latency.ts";

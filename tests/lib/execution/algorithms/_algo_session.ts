@@ -15,8 +15,19 @@ export const T0: Micros = 1_700_000_000_000_000 - (1_700_000_000_000_000 % M);
 /** Sends `script[i]` (without the symbol) on the close of bar `i`. */
 class Scripted implements Strategy {
   readonly name = "algo-test";
-  readonly subscriptions = [{ kind: "candles" as const, symbol: BTC.symbol, interval: "1m" as const }];
-  readonly executionHints = ["twap", "vwap", "iceberg", "pegged-best", "sniper", "trailing-stop"] as const;
+  readonly subscriptions = [{
+    kind: "candles" as const,
+    symbol: BTC.symbol,
+    interval: "1m" as const,
+  }];
+  readonly executionHints = [
+    "twap",
+    "vwap",
+    "iceberg",
+    "pegged-best",
+    "sniper",
+    "trailing-stop",
+  ] as const;
   readonly script: Map<number, Omit<Signal, "symbol">>;
   #bar = 0;
   constructor(script: Map<number, Omit<Signal, "symbol">>, start = 0) {
@@ -45,7 +56,10 @@ export class AlgoSession {
     options: { readonly quantity?: number; readonly startBar?: number } = {},
   ) {
     this.#index = options.startBar ?? 0;
-    const strategy = new Scripted(new Map(Object.entries(script).map(([k, v]) => [Number(k), v])), this.#index);
+    const strategy = new Scripted(
+      new Map(Object.entries(script).map(([k, v]) => [Number(k), v])),
+      this.#index,
+    );
     this.session = new TradingSession({
       strategy,
       instruments: [BTC],

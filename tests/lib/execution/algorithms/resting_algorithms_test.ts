@@ -26,11 +26,14 @@ Deno.test("Iceberg shows one display slice at a time and refills it as it fills"
   const [parent] = run.session.algorithms.parents();
   assert.equal(parent.status, "completed");
   const children = run.children();
-  assert.deepEqual(children.map((o) => [o.request.quantity.toString(), o.request.price?.toString()]), [
-    ["0.004", "99"],
-    ["0.004", "99"],
-    ["0.002", "99"],
-  ]);
+  assert.deepEqual(
+    children.map((o) => [o.request.quantity.toString(), o.request.price?.toString()]),
+    [
+      ["0.004", "99"],
+      ["0.004", "99"],
+      ["0.002", "99"],
+    ],
+  );
   // Never more than one slice open: each was sent once the one before had filled.
   for (let i = 1; i < children.length; i++) {
     assert.ok(children[i].createdTs >= children[i - 1].updatedTs);

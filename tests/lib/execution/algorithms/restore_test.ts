@@ -25,7 +25,11 @@ function restarted(script: Script, run: AlgoSession): AlgoSession {
   next.session.algorithms.restore(state.algorithms);
   const position = run.session.portfolio.position(BTC.symbol);
   next.session.reconcile(
-    knownReport([{ symbol: BTC.symbol, quantity: position.quantity, entryPrice: position.entryPrice }]),
+    knownReport([{
+      symbol: BTC.symbol,
+      quantity: position.quantity,
+      entryPrice: position.entryPrice,
+    }]),
     knownReport([{ currency: "USDT", total: decimal(1_000_000) }]),
   );
   return next;
@@ -143,7 +147,10 @@ Deno.test("restore mid-trailing-stop: the high-water mark survives and the exit 
 Deno.test("algorithms restore refuses another version and a second restore after a parent started", () => {
   const run = new AlgoSession(TWAP_SCRIPT);
   assert.throws(
-    () => run.session.algorithms.restore({ version: 2, parents: [], profiles: {} } as unknown as AlgorithmsSnapshot),
+    () =>
+      run.session.algorithms.restore(
+        { version: 2, parents: [], profiles: {} } as unknown as AlgorithmsSnapshot,
+      ),
     /algorithms snapshot version 2 is not supported \(1 is\)/,
   );
   run.flat(2);

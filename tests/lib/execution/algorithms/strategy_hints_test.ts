@@ -40,7 +40,12 @@ Deno.test("VolatilitySkew with sniper_timeout_secs enters with Sniper orders at 
     instruments: [testInstrument(BTC), testInstrument(IV)],
   });
   assertSignals(result.signals, [
-    { bar: 8, kind: "enter-short", symbol: BTC, hint: { kind: "sniper", price: 100, timeoutSecs: 3_600 } },
+    {
+      bar: 8,
+      kind: "enter-short",
+      symbol: BTC,
+      hint: { kind: "sniper", price: 100, timeoutSecs: 3_600 },
+    },
   ]);
   // The next bar opens at 100, the target: the sweep sells there.
   assert.equal(result.fills[0]?.fill.side, "sell");

@@ -16,7 +16,10 @@ const XBT = "bitmex:XBTUSD";
 /** Buys once, on the first quote, with `hint`. */
 class BuyOnce implements Strategy {
   readonly name = "buy-once";
-  readonly subscriptions = [{ kind: "quotes" as const, symbol: XBT }, { kind: "trades" as const, symbol: XBT }];
+  readonly subscriptions = [{ kind: "quotes" as const, symbol: XBT }, {
+    kind: "trades" as const,
+    symbol: XBT,
+  }];
   readonly executionHints: readonly ExecutionHint["kind"][];
   readonly hint: ExecutionHint;
   #sent = false;
@@ -51,13 +54,20 @@ async function run(hint: ExecutionHint, quantity: number) {
 type Row = Record<string, unknown>;
 
 Deno.test("PeggedBest on the BitMEX sample rests at the best bid and follows it with price amends", async () => {
-  const { report, bundle } = await run({ kind: "pegged-best", offsetTicks: 0, refreshSecs: 1, clipSize: 200 }, 1_000);
+  const { report, bundle } = await run({
+    kind: "pegged-best",
+    offsetTicks: 0,
+    refreshSecs: 1,
+    clipSize: 200,
+  }, 1_000);
   const parents = (report.executionAlgorithms as { parents: Row[] }).parents;
   assert.equal(parents.length, 1);
   const [parent] = parents;
   const parentOf = bundle.parentOf;
   assert.ok(parentOf !== undefined);
-  const children = bundle.orders.filter((o: Order) => parentOf(o.request.clientOrderId) === parent.parentId);
+  const children = bundle.orders.filter((o: Order) =>
+    parentOf(o.request.clientOrderId) === parent.parentId
+  );
   // Clips of 200 contracts at most, limits on the bid side.
   assert.ok(children.length >= 2);
   for (const c of children) {
@@ -80,11 +90,16 @@ Deno.test("PeggedBest on the BitMEX sample rests at the best bid and follows it 
 });
 
 Deno.test("Iceberg on the BitMEX sample refills its visible slice as each fills, every refill a new order", async () => {
-  const { report, bundle } = await run({ kind: "iceberg", price: 64_600, displayQuantity: 200 }, 1_000);
+  const { report, bundle } = await run(
+    { kind: "iceberg", price: 64_600, displayQuantity: 200 },
+    1_000,
+  );
   const [parent] = (report.executionAlgorithms as { parents: Row[] }).parents;
   const parentOf = bundle.parentOf;
   assert.ok(parentOf !== undefined);
-  const children = bundle.orders.filter((o: Order) => parentOf(o.request.clientOrderId) === parent.parentId);
+  const children = bundle.orders.filter((o: Order) =>
+    parentOf(o.request.clientOrderId) === parent.parentId
+  );
   assert.ok(children.length >= 2, `${children.length} slices`);
   for (let i = 0; i < children.length; i++) {
     const c = children[i];

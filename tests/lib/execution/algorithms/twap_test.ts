@@ -9,7 +9,9 @@ Deno.test("TWAP sends its slices evenly over the duration, each filled on the ne
   run.flat(12);
   const children = run.children();
   assert.deepEqual(
-    children.map((o) => [o.createdTs - T0, o.request.quantity.toString(), o.request.type, o.status]),
+    children.map((
+      o,
+    ) => [o.createdTs - T0, o.request.quantity.toString(), o.request.type, o.status]),
     [
       [1 * M, "0.002", "market", "filled"],
       [3 * M, "0.002", "market", "filled"],

@@ -18,13 +18,13 @@ import type {
   OrderIntent,
   SymbolId,
 } from "../../domain/mod.ts";
-import {
-  type AlgoContext,
-  type AlgorithmHint,
-  type AlgorithmState,
+import type {
+  AlgoContext,
+  AlgorithmHint,
+  AlgorithmState,
   ExecutionAlgorithm,
-  type MarketObservation,
-  type ParentOrder,
+  MarketObservation,
+  ParentOrder,
 } from "./algorithm.ts";
 import { type ExecutionQuality, executionQuality } from "./execution_quality.ts";
 import { Iceberg } from "./iceberg.ts";

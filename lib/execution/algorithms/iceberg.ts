@@ -29,6 +29,7 @@ export class Iceberg extends ExecutionAlgorithm {
     this.#refill();
   }
 
+  /** A child finished; the parent goes on. */
   protected override onChildDone(_child: ChildState, status: OrderStatus): void {
     if (status === "filled") {
       this.#refill();
@@ -37,10 +38,12 @@ export class Iceberg extends ExecutionAlgorithm {
     this.finishWhenIdle(`a slice ended ${status}`);
   }
 
+  /** This algorithm's own state. */
   protected extraState(): JsonValue {
     return null;
   }
 
+  /** Takes back this algorithm's own state. */
   protected restoreExtra(): void {}
 
   #refill(): void {

@@ -47,12 +47,14 @@ export class PeggedBest extends ExecutionAlgorithm {
     this.#schedule();
   }
 
+  /** A timer of this algorithm fell due. */
   protected override onAlarm(name: string): void {
     if (name !== "refresh") return;
     this.#refresh();
     this.#schedule();
   }
 
+  /** A child finished; the parent goes on. */
   protected override onChildDone(_child: ChildState, status: OrderStatus): void {
     if (status === "filled" || this.#replacing) {
       this.#replacing = false;
@@ -62,10 +64,12 @@ export class PeggedBest extends ExecutionAlgorithm {
     this.finishWhenIdle(`the pegged child ended ${status}`);
   }
 
+  /** This algorithm's own state. */
   protected extraState(): JsonValue {
     return { moves: this.#moves, replacing: this.#replacing };
   }
 
+  /** Takes back this algorithm's own state. */
   protected restoreExtra(extra: JsonValue): void {
     const data = extra as { moves: number; replacing: boolean };
     this.#moves = data.moves;

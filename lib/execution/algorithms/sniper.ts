@@ -32,10 +32,12 @@ export class Sniper extends ExecutionAlgorithm {
     if (touch !== undefined) this.#take(touch.bid, touch.ask);
   }
 
+  /** A market event of the parent's symbol. */
   protected override onObservation(observation: MarketObservation): void {
     this.#take(observation.bid, observation.ask);
   }
 
+  /** A timer of this algorithm fell due. */
   protected override onAlarm(name: string): void {
     if (name !== "timeout") return;
     this.cancelOpenChildren();
@@ -44,10 +46,12 @@ export class Sniper extends ExecutionAlgorithm {
     );
   }
 
+  /** This algorithm's own state. */
   protected extraState(): JsonValue {
     return { shots: this.#shots };
   }
 
+  /** Takes back this algorithm's own state. */
   protected restoreExtra(extra: JsonValue): void {
     this.#shots = (extra as { shots: number }).shots;
   }

@@ -47,6 +47,7 @@ export class TrailingStop extends ExecutionAlgorithm {
     }
   }
 
+  /** A market event of the parent's symbol. */
   protected override onObservation(observation: MarketObservation): void {
     if (this.#triggered) return;
     const sell = this.parent.side === "sell";
@@ -69,11 +70,13 @@ export class TrailingStop extends ExecutionAlgorithm {
     }
   }
 
+  /** A child finished; the parent goes on. */
   protected override onChildDone(): void {
     // An entry's IOC that the market only part-filled leaves the rest as the shortfall.
     this.finishWhenIdle("the exit order did not fill completely");
   }
 
+  /** This algorithm's own state. */
   protected extraState(): JsonValue {
     return {
       armed: this.#armed,
@@ -82,6 +85,7 @@ export class TrailingStop extends ExecutionAlgorithm {
     };
   }
 
+  /** Takes back this algorithm's own state. */
   protected restoreExtra(extra: JsonValue): void {
     const data = extra as { armed: boolean; best: number | null; triggered: boolean };
     this.#armed = data.armed;

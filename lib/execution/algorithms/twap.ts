@@ -12,9 +12,11 @@ import type { JsonValue, Micros } from "../../domain/mod.ts";
 import { type AlgorithmHint, ExecutionAlgorithm } from "./algorithm.ts";
 import { seededUniform, splitLots } from "./_random.ts";
 
-/** One planned slice. */
-interface Slice {
+/** One planned TWAP slice. */
+export interface TwapSlice {
+  /** When it is sent (µs). */
   readonly at: Micros;
+  /** Its size in lots. */
   readonly lots: number;
 }
 
@@ -23,7 +25,7 @@ export function twapSchedule(
   hint: AlgorithmHint<"twap">,
   lots: number,
   start: Micros,
-): readonly Slice[] {
+): readonly TwapSlice[] {
   const slices = Math.min(hint.slices, lots);
   const span = (hint.durationSecs * 1_000_000) / slices;
   const jitter = hint.randomize ?? 0;
@@ -42,7 +44,7 @@ export function twapSchedule(
 
 /** The TWAP algorithm. */
 export class Twap extends ExecutionAlgorithm {
-  #schedule: readonly Slice[] = [];
+  #schedule: readonly TwapSlice[] = [];
   #next = 0;
 
   /** The hint. */
@@ -51,7 +53,7 @@ export class Twap extends ExecutionAlgorithm {
   }
 
   /** The slice plan. */
-  get schedule(): readonly Slice[] {
+  get schedule(): readonly TwapSlice[] {
     return this.#schedule;
   }
 
@@ -62,21 +64,25 @@ export class Twap extends ExecutionAlgorithm {
     this.#slice();
   }
 
+  /** A timer of this algorithm fell due. */
   protected override onAlarm(name: string): void {
     if (name === "slice") this.#slice();
     else if (name === "end") this.#end();
   }
 
+  /** A child finished; the parent goes on. */
   protected override onChildDone(): void {
     if (this.#next >= this.#schedule.length && this.ctx.now() >= this.#endTs()) {
       this.finishWhenIdle("the duration ended before the parent filled");
     }
   }
 
+  /** This algorithm's own state. */
   protected extraState(): JsonValue {
     return { schedule: this.#schedule.map((s) => [s.at, s.lots]), next: this.#next };
   }
 
+  /** Takes back this algorithm's own state. */
   protected restoreExtra(extra: JsonValue): void {
     const data = extra as { schedule: [number, number][]; next: number };
     this.#schedule = data.schedule.map(([at, lots]) => ({ at, lots }));

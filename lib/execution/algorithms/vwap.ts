@@ -76,6 +76,7 @@ export class Vwap extends ExecutionAlgorithm {
     this.arm("end", this.#endTs() + this.#bucketMicros());
   }
 
+  /** A market event of the parent's symbol. */
   protected override onObservation(observation: MarketObservation): void {
     const bucket = Math.floor((observation.ts - this.parent.startTs) / this.#bucketMicros());
     if (bucket <= 0 || bucket === this.#lastBucket) return;
@@ -83,20 +84,24 @@ export class Vwap extends ExecutionAlgorithm {
     if (observation.ts >= this.#endTs()) this.finishWhenIdle(this.#shortReason());
   }
 
+  /** A timer of this algorithm fell due. */
   protected override onAlarm(name: string): void {
     if (name !== "end") return;
     this.cancelOpenChildren();
     this.finishWhenIdle(this.#shortReason());
   }
 
+  /** A child finished; the parent goes on. */
   protected override onChildDone(): void {
     if (this.ctx.now() >= this.#endTs()) this.finishWhenIdle(this.#shortReason());
   }
 
+  /** This algorithm's own state. */
   protected extraState(): JsonValue {
     return { targets: [...this.#targets], lastBucket: this.#lastBucket };
   }
 
+  /** Takes back this algorithm's own state. */
   protected restoreExtra(extra: JsonValue): void {
     const data = extra as { targets: number[]; lastBucket: number };
     this.#targets = data.targets;

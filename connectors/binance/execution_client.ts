@@ -178,7 +178,7 @@ export class BinanceExecutionClient implements ExecutionClient {
   readonly #algo = new Set<string>();
   /** orderId → client id, so userTrades rows (which carry only the orderId) can be matched. */
   readonly #clientOf = new Map<string, string>();
-  #accepted: (() => void) | undefined;
+  #accepted: ((order: Order) => void) | undefined;
 
   /** Makes the client on `rest`; `sleep` paces lookups after unknown outcomes. */
   constructor(
@@ -197,8 +197,8 @@ export class BinanceExecutionClient implements ExecutionClient {
     return this.#rest;
   }
 
-  /** Calls `listener` after each accepted placement (the user stream's liveness watchdog). */
-  onOrderAccepted(listener: () => void): void {
+  /** Calls `listener` with each accepted placement (the user stream's watchdog and catch-up). */
+  onOrderAccepted(listener: (order: Order) => void): void {
     this.#accepted = listener;
   }
 
@@ -281,16 +281,16 @@ export class BinanceExecutionClient implements ExecutionClient {
       if (!outcomeUnknown(error)) throw error;
       const found = await this.#lookUp(request.symbol, request.clientOrderId, this.#attempts);
       if (found !== undefined) {
-        this.#accepted?.();
+        this.#accepted?.(found);
         return found;
       }
       throw error;
     }
-    this.#accepted?.();
-    const order = algo ? parseAlgoOrder(answer) : parseRestOrder(answer);
+    const order = { ...(algo ? parseAlgoOrder(answer) : parseRestOrder(answer)), request };
     this.remember(order);
+    this.#accepted?.(order);
     // The ACK says the order was taken; its further states come from the stream.
-    return { ...order, request };
+    return order;
   }
 
   /** Cancels by client id; reports the order's state after the cancel. */

@@ -21,7 +21,7 @@ import {
   type SocketFactory,
   type StreamTimers,
   type TimerHandle,
-} from "../bybit/socket.ts";
+} from "./socket.ts";
 import { toBookLevels } from "./depth_book.ts";
 import { DepthSync } from "./depth_sync.ts";
 import { depthSnapshotOf, type DepthUpdate } from "./depth_update.ts";
@@ -66,6 +66,8 @@ export interface BinanceMarketStreamOptions {
   readonly backoff?: Backoff;
   /** Events held for the consumer before books are resynchronised instead; default 100 000. */
   readonly capacity?: number;
+  /** Also subscribe `<s>@markPrice@1s` for every subscribed symbol; default false. */
+  readonly markPrices?: boolean;
   /** Called with every mark price update. */
   readonly onMarkPrice?: (mark: MarkPrice) => void;
 }
@@ -199,6 +201,9 @@ export class BinanceMarketStream implements MarketStream {
       }
       publicNames.push(...names.public);
       marketNames.push(...names.market);
+      if (this.#o.markPrices === true) {
+        marketNames.push(`${binanceCode(subscription.symbol).toLowerCase()}@markPrice@1s`);
+      }
     }
     this.#startWatch();
     await Promise.all([

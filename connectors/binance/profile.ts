@@ -14,7 +14,7 @@
 import type { ExchangeConfig } from "../../lib/config/mod.ts";
 import { ConfigError } from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
-import { realTimers, type SocketFactory, type StreamTimers } from "../bybit/socket.ts";
+import { realTimers, type SocketFactory, type StreamTimers } from "./socket.ts";
 import { BinanceExecutionClient } from "./execution_client.ts";
 import { BinanceHistoricalData } from "./historical.ts";
 import { BinanceMarketStream, type BinanceMarketStreamOptions } from "./market_stream.ts";
@@ -50,7 +50,10 @@ export interface BinanceConnector {
   /** A new market stream on /public + /market. */
   marketStream(
     options?: Partial<
-      Pick<BinanceMarketStreamOptions, "depthSpeed" | "snapshotLimit" | "onMarkPrice">
+      Pick<
+        BinanceMarketStreamOptions,
+        "depthSpeed" | "snapshotLimit" | "markPrices" | "onMarkPrice"
+      >
     >,
   ): BinanceMarketStream;
   /** A new user data stream delivering to `sink` (needs the key and secret). */
@@ -191,7 +194,7 @@ export function binanceFromProfile(
         ...socket,
         ...options,
       });
-      client.onOrderAccepted(() => stream.noteOrderAccepted());
+      client.onOrderAccepted((order) => stream.noteOrderAccepted(order));
       return stream;
     },
   };

@@ -22,7 +22,7 @@ import {
   type StreamSocket,
   type StreamTimers,
   type TimerHandle,
-} from "../bybit/socket.ts";
+} from "./socket.ts";
 import { VENUE } from "./symbols.ts";
 
 /** Options of {@linkcode WsConnection}. */

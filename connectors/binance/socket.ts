@@ -41,7 +41,7 @@ export interface StreamTimers {
 }
 
 /** The native WebSocket. */
-export const nativeSocket: SocketFactory = (url) => new WebSocket(url);
+export const nativeSocket: SocketFactory = (url: string): StreamSocket => new WebSocket(url);
 
 /** The real timers and clock. */
 export const realTimers: StreamTimers = {

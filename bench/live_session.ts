@@ -83,7 +83,7 @@ const runtime = new LiveRuntime({
   dataInterval: "1m",
   feeds: [firehose(EVENTS, RATE)],
   buildCandles: true,
-  execution: { kind: "paper" },
+  orderVenue: { kind: "paper" },
   maxEvents: EVENTS,
 });
 const started = performance.now();
@@ -93,9 +93,9 @@ const stats = runtime.inbox.stats;
 console.log(
   `live session (paper, SmaCross on 1m bars built from trades), offered ${
     RATE === 0 ? "as fast as taken" : `${RATE.toLocaleString("en-US")}/s`
-  }: ${summary.feed.events} events in ${
-    seconds.toFixed(2)
-  } s = ${Math.round(summary.feed.events / seconds).toLocaleString("en-US")} events/s, ` +
+  }: ${summary.feed.events} events in ${seconds.toFixed(2)} s = ${
+    Math.round(summary.feed.events / seconds).toLocaleString("en-US")
+  } events/s, ` +
     `${summary.feed.candles} bars, ${summary.fills} fills, ${stats.droppedTrades} trades dropped, ` +
     `${stats.waited} pushes waited`,
 );

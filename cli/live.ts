@@ -144,7 +144,7 @@ export async function liveCommand(
       dataInterval: settings.interval,
       feeds: venue.feeds,
       buildCandles: venue.buildCandles,
-      execution,
+      orderVenue: execution,
       store,
       reconcileIntervalMs: settings.reconciliationIntervalSecs * 1000,
       cancelOnShutdown: settings.cancelOnShutdown,

@@ -98,7 +98,7 @@ export interface LiveRuntimeOptions extends TradingOptions {
   /** Build the data bars from trades (feeds without candles, e.g. the random walk). */
   readonly buildCandles: boolean;
   /** How orders are executed. */
-  readonly execution: LiveExecution;
+  readonly orderVenue: LiveExecution;
   /** Milliseconds between reconciliation passes (live execution; default 60 s). */
   readonly reconcileIntervalMs?: number;
   /** The state store (none: nothing survives the process). */
@@ -208,7 +208,7 @@ export class LiveRuntime {
     let paper: CandleVenue | undefined;
     // Paper commands are sent at the time of the event being handled (see LiveFeedSource).
     let paperNow = (): Micros => clock.now();
-    const execution = options.execution;
+    const execution = options.orderVenue;
     const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
     // Trades, quotes and books reach a strategy that asks for them through our books (which
     // then also mark at the mid); a candle-only strategy is marked at the closes, as in backtests.
@@ -306,8 +306,8 @@ export class LiveRuntime {
     let ended: LiveRuntimeSummary["ended"] = "feeds-ended";
     let run: LiveRunSummary = { inputs: 0, aborted: false, timerWakeups: 0 };
     try {
-      if (options.execution.kind === "venue") {
-        const make = options.execution.privateChannel;
+      if (options.orderVenue.kind === "venue") {
+        const make = options.orderVenue.privateChannel;
         if (make !== undefined) {
           privateChannel = make((event) => this.#deliver(event));
           await privateChannel.start();
@@ -325,7 +325,7 @@ export class LiveRuntime {
         component: "runtime",
         message: `live session started: ${this.session.reportParts().strategy} on ${
           [...this.session.instruments.keys()].join(", ")
-        } (${options.execution.kind} execution)`,
+        } (${options.orderVenue.kind} execution)`,
       });
       // The feeds all ending closes the inbox, which ends the run once drained.
       Promise.all(pumps).then(() => {
@@ -366,7 +366,7 @@ export class LiveRuntime {
     const { session } = this;
     return {
       strategy: session.reportParts().strategy,
-      execution: this.#options.execution.kind,
+      execution: this.#options.orderVenue.kind,
       tradingState: session.oms.tradingState,
       killSwitch: this.#kill,
       reconciliationMismatch: this.#lastReconciliation?.mismatch ?? false,
@@ -657,7 +657,7 @@ export class LiveRuntime {
     if (store === undefined) return;
     const { session } = this;
     let latch: KillSwitchLatch;
-    if (this.#options.execution.kind === "venue") {
+    if (this.#options.orderVenue.kind === "venue") {
       // Working orders with their in-flight steps, the portfolio and the strategy continue;
       // intents written after the last commit come back as ambiguous orders for the start-up
       // reconciliation, and fills written after it are booked again (once per trade id).

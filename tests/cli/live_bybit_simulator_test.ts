@@ -77,7 +77,7 @@ Deno.test("live run --exec live (bybit driver): SmaCross against the simulator e
       dataInterval: "1m",
       feeds: venue.feeds,
       buildCandles: false,
-      execution: venue.execution,
+      orderVenue: venue.execution,
       ackTimeoutMs: 5_000,
       reconcileIntervalMs: 3_600_000,
       log: (record) => logs.push(record),

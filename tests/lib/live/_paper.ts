@@ -58,7 +58,7 @@ export async function paperRuntime(
     dataInterval: "1m",
     feeds: [market],
     buildCandles: true,
-    execution: { kind: "paper" },
+    orderVenue: { kind: "paper" },
     ...overrides,
   });
   const candles: Candle[] = [];

@@ -80,7 +80,7 @@ async function runtimeOn(account: FakeAccount): Promise<LiveRuntime> {
     dataInterval: "1m",
     feeds: [],
     buildCandles: false,
-    execution: { kind: "venue", client: account.client() },
+    orderVenue: { kind: "venue", client: account.client() },
   });
 }
 

@@ -3,12 +3,13 @@
  * `--exec live`, the execution client and private stream that `lib/live` runs on (lib never
  * imports a connector: the CLI hands them over through the ports of `lib/broker`).
  *
- * Drivers: `paper` (the seeded random walk), `bybit` (connectors/bybit). `binance` is the hook
- * for connectors/binance: add its builder to {@linkcode LIVE_DRIVERS}.
+ * Drivers: `paper` (the seeded random walk), `bybit` (connectors/bybit), `binance`
+ * (connectors/binance, USDⓈ-M). Another venue adds its builder to {@linkcode LIVE_DRIVERS}.
  *
  * @module
  */
 
+import { binanceFromProfile } from "../connectors/binance/mod.ts";
 import { bybitFromProfile } from "../connectors/bybit/mod.ts";
 import type { BybitProfileSeams } from "../connectors/bybit/mod.ts";
 import type { MarketStream } from "../lib/broker/mod.ts";
@@ -103,10 +104,33 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
   };
 }
 
+// Binance's account facts are not read yet: the pre-trade check compares what Bybit reports, and
+// a Binance run trades on the configured leverage and the markets file's fees.
+function binance(inputs: LiveVenueInputs): LiveVenue {
+  const connector = binanceFromProfile(inputs.profile, inputs.exchange);
+  const execution: LiveExecution | undefined = inputs.live
+    ? {
+      kind: "venue",
+      client: connector.client,
+      privateChannel: (sink: (event: Event) => void) => {
+        const stream = connector.userStream(sink, { symbols: [...inputs.symbols] });
+        return { start: () => stream.start(), stop: () => stream.close() };
+      },
+    }
+    : undefined;
+  return {
+    feeds: [connector.marketStream()],
+    buildCandles: false,
+    execution,
+    prepare: () => connector.rest.syncTime(),
+  };
+}
+
 /** The drivers `live run` can run, by `driver` name; absent ones are refused with a reason. */
 export const LIVE_DRIVERS: Readonly<Partial<Record<ExchangeConfig["driver"], DriverBuilder>>> = {
   paper: paperSandbox,
   bybit,
+  binance,
 };
 
 /**
@@ -120,9 +144,7 @@ export function liveVenue(inputs: LiveVenueInputs): LiveVenue {
   if (build === undefined) {
     throw new ConfigError(`driver "${driver}" cannot run live yet`, {
       location: { file: `[exchange.${inputs.profile}]` },
-      hint: driver === "binance"
-        ? "connectors/binance is not part of this build yet; use a bybit profile or paper_sandbox"
-        : `live run supports the drivers ${Object.keys(LIVE_DRIVERS).join(", ")}`,
+      hint: `live run supports the drivers ${Object.keys(LIVE_DRIVERS).join(", ")}`,
     });
   }
   return build(inputs);

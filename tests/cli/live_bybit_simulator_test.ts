@@ -1,7 +1,7 @@
 /**
- * `--exec live` on a Bybit profile, end to end against connectors/simulator on 127.0.0.1: the
- * CLI's venue wiring hands connectors/bybit (REST client through `executionClientPort`, public
- * kline stream, private stream) to the live runtime, SmaCross trades a replayed sine of 1m bars,
+ * `--exec live` on Bybit and Binance profiles, end to end against connectors/simulator on
+ * 127.0.0.1: the CLI's venue wiring hands the connector (REST client through
+ * `executionClientPort`, public kline stream, private stream) to the live runtime, SmaCross trades a replayed sine of 1m bars,
  * and at the end our fills, position and wallet equal the SIMULATOR's ledger and account.
  */
 
@@ -18,7 +18,6 @@ import { type LiveLogRecord, LiveRuntime } from "../../lib/live/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
 
 const KEY = { apiKey: "live-key", apiSecret: "live-secret" };
-const SYMBOL = "bybit:BTCUSDT";
 
 async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -28,10 +27,12 @@ async function until(predicate: () => boolean, what: string, ms = 5000): Promise
   }
 }
 
-Deno.test("live run --exec live (bybit driver): SmaCross against the simulator ends with its ledger's fills, position and wallet", async () => {
+/** SmaCross through the CLI's venue wiring against a simulator speaking `venueName`. */
+async function smaCrossAgainst(venueName: "bybit" | "binance"): Promise<void> {
+  const symbol = `${venueName}:BTCUSDT`;
   const simClock = new SimClock(Date.UTC(2026, 5, 1, 12));
   const sim = await startSimulator({
-    venue: "bybit",
+    venue: venueName,
     market: { kind: "none" },
     accounts: [{ ...KEY, balance: "100000" }],
     clock: simClock,
@@ -43,16 +44,24 @@ Deno.test("live run --exec live (bybit driver): SmaCross against the simulator e
     const sleeper = new WallSleeper(clock);
     const venue = liveVenue({
       profile: "sim",
-      exchange: {
-        driver: "bybit",
-        rest_url: sim.restUrl,
-        ws_url: sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, ""),
-        api_key: KEY.apiKey,
-        api_secret: KEY.apiSecret,
-      },
+      exchange: venueName === "bybit"
+        ? {
+          driver: "bybit",
+          rest_url: sim.restUrl,
+          ws_url: sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, ""),
+          api_key: KEY.apiKey,
+          api_secret: KEY.apiSecret,
+        }
+        : {
+          driver: "binance",
+          rest_url: sim.restUrl,
+          ws_url: sim.wsPublicUrl.replace(/\/public$/, ""),
+          api_key: KEY.apiKey,
+          api_secret: KEY.apiSecret,
+        },
       live: true,
       instruments,
-      symbols: [SYMBOL],
+      symbols: [symbol],
       clock,
       sleeper,
       seed: 1,
@@ -62,7 +71,7 @@ Deno.test("live run --exec live (bybit driver): SmaCross against the simulator e
     await venue.prepare();
     const runtime = new LiveRuntime({
       strategy: builtinStrategies.create("SmaCross", {
-        symbol: SYMBOL,
+        symbol,
         interval: "1m",
         fast_period: 3,
         slow_period: 8,
@@ -138,7 +147,7 @@ Deno.test("live run --exec live (bybit driver): SmaCross against the simulator e
     assert.equal(new Set(ids).size, ids.length);
     assert.equal(ids.length, session.oms.submitted);
     assert.equal(
-      session.portfolio.position(SYMBOL).quantity.toString(),
+      session.portfolio.position(symbol).quantity.toString(),
       account.position("BTCUSDT", 0).size.toString(),
     );
     assert.equal(
@@ -154,6 +163,14 @@ Deno.test("live run --exec live (bybit driver): SmaCross against the simulator e
   } finally {
     await sim.stop();
   }
+}
+
+Deno.test("live run --exec live (bybit driver): SmaCross against the simulator ends with its ledger's fills, position and wallet", async () => {
+  await smaCrossAgainst("bybit");
+});
+
+Deno.test("live run --exec live (binance driver): SmaCross against the simulator ends with its ledger's fills, position and wallet", async () => {
+  await smaCrossAgainst("binance");
 });
 
 async function simConfig(sim: { restUrl: string; wsPublicUrl: string }, extra: string) {

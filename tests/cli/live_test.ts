@@ -69,10 +69,35 @@ Deno.test("live run: an unknown profile lists the known ones", async () => {
   assert.match(err, /paper_sandbox/);
 });
 
-Deno.test("live run: the binance driver is refused with the reason until its connector exists", async () => {
-  const { code, err } = await run(["--exchange", "binance_testnet", "--log-path", await tempLog()]);
+Deno.test("live run: a driver without live support is refused, naming the ones there are", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-live-config-" });
+  await Deno.copyFile("config/default.toml", join(dir, "default.toml"));
+  await Deno.writeTextFile(
+    join(dir, "local.toml"),
+    '[exchange.bitmex_data]\ndriver = "bitmex"\nrest_url = "https://www.bitmex.com"\n',
+  );
+  const io = recordingIo();
+  const code = await main([
+    "--config-dir",
+    dir,
+    "live",
+    "run",
+    "--strategy-config",
+    SMA,
+    "--markets-file",
+    "config/markets.toml",
+    "--exchange",
+    "bitmex_data",
+    "--log-path",
+    join(dir, "live.json"),
+    "--state-path",
+    join(dir, "state.db"),
+    "--metrics-addr",
+    "127.0.0.1:0",
+  ], io);
   assert.equal(code, 2);
-  assert.match(err, /driver "binance" cannot run live yet/);
+  assert.match(io.err.join("\n"), /driver "bitmex" cannot run live yet/);
+  assert.match(io.err.join("\n"), /live run supports the drivers paper, bybit, binance/);
 });
 
 Deno.test("live run: bad flag values name the flag", async () => {

@@ -148,3 +148,18 @@ Deno.test("a log call does no file I/O itself: the line reaches the file once th
   assert.equal(readLines(path)[0].message, "first");
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("configureLiveLogging names the log folder it cannot create and the setting to change", async () => {
+  const dir = Deno.makeTempDirSync();
+  const blocker = join(dir, "not_a_folder");
+  Deno.writeTextFileSync(blocker, "");
+  await assert.rejects(
+    () =>
+      configureLiveLogging({ path: join(blocker, "live.json"), strategy: "x", terminal: false }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message.includes(`cannot create the log folder ${blocker}`) &&
+      error.message.includes("set live.log_path (or --log-path) to a writable place"),
+  );
+  Deno.removeSync(dir, { recursive: true });
+});

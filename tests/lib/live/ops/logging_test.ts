@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "../../../../lib/domain/mod.ts";
-import { configureLiveLogging, liveLogger } from "../../../../lib/live/ops/logging.ts";
+import {
+  configureLiveLogging,
+  liveLogger,
+  writeLiveLog,
+} from "../../../../lib/live/ops/logging.ts";
 
 function readLines(path: string): Record<string, unknown>[] {
   return Deno.readTextFileSync(path).split("\n").filter((line) => line !== "").map((line) =>
@@ -161,5 +165,31 @@ Deno.test("configureLiveLogging names the log folder it cannot create and the se
       error.message.includes(`cannot create the log folder ${blocker}`) &&
       error.message.includes("set live.log_path (or --log-path) to a writable place"),
   );
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("writeLiveLog routes a plain log record to its component's logger", async () => {
+  const dir = Deno.makeTempDirSync();
+  const path = join(dir, "live.json");
+  const logging = await configureLiveLogging({
+    path,
+    strategy: "rt",
+    terminal: false,
+    level: "debug",
+  });
+  writeLiveLog({
+    level: "warn",
+    component: "reconcile",
+    message: "order adopted",
+    fields: { clientOrderId: "t-9" },
+  });
+  writeLiveLog({ level: "debug", component: "feed", message: "frame" });
+  await logging.close();
+  const [first, second] = readLines(path);
+  assert.deepEqual(
+    [first.level, first.component, first.message, first.clientOrderId],
+    ["warn", "reconcile", "order adopted", "t-9"],
+  );
+  assert.deepEqual([second.level, second.component], ["debug", "feed"]);
   Deno.removeSync(dir, { recursive: true });
 });

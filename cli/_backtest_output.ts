@@ -7,9 +7,9 @@
 
 import type { BacktestReport } from "../lib/backtest/report.ts";
 import { reportToJson } from "../lib/backtest/report.ts";
+import type { EquityOutput } from "../lib/backtest/equity_recorder.ts";
 import {
   equityCsvNote,
-  type EquityOutput,
   type ReportBundle,
   writeReportFiles,
 } from "../lib/backtest/report_files.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { TradingSession } from "../trader/mod.ts";
-import type { EquityRecord } from "./_equity_recorder.ts";
+import type { EquityRecord } from "./equity_recorder.ts";
 import type { BacktestReport } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
 

@@ -24,7 +24,7 @@ import { InputSource, type RunInput } from "../engine/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import type { TradingSession } from "../trader/mod.ts";
 import type { CandleVenue } from "../venues/mod.ts";
-import { EquityRecorder } from "./_equity_recorder.ts";
+import { EquityRecorder } from "./equity_recorder.ts";
 
 /** Options of {@linkcode CandleLoop}. */
 export interface CandleLoopOptions {

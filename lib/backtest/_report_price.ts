@@ -11,7 +11,7 @@
 
 import type { Order } from "../domain/mod.ts";
 import type { RoundTrip } from "../portfolio/round_trip.ts";
-import type { EquityRecord } from "./_equity_recorder.ts";
+import type { EquityRecord } from "./equity_recorder.ts";
 import {
   CHART_GEOMETRY,
   type ChartScale,
@@ -213,10 +213,10 @@ export function svgPriceChart(record: EquityRecord, marks: PriceMarks): string {
     const xy = scale.y(t.exitPrice.toNumber());
     // A triangle pointing the way the position bet, and a square at the exit.
     const entry = long
-      ? `M${coord(ex)},${coord(ey - 5)}l4,7h-8z`
-      : `M${coord(ex)},${coord(ey + 5)}l4,-7h-8z`;
+      ? `M${coord(ex)},${coord(ey - 4)}l3,5h-6z`
+      : `M${coord(ex)},${coord(ey + 4)}l3,-5h-6z`;
     return `<path class="entry ${long ? "long" : "short"}" d="${entry}"/>` +
-      `<path class="exit" d="M${coord(xx - 3)},${coord(xy - 3)}h6v6h-6z"/>`;
+      `<path class="exit" d="M${coord(xx - 2)},${coord(xy - 2)}h4v4h-4z"/>`;
   }).join("");
   const liquidationSvg = liquidations.map((o) => {
     const x = xt(o.updatedTs);

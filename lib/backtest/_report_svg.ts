@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { EquityRecord } from "./_equity_recorder.ts";
+import type { EquityRecord } from "./equity_recorder.ts";
 
 /** Horizontal buckets (pixels of the plot area); each contributes at most two points. */
 export const CHART_BUCKETS = 750;

@@ -14,15 +14,13 @@ import { mergeCandleBatches } from "../data/merge.ts";
 import type { JsonValue, Micros } from "../domain/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import { CandleLoop } from "./_candle_loop.ts";
-import { type EquityOutput, EquityRecorder } from "./_equity_recorder.ts";
+import { type EquityOutput, EquityRecorder } from "./equity_recorder.ts";
 import { candleResult } from "./_candle_result.ts";
 import { runWithModels, strategyModels } from "./_model_run.ts";
 import { type TradingOptions, TradingSession } from "../trader/mod.ts";
 import { CandleVenue, type CandleVenueOptions } from "../venues/candle/candle_venue.ts";
 import type { BacktestReport } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
-
-export type { EquityOutput } from "./_equity_recorder.ts";
 
 /** Settings of the simulated venue that the caller chooses. */
 export type VenueSettings = Omit<

@@ -15,7 +15,7 @@ import { DataError, type Order } from "../domain/mod.ts";
 import type { TimedFill } from "../trader/mod.ts";
 import type { RoundTrip } from "../portfolio/round_trip.ts";
 import { EquityParquetWriter } from "../data/equity_parquet.ts";
-import { EQUITY_CSV_MAX_ROWS, type EquityRecord } from "./_equity_recorder.ts";
+import { EQUITY_CSV_MAX_ROWS, type EquityRecord } from "./equity_recorder.ts";
 import {
   equityCsvChunks,
   type EquityRows,
@@ -27,16 +27,6 @@ import { type BacktestReport, reportToJson } from "./report.ts";
 import { renderReportHtml } from "./report_html.ts";
 
 export type { EquityCurve } from "./_report_csv.ts";
-export { EQUITY_CSV_MAX_ROWS, equityRecordOf } from "./_equity_recorder.ts";
-export type {
-  EquityColumnsInMemory,
-  EquityOutput,
-  EquityRecord,
-  EquitySample,
-  MonthReturn,
-} from "./_equity_recorder.ts";
-export type { EquityBuckets } from "./_equity_buckets.ts";
-export type { CurveStats } from "./metrics.ts";
 
 /** A fill with the simulated time it happened at. */
 export type { TimedFill } from "../trader/mod.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { MonthReturn } from "./_equity_recorder.ts";
+import type { MonthReturn } from "./equity_recorder.ts";
 import {
   buyAndHold,
   buyAndHoldReturn,
@@ -260,7 +260,8 @@ svg.equity .line{stroke:var(--accent)}svg.equity .area{fill:var(--accent);fill-o
 svg.drawdown .line{stroke:var(--neg)}svg.drawdown .area{fill:var(--neg);fill-opacity:.15}
 svg .line.hold{stroke:#8250df;stroke-dasharray:4 3}
 svg .wick{stroke:#57606a;stroke-width:1}svg .candle.up{fill:var(--pos)}svg .candle.down{fill:var(--neg)}
-svg .entry.long{fill:#0969da}svg .entry.short{fill:#bf8700}svg .exit{fill:none;stroke:#1f2328;stroke-width:1.2}
+svg .entry{opacity:.85}svg .entry.long{fill:#0969da}svg .entry.short{fill:#bf8700}
+svg .exit{fill:none;stroke:#1f2328;stroke-width:1;opacity:.7}
 svg .level{stroke-width:1.5;stroke-dasharray:3 2}svg .level.stop{stroke:#cf222e}
 svg .level.take-profit{stroke:#1a7f37}svg .liquidation{stroke:#a40e26;stroke-width:2.5}
 svg .kill-switch{stroke:#a40e26;stroke-width:2;stroke-dasharray:6 3}

@@ -20,7 +20,7 @@ import type { Event } from "../../events/mod.ts";
 import type { TradingSession } from "../../trader/mod.ts";
 import type { TickVenue } from "../../venues/tick/tick_venue.ts";
 import { eventSymbol, type MarketDataEvent } from "../../venues/tick/_venue_book.ts";
-import { EquityRecorder } from "../_equity_recorder.ts";
+import { EquityRecorder } from "../equity_recorder.ts";
 import type { MarketMakingDiagnostics } from "./diagnostics.ts";
 import { Fifo } from "../../events/mod.ts";
 import type { LocalBooks } from "./_local_books.ts";

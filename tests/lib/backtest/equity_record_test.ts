@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { equityCsvNote, writeReportFiles } from "../../../lib/backtest/report_files.ts";
 import {
   EQUITY_CSV_MAX_ROWS,
-  equityCsvNote,
+  EquityRecorder,
   equityRecordOf,
-  writeReportFiles,
-} from "../../../lib/backtest/report_files.ts";
-import { EquityRecorder } from "../../../lib/backtest/_equity_recorder.ts";
+} from "../../../lib/backtest/equity_recorder.ts";
 import { chartData } from "../../../lib/backtest/_report_svg.ts";
 import { computeMetrics, metricsFromCurve } from "../../../lib/backtest/metrics.ts";
 import { buildReport } from "../../../lib/backtest/report.ts";

@@ -11,8 +11,8 @@ import {
 import type { RoundTrip } from "../../../lib/portfolio/round_trip.ts";
 import { computeMetrics, periodsPerYear } from "../../../lib/backtest/metrics.ts";
 import { buildReport, reportToJson } from "../../../lib/backtest/report.ts";
+import { equityRecordOf } from "../../../lib/backtest/equity_recorder.ts";
 import {
-  equityRecordOf,
   REPORT_FILES,
   type ReportBundle,
   writeReportFiles,

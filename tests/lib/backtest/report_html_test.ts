@@ -4,7 +4,8 @@ import { decimal, fromIso } from "../../../lib/domain/mod.ts";
 import type { RoundTrip } from "../../../lib/portfolio/round_trip.ts";
 import { computeMetrics, periodsPerYear } from "../../../lib/backtest/metrics.ts";
 import { buildReport } from "../../../lib/backtest/report.ts";
-import { equityRecordOf, type ReportBundle } from "../../../lib/backtest/report_files.ts";
+import type { ReportBundle } from "../../../lib/backtest/report_files.ts";
+import { equityRecordOf } from "../../../lib/backtest/equity_recorder.ts";
 import {
   escapeHtml,
   MAX_HTML_TRADES,

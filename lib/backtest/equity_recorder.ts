@@ -11,7 +11,7 @@
 
 import { EquityParquetWriter } from "../data/equity_parquet.ts";
 import { DataError } from "../domain/mod.ts";
-import { EquityBuckets } from "./_equity_buckets.ts";
+import { EquityBuckets } from "./equity_buckets.ts";
 import { csvNumber, EQUITY_COLUMNS, isoFormatter } from "./_report_csv.ts";
 import { CurveAccumulator, type CurveStats } from "./metrics.ts";
 

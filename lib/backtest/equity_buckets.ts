@@ -21,29 +21,29 @@ export class EquityBuckets {
   /** Buckets in use; one without an equity mark has `maxEquity` −∞. */
   count = 0;
   /** Lowest equity and the bar it was at. */
-  readonly minEquity = new Float64Array(MAX_BUCKETS);
+  readonly minEquity: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Open time of the bar of {@linkcode minEquity}. */
-  readonly minEquityTs = new Float64Array(MAX_BUCKETS);
+  readonly minEquityTs: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Highest equity. */
-  readonly maxEquity = new Float64Array(MAX_BUCKETS);
+  readonly maxEquity: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Open time of the bar of {@linkcode maxEquity}. */
-  readonly maxEquityTs = new Float64Array(MAX_BUCKETS);
+  readonly maxEquityTs: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Largest drawdown (fraction ≥ 0). */
-  readonly maxDrawdown = new Float64Array(MAX_BUCKETS);
+  readonly maxDrawdown: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Open time of the bar of {@linkcode maxDrawdown}. */
-  readonly maxDrawdownTs = new Float64Array(MAX_BUCKETS);
+  readonly maxDrawdownTs: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Smallest drawdown. */
-  readonly minDrawdown = new Float64Array(MAX_BUCKETS);
+  readonly minDrawdown: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Open time of the bar of {@linkcode minDrawdown}. */
-  readonly minDrawdownTs = new Float64Array(MAX_BUCKETS);
+  readonly minDrawdownTs: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Price: the first bar's open (NaN while the bucket has no price bar). */
-  readonly open = new Float64Array(MAX_BUCKETS).fill(Number.NaN);
+  readonly open: Float64Array = new Float64Array(MAX_BUCKETS).fill(Number.NaN);
   /** Price: the highest high. */
-  readonly high = new Float64Array(MAX_BUCKETS);
+  readonly high: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Price: the lowest low. */
-  readonly low = new Float64Array(MAX_BUCKETS);
+  readonly low: Float64Array = new Float64Array(MAX_BUCKETS);
   /** Price: the last bar's close. */
-  readonly close = new Float64Array(MAX_BUCKETS);
+  readonly close: Float64Array = new Float64Array(MAX_BUCKETS);
   #started = false;
 
   /** Buckets one `barMicros` wide to begin with. */

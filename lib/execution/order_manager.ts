@@ -43,7 +43,13 @@ import type {
   OrderPort,
   TradingState,
 } from "./oms_ports.ts";
-import { type OmsSnapshot, orderFromSnapshot, orderToSnapshot } from "./oms_snapshot.ts";
+import {
+  type OmsSnapshot,
+  orderFromSnapshot,
+  orderToSnapshot,
+  reportFromSnapshot,
+  reportToSnapshot,
+} from "./oms_snapshot.ts";
 import {
   type AmendChange,
   OrderTracker,
@@ -544,6 +550,12 @@ export class OrderManager {
         ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
       })),
       tradeIds: this.#tracker.recentTrades(SNAPSHOT_TRADES),
+      awaitingFills: [...this.#awaitingFills.values()].map(({ entry, bracket, booked }) => ({
+        entry: reportToSnapshot(entry),
+        ...(bracket.stopLoss === undefined ? {} : { stopLoss: bracket.stopLoss }),
+        ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
+        booked: booked.toString(),
+      })),
     };
   }
 
@@ -578,6 +590,15 @@ export class OrderManager {
     this.#tracker.seedTrades(trades);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
       this.#brackets.set(entry, { stopLoss, takeProfit });
+    }
+    // An entry that finished before its fills came keeps waiting for them (its stop is owed).
+    for (const { entry, stopLoss, takeProfit, booked } of snapshot.awaitingFills ?? []) {
+      const report = reportFromSnapshot(entry);
+      this.#awaitingFills.set(report.request.clientOrderId, {
+        entry: report,
+        bracket: { stopLoss, takeProfit },
+        booked: decimal(booked),
+      });
     }
   }
 

@@ -32,6 +32,7 @@ import { constantLatency, type LatencyModel } from "../../venues/tick/latency.ts
 import type { QueueModelOptions } from "../../venues/tick/queue_model.ts";
 import { TickVenue } from "../../venues/tick/tick_venue.ts";
 import type { TickSource } from "./tick_sources.ts";
+import { isRecordingTickSource } from "./recording.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 import { LocalBooks } from "./_local_books.ts";
 import { TickLoop } from "./_tick_loop.ts";
@@ -211,11 +212,21 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         inFlightAtEnd: venue.inFlight,
       },
       ...mm,
+      ...recordingDiagnostics(options.sources),
       ...(isDiagnosticsSource(strategy) ? { strategy: strategy.diagnostics() } : {}),
     }) as Readonly<Record<string, JsonValue>>,
   };
   const bundle = reportBundle(session, report, equity);
   return { report, bundle, marketEvents, events: engine.processed };
+}
+
+// Each recording's decoder figures (messages, snapshots, gaps …), when the data came from one.
+function recordingDiagnostics(
+  sources: readonly TickSource[],
+): { recordings?: JsonValue } {
+  const recordings = sources.filter(isRecordingTickSource);
+  if (recordings.length === 0) return {};
+  return { recordings: recordings.map((s) => ({ source: s.name, ...s.diagnostics() })) };
 }
 
 /** Rounds every float to the report's 12 significant digits, so last-bit noise never shows. */

@@ -65,7 +65,7 @@ function liveSession(client: BybitExecutionClient): {
     reportingCurrency: "USDT",
     sizer: fixedQuantity(0.003),
     clientIdPrefix: "live_twap",
-  }, (link) => executionClientPort(client, (e) => queue.push(e), { now: nowMicros }));
+  }, () => executionClientPort(client, (e) => queue.push(e), { now: nowMicros }));
   session.host("1m");
   const pump = (): void => {
     while (queue.length > 0) {

@@ -10,7 +10,7 @@
  *    plain and with `[execution]` TWAP (600 s; 1 and 5 slices), in a child process each, best
  *    of two, as M candles/s.
  *
- *   deno run -A bench/algorithms_bench.ts [rows=10000000] [inprocess_rows=1000000]
+ *   deno run -A bench/execution_algorithms.ts [rows=10000000] [inprocess_rows=1000000]
  *
  * @module
  */
@@ -25,7 +25,7 @@ import { CandleVenue } from "../lib/venues/mod.ts";
 const rows = Number(Deno.args[0] ?? 10_000_000);
 const inProcessRows = Number(Deno.args[1] ?? 1_000_000);
 if (!Number.isSafeInteger(rows) || rows < 1 || !Number.isSafeInteger(inProcessRows)) {
-  console.error("usage: deno run -A bench/algorithms_bench.ts [rows] [inprocess_rows]");
+  console.error("usage: deno run -A bench/execution_algorithms.ts [rows] [inprocess_rows]");
   Deno.exit(2);
 }
 

@@ -266,6 +266,7 @@ export class BinanceMarketStream implements MarketStream {
         return;
       case "kline-open":
       case "control":
+      case "snapshot":
       case "other":
         return;
       default: {

@@ -115,5 +115,5 @@ export {
   signRequest,
 } from "./signing.ts";
 export { binanceCode, binanceSymbol, VENUE } from "./symbols.ts";
-export { BinanceUserStream, type BinanceUserStreamOptions } from "./user_stream.ts";
+export { BinanceUserStream, type BinanceUserStreamOptions, USER_EVENTS } from "./user_stream.ts";
 export { WsConnection, type WsConnectionOptions } from "./ws_connection.ts";

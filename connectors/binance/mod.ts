@@ -68,8 +68,12 @@ export {
   type BinanceMarketStreamOptions,
   DEPTH_LIMITS,
   streamsOf,
-  symbolOfStream,
 } from "./market_stream.ts";
+export {
+  BinanceMarketDecoder,
+  type BinanceMarketDecoderOptions,
+  type DecoderStats,
+} from "./market_decoder.ts";
 export {
   type AccountUpdate,
   algoStatus,

@@ -12,6 +12,7 @@ import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
 import { liveControlCommand } from "./live_control.ts";
 import { researchCommand } from "./research.ts";
+import { stateCommand } from "./state.ts";
 import { strategiesCommand } from "./strategies.ts";
 
 /** The package version. */
@@ -28,6 +29,7 @@ Commands:
   live control ACTION   status, halt, resume, flatten or clear-kill-switch a running live process
   research ...          optimize strategy parameters (grid, random, sharded) and merge shards
   simulator run         serve a local Bybit or Binance (real wire protocols) for tests and dry runs
+  state inspect         print what a live state file holds (positions, orders, kill switch)
   strategies            list the built-in strategies and their parameters
 
 Global options:
@@ -67,6 +69,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
   // every other command would then need permission for.
   simulator: async (args, io) => (await import("./simulator.ts")).simulatorCommand(args, io),
+  state: (args, io, global) => stateCommand(args, io, global),
   strategies: (args, io) => strategiesCommand(args, io),
 };
 

@@ -73,6 +73,7 @@ export async function runTickFromFlags(
     strategy,
     params,
     instruments,
+    ...(run.execution === undefined ? {} : { execution: run.execution }),
     sources: [...recordings.others.map(tickFileSource), ...recordings.sources],
     initialBalances: { [currency]: initialEquity },
     reportingCurrency: currency,

@@ -19,6 +19,7 @@ import {
 } from "../../domain/mod.ts";
 import { TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
+import type { AmendQueueRule } from "../../broker/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { reportBundle } from "../_bundle.ts";
 import { runWithModels, strategyModels } from "../_model_run.ts";
@@ -46,6 +47,8 @@ export interface TickBacktestOptions extends TradingOptions {
   readonly latency?: LatencyModel;
   /** Per-level liquidity consumption tracking (default true). */
   readonly liquidityConsumption?: boolean;
+  /** The queue priority an amend keeps (default `keep-on-decrease`, Bybit's rule). */
+  readonly amendQueue?: AmendQueueRule;
   /** Fee overrides. */
   readonly fees?: FeeRates;
   /** Fail on a delta before any snapshot instead of skipping and counting it. */
@@ -94,6 +97,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         latency,
         liquidityConsumption: options.liquidityConsumption,
         fees: options.fees,
+        amendQueue: options.amendQueue,
         now: () => clock.now(),
         // A report reaches us after the response latency. The venue never runs behind our
         // clock, so only a custom model's negative latency could stamp it in our past: the clamp

@@ -15,7 +15,7 @@ import { tapFetch, tapSocket, tapTimers } from "../../../connectors/recording/ta
 import { RecordingWriter } from "../../../connectors/recording/writer.ts";
 import { startSimulator } from "../../../connectors/simulator/simulator.ts";
 import type { Event } from "../../../lib/events/mod.ts";
-import { gzipLines, sleep, until } from "./_helpers.ts";
+import { gzipLines, sleep } from "./_helpers.ts";
 
 Deno.test("Binance replay: a recorded simulator session decodes to the live stream's events, through a pu gap and its new snapshot", async () => {
   const sim = await startSimulator({ venue: "binance", market: { kind: "none" } });

@@ -131,22 +131,32 @@ class Sample {
   #lastEquity = 0;
   #lastDrawdown = 0;
 
-  add(ts: number, equity: number, drawdown: number): void {
-    const i = this.#seen++;
-    this.#lastTs = ts;
-    this.#lastEquity = equity;
-    this.#lastDrawdown = drawdown;
-    if (i % this.stride !== 0) return;
-    // Once thinned, one row stays free for the last mark.
-    const limit = this.stride === 1 ? EQUITY_CSV_MAX_ROWS : EQUITY_CSV_MAX_ROWS - 1;
-    if (this.length === limit) {
-      this.#thin();
-      if (i % this.stride !== 0) return;
+  /** Adds the first `n` marks, keeping every stride-th (counted over the whole run). */
+  addChunk(ts: Float64Array, equity: Float64Array, drawdown: Float64Array, n: number): void {
+    if (n <= 0) return;
+    const base = this.#seen;
+    let g = Math.ceil(base / this.stride) * this.stride;
+    while (g < base + n) {
+      // Once thinned, one row stays free for the last mark.
+      const limit = this.stride === 1 ? EQUITY_CSV_MAX_ROWS : EQUITY_CSV_MAX_ROWS - 1;
+      if (this.length === limit) {
+        this.#thin();
+        if (g % this.stride !== 0) {
+          g = Math.ceil(g / this.stride) * this.stride;
+          continue;
+        }
+      }
+      const i = g - base;
+      this.ts[this.length] = ts[i];
+      this.equity[this.length] = equity[i];
+      this.drawdown[this.length] = drawdown[i];
+      this.length++;
+      g += this.stride;
     }
-    this.ts[this.length] = ts;
-    this.equity[this.length] = equity;
-    this.drawdown[this.length] = drawdown;
-    this.length++;
+    this.#seen = base + n;
+    this.#lastTs = ts[n - 1];
+    this.#lastEquity = equity[n - 1];
+    this.#lastDrawdown = drawdown[n - 1];
   }
 
   #thin(): void {
@@ -193,9 +203,16 @@ class Months {
     this.#lastEquity = initialEquity;
   }
 
-  add(ts: number, equity: number): void {
-    if (ts >= this.#nextStart) this.#roll(ts);
-    this.#lastEquity = equity;
+  addChunk(ts: Float64Array, equity: Float64Array, n: number): void {
+    let next = this.#nextStart;
+    for (let i = 0; i < n; i++) {
+      if (ts[i] >= next) {
+        if (i > 0) this.#lastEquity = equity[i - 1];
+        this.#roll(ts[i]);
+        next = this.#nextStart;
+      }
+    }
+    this.#lastEquity = equity[n - 1];
   }
 
   #roll(ts: number): void {
@@ -330,17 +347,16 @@ export class EquityRecorder {
     const sample = this.#sample;
     let peak = this.#peak;
     for (let i = 0; i < n; i++) {
-      const t = ts[i];
       const e = values[i];
       if (e > peak) peak = e;
-      const drawdown = peak > 0 ? (peak - e) / peak : 0;
-      drawdowns[i] = drawdown;
-      curve.add(t, e);
-      buckets.mark(t, e, drawdown);
-      months.add(t, e);
-      sample.add(t, e, drawdown);
+      drawdowns[i] = peak > 0 ? (peak - e) / peak : 0;
     }
     this.#peak = peak;
+    // One tight loop per consumer: each keeps its state in locals for the chunk.
+    curve.addChunk(ts, values, n);
+    buckets.markChunk(ts, values, drawdowns, n);
+    months.addChunk(ts, values, n);
+    sample.addChunk(ts, values, drawdowns, n);
     this.#full?.append(ts, values, drawdowns, n);
     this.#parquet?.append(ts, values, drawdowns, n);
     if (this.#csv !== undefined) this.#writeCsv(n);

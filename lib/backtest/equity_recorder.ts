@@ -4,13 +4,14 @@
  * ({@linkcode CurveAccumulator}), the chart buckets, the monthly returns and the `equity.csv`
  * sample, then either kept (the whole curve in memory, for library callers), streamed to
  * `equity.parquet` (and a full `equity.csv`) or dropped. Memory is then the chunk, the buckets
- * and a sample of at most {@linkcode EQUITY_CSV_MAX_ROWS} rows, whatever the run's length.
+ * and a sample of at most {@linkcode EQUITY_CSV_MAX_ROWS} rows, whatever the run's length. The
+ * streamed `equity.parquet` is encoded by a worker, so it costs the run little time.
  *
  * @module
  */
 
-import { EquityParquetWriter } from "../data/equity_parquet.ts";
 import { DataError } from "../domain/mod.ts";
+import { EquityParquetSink } from "./_equity_parquet_sink.ts";
 import { EquityBuckets } from "./equity_buckets.ts";
 import { csvNumber, EQUITY_COLUMNS, isoFormatter } from "./_report_csv.ts";
 import { CurveAccumulator, type CurveStats } from "./metrics.ts";
@@ -259,7 +260,7 @@ export class EquityRecorder {
   #months: Months | undefined;
   readonly #sample = new Sample();
   readonly #full: Growable | undefined;
-  #parquet: EquityParquetWriter | undefined;
+  #parquet: EquityParquetSink | undefined;
   #csv: Deno.FsFile | undefined;
   readonly #iso = isoFormatter();
   readonly #encoder = new TextEncoder();
@@ -281,9 +282,9 @@ export class EquityRecorder {
     const recorder = new EquityRecorder(output);
     if (output.kind === "stream") {
       try {
-        recorder.#parquet = await EquityParquetWriter.create(
+        // Encoded and compressed by a worker on the other core while the run goes on.
+        recorder.#parquet = await EquityParquetSink.open(
           output.parquetPath,
-          {},
           `${output.parquetPath}.part`,
         );
         if (output.csvPath !== undefined) {

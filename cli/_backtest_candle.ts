@@ -71,6 +71,7 @@ export async function runCandleFromFlags(
       strategy,
       params,
       instruments,
+      ...(run.execution === undefined ? {} : { execution: run.execution }),
       sources,
       funding: await readFundingFiles(stringsFlag(flags, "funding-file")),
       initialBalances: { [currency]: initialEquity },

@@ -137,6 +137,7 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
     // The report records the params in force, defaults included.
     params: prepared.params as Readonly<Record<string, JsonValue>>,
     instruments,
+    ...(strategyFile.execution === undefined ? {} : { execution: strategyFile.execution }),
     settings: {
       marketsFile,
       sizer: stringFlag(flags, "sizer") ?? "fixed",

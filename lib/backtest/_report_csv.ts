@@ -164,12 +164,16 @@ export const FILL_COLUMNS: readonly string[] = [
   "tradeId",
 ];
 
-/** `fills.csv` in chunks: one row per fill, in the order given. */
+/**
+ * `fills.csv` in chunks: one row per fill, in the order given. With `parentOf` (a run with
+ * execution algorithms) a last column `parentId` names each child's parent order.
+ */
 export function* fillsCsvChunks(
   fills: readonly { readonly ts: Micros; readonly fill: Fill }[],
+  parentOf?: (clientOrderId: string) => string | undefined,
 ): Generator<string> {
   const iso = isoFormatter();
-  let chunk = csvRow(FILL_COLUMNS);
+  let chunk = csvRow(parentOf === undefined ? FILL_COLUMNS : [...FILL_COLUMNS, "parentId"]);
   for (let i = 0; i < fills.length; i++) {
     const { ts, fill } = fills[i];
     chunk += csvRow([
@@ -184,6 +188,7 @@ export function* fillsCsvChunks(
       fill.orderId,
       fill.clientOrderId,
       fill.tradeId,
+      ...(parentOf === undefined ? [] : [parentOf(fill.clientOrderId) ?? ""]),
     ]);
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;
@@ -213,10 +218,17 @@ export const ORDER_COLUMNS: readonly string[] = [
   "reduceOnly",
 ];
 
-/** `orders.csv` in chunks: one row per order in its final state; absent values are empty. */
-export function* ordersCsvChunks(orders: readonly Order[]): Generator<string> {
+/**
+ * `orders.csv` in chunks: one row per order in its final state; absent values are empty. With
+ * `parentOf` (a run with execution algorithms) a last column `parentId` names each child's
+ * parent order.
+ */
+export function* ordersCsvChunks(
+  orders: readonly Order[],
+  parentOf?: (clientOrderId: string) => string | undefined,
+): Generator<string> {
   const iso = isoFormatter();
-  let chunk = csvRow(ORDER_COLUMNS);
+  let chunk = csvRow(parentOf === undefined ? ORDER_COLUMNS : [...ORDER_COLUMNS, "parentId"]);
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i];
     const r = o.request;
@@ -237,6 +249,7 @@ export function* ordersCsvChunks(orders: readonly Order[]): Generator<string> {
       o.reason ?? "",
       r.timeInForce,
       String(r.reduceOnly),
+      ...(parentOf === undefined ? [] : [parentOf(r.clientOrderId) ?? ""]),
     ]);
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;

@@ -43,6 +43,8 @@ export interface ReportBundle {
   readonly fills: readonly TimedFill[];
   /** All orders in their final state (→ `orders.csv`). */
   readonly orders: readonly Order[];
+  /** Each child's parent order (execution algorithms; absent when none ran). */
+  readonly parentOf?: (clientOrderId: string) => string | undefined;
 }
 
 /** The files {@linkcode writeReportFiles} writes, in order. */
@@ -141,9 +143,9 @@ function contents(
     case "trades.csv":
       return tradesCsvChunks(bundle.roundTrips);
     case "fills.csv":
-      return fillsCsvChunks(bundle.fills);
+      return fillsCsvChunks(bundle.fills, bundle.parentOf);
     case "orders.csv":
-      return ordersCsvChunks(bundle.orders);
+      return ordersCsvChunks(bundle.orders, bundle.parentOf);
     case "report.html":
       return [
         renderReportHtml(bundle, {

@@ -451,22 +451,3 @@ Deno.test("backtest run names the config layer of a drawdown limit that did not 
     /kill switch\s+not tripped \(limit 5\.00%, set by config\/default\.toml \[risk_management\] max_drawdown = 0\.05\)/,
   );
 });
-
-Deno.test("backtest run refuses an execution hint the session cannot honour (exit 2, nothing written)", async () => {
-  await withTemp(async (dir) => {
-    const { code, out, err } = await runStrategyToml(
-      dir,
-      'strategy_name = "SmaCross"\n[params]\nsymbol = "bybit:BTCUSDT"\nvwap_duration_secs = 300\n',
-      "--output-dir",
-      `${dir}/out`,
-    );
-    assert.equal(code, 2);
-    assert.deepEqual(out, []);
-    assert.equal(err.length, 1);
-    assert.match(
-      err[0],
-      /strategy SmaCross asks for the execution hint "vwap", which this session cannot honour \(hint: honoured hints: market, limit;/,
-    );
-    assert.throws(() => Deno.statSync(`${dir}/out`), Deno.errors.NotFound);
-  });
-});

@@ -63,6 +63,7 @@ async function benchmark(rows: number): Promise<void> {
   console.log(`[${rows}] setup: wrote ${rows} synthetic 1m candles in ${since(started)} s`);
 
   started = performance.now();
+  let cpu = cpuSeconds();
   let checksum = 0;
   let decoded = 0;
   for await (const batch of readCandleParquet(data)) {
@@ -73,12 +74,16 @@ async function benchmark(rows: number): Promise<void> {
     decoded += batch.length;
   }
   const decodeSeconds = (performance.now() - started) / 1000;
+  const decodeCpu = cpuSeconds() - cpu;
   console.log(
     `[${rows}] decode only (ours, ts + OHLCV): ${decoded} rows in ${decodeSeconds.toFixed(3)} s = ${
       rate(decoded, decodeSeconds)
-    }M rows/s (checksum ${checksum.toExponential(3)})`,
+    }M rows/s, CPU ${decodeCpu.toFixed(2)} s (checksum ${checksum.toExponential(3)})`,
   );
+  cpu = cpuSeconds();
   const duckSeconds = await duckdbDecode(data, rows);
+  const duckCpu = cpuSeconds() - cpu;
+  console.log(`[${rows}] decode only (DuckDB): CPU ${duckCpu.toFixed(2)} s`);
 
   const runs: [string, Run][] = [];
   if (only === undefined || only === "stdout") {
@@ -106,7 +111,9 @@ async function benchmark(rows: number): Promise<void> {
     console.log(
       `[${rows}] ${what}: ${(run.seconds / decodeSeconds).toFixed(2)}x our decode, ${
         (run.seconds / duckSeconds).toFixed(2)
-      }x DuckDB's; CPU ${run.cpuSeconds.toFixed(2)} s; peak RSS ${run.peakMb.toFixed(0)} MB`,
+      }x DuckDB's; CPU ${run.cpuSeconds.toFixed(2)} s = ${
+        (run.cpuSeconds / duckCpu).toFixed(2)
+      }x DuckDB's CPU; peak RSS ${run.peakMb.toFixed(0)} MB`,
     );
   }
 }
@@ -201,6 +208,13 @@ async function backtest(
     peakMb: peak / 1024,
     report: JSON.parse(new TextDecoder().decode(child.stdout)),
   };
+}
+
+// This process's CPU time (all threads, user + system) from /proc/self/stat, in seconds.
+function cpuSeconds(): number {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function since(started: number): string {

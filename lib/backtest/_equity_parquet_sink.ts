@@ -11,7 +11,7 @@ import { DataError } from "../domain/mod.ts";
 import type { EquityWorkerReply, EquityWorkerRequest } from "./_equity_worker.ts";
 
 /** Chunks handed to the worker and not yet written, at most. */
-export const MAX_IN_FLIGHT = 16;
+export const MAX_IN_FLIGHT = 4;
 /** How long the recorder waits for a worker that stopped taking chunks. */
 const STALL_MS = 120_000;
 

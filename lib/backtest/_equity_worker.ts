@@ -8,8 +8,6 @@
  * @module
  */
 
-/// <reference lib="deno.worker" />
-
 import { EquityParquetWriter } from "../data/equity_parquet.ts";
 
 /** A message to the worker. */
@@ -35,15 +33,22 @@ export type EquityWorkerReply =
   | { readonly kind: "opened" | "closed" | "aborted" }
   | { readonly kind: "error"; readonly message: string };
 
+// The worker's global scope, typed here (a lib reference would change the globals of the
+// whole package).
+const scope = globalThis as unknown as {
+  postMessage(message: EquityWorkerReply): void;
+  onmessage: ((event: MessageEvent<EquityWorkerRequest>) => Promise<void>) | null;
+};
+
 let writer: EquityParquetWriter | undefined;
 let inFlight: Int32Array | undefined;
 let failed = false;
 
 function reply(message: EquityWorkerReply): void {
-  self.postMessage(message);
+  scope.postMessage(message);
 }
 
-self.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void> => {
+scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void> => {
   const message = event.data;
   try {
     switch (message.kind) {

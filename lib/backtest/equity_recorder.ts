@@ -122,9 +122,10 @@ class Growable {
 // The equity.csv sample: every stride-th mark; when full, every other row goes and the stride
 // doubles. The last mark is kept aside so the file always ends at the run's end.
 class Sample {
-  readonly ts = new Float64Array(EQUITY_CSV_MAX_ROWS);
-  readonly equity = new Float64Array(EQUITY_CSV_MAX_ROWS);
-  readonly drawdown = new Float64Array(EQUITY_CSV_MAX_ROWS);
+  // Grown by doubling up to the row limit (a short run does not pay for a million rows).
+  ts: Float64Array = new Float64Array(CHUNK_MARKS);
+  equity: Float64Array = new Float64Array(CHUNK_MARKS);
+  drawdown: Float64Array = new Float64Array(CHUNK_MARKS);
   length = 0;
   stride = 1;
   #seen = 0;
@@ -148,6 +149,7 @@ class Sample {
         }
       }
       const i = g - base;
+      if (this.length === this.ts.length) this.#grow();
       this.ts[this.length] = ts[i];
       this.equity[this.length] = equity[i];
       this.drawdown[this.length] = drawdown[i];
@@ -158,6 +160,19 @@ class Sample {
     this.#lastTs = ts[n - 1];
     this.#lastEquity = equity[n - 1];
     this.#lastDrawdown = drawdown[n - 1];
+  }
+
+  #grow(): void {
+    // One row beyond the limit: room for the last mark of a thinned sample.
+    const size = Math.min(EQUITY_CSV_MAX_ROWS + 1, this.ts.length * 2);
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.ts = grow(this.ts);
+    this.equity = grow(this.equity);
+    this.drawdown = grow(this.drawdown);
   }
 
   #thin(): void {
@@ -174,6 +189,7 @@ class Sample {
   result(): EquitySample {
     let length = this.length;
     if (this.#seen > 0 && (this.#seen - 1) % this.stride !== 0) {
+      if (length === this.ts.length) this.#grow();
       this.ts[length] = this.#lastTs;
       this.equity[length] = this.#lastEquity;
       this.drawdown[length] = this.#lastDrawdown;

@@ -194,7 +194,7 @@ export class BinanceMarketDecoder {
     });
     if (book.stale) {
       book.stale = false;
-      out.push(connectivity(at, "up", `${code}: book synchronised`, book.symbol));
+      out.push(marketConnectivity(at, "up", `${code}: book synchronised`, book.symbol));
     }
     return true;
   }
@@ -273,15 +273,16 @@ export class BinanceMarketDecoder {
   #markStale(book: Book, reason: string, at: Micros, out: Event[]): void {
     if (book.stale) return;
     book.stale = true;
-    out.push(connectivity(at, "stale", `${book.symbol}: ${reason}`, book.symbol));
+    out.push(marketConnectivity(at, "stale", `${book.symbol}: ${reason}`, book.symbol));
   }
 }
 
-function connectivity(
+/** A market `connectivity` event of the Binance venue (about one symbol when `symbol` is set). */
+export function marketConnectivity(
   at: Micros,
-  state: "up" | "stale",
+  state: "up" | "down" | "stale",
   reason: string,
-  symbol: SymbolId,
+  symbol?: SymbolId,
 ): Event {
   return {
     kind: "connectivity",
@@ -291,6 +292,6 @@ function connectivity(
     venue: VENUE,
     state,
     reason,
-    symbol,
+    ...(symbol === undefined ? {} : { symbol }),
   };
 }

@@ -29,7 +29,7 @@ import { fromMillis, type Micros, type SymbolId } from "../../lib/domain/mod.ts"
 import type { Event } from "../../lib/events/mod.ts";
 import { toBookLevels } from "./depth_book.ts";
 import { DepthSync } from "./depth_sync.ts";
-import type { DepthSnapshot, DepthUpdate } from "./depth_update.ts";
+import { type DepthSnapshot, type DepthUpdate, parseDepthSnapshot } from "./depth_update.ts";
 import { type MarketFrame, type MarkPrice, parseMarket } from "./parse_public.ts";
 import { binanceSymbol, VENUE } from "./symbols.ts";
 
@@ -124,6 +124,14 @@ export class BinanceMarketDecoder {
     const tsRecv = fromMillis(nowMs);
     let frame: MarketFrame;
     try {
+      if (text.startsWith('{"lastUpdateId"')) {
+        // A capture stores its REST snapshot among the frames, without the symbol: it belongs
+        // to the one book waiting for it.
+        const snapshot = parseDepthSnapshot(text);
+        const waiting = this.needsSnapshot();
+        if (waiting.length === 1) this.snapshot(waiting[0], snapshot, nowMs, out);
+        return;
+      }
       frame = parseMarket(text, tsRecv);
     } catch (error) {
       this.#stats.badFrames++;
@@ -150,13 +158,6 @@ export class BinanceMarketDecoder {
         this.#marks.set(frame.mark.symbol, frame.mark);
         this.#onMark?.(frame.mark);
         return;
-      case "snapshot": {
-        // A capture stores its REST snapshot among the frames, without the symbol: it belongs
-        // to the one book waiting for it.
-        const waiting = this.needsSnapshot();
-        if (waiting.length === 1) this.snapshot(waiting[0], frame.snapshot, nowMs, out);
-        return;
-      }
       case "kline-open":
       case "control":
       case "other":

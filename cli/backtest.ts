@@ -12,7 +12,7 @@ import { builtinStrategies } from "../lib/strategies/mod.ts";
 import { loadStrategyModule } from "../lib/strategies/user_module.ts";
 import { runCandleFromFlags } from "./_backtest_candle.ts";
 import { choice, RUN_FLAGS, RUN_HELP } from "./_backtest_flags.ts";
-import { emitResult } from "./_backtest_output.ts";
+import { emitResult, equityCsvMode } from "./_backtest_output.ts";
 import { runTickFromFlags } from "./_backtest_tick.ts";
 import { riskSources, type RunInputs } from "./_run_inputs.ts";
 import { readStrategyFile, withParamOverrides } from "./_strategy_file.ts";
@@ -50,6 +50,7 @@ export async function backtestCommand(
   await emitResult(result.bundle, {
     outputDir: stringFlag(flags, "output-dir"),
     json: booleanFlag(flags, "json"),
+    equityCsv: equityCsvMode(flags),
   }, io);
   return 0;
 }

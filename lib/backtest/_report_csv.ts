@@ -22,6 +22,12 @@ export interface EquityCurve {
   readonly length: number;
 }
 
+/** Rows of `equity.csv`: times, equity and drawdown as recorded. */
+export interface EquityRows extends EquityCurve {
+  /** Drawdown from the running peak (fraction ≥ 0); only the first `length` are read. */
+  readonly drawdown: Float64Array;
+}
+
 /** A field quoted when it needs to be. */
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -79,17 +85,14 @@ export const EQUITY_COLUMNS: readonly string[] = ["ts", "equity", "drawdown"];
 
 /**
  * `equity.csv` in chunks: the bar's timestamp, the equity at its close, and the drawdown
- * `(peak − equity) / peak` with the peak starting at the initial equity.
+ * `(peak − equity) / peak` with the peak starting at the initial equity (taken as recorded, so
+ * a thinned curve keeps the drawdown of the full one).
  */
-export function* equityCsvChunks(curve: EquityCurve, initialEquity: number): Generator<string> {
+export function* equityCsvChunks(rows: EquityRows): Generator<string> {
   const iso = isoFormatter();
-  let peak = initialEquity;
   let chunk = csvRow(EQUITY_COLUMNS);
-  for (let i = 0; i < curve.length; i++) {
-    const e = curve.equity[i];
-    if (e > peak) peak = e;
-    const drawdown = peak > 0 ? (peak - e) / peak : 0;
-    chunk += `${iso(curve.ts[i])},${csvNumber(e)},${csvNumber(drawdown)}\n`;
+  for (let i = 0; i < rows.length; i++) {
+    chunk += `${iso(rows.ts[i])},${csvNumber(rows.equity[i])},${csvNumber(rows.drawdown[i])}\n`;
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;
       chunk = "";

@@ -24,7 +24,7 @@ import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { reportBundle } from "../_bundle.ts";
 import { runWithModels, strategyModels } from "../_model_run.ts";
 import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
-import { computeMetrics, periodsPerYear } from "../metrics.ts";
+import { metricsFromCurve, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
 import type { ReportBundle } from "../report_files.ts";
 import { isDiagnosticsSource, MarketMakingDiagnostics } from "./diagnostics.ts";
@@ -153,10 +153,8 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     throw new TypeError("TickLoop.finish let a run without data through");
   }
 
-  const metrics = computeMetrics({
-    ts: equity.ts,
-    equity: equity.values,
-    length: equity.length,
+  const record = equity.record();
+  const metrics = metricsFromCurve(record.stats, {
     initialEquity: initialEquity.toNumber(),
     periodsPerYear: periodsPerYear(options.markInterval ?? "1m"),
     roundTrips: portfolio.roundTrips(),
@@ -216,7 +214,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       ...(isDiagnosticsSource(strategy) ? { strategy: strategy.diagnostics() } : {}),
     }) as Readonly<Record<string, JsonValue>>,
   };
-  const bundle = reportBundle(session, report, equity);
+  const bundle = reportBundle(session, report, record);
   return { report, bundle, marketEvents, events: engine.processed };
 }
 

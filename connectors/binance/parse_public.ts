@@ -1,7 +1,8 @@
 /**
  * Parsers of Binance USDⓈ-M market stream messages, raw (`/ws/<stream>`) or in the combined
  * envelope (`{"stream":…,"data":…}`): `depthUpdate`, `bookTicker`, `aggTrade`, `trade`,
- * `kline`, `markPriceUpdate`, and the answers to `SUBSCRIBE`/`UNSUBSCRIBE`. Times become µs;
+ * `kline`, `markPriceUpdate`, and the answers to `SUBSCRIBE`/`UNSUBSCRIBE`. (A REST depth
+ * snapshot stored among a capture's frames is read with `parseDepthSnapshot`.) Times become µs;
  * every event carries the exchange time (`ts`) and the receive time the caller measured.
  *
  * @example

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { openLiveStore } from "../../lib/live/state/mod.ts";
@@ -119,7 +120,7 @@ Deno.test("state inspect works while the writer holds the file, without taking i
   }
 });
 
-Deno.test("state inspect: a missing file, a garbage file and a fresh state are clear", async () => {
+Deno.test("state inspect: a missing, garbage, old-schema or foreign file and a fresh state are clear", async () => {
   const { dir, cleanup } = tempDir();
   try {
     const missing = recordingIo();
@@ -134,6 +135,22 @@ Deno.test("state inspect: a missing file, a garbage file and a fresh state are c
     assert.deepEqual(bad.err, [
       `error: ${garbage} is not a tesser state file (neither SQLite nor LMDB) (hint: check the path; a live process writes the file given by --state-path)`,
     ]);
+    const v1 = `${dir}/v1.db`;
+    const db = new DatabaseSync(v1);
+    db.exec(Deno.readTextFileSync(new URL("../testdata/live_state/state_v1.sql", import.meta.url)));
+    db.close();
+    const old = recordingIo();
+    assert.equal(await main(["state", "inspect", "--path", v1], old), 1);
+    assert.deepEqual(old.err, [
+      `error: ${v1} has state schema version 1; this tesser reads 2 (hint: a live process migrates the file when it opens it)`,
+    ]);
+    const foreign = `${dir}/foreign.db`;
+    const other = new DatabaseSync(foreign);
+    other.exec("CREATE TABLE customers (id INTEGER)");
+    other.close();
+    const notOurs = recordingIo();
+    assert.equal(await main(["state", "inspect", "--path", foreign], notOurs), 1);
+    assert.match(notOurs.err[0], /is an SQLite database but not a tesser state file/);
     const fresh = `${dir}/fresh.db`;
     (await openLiveStore({ engine: "sqlite", path: fresh, lockKey: KEY })).close();
     const io = recordingIo();

@@ -143,6 +143,7 @@ Deno.test("parseMarket: real bookTicker and trade lines → quote and trade even
 Deno.test("parseMarket: every line of the real capture parses to a known frame", async () => {
   const counts = new Map<string, number>();
   for (const line of await btcCapture()) {
+    // The REST snapshot the capture stored among its frames is read by parseDepthSnapshot.
     if (line.text.startsWith('{"lastUpdateId"')) continue;
     const frame = parseMarket(line.text, 0);
     counts.set(frame.type, (counts.get(frame.type) ?? 0) + 1);

@@ -5,10 +5,27 @@ import assert from "node:assert/strict";
 import { main } from "../../cli/main.ts";
 import { recordingIo } from "../../cli/io.ts";
 
-async function tesser(...args: string[]) {
-  const io = recordingIo();
-  const code = await main(args, io);
-  return { code, out: io.out, err: io.err };
+/** Runs SmaCross on the shipped sample with `extra` flags into a temp dir; `check` reads it. */
+async function sampleRun(extra: readonly string[], check: (out: string) => void): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-algo-" });
+  try {
+    const io = recordingIo();
+    const code = await main([
+      "backtest",
+      "run",
+      "--strategy-config",
+      "examples/strategies/sma_cross.toml",
+      "--data",
+      "examples/data/btcusdt_1m_sample.parquet",
+      ...extra,
+      "--output-dir",
+      `${dir}/out`,
+    ], io);
+    assert.equal(code, 0, io.err.join("\n"));
+    check(`${dir}/out`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 function csv(path: string): Record<string, string>[] {
@@ -34,24 +51,10 @@ interface ParentRow {
 }
 
 Deno.test("backtest run --param vwap_duration_secs=600 works the entries by VWAP and reports each parent's execution quality", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tesser-algo-" });
-  try {
-    const { code, err } = await tesser(
-      "backtest",
-      "run",
-      "--strategy-config",
-      "examples/strategies/sma_cross.toml",
-      "--data",
-      "examples/data/btcusdt_1m_sample.parquet",
-      "--param",
-      "vwap_duration_secs=600",
-      "--output-dir",
-      `${dir}/out`,
-    );
-    assert.equal(code, 0, err.join("\n"));
-    const orders = csv(`${dir}/out/orders.csv`);
-    const fills = csv(`${dir}/out/fills.csv`);
-    const report = JSON.parse(Deno.readTextFileSync(`${dir}/out/report.json`));
+  await sampleRun(["--param", "vwap_duration_secs=600"], (out) => {
+    const orders = csv(`${out}/orders.csv`);
+    const fills = csv(`${out}/fills.csv`);
+    const report = JSON.parse(Deno.readTextFileSync(`${out}/report.json`));
     const parents: ParentRow[] = report.executionAlgorithms.parents;
     assert.ok(parents.length >= 2);
     assert.ok(parents.every((p) => p.algorithm === "vwap"));
@@ -87,32 +90,16 @@ Deno.test("backtest run --param vwap_duration_secs=600 works the entries by VWAP
     const summary = report.executionAlgorithms.summary.vwap;
     assert.equal(summary.parents, parents.length);
     assert.equal(summary.children, parents.reduce((a, p) => a + p.children, 0));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("backtest run without algorithms keeps the report files' columns (no parentId)", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tesser-algo-" });
-  try {
-    const { code, err } = await tesser(
-      "backtest",
-      "run",
-      "--strategy-config",
-      "examples/strategies/sma_cross.toml",
-      "--data",
-      "examples/data/btcusdt_1m_sample.parquet",
-      "--output-dir",
-      `${dir}/out`,
-    );
-    assert.equal(code, 0, err.join("\n"));
-    assert.ok(!Deno.readTextFileSync(`${dir}/out/orders.csv`).split("\n")[0].includes("parentId"));
-    assert.ok(!Deno.readTextFileSync(`${dir}/out/fills.csv`).split("\n")[0].includes("parentId"));
+  await sampleRun([], (out) => {
+    assert.ok(!Deno.readTextFileSync(`${out}/orders.csv`).split("\n")[0].includes("parentId"));
+    assert.ok(!Deno.readTextFileSync(`${out}/fills.csv`).split("\n")[0].includes("parentId"));
     assert.equal(
-      JSON.parse(Deno.readTextFileSync(`${dir}/out/report.json`)).executionAlgorithms,
+      JSON.parse(Deno.readTextFileSync(`${out}/report.json`)).executionAlgorithms,
       undefined,
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -1,7 +1,7 @@
 // A candle-mode session for the algorithm tests: a scripted strategy sends given signals at
 // given bars, the real CandleVenue fills the children on each 1m bar, and `bar()` walks one.
 import type { Micros, Order, Signal } from "../../../../lib/domain/mod.ts";
-import { fixedQuantity } from "../../../../lib/execution/mod.ts";
+import { ALGORITHM_KINDS, fixedQuantity } from "../../../../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../../../../lib/strategies/mod.ts";
 import { TradingSession } from "../../../../lib/trader/mod.ts";
 import { CandleVenue } from "../../../../lib/venues/mod.ts";
@@ -20,14 +20,7 @@ class Scripted implements Strategy {
     symbol: BTC.symbol,
     interval: "1m" as const,
   }];
-  readonly executionHints = [
-    "twap",
-    "vwap",
-    "iceberg",
-    "pegged-best",
-    "sniper",
-    "trailing-stop",
-  ] as const;
+  readonly executionHints = ALGORITHM_KINDS;
   readonly script: Map<number, Omit<Signal, "symbol">>;
   #bar = 0;
   constructor(script: Map<number, Omit<Signal, "symbol">>, start = 0) {

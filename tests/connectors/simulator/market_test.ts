@@ -98,7 +98,12 @@ Deno.test("seeded books are the same for the same seed; the synthetic market ste
     assertEquals(image(first)[3], 50000.1);
     const stop = first.market.startSynthetic({ seed: 5, intervalMs: 1 });
     const before = first.market.sequence("BTCUSDT");
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Poll (bounded) rather than sleep a fixed 30 ms: on a loaded machine the 1 ms timer may
+    // not have fired twice by then.
+    const deadline = Date.now() + 2000;
+    while (first.market.sequence("BTCUSDT") <= before + 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     stop();
     assert(first.market.sequence("BTCUSDT") > before + 1, "it stepped");
     const book = first.exchange.book("BTCUSDT");

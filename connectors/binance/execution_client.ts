@@ -62,6 +62,19 @@ export interface ConditionalRequest {
   readonly callbackRate?: number;
 }
 
+/** Orders remembered (request, id → client id) before the oldest are forgotten. */
+const REMEMBERED = 100_000;
+
+/** Sets `key` in `map`, forgetting the oldest entry beyond {@linkcode REMEMBERED}. */
+function bounded<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REMEMBERED) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
+}
+
 /** `newClientOrderId` / `clientAlgoId` syntax. */
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 
@@ -170,7 +183,10 @@ export class BinanceExecutionClient implements ExecutionClient {
   readonly #attempts: number;
   readonly #delayMs: number;
   readonly #sleep: (ms: number) => Promise<void>;
-  /** Every client id sent from this process: Binance would accept a reuse once it is done. */
+  /**
+   * Every client id sent from this process: Binance would accept a reuse once it is done. Kept
+   * for the whole process (about 40 bytes an order); the OMS never repeats one anyway.
+   */
   readonly #sent = new Set<string>();
   /** What was asked, per client id placed from this process. */
   readonly #requests = new Map<string, OrderRequest>();
@@ -205,7 +221,7 @@ export class BinanceExecutionClient implements ExecutionClient {
   /** Remembers an order's ids (from the stream), so trades and lookups can find it. */
   remember(order: Order): void {
     if (order.id !== "" && order.request.clientOrderId !== "") {
-      this.#clientOf.set(order.id, order.request.clientOrderId);
+      bounded(this.#clientOf, order.id, order.request.clientOrderId);
     }
   }
 
@@ -260,7 +276,7 @@ export class BinanceExecutionClient implements ExecutionClient {
     params: Record<string, Param | undefined>,
   ): Promise<Order> {
     this.#claim(request.clientOrderId);
-    this.#requests.set(request.clientOrderId, request);
+    bounded(this.#requests, request.clientOrderId, request);
     const algo = path === "/fapi/v1/algoOrder";
     if (algo) this.#algo.add(request.clientOrderId);
     let answer: Wire;
@@ -559,7 +575,7 @@ export class BinanceExecutionClient implements ExecutionClient {
       "order",
     );
     const clientOrderId = optStr(answer, "clientOrderId");
-    this.#clientOf.set(orderId, clientOrderId);
+    bounded(this.#clientOf, orderId, clientOrderId);
     return clientOrderId;
   }
 

@@ -29,7 +29,7 @@ import { fromMillis, type Micros, type SymbolId } from "../../lib/domain/mod.ts"
 import type { Event } from "../../lib/events/mod.ts";
 import { toBookLevels } from "./depth_book.ts";
 import { DepthSync } from "./depth_sync.ts";
-import type { DepthSnapshot, DepthUpdate } from "./depth_update.ts";
+import { type DepthSnapshot, type DepthUpdate, parseDepthSnapshot } from "./depth_update.ts";
 import { type MarketFrame, type MarkPrice, parseMarket } from "./parse_public.ts";
 import { binanceSymbol, VENUE } from "./symbols.ts";
 
@@ -124,6 +124,14 @@ export class BinanceMarketDecoder {
     const tsRecv = fromMillis(nowMs);
     let frame: MarketFrame;
     try {
+      if (text.startsWith('{"lastUpdateId"')) {
+        // A capture stores its REST snapshot among the frames, without the symbol: it belongs
+        // to the one book waiting for it.
+        const snapshot = parseDepthSnapshot(text);
+        const waiting = this.needsSnapshot();
+        if (waiting.length === 1) this.snapshot(waiting[0], snapshot, nowMs, out);
+        return;
+      }
       frame = parseMarket(text, tsRecv);
     } catch (error) {
       this.#stats.badFrames++;
@@ -150,13 +158,6 @@ export class BinanceMarketDecoder {
         this.#marks.set(frame.mark.symbol, frame.mark);
         this.#onMark?.(frame.mark);
         return;
-      case "snapshot": {
-        // A capture stores its REST snapshot among the frames, without the symbol: it belongs
-        // to the one book waiting for it.
-        const waiting = this.needsSnapshot();
-        if (waiting.length === 1) this.snapshot(waiting[0], frame.snapshot, nowMs, out);
-        return;
-      }
       case "kline-open":
       case "control":
       case "other":
@@ -194,7 +195,7 @@ export class BinanceMarketDecoder {
     });
     if (book.stale) {
       book.stale = false;
-      out.push(connectivity(at, "up", `${code}: book synchronised`, book.symbol));
+      out.push(marketConnectivity(at, "up", `${code}: book synchronised`, book.symbol));
     }
     return true;
   }
@@ -273,15 +274,16 @@ export class BinanceMarketDecoder {
   #markStale(book: Book, reason: string, at: Micros, out: Event[]): void {
     if (book.stale) return;
     book.stale = true;
-    out.push(connectivity(at, "stale", `${book.symbol}: ${reason}`, book.symbol));
+    out.push(marketConnectivity(at, "stale", `${book.symbol}: ${reason}`, book.symbol));
   }
 }
 
-function connectivity(
+/** A market `connectivity` event of the Binance venue (about one symbol when `symbol` is set). */
+export function marketConnectivity(
   at: Micros,
-  state: "up" | "stale",
+  state: "up" | "down" | "stale",
   reason: string,
-  symbol: SymbolId,
+  symbol?: SymbolId,
 ): Event {
   return {
     kind: "connectivity",
@@ -291,6 +293,6 @@ function connectivity(
     venue: VENUE,
     state,
     reason,
-    symbol,
+    ...(symbol === undefined ? {} : { symbol }),
   };
 }

@@ -25,7 +25,7 @@ import {
 import type { DepthSync } from "./depth_sync.ts";
 import { depthSnapshotOf } from "./depth_update.ts";
 import { obj } from "./_wire.ts";
-import { BinanceMarketDecoder, type DecoderStats } from "./market_decoder.ts";
+import { BinanceMarketDecoder, type DecoderStats, marketConnectivity } from "./market_decoder.ts";
 import type { MarkPrice } from "./parse_public.ts";
 import type { BinanceRest } from "./rest.ts";
 import { binanceCode, VENUE } from "./symbols.ts";
@@ -342,18 +342,8 @@ export class BinanceMarketStream implements MarketStream {
     for (const dropped of out) this.#queue.offer(dropped);
   }
 
-  #connectivity(state: "up" | "down" | "stale", reason: string, symbol?: SymbolId): void {
-    const at = fromMillis(this.#timers.now());
-    this.#queue.offer({
-      kind: "connectivity",
-      ts: at,
-      tsRecv: at,
-      channel: "market",
-      venue: VENUE,
-      state,
-      reason,
-      ...(symbol === undefined ? {} : { symbol }),
-    });
+  #connectivity(state: "up" | "down" | "stale", reason: string): void {
+    this.#queue.offer(marketConnectivity(fromMillis(this.#timers.now()), state, reason));
   }
 
   #alert(code: string, message: string): void {

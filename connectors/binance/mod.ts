@@ -73,6 +73,7 @@ export {
   BinanceMarketDecoder,
   type BinanceMarketDecoderOptions,
   type DecoderStats,
+  marketConnectivity,
 } from "./market_decoder.ts";
 export {
   type AccountUpdate,

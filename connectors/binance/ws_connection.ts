@@ -99,7 +99,15 @@ export class WsConnection {
       return;
     }
     await this.#whenOpen();
-    await this.#request("SUBSCRIBE", added);
+    try {
+      await this.#request("SUBSCRIBE", added);
+    } catch (error) {
+      // A refused stream must not ride along in the URL of every later connection.
+      if (error instanceof ExchangeError && error.kind === "invalid-request") {
+        for (const name of added) this.#streams.delete(name);
+      }
+      throw error;
+    }
   }
 
   /** Drops `names`. */

@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { executionClientPort, type VenueEvent } from "../../../lib/broker/mod.ts";
 import { decimal, ExchangeError } from "../../../lib/domain/mod.ts";
 import { limitBuy, withBinanceSim } from "./_sim.ts";
 
@@ -237,5 +238,30 @@ Deno.test("simulator: exchangeInfo filters → Instruments on the venue's grid",
     assert.equal(btc.minNotional.toString(), "5");
     assert.equal(btc.settle, "USDT");
     await client.setLeverage("binance:BTCUSDT", 5);
+  });
+});
+
+Deno.test("simulator: through executionClientPort, a submit is acknowledged and a margin refusal becomes a rejected order", async () => {
+  await withBinanceSim(async ({ sim, client }) => {
+    const reports: VenueEvent[] = [];
+    const port = executionClientPort(client, (report) => reports.push(report), {
+      now: () => Date.now() * 1000,
+    });
+    assert.equal(port.venue, "binance");
+    port.send({ type: "submit", request: limitBuy("bn-port-1") });
+    port.send({ type: "submit", request: limitBuy("bn-port-2", "49000", "500") });
+    const deadline = Date.now() + 5000;
+    while (reports.filter((r) => r.kind === "order-update").length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const byId = new Map(
+      reports.flatMap((r) =>
+        r.kind === "order-update" ? [[r.order.request.clientOrderId, r.order]] : []
+      ),
+    );
+    assert.equal(byId.get("bn-port-1")?.status, "accepted");
+    assert.equal(byId.get("bn-port-2")?.status, "rejected");
+    assert.match(byId.get("bn-port-2")?.reason ?? "", /-2019|margin/i);
+    assert.equal(sim.ledger.orders().filter((o) => o.clientId === "bn-port-1").length, 1);
   });
 });

@@ -44,7 +44,7 @@ export async function runCandleFromFlags(
   const rows = numberFlag(flags, "rows", { integer: true, min: 1 }) ?? 100_000;
   const symbols = [...new Set(strategy.subscriptions.map((s) => s.symbol))];
   const sources = dataFiles.length > 0
-    ? dataFiles.map((path) => readCandleParquet(path))
+    ? dataFiles.map((path) => readCandleParquet(path, { checkValues: true }))
     : symbols.map((symbol, i) =>
       generateCandles({ rows, seed: seed + i, symbol: symbolId(symbol) })
     );

@@ -108,9 +108,10 @@ export function formatError(error: unknown, verbose: boolean): string {
   // strategy's error keeps what it threw as its cause, so --verbose shows the author's stack.
   const known = error instanceof TesserError;
   const text = error instanceof Error ? error.message : String(error);
+  // The pointer to --verbose only when it is off: with it on, the stack follows.
   const line = known
     ? `error: ${text}`
-    : `error: internal error: ${text} (run with --verbose for the stack trace)`;
+    : `error: internal error: ${text}${verbose ? "" : " (run with --verbose for the stack trace)"}`;
   if (!verbose || !(error instanceof Error)) return line;
   let stack = `${line}\n${error.stack ?? ""}`;
   let cause: unknown = error.cause;

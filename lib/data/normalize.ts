@@ -5,6 +5,7 @@
  * @module
  */
 
+import { dirname, join, resolve } from "node:path";
 import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
 import { CsvCandleReader, type CsvRowProblem } from "./csv_candles.ts";
 import type { ResolvedEtlConfig } from "./etl_config.ts";
@@ -61,14 +62,20 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
     interval: options.interval ?? options.config.interval ?? "1m",
     skipBadRows: options.skipBadRows,
   });
-  await makeOutputDir(options.outputDir);
+  const created = await makeOutputDir(options.outputDir);
   const output = `${options.outputDir.replace(/\/+$/, "")}/${
     canonicalFileName(reader.symbol, reader.interval)
   }`;
-  const writer = await CandleParquetWriter.create(output, {
-    symbol: reader.symbol,
-    interval: reader.interval,
-  });
+  let writer: CandleParquetWriter;
+  try {
+    writer = await CandleParquetWriter.create(output, {
+      symbol: reader.symbol,
+      interval: reader.interval,
+    });
+  } catch (error) {
+    await created.undo();
+    throw error;
+  }
   try {
     let fileIndex = 0;
     for (const source of options.sources) {
@@ -78,9 +85,11 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
       fileIndex++;
       options.onProgress?.({ file: fileIndex, bytes: 0 });
     }
+    if (reader.rows === 0) throw noRows(options.sources, reader.skipped);
     await writer.close();
   } catch (error) {
     await writer.abort();
+    await created.undo();
     throw error;
   }
   return {
@@ -93,10 +102,39 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
   };
 }
 
+// Zero rows is never a result: an empty Parquet file with exit 0 would pass for data.
+function noRows(sources: readonly string[], skipped: number): DataError {
+  const files = sources.length === 1 ? sources[0] : `${sources.length} files`;
+  return skipped > 0
+    ? new DataError(`no rows to write: all ${skipped} rows of ${files} were bad and skipped`, {
+      location: { file: sources[0] },
+      hint: "run without --skip-bad-rows to see why the first row is rejected",
+    })
+    : new DataError(`no rows to write: ${files} holds no candle rows (empty or header only)`, {
+      location: { file: sources[0] },
+      hint: "check the --source files",
+    });
+}
+
+/** What {@linkcode makeOutputDir} created, to remove again when the run fails. */
+interface CreatedDir {
+  /** Removes the folders made, if they are still empty. */
+  undo(): Promise<void>;
+}
+
 // The output folder, made with its parents when missing (a fresh checkout has no data/ yet).
-async function makeOutputDir(dir: string): Promise<void> {
+// A failed run leaves no empty folder behind: the first missing ancestor is remembered.
+async function makeOutputDir(dir: string): Promise<CreatedDir> {
+  const first = await firstMissing(resolve(dir));
   try {
     await Deno.mkdir(dir, { recursive: true });
+    return {
+      undo: async () => {
+        if (first !== undefined && await onlyEmptyFolders(first)) {
+          await Deno.remove(first, { recursive: true }).catch(() => undefined);
+        }
+      },
+    };
   } catch (error) {
     const reason = error instanceof Deno.errors.AlreadyExists
       ? "it exists and is not a folder"
@@ -106,5 +144,31 @@ async function makeOutputDir(dir: string): Promise<void> {
     throw new DataError(`cannot use ${dir} as the output folder: ${reason}`, {
       hint: "pass --output a folder that exists or can be created",
     });
+  }
+}
+
+// The outermost folder of `path` that does not exist yet (undefined when `path` exists).
+async function firstMissing(path: string): Promise<string | undefined> {
+  let missing: string | undefined;
+  for (let at = path;; at = dirname(at)) {
+    try {
+      await Deno.lstat(at);
+      return missing;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) return missing;
+      missing = at;
+    }
+    if (dirname(at) === at) return missing;
+  }
+}
+
+async function onlyEmptyFolders(dir: string): Promise<boolean> {
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isDirectory || !(await onlyEmptyFolders(join(dir, entry.name)))) return false;
+    }
+    return true;
+  } catch {
+    return false;
   }
 }

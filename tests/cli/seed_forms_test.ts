@@ -99,3 +99,69 @@ Deno.test("data synth without --symbol writes data that backtest run accepts", a
     assert.deepEqual(listDir(dir), ["s.parquet"]);
   });
 });
+
+Deno.test("backtest batch --config A B --data F --output S.csv (the seed's form) writes the summary CSV", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/strategies`);
+    for (const name of ["sma_cross", "rsi_reversion"]) {
+      await Deno.copyFile(`examples/strategies/${name}.toml`, `${dir}/strategies/${name}.toml`);
+    }
+    const summary = `${dir}/summary.csv`;
+    // A file, then a folder (its .toml files by name): the file named twice runs twice.
+    const run = await tesser(
+      "backtest",
+      "batch",
+      "--config",
+      `${dir}/strategies/sma_cross.toml`,
+      `${dir}/strategies`,
+      "--data",
+      "examples/data/btcusdt_1m_sample.parquet",
+      "--quantity",
+      "0.02",
+      "--output",
+      summary,
+      "--workers",
+      "2",
+    );
+    assert.equal(run.code, 0, run.text);
+    const lines = Deno.readTextFileSync(summary).trimEnd().split("\n");
+    assert.equal(lines[0].split(",")[0], "name");
+    const rows = lines.slice(1).map((l) => l.split(","));
+    assert.deepEqual(rows.map((r) => r.slice(0, 2)), [
+      ["sma_cross", "ok"],
+      ["rsi_reversion", "ok"],
+      ["sma_cross-2", "ok"],
+    ]);
+    // The same strategy twice: the same numbers.
+    assert.deepEqual(rows[0].slice(3), rows[2].slice(3));
+    // Only the summary file: no batch-out folder beside it, no temp file.
+    assert.deepEqual(listDir(dir), ["strategies", "summary.csv"]);
+  });
+});
+
+Deno.test("backtest batch refuses strategy configs without --data, and --data beside a batch config", async () => {
+  const noData = await tesser(
+    "backtest",
+    "batch",
+    "--config",
+    "examples/strategies/sma_cross.toml",
+  );
+  assert.equal(noData.code, 2);
+  assert.match(noData.text, /strategy configs need --data FILE/);
+  await withTemp(async (dir) => {
+    Deno.writeTextFileSync(
+      `${dir}/batch.toml`,
+      '[[runs]]\nname = "a"\nstrategy_config = "examples/strategies/sma_cross.toml"\n',
+    );
+    const stray = await tesser(
+      "backtest",
+      "batch",
+      "--config",
+      `${dir}/batch.toml`,
+      "--data",
+      "examples/data/btcusdt_1m_sample.parquet",
+    );
+    assert.equal(stray.code, 2);
+    assert.match(stray.text, /--data goes with strategy configs only/);
+  });
+});

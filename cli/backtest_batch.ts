@@ -6,7 +6,9 @@
  */
 
 import { basename, join } from "node:path";
-import { expandGlobs } from "../lib/data/mod.ts";
+import { expandGlobs, sweepTemps, writeTextAtomic } from "../lib/data/mod.ts";
+import { onInterrupt } from "./interrupt.ts";
+import { lockOutputDir, removeOwnLocks } from "./output_lock.ts";
 import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
@@ -448,25 +450,9 @@ export async function runPool(
   return outcomes.map((outcome, id) => outcome ?? failedOutcome(id, "the run did not finish"));
 }
 
-/** Aborts `controller` on SIGINT/SIGTERM until the returned function is called. */
+/** Aborts `controller` on SIGINT/SIGTERM (a second one exits) until the returned function is called. */
 function abortOnInterrupt(controller: AbortController): () => void {
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const abort = () => controller.abort();
-  for (const signal of signals) Deno.addSignalListener(signal, abort);
-  return () => {
-    for (const signal of signals) Deno.removeSignalListener(signal, abort);
-  };
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
+  return onInterrupt(() => controller.abort());
 }
 
 /**
@@ -632,6 +618,29 @@ export async function backtestBatchCommand(
   if (needsDir) {
     await makeOutputDir(outputDir);
   }
+  // Two batches on one folder would overwrite each other's reports and summary.
+  const lock = needsDir ? await lockOutputDir(outputDir, `backtest batch`) : undefined;
+  try {
+    return await runBatch(runs, { flags, global, outputDir, workers, timeoutSecs }, io);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** What {@linkcode runBatch} needs besides the runs. */
+interface BatchSettings {
+  readonly flags: ReturnType<typeof parseFlags>;
+  readonly global: GlobalOptions;
+  readonly outputDir: string;
+  readonly workers: number;
+  readonly timeoutSecs: number;
+}
+
+async function runBatch(
+  runs: readonly PlannedRun[],
+  { flags, global, outputDir, workers, timeoutSecs }: BatchSettings,
+  io: CommandIo,
+): Promise<number> {
   const globalArgs = [
     "--config-dir",
     global.configDir,
@@ -676,6 +685,9 @@ export async function backtestBatchCommand(
     stopListening();
   }
   const interrupted = controller.signal.aborted && finished < runs.length;
+  // The stopped workers' temps (other isolates: untracked here) carry this process's id.
+  if (interrupted) sweepTemps(outputDir);
+  removeOwnLocks(outputDir);
   const rows = runs.flatMap((run, i) => {
     const outcome = outcomes[i];
     return outcome === undefined ? [] : [summaryRow(run, outcome)];
@@ -686,7 +698,7 @@ export async function backtestBatchCommand(
   ]
     .join("\n") + "\n";
   const summary = stringFlag(flags, "output") ?? join(outputDir, "summary.csv");
-  await writeAtomic(summary, csv);
+  await writeTextAtomic(summary, csv);
   const failed = rows.filter((row) => row.status !== "ok");
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify(rows, null, 2));
   else {

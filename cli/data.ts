@@ -27,6 +27,7 @@ import {
 } from "../lib/domain/mod.ts";
 import { downloadCommand } from "./data_download.ts";
 import type { CommandIo } from "./io.ts";
+import { signalPoint } from "./interrupt.ts";
 import type { GlobalOptions } from "./main.ts";
 import { type Progress, startProgress } from "./progress.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
@@ -384,6 +385,8 @@ async function* counting(
 ): AsyncGenerator<CandleBatch> {
   let rows = offset;
   for await (const batch of batches) {
+    // The writers write synchronously: without this, Ctrl-C would wait for the whole file.
+    await signalPoint();
     rows += batch.length;
     progress.update(rows);
     yield batch;

@@ -8,6 +8,7 @@
 import denoJson from "../deno.json" with { type: "json" };
 import { ConfigError, TesserError } from "../lib/domain/mod.ts";
 import { type CommandIo, processIo } from "./io.ts";
+import { handleInterrupts } from "./interrupt.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
 import { researchCommand } from "./research.ts";
@@ -122,8 +123,24 @@ export function formatError(error: unknown, verbose: boolean): string {
   return stack;
 }
 
+// Commands that handle SIGINT/SIGTERM themselves (a server's or a live session's clean stop).
+const OWN_SIGNALS: ReadonlySet<string> = new Set(["simulator", "live"]);
+
+/** Options of {@linkcode main}. */
+export interface MainOptions {
+  /**
+   * Handle SIGINT/SIGTERM as the `tesser` executable does: "interrupted", temps removed, exit
+   * 130/143 (a second signal at once). Off for embedding callers and in-process tests.
+   */
+  readonly handleInterrupts?: boolean;
+}
+
 /** Runs the CLI with `args`; returns the exit code. */
-export async function main(args: readonly string[], io: CommandIo = processIo()): Promise<number> {
+export async function main(
+  args: readonly string[],
+  io: CommandIo = processIo(),
+  options: MainOptions = {},
+): Promise<number> {
   let verbose = args.includes("--verbose");
   try {
     const { global, rest, help, version } = splitGlobal(args);
@@ -147,6 +164,7 @@ export async function main(args: readonly string[], io: CommandIo = processIo())
         hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,
       });
     }
+    if (options.handleInterrupts === true && !OWN_SIGNALS.has(name)) handleInterrupts();
     return await command(help ? [...commandArgs, "--help"] : commandArgs, io, global);
   } catch (error) {
     // The reader of our output went away (`tesser strategies | head`): nothing left to say.
@@ -157,5 +175,5 @@ export async function main(args: readonly string[], io: CommandIo = processIo())
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  Deno.exit(await main(Deno.args, processIo(), { handleInterrupts: true }));
 }

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
 import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
 import { CsvCandleReader, type CsvRowProblem } from "./csv_candles.ts";
 import type { ResolvedEtlConfig } from "./etl_config.ts";
 import { CandleParquetWriter } from "./parquet_writer.ts";
+import { type CreatedFolder, makeOutputFolder } from "./temp_files.ts";
 
 /** Options of {@linkcode normalizeCsvCandles}. */
 export interface NormalizeOptions {
@@ -116,25 +116,11 @@ function noRows(sources: readonly string[], skipped: number): DataError {
     });
 }
 
-/** What {@linkcode makeOutputDir} created, to remove again when the run fails. */
-interface CreatedDir {
-  /** Removes the folders made, if they are still empty. */
-  undo(): Promise<void>;
-}
-
 // The output folder, made with its parents when missing (a fresh checkout has no data/ yet).
-// A failed run leaves no empty folder behind: the first missing ancestor is remembered.
-async function makeOutputDir(dir: string): Promise<CreatedDir> {
-  const first = await firstMissing(resolve(dir));
+// A failed run leaves no empty folder behind.
+async function makeOutputDir(dir: string): Promise<CreatedFolder> {
   try {
-    await Deno.mkdir(dir, { recursive: true });
-    return {
-      undo: async () => {
-        if (first !== undefined && await onlyEmptyFolders(first)) {
-          await Deno.remove(first, { recursive: true }).catch(() => undefined);
-        }
-      },
-    };
+    return await makeOutputFolder(dir);
   } catch (error) {
     const reason = error instanceof Deno.errors.AlreadyExists
       ? "it exists and is not a folder"
@@ -144,31 +130,5 @@ async function makeOutputDir(dir: string): Promise<CreatedDir> {
     throw new DataError(`cannot use ${dir} as the output folder: ${reason}`, {
       hint: "pass --output a folder that exists or can be created",
     });
-  }
-}
-
-// The outermost folder of `path` that does not exist yet (undefined when `path` exists).
-async function firstMissing(path: string): Promise<string | undefined> {
-  let missing: string | undefined;
-  for (let at = path;; at = dirname(at)) {
-    try {
-      await Deno.lstat(at);
-      return missing;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) return missing;
-      missing = at;
-    }
-    if (dirname(at) === at) return missing;
-  }
-}
-
-async function onlyEmptyFolders(dir: string): Promise<boolean> {
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isDirectory || !(await onlyEmptyFolders(join(dir, entry.name)))) return false;
-    }
-    return true;
-  } catch {
-    return false;
   }
 }

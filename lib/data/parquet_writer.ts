@@ -22,7 +22,13 @@ import type { ColumnChunk, Encoding, ParquetType, SchemaElement, Statistics } fr
 import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
 import { zstdCompress } from "./_zstd.ts";
-import { removeQuietly, tempPathFor } from "./_files.ts";
+import {
+  isWriteFailure,
+  releaseTemp,
+  removeQuietly,
+  tempPathFor,
+  writeFailure,
+} from "./temp_files.ts";
 
 /** Key/value metadata key naming the schema of a canonical candle file. */
 export const CANONICAL_SCHEMA_KEY = "tesser.schema";
@@ -80,17 +86,24 @@ function canonicalSchema(): SchemaElement[] {
 /** A byte sink that hands each finished row group to the file, keeping memory bounded. */
 class FileSink extends ByteWriter {
   readonly #file: Deno.FsFile;
+  readonly #path: string;
 
-  constructor(file: Deno.FsFile) {
+  constructor(file: Deno.FsFile, path: string) {
     super(1 << 20);
     this.#file = file;
+    this.#path = path;
   }
 
   flush(): void {
     let bytes = new Uint8Array(this.buffer, 0, this.index);
-    while (bytes.byteLength > 0) {
-      const written = this.#file.writeSync(bytes);
-      bytes = bytes.subarray(written);
+    try {
+      while (bytes.byteLength > 0) {
+        const written = this.#file.writeSync(bytes);
+        bytes = bytes.subarray(written);
+      }
+    } catch (error) {
+      // A full disk shows here, mid-file: said for the output, not the temp file.
+      throw writeFailure(this.#path, error);
     }
     this.index = 0;
   }
@@ -155,7 +168,7 @@ export class CandleParquetWriter {
     this.#page = new DataView(new ArrayBuffer(this.#groupSize * 8));
     this.#cols = Array.from({ length: 5 }, () => new Float64Array(this.#groupSize));
     this.#writer = new ParquetWriter({
-      writer: new FileSink(file),
+      writer: new FileSink(file, path),
       schema: canonicalSchema(),
       codec: "ZSTD",
       compressors: { ZSTD: zstdCompress },
@@ -179,7 +192,8 @@ export class CandleParquetWriter {
     try {
       file = await Deno.open(tempPath, { write: true, createNew: true });
     } catch (error) {
-      throw cannotWrite(path, error);
+      releaseTemp(tempPath);
+      throw writeFailure(path, error);
     }
     return new CandleParquetWriter(path, tempPath, file, options);
   }
@@ -255,14 +269,13 @@ export class CandleParquetWriter {
       this.#flushGroup();
       this.#writer.finish();
       this.#done = true;
+      this.#file.syncSync();
       this.#file.close();
       await Deno.rename(this.#tempPath, this.#path);
+      releaseTemp(this.#tempPath);
     } catch (error) {
       await this.abort();
-      throw error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.NotFound ||
-          error instanceof Deno.errors.PermissionDenied
-        ? cannotWrite(this.#path, error)
-        : error;
+      throw isWriteFailure(error) ? writeFailure(this.#path, error) : error;
     }
   }
 
@@ -538,21 +551,4 @@ export async function writeCandleParquet(
     throw error;
   }
   return writer.rows;
-}
-
-// An output path the OS refused, said in the user's terms.
-function cannotWrite(path: string, error: unknown): DataError {
-  const reason = error instanceof Deno.errors.NotFound
-    ? "its folder does not exist"
-    : error instanceof Deno.errors.IsADirectory
-    ? "it is a folder"
-    : error instanceof Deno.errors.NotADirectory
-    ? "a part of the path is a file, not a folder"
-    : error instanceof Error
-    ? error.message
-    : String(error);
-  return new DataError(`cannot write ${path}: ${reason}`, {
-    hint: "choose an output file in a folder that exists",
-    cause: error,
-  });
 }

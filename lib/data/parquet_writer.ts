@@ -19,7 +19,7 @@ import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { useDictionary } from "hyparquet-writer/src/dictionary.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import type { ColumnChunk, Encoding, ParquetType, SchemaElement, Statistics } from "hyparquet";
-import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
+import type { Interval, SymbolId } from "../domain/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
 import { zstdCompress } from "./_zstd.ts";
 import {

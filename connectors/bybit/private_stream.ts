@@ -10,7 +10,13 @@
  * @module
  */
 
-import { ExchangeError, fromMillis, type Order, toMillis } from "../../lib/domain/mod.ts";
+import {
+  ExchangeError,
+  fromMillis,
+  type Order,
+  ORDER_STATUSES,
+  toMillis,
+} from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
 import { arr, obj, optStr, parseJson } from "./_wire.ts";
 import { VENUE } from "./errors.ts";
@@ -73,13 +79,35 @@ export interface BybitPrivateStreamOptions {
 
 const SEEN_LIMIT = 100_000;
 
+/** Where an order update stands: its time, how much is filled, how far in its lifecycle. */
+interface OrderMark {
+  readonly ts: number;
+  readonly filled: number;
+  readonly stage: number;
+}
+
+function orderMark(order: Order): OrderMark {
+  return {
+    ts: order.updatedTs,
+    filled: order.filledQuantity.toNumber(),
+    stage: ORDER_STATUSES.indexOf(order.status),
+  };
+}
+
+// Later, or at the same time further on: more filled, or a later lifecycle status.
+function isNewer(mark: OrderMark, last: OrderMark): boolean {
+  if (mark.ts !== last.ts) return mark.ts > last.ts;
+  if (mark.filled !== last.filled) return mark.filled > last.filled;
+  return mark.stage > last.stage;
+}
+
 /** The private stream of one Bybit account. */
 export class BybitPrivateStream {
   readonly #o: BybitPrivateStreamOptions;
   readonly #timers: StreamTimers;
   readonly #backoff: Backoff;
   readonly #seenExec = new Set<string>();
-  readonly #orderTs = new Map<string, number>();
+  readonly #orderSeen = new Map<string, OrderMark>();
   #socket: StreamSocket | undefined;
   #closed = false;
   #attempt = 0;
@@ -301,10 +329,13 @@ export class BybitPrivateStream {
 
   #order(order: Order, nowMs: number): void {
     const key = order.request.clientOrderId !== "" ? order.request.clientOrderId : order.id;
-    const last = this.#orderTs.get(key);
-    // An update older than one already delivered (a catch-up overlapping the stream) is stale.
-    if (last !== undefined && order.updatedTs <= last) return;
-    this.#orderTs.set(key, order.updatedTs);
+    const mark = orderMark(order);
+    const last = this.#orderSeen.get(key);
+    // An update older than one already delivered (a catch-up overlapping the stream) is stale;
+    // so is one of the same millisecond that does not move the order on (Bybit's times are ms:
+    // an order placed and filled at once has two updates of one time, both real).
+    if (last !== undefined && !isNewer(mark, last)) return;
+    this.#orderSeen.set(key, mark);
     this.#o.sink({ kind: "order-update", ts: order.updatedTs, tsRecv: fromMillis(nowMs), order });
   }
 

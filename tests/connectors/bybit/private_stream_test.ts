@@ -269,6 +269,42 @@ Deno.test("private stream: order updates, positions, wallet; a replayed older or
   });
 });
 
+Deno.test("private stream: updates of one order within one millisecond are all delivered; the same one twice is not", async () => {
+  await withPrivate({}, async ({ ws, events, stream }) => {
+    await stream.start();
+    // Bybit stamps updatedTime in ms: an order placed and filled at once has two updates with
+    // the same time, and the second one is no stale replay.
+    const order = (status: string, filled: string) => ({
+      category: "linear",
+      symbol: "BTCUSDT",
+      orderId: "o2",
+      orderLinkId: "tsr-2",
+      side: "Buy",
+      orderType: "Limit",
+      price: "25000",
+      qty: "0.002",
+      timeInForce: "GTC",
+      orderStatus: status,
+      cumExecQty: filled,
+      avgPrice: "25000",
+      createdTime: "1700000000000",
+      updatedTime: "1700000000000",
+      reduceOnly: false,
+      cancelType: "UNKNOWN",
+      rejectReason: "EC_NoError",
+    });
+    ws.push("order", [order("New", "0")]);
+    ws.push("order", [order("PartiallyFilled", "0.001")]);
+    ws.push("order", [order("Filled", "0.002")]);
+    ws.push("order", [order("PartiallyFilled", "0.001")]); // replayed by a catch-up
+    ws.push("order", [order("Filled", "0.002")]); // the same update twice
+    ws.push("wallet", [{ coin: [{ coin: "USDT", walletBalance: "1", availableToWithdraw: "1" }] }]);
+    await until(() => events.some((e) => e.kind === "account"), "the wallet");
+    const updates = events.flatMap((e) => e.kind === "order-update" ? [e.order.status] : []);
+    assert.deepEqual(updates, ["accepted", "partially-filled", "filled"]);
+  });
+});
+
 Deno.test("private stream: silent after an accepted order → treated as lost, reconnected and caught up", async () => {
   await withPrivate(
     { livenessMs: 60, pingIntervalMs: 10, backoff: { initialMs: 1, factor: 1.5, maxMs: 5 } },

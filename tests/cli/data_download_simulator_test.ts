@@ -192,3 +192,19 @@ Deno.test("data download vs the simulator: Ctrl-C mid-download keeps what was st
     });
   });
 });
+
+Deno.test("data download --start/--end (the seed's names) is --from/--to; both names of one bound is refused", async () => {
+  await withKlines(async (sim) => {
+    await withTemp(async (dir) => {
+      const environment = { TESSER_EXCHANGE__BYBIT_TESTNET__REST_URL: sim.restUrl };
+      const seed = args(dir).map((a) => a === "--from" ? "--start" : a === "--to" ? "--end" : a);
+      const io = tapIo(() => {});
+      assert.equal(await dataCommand(seed, io, GLOBAL, environment), 0, io.err.join());
+      await assertSimulatorBars(join(dir, "bybit_BTCUSDT_1m_2024-01-01_2024-01-03.parquet"));
+      await assert.rejects(
+        () => dataCommand([...seed, "--from", "2024-01-01"], tapIo(() => {}), GLOBAL, environment),
+        /--start and --from are one flag; pass one/,
+      );
+    });
+  });
+});

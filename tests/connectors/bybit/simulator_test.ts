@@ -197,7 +197,10 @@ Deno.test("simulator: a sequence gap (ws-skip) → resync on the same connection
           `gap ${round} reported stale before the snapshot`,
         );
         const reason = after[stale];
-        assert.match(reason.kind === "connectivity" ? reason.reason ?? "" : "", /update id (\d+) after (\d+); resynchronising/);
+        assert.match(
+          reason.kind === "connectivity" ? reason.reason ?? "" : "",
+          /update id (\d+) after (\d+); resynchronising/,
+        );
         // Between the gap and the new snapshot, no delta of the broken book got out.
         assert.ok(!after.slice(stale, snapshot).some((e) => e.kind === "book-delta"));
       }

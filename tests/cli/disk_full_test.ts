@@ -10,6 +10,7 @@
  */
 
 import assert from "node:assert/strict";
+import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { withTemp } from "./_cli_run.ts";
 
 const PERMISSIONS = "--no-prompt --allow-read --allow-write --allow-env";
@@ -47,12 +48,13 @@ async function onFullDisk(
   size: string,
   fill: boolean,
   args: readonly string[],
+  extra: { readonly permissions?: string; readonly env?: Record<string, string> } = {},
 ): Promise<FullRun> {
   const quoted = args.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
   const script = [
     `mount -t tmpfs -o size=${size} tmpfs '${disk}' || exit 99`,
     fill ? `head -c 100000000 /dev/zero > '${disk}/filler' 2>/dev/null` : "true",
-    `'${Deno.execPath()}' run ${PERMISSIONS} cli/main.ts ${quoted}`,
+    `'${Deno.execPath()}' run ${PERMISSIONS} ${extra.permissions ?? ""} cli/main.ts ${quoted}`,
     "code=$?",
     `echo '${MARK}'`,
     `ls -A '${disk}'`,
@@ -60,6 +62,7 @@ async function onFullDisk(
   ].join("\n");
   const output = await new Deno.Command("unshare", {
     args: ["-rm", "sh", "-c", script],
+    env: extra.env ?? {},
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -167,4 +170,53 @@ Deno.test({
       ]);
       assertClear(run, summary, ["filler"]);
     }),
+});
+
+Deno.test({
+  name: "disk full: data download names its staging file and says a rerun resumes",
+  ignore: !available,
+  fn: async () => {
+    // The namespace shares the network: the child reaches the simulator on 127.0.0.1.
+    const sim = await startSimulator({ venue: "bybit", market: { kind: "none" } });
+    const from = Date.UTC(2024, 0, 1);
+    for (let i = 0; i < 3000; i++) {
+      sim.market.klines.candle("BTCUSDT", from + i * 60_000, {
+        open: 100,
+        high: 101,
+        low: 99,
+        close: 100.5,
+        volume: 1,
+      });
+    }
+    try {
+      await withTemp(async (disk) => {
+        const run = await onFullDisk(disk, "64k", false, [
+          "data",
+          "download",
+          "--exchange",
+          "bybit_testnet",
+          "--symbol",
+          "bybit:BTCUSDT",
+          "--from",
+          "2024-01-01",
+          "--to",
+          "2024-01-03",
+          "--output",
+          disk,
+        ], {
+          permissions: "--allow-net=127.0.0.1",
+          env: { TESSER_EXCHANGE__BYBIT_TESTNET__REST_URL: sim.restUrl },
+        });
+        const staging = `${disk}/bybit_BTCUSDT_1m_2024-01-01_2024-01-03.parquet.partial`;
+        assert.equal(run.code, 1, run.err);
+        assert.match(run.err, new RegExp(`cannot write ${staging}: the disk is full`));
+        assert.match(run.err, /run the same command again: it resumes from what was staged/);
+        assert.doesNotMatch(run.err, /internal error|os error/);
+        // What was staged before the disk filled stays, for the resume; nothing else.
+        assert.deepEqual(run.left, ["bybit_BTCUSDT_1m_2024-01-01_2024-01-03.parquet.partial"]);
+      });
+    } finally {
+      await sim.stop();
+    }
+  },
 });

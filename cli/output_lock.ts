@@ -1,8 +1,9 @@
 /**
- * The lock of an output folder: `.<name>.lock` beside it, made before a command computes
- * anything, so a second run writing to the same `--output-dir` refuses at once instead of
- * mixing or overwriting the first one's files. A lock whose process is gone (killed) is taken
- * over; an interrupt removes it with the temps.
+ * The lock of an output folder: `.<name>.lock` beside it, held (an exclusive `flock`) from
+ * before a command computes anything until its output is in place, so a second run writing to
+ * the same `--output-dir` refuses at once instead of mixing or overwriting the first one's
+ * files. The system releases the lock of a process that dies (even `kill -9`), so a lock file
+ * left behind is simply taken over; an interrupt removes it with the temps.
  *
  * @module
  */
@@ -21,7 +22,7 @@ import {
 export interface OutputLock {
   /** The lock file. */
   readonly path: string;
-  /** Removes the lock (idempotent). */
+  /** Releases and removes the lock (idempotent). */
   release(): Promise<void>;
 }
 
@@ -37,19 +38,6 @@ export function lockPathFor(dir: string): string {
   return join(dirname(target), `.${basename(target)}.lock`);
 }
 
-// Whether the lock's process still runs. Only Linux can tell cheaply (/proc) and without more
-// permissions; elsewhere a lock is taken to be held, and the message says how to remove it.
-// (A folder shared between machines is not a case this lock is for.)
-function alive(info: LockInfo): boolean {
-  if (Deno.build.os !== "linux") return true;
-  try {
-    Deno.statSync(`/proc/${info.pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function readInfo(path: string): LockInfo | undefined {
   try {
     const info = JSON.parse(Deno.readTextFileSync(path));
@@ -59,10 +47,20 @@ function readInfo(path: string): LockInfo | undefined {
   }
 }
 
+// Whether `file` is still the file at `path` (a holder that released it may have removed it,
+// and a lock on a removed file excludes nobody).
+async function stillThere(file: Deno.FsFile, path: string): Promise<boolean> {
+  try {
+    return (await file.stat()).ino === (await Deno.stat(path)).ino;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Takes the lock of output folder `dir` for `command`, making the folder's parent if missing.
  *
- * @throws {DataError} when another live run holds it, naming the run and the lock file.
+ * @throws {DataError} when another run holds it, naming the run and the lock file.
  */
 export async function lockOutputDir(dir: string, command: string): Promise<OutputLock> {
   const path = lockPathFor(dir);
@@ -73,49 +71,50 @@ export async function lockOutputDir(dir: string, command: string): Promise<Outpu
   } catch (error) {
     throw writeFailure(dir, error);
   }
-  const info: LockInfo = {
-    pid: Deno.pid,
-    started: new Date().toISOString(),
-    command,
-  };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let file: Deno.FsFile;
     try {
-      await Deno.writeTextFile(path, `${JSON.stringify(info)}\n`, { createNew: true });
-      trackTemp(path);
-      let held = true;
-      return {
-        path,
-        release: async () => {
-          if (!held) return;
-          held = false;
-          releaseTemp(path);
-          await Deno.remove(path).catch(() => undefined);
-          await created.undo();
-        },
-      };
+      file = await Deno.open(path, { read: true, write: true, create: true });
     } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) {
-        await created.undo();
-        throw writeFailure(dir, error);
-      }
+      await created.undo();
+      throw writeFailure(dir, error);
+    }
+    if (!(await file.tryLock(true))) {
+      file.close();
       const other = readInfo(path);
-      if (other !== undefined && !alive(other)) {
-        // The run that held it was killed: its lock is stale.
-        await Deno.remove(path).catch(() => undefined);
-        continue;
-      }
       const who = other === undefined
         ? "another run"
         : `another run (${other.command}, pid ${other.pid}, since ${other.started})`;
       await created.undo();
       throw new DataError(`${who} is writing to ${dir}; this run would mix with it`, {
-        hint:
-          `wait for it to finish or choose another --output-dir; if no run is going, delete ${path}`,
+        hint: `wait for it to finish or choose another --output-dir`,
       });
     }
+    if (!(await stillThere(file, path))) {
+      file.close(); // removed by the holder we waited on: lock the new file instead
+      continue;
+    }
+    const info: LockInfo = { pid: Deno.pid, started: new Date().toISOString(), command };
+    await file.truncate(0);
+    await file.write(new TextEncoder().encode(`${JSON.stringify(info)}\n`));
+    trackTemp(path);
+    let held = true;
+    return {
+      path,
+      release: async () => {
+        if (!held) return;
+        held = false;
+        releaseTemp(path);
+        // Removed while still locked, so no other run can lock the old file in between.
+        await Deno.remove(path).catch(() => undefined);
+        file.close();
+        await created.undo();
+      },
+    };
   }
-  throw new DataError(`cannot take the lock ${path} of ${dir}`, {
-    hint: `delete ${path} if no run is writing to ${dir}`,
+  await created.undo();
+  throw new DataError(`cannot take the lock ${path} of ${dir}: it keeps changing`, {
+    hint: "another run is starting on the same --output-dir; run one at a time",
   });
 }
 

@@ -6,6 +6,7 @@ import { generateCandles } from "../../lib/data/mod.ts";
 import { DataError } from "../../lib/domain/mod.ts";
 import { fixedQuantity } from "../../lib/execution/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
+import { lockOutputDir } from "../../cli/output_lock.ts";
 import { listDir, tesser, withTemp } from "./_cli_run.ts";
 
 const RUN = [
@@ -19,26 +20,26 @@ const RUN = [
 
 Deno.test("a second backtest run on a locked --output-dir refuses before computing", async () => {
   await withTemp(async (dir) => {
-    // This test process is alive: its lock is held.
-    const lock = `${dir}/.out.lock`;
-    Deno.writeTextFileSync(
-      lock,
-      JSON.stringify({ pid: Deno.pid, started: "2026-12-02T00:00:00Z", command: "backtest run" }),
-    );
-    const started = performance.now();
-    const run = await tesser(...RUN, "--output-dir", `${dir}/out`);
-    assert.equal(run.code, 1, run.text);
-    assert.match(
-      run.text,
-      new RegExp(
-        `another run \\(backtest run, pid ${Deno.pid}, since 2026-12-02T00:00:00Z\\) is writing to ${dir}/out; this run would mix with it`,
-      ),
-    );
-    assert.match(run.text, new RegExp(`if no run is going, delete ${lock}`));
-    // Refused up front: no report table, no folder, the other run's lock untouched.
-    assert.deepEqual(run.out, []);
-    assert.deepEqual(listDir(dir), [".out.lock"]);
-    assert.ok(performance.now() - started < 5_000);
+    // Held as another run holds it (this test is that run).
+    const held = await lockOutputDir(`${dir}/out`, "backtest run --strategy-config other.toml");
+    try {
+      const started = performance.now();
+      const run = await tesser(...RUN, "--output-dir", `${dir}/out`);
+      assert.equal(run.code, 1, run.text);
+      assert.match(
+        run.text,
+        new RegExp(
+          `another run \\(backtest run --strategy-config other\\.toml, pid ${Deno.pid}, since [0-9T:.Z-]+\\) is writing to ${dir}/out; this run would mix with it`,
+        ),
+      );
+      // Refused up front: no report table, no folder, the other run's lock untouched.
+      assert.deepEqual(run.out, []);
+      assert.deepEqual(listDir(dir), [".out.lock"]);
+      assert.ok(performance.now() - started < 5_000);
+    } finally {
+      await held.release();
+    }
+    assert.deepEqual(listDir(dir), []);
   });
 });
 
@@ -56,15 +57,12 @@ Deno.test("two runs started together on one --output-dir: one writes, the other 
   });
 });
 
-Deno.test("a lock left by a killed run is taken over", async () => {
+Deno.test("a lock file left by a killed run is taken over", async () => {
   await withTemp(async (dir) => {
-    // A pid that ran and is gone.
-    const child = new Deno.Command(Deno.execPath(), { args: ["--version"], stdout: "null" })
-      .spawn();
-    await child.status;
+    // What `kill -9` leaves: the file, with nobody holding its lock.
     Deno.writeTextFileSync(
       `${dir}/.out.lock`,
-      JSON.stringify({ pid: child.pid, started: "2026-12-01T00:00:00Z", command: "killed" }),
+      JSON.stringify({ pid: 1, started: "2026-12-01T00:00:00Z", command: "killed" }),
     );
     const run = await tesser(...RUN, "--output-dir", `${dir}/out`);
     assert.equal(run.code, 0, run.text);

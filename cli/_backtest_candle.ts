@@ -17,6 +17,7 @@ import { DEFAULT_INFERENCE_LATENCY_MICROS } from "../lib/trader/mod.ts";
 import type { FundingEvent } from "../lib/events/mod.ts";
 import { inferenceSettings, parseSizer, parseWindow, venueSettings } from "./_backtest_flags.ts";
 import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
+import { equityCsvMode, equityOutputFor } from "./_backtest_output.ts";
 import type { CommandIo } from "./io.ts";
 import { interruptible } from "./interrupt.ts";
 import { startProgress } from "./progress.ts";
@@ -62,7 +63,7 @@ export async function runCandleFromFlags(
         DEFAULT_INFERENCE_LATENCY_MICROS,
     }),
   };
-  // Allocating the equity curve once keeps the peak memory of long runs down.
+  // The progress bar's total.
   const expectedBars = dataFiles.length > 0
     ? Math.max(...(await Promise.all(dataFiles.map(inspectParquet))).map((info) => info.rows))
     : rows;
@@ -72,6 +73,7 @@ export async function runCandleFromFlags(
       strategy,
       params,
       instruments,
+      ...(run.execution === undefined ? {} : { execution: run.execution }),
       sources,
       funding: await readFundingFiles(stringsFlag(flags, "funding-file")),
       initialBalances: { [currency]: initialEquity },
@@ -84,7 +86,10 @@ export async function runCandleFromFlags(
       venue,
       ...parseWindow(flags),
       atrPeriod: (stringFlag(flags, "sizer") ?? "").startsWith("risk") ? 14 : 0,
-      expectedBars,
+      equityOutput: await equityOutputFor(
+        stringFlag(flags, "output-dir"),
+        equityCsvMode(flags),
+      ),
       settings,
       onProgress: (bars) => progress.update(bars),
     });

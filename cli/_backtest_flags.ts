@@ -40,7 +40,10 @@ Options:
   --max-drawdown F           kill switch: liquidate-only after this drawdown (0.2 = 20%)
   --from ISO --to ISO        restrict the bars replayed
   --rows N --seed S          synthetic data size and seed when --data is omitted
-  --output-dir DIR           write report.json, equity.csv, trades.csv, fills.csv, orders.csv, report.html
+  --output-dir DIR           write report.json, equity.parquet, equity.csv, trades.csv, fills.csv,
+                             orders.csv, report.html
+  --equity-csv limited|full  equity.csv up to 1,000,000 rows, thinned beyond (default), or every
+                             bar (equity.parquet always has every bar)
   --json                     print report.json to stdout instead of the table
   -h, --help
 
@@ -85,6 +88,7 @@ export const RUN_FLAGS = {
   rows: { type: "string" },
   seed: { type: "string" },
   "output-dir": { type: "string" },
+  "equity-csv": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   mode: { type: "string" },

@@ -7,21 +7,73 @@
 
 import type { BacktestReport } from "../lib/backtest/report.ts";
 import { reportToJson } from "../lib/backtest/report.ts";
-import { type ReportBundle, writeReportFiles } from "../lib/backtest/report_files.ts";
+import type { EquityOutput } from "../lib/backtest/equity_recorder.ts";
+import {
+  equityCsvNote,
+  type ReportBundle,
+  writeReportFiles,
+} from "../lib/backtest/report_files.ts";
 import { killSwitchLine, refusalLines } from "../lib/backtest/report_summary.ts";
+import { releaseTemp, tempPathFor, trackTemp } from "../lib/data/mod.ts";
 import { decimal } from "../lib/domain/mod.ts";
+import { basename, dirname, join, resolve } from "node:path";
 import type { CommandIo } from "./io.ts";
+import { choice } from "./_backtest_flags.ts";
+import type { ParsedFlags } from "./usage_error.ts";
 import { counted } from "./_count.ts";
+
+/** `--equity-csv`: `limited` (default) or `full`. */
+export function equityCsvMode(flags: ParsedFlags): "limited" | "full" {
+  return choice(flags, "equity-csv", ["limited", "full"] as const) ?? "limited";
+}
+
+/**
+ * Where a candle run's equity curve goes: streamed to temp files beside the report folder when
+ * there is one (moved in when the report is written), else only summarised, so memory does not
+ * grow with the run.
+ */
+export async function equityOutputFor(
+  outputDir: string | undefined,
+  csv: "limited" | "full",
+): Promise<EquityOutput> {
+  if (outputDir === undefined) return { kind: "summary" };
+  const target = resolve(outputDir);
+  const parent = dirname(target);
+  await Deno.mkdir(parent, { recursive: true }).catch(() => undefined);
+  // Tracked temps (the process id in the name): an interrupt removes them with the others.
+  const stem = tempPathFor(join(parent, `${basename(target)}.equity`), { hidden: true });
+  releaseTemp(stem); // the files are stem.parquet (and its .part) and stem.csv, not stem
+  const parquetPath = `${stem}.parquet`;
+  const csvPath = `${stem}.csv`;
+  for (const path of [parquetPath, `${parquetPath}.part`, ...(csv === "full" ? [csvPath] : [])]) {
+    trackTemp(path);
+  }
+  return {
+    kind: "stream",
+    parquetPath,
+    reportDir: target,
+    ...(csv === "full" ? { csvPath } : {}),
+  };
+}
 
 /** Writes the files when `outputDir` is given, then prints JSON or the table. */
 export async function emitResult(
   bundle: ReportBundle,
-  options: { readonly outputDir: string | undefined; readonly json: boolean },
+  options: {
+    readonly outputDir: string | undefined;
+    readonly json: boolean;
+    readonly equityCsv?: "limited" | "full";
+  },
   io: CommandIo,
 ): Promise<void> {
   if (options.outputDir !== undefined) {
-    const written = await writeReportFiles(options.outputDir, bundle);
+    const full = options.equityCsv === "full";
+    const written = await writeReportFiles(options.outputDir, bundle, {
+      equityCsv: options.equityCsv,
+    });
     io.stderr(`wrote ${written.length} files to ${options.outputDir}`);
+    const note = equityCsvNote(bundle.equity, full);
+    if (note !== undefined) io.stderr(`note: ${note}`);
   }
   if (options.json) io.stdout(reportToJson(bundle.report).trimEnd());
   else printTable(bundle.report, io);

@@ -1,5 +1,6 @@
 /**
- * `tesser backtest run --mode tick`: the tick-mode flags → {@linkcode runTickBacktest}.
+ * `tesser backtest run --mode tick`: the tick-mode flags → {@linkcode runTickBacktest}, with
+ * recordings among `--lob-data` decoded by their connectors (docs/recording.md).
  *
  * @module
  */
@@ -12,10 +13,22 @@ import {
   tickReportingCurrency,
 } from "../lib/backtest/tick/mod.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
+import { bitmexRecordingCodec } from "../connectors/bitmex/recording.ts";
+import { bybitRecordingCodec } from "../connectors/bybit/recording.ts";
+import { type RecordingCodec, splitRecordings } from "../connectors/recording/replay.ts";
 import type { CommandIo } from "./io.ts";
 import { feeOverrides, inferenceSettings, parseSizer, parseWindow } from "./_backtest_flags.ts";
 import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
 import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
+
+/**
+ * The connectors whose recordings `--lob-data` replays, each through its own parsers (`lib/`
+ * may not import connectors, so the CLI hands them in).
+ */
+export const RECORDING_CODECS: readonly RecordingCodec[] = [
+  bybitRecordingCodec,
+  bitmexRecordingCodec,
+];
 
 /** Runs a tick-mode backtest from the parsed flags. */
 export async function runTickFromFlags(
@@ -30,6 +43,9 @@ export async function runTickFromFlags(
       hint: "pass Tardis CSV or JSONL trades/quotes/books, e.g. --lob-data trades.csv.gz",
     });
   }
+  // Recordings (`tesser data record`, hftbacktest captures) are decoded by their venue's
+  // connector; the other files are read as Tardis CSV or JSONL.
+  const recordings = await splitRecordings(files, RECORDING_CODECS);
   const ms = (name: string): number | undefined => numberFlag(flags, name, { min: 0 });
   const { queueModel, latency } = await resolveTickSettings({
     queueModel: stringFlag(flags, "queue-model"),
@@ -55,7 +71,8 @@ export async function runTickFromFlags(
     strategy,
     params,
     instruments,
-    sources: files.map(tickFileSource),
+    ...(run.execution === undefined ? {} : { execution: run.execution }),
+    sources: [...recordings.others.map(tickFileSource), ...recordings.sources],
     initialBalances: { [currency]: initialEquity },
     reportingCurrency: currency,
     sizer: parseSizer(flags),

@@ -7,7 +7,7 @@
 
 import type { TesserConfig } from "../lib/config/mod.ts";
 import { ConfigError, type Instrument, type JsonValue } from "../lib/domain/mod.ts";
-import type { RiskLimits } from "../lib/execution/mod.ts";
+import type { ExecutionTemplate, RiskLimits } from "../lib/execution/mod.ts";
 import type { Strategy } from "../lib/strategies/mod.ts";
 import { numberFlag, type ParsedFlags, stringFlag } from "./usage_error.ts";
 
@@ -25,6 +25,8 @@ export interface RunInputs {
   readonly instruments: readonly Instrument[];
   /** Settings recorded in the report whatever the mode. */
   readonly settings: Readonly<Record<string, JsonValue>>;
+  /** The strategy file's `[execution]` algorithm, when it has one. */
+  readonly execution?: ExecutionTemplate;
 }
 
 /** The drawdown kill switch's limit: `--max-drawdown`, else the config's. */

@@ -9,6 +9,7 @@ import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
+import { type ExecutionTemplate, parseExecutionTable } from "../lib/execution/mod.ts";
 
 const strategyFileSchema = field.table({
   strategy_name: field.string({ required: true }),
@@ -19,6 +20,8 @@ const strategyFileSchema = field.table({
 export interface StrategyFile {
   readonly name: string;
   readonly params: Readonly<Record<string, unknown>>;
+  /** The `[execution]` table: the algorithm for signals without a hint of their own. */
+  readonly execution?: ExecutionTemplate;
 }
 
 /** Reads a strategy TOML file; its params are checked later against the strategy's schema. */
@@ -26,7 +29,7 @@ export async function readStrategyFile(path: string): Promise<StrategyFile> {
   const text = await readConfigFile(path, "strategy config");
   const data = parseToml(text, path);
   // Params are checked against the strategy's own schema later; here only the top level.
-  const { params = {}, ...top } = data;
+  const { params = {}, execution, ...top } = data;
   validateValue(field.table({ strategy_name: strategyFileSchema.fields.strategy_name }), top, [], {
     kind: "file",
     file: path,
@@ -41,7 +44,22 @@ export async function readStrategyFile(path: string): Promise<StrategyFile> {
   if (params === null || typeof params !== "object" || Array.isArray(params)) {
     throw new ConfigError("[params] must be a table", { location: { file: path } });
   }
-  return { name: data.strategy_name, params: params as Readonly<Record<string, unknown>> };
+  if (
+    execution !== undefined &&
+    (execution === null || typeof execution !== "object" || Array.isArray(execution))
+  ) {
+    throw new ConfigError("[execution] must be a table", { location: { file: path } });
+  }
+  return {
+    name: data.strategy_name,
+    params: params as Readonly<Record<string, unknown>>,
+    ...(execution === undefined ? {} : {
+      execution: parseExecutionTable(execution as Readonly<Record<string, unknown>>, {
+        file: path,
+        line: findKeyLine(text, ["execution", "algorithm"]),
+      }),
+    }),
+  };
 }
 
 /** Applies `--param key=value` overrides (values in TOML syntax: 5, 0.5, true, "text"). */

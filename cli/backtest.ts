@@ -12,7 +12,7 @@ import { builtinStrategies } from "../lib/strategies/mod.ts";
 import { loadStrategyModule } from "../lib/strategies/user_module.ts";
 import { runCandleFromFlags } from "./_backtest_candle.ts";
 import { choice, RUN_FLAGS, RUN_HELP } from "./_backtest_flags.ts";
-import { emitResult } from "./_backtest_output.ts";
+import { emitResult, equityCsvMode } from "./_backtest_output.ts";
 import { runTickFromFlags } from "./_backtest_tick.ts";
 import { riskSources, type RunInputs } from "./_run_inputs.ts";
 import { readStrategyFile, withParamOverrides } from "./_strategy_file.ts";
@@ -55,7 +55,11 @@ export async function backtestCommand(
     const result = mode === "tick"
       ? await runTickFromFlags(run, io)
       : await runCandleFromFlags(run, io);
-    await emitResult(result.bundle, { outputDir, json: booleanFlag(flags, "json") }, io);
+    await emitResult(result.bundle, {
+      outputDir,
+      json: booleanFlag(flags, "json"),
+      equityCsv: equityCsvMode(flags),
+    }, io);
   } finally {
     await lock?.release();
   }
@@ -144,6 +148,7 @@ async function prepareRun(flags: RunInputs["flags"], global: GlobalOptions): Pro
     // The report records the params in force, defaults included.
     params: prepared.params as Readonly<Record<string, JsonValue>>,
     instruments,
+    ...(strategyFile.execution === undefined ? {} : { execution: strategyFile.execution }),
     settings: {
       marketsFile,
       sizer: stringFlag(flags, "sizer") ?? "fixed",

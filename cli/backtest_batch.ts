@@ -685,8 +685,13 @@ async function runBatch(
     stopListening();
   }
   const interrupted = controller.signal.aborted && finished < runs.length;
-  // The stopped workers' temps (other isolates: untracked here) carry this process's id.
-  if (interrupted) sweepTemps(outputDir);
+  // The stopped workers' temps (other isolates: untracked here) carry this process's id. A
+  // terminated worker's last file operation may still land after terminate() returns: the
+  // sweep waits a moment for it.
+  if (interrupted) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sweepTemps(outputDir);
+  }
   removeOwnLocks(outputDir);
   const rows = runs.flatMap((run, i) => {
     const outcome = outcomes[i];

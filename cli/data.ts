@@ -26,6 +26,7 @@ import {
   toIso,
 } from "../lib/domain/mod.ts";
 import { downloadCommand } from "./data_download.ts";
+import { recordCommand } from "./data_record.ts";
 import type { CommandIo } from "./io.ts";
 import { signalPoint } from "./interrupt.ts";
 import type { GlobalOptions } from "./main.ts";
@@ -41,6 +42,7 @@ Commands:
   resample   candles → a coarser interval (--data FILE --output FILE [--interval 1h] [--drop-partial])
   inspect    schema, rows, time span, symbols, row groups, min/max (--data FILE)
   download   a venue's klines → canonical Parquet, resumable (--exchange PROFILE --symbol VENUE:SYM --interval 1m --from ISO --to ISO --output DIR)
+  record     a venue's live market stream, every frame as received → FILE.gz (--exchange PROFILE --symbol SYM --output FILE.gz [--channels book,trades] [--duration 10m])
   synth      seeded synthetic candles (--output FILE --rows N --seed S [--symbol S] [--interval 1m])
 
 Every command takes --help and --json.`;
@@ -105,9 +107,11 @@ export async function dataCommand(
       return await synth(rest, io);
     case "download":
       return await downloadCommand(rest, io, { global, environment });
+    case "record":
+      return await recordCommand(rest, io, { global, environment });
     default:
       throw new ConfigError(`Unknown command "tesser data ${sub}"`, {
-        hint: "expected normalize, validate, resample, inspect, download or synth",
+        hint: "expected normalize, validate, resample, inspect, download, record or synth",
       });
   }
 }

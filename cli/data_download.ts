@@ -8,6 +8,7 @@
  */
 
 import { join } from "node:path";
+import { binanceFromProfile } from "../connectors/binance/mod.ts";
 import { bybitFromProfile } from "../connectors/bybit/mod.ts";
 import type { HistoricalData } from "../lib/broker/mod.ts";
 import { type ExchangeConfig, loadTesserConfig } from "../lib/config/mod.ts";
@@ -46,14 +47,15 @@ export function historyOf(profile: string, config: ExchangeConfig): HistoricalDa
   switch (config.driver) {
     case "bybit":
       return bybitFromProfile(profile, config).history;
-    case "paper":
     case "binance":
+      return binanceFromProfile(profile, config).history;
+    case "paper":
     case "bitmex":
     case "simulator":
       throw new ConfigError(
         `[exchange.${profile}] driver "${config.driver}" has no kline download`,
         {
-          hint: "use a bybit profile (e.g. bybit_testnet)",
+          hint: "use a bybit or binance profile (e.g. bybit_testnet, binance_testnet)",
         },
       );
     default: {

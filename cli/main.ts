@@ -11,7 +11,9 @@ import { type CommandIo, processIo } from "./io.ts";
 import { handleInterrupts } from "./interrupt.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
+import { liveControlCommand } from "./live_control.ts";
 import { researchCommand } from "./research.ts";
+import { stateCommand } from "./state.ts";
 import { strategiesCommand } from "./strategies.ts";
 
 /** The package version. */
@@ -25,8 +27,10 @@ Commands:
   backtest run          backtest a strategy on candles or, with --mode tick, on order-book data
   backtest batch        run a list or grid of backtests in parallel workers (summary.csv)
   data ...              normalize, validate, resample, inspect and synthesize market data
+  live control ACTION   status, halt, resume, flatten or clear-kill-switch a running live process
   research ...          optimize strategy parameters (grid, random, sharded) and merge shards
   simulator run         serve a local Bybit or Binance (real wire protocols) for tests and dry runs
+  state inspect         print what a live state file holds (positions, orders, kill switch)
   strategies            list the built-in strategies and their parameters
 
 Global options:
@@ -55,10 +59,18 @@ type Command = (
 const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
   data: (args, io, global) => dataCommand([...args], io, global),
+  // Only `live control` so far; the live runtime's `live run` joins it here.
+  live: (args, io) => {
+    if (args[0] === "control") return liveControlCommand(args.slice(1), io);
+    throw new ConfigError(`unknown live command "${args[0] ?? ""}"`, {
+      hint: 'live commands: control (run "tesser live control --help")',
+    });
+  },
   research: (args, io, global) => researchCommand(args, io, global),
   // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which
   // every other command would then need permission for.
   simulator: async (args, io) => (await import("./simulator.ts")).simulatorCommand(args, io),
+  state: (args, io, global) => stateCommand(args, io, global),
   strategies: (args, io) => strategiesCommand(args, io),
 };
 

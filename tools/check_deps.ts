@@ -18,6 +18,9 @@ const PACKAGES: Readonly<Record<string, readonly string[]>> = {
   config: ["smol-toml"],
   data: ["hyparquet", "hyparquet-writer"],
   cortex: ["onnxruntime-node", "onnx-proto"],
+  // lib/live/ops/metrics.ts wraps prom-client; lib/live/ops/logging.ts wraps LogTape;
+  // lib/live/state/lmdb_store.ts wraps lmdb.
+  live: ["prom-client", "@logtape/logtape", "@logtape/file", "lmdb"],
 };
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");

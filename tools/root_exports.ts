@@ -152,6 +152,8 @@ export const ROOT_EXPORTS: Readonly<Record<string, readonly string[]>> = {
     "writeReportFiles",
     "loadMarkets",
   ],
+  // The live runtime is reached through the CLI (`tesser live run`) and `@tesser/tesser/live`.
+  live: [],
   // The test kit is its own subpath (`@tesser/tesser/testing`), never the root.
   testing: [],
   // Parameter search and sharded studies: a tool of their own, reached through the CLI

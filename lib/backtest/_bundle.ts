@@ -1,12 +1,12 @@
 /**
- * Assembles the report files' bundle from a run's report, its equity series and the session's
+ * Assembles the report files' bundle from a run's report, its equity record and the session's
  * tables.
  *
  * @module
  */
 
 import type { TradingSession } from "../trader/mod.ts";
-import type { EquitySeries } from "./_equity_series.ts";
+import type { EquityRecord } from "./equity_recorder.ts";
 import type { BacktestReport } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
 
@@ -14,11 +14,7 @@ import type { ReportBundle } from "./report_files.ts";
 export function reportBundle(
   session: TradingSession,
   report: BacktestReport,
-  equity: EquitySeries,
+  equity: EquityRecord,
 ): ReportBundle {
-  return {
-    report,
-    equity: { ts: equity.ts, equity: equity.values, length: equity.length },
-    ...session.tables(),
-  };
+  return { report, equity, ...session.tables() };
 }

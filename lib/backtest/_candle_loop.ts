@@ -24,7 +24,7 @@ import { InputSource, type RunInput } from "../engine/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import type { TradingSession } from "../trader/mod.ts";
 import type { CandleVenue } from "../venues/mod.ts";
-import { EquitySeries } from "./_equity_series.ts";
+import { EquityRecorder } from "./equity_recorder.ts";
 
 /** Options of {@linkcode CandleLoop}. */
 export interface CandleLoopOptions {
@@ -34,8 +34,8 @@ export interface CandleLoopOptions {
   readonly from: Micros;
   /** Skip bars that open at or after this time (µs). */
   readonly to: Micros;
-  /** Room for this many equity marks up front. */
-  readonly expectedBars: number;
+  /** Where the equity marks go (default: kept in memory). */
+  readonly recorder?: EquityRecorder;
   /** Called every 65,536 bars with the number processed. */
   readonly onProgress: ((bars: number) => void) | undefined;
 }
@@ -48,7 +48,7 @@ const BAR = 2;
 /** The candle data loop; iterate it once per loaded batch, then once over {@linkcode CandleLoop.tail}. */
 export class CandleLoop extends InputSource {
   /** The equity marks, one per timestamp. */
-  readonly equity: EquitySeries;
+  readonly equity: EquityRecorder;
   /** Bars delivered. */
   bars = 0;
   /** Marks taken with a position open. */
@@ -72,6 +72,8 @@ export class CandleLoop extends InputSource {
   readonly #checkedSeries: boolean[] = [];
   readonly #lastOpenOfSeries: number[] = [];
   readonly #tradedSeries: boolean[] = [];
+  // The series whose bars the report's price chart shows: the first traded one.
+  #chartSeries = -1;
   #batch: MergedCandleBatch | undefined;
   #row = 0;
   #stage = ROW;
@@ -89,7 +91,7 @@ export class CandleLoop extends InputSource {
     this.#session = session;
     this.#venue = venue;
     this.#options = options;
-    this.equity = new EquitySeries(Math.max(1024, Math.ceil(options.expectedBars)));
+    this.equity = options.recorder ?? EquityRecorder.inMemory();
   }
 
   /** Starts on the rows of `batch`. */
@@ -180,6 +182,7 @@ export class CandleLoop extends InputSource {
         // The venue also walks a bar no order can act on when its range reaches the
         // liquidation price, so liquidation needs no separate check here.
         this.#venue.onBar(symbol, openTime, this.barMicros, open, high, low, close, volume);
+        if (index === this.#chartSeries) this.equity.price(openTime, open, high, low, close);
       }
       const closeTime = batch.closeTs[row];
       this.#row++;
@@ -204,6 +207,7 @@ export class CandleLoop extends InputSource {
       this.#checkSeries(info);
       this.#checkedSeries[index] = true;
       this.#tradedSeries[index] = this.#session.instruments.has(info.symbol);
+      if (this.#chartSeries < 0 && this.#tradedSeries[index]) this.#chartSeries = index;
     }
     const symbol = info.symbol;
     const closeTime = batch.closeTs[row];
@@ -234,6 +238,7 @@ export class CandleLoop extends InputSource {
     if (this.first === undefined) {
       this.first = openTime;
       this.initialEquity = this.#valueAtFirstOpen(batch, row);
+      this.equity.start(this.initialEquity.toNumber(), this.barMicros);
     }
     return alert;
   }

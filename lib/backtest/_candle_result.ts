@@ -10,7 +10,7 @@ import type { CandleVenue } from "../venues/mod.ts";
 import type { CandleLoop } from "./_candle_loop.ts";
 import { reportBundle } from "./_bundle.ts";
 import type { CandleBacktestOptions, CandleBacktestResult } from "./candle_backtest.ts";
-import { computeMetrics, periodsPerYear } from "./metrics.ts";
+import { metricsFromCurve, periodsPerYear } from "./metrics.ts";
 import { buildReport } from "./report.ts";
 
 /**
@@ -30,10 +30,8 @@ export function candleResult(
     throw new TypeError("CandleLoop.tail let a run without candles through");
   }
 
-  const metrics = computeMetrics({
-    ts: equity.ts,
-    equity: equity.values,
-    length: equity.length,
+  const record = equity.record();
+  const metrics = metricsFromCurve(record.stats, {
     initialEquity: initialEquity.toNumber(),
     periodsPerYear: periodsPerYear(dataInterval),
     roundTrips: portfolio.roundTrips(),
@@ -54,5 +52,5 @@ export function candleResult(
     settings: options.settings,
     metrics,
   });
-  return { report, bundle: reportBundle(session, report, equity), events: engine.processed };
+  return { report, bundle: reportBundle(session, report, record), events: engine.processed };
 }

@@ -22,6 +22,12 @@ export interface EquityCurve {
   readonly length: number;
 }
 
+/** Rows of `equity.csv`: times, equity and drawdown as recorded. */
+export interface EquityRows extends EquityCurve {
+  /** Drawdown from the running peak (fraction ≥ 0); only the first `length` are read. */
+  readonly drawdown: Float64Array;
+}
+
 /** A field quoted when it needs to be. */
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -79,17 +85,14 @@ export const EQUITY_COLUMNS: readonly string[] = ["ts", "equity", "drawdown"];
 
 /**
  * `equity.csv` in chunks: the bar's timestamp, the equity at its close, and the drawdown
- * `(peak − equity) / peak` with the peak starting at the initial equity.
+ * `(peak − equity) / peak` with the peak starting at the initial equity (taken as recorded, so
+ * a thinned curve keeps the drawdown of the full one).
  */
-export function* equityCsvChunks(curve: EquityCurve, initialEquity: number): Generator<string> {
+export function* equityCsvChunks(rows: EquityRows): Generator<string> {
   const iso = isoFormatter();
-  let peak = initialEquity;
   let chunk = csvRow(EQUITY_COLUMNS);
-  for (let i = 0; i < curve.length; i++) {
-    const e = curve.equity[i];
-    if (e > peak) peak = e;
-    const drawdown = peak > 0 ? (peak - e) / peak : 0;
-    chunk += `${iso(curve.ts[i])},${csvNumber(e)},${csvNumber(drawdown)}\n`;
+  for (let i = 0; i < rows.length; i++) {
+    chunk += `${iso(rows.ts[i])},${csvNumber(rows.equity[i])},${csvNumber(rows.drawdown[i])}\n`;
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;
       chunk = "";
@@ -161,12 +164,16 @@ export const FILL_COLUMNS: readonly string[] = [
   "tradeId",
 ];
 
-/** `fills.csv` in chunks: one row per fill, in the order given. */
+/**
+ * `fills.csv` in chunks: one row per fill, in the order given. With `parentOf` (a run with
+ * execution algorithms) a last column `parentId` names each child's parent order.
+ */
 export function* fillsCsvChunks(
   fills: readonly { readonly ts: Micros; readonly fill: Fill }[],
+  parentOf?: (clientOrderId: string) => string | undefined,
 ): Generator<string> {
   const iso = isoFormatter();
-  let chunk = csvRow(FILL_COLUMNS);
+  let chunk = csvRow(parentOf === undefined ? FILL_COLUMNS : [...FILL_COLUMNS, "parentId"]);
   for (let i = 0; i < fills.length; i++) {
     const { ts, fill } = fills[i];
     chunk += csvRow([
@@ -181,6 +188,7 @@ export function* fillsCsvChunks(
       fill.orderId,
       fill.clientOrderId,
       fill.tradeId,
+      ...(parentOf === undefined ? [] : [parentOf(fill.clientOrderId) ?? ""]),
     ]);
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;
@@ -210,10 +218,17 @@ export const ORDER_COLUMNS: readonly string[] = [
   "reduceOnly",
 ];
 
-/** `orders.csv` in chunks: one row per order in its final state; absent values are empty. */
-export function* ordersCsvChunks(orders: readonly Order[]): Generator<string> {
+/**
+ * `orders.csv` in chunks: one row per order in its final state; absent values are empty. With
+ * `parentOf` (a run with execution algorithms) a last column `parentId` names each child's
+ * parent order.
+ */
+export function* ordersCsvChunks(
+  orders: readonly Order[],
+  parentOf?: (clientOrderId: string) => string | undefined,
+): Generator<string> {
   const iso = isoFormatter();
-  let chunk = csvRow(ORDER_COLUMNS);
+  let chunk = csvRow(parentOf === undefined ? ORDER_COLUMNS : [...ORDER_COLUMNS, "parentId"]);
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i];
     const r = o.request;
@@ -234,6 +249,7 @@ export function* ordersCsvChunks(orders: readonly Order[]): Generator<string> {
       o.reason ?? "",
       r.timeInForce,
       String(r.reduceOnly),
+      ...(parentOf === undefined ? [] : [parentOf(r.clientOrderId) ?? ""]),
     ]);
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;

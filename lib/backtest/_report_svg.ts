@@ -1,12 +1,13 @@
 /**
  * Inline SVG charts of the equity curve and its drawdown. Long runs are downsampled by keeping
- * the minimum and the maximum of each pixel bucket (in time order), so a 10M-bar run draws the
- * same envelope as the full series in at most ~1,500 points.
+ * the minimum and the maximum of each pixel column (in time order), taken from the recorder's
+ * exact time buckets, so a 10M-bar run draws the same envelope as the full series in at most
+ * ~1,500 points.
  *
  * @module
  */
 
-import type { EquityCurve } from "./_report_csv.ts";
+import type { EquityRecord } from "./equity_recorder.ts";
 
 /** Horizontal buckets (pixels of the plot area); each contributes at most two points. */
 export const CHART_BUCKETS = 750;
@@ -28,7 +29,7 @@ export interface Series {
   readonly y: readonly number[];
 }
 
-/** Equity and drawdown series, downsampled with min/max per bucket. */
+/** Equity and drawdown series, downsampled with min/max per column. */
 export interface ChartData {
   /** Equity at each bar close. */
   readonly equity: Series;
@@ -38,68 +39,64 @@ export interface ChartData {
   readonly span: readonly [number, number];
 }
 
-class Envelope {
-  readonly x: number[] = [];
-  readonly y: number[] = [];
-  #minI = -1;
-  #maxI = -1;
-  #min = 0;
-  #max = 0;
-
-  add(i: number, value: number): void {
-    if (this.#minI < 0 || value < this.#min) {
-      this.#min = value;
-      this.#minI = i;
-    }
-    if (this.#maxI < 0 || value > this.#max) {
-      this.#max = value;
-      this.#maxI = i;
-    }
-  }
-
-  flush(xOf: (i: number) => number): void {
-    if (this.#minI < 0) return;
-    const first = Math.min(this.#minI, this.#maxI);
-    const last = Math.max(this.#minI, this.#maxI);
-    this.x.push(xOf(first));
-    this.y.push(first === this.#minI ? this.#min : this.#max);
-    if (last !== first) {
-      this.x.push(xOf(last));
-      this.y.push(last === this.#minI ? this.#min : this.#max);
-    }
-    this.#minI = -1;
-    this.#maxI = -1;
+/** Pushes a bucket's two extremes in time order (one point when they are the same bar). */
+function pushPair(
+  out: { x: number[]; y: number[] },
+  xOf: (ts: number) => number,
+  aTs: number,
+  a: number,
+  bTs: number,
+  b: number,
+): void {
+  if (aTs === bTs) {
+    out.x.push(xOf(aTs));
+    out.y.push(a);
+  } else if (aTs < bTs) {
+    out.x.push(xOf(aTs), xOf(bTs));
+    out.y.push(a, b);
+  } else {
+    out.x.push(xOf(bTs), xOf(aTs));
+    out.y.push(b, a);
   }
 }
 
-/** One pass over the curve: per-bucket min/max of equity and of drawdown. */
-export function chartData(curve: EquityCurve, initialEquity: number): ChartData {
-  const n = curve.length;
-  if (n === 0) return { equity: { x: [], y: [] }, drawdown: { x: [], y: [] }, span: [0, 0] };
-  const t0 = curve.ts[0];
-  const t1 = curve.ts[n - 1];
+/**
+ * Equity and drawdown from the record's buckets, regrouped into at most
+ * {@linkcode CHART_BUCKETS} columns, each drawn as its minimum and maximum in time order.
+ */
+export function chartData(record: EquityRecord): ChartData {
+  const { buckets, stats } = record;
+  const equity = { x: [] as number[], y: [] as number[] };
+  const drawdown = { x: [] as number[], y: [] as number[] };
+  if (record.length === 0) return { equity, drawdown, span: [0, 0] };
+  const t0 = stats.firstTs;
+  const t1 = stats.lastTs;
   const span = t1 - t0;
-  const xOf = (
-    i: number,
-  ): number => (span > 0 ? (curve.ts[i] - t0) / span : i / Math.max(1, n - 1));
-  const equity = new Envelope();
-  const drawdown = new Envelope();
-  let peak = initialEquity;
-  let bucket = 0;
-  for (let i = 0; i < n; i++) {
-    const b = Math.min(CHART_BUCKETS - 1, Math.floor(xOf(i) * CHART_BUCKETS));
-    if (b !== bucket) {
-      equity.flush(xOf);
-      drawdown.flush(xOf);
-      bucket = b;
+  const xOf = (ts: number): number => (span > 0 ? (ts - t0) / span : 0);
+  const group = Math.max(1, Math.ceil(buckets.count / CHART_BUCKETS));
+  for (let start = 0; start < buckets.count; start += group) {
+    let minE = Infinity, minETs = 0, maxE = -Infinity, maxETs = 0;
+    let minD = Infinity, minDTs = 0, maxD = -Infinity, maxDTs = 0;
+    for (let b = start; b < Math.min(buckets.count, start + group); b++) {
+      if (buckets.maxEquity[b] === -Infinity) continue;
+      if (buckets.minEquity[b] < minE) {
+        [minE, minETs] = [buckets.minEquity[b], buckets.minEquityTs[b]];
+      }
+      if (buckets.maxEquity[b] > maxE) {
+        [maxE, maxETs] = [buckets.maxEquity[b], buckets.maxEquityTs[b]];
+      }
+      if (buckets.minDrawdown[b] < minD) {
+        [minD, minDTs] = [buckets.minDrawdown[b], buckets.minDrawdownTs[b]];
+      }
+      if (buckets.maxDrawdown[b] > maxD) {
+        [maxD, maxDTs] = [buckets.maxDrawdown[b], buckets.maxDrawdownTs[b]];
+      }
     }
-    const e = curve.equity[i];
-    if (e > peak) peak = e;
-    equity.add(i, e);
-    drawdown.add(i, peak > 0 ? -(peak - e) / peak : 0);
+    if (maxE === -Infinity) continue;
+    pushPair(equity, xOf, minETs, minE, maxETs, maxE);
+    // Drawdown is drawn below zero.
+    pushPair(drawdown, xOf, minDTs, -minD, maxDTs, -maxD);
   }
-  equity.flush(xOf);
-  drawdown.flush(xOf);
   return { equity, drawdown, span: [t0, t1] };
 }
 
@@ -135,6 +132,66 @@ export interface SvgChartOptions {
   readonly tone: "equity" | "drawdown";
   /** Fill the area down to this value (e.g. 0 for drawdown); default: the bottom of the plot. */
   readonly baseline?: number;
+  /** More lines on the same axes (e.g. buy-and-hold), each with its CSS class. */
+  readonly extra?: readonly { readonly series: Series; readonly cls: string }[];
+  /** SVG drawn over the plot (markers), given the chart's scales. */
+  readonly overlay?: (scale: ChartScale) => string;
+}
+
+/** The scales of a chart: a time fraction and a value to SVG coordinates. */
+export interface ChartScale {
+  /** x of a fraction of the time span. */
+  readonly x: (fraction: number) => number;
+  /** y of a value. */
+  readonly y: (value: number) => number;
+  /** Top and bottom of the plot area. */
+  readonly top: number;
+  /** Bottom of the plot area. */
+  readonly bottom: number;
+}
+
+/** The chart geometry, for charts drawn outside {@linkcode svgChart} (the price chart). */
+export const CHART_GEOMETRY = { WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, PLOT_W, PLOT_H } as const;
+
+/** Round axis ticks over [lo, hi] as horizontal grid lines with labels. */
+export function gridLines(
+  lo: number,
+  hi: number,
+  y: (v: number) => number,
+  format: (v: number) => string,
+): string {
+  return niceTicks(lo, hi, 5).map((v) =>
+    `<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${coord(y(v))}" y2="${
+      coord(y(v))
+    }"/><text class="tick" x="${LEFT - 8}" y="${coord(y(v) + 4)}" text-anchor="end">${
+      format(v)
+    }</text>`
+  ).join("");
+}
+
+/** Date labels along the bottom of a chart spanning `span` (µs). */
+export function timeLabels(span: readonly [number, number]): string {
+  const [t0, t1] = span;
+  const times = t1 > t0 ? [0, 0.25, 0.5, 0.75, 1] : [0];
+  return times.map((f, i) => {
+    const anchor = i === 0 ? "start" : i === times.length - 1 ? "end" : "middle";
+    return `<text class="tick" x="${coord(LEFT + f * PLOT_W)}" y="${
+      HEIGHT - 8
+    }" text-anchor="${anchor}">${dateLabel(t0 + f * (t1 - t0))}</text>`;
+  }).join("");
+}
+
+/** A path through the points of `series` under the scales. */
+export function linePath(
+  series: Series,
+  sx: (x: number) => number,
+  sy: (y: number) => number,
+): string {
+  const parts: string[] = [];
+  for (let i = 0; i < series.y.length; i++) {
+    parts.push(`${i === 0 ? "M" : "L"}${coord(sx(series.x[i]))},${coord(sy(series.y[i]))}`);
+  }
+  return parts.join("");
 }
 
 function dateLabel(us: number): string {
@@ -146,9 +203,11 @@ export function svgChart(series: Series, options: SvgChartOptions): string {
   const n = series.y.length;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of series.y) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  for (const line of [series, ...(options.extra ?? []).map((e) => e.series)]) {
+    for (const v of line.y) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   if (options.baseline !== undefined) {
     lo = Math.min(lo, options.baseline);
@@ -168,34 +227,22 @@ export function svgChart(series: Series, options: SvgChartOptions): string {
   }
   const sx = (x: number): number => LEFT + x * PLOT_W;
   const sy = (y: number): number => TOP + (1 - (y - lo) / (hi - lo)) * PLOT_H;
-  const parts: string[] = [];
-  for (let i = 0; i < n; i++) {
-    parts.push(`${i === 0 ? "M" : "L"}${coord(sx(series.x[i]))},${coord(sy(series.y[i]))}`);
-  }
-  const line = parts.join("");
+  const line = linePath(series, sx, sy);
   const base = sy(options.baseline ?? lo);
   const area = n === 0
     ? ""
     : `<path class="area" d="${line}L${coord(sx(series.x[n - 1]))},${coord(base)}L${
       coord(sx(series.x[0]))
     },${coord(base)}Z"/>`;
-  const grid = niceTicks(lo, hi, 5).map((v) =>
-    `<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${coord(sy(v))}" y2="${
-      coord(sy(v))
-    }"/><text class="tick" x="${LEFT - 8}" y="${coord(sy(v) + 4)}" text-anchor="end">${
-      options.format(v)
-    }</text>`
+  const extra = (options.extra ?? []).map((e) =>
+    `<path class="line ${e.cls}" data-points="${e.series.y.length}" d="${
+      linePath(e.series, sx, sy)
+    }"/>`
   ).join("");
-  const [t0, t1] = options.span;
-  const times = t1 > t0 ? [0, 0.25, 0.5, 0.75, 1] : [0];
-  const labels = times.map((f, i) => {
-    const anchor = i === 0 ? "start" : i === times.length - 1 ? "end" : "middle";
-    return `<text class="tick" x="${coord(sx(f))}" y="${HEIGHT - 8}" text-anchor="${anchor}">${
-      dateLabel(t0 + f * (t1 - t0))
-    }</text>`;
-  }).join("");
+  const overlay = options.overlay?.({ x: sx, y: sy, top: TOP, bottom: TOP + PLOT_H }) ?? "";
   return `<svg id="${options.id}" class="chart ${options.tone}" viewBox="0 0 ${WIDTH} ${HEIGHT}" ` +
     `role="img" aria-label="${options.title}" data-points="${n}">` +
-    `<title>${options.title}</title>${grid}${labels}${area}` +
-    `<path class="line" data-points="${n}" d="${line}"/></svg>`;
+    `<title>${options.title}</title>${gridLines(lo, hi, sy, options.format)}${
+      timeLabels(options.span)
+    }${area}${extra}<path class="line" data-points="${n}" d="${line}"/>${overlay}</svg>`;
 }

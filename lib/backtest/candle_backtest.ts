@@ -14,6 +14,7 @@ import { mergeCandleBatches } from "../data/merge.ts";
 import type { JsonValue, Micros } from "../domain/mod.ts";
 import type { FundingEvent } from "../events/mod.ts";
 import { CandleLoop } from "./_candle_loop.ts";
+import { type EquityOutput, EquityRecorder } from "./equity_recorder.ts";
 import { candleResult } from "./_candle_result.ts";
 import { runWithModels, strategyModels } from "./_model_run.ts";
 import { type TradingOptions, TradingSession } from "../trader/mod.ts";
@@ -46,10 +47,11 @@ export interface CandleBacktestOptions extends TradingOptions {
   /** ATR period for volatility-aware sizing (0 or absent: not tracked). */
   readonly atrPeriod?: number;
   /**
-   * Bars the run will mark (e.g. the row count of the largest data file), so the equity curve
-   * is allocated once instead of grown by doubling: less memory at the peak for long runs.
+   * Where the equity curve goes (default: kept in memory). The CLI streams it to the report's
+   * `equity.parquet` (`stream`) or only summarises it (`summary`), so memory does not grow with
+   * the run.
    */
-  readonly expectedBars?: number;
+  readonly equityOutput?: EquityOutput;
   /** Free-form settings recorded in the report. */
   readonly settings?: Readonly<Record<string, JsonValue>>;
   /** Called every 65,536 bars with the number processed. */
@@ -93,16 +95,23 @@ export async function runCandleBacktest(
       now: () => clock.now(),
     }, inbox));
   const { engine, inference } = session;
+  const recorder = await EquityRecorder.create(options.equityOutput);
   const loop = new CandleLoop(session, session.venue, {
     funding: options.funding ?? [],
     from: options.from ?? Number.NEGATIVE_INFINITY,
     to: options.to ?? Number.POSITIVE_INFINITY,
-    expectedBars: options.expectedBars ?? 0,
+    recorder,
     onProgress: options.onProgress,
   });
-  for await (const batch of mergeCandleBatches(options.sources)) {
-    await runWithModels(engine, loop.load(batch), inference, false);
+  try {
+    for await (const batch of mergeCandleBatches(options.sources)) {
+      await runWithModels(engine, loop.load(batch), inference, false);
+    }
+    await runWithModels(engine, loop.tail(), inference, true);
+    await recorder.finish();
+  } catch (error) {
+    await recorder.abort();
+    throw error;
   }
-  await runWithModels(engine, loop.tail(), inference, true);
   return candleResult(session, session.venue, loop, options);
 }

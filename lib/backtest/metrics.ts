@@ -20,7 +20,8 @@
  *
  * Every metric that is undefined (no bars, a zero denominator, no trades, an infinite profit
  * factor) is `null`, never NaN or ±Infinity, so the metrics serialise to JSON as they are.
- * Sums over bars use Neumaier's compensated summation so millions of bars do not drift.
+ * Sums over bars use Neumaier's compensated summation so millions of bars do not drift, in one
+ * pass ({@linkcode CurveAccumulator}) so a run can compute them as it goes.
  *
  * @module
  */
@@ -149,68 +150,136 @@ function simpleReturn(previous: number, current: number): number {
   return previous > 0 ? current / previous - 1 : 0;
 }
 
-interface CurveStats {
+/** What the equity curve contributes to the metrics. */
+export interface CurveStats {
+  /** Number of marks. */
+  readonly bars: number;
+  /** Open time of the first and the last mark (µs; 0 without marks). */
+  readonly firstTs: number;
+  /** Open time of the last mark. */
+  readonly lastTs: number;
+  /** Equity at the last mark (the initial equity without marks). */
+  readonly finalEquity: number;
+  /** Mean per-bar return; null without marks. */
   readonly mean: number | null;
+  /** Sample standard deviation of the returns; null with fewer than two. */
   readonly sd: number | null;
+  /** Downside deviation; null without marks. */
   readonly downside: number | null;
+  /** Largest fractional drawdown. */
   readonly maxDrawdown: number;
+  /** Longest peak-to-recovery time, seconds. */
   readonly maxDrawdownDuration: number;
 }
 
-function curveStats(input: MetricsInput, barMicros: number): CurveStats {
-  const { ts, equity, length: n, initialEquity } = input;
-  if (n === 0) {
-    return { mean: null, sd: null, downside: null, maxDrawdown: 0, maxDrawdownDuration: 0 };
+/**
+ * The curve statistics in one pass, mark by mark, so a run never needs its whole equity curve
+ * in memory: compensated sums of the returns and of their squares, shifted by the first return
+ * `k` (the deviation is `√((Σd² − (Σd)²/n) / (n − 1))` with `d = r − k`: exact for identical
+ * returns, and per-bar returns lie close to each other against their spread, so the
+ * subtraction loses nothing that 12 reported digits would show), the downside squares, the
+ * running peak and the longest time under water.
+ */
+export class CurveAccumulator {
+  readonly #barMicros: number;
+  readonly #initialEquity: number;
+  readonly #sum = new CompensatedSum();
+  // Returns shifted by the first one: identical returns give exactly zero deviation.
+  readonly #shifted = new CompensatedSum();
+  readonly #squares = new CompensatedSum();
+  #shift = 0;
+  readonly #downsideSquares = new CompensatedSum();
+  #n = 0;
+  #firstTs = 0;
+  #lastTs = 0;
+  #previous: number;
+  #peak: number;
+  #peakTs = 0;
+  #underwater = false;
+  #maxDrawdown = 0;
+  #maxDuration = 0;
+
+  /** Starts at `initialEquity` (marked at the first bar's open), bars `barMicros` long. */
+  constructor(initialEquity: number, barMicros: number) {
+    this.#initialEquity = initialEquity;
+    this.#barMicros = barMicros;
+    this.#previous = initialEquity;
+    this.#peak = initialEquity;
   }
-  const sum = new CompensatedSum();
-  const downsideSquares = new CompensatedSum();
-  // The initial equity is marked at the first bar's open; bar i's equity at its close.
-  let peak = initialEquity;
-  let peakTs = ts[0];
-  let underwater = false;
-  let maxDrawdown = 0;
-  let maxDuration = 0;
-  let previous = initialEquity;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i];
-    const r = simpleReturn(previous, e);
-    sum.add(r);
-    if (r < 0) downsideSquares.add(r * r);
-    previous = e;
-    const closeTs = ts[i] + barMicros;
-    if (e >= peak) {
-      if (underwater && closeTs - peakTs > maxDuration) maxDuration = closeTs - peakTs;
-      underwater = false;
-      peak = e;
-      peakTs = closeTs;
+
+  /** Marks seen so far. */
+  get length(): number {
+    return this.#n;
+  }
+
+  /** Adds the mark of the bar opening at `ts` with equity `e` at its close. */
+  add(ts: number, e: number): void {
+    if (this.#n === 0) {
+      this.#firstTs = ts;
+      this.#peakTs = ts;
+    }
+    this.#n++;
+    this.#lastTs = ts;
+    const r = simpleReturn(this.#previous, e);
+    if (this.#n === 1) this.#shift = r;
+    this.#sum.add(r);
+    const d = r - this.#shift;
+    this.#shifted.add(d);
+    this.#squares.add(d * d);
+    if (r < 0) this.#downsideSquares.add(r * r);
+    this.#previous = e;
+    const closeTs = ts + this.#barMicros;
+    if (e >= this.#peak) {
+      if (this.#underwater && closeTs - this.#peakTs > this.#maxDuration) {
+        this.#maxDuration = closeTs - this.#peakTs;
+      }
+      this.#underwater = false;
+      this.#peak = e;
+      this.#peakTs = closeTs;
     } else {
-      underwater = true;
-      const drawdown = (peak - e) / peak;
-      if (drawdown > maxDrawdown) maxDrawdown = drawdown;
+      this.#underwater = true;
+      const drawdown = (this.#peak - e) / this.#peak;
+      if (drawdown > this.#maxDrawdown) this.#maxDrawdown = drawdown;
     }
   }
-  const endTs = ts[n - 1] + barMicros;
-  if (underwater && endTs - peakTs > maxDuration) maxDuration = endTs - peakTs;
-  const mean = sum.value / n;
-  let sd: number | null = null;
-  if (n > 1) {
-    // Second pass over the same deterministic returns: Σ(r − mean)² is exact-er than Σr² − n·mean².
-    const squares = new CompensatedSum();
-    previous = initialEquity;
-    for (let i = 0; i < n; i++) {
-      const d = simpleReturn(previous, equity[i]) - mean;
-      squares.add(d * d);
-      previous = equity[i];
+
+  /** The statistics of the marks added so far. */
+  result(): CurveStats {
+    const n = this.#n;
+    if (n === 0) {
+      return {
+        bars: 0,
+        firstTs: 0,
+        lastTs: 0,
+        finalEquity: this.#initialEquity,
+        mean: null,
+        sd: null,
+        downside: null,
+        maxDrawdown: 0,
+        maxDrawdownDuration: 0,
+      };
     }
-    sd = Math.sqrt(squares.value / (n - 1));
+    let maxDuration = this.#maxDuration;
+    const endTs = this.#lastTs + this.#barMicros;
+    if (this.#underwater && endTs - this.#peakTs > maxDuration) maxDuration = endTs - this.#peakTs;
+    const sum = this.#sum.value;
+    const mean = sum / n;
+    const shifted = this.#shifted.value;
+    const sd = n > 1
+      ? Math.sqrt(Math.max(0, this.#squares.value - shifted * (shifted / n)) / (n - 1))
+      : null;
+    return {
+      bars: n,
+      firstTs: this.#firstTs,
+      lastTs: this.#lastTs,
+      finalEquity: this.#previous,
+      mean,
+      sd,
+      downside: Math.sqrt(this.#downsideSquares.value / n),
+      maxDrawdown: this.#maxDrawdown,
+      maxDrawdownDuration: maxDuration / MICROS_PER_SECOND,
+    };
   }
-  return {
-    mean,
-    sd,
-    downside: Math.sqrt(downsideSquares.value / n),
-    maxDrawdown,
-    maxDrawdownDuration: maxDuration / MICROS_PER_SECOND,
-  };
 }
 
 interface TradeStats {
@@ -291,7 +360,7 @@ function validate(input: MetricsInput): void {
 
 /**
  * Computes the performance metrics of a run (definitions in the module documentation).
- * Pure, O(bars + trades), no allocation per bar.
+ * Pure, one pass, O(bars + trades), no allocation per bar.
  *
  * @example
  * ```ts
@@ -317,13 +386,27 @@ function validate(input: MetricsInput): void {
 export function computeMetrics(input: MetricsInput): PerformanceMetrics {
   validate(input);
   const { ts, equity, length: bars, initialEquity, periodsPerYear: perYear } = input;
+  const curve = new CurveAccumulator(initialEquity, MICROS_PER_YEAR / perYear);
+  for (let i = 0; i < bars; i++) curve.add(ts[i], equity[i]);
+  return metricsFromCurve(curve.result(), input);
+}
+
+/**
+ * The metrics from curve statistics gathered mark by mark ({@linkcode CurveAccumulator}) and
+ * the run's trades: what {@linkcode computeMetrics} returns for the same marks.
+ */
+export function metricsFromCurve(
+  curve: CurveStats,
+  input: Omit<MetricsInput, "ts" | "equity" | "length">,
+): PerformanceMetrics {
+  const { initialEquity, periodsPerYear: perYear } = input;
   const barMicros = MICROS_PER_YEAR / perYear;
-  const curve = curveStats(input, barMicros);
-  const finalEquity = bars === 0 ? initialEquity : equity[bars - 1];
+  const bars = curve.bars;
+  const finalEquity = curve.finalEquity;
   const growth = finalEquity / initialEquity;
   let cagr: number | null = null;
   if (bars > 0) {
-    const years = (ts[bars - 1] - ts[0] + barMicros) / MICROS_PER_YEAR;
+    const years = (curve.lastTs - curve.firstTs + barMicros) / MICROS_PER_YEAR;
     // A run that lost everything (or more, on margin) has a CAGR of −100 %.
     cagr = growth <= 0 ? -1 : finiteOrNull(Math.pow(growth, 1 / years) - 1);
   }

@@ -7,6 +7,8 @@
  */
 
 export * from "./candle_backtest.ts";
+export * from "./equity_buckets.ts";
+export * from "./equity_recorder.ts";
 export * from "./markets.ts";
 export * from "./metrics.ts";
 export * from "./report.ts";

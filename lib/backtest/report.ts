@@ -18,7 +18,8 @@ import {
   type SymbolId,
   toIso,
 } from "../domain/mod.ts";
-import type { RiskLimits } from "../execution/mod.ts";
+import type { ExecutionQuality, RiskLimits } from "../execution/mod.ts";
+import { executionReport } from "./_execution_report.ts";
 import type { PerformanceMetrics } from "./metrics.ts";
 
 /** The drawdown kill switch's trip as the report states it. */
@@ -82,6 +83,11 @@ export interface BacktestReport extends Omit<PerformanceMetrics, "initialEquity"
   readonly settings: Readonly<Record<string, JsonValue>>;
   /** Mode-specific diagnostics (tick mode: volumes, market-making figures); absent in candle mode. */
   readonly diagnostics?: Readonly<Record<string, JsonValue>>;
+  /**
+   * Execution quality of the execution algorithms' parents (a summary per algorithm and one
+   * row per parent); absent when no algorithm ran.
+   */
+  readonly executionAlgorithms?: Readonly<Record<string, JsonValue>>;
 }
 
 /** What the runner knows at the end of a run; {@linkcode buildReport} turns it into a report. */
@@ -128,6 +134,8 @@ export interface ReportParts {
   readonly killSwitch?: { readonly ts: Micros; readonly drawdown: number; readonly limit: number };
   /** The metrics from `computeMetrics`. */
   readonly metrics: PerformanceMetrics;
+  /** Each execution algorithm parent's quality (absent: no algorithm ran). */
+  readonly executionQuality?: readonly ExecutionQuality[];
 }
 
 /** Significant digits the computed metrics are rounded to in `report.json`. */
@@ -195,6 +203,9 @@ export function buildReport(parts: ReportParts): BacktestReport {
       ...(parts.leverage === undefined ? {} : { leverage: parts.leverage }),
       ...(parts.riskLimits === undefined ? {} : { risk: riskSettings(parts.riskLimits) }),
     },
+    ...(parts.executionQuality === undefined
+      ? {}
+      : { executionAlgorithms: executionReport(parts.executionQuality) }),
   };
 }
 
@@ -251,6 +262,7 @@ const LAYOUT: Readonly<Record<keyof BacktestReport, "json" | "metric">> = {
   killSwitch: "json",
   settings: "json",
   diagnostics: "json",
+  executionAlgorithms: "json",
 };
 
 /**

@@ -1,16 +1,19 @@
 /**
- * Writes a backtest's output directory: `report.json`, `equity.csv`, `trades.csv`,
- * `fills.csv`, `orders.csv` and `report.html`. Nothing is ever half-written: the new report is
- * a whole folder filled under a temporary name next to the target, then renamed into place; an
- * existing report folder is swapped for it (old folder aside, new one in, old one removed, and
- * put back if the second rename fails), so a reader sees the old report or the new one, never
- * a mix. Files of others in the old folder are carried over (hard links). Large CSVs are
- * streamed in chunks.
+ * Writes a backtest's output directory: `report.json`, `equity.parquet` (the curve at full
+ * resolution), `equity.csv` (at most {@linkcode EQUITY_CSV_MAX_ROWS} rows: longer curves are
+ * thinned to every 2ᵏ-th mark plus the last, unless written in full), `trades.csv`, `fills.csv`,
+ * `orders.csv` and `report.html`. Nothing is ever half-written: the new report is a whole folder
+ * filled under a temporary name next to the target, then renamed into place; an existing report
+ * folder is swapped for it (old folder aside, new one in, old one removed, and put back if the
+ * second rename fails), so a reader sees the old report or the new one, never a mix. Files of
+ * others in the old folder are carried over (hard links). Large CSVs are streamed in chunks;
+ * equity files the run already streamed are moved, not rewritten.
  *
  * @module
  */
 
 import { dirname, join, resolve } from "node:path";
+import { DataError, type Order } from "../domain/mod.ts";
 import {
   isWriteFailure,
   releaseTemp,
@@ -18,12 +21,13 @@ import {
   tempPathFor,
   writeFailureReason,
 } from "../data/mod.ts";
-import { DataError, type Order } from "../domain/mod.ts";
 import type { TimedFill } from "../trader/mod.ts";
 import type { RoundTrip } from "../portfolio/round_trip.ts";
+import { EquityParquetWriter } from "../data/equity_parquet.ts";
+import { EQUITY_CSV_MAX_ROWS, type EquityRecord } from "./equity_recorder.ts";
 import {
   equityCsvChunks,
-  type EquityCurve,
+  type EquityRows,
   fillsCsvChunks,
   ordersCsvChunks,
   tradesCsvChunks,
@@ -40,19 +44,22 @@ export type { TimedFill } from "../trader/mod.ts";
 export interface ReportBundle {
   /** The report (→ `report.json` and the HTML metrics table). */
   readonly report: BacktestReport;
-  /** The equity curve, one mark per bar (→ `equity.csv` and the charts). */
-  readonly equity: EquityCurve;
+  /** The equity record of the run (→ `equity.parquet`, `equity.csv` and the charts). */
+  readonly equity: EquityRecord;
   /** The round trips (→ `trades.csv` and the HTML trades table). */
   readonly roundTrips: readonly RoundTrip[];
   /** All fills in time order (→ `fills.csv`). */
   readonly fills: readonly TimedFill[];
   /** All orders in their final state (→ `orders.csv`). */
   readonly orders: readonly Order[];
+  /** Each child's parent order (execution algorithms; absent when none ran). */
+  readonly parentOf?: (clientOrderId: string) => string | undefined;
 }
 
 /** The files {@linkcode writeReportFiles} writes, in order. */
 export const REPORT_FILES: readonly string[] = [
   "report.json",
+  "equity.parquet",
   "equity.csv",
   "trades.csv",
   "fills.csv",
@@ -76,20 +83,79 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
   }
 }
 
-function contents(name: string, bundle: ReportBundle): Iterable<string> {
+/** How {@linkcode writeReportFiles} writes `equity.csv`. */
+export interface ReportFileOptions {
+  /**
+   * `limited` (default): at most {@linkcode EQUITY_CSV_MAX_ROWS} rows, thinned beyond that;
+   * `full`: every mark (needs the whole curve: kept in memory or streamed by the run).
+   */
+  readonly equityCsv?: "limited" | "full";
+}
+
+/**
+ * The sentence that says how `equity.csv` was thinned, or undefined when it holds every mark.
+ */
+export function equityCsvNote(record: EquityRecord, full = false): string | undefined {
+  if (full || record.files.csv !== undefined || record.sample.stride === 1) return undefined;
+  return `equity.csv holds every ${ordinal(record.sample.stride)} of ${
+    record.length.toLocaleString("en-US")
+  } marks and the last (${record.sample.length.toLocaleString("en-US")} rows, the limit is ${
+    EQUITY_CSV_MAX_ROWS.toLocaleString("en-US")
+  }); equity.parquet has every mark, --equity-csv full writes them all to the CSV`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13
+    ? "th"
+    : n % 10 === 1
+    ? "st"
+    : n % 10 === 2
+    ? "nd"
+    : n % 10 === 3
+    ? "rd"
+    : "th";
+  return `${n}${suffix}`;
+}
+
+// The rows equity.csv is written from: the whole curve when asked and available, else the sample.
+function equityCsvRows(
+  record: EquityRecord,
+  full: boolean,
+): EquityRows {
+  if (full) {
+    if (record.full !== undefined) return record.full;
+    if (record.sample.stride === 1) return record.sample;
+    throw new RangeError(
+      "equity.csv in full needs the whole curve: run with equityOutput stream (csvPath) or memory",
+    );
+  }
+  if (record.full !== undefined && record.full.length <= EQUITY_CSV_MAX_ROWS) return record.full;
+  return record.sample;
+}
+
+function contents(
+  name: string,
+  bundle: ReportBundle,
+  options: ReportFileOptions,
+): Iterable<string> {
   switch (name) {
     case "report.json":
       return [reportToJson(bundle.report)];
     case "equity.csv":
-      return equityCsvChunks(bundle.equity, Number(bundle.report.initialEquity));
+      return equityCsvChunks(equityCsvRows(bundle.equity, options.equityCsv === "full"));
     case "trades.csv":
       return tradesCsvChunks(bundle.roundTrips);
     case "fills.csv":
-      return fillsCsvChunks(bundle.fills);
+      return fillsCsvChunks(bundle.fills, bundle.parentOf);
     case "orders.csv":
-      return ordersCsvChunks(bundle.orders);
+      return ordersCsvChunks(bundle.orders, bundle.parentOf);
     case "report.html":
-      return [renderReportHtml(bundle)];
+      return [
+        renderReportHtml(bundle, {
+          equityCsvNote: equityCsvNote(bundle.equity, options.equityCsv === "full"),
+        }),
+      ];
     default:
       throw new RangeError(`Unknown report file ${name}`);
   }
@@ -116,6 +182,53 @@ async function removeQuietly(path: string, recursive = false): Promise<void> {
   }
 }
 
+// equity.parquet and equity.csv the run streamed are moved; the rest is written here.
+async function writeFile(
+  path: string,
+  name: string,
+  bundle: ReportBundle,
+  options: ReportFileOptions,
+): Promise<void> {
+  const { files } = bundle.equity;
+  if (name === "equity.parquet") {
+    if (files.parquet !== undefined) return await move(files.parquet, path);
+    return await writeEquityParquet(path, bundle.equity);
+  }
+  if (name === "equity.csv" && files.csv !== undefined) {
+    return await move(files.csv, path);
+  }
+  await writeChunks(path, contents(name, bundle, options));
+}
+
+async function move(from: string, to: string): Promise<void> {
+  try {
+    await Deno.rename(from, to);
+  } catch (error) {
+    // Another file system (the report folder is a mount point): copy, then drop the original.
+    if (!(error instanceof Error) || !/cross-device|EXDEV/i.test(error.message)) throw error;
+    await Deno.copyFile(from, to);
+    await Deno.remove(from);
+  }
+  releaseTemp(from);
+}
+
+async function writeEquityParquet(path: string, record: EquityRecord): Promise<void> {
+  const rows = record.full ?? (record.sample.stride === 1 ? record.sample : undefined);
+  if (rows === undefined) {
+    throw new RangeError(
+      "equity.parquet needs the whole curve: run with equityOutput stream or memory",
+    );
+  }
+  const writer = await EquityParquetWriter.create(path, {}, `${path}.part`);
+  try {
+    writer.append(rows.ts, rows.equity, rows.drawdown, rows.length);
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
 /** The seam of the folder renames (tests make one fail to check the swap's undo). */
 export interface ReportRename {
   /** Renames `from` to `to` (as `Deno.rename`). */
@@ -123,13 +236,17 @@ export interface ReportRename {
 }
 
 // Fills a new folder beside `target` with the report; returns its path (tracked as a temp).
-async function writeTempDirectory(target: string, bundle: ReportBundle): Promise<string> {
+async function writeTempDirectory(
+  target: string,
+  bundle: ReportBundle,
+  options: ReportFileOptions,
+): Promise<string> {
   const parent = dirname(target);
   await Deno.mkdir(parent, { recursive: true });
   const temp = tempPathFor(target, { hidden: true });
   try {
     await Deno.mkdir(temp);
-    for (const name of REPORT_FILES) await writeChunks(join(temp, name), contents(name, bundle));
+    for (const name of REPORT_FILES) await writeFile(join(temp, name), name, bundle, options);
   } catch (error) {
     await removeQuietly(temp, true);
     throw error;
@@ -188,26 +305,21 @@ async function swapDirectory(target: string, temp: string, rename: ReportRename)
  * const paths = await writeReportFiles("out/sma-cross", bundle);
  * ```
  * @throws {DataError} naming the directory when it cannot be created or written; no partial
- * file is left behind.
- * @throws {RangeError} when the equity curve's `length` exceeds its arrays.
+ * file is left behind and an existing report stays whole (`rename` is a seam for tests).
+ * @throws {RangeError} when `equity.parquet` or a full `equity.csv` is asked of a curve the
+ * run only summarised.
  */
 export async function writeReportFiles(
   dir: string,
   bundle: ReportBundle,
+  options: ReportFileOptions = {},
   rename: ReportRename = Deno.rename,
 ): Promise<readonly string[]> {
-  const { equity } = bundle;
-  if (
-    !Number.isSafeInteger(equity.length) || equity.length < 0 ||
-    equity.length > equity.ts.length || equity.length > equity.equity.length
-  ) {
-    throw new RangeError(`Equity curve length ${equity.length} does not fit its arrays`);
-  }
   const target = resolve(dir);
   let temp: string | undefined;
   try {
     const replace = await isDirectory(target);
-    temp = await writeTempDirectory(target, bundle);
+    temp = await writeTempDirectory(target, bundle, options);
     if (replace) {
       await carryOver(target, temp);
       await swapDirectory(target, temp, rename);
@@ -217,6 +329,7 @@ export async function writeReportFiles(
     }
   } catch (error) {
     if (temp !== undefined) await removeQuietly(temp, true);
+    await discardStreamed(bundle.equity);
     if (!(error instanceof Error) || isBug(error)) throw error;
     const reason = isWriteFailure(error) ? writeFailureReason(error) : error.message;
     throw new DataError(
@@ -230,6 +343,13 @@ export async function writeReportFiles(
     );
   }
   return REPORT_FILES.map((name) => join(target, name));
+}
+
+// Equity files the run streamed are not left behind when the report cannot be written.
+async function discardStreamed(record: EquityRecord): Promise<void> {
+  for (const path of [record.files.parquet, record.files.csv]) {
+    if (path !== undefined) await removeQuietly(path);
+  }
 }
 
 /** Programming errors (bad bundle data) pass through unchanged rather than as I/O failures. */

@@ -1,16 +1,27 @@
 /**
  * `report.html`: one self-contained page (no network, no scripts, no web fonts) with the key
- * figures, equity and drawdown charts as inline SVG (downsampled to ~1,500 points however long
- * the run), the metrics, the first {@linkcode MAX_HTML_TRADES} round trips, and the run's
- * parameters and settings. Every piece of text from the run is HTML-escaped.
+ * figures; inline SVG charts, downsampled however long the run: the price as OHLC candles with
+ * the entries, exits, stop and take-profit levels, liquidations and the kill switch; equity
+ * beside buy-and-hold; drawdown; the monthly and yearly returns as a heat-map table; the
+ * metrics, the refusals by rule, the first {@linkcode MAX_HTML_TRADES} round trips and the
+ * run's parameters and settings. Every piece of text from the run is HTML-escaped.
  *
  * @module
  */
 
-import { chartData, svgChart } from "./_report_svg.ts";
+import type { MonthReturn } from "./equity_recorder.ts";
+import {
+  buyAndHold,
+  buyAndHoldReturn,
+  killSwitchLine,
+  liquidationOrders,
+  MAX_TRADE_MARKERS,
+  svgPriceChart,
+} from "./_report_price.ts";
+import { chartData, type ChartScale, svgChart } from "./_report_svg.ts";
 import type { BacktestReport, JsonValue } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
-import { killSwitchLine, refusalLines } from "./report_summary.ts";
+import { killSwitchLine as killSwitchSentence, refusalLines } from "./report_summary.ts";
 
 /** At most this many round trips are listed in the HTML (all of them are in `trades.csv`). */
 export const MAX_HTML_TRADES = 500;
@@ -182,9 +193,46 @@ function riskSection(r: BacktestReport): string {
         escapeHtml(line.explanation)
       }</td></tr>`
     ).join("");
-  return `<p id="kill-switch"><strong>Kill switch:</strong> ${escapeHtml(killSwitchLine(r))}</p>` +
+  return `<p id="kill-switch"><strong>Kill switch:</strong> ${
+    escapeHtml(killSwitchSentence(r))
+  }</p>` +
     `<table id="rejections-table"><caption>Refusals by rule</caption>` +
     `<thead><tr><th>Rule</th><th>Count</th><th>Meaning</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// A cell's background: green for gains, red for losses, stronger up to ±10 % a month.
+function heat(value: number, full: number): string {
+  const alpha = Math.min(1, Math.abs(value) / full) * 0.55 + 0.05;
+  const rgb = value >= 0 ? "26,127,55" : "207,34,46";
+  return ` style="background:rgba(${rgb},${alpha.toFixed(2)})"`;
+}
+
+/** Months by year with the year's compounded return, as a heat-map table. */
+function monthlyTable(months: readonly MonthReturn[]): string {
+  if (months.length === 0) return `<p class="note" id="monthly-returns">No months.</p>`;
+  const years = new Map<number, (number | undefined)[]>();
+  for (const m of months) {
+    const row = years.get(m.year) ?? new Array<number | undefined>(12).fill(undefined);
+    row[m.month - 1] = m.return;
+    years.set(m.year, row);
+  }
+  const body = [...years.entries()].map(([year, row]) => {
+    let growth = 1;
+    for (const r of row) if (r !== undefined) growth *= 1 + r;
+    const cells = row.map((r) =>
+      r === undefined
+        ? `<td class="empty"></td>`
+        : `<td class="num"${heat(r, 0.1)}>${percent(r, 1)}</td>`
+    ).join("");
+    return `<tr><th scope="row">${year}</th>${cells}<td class="num year"${heat(growth - 1, 0.5)}>${
+      percent(growth - 1, 1)
+    }</td></tr>`;
+  }).join("");
+  return `<table class="grid heat" id="monthly-returns" data-months="${months.length}"><thead><tr>` +
+    `<th>Year</th>${MONTHS.map((m) => `<th class="num">${m}</th>`).join("")}` +
+    `<th class="num">Year</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function equityTick(value: number): string {
@@ -210,6 +258,17 @@ svg .grid{stroke:#eaeef2;stroke-width:1}svg .tick{fill:var(--muted);font-size:12
 svg .line{fill:none;stroke-width:1.5;vector-effect:non-scaling-stroke;stroke-linejoin:round}
 svg.equity .line{stroke:var(--accent)}svg.equity .area{fill:var(--accent);fill-opacity:.08}
 svg.drawdown .line{stroke:var(--neg)}svg.drawdown .area{fill:var(--neg);fill-opacity:.15}
+svg .line.hold{stroke:#8250df;stroke-dasharray:4 3}
+svg .wick{stroke:#57606a;stroke-width:1}svg .candle.up{fill:var(--pos)}svg .candle.down{fill:var(--neg)}
+svg .entry{opacity:.85}svg .entry.long{fill:#0969da}svg .entry.short{fill:#bf8700}
+svg .exit{fill:none;stroke:#1f2328;stroke-width:1;opacity:.7}
+svg .level{stroke-width:1.5;stroke-dasharray:3 2}svg .level.stop{stroke:#cf222e}
+svg .level.take-profit{stroke:#1a7f37}svg .liquidation{stroke:#a40e26;stroke-width:2.5}
+svg .kill-switch{stroke:#a40e26;stroke-width:2;stroke-dasharray:6 3}
+.legend{display:flex;flex-wrap:wrap;gap:16px;color:var(--muted);font-size:12px;margin:6px 4px 0}
+.legend i{display:inline-block;width:14px;height:3px;margin-right:6px;vertical-align:middle}
+table.heat td{text-align:right;font-size:12px}table.heat td.empty{background:#f6f8fa}
+table.heat td.year{font-weight:600}
 .tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px;align-items:start}
 table{border-collapse:separate;border-spacing:0;width:100%;overflow:hidden}
 caption{text-align:left;font-weight:600;padding:0 0 6px}
@@ -224,27 +283,59 @@ table.grid td{font-variant-numeric:tabular-nums;white-space:nowrap}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
 
+/** Options of {@linkcode renderReportHtml}. */
+export interface ReportHtmlOptions {
+  /** A sentence saying how `equity.csv` was thinned (shown under the files note). */
+  readonly equityCsvNote?: string;
+}
+
+function legend(items: readonly [string, string][]): string {
+  return `<div class="legend">${
+    items.map(([color, label]) => `<span><i style="background:${color}"></i>${label}</span>`)
+      .join("")
+  }</div>`;
+}
+
 /**
  * Renders the whole report as one self-contained HTML document. The charts are
- * `<svg id="equity-chart">` and `<svg id="drawdown-chart">`, each with a
- * `<path class="line" data-points="N">`; the tables have the ids `metrics-table`,
- * `trades-table`, `params-table`, `settings-table` and `rejections-table`.
+ * `<svg id="price-chart">` (candles, markers and levels; absent when no price was charted),
+ * `<svg id="equity-chart">` (with the `hold` buy-and-hold line) and `<svg id="drawdown-chart">`,
+ * each line a `<path class="line" data-points="N">`; the tables have the ids `monthly-returns`,
+ * `metrics-table`, `trades-table`, `params-table`, `settings-table` and `rejections-table`.
  *
  * @example
  * ```ts ignore
  * await Deno.writeTextFile("report.html", renderReportHtml(bundle));
  * ```
  */
-export function renderReportHtml(bundle: ReportBundle): string {
+export function renderReportHtml(bundle: ReportBundle, options: ReportHtmlOptions = {}): string {
   const r = bundle.report;
-  const initial = Number(r.initialEquity);
-  const data = chartData(bundle.equity, initial);
+  const record = bundle.equity;
+  const data = chartData(record);
+  const t0 = record.stats.firstTs;
+  const span = record.stats.lastTs - t0;
+  const killTs = r.killSwitch === undefined ? undefined : Date.parse(r.killSwitch.at) * 1000;
+  const liquidations = liquidationOrders(bundle.orders);
+  const eventsOverlay = (scale: ChartScale): string =>
+    killSwitchLine(killTs, t0, span, scale) + liquidations.map((o) => {
+      const x = scale.x(span > 0 ? (o.updatedTs - t0) / span : 0).toFixed(1);
+      return `<line class="liquidation" x1="${x}" x2="${x}" y1="${scale.top}" y2="${scale.bottom}"/>`;
+    }).join("");
+  const hold = buyAndHold(record);
+  const holdReturn = buyAndHoldReturn(record);
+  const priceSvg = svgPriceChart(record, {
+    roundTrips: bundle.roundTrips,
+    orders: bundle.orders,
+    killSwitchTs: killTs,
+  });
   const equitySvg = svgChart(data.equity, {
     id: "equity-chart",
     title: "Equity",
     span: data.span,
     format: equityTick,
     tone: "equity",
+    extra: hold.y.length === 0 ? [] : [{ series: hold, cls: "hold" }],
+    overlay: eventsOverlay,
   });
   const drawdownSvg = svgChart(data.drawdown, {
     id: "drawdown-chart",
@@ -253,7 +344,27 @@ export function renderReportHtml(bundle: ReportBundle): string {
     format: (v) => `${Number((v * 100).toPrecision(4))} %`,
     tone: "drawdown",
     baseline: 0,
+    overlay: eventsOverlay,
   });
+  const marked = Math.min(bundle.roundTrips.length, MAX_TRADE_MARKERS);
+  const priceSection = priceSvg === "" ? "" : `<h2>Price · ${escapeHtml(r.symbols[0] ?? "")}</h2>
+<div class="panel">${priceSvg}${
+    legend([
+      ["#0969da", "long entry"],
+      ["#bf8700", "short entry"],
+      ["#1f2328", "exit"],
+      ["#cf222e", "stop level"],
+      ["#1a7f37", "take-profit level"],
+      ["#a40e26", "liquidation / kill switch"],
+    ])
+  }${
+    marked < bundle.roundTrips.length
+      ? `<p class="note">Markers for the first ${marked} of ${bundle.roundTrips.length} round trips.</p>`
+      : ""
+  }</div>`;
+  const csvNote = options.equityCsvNote === undefined
+    ? ""
+    : `<p class="note" id="equity-csv-note">${escapeHtml(options.equityCsvNote)}.</p>`;
   const title = `${r.strategy} · ${r.symbols.join(", ")} · ${r.interval}`;
   return `<!doctype html>
 <html lang="en">
@@ -271,16 +382,25 @@ export function renderReportHtml(bundle: ReportBundle): string {
 </header>
 <section class="cards" id="summary">
 ${card("Total return", percent(r.totalReturn), tone(r.totalReturn))}
+${card("Buy and hold", percent(holdReturn), tone(holdReturn))}
 ${card("CAGR", percent(r.cagr), tone(r.cagr))}
 ${card("Sharpe", fixed(r.sharpe))}
 ${card("Max drawdown", percent(r.maxDrawdown))}
 ${card("Trades", String(r.trades))}
 ${card("Win rate", percent(r.winRate))}
 </section>
+${priceSection}
 <h2>Equity</h2>
-<div class="panel">${equitySvg}</div>
+<div class="panel">${equitySvg}${
+    legend([
+      ["#0969da", "strategy"],
+      ...(hold.y.length === 0 ? [] : [["#8250df", "buy and hold"] as [string, string]]),
+    ])
+  }</div>
 <h2>Drawdown</h2>
 <div class="panel">${drawdownSvg}</div>
+<h2>Monthly returns</h2>
+<div class="scroll">${monthlyTable(record.months)}</div>
 <h2>Metrics</h2>
 ${metricsTables(r)}
 <h2>Trades</h2>
@@ -291,6 +411,7 @@ ${riskSection(r)}
 <div class="tables">${recordTable("params-table", "Parameters", r.params)}${
     recordTable("settings-table", "Settings", r.settings)
   }</div>
+${csvNote}
 <footer>Generated by Tesser · ${escapeHtml(r.bars.toLocaleString("en-US"))} bars · ${
     escapeHtml(`${r.start} → ${r.end}`)
   }</footer>

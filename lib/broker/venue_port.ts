@@ -36,10 +36,20 @@ export type VenueInbox = (report: VenueEvent) => void;
  */
 export type VenueAlertCode = "order-outcome-unknown" | "cancel-refused" | "amend-refused";
 
+/**
+ * What an amend of a resting order costs in queue priority, by the venue's rule:
+ * `keep-on-decrease` keeps the place when only the quantity goes down and loses it on a price
+ * change or a larger quantity (Bybit's amend); `requeue-always` loses it on every amend
+ * (Binance USD-M's modify, `PUT /fapi/v1/order`, which always carries price and quantity).
+ */
+export type AmendQueueRule = "keep-on-decrease" | "requeue-always";
+
 /** What a venue can do; a session refuses (as typed refusals) what its venue cannot. */
 export interface VenueCapabilities {
   /** Whether working orders can be amended in place (default true). */
   readonly amend?: boolean;
+  /** The queue priority an amend keeps (default `keep-on-decrease`). */
+  readonly amendQueue?: AmendQueueRule;
 }
 
 /**

@@ -12,6 +12,9 @@ const exchangeSchema = field.table({
   driver: field.enum(["paper", "bybit", "binance", "bitmex", "simulator"], { required: true }),
   rest_url: field.string(),
   ws_url: field.string(),
+  ws_public_url: field.string(),
+  ws_market_url: field.string(),
+  ws_private_url: field.string(),
   api_key: field.string(),
   api_secret: field.string(),
   symbol: field.string(),
@@ -79,6 +82,12 @@ export interface ExchangeConfig {
   readonly rest_url?: string;
   /** WebSocket URL. */
   readonly ws_url?: string;
+  /** Binance: the `/public` stream endpoint (depth, bookTicker). */
+  readonly ws_public_url?: string;
+  /** Binance: the `/market` stream endpoint (aggTrade, kline, markPrice). */
+  readonly ws_market_url?: string;
+  /** Binance: the `/private` user-data endpoint. */
+  readonly ws_private_url?: string;
   /** API key (keep it in config/local.toml or the environment). */
   readonly api_key?: string;
   /** API secret (keep it in config/local.toml or the environment). */

@@ -45,6 +45,7 @@ export * from "./normalize.ts";
 export * from "./order_book.ts";
 export * from "./parquet_reader.ts";
 export * from "./parquet_writer.ts";
+export * from "./equity_parquet.ts";
 export * from "./replay.ts";
 export * from "./synthetic.ts";
 export * from "./tardis.ts";

@@ -18,7 +18,7 @@ import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { useDictionary } from "hyparquet-writer/src/dictionary.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
-import type { ColumnChunk, Encoding, ParquetType, SchemaElement, Statistics } from "hyparquet";
+import type { ColumnChunk, ParquetType, SchemaElement } from "hyparquet";
 import type { Interval, SymbolId } from "../domain/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
 import { zstdCompress } from "./_zstd.ts";
@@ -29,6 +29,14 @@ import {
   tempPathFor,
   writeFailure,
 } from "./temp_files.ts";
+import {
+  type ChunkStatistics,
+  columnChunk,
+  doubleStatistics,
+  FileSink,
+  int64Statistics,
+  writeDataPage,
+} from "./_parquet_pages.ts";
 
 /** Key/value metadata key naming the schema of a canonical candle file. */
 export const CANONICAL_SCHEMA_KEY = "tesser.schema";
@@ -81,36 +89,6 @@ function canonicalSchema(): SchemaElement[] {
     dbl("close"),
     dbl("volume"),
   ];
-}
-
-/** A byte sink that hands each finished row group to the file, keeping memory bounded. */
-class FileSink extends ByteWriter {
-  readonly #file: Deno.FsFile;
-  readonly #path: string;
-
-  constructor(file: Deno.FsFile, path: string) {
-    super(1 << 20);
-    this.#file = file;
-    this.#path = path;
-  }
-
-  flush(): void {
-    let bytes = new Uint8Array(this.buffer, 0, this.index);
-    try {
-      while (bytes.byteLength > 0) {
-        const written = this.#file.writeSync(bytes);
-        bytes = bytes.subarray(written);
-      }
-    } catch (error) {
-      // A full disk shows here, mid-file: said for the output, not the temp file.
-      throw writeFailure(this.#path, error);
-    }
-    this.index = 0;
-  }
-
-  override finish(): void {
-    this.flush();
-  }
 }
 
 /**
@@ -435,105 +413,6 @@ function checkTs(ts: number): void {
   if (!Number.isSafeInteger(ts)) {
     throw new RangeError(`Cannot write ts ${ts}: not a whole number of µs`);
   }
-}
-
-/** Statistics as hyparquet-writer records them (it also writes `nan_count`). */
-type ChunkStatistics = Statistics & { nan_count?: bigint };
-
-type Sink = ParquetWriter["writer"];
-
-/** Writes one DATA_PAGE_V2 of a REQUIRED column (no levels); returns its uncompressed size. */
-function writeDataPage(
-  out: Sink,
-  bytes: Uint8Array,
-  compressed: Uint8Array,
-  n: number,
-  encoding: Encoding,
-): number {
-  const headerStart = out.offset;
-  writePageHeader(out, {
-    type: "DATA_PAGE_V2",
-    uncompressed_page_size: bytes.byteLength,
-    compressed_page_size: compressed.byteLength,
-    data_page_header_v2: {
-      num_values: n,
-      num_nulls: 0,
-      num_rows: n,
-      encoding,
-      definition_levels_byte_length: 0,
-      repetition_levels_byte_length: 0,
-      is_compressed: true,
-    },
-  });
-  const headerSize = out.offset - headerStart;
-  out.appendBytes(compressed);
-  return headerSize + bytes.byteLength;
-}
-
-function columnChunk(
-  name: string,
-  type: ParquetType,
-  n: number,
-  start: number,
-  dictionaryOffset: number | undefined,
-  dataOffset: number,
-  end: number,
-  uncompressed: number,
-  statistics: ChunkStatistics,
-): ColumnChunk {
-  const encoding = dictionaryOffset === undefined ? "PLAIN" : "RLE_DICTIONARY";
-  return {
-    meta_data: {
-      type,
-      encodings: dictionaryOffset === undefined ? ["PLAIN"] : ["PLAIN", "RLE_DICTIONARY"],
-      path_in_schema: [name],
-      codec: "ZSTD",
-      num_values: BigInt(n),
-      total_compressed_size: BigInt(end - start),
-      total_uncompressed_size: BigInt(uncompressed),
-      data_page_offset: BigInt(dataOffset),
-      dictionary_page_offset: dictionaryOffset === undefined ? undefined : BigInt(dictionaryOffset),
-      statistics,
-      encoding_stats: [
-        ...(dictionaryOffset === undefined
-          ? []
-          : [{ page_type: "DICTIONARY_PAGE" as const, encoding: "PLAIN" as const, count: 1 }]),
-        { page_type: "DATA_PAGE_V2", encoding, count: 1 },
-      ],
-    },
-    file_offset: BigInt(start),
-  };
-}
-
-function int64Statistics(values: Float64Array, n: number): ChunkStatistics {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const value = values[i] as number;
-    if (value < min) min = value;
-    if (value > max) max = value;
-  }
-  return { min_value: BigInt(min), max_value: BigInt(max), null_count: 0n };
-}
-
-// As hyparquet-writer: NaN is counted, not compared; the first of equal values (±0) is kept,
-// then a zero minimum is written as -0 and a zero maximum as +0.
-function doubleStatistics(values: Float64Array, n: number): ChunkStatistics {
-  let min: number | undefined;
-  let max: number | undefined;
-  let nan = 0;
-  for (let i = 0; i < n; i++) {
-    const value = values[i] as number;
-    if (Number.isNaN(value)) {
-      nan++;
-      continue;
-    }
-    if (min === undefined || value < min) min = value;
-    if (max === undefined || value > max) max = value;
-  }
-  if (min === 0) min = -0;
-  if (max === 0) max = 0;
-  return { min_value: min, max_value: max, null_count: 0n, nan_count: BigInt(nan) };
 }
 
 /** Writes `batches` (one symbol and interval) to `path` atomically; returns the row count. */

@@ -6,6 +6,7 @@
  * @module
  */
 
+export * from "./algorithms/mod.ts";
 export * from "./buying_power.ts";
 export * from "./client_ids.ts";
 export * from "./oms_ports.ts";

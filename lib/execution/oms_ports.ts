@@ -8,6 +8,8 @@
 
 import type { Decimal, Instrument, Micros, OrderStatus, Refusal, SymbolId } from "../domain/mod.ts";
 import type { OrderCommand } from "../events/mod.ts";
+import type { ExecutionAlgorithms } from "./algorithms/execution_algorithms.ts";
+import type { ExecutionTemplate } from "./algorithms/execution_template.ts";
 import type { ClientIds } from "./client_ids.ts";
 import type { PreTradeRisk } from "./risk.ts";
 import type { Sizer } from "./sizer.ts";
@@ -103,6 +105,16 @@ export interface OrderManagerOptions {
   readonly slippageBps?: number;
   /** The taker fee rate the buying-power check adds (default each instrument's). */
   readonly takerFeeRate?: Decimal;
+  /**
+   * The execution algorithms that work signals whose hint is one (TWAP, VWAP, …); without them
+   * such a signal is refused (`unsupported-hint`).
+   */
+  readonly algorithms?: ExecutionAlgorithms;
+  /**
+   * The algorithm that works every signal without a hint of its own (a strategy file's
+   * `[execution]` table); the kill switch's flatten is always a market order.
+   */
+  readonly execution?: ExecutionTemplate;
   /** Called with every refusal (the OMS also counts them, see `rejections()`). */
   readonly onRefusal?: (refusal: Refusal) => void;
   /** Called with what reconciliation must settle (unknown orders, ambiguous steps). */

@@ -104,6 +104,21 @@ export interface BracketSnapshot {
   readonly takeProfit?: number;
 }
 
+/**
+ * An entry the venue reported finished (with a fill) before all its fills were booked: its
+ * bracket is attached once they are, so a restart in between must not forget it.
+ */
+export interface AwaitingFillsSnapshot {
+  /** The entry's finishing report. */
+  readonly entry: ReportSnapshot;
+  /** Stop-loss trigger. */
+  readonly stopLoss?: number;
+  /** Take-profit limit. */
+  readonly takeProfit?: number;
+  /** Quantity of the entry's fills booked so far. */
+  readonly booked: string;
+}
+
 /** The whole OMS state; `JSON.stringify` round-trips it. */
 export interface OmsSnapshot {
   /** Format version. */
@@ -121,6 +136,8 @@ export interface OmsSnapshot {
    * restart is not booked again (absent in older snapshots).
    */
   readonly tradeIds?: readonly string[];
+  /** Finished entries whose bracket waits for their fills (absent in older snapshots). */
+  readonly awaitingFills?: readonly AwaitingFillsSnapshot[];
 }
 
 /** A request as snapshot data. */
@@ -157,7 +174,8 @@ export function requestFromSnapshot(data: RequestSnapshot): OrderRequest {
   };
 }
 
-function reportToSnapshot(order: Order): ReportSnapshot {
+/** A venue report as snapshot data. */
+export function reportToSnapshot(order: Order): ReportSnapshot {
   return {
     id: order.id,
     request: requestToSnapshot(order.request),
@@ -170,7 +188,12 @@ function reportToSnapshot(order: Order): ReportSnapshot {
   };
 }
 
-function reportFromSnapshot(data: ReportSnapshot): Order {
+/**
+ * A venue report from snapshot data.
+ *
+ * @throws {RangeError} for an unknown order status.
+ */
+export function reportFromSnapshot(data: ReportSnapshot): Order {
   if (!ORDER_STATUSES.includes(data.status)) {
     throw new RangeError(`OMS snapshot: unknown order status "${data.status}"`);
   }

@@ -28,6 +28,9 @@ import {
 } from "../domain/mod.ts";
 import type { AlertEvent, OrderCommand } from "../events/mod.ts";
 import { AmendMemo, tickPrice } from "./_order_pricing.ts";
+import { type AlgorithmHint, isAlgorithmHint } from "./algorithms/algorithm.ts";
+import { hintProblem } from "./algorithms/execution_algorithms.ts";
+import { templateHint } from "./algorithms/execution_template.ts";
 import { type Bracket, bracketLegs, hintRequest } from "./_order_requests.ts";
 import { planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
@@ -40,7 +43,13 @@ import type {
   OrderPort,
   TradingState,
 } from "./oms_ports.ts";
-import { type OmsSnapshot, orderFromSnapshot, orderToSnapshot } from "./oms_snapshot.ts";
+import {
+  type OmsSnapshot,
+  orderFromSnapshot,
+  orderToSnapshot,
+  reportFromSnapshot,
+  reportToSnapshot,
+} from "./oms_snapshot.ts";
 import {
   type AmendChange,
   OrderTracker,
@@ -288,11 +297,20 @@ export class OrderManager {
 
   /**
    * Cancels a working order, in flight or not. Nothing is sent when it is not working or a
-   * cancel for it is already in flight (one cancel per order).
+   * cancel for it is already in flight (one cancel per order). The id of a working parent of
+   * an execution algorithm cancels the parent: no further child, the working ones cancelled.
    */
   cancelOrder(symbol: SymbolId, clientOrderId: string): void {
     const order = this.#tracker.get(clientOrderId);
-    if (order === undefined || order.request.symbol !== symbol) return;
+    if (order === undefined) {
+      // The id of an execution algorithm's parent: it stops and cancels its working children.
+      const parent = this.#options.algorithms?.parent(clientOrderId);
+      if (parent?.parent.symbol === symbol) {
+        this.#options.algorithms?.cancelParent(clientOrderId, "cancelled by request");
+      }
+      return;
+    }
+    if (order.request.symbol !== symbol) return;
     this.#cancel(order);
   }
 
@@ -363,7 +381,13 @@ export class OrderManager {
   /** Closes every open position at market (the kill switch). */
   flattenAll(symbols: Iterable<SymbolId>): void {
     for (const symbol of symbols) {
-      this.onSignal({ symbol, kind: "flatten", confidence: 1, note: "kill switch" });
+      this.onSignal({
+        symbol,
+        kind: "flatten",
+        confidence: 1,
+        note: "kill switch",
+        hint: { kind: "market" },
+      });
     }
   }
 
@@ -526,6 +550,12 @@ export class OrderManager {
         ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
       })),
       tradeIds: this.#tracker.recentTrades(SNAPSHOT_TRADES),
+      awaitingFills: [...this.#awaitingFills.values()].map(({ entry, bracket, booked }) => ({
+        entry: reportToSnapshot(entry),
+        ...(bracket.stopLoss === undefined ? {} : { stopLoss: bracket.stopLoss }),
+        ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
+        booked: booked.toString(),
+      })),
     };
   }
 
@@ -560,6 +590,15 @@ export class OrderManager {
     this.#tracker.seedTrades(trades);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
       this.#brackets.set(entry, { stopLoss, takeProfit });
+    }
+    // An entry that finished before its fills came keeps waiting for them (its stop is owed).
+    for (const { entry, stopLoss, takeProfit, booked } of snapshot.awaitingFills ?? []) {
+      const report = reportFromSnapshot(entry);
+      this.#awaitingFills.set(report.request.clientOrderId, {
+        entry: report,
+        bracket: { stopLoss, takeProfit },
+        booked: decimal(booked),
+      });
     }
   }
 
@@ -633,6 +672,9 @@ export class OrderManager {
   // The position if every working order that may add exposure filled.
   #projectedPosition(symbol: SymbolId): Decimal {
     let position = this.#account.position(symbol);
+    // Parents of execution algorithms count with what they have not sent yet.
+    const unsent = this.#options.algorithms?.unsent(symbol) ?? 0;
+    if (unsent !== 0) position = position.plus(decimal(Number(unsent.toPrecision(15))));
     for (const order of this.#tracker.of(symbol)) {
       if (order.request.reduceOnly) continue;
       const remaining = this.#tracker.remaining(order);
@@ -686,6 +728,15 @@ export class OrderManager {
     reduceOnly: boolean,
     bracket: Bracket | undefined,
   ): void {
+    const template = this.#options.execution;
+    const hint = signal.hint ??
+      (template === undefined
+        ? undefined
+        : templateHint(template, side, this.#account.lastPrice(signal.symbol)));
+    if (hint !== undefined && isAlgorithmHint(hint) && this.#options.algorithms !== undefined) {
+      this.#startParent(signal, hint, instrument, side, quantity, reduceOnly, bracket);
+      return;
+    }
     const built = hintRequest(signal.hint ?? { kind: "market" }, instrument, {
       clientOrderId: this.#ids.next(),
       symbol: signal.symbol,
@@ -709,6 +760,77 @@ export class OrderManager {
       this.#brackets.set(request.clientOrderId, bracket);
     }
     this.#dispatch(request);
+  }
+
+  // A signal worked by an execution algorithm: the parent is checked as a whole (the hint's
+  // parameters, the order grid and risk as one market order now), then each child again.
+  #startParent(
+    signal: Signal,
+    hint: AlgorithmHint,
+    instrument: Instrument,
+    side: Side,
+    quantity: Decimal,
+    reduceOnly: boolean,
+    bracket: Bracket | undefined,
+  ): void {
+    const algorithms = this.#options.algorithms;
+    if (algorithms === undefined) return;
+    const problem = hintProblem(hint, instrument);
+    if (problem !== undefined) {
+      this.reject("unsupported-hint", `${signal.symbol}: ${hint.kind} hint: ${problem}`, {
+        symbol: signal.symbol,
+      });
+      return;
+    }
+    const id = this.#ids.next();
+    const request: OrderRequest = {
+      clientOrderId: id,
+      symbol: signal.symbol,
+      side,
+      type: "market",
+      quantity,
+      timeInForce: "gtc",
+      reduceOnly,
+    };
+    if (!this.#approve(request, instrument)) return;
+    algorithms.start({
+      id,
+      symbol: signal.symbol,
+      side,
+      lots: Math.round(quantity.div(instrument.lotSize).toNumber()),
+      reduceOnly,
+      hint,
+      ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
+      ...(bracket?.stopLoss === undefined ? {} : { stopLoss: bracket.stopLoss }),
+      ...(bracket?.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
+    });
+  }
+
+  /**
+   * Places the stop-loss and take-profit of a parent order that finished with a position (the
+   * algorithms call it when a parent ends), sized to the whole position like any bracket.
+   */
+  protectParent(
+    symbol: SymbolId,
+    parentId: string,
+    stopLoss: number | undefined,
+    takeProfit: number | undefined,
+  ): void {
+    if (stopLoss === undefined && takeProfit === undefined) return;
+    const instrument = this.#options.instruments.get(symbol);
+    const position = this.#account.position(symbol);
+    if (instrument === undefined || position.isZero()) return;
+    const legs = bracketLegs(
+      instrument,
+      symbol,
+      position,
+      { stopLoss, takeProfit },
+      parentId,
+      () => this.#ids.next(),
+    );
+    for (const leg of legs) {
+      if (this.#approve(leg, instrument)) this.#dispatch(leg);
+    }
   }
 
   #approve(request: OrderRequest, instrument: Instrument): boolean {
@@ -783,6 +905,7 @@ export class OrderManager {
   // Cancels the symbol's working orders (not those with a cancel in flight); with
   // `keepProtection`, not the reduce-only ones (stops and targets protecting the position).
   #cancelWorking(symbol: SymbolId, keepProtection = false): void {
+    this.#options.algorithms?.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
     for (const order of [...this.#tracker.of(symbol)]) {
       if (keepProtection && order.request.reduceOnly) continue;
       this.#cancel(order);

@@ -877,12 +877,6 @@ export class Portfolio {
    * currency the options do not know, or a malformed decimal.
    */
   static restore(data: PortfolioSnapshot, options: PortfolioOptions): Portfolio {
-    if (data.version !== PORTFOLIO_SNAPSHOT_VERSION) {
-      throw new RangeError(
-        `Portfolio: cannot restore snapshot version ${data.version} ` +
-          `(this code reads version ${PORTFOLIO_SNAPSHOT_VERSION})`,
-      );
-    }
     if (data.reportingCurrency !== options.reportingCurrency) {
       throw new RangeError(
         `Portfolio: snapshot reports in ${data.reportingCurrency}, ` +
@@ -890,8 +884,29 @@ export class Portfolio {
       );
     }
     const portfolio = new Portfolio({ ...options, initialBalances: data.balances });
-    portfolio.#load(data);
+    portfolio.load(data);
     return portfolio;
+  }
+
+  /**
+   * Takes over a snapshot's state in place: for a portfolio others already hold (a live
+   * session's, which its OMS and venue read), restored before any fill is applied to it.
+   *
+   * @throws {RangeError} as {@linkcode Portfolio.restore} does.
+   */
+  load(data: PortfolioSnapshot): void {
+    if (data.version !== PORTFOLIO_SNAPSHOT_VERSION) {
+      throw new RangeError(
+        `Portfolio: cannot restore snapshot version ${data.version} ` +
+          `(this code reads version ${PORTFOLIO_SNAPSHOT_VERSION})`,
+      );
+    }
+    if (data.reportingCurrency !== this.#reporting) {
+      throw new RangeError(
+        `Portfolio: snapshot reports in ${data.reportingCurrency}, this portfolio in ${this.#reporting}`,
+      );
+    }
+    this.#load(data);
   }
 
   #load(data: PortfolioSnapshot): void {

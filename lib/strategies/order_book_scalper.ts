@@ -5,7 +5,9 @@
  * the best price of its side: a buy rests at the best bid, a sell at the best ask. When the touch
  * moves, the order is amended to the new best (losing queue priority); while it stays, the order
  * is left alone (keeping it). Without agreement the target is flat, reached the same way.
- * Mids are sampled for the MACD every `sample_ms`.
+ * Mids are sampled for the MACD every `sample_ms`. With `peg_refresh_secs > 0` the pegging is
+ * left to the PeggedBest execution algorithm instead: each change of target is one signal with
+ * the hint `{ kind: "pegged-best", offsetTicks: 0, refreshSecs: peg_refresh_secs }`.
  *
  * @module
  */
@@ -34,6 +36,12 @@ const params = field.table({
   fast_period: field.number({ integer: true, min: 1, default: 12, description: "MACD fast EMA" }),
   slow_period: field.number({ integer: true, min: 2, default: 26, description: "MACD slow EMA" }),
   signal_period: field.number({ integer: true, min: 1, default: 9, description: "MACD signal" }),
+  peg_refresh_secs: field.number({
+    min: 0,
+    default: 0,
+    description:
+      "0: peg its own orders; above 0: signals worked by PeggedBest, re-pegged this often",
+  }),
 });
 
 /** Validated OrderBookScalper parameters. */
@@ -56,6 +64,8 @@ export interface OrderBookScalperParams {
   readonly slow_period: number;
   /** MACD signal period (samples). */
   readonly signal_period: number;
+  /** PeggedBest refresh (s); 0: the strategy pegs its own orders. */
+  readonly peg_refresh_secs?: number;
 }
 
 interface Peg {
@@ -68,6 +78,8 @@ interface Peg {
 export class OrderBookScalper implements Strategy {
   readonly name = "OrderBookScalper";
   readonly subscriptions: readonly StrategySubscription[];
+  /** `pegged-best` when PeggedBest works its signals. */
+  readonly executionHints: readonly "pegged-best"[];
   readonly #p: OrderBookScalperParams;
   readonly #symbol: SymbolId;
   #macd: Macd;
@@ -75,6 +87,7 @@ export class OrderBookScalper implements Strategy {
   #nextSample = -Infinity;
   #peg: Peg | undefined;
   #target = 0;
+  #signalled = 0;
   #placed = 0;
   #amended = 0;
   #kept = 0;
@@ -92,6 +105,7 @@ export class OrderBookScalper implements Strategy {
     this.#p = params;
     this.#macd = this.#newMacd();
     this.subscriptions = [{ kind: "book", symbol: this.#symbol }];
+    this.executionHints = (params.peg_refresh_secs ?? 0) > 0 ? ["pegged-best"] : [];
   }
 
   #newMacd(): Macd {
@@ -121,6 +135,11 @@ export class OrderBookScalper implements Strategy {
       : imbalance <= -p.threshold && h < 0
       ? -p.quantity
       : 0;
+    const refreshSecs = p.peg_refresh_secs ?? 0;
+    if (refreshSecs > 0) {
+      this.#signalTarget(ctx, refreshSecs);
+      return;
+    }
     const need = this.#target - ctx.position(this.#symbol);
     const peg = this.#peg;
     if (need === 0) {
@@ -157,6 +176,27 @@ export class OrderBookScalper implements Strategy {
       this.#peg = { id, buy, price };
       this.#placed++;
     }
+  }
+
+  // The target as a signal worked by PeggedBest, once per change of target.
+  #signalTarget(ctx: StrategyContext, refreshSecs: number): void {
+    const target = this.#target;
+    if (target === this.#signalled) return;
+    this.#signalled = target;
+    const symbol = this.#symbol;
+    const hint = { kind: "pegged-best" as const, offsetTicks: 0, refreshSecs };
+    if (target === 0) {
+      ctx.signal({ symbol, kind: "flatten", confidence: 1 });
+      return;
+    }
+    this.#placed++;
+    ctx.signal({
+      symbol,
+      kind: target > 0 ? "enter-long" : "enter-short",
+      confidence: 1,
+      quantity: Math.abs(target),
+      hint,
+    });
   }
 
   /** Forgets the peg once it is done. */

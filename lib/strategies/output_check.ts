@@ -27,7 +27,7 @@ const HINT_FIELDS: Readonly<Record<string, readonly (readonly [string, NumberRul
   iceberg: [["price", "positive"], ["displayQuantity", "positive"]],
   "pegged-best": [["offsetTicks", "integer"]],
   sniper: [["price", "positive"], ["timeoutSecs", "positive"]],
-  "trailing-stop": [["trailPercent", "positive"]],
+  "trailing-stop": [["callbackRate", "positive"]],
 };
 const SIDES: readonly string[] = ["buy", "sell"];
 const ORDER_TYPES: readonly string[] = ["market", "limit", "stop-market", "stop-limit"];

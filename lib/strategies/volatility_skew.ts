@@ -6,7 +6,9 @@
  *
  * When implied exceeds realized by at least `premium`, volatility is rich: the strategy goes
  * short `symbol` as the volatility proxy; when implied is below realized by at least `premium`
- * it goes long. Entries are limit orders at the bar's close (hint `{ kind: "limit", price }`).
+ * it goes long. Entries are limit orders at the bar's close (hint `{ kind: "limit", price }`),
+ * or with `sniper_timeout_secs > 0` Sniper orders: wait up to that long for the close's price
+ * (or better) and take it (hint `{ kind: "sniper", price, timeoutSecs }`).
  * When the gap narrows to `exit_premium` it flattens. The bars of the two symbols are paired
  * by open time; the stored bars are the whole state.
  *
@@ -14,7 +16,7 @@
  */
 
 import { field } from "../config/mod.ts";
-import type { Candle, SymbolId } from "../domain/mod.ts";
+import type { Candle, ExecutionHint, SymbolId } from "../domain/mod.ts";
 import { Atr } from "../indicators/mod.ts";
 import { paramError, type StrategyDefinition } from "./registry.ts";
 import type { JsonValue, Strategy, StrategyContext, StrategySubscription } from "./strategy.ts";
@@ -63,6 +65,11 @@ const params = field.table({
     default: 0.01,
     description: "flatten when |implied − realized| falls to this",
   }),
+  sniper_timeout_secs: field.number({
+    min: 0,
+    default: 0,
+    description: "0: enter with a limit at the close; above 0: a Sniper at the close for this long",
+  }),
 });
 
 /** Validated VolatilitySkew parameters. */
@@ -81,6 +88,8 @@ export interface VolatilitySkewParams {
   readonly premium: number;
   /** Exit gap (annualized decimal). */
   readonly exit_premium: number;
+  /** Sniper timeout of the entries (s); 0: limit entries. */
+  readonly sniper_timeout_secs?: number;
 }
 
 /** The VolatilitySkew strategy instance. */
@@ -89,6 +98,8 @@ export class VolatilitySkew implements Strategy {
   readonly name: string = NAME;
   /** The market data it needs. */
   readonly subscriptions: readonly StrategySubscription[];
+  /** `sniper` when its entries are Sniper orders. */
+  readonly executionHints: readonly "sniper"[];
   readonly #params: VolatilitySkewParams;
   readonly #symbol: SymbolId;
   readonly #sync: BarPairSync;
@@ -113,6 +124,7 @@ export class VolatilitySkew implements Strategy {
     }
     const interval = intervalParam(NAME, params.interval);
     this.#params = params;
+    this.executionHints = (params.sniper_timeout_secs ?? 0) > 0 ? ["sniper"] : [];
     this.#annualize = Math.sqrt(barsPerYear(interval));
     this.#sync = new BarPairSync([this.#symbol, ivSymbol]);
     this.#bars = new History(params.lookback);
@@ -135,7 +147,10 @@ export class VolatilitySkew implements Strategy {
     const gap = ivBar.close - realized;
     const symbol = this.#symbol;
     const note = `implied ${ivBar.close.toFixed(4)} realized ${realized.toFixed(4)}`;
-    const limit = { kind: "limit" as const, price: close };
+    const timeoutSecs = this.#params.sniper_timeout_secs ?? 0;
+    const limit: ExecutionHint = timeoutSecs > 0
+      ? { kind: "sniper", price: close, timeoutSecs }
+      : { kind: "limit", price: close };
     if (gap >= this.#params.premium && this.#side !== "short") {
       this.#side = "short";
       ctx.signal({ symbol, kind: "enter-short", confidence: 1, hint: limit, note });

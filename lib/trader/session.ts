@@ -35,13 +35,19 @@ import type {
   ReconciliationEvent,
 } from "../events/mod.ts";
 import {
+  ALGORITHM_TIMER_OWNER,
   clientIdPrefix,
   ClientIds,
+  ExecutionAlgorithms,
+  type ExecutionQuality,
+  type ExecutionTemplate,
+  hintProblem,
   type OmsNotice,
   OrderManager,
   PreTradeRisk,
   type RiskLimits,
   type Sizer,
+  templateHint,
 } from "../execution/mod.ts";
 import type { Atr } from "../indicators/mod.ts";
 import { type LiquidationTrigger, Portfolio } from "../portfolio/mod.ts";
@@ -50,6 +56,7 @@ import type { Strategy, StrategySubscription } from "../strategies/mod.ts";
 import { refuseUnhonouredHints } from "./execution_hints.ts";
 import type { MarketBooks } from "./market_books.ts";
 import { subscribeMarketData } from "./_market_data.ts";
+import { observeForAlgorithms } from "./_algorithm_data.ts";
 import type { LoadedModel } from "../cortex/mod.ts";
 import { type InferenceOptions, InferenceService } from "./inference.ts";
 import { StrategyHost } from "./strategy_host.ts";
@@ -91,6 +98,11 @@ export interface TradingOptions {
   readonly warn?: (message: string) => void;
   /** Timing of the models' answers (default: modelled, with the default latency). */
   readonly inference?: Pick<InferenceOptions, "timing" | "latencyMicros" | "syncLatencyMicros">;
+  /**
+   * The execution algorithm for every signal without a hint (a strategy file's `[execution]`
+   * table); default none: such signals are market orders.
+   */
+  readonly execution?: ExecutionTemplate;
 }
 
 /** Options of {@linkcode TradingSession}. */
@@ -187,6 +199,8 @@ export interface SessionReportParts {
   readonly riskLimits: RiskLimits;
   /** When and at which drawdown the kill switch tripped; undefined when it did not. */
   readonly killSwitch: KillSwitchTrip | undefined;
+  /** Each execution algorithm's parent and its quality; absent when none ran. */
+  readonly executionQuality?: readonly ExecutionQuality[];
 }
 
 /** The drawdown kill switch's trip. */
@@ -207,6 +221,11 @@ export interface SessionTables {
   readonly fills: readonly TimedFill[];
   /** All orders in their latest state. */
   readonly orders: readonly Order[];
+  /**
+   * The parent id of each child of an execution algorithm (undefined for other orders); absent
+   * when no algorithm ran, so the report files keep their columns.
+   */
+  readonly parentOf?: (clientOrderId: string) => string | undefined;
 }
 
 function isReference(subscription: StrategySubscription): boolean {
@@ -248,6 +267,11 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   readonly venue: V;
   /** Runs the strategy's models, when it declares any. */
   readonly inference: InferenceService | undefined;
+  /**
+   * The execution algorithms working the signals whose hint is one; `snapshot()`/`restore()`
+   * carry their state across a restart (with the OMS's).
+   */
+  readonly algorithms: ExecutionAlgorithms;
   readonly #strategy: Strategy;
   readonly #positions = new Map<SymbolId, number>();
   readonly #fillListeners: ((event: FillEvent) => void)[] = [];
@@ -266,7 +290,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
    * the session cannot honour.
    */
   constructor(options: SessionOptions, connect: (link: VenueLink) => V) {
-    refuseUnhonouredHints(options.strategy, options.executionHints);
+    refuseUnhonouredHints(options.strategy, options.executionHints, options.execution?.hint.kind);
     const subscriptions = options.strategy.subscriptions;
     const traded = new Set(subscriptions.filter((s) => !isReference(s)).map((s) => s.symbol));
     this.references = new Set(
@@ -295,6 +319,21 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       if (error instanceof RangeError) throw new ConfigError(error.message, { cause: error });
       throw error;
     }
+    // A configured algorithm that cannot work on a traded instrument would refuse every signal.
+    const template = options.execution;
+    if (template !== undefined) {
+      for (const instrument of this.instruments.values()) {
+        const problem = hintProblem(templateHint(template, "buy", 1), instrument);
+        if (problem !== undefined) {
+          throw new ConfigError(
+            `[execution] ${template.hint.kind} for ${instrument.symbol}: ${problem}`,
+            {
+              hint: "fix the strategy file's [execution] table",
+            },
+          );
+        }
+      }
+    }
     this.#strategy = options.strategy;
     this.#leverage = options.leverage ?? 1;
     const specs = options.strategy.models ?? [];
@@ -316,8 +355,46 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     const ackTimeout = options.ackTimeoutMs === undefined
       ? undefined
       : Math.max(1, Math.round(options.ackTimeoutMs * 1000));
+    const books = options.books;
+    // VWAP's default profile is the volume seen at each time of day: kept only when asked for.
+    const keepProfiles = (options.strategy.executionHints ?? []).includes("vwap") ||
+      options.execution?.hint.kind === "vwap";
+    // The venue is connected after the OMS; it is known by the time a parent starts.
+    const venueAmends = (): boolean => this.venue.capabilities?.amend !== false;
+    this.algorithms = new ExecutionAlgorithms(
+      {
+        now: () => clock.now(),
+        setTimer: (at, tag) =>
+          engine.schedule(at, {
+            kind: "timer",
+            ts: at,
+            tsRecv: at,
+            owner: ALGORITHM_TIMER_OWNER,
+            tag,
+          }),
+        submit: (intent) => this.oms.submitIntent(intent),
+        cancel: (symbol, id) => this.oms.cancelOrder(symbol, id),
+        amend: (symbol, id, changes) => this.oms.amendOrder(symbol, id, changes),
+        touch: books === undefined ? undefined : (symbol) => {
+          const book = books.book(symbol);
+          return { bid: book.bids.price(0), ask: book.asks.price(0) };
+        },
+        lastPrice: (symbol) => portfolio.lastPrice(symbol),
+        get canAmend(): boolean {
+          return venueAmends();
+        },
+        onFinished: (algorithm) => {
+          const { symbol, id, stopLoss, takeProfit } = algorithm.parent;
+          if (algorithm.filledLots > 0) this.oms.protectParent(symbol, id, stopLoss, takeProfit);
+        },
+      },
+      this.instruments,
+      keepProfiles,
+    );
     this.oms = new OrderManager(
       {
+        algorithms: this.algorithms,
+        execution: options.execution,
         instruments: this.instruments,
         sizer: options.sizer,
         risk: this.risk,
@@ -380,6 +457,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       host: () => this.#host,
       markListeners: this.#markListeners,
     });
+    observeForAlgorithms(engine.bus, this.algorithms, this.instruments, books, keepProfiles);
   }
 
   /** The hosted strategy; created on first use, for data of `dataInterval`. */
@@ -457,6 +535,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       leverage: this.#leverage,
       riskLimits: this.risk.limits,
       killSwitch: this.#killSwitch,
+      ...(this.algorithms.used ? { executionQuality: this.algorithms.quality() } : {}),
     };
   }
 
@@ -466,6 +545,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       roundTrips: this.portfolio.roundTrips(),
       fills: this.fills,
       orders: [...this.orders.values()],
+      ...(this.algorithms.used ? { parentOf: (id: string) => this.algorithms.parentOf(id) } : {}),
     };
   }
 
@@ -574,7 +654,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
 
   #subscribe(): void {
     const bus = this.engine.bus;
-    const { oms, portfolio } = this;
+    const { oms, portfolio, algorithms } = this;
     bus.subscribe("order-command", (event) => this.#send(event.command));
     bus.subscribe("order-update", (event) => {
       for (const listener of this.#updateListeners) listener(event);
@@ -582,6 +662,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       // tell the strategy again what it already knows.
       if (!oms.onOrderUpdate(event.order)) return;
       this.orders.set(event.order.request.clientOrderId, event.order);
+      algorithms.onOrderUpdate(event.order);
       this.#host?.onOrderUpdate(event.order);
     });
     bus.subscribe("fill", (event) => {
@@ -595,11 +676,13 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       this.fills.push({ ts: event.ts, fill: event.fill });
       for (const listener of this.#fillListeners) listener(event);
       oms.onFill(event.fill);
+      algorithms.onFill(event.fill);
       this.#host?.onFill(event.fill);
     });
     bus.subscribe("signal", (event) => oms.onSignal(event.signal));
     bus.subscribe("timer", (event) => {
       if (event.owner === OMS_TIMER_OWNER) oms.onTimer(event.tag);
+      else if (event.owner === ALGORITHM_TIMER_OWNER) algorithms.onTimer(event.tag);
       else if (event.owner === this.#strategy.name) this.#host?.onTimer(event.tag);
     });
     bus.subscribe("connectivity", (event) => this.#host?.onConnectivity(event));

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { main } from "../../cli/main.ts";
 import { recordingIo } from "../../cli/io.ts";
+import { readEquityParquet } from "../../lib/data/mod.ts";
+import { toIso } from "../../lib/domain/mod.ts";
 
 const SAMPLE = ["--data", "examples/data/btcusdt_1m_sample.parquet"];
 const STRATEGY = ["--strategy-config", "examples/strategies/sma_cross.toml"];
@@ -48,6 +50,7 @@ Deno.test("backtest run --output-dir writes every report file and --json prints 
     const files = [...Deno.readDirSync(`${dir}/out`)].map((e) => e.name).sort();
     assert.deepEqual(files, [
       "equity.csv",
+      "equity.parquet",
       "fills.csv",
       "orders.csv",
       "report.html",
@@ -55,7 +58,24 @@ Deno.test("backtest run --output-dir writes every report file and --json prints 
       "trades.csv",
     ]);
     assert.equal(`${out.join("\n")}\n`, await Deno.readTextFile(`${dir}/out/report.json`));
-    assert.equal(JSON.parse(out.join("\n")).trades, 4);
+    const report = JSON.parse(out.join("\n"));
+    assert.equal(report.trades, 4);
+    // equity.parquet holds every bar, the same rows as equity.csv (under its row limit).
+    const curve = await readEquityParquet(`${dir}/out/equity.parquet`);
+    assert.equal(curve.length, report.bars);
+    const csv = (await Deno.readTextFile(`${dir}/out/equity.csv`)).trimEnd().split("\n");
+    assert.equal(csv[0], "ts,equity,drawdown");
+    assert.equal(csv.length - 1, curve.length);
+    const last = csv[csv.length - 1].split(",");
+    assert.equal(toIso(curve.ts[curve.length - 1]), last[0]);
+    assert.equal(Number(curve.equity[curve.length - 1].toPrecision(12)), Number(last[1]));
+    assert.equal(
+      Number(curve.equity[curve.length - 1].toPrecision(12)),
+      Number(report.finalEquity),
+    );
+    assert.ok(Math.abs(Math.max(...curve.drawdown) - report.maxDrawdown) < 1e-12);
+    // No streamed temp file is left beside the report.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["out"]);
   });
 });
 
@@ -430,23 +450,4 @@ Deno.test("backtest run names the config layer of a drawdown limit that did not 
     out.join("\n"),
     /kill switch\s+not tripped \(limit 5\.00%, set by config\/default\.toml \[risk_management\] max_drawdown = 0\.05\)/,
   );
-});
-
-Deno.test("backtest run refuses an execution hint the session cannot honour (exit 2, nothing written)", async () => {
-  await withTemp(async (dir) => {
-    const { code, out, err } = await runStrategyToml(
-      dir,
-      'strategy_name = "SmaCross"\n[params]\nsymbol = "bybit:BTCUSDT"\nvwap_duration_secs = 300\n',
-      "--output-dir",
-      `${dir}/out`,
-    );
-    assert.equal(code, 2);
-    assert.deepEqual(out, []);
-    assert.equal(err.length, 1);
-    assert.match(
-      err[0],
-      /strategy SmaCross asks for the execution hint "vwap", which this session cannot honour \(hint: honoured hints: market, limit;/,
-    );
-    assert.throws(() => Deno.statSync(`${dir}/out`), Deno.errors.NotFound);
-  });
 });

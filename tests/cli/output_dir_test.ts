@@ -114,7 +114,7 @@ Deno.test("a rename failing midway through the swap leaves the old report whole"
       await Deno.rename(from, to);
     };
     await assert.rejects(
-      () => writeReportFiles(out, bundle, failing),
+      () => writeReportFiles(out, bundle, {}, failing),
       (error: unknown) =>
         error instanceof DataError &&
         /Cannot write the backtest report to .*\/out: permission denied; the folder is as it was/

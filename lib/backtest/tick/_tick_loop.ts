@@ -20,7 +20,7 @@ import type { Event } from "../../events/mod.ts";
 import type { TradingSession } from "../../trader/mod.ts";
 import type { TickVenue } from "../../venues/tick/tick_venue.ts";
 import { eventSymbol, type MarketDataEvent } from "../../venues/tick/_venue_book.ts";
-import { EquitySeries } from "../_equity_series.ts";
+import { EquityRecorder } from "../equity_recorder.ts";
 import type { MarketMakingDiagnostics } from "./diagnostics.ts";
 import { Fifo } from "../../events/mod.ts";
 import type { LocalBooks } from "./_local_books.ts";
@@ -66,7 +66,7 @@ const AFTER_BOTH = 2;
 /** The tick data loop; iterate it once per loaded batch, then once over {@linkcode TickLoop.tail}. */
 export class TickLoop extends InputSource {
   /** The equity marks. */
-  readonly equity: EquitySeries = new EquitySeries(1024);
+  readonly equity: EquityRecorder = EquityRecorder.inMemory();
   /** Marks taken with exposure. */
   barsInMarket = 0;
   /** Equity once every traded symbol had a price. */
@@ -113,6 +113,7 @@ export class TickLoop extends InputSource {
       this.#marked.add(symbol);
       if (this.#traded.every((s) => this.#marked.has(s))) {
         this.initialEquity = session.portfolio.exactEquity();
+        this.equity.start(this.initialEquity.toNumber(), this.#options.markMicros);
       }
     });
   }

@@ -7,6 +7,7 @@
  */
 
 export * from "./diagnostics.ts";
+export * from "./recording.ts";
 export * from "./tick_backtest.ts";
 export * from "./tick_sources.ts";
 export * from "./tick_settings.ts";

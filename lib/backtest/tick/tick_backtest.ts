@@ -19,11 +19,12 @@ import {
 } from "../../domain/mod.ts";
 import { TimeQueue } from "../../engine/mod.ts";
 import type { Event } from "../../events/mod.ts";
+import type { AmendQueueRule } from "../../broker/mod.ts";
 import type { FeeRates } from "../../venues/_venue_fill.ts";
 import { reportBundle } from "../_bundle.ts";
 import { runWithModels, strategyModels } from "../_model_run.ts";
 import { type TradingOptions, TradingSession } from "../../trader/mod.ts";
-import { computeMetrics, periodsPerYear } from "../metrics.ts";
+import { metricsFromCurve, periodsPerYear } from "../metrics.ts";
 import { type BacktestReport, buildReport, REPORT_SIGNIFICANT_DIGITS } from "../report.ts";
 import type { ReportBundle } from "../report_files.ts";
 import { isDiagnosticsSource, MarketMakingDiagnostics } from "./diagnostics.ts";
@@ -31,6 +32,7 @@ import { constantLatency, type LatencyModel } from "../../venues/tick/latency.ts
 import type { QueueModelOptions } from "../../venues/tick/queue_model.ts";
 import { TickVenue } from "../../venues/tick/tick_venue.ts";
 import type { TickSource } from "./tick_sources.ts";
+import { isRecordingTickSource } from "./recording.ts";
 import { mergeTickBatches } from "./_source_batches.ts";
 import { LocalBooks } from "./_local_books.ts";
 import { TickLoop } from "./_tick_loop.ts";
@@ -45,6 +47,8 @@ export interface TickBacktestOptions extends TradingOptions {
   readonly latency?: LatencyModel;
   /** Per-level liquidity consumption tracking (default true). */
   readonly liquidityConsumption?: boolean;
+  /** The queue priority an amend keeps (default `keep-on-decrease`, Bybit's rule). */
+  readonly amendQueue?: AmendQueueRule;
   /** Fee overrides. */
   readonly fees?: FeeRates;
   /** Fail on a delta before any snapshot instead of skipping and counting it. */
@@ -93,6 +97,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         latency,
         liquidityConsumption: options.liquidityConsumption,
         fees: options.fees,
+        amendQueue: options.amendQueue,
         now: () => clock.now(),
         // A report reaches us after the response latency. The venue never runs behind our
         // clock, so only a custom model's negative latency could stamp it in our past: the clamp
@@ -148,10 +153,8 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     throw new TypeError("TickLoop.finish let a run without data through");
   }
 
-  const metrics = computeMetrics({
-    ts: equity.ts,
-    equity: equity.values,
-    length: equity.length,
+  const record = equity.record();
+  const metrics = metricsFromCurve(record.stats, {
     initialEquity: initialEquity.toNumber(),
     periodsPerYear: periodsPerYear(options.markInterval ?? "1m"),
     roundTrips: portfolio.roundTrips(),
@@ -207,11 +210,21 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
         inFlightAtEnd: venue.inFlight,
       },
       ...mm,
+      ...recordingDiagnostics(options.sources),
       ...(isDiagnosticsSource(strategy) ? { strategy: strategy.diagnostics() } : {}),
     }) as Readonly<Record<string, JsonValue>>,
   };
-  const bundle = reportBundle(session, report, equity);
+  const bundle = reportBundle(session, report, record);
   return { report, bundle, marketEvents, events: engine.processed };
+}
+
+// Each recording's decoder figures (messages, snapshots, gaps …), when the data came from one.
+function recordingDiagnostics(
+  sources: readonly TickSource[],
+): { recordings?: JsonValue } {
+  const recordings = sources.filter(isRecordingTickSource);
+  if (recordings.length === 0) return {};
+  return { recordings: recordings.map((s) => ({ source: s.name, ...s.diagnostics() })) };
 }
 
 /** Rounds every float to the report's 12 significant digits, so last-bit noise never shows. */

@@ -22,7 +22,7 @@ import {
   type SymbolId,
   transitionOrder,
 } from "../../domain/mod.ts";
-import type { VenueInbox, VenuePort } from "../../broker/mod.ts";
+import type { AmendQueueRule, VenueCapabilities, VenueInbox, VenuePort } from "../../broker/mod.ts";
 import type { OrderCommand } from "../../events/mod.ts";
 import { arrivalRejection, closingRequest, type FeeRates, pendingOrder } from "../_venue_fill.ts";
 import type { LatencyModel, LatencyOperation } from "./latency.ts";
@@ -55,6 +55,11 @@ export interface TickVenueOptions {
   readonly fees?: FeeRates;
   /** The venue name the port reports (default `sim`). */
   readonly venue?: string;
+  /**
+   * The queue priority an amend keeps (default `keep-on-decrease`, Bybit's rule;
+   * `requeue-always` is Binance USD-M's).
+   */
+  readonly amendQueue?: AmendQueueRule;
   /** The local time a command given to `send` without a time is sent at (default: venue time). */
   readonly now?: () => Micros;
   /**
@@ -96,6 +101,8 @@ const NO_POSITION = "reduce-only: no position left to reduce";
 export class TickVenue implements VenuePort {
   /** The venue name (option `venue`, default `sim`). */
   readonly venue: string;
+  /** Amends in place, with the queue rule of option `amendQueue`. */
+  readonly capabilities: VenueCapabilities;
   readonly #symbols = new Map<SymbolId, SymbolState>();
   #lastSymbol: SymbolId | undefined;
   #lastState: SymbolState | undefined;
@@ -127,6 +134,7 @@ export class TickVenue implements VenuePort {
   /** Makes an idle matching engine. */
   constructor(options: TickVenueOptions, inbox: VenueInbox) {
     this.venue = options.venue ?? "sim";
+    this.capabilities = { amend: true, amendQueue: options.amendQueue ?? "keep-on-decrease" };
     this.#inbox = inbox;
     this.#sentAt = options.now;
     this.#receivedAt = options.receivedAt;
@@ -554,6 +562,15 @@ export class TickVenue implements VenuePort {
     this.#finish(o, "canceled", "canceled by request");
   }
 
+  /**
+   * The modelled quantity ahead of a resting order in its price level's queue (undefined when
+   * the order is not resting), for tests and diagnostics.
+   */
+  queueAhead(clientOrderId: string): number | undefined {
+    const o = this.#orders.get(clientOrderId);
+    return o === undefined || o.state !== "resting" ? undefined : o.queue.ahead;
+  }
+
   #amend(
     symbol: SymbolId,
     clientOrderId: string,
@@ -592,8 +609,10 @@ export class TickVenue implements VenuePort {
     o.totalLots = newLots;
     o.price = newPrice;
     this.#report(o);
-    if (o.state !== "resting" || !(priceChanged || grew)) return;
-    // A new price or a larger size loses time priority: back of the queue, or take if it crosses.
+    const keeps = this.capabilities.amendQueue === "keep-on-decrease" && !(priceChanged || grew);
+    if (o.state !== "resting" || keeps) return;
+    // A new price or a larger size loses time priority (with `requeue-always` any amend does):
+    // back of the queue, or take if it crosses.
     this.#removeResting(state, o);
     if (marketable) this.#take(state, o, o.buy ? state.book.asks : state.book.bids, o.price);
     if (!isDone(o)) this.#rest(state, o);

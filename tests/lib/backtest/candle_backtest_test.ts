@@ -144,7 +144,7 @@ Deno.test("runCandleBacktest with latency-bars 2 fills two bars after the signal
 Deno.test("runCandleBacktest marks equity at every bar close from exact state", async () => {
   const strategy = scripted({ 0: "enter-long" });
   const { bundle } = await run(strategy, candles([100, 100, 110, 90]));
-  const equity = Array.from(bundle.equity.equity.subarray(0, bundle.equity.length));
+  const equity = Array.from(bundle.equity.full?.equity.subarray(0, bundle.equity.length) ?? []);
   // Long 0.1 from 100 (bar 1 open); fee 0.005 paid at the fill.
   assert.deepEqual(equity.map((e) => Math.round(e * 1e6) / 1e6), [
     10_000,

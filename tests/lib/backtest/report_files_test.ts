@@ -11,6 +11,7 @@ import {
 import type { RoundTrip } from "../../../lib/portfolio/round_trip.ts";
 import { computeMetrics, periodsPerYear } from "../../../lib/backtest/metrics.ts";
 import { buildReport, reportToJson } from "../../../lib/backtest/report.ts";
+import { equityRecordOf } from "../../../lib/backtest/equity_recorder.ts";
 import {
   REPORT_FILES,
   type ReportBundle,
@@ -97,7 +98,7 @@ function bundle(overrides: Partial<ReportBundle> = {}): ReportBundle {
   });
   return {
     report,
-    equity: { ts, equity, length: 4 },
+    equity: equityRecordOf({ ts, equity, length: 4 }, 1000, MINUTE),
     roundTrips: [trip],
     fills: [{ ts: T0 + MINUTE, fill }],
     orders: [order],
@@ -255,7 +256,10 @@ Deno.test("writeReportFiles streams a long equity curve in order", async () => {
     const n = 10_000;
     const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * MINUTE);
     const equity = Float64Array.from({ length: n }, (_, i) => 1000 + i);
-    await writeReportFiles(dir, bundle({ equity: { ts, equity, length: n } }));
+    await writeReportFiles(
+      dir,
+      bundle({ equity: equityRecordOf({ ts, equity, length: n }, 1000, MINUTE) }),
+    );
     const lines = (await Deno.readTextFile(join(dir, "equity.csv"))).trimEnd().split("\n");
     assert.equal(lines.length, n + 1);
     assert.equal(lines[n], `${toIso(T0 + (n - 1) * MINUTE)},${1000 + n - 1},0`);

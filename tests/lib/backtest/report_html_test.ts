@@ -5,6 +5,7 @@ import type { RoundTrip } from "../../../lib/portfolio/round_trip.ts";
 import { computeMetrics, periodsPerYear } from "../../../lib/backtest/metrics.ts";
 import { buildReport } from "../../../lib/backtest/report.ts";
 import type { ReportBundle } from "../../../lib/backtest/report_files.ts";
+import { equityRecordOf } from "../../../lib/backtest/equity_recorder.ts";
 import {
   escapeHtml,
   MAX_HTML_TRADES,
@@ -71,7 +72,13 @@ function bundle(bars: number, trades: number): ReportBundle {
     settings: { note: EVIL },
     metrics,
   });
-  return { report, equity: { ts, equity, length: bars }, roundTrips, fills: [], orders: [] };
+  return {
+    report,
+    equity: equityRecordOf({ ts, equity, length: bars }, 10000, MINUTE),
+    roundTrips,
+    fills: [],
+    orders: [],
+  };
 }
 
 function pathPoints(html: string, id: string): number {

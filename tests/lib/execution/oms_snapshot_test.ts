@@ -128,3 +128,56 @@ Deno.test("a snapshot whose trade ids are not a list of strings is refused with 
     new RangeError("OMS snapshot: tradeIds must be a list of strings"),
   );
 });
+
+Deno.test("restart while a filled entry waits for its fills: the stop is still placed once they arrive", () => {
+  const before = build({ prefix: "sma" });
+  before.oms.onSignal(signal("enter-long", { stopLoss: 45_000, takeProfit: 55_000 }));
+  const entry = before.sent[0];
+  before.oms.onOrderUpdate(accept(entry));
+  // One fill booked, then the REST answer "filled" overtakes the stream's second fill.
+  assert.equal(before.oms.recordFill(fillOf(entry, "0.004", "t-1")), true);
+  before.setPosition("0.004");
+  before.oms.onFill(fillOf(entry, "0.004", "t-1"));
+  before.oms.onOrderUpdate(accept(entry, "filled"));
+  assert.equal(before.sent.length, 1, "the bracket waits for the fills");
+  const snapshot = JSON.parse(JSON.stringify(before.oms.snapshot())) as OmsSnapshot;
+
+  const after = build({ prefix: "sma" });
+  after.oms.restore(snapshot);
+  after.setPosition("0.004");
+  const rest = fillOf(entry, "0.006", "t-2");
+  assert.equal(after.oms.recordFill(rest), true);
+  after.setPosition("0.01");
+  after.oms.onFill(rest);
+  assert.deepEqual(
+    after.sent.map((r) => [r.type, r.side, r.quantity.toString(), r.reduceOnly, r.groupId]),
+    [
+      ["stop-market", "sell", "0.01", true, `oco:${entry.clientOrderId}`],
+      ["limit", "sell", "0.01", true, `oco:${entry.clientOrderId}`],
+    ],
+  );
+  // The ids continue the old process's series.
+  assert.deepEqual(after.sent.map((r) => r.clientOrderId), ["sma-0-2", "sma-0-3"]);
+});
+
+Deno.test("restart while a filled entry waits for all its fills (none booked, flat): the bracket is owed", () => {
+  const before = build({ prefix: "sma" });
+  before.oms.onSignal(signal("enter-short", { stopLoss: 52_000 }));
+  const entry = before.sent[0];
+  before.oms.onOrderUpdate(accept(entry, "filled"));
+  const snapshot = JSON.parse(JSON.stringify(before.oms.snapshot())) as OmsSnapshot;
+  assert.deepEqual(
+    snapshot.awaitingFills?.map((a) => [a.entry.request.clientOrderId, a.entry.status, a.booked]),
+    [[entry.clientOrderId, "filled", "0"]],
+  );
+  assert.equal(snapshot.awaitingFills?.[0].stopLoss, 52_000);
+  const after = build({ prefix: "sma" });
+  after.oms.restore(snapshot);
+  const fill = fillOf(entry, "0.01", "t-1");
+  assert.equal(after.oms.recordFill(fill), true);
+  after.setPosition("-0.01");
+  after.oms.onFill(fill);
+  assert.deepEqual(after.sent.map((r) => [r.type, r.side, r.triggerPrice?.toString()]), [
+    ["stop-market", "buy", "52000"],
+  ]);
+});

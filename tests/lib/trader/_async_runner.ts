@@ -116,7 +116,6 @@ export async function runCandleBacktestAsync(
     funding: options.funding ?? [],
     from: options.from ?? Number.NEGATIVE_INFINITY,
     to: options.to ?? Number.POSITIVE_INFINITY,
-    expectedBars: 0,
     onProgress: undefined,
   });
   async function* inputs(): AsyncGenerator<RunInput> {

@@ -81,8 +81,10 @@ Deno.test("the asynchronous runner gives the same report as the sync runner for 
       run.bundle.fills.map((f) => `${f.ts} ${f.fill.side} ${f.fill.quantity}@${f.fill.price}`),
       sync.bundle.fills.map((f) => `${f.ts} ${f.fill.side} ${f.fill.quantity}@${f.fill.price}`),
     );
-    assert.deepEqual([...run.bundle.equity.equity.subarray(0, run.bundle.equity.length)], [
-      ...sync.bundle.equity.equity.subarray(0, sync.bundle.equity.length),
+    assert.deepEqual([
+      ...(run.bundle.equity.full?.equity.subarray(0, run.bundle.equity.length) ?? []),
+    ], [
+      ...(sync.bundle.equity.full?.equity.subarray(0, sync.bundle.equity.length) ?? []),
     ]);
     // Every order (and cancel) went out through the port, each sent at a bar close.
     const submits = run.sent.filter((line) => line.startsWith("submit "));

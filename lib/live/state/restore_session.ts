@@ -1,0 +1,199 @@
+/**
+ * Restarts a trading session from its live store: the OMS (working orders with their in-flight
+ * steps, brackets owed, trading state), the portfolio, the strategy's state, and what the dead
+ * process wrote after its last commit. Orders whose intent was written but never committed are
+ * adopted as ambiguous pending-new orders (never resent: reconciliation asks the venue by their
+ * client id), cancels and amends likewise stay in flight, and the client-id counter moves past
+ * every id any intent used, so no id is ever made twice across restarts.
+ *
+ * @module
+ */
+
+import type { Micros } from "../../domain/mod.ts";
+import {
+  type ClientIdState,
+  type OmsSnapshot,
+  type OrderSnapshot,
+  requestToSnapshot,
+} from "../../execution/mod.ts";
+import type { Strategy } from "../../strategies/mod.ts";
+import type { TradingSession } from "../../trader/mod.ts";
+import type {
+  KillSwitchLatch,
+  LiveIntent,
+  LiveStore,
+  PersistedLiveState,
+  RecordedFill,
+} from "./store.ts";
+
+/** What {@linkcode restoreSession} restores into. */
+export interface RestoreTarget {
+  /** A fresh session (no order sent, no fill booked yet). */
+  readonly session: TradingSession;
+  /** The session's strategy instance (its `restore` gets the saved snapshot). */
+  readonly strategy: Strategy;
+  /**
+   * Client ids the venue knows (its open orders and recent order history), when the caller has
+   * them: the id counter moves past these too, which covers an intent lost to a power loss
+   * (see docs/live_state.md).
+   */
+  readonly venueIds?: readonly string[];
+}
+
+/** What {@linkcode restoreSession} did and what the caller settles next. */
+export interface RestoreOutcome {
+  /** The committed state restored (undefined on a fresh file: nothing but the id counter). */
+  readonly state: PersistedLiveState | undefined;
+  /** Intents written after the last commit. */
+  readonly pendingIntents: readonly LiveIntent[];
+  /**
+   * Client ids of orders whose submit was written but never committed, now working as
+   * ambiguous pending-new orders: ask the venue by client id (found: apply its report; not
+   * found past the request's fence: reject it).
+   */
+  readonly adopted: readonly string[];
+  /**
+   * Fills recorded after the last commit, for the caller to process as `fill` events again
+   * (the portfolio does not have them; the OMS drops any whose trade id it already booked).
+   */
+  readonly fills: readonly RecordedFill[];
+  /** The kill-switch latch (tripped: the caller latches risk and stays reducing-only). */
+  readonly killSwitch: KillSwitchLatch;
+}
+
+// `<prefix>-<epoch base 36>-<counter base 36>`, as ClientIds makes them.
+function parseClientId(
+  prefix: string,
+  id: string,
+): { readonly epochMs: number; readonly counter: number } | undefined {
+  if (!id.startsWith(`${prefix}-`)) return undefined;
+  const match = /^([0-9a-z]+)-([0-9a-z]+)$/.exec(id.slice(prefix.length + 1));
+  if (match === null) return undefined;
+  return { epochMs: parseInt(match[1], 36), counter: parseInt(match[2], 36) };
+}
+
+/**
+ * The id generator's state moved past every id in `used` under its prefix: the epoch stays
+ * (the snapshot's, or the latest intent's when nothing was committed yet) and the counter goes
+ * past the highest one used with that epoch. Ids of other epochs cannot collide with it.
+ */
+export function clientIdsAfter(state: ClientIdState, used: readonly string[]): ClientIdState {
+  let epochMs = state.epochMs;
+  if (epochMs === undefined) {
+    for (let i = used.length - 1; i >= 0 && epochMs === undefined; i--) {
+      epochMs = parseClientId(state.prefix, used[i])?.epochMs;
+    }
+  }
+  let counter = state.counter;
+  for (const id of used) {
+    const parsed = parseClientId(state.prefix, id);
+    if (parsed !== undefined && parsed.epochMs === epochMs) {
+      counter = Math.max(counter, parsed.counter);
+    }
+  }
+  return { prefix: state.prefix, epochMs, counter };
+}
+
+function inFlightAdoption(intent: LiveIntent, ts: Micros): OrderSnapshot | undefined {
+  if (intent.command.type !== "submit") return undefined;
+  return {
+    request: requestToSnapshot(intent.command.request),
+    inFlight: "new",
+    seq: 0,
+    // Whether the request reached the venue is unknown: only the venue can say.
+    ambiguous: true,
+    filledByFills: "0",
+    createdTs: ts,
+    sentAt: ts,
+  };
+}
+
+// The committed OMS plus what the intents after it say was in flight.
+function omsWithIntents(
+  base: OmsSnapshot,
+  intents: readonly LiveIntent[],
+  used: readonly string[],
+): { readonly oms: OmsSnapshot; readonly adopted: readonly string[] } {
+  const orders = new Map(base.orders.map((o) => [o.request.clientOrderId, o]));
+  const adopted: string[] = [];
+  for (const intent of intents) {
+    const { command } = intent;
+    const known = orders.get(intent.clientOrderId);
+    switch (command.type) {
+      case "submit": {
+        if (known !== undefined) break;
+        const order = inFlightAdoption(intent, intent.ts);
+        if (order === undefined) break;
+        orders.set(intent.clientOrderId, order);
+        adopted.push(intent.clientOrderId);
+        break;
+      }
+      case "cancel":
+        // A cancel that may have landed: keep it in flight (never select pending-cancel
+        // orders for cancelling again), for the venue's answer or reconciliation.
+        if (known !== undefined && known.inFlight !== "cancel") {
+          orders.set(intent.clientOrderId, {
+            ...known,
+            inFlight: "cancel",
+            seq: known.seq + 1,
+            ambiguous: true,
+            sentAt: intent.ts,
+          });
+        }
+        break;
+      case "amend":
+        if (known !== undefined && known.inFlight === undefined) {
+          orders.set(intent.clientOrderId, {
+            ...known,
+            inFlight: "amend",
+            target: {
+              ...(command.price === undefined ? {} : { price: command.price.toString() }),
+              ...(command.quantity === undefined ? {} : { quantity: command.quantity.toString() }),
+            },
+            seq: known.seq + 1,
+            ambiguous: true,
+            sentAt: intent.ts,
+          });
+        }
+        break;
+      default: {
+        const unknown: never = command;
+        throw new TypeError(`Unknown order command ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+  return {
+    oms: { ...base, clientIds: clientIdsAfter(base.clientIds, used), orders: [...orders.values()] },
+    adopted,
+  };
+}
+
+/**
+ * Restores `target` from `store` (see the module doc). Call it on a fresh session, before any
+ * order is sent or data is processed; then process the returned `fills` as fill events and
+ * reconcile the `adopted` orders with the venue.
+ *
+ * @throws {RangeError} when the saved OMS has another id prefix, or the session already sent
+ * orders; {@linkcode TypeError} from the strategy when its saved state does not fit it.
+ */
+export function restoreSession(store: LiveStore, target: RestoreTarget): RestoreOutcome {
+  const { session, strategy } = target;
+  const state = store.load();
+  const pending = store.uncommitted();
+  const base = state?.oms ?? session.oms.snapshot();
+  const used = [...store.intentIds(), ...(target.venueIds ?? [])];
+  const { oms, adopted } = omsWithIntents(base, pending.intents, used);
+  session.oms.restore(oms);
+  if (state !== undefined) {
+    session.portfolio.load(state.portfolio);
+    // Sound: the store holds what this strategy's snapshot() returned.
+    if (state.strategy !== null) strategy.restore(state.strategy);
+  }
+  return {
+    state,
+    pendingIntents: pending.intents,
+    adopted,
+    fills: pending.fills,
+    killSwitch: state?.killSwitch ?? { tripped: false },
+  };
+}

@@ -8,7 +8,7 @@
 import { basename, join } from "node:path";
 import { expandGlobs, sweepTemps, writeTextAtomic } from "../lib/data/mod.ts";
 import { onInterrupt } from "./interrupt.ts";
-import { lockOutputDir, removeOwnLocks } from "./output_lock.ts";
+import { lockOutputDir, removeStaleLocks } from "./output_lock.ts";
 import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
@@ -568,6 +568,17 @@ async function planFromFlags(
   return { runs: planStrategyRuns(files, await expandGlobs(data), passed), config: {} };
 }
 
+// Sweeps `dir` once, or for up to `ms` until three sweeps 50 ms apart found nothing.
+async function settleTemps(dir: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  let clean = 0;
+  do {
+    const found = sweepTemps(dir).length + (await removeStaleLocks(dir)).length;
+    clean = found === 0 ? clean + 1 : 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  } while (clean < 3 && Date.now() < end);
+}
+
 async function makeOutputDir(outputDir: string): Promise<void> {
   await Deno.mkdir(outputDir, { recursive: true }).catch((error) => {
     throw new DataError(
@@ -685,14 +696,10 @@ async function runBatch(
     stopListening();
   }
   const interrupted = controller.signal.aborted && finished < runs.length;
-  // The stopped workers' temps (other isolates: untracked here) carry this process's id. A
-  // terminated worker's last file operation may still land after terminate() returns: the
-  // sweep waits a moment for it.
-  if (interrupted) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    sweepTemps(outputDir);
-  }
-  removeOwnLocks(outputDir);
+  // The stopped workers' temps (other isolates: untracked here) carry this process's id, and
+  // their locks are held by nobody now. A terminated worker's file operation in flight still
+  // lands after terminate() returns, so the folder is swept until it stays clean for 150 ms.
+  await settleTemps(outputDir, interrupted ? 2000 : 0);
   const rows = runs.flatMap((run, i) => {
     const outcome = outcomes[i];
     return outcome === undefined ? [] : [summaryRow(run, outcome)];

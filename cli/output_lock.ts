@@ -32,6 +32,17 @@ interface LockInfo {
   readonly command: string;
 }
 
+let locking = true;
+
+/**
+ * Makes {@linkcode lockOutputDir} a no-op in this isolate: a batch worker's runs write into
+ * folders of the batch's own folder, whose lock the batch holds (and a terminated worker could
+ * not release a lock of its own).
+ */
+export function insideLockedBatch(): void {
+  locking = false;
+}
+
 /** The lock file of output folder `dir`. */
 export function lockPathFor(dir: string): string {
   const target = resolve(dir);
@@ -64,6 +75,7 @@ async function stillThere(file: Deno.FsFile, path: string): Promise<boolean> {
  */
 export async function lockOutputDir(dir: string, command: string): Promise<OutputLock> {
   const path = lockPathFor(dir);
+  if (!locking) return { path, release: () => Promise.resolve() };
   let created: CreatedFolder;
   try {
     // The parent is made for the lock; a run that then fails takes it away again.
@@ -119,10 +131,10 @@ export async function lockOutputDir(dir: string, command: string): Promise<Outpu
 }
 
 /**
- * Removes the locks in `dir` that this process's workers took and could not release (they
- * were stopped by a time limit or an interrupt); returns the paths removed.
+ * Removes the lock files in `dir` that nobody holds: what workers stopped by a time limit or
+ * an interrupt left (a lock held by a live run is kept). Returns the paths removed.
  */
-export function removeOwnLocks(dir: string): readonly string[] {
+export async function removeStaleLocks(dir: string): Promise<readonly string[]> {
   const removed: string[] = [];
   let entries: Deno.DirEntry[];
   try {
@@ -133,12 +145,19 @@ export function removeOwnLocks(dir: string): readonly string[] {
   for (const entry of entries) {
     if (!entry.isFile || !entry.name.startsWith(".") || !entry.name.endsWith(".lock")) continue;
     const path = join(dir, entry.name);
-    if (readInfo(path)?.pid !== Deno.pid) continue;
+    let file: Deno.FsFile;
     try {
-      Deno.removeSync(path);
-      removed.push(path);
+      file = await Deno.open(path, { read: true, write: true });
     } catch {
-      // released by its worker an instant ago
+      continue; // released and removed an instant ago
+    }
+    try {
+      if (await file.tryLock(true)) {
+        await Deno.remove(path).catch(() => undefined);
+        removed.push(path);
+      }
+    } finally {
+      file.close();
     }
   }
   return removed;

@@ -143,10 +143,10 @@ Deno.test("SIGINT stops a batch: summary of finished runs, no worker temps or lo
       "--workers",
       "1",
     ]);
-    // The worker's run holds the lock of its report folder once it computes.
+    // The worker's run is under way once its equity curve streams beside its report folder.
     const running = () => {
       try {
-        return listDir(`${dir}/out`).includes(".long.lock");
+        return listDir(`${dir}/out`).some((name) => name.startsWith(".long.equity.tmp-"));
       } catch {
         return false;
       }

@@ -163,6 +163,7 @@ export class HeadlessChromium {
     await this.send("Page.enable", {}, session);
     await this.send("Runtime.enable", {}, session);
     await this.send("Log.enable", {}, session);
+    await this.send("Performance.enable", {}, session);
     await this.send("Page.navigate", { url }, session);
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([

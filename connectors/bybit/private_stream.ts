@@ -10,13 +10,7 @@
  * @module
  */
 
-import {
-  ExchangeError,
-  fromMillis,
-  type Order,
-  ORDER_STATUSES,
-  toMillis,
-} from "../../lib/domain/mod.ts";
+import { ExchangeError, fromMillis, type Order, toMillis } from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
 import { arr, obj, optStr, parseJson } from "./_wire.ts";
 import { VENUE } from "./errors.ts";
@@ -79,35 +73,13 @@ export interface BybitPrivateStreamOptions {
 
 const SEEN_LIMIT = 100_000;
 
-/** Where an order update stands: its time, how much is filled, how far in its lifecycle. */
-interface OrderMark {
-  readonly ts: number;
-  readonly filled: number;
-  readonly stage: number;
-}
-
-function orderMark(order: Order): OrderMark {
-  return {
-    ts: order.updatedTs,
-    filled: order.filledQuantity.toNumber(),
-    stage: ORDER_STATUSES.indexOf(order.status),
-  };
-}
-
-// Later, or at the same time further on: more filled, or a later lifecycle status.
-function isNewer(mark: OrderMark, last: OrderMark): boolean {
-  if (mark.ts !== last.ts) return mark.ts > last.ts;
-  if (mark.filled !== last.filled) return mark.filled > last.filled;
-  return mark.stage > last.stage;
-}
-
 /** The private stream of one Bybit account. */
 export class BybitPrivateStream {
   readonly #o: BybitPrivateStreamOptions;
   readonly #timers: StreamTimers;
   readonly #backoff: Backoff;
   readonly #seenExec = new Set<string>();
-  readonly #orderSeen = new Map<string, OrderMark>();
+  readonly #orderTs = new Map<string, { readonly ts: number; readonly progress: Progress }>();
   #socket: StreamSocket | undefined;
   #closed = false;
   #attempt = 0;
@@ -329,13 +301,17 @@ export class BybitPrivateStream {
 
   #order(order: Order, nowMs: number): void {
     const key = order.request.clientOrderId !== "" ? order.request.clientOrderId : order.id;
-    const mark = orderMark(order);
-    const last = this.#orderSeen.get(key);
+    const last = this.#orderTs.get(key);
+    const progress = orderProgress(order);
     // An update older than one already delivered (a catch-up overlapping the stream) is stale;
-    // so is one of the same millisecond that does not move the order on (Bybit's times are ms:
-    // an order placed and filled at once has two updates of one time, both real).
-    if (last !== undefined && !isNewer(mark, last)) return;
-    this.#orderSeen.set(key, mark);
+    // one of the same millisecond is stale unless it moved the order on (a market order is
+    // often New and Filled within one millisecond: dropping the Filled would leave it open).
+    if (
+      last !== undefined &&
+      (order.updatedTs < last.ts ||
+        (order.updatedTs === last.ts && !isAhead(progress, last.progress)))
+    ) return;
+    this.#orderTs.set(key, { ts: order.updatedTs, progress });
     this.#o.sink({ kind: "order-update", ts: order.updatedTs, tsRecv: fromMillis(nowMs), order });
   }
 
@@ -412,4 +388,36 @@ export class BybitPrivateStream {
       message,
     });
   }
+}
+
+/** How far an order has got: its filled quantity, then its state (terminal last). */
+type Progress = readonly [filled: number, stage: number];
+
+function orderProgress(order: Order): Progress {
+  const stage = (() => {
+    switch (order.status) {
+      case "pending-new":
+        return 0;
+      case "accepted":
+      case "pending-cancel":
+      case "pending-amend":
+        return 1;
+      case "partially-filled":
+        return 2;
+      case "filled":
+      case "canceled":
+      case "rejected":
+      case "expired":
+        return 3;
+      default: {
+        const unknown: never = order.status;
+        throw new TypeError(`Unknown order status ${unknown}`);
+      }
+    }
+  })();
+  return [order.filledQuantity.toNumber(), stage];
+}
+
+function isAhead(next: Progress, last: Progress): boolean {
+  return next[0] > last[0] || (next[0] === last[0] && next[1] > last[1]);
 }

@@ -73,6 +73,49 @@ export class EquityBuckets {
     }
   }
 
+  /** Adds the first `n` marks (in time order); the same as {@linkcode mark} for each. */
+  markChunk(ts: Float64Array, equity: Float64Array, drawdown: Float64Array, n: number): void {
+    let i = 0;
+    while (i < n) {
+      const b = this.#index(ts[i]);
+      if (b >= this.count) this.#openEmpty(b, ts[i]);
+      // Every mark before the bucket's end falls in it (whole µs: the bounds are exact).
+      const end = this.t0 + (b + 1) * this.width;
+      let minE = this.minEquity[b], minETs = this.minEquityTs[b];
+      let maxE = this.maxEquity[b], maxETs = this.maxEquityTs[b];
+      let minD = this.minDrawdown[b], minDTs = this.minDrawdownTs[b];
+      let maxD = this.maxDrawdown[b], maxDTs = this.maxDrawdownTs[b];
+      for (; i < n && ts[i] < end; i++) {
+        const e = equity[i];
+        const d = drawdown[i];
+        if (e < minE) {
+          minE = e;
+          minETs = ts[i];
+        }
+        if (e > maxE) {
+          maxE = e;
+          maxETs = ts[i];
+        }
+        if (d < minD) {
+          minD = d;
+          minDTs = ts[i];
+        }
+        if (d > maxD) {
+          maxD = d;
+          maxDTs = ts[i];
+        }
+      }
+      this.minEquity[b] = minE;
+      this.minEquityTs[b] = minETs;
+      this.maxEquity[b] = maxE;
+      this.maxEquityTs[b] = maxETs;
+      this.minDrawdown[b] = minD;
+      this.minDrawdownTs[b] = minDTs;
+      this.maxDrawdown[b] = maxD;
+      this.maxDrawdownTs[b] = maxDTs;
+    }
+  }
+
   /** Adds a price bar opening at `ts` (of the charted symbol). */
   price(ts: number, open: number, high: number, low: number, close: number): void {
     const b = this.#index(ts);

@@ -4,13 +4,14 @@
  * ({@linkcode CurveAccumulator}), the chart buckets, the monthly returns and the `equity.csv`
  * sample, then either kept (the whole curve in memory, for library callers), streamed to
  * `equity.parquet` (and a full `equity.csv`) or dropped. Memory is then the chunk, the buckets
- * and a sample of at most {@linkcode EQUITY_CSV_MAX_ROWS} rows, whatever the run's length.
+ * and a sample of at most {@linkcode EQUITY_CSV_MAX_ROWS} rows, whatever the run's length. The
+ * streamed `equity.parquet` is encoded by a worker, so it costs the run little time.
  *
  * @module
  */
 
-import { EquityParquetWriter } from "../data/equity_parquet.ts";
 import { DataError } from "../domain/mod.ts";
+import { EquityParquetSink } from "./_equity_parquet_sink.ts";
 import { EquityBuckets } from "./equity_buckets.ts";
 import { csvNumber, EQUITY_COLUMNS, isoFormatter } from "./_report_csv.ts";
 import { CurveAccumulator, type CurveStats } from "./metrics.ts";
@@ -121,9 +122,10 @@ class Growable {
 // The equity.csv sample: every stride-th mark; when full, every other row goes and the stride
 // doubles. The last mark is kept aside so the file always ends at the run's end.
 class Sample {
-  readonly ts = new Float64Array(EQUITY_CSV_MAX_ROWS);
-  readonly equity = new Float64Array(EQUITY_CSV_MAX_ROWS);
-  readonly drawdown = new Float64Array(EQUITY_CSV_MAX_ROWS);
+  // Grown by doubling up to the row limit (a short run does not pay for a million rows).
+  ts: Float64Array = new Float64Array(CHUNK_MARKS);
+  equity: Float64Array = new Float64Array(CHUNK_MARKS);
+  drawdown: Float64Array = new Float64Array(CHUNK_MARKS);
   length = 0;
   stride = 1;
   #seen = 0;
@@ -131,22 +133,46 @@ class Sample {
   #lastEquity = 0;
   #lastDrawdown = 0;
 
-  add(ts: number, equity: number, drawdown: number): void {
-    const i = this.#seen++;
-    this.#lastTs = ts;
-    this.#lastEquity = equity;
-    this.#lastDrawdown = drawdown;
-    if (i % this.stride !== 0) return;
-    // Once thinned, one row stays free for the last mark.
-    const limit = this.stride === 1 ? EQUITY_CSV_MAX_ROWS : EQUITY_CSV_MAX_ROWS - 1;
-    if (this.length === limit) {
-      this.#thin();
-      if (i % this.stride !== 0) return;
+  /** Adds the first `n` marks, keeping every stride-th (counted over the whole run). */
+  addChunk(ts: Float64Array, equity: Float64Array, drawdown: Float64Array, n: number): void {
+    if (n <= 0) return;
+    const base = this.#seen;
+    let g = Math.ceil(base / this.stride) * this.stride;
+    while (g < base + n) {
+      // Once thinned, one row stays free for the last mark.
+      const limit = this.stride === 1 ? EQUITY_CSV_MAX_ROWS : EQUITY_CSV_MAX_ROWS - 1;
+      if (this.length === limit) {
+        this.#thin();
+        if (g % this.stride !== 0) {
+          g = Math.ceil(g / this.stride) * this.stride;
+          continue;
+        }
+      }
+      const i = g - base;
+      if (this.length === this.ts.length) this.#grow();
+      this.ts[this.length] = ts[i];
+      this.equity[this.length] = equity[i];
+      this.drawdown[this.length] = drawdown[i];
+      this.length++;
+      g += this.stride;
     }
-    this.ts[this.length] = ts;
-    this.equity[this.length] = equity;
-    this.drawdown[this.length] = drawdown;
-    this.length++;
+    this.#seen = base + n;
+    this.#lastTs = ts[n - 1];
+    this.#lastEquity = equity[n - 1];
+    this.#lastDrawdown = drawdown[n - 1];
+  }
+
+  #grow(): void {
+    // One row beyond the limit: room for the last mark of a thinned sample.
+    const size = Math.min(EQUITY_CSV_MAX_ROWS + 1, this.ts.length * 2);
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.ts = grow(this.ts);
+    this.equity = grow(this.equity);
+    this.drawdown = grow(this.drawdown);
   }
 
   #thin(): void {
@@ -163,6 +189,7 @@ class Sample {
   result(): EquitySample {
     let length = this.length;
     if (this.#seen > 0 && (this.#seen - 1) % this.stride !== 0) {
+      if (length === this.ts.length) this.#grow();
       this.ts[length] = this.#lastTs;
       this.equity[length] = this.#lastEquity;
       this.drawdown[length] = this.#lastDrawdown;
@@ -193,9 +220,16 @@ class Months {
     this.#lastEquity = initialEquity;
   }
 
-  add(ts: number, equity: number): void {
-    if (ts >= this.#nextStart) this.#roll(ts);
-    this.#lastEquity = equity;
+  addChunk(ts: Float64Array, equity: Float64Array, n: number): void {
+    let next = this.#nextStart;
+    for (let i = 0; i < n; i++) {
+      if (ts[i] >= next) {
+        if (i > 0) this.#lastEquity = equity[i - 1];
+        this.#roll(ts[i]);
+        next = this.#nextStart;
+      }
+    }
+    this.#lastEquity = equity[n - 1];
   }
 
   #roll(ts: number): void {
@@ -242,7 +276,7 @@ export class EquityRecorder {
   #months: Months | undefined;
   readonly #sample = new Sample();
   readonly #full: Growable | undefined;
-  #parquet: EquityParquetWriter | undefined;
+  #parquet: EquityParquetSink | undefined;
   #csv: Deno.FsFile | undefined;
   readonly #iso = isoFormatter();
   readonly #encoder = new TextEncoder();
@@ -264,9 +298,9 @@ export class EquityRecorder {
     const recorder = new EquityRecorder(output);
     if (output.kind === "stream") {
       try {
-        recorder.#parquet = await EquityParquetWriter.create(
+        // Encoded and compressed by a worker on the other core while the run goes on.
+        recorder.#parquet = await EquityParquetSink.open(
           output.parquetPath,
-          {},
           `${output.parquetPath}.part`,
         );
         if (output.csvPath !== undefined) {
@@ -330,17 +364,16 @@ export class EquityRecorder {
     const sample = this.#sample;
     let peak = this.#peak;
     for (let i = 0; i < n; i++) {
-      const t = ts[i];
       const e = values[i];
       if (e > peak) peak = e;
-      const drawdown = peak > 0 ? (peak - e) / peak : 0;
-      drawdowns[i] = drawdown;
-      curve.add(t, e);
-      buckets.mark(t, e, drawdown);
-      months.add(t, e);
-      sample.add(t, e, drawdown);
+      drawdowns[i] = peak > 0 ? (peak - e) / peak : 0;
     }
     this.#peak = peak;
+    // One tight loop per consumer: each keeps its state in locals for the chunk.
+    curve.addChunk(ts, values, n);
+    buckets.markChunk(ts, values, drawdowns, n);
+    months.addChunk(ts, values, n);
+    sample.addChunk(ts, values, drawdowns, n);
     this.#full?.append(ts, values, drawdowns, n);
     this.#parquet?.append(ts, values, drawdowns, n);
     if (this.#csv !== undefined) this.#writeCsv(n);

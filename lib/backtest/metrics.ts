@@ -183,12 +183,18 @@ export interface CurveStats {
 export class CurveAccumulator {
   readonly #barMicros: number;
   readonly #initialEquity: number;
-  readonly #sum = new CompensatedSum();
+  // Neumaier sums as value and compensation pairs, kept in plain fields and worked on in
+  // locals per chunk (a per-mark object call costs more than the arithmetic).
+  #sum = 0;
+  #sumC = 0;
   // Returns shifted by the first one: identical returns give exactly zero deviation.
-  readonly #shifted = new CompensatedSum();
-  readonly #squares = new CompensatedSum();
+  #shifted = 0;
+  #shiftedC = 0;
+  #squares = 0;
+  #squaresC = 0;
+  #downside = 0;
+  #downsideC = 0;
   #shift = 0;
-  readonly #downsideSquares = new CompensatedSum();
   #n = 0;
   #firstTs = 0;
   #lastTs = 0;
@@ -198,6 +204,8 @@ export class CurveAccumulator {
   #underwater = false;
   #maxDrawdown = 0;
   #maxDuration = 0;
+  readonly #oneTs = new Float64Array(1);
+  readonly #oneEquity = new Float64Array(1);
 
   /** Starts at `initialEquity` (marked at the first bar's open), bars `barMicros` long. */
   constructor(initialEquity: number, barMicros: number) {
@@ -214,33 +222,84 @@ export class CurveAccumulator {
 
   /** Adds the mark of the bar opening at `ts` with equity `e` at its close. */
   add(ts: number, e: number): void {
+    this.#oneTs[0] = ts;
+    this.#oneEquity[0] = e;
+    this.addChunk(this.#oneTs, this.#oneEquity, 1);
+  }
+
+  /** Adds the first `n` marks of `ts` (bar open times) and `equity` (at their closes), in order. */
+  addChunk(ts: Float64Array, equity: Float64Array, n: number): void {
+    if (n <= 0) return;
     if (this.#n === 0) {
-      this.#firstTs = ts;
-      this.#peakTs = ts;
+      this.#firstTs = ts[0];
+      this.#peakTs = ts[0];
+      this.#shift = simpleReturn(this.#previous, equity[0]);
     }
-    this.#n++;
-    this.#lastTs = ts;
-    const r = simpleReturn(this.#previous, e);
-    if (this.#n === 1) this.#shift = r;
-    this.#sum.add(r);
-    const d = r - this.#shift;
-    this.#shifted.add(d);
-    this.#squares.add(d * d);
-    if (r < 0) this.#downsideSquares.add(r * r);
-    this.#previous = e;
-    const closeTs = ts + this.#barMicros;
-    if (e >= this.#peak) {
-      if (this.#underwater && closeTs - this.#peakTs > this.#maxDuration) {
-        this.#maxDuration = closeTs - this.#peakTs;
+    const barMicros = this.#barMicros;
+    const shift = this.#shift;
+    let sum = this.#sum, sumC = this.#sumC;
+    let shifted = this.#shifted, shiftedC = this.#shiftedC;
+    let squares = this.#squares, squaresC = this.#squaresC;
+    let downside = this.#downside, downsideC = this.#downsideC;
+    let previous = this.#previous;
+    let peak = this.#peak;
+    let peakTs = this.#peakTs;
+    let underwater = this.#underwater;
+    let maxDrawdown = this.#maxDrawdown;
+    let maxDuration = this.#maxDuration;
+    for (let i = 0; i < n; i++) {
+      const e = equity[i];
+      const r = previous > 0 ? e / previous - 1 : 0;
+      let t = sum + r;
+      if (Math.abs(sum) >= Math.abs(r)) sumC += (sum - t) + r;
+      else sumC += (r - t) + sum;
+      sum = t;
+      const d = r - shift;
+      t = shifted + d;
+      if (Math.abs(shifted) >= Math.abs(d)) shiftedC += (shifted - t) + d;
+      else shiftedC += (d - t) + shifted;
+      shifted = t;
+      const dd = d * d;
+      t = squares + dd;
+      if (squares >= dd) squaresC += (squares - t) + dd;
+      else squaresC += (dd - t) + squares;
+      squares = t;
+      if (r < 0) {
+        const rr = r * r;
+        t = downside + rr;
+        if (downside >= rr) downsideC += (downside - t) + rr;
+        else downsideC += (rr - t) + downside;
+        downside = t;
       }
-      this.#underwater = false;
-      this.#peak = e;
-      this.#peakTs = closeTs;
-    } else {
-      this.#underwater = true;
-      const drawdown = (this.#peak - e) / this.#peak;
-      if (drawdown > this.#maxDrawdown) this.#maxDrawdown = drawdown;
+      previous = e;
+      const closeTs = ts[i] + barMicros;
+      if (e >= peak) {
+        if (underwater && closeTs - peakTs > maxDuration) maxDuration = closeTs - peakTs;
+        underwater = false;
+        peak = e;
+        peakTs = closeTs;
+      } else {
+        underwater = true;
+        const drawdown = (peak - e) / peak;
+        if (drawdown > maxDrawdown) maxDrawdown = drawdown;
+      }
     }
+    this.#sum = sum;
+    this.#sumC = sumC;
+    this.#shifted = shifted;
+    this.#shiftedC = shiftedC;
+    this.#squares = squares;
+    this.#squaresC = squaresC;
+    this.#downside = downside;
+    this.#downsideC = downsideC;
+    this.#previous = previous;
+    this.#peak = peak;
+    this.#peakTs = peakTs;
+    this.#underwater = underwater;
+    this.#maxDrawdown = maxDrawdown;
+    this.#maxDuration = maxDuration;
+    this.#n += n;
+    this.#lastTs = ts[n - 1];
   }
 
   /** The statistics of the marks added so far. */
@@ -262,12 +321,11 @@ export class CurveAccumulator {
     let maxDuration = this.#maxDuration;
     const endTs = this.#lastTs + this.#barMicros;
     if (this.#underwater && endTs - this.#peakTs > maxDuration) maxDuration = endTs - this.#peakTs;
-    const sum = this.#sum.value;
+    const sum = this.#sum + this.#sumC;
     const mean = sum / n;
-    const shifted = this.#shifted.value;
-    const sd = n > 1
-      ? Math.sqrt(Math.max(0, this.#squares.value - shifted * (shifted / n)) / (n - 1))
-      : null;
+    const shifted = this.#shifted + this.#shiftedC;
+    const squares = this.#squares + this.#squaresC;
+    const sd = n > 1 ? Math.sqrt(Math.max(0, squares - shifted * (shifted / n)) / (n - 1)) : null;
     return {
       bars: n,
       firstTs: this.#firstTs,
@@ -275,7 +333,7 @@ export class CurveAccumulator {
       finalEquity: this.#previous,
       mean,
       sd,
-      downside: Math.sqrt(this.#downsideSquares.value / n),
+      downside: Math.sqrt((this.#downside + this.#downsideC) / n),
       maxDrawdown: this.#maxDrawdown,
       maxDrawdownDuration: maxDuration / MICROS_PER_SECOND,
     };
@@ -387,7 +445,7 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
   validate(input);
   const { ts, equity, length: bars, initialEquity, periodsPerYear: perYear } = input;
   const curve = new CurveAccumulator(initialEquity, MICROS_PER_YEAR / perYear);
-  for (let i = 0; i < bars; i++) curve.add(ts[i], equity[i]);
+  curve.addChunk(ts, equity, bars);
   return metricsFromCurve(curve.result(), input);
 }
 

@@ -280,6 +280,8 @@ table.grid thead th{background:#f6f8fa;font-weight:600;font-size:12px;color:var(
 table.grid td{font-variant-numeric:tabular-nums;white-space:nowrap}
 .num{text-align:right}.pos{color:var(--pos)}.neg{color:var(--neg)}
 .note{color:var(--muted)}.scroll{overflow-x:auto}
+/* The trades table is laid out only when scrolled to: the page renders faster. */
+.lazy{content-visibility:auto;contain-intrinsic-size:auto 900px}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 `;
 
@@ -404,7 +406,7 @@ ${priceSection}
 <h2>Metrics</h2>
 ${metricsTables(r)}
 <h2>Trades</h2>
-<div class="scroll">${tradesTable(bundle)}</div>
+<div class="scroll lazy">${tradesTable(bundle)}</div>
 <h2>Risk</h2>
 ${riskSection(r)}
 <h2>Run</h2>

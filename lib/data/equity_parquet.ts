@@ -13,7 +13,7 @@
 import { ParquetWriter } from "hyparquet-writer";
 import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import type { ColumnChunk, SchemaElement } from "hyparquet";
-import { DataError } from "../domain/mod.ts";
+import { DataError } from "../domain/errors.ts";
 import { zstdCompress, zstdDecompress } from "./_zstd.ts";
 import { releaseTemp, removeQuietly, tempPathFor, writeFailureReason } from "./temp_files.ts";
 import {

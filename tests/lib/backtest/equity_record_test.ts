@@ -216,3 +216,25 @@ Deno.test("monthly returns chain from the initial equity through each month's la
     [[2024, 1, 0.1], [2024, 2, -0.1], [2024, 3, 0.2]],
   );
 });
+
+Deno.test("a streamed equity.parquet that cannot be completed fails the finish with the path", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const folder = join(dir, "gone");
+    await Deno.mkdir(folder);
+    const parquetPath = join(folder, "eq.parquet");
+    const recorder = await EquityRecorder.create({ kind: "stream", parquetPath });
+    recorder.start(1000, MINUTE);
+    const c = curve(150_000);
+    for (let i = 0; i < c.length; i++) recorder.push(c.ts[i], c.equity[i]);
+    // The folder disappears under the worker: the final rename cannot happen.
+    await Deno.remove(folder, { recursive: true });
+    await assert.rejects(recorder.finish(), (error: Error) => {
+      assert.match(error.message, /cannot write .*gone\/eq\.parquet/);
+      return true;
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -19,6 +19,7 @@ import { inferenceSettings, parseSizer, parseWindow, venueSettings } from "./_ba
 import { maxDrawdownLimit, riskLimits, type RunInputs } from "./_run_inputs.ts";
 import { equityCsvMode, equityOutputFor } from "./_backtest_output.ts";
 import type { CommandIo } from "./io.ts";
+import { interruptible } from "./interrupt.ts";
 import { startProgress } from "./progress.ts";
 import { numberFlag, stringFlag, stringsFlag } from "./usage_error.ts";
 
@@ -44,10 +45,11 @@ export async function runCandleFromFlags(
   const seed = numberFlag(flags, "seed", { integer: true, min: 0 }) ?? config.backtest.seed ?? 42;
   const rows = numberFlag(flags, "rows", { integer: true, min: 1 }) ?? 100_000;
   const symbols = [...new Set(strategy.subscriptions.map((s) => s.symbol))];
+  // interruptible: Ctrl-C is heard between batches even when nothing awaits real I/O.
   const sources = dataFiles.length > 0
-    ? dataFiles.map((path) => readCandleParquet(path))
+    ? dataFiles.map((path) => interruptible(readCandleParquet(path, { checkValues: true })))
     : symbols.map((symbol, i) =>
-      generateCandles({ rows, seed: seed + i, symbol: symbolId(symbol) })
+      interruptible(generateCandles({ rows, seed: seed + i, symbol: symbolId(symbol) }))
     );
   const maxDrawdown = maxDrawdownLimit(flags, config);
   const venue = venueSettings(flags, config.backtest);

@@ -14,6 +14,7 @@ import {
   writeReportFiles,
 } from "../lib/backtest/report_files.ts";
 import { killSwitchLine, refusalLines } from "../lib/backtest/report_summary.ts";
+import { releaseTemp, tempPathFor, trackTemp } from "../lib/data/mod.ts";
 import { decimal } from "../lib/domain/mod.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import type { CommandIo } from "./io.ts";
@@ -39,13 +40,19 @@ export async function equityOutputFor(
   const target = resolve(outputDir);
   const parent = dirname(target);
   await Deno.mkdir(parent, { recursive: true }).catch(() => undefined);
-  const tag = crypto.randomUUID().slice(0, 8);
-  const stem = join(parent, `.${basename(target)}.equity-${tag}`);
+  // Tracked temps (the process id in the name): an interrupt removes them with the others.
+  const stem = tempPathFor(join(parent, `${basename(target)}.equity`), { hidden: true });
+  releaseTemp(stem); // the files are stem.parquet (and its .part) and stem.csv, not stem
+  const parquetPath = `${stem}.parquet`;
+  const csvPath = `${stem}.csv`;
+  for (const path of [parquetPath, `${parquetPath}.part`, ...(csv === "full" ? [csvPath] : [])]) {
+    trackTemp(path);
+  }
   return {
     kind: "stream",
-    parquetPath: `${stem}.parquet`,
+    parquetPath,
     reportDir: target,
-    ...(csv === "full" ? { csvPath: `${stem}.csv` } : {}),
+    ...(csv === "full" ? { csvPath } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 
 import { main } from "./main.ts";
 import { recordingIo } from "./io.ts";
+import { insideLockedBatch } from "./output_lock.ts";
 
 /** A run request from the batch command. */
 export interface BatchJob {
@@ -48,6 +49,8 @@ Object.defineProperty(Deno, "exit", {
     throw new Error(`called Deno.exit(${code ?? ""}) inside a batch run`);
   },
 });
+
+insideLockedBatch();
 
 scope.onmessage = async (event) => {
   scope.postMessage({ id: event.data.id, started: true });

@@ -19,6 +19,7 @@ import { readStrategyFile, withParamOverrides } from "./_strategy_file.ts";
 import { backtestBatchCommand } from "./backtest_batch.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
+import { lockOutputDir } from "./output_lock.ts";
 import { booleanFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
 
 /** Runs `tesser backtest <subcommand>`; returns the exit code. */
@@ -41,17 +42,27 @@ export async function backtestCommand(
     io.stdout(RUN_HELP);
     return 0;
   }
-  const run = await prepareRun(flags, global);
   const mode = choice(flags, "mode", ["candle", "tick"] as const) ?? "candle";
   checkModeFlags(flags, mode);
-  const result = mode === "tick"
-    ? await runTickFromFlags(run, io)
-    : await runCandleFromFlags(run, io);
-  await emitResult(result.bundle, {
-    outputDir: stringFlag(flags, "output-dir"),
-    json: booleanFlag(flags, "json"),
-    equityCsv: equityCsvMode(flags),
-  }, io);
+  // Before anything is computed: a second run on the same folder refuses at once.
+  const outputDir = stringFlag(flags, "output-dir");
+  const lock = outputDir === undefined ? undefined : await lockOutputDir(
+    outputDir,
+    `backtest run --strategy-config ${stringFlag(flags, "strategy-config") ?? "?"}`,
+  );
+  try {
+    const run = await prepareRun(flags, global);
+    const result = mode === "tick"
+      ? await runTickFromFlags(run, io)
+      : await runCandleFromFlags(run, io);
+    await emitResult(result.bundle, {
+      outputDir,
+      json: booleanFlag(flags, "json"),
+      equityCsv: equityCsvMode(flags),
+    }, io);
+  } finally {
+    await lock?.release();
+  }
   return 0;
 }
 

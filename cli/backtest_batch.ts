@@ -5,7 +5,10 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { expandGlobs, sweepTemps, writeTextAtomic } from "../lib/data/mod.ts";
+import { onInterrupt } from "./interrupt.ts";
+import { lockOutputDir, removeStaleLocks } from "./output_lock.ts";
 import { field, parseToml, readConfigFile } from "../lib/config/mod.ts";
 import { findKeyLine } from "../lib/config/toml.ts";
 import { validateValue } from "../lib/config/validate.ts";
@@ -13,13 +16,14 @@ import { ConfigError, DataError } from "../lib/domain/mod.ts";
 import type { BatchJob, BatchOutcome, BatchStarted } from "./_batch_worker.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
-import { booleanFlag, numberFlag, parseFlags, stringFlag } from "./usage_error.ts";
+import { booleanFlag, numberFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
 import { counted } from "./_count.ts";
 import { readStrategyFile, type StrategyFile, withParamOverrides } from "./_strategy_file.ts";
 import { builtinStrategies } from "../lib/strategies/mod.ts";
 
 const HELP = `Usage: tesser backtest batch --config FILE [--output-dir DIR] [--workers N]
                              [--run-timeout SECS] [--reports] [--json]
+       tesser backtest batch --config STRATEGY.toml... --data FILE... [--output SUMMARY.csv]
 
 Runs many backtests in parallel and writes DIR/summary.csv (one row per run). The config lists
 runs and/or a parameter grid:
@@ -45,8 +49,14 @@ files go to DIR/<run name>/. A run that takes longer than the time limit, or who
 (a strategy calling Deno.exit, say), is stopped and reported as failed; the others go on.
 Interrupted (Ctrl-C, SIGTERM), the batch still writes summary.csv for the runs that finished.
 
+The second form is the seed's: every strategy config given (files, folders of .toml files or
+globs) runs once on the same --data files, with --quantity, --sizer, --fee-bps and
+--slippage-bps applied to each run; the runs are named by their files.
+
 Options:
-  --config FILE      the batch config (TOML)
+  --config FILE      the batch config (TOML), or strategy configs (several, folders, globs)
+  --data FILE...     with strategy configs: the candle files every run replays
+  --output FILE      write the summary CSV here instead of DIR/summary.csv
   --output-dir DIR   where summary.csv goes (default: the config's output_dir, else ./batch-out)
   --workers N        parallel workers (default: the config's, else the number of cores)
   --run-timeout SECS stop a run after this long (default: the config's, else 3600)
@@ -440,25 +450,9 @@ export async function runPool(
   return outcomes.map((outcome, id) => outcome ?? failedOutcome(id, "the run did not finish"));
 }
 
-/** Aborts `controller` on SIGINT/SIGTERM until the returned function is called. */
+/** Aborts `controller` on SIGINT/SIGTERM (a second one exits) until the returned function is called. */
 function abortOnInterrupt(controller: AbortController): () => void {
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const abort = () => controller.abort();
-  for (const signal of signals) Deno.addSignalListener(signal, abort);
-  return () => {
-    for (const signal of signals) Deno.removeSignalListener(signal, abort);
-  };
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
+  return onInterrupt(() => controller.abort());
 }
 
 /**
@@ -484,6 +478,118 @@ async function checkStrategies(runs: readonly PlannedRun[]): Promise<void> {
   }
 }
 
+// The `backtest run` flags the seed's batch form passes on to every run.
+const SEED_RUN_FLAGS = ["quantity", "sizer", "fee-bps", "slippage-bps"] as const;
+
+/** Whether `text` is a strategy config (`strategy_name = ...`) rather than a batch config. */
+function isStrategyConfig(text: string, file: string): boolean {
+  return parseToml(text, file).strategy_name !== undefined;
+}
+
+/** The strategy configs `patterns` name: files, every .toml in a folder, glob matches. */
+async function strategyFiles(patterns: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of await expandGlobs(patterns)) {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch {
+      files.push(path); // reading it reports the missing file
+      continue;
+    }
+    if (!info.isDirectory) {
+      files.push(path);
+      continue;
+    }
+    const inside = [...Deno.readDirSync(path)].filter((e) => e.isFile && e.name.endsWith(".toml"))
+      .map((e) => join(path, e.name)).sort();
+    if (inside.length === 0) {
+      throw new ConfigError(`--config: the folder ${path} holds no .toml strategy configs`);
+    }
+    files.push(...inside);
+  }
+  return files;
+}
+
+/** Plans the seed's form: one run per strategy config, all on `data`. */
+export function planStrategyRuns(
+  files: readonly string[],
+  data: readonly string[],
+  args: readonly string[],
+): readonly PlannedRun[] {
+  const taken = new Map<string, number>();
+  return files.map((file) => {
+    const stem = basename(file).replace(/\.toml$/, "");
+    // Two folders may both hold sma_cross.toml: the later ones get a number.
+    const count = (taken.get(stem) ?? 0) + 1;
+    taken.set(stem, count);
+    return {
+      name: count === 1 ? stem : `${stem}-${count}`,
+      args: runArgs(file, data, args, {}),
+      params: {},
+    };
+  });
+}
+
+/** Reads `--config`: a batch config, or (the seed's form) strategy configs and `--data`. */
+async function planFromFlags(
+  flags: ReturnType<typeof parseFlags>,
+): Promise<{ runs: readonly PlannedRun[]; config: BatchConfig }> {
+  const patterns = stringsFlag(flags, "config");
+  if (patterns.length === 0) {
+    throw new ConfigError("backtest batch: --config FILE is required", {
+      hint: `run "tesser backtest batch --help"`,
+    });
+  }
+  const files = await strategyFiles(patterns);
+  const data = stringsFlag(flags, "data");
+  const passed = SEED_RUN_FLAGS.flatMap((name) => {
+    const value = stringFlag(flags, name);
+    return value === undefined ? [] : [`--${name}`, value];
+  });
+  const first = files[0];
+  const text = files.length === 1 && first !== undefined
+    ? await readConfigFile(first, "batch config")
+    : undefined;
+  if (text !== undefined && first !== undefined && !isStrategyConfig(text, first)) {
+    const stray = ["data", ...SEED_RUN_FLAGS].find((name) => flags.values[name] !== undefined);
+    if (stray !== undefined) {
+      throw new ConfigError(`backtest batch: --${stray} goes with strategy configs only`, {
+        hint: `${first} is a batch config: set data and args per run in it`,
+      });
+    }
+    return planBatch(text, first);
+  }
+  if (data.length === 0) {
+    throw new ConfigError("backtest batch: strategy configs need --data FILE...", {
+      hint: "pass the candle files every run replays, e.g. --data data/*.parquet",
+    });
+  }
+  return { runs: planStrategyRuns(files, await expandGlobs(data), passed), config: {} };
+}
+
+// Sweeps `dir` once, or for up to `ms` until three sweeps 50 ms apart found nothing.
+async function settleTemps(dir: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  let clean = 0;
+  do {
+    const found = sweepTemps(dir).length + (await removeStaleLocks(dir)).length;
+    clean = found === 0 ? clean + 1 : 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  } while (clean < 3 && Date.now() < end);
+}
+
+async function makeOutputDir(outputDir: string): Promise<void> {
+  await Deno.mkdir(outputDir, { recursive: true }).catch((error) => {
+    throw new DataError(
+      `cannot use ${outputDir} as the batch output folder: ${
+        error instanceof Deno.errors.AlreadyExists ? "it exists and is not a folder" : error.message
+      }`,
+      { hint: "pass --output-dir (or output_dir) a folder that exists or can be created" },
+    );
+  });
+}
+
 /** Runs `tesser backtest batch`; returns the exit code (1 when any run failed). */
 export async function backtestBatchCommand(
   args: readonly string[],
@@ -491,7 +597,13 @@ export async function backtestBatchCommand(
   global: GlobalOptions,
 ): Promise<number> {
   const flags = parseFlags("backtest batch", args, {
-    config: { type: "string" },
+    config: { type: "string", multiple: true },
+    data: { type: "string", multiple: true },
+    output: { type: "string" },
+    quantity: { type: "string" },
+    sizer: { type: "string" },
+    "fee-bps": { type: "string" },
+    "slippage-bps": { type: "string" },
     "output-dir": { type: "string" },
     workers: { type: "string" },
     "run-timeout": { type: "string" },
@@ -503,30 +615,43 @@ export async function backtestBatchCommand(
     io.stdout(HELP);
     return 0;
   }
-  const file = stringFlag(flags, "config");
-  if (file === undefined) {
-    throw new ConfigError("backtest batch: --config FILE is required", {
-      hint: `run "tesser backtest batch --help"`,
-    });
-  }
   // Flags are checked before the config is read: a bad flag is the first thing to hear about.
   const workersFlag = numberFlag(flags, "workers", { integer: true, min: 1, max: 64 });
   const timeoutFlag = numberFlag(flags, "run-timeout", { min: 0.001 });
-  const text = await readConfigFile(file, "batch config");
-  const { runs, config } = planBatch(text, file);
+  const { runs, config } = await planFromFlags(flags);
   await checkStrategies(runs);
   const outputDir = stringFlag(flags, "output-dir") ?? config.output_dir ?? "batch-out";
   const workers = workersFlag ?? config.workers ??
     navigator.hardwareConcurrency;
   const timeoutSecs = timeoutFlag ?? config.run_timeout_secs ?? DEFAULT_RUN_TIMEOUT_SECS;
-  await Deno.mkdir(outputDir, { recursive: true }).catch((error) => {
-    throw new DataError(
-      `cannot use ${outputDir} as the batch output folder: ${
-        error instanceof Deno.errors.AlreadyExists ? "it exists and is not a folder" : error.message
-      }`,
-      { hint: "pass --output-dir (or output_dir) a folder that exists or can be created" },
-    );
-  });
+  // With --output (the seed's summary file) and no --reports, nothing goes to the folder.
+  const needsDir = stringFlag(flags, "output") === undefined || booleanFlag(flags, "reports");
+  if (needsDir) {
+    await makeOutputDir(outputDir);
+  }
+  // Two batches on one folder would overwrite each other's reports and summary.
+  const lock = needsDir ? await lockOutputDir(outputDir, `backtest batch`) : undefined;
+  try {
+    return await runBatch(runs, { flags, global, outputDir, workers, timeoutSecs }, io);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** What {@linkcode runBatch} needs besides the runs. */
+interface BatchSettings {
+  readonly flags: ReturnType<typeof parseFlags>;
+  readonly global: GlobalOptions;
+  readonly outputDir: string;
+  readonly workers: number;
+  readonly timeoutSecs: number;
+}
+
+async function runBatch(
+  runs: readonly PlannedRun[],
+  { flags, global, outputDir, workers, timeoutSecs }: BatchSettings,
+  io: CommandIo,
+): Promise<number> {
   const globalArgs = [
     "--config-dir",
     global.configDir,
@@ -571,6 +696,10 @@ export async function backtestBatchCommand(
     stopListening();
   }
   const interrupted = controller.signal.aborted && finished < runs.length;
+  // The stopped workers' temps (other isolates: untracked here) carry this process's id, and
+  // their locks are held by nobody now. A terminated worker's file operation in flight still
+  // lands after terminate() returns, so the folder is swept until it stays clean for 150 ms.
+  await settleTemps(outputDir, interrupted ? 2000 : 0);
   const rows = runs.flatMap((run, i) => {
     const outcome = outcomes[i];
     return outcome === undefined ? [] : [summaryRow(run, outcome)];
@@ -580,7 +709,8 @@ export async function backtestBatchCommand(
     ...rows.map((row) => SUMMARY_COLUMNS.map((c) => csvCell(row[c])).join(",")),
   ]
     .join("\n") + "\n";
-  await writeAtomic(join(outputDir, "summary.csv"), csv);
+  const summary = stringFlag(flags, "output") ?? join(outputDir, "summary.csv");
+  await writeTextAtomic(summary, csv);
   const failed = rows.filter((row) => row.status !== "ok");
   if (booleanFlag(flags, "json")) io.stdout(JSON.stringify(rows, null, 2));
   else {
@@ -595,9 +725,7 @@ export async function backtestBatchCommand(
     }
   }
   io.stderr(
-    `wrote ${join(outputDir, "summary.csv")} (${
-      rows.length - failed.length
-    } ok, ${failed.length} failed${
+    `wrote ${summary} (${rows.length - failed.length} ok, ${failed.length} failed${
       interrupted ? `; interrupted: ${runs.length - rows.length} not finished` : ""
     })`,
   );

@@ -28,6 +28,7 @@ import {
 import { downloadCommand } from "./data_download.ts";
 import { recordCommand } from "./data_record.ts";
 import type { CommandIo } from "./io.ts";
+import { signalPoint } from "./interrupt.ts";
 import type { GlobalOptions } from "./main.ts";
 import { type Progress, startProgress } from "./progress.ts";
 import { booleanFlag, numberFlag, parseFlags, stringFlag, stringsFlag } from "./usage_error.ts";
@@ -38,13 +39,17 @@ const HELP = `Usage: tesser data <command> [options]
 Commands:
   normalize  CSV candles → canonical Parquet (--source GLOB... --output DIR --config ETL.toml --symbol VENUE:SYM [--interval 1m] [--skip-bad-rows])
   validate   check candle Parquet for gaps, duplicates, disorder, OHLC/price/volume problems (--data FILE...)
-  resample   candles → a coarser interval (--data FILE --interval 1h --output FILE [--drop-partial])
+  resample   candles → a coarser interval (--data FILE --output FILE [--interval 1h] [--drop-partial])
   inspect    schema, rows, time span, symbols, row groups, min/max (--data FILE)
   download   a venue's klines → canonical Parquet, resumable (--exchange PROFILE --symbol VENUE:SYM --interval 1m --from ISO --to ISO --output DIR)
   record     a venue's live market stream, every frame as received → FILE.gz (--exchange PROFILE --symbol SYM --output FILE.gz [--channels book,trades] [--duration 10m])
   synth      seeded synthetic candles (--output FILE --rows N --seed S [--symbol S] [--interval 1m])
 
 Every command takes --help and --json.`;
+
+// The default symbol of `data synth`: one config/markets.toml has an instrument for and the
+// example strategies trade, so `backtest run --data` takes the file as it is.
+const SYNTH_SYMBOL = "bybit:BTCUSDT";
 
 const COMMON = { help: { type: "boolean", short: "h" }, json: { type: "boolean" } } as const;
 
@@ -172,15 +177,19 @@ async function validate(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags("data validate", args, {
     ...COMMON,
     data: { type: "string", multiple: true },
+    // The seed's name for --data.
+    path: { type: "string", multiple: true },
     "max-problems": { type: "string" },
   });
   if (booleanFlag(flags, "help")) {
-    io.stdout("Usage: tesser data validate --data FILE... [--max-problems 20] [--json]");
+    io.stdout(
+      "Usage: tesser data validate --data FILE... (or --path FILE...) [--max-problems 20] [--json]",
+    );
     return 0;
   }
-  const files = await expandGlobs([...stringsFlag(flags, "data"), ...flags.positionals]);
+  const files = await expandGlobs([...stringsFlag(flags, "data"), ...stringsFlag(flags, "path")]);
   if (files.length === 0) throw new ConfigError("tesser data validate: missing --data");
-  const max = numberFlag(flags, "max-problems") ?? 20;
+  const max = numberFlag(flags, "max-problems", { integer: true, min: 0 }) ?? 20;
   let clean = true;
   const reports = [];
   const progress = startProgress(io, io.isTty ? await totalRows(files) : 0, "validate");
@@ -225,19 +234,26 @@ async function resample(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags("data resample", args, {
     ...COMMON,
     data: { type: "string" },
+    // The seed's name for --data.
+    input: { type: "string" },
     interval: { type: "string" },
     output: { type: "string" },
     "drop-partial": { type: "boolean" },
   });
   if (booleanFlag(flags, "help")) {
     io.stdout(
-      "Usage: tesser data resample --data FILE --interval 1h --output FILE [--drop-partial] [--json]",
+      "Usage: tesser data resample --data FILE (or --input FILE) --output FILE [--interval 1h] [--drop-partial] [--json]",
     );
     return 0;
   }
-  const data = required(stringFlag(flags, "data"), "data", "resample");
+  const given = stringFlag(flags, "data") ?? stringFlag(flags, "input");
+  if (stringFlag(flags, "data") !== undefined && stringFlag(flags, "input") !== undefined) {
+    throw new ConfigError("tesser data resample: --data and --input name the same input; pass one");
+  }
+  const data = required(given, "data", "resample");
   const output = required(stringFlag(flags, "output"), "output", "resample");
-  const target = interval(required(stringFlag(flags, "interval"), "interval", "resample"), "1h");
+  // 1h unless told, as the seed's resample.
+  const target = interval(stringFlag(flags, "interval"), "1h");
   const first = await readCandleParquet(data).next();
   if (first.done) throw new ConfigError(`--data: ${data} has no rows`);
   const progress = startProgress(io, io.isTty ? await totalRows([data]) : 0, "resample");
@@ -245,9 +261,10 @@ async function resample(args: string[], io: CommandIo): Promise<number> {
   try {
     rows = await writeCandleParquet(
       output,
-      resampleCandles(counting(readCandleParquet(data), progress), {
+      resampleCandles(counting(readCandleParquet(data, { checkValues: true }), progress), {
         interval: target,
         partial: booleanFlag(flags, "drop-partial") ? "drop" : "keep",
+        source: data,
       }),
       { symbol: first.value.symbol, interval: target },
     );
@@ -316,17 +333,15 @@ async function synth(args: string[], io: CommandIo): Promise<number> {
   });
   if (booleanFlag(flags, "help")) {
     io.stdout(
-      "Usage: tesser data synth --output FILE --rows N [--seed S] [--symbol synth:BTCUSDT] [--interval 1m] [--json]",
+      `Usage: tesser data synth --output FILE --rows N [--seed S] [--symbol ${SYNTH_SYMBOL}] [--interval 1m] [--json]`,
     );
     return 0;
   }
   const output = required(stringFlag(flags, "output"), "output", "synth");
-  const rows = numberFlag(flags, "rows") ?? 100_000;
-  if (!Number.isSafeInteger(rows) || rows < 1) {
-    throw new ConfigError("--rows must be a positive integer");
-  }
-  const seed = numberFlag(flags, "seed") ?? 1;
-  const sym = symbol(stringFlag(flags, "symbol")) ?? "synth:BTCUSDT";
+  // Bounded as `backtest run --rows/--seed` are.
+  const rows = numberFlag(flags, "rows", { integer: true, min: 1 }) ?? 100_000;
+  const seed = numberFlag(flags, "seed", { integer: true, min: 0 }) ?? 1;
+  const sym = symbol(stringFlag(flags, "symbol")) ?? SYNTH_SYMBOL;
   const iv = interval(stringFlag(flags, "interval"), "1m");
   const progress = startProgress(io, rows, "synth");
   let written;
@@ -374,6 +389,8 @@ async function* counting(
 ): AsyncGenerator<CandleBatch> {
   let rows = offset;
   for await (const batch of batches) {
+    // The writers write synchronously: without this, Ctrl-C would wait for the whole file.
+    await signalPoint();
     rows += batch.length;
     progress.update(rows);
     yield batch;

@@ -12,7 +12,7 @@ import { binanceFromProfile } from "../connectors/binance/mod.ts";
 import { bybitFromProfile } from "../connectors/bybit/mod.ts";
 import type { HistoricalData } from "../lib/broker/mod.ts";
 import { type ExchangeConfig, loadTesserConfig } from "../lib/config/mod.ts";
-import { candlesToBatch, writeCandleParquet } from "../lib/data/mod.ts";
+import { candlesToBatch, writeCandleParquet, writeFailureReason } from "../lib/data/mod.ts";
 import {
   type Candle,
   ConfigError,
@@ -28,10 +28,11 @@ import { parseWindow } from "./_backtest_flags.ts";
 import type { CommandIo } from "./io.ts";
 import type { GlobalOptions } from "./main.ts";
 import { startProgress } from "./progress.ts";
-import { booleanFlag, parseFlags, stringFlag } from "./usage_error.ts";
+import { booleanFlag, type ParsedFlags, parseFlags, stringFlag } from "./usage_error.ts";
 
 const USAGE =
-  "Usage: tesser data download --exchange PROFILE --symbol VENUE:SYM --interval 1m --from ISO --to ISO --output DIR [--json]";
+  "Usage: tesser data download --exchange PROFILE --symbol VENUE:SYM --interval 1m --from ISO --to ISO --output DIR [--json]\n" +
+  "       (--start/--end, the seed's names, are taken for --from/--to)";
 
 /** What the download command needs from outside (tests pass their own). */
 export interface DownloadContext {
@@ -102,6 +103,20 @@ async function readStaging(path: string, symbol: string, interval: Interval): Pr
   return candles;
 }
 
+// --start/--end (the seed's) as --from/--to; both names of one bound is a slip.
+function seedWindowNames(flags: ParsedFlags): ParsedFlags {
+  for (const [seed, ours] of [["start", "from"], ["end", "to"]] as const) {
+    if (flags.values[seed] !== undefined && flags.values[ours] !== undefined) {
+      throw new ConfigError(`tesser data download: --${seed} and --${ours} are one flag; pass one`);
+    }
+  }
+  const values = flags.values;
+  return {
+    positionals: flags.positionals,
+    values: { ...values, from: values.from ?? values.start, to: values.to ?? values.end },
+  };
+}
+
 /** Runs `tesser data download`; returns the exit code. */
 export async function downloadCommand(
   args: string[],
@@ -116,6 +131,9 @@ export async function downloadCommand(
     interval: { type: "string" },
     from: { type: "string" },
     to: { type: "string" },
+    // The seed's names for --from and --to.
+    start: { type: "string" },
+    end: { type: "string" },
     output: { type: "string" },
   });
   if (booleanFlag(flags, "help")) {
@@ -133,7 +151,7 @@ export async function downloadCommand(
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`tesser data download: ${(error as Error).message}`);
   }
-  const window = parseWindow(flags);
+  const window = parseWindow(seedWindowNames(flags));
   if (window.from === undefined || window.to === undefined) {
     throw new ConfigError("tesser data download: --from and --to are required", {
       hint: "e.g. --from 2024-01-01 --to 2024-02-01",
@@ -171,7 +189,7 @@ export async function downloadCommand(
       : io.stderr(line);
   }
   // The staging file is rewritten without a torn tail before appending to it.
-  await Deno.writeTextFile(staging, have.map(stagingLine).join(""));
+  await stage(staging, have, false);
   const progress = startProgress(io, total, "download");
   let done = have.length;
   const candles = [...have];
@@ -179,7 +197,7 @@ export async function downloadCommand(
     for await (
       const page of history.fetchCandles({ symbol, interval, from: resumeFrom, to: window.to })
     ) {
-      await Deno.writeTextFile(staging, page.map(stagingLine).join(""), { append: true });
+      await stage(staging, page, true);
       candles.push(...page);
       done += page.length;
       progress.update(done);
@@ -198,6 +216,19 @@ export async function downloadCommand(
   if (json) io.stdout(JSON.stringify({ event: "done", output, rows }));
   else io.stdout(`wrote ${rows} ${symbol} ${interval} bars to ${output}`);
   return 0;
+}
+
+// A refused write of the staging file (disk full) names it: what was staged stays for a resume.
+async function stage(path: string, candles: readonly Candle[], append: boolean): Promise<void> {
+  try {
+    await Deno.writeTextFile(path, candles.map(stagingLine).join(""), { append });
+  } catch (error) {
+    const failure = writeFailureReason(error);
+    throw new DataError(`cannot write ${path}: ${failure}`, {
+      hint: "free some space and run the same command again: it resumes from what was staged",
+      cause: error,
+    });
+  }
 }
 
 function stagingLine(candle: Candle): string {

@@ -8,6 +8,7 @@
 import denoJson from "../deno.json" with { type: "json" };
 import { ConfigError, TesserError } from "../lib/domain/mod.ts";
 import { type CommandIo, processIo } from "./io.ts";
+import { handleInterrupts } from "./interrupt.ts";
 import { backtestCommand } from "./backtest.ts";
 import { dataCommand } from "./data.ts";
 import { liveControlCommand } from "./live_control.ts";
@@ -119,9 +120,10 @@ export function formatError(error: unknown, verbose: boolean): string {
   // strategy's error keeps what it threw as its cause, so --verbose shows the author's stack.
   const known = error instanceof TesserError;
   const text = error instanceof Error ? error.message : String(error);
+  // The pointer to --verbose only when it is off: with it on, the stack follows.
   const line = known
     ? `error: ${text}`
-    : `error: internal error: ${text} (run with --verbose for the stack trace)`;
+    : `error: internal error: ${text}${verbose ? "" : " (run with --verbose for the stack trace)"}`;
   if (!verbose || !(error instanceof Error)) return line;
   let stack = `${line}\n${error.stack ?? ""}`;
   let cause: unknown = error.cause;
@@ -132,8 +134,24 @@ export function formatError(error: unknown, verbose: boolean): string {
   return stack;
 }
 
+// Commands that handle SIGINT/SIGTERM themselves (a server's or a live session's clean stop).
+const OWN_SIGNALS: ReadonlySet<string> = new Set(["simulator", "live"]);
+
+/** Options of {@linkcode main}. */
+export interface MainOptions {
+  /**
+   * Handle SIGINT/SIGTERM as the `tesser` executable does: "interrupted", temps removed, exit
+   * 130/143 (a second signal at once). Off for embedding callers and in-process tests.
+   */
+  readonly handleInterrupts?: boolean;
+}
+
 /** Runs the CLI with `args`; returns the exit code. */
-export async function main(args: readonly string[], io: CommandIo = processIo()): Promise<number> {
+export async function main(
+  args: readonly string[],
+  io: CommandIo = processIo(),
+  options: MainOptions = {},
+): Promise<number> {
   let verbose = args.includes("--verbose");
   try {
     const { global, rest, help, version } = splitGlobal(args);
@@ -157,6 +175,7 @@ export async function main(args: readonly string[], io: CommandIo = processIo())
         hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,
       });
     }
+    if (options.handleInterrupts === true && !OWN_SIGNALS.has(name)) handleInterrupts();
     return await command(help ? [...commandArgs, "--help"] : commandArgs, io, global);
   } catch (error) {
     // The reader of our output went away (`tesser strategies | head`): nothing left to say.
@@ -167,5 +186,5 @@ export async function main(args: readonly string[], io: CommandIo = processIo())
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  Deno.exit(await main(Deno.args, processIo(), { handleInterrupts: true }));
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { writeTextAtomic } from "../lib/data/mod.ts";
 import { join } from "node:path";
 import { ConfigError } from "../lib/domain/mod.ts";
 import {
@@ -81,9 +82,7 @@ export async function researchReportCommand(
     })(),
   };
   const html = studyReportHtml(input);
-  const temp = `${output}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  await Deno.writeTextFile(temp, html);
-  await Deno.rename(temp, output);
+  await writeTextAtomic(output, html);
   io.stdout(`wrote ${output}`);
   return 0;
 }

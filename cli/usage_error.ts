@@ -50,18 +50,30 @@ export function parseFlags(
 }
 
 // parseArgs takes "-2" after a flag for another flag ("--fee-bps -2" would be ambiguous), so a
-// negative number after a flag that takes a value is joined to it ("--fee-bps=-2").
+// negative number after a flag that takes a value is joined to it ("--fee-bps=-2"). And a
+// repeatable flag takes every value up to the next flag ("--data a.parquet b.parquet", which is
+// also what a shell glob after one flag becomes), as the seed's CLI did: the commands take no
+// positional arguments, so nothing else could be meant.
 function joinNegativeValues(args: readonly string[], options: FlagOptions): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const next = args[i + 1];
-    const takesValue = arg.startsWith("--") && !arg.includes("=") &&
-      options[arg.slice(2)]?.type === "string";
+    const name = arg.startsWith("--") ? arg.slice(2).split("=", 1)[0] : "";
+    const option = options[name];
+    const takesValue = !arg.includes("=") && option?.type === "string";
     if (takesValue && next !== undefined && /^-(\d|\.\d)/.test(next)) {
       joined.push(`${arg}=${next}`);
       i++;
     } else joined.push(arg);
+    if (option?.type !== "string" || option.multiple !== true) continue;
+    // The value given with the flag ("--data=a" or "--data a"), then the ones after it.
+    if (!arg.includes("=") && args[i + 1] !== undefined && !args[i + 1].startsWith("-")) {
+      joined.push(args[++i]);
+    }
+    while (i + 1 < args.length && !args[i + 1].startsWith("-") && args[i + 1] !== "") {
+      joined.push(`--${name}`, args[++i]);
+    }
   }
   return joined;
 }

@@ -2,16 +2,25 @@
  * Writes a backtest's output directory: `report.json`, `equity.parquet` (the curve at full
  * resolution), `equity.csv` (at most {@linkcode EQUITY_CSV_MAX_ROWS} rows: longer curves are
  * thinned to every 2ᵏ-th mark plus the last, unless written in full), `trades.csv`, `fills.csv`,
- * `orders.csv` and `report.html`. Nothing is ever half-written: a new directory is filled under a
- * temporary name next to the target and renamed into place; in an existing directory every file
- * is written to a temporary name first and renamed only once all of them are complete. Large
- * CSVs are streamed in chunks; equity files the run already streamed are moved, not rewritten.
+ * `orders.csv` and `report.html`. Nothing is ever half-written: the new report is a whole folder
+ * filled under a temporary name next to the target, then renamed into place; an existing report
+ * folder is swapped for it (old folder aside, new one in, old one removed, and put back if the
+ * second rename fails), so a reader sees the old report or the new one, never a mix. Files of
+ * others in the old folder are carried over (hard links). Large CSVs are streamed in chunks;
+ * equity files the run already streamed are moved, not rewritten.
  *
  * @module
  */
 
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { DataError, type Order } from "../domain/mod.ts";
+import {
+  isWriteFailure,
+  releaseTemp,
+  removeQuietly as removeTemp,
+  tempPathFor,
+  writeFailureReason,
+} from "../data/mod.ts";
 import type { TimedFill } from "../trader/mod.ts";
 import type { RoundTrip } from "../portfolio/round_trip.ts";
 import { EquityParquetWriter } from "../data/equity_parquet.ts";
@@ -59,11 +68,6 @@ export const REPORT_FILES: readonly string[] = [
 ];
 
 const encoder = new TextEncoder();
-
-function suffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
   const file = await Deno.open(path, { write: true, createNew: true });
@@ -172,7 +176,7 @@ async function isDirectory(path: string): Promise<boolean> {
 
 async function removeQuietly(path: string, recursive = false): Promise<void> {
   try {
-    await Deno.remove(path, { recursive });
+    await removeTemp(path, recursive);
   } catch {
     // Best effort: the original error is the one worth reporting.
   }
@@ -205,6 +209,7 @@ async function move(from: string, to: string): Promise<void> {
     await Deno.copyFile(from, to);
     await Deno.remove(from);
   }
+  releaseTemp(from);
 }
 
 async function writeEquityParquet(path: string, record: EquityRecord): Promise<void> {
@@ -224,44 +229,71 @@ async function writeEquityParquet(path: string, record: EquityRecord): Promise<v
   }
 }
 
-async function writeNewDirectory(
+/** The seam of the folder renames (tests make one fail to check the swap's undo). */
+export interface ReportRename {
+  /** Renames `from` to `to` (as `Deno.rename`). */
+  (from: string, to: string): Promise<void>;
+}
+
+// Fills a new folder beside `target` with the report; returns its path (tracked as a temp).
+async function writeTempDirectory(
   target: string,
   bundle: ReportBundle,
   options: ReportFileOptions,
-): Promise<void> {
+): Promise<string> {
   const parent = dirname(target);
   await Deno.mkdir(parent, { recursive: true });
-  const temp = join(parent, `.${basename(target)}.tmp-${suffix()}`);
-  await Deno.mkdir(temp);
+  const temp = tempPathFor(target, { hidden: true });
   try {
+    await Deno.mkdir(temp);
     for (const name of REPORT_FILES) await writeFile(join(temp, name), name, bundle, options);
-    await Deno.rename(temp, target);
   } catch (error) {
     await removeQuietly(temp, true);
     throw error;
   }
+  return temp;
 }
 
-async function replaceInDirectory(
-  target: string,
-  bundle: ReportBundle,
-  options: ReportFileOptions,
-): Promise<void> {
-  const tag = suffix();
-  const temps: string[] = [];
+// Hard links (else copies) of the old folder's other entries, so the swap loses none of them.
+async function carryOver(from: string, to: string): Promise<void> {
+  for await (const entry of Deno.readDir(from)) {
+    const source = join(from, entry.name);
+    const dest = join(to, entry.name);
+    if (REPORT_FILES.includes(entry.name) && entry.isFile) continue;
+    if (await exists(dest)) continue; // written by this report
+    if (entry.isDirectory) {
+      await Deno.mkdir(dest);
+      await carryOver(source, dest);
+    } else if (entry.isSymlink) {
+      await Deno.symlink(await Deno.readLink(source), dest);
+    } else {
+      await Deno.link(source, dest).catch(() => Deno.copyFile(source, dest));
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
   try {
-    for (const name of REPORT_FILES) {
-      const temp = join(target, `.${name}.tmp-${tag}`);
-      temps.push(temp);
-      await writeFile(temp, name, bundle, options);
-    }
-    for (let i = 0; i < REPORT_FILES.length; i++) {
-      await Deno.rename(temps[i], join(target, REPORT_FILES[i]));
-    }
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Old folder aside, new folder in, old folder removed; the old one back if the second fails.
+async function swapDirectory(target: string, temp: string, rename: ReportRename): Promise<void> {
+  const aside = tempPathFor(`${target}.old`, { hidden: true });
+  await rename(target, aside);
+  try {
+    await rename(temp, target);
   } catch (error) {
-    for (const temp of temps) await removeQuietly(temp);
+    await rename(aside, target).catch(() => undefined);
+    releaseTemp(aside);
     throw error;
   }
+  releaseTemp(temp);
+  await removeQuietly(aside, true);
 }
 
 /**
@@ -273,7 +305,7 @@ async function replaceInDirectory(
  * const paths = await writeReportFiles("out/sma-cross", bundle);
  * ```
  * @throws {DataError} naming the directory when it cannot be created or written; no partial
- * file is left behind.
+ * file is left behind and an existing report stays whole (`rename` is a seam for tests).
  * @throws {RangeError} when `equity.parquet` or a full `equity.csv` is asked of a curve the
  * run only summarised.
  */
@@ -281,18 +313,34 @@ export async function writeReportFiles(
   dir: string,
   bundle: ReportBundle,
   options: ReportFileOptions = {},
+  rename: ReportRename = Deno.rename,
 ): Promise<readonly string[]> {
   const target = resolve(dir);
+  let temp: string | undefined;
   try {
-    if (await isDirectory(target)) await replaceInDirectory(target, bundle, options);
-    else await writeNewDirectory(target, bundle, options);
+    const replace = await isDirectory(target);
+    temp = await writeTempDirectory(target, bundle, options);
+    if (replace) {
+      await carryOver(target, temp);
+      await swapDirectory(target, temp, rename);
+    } else {
+      await rename(temp, target);
+      releaseTemp(temp);
+    }
   } catch (error) {
+    if (temp !== undefined) await removeQuietly(temp, true);
     await discardStreamed(bundle.equity);
     if (!(error instanceof Error) || isBug(error)) throw error;
-    throw new DataError(`Cannot write the backtest report to ${target}: ${error.message}`, {
-      hint: "choose an output directory that can be created and written",
-      cause: error,
-    });
+    const reason = isWriteFailure(error) ? writeFailureReason(error) : error.message;
+    throw new DataError(
+      `Cannot write the backtest report to ${target}: ${reason}; the folder is as it was`,
+      {
+        hint: (error as { code?: unknown }).code === "ENOSPC"
+          ? "free some space (or choose an output directory on another disk) and run again"
+          : "choose an output directory that can be created and written",
+        cause: error,
+      },
+    );
   }
   return REPORT_FILES.map((name) => join(target, name));
 }

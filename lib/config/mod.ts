@@ -8,5 +8,6 @@
 export * from "./loader.ts";
 export * from "./read_file.ts";
 export * from "./schema.ts";
+export * from "./secrets.ts";
 export * from "./tesser_schema.ts";
 export { findKeyLine, parseToml, stringifyToml, type TomlTable } from "./toml.ts";

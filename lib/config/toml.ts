@@ -7,6 +7,7 @@
 
 import { parse, stringify, TomlError } from "smol-toml";
 import { ConfigError } from "../domain/mod.ts";
+import { redactTomlSecrets } from "./secrets.ts";
 
 /** A parsed TOML table (dates become ISO strings so the data is plain JSON). */
 export type TomlTable = { readonly [key: string]: unknown };
@@ -32,9 +33,13 @@ export function parseToml(text: string, file: string): TomlTable {
   } catch (error) {
     if (error instanceof TomlError) {
       const reason = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+      // The parser's code frame quotes the lines around the error, which in config/local.toml
+      // are the API secrets: the cause (printed with --verbose) carries it redacted.
+      const cause = new SyntaxError(redactTomlSecrets(error.message));
+      cause.stack = redactTomlSecrets(error.stack ?? error.message);
       throw new ConfigError(`invalid TOML: ${reason}`, {
         location: { file, line: error.line, column: error.column },
-        cause: error,
+        cause,
       });
     }
     throw error;

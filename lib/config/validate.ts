@@ -7,6 +7,7 @@
 
 import { ConfigError, type SourceLocation } from "../domain/mod.ts";
 import { describeField, type Field, type TableField } from "./schema.ts";
+import { describeHidden, isSecretKey } from "./secrets.ts";
 
 /** Where a layer's values came from, for error messages. */
 export type LayerSource =
@@ -55,8 +56,10 @@ export function validateValue(
   path: readonly string[],
   source: LayerSource,
 ): void {
-  const expected = () =>
-    fail(source, path, `expected ${describeField(node)}, got ${JSON.stringify(value)}`);
+  // A secret's value is never echoed, even a wrongly typed one (`api_secret = 9876543210`).
+  const secret = isSecretKey(path[path.length - 1] ?? "");
+  const shown = (v: unknown): string => secret ? describeHidden(v) : JSON.stringify(v);
+  const expected = () => fail(source, path, `expected ${describeField(node)}, got ${shown(value)}`);
   switch (node.kind) {
     case "string":
       if (typeof value !== "string") expected();
@@ -71,10 +74,10 @@ export function validateValue(
       if (typeof value !== "number" || !Number.isFinite(value)) return expected();
       if (node.integer === true && !Number.isInteger(value)) expected();
       if (node.min !== undefined && value < node.min) {
-        fail(source, path, `must be at least ${node.min}, got ${value}`);
+        fail(source, path, `must be at least ${node.min}, got ${shown(value)}`);
       }
       if (node.max !== undefined && value > node.max) {
-        fail(source, path, `must be at most ${node.max}, got ${value}`);
+        fail(source, path, `must be at most ${node.max}, got ${shown(value)}`);
       }
       return;
     }

@@ -9,21 +9,30 @@
 import { ByteWriter, type ParquetWriter } from "hyparquet-writer";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import type { ColumnChunk, Encoding, ParquetType, Statistics } from "hyparquet";
+import { writeFailure } from "./temp_files.ts";
 
 /** A byte sink that hands each finished row group to the file, keeping memory bounded. */
 export class FileSink extends ByteWriter {
   readonly #file: Deno.FsFile;
+  readonly #path: string;
 
-  constructor(file: Deno.FsFile) {
+  /** `path` is the output the file becomes (named in a write failure, not the temp file). */
+  constructor(file: Deno.FsFile, path: string) {
     super(1 << 20);
     this.#file = file;
+    this.#path = path;
   }
 
   flush(): void {
     let bytes = new Uint8Array(this.buffer, 0, this.index);
-    while (bytes.byteLength > 0) {
-      const written = this.#file.writeSync(bytes);
-      bytes = bytes.subarray(written);
+    try {
+      while (bytes.byteLength > 0) {
+        const written = this.#file.writeSync(bytes);
+        bytes = bytes.subarray(written);
+      }
+    } catch (error) {
+      // A full disk shows here, mid-file.
+      throw writeFailure(this.#path, error);
     }
     this.index = 0;
   }

@@ -9,11 +9,13 @@
 
 import {
   type Candle,
+  DataError,
   type Interval,
   intervalMicros,
   isMultipleOf,
   type Micros,
   type SymbolId,
+  toIso,
   type Trade,
 } from "../domain/mod.ts";
 import { allocateCandleBatch, type CandleBatch, sliceCandleBatch } from "./candle_batch.ts";
@@ -269,6 +271,8 @@ export interface ResampleOptions {
   readonly interval: Interval;
   /** `keep` (default) or `drop` bars missing sub-bars. */
   readonly partial?: PartialPolicy;
+  /** Where the batches come from, for error messages (a file name). */
+  readonly source?: string;
 }
 
 /**
@@ -276,6 +280,8 @@ export interface ResampleOptions {
  * batch out. Partial bars are kept or dropped per `partial`.
  *
  * @throws {RangeError} when the intervals do not divide or the symbol changes.
+ * @throws {DataError} when a bar is not after the one before it (unsorted or duplicated input
+ * would otherwise give duplicate, non-monotonic coarse bars).
  */
 export async function* resampleCandles(
   batches: AsyncIterable<CandleBatch> | Iterable<CandleBatch>,
@@ -287,6 +293,8 @@ export async function* resampleCandles(
   let fill = 0;
   let symbol: SymbolId | undefined;
   let open = 0, high = 0, low = 0, close = 0, volume = 0, parts = 0, bucket = NaN, expected = 0;
+  let last = -Infinity;
+  let row = 0;
   const emit = (): void => {
     if (parts === 0 || out === undefined || (drop && parts !== expected)) return;
     out.ts[fill] = bucket;
@@ -307,8 +315,10 @@ export async function* resampleCandles(
     symbol = batch.symbol;
     out ??= allocateCandleBatch(symbol, options.interval, 4096);
     expected = length / intervalMicros(batch.interval);
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = 0; i < batch.length; i++, row++) {
       const t = batch.ts[i] as number;
+      if (!(t > last)) throw notAfter(options.source, row, t, last);
+      last = t;
       const b = Math.floor(t / length) * length;
       if (b !== bucket) {
         if (fill === out.length) {
@@ -337,4 +347,15 @@ export async function* resampleCandles(
   }
   emit();
   if (out !== undefined && fill > 0) yield sliceCandleBatch(out, 0, fill);
+}
+
+function notAfter(source: string | undefined, row: number, ts: number, last: number): DataError {
+  const what = ts === last
+    ? "repeats the bar before it"
+    : `comes before the bar before it (${toIso(last)})`;
+  return new DataError(`cannot resample: row ${row} (${toIso(ts)}) ${what}`, {
+    ...(source === undefined ? {} : { location: { file: source } }),
+    hint: "the input must be sorted by time without duplicates; " +
+      '"tesser data validate" lists the rows, "tesser data normalize" writes sorted files',
+  });
 }

@@ -223,10 +223,9 @@ export class CsvCandleReader {
     if (state.plan === undefined) {
       const expect = state.expectHeader;
       const isHeader = expect === "auto" ? looksLikeHeader(cells, config) : expect;
-      state.plan = makePlan(
-        config,
-        resolveColumns(state.path, config, isHeader ? cells : undefined),
-      );
+      const indices = resolveColumns(state.path, config, isHeader ? cells : undefined);
+      checkColumnCount(state.path, lineNo, indices, cells.length);
+      state.plan = makePlan(config, indices);
       state.expectHeader = false;
       if (isHeader) return false;
     }
@@ -472,6 +471,27 @@ function looksLikeHeader(cells: readonly string[], config: ResolvedEtlConfig): b
   } catch {
     return true;
   }
+}
+
+const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
+
+// A mapping to a column the file does not have is the configuration's mistake, not a bad row:
+// every row would be "bad", and --skip-bad-rows would skip them all.
+function checkColumnCount(
+  path: string,
+  lineNo: number,
+  indices: readonly number[],
+  columns: number,
+): void {
+  const beyond = indices.findIndex((index) => index >= columns);
+  if (beyond < 0) return;
+  const field = FIELDS[beyond];
+  throw new ConfigError(
+    `the ETL config maps ${field} to column ${
+      indices[beyond]
+    } (0-based), but ${path} has ${columns} column${columns === 1 ? "" : "s"} (line ${lineNo})`,
+    { hint: `set [fields] ${field} col to a column from 0 to ${columns - 1}, or check delimiter` },
+  );
 }
 
 function resolveColumns(

@@ -15,7 +15,7 @@ import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import type { ColumnChunk, SchemaElement } from "hyparquet";
 import { DataError } from "../domain/errors.ts";
 import { zstdCompress, zstdDecompress } from "./_zstd.ts";
-import { removeQuietly, tempPathFor } from "./_files.ts";
+import { releaseTemp, removeQuietly, tempPathFor, writeFailureReason } from "./temp_files.ts";
 import {
   type ChunkStatistics,
   columnChunk,
@@ -95,7 +95,7 @@ export class EquityParquetWriter {
     this.#tempPath = tempPath;
     this.#file = file;
     this.#writer = new ParquetWriter({
-      writer: new FileSink(file),
+      writer: new FileSink(file, path),
       schema: equitySchema(),
       codec: "ZSTD",
       compressors: { ZSTD: zstdCompress },
@@ -124,7 +124,8 @@ export class EquityParquetWriter {
     try {
       file = await Deno.open(tempPath, { write: true, createNew: true });
     } catch (error) {
-      throw new DataError(`cannot write ${path}: ${reasonOf(error)}`, {
+      releaseTemp(tempPath);
+      throw new DataError(`cannot write ${path}: ${writeFailureReason(error)}`, {
         hint: "choose an output directory that exists and is writable",
         cause: error,
       });
@@ -168,9 +169,11 @@ export class EquityParquetWriter {
       this.#done = true;
       this.#file.close();
       await Deno.rename(this.#tempPath, this.#path);
+      releaseTemp(this.#tempPath);
     } catch (error) {
       await this.abort();
-      throw new DataError(`cannot write ${this.#path}: ${reasonOf(error)}`, {
+      if (error instanceof DataError) throw error; // a refused write, already said for the path
+      throw new DataError(`cannot write ${this.#path}: ${writeFailureReason(error)}`, {
         hint: "check the free disk space and that the directory is writable",
         cause: error,
       });

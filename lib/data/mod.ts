@@ -49,6 +49,7 @@ export * from "./equity_parquet.ts";
 export * from "./replay.ts";
 export * from "./synthetic.ts";
 export * from "./tardis.ts";
+export * from "./temp_files.ts";
 export * from "./validate.ts";
 export * from "./table_parquet.ts";
 export { Random } from "./_random.ts";

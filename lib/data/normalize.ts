@@ -9,6 +9,7 @@ import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
 import { CsvCandleReader, type CsvRowProblem } from "./csv_candles.ts";
 import type { ResolvedEtlConfig } from "./etl_config.ts";
 import { CandleParquetWriter } from "./parquet_writer.ts";
+import { type CreatedFolder, makeOutputFolder } from "./temp_files.ts";
 
 /** Options of {@linkcode normalizeCsvCandles}. */
 export interface NormalizeOptions {
@@ -61,14 +62,20 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
     interval: options.interval ?? options.config.interval ?? "1m",
     skipBadRows: options.skipBadRows,
   });
-  await makeOutputDir(options.outputDir);
+  const created = await makeOutputDir(options.outputDir);
   const output = `${options.outputDir.replace(/\/+$/, "")}/${
     canonicalFileName(reader.symbol, reader.interval)
   }`;
-  const writer = await CandleParquetWriter.create(output, {
-    symbol: reader.symbol,
-    interval: reader.interval,
-  });
+  let writer: CandleParquetWriter;
+  try {
+    writer = await CandleParquetWriter.create(output, {
+      symbol: reader.symbol,
+      interval: reader.interval,
+    });
+  } catch (error) {
+    await created.undo();
+    throw error;
+  }
   try {
     let fileIndex = 0;
     for (const source of options.sources) {
@@ -78,9 +85,11 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
       fileIndex++;
       options.onProgress?.({ file: fileIndex, bytes: 0 });
     }
+    if (reader.rows === 0) throw noRows(options.sources, reader.skipped);
     await writer.close();
   } catch (error) {
     await writer.abort();
+    await created.undo();
     throw error;
   }
   return {
@@ -93,10 +102,25 @@ export async function normalizeCsvCandles(options: NormalizeOptions): Promise<No
   };
 }
 
+// Zero rows is never a result: an empty Parquet file with exit 0 would pass for data.
+function noRows(sources: readonly string[], skipped: number): DataError {
+  const files = sources.length === 1 ? sources[0] : `${sources.length} files`;
+  return skipped > 0
+    ? new DataError(`no rows to write: all ${skipped} rows of ${files} were bad and skipped`, {
+      location: { file: sources[0] },
+      hint: "run without --skip-bad-rows to see why the first row is rejected",
+    })
+    : new DataError(`no rows to write: ${files} holds no candle rows (empty or header only)`, {
+      location: { file: sources[0] },
+      hint: "check the --source files",
+    });
+}
+
 // The output folder, made with its parents when missing (a fresh checkout has no data/ yet).
-async function makeOutputDir(dir: string): Promise<void> {
+// A failed run leaves no empty folder behind.
+async function makeOutputDir(dir: string): Promise<CreatedFolder> {
   try {
-    await Deno.mkdir(dir, { recursive: true });
+    return await makeOutputFolder(dir);
   } catch (error) {
     const reason = error instanceof Deno.errors.AlreadyExists
       ? "it exists and is not a folder"

@@ -304,6 +304,12 @@ export interface ReadCandleParquetOptions {
   readonly defaultVenue?: string;
   /** Interval to use when the file does not say. */
   readonly interval?: Interval;
+  /**
+   * Refuse a row with a NaN or infinite value, or a high below its low, with a
+   * {@linkcode DataError} naming the file, row group and row (a backtest must not run on it).
+   * Off by default: `data validate` reads such rows to report them.
+   */
+  readonly checkValues?: boolean;
 }
 
 type TimeUnit = "SECONDS" | "MILLIS" | "MICROS" | "NANOS" | "INFER";
@@ -518,9 +524,13 @@ export async function* readCandleParquet(
     // Each scan range is matched to its row group by first row, not by position: a planner
     // that skips empty groups must not shift the statistics (symbol, interval) used below.
     const groupAt = new Map<number, (typeof metadata.row_groups)[number]>();
+    const groupIndex = new Map<number, number>();
     let firstRow = 0;
-    for (const group of metadata.row_groups) {
-      if (Number(group.num_rows) > 0) groupAt.set(firstRow, group);
+    for (const [index, group] of metadata.row_groups.entries()) {
+      if (Number(group.num_rows) > 0) {
+        groupAt.set(firstRow, group);
+        groupIndex.set(firstRow, index);
+      }
       firstRow += Number(group.num_rows);
     }
     for (const range of scan.ranges) {
@@ -556,6 +566,13 @@ export async function* readCandleParquet(
           { path, column: name, firstRow: range.rowStart },
         )
       );
+      if (options.checkValues === true) {
+        const group = {
+          index: groupIndex.get(range.rowStart) ?? 0,
+          of: metadata.row_groups.length,
+        };
+        checkRows(path, group, range.rowStart, ts, values);
+      }
       const interval = resolveInterval(path, knownInterval, columns[7] as DecodedArray);
       const symbols = columns[6] as DecodedArray;
       const base = { interval, ts, open: values[0], high: values[1], low: values[2] };
@@ -593,6 +610,42 @@ export async function* readCandleParquet(
     }
   } finally {
     buffer.close();
+  }
+}
+
+// One pass over a decoded group: every value finite, every high at or above its low.
+function checkRows(
+  path: string,
+  group: { readonly index: number; readonly of: number },
+  firstRow: number,
+  ts: Float64Array,
+  values: readonly Float64Array[],
+): void {
+  const [open, high, low, close, volume] = values as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  for (let i = 0; i < ts.length; i++) {
+    const h = high[i] as number;
+    const l = low[i] as number;
+    const sum = (open[i] as number) + h + l + (close[i] as number) + (volume[i] as number);
+    // NaN or ±Infinity anywhere makes sum - sum NaN.
+    if (sum - sum === 0 && h >= l) continue;
+    const row = values.map((column, c) => `${VALUE_COLUMNS[c]}=${column[i]}`).join(" ");
+    const why = sum - sum === 0 ? "high is below low" : "a value is NaN or infinite";
+    // Rows and groups counted from 1, as `data validate` counts rows.
+    throw new DataError(
+      `bad candle at row ${firstRow + i + 1} (row ${i + 1} of row group ${
+        group.index + 1
+      } of ${group.of}): ${why}: ${row}`,
+      {
+        location: { file: path },
+        hint: `run "tesser data validate --data ${path}" to list every bad row`,
+      },
+    );
   }
 }
 

@@ -19,10 +19,16 @@ import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { useDictionary } from "hyparquet-writer/src/dictionary.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import type { ColumnChunk, ParquetType, SchemaElement } from "hyparquet";
-import { DataError, type Interval, type SymbolId } from "../domain/mod.ts";
+import type { Interval, SymbolId } from "../domain/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
 import { zstdCompress } from "./_zstd.ts";
-import { removeQuietly, tempPathFor } from "./_files.ts";
+import {
+  isWriteFailure,
+  releaseTemp,
+  removeQuietly,
+  tempPathFor,
+  writeFailure,
+} from "./temp_files.ts";
 import {
   type ChunkStatistics,
   columnChunk,
@@ -140,7 +146,7 @@ export class CandleParquetWriter {
     this.#page = new DataView(new ArrayBuffer(this.#groupSize * 8));
     this.#cols = Array.from({ length: 5 }, () => new Float64Array(this.#groupSize));
     this.#writer = new ParquetWriter({
-      writer: new FileSink(file),
+      writer: new FileSink(file, path),
       schema: canonicalSchema(),
       codec: "ZSTD",
       compressors: { ZSTD: zstdCompress },
@@ -164,7 +170,8 @@ export class CandleParquetWriter {
     try {
       file = await Deno.open(tempPath, { write: true, createNew: true });
     } catch (error) {
-      throw cannotWrite(path, error);
+      releaseTemp(tempPath);
+      throw writeFailure(path, error);
     }
     return new CandleParquetWriter(path, tempPath, file, options);
   }
@@ -240,14 +247,13 @@ export class CandleParquetWriter {
       this.#flushGroup();
       this.#writer.finish();
       this.#done = true;
+      this.#file.syncSync();
       this.#file.close();
       await Deno.rename(this.#tempPath, this.#path);
+      releaseTemp(this.#tempPath);
     } catch (error) {
       await this.abort();
-      throw error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.NotFound ||
-          error instanceof Deno.errors.PermissionDenied
-        ? cannotWrite(this.#path, error)
-        : error;
+      throw isWriteFailure(error) ? writeFailure(this.#path, error) : error;
     }
   }
 
@@ -424,21 +430,4 @@ export async function writeCandleParquet(
     throw error;
   }
   return writer.rows;
-}
-
-// An output path the OS refused, said in the user's terms.
-function cannotWrite(path: string, error: unknown): DataError {
-  const reason = error instanceof Deno.errors.NotFound
-    ? "its folder does not exist"
-    : error instanceof Deno.errors.IsADirectory
-    ? "it is a folder"
-    : error instanceof Deno.errors.NotADirectory
-    ? "a part of the path is a file, not a folder"
-    : error instanceof Error
-    ? error.message
-    : String(error);
-  return new DataError(`cannot write ${path}: ${reason}`, {
-    hint: "choose an output file in a folder that exists",
-    cause: error,
-  });
 }

@@ -11,7 +11,7 @@ import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { DataError } from "../domain/mod.ts";
 import { zstdCompress, zstdDecompress } from "./_zstd.ts";
-import { removeQuietly, tempPathFor } from "./_files.ts";
+import { releaseTemp, removeQuietly, tempPathFor, writeFailure } from "./temp_files.ts";
 
 /** One column of a {@linkcode ParquetTable}: doubles (null for missing) or strings. */
 export type TableColumn =
@@ -61,12 +61,10 @@ export async function writeTableParquet(path: string, table: ParquetTable): Prom
   try {
     await Deno.writeFile(temp, new Uint8Array(buffer), { createNew: true });
     await Deno.rename(temp, path);
+    releaseTemp(temp);
   } catch (error) {
     await removeQuietly(temp).catch(() => undefined);
-    throw new DataError(
-      `Cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      { location: { file: path }, hint: "check that the folder exists and is writable" },
-    );
+    throw writeFailure(path, error);
   }
 }
 

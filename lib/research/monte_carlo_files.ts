@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { DataError } from "../domain/mod.ts";
 import { csvText } from "./_csv.ts";
-import { writeTextAtomic } from "./_text_file.ts";
+import { writeTextAtomic } from "../data/mod.ts";
 import type { MonteCarloResult } from "./monte_carlo.ts";
 
 /** The JSON summary (without the bands), two-space indented. */

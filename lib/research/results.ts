@@ -22,7 +22,7 @@ import {
   writeTableParquet,
 } from "../data/mod.ts";
 import { csvText } from "./_csv.ts";
-import { writeTextAtomic } from "./_text_file.ts";
+import { writeTextAtomic } from "../data/mod.ts";
 import { studyReportHtml } from "./study_report_html.ts";
 import { METRIC_NAMES, type TrialMetrics } from "./objective.ts";
 import { bestTrial, type TrialResult, type TrialStatus } from "./optimize.ts";

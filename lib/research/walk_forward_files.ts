@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { DataError, fromIso, toIso } from "../domain/mod.ts";
 import { csvText } from "./_csv.ts";
-import { writeTextAtomic } from "./_text_file.ts";
+import { writeTextAtomic } from "../data/mod.ts";
 import { METRIC_NAMES } from "./objective.ts";
 import type { StitchedCurve, WalkForwardResult } from "./walk_forward.ts";
 

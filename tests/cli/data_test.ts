@@ -16,7 +16,7 @@ Deno.test("tesser data synth, inspect, validate and resample work end to end", a
   assert.equal(await dataCommand(["inspect", "--data", `${dir}/s.parquet`, "--json"], io), 0);
   const info = JSON.parse(io.out.at(-1) ?? "{}");
   assert.equal(info.rows, 600);
-  assert.deepEqual(info.symbols, ["synth:BTCUSDT"]);
+  assert.deepEqual(info.symbols, ["bybit:BTCUSDT"]);
   assert.equal(await dataCommand(["validate", "--data", `${dir}/s.parquet`], io), 0);
   assert.match(io.out.at(-1) ?? "", /600 rows, .*: clean$/);
   assert.equal(
@@ -128,7 +128,7 @@ Deno.test("tesser data synth counts in words that agree with the number", async 
   try {
     const io = recordingIo();
     await dataCommand(["synth", "--rows", "1", "--output", `${dir}/one.parquet`], io);
-    assert.match(io.out.join("\n"), /^wrote 1 synthetic synth:BTCUSDT 1m bar \(seed 1\)/);
+    assert.match(io.out.join("\n"), /^wrote 1 synthetic bybit:BTCUSDT 1m bar \(seed 1\)/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -142,10 +142,24 @@ export class TickLoop extends InputSource {
    * @throws {DataError} when the window held no data or a traded symbol never had a price.
    */
   finish(): void {
-    if (this.first === undefined || this.initialEquity === undefined) {
+    if (this.first === undefined) {
       throw new DataError("no market data to backtest", {
         hint: "check --lob-data, --from and --to (the traded symbols need a price)",
       });
+    }
+    if (this.initialEquity === undefined) {
+      // Data of other symbols only (a strategy config for another market, say): name both.
+      const missing = this.#traded.filter((s) => !this.#marked.has(s));
+      throw new DataError(
+        `no event for ${missing.join(", ")} in the data: it holds ${
+          [...this.known].sort().join(", ")
+        }`,
+        {
+          hint: `the strategy trades ${
+            this.#traded.join(", ")
+          }; pass --lob-data with its events, or a strategy config for the data's symbols`,
+        },
+      );
     }
     this.#recordMark(this.#nextMark - this.#options.markMicros);
   }

@@ -36,6 +36,34 @@ function execution(id: number): Record<string, unknown> {
   };
 }
 
+/** A Bybit `order` topic item: a 0.002 BTCUSDT limit buy at 25000, `filled` of it done. */
+function orderMessage(
+  linkId: string,
+  status: string,
+  filled: string,
+  updated: number,
+): Record<string, unknown> {
+  return {
+    category: "linear",
+    symbol: "BTCUSDT",
+    orderId: `o-${linkId}`,
+    orderLinkId: linkId,
+    side: "Buy",
+    orderType: "Limit",
+    price: "25000",
+    qty: "0.002",
+    timeInForce: "GTC",
+    orderStatus: status,
+    cumExecQty: filled,
+    avgPrice: "25000",
+    createdTime: "1700000000000",
+    updatedTime: String(updated),
+    reduceOnly: false,
+    cancelType: "UNKNOWN",
+    rejectReason: "EC_NoError",
+  };
+}
+
 /** A private WS double: verifies auth, acks subscribe, pushes to authenticated sockets. */
 function startPrivateWs(): {
   url: string;
@@ -224,25 +252,8 @@ Deno.test("private stream: 50 disconnects with fills while away → every fill e
 Deno.test("private stream: order updates, positions, wallet; a replayed older order update is not delivered again", async () => {
   await withPrivate({}, async ({ ws, events, stream }) => {
     await stream.start();
-    const order = (status: string, updated: number) => ({
-      category: "linear",
-      symbol: "BTCUSDT",
-      orderId: "o1",
-      orderLinkId: "tsr-1",
-      side: "Buy",
-      orderType: "Limit",
-      price: "25000",
-      qty: "0.002",
-      timeInForce: "GTC",
-      orderStatus: status,
-      cumExecQty: status === "New" ? "0" : "0.001",
-      avgPrice: "25000",
-      createdTime: "1700000000000",
-      updatedTime: String(updated),
-      reduceOnly: false,
-      cancelType: "UNKNOWN",
-      rejectReason: "EC_NoError",
-    });
+    const order = (status: string, updated: number) =>
+      orderMessage("tsr-1", status, status === "New" ? "0" : "0.001", updated);
     ws.push("order", [order("New", 1700000000000)]);
     ws.push("order", [order("PartiallyFilled", 1700000001000)]);
     ws.push("order", [order("New", 1700000000000)]); // late duplicate
@@ -266,6 +277,25 @@ Deno.test("private stream: order updates, positions, wallet; a replayed older or
       position?.kind === "position" ? position.position.quantity.toString() : "",
       "0.001",
     );
+  });
+});
+
+Deno.test("private stream: updates of one order within one millisecond are all delivered; the same one twice is not", async () => {
+  await withPrivate({}, async ({ ws, events, stream }) => {
+    await stream.start();
+    // Bybit stamps updatedTime in ms: an order placed and filled at once has two updates with
+    // the same time, and the second one is no stale replay.
+    const order = (status: string, filled: string) =>
+      orderMessage("tsr-2", status, filled, 1700000000000);
+    ws.push("order", [order("New", "0")]);
+    ws.push("order", [order("PartiallyFilled", "0.001")]);
+    ws.push("order", [order("Filled", "0.002")]);
+    ws.push("order", [order("PartiallyFilled", "0.001")]); // replayed by a catch-up
+    ws.push("order", [order("Filled", "0.002")]); // the same update twice
+    ws.push("wallet", [{ coin: [{ coin: "USDT", walletBalance: "1", availableToWithdraw: "1" }] }]);
+    await until(() => events.some((e) => e.kind === "account"), "the wallet");
+    const updates = events.flatMap((e) => e.kind === "order-update" ? [e.order.status] : []);
+    assert.deepEqual(updates, ["accepted", "partially-filled", "filled"]);
   });
 });
 

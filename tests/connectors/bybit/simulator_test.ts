@@ -111,60 +111,109 @@ Deno.test("simulator: 10002 from a skewed clock → resync and one retry", async
   });
 });
 
+/** Follows the book events of `stream` the way a consumer would, for comparison with the simulator's. */
+function followBook(stream: BybitMarketStream) {
+  const bids = new Map<number, number>();
+  const asks = new Map<number, number>();
+  const seen: Event[] = [];
+  const state = { snapshots: 0 };
+  const done = (async () => {
+    for await (const event of stream.events()) {
+      seen.push(event);
+      if (event.kind === "book-snapshot") {
+        state.snapshots++;
+        bids.clear();
+        asks.clear();
+        for (const l of event.book.bids) bids.set(l.price, l.size);
+        for (const l of event.book.asks) asks.set(l.price, l.size);
+      } else if (event.kind === "book-delta") {
+        for (
+          const [side, levels] of [[bids, event.delta.bids], [asks, event.delta.asks]] as const
+        ) {
+          for (const l of levels) l.size === 0 ? side.delete(l.price) : side.set(l.price, l.size);
+        }
+      }
+    }
+  })();
+  /** Whether our book equals the simulator's. */
+  const sameAs = (sim: Simulator): boolean => {
+    const book = sim.exchange.book("BTCUSDT");
+    if (book === undefined) return false;
+    const side = (s: typeof book.bids): string => {
+      const out: string[] = [];
+      for (let i = 0; i < s.depth; i++) out.push(`${s.price(i)}:${s.size(i)}`);
+      return out.sort().join(",");
+    };
+    const ours = (m: Map<number, number>): string =>
+      [...m].map(([p, size]) => `${p}:${size}`).sort().join(",");
+    return side(book.bids) === ours(bids) && side(book.asks) === ours(asks);
+  };
+  return { state, seen, done, sameAs };
+}
+
 Deno.test("simulator: 50 public-stream drops → after every resync the book equals the simulator's", async () => {
   await withSim(async (sim) => {
     const stream = new BybitMarketStream({ url: sim.wsPublicUrl, backoff: fast });
-    const bids = new Map<number, number>();
-    const asks = new Map<number, number>();
-    let snapshots = 0;
-    const done = (async () => {
-      for await (const event of stream.events()) {
-        if (event.kind === "book-snapshot") {
-          snapshots++;
-          bids.clear();
-          asks.clear();
-          for (const l of event.book.bids) bids.set(l.price, l.size);
-          for (const l of event.book.asks) asks.set(l.price, l.size);
-        } else if (event.kind === "book-delta") {
-          for (
-            const [side, levels] of [[bids, event.delta.bids], [asks, event.delta.asks]] as const
-          ) {
-            for (const l of levels) l.size === 0 ? side.delete(l.price) : side.set(l.price, l.size);
-          }
-        }
-      }
-    })();
-    const same = (): boolean => {
-      const book = sim.exchange.book("BTCUSDT");
-      if (book === undefined) return false;
-      const side = (s: typeof book.bids): string => {
-        const out: string[] = [];
-        for (let i = 0; i < s.depth; i++) out.push(`${s.price(i)}:${s.size(i)}`);
-        return out.sort().join(",");
-      };
-      const ours = (m: Map<number, number>): string =>
-        [...m].map(([p, s]) => `${p}:${s}`).sort().join(",");
-      return side(book.bids) === ours(bids) && side(book.asks) === ours(asks);
-    };
+    const book = followBook(stream);
     try {
       await stream.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["book"], depth: 50 }]);
       for (let round = 0; round < 50; round++) {
-        const before = snapshots;
+        const before = book.state.snapshots;
         sim.faults.inject({ kind: "ws-drop", stream: "public" });
         sim.market.updateBook("BTCUSDT", [[49990 - (round % 7), 1 + round]], []);
-        await until(() => snapshots > before, `resync ${round}`);
+        await until(() => book.state.snapshots > before, `resync ${round}`);
         sim.market.updateBook("BTCUSDT", [], [[50010 + (round % 5), round % 2]]);
-        await until(same, `book equal after round ${round}`);
+        await until(() => book.sameAs(sim), `book equal after round ${round}`);
       }
       assert.equal(stream.reconnects, 50);
     } finally {
       await stream.close();
-      await done;
+      await book.done;
     }
   });
 });
 
-Deno.test("simulator: private stream across 20 drops → every ledger fill exactly once", async () => {
+Deno.test("simulator: a sequence gap (ws-skip) → resync on the same connection; the book equals the simulator's, nothing emitted from the gapped book", async () => {
+  await withSim(async (sim) => {
+    const stream = new BybitMarketStream({ url: sim.wsPublicUrl, backoff: fast });
+    const book = followBook(stream);
+    try {
+      await stream.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["book"], depth: 50 }]);
+      await until(() => book.sameAs(sim), "the first snapshot");
+      for (let round = 0; round < 10; round++) {
+        const before = book.state.snapshots;
+        const from = book.seen.length;
+        // The next delta never reaches us: the one after it breaks the `u` sequence.
+        sim.faults.inject({ kind: "ws-skip", stream: "public" });
+        sim.market.updateBook("BTCUSDT", [[49980 - round, 2 + round]], []);
+        sim.market.updateBook("BTCUSDT", [], [[50020 + round, 1 + round]]);
+        await until(() => book.state.snapshots > before, `the resync of gap ${round}`);
+        await until(() => book.sameAs(sim), `book equal after gap ${round}`);
+        const after = book.seen.slice(from);
+        const stale = after.findIndex((e) => e.kind === "connectivity" && e.state === "stale");
+        const snapshot = after.findIndex((e) => e.kind === "book-snapshot");
+        assert.ok(
+          stale >= 0 && stale < snapshot,
+          `gap ${round} reported stale before the snapshot`,
+        );
+        const reason = after[stale];
+        assert.match(
+          reason.kind === "connectivity" ? reason.reason ?? "" : "",
+          /update id (\d+) after (\d+); resynchronising/,
+        );
+        // Between the gap and the new snapshot, no delta of the broken book got out.
+        assert.ok(!after.slice(stale, snapshot).some((e) => e.kind === "book-delta"));
+      }
+      assert.equal(sim.faults.log().filter((f) => f.kind === "ws-skip").length, 10);
+      assert.equal(stream.reconnects, 0, "a gap resyncs without a reconnect");
+    } finally {
+      await stream.close();
+      await book.done;
+    }
+  });
+});
+
+Deno.test("simulator: private stream across 50 drops → every ledger fill and order update exactly once", async () => {
   await withSim(async (sim, client) => {
     const events: Event[] = [];
     const stream = new BybitPrivateStream({
@@ -175,24 +224,56 @@ Deno.test("simulator: private stream across 20 drops → every ledger fill exact
       sinceMs: Date.now() - 60_000,
       backoff: fast,
     });
+    const rounds = 50;
     try {
       await stream.start();
       const fills = (): string[] =>
         events.flatMap((e) => e.kind === "fill" ? [e.fill.tradeId] : []);
-      for (let round = 0; round < 20; round++) {
+      for (let round = 0; round < rounds; round++) {
         await client.placeOrder(order(`tsr-fill-${round}`, "49999"));
-        if (round % 2 === 1) sim.faults.inject({ kind: "ws-drop", stream: "private" });
+        // Every round loses the connection, half of them before the fill: that fill and its
+        // order update come from the REST catch-up, the others from the stream.
+        const dropFirst = round % 2 === 0;
+        if (dropFirst) sim.faults.inject({ kind: "ws-drop", stream: "private" });
         sim.market.trade("BTCUSDT", "sell", 49999, 0.01);
+        if (!dropFirst) sim.faults.inject({ kind: "ws-drop", stream: "private" });
         await until(
           () =>
-            fills().length === sim.ledger.fills().length && sim.ledger.fills().length === round + 1,
+            fills().length === sim.ledger.fills().length &&
+            sim.ledger.fills().length === round + 1,
           `fill ${round}`,
         );
       }
+      await until(() => stream.reconnects >= rounds, "every reconnect");
       const ledger = sim.ledger.fills().map((f) => f.execId);
-      assert.equal(ledger.length, 20);
+      assert.equal(ledger.length, rounds);
       assert.deepEqual(new Set(fills()), new Set(ledger));
-      assert.equal(fills().length, 20);
+      assert.equal(fills().length, rounds, "a fill was delivered twice");
+      assert.equal(sim.faults.log().filter((f) => f.kind === "ws-drop").length, rounds);
+      // Order updates: each order ends filled as in the ledger, and no update came twice.
+      const updates = events.flatMap((e) => e.kind === "order-update" ? [e.order] : []);
+      const seen = new Set<string>();
+      for (const update of updates) {
+        const key = `${update.request.clientOrderId}:${update.status}:${update.filledQuantity}`;
+        assert.ok(!seen.has(key), `order update ${key} delivered twice`);
+        seen.add(key);
+      }
+      for (const record of sim.ledger.orders()) {
+        const last = updates.filter((u) => u.request.clientOrderId === record.clientId).at(-1);
+        assert.equal(
+          last?.status,
+          "filled",
+          `last update of ${record.clientId}: ${
+            JSON.stringify(
+              updates.filter((u) => u.request.clientOrderId === record.clientId).map((
+                u,
+              ) => [u.status, String(u.filledQuantity), u.updatedTs]),
+            )
+          }`,
+        );
+        assert.match(String(record.status), /filled/i);
+      }
+      assert.equal(new Set(updates.map((u) => u.request.clientOrderId)).size, rounds);
     } finally {
       await stream.close();
     }

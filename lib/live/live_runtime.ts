@@ -713,7 +713,7 @@ export class LiveRuntime {
         tradingState: this.#kill.tripped ? "reducing-only" : "active",
       },
       strategy: this.#options.strategy.snapshot(),
-      algorithms: null,
+      algorithms: session.algorithms.snapshot(),
       portfolio: session.portfolio.toJSON(),
       lastEventIds: {},
       killSwitch: this.#kill,

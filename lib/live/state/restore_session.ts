@@ -1,7 +1,7 @@
 /**
  * Restarts a trading session from its live store: the OMS (working orders with their in-flight
  * steps, brackets owed, trading state), the portfolio, the strategy's state, and what the dead
- * process wrote after its last commit. Orders whose intent was written but never committed are
+ * process wrote after its last commit, and the execution algorithms' parents. Orders whose intent was written but never committed are
  * adopted as ambiguous pending-new orders (never resent: reconciliation asks the venue by their
  * client id), cancels and amends likewise stay in flight, and the client-id counter moves past
  * every id any intent used, so no id is ever made twice across restarts.
@@ -12,6 +12,7 @@
 import type { Micros } from "../../domain/mod.ts";
 import {
   type ClientIdState,
+  isAlgorithmsSnapshot,
   type OmsSnapshot,
   type OrderSnapshot,
   requestToSnapshot,
@@ -185,6 +186,8 @@ export function restoreSession(store: LiveStore, target: RestoreTarget): Restore
   const { oms, adopted } = omsWithIntents(base, pending.intents, used);
   session.oms.restore(oms);
   if (state !== undefined) {
+    // After the OMS: the algorithms' working children must already be known orders.
+    if (isAlgorithmsSnapshot(state.algorithms)) session.algorithms.restore(state.algorithms);
     session.portfolio.load(state.portfolio);
     // Sound: the store holds what this strategy's snapshot() returned.
     if (state.strategy !== null) strategy.restore(state.strategy);

@@ -9,7 +9,7 @@
 
 import type { Fill, JsonValue, Micros } from "../../domain/mod.ts";
 import type { OrderCommand } from "../../events/mod.ts";
-import type { OmsSnapshot } from "../../execution/mod.ts";
+import type { AlgorithmsSnapshot, OmsSnapshot } from "../../execution/mod.ts";
 import type { PortfolioSnapshot } from "../../portfolio/mod.ts";
 
 /** Version of the {@linkcode PersistedLiveState} shape (not of an engine's file schema). */
@@ -35,8 +35,11 @@ export interface PersistedLiveState {
   readonly oms: OmsSnapshot;
   /** The strategy's own snapshot (`strategy.snapshot()`). */
   readonly strategy: JsonValue;
-  /** The execution algorithms' state (`null` when none run). */
-  readonly algorithms: JsonValue;
+  /**
+   * The execution algorithms' state (`session.algorithms.snapshot()`; `null` in stores written
+   * before the algorithms existed).
+   */
+  readonly algorithms: AlgorithmsSnapshot | null;
   /** The account: balances, positions, PnL, ledger. */
   readonly portfolio: PortfolioSnapshot;
   /**

@@ -14,6 +14,7 @@ import type { Strategy, StrategyContext } from "../../../../lib/strategies/mod.t
 import { TradingSession } from "../../../../lib/trader/mod.ts";
 import { BTC } from "../../execution/_oms_harness.ts";
 import { tempDir } from "./_fixtures.ts";
+import { AlgoSession } from "../../execution/algorithms/_algo_session.ts";
 
 /** Places a limit buy on each timer and counts its timers (its state). */
 function placer(): Strategy & { timers: number } {
@@ -237,6 +238,45 @@ Deno.test("restoreSession moves the id counter past ids only the venue knows (an
     assert.ok(next?.type === "submit");
     assert.equal(next.request.clientOrderId, lost.replace(/-5$/, "-6"));
     again.close();
+  } finally {
+    cleanup();
+  }
+});
+
+Deno.test("restoreSession brings back a TWAP in the middle of its schedule (the algorithms' parents)", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/state.db`;
+    const twap: ConstructorParameters<typeof AlgoSession>[0] = {
+      0: {
+        kind: "enter-long",
+        confidence: 1,
+        hint: { kind: "twap", durationSecs: 600, slices: 5 },
+      },
+    };
+    const first = new AlgoSession(twap);
+    first.flat(3);
+    const saved = first.session.algorithms.snapshot();
+    assert.equal(saved.parents.length, 1, "the TWAP is working");
+    const store = SqliteLiveStore.open({ path, lockKey: "bybit:t:BTCUSDT" });
+    store.commit({
+      version: LIVE_STATE_VERSION,
+      savedAt: 1,
+      oms: first.session.oms.snapshot(),
+      strategy: null,
+      algorithms: saved,
+      portfolio: first.session.portfolio.toJSON(),
+      lastEventIds: {},
+      killSwitch: { tripped: false },
+    });
+    const second = new AlgoSession(twap, { startBar: first.index });
+    restoreSession(store, { session: second.session, strategy: placer() });
+    store.close();
+    // Timers are armed again in the fresh engine, which numbers them anew (`seq` only orders
+    // timers of one time); the schedule, fills and working children are the saved ones.
+    const plain = (v: unknown): unknown =>
+      JSON.parse(JSON.stringify(v, (key, value) => key === "seq" ? undefined : value));
+    assert.deepEqual(plain(second.session.algorithms.snapshot()), plain(saved));
   } finally {
     cleanup();
   }

@@ -13,6 +13,7 @@ import {
   tickReportingCurrency,
 } from "../lib/backtest/tick/mod.ts";
 import { ConfigError } from "../lib/domain/mod.ts";
+import { binanceRecordingCodec } from "../connectors/binance/recording.ts";
 import { bitmexRecordingCodec } from "../connectors/bitmex/recording.ts";
 import { bybitRecordingCodec } from "../connectors/bybit/recording.ts";
 import { type RecordingCodec, splitRecordings } from "../connectors/recording/replay.ts";
@@ -27,6 +28,7 @@ import { booleanFlag, numberFlag, stringFlag, stringsFlag } from "./usage_error.
  */
 export const RECORDING_CODECS: readonly RecordingCodec[] = [
   bybitRecordingCodec,
+  binanceRecordingCodec,
   bitmexRecordingCodec,
 ];
 

@@ -7,10 +7,11 @@
  * @module
  */
 
+import { binanceFromProfile } from "../connectors/binance/profile.ts";
 import { BitmexMarketStream } from "../connectors/bitmex/mod.ts";
 import { bybitFromProfile, nativeSocket, realTimers } from "../connectors/bybit/mod.ts";
 import { Recorder } from "../connectors/recording/recorder.ts";
-import { tapSocket, type TapStats, tapTimers } from "../connectors/recording/tap.ts";
+import { tapFetch, tapSocket, type TapStats, tapTimers } from "../connectors/recording/tap.ts";
 import { RecordingWriter } from "../connectors/recording/writer.ts";
 import type { MarketChannel, MarketStream, MarketSubscription } from "../lib/broker/mod.ts";
 import { type ExchangeConfig, loadTesserConfig } from "../lib/config/mod.ts";
@@ -98,11 +99,21 @@ function recordingStream(
       });
     }
     case "binance":
+      // The depth snapshots the book synchronizer takes are recorded as `#rest` lines.
+      return binanceFromProfile(profile, config, {
+        fetch: tapFetch(
+          fetch,
+          recorder,
+          (method, url) => method === "GET" && url.pathname === "/fapi/v1/depth",
+        ),
+        socket: tapSocket(nativeSocket, recorder, stats),
+        timers: tapTimers(realTimers, recorder),
+      }).marketStream();
     case "paper":
     case "simulator":
       throw new ConfigError(
         `[exchange.${profile}] driver "${config.driver}" has no market stream to record`,
-        { hint: "use a bybit or bitmex profile (e.g. bybit_mainnet, bitmex_mainnet)" },
+        { hint: "use a bybit, binance or bitmex profile (e.g. bybit_mainnet)" },
       );
     default: {
       const never: never = config.driver;

@@ -26,6 +26,7 @@ Commands:
   backtest run          backtest a strategy on candles or, with --mode tick, on order-book data
   backtest batch        run a list or grid of backtests in parallel workers (summary.csv)
   data ...              normalize, validate, resample, inspect and synthesize market data
+  live run              run a strategy live: paper (default, no keys needed) or --exec live
   live control ACTION   status, halt, resume, flatten or clear-kill-switch a running live process
   research ...          optimize strategy parameters (grid, random, sharded) and merge shards
   simulator run         serve a local Bybit or Binance (real wire protocols) for tests and dry runs
@@ -58,12 +59,10 @@ type Command = (
 const COMMANDS: Readonly<Record<string, Command>> = {
   backtest: (args, io, global) => backtestCommand(args, io, global),
   data: (args, io, global) => dataCommand([...args], io, global),
-  // Only `live control` so far; the live runtime's `live run` joins it here.
-  live: (args, io) => {
+  live: async (args, io, global) => {
     if (args[0] === "control") return liveControlCommand(args.slice(1), io);
-    throw new ConfigError(`unknown live command "${args[0] ?? ""}"`, {
-      hint: 'live commands: control (run "tesser live control --help")',
-    });
+    // Loaded on use: only live runs need the connectors.
+    return (await import("./live.ts")).liveCommand(args, io, global);
   },
   research: (args, io, global) => researchCommand(args, io, global),
   // Loaded on use: the simulator's WebSocket package reads the environment when it loads, which

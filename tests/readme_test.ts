@@ -8,6 +8,8 @@ const SKIPPED: Readonly<Record<string, string>> = {
   "deno task check": "run by .ci/run next to the tests",
   "deno run -A cli/main.ts data download --exchange bybit_testnet --symbol bybit:BTCUSDT --interval 1h --from 2024-01-01 --to 2024-01-08 --output data/":
     "reaches Bybit's API (tests are offline); tests/cli/data_download_test.ts runs the same command against a 127.0.0.1 double",
+  "deno run -A cli/main.ts data record --exchange bybit_mainnet --symbol BTCUSDT --channels book,trades,quotes --output btcusdt.gz --duration 10m":
+    "streams from Bybit for 10 minutes (tests are offline); tests/connectors/recording/data_record_test.ts records the same way from connectors/simulator",
 };
 
 const root = new URL("..", import.meta.url).pathname;

@@ -2,7 +2,7 @@
  * The layers of `lib/`: which module may import which. Read by `check_deps.ts` (which enforces
  * it) and `gen_root_mod.ts` (which writes the curated root names of `tools/root_exports.ts` in
  * `mod.ts`, module by module in this order). The README's table shows the same rows (a test
- * keeps them equal). `live` is being built: its row comes before its code.
+ * keeps them equal).
  *
  * @module
  */

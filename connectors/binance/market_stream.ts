@@ -22,13 +22,13 @@ import {
   type StreamTimers,
   type TimerHandle,
 } from "./socket.ts";
-import { toBookLevels } from "./depth_book.ts";
-import { DepthSync } from "./depth_sync.ts";
-import { depthSnapshotOf, type DepthUpdate } from "./depth_update.ts";
+import type { DepthSync } from "./depth_sync.ts";
+import { depthSnapshotOf } from "./depth_update.ts";
 import { obj } from "./_wire.ts";
-import { type MarketFrame, type MarkPrice, parseMarket } from "./parse_public.ts";
+import { BinanceMarketDecoder, type DecoderStats } from "./market_decoder.ts";
+import type { MarkPrice } from "./parse_public.ts";
 import type { BinanceRest } from "./rest.ts";
-import { binanceCode, binanceSymbol, VENUE } from "./symbols.ts";
+import { binanceCode, VENUE } from "./symbols.ts";
 import { WsConnection } from "./ws_connection.ts";
 
 /** Depth snapshot sizes Binance serves, with their request weight. */
@@ -72,16 +72,13 @@ export interface BinanceMarketStreamOptions {
   readonly onMarkPrice?: (mark: MarkPrice) => void;
 }
 
-interface Book {
-  readonly symbol: SymbolId;
-  readonly stream: string;
-  readonly sync: DepthSync;
-  readonly depth: number;
-  stale: boolean;
+interface BookFetch {
+  readonly code: string;
   fetching: boolean;
+  /** When the book was subscribed or last reset for silence (ms). */
   lastMs: number;
   retry: TimerHandle | undefined;
-  snapshotFailures: number;
+  failures: number;
 }
 
 /** The stream names of one subscription, by endpoint. */
@@ -123,12 +120,10 @@ export class BinanceMarketStream implements MarketStream {
   readonly #queue: BoundedQueue<Event>;
   readonly #public: WsConnection;
   readonly #market: WsConnection;
-  readonly #books = new Map<string, Book>();
-  readonly #marks = new Map<SymbolId, MarkPrice>();
+  readonly #decoder: BinanceMarketDecoder;
+  readonly #fetches = new Map<string, BookFetch>();
   #closed = false;
   #watch: TimerHandle | undefined;
-  /** Book resyncs so far, over every symbol (published as `stale` connectivity events). */
-  resyncs = 0;
 
   /** Makes the stream; it connects on the first subscribe. */
   constructor(options: BinanceMarketStreamOptions) {
@@ -138,6 +133,9 @@ export class BinanceMarketStream implements MarketStream {
       capacity: options.capacity ?? 100_000,
       policy: "backpressure",
     });
+    this.#decoder = new BinanceMarketDecoder(
+      options.onMarkPrice === undefined ? {} : { onMarkPrice: options.onMarkPrice },
+    );
     const connection = (url: string, name: "public" | "market"): WsConnection =>
       new WsConnection({
         url,
@@ -153,15 +151,24 @@ export class BinanceMarketStream implements MarketStream {
     this.#market = connection(options.marketUrl, "market");
   }
 
+  /** Book resyncs so far, over every symbol (each published as a `stale` connectivity event). */
+  get resyncs(): number {
+    return this.#decoder.stats.resyncs;
+  }
+
+  /** The decoder's counters (frames, snapshots, deltas, resyncs, …). */
+  get stats(): Readonly<DecoderStats> {
+    return this.#decoder.stats;
+  }
+
   /** The last mark price of `symbol`, if one arrived. */
   markPrice(symbol: SymbolId): MarkPrice | undefined {
-    return this.#marks.get(symbol);
+    return this.#decoder.markPrice(symbol);
   }
 
   /** The synchroniser of `symbol`'s book (for status and tests). */
   book(symbol: SymbolId): DepthSync | undefined {
-    for (const book of this.#books.values()) if (book.symbol === symbol) return book.sync;
-    return undefined;
+    return this.#decoder.book(binanceCode(symbol));
   }
 
   /** Connection-level reconnects so far (public + market). */
@@ -184,26 +191,20 @@ export class BinanceMarketStream implements MarketStream {
     const marketNames: string[] = [];
     for (const subscription of subscriptions) {
       const names = streamsOf(subscription, this.#o.depthSpeed);
-      for (const name of names.public) {
-        if (name.includes("@depth") && !this.#books.has(name)) {
-          this.#books.set(name, {
-            symbol: subscription.symbol,
-            stream: name,
-            sync: new DepthSync(),
-            depth: subscription.depth ?? limit,
-            stale: true,
-            fetching: false,
-            lastMs: this.#timers.now(),
-            retry: undefined,
-            snapshotFailures: 0,
-          });
-        }
+      const code = binanceCode(subscription.symbol);
+      if (names.public.some((name) => name.includes("@depth")) && !this.#fetches.has(code)) {
+        this.#decoder.track(code);
+        this.#fetches.set(code, {
+          code,
+          fetching: false,
+          lastMs: this.#timers.now(),
+          retry: undefined,
+          failures: 0,
+        });
       }
       publicNames.push(...names.public);
       marketNames.push(...names.market);
-      if (this.#o.markPrices === true) {
-        marketNames.push(`${binanceCode(subscription.symbol).toLowerCase()}@markPrice@1s`);
-      }
+      if (this.#o.markPrices === true) marketNames.push(`${code.toLowerCase()}@markPrice@1s`);
     }
     this.#startWatch();
     await Promise.all([
@@ -221,8 +222,8 @@ export class BinanceMarketStream implements MarketStream {
   close(): Promise<void> {
     this.#closed = true;
     if (this.#watch !== undefined) this.#timers.clearTimeout(this.#watch);
-    for (const book of this.#books.values()) {
-      if (book.retry !== undefined) this.#timers.clearTimeout(book.retry);
+    for (const fetch of this.#fetches.values()) {
+      if (fetch.retry !== undefined) this.#timers.clearTimeout(fetch.retry);
     }
     this.#public.close();
     this.#market.close();
@@ -234,162 +235,76 @@ export class BinanceMarketStream implements MarketStream {
     this.#connectivity("up", `${name}: ${reason}`);
     if (!reconnected || name !== "public") return;
     // Depth events are not replayed: every book starts over from a new snapshot.
-    for (const book of this.#books.values()) this.#resync(book, "reconnected");
+    this.#publish((out) => this.#decoder.reset("reconnected", this.#timers.now(), out));
   }
 
   #onDown(name: "public" | "market", reason: string): void {
     this.#connectivity("down", `${name}: ${reason}`);
     if (name !== "public") return;
-    for (const book of this.#books.values()) this.#markStale(book, `connection lost: ${reason}`);
+    this.#publish((out) =>
+      this.#decoder.reset(`connection lost: ${reason}`, this.#timers.now(), out)
+    );
   }
 
   #onFrame(text: string, nowMs: number): void {
-    let frame: MarketFrame;
-    try {
-      frame = parseMarket(text, fromMillis(nowMs));
-    } catch (error) {
-      this.#alert("binance-bad-message", error instanceof Error ? error.message : String(error));
-      return;
-    }
-    switch (frame.type) {
-      case "depth":
-        this.#onDepth(frame.stream, frame.update, nowMs);
-        return;
-      case "quote":
-      case "trade":
-      case "candle":
-        this.#emit(frame.event);
-        return;
-      case "mark":
-        this.#marks.set(frame.mark.symbol, frame.mark);
-        this.#o.onMarkPrice?.(frame.mark);
-        return;
-      case "kline-open":
-      case "control":
-      case "other":
-        return;
-      default: {
-        const never: never = frame;
-        throw new TypeError(`Unknown frame ${JSON.stringify(never)}`);
-      }
+    this.#publish((out) => this.#decoder.frame(text, nowMs, out));
+    for (const code of this.#decoder.needsSnapshot()) {
+      const fetch = this.#fetches.get(code);
+      // The documented order: the stream is open and buffering before the snapshot is asked.
+      if (fetch !== undefined) this.#fetchSnapshot(fetch);
     }
   }
 
-  #onDepth(stream: string, update: DepthUpdate, nowMs: number): void {
-    const book = this.#books.get(stream);
-    if (book === undefined) return;
-    book.lastMs = nowMs;
-    const step = book.sync.push(update);
-    switch (step.kind) {
-      case "buffered":
-        // The documented order: the stream is open and buffering before the snapshot is asked.
-        this.#fetchSnapshot(book);
-        return;
-      case "stale":
-        return;
-      case "gap":
-        this.#countGap(book, step.reason);
-        this.#fetchSnapshot(book);
-        return;
-      case "applied":
-        this.#emit({
-          kind: "book-delta",
-          ts: fromMillis(update.transactionTime),
-          tsRecv: fromMillis(nowMs),
-          delta: {
-            symbol: book.symbol,
-            bids: toBookLevels(update.bids),
-            asks: toBookLevels(update.asks),
-          },
-        });
-        return;
-      case "synced":
-        return;
-      default: {
-        const never: never = step;
-        throw new TypeError(`Unknown depth step ${JSON.stringify(never)}`);
-      }
-    }
+  #publish(decode: (out: Event[]) => void): void {
+    const out: Event[] = [];
+    decode(out);
+    for (const event of out) this.#emit(event);
   }
 
-  #fetchSnapshot(book: Book): void {
-    if (book.fetching || book.retry !== undefined || this.#closed) return;
-    book.fetching = true;
+  #fetchSnapshot(fetch: BookFetch): void {
+    if (fetch.fetching || fetch.retry !== undefined || this.#closed) return;
+    fetch.fetching = true;
     const limit = this.#o.snapshotLimit ?? 1000;
     this.#o.rest.call({
       method: "GET",
       path: "/fapi/v1/depth",
-      params: { symbol: binanceCode(book.symbol), limit },
+      params: { symbol: fetch.code, limit },
       security: "none",
       weight: DEPTH_LIMITS[limit] ?? 20,
       priority: "query",
     }).then((answer) => {
-      book.fetching = false;
+      fetch.fetching = false;
       if (this.#closed) return;
       const snapshot = depthSnapshotOf(obj(answer, "depth"));
-      const step = book.sync.snapshot(snapshot);
-      if (step.kind === "gap") {
-        // The snapshot predates the buffered events (or the chain broke while replaying them):
-        // ask again shortly.
-        this.#countGap(book, step.reason);
-        this.#retrySnapshot(book);
-        return;
-      }
-      book.snapshotFailures = 0;
-      const now = this.#timers.now();
-      this.#emit({
-        kind: "book-snapshot",
-        ts: fromMillis(snapshot.eventTime > 0 ? snapshot.eventTime : now),
-        tsRecv: fromMillis(now),
-        book: {
-          symbol: book.symbol,
-          bids: book.sync.book.bids(book.depth),
-          asks: book.sync.book.asks(book.depth),
-        },
+      let applied = false;
+      this.#publish((out) => {
+        applied = this.#decoder.snapshot(fetch.code, snapshot, this.#timers.now(), out);
       });
-      if (book.stale) {
-        book.stale = false;
-        this.#connectivity("up", `${book.stream}: book synchronised`, book.symbol);
-      }
+      if (applied) fetch.failures = 0;
+      // The snapshot predates the buffered events: ask again shortly.
+      else this.#retrySnapshot(fetch);
     }, (error) => {
-      book.fetching = false;
+      fetch.fetching = false;
       if (this.#closed) return;
-      book.snapshotFailures++;
+      fetch.failures++;
       this.#alert(
         "binance-depth-snapshot",
-        `${book.stream}: depth snapshot failed: ${
+        `${fetch.code}: depth snapshot failed: ${
           error instanceof Error ? error.message : String(error)
         }`,
       );
-      this.#retrySnapshot(book);
+      this.#retrySnapshot(fetch);
     });
   }
 
-  #retrySnapshot(book: Book): void {
-    const delay = Math.min(30_000, 250 * 2 ** Math.min(book.snapshotFailures, 7));
-    book.retry = this.#timers.setTimeout(() => {
-      book.retry = undefined;
-      if (!this.#closed && book.sync.needsSnapshot) this.#fetchSnapshot(book);
+  #retrySnapshot(fetch: BookFetch): void {
+    const delay = Math.min(30_000, 250 * 2 ** Math.min(fetch.failures, 7));
+    fetch.retry = this.#timers.setTimeout(() => {
+      fetch.retry = undefined;
+      if (!this.#closed && this.#decoder.needsSnapshot().includes(fetch.code)) {
+        this.#fetchSnapshot(fetch);
+      }
     }, delay);
-  }
-
-  #countGap(book: Book, reason: string): void {
-    this.resyncs++;
-    this.#markStale(book, `${reason}; resync #${this.resyncs}`);
-  }
-
-  #markStale(book: Book, reason: string): void {
-    if (book.stale) return;
-    book.stale = true;
-    this.#connectivity("stale", `${book.stream}: ${reason}`, book.symbol);
-  }
-
-  /** Resets a book and starts it over from a new snapshot (the stream keeps buffering). */
-  #resync(book: Book, reason: string): void {
-    this.resyncs++;
-    book.sync.reset(reason);
-    book.lastMs = this.#timers.now();
-    this.#markStale(book, `${reason}; resync #${this.resyncs}`);
   }
 
   #startWatch(): void {
@@ -399,9 +314,14 @@ export class BinanceMarketStream implements MarketStream {
       this.#watch = undefined;
       if (this.#closed) return;
       const now = this.#timers.now();
-      for (const book of this.#books.values()) {
-        if (now - book.lastMs > staleMs) {
-          this.#resync(book, `no depth event for ${now - book.lastMs} ms`);
+      for (const fetch of this.#fetches.values()) {
+        const last = Math.max(fetch.lastMs, this.#decoder.lastEvent(fetch.code) / 1000);
+        if (now - last > staleMs) {
+          const silent = Math.round(now - last);
+          fetch.lastMs = now;
+          this.#publish((out) =>
+            this.#decoder.reset(`no depth event for ${silent} ms`, now, out, fetch.code)
+          );
         }
       }
       this.#startWatch();
@@ -412,9 +332,14 @@ export class BinanceMarketStream implements MarketStream {
     if (this.#queue.offer(event)) return;
     // The consumer is too far behind: a dropped delta would corrupt its book, so every book is
     // resynchronised instead of silently losing data.
-    for (const book of this.#books.values()) {
-      if (!book.stale) this.#resync(book, "consumer too slow");
+    const now = this.#timers.now();
+    const out: Event[] = [];
+    for (const fetch of this.#fetches.values()) {
+      if (this.#decoder.synced(fetch.code)) {
+        this.#decoder.reset("consumer too slow", now, out, fetch.code);
+      }
     }
+    for (const dropped of out) this.#queue.offer(dropped);
   }
 
   #connectivity(state: "up" | "down" | "stale", reason: string, symbol?: SymbolId): void {
@@ -435,9 +360,4 @@ export class BinanceMarketStream implements MarketStream {
     const at = fromMillis(this.#timers.now());
     this.#queue.offer({ kind: "alert", ts: at, tsRecv: at, severity: "warning", code, message });
   }
-}
-
-/** The symbol of a stream name (`btcusdt@depth@100ms` → `binance:BTCUSDT`). */
-export function symbolOfStream(stream: string): SymbolId {
-  return binanceSymbol(stream.slice(0, stream.indexOf("@")).toUpperCase());
 }

@@ -68,8 +68,12 @@ export {
   type BinanceMarketStreamOptions,
   DEPTH_LIMITS,
   streamsOf,
-  symbolOfStream,
 } from "./market_stream.ts";
+export {
+  BinanceMarketDecoder,
+  type BinanceMarketDecoderOptions,
+  type DecoderStats,
+} from "./market_decoder.ts";
 export {
   type AccountUpdate,
   algoStatus,
@@ -115,5 +119,5 @@ export {
   signRequest,
 } from "./signing.ts";
 export { binanceCode, binanceSymbol, VENUE } from "./symbols.ts";
-export { BinanceUserStream, type BinanceUserStreamOptions } from "./user_stream.ts";
+export { BinanceUserStream, type BinanceUserStreamOptions, USER_EVENTS } from "./user_stream.ts";
 export { WsConnection, type WsConnectionOptions } from "./ws_connection.ts";

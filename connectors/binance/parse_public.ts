@@ -1,7 +1,8 @@
 /**
  * Parsers of Binance USDⓈ-M market stream messages, raw (`/ws/<stream>`) or in the combined
  * envelope (`{"stream":…,"data":…}`): `depthUpdate`, `bookTicker`, `aggTrade`, `trade`,
- * `kline`, `markPriceUpdate`, and the answers to `SUBSCRIBE`/`UNSUBSCRIBE`. Times become µs;
+ * `kline`, `markPriceUpdate`, the answers to `SUBSCRIBE`/`UNSUBSCRIBE`, and a REST depth
+ * snapshot stored among the frames (as the hftbacktest captures do). Times become µs;
  * every event carries the exchange time (`ts`) and the receive time the caller measured.
  *
  * @example
@@ -26,7 +27,13 @@ import {
 } from "../../lib/domain/mod.ts";
 import type { CandleEvent, QuoteEvent, TradeEvent } from "../../lib/events/mod.ts";
 import { bool, num, obj, optStr, parseJson, str, type Wire } from "./_wire.ts";
-import { type DepthUpdate, depthUpdateOf, parseDepthUpdate } from "./depth_update.ts";
+import {
+  type DepthSnapshot,
+  depthSnapshotOf,
+  type DepthUpdate,
+  depthUpdateOf,
+  parseDepthUpdate,
+} from "./depth_update.ts";
 import { binanceSymbol } from "./symbols.ts";
 
 /** `markPriceUpdate`: information about the next funding, not a payment. */
@@ -54,6 +61,8 @@ export type MarketFrame =
   /** A kline of a bar still open (Binance pushes it every 250 ms; not a candle event). */
   | { readonly type: "kline-open"; readonly stream: string }
   | { readonly type: "mark"; readonly stream: string; readonly mark: MarkPrice }
+  /** A REST depth answer (`{lastUpdateId, bids, asks}`), as captures store it among frames. */
+  | { readonly type: "snapshot"; readonly snapshot: DepthSnapshot }
   /** The answer to a request `id`: `error` is empty on success. */
   | { readonly type: "control"; readonly id: number; readonly error: string }
   | { readonly type: "other"; readonly stream: string; readonly event: string };
@@ -70,6 +79,9 @@ export function parseMarket(text: string, tsRecv: Micros): MarketFrame {
   }
   const outer = obj(parseJson(text, "market message"), "message");
   if (outer.data === undefined) {
+    if (outer.lastUpdateId !== undefined && outer.bids !== undefined) {
+      return { type: "snapshot", snapshot: depthSnapshotOf(outer) };
+    }
     if (
       typeof outer.id === "number" && ("result" in outer || "error" in outer || "code" in outer)
     ) {

@@ -82,6 +82,13 @@ export interface BinanceUserStreamOptions {
 
 const SEEN_LIMIT = 100_000;
 
+/** The user events asked for on /private (`listenKeyExpired` always comes). */
+export const USER_EVENTS: readonly string[] = [
+  "ORDER_TRADE_UPDATE",
+  "ACCOUNT_UPDATE",
+  "ALGO_UPDATE",
+];
+
 interface Delivered {
   readonly status: Order["status"];
   readonly filled: Decimal;
@@ -217,7 +224,7 @@ export class BinanceUserStream {
 
   #connect(key: string, generation: number): void {
     const socket = (this.#o.socket ?? nativeSocket)(
-      `${this.#o.url}/ws?listenKey=${encodeURIComponent(key)}`,
+      `${this.#o.url}/ws?listenKey=${encodeURIComponent(key)}&events=${USER_EVENTS.join("/")}`,
     );
     this.#socket = socket;
     socket.onopen = () => {

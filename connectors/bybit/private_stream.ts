@@ -79,7 +79,7 @@ export class BybitPrivateStream {
   readonly #timers: StreamTimers;
   readonly #backoff: Backoff;
   readonly #seenExec = new Set<string>();
-  readonly #orderTs = new Map<string, number>();
+  readonly #orderTs = new Map<string, { readonly ts: number; readonly progress: Progress }>();
   #socket: StreamSocket | undefined;
   #closed = false;
   #attempt = 0;
@@ -302,9 +302,16 @@ export class BybitPrivateStream {
   #order(order: Order, nowMs: number): void {
     const key = order.request.clientOrderId !== "" ? order.request.clientOrderId : order.id;
     const last = this.#orderTs.get(key);
-    // An update older than one already delivered (a catch-up overlapping the stream) is stale.
-    if (last !== undefined && order.updatedTs <= last) return;
-    this.#orderTs.set(key, order.updatedTs);
+    const progress = orderProgress(order);
+    // An update older than one already delivered (a catch-up overlapping the stream) is stale;
+    // one of the same millisecond is stale unless it moved the order on (a market order is
+    // often New and Filled within one millisecond: dropping the Filled would leave it open).
+    if (
+      last !== undefined &&
+      (order.updatedTs < last.ts ||
+        (order.updatedTs === last.ts && !isAhead(progress, last.progress)))
+    ) return;
+    this.#orderTs.set(key, { ts: order.updatedTs, progress });
     this.#o.sink({ kind: "order-update", ts: order.updatedTs, tsRecv: fromMillis(nowMs), order });
   }
 
@@ -381,4 +388,36 @@ export class BybitPrivateStream {
       message,
     });
   }
+}
+
+/** How far an order has got: its filled quantity, then its state (terminal last). */
+type Progress = readonly [filled: number, stage: number];
+
+function orderProgress(order: Order): Progress {
+  const stage = (() => {
+    switch (order.status) {
+      case "pending-new":
+        return 0;
+      case "accepted":
+      case "pending-cancel":
+      case "pending-amend":
+        return 1;
+      case "partially-filled":
+        return 2;
+      case "filled":
+      case "canceled":
+      case "rejected":
+      case "expired":
+        return 3;
+      default: {
+        const unknown: never = order.status;
+        throw new TypeError(`Unknown order status ${unknown}`);
+      }
+    }
+  })();
+  return [order.filledQuantity.toNumber(), stage];
+}
+
+function isAhead(next: Progress, last: Progress): boolean {
+  return next[0] > last[0] || (next[0] === last[0] && next[1] > last[1]);
 }

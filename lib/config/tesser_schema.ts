@@ -30,6 +30,7 @@ const exchangeSchema = field.table({
     start_price: field.number({ min: 0 }),
     volatility: field.number({ min: 0 }),
     interval_ms: field.number({ integer: true, min: 1 }),
+    seed: field.number({ integer: true, min: 0 }),
   }),
 });
 
@@ -50,6 +51,9 @@ const tesserSchema = field.table({
     max_order_notional: field.number({ min: 0 }),
     max_position_quantity: field.number({ min: 0 }),
     max_drawdown: field.number({ min: 0, max: 1 }),
+    flatten_on_kill: field.boolean(),
+    price_band_bps: field.number({ min: 0 }),
+    max_orders_per_minute: field.number({ integer: true, min: 1 }),
   }),
   exchange: field.map(exchangeSchema),
   live: field.table({
@@ -58,8 +62,15 @@ const tesserSchema = field.table({
     log_path: field.string(),
     reconciliation_interval_secs: field.number({ integer: true, min: 1 }),
     reconciliation_threshold: field.number({ min: 0 }),
+    cancel_on_shutdown: field.boolean(),
+    confirm_mainnet: field.boolean(),
+    account: field.table({
+      margin_mode: field.enum(["isolated", "cross"]),
+      leverage: field.number({ min: 1 }),
+      on_mismatch: field.enum(["refuse", "adopt"]),
+    }),
     persistence: field.table({
-      engine: field.enum(["sqlite"]),
+      engine: field.enum(["sqlite", "lmdb"]),
       path: field.string(),
     }),
     alerting: field.table({
@@ -117,6 +128,7 @@ export interface ExchangeConfig {
     readonly start_price?: number;
     readonly volatility?: number;
     readonly interval_ms?: number;
+    readonly seed?: number;
   };
 }
 
@@ -145,6 +157,9 @@ export interface TesserConfig {
     readonly max_order_notional?: number;
     readonly max_position_quantity?: number;
     readonly max_drawdown?: number;
+    readonly flatten_on_kill?: boolean;
+    readonly price_band_bps?: number;
+    readonly max_orders_per_minute?: number;
   };
   /** Venue profiles by name. */
   readonly exchange?: Readonly<Record<string, ExchangeConfig>>;
@@ -155,7 +170,14 @@ export interface TesserConfig {
     readonly log_path?: string;
     readonly reconciliation_interval_secs?: number;
     readonly reconciliation_threshold?: number;
-    readonly persistence?: { readonly engine?: "sqlite"; readonly path?: string };
+    readonly cancel_on_shutdown?: boolean;
+    readonly confirm_mainnet?: boolean;
+    readonly account?: {
+      readonly margin_mode?: "isolated" | "cross";
+      readonly leverage?: number;
+      readonly on_mismatch?: "refuse" | "adopt";
+    };
+    readonly persistence?: { readonly engine?: "sqlite" | "lmdb"; readonly path?: string };
     readonly alerting?: {
       readonly webhook_url?: string;
       readonly max_data_gap_secs?: number;

@@ -29,6 +29,8 @@ export const REFUSAL_RULES = [
   "max-order-quantity",
   "max-order-notional",
   "max-position",
+  "price-band",
+  "order-rate",
   // Buying power, with the working orders' reservations.
   "insufficient-balance",
   "insufficient-margin",
@@ -83,6 +85,8 @@ export const REFUSAL_RULE_HELP: Readonly<Record<RefusalRule, string>> = {
   "max-order-quantity": "the order is larger than the risk limit on one order's quantity",
   "max-order-notional": "the order's notional is above the risk limit on one order",
   "max-position": "the position could pass its risk limit if the working orders on its side fill",
+  "price-band": "the limit price is farther from the last mark than the risk limit's band",
+  "order-rate": "the order would pass the risk limit on orders per minute",
   "insufficient-balance": "spot: the balance, less what working orders reserve, cannot pay",
   "insufficient-margin":
     "perpetual: the free margin, less what working orders reserve, cannot cover initial margin and fee",

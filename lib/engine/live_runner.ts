@@ -36,6 +36,9 @@ export interface LiveRunSummary extends RunSummary {
   readonly timerWakeups: number;
 }
 
+// The reason a wait's sleep is released with.
+const WOKE = "woke";
+
 type Wake =
   | { readonly kind: "event"; readonly event: Event | undefined }
   | { readonly kind: "timer" }
@@ -114,7 +117,8 @@ export async function runLive(
         }
       });
       signal?.removeEventListener("abort", onAbort);
-      stopSleep.abort();
+      // A reason of our own: the default one is a DOMException, built with a stack per event.
+      stopSleep.abort(WOKE);
       switch (wake.kind) {
         case "aborted":
           return { inputs, aborted: true, timerWakeups };

@@ -877,6 +877,8 @@ export class OrderManager {
       price,
       position,
       workingSameSide,
+      mark: this.#account.lastPrice(request.symbol),
+      now: this.#now(),
     });
     if (risk !== undefined) return risk;
     const state = tradingStateRefusal(this.#state, request, position, workingSameSide);

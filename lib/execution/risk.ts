@@ -17,6 +17,16 @@ export interface RiskLimits {
   readonly maxPositionQuantity?: number;
   /** Drawdown from the equity peak (0.05 = 5%) that trips the kill switch. */
   readonly maxDrawdown?: number;
+  /**
+   * Largest distance (basis points) of a limit price from the last mark, either side; orders
+   * that only reduce are exempt (a take-profit may rest far away).
+   */
+  readonly priceBandBps?: number;
+  /**
+   * Most orders and amends that add exposure per rolling minute; those that only reduce are
+   * never refused (they still count).
+   */
+  readonly maxOrdersPerMinute?: number;
 }
 
 /** The state a check needs. */
@@ -36,7 +46,13 @@ export interface RiskInput {
    * cancelled or never fill.
    */
   readonly workingSameSide?: number;
+  /** The symbol's last mark, for the price band (absent or 0: no band check). */
+  readonly mark?: number;
+  /** The time of the check (µs), for the order-rate limit (absent: no rate check). */
+  readonly now?: number;
 }
+
+const MINUTE_MICROS = 60_000_000;
 
 /** Checks orders against {@linkcode RiskLimits} and tracks the drawdown kill switch. */
 export class PreTradeRisk {
@@ -44,6 +60,8 @@ export class PreTradeRisk {
   #peak = Number.NEGATIVE_INFINITY;
   #killed = false;
   #drawdownAtKill = 0;
+  // Times of the orders that passed, oldest first, within the last minute.
+  #recent: number[] = [];
 
   /** Makes a checker; throws a `RangeError` for a negative or non-finite limit. */
   constructor(limits: RiskLimits = {}) {
@@ -71,6 +89,26 @@ export class PreTradeRisk {
   /** The limits in force. */
   get limits(): RiskLimits {
     return this.#limits;
+  }
+
+  /**
+   * Latches the kill switch as tripped without a breach here: a restarted live session whose
+   * store says it tripped before (only an operator clears it). `drawdown` is the drawdown it
+   * tripped at, for the refusals' numbers.
+   */
+  latchKillSwitch(drawdown: number = this.#drawdownAtKill): void {
+    this.#killed = true;
+    this.#drawdownAtKill = drawdown;
+  }
+
+  /**
+   * Clears a tripped kill switch (an operator's decision): entries pass again, and the equity
+   * peak starts over from the next mark, so the drawdown that tripped it does not trip it again.
+   */
+  clearKillSwitch(): void {
+    this.#killed = false;
+    this.#drawdownAtKill = 0;
+    this.#peak = Number.NEGATIVE_INFINITY;
   }
 
   /**
@@ -153,6 +191,10 @@ export class PreTradeRisk {
         };
       }
     }
+    const band = this.#bandRefusal(input, reduces);
+    if (band !== undefined) return band;
+    const rate = this.#rateRefusal(input, reduces);
+    if (rate !== undefined) return rate;
     if (maxPositionQuantity !== undefined && !reduces && Math.abs(worst) > maxPositionQuantity) {
       return {
         rule: "max-position",
@@ -166,6 +208,52 @@ export class PreTradeRisk {
         current: current + (request.side === "buy" ? working : -working),
       };
     }
+    if (input.now !== undefined && this.#limits.maxOrdersPerMinute !== undefined) {
+      this.#recent.push(input.now);
+    }
     return undefined;
+  }
+
+  #bandRefusal(input: RiskInput, reduces: boolean): Refusal | undefined {
+    const { request, mark } = input;
+    const bps = this.#limits.priceBandBps;
+    if (bps === undefined || reduces || request.price === undefined) return undefined;
+    if (request.type !== "limit" && request.type !== "stop-limit") return undefined;
+    if (mark === undefined || !(mark > 0)) return undefined;
+    const price = request.price.toNumber();
+    const distance = (Math.abs(price - mark) / mark) * 10_000;
+    if (distance <= bps) return undefined;
+    return {
+      rule: "price-band",
+      message: `${request.symbol}: limit price ${price} is ${
+        distance.toFixed(1)
+      } bps from the last mark ${mark} (band ±${bps} bps)`,
+      symbol: request.symbol,
+      clientOrderId: request.clientOrderId,
+      limit: bps,
+      requested: distance,
+      current: mark,
+    };
+  }
+
+  #rateRefusal(input: RiskInput, reduces: boolean): Refusal | undefined {
+    const max = this.#limits.maxOrdersPerMinute;
+    const now = input.now;
+    if (max === undefined || now === undefined) return undefined;
+    const recent = this.#recent;
+    let expired = 0;
+    while (expired < recent.length && recent[expired] <= now - MINUTE_MICROS) expired++;
+    if (expired > 0) this.#recent = recent.slice(expired);
+    if (reduces || this.#recent.length < max) return undefined;
+    const { request } = input;
+    return {
+      rule: "order-rate",
+      message:
+        `${request.symbol}: ${this.#recent.length} orders in the last minute reach the limit ${max}`,
+      symbol: request.symbol,
+      clientOrderId: request.clientOrderId,
+      limit: max,
+      current: this.#recent.length,
+    };
   }
 }

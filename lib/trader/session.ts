@@ -1,5 +1,6 @@
 /**
- * The trading session every mode shares: the one engine with an event clock, the exact
+ * The trading session every mode shares: the one engine with its clock (event time in
+ * backtests, the wall clock live), the exact
  * portfolio, pre-trade risk and the OMS reading the portfolio, the strategy host, the venue
  * port, and all the wiring between them: order commands out to the venue; order updates,
  * fills, signals and timers in; candles, trades, quotes and books to the strategy with the
@@ -124,6 +125,17 @@ export interface SessionOptions extends TradingOptions {
   readonly slippageBps?: number;
   /** The venue's taker fee rate, when it overrides the instruments' (buying-power check). */
   readonly takerFeeRate?: Decimal;
+  /**
+   * The session's clock (default: a new `EventClock`, event time, as backtests run). A live run
+   * passes the `WallClock` (a `ManualClock` in tests), so timers come due on real time.
+   */
+  readonly clock?: Clock;
+  /**
+   * Whether the kill switch flattens every position (default true,
+   * `risk_management.flatten_on_kill`); when false it only cancels the working entries and the
+   * session stays reducing-only.
+   */
+  readonly flattenOnKill?: boolean;
 }
 
 /** What a session hands the venue it connects to. */
@@ -240,10 +252,10 @@ function isReference(subscription: StrategySubscription): boolean {
  * account cannot be set up (e.g. a balance no instrument converts to the reporting currency).
  */
 export class TradingSession<V extends VenuePort = VenuePort> {
-  /** Event time: the time of the event being processed. */
-  readonly clock: EventClock = new EventClock();
+  /** The session's time: event time in backtests, the wall clock live. */
+  readonly clock: Clock;
   /** The engine every event goes through. */
-  readonly engine: Engine = new Engine({ clock: this.clock });
+  readonly engine: Engine;
   /** Exact accounting. */
   readonly portfolio: Portfolio;
   /** Pre-trade risk (and the drawdown kill switch). */
@@ -281,6 +293,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
   #host: StrategyHost | undefined;
   #killSwitch: KillSwitchTrip | undefined;
   readonly #leverage: number;
+  readonly #flattenOnKill: boolean;
 
   /**
    * Sets everything up and connects the venue `connect` makes (it gets the session's clock,
@@ -290,6 +303,8 @@ export class TradingSession<V extends VenuePort = VenuePort> {
    * the session cannot honour.
    */
   constructor(options: SessionOptions, connect: (link: VenueLink) => V) {
+    this.clock = options.clock ?? new EventClock();
+    this.engine = new Engine({ clock: this.clock });
     refuseUnhonouredHints(options.strategy, options.executionHints, options.execution?.hint.kind);
     const subscriptions = options.strategy.subscriptions;
     const traded = new Set(subscriptions.filter((s) => !isReference(s)).map((s) => s.symbol));
@@ -336,6 +351,7 @@ export class TradingSession<V extends VenuePort = VenuePort> {
     }
     this.#strategy = options.strategy;
     this.#leverage = options.leverage ?? 1;
+    this.#flattenOnKill = options.flattenOnKill ?? true;
     const specs = options.strategy.models ?? [];
     this.inference = specs.length === 0 ? undefined : new InferenceService(this.engine, {
       ...options.inference,
@@ -695,7 +711,16 @@ export class TradingSession<V extends VenuePort = VenuePort> {
         return;
       }
       oms.setTradingState("reducing-only");
-      oms.flattenAll(this.instruments.keys());
+      if (this.#flattenOnKill) {
+        oms.flattenAll(this.instruments.keys());
+        return;
+      }
+      // Protective (reduce-only) orders stay: they can only shrink the positions kept open.
+      for (const order of oms.openOrders()) {
+        if (!order.request.reduceOnly) {
+          oms.cancelOrder(order.request.symbol, order.request.clientOrderId);
+        }
+      }
     });
   }
 }

@@ -223,3 +223,16 @@ Deno.test("the control file is owner-only, versioned, and removed only by the pr
     Deno.removeSync(dir, { recursive: true });
   });
 });
+
+Deno.test("live control --help prints the usage with every action and exits 0", async () => {
+  const io = recordingIo();
+  assert.equal(await main(["live", "control", "--help"], io), 0);
+  const help = io.out.join("\n");
+  assert.match(
+    help,
+    /^Usage: tesser live control <action> \(--state-path FILE \| --addr HOST:PORT --token TOKEN\)/,
+  );
+  for (const action of ["status", "halt", "resume", "flatten", "clear-kill-switch"]) {
+    assert.match(help, new RegExp(`\\n  ${action} `));
+  }
+});

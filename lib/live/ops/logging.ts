@@ -100,6 +100,33 @@ export function liveLogger(component: string): LiveLogger {
   };
 }
 
+/** One log record as a plain value (the shape a runtime passes around as its log callback). */
+export interface LiveLogEntry {
+  /** Severity. */
+  readonly level: "debug" | "info" | "warn" | "error";
+  /** Which part of the process, e.g. `runtime`, `reconcile`, `feed`. */
+  readonly component: string;
+  /** What happened, for humans. */
+  readonly message: string;
+  /** Ids and figures, written as fields of the JSON line. */
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+const loggers = new Map<string, LiveLogger>();
+
+/**
+ * Logs `entry` through its component's logger: a log callback for code that takes one
+ * (`log: writeLiveLog`).
+ */
+export function writeLiveLog(entry: LiveLogEntry): void {
+  let logger = loggers.get(entry.component);
+  if (logger === undefined) {
+    logger = liveLogger(entry.component);
+    loggers.set(entry.component, logger);
+  }
+  logger[entry.level](entry.message, entry.fields);
+}
+
 /**
  * Routes every `tesser` logger to the JSON-lines file and the terminal. Configuring again
  * replaces the previous set-up (close it first to flush its file).

@@ -70,8 +70,11 @@ export class LiveMetrics {
   // Private: prom-client's types stay behind this wrapper (it is the only module that knows them).
   readonly #registry: Registry;
   readonly #events: Counter<"kind">;
-  // Children cached per label value: a label lookup hashes its values, and events are the hot path.
-  readonly #eventChildren = new Map<string, Counter.Internal>();
+  // Events and candles are counted in plain numbers and handed to prom-client when it collects
+  // (at each scrape): a prom-client increment costs about 0.6 µs, which at 50,000 events/s
+  // would be 3% of a core on the hot path; a plain increment is a few ns.
+  readonly #pendingEvents = new Map<string, { count: number }>();
+  #pendingCandles = 0;
   readonly #candles: Counter;
   readonly #feedLatency: Histogram;
   readonly #tickToOrder: Histogram;
@@ -103,11 +106,13 @@ export class LiveMetrics {
       help: "Events processed by the engine, by event kind (rate() gives events per second).",
       labelNames: ["kind"],
       registers,
+      collect: () => this.#flushEvents(),
     });
     this.#candles = new Counter({
       name: "tesser_candles_total",
       help: "Closed candles delivered to the strategy (rate() gives candles per second).",
       registers,
+      collect: () => this.#flushCandles(),
     });
     this.#feedLatency = new Histogram({
       name: "tesser_feed_latency_seconds",
@@ -213,17 +218,27 @@ export class LiveMetrics {
 
   /** Counts one processed event of `kind` (an event union tag such as `trade` or `fill`). */
   event(kind: string): void {
-    let child = this.#eventChildren.get(kind);
-    if (child === undefined) {
-      child = this.#events.labels(kind);
-      this.#eventChildren.set(kind, child);
-    }
-    child.inc();
+    const pending = this.#pendingEvents.get(kind);
+    if (pending === undefined) this.#pendingEvents.set(kind, { count: 1 });
+    else pending.count++;
   }
 
   /** Counts one closed candle delivered to the strategy. */
   candle(): void {
-    this.#candles.inc();
+    this.#pendingCandles++;
+  }
+
+  #flushEvents(): void {
+    for (const [kind, pending] of this.#pendingEvents) {
+      // A kind seen once stays listed (at its total) even when it had no new events.
+      this.#events.labels(kind).inc(pending.count);
+      pending.count = 0;
+    }
+  }
+
+  #flushCandles(): void {
+    this.#candles.inc(this.#pendingCandles);
+    this.#pendingCandles = 0;
   }
 
   /** Records one market-data latency in µs (negative values, from clock skew, count as 0). */

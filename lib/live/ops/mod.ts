@@ -14,6 +14,7 @@ export * from "./alerts.ts";
 export * from "./control.ts";
 export * from "./control_client.ts";
 export * from "./control_file.ts";
+export * from "./health.ts";
 export * from "./listen_addr.ts";
 export * from "./logging.ts";
 export * from "./metrics.ts";

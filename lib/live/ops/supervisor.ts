@@ -55,6 +55,14 @@ export interface SupervisedTaskStatus {
   readonly since: Micros;
 }
 
+/** What {@linkcode Supervisor.stop} achieved. */
+export interface SupervisorStopResult {
+  /** Tasks whose runs ended. */
+  readonly stopped: readonly string[];
+  /** Tasks still running at the deadline (they ignored their abort signal). */
+  readonly stuck: readonly string[];
+}
+
 /** Options of {@linkcode Supervisor}. */
 export interface SupervisorOptions {
   /** Time source (the wall clock live, a ManualClock in tests). */
@@ -95,6 +103,9 @@ interface Slot {
   upAt: Micros | undefined;
   // Whether the current run ever reported up (a run that never did is a failed restart).
   upThisRun: boolean;
+  // Bumped by resetCircuit: a loop of an older generation (its aborted run still winding
+  // down) must end instead of restarting the task beside the new loop.
+  generation: number;
   failures: Micros[];
   lastError: string | undefined;
   run: AbortController;
@@ -195,6 +206,7 @@ export class Supervisor {
       attempt: 0,
       upAt: undefined,
       upThisRun: false,
+      generation: 0,
       failures: [],
       lastError: undefined,
       run: new AbortController(),
@@ -226,6 +238,7 @@ export class Supervisor {
     }
     slot.failures = [];
     slot.attempt = 0;
+    slot.generation++;
     slot.run = new AbortController();
     this.#metrics?.circuitOpen(name, false);
     this.#log.info("circuit closed by the operator; restarting", { task: name });
@@ -234,19 +247,40 @@ export class Supervisor {
     return true;
   }
 
-  /** Stops every task (aborting their runs) and waits for their runs to end. */
-  async stop(): Promise<void> {
+  /**
+   * Stops every task (aborting their runs) and waits up to `timeoutMs` (real time, default
+   * 5,000) for their runs to end: a shutdown must finish even when a task ignores its abort.
+   * Returns which tasks ended and which were still running at the deadline.
+   */
+  async stop(timeoutMs = 5_000): Promise<SupervisorStopResult> {
     this.#stop.abort();
-    for (const slot of this.#slots.values()) {
+    const slots = [...this.#slots.values()];
+    for (const slot of slots) {
       slot.run.abort();
       slot.grace?.abort();
     }
-    await Promise.all([...this.#slots.values()].map((slot) => slot.loop));
-    for (const slot of this.#slots.values()) this.#enter(slot, "stopped");
+    const ended = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs));
+    await Promise.race([
+      Promise.all(slots.map((slot) => slot.loop?.then(() => ended.add(slot.task.name)))),
+      deadline,
+    ]);
+    clearTimeout(timer);
+    const stuck = slots.filter((slot) => !ended.has(slot.task.name)).map((slot) => slot.task.name);
+    if (stuck.length > 0) {
+      this.#log.error("tasks did not end within the stop deadline", { tasks: stuck, timeoutMs });
+    }
+    for (const slot of slots) this.#enter(slot, "stopped");
+    return {
+      stopped: slots.map((slot) => slot.task.name).filter((name) => ended.has(name)),
+      stuck,
+    };
   }
 
   async #loop(slot: Slot): Promise<void> {
-    while (!this.#stop.signal.aborted && !isCircuitOpen(slot)) {
+    const generation = slot.generation;
+    while (!this.#stop.signal.aborted && !isCircuitOpen(slot) && slot.generation === generation) {
       const run = slot.run;
       const context: SupervisedTaskContext = {
         signal: run.signal,
@@ -262,8 +296,10 @@ export class Supervisor {
       }
       slot.grace?.abort();
       slot.grace = undefined;
-      // The run may have been aborted by the circuit opening while it was awaited.
-      if (this.#stop.signal.aborted || isCircuitOpen(slot)) return;
+      // The run may have been aborted by the circuit opening (or a reset) while it was awaited.
+      if (this.#stop.signal.aborted || isCircuitOpen(slot) || slot.generation !== generation) {
+        return;
+      }
       slot.lastError = reason;
       this.#settleAttempt(slot);
       if (!slot.upThisRun && this.#fail(slot)) return;
@@ -280,7 +316,7 @@ export class Supervisor {
         this.#clock.now() + delayMs * 1000,
         this.#stop.signal,
       );
-      if (this.#stop.signal.aborted) return;
+      if (this.#stop.signal.aborted || slot.generation !== generation) return;
       slot.restarts++;
       slot.run = new AbortController();
       this.#metrics?.restart(slot.task.name);

@@ -269,6 +269,39 @@ Deno.test("private stream: order updates, positions, wallet; a replayed older or
   });
 });
 
+Deno.test("private stream: New then Filled of one order in the same millisecond → both delivered (the fill ends the order)", async () => {
+  await withPrivate({}, async ({ ws, events, stream }) => {
+    await stream.start();
+    const order = (status: string, cum: string) => ({
+      category: "linear",
+      symbol: "BTCUSDT",
+      orderId: "o2",
+      orderLinkId: "tsr-2",
+      side: "Buy",
+      orderType: "Market",
+      price: "0",
+      qty: "0.002",
+      timeInForce: "IOC",
+      orderStatus: status,
+      cumExecQty: cum,
+      avgPrice: "25000",
+      createdTime: "1700000000000",
+      updatedTime: "1700000000000",
+      reduceOnly: false,
+      cancelType: "UNKNOWN",
+      rejectReason: "EC_NoError",
+    });
+    // A market order is often New and Filled within one millisecond at Bybit.
+    ws.push("order", [order("New", "0")]);
+    ws.push("order", [order("Filled", "0.002")]);
+    ws.push("order", [order("New", "0")]); // a replay of the first: stale
+    ws.push("wallet", [{ coin: [{ coin: "USDT", walletBalance: "1", availableToWithdraw: "1" }] }]);
+    await until(() => events.some((e) => e.kind === "account"), "the wallet");
+    const updates = events.flatMap((e) => e.kind === "order-update" ? [e.order.status] : []);
+    assert.deepEqual(updates, ["accepted", "filled"]);
+  });
+});
+
 Deno.test("private stream: silent after an accepted order → treated as lost, reconnected and caught up", async () => {
   await withPrivate(
     { livenessMs: 60, pingIntervalMs: 10, backoff: { initialMs: 1, factor: 1.5, maxMs: 5 } },

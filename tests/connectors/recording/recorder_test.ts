@@ -6,6 +6,7 @@ import { parseLine } from "../../../connectors/recording/format.ts";
 import { readRecordings, sniffRecording } from "../../../connectors/recording/reader.ts";
 import { Recorder, type RecordingSink } from "../../../connectors/recording/recorder.ts";
 import { partPath, RecordingWriter } from "../../../connectors/recording/writer.ts";
+import { tapFetch } from "../../../connectors/recording/tap.ts";
 import { DataError } from "../../../lib/domain/mod.ts";
 import type { RecordedItem } from "../../../lib/backtest/tick/mod.ts";
 import { gzipLines, writeGzipLines } from "./_helpers.ts";
@@ -168,5 +169,43 @@ Deno.test("Recording reader: µs captures, unsorted files and malformed lines ge
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tapFetch records the body of successful GETs as #rest and hands the caller the same answer", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const url = new URL(request.url);
+    if (url.pathname === "/missing") return new Response("nope", { status: 404 });
+    return new Response(`{"lastUpdateId":7,"path":"${url.pathname}"}`, {
+      headers: { "x-mbx-used-weight-1m": "20" },
+    });
+  });
+  const base = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+  const lines: string[] = [];
+  const sink: RecordingSink = {
+    write(_times, written, count) {
+      for (let i = 0; i < count; i++) lines.push(written[i]);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve([]),
+  };
+  let t = T0;
+  const recorder = new Recorder({ sink, clock: () => t++ });
+  try {
+    const fetchTapped = tapFetch(fetch, recorder);
+    const answer = await fetchTapped(`${base}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`);
+    assert.equal(answer.headers.get("x-mbx-used-weight-1m"), "20");
+    assert.deepEqual(await answer.json(), { lastUpdateId: 7, path: "/fapi/v1/depth" });
+    const missing = await fetchTapped(`${base}/missing`);
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const posted = await fetchTapped(`${base}/fapi/v1/order`, { method: "POST", body: "x=1" });
+    await posted.body?.cancel();
+    await recorder.close();
+    assert.deepEqual(lines, [
+      `${T0}000 #rest GET /fapi/v1/depth?symbol=BTCUSDT&limit=1000 {"lastUpdateId":7,"path":"/fapi/v1/depth"}`,
+    ]);
+  } finally {
+    await server.shutdown();
   }
 });

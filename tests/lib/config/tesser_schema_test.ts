@@ -18,6 +18,7 @@ type Backtest = TesserConfig["backtest"];
 type Risk = NonNullable<TesserConfig["risk_management"]>;
 type Live = NonNullable<TesserConfig["live"]>;
 type Persistence = NonNullable<Live["persistence"]>;
+type Account = NonNullable<Live["account"]>;
 type Alerting = NonNullable<Live["alerting"]>;
 type Market = NonNullable<ExchangeConfig["market"]>;
 
@@ -46,6 +47,9 @@ const RISK: Keys<Risk> = {
   max_order_notional: true,
   max_position_quantity: true,
   max_drawdown: true,
+  flatten_on_kill: true,
+  price_band_bps: true,
+  max_orders_per_minute: true,
 };
 const EXCHANGE: Keys<ExchangeConfig> = {
   driver: true,
@@ -66,16 +70,26 @@ const EXCHANGE: Keys<ExchangeConfig> = {
   testnet: true,
   market: true,
 };
-const MARKET: Keys<Market> = { mode: true, start_price: true, volatility: true, interval_ms: true };
+const MARKET: Keys<Market> = {
+  mode: true,
+  start_price: true,
+  volatility: true,
+  interval_ms: true,
+  seed: true,
+};
 const LIVE: Keys<Live> = {
   state_path: true,
   metrics_addr: true,
   log_path: true,
   reconciliation_interval_secs: true,
   reconciliation_threshold: true,
+  cancel_on_shutdown: true,
+  confirm_mainnet: true,
+  account: true,
   persistence: true,
   alerting: true,
 };
+const ACCOUNT: Keys<Account> = { margin_mode: true, leverage: true, on_mismatch: true };
 const PERSISTENCE: Keys<Persistence> = { engine: true, path: true };
 const ALERTING: Keys<Alerting> = {
   webhook_url: true,
@@ -94,6 +108,7 @@ const INTERFACE_PATHS: readonly string[] = [
   ...Object.keys(EXCHANGE).map((k) => `exchange.*.${k}`),
   ...Object.keys(MARKET).map((k) => `exchange.*.market.${k}`),
   ...Object.keys(LIVE).map((k) => `live.${k}`),
+  ...Object.keys(ACCOUNT).map((k) => `live.account.${k}`),
   ...Object.keys(PERSISTENCE).map((k) => `live.persistence.${k}`),
   ...Object.keys(ALERTING).map((k) => `live.alerting.${k}`),
 ];

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "../../../../lib/domain/mod.ts";
-import { configureLiveLogging, liveLogger } from "../../../../lib/live/ops/logging.ts";
+import {
+  configureLiveLogging,
+  liveLogger,
+  writeLiveLog,
+} from "../../../../lib/live/ops/logging.ts";
 
 function readLines(path: string): Record<string, unknown>[] {
   return Deno.readTextFileSync(path).split("\n").filter((line) => line !== "").map((line) =>
@@ -146,5 +150,46 @@ Deno.test("a log call does no file I/O itself: the line reaches the file once th
   await logging.close();
   assert.equal(sizeRightAfter, 0, "the record was only buffered during the call");
   assert.equal(readLines(path)[0].message, "first");
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("configureLiveLogging names the log folder it cannot create and the setting to change", async () => {
+  const dir = Deno.makeTempDirSync();
+  const blocker = join(dir, "not_a_folder");
+  Deno.writeTextFileSync(blocker, "");
+  await assert.rejects(
+    () =>
+      configureLiveLogging({ path: join(blocker, "live.json"), strategy: "x", terminal: false }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message.includes(`cannot create the log folder ${blocker}`) &&
+      error.message.includes("set live.log_path (or --log-path) to a writable place"),
+  );
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("writeLiveLog routes a plain log record to its component's logger", async () => {
+  const dir = Deno.makeTempDirSync();
+  const path = join(dir, "live.json");
+  const logging = await configureLiveLogging({
+    path,
+    strategy: "rt",
+    terminal: false,
+    level: "debug",
+  });
+  writeLiveLog({
+    level: "warn",
+    component: "reconcile",
+    message: "order adopted",
+    fields: { clientOrderId: "t-9" },
+  });
+  writeLiveLog({ level: "debug", component: "feed", message: "frame" });
+  await logging.close();
+  const [first, second] = readLines(path);
+  assert.deepEqual(
+    [first.level, first.component, first.message, first.clientOrderId],
+    ["warn", "reconcile", "order adopted", "t-9"],
+  );
+  assert.deepEqual([second.level, second.component], ["debug", "feed"]);
   Deno.removeSync(dir, { recursive: true });
 });

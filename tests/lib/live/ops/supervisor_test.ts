@@ -251,3 +251,57 @@ Deno.test("Supervisor refuses a second task of the same name", async () => {
   assert.throws(() => supervisor.start(task), /a task named "market:bybit" is already supervised/);
   await supervisor.stop();
 });
+
+Deno.test("Supervisor.resetCircuit while an aborted run still winds down starts one loop, not two", async () => {
+  const { clock, supervisor } = setUp({ maxFailures: 1 });
+  // The first run ignores its abort for a while (a socket close that takes time).
+  let finishSlowRun: () => void = () => {};
+  let healthy = false;
+  const { runs, task } = scripted((context, run) => {
+    if (run === 0) {
+      context.up();
+      context.down("lost");
+      return new Promise<void>((resolve) => finishSlowRun = resolve);
+    }
+    if (healthy) {
+      context.up();
+      return untilAborted(context);
+    }
+    return Promise.reject(new Error("still down"));
+  });
+  supervisor.start(task);
+  await settle();
+  clock.advance(100_000); // the grace backoff passes: one failure, circuit open (maxFailures 1)
+  await settle();
+  assert.equal(supervisor.status()[0].state, "circuit-open");
+  healthy = true;
+  assert.equal(supervisor.resetCircuit("market:bybit"), true);
+  await settle();
+  assert.equal(runs(), 2);
+  finishSlowRun(); // the old run ends now: its loop must not restart the task a second time
+  await settle();
+  clock.advance(60_000_000);
+  await settle();
+  assert.equal(runs(), 2, "only the reset's loop runs the task");
+  assert.equal(supervisor.status()[0].state, "up");
+  await supervisor.stop();
+});
+
+Deno.test("Supervisor.stop gives up on a task that ignores its abort after the deadline", async () => {
+  const { supervisor } = setUp();
+  let release: () => void = () => {};
+  supervisor.start({
+    name: "stubborn",
+    run: (context) => {
+      context.up();
+      return new Promise<void>((resolve) => release = resolve);
+    },
+  });
+  await settle();
+  const started = performance.now();
+  const ended = await supervisor.stop(50);
+  assert.ok(performance.now() - started < 2_000, "stop returned near its deadline");
+  assert.deepEqual(ended, { stopped: [], stuck: ["stubborn"] });
+  release();
+  await settle();
+});

@@ -10,7 +10,7 @@
  *    plain and with `[execution]` TWAP (600 s; 1 and 5 slices), in a child process each, best
  *    of two, as M candles/s.
  *
- *   deno run -A bench/algorithms_bench.ts [rows=10000000] [inprocess_rows=1000000]
+ *   deno run -A bench/execution_algorithms.ts [rows=10000000] [inprocess_rows=1000000]
  *
  * @module
  */
@@ -25,7 +25,7 @@ import { CandleVenue } from "../lib/venues/mod.ts";
 const rows = Number(Deno.args[0] ?? 10_000_000);
 const inProcessRows = Number(Deno.args[1] ?? 1_000_000);
 if (!Number.isSafeInteger(rows) || rows < 1 || !Number.isSafeInteger(inProcessRows)) {
-  console.error("usage: deno run -A bench/algorithms_bench.ts [rows] [inprocess_rows]");
+  console.error("usage: deno run -A bench/execution_algorithms.ts [rows] [inprocess_rows]");
   Deno.exit(2);
 }
 
@@ -111,18 +111,27 @@ async function inProcess(hint: Signal["hint"]): Promise<{ us: number; children: 
   return { us, children: session.oms.submitted };
 }
 
-const plain = await inProcess(undefined);
-const twap = await inProcess({ kind: "twap", durationSecs: 600, slices: 5 });
-console.log(
-  `in process, ${inProcessRows} candles: plain OMS ${
-    plain.us.toFixed(3)
-  } µs/candle (${plain.children} orders), ` +
-    `TWAP ${twap.us.toFixed(3)} µs/candle (${twap.children} orders incl. children) = ${
-      (twap.us / plain.us).toFixed(2)
-    }x; per order ${((plain.us * inProcessRows) / plain.children).toFixed(2)} vs ${
-      ((twap.us * inProcessRows) / twap.children).toFixed(2)
-    } µs of run time`,
-);
+const variants: readonly [string, Signal["hint"]][] = [
+  ["plain OMS", undefined],
+  ["TWAP 1 slice", { kind: "twap", durationSecs: 600, slices: 1 }],
+  ["TWAP 5 slices", { kind: "twap", durationSecs: 600, slices: 5 }],
+];
+// Interleaved twice, best of two each: the machine is shared.
+const best = new Map<string, { us: number; children: number }>();
+for (let round = 0; round < 2; round++) {
+  for (const [name, hint] of variants) {
+    const result = await inProcess(hint);
+    const seen = best.get(name);
+    if (seen === undefined || result.us < seen.us) best.set(name, result);
+  }
+}
+const plainUs = best.get("plain OMS")?.us ?? NaN;
+for (const [name, result] of best) {
+  console.log(
+    `in process, ${inProcessRows} candles, ${name}: ${result.us.toFixed(3)} µs/candle, ` +
+      `${result.children} orders, ${(result.us / plainUs).toFixed(2)}x plain`,
+  );
+}
 
 const dir = await Deno.makeTempDir({ prefix: "tesser-algo-bench-" });
 const root = new URL("..", import.meta.url).pathname;

@@ -1,0 +1,129 @@
+/**
+ * The exchange side of `tesser live run`: from a profile's driver to the market feeds and, with
+ * `--exec live`, the execution client and private stream that `lib/live` runs on (lib never
+ * imports a connector: the CLI hands them over through the ports of `lib/broker`).
+ *
+ * Drivers: `paper` (the seeded random walk), `bybit` (connectors/bybit). `binance` is the hook
+ * for connectors/binance: add its builder to {@linkcode LIVE_DRIVERS}.
+ *
+ * @module
+ */
+
+import { bybitFromProfile } from "../connectors/bybit/mod.ts";
+import type { BybitProfileSeams } from "../connectors/bybit/mod.ts";
+import type { MarketStream } from "../lib/broker/mod.ts";
+import type { ExchangeConfig } from "../lib/config/mod.ts";
+import { ConfigError, type Instrument, type SymbolId } from "../lib/domain/mod.ts";
+import type { Clock, Sleeper } from "../lib/engine/mod.ts";
+import type { Event } from "../lib/events/mod.ts";
+import { type AccountFacts, type LiveExecution, RandomWalkMarket } from "../lib/live/mod.ts";
+import { bybitAccountFacts } from "../connectors/bybit/account_facts.ts";
+
+/** What a driver gives the runtime. */
+export interface LiveVenue {
+  /** The market streams. */
+  readonly feeds: readonly MarketStream[];
+  /** Whether bars must be built from trades (the feed has no candles). */
+  readonly buildCandles: boolean;
+  /** Live execution, when asked for (`--exec live`). */
+  readonly execution: LiveExecution | undefined;
+  /** Prepares the connection before the run (clock sync). */
+  prepare(): Promise<void>;
+  /** What the venue says about the account, for the pre-trade check (live execution). */
+  accountFacts?(): Promise<AccountFacts>;
+}
+
+/** What a driver is built from. */
+export interface LiveVenueInputs {
+  /** The profile's name. */
+  readonly profile: string;
+  /** The profile. */
+  readonly exchange: ExchangeConfig;
+  /** `--exec live`. */
+  readonly live: boolean;
+  /** The traded instruments (the walk's tick size). */
+  readonly instruments: readonly Instrument[];
+  /** The strategy's symbols. */
+  readonly symbols: readonly SymbolId[];
+  /** The session clock. */
+  readonly clock: Clock;
+  /** Waits on it. */
+  readonly sleeper: Sleeper;
+  /** The walk's seed. */
+  readonly seed: number;
+  /** Test seams of the Bybit connector (fetch, sockets, timers). */
+  readonly bybitSeams?: BybitProfileSeams;
+}
+
+type DriverBuilder = (inputs: LiveVenueInputs) => LiveVenue;
+
+function paperSandbox(inputs: LiveVenueInputs): LiveVenue {
+  const market = inputs.exchange.market ?? {};
+  if ((market.mode ?? "random_walk") !== "random_walk") {
+    throw new ConfigError(`market mode "${market.mode}" is not supported by live run`, {
+      location: { file: `[exchange.${inputs.profile}.market]` },
+      hint: `use mode = "random_walk" (replays run as backtests: tesser backtest run)`,
+    });
+  }
+  const venues = new Set(inputs.symbols.map((s) => s.split(":")[0]));
+  const tick = inputs.instruments.find((i) => inputs.symbols.includes(i.symbol))?.tickSize;
+  const feeds = [...venues].map((venue) =>
+    new RandomWalkMarket({
+      venue,
+      startPrice: market.start_price ?? 25_000,
+      volatility: market.volatility ?? 0.003,
+      intervalMs: market.interval_ms ?? 500,
+      seed: inputs.seed,
+      ...(tick === undefined ? {} : { tickSize: tick.toNumber() }),
+      clock: inputs.clock,
+      sleeper: inputs.sleeper,
+    })
+  );
+  return { feeds, buildCandles: true, execution: undefined, prepare: () => Promise.resolve() };
+}
+
+function bybit(inputs: LiveVenueInputs): LiveVenue {
+  const connector = bybitFromProfile(inputs.profile, inputs.exchange, inputs.bybitSeams);
+  const execution: LiveExecution | undefined = inputs.live
+    ? {
+      kind: "venue",
+      client: connector.client,
+      privateChannel: (sink: (event: Event) => void) => {
+        const stream = connector.privateStream(sink);
+        return { start: () => stream.start(), stop: () => stream.close() };
+      },
+    }
+    : undefined;
+  return {
+    feeds: [connector.marketStream()],
+    buildCandles: false,
+    execution,
+    prepare: () => connector.rest.syncTime(),
+    accountFacts: () => bybitAccountFacts(connector.rest, inputs.symbols),
+  };
+}
+
+/** The drivers `live run` can run, by `driver` name; absent ones are refused with a reason. */
+export const LIVE_DRIVERS: Readonly<Partial<Record<ExchangeConfig["driver"], DriverBuilder>>> = {
+  paper: paperSandbox,
+  bybit,
+};
+
+/**
+ * The venue of a profile.
+ *
+ * @throws {ConfigError} for a driver `live run` cannot run yet, or a bad profile.
+ */
+export function liveVenue(inputs: LiveVenueInputs): LiveVenue {
+  const driver = inputs.exchange.driver;
+  const build = LIVE_DRIVERS[driver];
+  if (build === undefined) {
+    throw new ConfigError(`driver "${driver}" cannot run live yet`, {
+      location: { file: `[exchange.${inputs.profile}]` },
+      hint: driver === "binance"
+        ? "connectors/binance is not part of this build yet; use a bybit profile or paper_sandbox"
+        : `live run supports the drivers ${Object.keys(LIVE_DRIVERS).join(", ")}`,
+    });
+  }
+  return build(inputs);
+}

@@ -1,0 +1,792 @@
+/**
+ * The live runtime: the trading core's session on the session clock (the wall clock live, a
+ * manual clock in tests), fed by market streams and the execution channel through the
+ * two-lane inbox and driven by {@linkcode runLive}. Paper execution is the simulated candle
+ * venue fed by the live bars (the backtest's fill rules); live execution is a venue port made
+ * from a connector's execution client plus its private stream. Around the loop: restore from
+ * the state store, reconciliation at the start, periodically and after every reconnect of the
+ * execution channel (trading halted while a mismatch is open), the outbox (each intent
+ * recorded before its request leaves), a commit per settled event when something changed, the
+ * persisted kill-switch latch, and a clean stop (no new orders, optional cancels, flush).
+ *
+ * @module
+ */
+
+import {
+  type ExecutionClient,
+  executionClientPort,
+  type MarketStream,
+  type MarketSubscription,
+  type VenuePort,
+} from "../broker/mod.ts";
+import type { Interval, Micros, SymbolId } from "../domain/mod.ts";
+import {
+  type Clock,
+  type LiveRunSummary,
+  runLive,
+  type Sleeper,
+  WallSleeper,
+} from "../engine/mod.ts";
+import type { AlertEvent, Event, OrderCommand } from "../events/mod.ts";
+import { Inbox } from "../events/mod.ts";
+import { type TradingOptions, TradingSession } from "../trader/mod.ts";
+import { CandleVenue, type CandleVenueOptions } from "../venues/mod.ts";
+import { LiveBooks } from "./live_books.ts";
+import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
+import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
+import {
+  type KillSwitchLatch,
+  LIVE_STATE_VERSION,
+  type LiveStore,
+  type PersistedLiveState,
+  restoreSession,
+} from "./state/mod.ts";
+
+/** Settings of the paper venue (the simulated candle venue) the caller chooses. */
+export type PaperVenueSettings = Omit<
+  CandleVenueOptions,
+  "instruments" | "positionOf" | "liquidationPriceOf" | "bankruptcyPriceOf" | "now"
+>;
+
+/** The private stream of a live venue, as the runtime drives it. */
+export interface PrivateChannel {
+  /** Connects and authenticates; resolves once events flow. */
+  start(): Promise<void>;
+  /** Disconnects. */
+  stop(): Promise<void>;
+}
+
+/** How orders are executed. */
+export type LiveExecution =
+  | {
+    /** Paper: the simulated candle venue fed by the live bars. */
+    readonly kind: "paper";
+    /** Its latency, slippage, fees and fill rules. */
+    readonly venue?: PaperVenueSettings;
+  }
+  | {
+    /** A live venue through a connector. */
+    readonly kind: "venue";
+    /** The connector's REST client (orders through `executionClientPort`, queries). */
+    readonly client: ExecutionClient;
+    /** Makes the private stream delivering to `sink` (the inbox's execution lane). */
+    readonly privateChannel?: (sink: (event: Event) => void) => PrivateChannel;
+  };
+
+/** One line the runtime logs. */
+export interface LiveLogRecord {
+  /** Severity. */
+  readonly level: "debug" | "info" | "warn" | "error";
+  /** Which part of the runtime. */
+  readonly component: "runtime" | "reconcile" | "feed" | "execution" | "risk" | "store";
+  /** What happened, for humans. */
+  readonly message: string;
+  /** Ids and figures. */
+  readonly fields?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Options of {@linkcode LiveRuntime}. */
+export interface LiveRuntimeOptions extends TradingOptions {
+  /** The session clock: `WallClock` live, a `ManualClock` in tests. */
+  readonly clock: Clock;
+  /** Waits on the clock (default: the runtime's timers; pass the `ManualClock` in tests). */
+  readonly sleeper?: Sleeper;
+  /** Interval of the data bars (higher timeframes are aggregated from them as in backtests). */
+  readonly dataInterval: Interval;
+  /** The market streams; each is subscribed to the strategy's symbols. */
+  readonly feeds: readonly MarketStream[];
+  /** Build the data bars from trades (feeds without candles, e.g. the random walk). */
+  readonly buildCandles: boolean;
+  /** How orders are executed. */
+  readonly orderVenue: LiveExecution;
+  /** Milliseconds between reconciliation passes (live execution; default 60 s). */
+  readonly reconcileIntervalMs?: number;
+  /** The state store (none: nothing survives the process). */
+  readonly store?: LiveStore;
+  /** Market-lane capacity of the inbox (default 10,000). */
+  readonly marketCapacity?: number;
+  /** End after this many inbox events. */
+  readonly maxEvents?: number;
+  /** Cancel working orders on shutdown (`live.cancel_on_shutdown`). */
+  readonly cancelOnShutdown?: boolean;
+  /** How long a shutdown waits for cancels to be answered (ms, default 3000). */
+  readonly shutdownWaitMs?: number;
+  /** Flatten every position when the kill switch trips (default true, as backtests do). */
+  readonly flattenOnKill?: boolean;
+  /** Receives log lines (default: none). */
+  readonly log?: (record: LiveLogRecord) => void;
+  /** Sees every event the engine processes (metrics, alerts, audit). */
+  readonly onEvent?: (event: Event) => void;
+}
+
+/** A live session's state as an operator sees it. */
+export interface LiveStatus {
+  /** The strategy. */
+  readonly strategy: string;
+  /** Paper or venue execution. */
+  readonly execution: "paper" | "venue";
+  /** The OMS's trading state. */
+  readonly tradingState: string;
+  /** The kill switch's latch. */
+  readonly killSwitch: KillSwitchLatch;
+  /** Whether the last reconciliation left a mismatch open. */
+  readonly reconciliationMismatch: boolean;
+  /** Whether an operator halted trading. */
+  readonly operatorHalt: boolean;
+  /** Open positions. */
+  readonly positions: readonly {
+    readonly symbol: string;
+    readonly quantity: string;
+    readonly entryPrice: string;
+  }[];
+  /** Working orders. */
+  readonly openOrders: number;
+  /** Equity (reporting currency), NaN when it cannot be valued. */
+  readonly equity: number;
+  /** The feed counters. */
+  readonly counts: LiveFeedCounts;
+}
+
+/** What a live run did. */
+export interface LiveRuntimeSummary {
+  /** The runner's counts. */
+  readonly run: LiveRunSummary;
+  /** The feed counts. */
+  readonly feed: LiveFeedCounts;
+  /** Orders submitted. */
+  readonly orders: number;
+  /** Fills booked. */
+  readonly fills: number;
+  /** Equity at the end (reporting currency), NaN when it cannot be valued. */
+  readonly equity: number;
+  /** Reconciliation passes. */
+  readonly reconciliations: number;
+  /** Whether the kill switch is latched. */
+  readonly killSwitch: boolean;
+  /** Why the run ended. */
+  readonly ended: "bound" | "stopped" | "feeds-ended";
+}
+
+const LIVE_OWNER = "@live";
+
+/** A live trading session (see the module doc). */
+export class LiveRuntime {
+  /** The trading session. */
+  readonly session: TradingSession;
+  /** The inbox the feeds and the execution channel deliver to. */
+  readonly inbox: Inbox;
+  /** The paper venue, in paper execution. */
+  readonly paper: CandleVenue | undefined;
+  readonly #options: LiveRuntimeOptions;
+  readonly #source: LiveFeedSource;
+  readonly #reconciler: Reconciler | undefined;
+  readonly #stop = new AbortController();
+  readonly #actions: (() => void)[] = [];
+  readonly #log: (record: LiveLogRecord) => void;
+  #dirty = true;
+  #kill: KillSwitchLatch = { tripped: false };
+  #stopped = false;
+  #executionDown = false;
+  #operatorHalt = false;
+  #lastReconciliation: ReconciliationOutcome | undefined;
+
+  /**
+   * Builds the session, the inbox and the venue.
+   *
+   * @throws {ConfigError} as `TradingSession` does (a symbol without an instrument, a strategy
+   * the session cannot run).
+   */
+  constructor(options: LiveRuntimeOptions) {
+    this.#options = options;
+    this.#log = options.log ?? (() => {});
+    const { clock } = options;
+    this.inbox = new Inbox({
+      now: () => clock.now(),
+      ...(options.marketCapacity === undefined ? {} : { marketCapacity: options.marketCapacity }),
+    });
+    const inbox = this.inbox;
+    let paper: CandleVenue | undefined;
+    // Paper commands are sent at the time of the event being handled (see LiveFeedSource).
+    let paperNow = (): Micros => clock.now();
+    const execution = options.orderVenue;
+    const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
+    // Trades, quotes and books reach a strategy that asks for them through our books (which
+    // then also mark at the mid); a candle-only strategy is marked at the closes, as in backtests.
+    const wantsTicks = options.strategy.subscriptions.some((s) => s.kind !== "candles");
+    this.session = new TradingSession({
+      ...options,
+      ...(wantsTicks ? { books: new LiveBooks() } : {}),
+      clock,
+      slippageBps: execution.kind === "paper" ? execution.venue?.slippageBps : undefined,
+      takerFeeRate: execution.kind === "paper" ? execution.venue?.takerFeeRate : undefined,
+    }, ({ inbox: sessionInbox, portfolio }) => {
+      const port = execution.kind === "paper"
+        ? (paper = new CandleVenue({
+          ...execution.venue,
+          instruments,
+          positionOf: (symbol) => portfolio.position(symbol).quantity,
+          liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
+          bankruptcyPriceOf: (symbol) => portfolio.bankruptcyPrice(symbol),
+          now: () => paperNow(),
+        }, sessionInbox))
+        : executionClientPort(execution.client, (report) => this.#deliver(report), {
+          now: () => clock.now(),
+        });
+      return this.#withOutbox(port);
+    });
+    this.paper = paper;
+    // The host aggregates the data bars into the strategy's (higher) timeframes, as backtests do.
+    this.session.host(options.dataInterval);
+    this.#source = new LiveFeedSource({
+      session: this.session,
+      inbox,
+      clock,
+      sleeper: this.#sleeper(),
+      dataInterval: options.dataInterval,
+      buildCandles: options.buildCandles,
+      ...(paper === undefined ? {} : { paper }),
+      onSettled: () => this.#commit(),
+      marksOnTicks: wantsTicks,
+      ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+    });
+    const source = this.#source;
+    paperNow = () => source.paperNow();
+    this.#reconciler = execution.kind === "venue"
+      ? new Reconciler({
+        session: this.session,
+        account: execution.client,
+        clientIdPrefix: this.session.oms.snapshot().clientIds.prefix,
+        symbols: [...this.session.instruments.keys()],
+        inEngine: (action) => this.inEngine(action),
+      })
+      : undefined;
+    this.#subscribe();
+  }
+
+  /** The feed counters. */
+  get counts(): LiveFeedCounts {
+    return this.#source.counts;
+  }
+
+  /** The last reconciliation pass. */
+  get lastReconciliation(): ReconciliationOutcome | undefined {
+    return this.#lastReconciliation;
+  }
+
+  /** Whether the kill switch is latched. */
+  get killSwitch(): KillSwitchLatch {
+    return this.#kill;
+  }
+
+  /**
+   * Runs `action` inside the engine, as a handler: what it emits (order commands, signals) is
+   * processed before it returns. From a handler it runs at once.
+   */
+  inEngine(action: () => void): void {
+    const { engine } = this.session;
+    if (engine.processing) {
+      action();
+      return;
+    }
+    this.#actions.push(action);
+    // Processed as an input of its own (a timer of the runtime), so the action runs as a
+    // handler and what it emits settles before this returns.
+    const now = this.#options.clock.now();
+    engine.process({ kind: "timer", ts: now, tsRecv: now, owner: LIVE_OWNER, tag: "action" });
+  }
+
+  /** Runs until the bound, the end of the feeds, or {@linkcode LiveRuntime.stop}. */
+  async run(): Promise<LiveRuntimeSummary> {
+    const { options } = { options: this.#options };
+    this.#restore();
+    const reconciler = this.#reconciler;
+    let privateChannel: PrivateChannel | undefined;
+    const pumps: Promise<void>[] = [];
+    let reconcileLoop: Promise<void> | undefined;
+    let ended: LiveRuntimeSummary["ended"] = "feeds-ended";
+    let run: LiveRunSummary = { inputs: 0, aborted: false, timerWakeups: 0 };
+    try {
+      if (options.orderVenue.kind === "venue") {
+        const make = options.orderVenue.privateChannel;
+        if (make !== undefined) {
+          privateChannel = make((event) => this.#deliver(event));
+          await privateChannel.start();
+        }
+        if (reconciler !== undefined) await this.#reconcile(reconciler, "start");
+      }
+      const subscriptions = this.#subscriptions();
+      for (const feed of options.feeds) {
+        await feed.subscribe(subscriptions);
+        pumps.push(this.#pump(feed));
+      }
+      if (reconciler !== undefined) reconcileLoop = this.#reconcileEvery(reconciler);
+      this.#log({
+        level: "info",
+        component: "runtime",
+        message: `live session started: ${this.session.reportParts().strategy} on ${
+          [...this.session.instruments.keys()].join(", ")
+        } (${options.orderVenue.kind} execution)`,
+      });
+      // The feeds all ending closes the inbox, which ends the run once drained.
+      Promise.all(pumps).then(() => {
+        if (!this.#stopped) this.inbox.close();
+      });
+      run = await runLive(this.session.engine, this.#source, {
+        signal: this.#stop.signal,
+        sleeper: this.#sleeper(),
+      });
+      ended = run.aborted ? "stopped" : this.#boundReached() ? "bound" : "feeds-ended";
+    } finally {
+      await this.#shutdown(privateChannel, pumps, reconcileLoop);
+    }
+    const parts = this.session.reportParts();
+    return {
+      run,
+      feed: this.#source.counts,
+      orders: parts.orders,
+      fills: parts.fills,
+      equity: this.#equity(),
+      reconciliations: reconciler?.passes ?? 0,
+      killSwitch: this.#kill.tripped,
+      ended,
+    };
+  }
+
+  /** Stops the run: no new orders from now on; the run resolves after its clean shutdown. */
+  stop(reason = "stop requested"): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#log({ level: "info", component: "runtime", message: `stopping: ${reason}` });
+    this.inEngine(() => this.session.oms.setTradingState("halted"));
+    this.#stop.abort();
+  }
+
+  /** What an operator's `status` shows. */
+  status(): LiveStatus {
+    const { session } = this;
+    return {
+      strategy: session.reportParts().strategy,
+      execution: this.#options.orderVenue.kind,
+      tradingState: session.oms.tradingState,
+      killSwitch: this.#kill,
+      reconciliationMismatch: this.#lastReconciliation?.mismatch ?? false,
+      operatorHalt: this.#operatorHalt,
+      positions: session.portfolio.positions().filter((p) => !p.quantity.isZero()).map((p) => ({
+        symbol: p.symbol,
+        quantity: p.quantity.toString(),
+        entryPrice: p.entryPrice.toString(),
+      })),
+      openOrders: session.oms.openOrders().length,
+      equity: this.#equity(),
+      counts: this.#source.counts,
+    };
+  }
+
+  /** An operator's halt: no new orders (cancels still go out) until {@linkcode LiveRuntime.resume}. */
+  halt(reason = "operator halt"): void {
+    this.#operatorHalt = true;
+    this.inEngine(() => this.session.oms.setTradingState("halted"));
+    this.#log({ level: "warn", component: "runtime", message: `halted: ${reason}` });
+  }
+
+  /**
+   * Ends an operator's halt.
+   *
+   * @throws {RangeError} while a reconciliation mismatch is open (trading stays halted until a
+   * pass clears it).
+   */
+  resume(): void {
+    if (this.#lastReconciliation?.mismatch === true) {
+      throw new RangeError(
+        `cannot resume: the reconciliation mismatch (${this.#lastReconciliation.reason}) is open`,
+      );
+    }
+    this.#operatorHalt = false;
+    const state = this.session.risk.liquidateOnly ? "reducing-only" : "active";
+    this.inEngine(() => this.session.oms.setTradingState(state));
+    this.#log({ level: "info", component: "runtime", message: `resumed: trading ${state}` });
+  }
+
+  /** Cancels working entries and closes every position (an operator's flatten). */
+  flatten(): void {
+    const { session } = this;
+    this.inEngine(() => session.oms.flattenAll(session.instruments.keys()));
+    this.#log({ level: "warn", component: "runtime", message: "flatten requested by an operator" });
+  }
+
+  /** Clears the kill switch's latch (persisted at the next commit); trading resumes. */
+  clearKillSwitch(): void {
+    const { session } = this;
+    session.risk.clearKillSwitch();
+    this.#kill = { tripped: false };
+    this.#dirty = true;
+    if (!this.#operatorHalt && this.#lastReconciliation?.mismatch !== true) {
+      this.inEngine(() => session.oms.setTradingState("active"));
+    }
+    this.#commit();
+    this.#log({ level: "warn", component: "risk", message: "kill switch cleared by an operator" });
+  }
+
+  /** Reconciles now (live execution); resolves with the pass. */
+  reconcileNow(reason: string): Promise<ReconciliationOutcome> | undefined {
+    const reconciler = this.#reconciler;
+    return reconciler === undefined ? undefined : this.#reconcile(reconciler, reason);
+  }
+
+  // Reports that arrive after the inbox closed (a late REST answer at shutdown) are dropped
+  // here: the next start reconciles them from the venue.
+  #deliver(event: Event): void {
+    if (this.inbox.closed) {
+      this.#log({
+        level: "debug",
+        component: "execution",
+        message: `${event.kind} after shutdown left for the next reconciliation`,
+      });
+      return;
+    }
+    this.inbox.offer(event);
+  }
+
+  #boundReached(): boolean {
+    const max = this.#options.maxEvents;
+    return max !== undefined && this.#source.counts.events >= max;
+  }
+
+  #sleeper(): Sleeper {
+    return this.#options.sleeper ?? new WallSleeper(this.#options.clock);
+  }
+
+  #subscriptions(): MarketSubscription[] {
+    const symbols = new Set<SymbolId>();
+    for (const s of this.#options.strategy.subscriptions) symbols.add(s.symbol);
+    const wantsBooks = this.#options.strategy.subscriptions.some((s) => s.kind !== "candles");
+    return [...symbols].map((symbol) => ({
+      symbol,
+      channels: this.#options.buildCandles
+        ? ["trades"]
+        : wantsBooks
+        ? ["candles", "trades", "book"]
+        : ["candles", "trades"],
+      interval: this.#options.dataInterval,
+    }));
+  }
+
+  async #pump(feed: MarketStream): Promise<void> {
+    try {
+      for await (const event of feed.events()) {
+        if (this.#stopped) return;
+        await this.inbox.push(event);
+      }
+    } catch (error) {
+      if (this.#stopped) return;
+      this.#log({
+        level: "error",
+        component: "feed",
+        message: `${feed.venue} market stream failed: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      });
+    }
+  }
+
+  async #reconcile(reconciler: Reconciler, reason: string): Promise<ReconciliationOutcome> {
+    const outcome = await reconciler.reconcile(reason);
+    this.#lastReconciliation = outcome;
+    this.#dirty = true;
+    const { event } = outcome;
+    for (const difference of event.differences) {
+      this.#log({
+        level: "warn",
+        component: "reconcile",
+        message: difference.explanation,
+        fields: { reason },
+      });
+    }
+    for (const order of outcome.orders) {
+      this.#log({
+        level: order.kind === "external" ? "info" : "warn",
+        component: "reconcile",
+        message: `${order.symbol}: order ${order.clientOrderId} is ${
+          order.kind === "missing"
+            ? "open here but not at the venue"
+            : order.kind === "external"
+            ? "an external order at the venue (counted, never cancelled)"
+            : "ours at the venue but unknown here"
+        }`,
+        fields: { reason },
+      });
+    }
+    for (const why of outcome.unknown) {
+      this.#log({ level: "warn", component: "reconcile", message: `query failed: ${why}` });
+    }
+    this.#log({
+      level: outcome.mismatch ? "warn" : "info",
+      component: "reconcile",
+      message: outcome.mismatch
+        ? `reconciliation (${reason}): mismatch open, trading halted until it clears`
+        : `reconciliation (${reason}): ${event.differences.length} differences adopted, trading ${this.session.oms.tradingState}`,
+    });
+    return outcome;
+  }
+
+  async #reconcileEvery(reconciler: Reconciler): Promise<void> {
+    const interval = (this.#options.reconcileIntervalMs ?? 60_000) * 1000;
+    const sleeper = this.#sleeper();
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      const woke = await new Promise<boolean>((resolve) => {
+        const onAbort = (): void => resolve(false);
+        signal.addEventListener("abort", onAbort, { once: true });
+        sleeper.sleepUntil(this.#options.clock.now() + interval, signal).then(() => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(true);
+        });
+      });
+      if (!woke) return;
+      await this.#reconcile(reconciler, "periodic");
+    }
+  }
+
+  // Each intent is durable in the store before its request leaves.
+  #withOutbox(port: VenuePort): VenuePort {
+    const store = this.#options.store;
+    if (store === undefined) return port;
+    const clock = this.#options.clock;
+    return {
+      venue: port.venue,
+      ...(port.capabilities === undefined ? {} : { capabilities: port.capabilities }),
+      send: (command: OrderCommand): void => {
+        const clientOrderId = command.type === "submit"
+          ? command.request.clientOrderId
+          : command.clientOrderId;
+        store.recordIntent({ clientOrderId, command, ts: clock.now() });
+        port.send(command);
+      },
+    };
+  }
+
+  #subscribe(): void {
+    const { session } = this;
+    const bus = session.engine.bus;
+    const store = this.#options.store;
+    bus.subscribe("timer", (event) => {
+      if (event.owner !== LIVE_OWNER) return;
+      const action = this.#actions.shift();
+      action?.();
+    });
+    session.onFill((event) => {
+      store?.recordFill(event.fill, event.ts);
+      this.#dirty = true;
+      const { fill } = event;
+      this.#log({
+        level: "info",
+        component: "execution",
+        message:
+          `${fill.symbol} fill: ${fill.side} ${fill.quantity} at ${fill.price} (fee ${fill.fee} ${fill.feeCurrency})`,
+        fields: { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId ?? "" },
+      });
+    });
+    session.onOrderUpdate((event) => {
+      this.#dirty = true;
+      const { order } = event;
+      this.#log({
+        level: order.status === "rejected" ? "warn" : "info",
+        component: "execution",
+        message: `${order.request.symbol} order ${order.request.clientOrderId}: ${order.status}${
+          order.reason === undefined ? "" : ` (${order.reason})`
+        }`,
+        fields: { clientOrderId: order.request.clientOrderId, status: order.status },
+      });
+    });
+    bus.subscribe("alert", (event) => this.#onAlert(event));
+    bus.subscribe("connectivity", (event) => {
+      this.#log({
+        level: event.state === "up" ? "info" : "warn",
+        component: event.channel === "execution" ? "execution" : "feed",
+        message: `${event.venue}${
+          event.symbol === undefined ? "" : ` ${event.symbol}`
+        } ${event.channel} ${event.state}${event.reason === undefined ? "" : `: ${event.reason}`}`,
+      });
+      // Private events missed while the channel was down are never replayed: reconcile once
+      // it is back (its first "up" is the start, which reconciles anyway).
+      if (event.channel !== "execution") return;
+      if (event.state === "down") this.#executionDown = true;
+      else if (event.state === "up" && this.#executionDown && this.#reconciler !== undefined) {
+        this.#executionDown = false;
+        void this.#reconcile(this.#reconciler, "reconnect");
+      }
+    });
+    bus.subscribe("refusal", (event) => {
+      this.#log({
+        level: "warn",
+        component: "risk",
+        message: event.refusal.message,
+        fields: { rule: event.refusal.rule },
+      });
+    });
+    const onEvent = this.#options.onEvent;
+    if (onEvent !== undefined) {
+      for (const kind of ["order-update", "fill", "alert", "refusal", "reconciliation"] as const) {
+        bus.subscribe(kind, (event: Event) => onEvent(event));
+      }
+    }
+  }
+
+  #onAlert(event: AlertEvent): void {
+    if (event.code === "kill-switch" && !this.#kill.tripped) {
+      this.#kill = { tripped: true, at: event.ts, reason: event.message };
+      this.#dirty = true;
+    }
+    this.#log({
+      level: event.severity === "critical"
+        ? "error"
+        : event.severity === "warning"
+        ? "warn"
+        : "info",
+      component: event.code === "kill-switch" ? "risk" : "execution",
+      message: event.message,
+      fields: {
+        code: event.code,
+        ...(event.clientOrderId === undefined ? {} : { clientOrderId: event.clientOrderId }),
+      },
+    });
+  }
+
+  #restore(): void {
+    const store = this.#options.store;
+    if (store === undefined) return;
+    const { session } = this;
+    let latch: KillSwitchLatch;
+    if (this.#options.orderVenue.kind === "venue") {
+      // Working orders with their in-flight steps, the portfolio and the strategy continue;
+      // intents written after the last commit come back as ambiguous orders for the start-up
+      // reconciliation, and fills written after it are booked again (once per trade id).
+      const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
+      for (const { fill, ts } of outcome.fills) {
+        session.engine.process({ kind: "fill", ts, tsRecv: this.#options.clock.now(), fill });
+      }
+      if (outcome.adopted.length > 0) {
+        this.#log({
+          level: "warn",
+          component: "store",
+          message: `${outcome.adopted.length} orders sent before the last commit (${
+            outcome.adopted.join(", ")
+          }): their outcome is asked from the venue`,
+        });
+      }
+      latch = outcome.killSwitch;
+    } else {
+      // Paper: the simulated venue and its orders died with the process; only the latch
+      // outlives it.
+      latch = store.load()?.killSwitch ?? { tripped: false };
+    }
+    if (latch.tripped) {
+      this.#kill = latch;
+      session.risk.latchKillSwitch();
+      this.inEngine(() => session.oms.setTradingState("reducing-only"));
+      this.#log({
+        level: "warn",
+        component: "risk",
+        message: `kill switch latched since ${new Date((latch.at ?? 0) / 1000).toISOString()}${
+          latch.reason === undefined ? "" : ` (${latch.reason})`
+        }: reducing-only until an operator clears it`,
+      });
+    }
+  }
+
+  #commit(): void {
+    const store = this.#options.store;
+    if (store === undefined || !this.#dirty) return;
+    this.#dirty = false;
+    store.commit(this.#state());
+  }
+
+  #state(): PersistedLiveState {
+    const { session } = this;
+    return {
+      version: LIVE_STATE_VERSION,
+      savedAt: this.#options.clock.now(),
+      // Halts are conditions of this process (a reconciliation in progress, the shutdown);
+      // what outlives it is the kill switch's latch.
+      oms: {
+        ...session.oms.snapshot(),
+        tradingState: this.#kill.tripped ? "reducing-only" : "active",
+      },
+      strategy: this.#options.strategy.snapshot(),
+      algorithms: null,
+      portfolio: session.portfolio.toJSON(),
+      lastEventIds: {},
+      killSwitch: this.#kill,
+    };
+  }
+
+  #equity(): number {
+    try {
+      return this.session.portfolio.equity();
+    } catch (error) {
+      if (error instanceof RangeError) return Number.NaN;
+      throw error;
+    }
+  }
+
+  async #shutdown(
+    privateChannel: PrivateChannel | undefined,
+    pumps: readonly Promise<void>[],
+    reconcileLoop: Promise<void> | undefined,
+  ): Promise<void> {
+    this.#stopped = true;
+    this.#stop.abort();
+    const { session } = this;
+    this.inEngine(() => session.oms.setTradingState("halted"));
+    if (this.#options.cancelOnShutdown === true) await this.#cancelWorking();
+    await Promise.all(this.#options.feeds.map((feed) => feed.close().catch(() => {})));
+    this.inbox.close();
+    await Promise.allSettled(pumps);
+    await reconcileLoop;
+    await privateChannel?.stop();
+    this.#dirty = true;
+    this.#commit();
+    this.#options.store?.close();
+    this.#log({ level: "info", component: "runtime", message: "live session stopped" });
+  }
+
+  async #cancelWorking(): Promise<void> {
+    const { session } = this;
+    const open = session.oms.openOrders();
+    if (open.length === 0) return;
+    this.#log({
+      level: "info",
+      component: "execution",
+      message: `cancelling ${open.length} working orders before shutdown`,
+    });
+    this.inEngine(() => {
+      for (const order of open) {
+        session.oms.cancelOrder(order.request.symbol, order.request.clientOrderId);
+      }
+    });
+    // The answers come through the execution lane; handle them until none is open or time is
+    // up (market data is no longer handled: the run has ended).
+    const deadline = Date.now() + (this.#options.shutdownWaitMs ?? 3000);
+    while (session.oms.openOrders().length > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const event = await this.#source.takeWithin(left);
+      if (event === undefined) break;
+      if (event.kind === "order-update" || event.kind === "fill" || event.kind === "alert") {
+        session.engine.process(event);
+      }
+    }
+    const left = session.oms.openOrders();
+    if (left.length > 0) {
+      this.#log({
+        level: "warn",
+        component: "execution",
+        message: `${left.length} orders still working after ${
+          this.#options.shutdownWaitMs ?? 3000
+        } ms (${
+          left.map((o) => o.request.clientOrderId).join(", ")
+        }): the next start reconciles them`,
+      });
+    }
+  }
+}

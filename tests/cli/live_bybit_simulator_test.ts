@@ -1,0 +1,225 @@
+/**
+ * `--exec live` on a Bybit profile, end to end against connectors/simulator on 127.0.0.1: the
+ * CLI's venue wiring hands connectors/bybit (REST client through `executionClientPort`, public
+ * kline stream, private stream) to the live runtime, SmaCross trades a replayed sine of 1m bars,
+ * and at the end our fills, position and wallet equal the SIMULATOR's ledger and account.
+ */
+
+import assert from "node:assert/strict";
+import { liveVenue } from "../../cli/_live_venue.ts";
+import { recordingIo } from "../../cli/io.ts";
+import { main } from "../../cli/main.ts";
+import { ManualClock as SimClock } from "../../connectors/simulator/clock.ts";
+import { startSimulator } from "../../connectors/simulator/simulator.ts";
+import { loadMarkets } from "../../lib/backtest/markets.ts";
+import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
+import { fixedQuantity } from "../../lib/execution/mod.ts";
+import { type LiveLogRecord, LiveRuntime } from "../../lib/live/mod.ts";
+import { builtinStrategies } from "../../lib/strategies/mod.ts";
+
+const KEY = { apiKey: "live-key", apiSecret: "live-secret" };
+const SYMBOL = "bybit:BTCUSDT";
+
+async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+Deno.test("live run --exec live (bybit driver): SmaCross against the simulator ends with its ledger's fills, position and wallet", async () => {
+  const simClock = new SimClock(Date.UTC(2026, 5, 1, 12));
+  const sim = await startSimulator({
+    venue: "bybit",
+    market: { kind: "none" },
+    accounts: [{ ...KEY, balance: "100000" }],
+    clock: simClock,
+  });
+  const logs: LiveLogRecord[] = [];
+  try {
+    const instruments = await loadMarkets("config/markets.toml");
+    const clock = new WallClock();
+    const sleeper = new WallSleeper(clock);
+    const venue = liveVenue({
+      profile: "sim",
+      exchange: {
+        driver: "bybit",
+        rest_url: sim.restUrl,
+        ws_url: sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, ""),
+        api_key: KEY.apiKey,
+        api_secret: KEY.apiSecret,
+      },
+      live: true,
+      instruments,
+      symbols: [SYMBOL],
+      clock,
+      sleeper,
+      seed: 1,
+    });
+    assert.equal(venue.buildCandles, false);
+    assert.ok(venue.execution !== undefined && venue.execution.kind === "venue");
+    await venue.prepare();
+    const runtime = new LiveRuntime({
+      strategy: builtinStrategies.create("SmaCross", {
+        symbol: SYMBOL,
+        interval: "1m",
+        fast_period: 3,
+        slow_period: 8,
+        min_samples: 8,
+      }),
+      instruments,
+      initialBalances: { USDT: 0 },
+      reportingCurrency: "USDT",
+      sizer: fixedQuantity(0.01),
+      clock,
+      sleeper,
+      dataInterval: "1m",
+      feeds: venue.feeds,
+      buildCandles: false,
+      orderVenue: venue.execution,
+      ackTimeoutMs: 5_000,
+      reconcileIntervalMs: 3_600_000,
+      log: (record) => logs.push(record),
+    });
+    const { session } = runtime;
+    let candles = 0;
+    session.engine.bus.subscribe("candle", () => candles++);
+    const done = runtime.run();
+    await until(() => logs.some((l) => /live session started/.test(l.message)), "the start");
+    // The start-up reconciliation adopted the venue's wallet.
+    assert.equal(runtime.lastReconciliation?.mismatch, false);
+    assert.equal(
+      session.portfolio.balances().find((b) => b.currency === "USDT")?.total.toString(),
+      "100000",
+    );
+    const account = sim.exchange.account(0);
+    const bars = 64;
+    for (let i = 0; i <= bars; i++) {
+      const price = Math.round((50_000 + 600 * Math.sin(i / 2.5)) * 10) / 10;
+      sim.market.setBook("BTCUSDT", [[price - 0.5, 5]], [[price + 0.5, 5]]);
+      sim.market.trade("BTCUSDT", "buy", price, 0.01);
+      simClock.advance(60_000);
+      // The trade of bar i closes bar i - 1; then the orders it caused are answered and filled.
+      await until(() => candles === i, `bar ${i}`);
+      await until(
+        () =>
+          session.oms.openOrders().length === 0 &&
+          session.fills.length === sim.ledger.fills({ accountId: 0 }).length,
+        `the orders of bar ${i}`,
+      );
+    }
+    runtime.stop("test done");
+    const summary = await done;
+    assert.equal(summary.ended, "stopped");
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.ok(
+      ledger.length >= 6,
+      `SmaCross should trade the sine (ledger fills: ${ledger.length})`,
+    );
+    assert.deepEqual(
+      session.fills.map(({ fill }) => ({
+        id: fill.tradeId,
+        side: fill.side,
+        price: fill.price.toString(),
+        quantity: fill.quantity.toString(),
+        fee: fill.fee.toString(),
+      })),
+      ledger.map((f) => ({
+        id: f.execId,
+        side: f.side,
+        price: f.price.toString(),
+        quantity: f.quantity.toString(),
+        fee: f.fee.toString(),
+      })),
+    );
+    // One venue order per client id we sent.
+    const ids = sim.ledger.orders({ accountId: 0 }).map((o) => o.clientId);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(ids.length, session.oms.submitted);
+    assert.equal(
+      session.portfolio.position(SYMBOL).quantity.toString(),
+      account.position("BTCUSDT", 0).size.toString(),
+    );
+    assert.equal(
+      session.portfolio.balances().find((b) => b.currency === "USDT")?.total.toString(),
+      account.wallet.toString(),
+    );
+  } catch (error) {
+    console.log(logs.map((l) => `${l.level} ${l.component} ${l.message}`).join("\n"));
+    console.log(
+      JSON.stringify(sim.ledger.orders({ accountId: 0 }).map((o) => [o.clientId, o.status])),
+    );
+    throw error;
+  } finally {
+    await sim.stop();
+  }
+});
+
+async function simConfig(sim: { restUrl: string; wsPublicUrl: string }, extra: string) {
+  const dir = await Deno.makeTempDir({ prefix: "tesser-live-sim-" });
+  await Deno.copyFile("config/default.toml", `${dir}/default.toml`);
+  await Deno.writeTextFile(
+    `${dir}/local.toml`,
+    `[exchange.sim]
+driver = "bybit"
+rest_url = "${sim.restUrl}"
+ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
+api_key = "${KEY.apiKey}"
+api_secret = "${KEY.apiSecret}"
+${extra}`,
+  );
+  return dir;
+}
+
+Deno.test("live run --exec live: the pre-trade account check refuses the simulator's leverage 10, or adopts it when configured", async () => {
+  const sim = await startSimulator({
+    venue: "bybit",
+    market: { kind: "static" },
+    accounts: [{ ...KEY, balance: "100000" }],
+  });
+  try {
+    const args = (dir: string) => [
+      "--config-dir",
+      dir,
+      "live",
+      "run",
+      "--strategy-config",
+      "examples/strategies/sma_cross.toml",
+      "--markets-file",
+      "config/markets.toml",
+      "--exchange",
+      "sim",
+      "--exec",
+      "live",
+      "--duration",
+      "1s",
+      "--log-path",
+      `${dir}/live.json`,
+      "--state-path",
+      `${dir}/state.db`,
+      "--metrics-addr",
+      "127.0.0.1:0",
+    ];
+    const refuse = await simConfig(sim, "");
+    const io = recordingIo();
+    assert.equal(await main(args(refuse), io), 2);
+    assert.match(
+      io.err.join("\n"),
+      /the account does not match the session: bybit:BTCUSDT: leverage 10 at the venue, 1 configured/,
+    );
+    assert.equal(sim.ledger.orders().length, 0);
+    const adopt = await simConfig(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+    const adopted = recordingIo();
+    assert.equal(await main(args(adopt), adopted), 0, adopted.err.join("\n"));
+    const text = adopted.err.join("\n");
+    assert.match(
+      text,
+      /account check: bybit:BTCUSDT: leverage 10 at the venue, 1 configured: accounting with 10/,
+    );
+    assert.match(text, /reconciliation \(start\): 1 differences adopted, trading active/);
+    assert.match(adopted.out.join("\n"), /ended: stopped/);
+  } finally {
+    await sim.stop();
+  }
+});

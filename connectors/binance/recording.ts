@@ -189,6 +189,10 @@ export class BinanceRecordingDecoder implements RecordingDecoder {
       case "candle":
         out.push(frame.event);
         return;
+      case "snapshot":
+        // A snapshot line laid out differently from the capture's usual `{"lastUpdateId"…`.
+        this.#captureSnapshot(text, tsRecv, out);
+        return;
       case "mark":
       case "kline-open":
       case "control":

@@ -23,12 +23,18 @@ export class EquityParquetSink {
   #error: string | undefined;
   #waiting: ((reply: EquityWorkerReply) => void) | undefined;
   #done = false;
+  // Chunk buffers the worker gave back, reused instead of allocating a copy per chunk.
+  readonly #free: { ts: Float64Array; equity: Float64Array; drawdown: Float64Array }[] = [];
 
   private constructor(worker: Worker, path: string) {
     this.#worker = worker;
     this.#path = path;
     worker.onmessage = (event: MessageEvent<EquityWorkerReply>) => {
       const reply = event.data;
+      if (reply.kind === "returned") {
+        this.#free.push({ ts: reply.ts, equity: reply.equity, drawdown: reply.drawdown });
+        return;
+      }
       if (reply.kind === "error") this.#error = reply.message;
       const waiting = this.#waiting;
       this.#waiting = undefined;
@@ -86,7 +92,18 @@ export class EquityParquetSink {
       Atomics.wait(this.#inFlight, 0, count, 100);
     }
     this.#check();
-    const copies = [ts.slice(0, n), equity.slice(0, n), drawdown.slice(0, n)] as const;
+    let buffers = this.#free.pop();
+    if (buffers === undefined || buffers.ts.length < n) {
+      buffers = {
+        ts: new Float64Array(n),
+        equity: new Float64Array(n),
+        drawdown: new Float64Array(n),
+      };
+    }
+    buffers.ts.set(ts.subarray(0, n));
+    buffers.equity.set(equity.subarray(0, n));
+    buffers.drawdown.set(drawdown.subarray(0, n));
+    const copies = [buffers.ts, buffers.equity, buffers.drawdown] as const;
     const message: EquityWorkerRequest = {
       kind: "append",
       ts: copies[0],
@@ -95,7 +112,7 @@ export class EquityParquetSink {
       n,
     };
     Atomics.add(this.#inFlight, 0, 1);
-    this.#worker.postMessage(message, { transfer: copies.map((c) => c.buffer) });
+    this.#worker.postMessage(message, { transfer: copies.map((c) => c.buffer as ArrayBuffer) });
   }
 
   /**

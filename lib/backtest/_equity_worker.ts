@@ -31,12 +31,18 @@ export type EquityWorkerRequest =
 /** A message from the worker. */
 export type EquityWorkerReply =
   | { readonly kind: "opened" | "closed" | "aborted" }
-  | { readonly kind: "error"; readonly message: string };
+  | { readonly kind: "error"; readonly message: string }
+  | {
+    readonly kind: "returned";
+    readonly ts: Float64Array;
+    readonly equity: Float64Array;
+    readonly drawdown: Float64Array;
+  };
 
 // The worker's global scope, typed here (a lib reference would change the globals of the
 // whole package).
 const scope = globalThis as unknown as {
-  postMessage(message: EquityWorkerReply): void;
+  postMessage(message: EquityWorkerReply, transfer: ArrayBuffer[]): void;
   onmessage: ((event: MessageEvent<EquityWorkerRequest>) => Promise<void>) | null;
 };
 
@@ -44,8 +50,8 @@ let writer: EquityParquetWriter | undefined;
 let inFlight: Int32Array | undefined;
 let failed = false;
 
-function reply(message: EquityWorkerReply): void {
-  scope.postMessage(message);
+function reply(message: EquityWorkerReply, transfer: ArrayBuffer[] = []): void {
+  scope.postMessage(message, transfer);
 }
 
 scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void> => {
@@ -60,6 +66,16 @@ scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void
       case "append":
         // After a failure the chunks are only counted off, so the recorder never waits forever.
         if (!failed) writer?.append(message.ts, message.equity, message.drawdown, message.n);
+        // The buffers go back for the next chunk: this isolate barely allocates, so it would
+        // otherwise collect them late and hold tens of MB.
+        reply(
+          { kind: "returned", ts: message.ts, equity: message.equity, drawdown: message.drawdown },
+          [
+            message.ts.buffer as ArrayBuffer,
+            message.equity.buffer as ArrayBuffer,
+            message.drawdown.buffer as ArrayBuffer,
+          ],
+        );
         return;
       case "close":
         if (writer === undefined) throw new Error("equity worker closed before it opened");

@@ -7,6 +7,7 @@
  */
 
 import { ByteWriter, type ParquetWriter } from "hyparquet-writer";
+import { zstdCompress } from "./_zstd.ts";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import type { ColumnChunk, Encoding, ParquetType, Statistics } from "hyparquet";
 import { writeFailure } from "./temp_files.ts";
@@ -143,4 +144,56 @@ export function doubleStatistics(values: Float64Array, n: number): ChunkStatisti
   if (min === 0) min = -0;
   if (max === 0) max = 0;
   return { min_value: min, max_value: max, null_count: 0n, nan_count: BigInt(nan) };
+}
+
+/** Writes the first `n` whole numbers of `values` into `page` as little-endian INT64. */
+export function encodeInt64(page: DataView, values: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const value = values[i];
+    const high = Math.floor(value / 4294967296);
+    page.setUint32(i * 8, value - high * 4294967296, true);
+    page.setInt32(i * 8 + 4, high, true);
+  }
+}
+
+/** Writes the first `n` doubles of `values` into `page` as little-endian DOUBLE. */
+export function encodeDouble(page: DataView, values: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) page.setFloat64(i * 8, values[i], true);
+}
+
+/** A column chunk of `n` PLAIN 8-byte values taken from `page`, zstd-compressed, appended to `writer`. */
+export function plainColumn(
+  writer: ParquetWriter,
+  page: DataView,
+  name: string,
+  type: ParquetType,
+  n: number,
+  statistics: ChunkStatistics,
+): ColumnChunk {
+  const out = writer.writer;
+  const offset = out.offset;
+  const bytes = new Uint8Array(page.buffer, 0, n * 8);
+  const size = writeDataPage(out, bytes, zstdCompress(bytes), n, "PLAIN");
+  return columnChunk(name, type, n, offset, undefined, offset, out.offset, size, statistics);
+}
+
+/** Records a row group of `n` rows whose column chunks were written from `groupStart` on. */
+export function pushRowGroup(
+  writer: ParquetWriter,
+  columns: ColumnChunk[],
+  groupStart: number,
+  n: number,
+): void {
+  let totalBytes = 0n;
+  for (const column of columns) {
+    totalBytes += column.meta_data?.total_uncompressed_size ?? 0n;
+    writer.pendingIndexes.push({ chunk: column });
+  }
+  writer.num_rows += BigInt(n);
+  writer.row_groups.push({
+    columns,
+    total_byte_size: totalBytes,
+    num_rows: BigInt(n),
+    total_compressed_size: BigInt(writer.writer.offset - groupStart),
+  });
 }

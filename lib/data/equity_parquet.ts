@@ -12,17 +12,18 @@
 
 import { ParquetWriter } from "hyparquet-writer";
 import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import type { ColumnChunk, SchemaElement } from "hyparquet";
+import type { SchemaElement } from "hyparquet";
 import { DataError } from "../domain/errors.ts";
 import { zstdCompress, zstdDecompress } from "./_zstd.ts";
 import { releaseTemp, removeQuietly, tempPathFor, writeFailureReason } from "./temp_files.ts";
 import {
-  type ChunkStatistics,
-  columnChunk,
   doubleStatistics,
+  encodeDouble,
+  encodeInt64,
   FileSink,
   int64Statistics,
-  writeDataPage,
+  plainColumn,
+  pushRowGroup,
 } from "./_parquet_pages.ts";
 import { CANONICAL_SCHEMA_KEY } from "./parquet_writer.ts";
 
@@ -196,50 +197,20 @@ export class EquityParquetWriter {
   #flushGroup(): void {
     const n = this.#fill;
     if (n === 0) return;
-    const out = this.#writer.writer;
-    const groupStart = out.offset;
+    const writer = this.#writer;
+    const groupStart = writer.writer.offset;
     const page = this.#page;
-    const ts = this.#ts;
-    for (let i = 0; i < n; i++) {
-      const value = ts[i];
-      const high = Math.floor(value / 4294967296);
-      page.setUint32(i * 8, value - high * 4294967296, true);
-      page.setInt32(i * 8 + 4, high, true);
-    }
-    const columns = [this.#plainColumn("ts", "INT64", n, int64Statistics(ts, n))];
+    encodeInt64(page, this.#ts, n);
+    const columns = [plainColumn(writer, page, "ts", "INT64", n, int64Statistics(this.#ts, n))];
     for (
       const [name, values] of [["equity", this.#equity], ["drawdown", this.#drawdown]] as const
     ) {
-      for (let i = 0; i < n; i++) page.setFloat64(i * 8, values[i], true);
-      columns.push(this.#plainColumn(name, "DOUBLE", n, doubleStatistics(values, n)));
+      encodeDouble(page, values, n);
+      columns.push(plainColumn(writer, page, name, "DOUBLE", n, doubleStatistics(values, n)));
     }
-    let totalBytes = 0n;
-    for (const column of columns) {
-      totalBytes += column.meta_data?.total_uncompressed_size ?? 0n;
-      this.#writer.pendingIndexes.push({ chunk: column });
-    }
-    this.#writer.num_rows += BigInt(n);
-    this.#writer.row_groups.push({
-      columns,
-      total_byte_size: totalBytes,
-      num_rows: BigInt(n),
-      total_compressed_size: BigInt(out.offset - groupStart),
-    });
-    out.flush?.();
+    pushRowGroup(writer, columns, groupStart, n);
+    writer.writer.flush?.();
     this.#fill = 0;
-  }
-
-  #plainColumn(
-    name: string,
-    type: "INT64" | "DOUBLE",
-    n: number,
-    statistics: ChunkStatistics,
-  ): ColumnChunk {
-    const out = this.#writer.writer;
-    const offset = out.offset;
-    const bytes = new Uint8Array(this.#page.buffer, 0, n * 8);
-    const size = writeDataPage(out, bytes, zstdCompress(bytes), n, "PLAIN");
-    return columnChunk(name, type, n, offset, undefined, offset, out.offset, size, statistics);
   }
 }
 

@@ -30,11 +30,14 @@ import {
   writeFailure,
 } from "./temp_files.ts";
 import {
-  type ChunkStatistics,
   columnChunk,
   doubleStatistics,
+  encodeDouble,
+  encodeInt64,
   FileSink,
   int64Statistics,
+  plainColumn,
+  pushRowGroup,
   writeDataPage,
 } from "./_parquet_pages.ts";
 
@@ -319,52 +322,23 @@ export class CandleParquetWriter {
   }
 
   #writeFast(n: number): void {
-    const out = this.#writer.writer;
-    const groupStart = out.offset;
+    const groupStart = this.#writer.writer.offset;
     const page = this.#page;
     const ts = this.#ts;
-    for (let i = 0; i < n; i++) {
-      const value = ts[i] as number;
-      const high = Math.floor(value / 4294967296);
-      page.setUint32(i * 8, value - high * 4294967296, true);
-      page.setInt32(i * 8 + 4, high, true);
-    }
+    encodeInt64(page, ts, n);
     const columns = [
-      this.#plainColumn("ts", "INT64", n, int64Statistics(ts, n)),
+      plainColumn(this.#writer, page, "ts", "INT64", n, int64Statistics(ts, n)),
       this.#dictionaryColumn("symbol", this.#symbol, n),
       this.#dictionaryColumn("interval", this.#interval, n),
     ];
     const names = ["open", "high", "low", "close", "volume"];
     this.#cols.forEach((col, c) => {
-      for (let i = 0; i < n; i++) page.setFloat64(i * 8, col[i] as number, true);
-      columns.push(this.#plainColumn(names[c] as string, "DOUBLE", n, doubleStatistics(col, n)));
+      encodeDouble(page, col, n);
+      columns.push(
+        plainColumn(this.#writer, page, names[c] as string, "DOUBLE", n, doubleStatistics(col, n)),
+      );
     });
-    let totalBytes = 0n;
-    for (const column of columns) {
-      totalBytes += column.meta_data?.total_uncompressed_size ?? 0n;
-      this.#writer.pendingIndexes.push({ chunk: column });
-    }
-    this.#writer.num_rows += BigInt(n);
-    this.#writer.row_groups.push({
-      columns,
-      total_byte_size: totalBytes,
-      num_rows: BigInt(n),
-      total_compressed_size: BigInt(out.offset - groupStart),
-    });
-  }
-
-  /** A chunk of `n` PLAIN 8-byte values, taken from the page scratch. */
-  #plainColumn(
-    name: string,
-    type: ParquetType,
-    n: number,
-    statistics: ChunkStatistics,
-  ): ColumnChunk {
-    const out = this.#writer.writer;
-    const offset = out.offset;
-    const bytes = new Uint8Array(this.#page.buffer, 0, n * 8);
-    const size = writeDataPage(out, bytes, zstdCompress(bytes), n, "PLAIN");
-    return columnChunk(name, type, n, offset, undefined, offset, out.offset, size, statistics);
+    pushRowGroup(this.#writer, columns, groupStart, n);
   }
 
   /** A chunk of `n` copies of `value`: a one-entry dictionary and an all-zero index run. */

@@ -35,6 +35,9 @@ async function reportDir(): Promise<string> {
     "run",
     "--strategy-config",
     join(dir, "sma.toml"),
+    // Absolute, so the run does not depend on the working directory other tests leave behind.
+    "--markets-file",
+    join(ROOT, "config", "markets.toml"),
     "--rows",
     String(90 * 1440),
     "--max-drawdown",

@@ -21,7 +21,7 @@ import {
   type SocketFactory,
   type StreamTimers,
   type TimerHandle,
-} from "./socket.ts";
+} from "../../lib/broker/mod.ts";
 import type { DepthSync } from "./depth_sync.ts";
 import { depthSnapshotOf } from "./depth_update.ts";
 import { obj } from "./_wire.ts";

@@ -14,7 +14,7 @@
 import type { ExchangeConfig } from "../../lib/config/mod.ts";
 import { ConfigError } from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
-import { realTimers, type SocketFactory, type StreamTimers } from "./socket.ts";
+import { realTimers, type SocketFactory, type StreamTimers } from "../../lib/broker/mod.ts";
 import { BinanceExecutionClient } from "./execution_client.ts";
 import { BinanceHistoricalData } from "./historical.ts";
 import { BinanceMarketStream, type BinanceMarketStreamOptions } from "./market_stream.ts";

@@ -37,7 +37,7 @@ import {
   type StreamSocket,
   type StreamTimers,
   type TimerHandle,
-} from "./socket.ts";
+} from "../../lib/broker/mod.ts";
 import { obj, optStr, parseJson, str } from "./_wire.ts";
 import { CODE_INVALID_LISTEN_KEY } from "./errors.ts";
 import type { BinanceExecutionClient } from "./execution_client.ts";

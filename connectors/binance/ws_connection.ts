@@ -22,7 +22,7 @@ import {
   type StreamSocket,
   type StreamTimers,
   type TimerHandle,
-} from "./socket.ts";
+} from "../../lib/broker/mod.ts";
 import { VENUE } from "./symbols.ts";
 
 /** Options of {@linkcode WsConnection}. */

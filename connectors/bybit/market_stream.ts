@@ -30,7 +30,7 @@ import {
   type StreamSocket,
   type StreamTimers,
   type TimerHandle,
-} from "./socket.ts";
+} from "../../lib/broker/mod.ts";
 
 /** Book depths Bybit offers for linear. */
 export const BOOK_DEPTHS: readonly number[] = [1, 50, 200, 1000];

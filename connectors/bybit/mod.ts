@@ -90,4 +90,4 @@ export {
   type StreamSocket,
   type StreamTimers,
   type TimerHandle,
-} from "./socket.ts";
+} from "../../lib/broker/mod.ts";

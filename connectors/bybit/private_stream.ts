@@ -34,7 +34,7 @@ import {
   type StreamSocket,
   type StreamTimers,
   type TimerHandle,
-} from "./socket.ts";
+} from "../../lib/broker/mod.ts";
 
 /** The private topics subscribed. */
 export const PRIVATE_TOPICS: readonly string[] = ["order", "execution", "position", "wallet"];

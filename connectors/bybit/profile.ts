@@ -18,7 +18,7 @@ import { BybitPrivateStream } from "./private_stream.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { BybitRest } from "./rest.ts";
 import type { BybitCredentials } from "./signing.ts";
-import { realTimers, type SocketFactory, type StreamTimers } from "./socket.ts";
+import { realTimers, type SocketFactory, type StreamTimers } from "../../lib/broker/mod.ts";
 
 /** Everything one Bybit profile gives. */
 export interface BybitConnector {

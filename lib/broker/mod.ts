@@ -1,7 +1,8 @@
 /**
  * Broker ports: the interfaces venues implement ({@linkcode VenuePort}, {@linkcode MarketStream},
  * {@linkcode ExecutionClient}, {@linkcode HistoricalData}) and the one adapter that turns a
- * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}. It may import only
+ * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}, and the WebSocket and
+ * timer seam every connector's streams run on ({@linkcode StreamSocket}). It may import only
  * `lib/domain` and `lib/events`.
  *
  * @module
@@ -11,4 +12,5 @@ export * from "./execution_client.ts";
 export * from "./execution_client_port.ts";
 export * from "./historical_data.ts";
 export * from "./market_stream.ts";
+export * from "./stream_socket.ts";
 export * from "./venue_port.ts";

@@ -11,7 +11,7 @@ import { BinanceMarketStream } from "../../../connectors/binance/market_stream.t
 import { BinanceRest } from "../../../connectors/binance/rest.ts";
 import { WeightLimiter } from "../../../connectors/binance/rate_limit.ts";
 import { parseDepthSnapshot } from "../../../connectors/binance/depth_update.ts";
-import { nativeSocket, type StreamSocket } from "../../../connectors/binance/socket.ts";
+import { nativeSocket, type StreamSocket } from "../../../lib/broker/mod.ts";
 import { btcCapture } from "./_fixtures.ts";
 import { FAST, sleep, until, withBinanceSim } from "./_sim.ts";
 

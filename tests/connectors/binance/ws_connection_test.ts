@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { StreamSocket } from "../../../connectors/binance/socket.ts";
+import type { StreamSocket } from "../../../lib/broker/mod.ts";
 import { WsConnection } from "../../../connectors/binance/ws_connection.ts";
 import { FAST, until } from "./_sim.ts";
 

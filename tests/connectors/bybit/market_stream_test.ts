@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Event } from "../../../lib/events/mod.ts";
 import { BybitMarketStream, topicsOf } from "../../../connectors/bybit/market_stream.ts";
-import { backoffDelay } from "../../../connectors/bybit/socket.ts";
+import { backoffDelay } from "../../../lib/broker/mod.ts";
 import { type FakePublicWs, startFakePublicWs } from "./_fake_public_ws.ts";
 
 /** Collects events and rebuilds the consumer's book from them. */

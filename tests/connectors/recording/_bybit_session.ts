@@ -6,7 +6,7 @@
 
 import { join } from "node:path";
 import { BybitMarketStream } from "../../../connectors/bybit/market_stream.ts";
-import { nativeSocket, realTimers } from "../../../connectors/bybit/socket.ts";
+import { nativeSocket, realTimers } from "../../../lib/broker/mod.ts";
 import { Recorder } from "../../../connectors/recording/recorder.ts";
 import { tapSocket, tapTimers } from "../../../connectors/recording/tap.ts";
 import { RecordingWriter } from "../../../connectors/recording/writer.ts";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { binanceFromProfile } from "../../../connectors/binance/profile.ts";
 import { binanceRecordingCodec } from "../../../connectors/binance/recording.ts";
-import { nativeSocket, realTimers } from "../../../connectors/binance/socket.ts";
+import { nativeSocket, realTimers } from "../../../lib/broker/mod.ts";
 import { readRecordings, sniffRecording } from "../../../connectors/recording/reader.ts";
 import { Recorder } from "../../../connectors/recording/recorder.ts";
 import { tapFetch, tapSocket, tapTimers } from "../../../connectors/recording/tap.ts";

@@ -1,7 +1,8 @@
 /**
- * What the Binance streams need of a WebSocket and of timers, so tests can run them on
- * 127.0.0.1 with shortened time; the defaults are the native ones. (The same seam as the Bybit
- * connector's: connectors may not import each other.)
+ * What a connector's streams need of a WebSocket and of timers, so tests can run them on
+ * 127.0.0.1 with virtual or shortened time; the defaults are the native ones. It lives here,
+ * not in a connector, because every connector needs the same seam and connectors may not import
+ * each other.
  *
  * @module
  */

@@ -41,6 +41,8 @@ export class CountdownHeartbeat {
   #timer: TimerHandle | undefined;
   #running = false;
   #beats = 0;
+  #lastBeatMs: number | undefined;
+  #inFlight: Promise<unknown> | undefined;
 
   /**
    * A heartbeat for `options.symbols`.
@@ -60,6 +62,11 @@ export class CountdownHeartbeat {
   /** Heartbeats sent and answered so far (every symbol's counts). */
   get beats(): number {
     return this.#beats;
+  }
+
+  /** When the last heartbeat was answered (ms, the timers' clock), if one was. */
+  get lastBeatMs(): number | undefined {
+    return this.#lastBeatMs;
   }
 
   /** The re-arm period (ms). */
@@ -89,6 +96,8 @@ export class CountdownHeartbeat {
     if (this.#timer !== undefined) this.#options.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!disarm) return;
+    // A beat still on its way would re-arm the countdown after the disarm.
+    await this.#inFlight;
     await Promise.all(this.#options.symbols.map(async (symbol) => {
       try {
         await this.#send(symbol, 0);
@@ -102,19 +111,25 @@ export class CountdownHeartbeat {
     if (!this.#running) return;
     this.#timer = this.#options.timers.setTimeout(() => {
       this.#timer = undefined;
-      void Promise.all(this.#options.symbols.map(async (symbol) => {
+      this.#inFlight = Promise.all(this.#options.symbols.map(async (symbol) => {
         try {
           await this.#arm(symbol);
         } catch (error) {
           this.#options.onFailure?.(symbol, `countdownCancelAll heartbeat failed: ${text(error)}`);
         }
-      })).then(() => this.#schedule());
+      })).then(() => {
+        this.#inFlight = undefined;
+        this.#schedule();
+      });
     }, this.#intervalMs);
   }
 
   async #arm(symbol: SymbolId): Promise<void> {
+    const sent = this.#options.timers.now();
     await this.#send(symbol, this.#options.countdownMs);
     this.#beats++;
+    // The venue's countdown started when it took the request, no earlier than this.
+    this.#lastBeatMs = sent;
   }
 
   async #send(symbol: SymbolId, countdownMs: number): Promise<void> {

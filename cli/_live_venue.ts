@@ -90,8 +90,8 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
     ? {
       kind: "venue",
       client: connector.client,
-      privateChannel: (sink: (event: Event) => void) => {
-        const stream = connector.privateStream(sink);
+      privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
+        const stream = connector.privateStream(sink, resume?.sinceMs);
         return { start: () => stream.start(), stop: () => stream.close() };
       },
     }
@@ -111,8 +111,8 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
     ? {
       kind: "venue",
       client: connector.client,
-      privateChannel: (sink: (event: Event) => void) => {
-        const stream = connector.userStream(sink, { symbols: [...inputs.symbols] });
+      privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
+        const stream = connector.userStream(sink, { symbols: [...inputs.symbols], ...resume });
         // The dead-man switch lives as long as the private channel: armed once the stream is
         // up, disarmed on a clean stop; a crash leaves it to run out at the venue.
         const heartbeat = connector.countdownHeartbeat(inputs.symbols, (symbol, message) =>

@@ -407,6 +407,7 @@ export class SimExchange {
       if (order.triggerDirection === "rise" ? price >= trigger : price <= trigger) {
         order.status = "new";
         order.updatedAt = this.#clock.now();
+        order.triggeredAt = order.updatedAt;
         this.#changed(order);
         if (this.#fillable(state, order).isZero()) continue; // cancelled: nothing to reduce
         this.#activate(state, order);

@@ -105,6 +105,16 @@ function startLive(dir: string): Child {
   return { process, stderr: () => text };
 }
 
+/** Kills the child unless it has exited, and waits for it. */
+async function ensureDead(child: Child): Promise<void> {
+  try {
+    child.process.kill("SIGKILL");
+  } catch {
+    // It has exited already.
+  }
+  await child.process.status;
+}
+
 const ours = (sim: Simulator): readonly SimOrder[] => sim.ledger.orders({ accountId: 0 });
 
 /** The latest ledger record of an order (the ledger keeps frozen copies). */
@@ -114,10 +124,22 @@ function now(sim: Simulator, order: SimOrder): SimOrder {
   return latest;
 }
 
-async function killedWhileProtected(
+interface Protected {
+  readonly sim: Simulator;
+  readonly dir: string;
+  readonly child: Child;
+  readonly stop: SimOrder;
+  readonly takeProfit: SimOrder;
+}
+
+/**
+ * A simulator, and `live run` on it entered long with its bracket resting at the venue (the
+ * caller stops the simulator; the child is killed here if this fails).
+ */
+async function protectedSession(
   venue: "bybit" | "binance",
   countdownSecs?: number,
-): Promise<{ sim: Simulator; stop: SimOrder; takeProfit: SimOrder; stderr: string }> {
+): Promise<Protected> {
   const sim = await startSimulator({
     venue,
     market: { kind: "none" },
@@ -146,8 +168,7 @@ async function killedWhileProtected(
       sim.market.trade("BTCUSDT", "buy", 50000.5, 0.001);
       await sleep(100);
     }
-    const account = sim.exchange.account(0);
-    assert.equal(account.position("BTCUSDT", 0).size.toString(), "0.01");
+    assert.equal(sim.exchange.account(0).position("BTCUSDT", 0).size.toString(), "0.01");
     const stop = legs().find((o) => o.conditional);
     const takeProfit = legs().find((o) => !o.conditional);
     assert.ok(stop !== undefined && takeProfit !== undefined);
@@ -167,6 +188,37 @@ async function killedWhileProtected(
       [takeProfit.side, takeProfit.status, takeProfit.reduceOnly, takeProfit.price?.toString()],
       ["sell", "new", true, "51000.6"],
     );
+    return { sim, dir, child, stop, takeProfit };
+  } catch (error) {
+    if (child !== undefined) await ensureDead(child);
+    await sim.stop();
+    throw error;
+  }
+}
+
+/** The price falls through the stop: the venue fills it and the position is closed. */
+async function throughTheStop(sim: Simulator, stop: SimOrder): Promise<void> {
+  sim.market.setBook("BTCUSDT", [[48900, 5]], [[48901, 5]]);
+  sim.market.trade("BTCUSDT", "sell", 48900, 0.1);
+  await until(() => now(sim, stop).status === "filled", "the stop's fill", 5_000);
+  assert.equal(sim.exchange.account(0).position("BTCUSDT", 0).size.toString(), "0");
+  const fills = sim.ledger.fills({ accountId: 0 });
+  assert.deepEqual(
+    fills.map((f) => [f.clientId === stop.clientId, f.side, f.quantity.toString()]),
+    [[false, "buy", "0.01"], [true, "sell", "0.01"]],
+  );
+  assert.equal(fills[1]?.price.toString(), "48900");
+  assert.equal(fills[1]?.closedSize.toString(), "0.01");
+}
+
+async function killedWhileProtected(
+  venue: "bybit" | "binance",
+  countdownSecs?: number,
+): Promise<
+  { sim: Simulator; dir: string; stop: SimOrder; takeProfit: SimOrder; stderr: string }
+> {
+  const { sim, dir, child, stop, takeProfit } = await protectedSession(venue, countdownSecs);
+  try {
     if (countdownSecs !== undefined) {
       // A running session's heartbeat keeps its orders well past the countdown.
       await sleep(countdownSecs * 1000 + 1_500);
@@ -176,10 +228,9 @@ async function killedWhileProtected(
       ]);
     }
     // Dead, with no chance to cancel or flatten anything.
-    started.process.kill("SIGKILL");
-    const status = await started.process.status;
+    child.process.kill("SIGKILL");
+    const status = await child.process.status;
     assert.equal(status.signal, "SIGKILL");
-    child = undefined;
     if (countdownSecs !== undefined) {
       // The heartbeat has stopped: after the countdown the venue cancels the working orders
       // and keeps the conditional stop.
@@ -191,32 +242,19 @@ async function killedWhileProtected(
       assert.equal(now(sim, takeProfit).cancelReason, "countdown");
       assert.equal(now(sim, stop).status, "untriggered");
     }
-    // The price falls through the stop: the venue alone closes the position.
-    sim.market.setBook("BTCUSDT", [[48900, 5]], [[48901, 5]]);
-    sim.market.trade("BTCUSDT", "sell", 48900, 0.1);
-    await until(() => now(sim, stop).status === "filled", "the stop's fill", 5_000);
-    assert.equal(account.position("BTCUSDT", 0).size.toString(), "0");
-    const fills = sim.ledger.fills({ accountId: 0 });
-    assert.deepEqual(
-      fills.map((f) => [f.clientId === stop.clientId, f.side, f.quantity.toString()]),
-      [[false, "buy", "0.01"], [true, "sell", "0.01"]],
-    );
-    assert.equal(fills[1]?.price.toString(), "48900");
-    assert.equal(fills[1]?.closedSize.toString(), "0.01");
+    // Nobody of ours is alive: the venue alone closes the position by the stop.
+    await throughTheStop(sim, stop);
     return {
       sim,
+      dir,
       stop: now(sim, stop),
       takeProfit: now(sim, takeProfit),
-      stderr: started.stderr(),
+      stderr: child.stderr(),
     };
   } catch (error) {
+    await ensureDead(child);
     await sim.stop();
     throw error;
-  } finally {
-    if (child !== undefined) {
-      child.process.kill("SIGKILL");
-      await child.process.status;
-    }
   }
 }
 
@@ -253,4 +291,55 @@ Deno.test("Binance with countdown_cancel_all_secs: after a kill -9 the venue can
   } finally {
     await sim.stop();
   }
+});
+
+Deno.test("Binance: restarted after the stop closed the position while it was down, the session cancels the orphaned take-profit", async () => {
+  const { sim, dir, takeProfit } = await killedWhileProtected("binance");
+  const child = startLive(dir);
+  try {
+    await until(() => now(sim, takeProfit).status === "cancelled", "the orphan's cancel", 90_000)
+      .catch((error) => {
+        throw new Error(`${error.message}\n${child.stderr()}`);
+      });
+    assert.equal(now(sim, takeProfit).cancelReason, "user");
+    await until(() => /live session started/.test(child.stderr()), "the session's start", 30_000);
+    // Nothing else was placed: the strategy's state (entered once) and the OMS were restored.
+    assert.equal(ours(sim).length, 3);
+    assert.equal(sim.exchange.account(0).position("BTCUSDT", 0).size.toString(), "0");
+  } finally {
+    await ensureDead(child);
+    await sim.stop();
+  }
+});
+
+async function stopsWhileUp(venue: "bybit" | "binance"): Promise<SimOrder> {
+  const { sim, child, stop, takeProfit } = await protectedSession(venue);
+  try {
+    await throughTheStop(sim, stop);
+    await until(
+      () => now(sim, takeProfit).status === "cancelled",
+      "the other leg's cancel",
+      10_000,
+    );
+    // The session is still running and keeps working: a clean stop exits 0.
+    child.process.kill("SIGTERM");
+    assert.equal((await child.process.status).code, 0, child.stderr());
+    assert.equal(sim.exchange.openOrders(0).length, 0);
+    return now(sim, takeProfit);
+  } finally {
+    await ensureDead(child);
+    await sim.stop();
+  }
+}
+
+Deno.test("Binance OCO while up: the stop fills at the venue and the session cancels the take-profit", async () => {
+  const takeProfit = await stopsWhileUp("binance");
+  // Cancelled by our request (Binance keeps an orphaned reduce-only order).
+  assert.equal(takeProfit.cancelReason, "user");
+});
+
+Deno.test("Bybit OCO while up: the stop fills at the venue, the other leg goes, and the session carries on", async () => {
+  const takeProfit = await stopsWhileUp("bybit");
+  // Bybit cancels the reduce-only orphan itself; our cancel finds it gone and is satisfied.
+  assert.equal(takeProfit.cancelReason, "reduce-only");
 });

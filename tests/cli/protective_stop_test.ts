@@ -11,6 +11,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { recordingIo } from "../../cli/io.ts";
+import { main } from "../../cli/main.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import type { SimOrder } from "../../connectors/simulator/order.ts";
 
@@ -293,23 +295,54 @@ Deno.test("Binance with countdown_cancel_all_secs: after a kill -9 the venue can
   }
 });
 
-Deno.test("Binance: restarted after the stop closed the position while it was down, the session cancels the orphaned take-profit", async () => {
-  const { sim, dir, takeProfit } = await killedWhileProtected("binance");
+/**
+ * Restarts `live run` on the state of a session killed while protected, after the venue's stop
+ * closed the position; `orphan` says how the take-profit must end. The restarted session books
+ * the stop's fill once (from the private stream's catch-up), ends flat with the venue's wallet,
+ * places nothing new, and stops cleanly.
+ */
+async function restartAfterTheStop(
+  venue: "bybit" | "binance",
+  orphan: SimOrder["cancelReason"],
+): Promise<void> {
+  const { sim, dir, takeProfit } = await killedWhileProtected(venue);
   const child = startLive(dir);
   try {
     await until(() => now(sim, takeProfit).status === "cancelled", "the orphan's cancel", 90_000)
       .catch((error) => {
         throw new Error(`${error.message}\n${child.stderr()}`);
       });
-    assert.equal(now(sim, takeProfit).cancelReason, "user");
+    assert.equal(now(sim, takeProfit).cancelReason, orphan);
     await until(() => /live session started/.test(child.stderr()), "the session's start", 30_000);
+    await sleep(500);
     // Nothing else was placed: the strategy's state (entered once) and the OMS were restored.
     assert.equal(ours(sim).length, 3);
     assert.equal(sim.exchange.account(0).position("BTCUSDT", 0).size.toString(), "0");
+    child.process.kill("SIGTERM");
+    assert.equal((await child.process.status).code, 0, child.stderr());
+    // Our books: the stop's fill once, flat, the venue's wallet, nothing working.
+    const io = recordingIo();
+    assert.equal(await main(["state", "inspect", "--path", join(dir, "state.db")], io), 0);
+    const text = io.out.join("\n");
+    assert.match(text, /Recorded: \d+ intents, 2 fills/);
+    assert.match(text, /Positions: flat/);
+    assert.match(text, /Working orders: 0/);
+    assert.match(
+      text,
+      new RegExp(`Balances: USDT ${sim.exchange.account(0).wallet.toString()}\\b`),
+    );
   } finally {
     await ensureDead(child);
     await sim.stop();
   }
+}
+
+Deno.test("Binance: restarted after the stop closed the position while it was down, the session books it once and cancels the orphaned take-profit", async () => {
+  await restartAfterTheStop("binance", "user");
+});
+
+Deno.test("Bybit: restarted after the stop closed the position while it was down, the session books it once (the venue cancelled the orphan)", async () => {
+  await restartAfterTheStop("bybit", "reduce-only");
 });
 
 async function stopsWhileUp(venue: "bybit" | "binance"): Promise<SimOrder> {

@@ -168,6 +168,9 @@ function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
 
 function cancelOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const instrument = spec(call);
+  const known = call.context.core.findOrder(call.accountId, refOf(call));
+  // An algo order waiting for its trigger is cancelled on /fapi/v1/algoOrder only.
+  if (known !== undefined && waiting(known)) throw new BinanceError(-2011, "Unknown order sent.");
   const order = value(call.context.core.cancel(call.accountId, refOf(call)), "cancel");
   return ok(restOrder(order, instrument, "delete"));
 }

@@ -13,6 +13,15 @@ import { limitBuy, sleep, until, withBinanceSim } from "./_sim.ts";
 
 const SYMBOL = "binance:BTCUSDT";
 
+/** The venue refuses the next heartbeat (a weight limit). */
+const REFUSED_BEAT = {
+  kind: "reject",
+  code: -1003,
+  message: "Too many requests; current limit is 2400 requests per minute.",
+  path: "/fapi/v1/countdownCancelAll",
+  count: 1,
+} as const;
+
 function heartbeat(
   rest: ConstructorParameters<typeof CountdownHeartbeat>[0]["rest"],
   failures: string[] = [],
@@ -93,24 +102,12 @@ Deno.test("countdown heartbeat: a clean stop disarms the countdown, so orders le
 
 Deno.test("countdown heartbeat: a refused beat is reported with the venue's message; the first one throws", async () => {
   await withBinanceSim(async ({ sim, rest }) => {
-    sim.faults.inject({
-      kind: "reject",
-      code: -1003,
-      message: "Too many requests; current limit is 2400 requests per minute.",
-      path: "/fapi/v1/countdownCancelAll",
-      count: 1,
-    });
+    sim.faults.inject(REFUSED_BEAT);
     await assert.rejects(() => heartbeat(rest).start(), /Too many requests/);
     const failures: string[] = [];
     const beat = heartbeat(rest, failures);
     await beat.start();
-    sim.faults.inject({
-      kind: "reject",
-      code: -1003,
-      message: "Too many requests; current limit is 2400 requests per minute.",
-      path: "/fapi/v1/countdownCancelAll",
-      count: 1,
-    });
+    sim.faults.inject(REFUSED_BEAT);
     await until(() => failures.length > 0, "the failure report");
     await beat.stop(true);
     assert.match(

@@ -109,3 +109,36 @@ Deno.test("live run --exec live (binance): leverage and fees are adopted when co
     await sim.stop();
   }
 });
+
+Deno.test("live run --exec live (binance): a countdownCancelAll the venue refuses at the start stops the session with the venue's message", async () => {
+  const sim = await startSimulator({
+    venue: "binance",
+    market: { kind: "static" },
+    accounts: [{ ...KEY, balance: "100000" }],
+  });
+  try {
+    sim.faults.inject({
+      kind: "reject",
+      code: -2015,
+      message: "Invalid API-key, IP, or permissions for action.",
+      path: "/fapi/v1/countdownCancelAll",
+      count: 1,
+    });
+    const dir = await config(
+      sim,
+      `countdown_cancel_all_secs = 60\n\n[live.account]\non_mismatch = "adopt"\n`,
+    );
+    const io = recordingIo();
+    const code = await main(args(dir), io);
+    const text = io.err.join("\n");
+    assert.equal(code, 1, text);
+    assert.match(
+      text,
+      /error: binance auth: \/fapi\/v1\/countdownCancelAll: Invalid API-key, IP, or permissions for action\. \(hint: /,
+    );
+    assert.match(text, /live session stopped/);
+    assert.equal(sim.ledger.orders().length, 0);
+  } finally {
+    await sim.stop();
+  }
+});

@@ -2,8 +2,12 @@
  * The worker behind {@linkcode readCandleParquetAhead}: it runs {@linkcode readCandleParquet} on
  * the second core and posts each batch with its column buffers transferred (no copy), at most
  * `ahead` batches before the reader has taken them, so decoding overlaps the run and memory
- * stays bounded. Messages: `open` (start), `more` (one batch taken); replies: `batch`, `done`,
- * `error` (the failure's name and parts, so the reader rethrows the same error).
+ * stays bounded. Messages: `open` (start), `more` (one batch taken), `return` (with `reuse`,
+ * a used batch's buffers given back); replies: `batch`, `done`, `error` (the failure's name
+ * and parts, so the reader rethrows the same error). With `reuse` the columns are copied into
+ * buffers that go back and forth, so no buffer is allocated on one thread and freed on the
+ * other (the allocator then keeps every freed buffer's memory: RSS grew by ~130 MB over 10M
+ * rows without it).
  *
  * @module
  */
@@ -19,8 +23,11 @@ export type ParquetReadRequest =
     readonly path: string;
     readonly options: ReadCandleParquetOptions;
     readonly ahead: number;
+    /** Whether the reader gives each batch's buffers back (in `more`) for later batches. */
+    readonly reuse: boolean;
   }
-  | { readonly kind: "more" };
+  | { readonly kind: "more" }
+  | { readonly kind: "return"; readonly buffers: readonly ArrayBuffer[] };
 
 /** One decoded batch, its columns owning their buffers. */
 export interface ParquetReadBatch {
@@ -56,12 +63,16 @@ const scope = globalThis as unknown as {
 
 let credits = 0;
 let resume: (() => void) | undefined;
+let reuse = false;
+// Buffers the reader gave back, for the next batches' columns.
+const pool: ArrayBuffer[] = [];
 
 scope.onmessage = (event: MessageEvent<ParquetReadRequest>): void => {
   const message = event.data;
   switch (message.kind) {
     case "open":
       credits = message.ahead;
+      reuse = message.reuse;
       void read(message.path, message.options);
       return;
     case "more": {
@@ -71,6 +82,9 @@ scope.onmessage = (event: MessageEvent<ParquetReadRequest>): void => {
       wake?.();
       return;
     }
+    case "return":
+      pool.push(...message.buffers);
+      return;
     default: {
       const never: never = message;
       throw new Error(`unknown Parquet read message ${JSON.stringify(never)}`);
@@ -84,7 +98,7 @@ async function read(path: string, options: ReadCandleParquetOptions): Promise<vo
       while (credits === 0) await new Promise<void>((wake) => resume = wake);
       credits--;
       const columns = [batch.ts, batch.open, batch.high, batch.low, batch.close, batch.volume]
-        .map(owned);
+        .map(reuse ? pooled : owned);
       const [ts, open, high, low, close, volume] = columns as [
         Float64Array,
         Float64Array,
@@ -122,6 +136,20 @@ function owned(column: Float64Array): Float64Array {
   const whole = column.byteOffset === 0 && column.byteLength === column.buffer.byteLength &&
     column.buffer instanceof ArrayBuffer;
   return whole ? column : column.slice();
+}
+
+// The column copied into a buffer from the pool (or a new one), sized to the rows.
+function pooled(column: Float64Array): Float64Array {
+  let buffer: ArrayBuffer | undefined;
+  while (buffer === undefined && pool.length > 0) {
+    const candidate = pool.pop() as ArrayBuffer;
+    if (candidate.byteLength >= column.byteLength) buffer = candidate;
+  }
+  const target = buffer === undefined
+    ? new Float64Array(column.length)
+    : new Float64Array(buffer, 0, column.length);
+  target.set(column);
+  return target;
 }
 
 function describe(error: unknown): ParquetReadReply {

@@ -24,6 +24,17 @@ import type { ParquetReadReply, ParquetReadRequest } from "./_parquet_read_worke
  */
 export const READ_AHEAD_BATCHES = 2;
 
+/** Options of {@linkcode readCandleParquetAhead}. */
+export interface ReadCandleParquetAheadOptions extends ReadCandleParquetOptions {
+  /**
+   * Whether each batch's buffers go back to the worker for a later batch once the next one is
+   * asked for: a batch is then valid only until the next `next()` (as with a merge, which
+   * copies the rows). Off by default (every batch keeps its own buffers). On, no buffer is
+   * allocated on one thread and freed on the other, which keeps peak memory down.
+   */
+  readonly reuseBuffers?: boolean;
+}
+
 /**
  * Streams the candles of a Parquet file as {@linkcode readCandleParquet} does, decoded in a
  * worker up to {@linkcode READ_AHEAD_BATCHES} batches ahead. Stopping early (a `break`) stops
@@ -34,8 +45,9 @@ export const READ_AHEAD_BATCHES = 2;
  */
 export async function* readCandleParquetAhead(
   path: string,
-  options: ReadCandleParquetOptions = {},
+  options: ReadCandleParquetAheadOptions = {},
 ): AsyncGenerator<CandleBatch> {
+  const { reuseBuffers = false, ...readOptions } = options;
   const worker = new Worker(new URL("./_parquet_read_worker.ts", import.meta.url), {
     type: "module",
   });
@@ -55,7 +67,13 @@ export async function* readCandleParquetAhead(
   };
   const send = (message: ParquetReadRequest): void => worker.postMessage(message);
   try {
-    send({ kind: "open", path, options, ahead: READ_AHEAD_BATCHES });
+    send({
+      kind: "open",
+      path,
+      options: readOptions,
+      ahead: READ_AHEAD_BATCHES,
+      reuse: reuseBuffers,
+    });
     for (;;) {
       while (head === replies.length) await new Promise<void>((resolve) => wake = resolve);
       const reply = replies[head++] as ParquetReadReply;
@@ -64,7 +82,7 @@ export async function* readCandleParquetAhead(
         head = 0;
       }
       switch (reply.kind) {
-        case "batch":
+        case "batch": {
           // Asked before the batch is used, so the worker decodes while the run goes on.
           send({ kind: "more" });
           yield {
@@ -78,7 +96,14 @@ export async function* readCandleParquetAhead(
             close: reply.close,
             volume: reply.volume,
           };
+          if (reuseBuffers) {
+            const buffers = [reply.ts, reply.open, reply.high, reply.low, reply.close, reply.volume]
+              .map((column) => column.buffer as ArrayBuffer);
+            const message: ParquetReadRequest = { kind: "return", buffers };
+            worker.postMessage(message, buffers);
+          }
           break;
+        }
         case "done":
           return;
         case "error":

@@ -116,3 +116,36 @@ Deno.test("readCandleParquetAhead stops its worker when the reader stops early",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("readCandleParquetAhead with reuseBuffers gives the same rows, each batch valid until the next", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/c.parquet`;
+    await writeCandleParquet(
+      path,
+      generateCandles({ rows: 4_200, seed: 5, symbol: "bybit:BTCUSDT" }),
+      { symbol: "bybit:BTCUSDT", interval: "1m", rowGroupSize: 1_000 },
+    );
+    const direct = await Array.fromAsync(readCandleParquet(path));
+    const copies: CandleBatch[] = [];
+    let previous: CandleBatch | undefined;
+    for await (const batch of readCandleParquetAhead(path, { reuseBuffers: true })) {
+      // The previous batch's buffers went back to the worker when this one was asked for.
+      if (previous !== undefined) assert.equal(previous.close.length, 0);
+      copies.push({
+        ...batch,
+        ts: batch.ts.slice(),
+        open: batch.open.slice(),
+        high: batch.high.slice(),
+        low: batch.low.slice(),
+        close: batch.close.slice(),
+        volume: batch.volume.slice(),
+      });
+      previous = batch;
+    }
+    assert.deepEqual(copies.map((b) => b.length), [1000, 1000, 1000, 1000, 200]);
+    assert.deepEqual(rows(copies), rows(direct));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

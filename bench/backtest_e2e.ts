@@ -3,8 +3,10 @@
  * candles from canonical Parquet, measured from process start to report written, side by side
  * in one run with the time to merely decode the same file (ours, and DuckDB's with one thread as
  * the baseline), the report to stdout, every report file written (`--output-dir`) and a run
- * whose every order is refused (SmaCross 2/6: 328,489 refusals at 10M candles). Prints one line
- * per figure.
+ * whose every order is refused (SmaCross 2/6: 328,489 refusals at 10M candles), beside the
+ * vectorized pandas SMA cross of the same closes (`bench/pandas_sma_cross.py`, when Debian's
+ * python3-pandas is installed; the closes exported by DuckDB as CSV, since pyarrow is not
+ * here). Prints one line per figure.
  *
  *   deno run -A bench/backtest_e2e.ts [rows=10000000 ...] [--only stdout|files|refusals]
  *
@@ -43,6 +45,7 @@ const dir = await Deno.makeTempDir({ prefix: "tesser-e2e-" });
 interface Run {
   readonly seconds: number;
   readonly cpuSeconds: number;
+  readonly mainCpuSeconds: number;
   readonly peakMb: number;
   readonly report: { bars: number; trades: number; fills: number; rejectedOrders: number };
 }
@@ -86,6 +89,8 @@ async function benchmark(rows: number): Promise<void> {
   const duckCpu = cpuSeconds() - cpu;
   console.log(`[${rows}] decode only (DuckDB): CPU ${duckCpu.toFixed(2)} s`);
 
+  const pandasSeconds = await pandasBaseline(data, rows);
+
   const runs: [string, Run][] = [];
   if (only === undefined || only === "stdout") {
     runs.push(["end to end, report.json to stdout", await backtest(data, "sma", [], [])]);
@@ -114,8 +119,19 @@ async function benchmark(rows: number): Promise<void> {
         (run.seconds / duckSeconds).toFixed(2)
       }x DuckDB's; CPU ${run.cpuSeconds.toFixed(2)} s = ${
         (run.cpuSeconds / duckCpu).toFixed(2)
-      }x DuckDB's CPU; peak RSS ${run.peakMb.toFixed(0)} MB`,
+      }x DuckDB's CPU; main thread CPU ${run.mainCpuSeconds.toFixed(2)} s; peak RSS ${
+        run.peakMb.toFixed(0)
+      } MB`,
     );
+    if (pandasSeconds !== undefined) {
+      console.log(
+        `[${rows}] ${what}: ${
+          (run.seconds / pandasSeconds).toFixed(2)
+        }x the pandas SMA cross's time (${
+          rate(r.bars, pandasSeconds)
+        }M candles/s there, without I/O or fills)`,
+      );
+    }
   }
 }
 
@@ -142,6 +158,47 @@ async function duckdbDecode(data: string, rows: number): Promise<number> {
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+// The vectorized pandas SMA cross 50/200 over the same file's closes (bench/pandas_sma_cross.py
+// with Debian's python3-pandas): DuckDB exports the closes as CSV (untimed; pyarrow is not
+// installed, so pandas cannot read the Parquet). Returns its wall seconds, or undefined (and
+// says why) when pandas is missing. Bench-only: CI never runs this.
+async function pandasBaseline(data: string, rows: number): Promise<number | undefined> {
+  const python = "/usr/bin/python3";
+  const probe = await new Deno.Command(python, { args: ["-c", "import pandas"], stderr: "null" })
+    .output().catch(() => undefined);
+  if (probe?.success !== true) {
+    console.log(
+      `[${rows}] pandas SMA cross: skipped (${python} cannot import pandas; apt-get install -y python3-pandas)`,
+    );
+    return undefined;
+  }
+  const closes = `${dir}/closes_${rows}.csv`;
+  const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
+  const connection = await instance.connect();
+  try {
+    await connection.run(
+      `COPY (SELECT close FROM read_parquet('${data.replaceAll("'", "''")}')) TO '${
+        closes.replaceAll("'", "''")
+      }' (HEADER)`,
+    );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  const child = await new Deno.Command(python, {
+    args: [`${root}/bench/pandas_sma_cross.py`, closes, "50", "200"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  await Deno.remove(closes);
+  const out = new TextDecoder().decode(child.stdout).trim();
+  if (!child.success) {
+    throw new Error(`pandas baseline failed:\n${new TextDecoder().decode(child.stderr)}`);
+  }
+  console.log(`[${rows}] ${out}`);
+  return Number(/closes in ([\d.]+) s/.exec(out)?.[1] ?? Number.NaN);
 }
 
 async function writeConfigs(): Promise<void> {
@@ -202,10 +259,12 @@ async function backtest(
   const stderr = new TextDecoder().decode(child.stderr);
   if (!child.success) throw new Error(`backtest failed:\n${stderr}`);
   const peak = Number(/peak RSS (\d+) kB/.exec(stderr)?.[1] ?? Number.NaN);
-  const cpuSeconds = Number(/cpu ([\d.]+) s/.exec(stderr)?.[1] ?? Number.NaN);
+  const cpuSeconds = Number(/^cpu ([\d.]+) s/m.exec(stderr)?.[1] ?? Number.NaN);
+  const mainCpuSeconds = Number(/main thread cpu ([\d.]+) s/.exec(stderr)?.[1] ?? Number.NaN);
   return {
     seconds,
     cpuSeconds,
+    mainCpuSeconds,
     peakMb: peak / 1024,
     report: JSON.parse(new TextDecoder().decode(child.stdout)),
   };

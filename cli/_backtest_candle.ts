@@ -9,7 +9,7 @@ import { type CandleBacktestResult, runCandleBacktest } from "../lib/backtest/ca
 import {
   generateCandles,
   inspectParquet,
-  readCandleParquet,
+  readCandleParquetAhead,
   readFundingCsv,
 } from "../lib/data/mod.ts";
 import { ConfigError, type JsonValue, symbolId } from "../lib/domain/mod.ts";
@@ -47,7 +47,9 @@ export async function runCandleFromFlags(
   const symbols = [...new Set(strategy.subscriptions.map((s) => s.symbol))];
   // interruptible: Ctrl-C is heard between batches even when nothing awaits real I/O.
   const sources = dataFiles.length > 0
-    ? dataFiles.map((path) => interruptible(readCandleParquet(path, { checkValues: true })))
+    ? dataFiles.map((path) =>
+      interruptible(readCandleParquetAhead(path, { checkValues: true, reuseBuffers: true }))
+    )
     : symbols.map((symbol, i) =>
       interruptible(generateCandles({ rows, seed: seed + i, symbol: symbolId(symbol) }))
     );

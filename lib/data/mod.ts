@@ -44,6 +44,7 @@ export * from "./merge.ts";
 export * from "./normalize.ts";
 export * from "./order_book.ts";
 export * from "./parquet_reader.ts";
+export * from "./parquet_read_ahead.ts";
 export * from "./parquet_writer.ts";
 export * from "./equity_parquet.ts";
 export * from "./replay.ts";

@@ -17,8 +17,9 @@ import { booleanFlag, numberFlag, type ParsedFlags, stringFlag } from "./usage_e
 /** `tesser live run --help`. */
 export const LIVE_HELP = `Usage: tesser [--env NAME] live run --strategy-config FILE [options]
 
-Runs a strategy live: market data from the profile's streams, orders on the paper venue (the
-backtest's candle venue fed by the live bars) or, with --exec live, on the exchange. The default
+Runs a strategy live: market data from the profile's streams, orders on the paper venue (a
+backtest venue fed by the live data: the tick matching engine on the books and trades, or the
+candle venue on the bars) or, with --exec live, on the exchange. The default
 profile paper_sandbox is a seeded random-walk market: no keys, no network. Stop with Ctrl-C
 (SIGINT) or SIGTERM: no new orders, optional cancels, state flushed, exit 0; a second signal exits
 at once.

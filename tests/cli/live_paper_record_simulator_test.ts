@@ -81,7 +81,35 @@ async function replayFills(csvPath: string): Promise<FillRow[]> {
   });
 }
 
-Deno.test("live run --exec paper --record on the simulator's Bybit book: a tick replay of the recording gives the session's fills exactly", async () => {
+const MARKET_MAKER = `strategy_name = "AvellanedaStoikov"
+
+[params]
+symbol = "bybit:BTCUSDT"
+gamma = 0.01
+infinite_horizon = true
+horizon_secs = 60
+order_quantity = 0.01
+max_inventory = 0.05
+refresh_ms = 150
+min_spread_ticks = 1
+sample_ms = 50
+volatility_half_life = 60
+intensity_window = 500
+depth_ticks = 10
+min_samples = 10
+`;
+
+interface SessionAndReplay {
+  readonly sessionFills: readonly FillRow[];
+  readonly replayFills: readonly FillRow[];
+  readonly recordingLines: readonly string[];
+  readonly report: { readonly diagnostics: Readonly<Record<string, unknown>> };
+  readonly liveErr: string;
+  readonly liveOut: string;
+}
+
+/** A paper session recording itself on the simulator's Bybit book, then its tick replay. */
+async function recordAndReplay(strategy: string, duration: string): Promise<SessionAndReplay> {
   const sim = await startSimulator({
     venue: "bybit",
     market: { kind: "synthetic", intervalMs: 25 },
@@ -97,11 +125,11 @@ rest_url = "${sim.restUrl}"
 ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
 `,
     );
-    await Deno.writeTextFile(`${dir}/obi.toml`, STRATEGY);
+    await Deno.writeTextFile(`${dir}/strategy.toml`, strategy);
     const recording = `${dir}/session.gz`;
     const common = [
       "--strategy-config",
-      `${dir}/obi.toml`,
+      `${dir}/strategy.toml`,
       "--markets-file",
       "config/markets.toml",
       "--initial-equity",
@@ -123,7 +151,7 @@ ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
       "--record",
       recording,
       "--duration",
-      "3s",
+      duration,
       "--state-path",
       `${dir}/state.db`,
       "--log-path",
@@ -132,24 +160,7 @@ ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
       "127.0.0.1:0",
     ], live);
     assert.equal(code, 0, live.err.join("\n"));
-    const err = live.err.join("\n");
-    assert.match(err, /paper execution \(tick matching\)/);
-    assert.match(err, /recording to .*session\.gz/);
-    assert.match(live.out.join("\n"), /recorded: \d+ frames/);
-
-    // The recording: a header saying how it replays, frames, and the session's end last.
     const text = new TextDecoder().decode(gunzipSync(await Deno.readFile(recording)));
-    const lines = text.trim().split("\n");
-    assert.match(lines[0], /#meta .*"venueClock":"receive"/);
-    assert.match(lines[lines.length - 1], /^\d+ #timer @live\/end$/);
-    assert.ok(lines.filter((l) => /^\d+ \{/.test(l)).length > 50, "frames recorded");
-
-    const sessionFills = liveFills(`${dir}/state.db`);
-    assert.ok(
-      sessionFills.length >= 4,
-      `the strategy should trade (fills: ${sessionFills.length})`,
-    );
-
     const replay = recordingIo();
     const replayCode = await main([
       "--config-dir",
@@ -165,12 +176,47 @@ ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
       `${dir}/replay`,
     ], replay);
     assert.equal(replayCode, 0, replay.err.join("\n"));
-    const replayed = await replayFills(`${dir}/replay/fills.csv`);
-    assert.deepEqual(replayed, sessionFills);
+    return {
+      sessionFills: liveFills(`${dir}/state.db`),
+      replayFills: await replayFills(`${dir}/replay/fills.csv`),
+      recordingLines: text.trim().split("\n"),
+      report: JSON.parse(await Deno.readTextFile(`${dir}/replay/report.json`)),
+      liveErr: live.err.join("\n"),
+      liveOut: live.out.join("\n"),
+    };
   } finally {
     await sim.stop();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test("live run --exec paper --record on the simulator's Bybit book: a tick replay of the recording gives the session's fills exactly", async () => {
+  const run = await recordAndReplay(STRATEGY, "3s");
+  assert.match(run.liveErr, /paper execution \(tick matching\)/);
+  assert.match(run.liveErr, /recording to .*session\.gz/);
+  assert.match(run.liveOut, /recorded: \d+ frames/);
+  // The recording: a header saying how it replays, frames, and the session's end last.
+  const lines = run.recordingLines;
+  assert.match(lines[0], /#meta .*"venueClock":"receive"/);
+  assert.match(lines[lines.length - 1], /^\d+ #timer @live\/end$/);
+  assert.ok(lines.filter((l) => /^\d+ \{/.test(l)).length > 50, "frames recorded");
+  assert.ok(
+    run.sessionFills.length >= 4,
+    `the strategy should trade (fills: ${run.sessionFills.length})`,
+  );
+  assert.deepEqual(run.replayFills, run.sessionFills);
+});
+
+Deno.test("live run --exec paper --record with a market maker: the replay fires the session's recorded timers at their times and gives its fills", async () => {
+  const run = await recordAndReplay(MARKET_MAKER, "2s");
+  const timers = run.report.diagnostics.sessionTimers as Record<string, unknown>;
+  assert.ok(
+    Number(timers.recorded) >= 5,
+    `the quote timer should fire (${JSON.stringify(timers)})`,
+  );
+  assert.deepEqual(timers, { recorded: timers.recorded, replayed: timers.recorded, same: true });
+  assert.ok(run.recordingLines.some((l) => /#timer AvellanedaStoikov\S*\/quote \d+$/.test(l)));
+  assert.deepEqual(run.replayFills, run.sessionFills);
 });
 
 Deno.test("live run --record on the paper sandbox is refused: it has no frames to record", async () => {

@@ -91,6 +91,8 @@ export interface RecordingTickSource extends TickSource {
    * events have been read; `undefined` for other recordings.
    */
   sessionEnd(): Micros | undefined;
+  /** The session timers the recording says fired (`owner/tag due-µs`), once read. */
+  sessionTimers(): readonly string[];
 }
 
 const BATCH = 4096;
@@ -111,6 +113,7 @@ export function recordingTickSource(
 ): RecordingTickSource {
   const stats: RecordingReplayStats = { items: 0, otherEvents: 0, droppedFrames: 0, timers: 0 };
   let end: Micros | undefined;
+  const timers: string[] = [];
   async function* batches(): AsyncGenerator<readonly MarketDataEvent[]> {
     const decoded: Event[] = [];
     let batch: MarketDataEvent[] = [];
@@ -122,6 +125,7 @@ export function recordingTickSource(
         else if (item.kind === "timer") {
           stats.timers++;
           if (item.name === SESSION_END_TIMER) end = item.tsRecv;
+          else timers.push(item.name);
         }
         decoder.decode(item, decoded);
         for (let i = 0; i < decoded.length; i++) {
@@ -152,6 +156,7 @@ export function recordingTickSource(
       ...decoder.stats(),
     }),
     sessionEnd: () => end,
+    sessionTimers: () => timers,
   };
 }
 

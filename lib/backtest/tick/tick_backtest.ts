@@ -139,6 +139,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   };
   session.onMark((symbol) => liquidateIfDue(symbol));
   session.onFill((event) => liquidateIfDue(event.fill.symbol));
+  // The session timers that fire, to compare with those a live session's recording lists.
+  const firedTimers: string[] = [];
+  if (options.sources.some(isRecordingTickSource)) {
+    engine.bus.subscribe(
+      "timer",
+      (event) => firedTimers.push(`${event.owner}/${event.tag} ${event.ts}`),
+    );
+  }
   const markMicros = intervalMicros(options.markInterval ?? "1m");
   const loop = new TickLoop(session, {
     inbox,
@@ -227,6 +235,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       },
       ...mm,
       ...recordingDiagnostics(options.sources),
+      ...sessionTimerDiagnostics(options.sources, firedTimers),
       ...(isDiagnosticsSource(strategy) ? { strategy: strategy.diagnostics() } : {}),
     }) as Readonly<Record<string, JsonValue>>,
   };
@@ -243,6 +252,40 @@ function sessionEnd(sources: readonly TickSource[]): Micros | undefined {
     if (at !== undefined && (end === undefined || at > end)) end = at;
   }
   return end;
+}
+
+// Whether the replay fired the timers the live session did, at the same times (recordings of
+// a live session only).
+function sessionTimerDiagnostics(
+  sources: readonly TickSource[],
+  fired: readonly string[],
+): { sessionTimers?: JsonValue } {
+  const sessions = sources.filter(isRecordingTickSource).filter((s) =>
+    s.sessionEnd() !== undefined
+  );
+  if (sessions.length !== 1) return {};
+  const recorded = sessions[0].sessionTimers();
+  let firstDifference = -1;
+  for (let i = 0; i < Math.max(recorded.length, fired.length); i++) {
+    if (recorded[i] !== fired[i]) {
+      firstDifference = i;
+      break;
+    }
+  }
+  return {
+    sessionTimers: {
+      recorded: recorded.length,
+      replayed: fired.length,
+      same: firstDifference < 0,
+      ...(firstDifference < 0 ? {} : {
+        firstDifference: {
+          index: firstDifference,
+          recorded: recorded[firstDifference] ?? null,
+          replayed: fired[firstDifference] ?? null,
+        },
+      }),
+    },
+  };
 }
 
 // Each recording's decoder figures (messages, snapshots, gaps …), when the data came from one.

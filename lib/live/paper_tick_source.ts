@@ -27,6 +27,7 @@ import type { Micros } from "../domain/mod.ts";
 import type { Engine, LiveSource, Sleeper, TimeQueue } from "../engine/mod.ts";
 import { type Event, Fifo, type Inbox, isMarketData } from "../events/mod.ts";
 import type { TradingSession } from "../trader/mod.ts";
+import { drawdownVerdict } from "./_drawdown_verdict.ts";
 import type { MarketDataEvent, TickVenue } from "../venues/mod.ts";
 import type { LiveFeedCounts } from "./live_source.ts";
 import type { PaperTickClock } from "./paper_tick_clock.ts";
@@ -212,17 +213,7 @@ export class PaperTickSource implements LiveSource {
     this.#options.onSettled?.();
     if (!this.#checkEquity) return undefined;
     this.#checkEquity = false;
-    const { session } = this.#options;
-    if (!session.watchesDrawdown) return undefined;
-    let equity: number;
-    try {
-      equity = session.portfolio.equity();
-    } catch (error) {
-      // A balance that cannot be valued yet (no mark) says nothing about the drawdown.
-      if (error instanceof RangeError) return undefined;
-      throw error;
-    }
-    return session.drawdownAlert(equity);
+    return drawdownVerdict(this.#options.session);
   }
 
   // Moves what the inbox holds into the pending queue (microtasks only: no frame is received

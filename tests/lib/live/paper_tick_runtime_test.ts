@@ -12,7 +12,7 @@ import { ManualClock } from "../../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
 import { LiveRuntime } from "../../../lib/live/mod.ts";
 import { builtinStrategies } from "../../../lib/strategies/mod.ts";
-import { constantLatency } from "../../../lib/venues/mod.ts";
+import { constantLatency, type LatencyModel } from "../../../lib/venues/mod.ts";
 import { instruments, settle, START } from "./_paper.ts";
 import { BookScript, ScriptedFeed } from "./_scripted_feed.ts";
 
@@ -92,9 +92,30 @@ async function paperSession(latencyUs: number, steps: number, seed: number) {
   return { runtime, summary, feed, end, markets, latency };
 }
 
+/** A tick backtest of what the session received, on `venueClock`, ending where it ended. */
+async function replayOf(
+  feed: ScriptedFeed,
+  end: number,
+  latency: LatencyModel,
+  venueClock: "receive" | "exchange",
+) {
+  return await runTickBacktest({
+    strategy: builtinStrategies.create("AvellanedaStoikov", MM_PARAMS),
+    params: MM_PARAMS,
+    instruments: await instruments(),
+    sources: [{ name: "live session", events: feed.delivered }],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(0.01),
+    latency,
+    venueClock,
+    end,
+  });
+}
+
 for (const latencyUs of [0, 7_000]) {
   Deno.test(`paper tick matching (latency ${latencyUs} µs): the live session's fills equal a receive-time tick replay of what it received`, async () => {
-    const { runtime, summary, feed, end, markets, latency } = await paperSession(
+    const { runtime, summary, feed, end, latency } = await paperSession(
       latencyUs,
       600,
       11,
@@ -103,36 +124,15 @@ for (const latencyUs of [0, 7_000]) {
     const live = view(runtime.session.fills);
     assert.ok(live.length >= 6, `the market maker should trade (fills: ${live.length})`);
     assert.ok(live.some((f) => f.liquidity === "maker"), "resting quotes should fill");
-    const replay = await runTickBacktest({
-      strategy: builtinStrategies.create("AvellanedaStoikov", MM_PARAMS),
-      params: MM_PARAMS,
-      instruments: markets,
-      sources: [{ name: "live session", events: feed.delivered }],
-      initialBalances: { USDT: 10_000 },
-      reportingCurrency: "USDT",
-      sizer: fixedQuantity(0.01),
-      latency,
-      venueClock: "receive",
-      end,
-    });
+    const replay = await replayOf(feed, end, latency, "receive");
     assert.deepEqual(view(replay.bundle.fills), live);
     assert.equal(replay.report.settings.tick !== undefined, true);
   });
 }
 
 Deno.test("paper tick matching: with the exchange's clock instead, the same events give other fills (the rule matters)", async () => {
-  const { runtime, feed, end, markets, latency } = await paperSession(7_000, 600, 11);
-  const replay = await runTickBacktest({
-    strategy: builtinStrategies.create("AvellanedaStoikov", MM_PARAMS),
-    params: MM_PARAMS,
-    instruments: markets,
-    sources: [{ name: "live session", events: feed.delivered }],
-    initialBalances: { USDT: 10_000 },
-    reportingCurrency: "USDT",
-    sizer: fixedQuantity(0.01),
-    latency,
-    end,
-  });
+  const { runtime, feed, end, latency } = await paperSession(7_000, 600, 11);
+  const replay = await replayOf(feed, end, latency, "exchange");
   assert.notDeepEqual(view(replay.bundle.fills), view(runtime.session.fills));
 });
 

@@ -92,6 +92,8 @@ export async function runTickFromFlags(
     latency,
     fees: { maker: fees.maker, taker: fees.taker },
     strict: booleanFlag(flags, "strict"),
+    // The recording of a paper tick session replays on receive times, as the session matched.
+    ...(recordings.venueClock === undefined ? {} : { venueClock: recordings.venueClock }),
     ...parseWindow(flags),
     settings: { ...run.settings, data: [...files] },
   });

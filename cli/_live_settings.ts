@@ -17,8 +17,9 @@ import { booleanFlag, numberFlag, type ParsedFlags, stringFlag } from "./usage_e
 /** `tesser live run --help`. */
 export const LIVE_HELP = `Usage: tesser [--env NAME] live run --strategy-config FILE [options]
 
-Runs a strategy live: market data from the profile's streams, orders on the paper venue (the
-backtest's candle venue fed by the live bars) or, with --exec live, on the exchange. The default
+Runs a strategy live: market data from the profile's streams, orders on the paper venue (a
+backtest venue fed by the live data: the tick matching engine on the books and trades, or the
+candle venue on the bars) or, with --exec live, on the exchange. The default
 profile paper_sandbox is a seeded random-walk market: no keys, no network. Stop with Ctrl-C
 (SIGINT) or SIGTERM: no new orders, optional cancels, state flushed, exit 0; a second signal exits
 at once.
@@ -37,7 +38,16 @@ Options:
   --initial-equity N         paper starting balance (default exchange.PROFILE.initial_balance)
   --slippage-bps N           paper market-order slippage (exchange.PROFILE.slippage_bps)
   --fee-bps N                paper maker and taker fee (exchange.PROFILE.fee_bps)
-  --latency-ms N             paper order latency: orders match from bars opening N ms later
+  --latency-ms N             paper order latency: candle matching matches from bars opening N ms
+                             later; tick matching delays each order command N ms
+  --paper-matching tick|candle  paper fills from the tick matching engine on the live books and
+                             trades (tick), or from closed bars (candle); default: tick when the
+                             strategy subscribes to books or quotes, else candle (live.paper_matching)
+  --queue-model M            tick matching: risk-averse (default), probabilistic or optimistic
+  --latency-response-ms N    tick matching: delay of the paper venue's answers (default 0)
+  --record FILE.gz           record every market frame received (REST snapshots, timer firings
+                             too) for a tick replay: backtest run --mode tick --lob-data FILE.gz
+                             (live.record)
   --markets-file FILE        instrument specs (default: backtest.markets_file)
   --state-path FILE          state store file (live.persistence.path)
   --persistence sqlite|lmdb  state store engine (live.persistence.engine)
@@ -76,6 +86,10 @@ export const LIVE_FLAGS = {
   "slippage-bps": { type: "string" },
   "fee-bps": { type: "string" },
   "latency-ms": { type: "string" },
+  "paper-matching": { type: "string" },
+  "queue-model": { type: "string" },
+  "latency-response-ms": { type: "string" },
+  record: { type: "string" },
   "markets-file": { type: "string" },
   "state-path": { type: "string" },
   persistence: { type: "string" },
@@ -145,8 +159,16 @@ export interface LiveSettings {
   readonly slippageBps: number;
   /** Paper: fee for both sides (bps), when overridden. */
   readonly feeBps: number | undefined;
-  /** Paper: order latency (ms), when given (else one bar). */
+  /** Paper: order latency (ms), when given (else one bar; zero in tick matching). */
   readonly latencyMs: number | undefined;
+  /** Paper matching when asked for (else chosen by the strategy's subscriptions). */
+  readonly paperMatching: "candle" | "tick" | undefined;
+  /** Tick matching: the queue model's name. */
+  readonly queueModel: string | undefined;
+  /** Tick matching: the response latency (ms). */
+  readonly latencyResponseMs: number | undefined;
+  /** The recording file (`.gz`), when the session records. */
+  readonly record: string | undefined;
   /** The reporting currency. */
   readonly currency: string;
   /** Paper: the starting balance. */
@@ -287,6 +309,11 @@ export function resolveLiveSettings(flags: ParsedFlags, config: TesserConfig): L
     slippageBps: exchange.slippage_bps ?? 0,
     feeBps: exchange.fee_bps,
     latencyMs: numberFlag(flags, "latency-ms", { min: 0 }),
+    paperMatching: choice(flags, "paper-matching", ["candle", "tick"] as const) ??
+      live.paper_matching,
+    queueModel: stringFlag(flags, "queue-model"),
+    latencyResponseMs: numberFlag(flags, "latency-response-ms", { min: 0 }),
+    record: recordPath(stringFlag(flags, "record") ?? live.record),
     currency,
     initialEquity: numberFlag(flags, "initial-equity", { min: 0 }) ?? exchange.initial_balance ??
       config.backtest.initial_balances?.[currency] ?? 10_000,
@@ -294,6 +321,16 @@ export function resolveLiveSettings(flags: ParsedFlags, config: TesserConfig): L
     maxEvents,
     seed: numberFlag(flags, "seed", { integer: true, min: 0 }) ?? exchange.market?.seed ?? 42,
   };
+}
+
+function recordPath(path: string | undefined): string | undefined {
+  if (path === undefined || path === "") return undefined;
+  if (!path.endsWith(".gz")) {
+    throw new ConfigError(`flag --record: "${path}" must end in .gz`, {
+      hint: "recordings are gzip text, e.g. --record session.gz (live.record)",
+    });
+  }
+  return path;
 }
 
 function checkLiveProfile(

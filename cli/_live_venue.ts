@@ -6,6 +6,11 @@
  * Drivers: `paper` (the seeded random walk), `bybit` (connectors/bybit), `binance`
  * (connectors/binance, USDⓈ-M). Another venue adds its builder to {@linkcode LIVE_DRIVERS}.
  *
+ * With a {@linkcode Recorder} (`--record`) the connector's public sockets, timers and depth
+ * snapshots are tapped (connectors/recording): every frame is written before the stream sees
+ * it, and the stream stamps its events with the recorded receive time. Private streams are not
+ * recorded (they carry account data and no market data).
+ *
  * @module
  */
 
@@ -20,6 +25,9 @@ import type { Event } from "../lib/events/mod.ts";
 import { type AccountFacts, type LiveExecution, RandomWalkMarket } from "../lib/live/mod.ts";
 import { bybitAccountFacts } from "../connectors/bybit/account_facts.ts";
 import { binanceAccountFacts } from "../connectors/binance/account_facts.ts";
+import { nativeSocket, realTimers } from "../lib/broker/mod.ts";
+import type { Recorder } from "../connectors/recording/recorder.ts";
+import { tapFetch, tapSocket, type TapStats, tapTimers } from "../connectors/recording/tap.ts";
 
 /** What a driver gives the runtime. */
 export interface LiveVenue {
@@ -55,11 +63,45 @@ export interface LiveVenueInputs {
   readonly seed: number;
   /** Test seams of the Bybit connector (fetch, sockets, timers). */
   readonly bybitSeams?: BybitProfileSeams;
+  /** Records what the public streams receive (`--record`). */
+  readonly recorder?: Recorder;
+  /** Counts what the taps saw but did not record. */
+  readonly tapStats?: TapStats;
+}
+
+// Private sockets (Bybit `/v5/private`, Binance `/private`) carry account data, not market data.
+const isPublic = (url: string): boolean => !/\/private(\?|\/|$)/.test(new URL(url).pathname);
+
+// The seams that record: sockets and timers tapped, and the depth snapshots `fetch` brings.
+function recordingSeams(
+  inputs: LiveVenueInputs,
+  recorder: Recorder,
+  snapshots: ((url: URL) => boolean) | undefined,
+): BybitProfileSeams {
+  const seams = inputs.bybitSeams ?? {};
+  const inner = seams.fetch ?? fetch;
+  return {
+    // Only a stream that takes REST snapshots has its fetch tapped; orders go out untouched.
+    fetch: snapshots === undefined
+      ? inner
+      : tapFetch(inner, recorder, (method, url) => method === "GET" && snapshots(url)),
+    socket: tapSocket(seams.socket ?? nativeSocket, recorder, inputs.tapStats, isPublic),
+    timers: tapTimers(seams.timers ?? realTimers, recorder),
+  };
 }
 
 type DriverBuilder = (inputs: LiveVenueInputs) => LiveVenue;
 
 function paperSandbox(inputs: LiveVenueInputs): LiveVenue {
+  if (inputs.recorder !== undefined) {
+    throw new ConfigError(
+      `profile ${inputs.profile} is the paper sandbox: it has no frames to record`,
+      {
+        location: { file: `[exchange.${inputs.profile}]` },
+        hint: "record a bybit or binance profile (e.g. --exchange bybit_testnet), or drop --record",
+      },
+    );
+  }
   const market = inputs.exchange.market ?? {};
   if ((market.mode ?? "random_walk") !== "random_walk") {
     throw new ConfigError(`market mode "${market.mode}" is not supported by live run`, {
@@ -85,7 +127,10 @@ function paperSandbox(inputs: LiveVenueInputs): LiveVenue {
 }
 
 function bybit(inputs: LiveVenueInputs): LiveVenue {
-  const connector = bybitFromProfile(inputs.profile, inputs.exchange, inputs.bybitSeams);
+  const seams = inputs.recorder === undefined
+    ? inputs.bybitSeams
+    : recordingSeams(inputs, inputs.recorder, undefined);
+  const connector = bybitFromProfile(inputs.profile, inputs.exchange, seams);
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",
@@ -106,7 +151,11 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
 }
 
 function binance(inputs: LiveVenueInputs): LiveVenue {
-  const connector = binanceFromProfile(inputs.profile, inputs.exchange);
+  // The book synchronizer's depth snapshots are recorded as `#rest` lines.
+  const seams = inputs.recorder === undefined
+    ? {}
+    : recordingSeams(inputs, inputs.recorder, (url) => url.pathname === "/fapi/v1/depth");
+  const connector = binanceFromProfile(inputs.profile, inputs.exchange, seams);
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",

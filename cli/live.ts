@@ -2,13 +2,20 @@
  * `tesser live run`: flags → config → strategy → venue (paper sandbox or a connector) →
  * {@linkcode LiveRuntime} until Ctrl-C/SIGTERM, `--duration` or `--max-events`; then a summary.
  * The first SIGINT/SIGTERM stops cleanly (no new orders, optional cancels, state flushed, exit 0
- * within 10 s); a second one exits at once.
+ * within 10 s); a second one exits at once. `--record FILE.gz` taps the connector's public
+ * streams into a recording (connectors/recording) that a tick backtest replays; with paper tick
+ * matching the recording ends exactly where the session stopped, so the replay gives its fills.
  *
  * @module
  */
 
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { loadMarkets } from "../lib/backtest/markets.ts";
+import { resolveTickSettings } from "../lib/backtest/tick/mod.ts";
+import { Recorder } from "../connectors/recording/recorder.ts";
+import type { TapStats } from "../connectors/recording/tap.ts";
+import { RecordingWriter } from "../connectors/recording/writer.ts";
+import type { StrategySubscription } from "../lib/strategies/mod.ts";
 import { loadTesserConfig } from "../lib/config/mod.ts";
 import { ConfigError, decimal, type SymbolId } from "../lib/domain/mod.ts";
 import { WallClock, WallSleeper } from "../lib/engine/mod.ts";
@@ -85,6 +92,11 @@ export async function liveCommand(
   const symbols: SymbolId[] = [...new Set(strategy.subscriptions.map((s) => s.symbol))];
   const clock = new WallClock();
   const sleeper = new WallSleeper(clock);
+  const matching = settings.paperMatching ?? defaultMatching(strategy.subscriptions, settings);
+  const tapStats: TapStats = { binaryFrames: 0 };
+  const recorder = settings.record === undefined
+    ? undefined
+    : openRecorder(settings, symbols, matching);
   const venue = liveVenue({
     profile: settings.profile,
     exchange: settings.exchange,
@@ -94,6 +106,7 @@ export async function liveCommand(
     clock,
     sleeper,
     seed: settings.seed,
+    ...(recorder === undefined ? {} : { recorder, tapStats }),
   });
   const secrets = [settings.exchange.api_key ?? "", settings.exchange.api_secret ?? ""]
     .filter((secret) => secret !== "");
@@ -124,10 +137,11 @@ export async function liveCommand(
       path: settings.persistence.path,
       lockKey: `${settings.profile}:${settings.exec}:${symbols.join(",")}`,
     });
-    const execution: LiveExecution = venue.execution ?? {
-      kind: "paper",
-      venue: paperVenue(settings),
-    };
+    const execution: LiveExecution = venue.execution ?? await paperExecution(settings, matching);
+    const tick = execution.kind === "paper" && execution.matching === "tick";
+    // The session's receive clock is the one the connectors stamp frames with: the recorder's
+    // when recording (monotonic µs), else the wall clock's milliseconds.
+    const receiveClock = recorder === undefined ? () => clock.now() : () => recorder.now();
     const runtime = new LiveRuntime({
       strategy,
       instruments,
@@ -140,7 +154,10 @@ export async function liveCommand(
       flattenOnKill: settings.flattenOnKill,
       leverage,
       clock,
-      sleeper,
+      // Tick paper waits on the receive clock (the runtime's own sleeper on it).
+      ...(tick ? {} : { sleeper }),
+      receiveClock,
+      ...(recorder === undefined ? {} : { paperEndAt: () => recorder.endSession() }),
       dataInterval: settings.interval,
       feeds: venue.feeds,
       buildCandles: venue.buildCandles,
@@ -157,15 +174,119 @@ export async function liveCommand(
     // The runtime owns the store from here: it closes it when it stops.
     store = undefined;
     const served = ops.attach(runtime);
-    io.stderr(startLine(settings, strategy.name, symbols, served));
+    if (recorder !== undefined) {
+      // When the session's timers fired (the due time is in the name; the line's time is the
+      // receive clock's when it fired).
+      runtime.session.engine.bus.subscribe("timer", (event) => {
+        if (event.owner !== "@live") recorder.timer(`${event.owner}/${event.tag} ${event.ts}`);
+      });
+    }
+    io.stderr(startLine(settings, strategy.name, symbols, served, matching));
     const summary = await runUntilStopped(runtime, settings, io);
-    if (booleanFlag(flags, "json")) io.stdout(JSON.stringify(summary, null, 2));
-    else io.stdout(summaryText(summary, settings.currency));
+    const recorded = recorder === undefined ? undefined : await closeRecorder(recorder, tapStats);
+    if (booleanFlag(flags, "json")) {
+      io.stdout(
+        JSON.stringify({ ...summary, ...(recorded === undefined ? {} : { recorded }) }, null, 2),
+      );
+    } else {
+      io.stdout(summaryText(summary, settings.currency));
+      if (recorded !== undefined) {
+        io.stdout(
+          `recorded: ${recorded.frames} frames, ${recorded.rest} REST responses, ${recorded.timers} timer lines to ${
+            recorded.files.join(", ")
+          }${
+            recorded.dropped > 0
+              ? ` (${recorded.dropped} items dropped: the disk was too slow)`
+              : ""
+          }`,
+        );
+      }
+    }
     return 0;
   } finally {
     store?.close();
     await ops.close();
+    // A failed start still completes the file (the partial part is renamed into place).
+    if (recorder !== undefined) await recorder.close().catch(() => {});
   }
+}
+
+/** What `--record` wrote. */
+interface RecordedSummary {
+  readonly files: readonly string[];
+  readonly frames: number;
+  readonly rest: number;
+  readonly timers: number;
+  readonly dropped: number;
+  readonly binaryFrames: number;
+}
+
+// Tick matching for strategies that read books or quotes (they trade on them), when the feed
+// has books; candle matching otherwise (and on the paper sandbox, whose walk sends trades only).
+function defaultMatching(
+  subscriptions: readonly StrategySubscription[],
+  settings: LiveSettings,
+): "candle" | "tick" {
+  if (settings.exec === "live" || settings.exchange.driver === "paper") return "candle";
+  return subscriptions.some((s) => s.kind === "book" || s.kind === "quotes") ? "tick" : "candle";
+}
+
+function openRecorder(
+  settings: LiveSettings,
+  symbols: readonly string[],
+  matching: "candle" | "tick",
+): Recorder {
+  const path = settings.record ?? "";
+  const paperTick = settings.exec === "paper" && matching === "tick";
+  const writer = RecordingWriter.open({
+    path,
+    venue: settings.exchange.driver,
+    header: {
+      profile: settings.profile,
+      symbols: [...symbols],
+      session: `live run --exec ${settings.exec}`,
+      // The replay of a paper tick session matches as the session did: on receive times.
+      ...(paperTick ? { venueClock: "receive" } : {}),
+    },
+  });
+  return new Recorder({ sink: writer });
+}
+
+async function closeRecorder(recorder: Recorder, tapStats: TapStats): Promise<RecordedSummary> {
+  // Ends the recording where the session stopped (tick paper ended it already, at its end).
+  recorder.endSession();
+  const files = await recorder.close();
+  const stats = recorder.stats;
+  return {
+    files,
+    frames: stats.frames,
+    rest: stats.rest,
+    timers: stats.markers,
+    dropped: stats.dropped,
+    binaryFrames: tapStats.binaryFrames,
+  };
+}
+
+async function paperExecution(
+  settings: LiveSettings,
+  matching: "candle" | "tick",
+): Promise<LiveExecution> {
+  if (matching === "candle") return { kind: "paper", venue: paperVenue(settings) };
+  const fee = settings.feeBps === undefined ? undefined : decimal(settings.feeBps).div(10_000);
+  const { queueModel, latency } = await resolveTickSettings({
+    queueModel: settings.queueModel,
+    latencyMs: settings.latencyMs,
+    latencyResponseMs: settings.latencyResponseMs,
+  });
+  return {
+    kind: "paper",
+    matching: "tick",
+    tick: {
+      queueModel,
+      latency,
+      ...(fee === undefined ? {} : { fees: { maker: fee, taker: fee } }),
+    },
+  };
 }
 
 function paperVenue(settings: LiveSettings) {
@@ -184,12 +305,16 @@ function startLine(
   strategy: string,
   symbols: readonly string[],
   served: string,
+  matching: "candle" | "tick",
 ): string {
   const bounds = `${
     settings.maxEvents === undefined ? "" : `, at most ${settings.maxEvents} events`
   }${settings.durationMs === undefined ? "" : `, for ${settings.durationMs / 1000} s`}`;
   return `live: ${strategy} on ${symbols.join(", ")} — profile ${settings.profile}, ` +
-    `${settings.exec} execution, ${settings.interval} bars${bounds}; metrics on ` +
+    `${settings.exec === "paper" ? `paper execution (${matching} matching)` : "live execution"}, ` +
+    `${settings.interval} bars${bounds}${
+      settings.record === undefined ? "" : `, recording to ${settings.record}`
+    }; metrics on ` +
     `http://${served}/metrics, state in ${settings.persistence.path}; Ctrl-C stops`;
 }
 

@@ -13,7 +13,7 @@
  */
 
 import type { Micros } from "../../lib/domain/mod.ts";
-import type { RecordedItem } from "../../lib/backtest/tick/mod.ts";
+import { type RecordedItem, SESSION_END_TIMER } from "../../lib/backtest/tick/mod.ts";
 import { formatItem } from "./format.ts";
 
 /** Where the recorder's pump writes (a {@linkcode RecordingWriter}, or a test double). */
@@ -69,6 +69,7 @@ export class Recorder {
   #pump: Promise<void> | undefined;
   #error: unknown;
   #closed = false;
+  #ended: Micros | undefined;
   #droppedSinceMarker = 0;
   #firstDropAt = 0;
   #last = -Infinity;
@@ -137,6 +138,22 @@ export class Recorder {
     if (this.#offer({ kind: "timer", tsRecv: at, name })) this.#markers++;
   }
 
+  /**
+   * Ends the recording of a live session: writes the `#timer @live/end` line at the current
+   * receive time and records nothing after it (later frames are stamped after it, so the line
+   * divides what the session handled from what it did not). Returns that time; a second call
+   * returns the first one's.
+   */
+  endSession(): Micros {
+    if (this.#ended !== undefined) return this.#ended;
+    const at = this.now();
+    this.timer(SESSION_END_TIMER, at);
+    this.#ended = at;
+    // A frame received in the same microsecond is after the end: it must not share its time.
+    this.#last = at + 1;
+    return at;
+  }
+
   /** Counters so far. */
   get stats(): RecorderStats {
     return {
@@ -165,7 +182,7 @@ export class Recorder {
 
   #offer(item: RecordedItem): boolean {
     // A frame or close event can still arrive while a stream shuts down: it is not recorded.
-    if (this.#closed) return false;
+    if (this.#closed || this.#ended !== undefined) return false;
     if (item.tsRecv > this.#last) this.#last = item.tsRecv;
     if (this.#error !== undefined) {
       this.#dropped++;

@@ -32,6 +32,12 @@ export interface RecordingSplit {
   readonly sources: readonly RecordingTickSource[];
   /** Files that are not recordings. */
   readonly others: readonly string[];
+  /**
+   * `receive` when every file is the recording of a live paper session with tick matching
+   * (its header says `"venueClock":"receive"`): the replay then matches on receive times, as
+   * that session did (docs/recording.md). Undefined otherwise.
+   */
+  readonly venueClock: "receive" | undefined;
 }
 
 function venueOf(sniff: RecordingSniff, codecs: readonly RecordingCodec[]): RecordingCodec {
@@ -71,12 +77,15 @@ export async function splitRecordings(
 ): Promise<RecordingSplit> {
   const byVenue = new Map<RecordingCodec, RecordingSniff[]>();
   const others: string[] = [];
+  let receive = paths.length > 0;
   for (const path of paths) {
     const sniff = await sniffRecording(path);
     if (sniff === undefined) {
       others.push(path);
+      receive = false;
       continue;
     }
+    if (sniff.header?.venueClock !== "receive") receive = false;
     const codec = venueOf(sniff, codecs);
     const files = byVenue.get(codec) ?? [];
     files.push(sniff);
@@ -89,5 +98,5 @@ export async function splitRecordings(
       codec.decoder(),
     )
   );
-  return { sources, others };
+  return { sources, others, venueClock: receive ? "receive" : undefined };
 }

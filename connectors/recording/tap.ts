@@ -103,13 +103,20 @@ export interface TapStats {
   binaryFrames: number;
 }
 
-/** A socket factory whose sockets record into `recorder`. */
+/**
+ * A socket factory whose sockets record into `recorder`; sockets whose URL `record` refuses
+ * (a private stream's, say) are opened untouched.
+ */
 export function tapSocket(
   factory: TapSocketFactory,
   recorder: Recorder,
   stats: TapStats = { binaryFrames: 0 },
+  record: (url: string) => boolean = () => true,
 ): TapSocketFactory {
-  return (url) => new RecordingSocket(factory(url), url, recorder, () => stats.binaryFrames++);
+  return (url) =>
+    record(url)
+      ? new RecordingSocket(factory(url), url, recorder, () => stats.binaryFrames++)
+      : factory(url);
 }
 
 /** Timers whose clock reads the recorded receive time while a tapped frame is handled. */

@@ -65,6 +65,8 @@ const tesserSchema = field.table({
     reconciliation_threshold: field.number({ min: 0 }),
     cancel_on_shutdown: field.boolean(),
     confirm_mainnet: field.boolean(),
+    record: field.string(),
+    paper_matching: field.enum(["candle", "tick"]),
     account: field.table({
       margin_mode: field.enum(["isolated", "cross"]),
       leverage: field.number({ min: 1 }),
@@ -179,6 +181,10 @@ export interface TesserConfig {
     readonly reconciliation_threshold?: number;
     readonly cancel_on_shutdown?: boolean;
     readonly confirm_mainnet?: boolean;
+    /** Record the session's market frames to this `.gz` file (`--record`); "" = off. */
+    readonly record?: string;
+    /** Paper matching (`--paper-matching`); default by the strategy's subscriptions. */
+    readonly paper_matching?: "candle" | "tick";
     readonly account?: {
       readonly margin_mode?: "isolated" | "cross";
       readonly leverage?: number;

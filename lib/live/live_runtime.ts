@@ -1,8 +1,9 @@
 /**
  * The live runtime: the trading core's session on the session clock (the wall clock live, a
  * manual clock in tests), fed by market streams and the execution channel through the
- * two-lane inbox and driven by {@linkcode runLive}. Paper execution is the simulated candle
- * venue fed by the live bars (the backtest's fill rules); live execution is a venue port made
+ * two-lane inbox and driven by {@linkcode runLive}. Paper execution is a simulated venue of
+ * backtests: the candle venue fed by the live bars, or the tick matching engine fed by the live
+ * books and trades on their receive times (`paper_tick_source.ts`); live execution is a venue port made
  * from a connector's execution client plus its private stream. Around the loop: restore from
  * the state store, reconciliation at the start, periodically and after every reconnect of the
  * execution channel (trading halted while a mismatch is open), the outbox (each intent
@@ -13,6 +14,7 @@
  */
 
 import {
+  type AmendQueueRule,
   type ExecutionClient,
   executionClientPort,
   type MarketStream,
@@ -25,14 +27,26 @@ import {
   type LiveRunSummary,
   runLive,
   type Sleeper,
+  TimeQueue,
   WallSleeper,
 } from "../engine/mod.ts";
+import { ConfigError } from "../domain/mod.ts";
 import type { AlertEvent, Event, OrderCommand } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
 import { type TradingOptions, TradingSession } from "../trader/mod.ts";
-import { CandleVenue, type CandleVenueOptions } from "../venues/mod.ts";
+import {
+  CandleVenue,
+  type CandleVenueOptions,
+  constantLatency,
+  type FeeRates,
+  type LatencyModel,
+  type QueueModelOptions,
+  TickVenue,
+} from "../venues/mod.ts";
 import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
+import { PaperTickClock } from "./paper_tick_clock.ts";
+import { PaperTickSource } from "./paper_tick_source.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import {
   type KillSwitchLatch,
@@ -48,6 +62,23 @@ export type PaperVenueSettings = Omit<
   "instruments" | "positionOf" | "liquidationPriceOf" | "bankruptcyPriceOf" | "now"
 >;
 
+/** Settings of the paper tick venue (the tick matching engine of backtests). */
+export interface PaperTickSettings {
+  /** Queue model of resting limits (default risk-averse). */
+  readonly queueModel?: QueueModelOptions;
+  /** Order latency (default: constant zero). */
+  readonly latency?: LatencyModel;
+  /** Fee overrides (default: each instrument's maker/taker rates). */
+  readonly fees?: FeeRates;
+  /** The queue priority an amend keeps (default `keep-on-decrease`). */
+  readonly amendQueue?: AmendQueueRule;
+  /** Per-level liquidity consumption tracking (default true). */
+  readonly liquidityConsumption?: boolean;
+}
+
+/** How paper orders are matched: on closed bars, or on the books and trades. */
+export type PaperMatching = "candle" | "tick";
+
 /** The private stream of a live venue, as the runtime drives it. */
 export interface PrivateChannel {
   /** Connects and authenticates; resolves once events flow. */
@@ -59,10 +90,14 @@ export interface PrivateChannel {
 /** How orders are executed. */
 export type LiveExecution =
   | {
-    /** Paper: the simulated candle venue fed by the live bars. */
+    /** Paper: a simulated venue fed by the live data. */
     readonly kind: "paper";
-    /** Its latency, slippage, fees and fill rules. */
+    /** Candle (default): the candle venue walks each closed bar; tick: the matching engine. */
+    readonly matching?: PaperMatching;
+    /** The candle venue's latency, slippage, fees and fill rules. */
     readonly venue?: PaperVenueSettings;
+    /** The tick venue's queue model, latency and fees. */
+    readonly tick?: PaperTickSettings;
   }
   | {
     /** A live venue through a connector. */
@@ -99,6 +134,18 @@ export interface LiveRuntimeOptions extends TradingOptions {
   readonly clock: Clock;
   /** Waits on the clock (default: the runtime's timers; pass the `ManualClock` in tests). */
   readonly sleeper?: Sleeper;
+  /**
+   * The clock the feeds stamp frames with (µs; default the session clock). Paper tick matching
+   * waits on it and runs the session on the stamps (see `paper_tick_source.ts`); `sleeper`
+   * must wait on this clock then.
+   */
+  readonly receiveClock?: () => Micros;
+  /**
+   * Paper tick matching: called once when the run ends; returns the receive time up to which
+   * the session handles what it received (a recording is ended there). Default: the receive
+   * clock's reading.
+   */
+  readonly paperEndAt?: () => Micros;
   /** Interval of the data bars (higher timeframes are aggregated from them as in backtests). */
   readonly dataInterval: Interval;
   /** The market streams; each is subscribed to the strategy's symbols. */
@@ -177,16 +224,25 @@ export interface LiveRuntimeSummary {
 
 const LIVE_OWNER = "@live";
 
+// The runner's own timer wakes are not needed when the source keeps the timeline (tick paper).
+const NEVER_WAKES: Sleeper = { sleepUntil: () => new Promise<void>(() => {}) };
+
+type FeedLoop = LiveFeedSource | PaperTickSource;
+
 /** A live trading session (see the module doc). */
 export class LiveRuntime {
   /** The trading session. */
   readonly session: TradingSession;
   /** The inbox the feeds and the execution channel deliver to. */
   readonly inbox: Inbox;
-  /** The paper venue, in paper execution. */
+  /** The paper venue, in paper execution with candle matching. */
   readonly paper: CandleVenue | undefined;
+  /** The paper venue, in paper execution with tick matching. */
+  readonly paperTick: TickVenue | undefined;
   readonly #options: LiveRuntimeOptions;
-  readonly #source: LiveFeedSource;
+  // The session clock: the caller's, or the receive-time clock of tick paper.
+  readonly #clock: Clock;
+  readonly #source: FeedLoop;
   readonly #reconciler: Reconciler | undefined;
   readonly #stop = new AbortController();
   readonly #actions: (() => void)[] = [];
@@ -196,6 +252,7 @@ export class LiveRuntime {
   // When state was restored: the private stream catches up from its commit time (ms).
   #resumeSinceMs: number | undefined;
   #stopped = false;
+  #stopRequested = false;
   #executionDown = false;
   #operatorHalt = false;
   #lastReconciliation: ReconciliationOutcome | undefined;
@@ -209,16 +266,25 @@ export class LiveRuntime {
   constructor(options: LiveRuntimeOptions) {
     this.#options = options;
     this.#log = options.log ?? (() => {});
-    const { clock } = options;
+    const execution = options.orderVenue;
+    const tick = execution.kind === "paper" && execution.matching === "tick"
+      ? execution.tick ?? {}
+      : undefined;
+    const receiveClock = options.receiveClock ?? (() => options.clock.now());
+    // Tick paper runs the session on the frames' receive times, not on the wall clock.
+    const tickClock = tick === undefined ? undefined : new PaperTickClock(receiveClock());
+    const clock: Clock = tickClock ?? options.clock;
+    this.#clock = clock;
     this.inbox = new Inbox({
       now: () => clock.now(),
       ...(options.marketCapacity === undefined ? {} : { marketCapacity: options.marketCapacity }),
     });
     const inbox = this.inbox;
     let paper: CandleVenue | undefined;
+    let paperTick: TickVenue | undefined;
+    const reports = new TimeQueue<Event>();
     // Paper commands are sent at the time of the event being handled (see LiveFeedSource).
     let paperNow = (): Micros => clock.now();
-    const execution = options.orderVenue;
     const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
     // Trades, quotes and books reach a strategy that asks for them through our books (which
     // then also mark at the mid); a candle-only strategy is marked at the closes, as in backtests.
@@ -227,9 +293,31 @@ export class LiveRuntime {
       ...options,
       ...(wantsTicks ? { books: new LiveBooks() } : {}),
       clock,
-      slippageBps: execution.kind === "paper" ? execution.venue?.slippageBps : undefined,
-      takerFeeRate: execution.kind === "paper" ? execution.venue?.takerFeeRate : undefined,
+      // The tick venue walks the book (no slippage model), as in tick backtests.
+      slippageBps: execution.kind === "paper" && tick === undefined
+        ? execution.venue?.slippageBps
+        : undefined,
+      takerFeeRate: execution.kind !== "paper"
+        ? undefined
+        : tick === undefined
+        ? execution.venue?.takerFeeRate
+        : tick.fees?.taker,
     }, ({ inbox: sessionInbox, portfolio }) => {
+      if (tick !== undefined) {
+        const latency = tick.latency ?? constantLatency();
+        paperTick = new TickVenue({
+          instruments,
+          queueModel: tick.queueModel,
+          latency,
+          liquidityConsumption: tick.liquidityConsumption,
+          fees: tick.fees,
+          amendQueue: tick.amendQueue,
+          now: () => clock.now(),
+          // The tick runner's rule: a report reaches us after the response latency.
+          receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
+        }, (report) => reports.push(report.tsRecv, report));
+        return this.#withOutbox(paperTick);
+      }
       const port = execution.kind === "paper"
         ? (paper = new CandleVenue({
           ...execution.venue,
@@ -245,22 +333,44 @@ export class LiveRuntime {
       return this.#withOutbox(port);
     });
     this.paper = paper;
+    this.paperTick = paperTick;
     // The host aggregates the data bars into the strategy's (higher) timeframes, as backtests do.
     this.session.host(options.dataInterval);
-    this.#source = new LiveFeedSource({
-      session: this.session,
-      inbox,
-      clock,
-      sleeper: this.#sleeper(),
-      dataInterval: options.dataInterval,
-      buildCandles: options.buildCandles,
-      ...(paper === undefined ? {} : { paper }),
-      onSettled: () => this.#commit(),
-      marksOnTicks: wantsTicks,
-      ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
-    });
-    const source = this.#source;
-    paperNow = () => source.paperNow();
+    if (tickClock !== undefined && paperTick !== undefined) {
+      if (options.buildCandles) {
+        throw new ConfigError("paper tick matching needs a feed with order books", {
+          hint: "this feed sends trades only (bars are built from them): use candle matching",
+        });
+      }
+      this.#watchLiquidations(paperTick);
+      this.#source = new PaperTickSource({
+        session: this.session,
+        venue: paperTick,
+        reports,
+        inbox,
+        clock: tickClock,
+        receiveClock,
+        sleeper: options.sleeper ?? new WallSleeper({ now: receiveClock, observe: () => {} }),
+        onSettled: () => this.#commit(),
+        ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+        ...(options.paperEndAt === undefined ? {} : { endAt: options.paperEndAt }),
+      });
+    } else {
+      const source = new LiveFeedSource({
+        session: this.session,
+        inbox,
+        clock,
+        sleeper: this.#sleeper(),
+        dataInterval: options.dataInterval,
+        buildCandles: options.buildCandles,
+        ...(paper === undefined ? {} : { paper }),
+        onSettled: () => this.#commit(),
+        marksOnTicks: wantsTicks,
+        ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+      });
+      this.#source = source;
+      paperNow = () => source.paperNow();
+    }
     this.#reconciler = execution.kind === "venue"
       ? new Reconciler({
         session: this.session,
@@ -276,6 +386,14 @@ export class LiveRuntime {
   /** The feed counters. */
   get counts(): LiveFeedCounts {
     return this.#source.counts;
+  }
+
+  /**
+   * Paper tick matching: the receive time the run ended at (everything received up to it was
+   * handled), once it is ending; `undefined` otherwise.
+   */
+  get paperEndTime(): Micros | undefined {
+    return this.#source instanceof PaperTickSource ? this.#source.endTime : undefined;
   }
 
   /** The last reconciliation pass. */
@@ -301,7 +419,7 @@ export class LiveRuntime {
     this.#actions.push(action);
     // Processed as an input of its own (a timer of the runtime), so the action runs as a
     // handler and what it emits settles before this returns.
-    const now = this.#options.clock.now();
+    const now = this.#clock.now();
     engine.process({ kind: "timer", ts: now, tsRecv: now, owner: LIVE_OWNER, tag: "action" });
   }
 
@@ -351,9 +469,14 @@ export class LiveRuntime {
       });
       run = await runLive(this.session.engine, this.#source, {
         signal: this.#stop.signal,
-        sleeper: this.#sleeper(),
+        // Tick paper: the source keeps the timeline and fires the timers itself, in order.
+        sleeper: this.#source instanceof PaperTickSource ? NEVER_WAKES : this.#sleeper(),
       });
-      ended = run.aborted ? "stopped" : this.#boundReached() ? "bound" : "feeds-ended";
+      ended = run.aborted || this.#stopRequested
+        ? "stopped"
+        : this.#boundReached()
+        ? "bound"
+        : "feeds-ended";
     } finally {
       await this.#shutdown(privateChannel, pumps, reconcileLoop);
     }
@@ -370,11 +493,20 @@ export class LiveRuntime {
     };
   }
 
-  /** Stops the run: no new orders from now on; the run resolves after its clean shutdown. */
+  /**
+   * Stops the run: no new orders from now on; the run resolves after its clean shutdown. With
+   * paper tick matching the session first handles what it received until now (the frames, and
+   * the timers, reports and arrivals due by then), exactly as a replay of its recording does.
+   */
   stop(reason = "stop requested"): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
+    if (this.#stopped || this.#stopRequested) return;
     this.#log({ level: "info", component: "runtime", message: `stopping: ${reason}` });
+    if (this.#source instanceof PaperTickSource) {
+      this.#stopRequested = true;
+      this.#source.stop();
+      return;
+    }
+    this.#stopped = true;
     this.inEngine(() => this.session.oms.setTradingState("halted"));
     this.#stop.abort();
   }
@@ -479,17 +611,36 @@ export class LiveRuntime {
     return max !== undefined && this.#source.counts.events >= max;
   }
 
+  // The exchange liquidates an isolated position at its bankruptcy price once the mark reaches
+  // its liquidation price: checked after every mark and fill, as the tick runner does.
+  #watchLiquidations(venue: TickVenue): void {
+    const { session } = this;
+    const liquidateIfDue = (symbol: SymbolId): void => {
+      const due = session.liquidationDue(symbol, session.portfolio.lastPrice(symbol));
+      if (due !== undefined) venue.liquidate(symbol, due.fillPrice);
+    };
+    session.onMark((symbol) => liquidateIfDue(symbol));
+    session.onFill((event) => liquidateIfDue(event.fill.symbol));
+  }
+
   #sleeper(): Sleeper {
-    return this.#options.sleeper ?? new WallSleeper(this.#options.clock);
+    return this.#options.sleeper ?? new WallSleeper(this.#clock);
   }
 
   #subscriptions(): MarketSubscription[] {
     const symbols = new Set<SymbolId>();
     for (const s of this.#options.strategy.subscriptions) symbols.add(s.symbol);
     const wantsBooks = this.#options.strategy.subscriptions.some((s) => s.kind !== "candles");
+    const wantsQuotes = this.#options.strategy.subscriptions.some((s) => s.kind === "quotes");
+    // Tick matching needs books and trades, and takes what tick backtests replay (no bars).
+    const tick: MarketSubscription["channels"] = wantsQuotes
+      ? ["trades", "book", "quotes"]
+      : ["trades", "book"];
     return [...symbols].map((symbol) => ({
       symbol,
-      channels: this.#options.buildCandles
+      channels: this.paperTick !== undefined
+        ? tick
+        : this.#options.buildCandles
         ? ["trades"]
         : wantsBooks
         ? ["candles", "trades", "book"]
@@ -564,7 +715,7 @@ export class LiveRuntime {
       const woke = await new Promise<boolean>((resolve) => {
         const onAbort = (): void => resolve(false);
         signal.addEventListener("abort", onAbort, { once: true });
-        sleeper.sleepUntil(this.#options.clock.now() + interval, signal).then(() => {
+        sleeper.sleepUntil(this.#clock.now() + interval, signal).then(() => {
           signal.removeEventListener("abort", onAbort);
           resolve(true);
         });
@@ -578,7 +729,7 @@ export class LiveRuntime {
   #withOutbox(port: VenuePort): VenuePort {
     const store = this.#options.store;
     if (store === undefined) return port;
-    const clock = this.#options.clock;
+    const clock = this.#clock;
     return {
       venue: port.venue,
       ...(port.capabilities === undefined ? {} : { capabilities: port.capabilities }),
@@ -694,7 +845,7 @@ export class LiveRuntime {
         this.#resumeSinceMs = Math.floor(outcome.state.savedAt / 1000);
       }
       for (const { fill, ts } of outcome.fills) {
-        session.engine.process({ kind: "fill", ts, tsRecv: this.#options.clock.now(), fill });
+        session.engine.process({ kind: "fill", ts, tsRecv: this.#clock.now(), fill });
       }
       if (outcome.adopted.length > 0) {
         this.#log({
@@ -736,7 +887,7 @@ export class LiveRuntime {
     const { session } = this;
     return {
       version: LIVE_STATE_VERSION,
-      savedAt: this.#options.clock.now(),
+      savedAt: this.#clock.now(),
       // Halts are conditions of this process (a reconciliation in progress, the shutdown);
       // what outlives it is the kill switch's latch.
       oms: {

@@ -16,6 +16,7 @@ import type { LiveSource, Sleeper } from "../engine/mod.ts";
 import type { Clock } from "../engine/mod.ts";
 import { type CandleEvent, type Event, Fifo, type Inbox, isMarketData } from "../events/mod.ts";
 import type { TradingSession } from "../trader/mod.ts";
+import { drawdownVerdict } from "./_drawdown_verdict.ts";
 import type { CandleVenue } from "../venues/mod.ts";
 
 /** Options of {@linkcode LiveFeedSource}. */
@@ -194,17 +195,7 @@ export class LiveFeedSource implements LiveSource {
     this.#options.onSettled?.();
     if (!this.#checkEquity) return undefined;
     this.#checkEquity = false;
-    const { session } = this.#options;
-    if (!session.watchesDrawdown) return undefined;
-    let equity: number;
-    try {
-      equity = session.portfolio.equity();
-    } catch (error) {
-      // A balance that cannot be valued yet (no mark) says nothing about the drawdown.
-      if (error instanceof RangeError) return undefined;
-      throw error;
-    }
-    return session.drawdownAlert(equity);
+    return drawdownVerdict(this.#options.session);
   }
 
   #wait(): Promise<Wake> {

@@ -16,6 +16,8 @@ export * from "./account_check.ts";
 export * from "./live_books.ts";
 export * from "./live_runtime.ts";
 export * from "./live_source.ts";
+export * from "./paper_tick_clock.ts";
+export * from "./paper_tick_source.ts";
 export * from "./ops/mod.ts";
 export * from "./random_walk_market.ts";
 export * from "./reconciler.ts";

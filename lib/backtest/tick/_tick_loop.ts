@@ -11,6 +11,11 @@
  * the venue's side and the equity marks between two of them. One iterator per run, reloaded
  * per batch. Semantics: docs/tick_backtesting.md.
  *
+ * With `venueClock: "receive"` (the replay of a paper session's recording) the venue sees each
+ * event at its local time instead, when we do, as a live paper venue can: then one timeline
+ * holds everything, and at one instant timers come first, then reports, then data (applied at
+ * the venue, then received), then command arrivals — the rule of `lib/live/paper_tick_source.ts`.
+ *
  * @module
  */
 
@@ -48,6 +53,8 @@ export interface TickLoopOptions {
   readonly sources: readonly TickSource[];
   /** Called every 1,048,576 events with the number replayed. */
   readonly onProgress: ((events: number) => void) | undefined;
+  /** The venue's time of data: its exchange time (default), or its local (receive) time. */
+  readonly venueClock?: "exchange" | "receive";
 }
 
 /**
@@ -62,6 +69,8 @@ const MAX_FEED_BACKLOG = 1_000_000;
 const AFTER_NOTHING = 0;
 const AFTER_VENUE = 1;
 const AFTER_BOTH = 2;
+// Receive-time venue: the event waits on our timeline, its venue side applied when received.
+const AFTER_QUEUE = 3;
 
 /** The tick data loop; iterate it once per loaded batch, then once over {@linkcode TickLoop.tail}. */
 export class TickLoop extends InputSource {
@@ -99,6 +108,7 @@ export class TickLoop extends InputSource {
   #event: MarketDataEvent | undefined;
   #checkDrawdown = false;
   readonly #watchDrawdown: boolean;
+  readonly #receiveClock: boolean;
 
   /** A loop feeding `session` (its venue matches the data). */
   constructor(session: TradingSession<TickVenue>, options: TickLoopOptions) {
@@ -107,6 +117,7 @@ export class TickLoop extends InputSource {
     this.#options = options;
     this.#traded = [...session.instruments.keys()];
     this.#watchDrawdown = session.watchesDrawdown;
+    this.#receiveClock = options.venueClock === "receive";
     session.onMark((symbol, price, ts) => {
       options.diagnostics.onMid(ts, price);
       if (this.initialEquity !== undefined) return;
@@ -129,10 +140,10 @@ export class TickLoop extends InputSource {
    * The end of the run: everything due by the last local time (later arrivals and reports
    * never happen), then the last mark.
    */
-  tail(): this {
+  tail(until: Micros = this.lastLocal): this {
     this.#batch = [];
     this.#row = 0;
-    this.#startAdvance(this.lastLocal, true, AFTER_NOTHING, undefined);
+    this.#startAdvance(Math.max(until, this.lastLocal), true, AFTER_NOTHING, undefined);
     return this;
   }
 
@@ -203,10 +214,11 @@ export class TickLoop extends InputSource {
   #takeRow(event: MarketDataEvent): void {
     const { from, to, instruments, markMicros, books } = this.#options;
     const local = event.tsRecv;
+    const exchange = this.#receiveClock ? local : event.ts;
     if (local < from) {
       // Before the window the books still follow the data (an L2 file's only snapshot may
       // come long before `from`), but nothing reaches the strategy.
-      this.#venueTime = Math.min(Math.max(event.ts, this.#venueTime), local);
+      this.#venueTime = Math.min(Math.max(exchange, this.#venueTime), local);
       this.#applyAtVenue(event);
       if (instruments.has(eventSymbol(event))) books.apply(event);
       return;
@@ -214,7 +226,7 @@ export class TickLoop extends InputSource {
     if (local >= to) {
       // After the window, data that happened at the exchange before our last local time still
       // shapes the book that orders in flight until then meet.
-      const at = Math.min(Math.max(event.ts, this.#venueTime), local);
+      const at = Math.min(Math.max(exchange, this.#venueTime), local);
       if (this.first === undefined || at > this.lastLocal) {
         this.stopped = true;
         return;
@@ -237,16 +249,21 @@ export class TickLoop extends InputSource {
       this.#nextMark = Math.floor(local / markMicros) * markMicros + markMicros;
     }
     // The exchange side now, at the event's exchange time; our side once time reaches `local`.
-    this.#venueTime = Math.min(Math.max(event.ts, this.#venueTime), local);
-    this.#startAdvance(this.#venueTime, false, AFTER_BOTH, event);
+    this.#venueTime = Math.min(Math.max(exchange, this.#venueTime), local);
+    this.#startAdvance(
+      this.#venueTime,
+      false,
+      this.#receiveClock ? AFTER_QUEUE : AFTER_BOTH,
+      event,
+    );
   }
 
   #afterAdvance(): void {
     const event = this.#event;
     if (event === undefined || this.#after === AFTER_NOTHING) return;
     this.#event = undefined;
-    this.#applyAtVenue(event);
-    if (this.#after !== AFTER_BOTH) return;
+    if (this.#after !== AFTER_QUEUE) this.#applyAtVenue(event);
+    if (this.#after === AFTER_VENUE) return;
     this.#received.push(event);
     if (this.#received.size > MAX_FEED_BACKLOG) {
       throw feedBacklogError(event, this.#options.sources);
@@ -277,6 +294,23 @@ export class TickLoop extends InputSource {
         return undefined;
       }
       if (next >= this.#nextMark) this.#passMarks(next);
+      if (this.#receiveClock) {
+        // One timeline: timers, reports, data (venue side, then ours), then arrivals.
+        if (timer === next) return timer;
+        if (report === next) {
+          const { at, item } = inbox.pop();
+          session.clock.observe(at);
+          return item;
+        }
+        if (head !== undefined && data === next) {
+          this.#received.shift();
+          this.#venueTime = head.tsRecv;
+          this.#applyAtVenue(head);
+          return this.#receive(head);
+        }
+        venue.processNextArrival();
+        continue;
+      }
       if (arrival === next) {
         venue.processNextArrival();
         continue;

@@ -64,6 +64,12 @@ export interface RecordingDecoder {
   stats(): Readonly<Record<string, JsonValue>>;
 }
 
+/**
+ * The name of the `#timer` line that ends the recording of a live paper session: the session
+ * handled every item received up to that line's time, and nothing after (docs/recording.md).
+ */
+export const SESSION_END_TIMER = "@live/end";
+
 /** What a replay of a recording counted beyond the decoder's own figures. */
 export interface RecordingReplayStats {
   /** Items read. */
@@ -72,12 +78,21 @@ export interface RecordingReplayStats {
   otherEvents: number;
   /** Frames the recorder reported dropped. */
   droppedFrames: number;
+  /** `#timer` lines: the live session's timers that fired, and its end. */
+  timers: number;
 }
 
 /** A tick source over a recording, with the decoder's figures. */
 export interface RecordingTickSource extends TickSource {
   /** The decoder's counters and the replay's, for the report. */
   diagnostics(): Readonly<Record<string, JsonValue>>;
+  /**
+   * Where the live session that recorded it stopped ({@linkcode SESSION_END_TIMER}), once the
+   * events have been read; `undefined` for other recordings.
+   */
+  sessionEnd(): Micros | undefined;
+  /** The session timers the recording says fired (`owner/tag due-µs`), once read. */
+  sessionTimers(): readonly string[];
 }
 
 const BATCH = 4096;
@@ -96,7 +111,9 @@ export function recordingTickSource(
   items: AsyncIterable<readonly RecordedItem[]>,
   decoder: RecordingDecoder,
 ): RecordingTickSource {
-  const stats: RecordingReplayStats = { items: 0, otherEvents: 0, droppedFrames: 0 };
+  const stats: RecordingReplayStats = { items: 0, otherEvents: 0, droppedFrames: 0, timers: 0 };
+  let end: Micros | undefined;
+  const timers: string[] = [];
   async function* batches(): AsyncGenerator<readonly MarketDataEvent[]> {
     const decoded: Event[] = [];
     let batch: MarketDataEvent[] = [];
@@ -105,6 +122,11 @@ export function recordingTickSource(
         const item = chunk[k];
         stats.items++;
         if (item.kind === "drop") stats.droppedFrames += item.frames;
+        else if (item.kind === "timer") {
+          stats.timers++;
+          if (item.name === SESSION_END_TIMER) end = item.tsRecv;
+          else timers.push(item.name);
+        }
         decoder.decode(item, decoded);
         for (let i = 0; i < decoded.length; i++) {
           const event = decoded[i];
@@ -127,7 +149,14 @@ export function recordingTickSource(
     name,
     events: events(),
     batches: batches(),
-    diagnostics: () => ({ venue: decoder.venue, ...stats, ...decoder.stats() }),
+    diagnostics: () => ({
+      venue: decoder.venue,
+      ...stats,
+      ...(end === undefined ? {} : { sessionEnd: end }),
+      ...decoder.stats(),
+    }),
+    sessionEnd: () => end,
+    sessionTimers: () => timers,
   };
 }
 

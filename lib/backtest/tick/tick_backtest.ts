@@ -63,6 +63,18 @@ export interface TickBacktestOptions extends TradingOptions {
   readonly settings?: Readonly<Record<string, JsonValue>>;
   /** Called every 1,048,576 events with the number processed. */
   readonly onProgress?: (events: number) => void;
+  /**
+   * The venue's time of data: the exchange time of each event (default: the venue runs ahead
+   * of us by the feed latency), or its receive time (`receive`: the venue sees data when we
+   * do, as a live paper session's venue does; the replay of a paper recording uses it).
+   */
+  readonly venueClock?: "exchange" | "receive";
+  /**
+   * The local time the run ends at: everything due by then (timers, arrivals, reports) happens,
+   * even after the last data (default: the last data's local time). A recording of a live
+   * paper session carries its own (`#timer @live/end`); the later of the two is used.
+   */
+  readonly end?: Micros;
 }
 
 /** Everything a tick run produced. */
@@ -127,6 +139,14 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
   };
   session.onMark((symbol) => liquidateIfDue(symbol));
   session.onFill((event) => liquidateIfDue(event.fill.symbol));
+  // The session timers that fire, to compare with those a live session's recording lists.
+  const firedTimers: string[] = [];
+  if (options.sources.some(isRecordingTickSource)) {
+    engine.bus.subscribe(
+      "timer",
+      (event) => firedTimers.push(`${event.owner}/${event.tag} ${event.ts}`),
+    );
+  }
   const markMicros = intervalMicros(options.markInterval ?? "1m");
   const loop = new TickLoop(session, {
     inbox,
@@ -139,13 +159,16 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     diagnostics,
     sources: options.sources,
     onProgress: options.onProgress,
+    venueClock: options.venueClock ?? "exchange",
   });
   // One promise per batch of merged events; the loop's body is per event.
   for await (const batch of mergeTickBatches(options.sources)) {
     await runWithModels(engine, loop.load(batch), inference, false);
     if (loop.stopped) break;
   }
-  await runWithModels(engine, loop.tail(), inference, false);
+  // A paper session's recording ends where the session stopped: everything due by then happened.
+  const end = [options.end, sessionEnd(options.sources)].filter((t) => t !== undefined);
+  await runWithModels(engine, loop.tail(Math.max(...end, loop.lastLocal)), inference, false);
   loop.finish();
   const { equity, first, initialEquity, lastLocal, barsInMarket, marketEvents, known } = loop;
   // finish() checked both.
@@ -173,6 +196,7 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
     liquidityConsumption: options.liquidityConsumption ?? true,
     strict: options.strict === true,
     markInterval: options.markInterval ?? "1m",
+    ...(options.venueClock === "receive" ? { venueClock: "receive" } : {}),
     sources: options.sources.map((s) => s.name),
   };
   const mm = diagnostics.result();
@@ -211,11 +235,57 @@ export async function runTickBacktest(options: TickBacktestOptions): Promise<Tic
       },
       ...mm,
       ...recordingDiagnostics(options.sources),
+      ...sessionTimerDiagnostics(options.sources, firedTimers),
       ...(isDiagnosticsSource(strategy) ? { strategy: strategy.diagnostics() } : {}),
     }) as Readonly<Record<string, JsonValue>>,
   };
   const bundle = reportBundle(session, report, record);
   return { report, bundle, marketEvents, events: engine.processed };
+}
+
+// The latest end of a live session among the recordings (undefined when none says).
+function sessionEnd(sources: readonly TickSource[]): Micros | undefined {
+  let end: Micros | undefined;
+  for (const source of sources) {
+    if (!isRecordingTickSource(source)) continue;
+    const at = source.sessionEnd();
+    if (at !== undefined && (end === undefined || at > end)) end = at;
+  }
+  return end;
+}
+
+// Whether the replay fired the timers the live session did, at the same times (recordings of
+// a live session only).
+function sessionTimerDiagnostics(
+  sources: readonly TickSource[],
+  fired: readonly string[],
+): { sessionTimers?: JsonValue } {
+  const sessions = sources.filter(isRecordingTickSource).filter((s) =>
+    s.sessionEnd() !== undefined
+  );
+  if (sessions.length !== 1) return {};
+  const recorded = sessions[0].sessionTimers();
+  let firstDifference = -1;
+  for (let i = 0; i < Math.max(recorded.length, fired.length); i++) {
+    if (recorded[i] !== fired[i]) {
+      firstDifference = i;
+      break;
+    }
+  }
+  return {
+    sessionTimers: {
+      recorded: recorded.length,
+      replayed: fired.length,
+      same: firstDifference < 0,
+      ...(firstDifference < 0 ? {} : {
+        firstDifference: {
+          index: firstDifference,
+          recorded: recorded[firstDifference] ?? null,
+          replayed: fired[firstDifference] ?? null,
+        },
+      }),
+    },
+  };
 }
 
 // Each recording's decoder figures (messages, snapshots, gaps …), when the data came from one.

@@ -86,6 +86,8 @@ const LIVE: Keys<Live> = {
   reconciliation_threshold: true,
   cancel_on_shutdown: true,
   confirm_mainnet: true,
+  record: true,
+  paper_matching: true,
   account: true,
   persistence: true,
   alerting: true,

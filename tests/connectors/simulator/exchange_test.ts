@@ -79,6 +79,17 @@ Deno.test("a market buy sweeps the asks at their prices and pays the taker fee",
   );
 });
 
+Deno.test("a fee finer than the wire's 8 decimals is charged as reported: rounded to 8 decimals", () => {
+  const { core } = setup();
+  // 50000.7 × 0.001 × 0.00055 = 0.027500385: nine decimals (the wire rounds half to even).
+  core.applyBook("BTCUSDT", [[49999.5, 1]], [[50000.7, 1]], true);
+  place(core, { type: "market", quantity: decimal("0.001") });
+  const [fill] = core.ledger.fills();
+  // The execution report prints the fee with at most 8 decimals; the wallet must move by that.
+  assertEquals(fill.fee.toString(), "0.02750038");
+  assertEquals(core.account(0).wallet.toString(), "99999.97249962");
+});
+
 Deno.test("liquidity our fills took is not taken twice until the feed changes the level", () => {
   const { core } = setup();
   place(core, { type: "market", quantity: decimal("1") });

@@ -90,6 +90,18 @@ Deno.test("a fee finer than the wire's 8 decimals is charged as reported: rounde
   assertEquals(core.account(0).wallet.toString(), "99999.97249962");
 });
 
+Deno.test("realized PnL at an average entry with endless decimals is booked to 8 decimals", () => {
+  const { core } = setup();
+  core.applyBook("BTCUSDT", [[49999.5, 1]], [[50000.5, 0.001], [50001, 1]], true);
+  // Entry (50000.5 + 2 × 50001) / 3 = 50000.8333…; closing 0.001 at 49999.5 realizes −0.00133…
+  place(core, { type: "market", quantity: decimal("0.003") });
+  place(core, { type: "market", side: "sell", quantity: decimal("0.001") });
+  const [, , close] = core.ledger.fills();
+  assertEquals(close.realizedPnl.toString(), "-0.00133333");
+  const wallet = core.account(0).wallet.toString();
+  assert(wallet.split(".")[1].length <= 8, `wallet ${wallet} has more than 8 decimals`);
+});
+
 Deno.test("liquidity our fills took is not taken twice until the feed changes the level", () => {
   const { core } = setup();
   place(core, { type: "market", quantity: decimal("1") });

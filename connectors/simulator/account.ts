@@ -8,6 +8,9 @@
 
 import { type Decimal, decimal, initialMargin, ZERO } from "./_lib.ts";
 
+/** Decimals of realized PnL in the venues' reports (and so of what reaches the wallet). */
+const PNL_DECIMALS = 8;
+
 /** One account as configured (an accounts file or the default). */
 export interface SimAccountSpec {
   /** API key the client sends. */
@@ -130,7 +133,10 @@ export class SimAccount {
     } else {
       closedSize = minOf(size.abs(), signedQuantity.abs());
       const direction = size.isNeg() ? -1 : 1;
-      realizedPnl = price.minus(position.entryPrice).times(closedSize).times(direction);
+      // Booked to 8 decimals as the venues report it (an average entry may have endless ones).
+      realizedPnl = decimal(
+        price.minus(position.entryPrice).times(closedSize).times(direction).toFixed(PNL_DECIMALS),
+      );
       const next = size.plus(signedQuantity);
       if (next.isZero()) position.entryPrice = ZERO;
       else if (next.isNeg() !== size.isNeg()) position.entryPrice = price;

@@ -41,6 +41,9 @@ import type {
 } from "./exchange_types.ts";
 import type { SimClock } from "./clock.ts";
 
+/** Decimals of a fee in the venues' execution reports (and so of what they charge). */
+const FEE_DECIMALS = 8;
+
 interface SymbolState {
   readonly spec: SimInstrument;
   readonly book: SimBook;
@@ -543,7 +546,8 @@ export class SimExchange {
     const instrument = state.spec.instrument;
     const feeRate = maker ? instrument.makerFee : instrument.takerFee;
     const value = price.times(quantity);
-    const fee = value.times(feeRate);
+    // The venue charges the fee its execution reports print (8 decimals, as Bybit and Binance).
+    const fee = decimal(value.times(feeRate).toFixed(FEE_DECIMALS));
     const seq = ++this.#fillCount;
     const account = this.account(order.accountId);
     const signed = order.side === "buy" ? quantity : quantity.neg();

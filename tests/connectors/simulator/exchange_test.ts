@@ -80,6 +80,29 @@ Deno.test("a market buy sweeps the asks at their prices and pays the taker fee",
   );
 });
 
+Deno.test("a fee finer than the wire's 8 decimals is charged as reported: rounded to 8 decimals", () => {
+  const { core } = setup();
+  // 50000.7 × 0.001 × 0.00055 = 0.027500385: nine decimals (the wire rounds half to even).
+  core.applyBook("BTCUSDT", [[49999.5, 1]], [[50000.7, 1]], true);
+  place(core, { type: "market", quantity: decimal("0.001") });
+  const [fill] = core.ledger.fills();
+  // The execution report prints the fee with at most 8 decimals; the wallet must move by that.
+  assertEquals(fill.fee.toString(), "0.02750038");
+  assertEquals(core.account(0).wallet.toString(), "99999.97249962");
+});
+
+Deno.test("realized PnL at an average entry with endless decimals is booked to 8 decimals", () => {
+  const { core } = setup();
+  core.applyBook("BTCUSDT", [[49999.5, 1]], [[50000.5, 0.001], [50001, 1]], true);
+  // Entry (50000.5 + 2 × 50001) / 3 = 50000.8333…; closing 0.001 at 49999.5 realizes −0.00133…
+  place(core, { type: "market", quantity: decimal("0.003") });
+  place(core, { type: "market", side: "sell", quantity: decimal("0.001") });
+  const [, , close] = core.ledger.fills();
+  assertEquals(close.realizedPnl.toString(), "-0.00133333");
+  const wallet = core.account(0).wallet.toString();
+  assert(wallet.split(".")[1].length <= 8, `wallet ${wallet} has more than 8 decimals`);
+});
+
 Deno.test("liquidity our fills took is not taken twice until the feed changes the level", () => {
   const { core } = setup();
   place(core, { type: "market", quantity: decimal("1") });

@@ -33,7 +33,8 @@ export type Http1Connect = (endpoint: Http1Endpoint) => Promise<Http1Socket>;
 export interface Http1ClientOptions {
   /** `http://host[:port]` or `https://host[:port]`; every request goes there. */
   readonly origin: string;
-  /** Connections open at once at most (requests beyond wait for one); default 8. */
+  /** Connections open at once at most (requests beyond wait for one); default 32: a new
+   * connection costs a handshake, waiting for a busy one costs its whole answer. */
   readonly maxConnections?: number;
   /** Default time limit of a request, connecting included (ms); default 10,000. */
   readonly timeoutMs?: number;
@@ -43,7 +44,10 @@ export interface Http1ClientOptions {
   readonly maxHeaderBytes?: number;
   /** Largest answer body (bytes); default 64 MiB. */
   readonly maxBodyBytes?: number;
-  /** Called when a request's last byte was written (latency instrumentation). */
+  /**
+   * Called as a request's bytes are handed to the socket (latency instrumentation): Deno writes
+   * them inside the write call, so this is the moment they leave for the kernel.
+   */
   readonly onWrite?: (method: string, target: string) => void;
   /** Socket factory (default `Deno.connect`, or `Deno.connectTls` for `https:`). */
   readonly connect?: Http1Connect;
@@ -87,6 +91,8 @@ export interface Http1Stats {
   readonly reused: number;
   /** Connections open now. */
   readonly open: number;
+  /** Requests that found no idle connection (they opened one or waited for one). */
+  readonly cold: number;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -117,6 +123,7 @@ export class Http1Client {
   #closed = false;
   #connections = 0;
   #reused = 0;
+  #cold = 0;
 
   /**
    * Makes the client; nothing connects before the first request.
@@ -146,7 +153,7 @@ export class Http1Client {
     };
     this.#origin = url.origin;
     this.#host = url.host;
-    this.#max = Math.max(1, options.maxConnections ?? 8);
+    this.#max = Math.max(1, options.maxConnections ?? 32);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#idleMs = options.idleTimeoutMs ?? 30_000;
     this.#limits = {
@@ -168,6 +175,7 @@ export class Http1Client {
       connections: this.#connections,
       reused: this.#reused,
       open: this.#idle.length + this.#busy.size,
+      cold: this.#cold,
     };
   }
 
@@ -215,22 +223,28 @@ export class Http1Client {
     try {
       const idempotent = request.method === "GET" || request.method === "HEAD";
       for (let attempt = 0;; attempt++) {
-        const acquiring = this.#acquire(what, attempt > 0);
-        let connection: Http1Connection;
-        try {
-          connection = await Promise.race([acquiring, stopped]);
-        } catch (error) {
-          // Timed out or aborted while waiting: a connection that comes later goes to the pool.
-          acquiring.then((late) => this.#release(late, true), () => {});
-          throw error;
+        // A warm connection is taken without an await, so the bytes leave inside this call.
+        let connection = attempt === 0 ? this.#takeIdle() : undefined;
+        if (connection === undefined) {
+          this.#cold++;
+          const acquiring = this.#acquire(what, attempt > 0);
+          try {
+            connection = await Promise.race([acquiring, stopped]);
+          } catch (error) {
+            // Timed out or aborted while waiting: a connection that comes later goes to the pool.
+            acquiring.then((late) => this.#release(late, true), () => {});
+            throw error;
+          }
         }
         current = connection;
         const reused = connection.uses > 1;
         try {
           sent = false;
-          await Promise.race([quiet(connection.write(bytes, what)), stopped]);
-          sent = true;
+          const writing = quiet(connection.write(bytes, what));
+          // Deno's socket write runs inside the call: the bytes are with the kernel now.
           this.#onWrite?.(request.method, request.target);
+          await Promise.race([writing, stopped]);
+          sent = true;
           const raw = await Promise.race([
             quiet(connection.readResponse(request.method, what)),
             stopped,
@@ -302,19 +316,8 @@ export class Http1Client {
           requestSent: false,
         });
       }
-      const now = performance.now();
-      while (!fresh && this.#idle.length > 0) {
-        const connection = this.#idle.pop();
-        if (connection === undefined || connection.closed) continue;
-        if (now - connection.idleSince > this.#idleMs) {
-          connection.close();
-          continue;
-        }
-        connection.take();
-        this.#busy.add(connection);
-        this.#reused++;
-        return connection;
-      }
+      const idle = fresh ? undefined : this.#takeIdle();
+      if (idle !== undefined) return idle;
       if (this.#idle.length + this.#busy.size + this.#opening < this.#max) {
         return await this.#open(what);
       }
@@ -327,6 +330,24 @@ export class Http1Client {
       );
       if (handed !== undefined) return handed;
     }
+  }
+
+  // The most recently used idle connection that is still open and not idle for too long.
+  #takeIdle(): Http1Connection | undefined {
+    const now = performance.now();
+    while (this.#idle.length > 0) {
+      const connection = this.#idle.pop();
+      if (connection === undefined || connection.closed) continue;
+      if (now - connection.idleSince > this.#idleMs) {
+        connection.close();
+        continue;
+      }
+      connection.take();
+      this.#busy.add(connection);
+      this.#reused++;
+      return connection;
+    }
+    return undefined;
   }
 
   async #open(what: string): Promise<Http1Connection> {

@@ -47,7 +47,7 @@ Deno.test("Http1Client sends method, target, headers and body, and reuses one co
     ]);
     assert.equal(seen[0]?.body, '{"qty":"0.001","note":"é"}');
     assert.equal(seen[0]?.type, "application/json");
-    assert.deepEqual(client.stats, { connections: 1, reused: 2, open: 1 });
+    assert.deepEqual(client.stats, { connections: 1, reused: 2, open: 1, cold: 1 });
   } finally {
     client.close();
     await server.shutdown();

@@ -3,7 +3,7 @@
  * frame read off the simulator's WebSocket to the order request written to its REST socket.
  *
  * The simulator (Bybit protocol, rate limits lifted) runs on 127.0.0.1 in a worker of its own
- * (bench/_live_latency_simulator.ts: a venue is another machine, and in this thread its work
+ * (bench/_live_simulator_worker.ts: a venue is another machine, and in this thread its work
  * would run inside the measured window); a
  * `LiveRuntime` with live execution runs the Bybit connector's public stream, private stream
  * and REST client, and a strategy that sends a market order (sides alternating, so the position
@@ -39,6 +39,7 @@ import type { Event } from "../lib/events/mod.ts";
 import { fixedQuantity } from "../lib/execution/mod.ts";
 import { LiveMetrics } from "../lib/live/ops/mod.ts";
 import { LiveRuntime } from "../lib/live/mod.ts";
+import { SimulatorWorker } from "./_live_simulator_client.ts";
 import type { Strategy, StrategyContext } from "../lib/strategies/mod.ts";
 
 function flag(name: string, fallback: string): string {
@@ -120,38 +121,9 @@ interface Figures {
   readonly histogram: string;
 }
 
-/** The simulator's worker (bench/_live_latency_simulator.ts) and its answers. */
-class SimulatorWorker {
-  readonly #worker = new Worker(new URL("./_live_latency_simulator.ts", import.meta.url), {
-    type: "module",
-  });
-  readonly #waiting = new Map<string, (data: Record<string, unknown>) => void>();
-
-  constructor() {
-    this.#worker.onmessage = (message: MessageEvent<Record<string, unknown>>) => {
-      const kind = String(message.data.kind);
-      this.#waiting.get(kind)?.(message.data);
-      this.#waiting.delete(kind);
-    };
-  }
-
-  ask(message: Record<string, unknown>, answer: string): Promise<Record<string, unknown>> {
-    const reply = new Promise<Record<string, unknown>>((resolve) =>
-      this.#waiting.set(answer, resolve)
-    );
-    this.#worker.postMessage(message);
-    return reply;
-  }
-
-  terminate(): void {
-    this.#worker.terminate();
-  }
-}
-
 async function measure(transport: "http1" | "fetch"): Promise<Figures> {
   const worker = new SimulatorWorker();
-  const ready = await worker.ask({ kind: "start", ...KEY }, "ready");
-  const sim = { restUrl: String(ready.restUrl), wsPublicUrl: String(ready.wsPublicUrl) };
+  const sim = await worker.start(KEY);
   const arrivals: number[] = [];
   const writes: number[] = [];
   const answers: number[] = [];
@@ -217,10 +189,7 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
   const running = runtime.run();
   // The strategy is subscribed once the first book snapshot is in.
   for (let i = 0; i < 500 && runtime.counts.events === 0; i++) await sleep(10);
-  await worker.ask(
-    { kind: "trades", count: WARMUP + SAMPLES, intervalMs: INTERVAL_MS, quantity: MARK_QTY },
-    "sent",
-  );
+  await worker.trades(WARMUP + SAMPLES, INTERVAL_MS, MARK_QTY);
   const expected = WARMUP + SAMPLES;
   // A loaded machine may leave the session behind the market: let it drain (30 s at most).
   for (let i = 0; i < 3000 && answers.length < expected; i++) await sleep(10);
@@ -230,8 +199,7 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
     ? `${http1.stats.connections} connection(s), ${http1.stats.reused} reuses, ${http1.stats.cold} requests found no idle connection`
     : "fetch's pool";
   http1.close();
-  const stopped = await worker.ask({ kind: "stop" }, "stopped");
-  worker.terminate();
+  const ledger = await worker.stop();
   if (arrivals.length !== expected || writes.length !== expected || answers.length !== expected) {
     throw new Error(
       `${transport}: ${arrivals.length} marker frames, ${writes.length} orders written, ${answers.length} answered; expected ${expected} each (refused or lost orders make the pairing meaningless)`,
@@ -241,11 +209,11 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
     values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   const stage = (to: readonly number[], from: readonly number[]): number =>
     median(to.slice(WARMUP).map((t, i) => (t - (from[WARMUP + i] ?? NaN)) * 1000));
-  const breakdown = `frame → strategy ${Math.round(stage(seen, arrivals))} µs, strategy → REST call ${
-    Math.round(stage(calls, seen))
-  } µs, REST call → ${transport === "http1" ? "written" : "handed to fetch"} ${
-    Math.round(stage(writes, calls))
-  } µs`;
+  const breakdown = `frame → strategy ${
+    Math.round(stage(seen, arrivals))
+  } µs, strategy → REST call ${Math.round(stage(calls, seen))} µs, REST call → ${
+    transport === "http1" ? "written" : "handed to fetch"
+  } ${Math.round(stage(writes, calls))} µs`;
   const metrics = new LiveMetrics({ strategy: "latency-bench" });
   const written: number[] = [];
   const answered: number[] = [];
@@ -264,7 +232,7 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
     written,
     answered,
     fills: summary.fills,
-    venueOrders: Number(stopped.orders),
+    venueOrders: ledger.orders,
     breakdown,
     connections,
     histogram,

@@ -1,10 +1,11 @@
 /**
- * The simulator of bench/live_latency.ts, in a worker of its own: a venue is another machine,
+ * The simulator of bench/live_latency.ts and bench/live_session.ts, in a worker of its own: a venue is another machine,
  * and in the bench's own thread its WebSocket writes and order handling would run inside the
  * very window being measured. Messages in: `{ kind: "start", apiKey, apiSecret }`, `{ kind:
  * "trades", count, intervalMs, quantity }` (marker trades, one every `intervalMs`), `{ kind:
  * "stop" }`. Messages out: `{ kind: "ready", restUrl, wsPublicUrl }`, `{ kind: "sent" }` after
- * the last trade, `{ kind: "stopped", orders }` (orders in the simulator's ledger).
+ * the last trade, `{ kind: "stopped", orders, clientIds, byStatus, fills }` (the simulator's
+ * ledger: orders, distinct client ids, orders by status, fills).
  *
  * @module
  */
@@ -55,9 +56,13 @@ self.onmessage = async (message: MessageEvent<Inbound>) => {
       self.postMessage({ kind: "sent" });
       return;
     case "stop": {
-      const orders = sim?.ledger.orders().length ?? 0;
+      const orders = sim?.ledger.orders() ?? [];
+      const byStatus: Record<string, number> = {};
+      for (const order of orders) byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
+      const clientIds = new Set(orders.map((order) => order.clientId)).size;
+      const fills = sim?.ledger.fills().length ?? 0;
       await sim?.stop();
-      self.postMessage({ kind: "stopped", orders });
+      self.postMessage({ kind: "stopped", orders: orders.length, clientIds, byStatus, fills });
       return;
     }
     default: {

@@ -19,12 +19,9 @@ import { Http1Client, type Http1ClientOptions } from "./http1_client.ts";
  * import { keepAliveFetch } from "@tesser/tesser/broker";
  * import assert from "node:assert/strict";
  *
- * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
- *   new Response("pong"));
- * const send = keepAliveFetch();
- * const answer = await send(`http://127.0.0.1:${server.addr.port}/ping`);
- * assert.equal(await answer.text(), "pong");
- * await server.shutdown();
+ * const send = keepAliveFetch({ timeoutMs: 5000 });
+ * // Only http: and https: URLs are sent; anything else is refused before any I/O.
+ * await assert.rejects(send("ftp://127.0.0.1/file"), TypeError);
  * ```
  */
 export function keepAliveFetch(options: Omit<Http1ClientOptions, "origin"> = {}): typeof fetch {

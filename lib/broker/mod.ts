@@ -14,6 +14,7 @@ export * from "./execution_client_port.ts";
 export * from "./historical_data.ts";
 export * from "./hmac_sha256.ts";
 export * from "./http1_client.ts";
+export type { Http1Socket } from "./http1_connection.ts";
 export * from "./http1_error.ts";
 export * from "./http_transport.ts";
 export * from "./market_stream.ts";

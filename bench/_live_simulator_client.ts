@@ -1,9 +1,18 @@
 /**
  * The benches' handle on the simulator worker (bench/_live_simulator_worker.ts): start it, ask
- * it to print marker trades, stop it and read its ledger's counts.
+ * it to print marker trades, stop it and read its ledger's counts; and the Bybit connector's
+ * pieces a live session against it runs on.
  *
  * @module
  */
+
+import { BybitExecutionClient } from "../connectors/bybit/execution_client.ts";
+import { BybitPrivateStream } from "../connectors/bybit/private_stream.ts";
+import type { LimiterClock, RateLimiter } from "../connectors/bybit/rate_limit.ts";
+import { BybitRest } from "../connectors/bybit/rest.ts";
+import type { BybitCredentials } from "../connectors/bybit/signing.ts";
+import type { Event } from "../lib/events/mod.ts";
+import type { LiveExecution } from "../lib/live/mod.ts";
 
 /** Where the started simulator listens. */
 export interface SimulatorAddress {
@@ -71,4 +80,56 @@ export class SimulatorWorker {
       fills: Number(stopped.fills),
     };
   }
+}
+
+/** The Bybit connector's pieces a bench's live session runs on. */
+export interface BybitLive {
+  /** The signed REST transport (its clock already synchronised). */
+  readonly rest: BybitRest;
+  /** Order entry and queries. */
+  readonly client: BybitExecutionClient;
+  /** Live execution for `LiveRuntime`: the client and the private stream. */
+  readonly execution: LiveExecution;
+}
+
+/**
+ * The Bybit REST client, execution client and private stream against the simulator at
+ * `address`, with `limiter` and, when given, `fetch` as the REST transport.
+ */
+export async function bybitLive(
+  address: SimulatorAddress,
+  key: BybitCredentials,
+  options: {
+    readonly limiter: (clock: LimiterClock) => RateLimiter;
+    readonly fetch?: typeof fetch;
+  },
+): Promise<BybitLive> {
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const rest = new BybitRest({
+    baseUrl: address.restUrl,
+    credentials: key,
+    limiter: options.limiter({ now: () => Date.now(), sleep }),
+    now: () => Date.now(),
+    sleep,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+  await rest.syncTime();
+  const client = new BybitExecutionClient(rest, sleep);
+  const wsBase = address.wsPublicUrl.replace(/\/v5\/public\/linear$/, "");
+  const execution: LiveExecution = {
+    kind: "venue",
+    client,
+    privateChannel: (sink: (event: Event) => void) => {
+      const stream = new BybitPrivateStream({
+        url: `${wsBase}/v5/private`,
+        credentials: key,
+        client,
+        sink,
+        serverOffsetMs: () => rest.offsetMs,
+      });
+      client.onOrderAccepted(() => stream.noteOrderAccepted());
+      return { start: () => stream.start(), stop: () => stream.close() };
+    },
+  };
+  return { rest, client, execution };
 }

@@ -27,19 +27,15 @@
  * @module
  */
 
-import { BybitExecutionClient } from "../connectors/bybit/execution_client.ts";
 import { BybitMarketStream } from "../connectors/bybit/market_stream.ts";
-import { BybitPrivateStream } from "../connectors/bybit/private_stream.ts";
 import { RateLimiter, type RequestPriority } from "../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../connectors/bybit/rest.ts";
 import { Http1Client, type SocketFactory, type StreamSocket } from "../lib/broker/mod.ts";
 import type { JsonValue, Trade } from "../lib/domain/mod.ts";
 import { WallClock } from "../lib/engine/mod.ts";
-import type { Event } from "../lib/events/mod.ts";
 import { fixedQuantity } from "../lib/execution/mod.ts";
 import { LiveMetrics } from "../lib/live/ops/mod.ts";
 import { LiveRuntime } from "../lib/live/mod.ts";
-import { SimulatorWorker } from "./_live_simulator_client.ts";
+import { bybitLive, SimulatorWorker } from "./_live_simulator_client.ts";
 import type { Strategy, StrategyContext } from "../lib/strategies/mod.ts";
 
 function flag(name: string, fallback: string): string {
@@ -147,18 +143,11 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
     return response;
   };
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-  const rest = new BybitRest({
-    baseUrl: sim.restUrl,
-    credentials: KEY,
-    limiter: new LiftedLimiter({ share: 1, clock: { now: () => Date.now(), sleep } }),
-    now: () => Date.now(),
-    sleep,
+  const { client, execution } = await bybitLive(sim, KEY, {
+    limiter: (clock) => new LiftedLimiter({ share: 1, clock }),
     fetch: seam,
   });
-  await rest.syncTime();
-  const client = new BybitExecutionClient(rest, sleep);
   const instruments = (await client.instruments()).filter((i) => i.symbol === SYMBOL);
-  const wsBase = sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "");
   const clock = new WallClock();
   const runtime = new LiveRuntime({
     strategy: orderOnTrade(seen),
@@ -170,21 +159,7 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
     dataInterval: "1m",
     feeds: [new BybitMarketStream({ url: sim.wsPublicUrl, socket: stampingSocket(arrivals) })],
     buildCandles: false,
-    orderVenue: {
-      kind: "venue",
-      client,
-      privateChannel: (sink: (event: Event) => void) => {
-        const stream = new BybitPrivateStream({
-          url: `${wsBase}/v5/private`,
-          credentials: KEY,
-          client,
-          sink,
-          serverOffsetMs: () => rest.offsetMs,
-        });
-        client.onOrderAccepted(() => stream.noteOrderAccepted());
-        return { start: () => stream.start(), stop: () => stream.close() };
-      },
-    },
+    orderVenue: execution,
   });
   const running = runtime.run();
   // The strategy is subscribed once the first book snapshot is in.

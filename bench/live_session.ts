@@ -20,10 +20,7 @@
  * @module
  */
 
-import { BybitExecutionClient } from "../connectors/bybit/execution_client.ts";
-import { BybitPrivateStream } from "../connectors/bybit/private_stream.ts";
 import { RateLimiter } from "../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../connectors/bybit/rest.ts";
 import { loadMarkets } from "../lib/backtest/markets.ts";
 import type { MarketStream } from "../lib/broker/mod.ts";
 import type { JsonValue, Trade } from "../lib/domain/mod.ts";
@@ -33,7 +30,7 @@ import { fixedQuantity } from "../lib/execution/mod.ts";
 import { type LiveExecution, LiveRuntime } from "../lib/live/mod.ts";
 import { Random } from "../lib/data/mod.ts";
 import { builtinStrategies, type Strategy, type StrategyContext } from "../lib/strategies/mod.ts";
-import { SimulatorWorker } from "./_live_simulator_client.ts";
+import { bybitLive, SimulatorWorker } from "./_live_simulator_client.ts";
 
 function flag(name: string, fallback: string): string {
   const at = Deno.args.indexOf(`--${name}`);
@@ -160,33 +157,11 @@ let worker: SimulatorWorker | undefined;
 let execution: LiveExecution = { kind: "paper" };
 if (withOrders) {
   worker = new SimulatorWorker();
-  const ready = await worker.start(KEY);
-  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-  const rest = new BybitRest({
-    baseUrl: ready.restUrl,
-    credentials: KEY,
-    limiter: new RateLimiter({ share: 1, clock: { now: () => Date.now(), sleep } }),
-    now: () => Date.now(),
-    sleep,
-  });
-  await rest.syncTime();
-  const client = new BybitExecutionClient(rest, sleep);
-  const wsBase = ready.wsPublicUrl.replace(/\/v5\/public\/linear$/, "");
-  execution = {
-    kind: "venue",
-    client,
-    privateChannel: (sink: (event: Event) => void) => {
-      const stream = new BybitPrivateStream({
-        url: `${wsBase}/v5/private`,
-        credentials: KEY,
-        client,
-        sink,
-        serverOffsetMs: () => rest.offsetMs,
-      });
-      client.onOrderAccepted(() => stream.noteOrderAccepted());
-      return { start: () => stream.start(), stop: () => stream.close() };
-    },
-  };
+  const address = await worker.start(KEY);
+  // Bybit's documented limits at this process's full share.
+  execution = (await bybitLive(address, KEY, {
+    limiter: (limiterClock) => new RateLimiter({ share: 1, clock: limiterClock }),
+  })).execution;
 }
 
 const runtime = new LiveRuntime({

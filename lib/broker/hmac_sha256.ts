@@ -170,8 +170,8 @@ function sha256(data: Uint8Array): Uint8Array {
   return digestBytes(state);
 }
 
-function digestBytes(state: Int32Array): Uint8Array {
-  const out = new Uint8Array(32);
+// Writes the 32 digest bytes of `state` big-endian into `out` (from 0) and returns it.
+function digestBytes(state: Int32Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
   for (let i = 0; i < 8; i++) {
     const v = state[i] ?? 0;
     out[i * 4] = v >>> 24;
@@ -228,14 +228,7 @@ export class HmacSha256 {
     const state = this.#state;
     state.set(this.#inner);
     compress(state, buffer, pad(buffer, written, 64));
-    const final = this.#final;
-    for (let i = 0; i < 8; i++) {
-      const v = state[i] ?? 0;
-      final[i * 4] = v >>> 24;
-      final[i * 4 + 1] = (v >>> 16) & 0xff;
-      final[i * 4 + 2] = (v >>> 8) & 0xff;
-      final[i * 4 + 3] = v & 0xff;
-    }
+    const final = digestBytes(state, this.#final);
     state.set(this.#outer);
     compress(state, final, pad(final, 32, 64));
     let hex = "";

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { keepAliveFetch } from "../../lib/broker/mod.ts";
 import { ExchangeError } from "../../lib/domain/mod.ts";
 import { obj, parseJson } from "./_wire.ts";
 import { CODE_TIMESTAMP, codeError, httpStatusError } from "./errors.ts";
@@ -36,7 +37,7 @@ export interface BinanceRestOptions {
   readonly now: () => number;
   /** Waits `ms` (injectable for tests). */
   readonly sleep: (ms: number) => Promise<void>;
-  /** The fetch to use; default the global one. */
+  /** The transport; default keep-alive HTTP/1.1 connections (`keepAliveFetch`). */
   readonly fetch?: typeof fetch;
   /** Retries after a 429 before giving up; default 2. */
   readonly rateLimitRetries?: number;
@@ -74,7 +75,7 @@ export class BinanceRest {
   /** Makes the transport; the first signed request measures the server-time offset. */
   constructor(options: BinanceRestOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch ?? keepAliveFetch();
   }
 
   /** Server time minus local time (ms), as last measured. */

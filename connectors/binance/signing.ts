@@ -2,7 +2,7 @@
  * Binance request signing: `signature = hex(HMAC-SHA256(secret, query + body))`, where query
  * and body are the exact url-encoded strings sent (joined with nothing between them), and the
  * signature is appended as the last parameter. The API key travels in `X-MBX-APIKEY`.
- * Synchronous (node:crypto) so an order can be signed and sent without an extra await.
+ * Synchronous (lib/broker's HMAC, the key's blocks hashed once) so an order can be signed and sent without an await.
  *
  * @example
  * ```ts
@@ -17,7 +17,7 @@
  * @module
  */
 
-import { createHmac } from "node:crypto";
+import { hmacSha256Hex } from "../../lib/broker/mod.ts";
 
 /** The credentials of one Binance API key. */
 export interface BinanceCredentials {
@@ -32,7 +32,7 @@ export type Param = string | number | boolean;
 
 /** Hex HMAC-SHA256 of `totalParams` (query string concatenated with the body) under `secret`. */
 export function signPayload(secret: string, totalParams: string): string {
-  return createHmac("sha256", secret).update(totalParams).digest("hex");
+  return hmacSha256Hex(secret, totalParams);
 }
 
 /** `k=v&k=v` of the defined entries, in order, values url-encoded. */

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { keepAliveFetch } from "../../lib/broker/mod.ts";
 import { ExchangeError } from "../../lib/domain/mod.ts";
 import { obj, parseJson, type Wire } from "./_wire.ts";
 import { httpStatusError, RET_RATE_LIMIT, RET_TIMESTAMP, retCodeError, VENUE } from "./errors.ts";
@@ -34,7 +35,7 @@ export interface BybitRestOptions {
   readonly now: () => number;
   /** Waits `ms` (injectable for tests). */
   readonly sleep: (ms: number) => Promise<void>;
-  /** The fetch to use; default the global one. */
+  /** The transport; default keep-alive HTTP/1.1 connections (`keepAliveFetch`). */
   readonly fetch?: typeof fetch;
   /** Retries after a rate-limit refusal before giving up; default 3. */
   readonly rateLimitRetries?: number;
@@ -64,7 +65,7 @@ export class BybitRest {
   /** Makes the transport; call {@linkcode BybitRest.syncTime} before signed requests. */
   constructor(options: BybitRestOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch ?? keepAliveFetch();
   }
 
   /** Server time minus local time (ms), as last measured. */

@@ -171,8 +171,13 @@ export class Reconciler {
       });
     }
     for (const [clientOrderId, order] of local) {
-      // An order still on its way (no acknowledgement yet) is not expected at the venue.
-      if (order.status === "pending-new" || seen.has(clientOrderId)) continue;
+      // An order still on its way (no acknowledgement yet) is not expected at the venue, and
+      // one whose cancel is in flight may be gone already (e.g. the other leg of a bracket
+      // whose stop filled): the answer to the request settles either.
+      if (
+        order.status === "pending-new" || order.status === "pending-cancel" ||
+        seen.has(clientOrderId)
+      ) continue;
       out.push({ clientOrderId, symbol: order.request.symbol, kind: "missing" });
     }
     return out;

@@ -314,6 +314,12 @@ async function restartAfterTheStop(
       });
     assert.equal(now(sim, takeProfit).cancelReason, orphan);
     await until(() => /live session started/.test(child.stderr()), "the session's start", 30_000);
+    // The caught-up fill was booked before the start-up reconciliation: nothing to adopt, and
+    // the legs being cancelled do not hold trading halted.
+    assert.match(
+      child.stderr(),
+      /reconciliation \(start\): 0 differences adopted, trading active/,
+    );
     await sleep(500);
     // Nothing else was placed: the strategy's state (entered once) and the OMS were restored.
     assert.equal(ours(sim).length, 3);

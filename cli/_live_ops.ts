@@ -5,16 +5,29 @@
  * in the control file next to the state file, for `tesser live control`), and alerts to the
  * webhook (log-only without one). The runtime's events feed the metrics and the alerter.
  *
+ * Supervision: the market feeds and the execution channel run as tasks of one
+ * {@linkcode Supervisor} (100 ms doubling to 60 s, jittered; 10 failed restarts in 10 minutes
+ * open a task's circuit → the `circuit-open` alert, trading reducing-only, `/health` failing,
+ * the process stays up). The supervised feeds feed the data-gap watch
+ * (`live.alerting.max_data_gap_secs`) and both report their disconnects (reconnect metrics,
+ * disconnect storms).
+ *
  * @module
  */
 
-import type { Event } from "../lib/events/mod.ts";
+import type { Backoff, MarketStream } from "../lib/broker/mod.ts";
+import type { SymbolId } from "../lib/domain/mod.ts";
+import { WallClock, WallSleeper } from "../lib/engine/mod.ts";
+import type { ConnectivityEvent, Event } from "../lib/events/mod.ts";
 import {
   Alerter,
   alertFromEvent,
   configureLiveLogging,
   ControlRefusedError,
+  DataGapWatch,
   generateControlToken,
+  healthReport,
+  type LiveExecution,
   liveLogger,
   type LiveLogRecord,
   LiveMetrics,
@@ -22,10 +35,34 @@ import {
   type OpsServer,
   removeControlFile,
   startOpsServer,
+  supervisedChannel,
+  SupervisedMarketStream,
+  Supervisor,
   writeControlFile,
 } from "../lib/live/mod.ts";
 import type { JsonValue } from "../lib/domain/mod.ts";
 import type { LiveSettings } from "./_live_settings.ts";
+
+/**
+ * The connectors' own reconnect pacing in a supervised run: the supervisor's (100 ms doubling
+ * to 60 s, ±25 % jitter), so a feed or the execution channel is back as soon as the rules allow.
+ */
+export const SUPERVISED_BACKOFF: Backoff = { initialMs: 100, factor: 2, maxMs: 60_000 };
+
+/**
+ * How long (ms) a reconnect may take after its backoff before the supervisor counts the backoff
+ * as a failed restart: connecting, authenticating, subscribing and (private streams) catching up
+ * over REST.
+ */
+export const RECONNECT_ALLOWANCE_MS = 2_000;
+
+/** How a feed is made: one new connector stream per supervised run. */
+export interface FeedMaker {
+  /** The venue of its streams. */
+  readonly venue: string;
+  /** Makes a new stream. */
+  readonly create: () => MarketStream;
+}
 
 /** The running operations of one live process. */
 export interface LiveOps {
@@ -33,6 +70,15 @@ export interface LiveOps {
   readonly log: (record: LiveLogRecord) => void;
   /** Sees the runtime's events (metrics, alerts). */
   readonly onEvent: (event: Event) => void;
+  /** The supervisor of the feeds and the execution channel. */
+  readonly supervisor: Supervisor;
+  /**
+   * The feeds as supervised tasks (`market:<venue>`), watched for data gaps on `symbols`.
+   * Call once, before the runtime runs.
+   */
+  superviseFeeds(makers: readonly FeedMaker[], symbols: readonly SymbolId[]): MarketStream[];
+  /** The execution with its private channel as a supervised task (`execution:<venue>`). */
+  superviseExecution(execution: LiveExecution): LiveExecution;
   /** Starts the ops server and the gauges for `runtime`; returns the address served. */
   attach(runtime: LiveRuntime): string;
   /** Stops the server, flushes alerts and logs, removes the control file. */
@@ -73,6 +119,38 @@ export async function startLiveOps(
   let server: OpsServer | undefined;
   let gauges: ReturnType<typeof setInterval> | undefined;
   let peak = Number.NEGATIVE_INFINITY;
+  let attached: LiveRuntime | undefined;
+  let gapWatch: DataGapWatch | undefined;
+  const clock = new WallClock();
+  const sleeper = new WallSleeper(clock);
+  const opsLog = liveLogger("supervisor");
+  // A circuit open means a link is gone for good: nothing new may open exposure. Only an
+  // active session is narrowed (an operator's halt is stricter and stays).
+  const reduceOnly = (why: string): void => {
+    const runtime = attached;
+    if (runtime === undefined) return;
+    runtime.inEngine(() => {
+      const oms = runtime.session.oms;
+      if (oms.tradingState !== "active") return;
+      oms.setTradingState("reducing-only");
+      opsLog.error(`trading reducing-only: ${why}`);
+    });
+  };
+  const supervisor = new Supervisor({
+    clock,
+    sleeper,
+    alerter,
+    metrics,
+    reconnectAllowanceMs: RECONNECT_ALLOWANCE_MS,
+    onCircuitOpen: (status) => reduceOnly(`the circuit of ${status.name} is open`),
+  });
+  const openCircuits = (): string[] =>
+    supervisor.status().filter((task) => task.state === "circuit-open").map((task) => task.name);
+  const onConnectivity = (event: ConnectivityEvent): void => {
+    if (event.state !== "down") return;
+    metrics.reconnect(event.channel);
+    alerter.observeDisconnect(event.channel, event.venue);
+  };
   const log = (record: LiveLogRecord): void => {
     const logger = liveLogger(record.component);
     const fields = record.fields ?? {};
@@ -98,7 +176,10 @@ export async function startLiveOps(
         if (event.order.status === "rejected") {
           metrics.orderError("rejected");
           alerter.orderFailed("rejected", event.order.reason);
-        } else if (event.order.status === "accepted" || event.order.status === "filled") {
+        } else if (
+          event.order.status === "accepted" || event.order.status === "filled" ||
+          event.order.status === "partially-filled"
+        ) {
           alerter.orderSucceeded();
         }
         return;
@@ -107,6 +188,12 @@ export async function startLiveOps(
         if (event.code === "order-outcome-unknown") {
           metrics.orderError("unknown");
           alerter.orderFailed("unknown", event.message);
+        }
+        // No answer within the acknowledgement timeout: a failed request until a report or
+        // the reconciliation settles the order.
+        if (event.code === "order-ambiguous") {
+          metrics.orderError("timeout");
+          alerter.orderFailed("timeout", event.message);
         }
         if (event.severity !== "info") alerter.notify(alertFromEvent(event));
         return;
@@ -117,12 +204,6 @@ export async function startLiveOps(
           event.differences.map((d) => d.explanation).join("; "),
         );
         return;
-      case "connectivity":
-        if (event.state === "down") {
-          metrics.reconnect(event.channel);
-          alerter.observeDisconnect(event.channel, event.venue);
-        }
-        return;
       default:
         return;
     }
@@ -130,7 +211,41 @@ export async function startLiveOps(
   return {
     log,
     onEvent,
+    supervisor,
+    superviseFeeds(makers: readonly FeedMaker[], symbols: readonly SymbolId[]): MarketStream[] {
+      const watch = new DataGapWatch({
+        clock,
+        sleeper,
+        symbols,
+        limitSecs: settings.alerts.maxDataGapSecs,
+        alerter,
+        metrics,
+      });
+      gapWatch = watch;
+      return makers.map((maker) =>
+        new SupervisedMarketStream({
+          supervisor,
+          venue: maker.venue,
+          create: maker.create,
+          onData: (symbol, at) => watch.seen(symbol, at),
+          onConnectivity,
+          onSubscribed: () => watch.start(),
+        })
+      );
+    },
+    superviseExecution(execution: LiveExecution): LiveExecution {
+      if (execution.kind !== "venue" || execution.privateChannel === undefined) return execution;
+      return {
+        ...execution,
+        privateChannel: supervisedChannel(execution.privateChannel, {
+          supervisor,
+          name: `execution:${execution.client.venue}`,
+          onConnectivity,
+        }),
+      };
+    },
     attach(runtime: LiveRuntime): string {
+      attached = runtime;
       const answer = (): Readonly<Record<string, JsonValue>> => ({
         status: jsonSafe(runtime.status()),
       });
@@ -141,14 +256,27 @@ export async function startLiveOps(
         token,
         health: () => {
           const status = runtime.status();
+          const report = healthReport(supervisor.status(), {
+            trading: {
+              status: status.reconciliationMismatch || status.killSwitch.tripped
+                ? "degraded"
+                : "ok",
+              detail: `${status.tradingState}${
+                status.killSwitch.tripped ? ", kill switch tripped" : ""
+              }${status.reconciliationMismatch ? ", reconciliation mismatch open" : ""}`,
+            },
+          });
           return {
-            status: status.reconciliationMismatch || status.killSwitch.tripped ? "degraded" : "ok",
-            checks: jsonSafe({
-              tradingState: status.tradingState,
-              killSwitch: status.killSwitch.tripped,
-              reconciliationMismatch: status.reconciliationMismatch,
-              events: status.counts.events,
-            }) as Readonly<Record<string, JsonValue>>,
+            status: report.status,
+            checks: {
+              ...report.checks,
+              ...jsonSafe({
+                tradingState: status.tradingState,
+                killSwitch: status.killSwitch.tripped,
+                reconciliationMismatch: status.reconciliationMismatch,
+                events: status.counts.events,
+              }) as Readonly<Record<string, JsonValue>>,
+            },
           };
         },
         control: {
@@ -158,6 +286,14 @@ export async function startLiveOps(
             return answer();
           },
           resume: () => {
+            const open = openCircuits();
+            if (open.length > 0) {
+              throw new ControlRefusedError(
+                `cannot resume: the circuit of ${
+                  open.join(", ")
+                } is open (the link failed too often); trading stays reducing-only — restart the process`,
+              );
+            }
             try {
               runtime.resume();
             } catch (error) {
@@ -192,6 +328,11 @@ export async function startLiveOps(
           metrics.position(symbol, session.portfolio.position(symbol).quantity.toNumber());
         }
         metrics.openOrders(status.openOrders);
+        // A pass of the reconciler or an operator may have set the session active again while
+        // a circuit is open: it stays reducing-only.
+        if (supervisor.circuitOpen) {
+          reduceOnly(`the circuit of ${openCircuits().join(", ")} is open`);
+        }
         const stats = inbox.stats;
         const lost = stats.droppedTrades + stats.conflated + stats.discardedDeltas;
         if (lost > dropped) metrics.droppedMarketData(lost - dropped);
@@ -201,6 +342,9 @@ export async function startLiveOps(
     },
     async close(): Promise<void> {
       clearInterval(gauges);
+      await gapWatch?.stop();
+      // Bounded: the whole shutdown has 10 s (the runtime closed the feeds and channel already).
+      await supervisor.stop(2_000);
       await server?.close();
       if (server !== undefined) removeControlFile(settings.persistence.path);
       await alerter.close();

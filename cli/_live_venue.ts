@@ -12,7 +12,7 @@
 import { binanceFromProfile } from "../connectors/binance/mod.ts";
 import { bybitFromProfile } from "../connectors/bybit/mod.ts";
 import type { BybitProfileSeams } from "../connectors/bybit/mod.ts";
-import type { MarketStream } from "../lib/broker/mod.ts";
+import type { Backoff, MarketStream } from "../lib/broker/mod.ts";
 import type { ExchangeConfig } from "../lib/config/mod.ts";
 import { ConfigError, type Instrument, type SymbolId } from "../lib/domain/mod.ts";
 import type { Clock, Sleeper } from "../lib/engine/mod.ts";
@@ -24,6 +24,8 @@ import { bybitAccountFacts } from "../connectors/bybit/account_facts.ts";
 export interface LiveVenue {
   /** The market streams. */
   readonly feeds: readonly MarketStream[];
+  /** How to make each feed anew (a supervised run makes one stream per restart). */
+  readonly feedMakers: readonly { readonly venue: string; readonly create: () => MarketStream }[];
   /** Whether bars must be built from trades (the feed has no candles). */
   readonly buildCandles: boolean;
   /** Live execution, when asked for (`--exec live`). */
@@ -54,6 +56,8 @@ export interface LiveVenueInputs {
   readonly seed: number;
   /** Test seams of the Bybit connector (fetch, sockets, timers). */
   readonly bybitSeams?: BybitProfileSeams;
+  /** The connectors' reconnect pacing (default theirs; `live run` passes its supervisor's). */
+  readonly backoff?: Backoff;
 }
 
 type DriverBuilder = (inputs: LiveVenueInputs) => LiveVenue;
@@ -68,23 +72,34 @@ function paperSandbox(inputs: LiveVenueInputs): LiveVenue {
   }
   const venues = new Set(inputs.symbols.map((s) => s.split(":")[0]));
   const tick = inputs.instruments.find((i) => inputs.symbols.includes(i.symbol))?.tickSize;
-  const feeds = [...venues].map((venue) =>
-    new RandomWalkMarket({
-      venue,
-      startPrice: market.start_price ?? 25_000,
-      volatility: market.volatility ?? 0.003,
-      intervalMs: market.interval_ms ?? 500,
-      seed: inputs.seed,
-      ...(tick === undefined ? {} : { tickSize: tick.toNumber() }),
-      clock: inputs.clock,
-      sleeper: inputs.sleeper,
-    })
-  );
-  return { feeds, buildCandles: true, execution: undefined, prepare: () => Promise.resolve() };
+  const feedMakers = [...venues].map((venue) => ({
+    venue,
+    create: () =>
+      new RandomWalkMarket({
+        venue,
+        startPrice: market.start_price ?? 25_000,
+        volatility: market.volatility ?? 0.003,
+        intervalMs: market.interval_ms ?? 500,
+        seed: inputs.seed,
+        ...(tick === undefined ? {} : { tickSize: tick.toNumber() }),
+        clock: inputs.clock,
+        sleeper: inputs.sleeper,
+      }),
+  }));
+  return {
+    feeds: feedMakers.map((maker) => maker.create()),
+    feedMakers,
+    buildCandles: true,
+    execution: undefined,
+    prepare: () => Promise.resolve(),
+  };
 }
 
 function bybit(inputs: LiveVenueInputs): LiveVenue {
-  const connector = bybitFromProfile(inputs.profile, inputs.exchange, inputs.bybitSeams);
+  const connector = bybitFromProfile(inputs.profile, inputs.exchange, {
+    ...inputs.bybitSeams,
+    ...(inputs.backoff === undefined ? {} : { backoff: inputs.backoff }),
+  });
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",
@@ -95,8 +110,10 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
       },
     }
     : undefined;
+  const feedMakers = [{ venue: connector.client.venue, create: () => connector.marketStream() }];
   return {
-    feeds: [connector.marketStream()],
+    feeds: feedMakers.map((maker) => maker.create()),
+    feedMakers,
     buildCandles: false,
     execution,
     prepare: () => connector.rest.syncTime(),
@@ -108,18 +125,24 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
 // a Binance run trades on the configured leverage and the markets file's fees.
 function binance(inputs: LiveVenueInputs): LiveVenue {
   const connector = binanceFromProfile(inputs.profile, inputs.exchange);
+  const backoff = inputs.backoff === undefined ? {} : { backoff: inputs.backoff };
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",
       client: connector.client,
       privateChannel: (sink: (event: Event) => void) => {
-        const stream = connector.userStream(sink, { symbols: [...inputs.symbols] });
+        const stream = connector.userStream(sink, { symbols: [...inputs.symbols], ...backoff });
         return { start: () => stream.start(), stop: () => stream.close() };
       },
     }
     : undefined;
+  const feedMakers = [{
+    venue: connector.client.venue,
+    create: () => connector.marketStream(backoff),
+  }];
   return {
-    feeds: [connector.marketStream()],
+    feeds: feedMakers.map((maker) => maker.create()),
+    feedMakers,
     buildCandles: false,
     execution,
     prepare: () => connector.rest.syncTime(),

@@ -52,7 +52,7 @@ export interface BinanceConnector {
     options?: Partial<
       Pick<
         BinanceMarketStreamOptions,
-        "depthSpeed" | "snapshotLimit" | "markPrices" | "onMarkPrice"
+        "depthSpeed" | "snapshotLimit" | "markPrices" | "onMarkPrice" | "backoff"
       >
     >,
   ): BinanceMarketStream;
@@ -60,7 +60,7 @@ export interface BinanceConnector {
   userStream(
     sink: (event: Event) => void,
     options?: Partial<
-      Pick<BinanceUserStreamOptions, "sinceMs" | "onFill" | "onFunding" | "symbols">
+      Pick<BinanceUserStreamOptions, "sinceMs" | "onFill" | "onFunding" | "symbols" | "backoff">
     >,
   ): BinanceUserStream;
 }

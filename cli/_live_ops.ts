@@ -33,6 +33,8 @@ import {
   LiveMetrics,
   type LiveRuntime,
   type OpsServer,
+  OrderOutcomes,
+  type ReconciliationOutcome,
   removeControlFile,
   startOpsServer,
   supervisedChannel,
@@ -136,6 +138,7 @@ export async function startLiveOps(
       opsLog.error(`trading reducing-only: ${why}`);
     });
   };
+  const outcomes = new OrderOutcomes({ alerter, metrics });
   const supervisor = new Supervisor({
     clock,
     sleeper,
@@ -173,36 +176,18 @@ export async function startLiveOps(
     metrics.event(event.kind);
     switch (event.kind) {
       case "order-update":
-        if (event.order.status === "rejected") {
-          metrics.orderError("rejected");
-          alerter.orderFailed("rejected", event.order.reason);
-        } else if (
-          event.order.status === "accepted" || event.order.status === "filled" ||
-          event.order.status === "partially-filled"
-        ) {
-          alerter.orderSucceeded();
-        }
+        outcomes.observe(event);
         return;
       case "alert":
         if (event.code === "kill-switch") metrics.killSwitch(true);
-        if (event.code === "order-outcome-unknown") {
-          metrics.orderError("unknown");
-          alerter.orderFailed("unknown", event.message);
-        }
-        // No answer within the acknowledgement timeout: a failed request until a report or
-        // the reconciliation settles the order.
-        if (event.code === "order-ambiguous") {
-          metrics.orderError("timeout");
-          alerter.orderFailed("timeout", event.message);
-        }
+        // Refused, unknown or unanswered requests against the failure streak, once each.
+        outcomes.observe(event);
         if (event.severity !== "info") alerter.notify(alertFromEvent(event));
         return;
       case "reconciliation":
+        // The alert waits for the pass's verdict (see the gauges): a difference the pass adopted
+        // (the venue's balance at the start) is no mismatch.
         metrics.reconciliationDifferences(event.differences.length);
-        alerter.observeReconciliation(
-          event.differences.length,
-          event.differences.map((d) => d.explanation).join("; "),
-        );
         return;
       default:
         return;
@@ -316,6 +301,7 @@ export async function startLiveOps(
       writeControlFile(settings.persistence.path, { addr: server.addr, token, strategy });
       const { session, inbox } = runtime;
       let dropped = 0;
+      let reconciled: ReconciliationOutcome | undefined;
       // Gauges once a second: cheap, and off the hot path.
       gauges = setInterval(() => {
         const status = runtime.status();

@@ -40,6 +40,7 @@ import {
   supervisedChannel,
   SupervisedMarketStream,
   Supervisor,
+  type SupervisorOptions,
   writeControlFile,
 } from "../lib/live/mod.ts";
 import type { JsonValue } from "../lib/domain/mod.ts";
@@ -57,6 +58,14 @@ export const SUPERVISED_BACKOFF: Backoff = { initialMs: 100, factor: 2, maxMs: 6
  * over REST.
  */
 export const RECONNECT_ALLOWANCE_MS = 2_000;
+
+/**
+ * The supervisor's pacing and circuit, when not the issue's (100 ms .. 60 s, 10 failures in 10
+ * minutes): `live run` never sets them; tests compress time with them.
+ */
+export type SupervisionTuning = Partial<
+  Pick<SupervisorOptions, "baseMs" | "capMs" | "maxFailures" | "windowMs" | "reconnectAllowanceMs">
+>;
 
 /** How a feed is made: one new connector stream per supervised run. */
 export interface FeedMaker {
@@ -99,6 +108,7 @@ export async function startLiveOps(
   strategy: string,
   secrets: readonly string[],
   terminal: (line: string) => void,
+  supervision: SupervisionTuning = {},
 ): Promise<LiveOps> {
   const token = generateControlToken();
   const logging = await configureLiveLogging({
@@ -145,6 +155,7 @@ export async function startLiveOps(
     alerter,
     metrics,
     reconnectAllowanceMs: RECONNECT_ALLOWANCE_MS,
+    ...supervision,
     onCircuitOpen: (status) => reduceOnly(`the circuit of ${status.name} is open`),
   });
   const openCircuits = (): string[] =>
@@ -318,6 +329,21 @@ export async function startLiveOps(
         // a circuit is open: it stays reducing-only.
         if (supervisor.circuitOpen) {
           reduceOnly(`the circuit of ${openCircuits().join(", ")} is open`);
+        }
+        const pass = runtime.lastReconciliation;
+        if (pass !== undefined && pass !== reconciled) {
+          reconciled = pass;
+          const open = [
+            ...pass.event.differences.map((d) => d.explanation),
+            ...pass.orders.filter((o) => o.kind !== "external").map((o) =>
+              `order ${o.clientOrderId} ${o.kind}`
+            ),
+            ...pass.unknown.map((why) => `query failed: ${why}`),
+          ];
+          alerter.observeReconciliation(
+            pass.mismatch ? Math.max(1, open.length) : 0,
+            pass.mismatch ? `${pass.reason} pass: ${open.join("; ")}` : undefined,
+          );
         }
         const stats = inbox.stats;
         const lost = stats.droppedTrades + stats.conflated + stats.discardedDeltas;

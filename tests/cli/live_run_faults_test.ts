@@ -202,6 +202,7 @@ on_mismatch = "adopt"
     );
     assert.equal(exit, undefined, io.err.join("\n"));
     cancelSchedule = runFaultSchedule(parseFaultSchedule(SCHEDULE, "schedule.toml"), sim.faults);
+    const started = Date.now();
     // The market: a trade and a book change every 150 ms until the run ends.
     const driver = (async () => {
       for (let step = 0; driving && exit === undefined; step++) {
@@ -210,6 +211,12 @@ on_mismatch = "adopt"
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     })();
+    // After the last fault (30 s), while the session still runs: every disconnect came back
+    // within its backoff, so no supervised task counts a failure.
+    await until(() => exit !== undefined || Date.now() - started > 38_000, "the faults", 40_000);
+    const control = JSON.parse(await Deno.readTextFile(`${dir}/state.db.control.json`));
+    const health = await (await fetch(`http://${control.addr}/health`)).json();
+    const scrape = await (await fetch(`http://${control.addr}/metrics`)).text();
     await ended;
     driving = false;
     await driver;
@@ -305,6 +312,21 @@ on_mismatch = "adopt"
     assert.ok(codes.includes("disconnect-storm"), `a disconnect storm (got ${codes.join(", ")})`);
     // The supervised tasks never counted a failure: every disconnect came back within its backoff.
     assert.ok(!codes.includes("circuit-open"), `no circuit opened (got ${codes.join(", ")})`);
+    for (const task of ["market:bybit", "execution:bybit"]) {
+      assert.equal(health.checks[task]?.state, "up", `${task}: ${JSON.stringify(health)}`);
+      assert.equal(health.checks[task].recentFailures, 0, `${task}: ${JSON.stringify(health)}`);
+    }
+    const reconnects = (channel: string): number =>
+      Number(
+        scrape.match(
+          new RegExp(
+            `tesser_reconnects_total\\{strategy="SteadyTrader",channel="${channel}"\\} (\\d+)`,
+          ),
+        )?.[1] ?? 0,
+      );
+    assert.ok(reconnects("market") >= 10, `market reconnects ${reconnects("market")}`);
+    assert.ok(reconnects("execution") >= 10, `execution reconnects ${reconnects("execution")}`);
+    assert.match(scrape, /tesser_data_gap_seconds\{strategy="SteadyTrader"\} \d/);
   } finally {
     driving = false;
     cancelSchedule();

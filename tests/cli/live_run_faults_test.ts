@@ -316,14 +316,12 @@ on_mismatch = "adopt"
       assert.equal(health.checks[task]?.state, "up", `${task}: ${JSON.stringify(health)}`);
       assert.equal(health.checks[task].recentFailures, 0, `${task}: ${JSON.stringify(health)}`);
     }
-    const reconnects = (channel: string): number =>
-      Number(
-        scrape.match(
-          new RegExp(
-            `tesser_reconnects_total\\{strategy="SteadyTrader",channel="${channel}"\\} (\\d+)`,
-          ),
-        )?.[1] ?? 0,
+    const reconnects = (channel: string): number => {
+      const line = scrape.split("\n").find((l) =>
+        l.startsWith("tesser_reconnects_total{") && l.includes(`channel="${channel}"`)
       );
+      return Number(line?.split(" ").at(-1) ?? 0);
+    };
     assert.ok(reconnects("market") >= 10, `market reconnects ${reconnects("market")}`);
     assert.ok(reconnects("execution") >= 10, `execution reconnects ${reconnects("execution")}`);
     assert.match(scrape, /tesser_data_gap_seconds\{strategy="SteadyTrader"\} \d/);

@@ -14,6 +14,12 @@ import type { ConnectivityEvent, Event } from "../events/mod.ts";
 import type { PrivateChannel } from "./live_runtime.ts";
 import type { SupervisedTaskContext, Supervisor } from "./ops/supervisor.ts";
 
+/** Where a private channel catches up from (`LiveExecution.privateChannel`'s `resume`). */
+export interface ChannelResume {
+  /** Catch up from this time (ms since the epoch). */
+  readonly sinceMs: number;
+}
+
 /** Options of {@linkcode supervisedChannel}. */
 export interface SupervisedChannelOptions {
   /** Runs the channel's task. */
@@ -48,11 +54,14 @@ export interface SupervisedChannelOptions {
  * ```
  */
 export function supervisedChannel(
-  make: (sink: (event: Event) => void) => PrivateChannel,
+  make: (sink: (event: Event) => void, resume?: ChannelResume) => PrivateChannel,
   options: SupervisedChannelOptions,
-): (sink: (event: Event) => void) => PrivateChannel {
+): (sink: (event: Event) => void, resume?: ChannelResume) => PrivateChannel {
   const { supervisor, name } = options;
-  return (sink) => {
+  return (sink, resume) => {
+    // A restarted channel is a new stream that remembers nothing: it catches up from the last
+    // event the previous one delivered (a fill delivered twice is booked once, by trade id).
+    let since = resume;
     let started = false;
     let everUp = false;
     let resolveReady: (() => void) | undefined;
@@ -64,6 +73,7 @@ export function supervisedChannel(
     ready.catch(() => {});
     const run = async (context: SupervisedTaskContext): Promise<void> => {
       const relay = (event: Event): void => {
+        since = { sinceMs: Math.floor(event.tsRecv / 1000) };
         if (event.kind === "connectivity" && event.channel === "execution") {
           options.onConnectivity?.(event);
           if (event.state === "up") context.up();
@@ -71,7 +81,7 @@ export function supervisedChannel(
         }
         sink(event);
       };
-      const channel = make(relay);
+      const channel = since === undefined ? make(relay) : make(relay, since);
       const aborted = new Promise<void>((resolve) =>
         context.signal.addEventListener("abort", () => resolve(), { once: true })
       );

@@ -106,3 +106,40 @@ Deno.test("supervisedChannel: a channel that stays down counts a failed restart 
   await channel.stop();
   await supervisor.stop();
 });
+
+Deno.test("supervisedChannel: the runtime's resume reaches the channel; a start retried after a failure catches up from the last event delivered", async () => {
+  const clock = new ManualClock(0);
+  const supervisor = new Supervisor({
+    clock,
+    sleeper: clock,
+    random: () => 0.5,
+    log: recordingLog().log,
+  });
+  const resumes: ({ readonly sinceMs: number } | undefined)[] = [];
+  let makes = 0;
+  const make = (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
+    resumes.push(resume);
+    const attempt = makes++;
+    return {
+      start: () => {
+        // The first attempt delivers a report and then fails before it is up.
+        if (attempt > 0) return Promise.resolve();
+        sink({ ...link("down"), tsRecv: 7_000_000 });
+        return Promise.reject(new Error("catch-up failed"));
+      },
+      stop: () => Promise.resolve(),
+    };
+  };
+  const channel = supervisedChannel(make, { supervisor, name: "execution:bybit" })(
+    () => {},
+    { sinceMs: 1_000 },
+  );
+  await assert.rejects(channel.start(), /catch-up failed/);
+  await settle(); // the supervisor arms its backoff: 200 ms (the down took the first step)
+  clock.advance(200_000);
+  await settle();
+  assert.deepEqual(resumes, [{ sinceMs: 1_000 }, { sinceMs: 7_000 }]);
+  assert.equal(supervisor.status()[0].state, "up");
+  await channel.stop();
+  await supervisor.stop();
+});

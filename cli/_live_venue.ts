@@ -17,7 +17,7 @@
 import { binanceFromProfile } from "../connectors/binance/mod.ts";
 import { bybitFromProfile } from "../connectors/bybit/mod.ts";
 import type { BybitProfileSeams } from "../connectors/bybit/mod.ts";
-import type { MarketStream } from "../lib/broker/mod.ts";
+import type { Backoff, MarketStream } from "../lib/broker/mod.ts";
 import type { ExchangeConfig } from "../lib/config/mod.ts";
 import { ConfigError, type Instrument, type SymbolId } from "../lib/domain/mod.ts";
 import type { Clock, Sleeper } from "../lib/engine/mod.ts";
@@ -33,6 +33,8 @@ import { tapFetch, tapSocket, type TapStats, tapTimers } from "../connectors/rec
 export interface LiveVenue {
   /** The market streams. */
   readonly feeds: readonly MarketStream[];
+  /** How to make each feed anew (a supervised run makes one stream per restart). */
+  readonly feedMakers: readonly { readonly venue: string; readonly create: () => MarketStream }[];
   /** Whether bars must be built from trades (the feed has no candles). */
   readonly buildCandles: boolean;
   /** Live execution, when asked for (`--exec live`). */
@@ -67,6 +69,8 @@ export interface LiveVenueInputs {
   readonly recorder?: Recorder;
   /** Counts what the taps saw but did not record. */
   readonly tapStats?: TapStats;
+  /** The connectors' reconnect pacing (default theirs; `live run` passes its supervisor's). */
+  readonly backoff?: Backoff;
 }
 
 // Private sockets (Bybit `/v5/private`, Binance `/private`) carry account data, not market data.
@@ -111,26 +115,37 @@ function paperSandbox(inputs: LiveVenueInputs): LiveVenue {
   }
   const venues = new Set(inputs.symbols.map((s) => s.split(":")[0]));
   const tick = inputs.instruments.find((i) => inputs.symbols.includes(i.symbol))?.tickSize;
-  const feeds = [...venues].map((venue) =>
-    new RandomWalkMarket({
-      venue,
-      startPrice: market.start_price ?? 25_000,
-      volatility: market.volatility ?? 0.003,
-      intervalMs: market.interval_ms ?? 500,
-      seed: inputs.seed,
-      ...(tick === undefined ? {} : { tickSize: tick.toNumber() }),
-      clock: inputs.clock,
-      sleeper: inputs.sleeper,
-    })
-  );
-  return { feeds, buildCandles: true, execution: undefined, prepare: () => Promise.resolve() };
+  const feedMakers = [...venues].map((venue) => ({
+    venue,
+    create: () =>
+      new RandomWalkMarket({
+        venue,
+        startPrice: market.start_price ?? 25_000,
+        volatility: market.volatility ?? 0.003,
+        intervalMs: market.interval_ms ?? 500,
+        seed: inputs.seed,
+        ...(tick === undefined ? {} : { tickSize: tick.toNumber() }),
+        clock: inputs.clock,
+        sleeper: inputs.sleeper,
+      }),
+  }));
+  return {
+    feeds: feedMakers.map((maker) => maker.create()),
+    feedMakers,
+    buildCandles: true,
+    execution: undefined,
+    prepare: () => Promise.resolve(),
+  };
 }
 
 function bybit(inputs: LiveVenueInputs): LiveVenue {
   const seams = inputs.recorder === undefined
     ? inputs.bybitSeams
     : recordingSeams(inputs, inputs.recorder, undefined);
-  const connector = bybitFromProfile(inputs.profile, inputs.exchange, seams);
+  const connector = bybitFromProfile(inputs.profile, inputs.exchange, {
+    ...seams,
+    ...(inputs.backoff === undefined ? {} : { backoff: inputs.backoff }),
+  });
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",
@@ -141,8 +156,10 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
       },
     }
     : undefined;
+  const feedMakers = [{ venue: connector.client.venue, create: () => connector.marketStream() }];
   return {
-    feeds: [connector.marketStream()],
+    feeds: feedMakers.map((maker) => maker.create()),
+    feedMakers,
     buildCandles: false,
     execution,
     prepare: () => connector.rest.syncTime(),
@@ -156,12 +173,17 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
     ? {}
     : recordingSeams(inputs, inputs.recorder, (url) => url.pathname === "/fapi/v1/depth");
   const connector = binanceFromProfile(inputs.profile, inputs.exchange, seams);
+  const backoff = inputs.backoff === undefined ? {} : { backoff: inputs.backoff };
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",
       client: connector.client,
       privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
-        const stream = connector.userStream(sink, { symbols: [...inputs.symbols], ...resume });
+        const stream = connector.userStream(sink, {
+          symbols: [...inputs.symbols],
+          ...resume,
+          ...backoff,
+        });
         // The dead-man switch lives as long as the private channel: armed once the stream is
         // up, disarmed on a clean stop; a crash leaves it to run out at the venue.
         const heartbeat = connector.countdownHeartbeat(inputs.symbols, (symbol, message) =>
@@ -179,8 +201,13 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
       },
     }
     : undefined;
+  const feedMakers = [{
+    venue: connector.client.venue,
+    create: () => connector.marketStream(backoff),
+  }];
   return {
-    feeds: [connector.marketStream()],
+    feeds: feedMakers.map((maker) => maker.create()),
+    feedMakers,
     buildCandles: false,
     execution,
     prepare: () => connector.rest.syncTime(),

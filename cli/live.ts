@@ -27,7 +27,7 @@ import {
   type LiveStore,
   openLiveStore,
 } from "../lib/live/mod.ts";
-import { startLiveOps } from "./_live_ops.ts";
+import { startLiveOps, SUPERVISED_BACKOFF } from "./_live_ops.ts";
 import { builtinStrategies } from "../lib/strategies/mod.ts";
 import { loadStrategyModule } from "../lib/strategies/user_module.ts";
 import { parseSizer } from "./_backtest_flags.ts";
@@ -107,6 +107,8 @@ export async function liveCommand(
     sleeper,
     seed: settings.seed,
     ...(recorder === undefined ? {} : { recorder, tapStats }),
+    // The connectors reconnect at the pace of the supervisor that watches them.
+    backoff: SUPERVISED_BACKOFF,
   });
   const secrets = [settings.exchange.api_key ?? "", settings.exchange.api_secret ?? ""]
     .filter((secret) => secret !== "");
@@ -159,9 +161,10 @@ export async function liveCommand(
       receiveClock,
       ...(recorder === undefined ? {} : { paperEndAt: () => recorder.endSession() }),
       dataInterval: settings.interval,
-      feeds: venue.feeds,
+      // Feeds and the execution channel run under the ops supervisor (cli/_live_ops.ts).
+      feeds: ops.superviseFeeds(venue.feedMakers, symbols),
       buildCandles: venue.buildCandles,
-      orderVenue: execution,
+      orderVenue: ops.superviseExecution(execution),
       store,
       reconcileIntervalMs: settings.reconciliationIntervalSecs * 1000,
       cancelOnShutdown: settings.cancelOnShutdown,

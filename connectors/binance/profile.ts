@@ -53,7 +53,7 @@ export interface BinanceConnector {
     options?: Partial<
       Pick<
         BinanceMarketStreamOptions,
-        "depthSpeed" | "snapshotLimit" | "markPrices" | "onMarkPrice"
+        "depthSpeed" | "snapshotLimit" | "markPrices" | "onMarkPrice" | "backoff"
       >
     >,
   ): BinanceMarketStream;
@@ -61,7 +61,7 @@ export interface BinanceConnector {
   userStream(
     sink: (event: Event) => void,
     options?: Partial<
-      Pick<BinanceUserStreamOptions, "sinceMs" | "onFill" | "onFunding" | "symbols">
+      Pick<BinanceUserStreamOptions, "sinceMs" | "onFill" | "onFunding" | "symbols" | "backoff">
     >,
   ): BinanceUserStream;
   /**

@@ -134,6 +134,10 @@ export class BybitExecutionClient implements ExecutionClient {
 
   /** Places an order; an unknown outcome is resolved by orderLinkId, never by a resend. */
   async placeOrder(request: OrderRequest): Promise<Order> {
+    // The answer holds no venue time of the order, and a market order is often filled before
+    // the answer is back: stamped with the time the request left, the acknowledgement is never
+    // newer than the venue's own reports (which the OMS would otherwise take for stale ones).
+    const sentTs = Math.round(this.#rest.serverNow() * 1000);
     let result: Wire;
     try {
       result = await this.#rest.call({
@@ -157,8 +161,8 @@ export class BybitExecutionClient implements ExecutionClient {
       status: "accepted",
       filledQuantity: ZERO,
       averagePrice: undefined,
-      createdTs: Math.round(this.#rest.serverNow() * 1000),
-      updatedTs: Math.round(this.#rest.serverNow() * 1000),
+      createdTs: sentTs,
+      updatedTs: sentTs,
     };
   }
 

@@ -18,7 +18,12 @@ import { BybitPrivateStream } from "./private_stream.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { BybitRest } from "./rest.ts";
 import type { BybitCredentials } from "./signing.ts";
-import { realTimers, type SocketFactory, type StreamTimers } from "../../lib/broker/mod.ts";
+import {
+  type Backoff,
+  realTimers,
+  type SocketFactory,
+  type StreamTimers,
+} from "../../lib/broker/mod.ts";
 
 /** Everything one Bybit profile gives. */
 export interface BybitConnector {
@@ -44,6 +49,8 @@ export interface BybitProfileSeams {
   readonly socket?: SocketFactory;
   /** Timers and clock. */
   readonly timers?: StreamTimers;
+  /** The streams' reconnect pacing (default `DEFAULT_BACKOFF`; `live run` passes its supervisor's). */
+  readonly backoff?: Backoff;
 }
 
 const where = (profile: string) => ({ file: `[exchange.${profile}]` });
@@ -112,6 +119,7 @@ export function bybitFromProfile(
       new BybitMarketStream({
         url: `${wsUrl}/v5/public/linear`,
         timers,
+        ...(seams.backoff === undefined ? {} : { backoff: seams.backoff }),
         ...(seams.socket === undefined ? {} : { socket: seams.socket }),
       }),
     privateStream: (sink, sinceMs) => {
@@ -129,6 +137,7 @@ export function bybitFromProfile(
         sink,
         timers,
         serverOffsetMs: () => rest.offsetMs,
+        ...(seams.backoff === undefined ? {} : { backoff: seams.backoff }),
         ...(sinceMs === undefined ? {} : { sinceMs }),
         ...(seams.socket === undefined ? {} : { socket: seams.socket }),
       });

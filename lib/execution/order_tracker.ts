@@ -296,9 +296,11 @@ export class OrderTracker {
         return { kind: "duplicate" };
       }
       // Fills and the venue's update time only grow, and an acknowledged order never goes back
-      // to pending-new: anything else is an older report overtaken by a newer one.
+      // to pending-new: anything else is an older report overtaken by a newer one. More fills
+      // win over the time: a REST acknowledgement is stamped from our estimate of the venue's
+      // clock, so it can look a little newer than the venue's own Filled report.
       const stale = report.filledQuantity.lt(last.filledQuantity) ||
-        report.updatedTs < last.updatedTs ||
+        (report.updatedTs < last.updatedTs && !report.filledQuantity.gt(last.filledQuantity)) ||
         (report.status === "pending-new" && last.status !== "pending-new");
       if (stale) {
         this.#lateReports++;

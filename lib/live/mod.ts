@@ -22,3 +22,6 @@ export * from "./ops/mod.ts";
 export * from "./random_walk_market.ts";
 export * from "./reconciler.ts";
 export * from "./state/mod.ts";
+export * from "./supervised_channel.ts";
+export * from "./supervised_data_gap.ts";
+export * from "./supervised_feed.ts";

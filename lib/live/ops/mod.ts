@@ -18,6 +18,7 @@ export * from "./health.ts";
 export * from "./listen_addr.ts";
 export * from "./logging.ts";
 export * from "./metrics.ts";
+export * from "./order_outcomes.ts";
 export * from "./redact.ts";
 export * from "./server.ts";
 export * from "./supervisor.ts";

@@ -81,6 +81,13 @@ export interface SupervisorOptions {
   readonly windowMs?: number;
   /** Up this long (ms), a task's backoff starts again from the base (default 60,000). */
   readonly stableAfterMs?: number;
+  /**
+   * Extra time (ms) a self-reconnecting task gets on top of each backoff to come back `up()`
+   * (default 0). Its own reconnect waits a backoff of its own and then has to connect,
+   * authenticate and subscribe: without this margin a reconnect that is on time could be
+   * counted as a failure.
+   */
+  readonly reconnectAllowanceMs?: number;
   /** Called once when a task's circuit opens: the runtime goes reducing-only. */
   readonly onCircuitOpen?: (status: SupervisedTaskStatus) => void;
   /** Where the circuit alert goes (an {@linkcode Alerter} fits). */
@@ -111,6 +118,8 @@ interface Slot {
   run: AbortController;
   // Set while a self-reconnect is in progress: its grace timer's abort.
   grace: AbortController | undefined;
+  // Aborted by stopTask: this task alone ends for good.
+  halt: AbortController;
   loop: Promise<void> | undefined;
 }
 
@@ -148,6 +157,7 @@ export class Supervisor {
   readonly #maxFailures: number;
   readonly #windowMicros: number;
   readonly #stableMicros: number;
+  readonly #allowanceMs: number;
   readonly #onCircuitOpen: (status: SupervisedTaskStatus) => void;
   readonly #alerter: SupervisorOptions["alerter"];
   readonly #metrics: SupervisorOptions["metrics"];
@@ -165,6 +175,7 @@ export class Supervisor {
     this.#maxFailures = options.maxFailures ?? 10;
     this.#windowMicros = (options.windowMs ?? 600_000) * 1000;
     this.#stableMicros = (options.stableAfterMs ?? 60_000) * 1000;
+    this.#allowanceMs = options.reconnectAllowanceMs ?? 0;
     this.#onCircuitOpen = options.onCircuitOpen ?? (() => {});
     this.#alerter = options.alerter;
     this.#metrics = options.metrics;
@@ -211,6 +222,7 @@ export class Supervisor {
       lastError: undefined,
       run: new AbortController(),
       grace: undefined,
+      halt: new AbortController(),
       loop: undefined,
     };
     this.#slots.set(task.name, slot);
@@ -233,7 +245,10 @@ export class Supervisor {
    */
   resetCircuit(name: string): boolean {
     const slot = this.#slots.get(name);
-    if (slot === undefined || slot.state !== "circuit-open" || this.#stop.signal.aborted) {
+    if (
+      slot === undefined || slot.state !== "circuit-open" || this.#stop.signal.aborted ||
+      slot.halt.signal.aborted
+    ) {
       return false;
     }
     slot.failures = [];
@@ -245,6 +260,31 @@ export class Supervisor {
     this.#enter(slot, "starting");
     slot.loop = this.#loop(slot);
     return true;
+  }
+
+  /**
+   * Stops task `name` for good (its run is aborted and it is not restarted; the others go on)
+   * and waits up to `timeoutMs` (real time, default 5,000) for its run to end. Returns whether
+   * it ended; false also when no task has that name.
+   */
+  async stopTask(name: string, timeoutMs = 5_000): Promise<boolean> {
+    const slot = this.#slots.get(name);
+    if (slot === undefined) return false;
+    slot.halt.abort();
+    slot.run.abort();
+    slot.grace?.abort();
+    slot.grace = undefined;
+    let ended = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      (slot.loop ?? Promise.resolve()).then(() => ended = true),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs)),
+    ]);
+    clearTimeout(timer);
+    if (slot.state === "circuit-open") this.#metrics?.circuitOpen(name, false);
+    this.#enter(slot, "stopped");
+    if (!ended) this.#log.error("task did not end within the stop deadline", { task: name });
+    return ended;
   }
 
   /**
@@ -280,7 +320,8 @@ export class Supervisor {
 
   async #loop(slot: Slot): Promise<void> {
     const generation = slot.generation;
-    while (!this.#stop.signal.aborted && !isCircuitOpen(slot) && slot.generation === generation) {
+    const ended = AbortSignal.any([this.#stop.signal, slot.halt.signal]);
+    while (!ended.aborted && !isCircuitOpen(slot) && slot.generation === generation) {
       const run = slot.run;
       const context: SupervisedTaskContext = {
         signal: run.signal,
@@ -297,9 +338,7 @@ export class Supervisor {
       slot.grace?.abort();
       slot.grace = undefined;
       // The run may have been aborted by the circuit opening (or a reset) while it was awaited.
-      if (this.#stop.signal.aborted || isCircuitOpen(slot) || slot.generation !== generation) {
-        return;
-      }
+      if (ended.aborted || isCircuitOpen(slot) || slot.generation !== generation) return;
       slot.lastError = reason;
       this.#settleAttempt(slot);
       if (!slot.upThisRun && this.#fail(slot)) return;
@@ -311,12 +350,8 @@ export class Supervisor {
         reason,
         delayMs: Math.round(delayMs),
       });
-      await sleepUnlessAborted(
-        this.#sleeper,
-        this.#clock.now() + delayMs * 1000,
-        this.#stop.signal,
-      );
-      if (this.#stop.signal.aborted || slot.generation !== generation) return;
+      await sleepUnlessAborted(this.#sleeper, this.#clock.now() + delayMs * 1000, ended);
+      if (ended.aborted || slot.generation !== generation) return;
       slot.restarts++;
       slot.run = new AbortController();
       this.#metrics?.restart(slot.task.name);
@@ -333,8 +368,11 @@ export class Supervisor {
     this.#enter(slot, "up");
   }
 
+  // A task still starting may report down too: its first connection failed and it keeps
+  // trying by itself, so the backoffs it spends down count as they do after an up.
   #down(slot: Slot, run: AbortController, reason: string): void {
-    if (run !== slot.run || run.signal.aborted || slot.state !== "up") return;
+    if (run !== slot.run || run.signal.aborted) return;
+    if (slot.state !== "up" && slot.state !== "starting") return;
     slot.lastError = reason;
     this.#settleAttempt(slot);
     this.#enter(slot, "down");
@@ -351,7 +389,7 @@ export class Supervisor {
   async #watchReconnect(slot: Slot, run: AbortController, grace: AbortController): Promise<void> {
     const signal = AbortSignal.any([grace.signal, run.signal, this.#stop.signal]);
     while (!signal.aborted) {
-      const delayMs = this.backoffMs(slot.attempt);
+      const delayMs = this.backoffMs(slot.attempt) + this.#allowanceMs;
       slot.attempt++;
       await sleepUnlessAborted(this.#sleeper, this.#clock.now() + delayMs * 1000, signal);
       if (signal.aborted) return;

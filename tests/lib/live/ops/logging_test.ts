@@ -102,11 +102,24 @@ Deno.test("configureLiveLogging rotates the JSON-lines file by size and keeps ma
   });
   const log = liveLogger("engine");
   const total = 400;
+  const written = (): number =>
+    [...Deno.readDirSync(dir)].reduce(
+      (sum, entry) => sum + Deno.statSync(join(dir, entry.name)).size,
+      0,
+    );
   for (let i = 0; i < total; i++) {
     log.info("tick", { seq: i, pad: "x".repeat(60) });
     // The sink writes when the caller yields (as the live loop does between events): rotation
-    // is checked per write, so a file passes maxBytes by at most what one write carries.
-    if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 0));
+    // is checked per write, so a file passes maxBytes by at most what one write carries. The
+    // write is asynchronous: wait until this burst is in the files (on a loaded machine one
+    // yield may not be enough, and the next bursts would join the same write).
+    if (i % 5 === 4) {
+      const before = written();
+      const deadline = Date.now() + 2000;
+      do await new Promise((resolve) => setTimeout(resolve, 1)); while (
+        written() === before && Date.now() < deadline
+      );
+    }
   }
   await logging.close();
   const files = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();

@@ -21,7 +21,7 @@
  */
 
 import { DepthBook } from "./depth_book.ts";
-import type { DepthSnapshot, DepthUpdate } from "./depth_update.ts";
+import { copyDepthUpdate, type DepthSnapshot, type DepthUpdate } from "./depth_update.ts";
 
 /** What one step of the synchroniser did. */
 export type DepthStep =
@@ -90,10 +90,13 @@ export class DepthSync {
     return this.#buffer.length;
   }
 
-  /** Feeds one stream event. */
+  /**
+   * Feeds one stream event. The update may share a reader's buffers (depth_update.ts): an event
+   * the synchroniser keeps for later is copied, an applied one is not retained.
+   */
   push(update: DepthUpdate): DepthStep {
     if (!this.#synced) {
-      this.#buffer.push(update);
+      this.#buffer.push(copyDepthUpdate(update));
       if (this.#buffer.length > this.#maxBuffer) this.#buffer.shift();
       return { kind: "buffered" };
     }
@@ -171,7 +174,7 @@ export class DepthSync {
       this.#first = false;
       this.#lastId = 0;
       // The breaking event is the first of the new chain: the next snapshot may be spanned by it.
-      this.#buffer = keep === undefined ? [] : [keep];
+      this.#buffer = keep === undefined ? [] : [copyDepthUpdate(keep)];
     }
     this.#resyncs++;
     this.#lastGap = reason;

@@ -21,8 +21,9 @@ Deno.test("BinanceMarketDecoder: the real capture synchronises from the snapshot
   for (const line of await btcCapture()) {
     decoder.frame(line.text, Number(line.local / 1_000_000n), out);
   }
-  assert.deepEqual(decoder.stats, {
+  assert.deepEqual(decoder.counters, {
     frames: 600,
+    depthEvents: 48,
     snapshots: 1,
     deltas: 44,
     resyncs: 0,
@@ -70,7 +71,7 @@ Deno.test("BinanceMarketDecoder: a lost connection resets the books; a stale sna
     /connection lost; resync #2/,
   );
   decoder.frame("{not json", 5, out);
-  assert.equal(decoder.stats.badFrames, 1);
+  assert.equal(decoder.counters.badFrames, 1);
   assert.ok(out.some((e) => e.kind === "alert" && e.code === "binance-bad-message"));
 });
 
@@ -163,7 +164,7 @@ Deno.test("BinanceMarketDecoder: frames recorded from a live session (with a pu 
       else decoder.snapshot("BTCUSDT", parseDepthSnapshot(item.text), item.ms, replayed);
     }
     assert.ok(live.filter((e) => e.kind === "book-delta").length > 10);
-    assert.equal(decoder.stats.resyncs, 1);
+    assert.equal(decoder.counters.resyncs, 1);
     assert.deepEqual(marketData(replayed), marketData(live));
   });
 });

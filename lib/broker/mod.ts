@@ -1,8 +1,9 @@
 /**
  * Broker ports: the interfaces venues implement ({@linkcode VenuePort}, {@linkcode MarketStream},
  * {@linkcode ExecutionClient}, {@linkcode HistoricalData}) and the one adapter that turns a
- * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}, and the WebSocket and
- * timer seam every connector's streams run on ({@linkcode StreamSocket}). It may import only
+ * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}; the WebSocket and timer
+ * seam every connector's streams run on ({@linkcode StreamSocket}); the checked JSON field readers
+ * every connector binds to its venue's name ({@linkcode wireFields}). It may import only
  * `lib/domain` and `lib/events`.
  *
  * @module
@@ -14,3 +15,4 @@ export * from "./historical_data.ts";
 export * from "./market_stream.ts";
 export * from "./stream_socket.ts";
 export * from "./venue_port.ts";
+export * from "./wire_fields.ts";

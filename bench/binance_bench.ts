@@ -5,13 +5,13 @@
  * 1.6 kB), in the capture's order from its own snapshot: the book evolves as it really did, and
  * the chain is the real one (4 events below the snapshot, then 6,547 applied).
  *
- * `deno run --no-prompt -A bench/binance_bench.ts [--passes N] [--only apply]`
+ * `deno run --no-prompt -A bench/binance_bench.ts [--passes N] [--only parse+apply|parse|apply]`
  *
  * Each pass rebuilds the book from the snapshot (not timed) and times the whole sequence; the
  * figure is the pass time divided by the 6,551 messages (median and best of the passes). Every
  * pass checks the chain (6,547 applied, no resync) and the final best prices, so a faster variant
- * cannot be a wrong one. `--only apply` runs only the timed parse + apply passes (for
- * instruction counts under cachegrind; see bench/README.md "Binance connector").
+ * cannot be a wrong one. `--only parse+apply` (or `parse`, `apply`) runs the passes of that one
+ * figure (for instruction counts under cachegrind; see bench/README.md "Binance connector").
  *
  * @module
  */
@@ -31,7 +31,12 @@ if (!Number.isInteger(PASSES) || PASSES < 1) {
   console.error("usage: --passes N takes a whole number of at least 1");
   Deno.exit(2);
 }
-const ONLY_APPLY = Deno.args.includes("--only");
+const onlyAt = Deno.args.indexOf("--only");
+const ONLY = onlyAt >= 0 ? Deno.args[onlyAt + 1] : "";
+if (!["", "parse+apply", "parse", "apply"].includes(ONLY)) {
+  console.error("usage: --only takes parse+apply, parse or apply");
+  Deno.exit(2);
+}
 
 const text = await new Response(
   new Blob([Deno.readFileSync(FILE)]).stream().pipeThrough(new DecompressionStream("gzip")),
@@ -57,7 +62,8 @@ for (const json of MESSAGES) {
 /** The book after the whole chain, to check every pass against the first. */
 let expected = "";
 function check(sync: DepthSync, applied: number): void {
-  const got = `${applied} applied, ${sync.resyncs} resyncs, best ${sync.book.bestBid} / ${sync.book.bestAsk}`;
+  const got =
+    `${applied} applied, ${sync.resyncs} resyncs, best ${sync.book.bestBid} / ${sync.book.bestAsk}`;
   if (applied !== COUNT - 4 || sync.resyncs !== 0) throw new Error(`broken chain: ${got}`);
   if (expected === "") expected = got;
   else if (got !== expected) throw new Error(`pass differs: ${got}, first ${expected}`);
@@ -88,18 +94,21 @@ function row(name: string, sorted: readonly number[]): string {
 
 // What the live stream and its replays run per depth frame: the reusing reader, then the sync.
 const reader = new DepthUpdateReader();
-const parseAndApply = passes((sync, i) => sync.push(reader.read(MESSAGES[i])).kind === "applied");
 console.log(
   `${COUNT} depthUpdates, mean ${(levels / COUNT).toFixed(1)} levels, ${PASSES} passes`,
 );
 console.log(`| ${"figure".padEnd(52)} | median    | best      |`);
 console.log(`| ${"-".repeat(52)} | --------- | --------- |`);
-console.log(row("parse + apply (target ≤ 4 µs)", parseAndApply));
-if (!ONLY_APPLY) {
+if (ONLY === "" || ONLY === "parse+apply") {
+  const parseAndApply = passes((sync, i) => sync.push(reader.read(MESSAGES[i])).kind === "applied");
+  console.log(row("parse + apply (target ≤ 4 µs)", parseAndApply));
+}
+if (ONLY === "" || ONLY === "apply") {
   const parsed: DepthUpdate[] = MESSAGES.map(parseDepthUpdate);
-  console.log(row("apply only (pre-parsed, through DepthSync)", passes((sync, i) =>
-    sync.push(parsed[i]).kind === "applied"
-  )));
+  const applyOnly = passes((sync, i) => sync.push(parsed[i]).kind === "applied");
+  console.log(row("apply only (pre-parsed, through DepthSync)", applyOnly));
+}
+if (ONLY === "" || ONLY === "parse") {
   let sink = 0;
   const parseOnly: number[] = [];
   const jsonParse: number[] = [];
@@ -107,11 +116,17 @@ if (!ONLY_APPLY) {
     let start = performance.now();
     for (let i = 0; i < COUNT; i++) sink += reader.read(MESSAGES[i]).lastId;
     parseOnly.push(((performance.now() - start) * 1000) / COUNT);
-    start = performance.now();
-    for (let i = 0; i < COUNT; i++) sink += (JSON.parse(MESSAGES[i]) as { data: { u: number } }).data.u;
-    jsonParse.push(((performance.now() - start) * 1000) / COUNT);
+    if (ONLY === "") {
+      start = performance.now();
+      for (let i = 0; i < COUNT; i++) {
+        sink += (JSON.parse(MESSAGES[i]) as { data: { u: number } }).data.u;
+      }
+      jsonParse.push(((performance.now() - start) * 1000) / COUNT);
+    }
   }
   if (sink === 0) throw new Error("unreachable: ids are positive");
   console.log(row("parse only", parseOnly.sort((a, b) => a - b)));
-  console.log(row("JSON.parse of the same texts (reference)", jsonParse.sort((a, b) => a - b)));
+  if (ONLY === "") {
+    console.log(row("JSON.parse of the same texts (reference)", jsonParse.sort((a, b) => a - b)));
+  }
 }

@@ -162,7 +162,9 @@ export class DepthScanner {
   /** The update in `text`, or undefined when the text is not the shape this scanner knows. */
   scan(text: string): DepthUpdate | undefined {
     const length = text.length;
-    if (this.#bytes.length < length) this.#bytes = new Uint8Array(capacity(length));
+    // One byte more than the text for a 0 after it: every loop stops there, never in the stale
+    // bytes of a longer earlier message.
+    if (this.#bytes.length <= length) this.#bytes = new Uint8Array(capacity(length + 1));
     // Every level takes at least 4 bytes per number (`"1",` or `"1"]`).
     const most = (length >> 2) + 2;
     if (this.#bids.length < most) {
@@ -173,6 +175,7 @@ export class DepthScanner {
     const { read, written } = encoder.encodeInto(text, bytes);
     // Only pure ASCII keeps byte and character positions equal (the symbol is sliced from text).
     if (read !== length || written !== length) return undefined;
+    bytes[length] = 0;
     let pos = 0;
     let enveloped = false;
     if (text.startsWith(PREFIX_STREAM)) {

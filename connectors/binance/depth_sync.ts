@@ -36,6 +36,11 @@ export type DepthStep =
   /** The chain broke: the book was reset and a new snapshot is needed. */
   | { readonly kind: "gap"; readonly reason: string };
 
+// The steps without data, shared: one per event would be garbage on the hot path.
+const BUFFERED: DepthStep = Object.freeze({ kind: "buffered" });
+const STALE: DepthStep = Object.freeze({ kind: "stale" });
+const APPLIED: DepthStep = Object.freeze({ kind: "applied" });
+
 /** Options of {@linkcode DepthSync}. */
 export interface DepthSyncOptions {
   /** Events held while waiting for a snapshot; the oldest are dropped beyond it (default 10 000). */
@@ -98,7 +103,7 @@ export class DepthSync {
     if (!this.#synced) {
       this.#buffer.push(copyDepthUpdate(update));
       if (this.#buffer.length > this.#maxBuffer) this.#buffer.shift();
-      return { kind: "buffered" };
+      return BUFFERED;
     }
     return this.#next(update);
   }
@@ -148,7 +153,7 @@ export class DepthSync {
 
   #next(update: DepthUpdate): DepthStep {
     if (this.#first) {
-      if (update.lastId < this.#lastId) return { kind: "stale" };
+      if (update.lastId < this.#lastId) return STALE;
       if (!spans(update, this.#lastId)) {
         return this.#gap(
           `first event after snapshot ${this.#lastId} does not span it (U=${update.firstId}, u=${update.lastId}, pu=${update.prevId})`,
@@ -159,12 +164,12 @@ export class DepthSync {
       this.#first = false;
     } else if (update.prevId !== this.#lastId) {
       // An event we already applied (a replayed frame) is harmless; anything else is a hole.
-      if (update.lastId <= this.#lastId) return { kind: "stale" };
+      if (update.lastId <= this.#lastId) return STALE;
       return this.#gap(`pu ${update.prevId} after u ${this.#lastId}`, true, update);
     }
     this.book.apply(update.bids, update.asks);
     this.#lastId = update.lastId;
-    return { kind: "applied" };
+    return APPLIED;
   }
 
   #gap(reason: string, resetBook: boolean, keep?: DepthUpdate): DepthStep {

@@ -168,3 +168,47 @@ Deno.test("BinanceMarketDecoder: frames recorded from a live session (with a pu 
     assert.deepEqual(marketData(replayed), marketData(live));
   });
 });
+
+Deno.test("BinanceMarketDecoder as the recording decoder: a capture snapshot goes to the one waiting book, never to a guess", () => {
+  const depth = (s: string, U: number): string =>
+    `{"stream":"${s.toLowerCase()}@depth@0ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"${s}","U":${U},"u":${
+      U + 1
+    },"pu":${U - 1},"b":[["100.0","1"]],"a":[]}}`;
+  const snapshot = '{"lastUpdateId":5,"E":1,"T":1,"bids":[["99.0","2"]],"asks":[["101.0","3"]]}';
+  const frame = (text: string, tsRecv: number) => ({ kind: "frame" as const, tsRecv, text });
+  // Before any depth event the snapshot waits, and the first book that starts waiting takes it.
+  const one = new BinanceMarketDecoder();
+  const out: Event[] = [];
+  one.decode(frame(snapshot, 1_000), out);
+  one.decode(frame(depth("BTCUSDT", 5), 2_000), out);
+  assert.equal(one.synced("BTCUSDT"), true);
+  assert.deepEqual(one.stats(), {
+    frames: 2,
+    depthEvents: 1,
+    applied: 1,
+    staleEvents: 0,
+    snapshots: 1,
+    gaps: 0,
+    depthWithoutSnapshot: 0,
+    unmatchedSnapshots: 0,
+    badFrames: 0,
+  });
+  // Two books waiting: a snapshot without a symbol belongs to neither; it is counted, not applied.
+  const two = new BinanceMarketDecoder();
+  two.decode(frame(depth("BTCUSDT", 5), 1_000), out);
+  two.decode(frame(depth("ETHUSDT", 5), 1_000), out);
+  two.decode(frame(snapshot, 2_000), out);
+  assert.equal(two.synced("BTCUSDT"), false);
+  assert.equal(two.synced("ETHUSDT"), false);
+  assert.equal(two.stats().unmatchedSnapshots, 1);
+  assert.equal(two.stats().depthWithoutSnapshot, 2);
+  // A recorded REST answer names its symbol.
+  two.decode({
+    kind: "rest",
+    tsRecv: 3_000,
+    target: "GET /fapi/v1/depth?symbol=ETHUSDT&limit=1000",
+    body: snapshot,
+  }, out);
+  assert.equal(two.synced("ETHUSDT"), true);
+  assert.equal(two.counters.snapshots, 1);
+});

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { DepthBook } from "../../../connectors/binance/depth_book.ts";
+import type { DepthBook } from "../../../connectors/binance/depth_book.ts";
 import { DepthSide } from "../../../connectors/binance/depth_side.ts";
 import { DepthSync } from "../../../connectors/binance/depth_sync.ts";
 import { DepthUpdateReader, parseDepthSnapshot } from "../../../connectors/binance/depth_update.ts";

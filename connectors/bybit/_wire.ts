@@ -10,21 +10,8 @@ import { type Wire, type WireFields, wireFields } from "../../lib/broker/mod.ts"
 /** A parsed JSON object. */
 export type { Wire };
 
-const fields: WireFields = wireFields("Bybit");
-
-/** The object `value`, or a DataError naming `what`. */
-export const obj: WireFields["obj"] = fields.obj;
-/** The array `value`, or a DataError naming `what`. */
-export const arr: WireFields["arr"] = fields.arr;
-/** The string field `key` of `wire`. */
-export const str: WireFields["str"] = fields.str;
-/** The string field `key`, or `fallback` when absent or not a string. */
-export const optStr: WireFields["optStr"] = fields.optStr;
-/** A finite number from a number or numeric-string field. */
-export const num: WireFields["num"] = fields.num;
-/** An exact decimal from a numeric-string field; empty reads as `fallback` when given. */
-export const dec: WireFields["dec"] = fields.dec;
-/** A boolean field (Bybit sends real booleans), `fallback` when absent. */
-export const bool: WireFields["bool"] = fields.bool;
-/** Parses JSON text, or a DataError quoting its start. */
-export const parseJson: WireFields["parseJson"] = fields.parseJson;
+/**
+ * The readers, each error naming Bybit: `obj`, `arr` (the value as an object / array), `str`,
+ * `optStr`, `num`, `dec`, `bool` (a field of an object) and `parseJson` (see wire_fields.ts).
+ */
+export const { obj, arr, str, optStr, num, dec, bool, parseJson }: WireFields = wireFields("Bybit");

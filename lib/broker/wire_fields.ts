@@ -9,8 +9,8 @@
  * import { wireFields } from "./wire_fields.ts";
  * const { num, obj, parseJson } = wireFields("Binance");
  * const wire = obj(parseJson('{"p":"1.5"}', "trade"), "trade");
- * num(wire, "p", "trade"); // 1.5
- * num(wire, "q", "trade"); // throws DataError "Binance message: trade.q is not a number (undefined)"
+ * num(wire, "p", "trade"); // 1.5; a missing "q" would throw
+ * // DataError("Binance message: trade.q is not a number (undefined)")
  * ```
  *
  * @module

@@ -10,19 +10,8 @@ import type { DepthBook } from "../../../connectors/binance/depth_book.ts";
 import { DepthSide } from "../../../connectors/binance/depth_side.ts";
 import { DepthSync } from "../../../connectors/binance/depth_sync.ts";
 import { DepthUpdateReader, parseDepthSnapshot } from "../../../connectors/binance/depth_update.ts";
+import { Random } from "../../../lib/data/mod.ts";
 import { gzipText } from "./_fixtures.ts";
-
-/** A seeded generator (mulberry32), so a failure is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function reference(side: ReadonlyMap<number, number>, highest: boolean): [number, number][] {
   return [...side].sort((a, b) => highest ? b[0] - a[0] : a[0] - b[0]);
@@ -30,7 +19,8 @@ function reference(side: ReadonlyMap<number, number>, highest: boolean): [number
 
 Deno.test("DepthSide: equals a Map through 200,000 random sets and removals, growth included", () => {
   for (const highest of [true, false]) {
-    const next = random(highest ? 7 : 11);
+    const random = new Random(highest ? 7 : 11);
+    const next = (): number => random.next();
     const side = new DepthSide(highest, 16); // small, so it grows many times
     const map = new Map<number, number>();
     for (let step = 0; step < 200_000; step++) {

@@ -68,7 +68,22 @@ export class DepthSide {
 
   /** Sets levels from flat `[price, size, …]` pairs; size 0 removes (absent is normal). */
   apply(levels: ArrayLike<number>): void {
-    for (let i = 0; i < levels.length; i += 2) this.set(levels[i], levels[i + 1]);
+    const n = levels.length;
+    for (let k = 0; k < n; k += 2) {
+      const price = levels[k];
+      const size = levels[k + 1];
+      // The probe of set(), inlined: a size change of a held level is most of the stream.
+      const slots = this.#slots;
+      const mask = this.#mask;
+      let i = slot(price, mask);
+      let key = slots[2 * i];
+      while (key !== price && key === key) {
+        i = (i + 1) & mask;
+        key = slots[2 * i];
+      }
+      if (key === price && size !== 0) slots[2 * i + 1] = size;
+      else this.set(price, size);
+    }
   }
 
   /** Sets one level; size 0 removes it. */

@@ -27,9 +27,16 @@ Deno.test("DepthSide: equals a Map through 200,000 random sets and removals, gro
       // 3,000 distinct prices on a 0.1 tick: long probe runs and many removals of absent levels.
       const price = Math.round(50_000 + next() * 3_000) / 10 + 60_000;
       const size = next() < 0.45 ? 0 : Math.round(next() * 1000) / 1000;
-      side.set(price, size);
-      if (size === 0) map.delete(price);
-      else map.set(price, size);
+      const again = Math.round(50_000 + next() * 3_000) / 10 + 60_000;
+      // Both entries: one level through set(), or a pair through apply() (the second removed).
+      const levels = step % 3 === 0 ? [] : step % 3 === 1 ? [price, size, again, 0] : [price, size];
+      if (levels.length === 0) side.set(price, size);
+      else side.apply(levels);
+      for (let k = 0; k < Math.max(levels.length, 2); k += 2) {
+        const [p, q] = levels.length === 0 ? [price, size] : [levels[k], levels[k + 1]];
+        if (q === 0) map.delete(p);
+        else map.set(p, q);
+      }
       if (step % 997 === 0) {
         assert.equal(side.count, map.size);
         const want = reference(map, highest);

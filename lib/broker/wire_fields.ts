@@ -6,11 +6,17 @@
  *
  * @example
  * ```ts
- * import { wireFields } from "./wire_fields.ts";
+ * import { wireFields } from "@tesser/tesser/broker";
+ * import { DataError } from "@tesser/tesser/domain";
+ * import assert from "node:assert/strict";
+ *
  * const { num, obj, parseJson } = wireFields("Binance");
  * const wire = obj(parseJson('{"p":"1.5"}', "trade"), "trade");
- * num(wire, "p", "trade"); // 1.5; a missing "q" would throw
- * // DataError("Binance message: trade.q is not a number (undefined)")
+ * assert.equal(num(wire, "p", "trade"), 1.5);
+ * assert.throws(
+ *   () => num(wire, "q", "trade"),
+ *   (e: unknown) => e instanceof DataError && /Binance message: trade\.q is not a number/.test(e.message),
+ * );
  * ```
  *
  * @module

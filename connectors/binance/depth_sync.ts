@@ -21,7 +21,7 @@
  */
 
 import { DepthBook } from "./depth_book.ts";
-import type { DepthSnapshot, DepthUpdate } from "./depth_update.ts";
+import { copyDepthUpdate, type DepthSnapshot, type DepthUpdate } from "./depth_update.ts";
 
 /** What one step of the synchroniser did. */
 export type DepthStep =
@@ -35,6 +35,11 @@ export type DepthStep =
   | { readonly kind: "synced"; readonly applied: number }
   /** The chain broke: the book was reset and a new snapshot is needed. */
   | { readonly kind: "gap"; readonly reason: string };
+
+// The steps without data, shared: one per event would be garbage on the hot path.
+const BUFFERED: DepthStep = Object.freeze({ kind: "buffered" });
+const STALE: DepthStep = Object.freeze({ kind: "stale" });
+const APPLIED: DepthStep = Object.freeze({ kind: "applied" });
 
 /** Options of {@linkcode DepthSync}. */
 export interface DepthSyncOptions {
@@ -90,12 +95,15 @@ export class DepthSync {
     return this.#buffer.length;
   }
 
-  /** Feeds one stream event. */
+  /**
+   * Feeds one stream event. The update may share a reader's buffers (depth_update.ts): an event
+   * the synchroniser keeps for later is copied, an applied one is not retained.
+   */
   push(update: DepthUpdate): DepthStep {
     if (!this.#synced) {
-      this.#buffer.push(update);
+      this.#buffer.push(copyDepthUpdate(update));
       if (this.#buffer.length > this.#maxBuffer) this.#buffer.shift();
-      return { kind: "buffered" };
+      return BUFFERED;
     }
     return this.#next(update);
   }
@@ -145,7 +153,7 @@ export class DepthSync {
 
   #next(update: DepthUpdate): DepthStep {
     if (this.#first) {
-      if (update.lastId < this.#lastId) return { kind: "stale" };
+      if (update.lastId < this.#lastId) return STALE;
       if (!spans(update, this.#lastId)) {
         return this.#gap(
           `first event after snapshot ${this.#lastId} does not span it (U=${update.firstId}, u=${update.lastId}, pu=${update.prevId})`,
@@ -156,12 +164,12 @@ export class DepthSync {
       this.#first = false;
     } else if (update.prevId !== this.#lastId) {
       // An event we already applied (a replayed frame) is harmless; anything else is a hole.
-      if (update.lastId <= this.#lastId) return { kind: "stale" };
+      if (update.lastId <= this.#lastId) return STALE;
       return this.#gap(`pu ${update.prevId} after u ${this.#lastId}`, true, update);
     }
     this.book.apply(update.bids, update.asks);
     this.#lastId = update.lastId;
-    return { kind: "applied" };
+    return APPLIED;
   }
 
   #gap(reason: string, resetBook: boolean, keep?: DepthUpdate): DepthStep {
@@ -171,7 +179,7 @@ export class DepthSync {
       this.#first = false;
       this.#lastId = 0;
       // The breaking event is the first of the new chain: the next snapshot may be spanned by it.
-      this.#buffer = keep === undefined ? [] : [keep];
+      this.#buffer = keep === undefined ? [] : [copyDepthUpdate(keep)];
     }
     this.#resyncs++;
     this.#lastGap = reason;

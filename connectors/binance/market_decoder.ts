@@ -1,10 +1,20 @@
 /**
- * The state machine of Binance USDⓈ-M market data, shared by the live
- * {@linkcode BinanceMarketStream} and by replays of its recordings, so a replay emits exactly
- * the events the live stream emitted: frames are parsed ({@linkcode parseMarket}), diff-depth
- * events go through one {@linkcode DepthSync} per symbol, REST snapshots are handed in by the
- * caller (the live stream fetches them; a replay reads them from the recording), and a lost
+ * The state machine of Binance USDⓈ-M market data, the one decoder of the live
+ * {@linkcode BinanceMarketStream} and of replays of its recordings (it is the
+ * `RecordingDecoder` the tick runner gets from recording.ts), so a replay emits exactly the
+ * events the live stream emitted: frames are parsed ({@linkcode parseMarket}, depth frames
+ * through one reused {@linkcode DepthUpdateReader}), diff-depth events go through one
+ * {@linkcode DepthSync} per symbol, REST snapshots are handed in (the live stream fetches them
+ * and calls `snapshot`; a replay's `decode` reads them from the recording), and a lost
  * connection resets every book. Pure: no I/O, no timers; events are appended to `out`.
+ *
+ * Replay rules (`decode`): a recorded `#rest GET /fapi/v1/depth?symbol=…` answer is that
+ * symbol's snapshot; a capture's snapshot line (hftbacktest stores it among the frames, without
+ * a symbol) goes to the one book waiting for it, or, when it comes before any depth event (the
+ * 2023 captures), to the first book that starts waiting; a recorded close of the `/public`
+ * socket and its reopening reset the books, as live. A depth stream never becomes a book
+ * without a snapshot (the documented rule for captures without one): its events stay buffered
+ * and are counted (`depthWithoutSnapshot`), while quotes and trades still replay.
  *
  * @example
  * ```ts
@@ -25,18 +35,26 @@
  * @module
  */
 
-import { fromMillis, type Micros, type SymbolId } from "../../lib/domain/mod.ts";
+import { fromMillis, type JsonValue, type Micros, type SymbolId } from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
+import type { RecordedItem, RecordingDecoder } from "../../lib/backtest/tick/mod.ts";
 import { toBookLevels } from "./depth_book.ts";
 import { DepthSync } from "./depth_sync.ts";
-import { type DepthSnapshot, type DepthUpdate, parseDepthSnapshot } from "./depth_update.ts";
+import {
+  type DepthSnapshot,
+  type DepthUpdate,
+  DepthUpdateReader,
+  parseDepthSnapshot,
+} from "./depth_update.ts";
 import { type MarketFrame, type MarkPrice, parseMarket } from "./parse_public.ts";
 import { binanceSymbol, VENUE } from "./symbols.ts";
 
-/** Counters of a decoder (live status, replay diagnostics). */
+/** Counters of a decoder (the live stream's status; `stats()` derives the replay's from them). */
 export interface DecoderStats {
   /** Frames decoded. */
   frames: number;
+  /** Depth frames among them (parsed). */
+  depthEvents: number;
   /** Snapshots that synchronised a book. */
   snapshots: number;
   /** Depth events applied. */
@@ -67,14 +85,21 @@ export interface BinanceMarketDecoderOptions {
   readonly onMarkPrice?: (mark: MarkPrice) => void;
 }
 
-/** Binance market frames → events, with the depth synchronisation. */
-export class BinanceMarketDecoder {
+const DEPTH = "GET /fapi/v1/depth?";
+const PUBLIC = /\/public(\/|\?|$)/;
+
+/** Binance market frames (live or recorded) → events, with the depth synchronisation. */
+export class BinanceMarketDecoder implements RecordingDecoder {
+  /** Always `binance`. */
+  readonly venue = VENUE;
   readonly #books = new Map<string, Book>();
+  readonly #reader = new DepthUpdateReader();
   readonly #depth: number;
   readonly #onMark: ((mark: MarkPrice) => void) | undefined;
   readonly #marks = new Map<SymbolId, MarkPrice>();
   readonly #stats: DecoderStats = {
     frames: 0,
+    depthEvents: 0,
     snapshots: 0,
     deltas: 0,
     resyncs: 0,
@@ -82,6 +107,11 @@ export class BinanceMarketDecoder {
     stale: 0,
     badFrames: 0,
   };
+  // Replay only: a capture's snapshot that came before any book waited, whether `/public` was
+  // open before, and `#rest` depth answers that named no symbol.
+  #pending: DepthSnapshot | undefined;
+  #opened = false;
+  #unmatched = 0;
 
   /** Makes a decoder with no books; a book appears with its symbol's first depth event. */
   constructor(options: BinanceMarketDecoderOptions = {}) {
@@ -90,8 +120,68 @@ export class BinanceMarketDecoder {
   }
 
   /** The counters so far. */
-  get stats(): Readonly<DecoderStats> {
+  get counters(): Readonly<DecoderStats> {
     return this.#stats;
+  }
+
+  /**
+   * The replay's counters (`diagnostics.recordings` of a tick report): `applied` is the chain
+   * length, `staleEvents` the depth events neither applied nor waiting (below a snapshot's
+   * `lastUpdateId`, or already applied), `depthWithoutSnapshot` those still waiting for one.
+   */
+  stats(): Readonly<Record<string, JsonValue>> {
+    const s = this.#stats;
+    let waiting = 0;
+    for (const code of this.needsSnapshot()) waiting += this.book(code)?.buffered ?? 0;
+    return {
+      frames: s.frames,
+      depthEvents: s.depthEvents,
+      applied: s.deltas,
+      staleEvents: s.depthEvents - s.deltas - waiting,
+      snapshots: s.snapshots,
+      gaps: s.resyncs,
+      depthWithoutSnapshot: waiting,
+      unmatchedSnapshots: this.#unmatched + (this.#pending === undefined ? 0 : 1),
+      badFrames: s.badFrames,
+    };
+  }
+
+  /** Appends the events of one recorded item, as the live stream handled it. */
+  decode(item: RecordedItem, out: Event[]): void {
+    const ms = item.tsRecv / 1000;
+    switch (item.kind) {
+      case "frame":
+        this.frame(item.text, ms, out);
+        return;
+      case "rest": {
+        if (!item.target.startsWith(DEPTH)) return;
+        const code = new URLSearchParams(item.target.slice(DEPTH.length)).get("symbol");
+        if (code === null) {
+          this.#unmatched++;
+          return;
+        }
+        this.snapshot(code, parseDepthSnapshot(item.body), ms, out);
+        return;
+      }
+      case "close":
+        // Only `/public` carries depth: the live stream resets its books when it drops …
+        if (PUBLIC.test(item.url)) this.reset("connection lost: connection closed", ms, out);
+        return;
+      case "open":
+        // … and again when it is back, since depth events are not replayed.
+        if (!PUBLIC.test(item.url)) return;
+        if (this.#opened) this.reset("reconnected", ms, out);
+        this.#opened = true;
+        return;
+      case "drop":
+      case "timer":
+        // A drop shows as a `pu` break, which the synchroniser catches.
+        return;
+      default: {
+        const never: never = item;
+        throw new TypeError(`unknown recorded item ${JSON.stringify(never)}`);
+      }
+    }
   }
 
   /** The synchroniser of `code`'s book (for status and tests). */
@@ -125,14 +215,10 @@ export class BinanceMarketDecoder {
     let frame: MarketFrame;
     try {
       if (text.startsWith('{"lastUpdateId"')) {
-        // A capture stores its REST snapshot among the frames, without the symbol: it belongs
-        // to the one book waiting for it.
-        const snapshot = parseDepthSnapshot(text);
-        const waiting = this.needsSnapshot();
-        if (waiting.length === 1) this.snapshot(waiting[0], snapshot, nowMs, out);
+        this.#captureSnapshot(parseDepthSnapshot(text), nowMs, out);
         return;
       }
-      frame = parseMarket(text, tsRecv);
+      frame = parseMarket(text, tsRecv, this.#reader);
     } catch (error) {
       this.#stats.badFrames++;
       out.push({
@@ -147,7 +233,9 @@ export class BinanceMarketDecoder {
     }
     switch (frame.type) {
       case "depth":
+        this.#stats.depthEvents++;
         this.#depthEvent(frame.update, tsRecv, out);
+        if (this.#pending !== undefined) this.#takePending(nowMs, out);
         return;
       case "quote":
       case "trade":
@@ -219,6 +307,33 @@ export class BinanceMarketDecoder {
   /** Whether `code`'s book is consistent. */
   synced(code: string): boolean {
     return this.#books.get(code)?.sync.synced === true;
+  }
+
+  /**
+   * A capture stores its REST snapshot among the frames, without the symbol: it belongs to the
+   * one book waiting for it; taken before any depth event, it waits for the first book that
+   * starts waiting. (The live stream never receives one.)
+   */
+  #captureSnapshot(snapshot: DepthSnapshot, nowMs: number, out: Event[]): void {
+    const waiting = this.needsSnapshot();
+    if (waiting.length === 1) {
+      this.snapshot(waiting[0], snapshot, nowMs, out);
+      return;
+    }
+    if (waiting.length === 0) {
+      if (this.#pending !== undefined) this.#unmatched++;
+      this.#pending = snapshot;
+      return;
+    }
+    this.#unmatched++; // several books wait: nothing says which one it is for
+  }
+
+  #takePending(nowMs: number, out: Event[]): void {
+    const waiting = this.needsSnapshot();
+    if (waiting.length !== 1 || this.#pending === undefined) return;
+    const snapshot = this.#pending;
+    this.#pending = undefined;
+    this.snapshot(waiting[0], snapshot, nowMs, out);
   }
 
   #book(code: string): Book {

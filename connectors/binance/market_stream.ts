@@ -153,12 +153,12 @@ export class BinanceMarketStream implements MarketStream {
 
   /** Book resyncs so far, over every symbol (each published as a `stale` connectivity event). */
   get resyncs(): number {
-    return this.#decoder.stats.resyncs;
+    return this.#decoder.counters.resyncs;
   }
 
   /** The decoder's counters (frames, snapshots, deltas, resyncs, …). */
   get stats(): Readonly<DecoderStats> {
-    return this.#decoder.stats;
+    return this.#decoder.counters;
   }
 
   /** The last mark price of `symbol`, if one arrived. */

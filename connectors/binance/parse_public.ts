@@ -27,7 +27,12 @@ import {
 } from "../../lib/domain/mod.ts";
 import type { CandleEvent, QuoteEvent, TradeEvent } from "../../lib/events/mod.ts";
 import { bool, num, obj, optStr, parseJson, str, type Wire } from "./_wire.ts";
-import { type DepthUpdate, depthUpdateOf, parseDepthUpdate } from "./depth_update.ts";
+import {
+  type DepthUpdate,
+  depthUpdateOf,
+  type DepthUpdateReader,
+  parseDepthUpdate,
+} from "./depth_update.ts";
 import { binanceSymbol } from "./symbols.ts";
 
 /** `markPriceUpdate`: information about the next funding, not a payment. */
@@ -60,14 +65,16 @@ export type MarketFrame =
   | { readonly type: "other"; readonly stream: string; readonly event: string };
 
 /**
- * Parses one market message.
+ * Parses one market message. A depth frame's update has levels of its own, unless `depth` is
+ * given: then they share that reader's buffers until its next read (the stream's hot path).
  *
  * @throws {DataError} when it is not JSON or a known event lacks a documented field.
  */
-export function parseMarket(text: string, tsRecv: Micros): MarketFrame {
+export function parseMarket(text: string, tsRecv: Micros, depth?: DepthUpdateReader): MarketFrame {
   // The hot message skips the JSON tree (see depth_update.ts).
   if (text.includes('"depthUpdate"')) {
-    return { type: "depth", stream: streamName(text), update: parseDepthUpdate(text) };
+    const update = depth === undefined ? parseDepthUpdate(text) : depth.read(text);
+    return { type: "depth", stream: streamName(text), update };
   }
   const outer = obj(parseJson(text, "market message"), "message");
   if (outer.data === undefined) {

@@ -1,9 +1,10 @@
 /**
  * Broker ports: the interfaces venues implement ({@linkcode VenuePort}, {@linkcode MarketStream},
  * {@linkcode ExecutionClient}, {@linkcode HistoricalData}) and the one adapter that turns a
- * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}, and the WebSocket and
- * timer seam every connector's streams run on ({@linkcode StreamSocket}), and the keep-alive HTTP/1.1
- * client their REST transports can send through ({@linkcode Http1Client}). It may import only
+ * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}; the WebSocket and timer
+ * seam every connector's streams run on ({@linkcode StreamSocket}); the keep-alive HTTP/1.1 client
+ * their REST transports can send through ({@linkcode Http1Client}); the checked JSON field readers
+ * every connector binds to its venue's name ({@linkcode wireFields}). It may import only
  * `lib/domain` and `lib/events`.
  *
  * @module
@@ -20,3 +21,4 @@ export * from "./http_transport.ts";
 export * from "./market_stream.ts";
 export * from "./stream_socket.ts";
 export * from "./venue_port.ts";
+export * from "./wire_fields.ts";

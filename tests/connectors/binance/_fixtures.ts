@@ -38,3 +38,10 @@ export async function btcCapture(): Promise<CaptureLine[]> {
 export function markPriceCapture(): CaptureLine[] {
   return lines(fixtureText("btcusdt_20230405_markprice5.txt"));
 }
+
+/** The text of a gzip file, by a path relative to this directory. */
+export async function gzipText(relative: string): Promise<string> {
+  const bytes = Deno.readFileSync(new URL(relative, import.meta.url));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return await new Response(stream).text();
+}

@@ -21,8 +21,9 @@ Deno.test("BinanceMarketDecoder: the real capture synchronises from the snapshot
   for (const line of await btcCapture()) {
     decoder.frame(line.text, Number(line.local / 1_000_000n), out);
   }
-  assert.deepEqual(decoder.stats, {
+  assert.deepEqual(decoder.counters, {
     frames: 600,
+    depthEvents: 48,
     snapshots: 1,
     deltas: 44,
     resyncs: 0,
@@ -70,7 +71,7 @@ Deno.test("BinanceMarketDecoder: a lost connection resets the books; a stale sna
     /connection lost; resync #2/,
   );
   decoder.frame("{not json", 5, out);
-  assert.equal(decoder.stats.badFrames, 1);
+  assert.equal(decoder.counters.badFrames, 1);
   assert.ok(out.some((e) => e.kind === "alert" && e.code === "binance-bad-message"));
 });
 
@@ -163,7 +164,51 @@ Deno.test("BinanceMarketDecoder: frames recorded from a live session (with a pu 
       else decoder.snapshot("BTCUSDT", parseDepthSnapshot(item.text), item.ms, replayed);
     }
     assert.ok(live.filter((e) => e.kind === "book-delta").length > 10);
-    assert.equal(decoder.stats.resyncs, 1);
+    assert.equal(decoder.counters.resyncs, 1);
     assert.deepEqual(marketData(replayed), marketData(live));
   });
+});
+
+Deno.test("BinanceMarketDecoder as the recording decoder: a capture snapshot goes to the one waiting book, never to a guess", () => {
+  const depth = (s: string, U: number): string =>
+    `{"stream":"${s.toLowerCase()}@depth@0ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"${s}","U":${U},"u":${
+      U + 1
+    },"pu":${U - 1},"b":[["100.0","1"]],"a":[]}}`;
+  const snapshot = '{"lastUpdateId":5,"E":1,"T":1,"bids":[["99.0","2"]],"asks":[["101.0","3"]]}';
+  const frame = (text: string, tsRecv: number) => ({ kind: "frame" as const, tsRecv, text });
+  // Before any depth event the snapshot waits, and the first book that starts waiting takes it.
+  const one = new BinanceMarketDecoder();
+  const out: Event[] = [];
+  one.decode(frame(snapshot, 1_000), out);
+  one.decode(frame(depth("BTCUSDT", 5), 2_000), out);
+  assert.equal(one.synced("BTCUSDT"), true);
+  assert.deepEqual(one.stats(), {
+    frames: 2,
+    depthEvents: 1,
+    applied: 1,
+    staleEvents: 0,
+    snapshots: 1,
+    gaps: 0,
+    depthWithoutSnapshot: 0,
+    unmatchedSnapshots: 0,
+    badFrames: 0,
+  });
+  // Two books waiting: a snapshot without a symbol belongs to neither; it is counted, not applied.
+  const two = new BinanceMarketDecoder();
+  two.decode(frame(depth("BTCUSDT", 5), 1_000), out);
+  two.decode(frame(depth("ETHUSDT", 5), 1_000), out);
+  two.decode(frame(snapshot, 2_000), out);
+  assert.equal(two.synced("BTCUSDT"), false);
+  assert.equal(two.synced("ETHUSDT"), false);
+  assert.equal(two.stats().unmatchedSnapshots, 1);
+  assert.equal(two.stats().depthWithoutSnapshot, 2);
+  // A recorded REST answer names its symbol.
+  two.decode({
+    kind: "rest",
+    tsRecv: 3_000,
+    target: "GET /fapi/v1/depth?symbol=ETHUSDT&limit=1000",
+    body: snapshot,
+  }, out);
+  assert.equal(two.synced("ETHUSDT"), true);
+  assert.equal(two.counters.snapshots, 1);
 });

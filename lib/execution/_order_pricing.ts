@@ -1,6 +1,7 @@
 /**
  * Price and sign helpers of the OMS: float prices onto the tick grid (snapped to 15 significant
- * digits first), and a memo of amend rounding and checks for quoting strategies.
+ * digits first), and a memo of the rounding and checks the OMS repeats: amends of quoting
+ * strategies, and the sized quantity of signals (a fixed sizer asks for the same one each time).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import {
   type OrderViolation,
   type RoundingMode,
   roundPrice,
+  roundQuantity,
   validateOrder,
 } from "../domain/mod.ts";
 
@@ -34,9 +36,19 @@ export function tickPrice(instrument: Instrument, price: number, mode: RoundingM
 // (per instrument object; price Decimals by identity, so a memoized price finds its checks).
 const MEMO_LIMIT = 4096;
 
-/** Memoized amend rounding and checks (pure functions of immutable inputs). */
-export class AmendMemo {
+/**
+ * A float quantity onto the lot grid (rounded down), after the same 15-significant-digit snap
+ * as {@linkcode tickPrice}.
+ */
+export function lotQuantity(instrument: Instrument, quantity: number): Decimal {
+  return roundQuantity(instrument, decimal(Number(quantity.toPrecision(15))));
+}
+
+/** Memoized rounding and checks of the OMS (pure functions of immutable inputs). */
+export class OrderMemo {
   readonly #prices = new Map<Instrument, Map<number, Decimal>>();
+  readonly #quantities = new Map<Instrument, Map<number, Decimal>>();
+  readonly #numbers = new WeakMap<Decimal, number>();
   readonly #checks = new Map<Decimal, {
     readonly instrument: Instrument;
     readonly quantity: Decimal;
@@ -62,6 +74,32 @@ export class AmendMemo {
       }
     }
     return rounded;
+  }
+
+  /** {@linkcode lotQuantity}, memoized per instrument (a fixed sizer sizes every signal alike). */
+  quantity(instrument: Instrument, quantity: number): Decimal {
+    let memo = this.#quantities.get(instrument);
+    if (memo === undefined) {
+      memo = new Map();
+      this.#quantities.set(instrument, memo);
+    }
+    let rounded = memo.get(quantity);
+    if (rounded === undefined) {
+      rounded = lotQuantity(instrument, quantity);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(quantity, rounded);
+    }
+    return rounded;
+  }
+
+  /** `value.toNumber()`, memoized by the Decimal's identity (the quantities memoized above). */
+  numberOf(value: Decimal): number {
+    let number = this.#numbers.get(value);
+    if (number === undefined) {
+      number = value.toNumber();
+      this.#numbers.set(value, number);
+    }
+    return number;
   }
 
   /** `validateOrder` of a limit amend, memoized by the price Decimal's identity. */

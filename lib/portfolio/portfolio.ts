@@ -102,8 +102,13 @@ interface Book {
   cost: Decimal;
   realizedPnl: Decimal;
   liquidation: Decimal | undefined;
-  /** Price at which the position's whole isolated margin is gone. */
+  /**
+   * Price at which the position's whole isolated margin is gone; computed on first use after
+   * each change (only a liquidation needs it, and fills change it).
+   */
   bankruptcy: Decimal | undefined;
+  /** Whether `bankruptcy` is computed for the current position. */
+  bankruptcyKnown: boolean;
   /** Funding taken from the isolated margin (the balance was short); it moves both prices. */
   drawn: Decimal;
   liquidationPending: boolean;
@@ -256,6 +261,7 @@ export class Portfolio {
         realizedPnl: ZERO,
         liquidation: undefined,
         bankruptcy: undefined,
+        bankruptcyKnown: true,
         drawn: ZERO,
         liquidationPending: false,
         position: undefined,
@@ -788,7 +794,7 @@ export class Portfolio {
    * @throws {RangeError} for an unknown symbol.
    */
   bankruptcyPrice(symbol: SymbolId): number | undefined {
-    return this.#book(symbol).bankruptcy?.toNumber();
+    return this.#bankruptcy(this.#book(symbol))?.toNumber();
   }
 
   /**
@@ -820,7 +826,7 @@ export class Portfolio {
       this.#liquidations++;
     }
     const long = units > 0;
-    const exact = book.bankruptcy ?? book.liquidation ?? decimal(price);
+    const exact = this.#bankruptcy(book) ?? book.liquidation ?? decimal(price);
     const rounded = roundPrice(book.instrument, exact, long ? "floor" : "ceil");
     return {
       symbol,
@@ -1032,6 +1038,34 @@ export class Portfolio {
     return route.kind === "multiply" ? decimal(mark) : decimal(1).div(mark);
   }
 
+  // The bankruptcy price of `book`'s position (computed once per change, on demand).
+  #bankruptcy(book: Book): Decimal | undefined {
+    if (!book.bankruptcyKnown) {
+      book.bankruptcy = book.instrument.kind === "spot" || book.quantity.isZero()
+        ? undefined
+        : this.#marginPrice(book, ZERO);
+      book.bankruptcyKnown = true;
+    }
+    return book.bankruptcy;
+  }
+
+  // Where the open perpetual position's margin falls to `rate` of its entry notional: the
+  // liquidation price at the maintenance rate, the bankruptcy price at 0. Funding drawn from
+  // the margin moves both.
+  #marginPrice(book: Book, rate: Decimal): Decimal | undefined {
+    const { quantity, instrument } = book;
+    const kind = instrument.kind;
+    if (kind === "spot") return undefined;
+    const direction = quantity.gt(0) ? "long" : "short";
+    if (book.drawn.isZero()) {
+      const entry = this.#positionOf(book).entryPrice;
+      return liquidationPrice(kind, direction, entry, book.leverage, rate);
+    }
+    const units = quantity.abs().times(instrument.multiplier);
+    const margin = this.#initialMargin(book).minus(book.drawn);
+    return marginCallPrice(kind, direction, units, book.cost, margin, rate);
+  }
+
   #byCurrency(values: readonly Decimal[]): Readonly<Record<string, Decimal>> {
     return Object.fromEntries(values.map((v, c) => [this.#currencies[c], v]));
   }
@@ -1046,33 +1080,9 @@ export class Portfolio {
     const { quantity, instrument } = book;
     book.liquidation = undefined;
     book.bankruptcy = undefined;
+    book.bankruptcyKnown = false;
     if (instrument.kind !== "spot" && !quantity.isZero()) {
-      const direction = quantity.gt(0) ? "long" : "short";
-      if (book.drawn.isZero()) {
-        const entry = this.#positionOf(book).entryPrice;
-        const kind = instrument.kind;
-        book.liquidation = liquidationPrice(
-          kind,
-          direction,
-          entry,
-          book.leverage,
-          this.#maintenanceRate,
-        );
-        book.bankruptcy = liquidationPrice(kind, direction, entry, book.leverage, ZERO);
-      } else {
-        const units = quantity.abs().times(instrument.multiplier);
-        const margin = this.#initialMargin(book).minus(book.drawn);
-        const { kind } = instrument;
-        book.liquidation = marginCallPrice(
-          kind,
-          direction,
-          units,
-          book.cost,
-          margin,
-          this.#maintenanceRate,
-        );
-        book.bankruptcy = marginCallPrice(kind, direction, units, book.cost, margin, ZERO);
-      }
+      book.liquidation = this.#marginPrice(book, this.#maintenanceRate);
     }
     this.#value.setPosition(
       book.index,

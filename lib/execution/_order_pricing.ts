@@ -35,6 +35,7 @@ export function tickPrice(instrument: Instrument, price: number, mode: RoundingM
 // few prices over and over: both are pure functions of immutable inputs, so they are memoized
 // (per instrument object; price Decimals by identity, so a memoized price finds its checks).
 const MEMO_LIMIT = 4096;
+const NUMBER_SLOTS = 8;
 
 /**
  * A float quantity onto the lot grid (rounded down), after the same 15-significant-digit snap
@@ -48,7 +49,17 @@ export function lotQuantity(instrument: Instrument, quantity: number): Decimal {
 export class OrderMemo {
   readonly #prices = new Map<Instrument, Map<number, Decimal>>();
   readonly #quantities = new Map<Instrument, Map<number, Decimal>>();
-  readonly #numbers = new WeakMap<Decimal, number>();
+  // A few recent Decimal→number conversions, by identity: one order's checks convert its
+  // quantity, the position and the instrument's minimum and multiplier, several times each.
+  // (A WeakMap costs more than the conversion it saves.)
+  readonly #converted: (Decimal | undefined)[] = new Array(NUMBER_SLOTS).fill(undefined);
+  readonly #numbers = new Float64Array(NUMBER_SLOTS);
+  #slot = 0;
+  #lastQuantityCheck: {
+    readonly instrument: Instrument;
+    readonly quantity: Decimal;
+    readonly violations: readonly OrderViolation[];
+  } | undefined;
   readonly #checks = new Map<Decimal, {
     readonly instrument: Instrument;
     readonly quantity: Decimal;
@@ -92,14 +103,33 @@ export class OrderMemo {
     return rounded;
   }
 
-  /** `value.toNumber()`, memoized by the Decimal's identity (the quantities memoized above). */
+  /** `value.toNumber()`, remembered for the last few Decimals converted (by identity). */
   numberOf(value: Decimal): number {
-    let number = this.#numbers.get(value);
-    if (number === undefined) {
-      number = value.toNumber();
-      this.#numbers.set(value, number);
+    const converted = this.#converted;
+    for (let i = 0; i < NUMBER_SLOTS; i++) {
+      if (converted[i] === value) return this.#numbers[i];
     }
+    const number = value.toNumber();
+    const slot = this.#slot;
+    converted[slot] = value;
+    this.#numbers[slot] = number;
+    this.#slot = (slot + 1) % NUMBER_SLOTS;
     return number;
+  }
+
+  /**
+   * `validateOrder` of an order without prices checked without a reference price (the lot and
+   * minimum-quantity rules alone), remembered for the last quantity Decimal (by identity): a
+   * fixed sizer's signals all carry the memoized quantity.
+   */
+  quantityViolations(instrument: Instrument, quantity: Decimal): readonly OrderViolation[] {
+    const last = this.#lastQuantityCheck;
+    if (last !== undefined && last.quantity === quantity && last.instrument === instrument) {
+      return last.violations;
+    }
+    const violations = validateOrder(instrument, { quantity });
+    this.#lastQuantityCheck = { instrument, quantity, violations };
+    return violations;
   }
 
   /** `validateOrder` of a limit amend, memoized by the price Decimal's identity. */

@@ -835,7 +835,11 @@ export class OrderManager {
   }
 
   #approve(request: OrderRequest, instrument: Instrument): boolean {
-    const violations = validateOrder(instrument, request, this.#reference(request, instrument));
+    const reference = this.#reference(request, instrument);
+    const violations = reference === undefined && request.price === undefined &&
+        request.triggerPrice === undefined
+      ? this.#memo.quantityViolations(instrument, request.quantity)
+      : validateOrder(instrument, request, reference);
     if (violations.length > 0) {
       this.reject(violations[0].rule, violations.map((v) => v.message).join("; "), {
         symbol: request.symbol,

@@ -15,6 +15,7 @@ import {
   type Instrument,
   type Micros,
   notional,
+  ONE,
   type Position,
   roundPrice,
   type Side,
@@ -413,7 +414,10 @@ export class Portfolio {
       fee: feeInSettle,
     });
     this.#refreshBook(book);
-    this.#refreshBalances();
+    // Only the balances this fill moved need their float cache renewed.
+    for (const currency of changes.keys()) {
+      this.#value.setBalance(currency, this.#balances[currency].toNumber());
+    }
     return {
       position: this.#positionOf(book),
       realizedPnl: realized,
@@ -1020,13 +1024,13 @@ export class Portfolio {
   /** Exact rate of currency `c` at booking time; uses `price` when the route goes via `index`. */
   #exactRate(c: number, index: number, price: Decimal): Decimal {
     const route = this.#routes[c];
-    if (route.kind === "identity") return decimal(1);
+    if (route.kind === "identity") return ONE;
     const marks = this.#value.marks;
     if (route.instrument !== index && Number.isNaN(marks[route.instrument])) {
       throw this.#missingMark();
     }
     const rate = route.instrument === index ? price : decimal(marks[route.instrument]);
-    return route.kind === "multiply" ? rate : decimal(1).div(rate);
+    return route.kind === "multiply" ? rate : ONE.div(rate);
   }
 
   /** Exact rate of currency `c` at the last marks. */

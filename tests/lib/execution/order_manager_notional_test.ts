@@ -1,32 +1,13 @@
 // A market signal's minimum notional is checked at the last price: exactly at the minimum it
 // passes, a hair below it is refused with the notional, for linear and inverse instruments.
 import assert from "node:assert/strict";
-import {
-  type Instrument,
-  makeInstrument,
-  type OrderRequest,
-  ZERO,
-} from "../../../lib/domain/mod.ts";
+import { type Instrument, type OrderRequest, ZERO } from "../../../lib/domain/mod.ts";
 import { fixedQuantity, OrderManager, PreTradeRisk } from "../../../lib/execution/mod.ts";
 
-const LINEAR = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  minNotional: "5",
-});
-const INVERSE = makeInstrument({
-  symbol: "bitmex:XBTUSD",
-  kind: "inverse",
-  base: "XBT",
-  quote: "USD",
-  tickSize: "0.5",
-  lotSize: "1",
-  minNotional: "0.0002",
-});
+import {
+  MIN_NOTIONAL_INVERSE as INVERSE,
+  MIN_NOTIONAL_LINEAR as LINEAR,
+} from "../_min_notional_instruments.ts";
 
 // What an enter-long of `quantity` at last price `last` does: "sent", or the refusal.
 function enter(instrument: Instrument, quantity: number, last: number): string {

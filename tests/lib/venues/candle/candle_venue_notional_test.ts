@@ -1,30 +1,16 @@
 // A market order's minimum notional is checked at the open it arrives at: exactly at the
 // minimum it passes, a hair below it is rejected with the numbers, for linear and inverse.
 import assert from "node:assert/strict";
-import { decimal, makeInstrument, type Order, ZERO } from "../../../../lib/domain/mod.ts";
+import { decimal, type Order, ZERO } from "../../../../lib/domain/mod.ts";
 import { CandleVenue } from "../../../../lib/venues/mod.ts";
 
 const M = 60_000_000;
 const T0 = 1_700_000_040_000_000 - (1_700_000_040_000_000 % M);
 
-const LINEAR = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  minNotional: "5",
-});
-const INVERSE = makeInstrument({
-  symbol: "bitmex:XBTUSD",
-  kind: "inverse",
-  base: "XBT",
-  quote: "USD",
-  tickSize: "0.5",
-  lotSize: "1",
-  minNotional: "0.0002",
-});
+import {
+  MIN_NOTIONAL_INVERSE as INVERSE,
+  MIN_NOTIONAL_LINEAR as LINEAR,
+} from "../../_min_notional_instruments.ts";
 
 // The status (and reason) of one market buy of `quantity` arriving at the open `open`.
 function arrival(

@@ -3,8 +3,9 @@
  * figures; inline SVG charts, downsampled however long the run: the price as OHLC candles with
  * the entries, exits, stop and take-profit levels, liquidations and the kill switch; equity
  * beside buy-and-hold; drawdown; the monthly and yearly returns as a heat-map table; the
- * metrics, the refusals by rule, the first {@linkcode MAX_HTML_TRADES} round trips and the
- * run's parameters and settings. Every piece of text from the run is HTML-escaped.
+ * metrics, the refusals by rule, the first {@linkcode MAX_HTML_TRADES} round trips, the
+ * execution algorithms' quality (only when one ran) and the run's parameters and settings.
+ * Every piece of text from the run is HTML-escaped.
  *
  * @module
  */
@@ -22,6 +23,7 @@ import { chartData, type ChartScale, svgChart } from "./_report_svg.ts";
 import type { BacktestReport, JsonValue } from "./report.ts";
 import type { ReportBundle } from "./report_files.ts";
 import { killSwitchLine as killSwitchSentence, refusalLines } from "./report_summary.ts";
+import { executionQualitySection } from "./_report_html_execution.ts";
 
 /** At most this many round trips are listed in the HTML (all of them are in `trades.csv`). */
 export const MAX_HTML_TRADES = 500;
@@ -407,7 +409,7 @@ ${priceSection}
 ${metricsTables(r)}
 <h2>Trades</h2>
 <div class="scroll lazy">${tradesTable(bundle)}</div>
-<h2>Risk</h2>
+${executionQualitySection(r.executionAlgorithms)}<h2>Risk</h2>
 ${riskSection(r)}
 <h2>Run</h2>
 <div class="tables">${recordTable("params-table", "Parameters", r.params)}${

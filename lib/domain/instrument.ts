@@ -173,6 +173,34 @@ export interface OrderShape {
   readonly triggerPrice?: Decimal;
 }
 
+// `value > 0` without decimal.js's comparison, which converts the 0 into a new Decimal on
+// every call (validation runs on every order, twice); non-finite values take the slow path.
+function isAboveZero(value: Decimal): boolean {
+  return value.isFinite() ? value.isPos() && !value.isZero() : value.gt(0);
+}
+
+function checkPrice(
+  violations: OrderViolation[],
+  instrument: Instrument,
+  name: string,
+  price: Decimal | undefined,
+): void {
+  if (price === undefined) return;
+  const where = instrument.symbol;
+  if (!isAboveZero(price)) {
+    violations.push({
+      rule: "price",
+      message: `${where}: ${name} must be positive, got ${price}`,
+    });
+  } else if (!isMultipleOfStep(price, instrument.tickSize)) {
+    violations.push({
+      rule: "tick",
+      message:
+        `${where}: ${name} ${price} is not a multiple of the tick size ${instrument.tickSize}`,
+    });
+  }
+}
+
 /**
  * Checks an order against the instrument's grid: positive quantity, lot multiple, minimum
  * quantity, prices positive and on tick, and minimum notional at `referencePrice` (the limit
@@ -187,7 +215,7 @@ export function validateOrder(
   const violations: OrderViolation[] = [];
   const { quantity } = order;
   const where = instrument.symbol;
-  if (!quantity.gt(0)) {
+  if (!isAboveZero(quantity)) {
     violations.push({
       rule: "quantity",
       message: `${where}: quantity must be positive, got ${quantity}`,
@@ -207,25 +235,13 @@ export function validateOrder(
       message: `${where}: quantity ${quantity} is below the minimum ${instrument.minQuantity}`,
     });
   }
-  for (
-    const [name, price] of [["price", order.price], ["trigger price", order.triggerPrice]] as const
-  ) {
-    if (price === undefined) continue;
-    if (!price.gt(0)) {
-      violations.push({
-        rule: "price",
-        message: `${where}: ${name} must be positive, got ${price}`,
-      });
-    } else if (!isMultipleOfStep(price, instrument.tickSize)) {
-      violations.push({
-        rule: "tick",
-        message:
-          `${where}: ${name} ${price} is not a multiple of the tick size ${instrument.tickSize}`,
-      });
-    }
-  }
+  checkPrice(violations, instrument, "price", order.price);
+  checkPrice(violations, instrument, "trigger price", order.triggerPrice);
   const priceForNotional = order.price ?? referencePrice;
-  if (priceForNotional !== undefined && priceForNotional.gt(0) && instrument.minNotional.gt(0)) {
+  if (
+    priceForNotional !== undefined && isAboveZero(priceForNotional) &&
+    isAboveZero(instrument.minNotional)
+  ) {
     const value = notional(instrument, priceForNotional, quantity);
     if (value.lt(instrument.minNotional)) {
       violations.push({

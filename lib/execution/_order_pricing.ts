@@ -1,6 +1,7 @@
 /**
  * Price and sign helpers of the OMS: float prices onto the tick grid (snapped to 15 significant
- * digits first), and a memo of amend rounding and checks for quoting strategies.
+ * digits first), and a memo of the rounding and checks the OMS repeats: amends of quoting
+ * strategies, and the sized quantity of signals (a fixed sizer asks for the same one each time).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import {
   type OrderViolation,
   type RoundingMode,
   roundPrice,
+  roundQuantity,
   validateOrder,
 } from "../domain/mod.ts";
 
@@ -33,10 +35,31 @@ export function tickPrice(instrument: Instrument, price: number, mode: RoundingM
 // few prices over and over: both are pure functions of immutable inputs, so they are memoized
 // (per instrument object; price Decimals by identity, so a memoized price finds its checks).
 const MEMO_LIMIT = 4096;
+const NUMBER_SLOTS = 8;
 
-/** Memoized amend rounding and checks (pure functions of immutable inputs). */
-export class AmendMemo {
+/**
+ * A float quantity onto the lot grid (rounded down), after the same 15-significant-digit snap
+ * as {@linkcode tickPrice}.
+ */
+export function lotQuantity(instrument: Instrument, quantity: number): Decimal {
+  return roundQuantity(instrument, decimal(Number(quantity.toPrecision(15))));
+}
+
+/** Memoized rounding and checks of the OMS (pure functions of immutable inputs). */
+export class OrderMemo {
   readonly #prices = new Map<Instrument, Map<number, Decimal>>();
+  readonly #quantities = new Map<Instrument, Map<number, Decimal>>();
+  // A few recent Decimal→number conversions, by identity: one order's checks convert its
+  // quantity, the position and the instrument's minimum and multiplier, several times each.
+  // (A WeakMap costs more than the conversion it saves.)
+  readonly #converted: (Decimal | undefined)[] = new Array(NUMBER_SLOTS).fill(undefined);
+  readonly #numbers = new Float64Array(NUMBER_SLOTS);
+  #slot = 0;
+  #lastQuantityCheck: {
+    readonly instrument: Instrument;
+    readonly quantity: Decimal;
+    readonly violations: readonly OrderViolation[];
+  } | undefined;
   readonly #checks = new Map<Decimal, {
     readonly instrument: Instrument;
     readonly quantity: Decimal;
@@ -62,6 +85,51 @@ export class AmendMemo {
       }
     }
     return rounded;
+  }
+
+  /** {@linkcode lotQuantity}, memoized per instrument (a fixed sizer sizes every signal alike). */
+  quantity(instrument: Instrument, quantity: number): Decimal {
+    let memo = this.#quantities.get(instrument);
+    if (memo === undefined) {
+      memo = new Map();
+      this.#quantities.set(instrument, memo);
+    }
+    let rounded = memo.get(quantity);
+    if (rounded === undefined) {
+      rounded = lotQuantity(instrument, quantity);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(quantity, rounded);
+    }
+    return rounded;
+  }
+
+  /** `value.toNumber()`, remembered for the last few Decimals converted (by identity). */
+  numberOf(value: Decimal): number {
+    const converted = this.#converted;
+    for (let i = 0; i < NUMBER_SLOTS; i++) {
+      if (converted[i] === value) return this.#numbers[i];
+    }
+    const number = value.toNumber();
+    const slot = this.#slot;
+    converted[slot] = value;
+    this.#numbers[slot] = number;
+    this.#slot = (slot + 1) % NUMBER_SLOTS;
+    return number;
+  }
+
+  /**
+   * `validateOrder` of an order without prices checked without a reference price (the lot and
+   * minimum-quantity rules alone), remembered for the last quantity Decimal (by identity): a
+   * fixed sizer's signals all carry the memoized quantity.
+   */
+  quantityViolations(instrument: Instrument, quantity: Decimal): readonly OrderViolation[] {
+    const last = this.#lastQuantityCheck;
+    if (last !== undefined && last.quantity === quantity && last.instrument === instrument) {
+      return last.violations;
+    }
+    const violations = validateOrder(instrument, { quantity });
+    this.#lastQuantityCheck = { instrument, quantity, violations };
+    return violations;
   }
 
   /** `validateOrder` of a limit amend, memoized by the price Decimal's identity. */

@@ -206,12 +206,14 @@ const fmt = (value: number): string => value.toFixed(8).replace(/\.?0+$/, "");
 
 /**
  * Refuses `request` when, with the reservations of the `working` orders (the request itself
- * not among them), the account cannot pay for it; reduce-only orders always pass.
+ * not among them), the account cannot pay for it; reduce-only orders always pass. `quantity`
+ * is the request's quantity as a number, when the caller has it converted already.
  */
 export function checkBuyingPower(
   request: OrderRequest,
   working: Iterable<WorkingExposure>,
   ctx: BuyingPowerContext,
+  quantity: number = request.quantity.toNumber(),
 ): Refusal | undefined {
   if (request.reduceOnly) return undefined;
   const instrument = ctx.instrument(request.symbol);
@@ -226,7 +228,7 @@ export function checkBuyingPower(
   const position = ctx.position(symbol);
   const spotBefore = totals.spot;
   const perpBefore = perpReserve(totals.perps.get(symbol), position);
-  add(totals, currency, request, request.quantity.toNumber(), ctx);
+  add(totals, currency, request, quantity, ctx);
   const after = before + (totals.spot - spotBefore) +
     (perpReserve(totals.perps.get(symbol), position) - perpBefore);
   const needed = after - before;

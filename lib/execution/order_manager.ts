@@ -20,14 +20,13 @@ import {
   type OrderRequest,
   type Refusal,
   type RefusalRule,
-  roundQuantity,
   type Side,
   type Signal,
   type SymbolId,
   validateOrder,
 } from "../domain/mod.ts";
 import type { AlertEvent, OrderCommand } from "../events/mod.ts";
-import { AmendMemo, tickPrice } from "./_order_pricing.ts";
+import { OrderMemo, tickPrice } from "./_order_pricing.ts";
 import { type AlgorithmHint, isAlgorithmHint } from "./algorithms/algorithm.ts";
 import { hintProblem } from "./algorithms/execution_algorithms.ts";
 import { templateHint } from "./algorithms/execution_template.ts";
@@ -91,7 +90,7 @@ export class OrderManager {
   readonly #buyingPower: BuyingPowerContext;
   #state: TradingState = "active";
   #submitted = 0;
-  readonly #memo = new AmendMemo();
+  readonly #memo = new OrderMemo();
 
   /** Makes an OMS over an account view and the port its commands go out through. */
   constructor(options: OrderManagerOptions, account: AccountView, port: OrderPort) {
@@ -121,7 +120,7 @@ export class OrderManager {
     };
     this.#buyingPower = {
       instrument: (symbol) => options.instruments.get(symbol),
-      position: (symbol) => account.position(symbol).toNumber(),
+      position: (symbol) => this.#memo.numberOf(account.position(symbol)),
       leverage: (symbol) => account.leverage(symbol),
       lastPrice: (symbol) => account.lastPrice(symbol),
       free: (currency) => account.freeMargin(currency),
@@ -277,7 +276,7 @@ export class OrderManager {
     const price = toPrice(intent.price, "price");
     const triggerPrice = toPrice(intent.triggerPrice, "trigger price");
     if (price === null || triggerPrice === null) return undefined;
-    const quantity = roundQuantity(instrument, decimal(Number(intent.quantity.toPrecision(15))));
+    const quantity = this.#memo.quantity(instrument, intent.quantity);
     const request: OrderRequest = {
       clientOrderId: this.#ids.next(),
       symbol,
@@ -335,7 +334,7 @@ export class OrderManager {
       : this.#memo.price(instrument, changes.price, request.side === "buy" ? "floor" : "ceil");
     const quantity = changes.quantity === undefined
       ? undefined
-      : roundQuantity(instrument, decimal(Number(changes.quantity.toPrecision(15))));
+      : this.#memo.quantity(instrument, changes.quantity);
     const checkedPrice = price ?? request.price;
     const violations = checkedPrice !== undefined && quantity === undefined
       ? this.#memo.violations(instrument, request.quantity, checkedPrice)
@@ -661,6 +660,7 @@ export class OrderManager {
   // The working orders that may add exposure (not reduce-only), with their unfilled quantity.
   #exposures(except: string | undefined): WorkingExposure[] {
     const exposures: WorkingExposure[] = [];
+    if (this.#tracker.size === 0) return exposures;
     for (const order of this.#tracker.of(undefined)) {
       const request = order.request;
       if (request.reduceOnly || request.clientOrderId === except) continue;
@@ -675,6 +675,7 @@ export class OrderManager {
     // Parents of execution algorithms count with what they have not sent yet.
     const unsent = this.#options.algorithms?.unsent(symbol) ?? 0;
     if (unsent !== 0) position = position.plus(decimal(Number(unsent.toPrecision(15))));
+    if (this.#tracker.size === 0) return position;
     for (const order of this.#tracker.of(symbol)) {
       if (order.request.reduceOnly) continue;
       const remaining = this.#tracker.remaining(order);
@@ -708,7 +709,7 @@ export class OrderManager {
       });
       return undefined;
     }
-    const quantity = roundQuantity(instrument, decimal(Number(raw.toPrecision(15))));
+    const quantity = this.#memo.quantity(instrument, raw);
     if (quantity.isZero()) {
       this.reject(
         "zero-size",
@@ -834,9 +835,11 @@ export class OrderManager {
   }
 
   #approve(request: OrderRequest, instrument: Instrument): boolean {
-    const last = this.#account.lastPrice(request.symbol);
-    const reference = request.price ?? (last > 0 ? decimal(last) : undefined);
-    const violations = validateOrder(instrument, request, reference);
+    const reference = this.#reference(request, instrument);
+    const violations = reference === undefined && request.price === undefined &&
+        request.triggerPrice === undefined
+      ? this.#memo.quantityViolations(instrument, request.quantity)
+      : validateOrder(instrument, request, reference);
     if (violations.length > 0) {
       this.reject(violations[0].rule, violations.map((v) => v.message).join("; "), {
         symbol: request.symbol,
@@ -851,6 +854,23 @@ export class OrderManager {
       return false;
     }
     return true;
+  }
+
+  // The price a market order's minimum notional is checked at: the last price. The check only
+  // needs it as an exact Decimal near the minimum; clearly above it (by far more than a float's
+  // rounding) the order passes either way, so the conversion is skipped, and with no minimum
+  // it is never needed.
+  #reference(request: OrderRequest, instrument: Instrument): Decimal | undefined {
+    if (request.price !== undefined) return undefined;
+    const last = this.#account.lastPrice(request.symbol);
+    if (!(last > 0) || instrument.minNotional.isZero()) return undefined;
+    const minimum = this.#memo.numberOf(instrument.minNotional);
+    const multiplier = this.#memo.numberOf(instrument.multiplier);
+    const quantity = this.#memo.numberOf(request.quantity);
+    const approx = instrument.kind === "inverse"
+      ? quantity * multiplier / last
+      : quantity * multiplier * last;
+    return approx > minimum * (1 + 1e-9) ? undefined : decimal(last);
   }
 
   // Pre-trade risk, the trading state and buying power for `request`; `amending` names the
@@ -876,6 +896,8 @@ export class OrderManager {
       instrument,
       price,
       position,
+      quantityValue: this.#memo.numberOf(request.quantity),
+      positionValue: this.#memo.numberOf(position),
       workingSameSide,
       mark: this.#account.lastPrice(request.symbol),
       now: this.#now(),
@@ -883,7 +905,12 @@ export class OrderManager {
     if (risk !== undefined) return risk;
     const state = tradingStateRefusal(this.#state, request, position, workingSameSide);
     if (state !== undefined) return state;
-    return checkBuyingPower(request, working, this.#buyingPower);
+    return checkBuyingPower(
+      request,
+      working,
+      this.#buyingPower,
+      this.#memo.numberOf(request.quantity),
+    );
   }
 
   #attachBracket(entry: Order, bracket: Bracket): void {
@@ -908,6 +935,7 @@ export class OrderManager {
   // `keepProtection`, not the reduce-only ones (stops and targets protecting the position).
   #cancelWorking(symbol: SymbolId, keepProtection = false): void {
     this.#options.algorithms?.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
+    if (this.#tracker.size === 0) return;
     for (const order of [...this.#tracker.of(symbol)]) {
       if (keepProtection && order.request.reduceOnly) continue;
       this.#cancel(order);

@@ -136,11 +136,47 @@ export function localStatus(order: TrackedOrder): OrderStatus {
   }
 }
 
+/**
+ * Keys in the order they were first added, so the oldest can be dropped in O(1). (Taking the
+ * oldest with `map.keys().next()` walks over every entry deleted since V8 last compacted the
+ * table: thousands per call once the memory is full.)
+ */
+class KeyQueue {
+  #keys: (string | undefined)[] = [];
+  #head = 0;
+
+  /** Appends `key`. */
+  push(key: string): void {
+    this.#keys.push(key);
+  }
+
+  /** Removes and returns the oldest key. */
+  shift(): string | undefined {
+    if (this.#head >= this.#keys.length) return undefined;
+    const key = this.#keys[this.#head];
+    this.#keys[this.#head++] = undefined;
+    // Drop the consumed front once it is most of the array.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#keys.length) {
+      this.#keys = this.#keys.slice(this.#head);
+      this.#head = 0;
+    }
+    return key;
+  }
+
+  /** The last `limit` keys, oldest first. */
+  last(limit: number): string[] {
+    const start = Math.max(this.#head, this.#keys.length - limit);
+    return this.#keys.slice(start) as string[];
+  }
+}
+
 /** The book of this OMS's orders. */
 export class OrderTracker {
   readonly #working = new Map<string, TrackedOrder>();
   readonly #finished = new Map<string, Order>();
+  readonly #finishedOrder = new KeyQueue();
   readonly #trades = new Set<string>();
+  readonly #tradeOrder = new KeyQueue();
   #duplicateReports = 0;
   #lateReports = 0;
   #unknownReports = 0;
@@ -148,6 +184,11 @@ export class OrderTracker {
   #lateFills = 0;
   #timeouts = 0;
   #suppressed = 0;
+
+  /** How many orders are working (in flight ones included). */
+  get size(): number {
+    return this.#working.size;
+  }
 
   /** The working orders (not finished), in the order they were sent. */
   working(): IterableIterator<TrackedOrder> {
@@ -349,11 +390,7 @@ export class OrderTracker {
       this.#duplicateFills++;
       return false;
     }
-    this.#trades.add(key);
-    if (this.#trades.size > TRADE_MEMORY) {
-      const oldest = this.#trades.values().next();
-      if (oldest.done !== true) this.#trades.delete(oldest.value);
-    }
+    this.#addTrade(key);
     const order = this.#working.get(fill.clientOrderId);
     if (order !== undefined) {
       order.filledByFills = order.filledByFills.plus(fill.quantity);
@@ -367,13 +404,16 @@ export class OrderTracker {
 
   /** The keys (`symbol|tradeId`) of the last `limit` fills applied, oldest first. */
   recentTrades(limit: number): readonly string[] {
-    const keys = [...this.#trades];
-    return keys.slice(Math.max(0, keys.length - limit));
+    return this.#tradeOrder.last(limit);
   }
 
   /** Remembers fills applied before a restart, so a re-delivered one is a duplicate. */
   seedTrades(keys: readonly string[]): void {
-    for (const key of keys) this.#trades.add(key);
+    for (const key of keys) {
+      if (this.#trades.has(key)) continue;
+      this.#trades.add(key);
+      this.#tradeOrder.push(key);
+    }
   }
 
   /** Whether `clientOrderId` names a working or recently finished order of ours. */
@@ -428,11 +468,22 @@ export class OrderTracker {
     }
   }
 
+  #addTrade(key: string): void {
+    this.#trades.add(key);
+    this.#tradeOrder.push(key);
+    if (this.#trades.size > TRADE_MEMORY) {
+      const oldest = this.#tradeOrder.shift();
+      if (oldest !== undefined) this.#trades.delete(oldest);
+    }
+  }
+
   #remember(report: Order): void {
-    this.#finished.set(report.request.clientOrderId, report);
+    const id = report.request.clientOrderId;
+    if (!this.#finished.has(id)) this.#finishedOrder.push(id);
+    this.#finished.set(id, report);
     if (this.#finished.size > FINISHED_MEMORY) {
-      const oldest = this.#finished.keys().next();
-      if (oldest.done !== true) this.#finished.delete(oldest.value);
+      const oldest = this.#finishedOrder.shift();
+      if (oldest !== undefined) this.#finished.delete(oldest);
     }
   }
 }

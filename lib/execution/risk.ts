@@ -39,6 +39,10 @@ export interface RiskInput {
   readonly price: number;
   /** Current signed position in the symbol (filled orders only). */
   readonly position: Decimal;
+  /** `request.quantity` as a number, when the caller has it (else it is converted here). */
+  readonly quantityValue?: number;
+  /** `position` as a number, when the caller has it (else it is converted here). */
+  readonly positionValue?: number;
   /**
    * Remaining quantity of the working orders on the order's side that may add exposure (not
    * reduce-only), the order itself excluded (default 0). They count towards the position limit
@@ -131,9 +135,9 @@ export class PreTradeRisk {
   /** Returns why the order must not be sent, or `undefined` when it may. */
   check(input: RiskInput): Refusal | undefined {
     const { request, instrument, price, position } = input;
-    const quantity = request.quantity.toNumber();
+    const quantity = input.quantityValue ?? request.quantity.toNumber();
     const signed = request.side === "buy" ? quantity : -quantity;
-    const current = position.toNumber();
+    const current = input.positionValue ?? position.toNumber();
     const after = current + signed;
     // A reduce-only order can never add exposure: the venue caps it at the position. Any other
     // order reduces only if, with the working orders on its side, it shrinks the filled

@@ -156,6 +156,11 @@ export class Valuation {
     return free;
   }
 
+  /** Replaces the balance cache of currency `c`. */
+  setBalance(c: number, balance: number): void {
+    this.#balance[c] = balance;
+  }
+
   /** Replaces the balance caches. */
   setBalances(balances: readonly number[]): void {
     for (let c = 0; c < balances.length; c++) this.#balance[c] = balances[c];

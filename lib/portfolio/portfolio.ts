@@ -15,6 +15,7 @@ import {
   type Instrument,
   type Micros,
   notional,
+  ONE,
   type Position,
   roundPrice,
   type Side,
@@ -102,8 +103,13 @@ interface Book {
   cost: Decimal;
   realizedPnl: Decimal;
   liquidation: Decimal | undefined;
-  /** Price at which the position's whole isolated margin is gone. */
+  /**
+   * Price at which the position's whole isolated margin is gone; computed on first use after
+   * each change (only a liquidation needs it, and fills change it).
+   */
   bankruptcy: Decimal | undefined;
+  /** Whether `bankruptcy` is computed for the current position. */
+  bankruptcyKnown: boolean;
   /** Funding taken from the isolated margin (the balance was short); it moves both prices. */
   drawn: Decimal;
   liquidationPending: boolean;
@@ -256,6 +262,7 @@ export class Portfolio {
         realizedPnl: ZERO,
         liquidation: undefined,
         bankruptcy: undefined,
+        bankruptcyKnown: true,
         drawn: ZERO,
         liquidationPending: false,
         position: undefined,
@@ -407,7 +414,10 @@ export class Portfolio {
       fee: feeInSettle,
     });
     this.#refreshBook(book);
-    this.#refreshBalances();
+    // Only the balances this fill moved need their float cache renewed.
+    for (const currency of changes.keys()) {
+      this.#value.setBalance(currency, this.#balances[currency].toNumber());
+    }
     return {
       position: this.#positionOf(book),
       realizedPnl: realized,
@@ -788,7 +798,7 @@ export class Portfolio {
    * @throws {RangeError} for an unknown symbol.
    */
   bankruptcyPrice(symbol: SymbolId): number | undefined {
-    return this.#book(symbol).bankruptcy?.toNumber();
+    return this.#bankruptcy(this.#book(symbol))?.toNumber();
   }
 
   /**
@@ -820,7 +830,7 @@ export class Portfolio {
       this.#liquidations++;
     }
     const long = units > 0;
-    const exact = book.bankruptcy ?? book.liquidation ?? decimal(price);
+    const exact = this.#bankruptcy(book) ?? book.liquidation ?? decimal(price);
     const rounded = roundPrice(book.instrument, exact, long ? "floor" : "ceil");
     return {
       symbol,
@@ -1014,13 +1024,13 @@ export class Portfolio {
   /** Exact rate of currency `c` at booking time; uses `price` when the route goes via `index`. */
   #exactRate(c: number, index: number, price: Decimal): Decimal {
     const route = this.#routes[c];
-    if (route.kind === "identity") return decimal(1);
+    if (route.kind === "identity") return ONE;
     const marks = this.#value.marks;
     if (route.instrument !== index && Number.isNaN(marks[route.instrument])) {
       throw this.#missingMark();
     }
     const rate = route.instrument === index ? price : decimal(marks[route.instrument]);
-    return route.kind === "multiply" ? rate : decimal(1).div(rate);
+    return route.kind === "multiply" ? rate : ONE.div(rate);
   }
 
   /** Exact rate of currency `c` at the last marks. */
@@ -1030,6 +1040,34 @@ export class Portfolio {
     const mark = this.#value.marks[route.instrument];
     if (Number.isNaN(mark)) throw this.#missingMark();
     return route.kind === "multiply" ? decimal(mark) : decimal(1).div(mark);
+  }
+
+  // The bankruptcy price of `book`'s position (computed once per change, on demand).
+  #bankruptcy(book: Book): Decimal | undefined {
+    if (!book.bankruptcyKnown) {
+      book.bankruptcy = book.instrument.kind === "spot" || book.quantity.isZero()
+        ? undefined
+        : this.#marginPrice(book, ZERO);
+      book.bankruptcyKnown = true;
+    }
+    return book.bankruptcy;
+  }
+
+  // Where the open perpetual position's margin falls to `rate` of its entry notional: the
+  // liquidation price at the maintenance rate, the bankruptcy price at 0. Funding drawn from
+  // the margin moves both.
+  #marginPrice(book: Book, rate: Decimal): Decimal | undefined {
+    const { quantity, instrument } = book;
+    const kind = instrument.kind;
+    if (kind === "spot") return undefined;
+    const direction = quantity.gt(0) ? "long" : "short";
+    if (book.drawn.isZero()) {
+      const entry = this.#positionOf(book).entryPrice;
+      return liquidationPrice(kind, direction, entry, book.leverage, rate);
+    }
+    const units = quantity.abs().times(instrument.multiplier);
+    const margin = this.#initialMargin(book).minus(book.drawn);
+    return marginCallPrice(kind, direction, units, book.cost, margin, rate);
   }
 
   #byCurrency(values: readonly Decimal[]): Readonly<Record<string, Decimal>> {
@@ -1046,33 +1084,9 @@ export class Portfolio {
     const { quantity, instrument } = book;
     book.liquidation = undefined;
     book.bankruptcy = undefined;
+    book.bankruptcyKnown = false;
     if (instrument.kind !== "spot" && !quantity.isZero()) {
-      const direction = quantity.gt(0) ? "long" : "short";
-      if (book.drawn.isZero()) {
-        const entry = this.#positionOf(book).entryPrice;
-        const kind = instrument.kind;
-        book.liquidation = liquidationPrice(
-          kind,
-          direction,
-          entry,
-          book.leverage,
-          this.#maintenanceRate,
-        );
-        book.bankruptcy = liquidationPrice(kind, direction, entry, book.leverage, ZERO);
-      } else {
-        const units = quantity.abs().times(instrument.multiplier);
-        const margin = this.#initialMargin(book).minus(book.drawn);
-        const { kind } = instrument;
-        book.liquidation = marginCallPrice(
-          kind,
-          direction,
-          units,
-          book.cost,
-          margin,
-          this.#maintenanceRate,
-        );
-        book.bankruptcy = marginCallPrice(kind, direction, units, book.cost, margin, ZERO);
-      }
+      book.liquidation = this.#marginPrice(book, this.#maintenanceRate);
     }
     this.#value.setPosition(
       book.index,

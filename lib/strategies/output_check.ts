@@ -147,15 +147,26 @@ export function signalProblem(
     return { field: "signal", reason: `must be a signal object, got ${show(signal)}` };
   }
   const s = signal as Fields;
-  return first(
-    () => required(s, "signal", "kind", (v) => oneOf(v, SIGNAL_KINDS)),
-    () => required(s, "signal", "symbol", (v) => symbolProblem(v, isKnown)),
-    () => required(s, "signal", "confidence", (v) => numberProblem(v, "unit")),
-    () => optional(s, "signal", "stopLoss", (v) => numberProblem(v, "positive")),
-    () => optional(s, "signal", "takeProfit", (v) => numberProblem(v, "positive")),
-    () => optional(s, "signal", "quantity", (v) => numberProblem(v, "positive")),
-    () => s.hint === undefined ? undefined : hintProblem(s.hint),
-  );
+  // Field by field without closures: this runs on every signal, refused ones included.
+  return at("signal.kind", oneOf(s.kind, SIGNAL_KINDS)) ??
+    at("signal.symbol", symbolProblem(s.symbol, isKnown)) ??
+    required(s, "signal", "confidence", positiveUnit) ??
+    optional(s, "signal", "stopLoss", positive) ??
+    optional(s, "signal", "takeProfit", positive) ??
+    optional(s, "signal", "quantity", positive) ??
+    (s.hint === undefined ? undefined : hintProblem(s.hint));
+}
+
+function at(field: string, reason: string | undefined): OutputProblem | undefined {
+  return reason === undefined ? undefined : { field, reason };
+}
+
+function positiveUnit(value: unknown): string | undefined {
+  return numberProblem(value, "unit");
+}
+
+function positive(value: unknown): string | undefined {
+  return numberProblem(value, "positive");
 }
 
 /** The first problem of an order intent, or `undefined` when it is well-formed. */

@@ -72,6 +72,34 @@ export function fillFee(
   return { fee: notional(instrument, price, quantity).times(rate), currency };
 }
 
+// Float copies of each instrument's minimum notional and multiplier (instruments are immutable).
+const floatsOf = new WeakMap<
+  Instrument,
+  { readonly minimum: number; readonly multiplier: number }
+>();
+
+// The arrival open as the exact reference of a market order's minimum-notional check, but only
+// where that check could fail: clearly above the minimum (by far more than a float's rounding)
+// the order passes either way, and the Decimal is not made; with no minimum it is never needed.
+function marketReference(
+  instrument: Instrument,
+  quantity: Decimal,
+  open: number,
+): Decimal | undefined {
+  if (instrument.minNotional.isZero()) return undefined;
+  let floats = floatsOf.get(instrument);
+  if (floats === undefined) {
+    floats = {
+      minimum: instrument.minNotional.toNumber(),
+      multiplier: instrument.multiplier.toNumber(),
+    };
+    floatsOf.set(instrument, floats);
+  }
+  const units = quantity.toNumber() * floats.multiplier;
+  const approx = instrument.kind === "inverse" ? units / open : units * open;
+  return approx > floats.minimum * (1 + 1e-9) ? undefined : decimal(open);
+}
+
 /**
  * Why the venue refuses a request on arrival, or undefined when it accepts it: missing prices
  * for the type, post-only on anything but a limit, and the instrument grid (lot, tick, minimum
@@ -92,7 +120,9 @@ export function arrivalRejection(
   if (request.timeInForce === "post-only" && type !== "limit") {
     return `post-only needs a limit order, got ${type}`;
   }
-  const reference = type === "market" ? decimal(open) : request.triggerPrice;
+  const reference = type === "market"
+    ? marketReference(instrument, request.quantity, open)
+    : request.triggerPrice;
   const violations = validateOrder(
     instrument,
     {

@@ -103,3 +103,37 @@ Deno.test("backtest run without algorithms keeps the report files' columns (no p
     );
   });
 });
+
+Deno.test("backtest run with an execution algorithm shows each parent's execution quality in report.html", async () => {
+  await sampleRun(["--param", "vwap_duration_secs=600"], (out) => {
+    const report = JSON.parse(Deno.readTextFileSync(`${out}/report.json`));
+    const parents: ParentRow[] = report.executionAlgorithms.parents;
+    const html = Deno.readTextFileSync(`${out}/report.html`);
+    assert.ok(parents.length >= 2);
+    assert.match(html, /<h2>Execution quality<\/h2>/);
+    const table = /<table[^>]*id="execution-parents"[\s\S]*?<\/table>/.exec(html)?.[0] ?? "";
+    const rows = [...table.matchAll(/<tr><th scope="row">([^<]*)<\/th>([\s\S]*?)<\/tr>/g)];
+    assert.equal(rows.length, parents.length);
+    for (const [i, parent] of parents.entries()) {
+      const [, id, rest] = rows[i];
+      const cells = [...rest.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+      assert.equal(id, parent.parentId);
+      assert.equal(cells[0], "vwap");
+      // Both prices, the shortfall to two decimals and the children as report.json has them.
+      assert.equal(Number(cells[3].replaceAll(",", "")), parent.arrivalPrice);
+      if (parent.averagePrice !== null) {
+        assert.ok(Math.abs(Number(cells[4].replaceAll(",", "")) - parent.averagePrice) < 1e-6);
+      }
+      assert.equal(cells[5], parent.shortfallBps === null ? "—" : parent.shortfallBps.toFixed(2));
+      assert.equal(cells[7], String(parent.children));
+    }
+    assert.match(html, /id="execution-summary">[\s\S]*?<th scope="row">vwap<\/th>/);
+  });
+});
+
+Deno.test("backtest run without an execution algorithm has no execution-quality section in report.html", async () => {
+  await sampleRun([], (out) => {
+    const html = Deno.readTextFileSync(`${out}/report.html`);
+    assert.doesNotMatch(html, /Execution quality|execution-parents|execution-summary/);
+  });
+});

@@ -70,19 +70,22 @@ export function joinTime(
 
 /**
  * Where the bar's path, from the state's current point to `until`, first reaches a position's
- * liquidation price `level`, and the price it closes at: the bankruptcy price, or the open
- * when the bar opens beyond that. Undefined when it is not reached.
+ * liquidation price `level`, and the price it closes at: the bankruptcy price (from
+ * `bankruptcyOf`, asked only when the level is reached), or the open when the bar opens beyond
+ * that. Undefined when it is not reached.
  */
 export function liquidationOnPath(
   state: BarState,
   until: number,
   level: number,
   long: boolean,
-  bankruptcy: number,
+  bankruptcyOf: () => number,
 ): { readonly time: number; readonly price: number } | undefined {
   const { bar, point } = state;
   const time = firstReach(bar.path, level, long, false, point.time, point.price);
   if (time < 0 || time > until) return undefined;
+  // Asked only now: the walk checks the level between every two fills, and it is rarely hit.
+  const bankruptcy = bankruptcyOf();
   const open = bar.open;
   const price = time === 0
     ? (long ? Math.min(bankruptcy, open) : Math.max(bankruptcy, open))

@@ -92,6 +92,7 @@ export type {
 /** Reason of an order canceled by its OCO sibling's fill. */
 const OCO = "oco";
 const NO_POSITION = "reduce-only: no position to reduce";
+const NO_ORDERS: readonly WorkingOrder[] = [];
 
 /**
  * A simulated venue for candle-mode backtests. Feed it every (sub-)bar in time order with
@@ -312,7 +313,7 @@ export class CandleVenue implements VenuePort {
     close: number,
     volume: number,
   ): boolean {
-    const book = this.#books.get(symbol) ?? [];
+    const book = this.#books.get(symbol) ?? NO_ORDERS;
     const touch = this.#touch;
     let act = false;
     for (let i = 0; i < book.length; i++) {
@@ -480,8 +481,13 @@ export class CandleVenue implements VenuePort {
     const position = this.#positionOf(symbol);
     if (position.isZero()) return false;
     const long = !position.isNeg();
-    const bankruptcy = this.#bankruptcyPriceOf?.(symbol) ?? level;
-    const reached = liquidationOnPath(state, until, level, long, bankruptcy);
+    const reached = liquidationOnPath(
+      state,
+      until,
+      level,
+      long,
+      () => this.#bankruptcyPriceOf?.(symbol) ?? level,
+    );
     if (reached === undefined) return false;
     state.ended = true;
     this.liquidate(symbol, reached.price, pathMicros(state.bar, reached.time));

@@ -1,6 +1,6 @@
 /**
  * `tesser live run --exec paper --record FILE.gz` against connectors/simulator on 127.0.0.1:
- * OrderBookImbalance (and a market maker) trades the simulator's live Bybit (and Binance) book on the paper tick venue while the
+ * OrderBookImbalance (and a market maker) trades the simulator's live Bybit book on the paper tick venue while the
  * session records every frame it receives; then `tesser backtest run --mode tick --lob-data
  * FILE.gz` with the same strategy and config replays the recording and gives exactly the
  * session's fills (ids, times, prices, quantities, fees).
@@ -261,17 +261,4 @@ Deno.test("live run --record on the paper sandbox is refused: it has no frames t
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("live run --exec paper --record on the simulator's Binance book: the depth snapshot is recorded as #rest and the replay gives the session's fills", async () => {
-  const run = await recordAndReplay(STRATEGY, "3s", "binance");
-  assert.ok(
-    run.recordingLines.some((l) => /^\d+ #rest GET \/fapi\/v1\/depth\?/.test(l)),
-    "the book synchronizer's snapshot is in the recording",
-  );
-  assert.ok(
-    run.sessionFills.length >= 4,
-    `the strategy should trade (fills: ${run.sessionFills.length})`,
-  );
-  assert.deepEqual(run.replayFills, run.sessionFills);
 });

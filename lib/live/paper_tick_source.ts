@@ -50,7 +50,10 @@ export interface PaperTickSourceOptions {
   readonly sleeper: Sleeper;
   /** Called between two items once the previous one has been fully handled (store commit). */
   readonly onSettled?: () => void;
-  /** End after this many inbox events (then at the receive time of the end, see the module doc). */
+  /**
+   * End after handling this many inbox events: the run then ends at the receive time of that
+   * moment, so the rest of a frame received by then is handled too (see the module doc).
+   */
   readonly maxEvents?: number;
   /**
    * Called once when the run ends; returns the receive time up to which (inclusive) the
@@ -100,7 +103,7 @@ export class PaperTickSource implements LiveSource {
     this.#closing = new Promise((resolve) => this.#onClose = resolve);
   }
 
-  /** The counters (bars are not built in tick matching). */
+  /** The counters of the events handled (bars are not built in tick matching). */
   get counts(): LiveFeedCounts {
     return {
       events: this.#events,
@@ -229,11 +232,6 @@ export class PaperTickSource implements LiveSource {
   }
 
   #accept(event: Event): void {
-    this.#events++;
-    if (isMarketData(event)) {
-      this.#marketEvents++;
-      if (event.kind === "trade") this.#trades++;
-    }
     this.#pending.push(event);
   }
 
@@ -261,7 +259,13 @@ export class PaperTickSource implements LiveSource {
     return { kind: "arrival", at: arrival };
   }
 
+  // Counted when handled: a frame taken from the inbox after the end is not.
   #receive(event: Event, at: Micros): Event {
+    this.#events++;
+    if (isMarketData(event)) {
+      this.#marketEvents++;
+      if (event.kind === "trade") this.#trades++;
+    }
     this.#options.clock.observe(at);
     // Candles and funding pass through (tick matching does not subscribe to them).
     if (!isBookOrTrade(event)) return event;

@@ -1,6 +1,6 @@
 /**
  * `tesser live run --exec paper --record FILE.gz` against connectors/simulator on 127.0.0.1:
- * OrderBookImbalance trades the simulator's live Bybit book on the paper tick venue while the
+ * OrderBookImbalance (and a market maker) trades the simulator's live Bybit book on the paper tick venue while the
  * session records every frame it receives; then `tesser backtest run --mode tick --lob-data
  * FILE.gz` with the same strategy and config replays the recording and gives exactly the
  * session's fills (ids, times, prices, quantities, fees).
@@ -109,9 +109,13 @@ interface SessionAndReplay {
 }
 
 /** A paper session recording itself on the simulator's Bybit book, then its tick replay. */
-async function recordAndReplay(strategy: string, duration: string): Promise<SessionAndReplay> {
+async function recordAndReplay(
+  strategy: string,
+  duration: string,
+  venue: "bybit" | "binance" = "bybit",
+): Promise<SessionAndReplay> {
   const sim = await startSimulator({
-    venue: "bybit",
+    venue,
     market: { kind: "synthetic", intervalMs: 25 },
   });
   const dir = await Deno.makeTempDir({ prefix: "tesser-paper-record-" });
@@ -120,12 +124,12 @@ async function recordAndReplay(strategy: string, duration: string): Promise<Sess
     await Deno.writeTextFile(
       `${dir}/local.toml`,
       `[exchange.sim]
-driver = "bybit"
+driver = "${venue}"
 rest_url = "${sim.restUrl}"
-ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
+ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$|\/public$/, "")}"
 `,
     );
-    await Deno.writeTextFile(`${dir}/strategy.toml`, strategy);
+    await Deno.writeTextFile(`${dir}/strategy.toml`, strategy.replace("bybit:", `${venue}:`));
     const recording = `${dir}/session.gz`;
     const common = [
       "--strategy-config",

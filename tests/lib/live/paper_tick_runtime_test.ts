@@ -47,7 +47,7 @@ function view(fills: readonly TimedFill[]) {
   }));
 }
 
-async function paperSession(latencyUs: number, steps: number, seed: number) {
+async function paperSession(latencyUs: number, steps: number, seed: number, maxEvents?: number) {
   const clock = new ManualClock(START);
   const feed = new ScriptedFeed("bybit");
   const markets = await instruments();
@@ -65,23 +65,24 @@ async function paperSession(latencyUs: number, steps: number, seed: number) {
     feeds: [feed],
     buildCandles: false,
     orderVenue: { kind: "paper", matching: "tick", tick: { latency } },
+    ...(maxEvents === undefined ? {} : { maxEvents }),
   });
   const done = runtime.run();
+  let finished = false;
+  done.then(() => finished = true, () => finished = true);
   await settle();
   const script = new BookScript(SYMBOL, 50_000, 0.1, seed);
   // The exchange stamps 3 ms before we receive: the paper venue goes by the receive time.
   feed.emit(script.snapshot(clock.now() - 3_000, clock.now()));
   await settle();
   let jitter = seed;
-  for (let i = 0; i < steps; i++) {
+  for (let i = 0; i < steps && !finished; i++) {
     jitter = (jitter * 1103515245 + 12345) % 2147483648;
     clock.advance(20_000 + (jitter % 40_000));
     feed.emit(script.step(clock.now() - 3_000, clock.now()));
     await settle();
   }
   runtime.stop("test done");
-  let finished = false;
-  done.then(() => finished = true, () => finished = true);
   for (let i = 0; i < 100 && !finished; i++) {
     clock.advance(1_000);
     await settle();
@@ -92,9 +93,22 @@ async function paperSession(latencyUs: number, steps: number, seed: number) {
   return { runtime, summary, feed, end, markets, latency };
 }
 
+Deno.test("paper tick matching: the --max-events bound ends at a receive time, and the replay of what was received until then gives the same fills", async () => {
+  const { runtime, summary, feed, end, latency } = await paperSession(7_000, 900, 5, 400);
+  assert.equal(summary.ended, "bound");
+  assert.equal(summary.feed.events, 400);
+  const live = view(runtime.session.fills);
+  assert.ok(live.length >= 3, `the market maker should trade (fills: ${live.length})`);
+  // A recording ends at the bound's receive time: what came later was not handled.
+  const received = feed.delivered.filter((e) => e.tsRecv <= end);
+  assert.ok(received.length < feed.delivered.length);
+  const replay = await replayOf({ delivered: received }, end, latency, "receive");
+  assert.deepEqual(view(replay.bundle.fills), live);
+});
+
 /** A tick backtest of what the session received, on `venueClock`, ending where it ended. */
 async function replayOf(
-  feed: ScriptedFeed,
+  feed: Pick<ScriptedFeed, "delivered">,
   end: number,
   latency: LatencyModel,
   venueClock: "receive" | "exchange",

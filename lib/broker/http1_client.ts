@@ -98,6 +98,11 @@ export interface Http1Stats {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const OWN_HEADERS = new Set(["host", "content-length", "connection", "transfer-encoding"]);
+// Sent unless the request names them: some gateways refuse requests without a user agent.
+const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
+  ["user-agent", "User-Agent: tesser\r\n"],
+  ["accept", "Accept: */*\r\n"],
+];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -288,13 +293,19 @@ export class Http1Client {
     }
     let head = `${method} ${target} HTTP/1.1\r\nHost: ${this.#host}\r\n`;
     const headers = request.headers ?? {};
+    let named = ",";
     for (const name in headers) {
       const value = headers[name] ?? "";
       if (!TOKEN.test(name) || BAD_VALUE.test(value)) {
         throw new TypeError(`Http1Client: header ${JSON.stringify(name)} cannot be sent as given`);
       }
-      if (OWN_HEADERS.has(name.toLowerCase())) continue;
+      const lower = name.toLowerCase();
+      if (OWN_HEADERS.has(lower)) continue;
+      named += `${lower},`;
       head += `${name}: ${value}\r\n`;
+    }
+    for (const [lower, line] of DEFAULT_HEADERS) {
+      if (!named.includes(`,${lower},`)) head += line;
     }
     const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
     if (body !== undefined || method === "POST" || method === "PUT" || method === "PATCH") {

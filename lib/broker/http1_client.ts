@@ -6,7 +6,8 @@
  * at a time), each request has a time limit and an optional abort signal, and a failure says
  * whether the request had left in full ({@linkcode Http1Error}). A GET or HEAD that fails on a
  * reused connection before any answer byte arrived (the server had just closed it) is sent once
- * more on a new connection; nothing else is ever resent. {@linkcode Http1Client.fetch} offers
+ * more on a new connection; nothing else is ever resent. {@linkcode Http1Client.fetch} (see
+ * `http1_fetch.ts`) offers
  * the same as a `fetch` for code written against it (it never follows redirects).
  *
  * @module
@@ -15,6 +16,7 @@
 import { Http1Connection, type Http1Limits, type Http1RawResponse } from "./http1_connection.ts";
 import type { Http1Socket } from "./http1_connection.ts";
 import { Http1Error } from "./http1_error.ts";
+import { http1Fetch } from "./http1_fetch.ts";
 
 /** Where to connect. */
 export interface Http1Endpoint {
@@ -98,6 +100,11 @@ export interface Http1Stats {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const OWN_HEADERS = new Set(["host", "content-length", "connection", "transfer-encoding"]);
+// Sent unless the request names them: some gateways refuse requests without a user agent.
+const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
+  ["user-agent", "User-Agent: tesser\r\n"],
+  ["accept", "Accept: */*\r\n"],
+];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -268,7 +275,7 @@ export class Http1Client {
   }
 
   /** The client as a `fetch` for its origin (other origins are refused with a TypeError). */
-  readonly fetch: typeof fetch = (input, init) => this.#fetch(input, init);
+  readonly fetch: typeof fetch = http1Fetch(this);
 
   /** Closes every connection; requests in flight fail, new ones are refused. */
   close(): void {
@@ -288,13 +295,19 @@ export class Http1Client {
     }
     let head = `${method} ${target} HTTP/1.1\r\nHost: ${this.#host}\r\n`;
     const headers = request.headers ?? {};
+    let named = ",";
     for (const name in headers) {
       const value = headers[name] ?? "";
       if (!TOKEN.test(name) || BAD_VALUE.test(value)) {
         throw new TypeError(`Http1Client: header ${JSON.stringify(name)} cannot be sent as given`);
       }
-      if (OWN_HEADERS.has(name.toLowerCase())) continue;
+      const lower = name.toLowerCase();
+      if (OWN_HEADERS.has(lower)) continue;
+      named += `${lower},`;
       head += `${name}: ${value}\r\n`;
+    }
+    for (const [lower, line] of DEFAULT_HEADERS) {
+      if (!named.includes(`,${lower},`)) head += line;
     }
     const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
     if (body !== undefined || method === "POST" || method === "PUT" || method === "PATCH") {
@@ -401,53 +414,6 @@ export class Http1Client {
       this.#waiters.shift()?.resolve(undefined);
     });
   }
-
-  // Path and query of `url`, which must be on this client's origin.
-  #targetOf(url: string): string {
-    const next = url.charAt(this.#origin.length);
-    if (url.startsWith(this.#origin) && (next === "/" || next === "?" || next === "")) {
-      const rest = url.slice(this.#origin.length).split("#", 1)[0] ?? "";
-      return rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest;
-    }
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === undefined || parsed.origin !== this.#origin) {
-      throw new TypeError(`Http1Client: ${url} is not on ${this.#origin}`);
-    }
-    return `${parsed.pathname}${parsed.search}`;
-  }
-
-  async #fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    let url: string;
-    let method = init?.method?.toUpperCase() ?? "GET";
-    let headers: HeadersInit | undefined = init?.headers;
-    let body: BodyInit | null | undefined = init?.body;
-    if (input instanceof Request) {
-      url = input.url;
-      if (init?.method === undefined) method = input.method;
-      if (headers === undefined) headers = input.headers;
-      if (body === undefined && input.body !== null) body = await input.arrayBuffer();
-    } else url = typeof input === "string" ? input : input.href;
-    const target = this.#targetOf(url);
-    const answerRaw = await this.request({
-      method,
-      target,
-      headers: headerRecord(headers),
-      ...(body === undefined || body === null ? {} : { body: bodyBytes(body) }),
-      ...(init?.signal === undefined || init.signal === null ? {} : { signal: init.signal }),
-    });
-    const empty = answerRaw.status === 204 || answerRaw.status === 205 ||
-      answerRaw.status === 304 || method === "HEAD";
-    return new Response(empty ? null : answerRaw.body, {
-      status: answerRaw.status,
-      statusText: answerRaw.statusText,
-      headers: answerRaw.headers,
-    });
-  }
 }
 
 // The promise with its late rejection handled (it may lose a race against the time limit).
@@ -467,32 +433,6 @@ function answer(raw: Http1RawResponse): Http1Response {
     body,
     text: () => decoder.decode(body),
   };
-}
-
-function headerRecord(init: HeadersInit | undefined): Record<string, string> {
-  if (init === undefined) return {};
-  if (init instanceof Headers || Array.isArray(init)) {
-    const out: Record<string, string> = {};
-    for (const [name, value] of init instanceof Headers ? init.entries() : init) {
-      if (name === undefined || value === undefined) continue;
-      out[name] = name in out ? `${out[name]}, ${value}` : value;
-    }
-    return out;
-  }
-  return { ...init };
-}
-
-function bodyBytes(body: BodyInit): string | Uint8Array {
-  if (typeof body === "string") return body;
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (ArrayBuffer.isView(body)) {
-    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  }
-  if (body instanceof URLSearchParams) return body.toString();
-  throw new TypeError(
-    "Http1Client.fetch: only string, bytes and URLSearchParams bodies are supported (no streams, blobs or forms)",
-  );
 }
 
 async function connectDeno(endpoint: Http1Endpoint): Promise<Http1Socket> {

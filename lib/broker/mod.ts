@@ -17,6 +17,7 @@ export * from "./hmac_sha256.ts";
 export * from "./http1_client.ts";
 export type { Http1Socket } from "./http1_connection.ts";
 export * from "./http1_error.ts";
+export * from "./http1_fetch.ts";
 export * from "./http_transport.ts";
 export * from "./market_stream.ts";
 export * from "./stream_socket.ts";

@@ -435,3 +435,25 @@ Deno.test("Http1Client calls onWrite once the request's last byte is written", a
     await server.stop();
   }
 });
+
+Deno.test("Http1Client sends a User-Agent and Accept unless the request names its own", async () => {
+  const server = startRawServer((connection) => answerAll(connection, () => OK("{}")));
+  const client = new Http1Client({ origin: server.origin });
+  try {
+    await client.request({ method: "GET", target: "/a" });
+    await client.request({
+      method: "GET",
+      target: "/b",
+      headers: { "user-agent": "mine/1", "X-Accept": "x" },
+    });
+    const [first, second] = server.requests;
+    assert.equal(first?.headers.get("user-agent"), "tesser");
+    assert.equal(first?.headers.get("accept"), "*/*");
+    assert.equal(first?.headers.get("host"), server.origin.replace("http://", ""));
+    assert.equal(second?.headers.get("user-agent"), "mine/1");
+    assert.equal(second?.headers.get("accept"), "*/*", "X-Accept is not Accept");
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});

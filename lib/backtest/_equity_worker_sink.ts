@@ -33,6 +33,7 @@ export class EquityWorkerSink {
   #error: string | undefined;
   #waiting: ((reply: EquityWorkerReply) => void) | undefined;
   #done = false;
+  #unawaitedOpen = false;
   // Buffers the worker gave back, reused instead of allocating a copy per chunk.
   readonly #free: ArrayBuffer[] = [];
 
@@ -43,6 +44,11 @@ export class EquityWorkerSink {
       const reply = event.data;
       if (reply.kind === "returned") {
         this.#free.push(...reply.buffers);
+        return;
+      }
+      // A folding worker's start is not waited for: its answer comes before any other.
+      if (reply.kind === "opened" && this.#unawaitedOpen) {
+        this.#unawaitedOpen = false;
         return;
       }
       if (reply.kind === "error") this.#error = reply.message;
@@ -83,6 +89,7 @@ export class EquityWorkerSink {
    */
   static folding(): EquityWorkerSink {
     const sink = EquityWorkerSink.#spawn("the equity curve");
+    sink.#unawaitedOpen = true;
     sink.#worker.postMessage({ kind: "open", inFlight: sink.#shared() } as EquityWorkerRequest);
     return sink;
   }

@@ -26,6 +26,8 @@ import type { EquityBuckets } from "./equity_buckets.ts";
 import type { CurveStats } from "./metrics.ts";
 
 export { CHUNK_MARKS, EQUITY_CSV_MAX_ROWS };
+
+const PRICES_PER_CHUNK = CHUNK_MARKS + 1;
 export type { EquitySample, MonthReturn };
 
 /**
@@ -112,12 +114,14 @@ export class EquityRecorder {
   readonly #drawdown = new Float64Array(CHUNK_MARKS);
   #fill = 0;
   // The charted symbol's price bars since the last chunk, folded before the chunk's marks.
+  // One more than a chunk: a bar's price comes before its mark (pushed at the next bar), so a
+  // chunk of marks has at most one price bar more.
   readonly #prices = {
-    ts: new Float64Array(CHUNK_MARKS),
-    open: new Float64Array(CHUNK_MARKS),
-    high: new Float64Array(CHUNK_MARKS),
-    low: new Float64Array(CHUNK_MARKS),
-    close: new Float64Array(CHUNK_MARKS),
+    ts: new Float64Array(PRICES_PER_CHUNK),
+    open: new Float64Array(PRICES_PER_CHUNK),
+    high: new Float64Array(PRICES_PER_CHUNK),
+    low: new Float64Array(PRICES_PER_CHUNK),
+    close: new Float64Array(PRICES_PER_CHUNK),
     n: 0,
   };
   #initialEquity = Number.NaN;
@@ -202,7 +206,25 @@ export class EquityRecorder {
     prices.close[i] = close;
     // More price bars than marks between two chunks (a price with no mark yet): fold them now,
     // still ahead of the marks after them.
-    if ((prices.n = i + 1) === CHUNK_MARKS) this.#flushPrices();
+    if ((prices.n = i + 1) === PRICES_PER_CHUNK) {
+      this.#toWorker();
+      this.#flushPrices();
+    }
+  }
+
+  /** Whether the marks are folded in the equity worker (a report, or a long summary). */
+  get foldsInWorker(): boolean {
+    return this.#sink !== undefined;
+  }
+
+  // A summary that reaches its first full chunk moves its fold to a worker before the fold here
+  // has taken anything (a short run never starts one).
+  #toWorker(): void {
+    if (this.#output.kind !== "summary" || this.#sink !== undefined || this.#fed) return;
+    if (!this.#started) return;
+    this.#fold = undefined;
+    this.#sink = EquityWorkerSink.folding();
+    this.#sink.start(this.#initialEquity, this.#barMicros);
   }
 
   #flushPrices(): void {
@@ -216,20 +238,13 @@ export class EquityRecorder {
     prices.n = 0;
   }
 
-  // The chunk's price bars, then its marks, to whichever thread folds them. A summary that
-  // reaches its first full chunk moves the fold to a worker (a short run never starts one).
+  // The chunk's price bars, then its marks, to whichever thread folds them.
   #flush(last: boolean): void {
     if (!this.#started) {
       if (this.#fill === 0 && this.#prices.n === 0) return;
       throw new TypeError("EquityRecorder.start was not called before the first mark");
     }
-    if (
-      !last && this.#output.kind === "summary" && this.#sink === undefined && !this.#fed
-    ) {
-      this.#fold = undefined;
-      this.#sink = EquityWorkerSink.folding();
-      this.#sink.start(this.#initialEquity, this.#barMicros);
-    }
+    if (!last) this.#toWorker();
     const n = this.#fill;
     const sink = this.#sink;
     if (sink !== undefined) {

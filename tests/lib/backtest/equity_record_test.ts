@@ -241,14 +241,17 @@ Deno.test("a streamed equity.parquet that cannot be completed fails the finish w
 
 // Marks and price bars of a long curve into `recorder` (a price bar before each mark, as the
 // candle loop gives them), then the record.
-async function recordWithPrices(recorder: EquityRecorder, n: number) {
+async function recordWithPrices(recorder: EquityRecorder, n: number, inWorker: boolean) {
   const c = curve(n);
   recorder.start(1000, MINUTE);
+  // As the candle loop does: a bar's price first, its mark when the next bar comes.
   for (let i = 0; i < n; i++) {
+    if (i > 0) recorder.push(c.ts[i - 1], c.equity[i - 1]);
     const p = 40_000 + 100 * Math.sin(i / 313);
     recorder.price(c.ts[i], p, p + 5 + (i % 7), p - 5 - (i % 5), p + 1);
-    recorder.push(c.ts[i], c.equity[i]);
   }
+  recorder.push(c.ts[n - 1], c.equity[n - 1]);
+  assert.equal(recorder.foldsInWorker, inWorker);
   await recorder.finish();
   return recorder.record();
 }
@@ -292,8 +295,8 @@ function figures(record: Awaited<ReturnType<typeof recordWithPrices>>) {
 Deno.test("a long summary folded in the worker gives the figures of the same curve folded in memory", async () => {
   // Three full chunks and a part: the summary moves its fold to the worker at the first.
   const n = 3 * 65_536 + 1_234;
-  const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n);
-  const summary = await recordWithPrices(await EquityRecorder.create({ kind: "summary" }), n);
+  const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n, false);
+  const summary = await recordWithPrices(await EquityRecorder.create({ kind: "summary" }), n, true);
   assert.equal(summary.full, undefined);
   assert.ok(summary.buckets.count > 0 && summary.months.length > 0);
   assert.deepEqual(figures(summary), figures(inMemory));
@@ -306,10 +309,11 @@ Deno.test("a streamed recorder folds in its worker exactly as in memory, files w
   try {
     const parquetPath = join(dir, "eq.parquet");
     const n = 2 * 65_536 + 17;
-    const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n);
+    const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n, false);
     const streamed = await recordWithPrices(
       await EquityRecorder.create({ kind: "stream", parquetPath }),
       n,
+      true,
     );
     assert.deepEqual(figures(streamed), figures(inMemory));
     assert.equal(streamed.files.parquet, parquetPath);
@@ -326,8 +330,12 @@ Deno.test("a streamed recorder folds in its worker exactly as in memory, files w
 
 Deno.test("a short summary folds in its own thread and needs no worker", async () => {
   const n = 1_000;
-  const summary = await recordWithPrices(await EquityRecorder.create({ kind: "summary" }), n);
-  const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n);
+  const summary = await recordWithPrices(
+    await EquityRecorder.create({ kind: "summary" }),
+    n,
+    false,
+  );
+  const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n, false);
   assert.deepEqual(figures(summary), figures(inMemory));
   // Nothing was started: record() works without finish on a short summary too.
   const direct = await EquityRecorder.create({ kind: "summary" });

@@ -16,6 +16,15 @@ if (chromium === undefined) {
   console.warn("report.html browser test skipped: no chromium on PATH (set $CHROMIUM)");
 }
 
+/** One drawn line of a chart, measured in the page. */
+interface ChartLine {
+  readonly id: string;
+  readonly points: number;
+  readonly length: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 const ROOT = new URL("../../..", import.meta.url).pathname;
 
 // A short synthetic run through the CLI: SmaCross with shorts and a stop-loss, so the price
@@ -79,9 +88,16 @@ Deno.test({
             metrics: n("#metrics-table table"),
             priceWidth: box("#price-chart"),
             equityWidth: box("#equity-chart"),
+            // Geometry of the drawn lines: a chart that renders as a dot or a flat stroke fails.
+            lines: ["equity-chart", "drawdown-chart"].map((id) => {
+              const path = document.querySelector("#" + id + " path.line");
+              const b = path.getBBox();
+              return { id, points: path.getAttribute("d").split(/[ML]/).length - 1,
+                length: path.getTotalLength(), width: b.width, height: b.height };
+            }),
           };
         })()`,
-      ) as Record<string, number>;
+      ) as Record<string, number> & { lines: readonly ChartLine[] };
       assert.ok(counts.candles > 50 && counts.candles <= 300, `candles ${counts.candles}`);
       assert.equal(counts.wicks, counts.candles);
       assert.ok(counts.entries > 0);
@@ -96,6 +112,11 @@ Deno.test({
       assert.ok(counts.refusals >= 1);
       assert.equal(counts.metrics, 3);
       assert.ok(counts.priceWidth > 300 && counts.equityWidth > 300, "the charts have a layout");
+      for (const line of counts.lines) {
+        assert.ok(line.points > 300, `${line.id}: ${line.points} points`);
+        assert.ok(line.length > 500, `${line.id}: path length ${line.length}`);
+        assert.ok(line.width > 300 && line.height > 20, `${line.id}: ${line.width}×${line.height}`);
+      }
       const png = await browser.screenshot(page.session);
       assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
       assert.ok(png.byteLength > 20_000, `screenshot of ${png.byteLength} bytes`);

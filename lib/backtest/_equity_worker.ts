@@ -12,7 +12,7 @@
  */
 
 import { EquityParquetWriter } from "../data/equity_parquet.ts";
-import { CHUNK_MARKS, EquityFold, type FoldedMessage } from "./_equity_fold.ts";
+import { CHUNK_MARKS, EquityFold, type FoldedMessage } from "./equity_fold.ts";
 import { csvNumber, EQUITY_COLUMNS, isoFormatter } from "./_report_csv.ts";
 
 /** Price bars of the charted symbol in one message (the first `n` are valid). */

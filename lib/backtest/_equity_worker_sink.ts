@@ -9,7 +9,7 @@
  */
 
 import { DataError } from "../domain/mod.ts";
-import { type Folded, foldedFromMessage } from "./_equity_fold.ts";
+import { type Folded, foldedFromMessage } from "./equity_fold.ts";
 import type { EquityWorkerReply, EquityWorkerRequest, PriceColumns } from "./_equity_worker.ts";
 
 /** Chunks handed to the worker and not yet folded, at most. */

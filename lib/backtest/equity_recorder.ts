@@ -2,7 +2,7 @@
  * The equity curve of a run, recorded in bounded memory: marks are buffered in one chunk of
  * {@linkcode CHUNK_MARKS} (with the charted symbol's price bars) and each full chunk is folded
  * into the drawdowns, the online metrics, the chart buckets, the monthly returns and the
- * `equity.csv` sample (`_equity_fold.ts`), then either kept (the whole curve in memory, for
+ * `equity.csv` sample (`equity_fold.ts`), then either kept (the whole curve in memory, for
  * library callers), streamed to `equity.parquet` (and a full `equity.csv`) or dropped. Memory
  * is then the chunk, the buckets and a sample of at most {@linkcode EQUITY_CSV_MAX_ROWS} rows,
  * whatever the run's length. A report's curve (`stream`) and a summary past its first chunk
@@ -21,7 +21,7 @@ import {
   type EquitySample,
   type Folded,
   type MonthReturn,
-} from "./_equity_fold.ts";
+} from "./equity_fold.ts";
 import type { EquityBuckets } from "./equity_buckets.ts";
 import type { CurveStats } from "./metrics.ts";
 

@@ -9,6 +9,8 @@ import { type CandleBacktestResult, runCandleBacktest } from "../lib/backtest/ca
 import {
   generateCandles,
   inspectParquet,
+  READ_AHEAD_MIN_ROWS,
+  readCandleParquet,
   readCandleParquetAhead,
   readFundingCsv,
 } from "../lib/data/mod.ts";
@@ -45,10 +47,17 @@ export async function runCandleFromFlags(
   const seed = numberFlag(flags, "seed", { integer: true, min: 0 }) ?? config.backtest.seed ?? 42;
   const rows = numberFlag(flags, "rows", { integer: true, min: 1 }) ?? 100_000;
   const symbols = [...new Set(strategy.subscriptions.map((s) => s.symbol))];
-  // interruptible: Ctrl-C is heard between batches even when nothing awaits real I/O.
+  const fileRows = (await Promise.all(dataFiles.map(inspectParquet))).map((info) => info.rows);
+  // interruptible: Ctrl-C is heard between batches even when nothing awaits real I/O. A long
+  // file is decoded by a worker ahead of the run (the second core); a short one here, where a
+  // worker's start-up would cost more than it saves.
   const sources = dataFiles.length > 0
-    ? dataFiles.map((path) =>
-      interruptible(readCandleParquetAhead(path, { checkValues: true, reuseBuffers: true }))
+    ? dataFiles.map((path, i) =>
+      interruptible(
+        (fileRows[i] ?? 0) >= READ_AHEAD_MIN_ROWS
+          ? readCandleParquetAhead(path, { checkValues: true, reuseBuffers: true })
+          : readCandleParquet(path, { checkValues: true }),
+      )
     )
     : symbols.map((symbol, i) =>
       interruptible(generateCandles({ rows, seed: seed + i, symbol: symbolId(symbol) }))
@@ -66,9 +75,7 @@ export async function runCandleFromFlags(
     }),
   };
   // The progress bar's total.
-  const expectedBars = dataFiles.length > 0
-    ? Math.max(...(await Promise.all(dataFiles.map(inspectParquet))).map((info) => info.rows))
-    : rows;
+  const expectedBars = dataFiles.length > 0 ? Math.max(...fileRows) : rows;
   const progress = startProgress(io, expectedBars, "backtest");
   try {
     return await runCandleBacktest({

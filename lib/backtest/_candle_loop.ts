@@ -4,8 +4,9 @@
  * funding due by a bar's open, then the bar's close as a candle event), while between two
  * inputs it lets the simulated venue walk the bar, whose fills reach the engine through the
  * session's inbox at their own time inside it. It checks the data as it goes and records one
- * equity mark per timestamp. One iterator per run, reloaded per batch: no allocation per row
- * beyond the candle event itself.
+ * equity mark per timestamp. One iterator per run, reloaded per batch, and one candle event
+ * object re-aimed at each bar: no allocation per row beyond the bar's `Candle` itself (which
+ * strategies may keep).
  *
  * @module
  */
@@ -21,7 +22,7 @@ import {
   toIso,
 } from "../domain/mod.ts";
 import { InputSource, type RunInput } from "../engine/mod.ts";
-import type { FundingEvent } from "../events/mod.ts";
+import type { CandleEvent, FundingEvent } from "../events/mod.ts";
 import type { TradingSession } from "../trader/mod.ts";
 import type { CandleVenue } from "../venues/mod.ts";
 import { EquityRecorder } from "./equity_recorder.ts";
@@ -81,6 +82,24 @@ export class CandleLoop extends InputSource {
   #lastClose = Number.NEGATIVE_INFINITY;
   #nextFunding = 0;
   #tail = false;
+  // The one candle event, re-aimed at each bar: the engine hands it to the handlers and is done
+  // with it before the next input is taken (the handlers keep the candle, never the event), so
+  // a fresh event per bar would only be garbage — a third of the loop's allocation.
+  readonly #event: { -readonly [K in keyof CandleEvent]: CandleEvent[K] } = {
+    kind: "candle",
+    ts: 0,
+    tsRecv: 0,
+    candle: {
+      symbol: "",
+      interval: "1m",
+      openTime: 0,
+      open: 0,
+      high: 0,
+      low: 0,
+      close: 0,
+      volume: 0,
+    },
+  };
 
   /**
    * A loop feeding `session`, with `venue` walking the bars: the session's own port in a
@@ -188,12 +207,11 @@ export class CandleLoop extends InputSource {
       this.#row++;
       this.#stage = ROW;
       this.#delivered = true;
-      return {
-        kind: "candle",
-        ts: closeTime,
-        tsRecv: closeTime,
-        candle: { symbol, interval: info.interval, openTime, open, high, low, close, volume },
-      };
+      const event = this.#event;
+      event.ts = closeTime;
+      event.tsRecv = closeTime;
+      event.candle = { symbol, interval: info.interval, openTime, open, high, low, close, volume };
+      return event;
     }
     return undefined;
   }

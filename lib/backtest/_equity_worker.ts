@@ -1,28 +1,47 @@
 /**
- * The worker that encodes and compresses `equity.parquet` while the run goes on, on the second
- * core: the recorder posts each chunk of marks (transferred, not copied) and the worker appends
- * it; a shared counter of chunks in flight lets the recorder wait when the worker falls behind,
- * so memory stays bounded. Messages: `open` → `opened`, `append` (no answer), `close` → `closed`,
- * `abort` → `aborted`; any failure → `error` with the message.
+ * The worker that folds a long run's equity marks on the second core while the run goes on
+ * (drawdowns, online metrics, chart buckets, months and the `equity.csv` sample:
+ * {@linkcode EquityFold}) and, for a report, encodes `equity.parquet` and a full `equity.csv`.
+ * The recorder posts each chunk of marks and price bars (transferred, not copied) and the
+ * worker gives the buffers back; a shared counter of chunks in flight lets the recorder wait
+ * when the worker falls behind, so memory stays bounded. Messages: `open` → `opened`, `start`,
+ * `append` (no answer), `close` → `closed` with the fold, `abort` → `aborted`; any failure →
+ * `error` with the message.
  *
  * @module
  */
 
 import { EquityParquetWriter } from "../data/equity_parquet.ts";
+import { CHUNK_MARKS, EquityFold, type FoldedMessage } from "./equity_fold.ts";
+import { csvNumber, EQUITY_COLUMNS, isoFormatter } from "./_report_csv.ts";
+
+/** Price bars of the charted symbol in one message (the first `n` are valid). */
+export interface PriceColumns {
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly n: number;
+}
 
 /** A message to the worker. */
 export type EquityWorkerRequest =
   | {
     readonly kind: "open";
-    readonly path: string;
-    readonly tempPath: string;
     readonly inFlight: SharedArrayBuffer;
+    /** Where `equity.parquet` goes (written to `tempPath`, renamed on close). */
+    readonly parquet?: { readonly path: string; readonly tempPath: string };
+    /** Where a full `equity.csv` goes. */
+    readonly csvPath?: string;
   }
+  | { readonly kind: "start"; readonly initialEquity: number; readonly barMicros: number }
   | {
     readonly kind: "append";
+    /** Price bars before the marks (they come first, as in the recorder's own thread). */
+    readonly prices: PriceColumns | undefined;
     readonly ts: Float64Array;
     readonly equity: Float64Array;
-    readonly drawdown: Float64Array;
     readonly n: number;
   }
   | { readonly kind: "close" }
@@ -30,14 +49,10 @@ export type EquityWorkerRequest =
 
 /** A message from the worker. */
 export type EquityWorkerReply =
-  | { readonly kind: "opened" | "closed" | "aborted" }
+  | { readonly kind: "opened" | "aborted" }
+  | { readonly kind: "closed"; readonly folded: FoldedMessage | undefined }
   | { readonly kind: "error"; readonly message: string }
-  | {
-    readonly kind: "returned";
-    readonly ts: Float64Array;
-    readonly equity: Float64Array;
-    readonly drawdown: Float64Array;
-  };
+  | { readonly kind: "returned"; readonly buffers: readonly ArrayBuffer[] };
 
 // The worker's global scope, typed here (a lib reference would change the globals of the
 // whole package).
@@ -47,8 +62,13 @@ const scope = globalThis as unknown as {
 };
 
 let writer: EquityParquetWriter | undefined;
+let csv: Deno.FsFile | undefined;
+let fold: EquityFold | undefined;
 let inFlight: Int32Array | undefined;
 let failed = false;
+const drawdowns = new Float64Array(CHUNK_MARKS);
+const encoder = new TextEncoder();
+const iso = isoFormatter();
 
 function reply(message: EquityWorkerReply, transfer: ArrayBuffer[] = []): void {
   scope.postMessage(message, transfer);
@@ -60,30 +80,55 @@ scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void
     switch (message.kind) {
       case "open":
         inFlight = new Int32Array(message.inFlight);
-        writer = await EquityParquetWriter.create(message.path, {}, message.tempPath);
+        if (message.parquet !== undefined) {
+          writer = await EquityParquetWriter.create(
+            message.parquet.path,
+            {},
+            message.parquet.tempPath,
+          );
+        }
+        if (message.csvPath !== undefined) {
+          csv = await Deno.open(message.csvPath, { write: true, createNew: true });
+          writeAll(csv, encoder.encode(`${EQUITY_COLUMNS.join(",")}\n`));
+        }
         reply({ kind: "opened" });
+        return;
+      case "start":
+        fold = new EquityFold(message.initialEquity, message.barMicros);
         return;
       case "append":
         // After a failure the chunks are only counted off, so the recorder never waits forever.
-        if (!failed) writer?.append(message.ts, message.equity, message.drawdown, message.n);
+        if (!failed) append(message.prices, message.ts, message.equity, message.n);
         // The buffers go back for the next chunk: this isolate barely allocates, so it would
         // otherwise collect them late and hold tens of MB.
+        giveBack(message.prices, message.ts, message.equity);
+        return;
+      case "close": {
+        if (writer !== undefined) await writer.close();
+        if (csv !== undefined) {
+          csv.syncSync();
+          csv.close();
+          csv = undefined;
+        }
+        const folded = fold?.result();
+        const sample = folded?.sample;
         reply(
-          { kind: "returned", ts: message.ts, equity: message.equity, drawdown: message.drawdown },
-          [
-            message.ts.buffer as ArrayBuffer,
-            message.equity.buffer as ArrayBuffer,
-            message.drawdown.buffer as ArrayBuffer,
+          { kind: "closed", folded },
+          sample === undefined ? [] : [
+            sample.ts.buffer as ArrayBuffer,
+            sample.equity.buffer as ArrayBuffer,
+            sample.drawdown.buffer as ArrayBuffer,
           ],
         );
         return;
-      case "close":
-        if (writer === undefined) throw new Error("equity worker closed before it opened");
-        await writer.close();
-        reply({ kind: "closed" });
-        return;
+      }
       case "abort":
         await writer?.abort();
+        try {
+          csv?.close();
+        } catch {
+          // already closed
+        }
         reply({ kind: "aborted" });
         return;
       default: {
@@ -101,3 +146,40 @@ scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void
     }
   }
 };
+
+function append(
+  prices: PriceColumns | undefined,
+  ts: Float64Array,
+  equity: Float64Array,
+  n: number,
+): void {
+  if (fold === undefined) throw new Error("equity worker got marks before start");
+  if (prices !== undefined) fold.prices(prices, prices.n);
+  if (n === 0) return;
+  fold.marks(ts, equity, drawdowns, n);
+  writer?.append(ts, equity, drawdowns, n);
+  if (csv !== undefined) writeCsv(csv, ts, equity, n);
+}
+
+function giveBack(prices: PriceColumns | undefined, ts: Float64Array, equity: Float64Array): void {
+  const columns = prices === undefined
+    ? [ts, equity]
+    : [ts, equity, prices.ts, prices.open, prices.high, prices.low, prices.close];
+  const buffers = columns.map((column) => column.buffer as ArrayBuffer);
+  reply({ kind: "returned", buffers }, buffers);
+}
+
+function writeCsv(file: Deno.FsFile, ts: Float64Array, equity: Float64Array, n: number): void {
+  let text = "";
+  for (let i = 0; i < n; i++) {
+    text += `${iso(ts[i])},${csvNumber(equity[i])},${csvNumber(drawdowns[i])}\n`;
+    if ((i & 2047) === 2047 || i === n - 1) {
+      writeAll(file, encoder.encode(text));
+      text = "";
+    }
+  }
+}
+
+function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+  while (bytes.byteLength > 0) bytes = bytes.subarray(file.writeSync(bytes));
+}

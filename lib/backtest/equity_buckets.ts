@@ -12,6 +12,55 @@
 /** The most buckets kept (between half of this and this many are in use after a long run). */
 export const MAX_BUCKETS = 4096;
 
+/** The data of {@linkcode EquityBuckets}: what a structured clone of one carries. */
+export interface EquityBucketFields {
+  /** See {@linkcode EquityBuckets.t0}. */
+  readonly t0: number;
+  /** See {@linkcode EquityBuckets.width}. */
+  readonly width: number;
+  /** See {@linkcode EquityBuckets.count}. */
+  readonly count: number;
+  /** The per-bucket arrays, by field name. */
+  readonly minEquity: Float64Array;
+  /** See {@linkcode EquityBuckets.minEquityTs}. */
+  readonly minEquityTs: Float64Array;
+  /** See {@linkcode EquityBuckets.maxEquity}. */
+  readonly maxEquity: Float64Array;
+  /** See {@linkcode EquityBuckets.maxEquityTs}. */
+  readonly maxEquityTs: Float64Array;
+  /** See {@linkcode EquityBuckets.maxDrawdown}. */
+  readonly maxDrawdown: Float64Array;
+  /** See {@linkcode EquityBuckets.maxDrawdownTs}. */
+  readonly maxDrawdownTs: Float64Array;
+  /** See {@linkcode EquityBuckets.minDrawdown}. */
+  readonly minDrawdown: Float64Array;
+  /** See {@linkcode EquityBuckets.minDrawdownTs}. */
+  readonly minDrawdownTs: Float64Array;
+  /** See {@linkcode EquityBuckets.open}. */
+  readonly open: Float64Array;
+  /** See {@linkcode EquityBuckets.high}. */
+  readonly high: Float64Array;
+  /** See {@linkcode EquityBuckets.low}. */
+  readonly low: Float64Array;
+  /** See {@linkcode EquityBuckets.close}. */
+  readonly close: Float64Array;
+}
+
+const ARRAY_FIELDS = [
+  "minEquity",
+  "minEquityTs",
+  "maxEquity",
+  "maxEquityTs",
+  "maxDrawdown",
+  "maxDrawdownTs",
+  "minDrawdown",
+  "minDrawdownTs",
+  "open",
+  "high",
+  "low",
+  "close",
+] as const;
+
 /** Per-bucket figures, one array per field (only the first `count` are valid). */
 export class EquityBuckets {
   /** Open time of the first bar (µs). */
@@ -49,6 +98,16 @@ export class EquityBuckets {
   /** Buckets one `barMicros` wide to begin with. */
   constructor(barMicros: number) {
     this.width = Math.max(1, barMicros);
+  }
+
+  /** Buckets holding `fields` (those of buckets filled elsewhere, e.g. in a worker). */
+  static fromFields(fields: EquityBucketFields): EquityBuckets {
+    const buckets = new EquityBuckets(fields.width);
+    buckets.t0 = fields.t0;
+    buckets.count = fields.count;
+    buckets.#started = fields.count > 0;
+    for (const name of ARRAY_FIELDS) buckets[name].set(fields[name]);
+    return buckets;
   }
 
   /** Adds the equity mark of the bar opening at `ts` (drawdown as a fraction ≥ 0). */

@@ -1,25 +1,34 @@
 /**
  * The equity curve of a run, recorded in bounded memory: marks are buffered in one chunk of
- * {@linkcode CHUNK_MARKS} and each full chunk is folded into the online metrics
- * ({@linkcode CurveAccumulator}), the chart buckets, the monthly returns and the `equity.csv`
- * sample, then either kept (the whole curve in memory, for library callers), streamed to
- * `equity.parquet` (and a full `equity.csv`) or dropped. Memory is then the chunk, the buckets
- * and a sample of at most {@linkcode EQUITY_CSV_MAX_ROWS} rows, whatever the run's length. The
- * streamed `equity.parquet` is encoded by a worker, so it costs the run little time.
+ * {@linkcode CHUNK_MARKS} (with the charted symbol's price bars) and each full chunk is folded
+ * into the drawdowns, the online metrics, the chart buckets, the monthly returns and the
+ * `equity.csv` sample (`equity_fold.ts`), then either kept (the whole curve in memory, for
+ * library callers), streamed to `equity.parquet` (and a full `equity.csv`) or dropped. Memory
+ * is then the chunk, the buckets and a sample of at most {@linkcode EQUITY_CSV_MAX_ROWS} rows,
+ * whatever the run's length. A report's curve (`stream`) and a summary past its first chunk
+ * are folded and encoded by a worker on the other core, so the run's own thread only stores
+ * the marks; a curve kept in memory and a short summary fold here.
  *
  * @module
  */
 
 import { DataError } from "../domain/mod.ts";
-import { EquityParquetSink } from "./_equity_parquet_sink.ts";
-import { EquityBuckets } from "./equity_buckets.ts";
-import { csvNumber, EQUITY_COLUMNS, isoFormatter } from "./_report_csv.ts";
-import { CurveAccumulator, type CurveStats } from "./metrics.ts";
+import { EquityWorkerSink } from "./_equity_worker_sink.ts";
+import {
+  CHUNK_MARKS,
+  EQUITY_CSV_MAX_ROWS,
+  EquityFold,
+  type EquitySample,
+  type Folded,
+  type MonthReturn,
+} from "./equity_fold.ts";
+import type { EquityBuckets } from "./equity_buckets.ts";
+import type { CurveStats } from "./metrics.ts";
 
-/** Marks buffered before they are folded in (and streamed). */
-export const CHUNK_MARKS = 65_536;
-/** `equity.csv` holds at most this many rows unless written in full. */
-export const EQUITY_CSV_MAX_ROWS = 1_000_000;
+export { CHUNK_MARKS, EQUITY_CSV_MAX_ROWS };
+
+const PRICES_PER_CHUNK = CHUNK_MARKS + 1;
+export type { EquitySample, MonthReturn };
 
 /**
  * Where the full-resolution curve goes: kept in memory (`memory`, the default of library
@@ -37,30 +46,6 @@ export type EquityOutput =
     /** The report folder the files are for, named in errors. */
     readonly reportDir?: string;
   };
-
-/** One calendar month of the run. */
-export interface MonthReturn {
-  /** Year, e.g. 2024. */
-  readonly year: number;
-  /** Month 1–12. */
-  readonly month: number;
-  /** Return over the month: equity at its last mark over the previous month's last (or the initial). */
-  readonly return: number;
-}
-
-/** The rows of `equity.csv`: every `stride`-th mark (and the last), at most the row limit. */
-export interface EquitySample {
-  /** Bar open times. */
-  readonly ts: Float64Array;
-  /** Equity at the bar's close. */
-  readonly equity: Float64Array;
-  /** Drawdown (fraction ≥ 0). */
-  readonly drawdown: Float64Array;
-  /** Rows. */
-  readonly length: number;
-  /** 1 when every mark is in the sample, else the power of two between two rows. */
-  readonly stride: number;
-}
 
 /** The full curve, when kept in memory. */
 export interface EquityColumnsInMemory {
@@ -119,147 +104,6 @@ class Growable {
   }
 }
 
-// The equity.csv sample: every stride-th mark; when full, every other row goes and the stride
-// doubles. The last mark is kept aside so the file always ends at the run's end.
-class Sample {
-  // Grown by doubling up to the row limit (a short run does not pay for a million rows).
-  ts: Float64Array = new Float64Array(CHUNK_MARKS);
-  equity: Float64Array = new Float64Array(CHUNK_MARKS);
-  drawdown: Float64Array = new Float64Array(CHUNK_MARKS);
-  length = 0;
-  stride = 1;
-  #seen = 0;
-  #lastTs = 0;
-  #lastEquity = 0;
-  #lastDrawdown = 0;
-
-  /** Adds the first `n` marks, keeping every stride-th (counted over the whole run). */
-  addChunk(ts: Float64Array, equity: Float64Array, drawdown: Float64Array, n: number): void {
-    if (n <= 0) return;
-    const base = this.#seen;
-    let g = Math.ceil(base / this.stride) * this.stride;
-    while (g < base + n) {
-      // Once thinned, one row stays free for the last mark.
-      const limit = this.stride === 1 ? EQUITY_CSV_MAX_ROWS : EQUITY_CSV_MAX_ROWS - 1;
-      if (this.length === limit) {
-        this.#thin();
-        if (g % this.stride !== 0) {
-          g = Math.ceil(g / this.stride) * this.stride;
-          continue;
-        }
-      }
-      const i = g - base;
-      if (this.length === this.ts.length) this.#grow();
-      this.ts[this.length] = ts[i];
-      this.equity[this.length] = equity[i];
-      this.drawdown[this.length] = drawdown[i];
-      this.length++;
-      g += this.stride;
-    }
-    this.#seen = base + n;
-    this.#lastTs = ts[n - 1];
-    this.#lastEquity = equity[n - 1];
-    this.#lastDrawdown = drawdown[n - 1];
-  }
-
-  #grow(): void {
-    // One row beyond the limit: room for the last mark of a thinned sample.
-    const size = Math.min(EQUITY_CSV_MAX_ROWS + 1, this.ts.length * 2);
-    const grow = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(size);
-      b.set(a.subarray(0, this.length));
-      return b;
-    };
-    this.ts = grow(this.ts);
-    this.equity = grow(this.equity);
-    this.drawdown = grow(this.drawdown);
-  }
-
-  #thin(): void {
-    const half = Math.ceil(this.length / 2);
-    for (let i = 0; i < half; i++) {
-      this.ts[i] = this.ts[2 * i];
-      this.equity[i] = this.equity[2 * i];
-      this.drawdown[i] = this.drawdown[2 * i];
-    }
-    this.length = half;
-    this.stride *= 2;
-  }
-
-  result(): EquitySample {
-    let length = this.length;
-    if (this.#seen > 0 && (this.#seen - 1) % this.stride !== 0) {
-      if (length === this.ts.length) this.#grow();
-      this.ts[length] = this.#lastTs;
-      this.equity[length] = this.#lastEquity;
-      this.drawdown[length] = this.#lastDrawdown;
-      length++;
-    }
-    return {
-      ts: this.ts.subarray(0, length),
-      equity: this.equity.subarray(0, length),
-      drawdown: this.drawdown.subarray(0, length),
-      length,
-      stride: this.stride,
-    };
-  }
-}
-
-// Calendar months from the marks: a month closes at its last mark.
-class Months {
-  readonly months: MonthReturn[] = [];
-  #nextStart = Number.NEGATIVE_INFINITY;
-  #year = 0;
-  #month = 0;
-  #startEquity: number;
-  #lastEquity: number;
-  #any = false;
-
-  constructor(initialEquity: number) {
-    this.#startEquity = initialEquity;
-    this.#lastEquity = initialEquity;
-  }
-
-  addChunk(ts: Float64Array, equity: Float64Array, n: number): void {
-    let next = this.#nextStart;
-    for (let i = 0; i < n; i++) {
-      if (ts[i] >= next) {
-        if (i > 0) this.#lastEquity = equity[i - 1];
-        this.#roll(ts[i]);
-        next = this.#nextStart;
-      }
-    }
-    this.#lastEquity = equity[n - 1];
-  }
-
-  #roll(ts: number): void {
-    if (this.#any) this.#close();
-    const date = new Date(Math.floor(ts / 1000));
-    this.#year = date.getUTCFullYear();
-    this.#month = date.getUTCMonth() + 1;
-    this.#nextStart = Date.UTC(this.#year, this.#month, 1) * 1000;
-    this.#any = true;
-  }
-
-  #close(): void {
-    const start = this.#startEquity;
-    this.months.push({
-      year: this.#year,
-      month: this.#month,
-      return: start > 0 ? this.#lastEquity / start - 1 : 0,
-    });
-    this.#startEquity = this.#lastEquity;
-  }
-
-  result(): readonly MonthReturn[] {
-    if (this.#any) {
-      this.#close();
-      this.#any = false;
-    }
-    return this.months;
-  }
-}
-
 /** Records a run's equity marks; see the module documentation. */
 export class EquityRecorder {
   /** Marks recorded so far. */
@@ -269,18 +113,29 @@ export class EquityRecorder {
   readonly #values = new Float64Array(CHUNK_MARKS);
   readonly #drawdown = new Float64Array(CHUNK_MARKS);
   #fill = 0;
+  // The charted symbol's price bars since the last chunk, folded before the chunk's marks.
+  // One more than a chunk: a bar's price comes before its mark (pushed at the next bar), so a
+  // chunk of marks has at most one price bar more.
+  readonly #prices = {
+    ts: new Float64Array(PRICES_PER_CHUNK),
+    open: new Float64Array(PRICES_PER_CHUNK),
+    high: new Float64Array(PRICES_PER_CHUNK),
+    low: new Float64Array(PRICES_PER_CHUNK),
+    close: new Float64Array(PRICES_PER_CHUNK),
+    n: 0,
+  };
   #initialEquity = Number.NaN;
-  #peak = Number.NaN;
-  #curve: CurveAccumulator | undefined;
-  #buckets: EquityBuckets | undefined;
-  #months: Months | undefined;
-  readonly #sample = new Sample();
+  #barMicros = 0;
+  #started = false;
+  // Whether the fold in this thread has taken any chunk (it then stays here).
+  #fed = false;
+  // The fold in this thread (a curve in memory, or a summary shorter than one chunk) …
+  #fold: EquityFold | undefined;
+  // … or in the worker (a stream, or a summary from its first full chunk on).
+  #sink: EquityWorkerSink | undefined;
   readonly #full: Growable | undefined;
-  #parquet: EquityParquetSink | undefined;
-  #csv: Deno.FsFile | undefined;
-  readonly #iso = isoFormatter();
-  readonly #encoder = new TextEncoder();
   #finished = false;
+  #folded: Folded | undefined;
   #done: EquityRecord | undefined;
 
   private constructor(output: EquityOutput) {
@@ -298,15 +153,11 @@ export class EquityRecorder {
     const recorder = new EquityRecorder(output);
     if (output.kind === "stream") {
       try {
-        // Encoded and compressed by a worker on the other core while the run goes on.
-        recorder.#parquet = await EquityParquetSink.open(
-          output.parquetPath,
-          `${output.parquetPath}.part`,
-        );
-        if (output.csvPath !== undefined) {
-          recorder.#csv = await Deno.open(output.csvPath, { write: true, createNew: true });
-          recorder.#csv.writeSync(recorder.#encoder.encode(`${EQUITY_COLUMNS.join(",")}\n`));
-        }
+        // Folded, encoded and compressed by a worker on the other core while the run goes on.
+        recorder.#sink = await EquityWorkerSink.open({
+          parquet: { path: output.parquetPath, tempPath: `${output.parquetPath}.part` },
+          ...(output.csvPath === undefined ? {} : { csvPath: output.csvPath }),
+        });
       } catch (error) {
         await recorder.abort();
         const reason = error instanceof Error ? error.message : String(error);
@@ -329,10 +180,10 @@ export class EquityRecorder {
   /** Sets the equity before the first bar and the bar length; call before the first mark. */
   start(initialEquity: number, barMicros: number): void {
     this.#initialEquity = initialEquity;
-    this.#peak = initialEquity;
-    this.#curve = new CurveAccumulator(initialEquity, barMicros);
-    this.#buckets = new EquityBuckets(barMicros);
-    this.#months = new Months(initialEquity);
+    this.#barMicros = barMicros;
+    this.#started = true;
+    if (this.#sink !== undefined) this.#sink.start(initialEquity, barMicros);
+    else this.#fold = new EquityFold(initialEquity, barMicros);
   }
 
   /** Records the equity `value` at the close of the bar opening at `ts`. */
@@ -341,63 +192,86 @@ export class EquityRecorder {
     this.#ts[i] = ts;
     this.#values[i] = value;
     this.length++;
-    if ((this.#fill = i + 1) === CHUNK_MARKS) this.#flush();
+    if ((this.#fill = i + 1) === CHUNK_MARKS) this.#flush(false);
   }
 
   /** Records a price bar of the charted symbol (for the price chart and buy-and-hold). */
   price(ts: number, open: number, high: number, low: number, close: number): void {
-    this.#buckets?.price(ts, open, high, low, close);
+    const prices = this.#prices;
+    const i = prices.n;
+    prices.ts[i] = ts;
+    prices.open[i] = open;
+    prices.high[i] = high;
+    prices.low[i] = low;
+    prices.close[i] = close;
+    // More price bars than marks between two chunks (a price with no mark yet): fold them now,
+    // still ahead of the marks after them.
+    if ((prices.n = i + 1) === PRICES_PER_CHUNK) {
+      this.#toWorker();
+      this.#flushPrices();
+    }
   }
 
-  #flush(): void {
-    const n = this.#fill;
-    if (n === 0) return;
-    const curve = this.#curve;
-    const buckets = this.#buckets;
-    const months = this.#months;
-    if (curve === undefined || buckets === undefined || months === undefined) {
+  /** Whether the marks are folded in the equity worker (a report, or a long summary). */
+  get foldsInWorker(): boolean {
+    return this.#sink !== undefined;
+  }
+
+  // A summary that reaches its first full chunk moves its fold to a worker before the fold here
+  // has taken anything (a short run never starts one).
+  #toWorker(): void {
+    if (this.#output.kind !== "summary" || this.#sink !== undefined || this.#fed) return;
+    if (!this.#started) return;
+    this.#fold = undefined;
+    this.#sink = EquityWorkerSink.folding();
+    this.#sink.start(this.#initialEquity, this.#barMicros);
+  }
+
+  #flushPrices(): void {
+    const prices = this.#prices;
+    if (prices.n === 0) return;
+    if (this.#sink !== undefined) this.#sink.append(this.#ts, this.#values, 0, prices);
+    else {
+      this.#requireFold().prices(prices, prices.n);
+      this.#fed = true;
+    }
+    prices.n = 0;
+  }
+
+  // The chunk's price bars, then its marks, to whichever thread folds them.
+  #flush(last: boolean): void {
+    if (!this.#started) {
+      if (this.#fill === 0 && this.#prices.n === 0) return;
       throw new TypeError("EquityRecorder.start was not called before the first mark");
     }
-    const ts = this.#ts;
-    const values = this.#values;
-    const drawdowns = this.#drawdown;
-    const sample = this.#sample;
-    let peak = this.#peak;
-    for (let i = 0; i < n; i++) {
-      const e = values[i];
-      if (e > peak) peak = e;
-      drawdowns[i] = peak > 0 ? (peak - e) / peak : 0;
+    if (!last) this.#toWorker();
+    const n = this.#fill;
+    const sink = this.#sink;
+    if (sink !== undefined) {
+      const prices = this.#prices;
+      if (n > 0 || prices.n > 0) {
+        sink.append(this.#ts, this.#values, n, prices.n === 0 ? undefined : prices);
+      }
+      prices.n = 0;
+    } else {
+      this.#flushPrices();
+      if (n > 0) {
+        this.#requireFold().marks(this.#ts, this.#values, this.#drawdown, n);
+        this.#fed = true;
+      }
+      this.#full?.append(this.#ts, this.#values, this.#drawdown, n);
     }
-    this.#peak = peak;
-    // One tight loop per consumer: each keeps its state in locals for the chunk.
-    curve.addChunk(ts, values, n);
-    buckets.markChunk(ts, values, drawdowns, n);
-    months.addChunk(ts, values, n);
-    sample.addChunk(ts, values, drawdowns, n);
-    this.#full?.append(ts, values, drawdowns, n);
-    this.#parquet?.append(ts, values, drawdowns, n);
-    if (this.#csv !== undefined) this.#writeCsv(n);
     this.#fill = 0;
   }
 
-  #writeCsv(n: number): void {
-    const file = this.#csv;
-    if (file === undefined) return;
-    const iso = this.#iso;
-    let text = "";
-    for (let i = 0; i < n; i++) {
-      text += `${iso(this.#ts[i])},${csvNumber(this.#values[i])},${csvNumber(this.#drawdown[i])}\n`;
-      if ((i & 2047) === 2047 || i === n - 1) {
-        let bytes = this.#encoder.encode(text);
-        while (bytes.byteLength > 0) bytes = bytes.subarray(file.writeSync(bytes));
-        text = "";
-      }
-    }
+  #requireFold(): EquityFold {
+    if (this.#fold === undefined) throw new TypeError("the equity fold runs in the worker");
+    return this.#fold;
   }
 
   /**
-   * Folds in the last marks and finishes the streamed files (nothing to finish in the other
-   * modes); then {@linkcode record} returns the record.
+   * Folds in the last marks and finishes the worker's fold and files (nothing to finish in
+   * the other modes); then {@linkcode record} returns the record.
    *
    * @throws {DataError} when a streamed file cannot be completed (the files are removed).
    */
@@ -406,17 +280,15 @@ export class EquityRecorder {
     this.#finished = true;
     const files: { parquet?: string; csv?: string } = {};
     try {
-      this.#flush();
-      if (this.#parquet !== undefined && this.#output.kind === "stream") {
-        await this.#parquet.close();
-        this.#parquet = undefined;
-        files.parquet = this.#output.parquetPath;
-      }
-      if (this.#csv !== undefined && this.#output.kind === "stream") {
-        this.#csv.syncSync();
-        this.#csv.close();
-        this.#csv = undefined;
-        files.csv = this.#output.csvPath;
+      this.#flush(true);
+      const sink = this.#sink;
+      if (sink !== undefined) {
+        this.#folded = await sink.close();
+        this.#sink = undefined;
+        if (this.#output.kind === "stream") {
+          files.parquet = this.#output.parquetPath;
+          if (this.#output.csvPath !== undefined) files.csv = this.#output.csvPath;
+        }
       }
     } catch (error) {
       await this.abort();
@@ -426,31 +298,29 @@ export class EquityRecorder {
   }
 
   /**
-   * The record of the run; a recorder that streams must be {@linkcode finish}ed first, the
-   * others finish here.
+   * The record of the run; a recorder that streams (or folds in its worker) must be
+   * {@linkcode finish}ed first, the others finish here.
    */
   record(): EquityRecord {
     if (this.#done !== undefined) return this.#done;
-    if (this.#output.kind === "stream" || this.#finished) {
+    if (this.#output.kind === "stream" || this.#finished || this.#sink !== undefined) {
       throw new TypeError("EquityRecorder.finish must complete before record()");
     }
     this.#finished = true;
-    this.#flush();
+    this.#flush(true);
     this.#done = this.#record({});
     return this.#done;
   }
 
   #record(files: { parquet?: string; csv?: string }): EquityRecord {
     const initialEquity = this.#initialEquity;
-    const curve = this.#curve ?? new CurveAccumulator(initialEquity, 1);
+    const folded = this.#folded ?? this.#fold?.result() ??
+      new EquityFold(initialEquity, 1).result();
     const full = this.#full;
     return {
       length: this.length,
       initialEquity,
-      stats: curve.result(),
-      buckets: this.#buckets ?? new EquityBuckets(1),
-      months: this.#months?.result() ?? [],
-      sample: this.#sample.result(),
+      ...folded,
       full: full === undefined ? undefined : {
         ts: full.ts,
         equity: full.equity,
@@ -464,16 +334,10 @@ export class EquityRecorder {
   /** Removes whatever was streamed (a failed or interrupted run). Safe to call twice. */
   async abort(): Promise<void> {
     this.#finished = true;
-    await this.#parquet?.abort();
-    this.#parquet = undefined;
+    await this.#sink?.abort();
+    this.#sink = undefined;
     if (this.#output.kind === "stream") {
       const { parquetPath, csvPath } = this.#output;
-      try {
-        this.#csv?.close();
-      } catch {
-        // already closed
-      }
-      this.#csv = undefined;
       for (const path of [parquetPath, csvPath]) {
         if (path !== undefined) await Deno.remove(path).catch(() => undefined);
       }

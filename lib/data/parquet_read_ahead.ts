@@ -24,6 +24,13 @@ import type { ParquetReadReply, ParquetReadRequest } from "./_parquet_read_worke
  */
 export const READ_AHEAD_BATCHES = 2;
 
+/**
+ * Rows from which reading ahead in a worker pays (about 1M rows on a 2-core machine): below,
+ * the worker's start-up (~50 ms, its module graph loaded) is more than the decoding it takes
+ * off the caller's thread.
+ */
+export const READ_AHEAD_MIN_ROWS = 1_000_000;
+
 /** Options of {@linkcode readCandleParquetAhead}. */
 export interface ReadCandleParquetAheadOptions extends ReadCandleParquetOptions {
   /**

@@ -31,7 +31,10 @@ export class Sma implements Indicator<number, number> {
   readonly #period: number;
   readonly #window: RingBuffer;
   readonly #sum = new ExactSum();
-  #value: number | undefined = undefined;
+  // A number field (NaN while warming) with a separate flag, not `number | undefined`: V8 then
+  // updates the field's double in place instead of allocating a new heap number every update.
+  #value = Number.NaN;
+  #ready = false;
 
   /** Creates an SMA; throws a `RangeError` unless `period` is a positive integer. */
   constructor(options: SmaOptions) {
@@ -54,24 +57,28 @@ export class Sma implements Indicator<number, number> {
     sum.add(price);
     if (wasFull) sum.add(-evicted);
     sum.normalize();
-    if (window.isFull) this.#value = sum.value / this.#period;
-    return this.#value;
+    if (!window.isFull) return undefined;
+    const value = sum.value / this.#period;
+    this.#value = value;
+    this.#ready = true;
+    return value;
   }
 
   /** The last output, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value;
+    return this.#ready ? this.#value : undefined;
   }
 
   /** Whether `period` values have been seen. */
   get isReady(): boolean {
-    return this.#value !== undefined;
+    return this.#ready;
   }
 
   /** Forgets every value. */
   reset(): void {
     this.#window.clear();
     this.#sum.clear();
-    this.#value = undefined;
+    this.#value = Number.NaN;
+    this.#ready = false;
   }
 }

@@ -238,3 +238,108 @@ Deno.test("a streamed equity.parquet that cannot be completed fails the finish w
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Marks and price bars of a long curve into `recorder` (a price bar before each mark, as the
+// candle loop gives them), then the record.
+async function recordWithPrices(recorder: EquityRecorder, n: number, inWorker: boolean) {
+  const c = curve(n);
+  recorder.start(1000, MINUTE);
+  // As the candle loop does: a bar's price first, its mark when the next bar comes.
+  for (let i = 0; i < n; i++) {
+    if (i > 0) recorder.push(c.ts[i - 1], c.equity[i - 1]);
+    const p = 40_000 + 100 * Math.sin(i / 313);
+    recorder.price(c.ts[i], p, p + 5 + (i % 7), p - 5 - (i % 5), p + 1);
+  }
+  recorder.push(c.ts[n - 1], c.equity[n - 1]);
+  assert.equal(recorder.foldsInWorker, inWorker);
+  await recorder.finish();
+  return recorder.record();
+}
+
+// Every figure of a record but the whole curve, the buckets' valid part as plain arrays.
+function figures(record: Awaited<ReturnType<typeof recordWithPrices>>) {
+  const b = record.buckets;
+  const valid = (a: Float64Array) => Array.from(a.subarray(0, b.count));
+  return {
+    length: record.length,
+    stats: record.stats,
+    months: record.months,
+    sample: {
+      stride: record.sample.stride,
+      ts: Array.from(record.sample.ts),
+      equity: Array.from(record.sample.equity),
+      drawdown: Array.from(record.sample.drawdown),
+    },
+    buckets: {
+      t0: b.t0,
+      width: b.width,
+      count: b.count,
+      arrays: [
+        b.minEquity,
+        b.minEquityTs,
+        b.maxEquity,
+        b.maxEquityTs,
+        b.maxDrawdown,
+        b.maxDrawdownTs,
+        b.minDrawdown,
+        b.minDrawdownTs,
+        b.open,
+        b.high,
+        b.low,
+        b.close,
+      ].map(valid),
+    },
+  };
+}
+
+Deno.test("a long summary folded in the worker gives the figures of the same curve folded in memory", async () => {
+  // Three full chunks and a part: the summary moves its fold to the worker at the first.
+  const n = 3 * 65_536 + 1_234;
+  const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n, false);
+  const summary = await recordWithPrices(await EquityRecorder.create({ kind: "summary" }), n, true);
+  assert.equal(summary.full, undefined);
+  assert.ok(summary.buckets.count > 0 && summary.months.length > 0);
+  assert.deepEqual(figures(summary), figures(inMemory));
+  // The buckets came back as buckets: the charts read them.
+  assert.deepEqual(chartData(summary), chartData(inMemory));
+});
+
+Deno.test("a streamed recorder folds in its worker exactly as in memory, files written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const parquetPath = join(dir, "eq.parquet");
+    const n = 2 * 65_536 + 17;
+    const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n, false);
+    const streamed = await recordWithPrices(
+      await EquityRecorder.create({ kind: "stream", parquetPath }),
+      n,
+      true,
+    );
+    assert.deepEqual(figures(streamed), figures(inMemory));
+    assert.equal(streamed.files.parquet, parquetPath);
+    const read = await readEquityParquet(parquetPath);
+    assert.equal(read.length, n);
+    assert.deepEqual(
+      Array.from(read.drawdown.subarray(0, n)),
+      Array.from(inMemory.full?.drawdown.subarray(0, n) ?? []),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a short summary folds in its own thread and needs no worker", async () => {
+  const n = 1_000;
+  const summary = await recordWithPrices(
+    await EquityRecorder.create({ kind: "summary" }),
+    n,
+    false,
+  );
+  const inMemory = await recordWithPrices(EquityRecorder.inMemory(), n, false);
+  assert.deepEqual(figures(summary), figures(inMemory));
+  // Nothing was started: record() works without finish on a short summary too.
+  const direct = await EquityRecorder.create({ kind: "summary" });
+  direct.start(1000, MINUTE);
+  direct.push(T0, 1001);
+  assert.equal(direct.record().stats.finalEquity, 1001);
+});

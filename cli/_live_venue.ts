@@ -19,6 +19,7 @@ import type { Clock, Sleeper } from "../lib/engine/mod.ts";
 import type { Event } from "../lib/events/mod.ts";
 import { type AccountFacts, type LiveExecution, RandomWalkMarket } from "../lib/live/mod.ts";
 import { bybitAccountFacts } from "../connectors/bybit/account_facts.ts";
+import { binanceAccountFacts } from "../connectors/binance/account_facts.ts";
 
 /** What a driver gives the runtime. */
 export interface LiveVenue {
@@ -89,8 +90,8 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
     ? {
       kind: "venue",
       client: connector.client,
-      privateChannel: (sink: (event: Event) => void) => {
-        const stream = connector.privateStream(sink);
+      privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
+        const stream = connector.privateStream(sink, resume?.sinceMs);
         return { start: () => stream.start(), stop: () => stream.close() };
       },
     }
@@ -104,17 +105,28 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
   };
 }
 
-// Binance's account facts are not read yet: the pre-trade check compares what Bybit reports, and
-// a Binance run trades on the configured leverage and the markets file's fees.
 function binance(inputs: LiveVenueInputs): LiveVenue {
   const connector = binanceFromProfile(inputs.profile, inputs.exchange);
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",
       client: connector.client,
-      privateChannel: (sink: (event: Event) => void) => {
-        const stream = connector.userStream(sink, { symbols: [...inputs.symbols] });
-        return { start: () => stream.start(), stop: () => stream.close() };
+      privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
+        const stream = connector.userStream(sink, { symbols: [...inputs.symbols], ...resume });
+        // The dead-man switch lives as long as the private channel: armed once the stream is
+        // up, disarmed on a clean stop; a crash leaves it to run out at the venue.
+        const heartbeat = connector.countdownHeartbeat(inputs.symbols, (symbol, message) =>
+          sink(countdownAlert(inputs.clock.now(), symbol, message)));
+        return {
+          start: async () => {
+            await stream.start();
+            await heartbeat?.start();
+          },
+          stop: async () => {
+            await heartbeat?.stop(true);
+            await stream.close();
+          },
+        };
       },
     }
     : undefined;
@@ -123,6 +135,19 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
     buildCandles: false,
     execution,
     prepare: () => connector.rest.syncTime(),
+    accountFacts: () => binanceAccountFacts(connector.rest, inputs.symbols),
+  };
+}
+
+function countdownAlert(now: number, symbol: SymbolId, message: string): Event {
+  return {
+    kind: "alert",
+    ts: now,
+    tsRecv: now,
+    severity: "warning",
+    code: "countdown-heartbeat-failed",
+    message: `${symbol}: ${message}`,
+    symbol,
   };
 }
 

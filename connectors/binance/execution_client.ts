@@ -175,6 +175,22 @@ function isCode(error: unknown, ...codes: number[]): boolean {
   return error instanceof ExchangeError && codes.some((code) => error.code === String(code));
 }
 
+/** Whether an algo order's answer says its trigger was crossed (its actual order exists). */
+function triggered(answer: unknown): boolean {
+  const status = (answer as Wire).algoStatus;
+  return status === "TRIGGERED" || status === "FINISHED";
+}
+
+/** What the actual order of a triggered stop does not say: that it is our stop. */
+function kept(order: Order): Pick<OrderRequest, "type" | "triggerPrice"> {
+  return {
+    type: order.request.type,
+    ...(order.request.triggerPrice === undefined
+      ? {}
+      : { triggerPrice: order.request.triggerPrice }),
+  };
+}
+
 /** Binance USDⓈ-M order entry and account queries over the REST transport. */
 export class BinanceExecutionClient implements ExecutionClient {
   /** Always `binance`. */
@@ -341,6 +357,11 @@ export class BinanceExecutionClient implements ExecutionClient {
       if (isCode(error, CODE_NO_SUCH_ORDER, CODE_CANCEL_REJECTED)) {
         const found = await this.#lookUp(symbol, clientOrderId, 1);
         if (found !== undefined && isTerminal(found.status)) return found;
+        // A conditional order this process did not place (restored after a restart) was
+        // asked of the regular order routes; the lookup found it among the algo orders.
+        if (found !== undefined && !algo && this.#algo.has(clientOrderId)) {
+          return this.cancelOrder(symbol, clientOrderId);
+        }
       }
       throw error;
     }
@@ -466,12 +487,40 @@ export class BinanceExecutionClient implements ExecutionClient {
         const order = algo ? parseAlgoOrder(answer) : parseRestOrder(answer);
         if (algo) this.#algo.add(clientOrderId);
         this.remember(order);
+        // A triggered conditional order lives on as an actual order under the same client
+        // id; the algo record does not tell how much of it filled.
+        if (algo && triggered(answer)) {
+          const actual = await this.#actualOrder(code, clientOrderId);
+          if (actual !== undefined) {
+            return { ...actual, request: { ...actual.request, ...kept(order) } };
+          }
+        }
         return order;
       } catch (error) {
         if (!isCode(error, CODE_NO_SUCH_ORDER)) throw error;
       }
     }
     return undefined;
+  }
+
+  async #actualOrder(code: string, clientOrderId: string): Promise<Order | undefined> {
+    try {
+      const order = parseRestOrder(
+        await this.#rest.call({
+          method: "GET",
+          path: "/fapi/v1/order",
+          params: { symbol: code, origClientOrderId: clientOrderId },
+          security: "signed",
+          weight: 1,
+          priority: "query",
+        }),
+      );
+      this.remember(order);
+      return order;
+    } catch (error) {
+      if (isCode(error, CODE_NO_SUCH_ORDER)) return undefined;
+      throw error;
+    }
   }
 
   async #lookUp(

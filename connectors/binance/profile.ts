@@ -12,9 +12,10 @@
  */
 
 import type { ExchangeConfig } from "../../lib/config/mod.ts";
-import { ConfigError } from "../../lib/domain/mod.ts";
+import { ConfigError, type SymbolId } from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
 import { realTimers, type SocketFactory, type StreamTimers } from "../../lib/broker/mod.ts";
+import { CountdownHeartbeat } from "./countdown_heartbeat.ts";
 import { BinanceExecutionClient } from "./execution_client.ts";
 import { BinanceHistoricalData } from "./historical.ts";
 import { BinanceMarketStream, type BinanceMarketStreamOptions } from "./market_stream.ts";
@@ -63,6 +64,14 @@ export interface BinanceConnector {
       Pick<BinanceUserStreamOptions, "sinceMs" | "onFill" | "onFunding" | "symbols">
     >,
   ): BinanceUserStream;
+  /**
+   * The `countdownCancelAll` heartbeat of `symbols` when the profile sets
+   * `countdown_cancel_all_secs` (undefined when it is off); `onFailure` hears of a failed beat.
+   */
+  countdownHeartbeat(
+    symbols: readonly SymbolId[],
+    onFailure?: (symbol: SymbolId, message: string) => void,
+  ): CountdownHeartbeat | undefined;
 }
 
 /** Test seams: fetch, sockets and timers. */
@@ -197,6 +206,23 @@ export function binanceFromProfile(
       client.onOrderAccepted((order) => stream.noteOrderAccepted(order));
       return stream;
     },
+    countdownHeartbeat: (symbols, onFailure) => {
+      const secs = config.countdown_cancel_all_secs ?? 0;
+      if (secs === 0 || symbols.length === 0) return undefined;
+      if (keys === undefined) {
+        throw new ConfigError("countdown_cancel_all_secs needs api_key and api_secret", {
+          location: where(profile),
+          hint: "set the keys, or remove countdown_cancel_all_secs",
+        });
+      }
+      return new CountdownHeartbeat({
+        rest,
+        symbols,
+        countdownMs: secs * 1000,
+        timers,
+        ...(onFailure === undefined ? {} : { onFailure }),
+      });
+    },
   };
 }
 
@@ -215,5 +241,7 @@ export function describeBinanceProfile(profile: string, config: ExchangeConfig):
     config.rest_url ?? ""
   }${endpoints} api_key=${set(config.api_key)} api_secret=${
     set(config.api_secret)
-  } rate_limit_share=${config.rate_limit_share ?? 1}`;
+  } rate_limit_share=${config.rate_limit_share ?? 1} countdown_cancel_all_secs=${
+    config.countdown_cancel_all_secs ?? 0
+  }`;
 }

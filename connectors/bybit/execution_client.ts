@@ -75,6 +75,9 @@ export function createOrderBody(request: OrderRequest): Record<string, Param | u
     timeInForce: market ? "IOC" : TIF[request.timeInForce],
     orderLinkId: request.clientOrderId,
     reduceOnly: request.reduceOnly,
+    // A protective stop must close even when the account's margin is short at the trigger
+    // (Bybit then cancels or shrinks other orders instead of refusing the stop).
+    closeOnTrigger: stop && request.reduceOnly ? true : undefined,
   };
 }
 

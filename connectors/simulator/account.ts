@@ -65,6 +65,13 @@ export class SimAccount {
   wallet: Decimal;
   /** Σ realized PnL over the account's life, fees included. */
   cumRealized: Decimal = ZERO;
+  /**
+   * Whether the account is set to hedge position mode (Binance `dualSidePosition`). The
+   * simulator keeps one-way positions whatever it says; clients read it before trading.
+   */
+  hedgeMode = false;
+  /** Margin type per symbol where it is not the default cross (Binance `marginType`). */
+  readonly isolated = new Set<string>();
   readonly #defaultLeverage: Decimal;
   readonly #positions = new Map<string, SimPosition>();
 

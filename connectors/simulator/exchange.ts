@@ -366,7 +366,7 @@ export class SimExchange {
     for (const [price, size] of bids) state.book.bids.set(price, size);
     for (const [price, size] of asks) state.book.asks.set(price, size);
     for (const order of [...state.open]) {
-      if (order.status === "untriggered" || order.price === undefined) continue;
+      if (!isOpen(order) || order.status === "untriggered" || order.price === undefined) continue;
       const own = order.side === "buy" ? state.book.bids : state.book.asks;
       const displayed = own.sizeAt(order.price.toNumber());
       if (order.queueAhead > displayed) order.queueAhead = displayed;
@@ -386,6 +386,7 @@ export class SimExchange {
       .sort((a, b) => comparePriority(a, b));
     for (const order of hit) {
       if (left <= 0) break;
+      if (!isOpen(order)) continue; // closed by an earlier fill of this trade (reduce-only)
       const limit = (order.price as Decimal).toNumber();
       const through = order.side === "buy" ? price < limit : price > limit;
       const at = price === limit;
@@ -398,7 +399,7 @@ export class SimExchange {
         order.queueAhead = 0;
       }
       const lot = state.spec.instrument.lotSize;
-      const take = minOf(leavesOf(order), roundToStep(decimal(fillable), lot, "down"));
+      const take = minOf(this.#fillable(state, order), roundToStep(decimal(fillable), lot, "down"));
       if (take.isZero()) continue;
       left -= take.toNumber();
       this.#fill(state, order, order.price as Decimal, take, true);
@@ -409,7 +410,9 @@ export class SimExchange {
       if (order.triggerDirection === "rise" ? price >= trigger : price <= trigger) {
         order.status = "new";
         order.updatedAt = this.#clock.now();
+        order.triggeredAt = order.updatedAt;
         this.#changed(order);
+        if (this.#fillable(state, order).isZero()) continue; // cancelled: nothing to reduce
         this.#activate(state, order);
       }
     }
@@ -521,7 +524,9 @@ export class SimExchange {
       if (limit !== undefined && !other.within(level, limit)) break;
       const available = other.available(i);
       if (available <= 0) continue;
-      const take = minOf(leavesOf(order), roundToStep(decimal(available), lot, "down"));
+      const left = this.#fillable(state, order);
+      if (left.isZero()) return;
+      const take = minOf(left, roundToStep(decimal(available), lot, "down"));
       if (take.isZero()) continue;
       other.consume(level, take.toNumber());
       const price = maker && order.price !== undefined ? order.price : decimal(level);
@@ -577,6 +582,36 @@ export class SimExchange {
     this.#changed(order);
     this.#emit({ kind: "position", accountId: order.accountId, code: order.code });
     this.#emit({ kind: "wallet", accountId: order.accountId });
+    this.#cancelOrphans(state, order.accountId);
+  }
+
+  /**
+   * What `order` may still fill: its leaves, and for a reduce-only order at most the opposite
+   * position. A reduce-only order with nothing left to reduce is cancelled here (both venues
+   * refuse to let one open or grow a position), so the answer is then zero.
+   */
+  #fillable(state: SymbolState, order: SimOrder): Decimal {
+    const leaves = leavesOf(order);
+    if (!order.reduceOnly) return leaves;
+    const size = this.account(order.accountId).position(order.code, this.#clock.now()).size;
+    const reducible = order.side === "buy"
+      ? (size.isNeg() ? size.abs() : ZERO)
+      : size.gt(0)
+      ? size
+      : ZERO;
+    if (reducible.isZero()) {
+      if (isOpen(order)) this.#close(state, order, "reduce-only");
+      return ZERO;
+    }
+    return minOf(leaves, reducible);
+  }
+
+  /** After a fill: with `reduceOnlyOrphans: cancel`, reduce-only orders left with nothing to reduce go. */
+  #cancelOrphans(state: SymbolState, accountId: number): void {
+    if (this.#rules.reduceOnlyOrphans !== "cancel") return;
+    for (const order of [...state.open]) {
+      if (order.accountId === accountId && order.reduceOnly) this.#fillable(state, order);
+    }
   }
 
   #close(state: SymbolState, order: SimOrder, reason: SimCancelReason): void {

@@ -115,6 +115,12 @@ export interface ExchangeRules {
   readonly execId: (n: number) => string;
   /** Most open orders per account and symbol. */
   readonly maxOpenOrders: number;
+  /**
+   * What happens to reduce-only orders once the position they reduce is closed: `cancel` them
+   * at once (Bybit's `CancelByReduceOnly`), or `keep` them resting (Binance [inf]); either way a
+   * reduce-only order that comes to fill or trigger with nothing to reduce is cancelled.
+   */
+  readonly reduceOnlyOrphans: "cancel" | "keep";
   /** The client id of the n-th liquidation order (Binance: `autoclose-…`), if the venue shows one. */
   readonly liquidationClientId?: (n: number) => string;
 }

@@ -76,6 +76,8 @@ export interface SimOrder {
   readonly triggerDirection: TriggerDirection | undefined;
   /** Whether this order is a conditional (stop) order, triggered or not. */
   readonly conditional: boolean;
+  /** When a conditional order's trigger was crossed (ms); undefined while it waits. */
+  triggeredAt: number | undefined;
   /** Why it was cancelled, when it was. */
   cancelReason: SimCancelReason | undefined;
   /** Creation time, ms. */
@@ -184,6 +186,7 @@ export function newOrder(init: NewOrder): SimOrder {
       ? init.triggerDirection ?? (init.side === "buy" ? "rise" : "fall")
       : undefined,
     conditional,
+    triggeredAt: undefined,
     cancelReason: undefined,
     createdAt: init.now,
     updatedAt: init.now,

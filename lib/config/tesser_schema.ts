@@ -24,6 +24,7 @@ const exchangeSchema = field.table({
   fee_bps: field.number(),
   rate_limit_share: field.number({ min: 0.01, max: 1 }),
   recv_window_ms: field.number({ integer: true, min: 1, max: 60_000 }),
+  countdown_cancel_all_secs: field.number({ integer: true, min: 0, max: 86_400 }),
   testnet: field.boolean(),
   market: field.table({
     mode: field.enum(["random_walk", "replay"]),
@@ -120,6 +121,12 @@ export interface ExchangeConfig {
   readonly rate_limit_share?: number;
   /** Receive window of signed requests in ms (Bybit `X-BAPI-RECV-WINDOW`; default 5000). */
   readonly recv_window_ms?: number;
+  /**
+   * Binance: arm `countdownCancelAll` with this many seconds while a live session runs (re-armed
+   * every quarter of it), so the venue cancels the open orders when the process stops
+   * answering; 0 or absent = off.
+   */
+  readonly countdown_cancel_all_secs?: number;
   /** Whether the profile points at a test network (shown in logs and refusals). */
   readonly testnet?: boolean;
   /** Paper venue: synthetic market settings. */

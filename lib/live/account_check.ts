@@ -16,8 +16,10 @@ import { ConfigError, type Decimal, type Instrument, type SymbolId } from "../do
 export interface AccountFacts {
   /** `one-way` (one netted position per symbol) or `hedge` (long and short side by side). */
   readonly positionMode?: "one-way" | "hedge";
-  /** The account's margin mode. */
+  /** The account's margin mode (venues that set it for the whole account: Bybit). */
   readonly marginMode?: "isolated" | "cross" | "portfolio";
+  /** The margin mode per traded symbol (venues that set it per symbol: Binance). */
+  readonly marginModes?: ReadonlyMap<SymbolId, "isolated" | "cross">;
   /** Leverage per traded symbol. */
   readonly leverage?: ReadonlyMap<SymbolId, number>;
   /** Fee rates per traded symbol. */
@@ -64,6 +66,12 @@ export function checkAccount(
   if (facts.marginMode !== undefined && facts.marginMode !== expected.marginMode) {
     refused.push(
       `the account's margin mode is ${facts.marginMode}, the session expects ${expected.marginMode}`,
+    );
+  }
+  for (const [symbol, mode] of facts.marginModes ?? []) {
+    if (mode === expected.marginMode) continue;
+    refused.push(
+      `${symbol}: margin mode ${mode} at the venue, the session expects ${expected.marginMode}`,
     );
   }
   let leverage = expected.leverage;

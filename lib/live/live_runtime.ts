@@ -69,8 +69,16 @@ export type LiveExecution =
     readonly kind: "venue";
     /** The connector's REST client (orders through `executionClientPort`, queries). */
     readonly client: ExecutionClient;
-    /** Makes the private stream delivering to `sink` (the inbox's execution lane). */
-    readonly privateChannel?: (sink: (event: Event) => void) => PrivateChannel;
+    /**
+     * Makes the private stream delivering to `sink` (the inbox's execution lane). `resume` is
+     * given when state was restored: the stream catches up from `sinceMs` (ms), so what the
+     * venue did while the process was down (a resting stop that filled) arrives before the
+     * start-up reconciliation.
+     */
+    readonly privateChannel?: (
+      sink: (event: Event) => void,
+      resume?: { readonly sinceMs: number },
+    ) => PrivateChannel;
   };
 
 /** One line the runtime logs. */
@@ -185,6 +193,8 @@ export class LiveRuntime {
   readonly #log: (record: LiveLogRecord) => void;
   #dirty = true;
   #kill: KillSwitchLatch = { tripped: false };
+  // When state was restored: the private stream catches up from its commit time (ms).
+  #resumeSinceMs: number | undefined;
   #stopped = false;
   #executionDown = false;
   #operatorHalt = false;
@@ -309,9 +319,17 @@ export class LiveRuntime {
       if (options.orderVenue.kind === "venue") {
         const make = options.orderVenue.privateChannel;
         if (make !== undefined) {
-          privateChannel = make((event) => this.#deliver(event));
+          privateChannel = make(
+            (event) => this.#deliver(event),
+            ...(this.#resumeSinceMs === undefined ? [] : [{ sinceMs: this.#resumeSinceMs }]),
+          );
           await privateChannel.start();
         }
+        // protect: what the private stream caught up on (fills and reports from while the
+        // process was down, e.g. a resting stop that closed the position) is booked before the
+        // start-up reconciliation compares with the venue; else the venue's position would be
+        // adopted first and the same fills booked on top of it.
+        await this.#drainExecutionLane();
         if (reconciler !== undefined) await this.#reconcile(reconciler, "start");
       }
       const subscriptions = this.#subscriptions();
@@ -435,6 +453,15 @@ export class LiveRuntime {
 
   // Reports that arrive after the inbox closed (a late REST answer at shutdown) are dropped
   // here: the next start reconciles them from the venue.
+  // Before the feeds start only the execution lane has events: handle them now.
+  async #drainExecutionLane(): Promise<void> {
+    while (this.inbox.size > 0) {
+      const event = await this.inbox.take();
+      if (event === undefined) return;
+      this.session.engine.process(event);
+    }
+  }
+
   #deliver(event: Event): void {
     if (this.inbox.closed) {
       this.#log({
@@ -662,6 +689,10 @@ export class LiveRuntime {
       // intents written after the last commit come back as ambiguous orders for the start-up
       // reconciliation, and fills written after it are booked again (once per trade id).
       const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
+      // protect: the private stream catches up from the last commit (savedAt is µs).
+      if (outcome.state !== undefined) {
+        this.#resumeSinceMs = Math.floor(outcome.state.savedAt / 1000);
+      }
       for (const { fill, ts } of outcome.fills) {
         session.engine.process({ kind: "fill", ts, tsRecv: this.#options.clock.now(), fill });
       }

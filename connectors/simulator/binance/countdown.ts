@@ -1,6 +1,8 @@
 /**
  * Binance's auto-cancel (POST /fapi/v1/countdownCancelAll): when a symbol's countdown runs
- * out on the venue clock, every open order of the account in that symbol is cancelled.
+ * out on the venue clock, every open order of the account in that symbol is cancelled — the
+ * orders of `/fapi/v1/openOrders`; the conditional (algo) orders, which Binance keeps in a
+ * service of their own, stay [inf], so a protective stop outlives the client's heartbeat.
  * Checked on every request, every market update and by a timer.
  *
  * @module
@@ -32,7 +34,10 @@ export class Countdowns {
     for (const [key, entry] of this.#deadlines) {
       if (entry.at > now) continue;
       this.#deadlines.delete(key);
-      this.#context.core.cancelAll(entry.accountId, entry.code, { reason: "countdown" });
+      this.#context.core.cancelAll(entry.accountId, entry.code, {
+        reason: "countdown",
+        conditional: false,
+      });
     }
   }
 }

@@ -13,6 +13,7 @@ import { hmacSha256Hex, signatureMatches } from "../signing.ts";
 import { accountByKey, type VenueContext } from "../venue_context.ts";
 import { ACCOUNT_ROUTES } from "./rest_account.ts";
 import { ALGO_ROUTES } from "./rest_algo.ts";
+import { CONFIG_ROUTES } from "./rest_config.ts";
 import { MARKET_ROUTES } from "./rest_market.ts";
 import { TRADE_ROUTES } from "./rest_trade.ts";
 import {
@@ -27,6 +28,7 @@ const ROUTES: ReadonlyMap<string, BinanceRoute> = new Map([
   ...TRADE_ROUTES,
   ...ACCOUNT_ROUTES,
   ...ALGO_ROUTES,
+  ...CONFIG_ROUTES,
 ]);
 
 const MINUTE = 60_000;

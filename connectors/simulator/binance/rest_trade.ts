@@ -148,10 +148,19 @@ function newOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   return ok(restOrder(shown, instrument, "post"));
 }
 
+/**
+ * Whether `order` is an algo order still waiting for its trigger: it is not in the matching
+ * engine yet, so the order routes do not show it. Once triggered, its actual order (same id
+ * and client id here) is a regular order.
+ */
+function waiting(order: SimOrder): boolean {
+  return order.conditional && order.triggeredAt === undefined;
+}
+
 function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const instrument = spec(call);
   const order = call.context.core.findOrder(call.accountId, refOf(call));
-  if (order === undefined || order.code !== instrument.code || order.conditional) {
+  if (order === undefined || order.code !== instrument.code || waiting(order)) {
     throw new BinanceError(-2013, "Order does not exist.");
   }
   return ok(restOrder(order, instrument));
@@ -159,6 +168,9 @@ function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
 
 function cancelOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const instrument = spec(call);
+  const known = call.context.core.findOrder(call.accountId, refOf(call));
+  // An algo order waiting for its trigger is cancelled on /fapi/v1/algoOrder only.
+  if (known !== undefined && waiting(known)) throw new BinanceError(-2011, "Unknown order sent.");
   const order = value(call.context.core.cancel(call.accountId, refOf(call)), "cancel");
   return ok(restOrder(order, instrument, "delete"));
 }
@@ -199,7 +211,7 @@ function openOrders(call: BinanceCall, all: boolean): ReturnType<BinanceRoute["h
   const core = call.context.core;
   const orders =
     (all ? core.allOrders(call.accountId, code) : core.openOrders(call.accountId, code))
-      .filter((o) => !o.conditional);
+      .filter((o) => !waiting(o));
   const limit = optionalInteger(call.params, "limit", 500, 1, 1000);
   return ok(
     orders.slice(-limit).map((o) => {

@@ -308,7 +308,7 @@ export function positionRiskV2(
   return {
     entryPrice: money(n.entry),
     breakEvenPrice: money(n.entry),
-    marginType: "cross",
+    marginType: core.account(accountId).isolated.has(spec.code) ? "isolated" : "cross",
     isAutoAddMargin: "false",
     isolatedMargin: "0.00000000",
     leverage: money(n.leverage),

@@ -29,6 +29,7 @@ export const BINANCE_RULES: ExchangeRules = {
   orderId: (n) => String(8_000_000_000 + n),
   execId: (n) => String(n),
   maxOpenOrders: 200,
+  reduceOnlyOrphans: "keep",
   liquidationClientId: (n) => `autoclose-${n}`,
 };
 

@@ -24,6 +24,7 @@ export const BYBIT_RULES: ExchangeRules = {
   orderId: (n) => uuid(0x5157, n),
   execId: (n) => uuid(0xe8ec, n),
   maxOpenOrders: 500,
+  reduceOnlyOrphans: "cancel",
 };
 
 function uuid(tag: number, n: number): string {

@@ -120,3 +120,45 @@ Deno.test("profile: a venue error that echoes the key or secret is redacted", as
     await server.shutdown();
   }
 });
+
+Deno.test("profile: countdown_cancel_all_secs makes the heartbeat (off by default), shown in the description; it needs the keys", () => {
+  const { config } = loadTesserConfig({
+    configDir: CONFIG_DIR,
+    environment: {
+      TESSER_EXCHANGE__BINANCE_TESTNET__API_KEY: "bn-key-abc",
+      TESSER_EXCHANGE__BINANCE_TESTNET__API_SECRET: SECRET,
+    },
+  });
+  const testnet = config.exchange?.binance_testnet;
+  assert.ok(testnet !== undefined);
+  assert.equal(testnet.countdown_cancel_all_secs, 0);
+  const symbols = ["binance:BTCUSDT"];
+  assert.equal(
+    binanceFromProfile("binance_testnet", testnet).countdownHeartbeat(symbols),
+    undefined,
+  );
+  const on = { ...testnet, countdown_cancel_all_secs: 120 };
+  assert.match(describeBinanceProfile("binance_testnet", on), /countdown_cancel_all_secs=120/);
+  const heartbeat = binanceFromProfile("binance_testnet", on).countdownHeartbeat(symbols);
+  assert.equal(heartbeat?.intervalMs, 30_000); // the documented 30 s for a 120 s countdown
+  const keyless = { ...on, api_key: "", api_secret: "" };
+  assert.throws(
+    () => binanceFromProfile("binance_testnet", keyless).countdownHeartbeat(symbols),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /countdown_cancel_all_secs needs api_key and api_secret/.test(error.message) &&
+      /remove countdown_cancel_all_secs/.test(error.hint ?? ""),
+  );
+});
+
+Deno.test("profile: a negative countdown_cancel_all_secs is a configuration error naming the key", () => {
+  assert.throws(
+    () =>
+      loadTesserConfig({
+        configDir: CONFIG_DIR,
+        environment: { TESSER_EXCHANGE__BINANCE_TESTNET__COUNTDOWN_CANCEL_ALL_SECS: "-5" },
+      }),
+    (error: unknown) =>
+      error instanceof ConfigError && /countdown_cancel_all_secs/.test(String(error)),
+  );
+});

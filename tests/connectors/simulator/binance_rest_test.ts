@@ -294,6 +294,35 @@ Deno.test("Binance leverage, listenKey and countdownCancelAll act as documented"
   });
 });
 
+Deno.test("Binance countdownCancelAll cancels the open orders but leaves the algo (conditional) orders resting [inf]", async () => {
+  await withBinance(async (sim, clock) => {
+    await signed(sim, "POST", "/fapi/v1/order", LIMIT);
+    await signed(sim, "POST", "/fapi/v1/algoOrder", {
+      algoType: "CONDITIONAL",
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "STOP_MARKET",
+      quantity: "0.100",
+      triggerPrice: "50100.0",
+      clientAlgoId: "stop-1",
+    });
+    await signed(sim, "POST", "/fapi/v1/countdownCancelAll", {
+      symbol: "BTCUSDT",
+      countdownTime: "1000",
+    });
+    clock.advance(1000);
+    await publicGet(sim, "/fapi/v1/time");
+    assertEquals(
+      sim.exchange.openOrders(0).map((o) => [o.clientId ?? "", o.status]),
+      [["stop-1", "untriggered"]],
+    );
+    assertEquals(
+      sim.ledger.orders().map((o) => [o.clientId === "stop-1", o.status, o.cancelReason]),
+      [[false, "cancelled", "countdown"], [true, "untriggered", undefined]],
+    );
+  });
+});
+
 Deno.test("Binance weight limit: 429 with Retry-After, then 418 for going on", async () => {
   await withBinance(async (sim) => {
     let last = await publicGet(sim, "/fapi/v1/depth", "symbol=BTCUSDT&limit=1000");

@@ -26,6 +26,7 @@ function setup(
       orderId: (n) => `o${n}`,
       execId: (n) => `e${n}`,
       maxOpenOrders: 500,
+      reduceOnlyOrphans: "keep",
       ...rules,
     },
   });
@@ -328,4 +329,67 @@ Deno.test("a position is liquidated at its liquidation price when the mark cross
     core.account(0).wallet.toString(),
     wallet.plus(loss).minus(fill?.fee ?? 0).toString(),
   );
+});
+
+// A protective stop and a take-profit rest as reduce-only orders on one long position: once
+// one of them has closed it, the other must never open a position the other way.
+function protectedLong(
+  rules: Partial<ConstructorParameters<typeof SimExchange>[2]["rules"]> = {},
+): { core: SimExchange; stop: SimOrder; takeProfit: SimOrder } {
+  const { core } = setup(rules);
+  place(core, { type: "market", quantity: decimal("0.5") });
+  const stop = place(core, {
+    side: "sell",
+    type: "market",
+    triggerPrice: decimal("49000"),
+    quantity: decimal("0.5"),
+    reduceOnly: true,
+  });
+  const takeProfit = place(core, {
+    side: "sell",
+    price: decimal("51000"),
+    quantity: decimal("0.5"),
+    reduceOnly: true,
+  });
+  return { core, stop, takeProfit };
+}
+
+Deno.test("a triggered reduce-only stop with no position left to reduce is cancelled, not filled", () => {
+  const { core, stop, takeProfit } = protectedLong({ reduceOnlyOrphans: "keep" });
+  core.applyTrade("BTCUSDT", 51000.5, 1, "buy"); // the take-profit closes the long
+  assertEquals(takeProfit.status, "filled");
+  assertEquals(core.account(0).position("BTCUSDT", 0).size.toString(), "0");
+  assertEquals(stop.status, "untriggered"); // the venue keeps it (Binance)
+  core.applyBook("BTCUSDT", [[48900, 5]], [[48901, 5]], true);
+  core.applyTrade("BTCUSDT", 48900, 0.1, "sell"); // through the stop
+  assertEquals([stop.status, stop.cancelReason, stop.filled.toString()], [
+    "cancelled",
+    "reduce-only",
+    "0",
+  ]);
+  assertEquals(core.account(0).position("BTCUSDT", 0).size.toString(), "0");
+});
+
+Deno.test("a resting reduce-only limit never fills beyond the position it reduces", () => {
+  const { core, stop, takeProfit } = protectedLong({ reduceOnlyOrphans: "keep" });
+  core.applyBook("BTCUSDT", [[48900, 5]], [[48901, 5]], true);
+  core.applyTrade("BTCUSDT", 48900, 0.1, "sell"); // the stop closes the long
+  assertEquals(stop.status, "filled");
+  assertEquals(takeProfit.status, "new");
+  core.applyTrade("BTCUSDT", 51000.5, 1, "buy"); // through the orphaned take-profit
+  assertEquals([takeProfit.status, takeProfit.cancelReason, takeProfit.filled.toString()], [
+    "cancelled",
+    "reduce-only",
+    "0",
+  ]);
+  assertEquals(core.account(0).position("BTCUSDT", 0).size.toString(), "0");
+});
+
+Deno.test("Bybit cancels the reduce-only orders a closed position leaves behind (CancelByReduceOnly)", () => {
+  const { core, stop, takeProfit } = protectedLong({ reduceOnlyOrphans: "cancel" });
+  core.applyBook("BTCUSDT", [[48900, 5]], [[48901, 5]], true);
+  core.applyTrade("BTCUSDT", 48900, 0.1, "sell");
+  assertEquals(stop.status, "filled");
+  assertEquals([takeProfit.status, takeProfit.cancelReason], ["cancelled", "reduce-only"]);
+  assertEquals(core.openOrders(0).length, 0);
 });

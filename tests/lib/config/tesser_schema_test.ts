@@ -67,6 +67,7 @@ const EXCHANGE: Keys<ExchangeConfig> = {
   fee_bps: true,
   rate_limit_share: true,
   recv_window_ms: true,
+  countdown_cancel_all_secs: true,
   testnet: true,
   market: true,
 };

@@ -62,7 +62,12 @@ async function replayRun(run: ReplayRun): Promise<ReplayOutcome> {
     ...(clock === undefined ? {} : { clock }),
   });
   if (clock !== undefined) followDataClock(sim, clock);
-  const dir = await simConfigDir(sim);
+  // The Binance account check compares the venue's fee rates (taker 0.055 % at the simulator)
+  // with the markets file's (0.05 %): adopt the venue's, as its fills are charged.
+  const dir = await simConfigDir(
+    sim,
+    run.venue === "binance" ? '\n[live.account]\non_mismatch = "adopt"\n' : "",
+  );
   const symbol = `${run.venue}:BTCUSDT` as const;
   const statePath = join(dir, "state.db");
   const live = spawnLive(dir, [

@@ -21,7 +21,7 @@ import {
   type MarketSubscription,
   type VenuePort,
 } from "../broker/mod.ts";
-import type { Interval, Micros, SymbolId } from "../domain/mod.ts";
+import type { Interval, Micros, Order, SymbolId } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -49,10 +49,12 @@ import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import {
+  adoptedFence,
   type KillSwitchLatch,
   LIVE_STATE_VERSION,
   type LiveStore,
   type PersistedLiveState,
+  resolveAdopted,
   restoreSession,
 } from "./state/mod.ts";
 
@@ -251,6 +253,8 @@ export class LiveRuntime {
   #kill: KillSwitchLatch = { tripped: false };
   // When state was restored: the private stream catches up from its commit time (ms).
   #resumeSinceMs: number | undefined;
+  // mm: submits the restore adopted from the outbox (settled once at the start).
+  #adopted: readonly string[] = [];
   #stopped = false;
   #stopRequested = false;
   #executionDown = false;
@@ -448,6 +452,8 @@ export class LiveRuntime {
         // start-up reconciliation compares with the venue; else the venue's position would be
         // adopted first and the same fills booked on top of it.
         await this.#drainExecutionLane();
+        // mm: the adopted submits the catch-up did not answer are settled against the venue.
+        await this.#settleAdopted(options.orderVenue.client);
         if (reconciler !== undefined) await this.#reconcile(reconciler, "start");
       }
       const subscriptions = this.#subscriptions();
@@ -591,6 +597,40 @@ export class LiveRuntime {
       const event = await this.inbox.take();
       if (event === undefined) return;
       this.session.engine.process(event);
+    }
+  }
+
+  // mm: an adopted submit still pending past its fence is the venue's open order when listed,
+  // else it never arrived (lib/live/state/resolve_adopted.ts); never resent.
+  async #settleAdopted(client: ExecutionClient): Promise<void> {
+    const { oms } = this.session;
+    const fence = adoptedFence(oms, this.#adopted);
+    if (fence === undefined) return;
+    await this.#sleeper().sleepUntil(fence * 1000, new AbortController().signal);
+    let open: readonly Order[];
+    try {
+      open = await client.openOrders();
+    } catch (error) {
+      // Unknown stays unknown: the reconciliation halts trading until the venue answers.
+      this.#log({
+        level: "warn",
+        component: "store",
+        message: `adopted orders not settled: open orders query failed: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      });
+      return;
+    }
+    const now = this.#options.clock.now();
+    for (const order of resolveAdopted(oms, this.#adopted, open, now)) {
+      this.#log({
+        level: order.status === "rejected" ? "warn" : "info",
+        component: "store",
+        message: `adopted order ${order.request.clientOrderId}: ${
+          order.status === "rejected" ? "never arrived at the venue" : `${order.status} there`
+        }`,
+      });
+      this.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
     }
   }
 
@@ -847,6 +887,7 @@ export class LiveRuntime {
       for (const { fill, ts } of outcome.fills) {
         session.engine.process({ kind: "fill", ts, tsRecv: this.#clock.now(), fill });
       }
+      this.#adopted = outcome.adopted;
       if (outcome.adopted.length > 0) {
         this.#log({
           level: "warn",

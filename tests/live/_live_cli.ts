@@ -19,7 +19,9 @@ export const SIM_KEY = { apiKey: "mm-live-key", apiSecret: "mm-live-secret" } as
 
 /**
  * Writes a config folder with the repository's `default.toml` and a `local.toml` whose
- * `[exchange.sim]` profile speaks to `sim` (Bybit or Binance driver), plus `extra` TOML.
+ * `[exchange.sim]` profile speaks to `sim` (Bybit or Binance driver), plus `extra` TOML. The
+ * receive window is the largest allowed (60 s): a replay faster than real time runs the venue
+ * clock ahead of ours, and each request past the window costs a clock resync and a retry.
  */
 export async function simConfigDir(sim: Simulator, extra = ""): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "tesser-live-sim-" });
@@ -35,6 +37,7 @@ rest_url = "${sim.restUrl}"
 ws_url = "${wsBase}"
 api_key = "${SIM_KEY.apiKey}"
 api_secret = "${SIM_KEY.apiSecret}"
+recv_window_ms = 60000
 ${extra}`,
   );
   return dir;

@@ -13,3 +13,4 @@ export * from "./sqlite_schema.ts";
 export * from "./sqlite_store.ts";
 export * from "./writer_lock.ts";
 export * from "./restore_session.ts";
+export * from "./resolve_adopted.ts";

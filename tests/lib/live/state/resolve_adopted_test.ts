@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { decimal, type Order } from "../../../../lib/domain/mod.ts";
+import type { OrderCommand } from "../../../../lib/events/mod.ts";
+import { fixedQuantity } from "../../../../lib/execution/mod.ts";
+import {
+  ADOPTED_FENCE_MS,
+  adoptedFence,
+  LIVE_STATE_VERSION,
+  type LiveStore,
+  resolveAdopted,
+  restoreSession,
+  SqliteLiveStore,
+} from "../../../../lib/live/state/mod.ts";
+import type { Strategy, StrategyContext } from "../../../../lib/strategies/mod.ts";
+import { TradingSession } from "../../../../lib/trader/mod.ts";
+import { BTC } from "../../execution/_oms_harness.ts";
+import { tempDir } from "./_fixtures.ts";
+
+/** A limit buy per timer. */
+const bidder: Strategy = {
+  name: "Bidder",
+  subscriptions: [{ kind: "candles", symbol: BTC.symbol, interval: "1m" }],
+  onTimer(tag: string, ctx: StrategyContext): void {
+    ctx.submitOrder({
+      symbol: BTC.symbol,
+      side: "buy",
+      type: "limit",
+      quantity: 0.01,
+      price: 49_000 + Number(tag),
+    });
+  },
+  snapshot: () => null,
+  restore: () => {},
+};
+
+// A session with the outbox in front of a venue that only records what it is sent.
+function process(store: LiveStore, sentAtMs: number) {
+  const commands: OrderCommand[] = [];
+  const session = new TradingSession({
+    strategy: bidder,
+    instruments: [BTC],
+    initialBalances: { USDT: 10_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(0.01),
+    clientIdPrefix: "adp",
+  }, () => ({
+    venue: "bybit",
+    send(command: OrderCommand): void {
+      const id = command.type === "submit" ? command.request.clientOrderId : command.clientOrderId;
+      store.recordIntent({ clientOrderId: id, command, ts: sentAtMs * 1000 });
+      commands.push(command);
+    },
+  }));
+  session.host("1m");
+  session.portfolio.mark(BTC.symbol, 50_000);
+  const bid = (n: number): string => {
+    const ts = sentAtMs * 1000 + n;
+    session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: String(n) });
+    const last = commands.at(-1);
+    if (last?.type !== "submit") throw new TypeError("no submit");
+    return last.request.clientOrderId;
+  };
+  return { session, bid };
+}
+
+function venueReport(id: string, request: Order["request"]): Order {
+  return {
+    id: `v-${id}`,
+    request,
+    status: "accepted",
+    filledQuantity: decimal(0),
+    averagePrice: undefined,
+    createdTs: 5,
+    updatedTs: 5,
+  };
+}
+
+Deno.test("adopted submits: the one the venue lists takes its report, the other never arrived and is rejected; neither resent", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/state.db`;
+    const store = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
+    const a = process(store, 1_000);
+    const committed = a.bid(1);
+    store.commit({
+      version: LIVE_STATE_VERSION,
+      savedAt: 1_000_010,
+      oms: a.session.oms.snapshot(),
+      strategy: null,
+      algorithms: null,
+      portfolio: a.session.portfolio.toJSON(),
+      lastEventIds: {},
+      killSwitch: { tripped: false },
+    });
+    // After the commit two more submits are written; then the process dies.
+    const arrived = a.bid(2);
+    const lost = a.bid(3);
+    store.close();
+
+    const again = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
+    const b = process(again, 9_000);
+    const outcome = restoreSession(again, { session: b.session, strategy: bidder });
+    assert.deepEqual(outcome.adopted, [arrived, lost]);
+    // The fence: the latest request's send time plus the venue's receive window.
+    assert.equal(adoptedFence(b.session.oms, outcome.adopted), 1_000 + ADOPTED_FENCE_MS);
+    const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === arrived)
+      ?.request;
+    assert.ok(request !== undefined);
+    const reports = resolveAdopted(b.session.oms, outcome.adopted, [
+      venueReport(arrived, request),
+    ], 7_000_000);
+    assert.deepEqual(reports.map((r) => [r.request.clientOrderId, r.status]), [
+      [arrived, "accepted"],
+      [lost, "rejected"],
+    ]);
+    assert.match(String(reports[1].reason), /never arrived \(not resent\)/);
+    for (const order of reports) {
+      b.session.engine.process({ kind: "order-update", ts: 7_000_000, tsRecv: 7_000_000, order });
+    }
+    assert.deepEqual(
+      b.session.oms.openOrders().map((o) => [o.request.clientOrderId, o.status]).sort(),
+      [[arrived, "accepted"], [committed, "pending-new"]].sort(),
+    );
+    assert.deepEqual(b.session.oms.ambiguousOrders().map((o) => o.request.clientOrderId), []);
+    // Settled: nothing waits any more, and nothing was sent again.
+    assert.equal(adoptedFence(b.session.oms, outcome.adopted), undefined);
+    assert.deepEqual(resolveAdopted(b.session.oms, outcome.adopted, [], 8_000_000), []);
+    again.close();
+  } finally {
+    cleanup();
+  }
+});

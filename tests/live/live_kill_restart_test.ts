@@ -70,11 +70,12 @@ function algorithmsSnapshot(statePath: string): AlgorithmsSnapshot {
   }
 }
 
-// Ignored until two fixes of other branches are on main, without which it fails (it found
-// them): the OMS dropping a venue's Filled report as older than the acknowledgement (a filled
-// order then stays working for good: branch faults, "OrderTracker: a report with more fills is
-// newer whatever its time"), and a restored order that never reached the venue but is no longer
-// pending-new (it then halts every restart's reconciliation; under investigation). Run it with
+// Ignored by default because it still fails, with the bug it found open. The faults branch's
+// OrderTracker fix (a report with more fills is newer whatever its time) is on main; with it,
+// seed 20261202 fails at point 11: the restarted session's start pass finds the ledger at 0.001
+// BTCUSDT and the venue at 0.002 — a fill made before the kill was not caught up before the
+// reconciliation, so the venue's position was adopted and that fill is missing from our fills.
+// Run it with
 // KILL_TEST=1 deno test -A tests/live/live_kill_restart_test.ts.
 Deno.test({
   ignore: Deno.env.get("KILL_TEST") !== "1",

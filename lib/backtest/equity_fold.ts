@@ -68,6 +68,13 @@ export interface PriceChunk {
 
 // The equity.csv sample: every stride-th mark; when full, every other row goes and the stride
 // doubles. The last mark is kept aside so the file always ends at the run's end.
+/** A copy of the first `length` values of `a` in a new array of `size`. */
+export function grownCopy(a: Float64Array, length: number, size: number): Float64Array {
+  const b = new Float64Array(size);
+  b.set(a.subarray(0, length));
+  return b;
+}
+
 class Sample {
   // Grown by doubling up to the row limit (a short run does not pay for a million rows).
   ts: Float64Array = new Float64Array(CHUNK_MARKS);
@@ -112,14 +119,9 @@ class Sample {
   #grow(): void {
     // One row beyond the limit: room for the last mark of a thinned sample.
     const size = Math.min(EQUITY_CSV_MAX_ROWS + 1, this.ts.length * 2);
-    const grow = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(size);
-      b.set(a.subarray(0, this.length));
-      return b;
-    };
-    this.ts = grow(this.ts);
-    this.equity = grow(this.equity);
-    this.drawdown = grow(this.drawdown);
+    this.ts = grownCopy(this.ts, this.length, size);
+    this.equity = grownCopy(this.equity, this.length, size);
+    this.drawdown = grownCopy(this.drawdown, this.length, size);
   }
 
   #thin(): void {

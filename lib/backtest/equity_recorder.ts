@@ -20,6 +20,7 @@ import {
   EquityFold,
   type EquitySample,
   type Folded,
+  grownCopy,
   type MonthReturn,
 } from "./equity_fold.ts";
 import type { EquityBuckets } from "./equity_buckets.ts";
@@ -88,14 +89,9 @@ class Growable {
   append(ts: Float64Array, equity: Float64Array, drawdown: Float64Array, n: number): void {
     if (this.length + n > this.ts.length) {
       const size = Math.max(this.ts.length * 2, this.length + n);
-      const grow = (a: Float64Array): Float64Array => {
-        const b = new Float64Array(size);
-        b.set(a.subarray(0, this.length));
-        return b;
-      };
-      this.ts = grow(this.ts);
-      this.equity = grow(this.equity);
-      this.drawdown = grow(this.drawdown);
+      this.ts = grownCopy(this.ts, this.length, size);
+      this.equity = grownCopy(this.equity, this.length, size);
+      this.drawdown = grownCopy(this.drawdown, this.length, size);
     }
     this.ts.set(ts.subarray(0, n), this.length);
     this.equity.set(equity.subarray(0, n), this.length);

@@ -111,6 +111,8 @@ export class BinanceUserStream {
   #closed = false;
   #attempt = 0;
   #lastEventMs: number | undefined;
+  // The venue's time at the first connect: where a catch-up starts until a user event is seen.
+  #connectedMs: number | undefined;
   #awaitingSince: number | undefined;
   #keepalive: TimerHandle | undefined;
   #watch: TimerHandle | undefined;
@@ -342,8 +344,10 @@ export class BinanceUserStream {
     }
     if (event === "") return;
     this.#awaitingSince = undefined;
-    // The next catch-up starts before the last user event seen.
-    this.#lastEventMs = Math.max(this.#lastEventMs ?? 0, now);
+    // The next catch-up starts before the last user event seen, on the venue's clock: it asks
+    // the venue for its trades since then, so our own clock (which may be off) must not decide.
+    const eventMs = typeof wire.E === "number" ? wire.E : this.#o.client.rest.serverNow();
+    this.#lastEventMs = Math.max(this.#lastEventMs ?? 0, eventMs);
     try {
       switch (event) {
         case "ORDER_TRADE_UPDATE": {
@@ -431,7 +435,7 @@ export class BinanceUserStream {
   }
 
   async #catchUp(generation: number): Promise<void> {
-    const since = this.#lastEventMs;
+    const since = this.#lastEventMs ?? this.#connectedMs;
     const client = this.#o.client;
     try {
       if (since !== undefined) {
@@ -450,7 +454,7 @@ export class BinanceUserStream {
         for (const position of positions) {
           this.#o.sink({ kind: "position", ts: at, tsRecv: at, position });
         }
-      } else this.#lastEventMs = this.#timers.now();
+      } else this.#connectedMs = this.#o.client.rest.serverNow();
     } catch (error) {
       if (generation !== this.#generation) return;
       // Without the catch-up the stream cannot be trusted: drop it and try again.

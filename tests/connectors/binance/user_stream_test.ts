@@ -13,6 +13,7 @@ import {
   type BinanceUserStreamOptions,
 } from "../../../connectors/binance/user_stream.ts";
 import type { SimulatorOptions } from "../../../connectors/simulator/simulator.ts";
+import { ManualClock as SimClock } from "../../../connectors/simulator/clock.ts";
 import { type BinanceSim, FAST, limitBuy, sleep, until, withBinanceSim } from "./_sim.ts";
 
 interface UserContext extends BinanceSim {
@@ -215,4 +216,37 @@ Deno.test("user stream: a silent stream after an accepted order is treated as lo
     await sleep(2100);
     assertFillsOnce(sim, events);
   }, { livenessMs: 200 });
+});
+
+Deno.test("user stream: the catch-up after a gap asks from the venue's clock, not ours (months apart)", async () => {
+  // The venue's clock six months behind ours: a catch-up window taken from our clock would start
+  // after every fill the venue has, and a fill made during the gap would never be recovered.
+  const venueStart = Date.UTC(2026, 5, 1, 12);
+  const simClock = new SimClock(venueStart);
+  const froms: number[] = [];
+  await withUserStream(
+    async (context) => {
+      const { sim, client, user, events } = context;
+      const userTrades = client.userTrades.bind(client);
+      client.userTrades = (symbol, from) => {
+        froms.push(from);
+        return userTrades(symbol, from);
+      };
+      await client.placeOrder(limitBuy("bn-u-clock-0", "50000.1"));
+      await until(() => fillsOf(events).length === 1, "the first fill");
+      simClock.advance(60_000);
+      sim.faults.inject({ kind: "listen-key-expire" });
+      await until(() => user.keyRenewals >= 1 && froms.length >= 1, "the catch-up");
+      const fillMs = sim.ledger.fills()[0]?.ts ?? Number.NaN;
+      assert.ok(
+        froms.every((from) => from <= fillMs && from > venueStart - 3_600_000),
+        `catch-up from ${froms.map((f) => new Date(f).toISOString())}, the venue's fill at ${
+          new Date(fillMs).toISOString()
+        }`,
+      );
+      assertFillsOnce(sim, events);
+    },
+    {},
+    { clock: simClock },
+  );
 });

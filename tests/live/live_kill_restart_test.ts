@@ -72,9 +72,11 @@ function algorithmsSnapshot(statePath: string): AlgorithmsSnapshot {
 
 // Ignored by default because it still fails, with the bug it found open. The faults branch's
 // OrderTracker fix (a report with more fills is newer whatever its time) is on main; with it,
-// seed 20261202 fails at point 11: the restarted session's start pass finds the ledger at 0.001
-// BTCUSDT and the venue at 0.002 — a fill made before the kill was not caught up before the
-// reconciliation, so the venue's position was adopted and that fill is missing from our fills.
+// seed 20261202 fails at point 11: the restarted session's start pass runs before the Bybit
+// private stream's catch-up has delivered the fill of an order that filled while the process was
+// down — the pass sees the order open here but not at the venue, finds 0.001 BTCUSDT in the ledger
+// against 0.002 at the venue and adopts the venue's position; the caught-up fill is booked 6 ms
+// later, on top. The start pass must wait for the catch-up.
 // Run it with
 // KILL_TEST=1 deno test -A tests/live/live_kill_restart_test.ts.
 Deno.test({

@@ -265,20 +265,21 @@ export class BinanceMarketStream implements MarketStream {
     if (fetch.fetching || fetch.retry !== undefined || this.#closed) return;
     fetch.fetching = true;
     const limit = this.#o.snapshotLimit ?? 1000;
-    this.#o.rest.call({
+    this.#o.rest.callReceived({
       method: "GET",
       path: "/fapi/v1/depth",
       params: { symbol: fetch.code, limit },
       security: "none",
       weight: DEPTH_LIMITS[limit] ?? 20,
       priority: "query",
-    }).then((answer) => {
+    }).then(({ answer, receivedMs }) => {
       fetch.fetching = false;
       if (this.#closed) return;
       const snapshot = depthSnapshotOf(obj(answer, "depth"));
       let applied = false;
+      // Stamped with its receive time, as a replay of a recording stamps it.
       this.#publish((out) => {
-        applied = this.#decoder.snapshot(fetch.code, snapshot, this.#timers.now(), out);
+        applied = this.#decoder.snapshot(fetch.code, snapshot, receivedMs, out);
       });
       if (applied) fetch.failures = 0;
       // The snapshot predates the buffered events: ask again shortly.

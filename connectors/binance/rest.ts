@@ -10,7 +10,7 @@
  * @module
  */
 
-import { keepAliveFetch } from "../../lib/broker/mod.ts";
+import { keepAliveFetch, receiveTimeMs } from "../../lib/broker/mod.ts";
 import { ExchangeError } from "../../lib/domain/mod.ts";
 import { obj, parseJson } from "./_wire.ts";
 import { CODE_TIMESTAMP, codeError, httpStatusError } from "./errors.ts";
@@ -63,6 +63,14 @@ export interface RestCall {
   readonly priority: RequestPriority;
 }
 
+/** A parsed REST answer and when its body was received. */
+export interface ReceivedAnswer {
+  /** The parsed JSON answer (an object or an array). */
+  readonly answer: unknown;
+  /** Receive time of the body, ms since the epoch. */
+  readonly receivedMs: number;
+}
+
 /** The Binance REST transport of one account. */
 export class BinanceRest {
   readonly #options: BinanceRestOptions;
@@ -97,13 +105,13 @@ export class BinanceRest {
   async syncTime(): Promise<void> {
     const before = this.#options.now();
     const answer = obj(
-      await this.#once({
+      (await this.#once({
         method: "GET",
         path: "/fapi/v1/time",
         security: "none",
         weight: 1,
         priority: "query",
-      }),
+      })).answer,
       "/fapi/v1/time answer",
     );
     const after = this.#options.now();
@@ -119,6 +127,15 @@ export class BinanceRest {
 
   /** Sends `call` and returns its parsed JSON answer (an object or an array). */
   async call(call: RestCall): Promise<unknown> {
+    return (await this.callReceived(call)).answer;
+  }
+
+  /**
+   * Sends `call` and returns its parsed JSON answer with the time (ms) its body was received —
+   * the recorded time when a recording taps the transport, so events derived from the answer
+   * carry the time a replay gives them.
+   */
+  async callReceived(call: RestCall): Promise<ReceivedAnswer> {
     if (call.security === "signed" && !this.#synced) await this.syncTime();
     const retries = this.#options.rateLimitRetries ?? 2;
     let clockRetried = false;
@@ -142,7 +159,7 @@ export class BinanceRest {
     }
   }
 
-  async #once(call: RestCall): Promise<unknown> {
+  async #once(call: RestCall): Promise<ReceivedAnswer> {
     const options = this.#options;
     await options.limiter.acquire({
       weight: call.weight,
@@ -208,7 +225,10 @@ export class BinanceRest {
       this.#onLimited(response.status, response.headers, call.path);
     }
     if (response.status !== 200) throw this.#failure(response.status, text, call.path);
-    return parseJson(text, `${call.path} answer`);
+    return {
+      answer: parseJson(text, `${call.path} answer`),
+      receivedMs: receiveTimeMs(response.headers, options.now),
+    };
   }
 
   #onLimited(status: number, headers: Headers, path: string): void {

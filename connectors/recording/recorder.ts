@@ -128,9 +128,10 @@ export class Recorder {
     return at;
   }
 
-  /** Records a connection opening or closing. */
-  connection(kind: "open" | "close", url: string, at: Micros = this.now()): void {
+  /** Records a connection opening or closing; returns its time (µs). */
+  connection(kind: "open" | "close", url: string, at: Micros = this.now()): Micros {
     if (this.#offer({ kind, tsRecv: at, url })) this.#markers++;
+    return at;
   }
 
   /** Records that a live-session timer fired. */

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { RECORDED_RECEIVE_HEADER } from "../../lib/broker/received_at.ts";
 import type { Recorder } from "./recorder.ts";
 
 /** The part of a WebSocket the connectors' streams use (structurally theirs). */
@@ -58,9 +59,11 @@ class RecordingSocket implements TapSocket {
     this.#inner = inner;
     this.#url = url;
     this.#recorder = recorder;
+    // Opens and closes are handled on the recorded clock too: a reconnect's book reset is
+    // stamped as the replay of its `#open`/`#close` line stamps it.
     inner.onopen = (event) => {
-      recorder.connection("open", url);
-      this.onopen?.(event);
+      const at = recorder.connection("open", url);
+      recorder.dispatch(at, () => this.onopen?.(event));
     };
     inner.onmessage = (event) => {
       const data = event.data;
@@ -74,8 +77,9 @@ class RecordingSocket implements TapSocket {
       recorder.dispatch(at, () => this.onmessage?.(event));
     };
     inner.onclose = (event) => {
-      this.#recordClose();
-      this.onclose?.(event);
+      const at = this.#recordClose();
+      if (at === undefined) this.onclose?.(event);
+      else recorder.dispatch(at, () => this.onclose?.(event));
     };
     inner.onerror = (event) => this.onerror?.(event);
   }
@@ -90,10 +94,11 @@ class RecordingSocket implements TapSocket {
     this.#inner.close(code, reason);
   }
 
-  #recordClose(): void {
-    if (this.#closeRecorded) return;
+  /** Records the close once; returns its time, or undefined when it was recorded before. */
+  #recordClose(): number | undefined {
+    if (this.#closeRecorded) return undefined;
     this.#closeRecorded = true;
-    this.#recorder.connection("close", this.#url);
+    return this.#recorder.connection("close", this.#url);
   }
 }
 
@@ -131,7 +136,8 @@ export function tapTimers(timers: TapTimers, recorder: Recorder): TapTimers {
 
 /**
  * A fetch that records the body of every successful response whose request `record` selects
- * (by default every GET), as `#rest GET /path?query <body>`, stamped when the body was read.
+ * (by default every GET), as `#rest GET /path?query <body>`, stamped when the body was read; the
+ * response handed on carries that stamp (`RECORDED_RECEIVE_HEADER`).
  */
 export function tapFetch(
   inner: typeof fetch,
@@ -144,11 +150,15 @@ export function tapFetch(
     const response = await inner(request);
     if (!response.ok || !record(request.method, url)) return response;
     const body = await response.text();
-    recorder.rest(`${request.method} ${url.pathname}${url.search}`, body);
+    const at = recorder.rest(`${request.method} ${url.pathname}${url.search}`, body);
+    // The recorded time travels with the body, so what the connector derives from it carries
+    // the time a replay gives it (see lib/broker/received_at.ts).
+    const headers = new Headers(response.headers);
+    headers.set(RECORDED_RECEIVE_HEADER, String(at));
     return new Response(body, {
       status: response.status,
       statusText: response.statusText,
-      headers: response.headers,
+      headers,
     });
   };
 }

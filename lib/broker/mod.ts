@@ -20,6 +20,7 @@ export * from "./http1_error.ts";
 export * from "./http1_fetch.ts";
 export * from "./http_transport.ts";
 export * from "./market_stream.ts";
+export * from "./received_at.ts";
 export * from "./stream_socket.ts";
 export * from "./venue_port.ts";
 export * from "./wire_fields.ts";

@@ -262,3 +262,22 @@ Deno.test("live run --record on the paper sandbox is refused: it has no frames t
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("live run --exec paper --record on the simulator's Binance book (REST depth snapshot): a tick replay of the recording gives the session's fills exactly", async () => {
+  const run = await recordAndReplay(STRATEGY, "3s", "binance");
+  assert.ok(
+    run.recordingLines.some((l) => /^\d+ #rest GET \/fapi\/v1\/depth\?/.test(l)),
+    "the depth snapshot is recorded",
+  );
+  assert.ok(
+    run.sessionFills.length >= 4,
+    `the strategy should trade (fills: ${run.sessionFills.length})`,
+  );
+  assert.deepEqual(run.replayFills, run.sessionFills);
+});
+
+Deno.test("live run --exec paper --record with a market maker on the simulator's Binance book: the replay gives the session's fills", async () => {
+  const run = await recordAndReplay(MARKET_MAKER, "3s", "binance");
+  assert.ok(run.sessionFills.length >= 1, `the maker should trade (${run.sessionFills.length})`);
+  assert.deepEqual(run.replayFills, run.sessionFills);
+});

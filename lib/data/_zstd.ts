@@ -10,10 +10,7 @@ const LEVEL = 1;
 
 /** Compresses `input` with zstd at a fast level (Parquet pages are already columnar). */
 export function zstdCompress(input: Uint8Array): Uint8Array {
-  // One output buffer that holds any frame of this input (zstd's bound is n + n/256 + at most
-  // 64 bytes), instead of node's 16 KiB chunks concatenated at the end; the bytes are the same.
   const out = zlib.zstdCompressSync(input, {
-    chunkSize: Math.max(256, input.byteLength + (input.byteLength >> 8) + 128),
     params: { [zlib.constants.ZSTD_c_compressionLevel]: LEVEL },
   });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

@@ -37,11 +37,38 @@ function csvRow(fields: readonly string[]): string {
   return `${fields.map(csvField).join(",")}\n`;
 }
 
+// Powers of ten that are exact doubles.
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
 /** A float rounded to 12 significant digits, shortest text (`-0` → `0`). */
 export function csvNumber(value: number): string {
   if (!Number.isFinite(value)) return "";
-  const rounded = Number(value.toPrecision(12));
+  const rounded = roundedTo12(value);
   return rounded === 0 ? "0" : String(rounded);
+}
+
+/**
+ * `Number(value.toPrecision(12))` without the two text conversions (equity.csv formats ~1.25M
+ * numbers at the end of a 10M-bar run): the 12-digit integer m = round(|value| · 10^k) is exact
+ * when the scaled value is not within 1e-3 of a half (its rounding error is ≤ 1.2e-4), and
+ * m / 10^k, one correctly rounded division of exact operands, is the double nearest to the
+ * decimal toPrecision writes, which is what `Number` parses. Everything else (an exponent off
+ * by one, a near tie, |value| outside [1e-11, 1e12)) takes the text path.
+ */
+export function roundedTo12(value: number): number {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-11 && magnitude < 1e12) {
+    const k = 11 - Math.floor(Math.log10(magnitude));
+    if (k >= 0 && k <= 22) {
+      const scaled = magnitude * (POW10[k] as number);
+      const m = Math.round(scaled);
+      if (m > 1e11 && m < 1e12 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-3) {
+        const r = m / (POW10[k] as number);
+        return value < 0 ? -r : r;
+      }
+    }
+  }
+  return Number(value.toPrecision(12));
 }
 
 const TWO_DIGITS: readonly string[] = Array.from(

@@ -136,6 +136,33 @@ export function isDecimal(value: unknown): value is Decimal {
   return isExact(value);
 }
 
+/**
+ * `value > 0` by sign, without decimal.js's comparison, which turns its argument (the 0) into a
+ * new Decimal on every call; non-finite values (never made by {@linkcode decimal}) take the
+ * comparison.
+ */
+export function isPositive(value: Decimal): boolean {
+  return value.isFinite() ? value.isPos() && !value.isZero() : value.gt(0);
+}
+
+// Whether `value` is exactly 1 (decimal.js keeps one canonical form: digits [1], exponent 0).
+function isOne(value: DecimalJs): boolean {
+  const digits = value.d;
+  return value.s === 1 && value.e === 0 && digits !== null && digits.length === 1 &&
+    digits[0] === 1;
+}
+
+/**
+ * `value × factor`, without the multiplication when `factor` is exactly 1 (a unit multiplier,
+ * the reporting currency's own rate) and `value` has at most 35 digits (five of decimal.js's
+ * 7-digit words): the product, rounded to 40 digits, is then `value` itself.
+ */
+export function multiply(value: Decimal, factor: Decimal): Decimal {
+  const exact = unwrap(value);
+  if (isOne(unwrap(factor)) && exact.d !== null && exact.d.length <= 5) return value;
+  return value.times(factor);
+}
+
 /** Exact zero. */
 export const ZERO: Decimal = wrap(new Exact(0));
 /** Exact one. */
@@ -147,7 +174,7 @@ export const ONE: Decimal = wrap(new Exact(1));
  * @throws {RangeError} when the step is not positive.
  */
 export function roundToStep(value: Decimal, step: Decimal, mode: RoundingMode): Decimal {
-  if (!step.gt(0)) throw new RangeError(`Rounding step must be positive, got ${step}`);
+  if (!isPositive(step)) throw new RangeError(`Rounding step must be positive, got ${step}`);
   return wrap(unwrap(value.div(step)).toDecimalPlaces(0, MODES[mode]).times(unwrap(step)));
 }
 

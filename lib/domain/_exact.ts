@@ -1,17 +1,21 @@
 /**
  * The implementation behind {@linkcode Decimal}: decimal.js semantics (40 significant digits,
  * half-even, plain notation, signed zero) at integer speed for the numbers money and sizes are
- * made of. A value is held as `coefficient / 10^scale` with a safe-integer coefficient (that
- * may be −0) and a scale of 0–22 with no trailing zero in the coefficient, or, when it does
- * not fit (more than 15–16 digits, a scale beyond 22, ±Infinity, NaN), as a decimal.js number.
+ * made of. A value has one of three canonical forms:
  *
- * Why it is exact: a sum, difference or product of two such values that is again a safe
- * integer is the exact result, which has far fewer than 40 digits, so decimal.js returns the
- * same value; a quotient is taken here only when it is exact in that form. Anything else — an
- * operand or result that does not fit, a division that does not terminate early, `toFixed`
- * beyond its fast case — is computed by decimal.js and the result brought back to the small
- * form when it fits, so every value has one canonical form. The signs of zero follow IEEE 754
- * as decimal.js does, which JavaScript's own `+ − ×` on the coefficients also do.
+ * - small: `c / 10^s` with a safe-integer coefficient `c` (which may be −0) and a scale `s` of
+ *   0–22, no trailing zero in `c` when `s` > 0 — float64 integer arithmetic;
+ * - wide: the same with a BigInt coefficient `n` of at most 40 digits (a balance of 10^9 with
+ *   eight decimals, say) — BigInt arithmetic;
+ * - decimal.js, for everything else (more than 40 digits, ±Infinity, NaN).
+ *
+ * Why it is exact: a sum, difference or product of two small or wide values whose exact result
+ * has at most 40 digits is what decimal.js returns too (it rounds only beyond 40 digits); a
+ * quotient is taken here only when it is exact with a short coefficient. Anything else — a
+ * result beyond 40 digits, a division that does not terminate early, `toFixed` beyond its fast
+ * case — is computed by decimal.js and the result brought back to the smallest form it fits.
+ * The signs of zero follow IEEE 754 as decimal.js does, which JavaScript's own `+ − ×` on the
+ * small coefficients also do (a zero always has the small form).
  *
  * @module
  */
@@ -29,6 +33,13 @@ const Big = DecimalJs.clone({
 const MAX = Number.MAX_SAFE_INTEGER;
 const MAX_SCALE = 22; // 10^22 is the largest power of ten a float64 holds exactly
 const POW10: readonly number[] = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
+const MAX_WIDE_SCALE = 80;
+const WIDE_POW10: readonly bigint[] = Array.from(
+  { length: MAX_WIDE_SCALE + 1 },
+  (_, i) => 10n ** BigInt(i),
+);
+const WIDE_LIMIT = WIDE_POW10[40]; // a wide coefficient is below 10^40: at most 40 digits
+const WIDE_MAX = BigInt(MAX);
 
 /** How `roundInteger` rounds a remainder (decimal.js rounding modes by name). */
 export type IntegerRounding = "floor" | "ceil" | "down" | "up" | "half-even" | "half-up";
@@ -42,61 +53,83 @@ const BIG_MODES: Readonly<Record<IntegerRounding, DecimalJs.Rounding>> = {
   "half-up": DecimalJs.ROUND_HALF_UP,
 };
 
-/** One exact decimal; see the module comment for the two forms. */
+/** One exact decimal; see the module comment for its three forms. */
 export class Exact {
-  /** Coefficient of the small form (NaN in the decimal.js form). */
+  /** Coefficient of the small form (NaN in the others). */
   readonly c: number;
-  /** Scale of the small form: the value is `c / 10^s`. */
+  /** Scale of the small and wide forms: the value is `c / 10^s` or `n / 10^s`. */
   readonly s: number;
-  /** The decimal.js number when the value does not fit the small form. */
+  /** Coefficient of the wide form. */
+  readonly n: bigint | undefined;
+  /** The decimal.js number of the third form. */
   readonly b: DecimalJs | undefined;
 
-  constructor(c: number, s: number, b: DecimalJs | undefined) {
+  constructor(c: number, s: number, n: bigint | undefined, b: DecimalJs | undefined) {
     this.c = c;
     this.s = s;
+    this.n = n;
     this.b = b;
   }
 
   plus(other: unknown): Exact {
     const y = coerce(other);
-    if (this.b === undefined && y.b === undefined) {
+    if (this.n === undefined && y.n === undefined && this.b === undefined && y.b === undefined) {
       const s = this.s >= y.s ? this.s : y.s;
       const a = align(this, s);
       const b = align(y, s);
       const sum = a + b;
       if (fits(a) && fits(b) && fits(sum)) return small(sum, s);
     }
+    if (this.b === undefined && y.b === undefined) {
+      const s = this.s >= y.s ? this.s : y.s;
+      const sum = wide(alignWide(this, s) + alignWide(y, s), s);
+      if (sum !== undefined) return sum;
+    }
     return fromBig(toBig(this).plus(toBig(y)));
   }
 
   minus(other: unknown): Exact {
     const y = coerce(other);
-    if (this.b === undefined && y.b === undefined) {
+    if (this.n === undefined && y.n === undefined && this.b === undefined && y.b === undefined) {
       const s = this.s >= y.s ? this.s : y.s;
       const a = align(this, s);
       const b = align(y, s);
       const difference = a - b;
       if (fits(a) && fits(b) && fits(difference)) return small(difference, s);
     }
+    if (this.b === undefined && y.b === undefined) {
+      const s = this.s >= y.s ? this.s : y.s;
+      const difference = wide(alignWide(this, s) - alignWide(y, s), s);
+      if (difference !== undefined) return difference;
+    }
     return fromBig(toBig(this).minus(toBig(y)));
   }
 
   times(other: unknown): Exact {
     const y = coerce(other);
-    if (this.b === undefined && y.b === undefined) {
+    if (this.n === undefined && y.n === undefined && this.b === undefined && y.b === undefined) {
       const product = this.c * y.c;
       const s = this.s + y.s;
-      if (product <= MAX && product >= -MAX) {
+      if (fits(product)) {
         if (s <= MAX_SCALE) return small(product, s);
-        if (product === 0) return new Exact(product, 0, undefined);
+        if (product === 0) return new Exact(product, 0, undefined, undefined);
       }
+    }
+    if (this.b === undefined && y.b === undefined) {
+      // A zero is small; its sign is the product of the signs, as in decimal.js.
+      if (this.c === 0 || y.c === 0) return zero(this.isNeg() !== y.isNeg());
+      const product = wide(wideOf(this) * wideOf(y), this.s + y.s);
+      if (product !== undefined) return product;
     }
     return fromBig(toBig(this).times(toBig(y)));
   }
 
   div(other: unknown): Exact {
     const y = coerce(other);
-    if (this.b === undefined && y.b === undefined && this.c !== 0 && y.c !== 0) {
+    if (
+      this.n === undefined && y.n === undefined && this.b === undefined && y.b === undefined &&
+      this.c !== 0 && y.c !== 0
+    ) {
       const quotient = exactQuotient(this.c, y.c, this.s - y.s);
       if (quotient !== undefined) return quotient;
     }
@@ -104,21 +137,30 @@ export class Exact {
   }
 
   neg(): Exact {
-    return this.b === undefined ? new Exact(-this.c, this.s, undefined) : fromBig(this.b.neg());
+    if (this.b !== undefined) return fromBig(this.b.neg());
+    return this.n === undefined
+      ? new Exact(-this.c, this.s, undefined, undefined)
+      : new Exact(Number.NaN, this.s, -this.n, undefined);
   }
 
   abs(): Exact {
     if (this.b !== undefined) return fromBig(this.b.abs());
-    return this.isNeg() ? new Exact(-this.c, this.s, undefined) : this;
+    return this.isNeg() ? this.neg() : this;
   }
 
   cmp(other: unknown): number {
     const y = coerce(other);
-    if (this.b === undefined && y.b === undefined) {
+    if (this.n === undefined && y.n === undefined && this.b === undefined && y.b === undefined) {
       const s = this.s >= y.s ? this.s : y.s;
       const a = align(this, s);
       const b = align(y, s);
       if (fits(a) && fits(b)) return a < b ? -1 : a > b ? 1 : 0;
+    }
+    if (this.b === undefined && y.b === undefined) {
+      const s = this.s >= y.s ? this.s : y.s;
+      const a = alignWide(this, s);
+      const b = alignWide(y, s);
+      return a < b ? -1 : a > b ? 1 : 0;
     }
     return toBig(this).cmp(toBig(y));
   }
@@ -146,11 +188,12 @@ export class Exact {
   }
 
   isZero(): boolean {
-    return this.b === undefined ? this.c === 0 : this.b.isZero();
+    return this.c === 0 || (this.b !== undefined && this.b.isZero());
   }
 
   isNeg(): boolean {
-    return this.b === undefined ? this.c < 0 || Object.is(this.c, -0) : this.b.isNeg();
+    if (this.b !== undefined) return this.b.isNeg();
+    return this.n === undefined ? this.c < 0 || Object.is(this.c, -0) : this.n < 0n;
   }
 
   isPos(): boolean {
@@ -172,16 +215,23 @@ export class Exact {
   toNumber(): number {
     // Both operands are exact float64s, so the quotient is the correctly rounded value, as
     // decimal.js's `Number(string)` is.
-    return this.b === undefined ? this.c / POW10[this.s] : this.b.toNumber();
+    if (this.b !== undefined) return this.b.toNumber();
+    return this.n === undefined ? this.c / POW10[this.s] : Number(this.toString());
   }
 
   toString(): string {
     if (this.b !== undefined) return this.b.toString();
+    if (this.n !== undefined) {
+      return this.n < 0n ? "-" + plain(-this.n, this.s) : plain(this.n, this.s);
+    }
     return (this.c < 0 ? "-" : "") + plain(Math.abs(this.c), this.s);
   }
 
   toFixed(places?: number): string {
-    if (this.b !== undefined || places === undefined || !Number.isInteger(places) || places < 0) {
+    if (
+      this.b !== undefined || this.n !== undefined || places === undefined ||
+      !Number.isInteger(places) || places < 0
+    ) {
       return toBig(this).toFixed(places);
     }
     const sign = this.c < 0 ? "-" : "";
@@ -198,6 +248,7 @@ export class Exact {
   /** decimal.js's form for JSON and `valueOf`: like `toString`, but −0 is `"-0"`. */
   toJSON(): string {
     if (this.b !== undefined) return this.b.toJSON();
+    if (this.n !== undefined) return this.toString();
     return (this.isNeg() ? "-" : "") + plain(Math.abs(this.c), this.s);
   }
 
@@ -220,9 +271,38 @@ function fits(value: number): boolean {
   return value <= MAX && value >= -MAX;
 }
 
-// `value`'s coefficient at scale `s` (≥ its own); beyond ±MAX when it does not fit.
+// A small `value`'s coefficient at scale `s` (≥ its own); beyond ±MAX when it does not fit.
 function align(value: Exact, s: number): number {
   return s === value.s ? value.c : value.c * POW10[s - value.s];
+}
+
+// A small or wide value's coefficient as a BigInt.
+function wideOf(value: Exact): bigint {
+  return value.n ?? BigInt(value.c);
+}
+
+// A small or wide value's coefficient at scale `s` (≥ its own) as a BigInt.
+function alignWide(value: Exact, s: number): bigint {
+  const n = wideOf(value);
+  return s === value.s ? n : n * WIDE_POW10[s - value.s];
+}
+
+// The small or wide canonical form of `n / 10^s` (n ≠ 0, or a zero that is +0), or undefined
+// beyond 40 digits or the largest wide scale (decimal.js's result may be rounded there).
+function wide(n: bigint, s: number): Exact | undefined {
+  while (s > 0 && n % 10n === 0n) {
+    n /= 10n;
+    s--;
+  }
+  if (s <= MAX_SCALE && n <= WIDE_MAX && n >= -WIDE_MAX) {
+    return new Exact(Number(n), s, undefined, undefined);
+  }
+  if (s > MAX_WIDE_SCALE || n >= WIDE_LIMIT || n <= -WIDE_LIMIT) return undefined;
+  return new Exact(Number.NaN, s, n, undefined);
+}
+
+function zero(negative: boolean): Exact {
+  return new Exact(negative ? -0 : 0, 0, undefined, undefined);
 }
 
 // The canonical small form of `c / 10^s` (|c| ≤ MAX, s ≤ MAX_SCALE): no trailing zero.
@@ -231,7 +311,7 @@ function small(c: number, s: number): Exact {
     c /= 10;
     s--;
   }
-  return new Exact(c, s, undefined);
+  return new Exact(c, s, undefined, undefined);
 }
 
 // `a / 10^sa ÷ b` when the quotient has a short exact decimal form, else undefined.
@@ -277,8 +357,8 @@ export function roundInteger(c: number, shift: number, mode: IntegerRounding): n
   }
 }
 
-// Digits `c` (a non-negative safe integer) with a decimal point `s` places from the right.
-function plain(c: number, s: number): string {
+// Digits `c` (a non-negative integer) with a decimal point `s` places from the right.
+function plain(c: number | bigint, s: number): string {
   const digits = String(c);
   if (s === 0) return digits;
   const padded = digits.length > s ? digits : "0".repeat(s - digits.length + 1) + digits;
@@ -286,7 +366,7 @@ function plain(c: number, s: number): string {
   return padded.slice(0, point) + "." + padded.slice(point);
 }
 
-// The small form of plain decimal text (sign, digits, at most one point), if it fits.
+// The small or wide form of plain decimal text (sign, digits, at most one point), if it fits.
 function parsePlain(text: string): Exact | undefined {
   let start = 0;
   let negative = false;
@@ -304,16 +384,15 @@ function parsePlain(text: string): Exact | undefined {
     s--;
   }
   digits = digits.slice(0, end);
-  if (s > MAX_SCALE || digits.length > 16) {
-    let lead = 0;
-    while (lead < digits.length - 1 && digits.charCodeAt(lead) === 48) lead++;
-    if (s > MAX_SCALE || digits.length - lead > 16) return undefined;
+  if (s <= MAX_SCALE && digits.length <= 15) {
+    const magnitude = digits.length === 0 ? 0 : Number(digits);
+    if (magnitude === 0) return zero(negative);
+    return new Exact(negative ? -magnitude : magnitude, s, undefined, undefined);
   }
-  const magnitude = digits.length === 0 ? 0 : Number(digits);
-  if (!(magnitude <= MAX)) return undefined;
-  return magnitude === 0
-    ? new Exact(negative ? -0 : 0, 0, undefined)
-    : new Exact(negative ? -magnitude : magnitude, s, undefined);
+  const n = BigInt(digits);
+  // A zero with many digits ("0.000…") is a signed zero, as decimal.js reads it.
+  if (n === 0n) return zero(negative);
+  return wide(negative ? -n : n, s);
 }
 
 const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -324,7 +403,7 @@ export function fromBig(value: DecimalJs): Exact {
     const parsed = parsePlain(value.toJSON());
     if (parsed !== undefined) return parsed;
   }
-  return new Exact(Number.NaN, 0, value);
+  return new Exact(Number.NaN, 0, undefined, value);
 }
 
 /** `value` as a decimal.js number of the 40-digit configuration. */
@@ -338,7 +417,9 @@ export function toBig(value: Exact): DecimalJs {
  */
 export function exactOf(value: string | number): Exact {
   if (typeof value === "number") {
-    if (Number.isSafeInteger(value)) return new Exact(value === 0 ? 0 : value, 0, undefined);
+    if (Number.isSafeInteger(value)) {
+      return new Exact(value === 0 ? 0 : value, 0, undefined, undefined);
+    }
     const text = String(value);
     return (text.includes("e") ? undefined : parsePlain(text)) ?? fromBig(new Big(text));
   }
@@ -350,8 +431,10 @@ export function exactOf(value: string | number): Exact {
 function coerce(value: unknown): Exact {
   if (value instanceof Exact) return value;
   if (typeof value === "number") {
-    if (Object.is(value, -0)) return new Exact(-0, 0, undefined);
-    return Number.isFinite(value) ? exactOf(value) : new Exact(Number.NaN, 0, new Big(value));
+    if (Object.is(value, -0)) return zero(true);
+    return Number.isFinite(value)
+      ? exactOf(value)
+      : new Exact(Number.NaN, 0, undefined, new Big(value));
   }
   if (typeof value === "string") return exactOf(value);
   return fromBig(new Big(String(value)));
@@ -362,9 +445,9 @@ function coerce(value: unknown): Exact {
  */
 export function roundToMultiple(value: Exact, step: Exact, mode: IntegerRounding): Exact {
   const ratio = value.div(step);
-  if (ratio.b === undefined && ratio.c > 0) {
+  if (ratio.n === undefined && ratio.b === undefined && ratio.c > 0) {
     const whole = ratio.s === 0 ? ratio.c : roundInteger(ratio.c, ratio.s, mode);
-    return new Exact(whole, 0, undefined).times(step);
+    return new Exact(whole, 0, undefined, undefined).times(step);
   }
   return fromBig(toBig(ratio).toDecimalPlaces(0, BIG_MODES[mode]).times(toBig(step)));
 }

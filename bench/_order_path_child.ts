@@ -4,7 +4,9 @@
  * file I/O, so a run under cachegrind with `--v8-flags=--predictable` repeats its count), whose
  * strategy enters on bar 0 and exits on bar 10 of every 20. Variants: `none` (the strategy
  * makes no signal: the per-bar path alone), `plain` (market orders), `twap1`/`twap5` (each
- * signal worked by a TWAP over 600 s of 1 or 5 slices). Prints the orders sent.
+ * signal worked by a TWAP over 600 s of 1 or 5 slices), `refused` (the signals of `plain`, every
+ * entry refused by pre-trade risk's `maxOrderQuantity`, so each exit finds nothing to close:
+ * the refusal path). Prints the orders sent and the refusals.
  *
  *   valgrind --tool=cachegrind --cache-sim=no deno run --v8-flags=--predictable -A \
  *     bench/_order_path_child.ts plain 100000
@@ -24,12 +26,13 @@ const HINTS: Readonly<Record<string, Signal["hint"] | null>> = {
   plain: undefined,
   twap1: { kind: "twap", durationSecs: 600, slices: 1 },
   twap5: { kind: "twap", durationSecs: 600, slices: 5 },
+  refused: undefined,
 };
 const variant = Deno.args[0] ?? "plain";
 const rows = Number(Deno.args[1] ?? 100_000);
 const hint = HINTS[variant];
 if (!(variant in HINTS) || !Number.isSafeInteger(rows) || rows < 1) {
-  console.error("usage: bench/_order_path_child.ts none|plain|twap1|twap5 ROWS");
+  console.error("usage: bench/_order_path_child.ts none|plain|twap1|twap5|refused ROWS");
   Deno.exit(2);
 }
 
@@ -76,6 +79,7 @@ const session = new TradingSession({
   initialBalances: { USDT: 1_000_000_000 },
   reportingCurrency: "USDT",
   sizer: fixedQuantity(0.01),
+  ...(variant === "refused" ? { risk: { maxOrderQuantity: 0.001 } } : {}),
 }, ({ clock, inbox, portfolio }) =>
   new CandleVenue({
     instruments: new Map([[BTC.symbol, BTC]]),
@@ -113,4 +117,7 @@ for (const batch of batches) {
     });
   }
 }
-console.log(`${variant} ${rows} orders ${session.oms.submitted} fills ${session.fills.length}`);
+console.log(
+  `${variant} ${rows} orders ${session.oms.submitted} fills ${session.fills.length} ` +
+    `refused ${session.oms.rejectedCount}`,
+);

@@ -307,8 +307,12 @@ function zero(negative: boolean): Exact {
 
 // The canonical small form of `c / 10^s` (|c| ≤ MAX, s ≤ MAX_SCALE): no trailing zero.
 function small(c: number, s: number): Exact {
-  while (s > 0 && c % 10 === 0) {
-    c /= 10;
+  // `c % 10` on a coefficient beyond 2^31 is a floating-point remainder (a call); this test is
+  // exact: `c / 10` is exact when 10 divides `c`, and a multiple of 10 is never `c` otherwise.
+  while (s > 0) {
+    const tenth = Math.trunc(c / 10);
+    if (tenth * 10 !== c) break;
+    c = tenth;
     s--;
   }
   return new Exact(c, s, undefined, undefined);

@@ -21,6 +21,7 @@
  */
 
 import { Decimal as DecimalJs } from "decimal.js";
+import type { RoundingMode } from "./decimal.ts";
 
 const Big = DecimalJs.clone({
   precision: 40,
@@ -41,10 +42,8 @@ const WIDE_POW10: readonly bigint[] = Array.from(
 const WIDE_LIMIT = WIDE_POW10[40]; // a wide coefficient is below 10^40: at most 40 digits
 const WIDE_MAX = BigInt(MAX);
 
-/** How `roundInteger` rounds a remainder (decimal.js rounding modes by name). */
-export type IntegerRounding = "floor" | "ceil" | "down" | "up" | "half-even" | "half-up";
-
-const BIG_MODES: Readonly<Record<IntegerRounding, DecimalJs.Rounding>> = {
+/** decimal.js's rounding constant of each {@linkcode RoundingMode}. */
+export const BIG_MODES: Readonly<Record<RoundingMode, DecimalJs.Rounding>> = {
   "floor": DecimalJs.ROUND_FLOOR,
   "ceil": DecimalJs.ROUND_CEIL,
   "down": DecimalJs.ROUND_DOWN,
@@ -73,36 +72,12 @@ export class Exact {
 
   plus(other: unknown): Exact {
     const y = coerce(other);
-    if (this.n === undefined && y.n === undefined && this.b === undefined && y.b === undefined) {
-      const s = this.s >= y.s ? this.s : y.s;
-      const a = align(this, s);
-      const b = align(y, s);
-      const sum = a + b;
-      if (fits(a) && fits(b) && fits(sum)) return small(sum, s);
-    }
-    if (this.b === undefined && y.b === undefined) {
-      const s = this.s >= y.s ? this.s : y.s;
-      const sum = wide(alignWide(this, s) + alignWide(y, s), s);
-      if (sum !== undefined) return sum;
-    }
-    return fromBig(toBig(this).plus(toBig(y)));
+    return add(this, y, false) ?? fromBig(toBig(this).plus(toBig(y)));
   }
 
   minus(other: unknown): Exact {
     const y = coerce(other);
-    if (this.n === undefined && y.n === undefined && this.b === undefined && y.b === undefined) {
-      const s = this.s >= y.s ? this.s : y.s;
-      const a = align(this, s);
-      const b = align(y, s);
-      const difference = a - b;
-      if (fits(a) && fits(b) && fits(difference)) return small(difference, s);
-    }
-    if (this.b === undefined && y.b === undefined) {
-      const s = this.s >= y.s ? this.s : y.s;
-      const difference = wide(alignWide(this, s) - alignWide(y, s), s);
-      if (difference !== undefined) return difference;
-    }
-    return fromBig(toBig(this).minus(toBig(y)));
+    return add(this, y, true) ?? fromBig(toBig(this).minus(toBig(y)));
   }
 
   times(other: unknown): Exact {
@@ -265,6 +240,22 @@ export class Exact {
   }
 }
 
+// `x + y` (or `x − y`) in the small or wide form, or undefined when decimal.js must do it.
+function add(x: Exact, y: Exact, subtract: boolean): Exact | undefined {
+  if (x.n === undefined && y.n === undefined && x.b === undefined && y.b === undefined) {
+    const s = x.s >= y.s ? x.s : y.s;
+    const a = align(x, s);
+    const b = align(y, s);
+    const result = subtract ? a - b : a + b;
+    if (fits(a) && fits(b) && fits(result)) return small(result, s);
+  }
+  if (x.b !== undefined || y.b !== undefined) return undefined;
+  const s = x.s >= y.s ? x.s : y.s;
+  const a = alignWide(x, s);
+  const b = alignWide(y, s);
+  return wide(subtract ? a - b : a + b, s);
+}
+
 // Whether an integer result is exact: every float64 up to MAX in magnitude is, and a true
 // value beyond it never rounds back below 2^53.
 function fits(value: number): boolean {
@@ -340,7 +331,7 @@ function exactQuotient(a: number, b: number, scale: number): Exact | undefined {
 }
 
 /** `c / 10^shift` rounded to an integer (`c` ≥ 0 a safe integer, shift 1–22). */
-export function roundInteger(c: number, shift: number, mode: IntegerRounding): number {
+export function roundInteger(c: number, shift: number, mode: RoundingMode): number {
   const unit = POW10[shift];
   const remainder = c % unit;
   const whole = (c - remainder) / unit;
@@ -447,7 +438,7 @@ function coerce(value: unknown): Exact {
 /**
  * `value / step` rounded to an integer in `mode`, times `step` (both exact, `step` > 0).
  */
-export function roundToMultiple(value: Exact, step: Exact, mode: IntegerRounding): Exact {
+export function roundToMultiple(value: Exact, step: Exact, mode: RoundingMode): Exact {
   const ratio = value.div(step);
   if (ratio.n === undefined && ratio.b === undefined && ratio.c > 0) {
     const whole = ratio.s === 0 ? ratio.c : roundInteger(ratio.c, ratio.s, mode);

@@ -4,7 +4,9 @@
  * file I/O, so a run under cachegrind with `--v8-flags=--predictable` repeats its count), whose
  * strategy enters on bar 0 and exits on bar 10 of every 20. Variants: `none` (the strategy
  * makes no signal: the per-bar path alone), `plain` (market orders), `twap1`/`twap5` (each
- * signal worked by a TWAP over 600 s of 1 or 5 slices). Prints the orders sent.
+ * signal worked by a TWAP over 600 s of 1 or 5 slices), `refused` (an entry signal on every
+ * bar, each refused by pre-trade risk's `maxOrderQuantity`: the refusal path, one per candle, so
+ * that 40k candles give 40k refusals). Prints the orders sent and the refusals.
  *
  *   valgrind --tool=cachegrind --cache-sim=no deno run --v8-flags=--predictable -A \
  *     bench/_order_path_child.ts plain 100000
@@ -24,12 +26,13 @@ const HINTS: Readonly<Record<string, Signal["hint"] | null>> = {
   plain: undefined,
   twap1: { kind: "twap", durationSecs: 600, slices: 1 },
   twap5: { kind: "twap", durationSecs: 600, slices: 5 },
+  refused: undefined,
 };
 const variant = Deno.args[0] ?? "plain";
 const rows = Number(Deno.args[1] ?? 100_000);
 const hint = HINTS[variant];
 if (!(variant in HINTS) || !Number.isSafeInteger(rows) || rows < 1) {
-  console.error("usage: bench/_order_path_child.ts none|plain|twap1|twap5 ROWS");
+  console.error("usage: bench/_order_path_child.ts none|plain|twap1|twap5|refused ROWS");
   Deno.exit(2);
 }
 
@@ -44,7 +47,10 @@ const BTC = makeInstrument({
   takerFee: "0.00055",
 });
 
-/** Enters on bar 0 of every 20 and exits on bar 10 (no signal at all for `none`). */
+/**
+ * Enters on bar 0 of every 20 and exits on bar 10 (no signal at all for `none`, an entry on
+ * every bar for `refused`).
+ */
 class Flip implements Strategy {
   readonly name = "flip";
   readonly subscriptions = [{
@@ -56,11 +62,11 @@ class Flip implements Strategy {
   #bar = 0;
   onCandle(_c: unknown, ctx: StrategyContext): void {
     const phase = this.#bar++ % 20;
-    if (hint === null || (phase !== 0 && phase !== 10)) return;
+    if (hint === null || (phase !== 0 && phase !== 10 && variant !== "refused")) return;
     ctx.signal({
       symbol: BTC.symbol,
       confidence: 1,
-      kind: phase === 0 ? "enter-long" : "exit-long",
+      kind: phase === 0 || variant === "refused" ? "enter-long" : "exit-long",
       ...(hint === undefined ? {} : { hint }),
     });
   }
@@ -76,6 +82,7 @@ const session = new TradingSession({
   initialBalances: { USDT: 1_000_000_000 },
   reportingCurrency: "USDT",
   sizer: fixedQuantity(0.01),
+  ...(variant === "refused" ? { risk: { maxOrderQuantity: 0.001 } } : {}),
 }, ({ clock, inbox, portfolio }) =>
   new CandleVenue({
     instruments: new Map([[BTC.symbol, BTC]]),
@@ -113,4 +120,7 @@ for (const batch of batches) {
     });
   }
 }
-console.log(`${variant} ${rows} orders ${session.oms.submitted} fills ${session.fills.length}`);
+console.log(
+  `${variant} ${rows} orders ${session.oms.submitted} fills ${session.fills.length} ` +
+    `refused ${session.oms.rejectedCount}`,
+);

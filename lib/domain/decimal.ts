@@ -1,26 +1,20 @@
 /**
- * Exact decimal arithmetic for money and sizes on the order, fill and accounting path.
- * This is the one module that wraps decimal.js: it uses a private clone (40 significant
- * digits, half-even) so a library user's global Decimal configuration is never touched,
- * and it exposes the documented {@linkcode Decimal} interface rather than the npm type.
+ * Exact decimal arithmetic for money and sizes on the order, fill and accounting path, with
+ * decimal.js's semantics (40 significant digits, half-even, in a private configuration so a
+ * library user's global Decimal configuration is never touched). The numbers themselves are
+ * `_exact.ts`'s: integer arithmetic where it is provably exact, decimal.js for the rest, so an
+ * order round trip does not pay decimal.js's cost for every sum. This module exposes the
+ * documented {@linkcode Decimal} interface rather than either implementation's type.
  *
  * @module
  */
 
-import { Decimal as DecimalJs } from "decimal.js";
-
-const Exact = DecimalJs.clone({
-  precision: 40,
-  rounding: DecimalJs.ROUND_HALF_EVEN,
-  // Never exponent notation: money is printed plain however large or small.
-  toExpNeg: -9e15,
-  toExpPos: 9e15,
-});
+import { Exact, exactOf, roundToMultiple } from "./_exact.ts";
 
 /** What arithmetic accepts: a Decimal, a decimal string, or a finite number. */
 export type DecimalValue = Decimal | string | number;
 
-/** An immutable exact decimal number (a decimal.js instance of the project's clone). */
+/** An immutable exact decimal number. */
 export interface Decimal {
   /** `this + other`. */
   plus(other: DecimalValue): Decimal;
@@ -71,34 +65,16 @@ export interface Decimal {
 /** How to round onto a grid of steps (tick or lot). */
 export type RoundingMode = "floor" | "ceil" | "down" | "up" | "half-even" | "half-up";
 
-const MODES: Readonly<Record<RoundingMode, DecimalJs.Rounding>> = {
-  "floor": DecimalJs.ROUND_FLOOR,
-  "ceil": DecimalJs.ROUND_CEIL,
-  "down": DecimalJs.ROUND_DOWN,
-  "up": DecimalJs.ROUND_UP,
-  "half-even": DecimalJs.ROUND_HALF_EVEN,
-  "half-up": DecimalJs.ROUND_HALF_UP,
-};
-
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-// decimal.js instances implement every method of `Decimal`, but TypeScript cannot relate the
-// npm class's parameter type to ours; this is the one place the two types meet.
-function wrap(value: DecimalJs): Decimal {
+// Exact implements every method of `Decimal` (taking any operand decimal.js would); this is
+// the one place the two types meet.
+function wrap(value: Exact): Decimal {
   return value as unknown as Decimal;
 }
 
-// decimal.js clones share one prototype (so `instanceof` accepts any clone's numbers); each
-// instance records its constructor, which tells ours apart from a number made with another
-// configuration (whose arithmetic would run at that configuration's precision).
-function isExact(value: unknown): value is DecimalJs {
-  return value instanceof Exact &&
-    (value as { readonly constructor: unknown }).constructor === Exact;
-}
-
-function unwrap(value: Decimal): DecimalJs {
-  if (isExact(value)) return value;
-  return new Exact(value.toString());
+function unwrap(value: Decimal): Exact {
+  return value instanceof Exact ? value : exactOf(value.toString());
 }
 
 /**
@@ -119,27 +95,47 @@ export function decimal(value: DecimalValue): Decimal {
     if (!Number.isFinite(value)) {
       throw new RangeError(`Cannot make a decimal from ${value}: it must be a finite number`);
     }
-    return wrap(new Exact(String(value)));
+    return wrap(exactOf(value));
   }
   if (typeof value === "string") {
     const text = value.trim();
     if (!DECIMAL_TEXT.test(text)) {
       throw new RangeError(`Cannot make a decimal from "${value}": it is not a decimal number`);
     }
-    return wrap(new Exact(text));
+    return wrap(exactOf(text));
   }
-  return isExact(value) ? value : wrap(new Exact(value.toString()));
+  return wrap(unwrap(value));
 }
 
 /** Whether `value` is a Decimal made by this module. */
 export function isDecimal(value: unknown): value is Decimal {
-  return isExact(value);
+  return value instanceof Exact;
+}
+
+/**
+ * `value > 0` by sign, without decimal.js's comparison, which turns its argument (the 0) into a
+ * new Decimal on every call; non-finite values (never made by {@linkcode decimal}) take the
+ * comparison.
+ */
+export function isPositive(value: Decimal): boolean {
+  return value.isFinite() ? value.isPos() && !value.isZero() : value.gt(0);
+}
+
+/**
+ * `value × factor`, returning `value` itself when `factor` is exactly 1 (a unit multiplier,
+ * the reporting currency's own rate) and `value` has a short exact form (then the product is
+ * `value`).
+ */
+export function multiply(value: Decimal, factor: Decimal): Decimal {
+  const f = unwrap(factor);
+  if (f.b === undefined && f.c === 1 && f.s === 0 && unwrap(value).b === undefined) return value;
+  return value.times(factor);
 }
 
 /** Exact zero. */
-export const ZERO: Decimal = wrap(new Exact(0));
+export const ZERO: Decimal = wrap(exactOf(0));
 /** Exact one. */
-export const ONE: Decimal = wrap(new Exact(1));
+export const ONE: Decimal = wrap(exactOf(1));
 
 /**
  * Rounds `value` to a whole multiple of `step` (a tick or lot size).
@@ -147,8 +143,8 @@ export const ONE: Decimal = wrap(new Exact(1));
  * @throws {RangeError} when the step is not positive.
  */
 export function roundToStep(value: Decimal, step: Decimal, mode: RoundingMode): Decimal {
-  if (!step.gt(0)) throw new RangeError(`Rounding step must be positive, got ${step}`);
-  return wrap(unwrap(value.div(step)).toDecimalPlaces(0, MODES[mode]).times(unwrap(step)));
+  if (!isPositive(step)) throw new RangeError(`Rounding step must be positive, got ${step}`);
+  return wrap(roundToMultiple(unwrap(value), unwrap(step), mode));
 }
 
 /** Whether `value` is a whole multiple of `step`. */

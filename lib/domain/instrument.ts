@@ -10,6 +10,8 @@ import {
   decimal,
   type DecimalValue,
   isMultipleOfStep,
+  isPositive,
+  multiply,
   ONE,
   type RoundingMode,
   roundToStep,
@@ -141,7 +143,9 @@ export function roundQuantity(instrument: Instrument, quantity: Decimal): Decima
  * `qty × multiplier × price` for spot/linear, `qty × multiplier / price` for inverse.
  */
 export function notional(instrument: Instrument, price: Decimal, quantity: Decimal): Decimal {
-  const units = quantity.abs().times(instrument.multiplier);
+  // Every fill and valuation comes here: no copy for |q| of a positive q, and a unit
+  // multiplier (most instruments) is not multiplied.
+  const units = multiply(quantity.isNeg() ? quantity.abs() : quantity, instrument.multiplier);
   switch (instrument.kind) {
     case "spot":
     case "linear":
@@ -173,12 +177,6 @@ export interface OrderShape {
   readonly triggerPrice?: Decimal;
 }
 
-// `value > 0` without decimal.js's comparison, which converts the 0 into a new Decimal on
-// every call (validation runs on every order, twice); non-finite values take the slow path.
-function isAboveZero(value: Decimal): boolean {
-  return value.isFinite() ? value.isPos() && !value.isZero() : value.gt(0);
-}
-
 function checkPrice(
   violations: OrderViolation[],
   instrument: Instrument,
@@ -187,7 +185,7 @@ function checkPrice(
 ): void {
   if (price === undefined) return;
   const where = instrument.symbol;
-  if (!isAboveZero(price)) {
+  if (!isPositive(price)) {
     violations.push({
       rule: "price",
       message: `${where}: ${name} must be positive, got ${price}`,
@@ -215,7 +213,7 @@ export function validateOrder(
   const violations: OrderViolation[] = [];
   const { quantity } = order;
   const where = instrument.symbol;
-  if (!isAboveZero(quantity)) {
+  if (!isPositive(quantity)) {
     violations.push({
       rule: "quantity",
       message: `${where}: quantity must be positive, got ${quantity}`,
@@ -239,8 +237,8 @@ export function validateOrder(
   checkPrice(violations, instrument, "trigger price", order.triggerPrice);
   const priceForNotional = order.price ?? referencePrice;
   if (
-    priceForNotional !== undefined && isAboveZero(priceForNotional) &&
-    isAboveZero(instrument.minNotional)
+    priceForNotional !== undefined && isPositive(priceForNotional) &&
+    isPositive(instrument.minNotional)
   ) {
     const value = notional(instrument, priceForNotional, quantity);
     if (value.lt(instrument.minNotional)) {

@@ -510,7 +510,7 @@ export class OrderManager {
         this.#attachBracket(awaiting.entry, awaiting.bracket);
       }
     }
-    if (!this.#account.position(fill.symbol).isZero()) return;
+    if (this.#tracker.size === 0 || !this.#account.position(fill.symbol).isZero()) return;
     for (const order of [...this.#tracker.of(fill.symbol)]) {
       if (order.request.reduceOnly) this.#cancel(order);
     }

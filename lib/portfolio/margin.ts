@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Decimal, ONE } from "../domain/mod.ts";
+import { type Decimal, isPositive, ONE } from "../domain/mod.ts";
 
 /** The contract kinds that carry margin. */
 export type MarginKind = "linear" | "inverse";
@@ -36,6 +36,33 @@ export function initialMargin(entryNotional: Decimal, leverage: Decimal): Decima
  */
 export function maintenanceMargin(entryNotional: Decimal, rate: Decimal): Decimal {
   return entryNotional.times(rate);
+}
+
+interface Factors {
+  readonly leverage: Decimal;
+  readonly rate: Decimal;
+  readonly lower: Decimal;
+  readonly upper: Decimal;
+}
+
+// The factors of the last two (leverage, rate) pairs asked for, by identity: a portfolio asks
+// for its few pairs (maintenance rate and 0, per leverage) on every fill.
+const factorMemo: (Factors | undefined)[] = [undefined, undefined];
+
+function factorsOf(leverage: Decimal, rate: Decimal): Factors {
+  for (const known of factorMemo) {
+    if (known !== undefined && known.leverage === leverage && known.rate === rate) return known;
+  }
+  const inverseLeverage = ONE.div(leverage);
+  const factors = {
+    leverage,
+    rate,
+    lower: ONE.minus(inverseLeverage).plus(rate), // 1 − 1/L + m
+    upper: ONE.plus(inverseLeverage).minus(rate), // 1 + 1/L − m
+  };
+  factorMemo[1] = factorMemo[0];
+  factorMemo[0] = factors;
+  return factors;
 }
 
 /**
@@ -69,17 +96,15 @@ export function liquidationPrice(
   leverage: Decimal,
   maintenanceRate: Decimal,
 ): Decimal | undefined {
-  const inverseLeverage = ONE.div(leverage);
-  const lower = ONE.minus(inverseLeverage).plus(maintenanceRate); // 1 − 1/L + m
-  const upper = ONE.plus(inverseLeverage).minus(maintenanceRate); // 1 + 1/L − m
+  const { lower, upper } = factorsOf(leverage, maintenanceRate);
   switch (kind) {
     case "linear": {
       const factor = direction === "long" ? lower : upper;
-      return factor.gt(0) ? entryPrice.times(factor) : undefined;
+      return isPositive(factor) ? entryPrice.times(factor) : undefined;
     }
     case "inverse": {
       const factor = direction === "long" ? upper : lower;
-      return factor.gt(0) ? entryPrice.div(factor) : undefined;
+      return isPositive(factor) ? entryPrice.div(factor) : undefined;
     }
     default: {
       const unknownKind: never = kind;
@@ -134,7 +159,7 @@ export function marginCallPrice(
       const denominator = long
         ? margin.plus(cost.times(ONE.minus(rate)))
         : cost.times(ONE.plus(rate)).minus(margin);
-      if (!denominator.gt(0)) return undefined;
+      if (!isPositive(denominator)) return undefined;
       price = units.div(denominator);
       break;
     }
@@ -143,5 +168,5 @@ export function marginCallPrice(
       throw new TypeError(`Unknown margin kind ${unknownKind}`);
     }
   }
-  return price.gt(0) ? price : undefined;
+  return isPositive(price) ? price : undefined;
 }

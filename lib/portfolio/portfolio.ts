@@ -13,7 +13,9 @@ import {
   type DecimalValue,
   type Fill,
   type Instrument,
+  isPositive,
   type Micros,
+  multiply,
   notional,
   ONE,
   type Position,
@@ -307,99 +309,123 @@ export class Portfolio {
    */
   applyFill(fill: Fill, ts: Micros): FillEffect {
     const book = this.#book(fill.symbol);
-    assertMicros(ts, `Portfolio: fill ${fill.tradeId} time`);
+    if (!Number.isSafeInteger(ts)) assertMicros(ts, `Portfolio: fill ${fill.tradeId} time`);
     const { instrument } = book;
-    const where = `Portfolio: fill ${fill.tradeId} for ${fill.symbol}`;
-    if (!fill.quantity.gt(0)) {
-      throw new RangeError(`${where} has quantity ${fill.quantity}; it must be positive`);
+    const quantityIn = fill.quantity;
+    const price = fill.price;
+    if (!isPositive(quantityIn)) {
+      throw new RangeError(`${this.#where(fill)} has quantity ${quantityIn}; it must be positive`);
     }
-    if (!fill.price.gt(0)) {
-      throw new RangeError(`${where} has price ${fill.price}; it must be positive`);
+    if (!isPositive(price)) {
+      throw new RangeError(`${this.#where(fill)} has price ${price}; it must be positive`);
     }
     const feeIndex = this.#currencyIndex.get(fill.feeCurrency);
     const feeInSettle = this.#feeInSettle(instrument, fill);
     if (feeIndex === undefined || feeInSettle === undefined) {
       throw new RangeError(
-        `${where} charges its fee in ${fill.feeCurrency}; expected ${instrument.settle}` +
-          (instrument.kind === "spot" ? ` or ${instrument.base}` : ""),
+        `${this.#where(fill)} charges its fee in ${fill.feeCurrency}; expected ` +
+          instrument.settle + (instrument.kind === "spot" ? ` or ${instrument.base}` : ""),
       );
     }
+    const spot = instrument.kind === "spot";
     const old = book.quantity;
     const buying = fill.side === "buy";
-    const reducing = old.isNeg() ? buying : old.gt(0) && !buying;
-    const closed = reducing ? (fill.quantity.lt(old.abs()) ? fill.quantity : old.abs()) : ZERO;
-    const opened = fill.quantity.minus(closed);
-    if (instrument.kind === "spot" && !buying && opened.gt(0)) {
+    const wasLong = isPositive(old);
+    const reducing = old.isNeg() ? buying : wasLong && !buying;
+    const oldSize = reducing && old.isNeg() ? old.abs() : old;
+    const closed = reducing ? (quantityIn.lt(oldSize) ? quantityIn : oldSize) : ZERO;
+    const closes = reducing && !closed.isZero();
+    // Whole fills open or close; only a reversal both closes and opens.
+    const opened = !closes ? quantityIn : closed === quantityIn ? ZERO : quantityIn.minus(closed);
+    const opens = !opened.isZero();
+    if (spot && !buying && opens) {
       throw new RangeError(
-        `${where}: cannot sell ${fill.quantity} with a position of ${old}; ` +
+        `${this.#where(fill)}: cannot sell ${quantityIn} with a position of ${old}; ` +
           `spot cannot go short`,
       );
     }
-    const mult = instrument.multiplier;
-    const removedCost = closed.isZero()
+    const removedCost = !closes
       ? ZERO
-      : closed.eq(old.abs())
+      : closed.eq(oldSize)
       ? book.cost
-      : book.cost.times(closed).div(old.abs());
-    const closedValue = closed.isZero() ? ZERO : notional(instrument, fill.price, closed);
+      : book.cost.times(closed).div(oldSize);
+    const closedValue = closes ? notional(instrument, price, closed) : ZERO;
     let realized = ZERO;
-    if (!closed.isZero()) {
+    if (closes) {
       const longGain = instrument.kind === "inverse"
         ? removedCost.minus(closedValue)
         : closedValue.minus(removedCost);
-      realized = old.gt(0) ? longGain : longGain.neg();
+      realized = wasLong ? longGain : longGain.neg();
     }
-    const quantity = old.plus(buying ? fill.quantity : fill.quantity.neg());
-    const cost = book.cost.minus(removedCost).plus(
-      opened.isZero() ? ZERO : notional(instrument, fill.price, opened),
-    );
+    const quantity = buying ? old.plus(quantityIn) : old.minus(quantityIn);
+    const openedValue = opens ? notional(instrument, price, opened) : ZERO;
+    const cost = closes
+      ? book.cost.minus(removedCost).plus(openedValue)
+      : book.cost.plus(openedValue);
 
-    // Balance changes, then conversions (which may throw) before anything is committed.
-    const changes = new Map<number, Decimal>();
-    const add = (currency: number, amount: Decimal): void => {
-      changes.set(currency, (changes.get(currency) ?? ZERO).plus(amount));
-    };
-    if (instrument.kind === "spot") {
-      const units = fill.quantity.times(mult);
-      add(book.base, buying ? units : units.neg());
-      add(book.quote, buying ? units.times(fill.price).neg() : units.times(fill.price));
+    // Balance changes (at most two currencies), then conversions (which may throw) before
+    // anything is committed.
+    let first = -1;
+    let firstAmount = ZERO;
+    let second = -1;
+    let secondAmount = ZERO;
+    if (spot) {
+      const units = multiply(quantityIn, instrument.multiplier);
+      first = book.base;
+      firstAmount = buying ? units : units.neg();
+      second = book.quote;
+      secondAmount = buying ? units.times(price).neg() : units.times(price);
     } else if (!realized.isZero()) {
-      add(book.settle, realized);
+      first = book.settle;
+      firstAmount = realized;
     }
-    add(feeIndex, fill.fee.neg());
-    if (instrument.kind === "spot") {
-      const left = this.#balances[book.base].plus(changes.get(book.base) ?? ZERO);
+    const feeOut = fill.fee.neg();
+    if (feeIndex === first) firstAmount = firstAmount.plus(feeOut);
+    else if (feeIndex === second) secondAmount = secondAmount.plus(feeOut);
+    else if (first < 0) {
+      first = feeIndex;
+      firstAmount = feeOut;
+    } else {
+      second = feeIndex;
+      secondAmount = feeOut;
+    }
+    if (spot) {
+      const left = this.#balances[book.base].plus(firstAmount);
       if (left.isNeg()) {
         throw new RangeError(
-          `${where}: selling ${fill.quantity} would leave ${left} ${instrument.base}; ` +
+          `${this.#where(fill)}: selling ${quantityIn} would leave ${left} ${instrument.base}; ` +
             `spot cannot go short`,
         );
       }
     }
-    const priceNumber = fill.price.toNumber();
-    const settleRate = this.#exactRate(book.settle, book.index, fill.price);
-    const feeRate = this.#exactRate(feeIndex, book.index, fill.price);
+    const priceNumber = price.toNumber();
+    const settleRate = this.#exactRate(book.settle, book.index, price);
+    const feeRate = this.#exactRate(feeIndex, book.index, price);
 
     // Commit.
     const marks = this.#value.marks;
     if (Number.isNaN(marks[book.index])) marks[book.index] = priceNumber;
-    for (const [currency, amount] of changes) {
-      this.#balances[currency] = this.#balances[currency].plus(amount);
-    }
+    const balances = this.#balances;
+    balances[first] = balances[first].plus(firstAmount);
+    if (second >= 0) balances[second] = balances[second].plus(secondAmount);
     this.#feesByCurrency[feeIndex] = this.#feesByCurrency[feeIndex].plus(fill.fee);
-    this.#feesPaid = this.#feesPaid.plus(fill.fee.times(feeRate));
-    this.#realized = this.#realized.plus(realized.times(settleRate));
-    this.#turnover = this.#turnover.plus(
-      notional(instrument, fill.price, fill.quantity).times(settleRate),
+    this.#feesPaid = this.#feesPaid.plus(multiply(fill.fee, feeRate));
+    if (closes) this.#realized = this.#realized.plus(multiply(realized, settleRate));
+    // A fill that only opens or only closes has one notional, already computed.
+    const turnover = !closes ? openedValue : !opens ? closedValue : notional(
+      instrument,
+      price,
+      quantityIn,
     );
+    this.#turnover = this.#turnover.plus(multiply(turnover, settleRate));
     // Margin drawn by funding shrinks with the position and goes when it closes or flips.
-    if (quantity.isZero() || (reducing && opened.gt(0))) book.drawn = ZERO;
-    else if (closed.gt(0) && !book.drawn.isZero()) {
-      book.drawn = book.drawn.times(quantity.abs()).div(old.abs());
+    if (quantity.isZero() || (reducing && opens)) book.drawn = ZERO;
+    else if (closes && !book.drawn.isZero()) {
+      book.drawn = book.drawn.times(quantity.abs()).div(oldSize);
     }
     book.quantity = quantity;
     book.cost = quantity.isZero() ? ZERO : cost;
-    book.realizedPnl = book.realizedPnl.plus(realized);
+    if (closes) book.realizedPnl = book.realizedPnl.plus(realized);
     book.liquidationPending = false;
     const roundTrip = this.#ledger.record({
       symbol: fill.symbol,
@@ -407,7 +433,7 @@ export class Portfolio {
       settle: instrument.settle,
       ts,
       openDirection: buying ? "long" : "short",
-      price: fill.price,
+      price,
       closedQuantity: closed,
       openedQuantity: opened,
       realizedPnl: realized,
@@ -415,9 +441,8 @@ export class Portfolio {
     });
     this.#refreshBook(book);
     // Only the balances this fill moved need their float cache renewed.
-    for (const currency of changes.keys()) {
-      this.#value.setBalance(currency, this.#balances[currency].toNumber());
-    }
+    this.#value.setBalance(first, balances[first].toNumber());
+    if (second >= 0) this.#value.setBalance(second, balances[second].toNumber());
     return {
       position: this.#positionOf(book),
       realizedPnl: realized,
@@ -427,6 +452,11 @@ export class Portfolio {
       roundTrip,
       settleRate,
     };
+  }
+
+  // The start of a fill's error messages (built only when one is thrown).
+  #where(fill: Fill): string {
+    return `Portfolio: fill ${fill.tradeId} for ${fill.symbol}`;
   }
 
   /**
@@ -991,7 +1021,7 @@ export class Portfolio {
     const { quantity, cost, instrument } = book;
     let entryPrice = ZERO;
     if (!quantity.isZero()) {
-      const units = quantity.abs().times(instrument.multiplier);
+      const units = multiply(quantity.isNeg() ? quantity.abs() : quantity, instrument.multiplier);
       entryPrice = instrument.kind === "inverse" ? units.div(cost) : cost.div(units);
     }
     return { symbol: instrument.symbol, quantity, entryPrice, realizedPnl: book.realizedPnl };
@@ -1060,7 +1090,7 @@ export class Portfolio {
     const { quantity, instrument } = book;
     const kind = instrument.kind;
     if (kind === "spot") return undefined;
-    const direction = quantity.gt(0) ? "long" : "short";
+    const direction = isPositive(quantity) ? "long" : "short";
     if (book.drawn.isZero()) {
       const entry = this.#positionOf(book).entryPrice;
       return liquidationPrice(kind, direction, entry, book.leverage, rate);
@@ -1090,7 +1120,7 @@ export class Portfolio {
     }
     this.#value.setPosition(
       book.index,
-      quantity.times(instrument.multiplier).toNumber(),
+      multiply(quantity, instrument.multiplier).toNumber(),
       book.cost.toNumber(),
       book.liquidation?.toNumber() ?? NaN,
     );

@@ -9,6 +9,7 @@ import {
   type Decimal,
   decimal,
   type InstrumentKind,
+  isPositive,
   type Micros,
   type SymbolId,
   ZERO,
@@ -133,17 +134,16 @@ export class TradeLedger {
    * @throws {RangeError} when a closing quantity arrives for a symbol with no open trip.
    */
   record(fill: LedgerFill): RoundTrip | undefined {
-    const total = fill.closedQuantity.plus(fill.openedQuantity);
     let closeFee = ZERO;
     let completed: RoundTrip | undefined;
-    if (fill.closedQuantity.gt(0)) {
+    if (isPositive(fill.closedQuantity)) {
       const trip = this.#open.get(fill.symbol);
       if (trip === undefined) {
         throw new RangeError(`TradeLedger: ${fill.symbol} has no open round trip to close`);
       }
       closeFee = fill.openedQuantity.isZero()
         ? fill.fee
-        : fill.fee.times(fill.closedQuantity).div(total);
+        : fill.fee.times(fill.closedQuantity).div(fill.closedQuantity.plus(fill.openedQuantity));
       const next: OpenRoundTrip = {
         ...trip,
         exitQuantity: trip.exitQuantity.plus(fill.closedQuantity),
@@ -160,7 +160,7 @@ export class TradeLedger {
         this.#open.set(fill.symbol, next);
       }
     }
-    if (fill.openedQuantity.gt(0)) {
+    if (isPositive(fill.openedQuantity)) {
       const openFee = fill.fee.minus(closeFee);
       const trip = this.#open.get(fill.symbol);
       this.#open.set(

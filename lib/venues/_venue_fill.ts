@@ -72,11 +72,52 @@ export function fillFee(
   return { fee: notional(instrument, price, quantity).times(rate), currency };
 }
 
-// Float copies of each instrument's minimum notional and multiplier (instruments are immutable).
-const floatsOf = new WeakMap<
-  Instrument,
-  { readonly minimum: number; readonly multiplier: number }
->();
+// Float copies of each instrument's minimum notional and multiplier, and the decimals of its
+// tick when the tick is a power of ten (else -1); instruments are immutable.
+interface InstrumentFloats {
+  readonly minimum: number;
+  readonly multiplier: number;
+  readonly tickPlaces: number;
+}
+const floatsOf = new WeakMap<Instrument, InstrumentFloats>();
+
+function floatsFor(instrument: Instrument): InstrumentFloats {
+  let floats = floatsOf.get(instrument);
+  if (floats === undefined) {
+    const tick = instrument.tickSize.toString();
+    floats = {
+      minimum: instrument.minNotional.toNumber(),
+      multiplier: instrument.multiplier.toNumber(),
+      tickPlaces: /^(?:1|0\.0*1)$/.test(tick) ? Math.max(0, tick.length - 2) : -1,
+    };
+    floatsOf.set(instrument, floats);
+  }
+  return floats;
+}
+
+/**
+ * {@linkcode fillPrice} of a float basis (the bar's open, a path estimate). A float whose
+ * shortest decimal form has no more decimals than a power-of-ten tick is on the grid already,
+ * so rounding it changes nothing and is skipped (the usual case: prices come on the tick).
+ */
+export function fillPriceOf(
+  instrument: Instrument,
+  buy: boolean,
+  estimate: number,
+  slippageBps: number,
+  slips: boolean,
+): Decimal {
+  const basis = decimal(estimate);
+  if (!slips || slippageBps === 0) {
+    const places = floatsFor(instrument).tickPlaces;
+    const text = String(estimate);
+    const dot = text.indexOf(".");
+    if (places >= 0 && !text.includes("e") && (dot < 0 || text.length - dot - 1 <= places)) {
+      return basis;
+    }
+  }
+  return fillPrice(instrument, buy, basis, slippageBps, slips);
+}
 
 // The arrival open as the exact reference of a market order's minimum-notional check, but only
 // where that check could fail: clearly above the minimum (by far more than a float's rounding)
@@ -87,14 +128,7 @@ function marketReference(
   open: number,
 ): Decimal | undefined {
   if (instrument.minNotional.isZero()) return undefined;
-  let floats = floatsOf.get(instrument);
-  if (floats === undefined) {
-    floats = {
-      minimum: instrument.minNotional.toNumber(),
-      multiplier: instrument.multiplier.toNumber(),
-    };
-    floatsOf.set(instrument, floats);
-  }
+  const floats = floatsFor(instrument);
   const units = quantity.toNumber() * floats.multiplier;
   const approx = instrument.kind === "inverse" ? units / open : units * open;
   return approx > floats.minimum * (1 + 1e-9) ? undefined : decimal(open);

@@ -50,6 +50,7 @@ import {
   closingRequest,
   type FeeRates,
   fillPrice,
+  fillPriceOf,
   makeFill,
   pendingOrder,
   sizeFill,
@@ -558,11 +559,13 @@ export class CandleVenue implements VenuePort {
     }
     if (budget !== undefined) this.#budget = budget.minus(quantity);
     const basis = found.basis === "start"
-      ? decimal(found.estimate)
+      ? undefined
       : found.basis === "limit"
-      ? request.price ?? decimal(found.estimate)
-      : request.triggerPrice ?? decimal(found.estimate);
-    const price = fillPrice(working.instrument, working.buy, basis, this.#slippageBps, found.slips);
+      ? request.price
+      : request.triggerPrice;
+    const price = basis === undefined
+      ? fillPriceOf(working.instrument, working.buy, found.estimate, this.#slippageBps, found.slips)
+      : fillPrice(working.instrument, working.buy, basis, this.#slippageBps, found.slips);
     this.#emitFill(working.order, working.instrument, price, quantity, found.liquidity, ts);
     this.#barPosition = working.buy
       ? this.#barPosition.plus(quantity)

@@ -97,7 +97,8 @@ export class Engine {
       if (this.#scheduler.size !== 0) this.#fireDue(event.ts);
       this.clock.observe(event.ts);
       this.#dispatch(event);
-      this.#settle();
+      // Most inputs (a bar no order acts on) cascade into nothing: no settle pass for them.
+      if (this.#pending.length !== 0 || this.#scheduler.size !== 0) this.#settle();
     } finally {
       this.#leave();
     }

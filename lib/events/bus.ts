@@ -40,6 +40,9 @@ export class EventBus {
   // Per kind, the handlers in subscription order; catch-all handlers are in every list.
   // Lists are replaced, never mutated, so a publish in progress iterates a stable array.
   #byKind = new Map<EventKind, readonly Subscription[]>(EVENT_KINDS.map((kind) => [kind, []]));
+  // The list of the kind published last; forgotten whenever a list is replaced.
+  #lastKind: EventKind | undefined;
+  #lastList: readonly Subscription[] = [];
 
   /** Calls `handler` for every event of `kind`. */
   subscribe<K extends EventKind>(kind: K, handler: EventHandler<EventOf<K>>): Unsubscribe {
@@ -54,8 +57,14 @@ export class EventBus {
 
   /** Delivers `event` to its handlers in subscription order. */
   publish(event: Event): void {
-    const subscriptions = this.#byKind.get(event.kind);
-    if (subscriptions === undefined) return;
+    // Runs of one kind (a backtest's candles) skip the map: the last kind's list is kept.
+    let subscriptions = this.#lastList;
+    if (event.kind !== this.#lastKind) {
+      const list = this.#byKind.get(event.kind);
+      if (list === undefined) return;
+      this.#lastKind = event.kind;
+      this.#lastList = subscriptions = list;
+    }
     for (let i = 0; i < subscriptions.length; i++) subscriptions[i].handler(event);
   }
 
@@ -69,10 +78,12 @@ export class EventBus {
     // removed one at a time.
     const entry: Subscription = { handler };
     for (const kind of kinds) this.#byKind.set(kind, [...(this.#byKind.get(kind) ?? []), entry]);
+    this.#lastKind = undefined;
     return () => {
       for (const kind of kinds) {
         this.#byKind.set(kind, (this.#byKind.get(kind) ?? []).filter((h) => h !== entry));
       }
+      this.#lastKind = undefined;
     };
   }
 }

@@ -51,17 +51,30 @@ export function subscribeMarketData(wiring: MarketDataWiring): void {
     if (!(price > 0)) return;
     portfolio.applyFunding(symbol, rate, price, event.ts);
   });
+  // What a bar's symbol needs, kept for the symbol of the bar before (nearly always the same
+  // one), so a bar costs no set or map lookup; the host is taken once it exists.
+  let lastSymbol: SymbolId | undefined;
+  let lastTraded = false;
+  let lastAtr: Atr | undefined;
+  let hosted: StrategyHost | undefined;
   bus.subscribe("candle", (event) => {
     const candle = event.candle;
-    if (references.size === 0 || !references.has(candle.symbol)) {
-      portfolio.mark(candle.symbol, candle.close);
-      if (atrPeriod > 0) {
-        let atr = atrs.get(candle.symbol);
-        if (atr === undefined) atrs.set(candle.symbol, atr = new Atr({ period: atrPeriod }));
-        atr.update(candle);
+    const symbol = candle.symbol;
+    if (symbol !== lastSymbol) {
+      lastSymbol = symbol;
+      lastTraded = references.size === 0 || !references.has(symbol);
+      lastAtr = undefined;
+      if (lastTraded && atrPeriod > 0) {
+        lastAtr = atrs.get(symbol);
+        if (lastAtr === undefined) atrs.set(symbol, lastAtr = new Atr({ period: atrPeriod }));
       }
     }
-    host()?.onCandle(candle);
+    if (lastTraded) {
+      portfolio.mark(symbol, candle.close);
+      lastAtr?.update(candle);
+    }
+    if (hosted === undefined) hosted = host();
+    hosted?.onCandle(candle);
   });
   if (books === undefined) return;
   const marked = new Map<SymbolId, number>();

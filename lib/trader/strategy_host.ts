@@ -93,6 +93,8 @@ export class StrategyHost {
   readonly strategy: Strategy;
   readonly #services: HostServices;
   readonly #routes = new Map<SymbolId, CandleRoute[]>();
+  #lastSymbol: SymbolId | undefined;
+  #lastRoutes: CandleRoute[] | undefined;
   readonly #context: StrategyContext;
   readonly #origin: string | undefined;
   // Errors thrown by Tesser's side of a context call: passed on unchanged, never blamed on
@@ -213,9 +215,17 @@ export class StrategyHost {
 
   /** Delivers a closed data bar (aggregating where the strategy asked for a coarser interval). */
   onCandle(candle: Candle): void {
-    const routes = this.#routes.get(candle.symbol);
+    // Nearly every bar is of the symbol before (one series, or a few merged): its routes are
+    // kept rather than looked up again.
+    let routes = this.#lastRoutes;
+    if (candle.symbol !== this.#lastSymbol) {
+      routes = this.#routes.get(candle.symbol);
+      this.#lastSymbol = candle.symbol;
+      this.#lastRoutes = routes;
+    }
     if (routes === undefined || this.strategy.onCandle === undefined) return;
-    for (const route of routes) {
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i];
       if (route.aggregator === undefined) {
         if (route.interval === candle.interval) this.#deliverCandle(candle);
         continue;

@@ -4,36 +4,11 @@
  */
 
 import assert from "node:assert/strict";
-import { Recorder, type RecordingSink } from "../../../connectors/recording/recorder.ts";
-import { type TapSocket, tapSocket } from "../../../connectors/recording/tap.ts";
+import { Recorder } from "../../../connectors/recording/recorder.ts";
+import { collect, FakeSocket } from "./_tap_fixtures.ts";
+import { tapSocket } from "../../../connectors/recording/tap.ts";
 
 const T0 = Date.UTC(2026, 11, 2, 5, 0, 0) * 1000;
-
-function collect(): { sink: RecordingSink; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    sink: {
-      write(_times, written, count) {
-        for (let i = 0; i < count; i++) lines.push(written[i]);
-        return Promise.resolve();
-      },
-      close: () => Promise.resolve([]),
-    },
-  };
-}
-
-class FakeSocket implements TapSocket {
-  onopen: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  send(_data: string): void {}
-  close(): void {}
-  receive(text: string): void {
-    this.onmessage?.(new MessageEvent("message", { data: text }));
-  }
-}
 
 Deno.test("Recorder.endSession writes #timer @live/end last, records nothing after it and stamps later frames after it", async () => {
   const { sink, lines } = collect();

@@ -8,38 +8,11 @@
 
 import assert from "node:assert/strict";
 import { receiveTimeMs, RECORDED_RECEIVE_HEADER } from "../../../lib/broker/mod.ts";
-import { Recorder, type RecordingSink } from "../../../connectors/recording/recorder.ts";
-import {
-  tapFetch,
-  type TapSocket,
-  tapSocket,
-  tapTimers,
-} from "../../../connectors/recording/tap.ts";
+import { Recorder } from "../../../connectors/recording/recorder.ts";
+import { collect, FakeSocket } from "./_tap_fixtures.ts";
+import { tapFetch, tapSocket, tapTimers } from "../../../connectors/recording/tap.ts";
 
 const T0 = Date.UTC(2026, 11, 2, 12, 0, 0) * 1000;
-
-function collect(): { sink: RecordingSink; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    sink: {
-      write(_times, written, count) {
-        for (let i = 0; i < count; i++) lines.push(written[i]);
-        return Promise.resolve();
-      },
-      close: () => Promise.resolve([]),
-    },
-  };
-}
-
-class FakeSocket implements TapSocket {
-  onopen: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  send(_data: string): void {}
-  close(): void {}
-}
 
 /** A recorder whose clock moves 1.5 ms per reading, and a wall clock far from it. */
 function setup() {

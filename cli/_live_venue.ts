@@ -201,7 +201,8 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
             await heartbeat?.stop(true);
             await stream.close();
           },
-          catchUp: (working) => stream.catchUp(working),
+          catchUp: (working) =>
+            stream.catchUp(working),
         };
       },
     }

@@ -152,7 +152,11 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
       client: connector.client,
       privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
         const stream = connector.privateStream(sink, resume?.sinceMs);
-        return { start: () => stream.start(), stop: () => stream.close() };
+        return {
+          start: () => stream.start(),
+          stop: () => stream.close(),
+          catchUp: () => stream.catchUp(),
+        };
       },
     }
     : undefined;
@@ -197,6 +201,8 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
             await heartbeat?.stop(true);
             await stream.close();
           },
+          catchUp: (working) =>
+            stream.catchUp(working),
         };
       },
     }

@@ -434,27 +434,48 @@ export class BinanceUserStream {
     this.#o.onFunding?.(fee);
   }
 
+  /**
+   * Catches up now, as after a reconnect: the trades since the last user event (with the
+   * overlap) and the state of every order not known to be done — `working` among them, the
+   * orders the session holds open (a restarted stream has not seen them) — are delivered where
+   * they are news before this resolves (reconciliation asks for it after reading the venue's
+   * positions). Rejects when a query failed; the stream itself carries on.
+   */
+  catchUp(working: readonly Order[] = []): Promise<void> {
+    for (const order of working) {
+      if (isTerminal(order.status)) continue;
+      this.#working.set(order.request.clientOrderId, order.request.symbol);
+      this.#symbols.add(order.request.symbol);
+    }
+    return this.#deliverMissed(
+      this.#lastEventMs ?? this.#connectedMs ?? this.#o.client.rest.serverNow(),
+    );
+  }
+
+  async #deliverMissed(since: number): Promise<void> {
+    const client = this.#o.client;
+    const from = since - (this.#o.overlapMs ?? 60_000);
+    const now = (): number => this.#timers.now();
+    for (const symbol of this.#symbols) {
+      for (const fill of await client.userTrades(symbol, from)) this.#fill(fill, now());
+    }
+    for (const [clientOrderId, symbol] of [...this.#working]) {
+      const order = await client.orderByClientId(symbol, clientOrderId);
+      if (order !== undefined) this.#order(order, now());
+    }
+    const at = fromMillis(now());
+    const [balances, positions] = await Promise.all([client.balances(), client.positions()]);
+    this.#o.sink({ kind: "account", ts: at, tsRecv: at, balances });
+    for (const position of positions) {
+      this.#o.sink({ kind: "position", ts: at, tsRecv: at, position });
+    }
+  }
+
   async #catchUp(generation: number): Promise<void> {
     const since = this.#lastEventMs ?? this.#connectedMs;
-    const client = this.#o.client;
     try {
-      if (since !== undefined) {
-        const from = since - (this.#o.overlapMs ?? 60_000);
-        const now = (): number => this.#timers.now();
-        for (const symbol of this.#symbols) {
-          for (const fill of await client.userTrades(symbol, from)) this.#fill(fill, now());
-        }
-        for (const [clientOrderId, symbol] of [...this.#working]) {
-          const order = await client.orderByClientId(symbol, clientOrderId);
-          if (order !== undefined) this.#order(order, now());
-        }
-        const at = fromMillis(now());
-        const [balances, positions] = await Promise.all([client.balances(), client.positions()]);
-        this.#o.sink({ kind: "account", ts: at, tsRecv: at, balances });
-        for (const position of positions) {
-          this.#o.sink({ kind: "position", ts: at, tsRecv: at, position });
-        }
-      } else this.#connectedMs = this.#o.client.rest.serverNow();
+      if (since !== undefined) await this.#deliverMissed(since);
+      else this.#connectedMs = this.#o.client.rest.serverNow();
     } catch (error) {
       if (generation !== this.#generation) return;
       // Without the catch-up the stream cannot be trusted: drop it and try again.

@@ -330,21 +330,34 @@ export class BybitPrivateStream {
     } else this.#o.onFunding?.(execution.funding);
   }
 
+  /**
+   * Catches up now, as after a reconnect: the executions and order updates since the last one
+   * seen (with the overlap) that were not delivered yet are delivered before this resolves
+   * (reconciliation asks for it after reading the venue's positions). Rejects when a query
+   * failed; the stream itself carries on.
+   */
+  catchUp(): Promise<void> {
+    return this.#deliverMissed(this.#lastExecMs ?? this.#timers.now());
+  }
+
+  async #deliverMissed(since: number): Promise<void> {
+    const from = since - (this.#o.overlapMs ?? 60_000);
+    const [orders, executions] = await Promise.all([
+      this.#o.client.orderHistory(from),
+      this.#o.client.executions(from),
+    ]);
+    const now = this.#timers.now();
+    for (const execution of executions) this.#execution(execution, now);
+    for (const order of [...orders].sort((a, b) => a.updatedTs - b.updatedTs)) {
+      this.#order(order, now);
+    }
+  }
+
   async #catchUp(): Promise<void> {
     const since = this.#lastExecMs;
     try {
-      if (since !== undefined) {
-        const from = since - (this.#o.overlapMs ?? 60_000);
-        const [orders, executions] = await Promise.all([
-          this.#o.client.orderHistory(from),
-          this.#o.client.executions(from),
-        ]);
-        const now = this.#timers.now();
-        for (const execution of executions) this.#execution(execution, now);
-        for (const order of [...orders].sort((a, b) => a.updatedTs - b.updatedTs)) {
-          this.#order(order, now);
-        }
-      } else this.#lastExecMs = this.#timers.now();
+      if (since !== undefined) await this.#deliverMissed(since);
+      else this.#lastExecMs = this.#timers.now();
     } catch (error) {
       // Without the catch-up the stream cannot be trusted: drop it and try again.
       this.#alert(

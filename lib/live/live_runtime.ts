@@ -87,6 +87,13 @@ export interface PrivateChannel {
   start(): Promise<void>;
   /** Disconnects. */
   stop(): Promise<void>;
+  /**
+   * Fetches what the venue's history holds since the last event delivered (fills, order
+   * updates; the state of `working`, the orders we hold open) and delivers what was not
+   * delivered yet; resolves once delivered, rejects when a query failed. Reconciliation asks
+   * for it after reading the venue's positions, so no fill they hold is still on its way.
+   */
+  catchUp?(working: readonly Order[]): Promise<void>;
 }
 
 /** How orders are executed. */
@@ -225,6 +232,8 @@ export interface LiveRuntimeSummary {
 }
 
 const LIVE_OWNER = "@live";
+// The tag of the marker that runs an action behind the execution events delivered before it.
+const DELIVERED_TAG = "delivered";
 
 // The runner's own timer wakes are not needed when the source keeps the timeline (tick paper).
 const NEVER_WAKES: Sleeper = { sleepUntil: () => new Promise<void>(() => {}) };
@@ -248,6 +257,8 @@ export class LiveRuntime {
   readonly #reconciler: Reconciler | undefined;
   readonly #stop = new AbortController();
   readonly #actions: (() => void)[] = [];
+  // Actions waiting behind the execution events delivered before them (see #afterDelivered).
+  readonly #delivered: (() => void)[] = [];
   readonly #log: (record: LiveLogRecord) => void;
   #dirty = true;
   #kill: KillSwitchLatch = { tripped: false };
@@ -256,6 +267,9 @@ export class LiveRuntime {
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
+  // Whether the runner takes the inbox's events (else the runtime drains them itself).
+  #looping = false;
+  #channel: PrivateChannel | undefined;
   #stopRequested = false;
   #executionDown = false;
   #operatorHalt = false;
@@ -382,6 +396,8 @@ export class LiveRuntime {
         clientIdPrefix: this.session.oms.snapshot().clientIds.prefix,
         symbols: [...this.session.instruments.keys()],
         inEngine: (action) => this.inEngine(action),
+        afterDelivered: (action) => this.#afterDelivered(action),
+        catchUp: () => this.#catchUp(),
       })
       : undefined;
     this.#subscribe();
@@ -430,6 +446,10 @@ export class LiveRuntime {
   /** Runs until the bound, the end of the feeds, or {@linkcode LiveRuntime.stop}. */
   async run(): Promise<LiveRuntimeSummary> {
     const { options } = { options: this.#options };
+    // Halted until the start pass (live.md §2): what the restore, the catch-up and the settling
+    // of adopted orders process may wake a strategy or an algorithm (a TWAP slice due while the
+    // process was down), and nothing may be sent before the venue has been compared with.
+    this.#reconciler?.hold();
     this.#restore();
     const reconciler = this.#reconciler;
     let privateChannel: PrivateChannel | undefined;
@@ -445,6 +465,7 @@ export class LiveRuntime {
             (event) => this.#deliver(event),
             ...(this.#resumeSinceMs === undefined ? [] : [{ sinceMs: this.#resumeSinceMs }]),
           );
+          this.#channel = privateChannel;
           await privateChannel.start();
         }
         // protect: what the private stream caught up on (fills and reports from while the
@@ -473,11 +494,16 @@ export class LiveRuntime {
       Promise.all(pumps).then(() => {
         if (!this.#stopped) this.inbox.close();
       });
-      run = await runLive(this.session.engine, this.#source, {
-        signal: this.#stop.signal,
-        // Tick paper: the source keeps the timeline and fires the timers itself, in order.
-        sleeper: this.#source instanceof PaperTickSource ? NEVER_WAKES : this.#sleeper(),
-      });
+      this.#looping = true;
+      try {
+        run = await runLive(this.session.engine, this.#source, {
+          signal: this.#stop.signal,
+          // Tick paper: the source keeps the timeline and fires the timers itself, in order.
+          sleeper: this.#source instanceof PaperTickSource ? NEVER_WAKES : this.#sleeper(),
+        });
+      } finally {
+        this.#looping = false;
+      }
       ended = run.aborted || this.#stopRequested
         ? "stopped"
         : this.#boundReached()
@@ -589,6 +615,46 @@ export class LiveRuntime {
     return reconciler === undefined ? undefined : this.#reconcile(reconciler, reason);
   }
 
+  // The private stream's catch-up on demand (a channel without one has delivered what it has).
+  #catchUp(): Promise<void> {
+    return this.#channel?.catchUp?.(this.session.oms.openOrders()) ?? Promise.resolve();
+  }
+
+  // Runs `action` in the engine once every event delivered so far has been handled: before the
+  // runner starts by draining the execution lane; while it runs by a marker queued behind them.
+  async #afterDelivered(action: () => void): Promise<void> {
+    if (!this.#looping || this.inbox.closed) {
+      await this.#drainExecutionLane();
+      this.inEngine(action);
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.#delivered.push(() => {
+        try {
+          action();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+      const now = this.#clock.now();
+      this.inbox.offer({
+        kind: "timer",
+        ts: now,
+        tsRecv: now,
+        owner: LIVE_OWNER,
+        tag: DELIVERED_TAG,
+      });
+    });
+  }
+
+  #runDelivered(): void {
+    while (this.#delivered.length > 0) {
+      const action = this.#delivered.shift();
+      if (action !== undefined) this.inEngine(action);
+    }
+  }
+
   // Reports that arrive after the inbox closed (a late REST answer at shutdown) are dropped
   // here: the next start reconciles them from the venue.
   // Before the feeds start only the execution lane has events: handle them now.
@@ -609,13 +675,18 @@ export class LiveRuntime {
     await this.#sleeper().sleepUntil(fence * 1000, new AbortController().signal);
     let open: readonly Order[];
     try {
+      // What the venue did with them meanwhile (filled, cancelled) is delivered and handled
+      // first: an order missing from the open list may have filled, which is no evidence that
+      // it never arrived.
+      await this.#catchUp();
+      await this.#drainExecutionLane();
       open = await client.openOrders();
     } catch (error) {
       // Unknown stays unknown: the reconciliation halts trading until the venue answers.
       this.#log({
         level: "warn",
         component: "store",
-        message: `adopted orders not settled: open orders query failed: ${
+        message: `adopted orders not settled: venue query failed: ${
           error instanceof Error ? error.message : String(error)
         }`,
       });
@@ -789,7 +860,7 @@ export class LiveRuntime {
     const store = this.#options.store;
     bus.subscribe("timer", (event) => {
       if (event.owner !== LIVE_OWNER) return;
-      const action = this.#actions.shift();
+      const action = event.tag === DELIVERED_TAG ? this.#delivered.shift() : this.#actions.shift();
       action?.();
     });
     session.onFill((event) => {
@@ -906,7 +977,10 @@ export class LiveRuntime {
     if (latch.tripped) {
       this.#kill = latch;
       session.risk.latchKillSwitch();
-      this.inEngine(() => session.oms.setTradingState("reducing-only"));
+      // Held by the reconciler, the latch applies when its first pass resumes trading.
+      if (this.#reconciler?.halted !== true) {
+        this.inEngine(() => session.oms.setTradingState("reducing-only"));
+      }
       this.#log({
         level: "warn",
         component: "risk",
@@ -964,6 +1038,8 @@ export class LiveRuntime {
     if (this.#options.cancelOnShutdown === true) await this.#cancelWorking();
     await Promise.all(this.#options.feeds.map((feed) => feed.close().catch(() => {})));
     this.inbox.close();
+    // A pass waiting behind events the runner will no longer take finishes now.
+    this.#runDelivered();
     await Promise.allSettled(pumps);
     await reconcileLoop;
     await privateChannel?.stop();

@@ -7,6 +7,17 @@
  * halted: nothing but cancels goes out. A clean pass restores the trading state from before
  * (reducing-only if the kill switch tripped meanwhile).
  *
+ * Fills on their way to us (live.md §2, steps 3, 5 and 7): the venue's position may already
+ * hold a fill the private stream has not delivered — one that happened after the stream's
+ * catch-up, or whose socket frame is slower than the REST answer. Adopting the position then
+ * and booking the fill when it arrives counts it twice. So once the venue has answered, the
+ * pass asks the stream to catch up from the venue's execution history (`catchUp`: every fill
+ * the answer holds is in that history), and compares only after everything delivered until
+ * then has been handled (`afterDelivered`); the stream's later copy of a fill is a duplicate by
+ * trade id. A position that still differs may be one the market moved on since the answer: the
+ * pass asks again, up to `attempts` times, and adopts the venue's only then. When the catch-up
+ * fails, the positions and balances count as unknown: never adopted, trading stays halted.
+ *
  * @module
  */
 
@@ -69,6 +80,19 @@ export interface ReconcilerOptions {
    * once; the runtime's way to act between events.
    */
   readonly inEngine: (action: () => void) => void;
+  /**
+   * Runs `action` inside the engine once every event delivered to the execution lane so far
+   * has been handled (default: `inEngine`).
+   */
+  readonly afterDelivered?: (action: () => void) => Promise<void>;
+  /**
+   * Asks the private stream to deliver what the venue's history holds that it has not
+   * delivered yet (fills, order updates); resolves once delivered, rejects when a query failed.
+   * Without it the pass compares with what has been delivered.
+   */
+  readonly catchUp?: () => Promise<void>;
+  /** Answers a position may differ in before it is adopted (default 3). */
+  readonly attempts?: number;
 }
 
 function message(error: unknown): string {
@@ -106,6 +130,11 @@ export class Reconciler {
     return this.#passes;
   }
 
+  /** Halts trading now, until a pass finds no mismatch (the start: halted until its pass). */
+  hold(): void {
+    this.#halt();
+  }
+
   /** Runs one pass (a pass already running is joined, not doubled). */
   reconcile(reason: string): Promise<ReconciliationOutcome> {
     this.#running ??= this.#pass(reason).finally(() => {
@@ -115,41 +144,81 @@ export class Reconciler {
   }
 
   async #pass(reason: string): Promise<ReconciliationOutcome> {
-    const { session, account, inEngine } = this.#options;
     this.#halt();
-    const [positions, balances, open] = await Promise.all([
+    const attempts = Math.max(1, this.#options.attempts ?? 3);
+    for (let attempt = 1;; attempt++) {
+      const outcome = await this.#attempt(reason, attempt === attempts);
+      if (outcome === undefined) continue;
+      if (!outcome.mismatch) this.#resume();
+      this.#passes++;
+      return outcome;
+    }
+  }
+
+  // One look at the venue; undefined when the position differs and another look may settle it.
+  async #attempt(reason: string, last: boolean): Promise<ReconciliationOutcome | undefined> {
+    const { session, account, inEngine, catchUp } = this.#options;
+    const [queried, balances, open] = await Promise.all([
       answer("positions", () => account.positions()),
       answer("balances", () => account.balances()),
       answer("open orders", () => account.openOrders()),
     ]);
+    // Asked after the answers: every fill they hold is in the history by now.
+    const caught = catchUp === undefined
+      ? knownReport(undefined)
+      : await answer("fill history (catch-up)", catchUp);
+    const positions = mapAnswer(
+      queried,
+      (list) =>
+        list.filter((p) => session.instruments.has(p.symbol)).map((p): VenuePosition => ({
+          symbol: p.symbol,
+          quantity: p.quantity,
+          entryPrice: p.entryPrice,
+        })),
+    );
     let event: ReconciliationEvent | undefined;
-    inEngine(() => {
+    let orders: OrderDifference[] = [];
+    let again = false;
+    const afterDelivered = this.#options.afterDelivered ??
+      ((action: () => void) => Promise.resolve(inEngine(action)));
+    await afterDelivered(() => {
+      if (!last && caught.status === "known" && !this.#positionsAgree(positions)) {
+        again = true;
+        return;
+      }
       event = session.reconcile(
-        mapAnswer(
-          positions,
-          (list) =>
-            list.filter((p) => session.instruments.has(p.symbol)).map((p): VenuePosition => ({
-              symbol: p.symbol,
-              quantity: p.quantity,
-              entryPrice: p.entryPrice,
-            })),
-        ),
-        mapAnswer(
-          balances,
-          (list) => list.map((b): VenueBalance => ({ currency: b.currency, total: b.total })),
-        ),
+        // Fills may still be on their way when the history could not be read: adopt nothing.
+        caught.status === "known" ? positions : unknownReport(caught.reason),
+        caught.status === "known"
+          ? mapAnswer(
+            balances,
+            (list) => list.map((b): VenueBalance => ({ currency: b.currency, total: b.total })),
+          )
+          : unknownReport(caught.reason),
       );
+      orders = open.status === "known" ? this.#compareOrders(open.value) : [];
     });
+    if (again) return undefined;
     if (event === undefined) throw new TypeError("Reconciler: the session did not reconcile");
-    const orders = open.status === "known" ? this.#compareOrders(open.value) : [];
-    const unknown = [positions, balances, open].flatMap((a) =>
+    const unknown = [queried, balances, open, caught].flatMap((a) =>
       a.status === "unknown" ? [a.reason] : []
     );
     const mismatch = unknown.length > 0 ||
       orders.some((o) => o.kind === "unknown-ours" || o.kind === "missing");
-    if (!mismatch) this.#resume();
-    this.#passes++;
     return { reason, event, orders, unknown, mismatch };
+  }
+
+  // Whether the ledger's quantities are the venue's (an unknown answer agrees: nothing to adopt).
+  #positionsAgree(positions: VenueAnswer<readonly VenuePosition[]>): boolean {
+    if (positions.status !== "known") return true;
+    const { session } = this.#options;
+    const venue = new Map(positions.value.map((p) => [p.symbol, p.quantity]));
+    for (const symbol of session.instruments.keys()) {
+      const ours = session.portfolio.position(symbol).quantity;
+      const theirs = venue.get(symbol);
+      if (theirs === undefined ? !ours.isZero() : !ours.eq(theirs)) return false;
+    }
+    return true;
   }
 
   #compareOrders(venueOrders: readonly Order[]): OrderDifference[] {

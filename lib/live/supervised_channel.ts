@@ -64,6 +64,8 @@ export function supervisedChannel(
     let since = resume;
     let started = false;
     let everUp = false;
+    // The channel of the current run, once it is up (a catch-up is asked of it).
+    let current: PrivateChannel | undefined;
     let resolveReady: (() => void) | undefined;
     let rejectReady: ((error: unknown) => void) | undefined;
     const ready = new Promise<void>((resolve, reject) => {
@@ -94,10 +96,12 @@ export function supervisedChannel(
       }
       if (!context.signal.aborted) {
         everUp = true;
+        current = channel;
         context.up();
         resolveReady?.();
       }
       await aborted;
+      if (current === channel) current = undefined;
       await channel.stop();
     };
     return {
@@ -107,6 +111,13 @@ export function supervisedChannel(
           supervisor.start({ name, run });
         }
         return ready;
+      },
+      catchUp(working): Promise<void> {
+        // Between runs nothing can be fetched: the pass counts the history as unknown.
+        if (current === undefined) {
+          return Promise.reject(new TypeError(`${name}: not up, no catch-up`));
+        }
+        return current.catchUp?.(working) ?? Promise.resolve();
       },
       async stop(): Promise<void> {
         rejectReady?.(new TypeError(`${name}: stopped before it was up`));

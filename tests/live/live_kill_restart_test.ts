@@ -159,6 +159,7 @@ Deno.test({
   // Error lines of the runs (a start-up reconciliation that had to adopt is one).
   const problems: string[] = [];
   const logs: string[] = [];
+  const killTimes: string[] = []; // DEBUG
   try {
     const rng = mulberry32(seed);
     let firstTs: number | undefined;
@@ -179,6 +180,7 @@ Deno.test({
         kind === "timed" ? plan.n : 4_000,
       );
       const status = await live.status;
+      killTimes.push(`run ${point} ${kind} ended ${new Date().toISOString().slice(11, 23)}`); // DEBUG
       clearTimeout(timer);
       current = undefined;
       logs.push(live.stderr());
@@ -247,6 +249,12 @@ Deno.test({
     );
   } catch (error) {
     console.log(`kill -9 test failed with seed ${seed} (KILL_TEST_SEED=${seed} repeats it)`);
+    Deno.writeTextFileSync(`/tmp/kill_logs_${seed}.txt`, logs.map((l, i) => `==== run ${i}\n${l}`).join("\n")); // DEBUG
+    Deno.writeTextFileSync(`/tmp/kill_sim_${seed}.txt`, [ // DEBUG
+      ...sim.ledger.orders({ accountId: 0, code: CODE }).map((o) => `order ${o.clientId} ${o.side} ${o.type} ${o.quantity} ${o.price} ` + sim.ledger.history(o.orderId).map((h) => `${new Date(h.updatedAt).toISOString().slice(11, 23)} ${h.status} ${h.filled}`).join(" | ")), // DEBUG
+      ...sim.ledger.fills({ accountId: 0, code: CODE }).map((f) => `fill ${f.execId.slice(-3)} ${f.clientId} ${f.side} ${f.quantity} ${new Date(f.ts).toISOString().slice(11, 23)}`), // DEBUG
+      ...killTimes, // DEBUG
+    ].join("\n")); // DEBUG
     // The story of every order the failure names: each run's lines and the venue's states.
     const named = new Set(String(error).match(/TwapMaker-[a-z0-9]+-[a-z0-9]+/g) ?? []);
     for (const id of named) {

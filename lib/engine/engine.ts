@@ -146,6 +146,21 @@ export class Engine {
     this.#scheduler.schedule(at, event);
   }
 
+  /**
+   * Queues `make(due)` for `due`: `at`, or now when `at` has already passed. On a wall clock
+   * time moves while a handler runs, so a time "not before now" that a handler computed from
+   * its own reading may be past by the time it is scheduled; this reads the clock once.
+   *
+   * @throws {RangeError} when `at` is not an integer.
+   */
+  scheduleNotBeforeNow(at: Micros, make: (due: Micros) => Event): void {
+    if (!Number.isSafeInteger(at)) {
+      throw new RangeError(`Engine.scheduleNotBeforeNow: time ${at} is not an integer`);
+    }
+    const due = Math.max(at, this.clock.now());
+    this.#scheduler.schedule(due, make(due));
+  }
+
   #enter(): void {
     if (this.#processing) {
       throw new Error("Engine.process is not re-entrant: handlers must use emit or schedule");

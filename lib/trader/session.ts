@@ -382,16 +382,14 @@ export class TradingSession<V extends VenuePort = VenuePort> {
         now: () => clock.now(),
         // An algorithm arms "at `at`, not before now" from its own reading of the clock; on
         // the wall clock (live) now may have moved past that reading by the time this runs.
-        setTimer: (at, tag) => {
-          const due = Math.max(at, clock.now());
-          engine.schedule(due, {
+        setTimer: (at, tag) =>
+          engine.scheduleNotBeforeNow(at, (due) => ({
             kind: "timer",
             ts: due,
             tsRecv: due,
             owner: ALGORITHM_TIMER_OWNER,
             tag,
-          });
-        },
+          })),
         submit: (intent) => this.oms.submitIntent(intent),
         cancel: (symbol, id) => this.oms.cancelOrder(symbol, id),
         amend: (symbol, id, changes) => this.oms.amendOrder(symbol, id, changes),

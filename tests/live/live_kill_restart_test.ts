@@ -70,13 +70,14 @@ function algorithmsSnapshot(statePath: string): AlgorithmsSnapshot {
   }
 }
 
-// Ignored by default because it still fails, with the bug it found open. The faults branch's
-// OrderTracker fix (a report with more fills is newer whatever its time) is on main; with it,
-// seed 20261202 fails at point 11: the restarted session's start pass runs before the Bybit
-// private stream's catch-up has delivered the fill of an order that filled while the process was
-// down — the pass sees the order open here but not at the venue, finds 0.001 BTCUSDT in the ledger
-// against 0.002 at the venue and adopts the venue's position; the caught-up fill is booked 6 ms
-// later, on top. The start pass must wait for the catch-up.
+// Ignored by default because it still fails, with the bug it found open. The double count it
+// found first (the start pass adopting the venue's position while fills were still on their way
+// to us, then booking them on top) is fixed: the pass now catches up from the venue's execution
+// history and compares only once everything delivered is handled
+// (tests/lib/live/reconcile_in_flight_test.ts). With that, seed 20261202 ends with fills,
+// position, wallet and working orders equal to the simulator's ledger, but one TWAP child at
+// the venue is not counted by its restored parent (43 against 42): the child's intent is
+// probably written after the last commit of the algorithms' state.
 // Run it with
 // KILL_TEST=1 deno test -A tests/live/live_kill_restart_test.ts.
 Deno.test({
@@ -159,7 +160,6 @@ Deno.test({
   // Error lines of the runs (a start-up reconciliation that had to adopt is one).
   const problems: string[] = [];
   const logs: string[] = [];
-  const killTimes: string[] = []; // DEBUG
   try {
     const rng = mulberry32(seed);
     let firstTs: number | undefined;
@@ -180,7 +180,6 @@ Deno.test({
         kind === "timed" ? plan.n : 4_000,
       );
       const status = await live.status;
-      killTimes.push(`run ${point} ${kind} ended ${new Date().toISOString().slice(11, 23)}`); // DEBUG
       clearTimeout(timer);
       current = undefined;
       logs.push(live.stderr());
@@ -249,12 +248,6 @@ Deno.test({
     );
   } catch (error) {
     console.log(`kill -9 test failed with seed ${seed} (KILL_TEST_SEED=${seed} repeats it)`);
-    Deno.writeTextFileSync(`/tmp/kill_logs_${seed}.txt`, logs.map((l, i) => `==== run ${i}\n${l}`).join("\n")); // DEBUG
-    Deno.writeTextFileSync(`/tmp/kill_sim_${seed}.txt`, [ // DEBUG
-      ...sim.ledger.orders({ accountId: 0, code: CODE }).map((o) => `order ${o.clientId} ${o.side} ${o.type} ${o.quantity} ${o.price} ` + sim.ledger.history(o.orderId).map((h) => `${new Date(h.updatedAt).toISOString().slice(11, 23)} ${h.status} ${h.filled}`).join(" | ")), // DEBUG
-      ...sim.ledger.fills({ accountId: 0, code: CODE }).map((f) => `fill ${f.execId.slice(-3)} ${f.clientId} ${f.side} ${f.quantity} ${new Date(f.ts).toISOString().slice(11, 23)}`), // DEBUG
-      ...killTimes, // DEBUG
-    ].join("\n")); // DEBUG
     // The story of every order the failure names: each run's lines and the venue's states.
     const named = new Set(String(error).match(/TwapMaker-[a-z0-9]+-[a-z0-9]+/g) ?? []);
     for (const id of named) {

@@ -9,9 +9,8 @@ import assert from "node:assert/strict";
 import type { Micros } from "../../../lib/domain/mod.ts";
 import type { Clock } from "../../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
-import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import { TradingSession } from "../../../lib/trader/mod.ts";
-import { BTC, candleEvent } from "./_fixtures.ts";
+import { BTC, candleEvent, TwapOnce } from "./_fixtures.ts";
 
 /** A wall clock that moves 1 ms every time it is read. */
 class MovingClock implements Clock {
@@ -26,35 +25,9 @@ class MovingClock implements Clock {
   observe(_ts: Micros): void {}
 }
 
-/** Enters long on its first bar by a TWAP whose first slice is due at once. */
-class TwapOnce implements Strategy {
-  readonly name = "wall_twap";
-  readonly subscriptions = [{
-    kind: "candles" as const,
-    symbol: BTC.symbol,
-    interval: "1m" as const,
-  }];
-  readonly executionHints = ["twap"] as const;
-  #sent = false;
-  onCandle(_c: unknown, ctx: StrategyContext): void {
-    if (this.#sent) return;
-    this.#sent = true;
-    ctx.signal({
-      symbol: BTC.symbol,
-      kind: "enter-long",
-      confidence: 1,
-      hint: { kind: "twap", durationSecs: 3, slices: 3 },
-    });
-  }
-  snapshot(): null {
-    return null;
-  }
-  restore(): void {}
-}
-
 function session(clock: Clock, sent: string[]): TradingSession {
   const trading = new TradingSession({
-    strategy: new TwapOnce(),
+    strategy: new TwapOnce("wall_twap"),
     instruments: [BTC],
     initialBalances: { USDT: 100_000 },
     reportingCurrency: "USDT",

@@ -12,44 +12,17 @@ import {
   type OmsSnapshot,
 } from "../../../../lib/execution/mod.ts";
 import { knownReport } from "../../../../lib/portfolio/mod.ts";
-import type { Strategy, StrategyContext } from "../../../../lib/strategies/mod.ts";
 import { TradingSession } from "../../../../lib/trader/mod.ts";
 import { BybitExecutionClient } from "../../../../connectors/bybit/execution_client.ts";
 import { BybitPrivateStream } from "../../../../connectors/bybit/private_stream.ts";
 import { RateLimiter } from "../../../../connectors/bybit/rate_limit.ts";
 import { BybitRest } from "../../../../connectors/bybit/rest.ts";
 import { startSimulator } from "../../../../connectors/simulator/simulator.ts";
-import { BTC } from "../../trader/_fixtures.ts";
+import { BTC, TwapOnce } from "../../trader/_fixtures.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const nowMicros = (): number => Date.now() * 1000;
-
-/** Enters long once, on its first bar, by TWAP. */
-class TwapOnce implements Strategy {
-  readonly name = "live_twap";
-  readonly subscriptions = [{
-    kind: "candles" as const,
-    symbol: BTC.symbol,
-    interval: "1m" as const,
-  }];
-  readonly executionHints = ["twap"] as const;
-  #sent = false;
-  onCandle(_c: unknown, ctx: StrategyContext): void {
-    if (this.#sent) return;
-    this.#sent = true;
-    ctx.signal({
-      symbol: BTC.symbol,
-      kind: "enter-long",
-      confidence: 1,
-      hint: { kind: "twap", durationSecs: 3, slices: 3 },
-    });
-  }
-  snapshot(): null {
-    return null;
-  }
-  restore(): void {}
-}
 
 /** A live-style session: reports and stream events queue up and are processed in a loop. */
 function liveSession(client: BybitExecutionClient): {
@@ -59,7 +32,7 @@ function liveSession(client: BybitExecutionClient): {
 } {
   const queue: Event[] = [];
   const session = new TradingSession({
-    strategy: new TwapOnce(),
+    strategy: new TwapOnce("live_twap"),
     instruments: [BTC],
     initialBalances: { USDT: 100_000 },
     reportingCurrency: "USDT",

@@ -12,6 +12,7 @@ import { type Simulator, startSimulator } from "../../connectors/simulator/simul
 import { batchToCandles, readCandleParquet, validateCandles } from "../../lib/data/mod.ts";
 import { fromIso } from "../../lib/domain/mod.ts";
 import { listDir, withTemp } from "./_cli_run.ts";
+import { downloadArgs } from "./_download_args.ts";
 
 const CONFIG_DIR = new URL("../../config/", import.meta.url).pathname;
 const GLOBAL = { env: undefined, configDir: CONFIG_DIR, verbose: false };
@@ -45,22 +46,7 @@ async function withKlines(body: (sim: Simulator) => Promise<void>): Promise<void
 }
 
 function args(dir: string): string[] {
-  return [
-    "download",
-    "--exchange",
-    "bybit_testnet",
-    "--symbol",
-    "bybit:BTCUSDT",
-    "--interval",
-    "1m",
-    "--from",
-    "2024-01-01",
-    "--to",
-    "2024-01-03T12:00:00Z",
-    "--output",
-    dir,
-    "--json",
-  ];
+  return downloadArgs("bybit_testnet", "bybit:BTCUSDT", dir);
 }
 
 /** An io that records lines and calls `onLine` with each stdout line. */

@@ -5,6 +5,7 @@ import { recordingIo } from "../../cli/io.ts";
 import { batchToCandles, readCandleParquet, validateCandles } from "../../lib/data/mod.ts";
 import { ConfigError, fromIso } from "../../lib/domain/mod.ts";
 import { ok, startFakeBybit } from "../connectors/bybit/_fake_bybit.ts";
+import { downloadArgs } from "./_download_args.ts";
 
 const CONFIG_DIR = new URL("../../config/", import.meta.url).pathname;
 const GLOBAL = { env: undefined, configDir: CONFIG_DIR, verbose: false };
@@ -30,22 +31,7 @@ Deno.test("data download: pages klines into Parquet; an interrupted download res
       return ok({ list: rows.reverse() });
     });
     const environment = { TESSER_EXCHANGE__BYBIT_TESTNET__REST_URL: fake.url };
-    const args = [
-      "download",
-      "--exchange",
-      "bybit_testnet",
-      "--symbol",
-      "bybit:BTCUSDT",
-      "--interval",
-      "1m",
-      "--from",
-      "2024-01-01",
-      "--to",
-      "2024-01-03T12:00:00Z",
-      "--output",
-      dir,
-      "--json",
-    ];
+    const args = downloadArgs("bybit_testnet", "bybit:BTCUSDT", dir);
     const first = recordingIo();
     await assert.rejects(
       () => dataCommand(args, first, GLOBAL, environment),

@@ -15,6 +15,7 @@ import { BinanceHistoricalData, klineWeight } from "../../../connectors/binance/
 import { WeightLimiter } from "../../../connectors/binance/rate_limit.ts";
 import { BinanceRest } from "../../../connectors/binance/rest.ts";
 import { sleep } from "./_sim.ts";
+import { downloadArgs } from "../../cli/_download_args.ts";
 
 const CONFIG_DIR = new URL("../../../config/", import.meta.url).pathname;
 const GLOBAL = { env: undefined, configDir: CONFIG_DIR, verbose: false };
@@ -68,22 +69,7 @@ Deno.test("data download (binance): pages /fapi/v1/klines into Parquet; an inter
     const dir = await Deno.makeTempDir();
     try {
       const environment = { TESSER_EXCHANGE__BINANCE_TESTNET__REST_URL: url };
-      const args = [
-        "download",
-        "--exchange",
-        "binance_testnet",
-        "--symbol",
-        "binance:BTCUSDT",
-        "--interval",
-        "1m",
-        "--from",
-        "2024-01-01",
-        "--to",
-        "2024-01-03T12:00:00Z",
-        "--output",
-        dir,
-        "--json",
-      ];
+      const args = downloadArgs("binance_testnet", "binance:BTCUSDT", dir);
       failNext(1);
       const first = recordingIo();
       await assert.rejects(

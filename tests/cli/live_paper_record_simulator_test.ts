@@ -7,11 +7,11 @@
  */
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
 import { gunzipSync } from "node:zlib";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { startSimulator } from "../../connectors/simulator/simulator.ts";
+import { type StoredFill, storedFills } from "../live/_live_cli.ts";
 
 const STRATEGY = `strategy_name = "OrderBookImbalance"
 
@@ -25,16 +25,6 @@ quantity = 0.01
 cooldown_ms = 250
 `;
 
-interface FillRow {
-  readonly ts: number;
-  readonly tradeId: string;
-  readonly clientOrderId: string;
-  readonly side: string;
-  readonly price: string;
-  readonly quantity: string;
-  readonly fee: string;
-}
-
 // `2026-06-01T12:00:00.123456Z` → µs.
 function isoMicros(text: string): number {
   const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?Z$/.exec(text);
@@ -43,27 +33,7 @@ function isoMicros(text: string): number {
   return Date.parse(`${match[1]}Z`) * 1000 + Number(fraction);
 }
 
-function liveFills(statePath: string): FillRow[] {
-  const db = new DatabaseSync(statePath, { readOnly: true });
-  try {
-    const rows = db.prepare(
-      "SELECT ts, trade_id, client_order_id, side, price, quantity, fee FROM fills ORDER BY seq",
-    ).all() as Record<string, string | number>[];
-    return rows.map((r) => ({
-      ts: Number(r.ts),
-      tradeId: String(r.trade_id),
-      clientOrderId: String(r.client_order_id),
-      side: String(r.side),
-      price: String(r.price),
-      quantity: String(r.quantity),
-      fee: String(r.fee),
-    }));
-  } finally {
-    db.close();
-  }
-}
-
-async function replayFills(csvPath: string): Promise<FillRow[]> {
+async function replayFills(csvPath: string): Promise<StoredFill[]> {
   const [header, ...lines] = (await Deno.readTextFile(csvPath)).trim().split("\n");
   const columns = header.split(",");
   const at = (name: string): number => columns.indexOf(name);
@@ -100,8 +70,8 @@ min_samples = 10
 `;
 
 interface SessionAndReplay {
-  readonly sessionFills: readonly FillRow[];
-  readonly replayFills: readonly FillRow[];
+  readonly sessionFills: readonly StoredFill[];
+  readonly replayFills: readonly StoredFill[];
   readonly recordingLines: readonly string[];
   readonly report: { readonly diagnostics: Readonly<Record<string, unknown>> };
   readonly liveErr: string;
@@ -181,7 +151,7 @@ ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$|\/public$/, "")}"
     ], replay);
     assert.equal(replayCode, 0, replay.err.join("\n"));
     return {
-      sessionFills: liveFills(`${dir}/state.db`),
+      sessionFills: storedFills(`${dir}/state.db`),
       replayFills: await replayFills(`${dir}/replay/fills.csv`),
       recordingLines: text.trim().split("\n"),
       report: JSON.parse(await Deno.readTextFile(`${dir}/replay/report.json`)),

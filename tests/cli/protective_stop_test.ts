@@ -15,11 +15,21 @@ import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import type { SimOrder } from "../../connectors/simulator/order.ts";
+import { SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const KEY = { apiKey: "protect-key", apiSecret: "protect-secret" };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The simulator's config folder plus the strategy file of `EnterOnceProtected` on `venue`. */
+async function configDir(sim: Simulator, venue: "bybit" | "binance", extra: string) {
+  const dir = await simConfigDir(sim, `${extra}\n[live.account]\non_mismatch = "adopt"\n`);
+  await Deno.writeTextFile(
+    join(dir, "strategy.toml"),
+    `strategy_name = "EnterOnceProtected"\n\n[params]\nsymbol = "${venue}:BTCUSDT"\n`,
+  );
+  return dir;
+}
 
 async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -27,33 +37,6 @@ async function until(predicate: () => boolean, what: string, ms: number): Promis
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
-}
-
-/** A config dir whose profile `sim` points at `sim`. */
-async function configDir(sim: Simulator, venue: "bybit" | "binance", extra: string) {
-  const dir = await Deno.makeTempDir({ prefix: "tesser-protect-" });
-  await Deno.copyFile(join(ROOT, "config/default.toml"), join(dir, "default.toml"));
-  const ws = venue === "bybit"
-    ? sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")
-    : sim.wsPublicUrl.replace(/\/public$/, "");
-  await Deno.writeTextFile(
-    join(dir, "local.toml"),
-    `[exchange.sim]
-driver = "${venue}"
-rest_url = "${sim.restUrl}"
-ws_url = "${ws}"
-api_key = "${KEY.apiKey}"
-api_secret = "${KEY.apiSecret}"
-${extra}
-[live.account]
-on_mismatch = "adopt"
-`,
-  );
-  await Deno.writeTextFile(
-    join(dir, "strategy.toml"),
-    `strategy_name = "EnterOnceProtected"\n\n[params]\nsymbol = "${venue}:BTCUSDT"\n`,
-  );
-  return dir;
 }
 
 interface Child {
@@ -145,7 +128,7 @@ async function protectedSession(
   const sim = await startSimulator({
     venue,
     market: { kind: "none" },
-    accounts: [{ ...KEY, balance: "100000" }],
+    accounts: [{ ...SIM_KEY, balance: "100000" }],
   });
   let child: Child | undefined;
   try {

@@ -143,6 +143,8 @@ export function spawnLive(
 
 /** One fill as the state file holds it. */
 export interface StoredFill {
+  /** When it was recorded (µs since the epoch). */
+  readonly ts: number;
   /** The venue's trade id. */
   readonly tradeId: string;
   /** Our client order id. */
@@ -162,8 +164,9 @@ export function storedFills(statePath: string): StoredFill[] {
   const db = new DatabaseSync(statePath, { readOnly: true });
   try {
     return db.prepare(
-      "SELECT trade_id, client_order_id, side, price, quantity, fee FROM fills ORDER BY seq",
+      "SELECT ts, trade_id, client_order_id, side, price, quantity, fee FROM fills ORDER BY seq",
     ).all().map((r) => ({
+      ts: Number(r.ts),
       tradeId: String(r.trade_id),
       clientOrderId: String(r.client_order_id),
       side: String(r.side),

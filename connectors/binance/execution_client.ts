@@ -171,6 +171,21 @@ function outcomeUnknown(error: unknown): boolean {
   }
 }
 
+/**
+ * The failure to report when the lookup after `error` found no order. A duplicate client id
+ * says the first request landed, so it is no refusal: the order may still be on its way through
+ * the venue, or filled and gone. It is reported as of unknown outcome, which the OMS leaves in
+ * flight for reconciliation instead of forgetting an order that may be live.
+ */
+function stillUnknown(error: unknown, clientOrderId: string): unknown {
+  if (!(error instanceof ExchangeError) || error.kind !== "rejected") return error;
+  return new ExchangeError(
+    "unknown",
+    `placement of ${clientOrderId} answered duplicate client id (${error.message}) but no order has it yet`,
+    { venue: VENUE, code: error.code, cause: error },
+  );
+}
+
 function isCode(error: unknown, ...codes: number[]): boolean {
   return error instanceof ExchangeError && codes.some((code) => error.code === String(code));
 }
@@ -316,7 +331,7 @@ export class BinanceExecutionClient implements ExecutionClient {
         this.#accepted?.(found);
         return found;
       }
-      throw error;
+      throw stillUnknown(error, request.clientOrderId);
     }
     const order = { ...(algo ? parseAlgoOrder(answer) : parseRestOrder(answer)), request };
     this.remember(order);

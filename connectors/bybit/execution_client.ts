@@ -103,6 +103,21 @@ function outcomeUnknown(error: unknown): boolean {
   }
 }
 
+/**
+ * The failure to report when the lookup after `error` found no order. A duplicate orderLinkId
+ * says the first request landed, so it is no refusal: the order may still be on its way through
+ * the venue, or filled and gone from the lists. It is reported as of unknown outcome, which
+ * the OMS leaves in flight for reconciliation instead of forgetting an order that may be live.
+ */
+function stillUnknown(error: unknown, clientOrderId: string): unknown {
+  if (!(error instanceof ExchangeError) || error.kind !== "rejected") return error;
+  return new ExchangeError(
+    "unknown",
+    `placement of ${clientOrderId} answered duplicate orderLinkId (${error.message}) but no order has it yet`,
+    { venue: VENUE, code: error.code, cause: error },
+  );
+}
+
 /** Bybit linear order entry and account queries over the REST transport. */
 export class BybitExecutionClient implements ExecutionClient {
   /** Always `bybit`. */
@@ -151,7 +166,7 @@ export class BybitExecutionClient implements ExecutionClient {
       if (!outcomeUnknown(error)) throw error;
       const found = await this.#lookUp(request.symbol, request.clientOrderId, this.#attempts);
       if (found !== undefined) return found;
-      throw error;
+      throw stillUnknown(error, request.clientOrderId);
     }
     this.#accepted?.();
     // The REST ack only says the order was taken; its state comes from the stream.

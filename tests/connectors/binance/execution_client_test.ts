@@ -265,3 +265,32 @@ Deno.test("simulator: through executionClientPort, a submit is acknowledged and 
     assert.equal(sim.ledger.orders().filter((o) => o.clientId === "bn-port-1").length, 1);
   });
 });
+
+Deno.test("simulator: a duplicate client id (-4116) with no order found → an unknown outcome for the OMS, not a rejection", async () => {
+  await withBinanceSim(async ({ sim, client }) => {
+    // What Binance answers when the first request with this id landed but is not visible yet
+    // (or filled and left the open list): no order to find, yet one may be live.
+    sim.faults.inject({
+      kind: "reject",
+      code: -4116,
+      message: "ClientOrderId is duplicated.",
+      path: "/fapi/v1/order",
+    });
+    const reports: VenueEvent[] = [];
+    const port = executionClientPort(client, (report) => reports.push(report), {
+      now: () => Date.now() * 1000,
+    });
+    port.send({ type: "submit", request: limitBuy("bn-dup-ghost") });
+    const deadline = Date.now() + 5000;
+    while (reports.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(reports.length, 1);
+    const report = reports[0];
+    assert.equal(report.kind, "alert");
+    assert.equal(report.kind === "alert" ? report.code : "", "order-outcome-unknown");
+    assert.match(report.kind === "alert" ? report.message : "", /bn-dup-ghost.*duplicate/s);
+    assert.equal(sim.faults.log().filter((f) => f.kind === "reject").length, 1);
+    assert.equal(sim.ledger.orders().filter((o) => o.clientId === "bn-dup-ghost").length, 0);
+  });
+});

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { decimal, ExchangeError, type OrderRequest } from "../../../lib/domain/mod.ts";
-import { isDefinitiveRefusal } from "../../../lib/broker/mod.ts";
+import {
+  executionClientPort,
+  isDefinitiveRefusal,
+  type VenueEvent,
+} from "../../../lib/broker/mod.ts";
 import { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
 import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
 import { BybitRest } from "../../../connectors/bybit/rest.ts";
@@ -199,6 +203,31 @@ Deno.test("a duplicate orderLinkId (110072) is resolved by lookup; an insufficie
     assert.equal(isDefinitiveRefusal(error.kind), true);
     assert.match(error.message, /not enough available balance/);
     assert.equal(fake.seen.filter((r) => r.path === "/v5/order/realtime").length, 0);
+  });
+});
+
+Deno.test("a duplicate orderLinkId (110072) with no order found → an unknown outcome for the OMS, not a rejection", async () => {
+  await withFake(async (fake) => {
+    fake.route("/v5/order/create", () => fail(110072, "OrderLinkedID is duplicate"));
+    fake.route("/v5/order/realtime", () => ok({ list: [], nextPageCursor: "" }));
+    fake.route("/v5/order/history", () => ok({ list: [], nextPageCursor: "" }));
+    const { client: bybit } = client(fake);
+    const reports: VenueEvent[] = [];
+    const port = executionClientPort(bybit, (report) => reports.push(report), {
+      now: () => Date.now() * 1000,
+    });
+    port.send({ type: "submit", request: REQUEST });
+    const deadline = Date.now() + 5000;
+    while (reports.length === 0 && Date.now() < deadline) await sleep(5);
+    // The first request landed: the order may be live (still in flight at the venue, or
+    // filled and gone from the open list), so it must stay in flight for reconciliation.
+    assert.equal(reports.length, 1);
+    const report = reports[0];
+    assert.equal(report.kind, "alert");
+    assert.equal(report.kind === "alert" ? report.code : "", "order-outcome-unknown");
+    assert.match(report.kind === "alert" ? report.message : "", /tsr-abc_1.*duplicate/s);
+    assert.equal(fake.seen.filter((r) => r.path === "/v5/order/create").length, 1);
+    assert.equal(fake.seen.filter((r) => r.path === "/v5/order/realtime").length, 3);
   });
 });
 

@@ -69,11 +69,16 @@ export function algoStatus(status: string, filled: Decimal): OrderStatus {
   }
 }
 
-/** Binance's `timeInForce` → ours (GTX is post-only; GTD is treated as GTC). */
+/**
+ * Binance's `timeInForce` → ours (GTX is post-only; GTD is treated as GTC). GTE_GTC is what
+ * Binance reports for closePosition and other protective conditional orders ("good till the
+ * position ends"): it rests until triggered or cancelled, as GTC does.
+ */
 export function timeInForce(text: string): TimeInForce {
   switch (text) {
     case "GTC":
     case "GTD":
+    case "GTE_GTC":
       return "gtc";
     case "IOC":
       return "ioc";

@@ -7,6 +7,7 @@ import {
   parseOrderTradeUpdate,
   parsePositionRisk,
   parseRestOrder,
+  timeInForce,
 } from "../../../connectors/binance/parse_private.ts";
 import { parseRateLimits, parseSymbolInfo } from "../../../connectors/binance/instruments.ts";
 import { fixture } from "./_fixtures.ts";
@@ -160,6 +161,34 @@ Deno.test("parseAlgoUpdate: NEW → accepted with the trigger; CANCELED → canc
   assert.equal(created.request.triggerPrice?.toString(), "51000");
   assert.equal(parseAlgoUpdate(wire("CANCELED")).status, "canceled");
   assert.equal(parseAlgoUpdate(wire("EXPIRED")).status, "expired");
+});
+
+Deno.test("GTE_GTC (closePosition / protective orders) parses as GTC in ORDER_TRADE_UPDATE, ALGO_UPDATE and REST orders", () => {
+  const doc = fixture("binance_closeposition_gte_gtc.json") as {
+    ORDER_TRADE_UPDATE: Json;
+    ALGO_UPDATE: Json;
+    order: Json;
+  };
+  const streamed = parseOrderTradeUpdate(doc.ORDER_TRADE_UPDATE);
+  assert.equal(streamed.order.request.timeInForce, "gtc");
+  assert.equal(streamed.order.request.type, "stop-market");
+  assert.equal(streamed.order.request.triggerPrice?.toString(), "88250.5");
+  assert.equal(streamed.order.status, "accepted");
+  assert.equal(streamed.fill, undefined);
+  const algo = parseAlgoUpdate(doc.ALGO_UPDATE);
+  assert.equal(algo.request.timeInForce, "gtc");
+  assert.equal(algo.request.clientOrderId, "tsr-close-8");
+  assert.equal(algo.status, "accepted");
+  const rest = parseRestOrder(doc.order);
+  assert.equal(rest.request.timeInForce, "gtc");
+  assert.equal(rest.request.clientOrderId, "tsr-close-7");
+  assert.equal(rest.status, "accepted");
+  // Only the names Binance documents or sends are accepted; others are still refused.
+  assert.throws(
+    () => timeInForce("GTE"),
+    (error: unknown) =>
+      error instanceof DataError && /unknown timeInForce "GTE"/.test(error.message),
+  );
 });
 
 Deno.test("parsePositionRisk and parseBalance: documented v2/v3 rows", () => {

@@ -147,6 +147,12 @@ export class BybitExecutionClient implements ExecutionClient {
     this.#accepted = listener;
   }
 
+  /** The venue's clock now (ms), measured again (`/v5/market/time`): never the local clock. */
+  async venueNow(): Promise<number> {
+    await this.#rest.syncTime();
+    return this.#rest.serverNow();
+  }
+
   /** Places an order; an unknown outcome is resolved by orderLinkId, never by a resend. */
   async placeOrder(request: OrderRequest): Promise<Order> {
     // The answer holds no venue time of the order, and a market order is often filled before

@@ -2,8 +2,9 @@
  * The Bybit v5 private stream: `auth`, then `order`, `execution`, `position`, `wallet` →
  * order updates, fills (with fee and liquidity), positions and balances. Missed private
  * events are never replayed by Bybit, so after every (re)connect the stream catches up over
- * REST (`/v5/order/history` and `/v5/execution/list` since the last execution seen, with an
- * overlap) and delivers what it missed; fills are deduplicated by `execId` and order updates
+ * REST (`/v5/order/history` and `/v5/execution/list` from the venue time of the last private
+ * event seen, with an overlap; never from the local clock, which may be ahead of the venue's
+ * and skip what was missed) and delivers what it missed; fills are deduplicated by `execId` and order updates
  * by their update time, so nothing is lost and nothing is delivered twice. A stream that
  * stays silent while orders are being accepted is treated as lost (liveness watchdog).
  *
@@ -51,7 +52,7 @@ export interface BybitPrivateStreamOptions {
   readonly sink: (event: Event) => void;
   /** Funding payments the venue booked (each once). */
   readonly onFunding?: (payment: FundingPayment) => void;
-  /** Catch up from this time (ms) on the first connect; default: no catch-up then. */
+  /** Catch up from this venue time (ms) on the first connect; default: no catch-up then. */
   readonly sinceMs?: number;
   /** Overlap of each catch-up before the last execution seen (ms); default 60 s. */
   readonly overlapMs?: number;
@@ -84,7 +85,8 @@ export class BybitPrivateStream {
   #closed = false;
   #attempt = 0;
   #lastMessageMs = 0;
-  #lastExecMs: number | undefined;
+  /** The newest venue time (ms) of a private event seen: where the next catch-up starts. */
+  #venueMs: number | undefined;
   #awaitingSince: number | undefined;
   #timersOn: TimerHandle[] = [];
   #reconnectTimer: TimerHandle | undefined;
@@ -100,7 +102,7 @@ export class BybitPrivateStream {
     this.#o = options;
     this.#timers = options.timers ?? realTimers;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.#lastExecMs = options.sinceMs;
+    this.#venueMs = options.sinceMs;
   }
 
   /** Connects, authenticates, subscribes and catches up; resolves when all that is done. */
@@ -238,8 +240,9 @@ export class BybitPrivateStream {
     const topic = optStr(wire, "topic");
     if (topic === "") return;
     this.#awaitingSince = undefined;
-    // The next catch-up starts before the last private event seen (orders change without fills).
-    this.#lastExecMs = Math.max(this.#lastExecMs ?? 0, this.#lastMessageMs);
+    // The next catch-up starts before the last private event seen (orders change without
+    // fills), on the venue's clock: the message's own creation time.
+    if (typeof wire.creationTime === "number") this.#sawVenueTime(wire.creationTime);
     try {
       this.#onTopic(topic.split(".")[0], arr(wire.data, `${topic}.data`));
     } catch (error) {
@@ -312,6 +315,7 @@ export class BybitPrivateStream {
         (order.updatedTs === last.ts && !isAhead(progress, last.progress)))
     ) return;
     this.#orderTs.set(key, { ts: order.updatedTs, progress });
+    this.#sawVenueTime(toMillis(order.updatedTs));
     this.#o.sink({ kind: "order-update", ts: order.updatedTs, tsRecv: fromMillis(nowMs), order });
   }
 
@@ -324,7 +328,7 @@ export class BybitPrivateStream {
       if (oldest !== undefined) this.#seenExec.delete(oldest);
     }
     const ts = execution.type === "fill" ? execution.ts : execution.funding.ts;
-    this.#lastExecMs = Math.max(this.#lastExecMs ?? 0, toMillis(ts));
+    this.#sawVenueTime(toMillis(ts));
     if (execution.type === "fill") {
       this.#o.sink({ kind: "fill", ts, tsRecv: fromMillis(nowMs), fill: execution.fill });
     } else this.#o.onFunding?.(execution.funding);
@@ -336,8 +340,12 @@ export class BybitPrivateStream {
    * (reconciliation asks for it after reading the venue's positions). Rejects when a query
    * failed; the stream itself carries on.
    */
-  catchUp(): Promise<void> {
-    return this.#deliverMissed(this.#lastExecMs ?? this.#timers.now());
+  async catchUp(): Promise<void> {
+    await this.#deliverMissed(this.#venueMs ?? await this.#o.client.venueNow());
+  }
+
+  #sawVenueTime(ms: number): void {
+    this.#venueMs = Math.max(this.#venueMs ?? ms, ms);
   }
 
   async #deliverMissed(since: number): Promise<void> {
@@ -354,10 +362,10 @@ export class BybitPrivateStream {
   }
 
   async #catchUp(): Promise<void> {
-    const since = this.#lastExecMs;
+    const since = this.#venueMs;
     try {
       if (since !== undefined) await this.#deliverMissed(since);
-      else this.#lastExecMs = this.#timers.now();
+      else this.#sawVenueTime(await this.#o.client.venueNow());
     } catch (error) {
       // Without the catch-up the stream cannot be trusted: drop it and try again.
       this.#alert(

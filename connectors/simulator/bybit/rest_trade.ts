@@ -24,6 +24,7 @@ import {
   requiredString,
   requireLinear,
   success,
+  timeWindow,
 } from "./rest_types.ts";
 import { execution, position, restOrder, wallet } from "./shapes.ts";
 
@@ -182,7 +183,10 @@ function orderList(call: BybitCall, history: boolean): BybitAnswer {
     const one = core.findOrder(call.accountId, { orderId, clientId });
     orders = one === undefined ? [] : [one];
   } else if (history) {
-    orders = core.allOrders(call.accountId, code).filter((o) => !isOpen(o));
+    const { from, to } = timeWindow(call.params, call.context.clock.now());
+    orders = core.allOrders(call.accountId, code).filter((o) =>
+      !isOpen(o) && o.updatedAt >= from && o.updatedAt <= to
+    );
   } else {
     orders = core.openOrders(call.accountId, code);
   }
@@ -197,8 +201,13 @@ function executions(call: BybitCall): BybitAnswer {
   const code = optionalString(call.params, "symbol");
   const orderId = optionalString(call.params, "orderId");
   const core = call.context.core;
+  // A query by order is not limited to a time window (as on Bybit).
+  const { from, to } = orderId === undefined
+    ? timeWindow(call.params, call.context.clock.now())
+    : { from: -Infinity, to: Infinity };
   const fills = core.ledger.fills({ accountId: call.accountId, code })
-    .filter((f) => orderId === undefined || f.orderId === orderId).reverse();
+    .filter((f) => orderId === undefined || f.orderId === orderId)
+    .filter((f) => f.ts >= from && f.ts <= to).reverse();
   const items = fills.map((f) => {
     const order = core.findOrder(call.accountId, { orderId: f.orderId });
     if (order === undefined) throw new TypeError(`fill ${f.execId} has no order`);

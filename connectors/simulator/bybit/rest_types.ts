@@ -130,6 +130,26 @@ export function requireLinear(params: Params): void {
   }
 }
 
+const SEVEN_DAYS_MS = 7 * 86_400_000;
+
+/**
+ * The `[startTime, endTime]` window (ms) of a history query, as Bybit documents it: neither
+ * given → the last 7 days; only one → 7 days from (or up to) it; both → at most 7 days apart.
+ */
+export function timeWindow(params: Params, now: number): { from: number; to: number } {
+  const start = optionalInteger(params, "startTime", -1, 0, Number.MAX_SAFE_INTEGER);
+  const end = optionalInteger(params, "endTime", -1, 0, Number.MAX_SAFE_INTEGER);
+  if (start < 0 && end < 0) return { from: now - SEVEN_DAYS_MS, to: now };
+  if (end < 0) return { from: start, to: start + SEVEN_DAYS_MS };
+  if (start < 0) return { from: end - SEVEN_DAYS_MS, to: end };
+  if (end < start || end - start > SEVEN_DAYS_MS) {
+    throw new BybitParamError(
+      `params error: endTime must be after startTime and within 7 days of it, got ${start}..${end}`,
+    );
+  }
+  return { from: start, to: end };
+}
+
 /** A page of `items` after `cursor` (an offset), with the next cursor or "". */
 export function page<T>(
   items: readonly T[],

@@ -279,3 +279,41 @@ Deno.test("simulator: private stream across 50 drops → every ledger fill and o
     }
   });
 });
+
+Deno.test("simulator: private catch-up runs on the venue's clock: a local clock 5 min ahead still gets the fill made while disconnected, once", async () => {
+  await withSim(async (sim, client) => {
+    // The venue's clock is 5 minutes behind ours (the same as ours being 5 minutes ahead):
+    // a catch-up asked from our wall clock would start after the missed fill.
+    sim.clock.skew = -300_000;
+    const events: Event[] = [];
+    const stream = new BybitPrivateStream({
+      url: sim.wsPrivateUrl,
+      credentials: KEY,
+      client,
+      sink: (e) => events.push(e),
+      backoff: fast,
+    });
+    const fills = (): string[] => events.flatMap((e) => e.kind === "fill" ? [e.fill.tradeId] : []);
+    try {
+      await stream.start();
+      await client.placeOrder(order("tsr-skew-1", "49999"));
+      sim.market.trade("BTCUSDT", "sell", 49999, 0.01);
+      await until(() => fills().length === 1, "the streamed fill");
+      await client.placeOrder(order("tsr-skew-2", "49999"));
+      sim.faults.inject({ kind: "ws-drop", stream: "private" });
+      sim.market.trade("BTCUSDT", "sell", 49999, 0.01);
+      await until(() => stream.reconnects >= 1, "the reconnect");
+      await until(() => fills().length === 2, "the fill made while disconnected", 3000);
+      await sleep(50);
+      const ledger = sim.ledger.fills().map((f) => f.execId);
+      assert.equal(ledger.length, 2);
+      assert.deepEqual(fills(), ledger, "every ledger fill exactly once, in order");
+      const last = events.flatMap((e) =>
+        e.kind === "order-update" && e.order.request.clientOrderId === "tsr-skew-2" ? [e.order] : []
+      ).at(-1);
+      assert.equal(last?.status, "filled");
+    } finally {
+      await stream.close();
+    }
+  });
+});

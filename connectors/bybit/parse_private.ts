@@ -86,10 +86,13 @@ export function parseOrder(raw: unknown): Order {
   else throw new DataError(`Bybit message: unknown orderType ${JSON.stringify(bybitType)}`);
   const price = positiveOrUndefined(item, "price", "order");
   const filled = dec(item, "cumExecQty", "order", ZERO);
-  const status = orderStatus(str(item, "orderStatus", "order"));
+  const stated = orderStatus(str(item, "orderStatus", "order"));
+  // Bybit may call an order Rejected after part of it filled (the rest refused): the fills
+  // stand, so it is a cancel of the rest. As a rejection it would lose the position they made.
+  const status = stated === "rejected" && filled.gt(0) ? "canceled" : stated;
   const rejectReason = optStr(item, "rejectReason");
   const cancelType = optStr(item, "cancelType");
-  const reason = status === "rejected"
+  const reason = stated === "rejected"
     ? rejectReason
     : status === "canceled" && cancelType !== "UNKNOWN"
     ? cancelType

@@ -33,6 +33,32 @@ Deno.test("parseOrder: a canceled linear limit order from the private stream", (
   assert.equal(order.reason, "CancelByUser");
 });
 
+Deno.test("parseOrder: Rejected after a partial fill is a cancel of the rest with the fills kept, never a rejection", () => {
+  const order = parseOrder(
+    (fixture("bybit_ws_order_rejected_after_partial_fill.json") as Envelope).data[0],
+  );
+  // A rejected order has no fills for the OMS: it would drop the position the 0.02 made.
+  assert.equal(order.status, "canceled");
+  assert.equal(order.filledQuantity.toString(), "0.02");
+  assert.equal(order.averagePrice?.toString(), "61320");
+  assert.equal(order.request.quantity.toString(), "0.05");
+  assert.equal(order.request.clientOrderId, "tsr-rej-after-fill");
+  assert.equal(order.reason, "EC_ReachRiskPriceLimit");
+  // With nothing filled, Rejected stays a rejection.
+  const untouched = parseOrder({
+    ...(fixture("bybit_ws_order_rejected_after_partial_fill.json") as Envelope).data[0] as Record<
+      string,
+      unknown
+    >,
+    cumExecQty: "0",
+    cumExecValue: "0",
+    avgPrice: "",
+  });
+  assert.equal(untouched.status, "rejected");
+  assert.equal(untouched.filledQuantity.toString(), "0");
+  assert.equal(untouched.reason, "EC_ReachRiskPriceLimit");
+});
+
 Deno.test("parseOrder: a filled order carries the average price; REST realtime items parse too", () => {
   const filled = parseOrder((fixture("nautilus_ws_account_order_filled.json") as Envelope).data[0]);
   assert.equal(filled.status, "filled");

@@ -9,6 +9,7 @@
 export * from "./book_view.ts";
 export * from "./decimal.ts";
 export * from "./errors.ts";
+export * from "./funding_payment.ts";
 export * from "./instrument.ts";
 export * from "./interval.ts";
 export * from "./json.ts";

@@ -12,6 +12,7 @@ import type {
   BookSnapshot,
   Candle,
   Fill,
+  FundingPayment,
   FundingRate,
   Inference,
   Micros,
@@ -138,6 +139,17 @@ export interface FillEvent extends EventTimes {
   readonly fill: Fill;
 }
 
+/**
+ * A funding payment the venue booked on our position (live): the portfolio books its exact
+ * amount, once (`ts` is the venue's booking time). Not market data: never dropped.
+ */
+export interface FundingPaymentEvent extends EventTimes {
+  /** Discriminant. */
+  readonly kind: "funding-payment";
+  /** The payment. */
+  readonly payment: FundingPayment;
+}
+
 /** A position after it changed (from the portfolio or the venue). */
 export interface PositionEvent extends EventTimes {
   /** Discriminant. */
@@ -241,6 +253,7 @@ export type Event =
   | OrderCommandEvent
   | OrderUpdateEvent
   | FillEvent
+  | FundingPaymentEvent
   | PositionEvent
   | AccountEvent
   | AlertEvent
@@ -268,6 +281,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "order-command",
   "order-update",
   "fill",
+  "funding-payment",
   "position",
   "account",
   "alert",
@@ -292,6 +306,7 @@ export function isMarketData(event: Event): boolean {
     case "order-command":
     case "order-update":
     case "fill":
+    case "funding-payment":
     case "position":
     case "account":
     case "alert":

@@ -12,6 +12,7 @@ import {
   decimal,
   type DecimalValue,
   type Fill,
+  type FundingPayment,
   type Instrument,
   isPositive,
   type Micros,
@@ -197,6 +198,8 @@ export class Portfolio {
   #realized = ZERO;
   #turnover = ZERO;
   #liquidations = 0;
+  /** Time (µs) of the last venue funding payment booked, per symbol. */
+  #venueFundingTs = new Map<SymbolId, Micros>();
 
   // float64 caches of the exact state, refreshed only when it changes.
   readonly #value: Valuation;
@@ -487,7 +490,44 @@ export class Portfolio {
     const price = decimal(markPrice);
     const amount = notional(book.instrument, price, book.quantity).times(rate);
     const payment = book.quantity.gt(0) ? amount : amount.neg();
-    const settleRate = this.#exactRate(book.settle, book.index, price);
+    this.#bookFunding(book, payment, this.#exactRate(book.settle, book.index, price));
+    return payment;
+  }
+
+  /**
+   * Books a funding payment the venue reported, as it is (live): its exact amount leaves (or
+   * enters) the settle balance as {@linkcode Portfolio.applyFunding}'s would. A venue books one
+   * payment per symbol and funding time, so a payment no newer than the last one booked for
+   * its symbol is a repeat (a catch-up after a reconnect or restart delivers it again) and is
+   * not booked; that time survives {@linkcode Portfolio.toJSON}.
+   *
+   * @returns whether it was booked (false for a repeat).
+   * @throws {RangeError} for an unknown or spot symbol, or an amount not in the settle currency.
+   */
+  bookFundingPayment(payment: FundingPayment, ts: Micros): boolean {
+    const { symbol } = payment;
+    const book = this.#book(symbol);
+    assertMicros(ts, `Portfolio: funding time for ${symbol}`);
+    if (book.instrument.kind === "spot") {
+      throw new RangeError(`Portfolio: ${symbol} is spot; it has no funding`);
+    }
+    const settle = this.#currencies[book.settle];
+    if (payment.currency !== settle) {
+      throw new RangeError(
+        `Portfolio: funding payment ${payment.id} for ${symbol} is in ${payment.currency}; ` +
+          `the position settles in ${settle}`,
+      );
+    }
+    const last = this.#venueFundingTs.get(symbol);
+    if (last !== undefined && ts <= last) return false;
+    // The settle currency's rate at the last marks (1 when it is the reporting currency).
+    const settleRate = this.#markRate(book.settle);
+    this.#venueFundingTs.set(symbol, ts);
+    this.#bookFunding(book, payment.amount, settleRate);
+    return true;
+  }
+
+  #bookFunding(book: Book, payment: Decimal, settleRate: Decimal): void {
     // Bybit takes funding from the available balance first and from the isolated position's
     // margin only for what the balance cannot cover; that margin then liquidates sooner.
     if (payment.gt(0)) {
@@ -502,9 +542,8 @@ export class Portfolio {
     this.#balances[book.settle] = this.#balances[book.settle].minus(payment);
     this.#fundingByCurrency[book.settle] = this.#fundingByCurrency[book.settle].plus(payment);
     this.#fundingPaid = this.#fundingPaid.plus(payment.times(settleRate));
-    this.#ledger.addFunding(symbol, payment);
+    this.#ledger.addFunding(book.instrument.symbol, payment);
     this.#refreshBalances();
-    return payment;
   }
 
   // ---- reconciliation --------------------------------------------------------------------------
@@ -905,6 +944,9 @@ export class Portfolio {
       turnover: this.#turnover.toString(),
       liquidations: this.#liquidations,
       ledger: this.#ledger.toJSON(),
+      ...(this.#venueFundingTs.size === 0
+        ? {}
+        : { venueFundingTs: Object.fromEntries(this.#venueFundingTs) }),
     };
   }
 
@@ -981,6 +1023,12 @@ export class Portfolio {
     this.#realized = decimal(data.realizedPnl);
     this.#turnover = decimal(data.turnover);
     this.#liquidations = data.liquidations;
+    this.#venueFundingTs = new Map();
+    for (const [symbol, ts] of Object.entries(data.venueFundingTs ?? {})) {
+      this.#book(symbol);
+      assertMicros(ts, `Portfolio: snapshot venueFundingTs of ${symbol}`);
+      this.#venueFundingTs.set(symbol, ts);
+    }
     for (const trip of [...data.ledger.open, ...data.ledger.closed]) this.#book(trip.symbol);
     this.#ledger = TradeLedger.restore(data.ledger);
     for (const book of this.#books) this.#refreshBook(book);

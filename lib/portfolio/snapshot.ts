@@ -53,6 +53,11 @@ export interface PortfolioSnapshot {
   readonly turnover: string;
   /** Liquidations counted. */
   readonly liquidations: number;
+  /**
+   * The time (µs) of the last venue funding payment booked per symbol, so a payment delivered
+   * again after a restart is not booked twice (absent in snapshots written before).
+   */
+  readonly venueFundingTs?: Readonly<Record<SymbolId, number>>;
   /** Round trips, open and completed. */
   readonly ledger: TradeLedgerSnapshot;
 }

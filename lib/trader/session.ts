@@ -697,6 +697,13 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       algorithms.onFill(event.fill);
       this.#host?.onFill(event.fill);
     });
+    bus.subscribe("funding-payment", (event) => {
+      // What the venue booked (live), exact and once; a symbol the session does not trade is
+      // left to the reconciliation of balances, as a backtest's funding of it would be.
+      const instrument = this.instruments.get(event.payment.symbol);
+      if (instrument === undefined || instrument.kind === "spot") return;
+      portfolio.bookFundingPayment(event.payment, event.ts);
+    });
     bus.subscribe("signal", (event) => oms.onSignal(event.signal));
     bus.subscribe("timer", (event) => {
       if (event.owner === OMS_TIMER_OWNER) oms.onTimer(event.tag);

@@ -96,6 +96,11 @@ export function sampleEvent<K extends EventKind>(kind: K, ts = 1): EventOf<K> {
         tradeId: "t1",
       },
     },
+    "funding-payment": {
+      kind: "funding-payment",
+      ...times,
+      payment: { id: "f1", symbol: SYMBOL, amount: decimal("0.1"), currency: "USDT" },
+    },
     "position": {
       kind: "position",
       ...times,

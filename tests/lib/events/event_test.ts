@@ -15,6 +15,7 @@ const MARKET_DATA: { readonly [K in EventKind]: boolean } = {
   "order-command": false,
   "order-update": false,
   "fill": false,
+  "funding-payment": false,
   "position": false,
   "account": false,
   "alert": false,

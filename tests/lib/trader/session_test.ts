@@ -268,6 +268,36 @@ Deno.test("TradingSession applies funding to an open perpetual position at the m
   assert.equal(session.portfolio.fundingPaid().toString(), "0.002");
 });
 
+Deno.test("TradingSession books a venue's funding payment as it is, once, and ignores symbols it does not trade", () => {
+  const session = new TradingSession(
+    options(new EntryThenStop()),
+    (link) => new RecordingVenue(link),
+  );
+  session.host("1m");
+  session.engine.process(candle(T0, 100));
+  const entry = session.venue.sent[0].command;
+  assert.ok(entry.type === "submit");
+  session.venue.inbox({
+    kind: "fill",
+    ts: T0 + M,
+    tsRecv: T0 + M,
+    fill: fillOf(entry.request, "100"),
+  });
+  const paid = (id: string, symbol: string, amount: string, ts: number) => ({
+    kind: "funding-payment" as const,
+    ts,
+    tsRecv: ts,
+    payment: { id, symbol, amount: decimal(amount), currency: "USDT" },
+  });
+  session.engine.process(paid("eth-1", "bybit:ETHUSDT", "5", T0 + 2 * M));
+  assert.equal(session.portfolio.fundingPaid().toString(), "0");
+  session.engine.process(paid("f-1", BTC.symbol, "0.00123456", T0 + 2 * M));
+  // The catch-up after a reconnect delivers it again: booked once.
+  session.engine.process(paid("f-1", BTC.symbol, "0.00123456", T0 + 2 * M));
+  session.engine.process(paid("f-2", BTC.symbol, "-0.0002", T0 + 3 * M));
+  assert.equal(session.portfolio.fundingPaid().toString(), "0.00103456");
+});
+
 Deno.test("TradingSession with books marks at the mid, hands changed books over and reports marks", () => {
   const seen: string[] = [];
   const strategy: Strategy = {

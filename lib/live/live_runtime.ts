@@ -21,7 +21,7 @@ import {
   type MarketSubscription,
   type VenuePort,
 } from "../broker/mod.ts";
-import type { Interval, Micros, Order, SymbolId } from "../domain/mod.ts";
+import type { Fill, Interval, Micros, Order, SymbolId } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -48,6 +48,7 @@ import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
+import { isPreStartFill } from "./_pre_start_fills.ts";
 import {
   adoptedFence,
   type KillSwitchLatch,
@@ -264,6 +265,9 @@ export class LiveRuntime {
   #kill: KillSwitchLatch = { tripped: false };
   // When state was restored: the private stream catches up from its commit time (ms).
   #resumeSinceMs: number | undefined;
+  // No state restored: fills from before the start are not the session's (_pre_start_fills.ts).
+  #fresh = true;
+  #startedAt: Micros | undefined;
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
@@ -450,6 +454,7 @@ export class LiveRuntime {
     // of adopted orders process may wake a strategy or an algorithm (a TWAP slice due while the
     // process was down), and nothing may be sent before the venue has been compared with.
     this.#reconciler?.hold();
+    this.#startedAt = this.#clock.now();
     this.#restore();
     const reconciler = this.#reconciler;
     let privateChannel: PrivateChannel | undefined;
@@ -714,7 +719,24 @@ export class LiveRuntime {
       });
       return;
     }
+    if (event.kind === "fill" && this.#beforeFreshStart(event.fill, event.ts)) {
+      this.#log({
+        level: "info",
+        component: "execution",
+        message: `${event.fill.symbol} fill ${event.fill.tradeId ?? ""} of order ${
+          event.fill.clientOrderId || "(none)"
+        } is from before the session started: not booked (the start's reconciliation adopts the venue's position)`,
+        fields: { clientOrderId: event.fill.clientOrderId, tradeId: event.fill.tradeId ?? "" },
+      });
+      return;
+    }
     this.inbox.offer(event);
+  }
+
+  #beforeFreshStart(fill: Fill, ts: Micros): boolean {
+    const startedAt = this.#startedAt;
+    return this.#fresh && startedAt !== undefined &&
+      isPreStartFill(fill, ts, startedAt, this.session.oms.clientIds.state());
   }
 
   #boundReached(): boolean {
@@ -951,6 +973,7 @@ export class LiveRuntime {
       // intents written after the last commit come back as ambiguous orders for the start-up
       // reconciliation, and fills written after it are booked again (once per trade id).
       const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
+      this.#fresh = outcome.state === undefined;
       // protect: the private stream catches up from the last commit (savedAt is µs).
       if (outcome.state !== undefined) {
         this.#resumeSinceMs = Math.floor(outcome.state.savedAt / 1000);

@@ -49,6 +49,7 @@ import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import { isPreStartFill } from "./_pre_start_fills.ts";
+import { adoptedAlert } from "./_adopted_alert.ts";
 import {
   adoptedFence,
   type KillSwitchLatch,
@@ -166,6 +167,13 @@ export interface LiveRuntimeOptions extends TradingOptions {
   readonly orderVenue: LiveExecution;
   /** Milliseconds between reconciliation passes (live execution; default 60 s). */
   readonly reconcileIntervalMs?: number;
+  /**
+   * `live.reconciliation_threshold` (default 0.001): a difference a pass adopts that is more than
+   * this fraction of the larger figure raises a `reconciliation-adopted` alert; smaller ones are
+   * only logged. The first pass of a fresh session (no state restored) takes the venue's figures
+   * as its baseline and raises none.
+   */
+  readonly reconciliationThreshold?: number;
   /** The state store (none: nothing survives the process). */
   readonly store?: LiveStore;
   /** Market-lane capacity of the inbox (default 10,000). */
@@ -268,6 +276,8 @@ export class LiveRuntime {
   // No state restored: fills from before the start are not the session's (_pre_start_fills.ts).
   #fresh = true;
   #startedAt: Micros | undefined;
+  // A fresh session's first pass that compared both positions and balances is its baseline.
+  #baselineTaken = false;
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
@@ -805,6 +815,14 @@ export class LiveRuntime {
     this.#lastReconciliation = outcome;
     this.#dirty = true;
     const { event } = outcome;
+    const baseline = this.#fresh && !this.#baselineTaken;
+    if (event.positions.status === "compared" && event.balances.status === "compared") {
+      this.#baselineTaken = true;
+    }
+    const alert = baseline
+      ? undefined
+      : adoptedAlert(event, this.#options.reconciliationThreshold ?? 0.001, reason);
+    if (alert !== undefined) this.inEngine(() => this.session.engine.emit(alert));
     for (const difference of event.differences) {
       this.#log({
         level: "warn",

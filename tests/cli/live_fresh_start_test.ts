@@ -84,6 +84,8 @@ Deno.test("live run --exec live, fresh: the venue's pre-start fills are not book
       10_000,
     );
     assert.equal(await run, 0, io.err.join("\n"));
+    // The fresh start's adoption is its baseline: no reconciliation-adopted alert.
+    assert.ok(!io.err.some((l) => /adopted the venue's figures beyond/.test(l)));
     const ledger = sim.ledger.fills({ accountId: 0 });
     assert.equal(ledger.length, 3);
     // Only the fill after the start is in the state.

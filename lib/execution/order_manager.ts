@@ -15,6 +15,7 @@ import {
   decimal,
   type Fill,
   type Instrument,
+  isTerminal,
   type Order,
   type OrderIntent,
   type OrderRequest,
@@ -388,6 +389,34 @@ export class OrderManager {
         hint: { kind: "market" },
       });
     }
+  }
+
+  /**
+   * Adopts an open venue order this OMS did not send (reconciliation's `adopt` policy for an
+   * order that is not ours): it is tracked from the venue's report on, as if it had been sent,
+   * so strategies see it in their open orders, its reports apply, its fills are booked against
+   * it (once per trade id, as every fill) and it can be cancelled or amended. Returns `false`,
+   * adopting nothing, for an order already known, one that finished, or one without a client id
+   * (it could be neither told apart nor cancelled).
+   */
+  adoptVenueOrder(order: Order): boolean {
+    const id = order.request.clientOrderId;
+    if (id === "" || isTerminal(order.status) || this.#tracker.knows(id)) return false;
+    this.#tracker.adopt({
+      request: order.request,
+      venue: order,
+      inFlight: undefined,
+      target: undefined,
+      next: undefined,
+      seq: 0,
+      ambiguous: false,
+      // What filled before the adoption is in the position the venue reported.
+      filledByFills: order.filledQuantity,
+      createdTs: order.createdTs,
+      sentAt: order.createdTs,
+      view: undefined,
+    });
+    return true;
   }
 
   /**

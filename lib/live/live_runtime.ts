@@ -348,7 +348,7 @@ export class LiveRuntime {
         : executionClientPort(execution.client, (report) => this.#deliver(report), {
           now: () => clock.now(),
         });
-      return this.#withOutbox(port);
+      return this.#withOutbox(port, execution.kind === "venue");
     });
     this.paper = paper;
     this.paperTick = paperTick;
@@ -836,11 +836,23 @@ export class LiveRuntime {
     }
   }
 
-  // Each intent is durable in the store before its request leaves.
-  #withOutbox(port: VenuePort): VenuePort {
+  // Each intent is durable in the store before its request leaves. A live venue's requests
+  // (`commitFirst`) leave only once the state that made them is committed as well: held until
+  // the handler that sent them has finished (a microtask), then one commit and the sends. A
+  // process killed at any point then restarts knowing every request the venue may have (a
+  // TWAP's parent counts each child; a commit only per event taken missed the slices its
+  // timers send). A failed commit sends nothing: the restart settles those intents.
+  #withOutbox(port: VenuePort, commitFirst = false): VenuePort {
     const store = this.#options.store;
     if (store === undefined) return port;
     const clock = this.#clock;
+    const held: OrderCommand[] = [];
+    const release = (): void => {
+      const commands = held.splice(0);
+      this.#dirty = true;
+      this.#commit();
+      for (const command of commands) port.send(command);
+    };
     return {
       venue: port.venue,
       ...(port.capabilities === undefined ? {} : { capabilities: port.capabilities }),
@@ -849,7 +861,12 @@ export class LiveRuntime {
           ? command.request.clientOrderId
           : command.clientOrderId;
         store.recordIntent({ clientOrderId, command, ts: clock.now() });
-        port.send(command);
+        if (!commitFirst) {
+          port.send(command);
+          return;
+        }
+        held.push(command);
+        if (held.length === 1) queueMicrotask(release);
       },
     };
   }

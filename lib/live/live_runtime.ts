@@ -980,7 +980,7 @@ export class LiveRuntime {
         this.#log({
           level: "warn",
           component: "store",
-          message: `${outcome.adopted.length} orders sent before the last commit (${
+          message: `${outcome.adopted.length} orders sent without an answer before the restart (${
             outcome.adopted.join(", ")
           }): their outcome is asked from the venue`,
         });

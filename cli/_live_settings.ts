@@ -147,6 +147,8 @@ export interface LiveSettings {
   readonly flattenOnKill: boolean;
   /** Seconds between reconciliation passes. */
   readonly reconciliationIntervalSecs: number;
+  /** Adopted differences beyond this fraction raise `reconciliation-adopted`. */
+  readonly reconciliationThreshold: number;
   /** Cancel working orders on shutdown. */
   readonly cancelOnShutdown: boolean;
   /** The pre-trade account check (`[live.account]`). */
@@ -300,6 +302,7 @@ export function resolveLiveSettings(flags: ParsedFlags, config: TesserConfig): L
     },
     flattenOnKill: risk.flatten_on_kill ?? true,
     reconciliationIntervalSecs: live.reconciliation_interval_secs ?? 60,
+    reconciliationThreshold: live.reconciliation_threshold ?? 0.001,
     cancelOnShutdown: booleanFlag(flags, "cancel-on-shutdown") || live.cancel_on_shutdown === true,
     account: {
       marginMode: live.account?.margin_mode ?? "cross",

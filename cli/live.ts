@@ -167,6 +167,7 @@ export async function liveCommand(
       orderVenue: ops.superviseExecution(execution),
       store,
       reconcileIntervalMs: settings.reconciliationIntervalSecs * 1000,
+      reconciliationThreshold: settings.reconciliationThreshold,
       cancelOnShutdown: settings.cancelOnShutdown,
       // Without an answer within 5 s an order turns ambiguous and is reconciled, never resent.
       ...(settings.exec === "live" ? { ackTimeoutMs: 5_000 } : {}),

@@ -5,15 +5,9 @@
  * @module
  */
 
-import type {
-  Decimal,
-  ExecutionHint,
-  Instrument,
-  OrderRequest,
-  Side,
-  SymbolId,
-} from "../domain/mod.ts";
+import type { Decimal, ExecutionHint, Instrument, Side, SymbolId } from "../domain/mod.ts";
 import { tickPrice } from "./_order_pricing.ts";
+import type { OrderDraft } from "./risk.ts";
 
 /** Stop-loss and take-profit prices an entry asked for. */
 export interface Bracket {
@@ -23,12 +17,15 @@ export interface Bracket {
   readonly takeProfit: number | undefined;
 }
 
-/** The order a signal's hint asks for, or the name of a hint this OMS cannot carry out. */
+/**
+ * The order a signal's hint asks for (without its client id: drawn once it passed the checks),
+ * or the name of a hint this OMS cannot carry out.
+ */
 export function hintRequest(
   hint: ExecutionHint,
   instrument: Instrument,
-  base: Pick<OrderRequest, "clientOrderId" | "symbol" | "side" | "quantity" | "reduceOnly">,
-): OrderRequest | { readonly unsupported: string } {
+  base: Pick<OrderDraft, "symbol" | "side" | "quantity" | "reduceOnly">,
+): OrderDraft | { readonly unsupported: string } {
   switch (hint.kind) {
     case "market":
       // An exit works until it has closed the position (under a volume cap it completes over
@@ -58,7 +55,7 @@ export function hintRequest(
 
 /**
  * The reduce-only legs protecting a position of `position` (signed, not zero) with `bracket`,
- * as one OCO group named after the entry; `nextId` names each leg.
+ * as one OCO group named after the entry; each gets its client id once it passed the checks.
  */
 export function bracketLegs(
   instrument: Instrument,
@@ -66,15 +63,13 @@ export function bracketLegs(
   position: Decimal,
   bracket: Bracket,
   entryId: string,
-  nextId: () => string,
-): OrderRequest[] {
+): OrderDraft[] {
   const side: Side = position.isNeg() ? "buy" : "sell";
   const quantity = position.abs();
   const groupId = `oco:${entryId}`;
-  const legs: OrderRequest[] = [];
+  const legs: OrderDraft[] = [];
   if (bracket.stopLoss !== undefined) {
     legs.push({
-      clientOrderId: nextId(),
       symbol,
       side,
       type: "stop-market",
@@ -87,7 +82,6 @@ export function bracketLegs(
   }
   if (bracket.takeProfit !== undefined) {
     legs.push({
-      clientOrderId: nextId(),
       symbol,
       side,
       type: "limit",

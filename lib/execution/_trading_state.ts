@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { Decimal, OrderRequest, Refusal } from "../domain/mod.ts";
+import type { Decimal, Refusal } from "../domain/mod.ts";
+import type { OrderDraft } from "./risk.ts";
 import type { TradingState } from "./oms_ports.ts";
 
 /** Every trading state. */
@@ -18,7 +19,7 @@ export const TRADING_STATES: readonly TradingState[] = ["active", "reducing-only
  */
 export function tradingStateRefusal(
   state: TradingState,
-  request: OrderRequest,
+  request: OrderDraft,
   position: Decimal,
   workingSameSide: number,
 ): Refusal | undefined {
@@ -26,7 +27,6 @@ export function tradingStateRefusal(
   // common state) needs none of it.
   const details = (): Omit<Refusal, "rule" | "message"> => ({
     symbol: request.symbol,
-    clientOrderId: request.clientOrderId,
     requested: request.quantity.toNumber(),
     current: position.toNumber(),
   });

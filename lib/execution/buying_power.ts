@@ -10,6 +10,7 @@
  */
 
 import type { Instrument, OrderRequest, Refusal, Side, SymbolId } from "../domain/mod.ts";
+import type { OrderDraft } from "./risk.ts";
 
 /** A working order's part in the reservations: the request and its unfilled quantity. */
 export interface WorkingExposure {
@@ -38,7 +39,7 @@ export interface BuyingPowerContext {
 }
 
 /** The price an order is reserved at (NaN when it cannot be priced). */
-export function reservationPrice(request: OrderRequest, ctx: BuyingPowerContext): number {
+export function reservationPrice(request: OrderDraft, ctx: BuyingPowerContext): number {
   const buy = request.side === "buy";
   const last = ctx.lastPrice(request.symbol);
   const against = (price: number): number =>
@@ -141,7 +142,7 @@ function collect(
 function add(
   totals: Reservations,
   currency: string,
-  request: OrderRequest,
+  request: OrderDraft,
   remaining: number,
   ctx: BuyingPowerContext,
 ): void {
@@ -210,7 +211,7 @@ const fmt = (value: number): string => value.toFixed(8).replace(/\.?0+$/, "");
  * is the request's quantity as a number, when the caller has it converted already.
  */
 export function checkBuyingPower(
-  request: OrderRequest,
+  request: OrderDraft,
   working: Iterable<WorkingExposure>,
   ctx: BuyingPowerContext,
   quantity: number = request.quantity.toNumber(),
@@ -245,7 +246,6 @@ export function checkBuyingPower(
       fmt(price)
     }${reservedText}, ${fmt(Math.max(0, free))} ${spot ? "available" : "free"}`,
     symbol: request.symbol,
-    clientOrderId: request.clientOrderId,
     limit: free,
     requested: needed,
     current: before,

@@ -15,6 +15,7 @@ import {
   decimal,
   type Fill,
   type Instrument,
+  isTerminal,
   type Order,
   type OrderIntent,
   type OrderRequest,
@@ -35,6 +36,7 @@ import { planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
 import { ClientIds } from "./client_ids.ts";
+import type { OrderDraft } from "./risk.ts";
 import type {
   AccountView,
   OmsNotice,
@@ -277,8 +279,7 @@ export class OrderManager {
     const triggerPrice = toPrice(intent.triggerPrice, "trigger price");
     if (price === null || triggerPrice === null) return undefined;
     const quantity = this.#memo.quantity(instrument, intent.quantity);
-    const request: OrderRequest = {
-      clientOrderId: this.#ids.next(),
+    const draft: OrderDraft = {
       symbol,
       side: intent.side,
       type: intent.type,
@@ -289,7 +290,8 @@ export class OrderManager {
       reduceOnly: intent.reduceOnly ?? false,
       ...(intent.groupId === undefined ? {} : { groupId: intent.groupId }),
     };
-    if (!this.#approve(request, instrument)) return undefined;
+    if (!this.#approve(draft, instrument)) return undefined;
+    const request = this.#withId(draft);
     this.#dispatch(request);
     return request.clientOrderId;
   }
@@ -366,7 +368,11 @@ export class OrderManager {
       };
       const refused = this.#riskRefusal(amended, instrument, clientOrderId);
       if (refused !== undefined) {
-        this.#refuse({ ...refused, message: `amend ${clientOrderId}: ${refused.message}` });
+        this.#refuse({
+          ...refused,
+          message: `amend ${clientOrderId}: ${refused.message}`,
+          clientOrderId,
+        });
         return;
       }
     }
@@ -388,6 +394,34 @@ export class OrderManager {
         hint: { kind: "market" },
       });
     }
+  }
+
+  /**
+   * Adopts an open venue order this OMS did not send (reconciliation's `adopt` policy for an
+   * order that is not ours): it is tracked from the venue's report on, as if it had been sent,
+   * so strategies see it in their open orders, its reports apply, its fills are booked against
+   * it (once per trade id, as every fill) and it can be cancelled or amended. Returns `false`,
+   * adopting nothing, for an order already known, one that finished, or one without a client id
+   * (it could be neither told apart nor cancelled).
+   */
+  adoptVenueOrder(order: Order): boolean {
+    const id = order.request.clientOrderId;
+    if (id === "" || isTerminal(order.status) || this.#tracker.knows(id)) return false;
+    this.#tracker.adopt({
+      request: order.request,
+      venue: order,
+      inFlight: undefined,
+      target: undefined,
+      next: undefined,
+      seq: 0,
+      ambiguous: false,
+      // What filled before the adoption is in the position the venue reported.
+      filledByFills: order.filledQuantity,
+      createdTs: order.createdTs,
+      sentAt: order.createdTs,
+      view: undefined,
+    });
+    return true;
   }
 
   /**
@@ -615,6 +649,11 @@ export class OrderManager {
     this.#options.onNotice?.(notice);
   }
 
+  // Names an order that passed its checks: only those draw a client id.
+  #withId(draft: OrderDraft): OrderRequest {
+    return { clientOrderId: this.#ids.next(), ...draft };
+  }
+
   // Sends a new order and tracks it as pending-new.
   #dispatch(request: OrderRequest): void {
     const order = this.#tracker.sent(request, this.#now());
@@ -739,7 +778,6 @@ export class OrderManager {
       return;
     }
     const built = hintRequest(signal.hint ?? { kind: "market" }, instrument, {
-      clientOrderId: this.#ids.next(),
       symbol: signal.symbol,
       side,
       quantity,
@@ -753,8 +791,9 @@ export class OrderManager {
       );
       return;
     }
-    const request = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
-    if (!this.#approve(request, instrument)) return;
+    const draft = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
+    if (!this.#approve(draft, instrument)) return;
+    const request = this.#withId(draft);
     if (
       bracket !== undefined && (bracket.stopLoss !== undefined || bracket.takeProfit !== undefined)
     ) {
@@ -783,9 +822,7 @@ export class OrderManager {
       });
       return;
     }
-    const id = this.#ids.next();
-    const request: OrderRequest = {
-      clientOrderId: id,
+    const draft: OrderDraft = {
       symbol: signal.symbol,
       side,
       type: "market",
@@ -793,7 +830,8 @@ export class OrderManager {
       timeInForce: "gtc",
       reduceOnly,
     };
-    if (!this.#approve(request, instrument)) return;
+    if (!this.#approve(draft, instrument)) return;
+    const id = this.#ids.next();
     algorithms.start({
       id,
       symbol: signal.symbol,
@@ -827,14 +865,13 @@ export class OrderManager {
       position,
       { stopLoss, takeProfit },
       parentId,
-      () => this.#ids.next(),
     );
     for (const leg of legs) {
-      if (this.#approve(leg, instrument)) this.#dispatch(leg);
+      if (this.#approve(leg, instrument)) this.#dispatch(this.#withId(leg));
     }
   }
 
-  #approve(request: OrderRequest, instrument: Instrument): boolean {
+  #approve(request: OrderDraft, instrument: Instrument): boolean {
     const reference = this.#reference(request, instrument);
     const violations = reference === undefined && request.price === undefined &&
         request.triggerPrice === undefined
@@ -843,7 +880,6 @@ export class OrderManager {
     if (violations.length > 0) {
       this.reject(violations[0].rule, violations.map((v) => v.message).join("; "), {
         symbol: request.symbol,
-        clientOrderId: request.clientOrderId,
         requested: request.quantity.toNumber(),
       });
       return false;
@@ -860,7 +896,7 @@ export class OrderManager {
   // needs it as an exact Decimal near the minimum; clearly above it (by far more than a float's
   // rounding) the order passes either way, so the conversion is skipped, and with no minimum
   // it is never needed.
-  #reference(request: OrderRequest, instrument: Instrument): Decimal | undefined {
+  #reference(request: OrderDraft, instrument: Instrument): Decimal | undefined {
     if (request.price !== undefined) return undefined;
     const last = this.#account.lastPrice(request.symbol);
     if (!(last > 0) || instrument.minNotional.isZero()) return undefined;
@@ -876,7 +912,7 @@ export class OrderManager {
   // Pre-trade risk, the trading state and buying power for `request`; `amending` names the
   // working order it replaces, which then does not count among the working orders.
   #riskRefusal(
-    request: OrderRequest,
+    request: OrderDraft,
     instrument: Instrument,
     amending?: string,
   ): Refusal | undefined {
@@ -924,10 +960,9 @@ export class OrderManager {
       position,
       bracket,
       entry.request.clientOrderId,
-      () => this.#ids.next(),
     );
     for (const leg of legs) {
-      if (this.#approve(leg, instrument)) this.#dispatch(leg);
+      if (this.#approve(leg, instrument)) this.#dispatch(this.#withId(leg));
     }
   }
 

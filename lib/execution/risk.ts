@@ -7,6 +7,12 @@
 
 import type { Decimal, Instrument, OrderRequest, Refusal } from "../domain/mod.ts";
 
+/**
+ * An order request before it gets its client order id: what validation, risk and buying power
+ * judge. Only an order that passes them draws an id, so refusals leave the id series untouched.
+ */
+export type OrderDraft = Omit<OrderRequest, "clientOrderId">;
+
 /** Risk limits; an absent limit is not checked. */
 export interface RiskLimits {
   /** Largest quantity of one order that adds exposure (orders that only reduce are exempt). */
@@ -31,8 +37,8 @@ export interface RiskLimits {
 
 /** The state a check needs. */
 export interface RiskInput {
-  /** The order. */
-  readonly request: OrderRequest;
+  /** The order (a refusal names its symbol; the caller adds the id of an order it amends). */
+  readonly request: OrderDraft;
   /** Its instrument. */
   readonly instrument: Instrument;
   /** Reference price for notional (limit price or last price). */
@@ -157,7 +163,6 @@ export class PreTradeRisk {
           ((this.#limits.maxDrawdown ?? 0) * 100).toFixed(2)
         }%; only reducing orders are allowed`,
         symbol: request.symbol,
-        clientOrderId: request.clientOrderId,
         limit: this.#limits.maxDrawdown,
         current: this.#drawdownAtKill,
       };
@@ -172,7 +177,6 @@ export class PreTradeRisk {
         message:
           `${request.symbol}: order quantity ${quantity} exceeds the limit ${maxOrderQuantity}`,
         symbol: request.symbol,
-        clientOrderId: request.clientOrderId,
         limit: maxOrderQuantity,
         requested: quantity,
       };
@@ -189,7 +193,6 @@ export class PreTradeRisk {
             notional.toFixed(2)
           } ${instrument.settle} exceeds the limit ${maxOrderNotional}`,
           symbol: request.symbol,
-          clientOrderId: request.clientOrderId,
           limit: maxOrderNotional,
           requested: notional,
         };
@@ -206,7 +209,6 @@ export class PreTradeRisk {
           working === 0 ? "" : ` with the working ${request.side} orders`
         } (limit ±${maxPositionQuantity})`,
         symbol: request.symbol,
-        clientOrderId: request.clientOrderId,
         limit: maxPositionQuantity,
         requested: quantity,
         current: current + (request.side === "buy" ? working : -working),
@@ -233,7 +235,6 @@ export class PreTradeRisk {
         distance.toFixed(1)
       } bps from the last mark ${mark} (band ±${bps} bps)`,
       symbol: request.symbol,
-      clientOrderId: request.clientOrderId,
       limit: bps,
       requested: distance,
       current: mark,
@@ -255,7 +256,6 @@ export class PreTradeRisk {
       message:
         `${request.symbol}: ${this.#recent.length} orders in the last minute reach the limit ${max}`,
       symbol: request.symbol,
-      clientOrderId: request.clientOrderId,
       limit: max,
       current: this.#recent.length,
     };

@@ -21,7 +21,7 @@ import {
   type MarketSubscription,
   type VenuePort,
 } from "../broker/mod.ts";
-import type { Interval, Micros, Order, SymbolId } from "../domain/mod.ts";
+import type { Fill, Interval, Micros, Order, SymbolId } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -48,6 +48,8 @@ import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
+import { isPreStartFill } from "./_pre_start_fills.ts";
+import { adoptedAlert } from "./_adopted_alert.ts";
 import {
   adoptedFence,
   type KillSwitchLatch,
@@ -165,6 +167,13 @@ export interface LiveRuntimeOptions extends TradingOptions {
   readonly orderVenue: LiveExecution;
   /** Milliseconds between reconciliation passes (live execution; default 60 s). */
   readonly reconcileIntervalMs?: number;
+  /**
+   * `live.reconciliation_threshold` (default 0.001): a difference a pass adopts that is more than
+   * this fraction of the larger figure raises a `reconciliation-adopted` alert; smaller ones are
+   * only logged. The first pass of a fresh session (no state restored) takes the venue's figures
+   * as its baseline and raises none.
+   */
+  readonly reconciliationThreshold?: number;
   /** The state store (none: nothing survives the process). */
   readonly store?: LiveStore;
   /** Market-lane capacity of the inbox (default 10,000). */
@@ -264,6 +273,11 @@ export class LiveRuntime {
   #kill: KillSwitchLatch = { tripped: false };
   // When state was restored: the private stream catches up from its commit time (ms).
   #resumeSinceMs: number | undefined;
+  // No state restored: fills from before the start are not the session's (_pre_start_fills.ts).
+  #fresh = true;
+  #startedAt: Micros | undefined;
+  // A fresh session's first pass that compared both positions and balances is its baseline.
+  #baselineTaken = false;
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
@@ -348,7 +362,7 @@ export class LiveRuntime {
         : executionClientPort(execution.client, (report) => this.#deliver(report), {
           now: () => clock.now(),
         });
-      return this.#withOutbox(port);
+      return this.#withOutbox(port, execution.kind === "venue");
     });
     this.paper = paper;
     this.paperTick = paperTick;
@@ -450,6 +464,7 @@ export class LiveRuntime {
     // of adopted orders process may wake a strategy or an algorithm (a TWAP slice due while the
     // process was down), and nothing may be sent before the venue has been compared with.
     this.#reconciler?.hold();
+    this.#startedAt = this.#clock.now();
     this.#restore();
     const reconciler = this.#reconciler;
     let privateChannel: PrivateChannel | undefined;
@@ -714,7 +729,24 @@ export class LiveRuntime {
       });
       return;
     }
+    if (event.kind === "fill" && this.#beforeFreshStart(event.fill, event.ts)) {
+      this.#log({
+        level: "info",
+        component: "execution",
+        message: `${event.fill.symbol} fill ${event.fill.tradeId ?? ""} of order ${
+          event.fill.clientOrderId || "(none)"
+        } is from before the session started: not booked (the start's reconciliation adopts the venue's position)`,
+        fields: { clientOrderId: event.fill.clientOrderId, tradeId: event.fill.tradeId ?? "" },
+      });
+      return;
+    }
     this.inbox.offer(event);
+  }
+
+  #beforeFreshStart(fill: Fill, ts: Micros): boolean {
+    const startedAt = this.#startedAt;
+    return this.#fresh && startedAt !== undefined &&
+      isPreStartFill(fill, ts, startedAt, this.session.oms.clientIds.state());
   }
 
   #boundReached(): boolean {
@@ -783,6 +815,14 @@ export class LiveRuntime {
     this.#lastReconciliation = outcome;
     this.#dirty = true;
     const { event } = outcome;
+    const baseline = this.#fresh && !this.#baselineTaken;
+    if (event.positions.status === "compared" && event.balances.status === "compared") {
+      this.#baselineTaken = true;
+    }
+    const alert = baseline
+      ? undefined
+      : adoptedAlert(event, this.#options.reconciliationThreshold ?? 0.001, reason);
+    if (alert !== undefined) this.inEngine(() => this.session.engine.emit(alert));
     for (const difference of event.differences) {
       this.#log({
         level: "warn",
@@ -836,11 +876,23 @@ export class LiveRuntime {
     }
   }
 
-  // Each intent is durable in the store before its request leaves.
-  #withOutbox(port: VenuePort): VenuePort {
+  // Each intent is durable in the store before its request leaves. A live venue's requests
+  // (`commitFirst`) leave only once the state that made them is committed as well: held until
+  // the handler that sent them has finished (a microtask), then one commit and the sends. A
+  // process killed at any point then restarts knowing every request the venue may have (a
+  // TWAP's parent counts each child; a commit only per event taken missed the slices its
+  // timers send). A failed commit sends nothing: the restart settles those intents.
+  #withOutbox(port: VenuePort, commitFirst = false): VenuePort {
     const store = this.#options.store;
     if (store === undefined) return port;
     const clock = this.#clock;
+    const held: OrderCommand[] = [];
+    const release = (): void => {
+      const commands = held.splice(0);
+      this.#dirty = true;
+      this.#commit();
+      for (const command of commands) port.send(command);
+    };
     return {
       venue: port.venue,
       ...(port.capabilities === undefined ? {} : { capabilities: port.capabilities }),
@@ -849,7 +901,12 @@ export class LiveRuntime {
           ? command.request.clientOrderId
           : command.clientOrderId;
         store.recordIntent({ clientOrderId, command, ts: clock.now() });
-        port.send(command);
+        if (!commitFirst) {
+          port.send(command);
+          return;
+        }
+        held.push(command);
+        if (held.length === 1) queueMicrotask(release);
       },
     };
   }
@@ -951,6 +1008,7 @@ export class LiveRuntime {
       // intents written after the last commit come back as ambiguous orders for the start-up
       // reconciliation, and fills written after it are booked again (once per trade id).
       const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
+      this.#fresh = outcome.state === undefined;
       // protect: the private stream catches up from the last commit (savedAt is µs).
       if (outcome.state !== undefined) {
         this.#resumeSinceMs = Math.floor(outcome.state.savedAt / 1000);
@@ -963,7 +1021,7 @@ export class LiveRuntime {
         this.#log({
           level: "warn",
           component: "store",
-          message: `${outcome.adopted.length} orders sent before the last commit (${
+          message: `${outcome.adopted.length} orders sent without an answer before the restart (${
             outcome.adopted.join(", ")
           }): their outcome is asked from the venue`,
         });

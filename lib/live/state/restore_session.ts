@@ -1,10 +1,11 @@
 /**
  * Restarts a trading session from its live store: the OMS (working orders with their in-flight
  * steps, brackets owed, trading state), the portfolio, the strategy's state, and what the dead
- * process wrote after its last commit, and the execution algorithms' parents. Orders whose intent was written but never committed are
- * adopted as ambiguous pending-new orders (never resent: reconciliation asks the venue by their
- * client id), cancels and amends likewise stay in flight, and the client-id counter moves past
- * every id any intent used, so no id is ever made twice across restarts.
+ * process wrote after its last commit, and the execution algorithms' parents. Orders whose
+ * submit has no answer (its intent written but never committed, or committed before the answer
+ * came) are adopted as ambiguous pending-new orders (never resent: reconciliation asks the
+ * venue by their client id), cancels and amends likewise stay in flight, and the client-id
+ * counter moves past every id any intent used, so no id is ever made twice across restarts.
  *
  * @module
  */
@@ -48,9 +49,9 @@ export interface RestoreOutcome {
   /** Intents written after the last commit. */
   readonly pendingIntents: readonly LiveIntent[];
   /**
-   * Client ids of orders whose submit was written but never committed, now working as
-   * ambiguous pending-new orders: ask the venue by client id (found: apply its report; not
-   * found past the request's fence: reject it).
+   * Client ids of orders whose submit has no answer yet (written after the last commit, or
+   * committed before its answer came), now working as ambiguous pending-new orders: ask the
+   * venue by client id (found: apply its report; not found past the request's fence: reject it).
    */
   readonly adopted: readonly string[];
   /**
@@ -117,6 +118,14 @@ function omsWithIntents(
 ): { readonly oms: OmsSnapshot; readonly adopted: readonly string[] } {
   const orders = new Map(base.orders.map((o) => [o.request.clientOrderId, o]));
   const adopted: string[] = [];
+  // A submit committed before its answer came is as unknown as one written after the commit:
+  // a live request leaves only after the commit, so the process may have died before it did.
+  for (const order of base.orders) {
+    if (order.inFlight !== "new") continue;
+    const id = order.request.clientOrderId;
+    orders.set(id, { ...order, ambiguous: true });
+    adopted.push(id);
+  }
   for (const intent of intents) {
     const { command } = intent;
     const known = orders.get(intent.clientOrderId);

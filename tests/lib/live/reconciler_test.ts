@@ -17,7 +17,8 @@ import {
 } from "../../../lib/domain/mod.ts";
 import { ManualClock } from "../../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../../lib/execution/mod.ts";
-import { LiveRuntime } from "../../../lib/live/mod.ts";
+import { LiveRuntime, type LiveRuntimeOptions } from "../../../lib/live/mod.ts";
+import type { AlertEvent } from "../../../lib/events/mod.ts";
 import { builtinStrategies } from "../../../lib/strategies/mod.ts";
 import { instruments, SMA_PARAMS, START } from "./_paper.ts";
 
@@ -67,9 +68,13 @@ function venueOrder(clientOrderId: string): Order {
   };
 }
 
-async function runtimeOn(account: FakeAccount): Promise<LiveRuntime> {
+async function runtimeOn(
+  account: FakeAccount,
+  options: Partial<LiveRuntimeOptions> = {},
+): Promise<LiveRuntime> {
   const clock = new ManualClock(START);
   return new LiveRuntime({
+    ...options,
     strategy: builtinStrategies.create("SmaCross", SMA_PARAMS),
     instruments: await instruments(),
     initialBalances: { USDT: 0 },
@@ -158,4 +163,65 @@ Deno.test("reconcile: a kill switch that tripped during a halt wins over the sta
   account.balances = [];
   await runtime.reconcileNow("periodic");
   assert.equal(runtime.session.oms.tradingState, "reducing-only");
+});
+
+Deno.test("reconcile: a difference adopted above live.reconciliation_threshold raises reconciliation-adopted; one below it is only logged", async () => {
+  const account = new FakeAccount();
+  const alerts: AlertEvent[] = [];
+  const runtime = await runtimeOn(account, {
+    reconciliationThreshold: 0.001,
+    onEvent: (event) => {
+      if (event.kind === "alert") alerts.push(event);
+    },
+  });
+  // The fresh start's pass takes the venue's figures as its baseline: nothing to alert about.
+  const start = await runtime.reconcileNow("start");
+  assert.equal(start?.event.differences.length, 1);
+  assert.equal(alerts.length, 0);
+  // The wallet moved by 0.0001% (a fee rounding): adopted and logged, under the threshold.
+  account.balances = [{ currency: "USDT", total: decimal("5000.005"), available: decimal("5000") }];
+  const small = await runtime.reconcileNow("periodic");
+  assert.equal(small?.event.differences[0]?.action, "adopted");
+  assert.equal(alerts.length, 0);
+  // A position the ledger does not hold: 100% of it differs.
+  account.positions = [{
+    symbol: "bybit:BTCUSDT",
+    quantity: decimal("0.02"),
+    entryPrice: decimal("25000"),
+    realizedPnl: ZERO,
+  }];
+  const large = await runtime.reconcileNow("periodic");
+  assert.equal(large?.event.differences.length, 1);
+  assert.equal(runtime.session.portfolio.position("bybit:BTCUSDT").quantity.toString(), "0.02");
+  assert.deepEqual(alerts.map((a) => [a.code, a.severity, a.symbol]), [
+    ["reconciliation-adopted", "warning", "bybit:BTCUSDT"],
+  ]);
+  assert.match(
+    alerts[0].message,
+    /^reconciliation \(periodic\) adopted .*threshold 0\.1%: bybit:BTCUSDT position 0 → 0\.02 \(100%\)$/,
+  );
+  // The same figures again: nothing adopted, nothing raised.
+  await runtime.reconcileNow("periodic");
+  assert.equal(alerts.length, 1);
+});
+
+Deno.test("reconcile: the threshold is a fraction of the larger of the two figures (a balance 28.6% off stays quiet under 0.5, 57% alerts)", async () => {
+  const account = new FakeAccount();
+  const alerts: AlertEvent[] = [];
+  const runtime = await runtimeOn(account, {
+    reconciliationThreshold: 0.5,
+    onEvent: (event) => {
+      if (event.kind === "alert") alerts.push(event);
+    },
+  });
+  await runtime.reconcileNow("start");
+  // 5000 → 7000 is 28.6% of the larger figure: under 50%.
+  account.balances = [{ currency: "USDT", total: decimal("7000"), available: decimal("7000") }];
+  await runtime.reconcileNow("periodic");
+  assert.equal(alerts.length, 0);
+  // 7000 → 3000 is 57%: above.
+  account.balances = [{ currency: "USDT", total: decimal("3000"), available: decimal("3000") }];
+  await runtime.reconcileNow("periodic");
+  assert.deepEqual(alerts.map((a) => a.code), ["reconciliation-adopted"]);
+  assert.match(alerts[0].message, /: USDT balance 7000 → 3000 \(57\.14%\)$/);
 });

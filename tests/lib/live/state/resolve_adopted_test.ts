@@ -100,26 +100,33 @@ Deno.test("adopted submits: the one the venue lists takes its report, the other 
     const again = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
     const b = process(again, 9_000);
     const outcome = restoreSession(again, { session: b.session, strategy: bidder });
-    assert.deepEqual(outcome.adopted, [arrived, lost]);
-    // The fence: the latest request's send time plus the venue's receive window.
-    assert.equal(adoptedFence(b.session.oms, outcome.adopted), 1_000 + ADOPTED_FENCE_MS);
-    const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === arrived)
-      ?.request;
-    assert.ok(request !== undefined);
+    // The committed submit had no answer yet either: it is asked about like the other two.
+    assert.deepEqual(outcome.adopted, [committed, arrived, lost]);
+    // The fence: the latest request's send time plus the venue's receive window (the committed
+    // order keeps its own, 1 µs after the intents' time).
+    assert.equal(adoptedFence(b.session.oms, outcome.adopted), 1_000.001 + ADOPTED_FENCE_MS);
+    const requestOf = (id: string): Order["request"] => {
+      const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === id)
+        ?.request;
+      assert.ok(request !== undefined);
+      return request;
+    };
     const reports = resolveAdopted(b.session.oms, outcome.adopted, [
-      venueReport(arrived, request),
+      venueReport(committed, requestOf(committed)),
+      venueReport(arrived, requestOf(arrived)),
     ], 7_000_000);
     assert.deepEqual(reports.map((r) => [r.request.clientOrderId, r.status]), [
+      [committed, "accepted"],
       [arrived, "accepted"],
       [lost, "rejected"],
     ]);
-    assert.match(String(reports[1].reason), /never arrived \(not resent\)/);
+    assert.match(String(reports[2].reason), /never arrived \(not resent\)/);
     for (const order of reports) {
       b.session.engine.process({ kind: "order-update", ts: 7_000_000, tsRecv: 7_000_000, order });
     }
     assert.deepEqual(
       b.session.oms.openOrders().map((o) => [o.request.clientOrderId, o.status]).sort(),
-      [[arrived, "accepted"], [committed, "pending-new"]].sort(),
+      [[arrived, "accepted"], [committed, "accepted"]].sort(),
     );
     assert.deepEqual(b.session.oms.ambiguousOrders().map((o) => o.request.clientOrderId), []);
     // Settled: nothing waits any more, and nothing was sent again.

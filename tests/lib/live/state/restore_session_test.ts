@@ -6,6 +6,7 @@ import {
   clientIdsAfter,
   LIVE_STATE_VERSION,
   type LiveStore,
+  resolveAdopted,
   restoreSession,
   SqliteLiveStore,
 } from "../../../../lib/live/state/mod.ts";
@@ -195,6 +196,41 @@ Deno.test("restoreSession with no commit yet still moves the id counter past the
     b.timer(60_000_000);
     const ids = again.intentIds();
     assert.equal(new Set(ids).size, ids.length, `ids reused: ${ids.join(", ")}`);
+    again.close();
+  } finally {
+    cleanup();
+  }
+});
+
+Deno.test("restoreSession: a submit committed before its answer came is adopted too (a live request leaves after the commit: the kill may come before it left), and settled, never resent", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/state.db`;
+    const store = SqliteLiveStore.open({ path, lockKey: "k" });
+    const a = live(store, placer(), 1_000_000);
+    a.timer(60_000_000);
+    a.commit(60_000_000);
+    const sent = a.commands[0];
+    assert.ok(sent.type === "submit");
+    const id = sent.request.clientOrderId;
+    store.close();
+
+    const again = SqliteLiveStore.open({ path, lockKey: "k" });
+    const b = live(again, placer(), 2_000_000);
+    const outcome = restoreSession(again, { session: b.session, strategy: placer() });
+    assert.deepEqual(outcome.adopted, [id]);
+    assert.deepEqual(b.session.oms.ambiguousOrders().map((o) => o.request.clientOrderId), [id]);
+    // Not at the venue past its fence: it never arrived, and is rejected, not sent again.
+    const [settled] = resolveAdopted(b.session.oms, outcome.adopted, [], 70_000_000);
+    assert.equal(settled?.status, "rejected");
+    b.session.engine.process({
+      kind: "order-update",
+      ts: 70_000_000,
+      tsRecv: 70_000_000,
+      order: settled,
+    });
+    assert.deepEqual(b.session.oms.openOrders(), []);
+    assert.deepEqual(b.commands, []);
     again.close();
   } finally {
     cleanup();

@@ -1,0 +1,108 @@
+/**
+ * A fresh `tesser live run --exec live` (no state file) on an account that traded before: the
+ * venue's execution history from before the start (within the stream's catch-up overlap) is not
+ * booked — those fills happened before the session existed, and the start's reconciliation adopts
+ * the position and wallet they left instead — while a fill after the start is booked once. Checked
+ * against the simulator's ledger.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { recordingIo } from "../../cli/io.ts";
+import { main } from "../../cli/main.ts";
+import { startSimulator } from "../../connectors/simulator/simulator.ts";
+import { decimal } from "../../lib/domain/mod.ts";
+import { SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+Deno.test("live run --exec live, fresh: the venue's pre-start fills are not booked (the position is adopted); a fill after the start is", async () => {
+  const sim = await startSimulator({
+    venue: "bybit",
+    market: { kind: "none" },
+    accounts: [{ ...SIM_KEY, balance: "100000" }],
+  });
+  const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+  const statePath = join(dir, "state.db");
+  try {
+    sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
+    const market = (side: "buy" | "sell", quantity: string, clientId: string) => {
+      const placed = sim.exchange.place({
+        accountId: 0,
+        code: "BTCUSDT",
+        side,
+        type: "market",
+        tif: "ioc",
+        quantity: decimal(quantity),
+        clientId,
+      });
+      assert.ok(placed.ok, `the ${clientId} order should fill`);
+    };
+    // Before the session: bought 0.03 and sold 0.01 by hand, seconds ago (inside the overlap
+    // the private stream's catch-up asks the venue's history for).
+    market("buy", "0.03", "manual-1");
+    market("sell", "0.01", "manual-2");
+    const before = sim.ledger.fills({ accountId: 0 }).length;
+    assert.equal(before, 2);
+    const io = recordingIo();
+    const run = main([
+      "--config-dir",
+      dir,
+      "live",
+      "run",
+      "--strategy-config",
+      join(ROOT, "examples/strategies/sma_cross.toml"),
+      "--markets-file",
+      join(ROOT, "config/markets.toml"),
+      "--exchange",
+      "sim",
+      "--exec",
+      "live",
+      "--duration",
+      "6s",
+      "--log-path",
+      join(dir, "live.json"),
+      "--state-path",
+      statePath,
+      "--metrics-addr",
+      "127.0.0.1:0",
+    ], io);
+    await until(() => io.err.some((l) => /live session started/.test(l)), "the start", 20_000);
+    // After the start: another manual order fills; the session books it.
+    market("buy", "0.01", "manual-3");
+    await until(
+      () => io.err.some((l) => /fill: buy 0\.01/.test(l)),
+      "the fill after the start",
+      10_000,
+    );
+    assert.equal(await run, 0, io.err.join("\n"));
+    // The fresh start's adoption is its baseline: no reconciliation-adopted alert.
+    assert.ok(!io.err.some((l) => /adopted the venue's figures beyond/.test(l)));
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 3);
+    // Only the fill after the start is in the state.
+    assert.deepEqual(
+      storedFills(statePath).map((f) => [f.tradeId, f.side, f.quantity]),
+      [[ledger[2].execId, "buy", "0.01"]],
+    );
+    const inspect = recordingIo();
+    assert.equal(await main(["state", "inspect", "--path", statePath, "--json"], inspect), 0);
+    const state = JSON.parse(inspect.out.join("\n"));
+    const position = state.state.portfolio.positions.find(
+      (p: { symbol: string }) => p.symbol === "bybit:BTCUSDT",
+    );
+    const venue = sim.exchange.account(0).position("BTCUSDT", 0).size.toString();
+    assert.equal(venue, "0.03");
+    assert.equal(position?.quantity, venue);
+  } finally {
+    await sim.stop();
+  }
+});

@@ -433,7 +433,9 @@ export class BinanceUserStream {
   }
 
   #funding(income: FundingIncome, nowMs: number): void {
-    const id = income.payment.id;
+    // tranId is unique per income type; with symbol and time the key stays unique even where a
+    // very large tranId lost digits to JSON's doubles.
+    const id = `${income.payment.symbol}:${income.ts}:${income.payment.id}`;
     if (this.#seenFunding.has(id)) return;
     this.#seenFunding.add(id);
     if (this.#seenFunding.size > SEEN_LIMIT) {

@@ -333,6 +333,12 @@ export async function startLiveOps(
         const pass = runtime.lastReconciliation;
         if (pass !== undefined && pass !== reconciled) {
           reconciled = pass;
+          const external = pass.orders.filter((o) => o.kind === "external");
+          metrics.reconciliationOrders({
+            external: external.length,
+            canceled: external.filter((o) => o.action === "canceled").length,
+            adopted: external.filter((o) => o.action === "adopted").length,
+          });
           const open = [
             ...pass.event.differences.map((d) => d.explanation),
             ...pass.orders.filter((o) => o.kind !== "external").map((o) =>

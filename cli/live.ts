@@ -168,6 +168,7 @@ export async function liveCommand(
       store,
       reconcileIntervalMs: settings.reconciliationIntervalSecs * 1000,
       reconciliationThreshold: settings.reconciliationThreshold,
+      unknownOrderPolicy: settings.unknownOrderPolicy,
       cancelOnShutdown: settings.cancelOnShutdown,
       // Without an answer within 5 s an order turns ambiguous and is reconciled, never resent.
       ...(settings.exec === "live" ? { ackTimeoutMs: 5_000 } : {}),

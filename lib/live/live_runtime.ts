@@ -47,7 +47,12 @@ import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
-import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
+import {
+  type OrderDifference,
+  Reconciler,
+  type ReconciliationOutcome,
+  type UnknownOrderPolicy,
+} from "./reconciler.ts";
 import { isPreStartFill } from "./_pre_start_fills.ts";
 import { adoptedAlert } from "./_adopted_alert.ts";
 import {
@@ -174,6 +179,11 @@ export interface LiveRuntimeOptions extends TradingOptions {
    * as its baseline and raises none.
    */
   readonly reconciliationThreshold?: number;
+  /**
+   * `live.unknown_order_policy` (default `adopt`): what reconciliation does with an open venue
+   * order that is not ours — adopt it into the OMS, or cancel it at the venue.
+   */
+  readonly unknownOrderPolicy?: UnknownOrderPolicy;
   /** The state store (none: nothing survives the process). */
   readonly store?: LiveStore;
   /** Market-lane capacity of the inbox (default 10,000). */
@@ -407,7 +417,10 @@ export class LiveRuntime {
       ? new Reconciler({
         session: this.session,
         account: execution.client,
-        clientIdPrefix: this.session.oms.snapshot().clientIds.prefix,
+        clientIdPrefix: this.session.oms.clientIds.prefix,
+        ...(options.unknownOrderPolicy === undefined
+          ? {}
+          : { unknownOrderPolicy: options.unknownOrderPolicy }),
         symbols: [...this.session.instruments.keys()],
         inEngine: (action) => this.inEngine(action),
         afterDelivered: (action) => this.#afterDelivered(action),
@@ -833,14 +846,10 @@ export class LiveRuntime {
     }
     for (const order of outcome.orders) {
       this.#log({
-        level: order.kind === "external" ? "info" : "warn",
+        level: order.kind === "external" && order.action !== "cancel-refused" ? "info" : "warn",
         component: "reconcile",
-        message: `${order.symbol}: order ${order.clientOrderId} is ${
-          order.kind === "missing"
-            ? "open here but not at the venue"
-            : order.kind === "external"
-            ? "an external order at the venue (counted, never cancelled)"
-            : "ours at the venue but unknown here"
+        message: `${order.symbol}: order ${order.clientOrderId || "(no client id)"} is ${
+          describeDifference(order)
         }`,
         fields: { reason },
       });
@@ -1127,6 +1136,39 @@ export class LiveRuntime {
           left.map((o) => o.request.clientOrderId).join(", ")
         }): the next start reconciles them`,
       });
+    }
+  }
+}
+
+function describeDifference(order: OrderDifference): string {
+  switch (order.kind) {
+    case "missing":
+      return "open here but not at the venue";
+    case "unknown-ours":
+      return "ours at the venue but unknown here";
+    case "external":
+      return `not ours: ${describeExternal(order)}`;
+    default: {
+      const unknown: never = order.kind;
+      throw new TypeError(`Unknown order difference ${unknown}`);
+    }
+  }
+}
+
+function describeExternal(order: OrderDifference): string {
+  switch (order.action) {
+    case "adopted":
+      return "adopted (the strategy sees it, its fills are booked)";
+    case "canceled":
+      return "cancelled at the venue";
+    case "cancel-refused":
+      return `the venue refused its cancel (${order.reason}); the next pass sends it again`;
+    case "untouched":
+    case undefined:
+      return "left alone (it has no client id)";
+    default: {
+      const unknown: never = order.action;
+      throw new TypeError(`Unknown external order action ${unknown}`);
     }
   }
 }

@@ -965,15 +965,34 @@ export class LiveRuntime {
     const onEvent = this.#options.onEvent;
     if (onEvent !== undefined) {
       for (const kind of ["order-update", "fill", "alert", "refusal", "reconciliation"] as const) {
-        bus.subscribe(kind, (event: Event) => onEvent(event));
+        bus.subscribe(kind, (event: Event) => {
+          if (event.kind === "alert" && this.#expectedAlert(event)) return;
+          onEvent(event);
+        });
       }
     }
+  }
+
+  // The venue's report of an order that is not ours, which reconciliation cancelled: expected.
+  #expectedAlert(event: AlertEvent): boolean {
+    return event.code === "order-unknown" && event.clientOrderId !== undefined &&
+      this.#reconciler?.cancelled(event.clientOrderId) === true;
   }
 
   #onAlert(event: AlertEvent): void {
     if (event.code === "kill-switch" && !this.#kill.tripped) {
       this.#kill = { tripped: true, at: event.ts, reason: event.message };
       this.#dirty = true;
+    }
+    if (this.#expectedAlert(event)) {
+      this.#log({
+        level: "info",
+        component: "reconcile",
+        message:
+          `${event.symbol ?? ""} order ${event.clientOrderId}: the venue reports the cancel ` +
+          "reconciliation sent (it was not ours)",
+      });
+      return;
     }
     this.#log({
       level: event.severity === "critical"

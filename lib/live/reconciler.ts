@@ -125,6 +125,9 @@ export interface ReconcilerOptions {
   readonly attempts?: number;
 }
 
+// How many cancelled orders that were not ours are remembered (their late reports expected).
+const CANCELLED_MEMORY = 1024;
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -144,6 +147,8 @@ export class Reconciler {
   #before: TradingState = "active";
   #running: Promise<ReconciliationOutcome> | undefined;
   #passes = 0;
+  // Orders that are not ours whose cancel a pass sent and the venue took (bounded, oldest out).
+  readonly #cancelled = new Set<string>();
 
   /** A reconciler for `options.session`. */
   constructor(options: ReconcilerOptions) {
@@ -158,6 +163,14 @@ export class Reconciler {
   /** Passes completed. */
   get passes(): number {
     return this.#passes;
+  }
+
+  /**
+   * Whether a pass cancelled the venue order `clientOrderId` (one that was not ours) under the
+   * `cancel` policy, or is cancelling it: the venue's reports of it are expected, not news.
+   */
+  cancelled(clientOrderId: string): boolean {
+    return this.#cancelled.has(clientOrderId);
   }
 
   /** Halts trading now, until a pass finds no mismatch (the start: halted until its pass). */
@@ -259,10 +272,17 @@ export class Reconciler {
     return await Promise.all(orders.map(async (difference): Promise<OrderDifference> => {
       if (difference.kind !== "external" || this.#policy() !== "cancel") return difference;
       if (difference.action === "untouched") return difference;
+      const id = difference.clientOrderId;
+      // Marked before it is sent: the venue's report may come before its answer.
+      this.#cancelled.add(id);
+      if (this.#cancelled.size > CANCELLED_MEMORY) {
+        this.#cancelled.delete(this.#cancelled.values().next().value ?? id);
+      }
       try {
-        await account.cancelOrder(difference.symbol, difference.clientOrderId);
+        await account.cancelOrder(difference.symbol, id);
         return { ...difference, action: "canceled" };
       } catch (error) {
+        this.#cancelled.delete(id);
         return { ...difference, action: "cancel-refused", reason: message(error) };
       }
     }));

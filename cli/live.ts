@@ -175,6 +175,7 @@ export async function liveCommand(
       ...(settings.maxEvents === undefined ? {} : { maxEvents: settings.maxEvents }),
       log: ops.log,
       onEvent: ops.onEvent,
+      onReconciliation: ops.onReconciliation,
     });
     // The runtime owns the store from here: it closes it when it stops.
     store = undefined;

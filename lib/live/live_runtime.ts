@@ -200,6 +200,8 @@ export interface LiveRuntimeOptions extends TradingOptions {
   readonly log?: (record: LiveLogRecord) => void;
   /** Sees every event the engine processes (metrics, alerts, audit). */
   readonly onEvent?: (event: Event) => void;
+  /** Sees every reconciliation pass once it ended (metrics count what each one did). */
+  readonly onReconciliation?: (outcome: ReconciliationOutcome) => void;
 }
 
 /** A live session's state as an operator sees it. */
@@ -864,6 +866,7 @@ export class LiveRuntime {
         ? `reconciliation (${reason}): mismatch open, trading halted until it clears`
         : `reconciliation (${reason}): ${event.differences.length} differences adopted, trading ${this.session.oms.tradingState}`,
     });
+    this.#options.onReconciliation?.(outcome);
     return outcome;
   }
 

@@ -16,9 +16,14 @@ import { SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
+async function until(
+  predicate: () => boolean,
+  what: string,
+  ms: number,
+  look: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  for (await look(); !predicate(); await look()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -95,6 +100,7 @@ Deno.test("live.unknown_order_policy = cancel: the venue cancels an order that i
     // The venue fails the first cancel it is sent.
     sim.faults.inject({ kind: "http-status", status: 503, path: "/v5/order/cancel", count: 1 });
     const { io, code } = liveRun(dir, "8s");
+    let scraped: string | undefined;
     await until(
       () =>
         ledgerStatus(sim, "SmaCross2-lz1abc-1") === "cancelled" &&
@@ -102,6 +108,18 @@ Deno.test("live.unknown_order_policy = cancel: the venue cancels an order that i
       "both cancels at the venue",
       20_000,
     );
+    // Counted as they happened (one by the start pass, one by the next), as the process serves it.
+    const url = io.err.join("\n").match(/metrics on (http:\/\/\S+\/metrics)/)?.[1];
+    assert.ok(url !== undefined, "the start line names the metrics address");
+    const counted = (text: string) =>
+      /^tesser_reconciliation_unknown_orders_total\{action="cancel"[^}]*\} 2$/m.test(text) &&
+      /^tesser_reconciliation_external_orders\{[^}]*\} 0$/m.test(text);
+    await until(() => scraped !== undefined && counted(scraped), "the counts", 5_000, async () => {
+      scraped = await (await fetch(url)).text();
+    }).catch((error) => {
+      console.log(scraped?.split("\n").filter((l) => /reconciliation/.test(l)).join("\n"));
+      throw error;
+    });
     assert.equal(await code, 0, io.err.join("\n"));
     const log = io.err.join("\n");
     assert.match(log, /the venue refused its cancel .*; the next pass sends it again/);

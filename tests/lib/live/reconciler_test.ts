@@ -301,3 +301,18 @@ Deno.test("reconcile: a cancel the venue refuses (rate limited) is sent again on
   assert.deepEqual(clean?.orders, []);
   assert.equal(account.cancels.length, 2);
 });
+
+Deno.test("reconcile: onReconciliation sees every pass, back to back (metrics count each, not a sample)", async () => {
+  const account = new FakeAccount();
+  const seen: string[] = [];
+  const runtime = await runtimeOn(account, {
+    unknownOrderPolicy: "cancel",
+    onReconciliation: (pass) =>
+      seen.push(`${pass.reason}:${pass.orders.map((o) => o.action).join(",")}`),
+  });
+  account.open = [venueOrder("manual-1")];
+  account.cancelRefusals = [new ExchangeError("unavailable", "503", { venue: "bybit" })];
+  await runtime.reconcileNow("start");
+  await runtime.reconcileNow("reconnect");
+  assert.deepEqual(seen, ["start:cancel-refused", "reconnect:canceled"]);
+});

@@ -54,6 +54,7 @@ import {
   LIVE_STATE_VERSION,
   type LiveStore,
   type PersistedLiveState,
+  refusedSteps,
   resolveAdopted,
   restoreSession,
 } from "./state/mod.ts";
@@ -667,7 +668,8 @@ export class LiveRuntime {
   }
 
   // mm: an adopted submit still pending past its fence is the venue's open order when listed,
-  // else it never arrived (lib/live/state/resolve_adopted.ts); never resent.
+  // else it never arrived; an adopted cancel or amend of an order listed unchanged never took
+  // effect (lib/live/state/resolve_adopted.ts); never resent.
   async #settleAdopted(client: ExecutionClient): Promise<void> {
     const { oms } = this.session;
     const fence = adoptedFence(oms, this.#adopted);
@@ -702,6 +704,10 @@ export class LiveRuntime {
         }`,
       });
       this.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
+    }
+    // Then the cancels and amends the venue did not carry out are undone (logged as alerts).
+    for (const alert of refusedSteps(oms, this.#adopted, open, now)) {
+      this.session.engine.process(alert);
     }
   }
 

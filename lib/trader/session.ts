@@ -488,7 +488,11 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       position: (symbol) => this.#position(symbol),
       openOrders: (symbol) => oms.openOrders(symbol),
       instrument: (symbol) => this.instruments.get(symbol),
-      signal: (signal) => this.emitNow({ kind: "signal", strategy: name, signal }),
+      // Stamped here rather than through emitNow's copy: one object per signal.
+      signal: (signal) => {
+        const now = clock.now();
+        engine.emit({ kind: "signal", strategy: name, signal, ts: now, tsRecv: now });
+      },
       setTimer: (at, tag) =>
         engine.schedule(at, { kind: "timer", ts: at, tsRecv: at, owner: name, tag }),
       submitOrder: (intent) => oms.submitIntent(intent),

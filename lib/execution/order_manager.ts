@@ -438,7 +438,7 @@ export class OrderManager {
             clientOrderId: id,
           });
         }
-        const bracket = this.#brackets.get(id);
+        const bracket = this.#brackets.size === 0 ? undefined : this.#brackets.get(id);
         if (bracket === undefined) return true;
         this.#brackets.delete(id);
         // A partly filled entry (IOC remainder expired, volume cap) is protected too.
@@ -499,8 +499,9 @@ export class OrderManager {
    * (positions come from fills) and surfaced as an `unknown-order` notice.
    */
   recordFill(fill: Fill): boolean {
-    if (!this.#tracker.fill(fill)) return false;
-    if (!this.#tracker.knows(fill.clientOrderId)) {
+    const outcome = this.#tracker.fill(fill);
+    if (outcome === "duplicate") return false;
+    if (outcome === "unknown") {
       this.#notice({
         kind: "unknown-order",
         clientOrderId: fill.clientOrderId,
@@ -517,7 +518,10 @@ export class OrderManager {
    * and cancels the bracket legs once the position they protect is flat.
    */
   onFill(fill: Fill): void {
-    const awaiting = this.#awaitingFills.get(fill.clientOrderId);
+    // Rarely any entry waits: the empty map is not searched.
+    const awaiting = this.#awaitingFills.size === 0
+      ? undefined
+      : this.#awaitingFills.get(fill.clientOrderId);
     if (awaiting !== undefined) {
       awaiting.booked = awaiting.booked.plus(fill.quantity);
       if (awaiting.booked.gte(awaiting.entry.filledQuantity)) {

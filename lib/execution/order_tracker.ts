@@ -65,6 +65,13 @@ export type ReportOutcome =
   | { readonly kind: "late" }
   | { readonly kind: "unknown" };
 
+/**
+ * What a fill meant to the book: `duplicate` (its trade id was already applied: do not book
+ * it), else whose it is: a `working` order's, a finished one's (`late`) or an order this book
+ * does not know (`unknown`). All but `duplicate` are booked: positions come from fills.
+ */
+export type FillOutcome = "duplicate" | "working" | "late" | "unknown";
+
 /** Counters of the reports that were not simply applied. */
 export interface TrackerCounts {
   /** Reports equal to one already applied. */
@@ -380,26 +387,27 @@ export class OrderTracker {
   }
 
   /**
-   * Records a fill; `false` when its trade id was already applied (a duplicate report). Fills
-   * of finished or unknown orders are new as long as their trade id is: positions come from
-   * fills, whatever the order's state says.
+   * Records a fill; see {@linkcode FillOutcome}. Fills of finished or unknown orders are new as
+   * long as their trade id is: positions come from fills, whatever the order's state says.
    */
-  fill(fill: Fill): boolean {
+  fill(fill: Fill): FillOutcome {
     const key = `${fill.symbol}|${fill.tradeId}`;
     if (this.#trades.has(key)) {
       this.#duplicateFills++;
-      return false;
+      return "duplicate";
     }
     this.#addTrade(key);
     const order = this.#working.get(fill.clientOrderId);
     if (order !== undefined) {
       order.filledByFills = order.filledByFills.plus(fill.quantity);
-    } else if (this.#finished.has(fill.clientOrderId)) {
-      this.#lateFills++;
-    } else {
-      this.#unknownReports++;
+      return "working";
     }
-    return true;
+    if (this.#finished.has(fill.clientOrderId)) {
+      this.#lateFills++;
+      return "late";
+    }
+    this.#unknownReports++;
+    return "unknown";
   }
 
   /** The keys (`symbol|tradeId`) of the last `limit` fills applied, oldest first. */
@@ -479,8 +487,10 @@ export class OrderTracker {
 
   #remember(report: Order): void {
     const id = report.request.clientOrderId;
-    if (!this.#finished.has(id)) this.#finishedOrder.push(id);
+    // One lookup: the map grows only for an id not remembered yet.
+    const size = this.#finished.size;
     this.#finished.set(id, report);
+    if (this.#finished.size > size) this.#finishedOrder.push(id);
     if (this.#finished.size > FINISHED_MEMORY) {
       const oldest = this.#finishedOrder.shift();
       if (oldest !== undefined) this.#finished.delete(oldest);

@@ -459,7 +459,12 @@ export class TradingSession<V extends VenuePort = VenuePort> {
         lastPrice: (symbol) => portfolio.lastPrice(symbol),
         volatility: (symbol) => this.#atrs.get(symbol)?.value,
       },
-      { send: (command) => this.emitNow({ kind: "order-command", command }) },
+      {
+        send: (command) => {
+          const now = clock.now();
+          engine.emit({ kind: "order-command", command, ts: now, tsRecv: now });
+        },
+      },
     );
     this.venue = connect({ clock: this.clock, inbox: publish, portfolio });
     this.#subscribe();

@@ -374,6 +374,7 @@ export class OrderManager {
         amended,
         instrument,
         this.#memo.numberOf(amended.quantity),
+        this.#account.lastPrice(symbol),
         clientOrderId,
       );
       if (refused !== undefined) {
@@ -865,7 +866,9 @@ export class OrderManager {
 
   #approve(request: OrderDraft, instrument: Instrument): boolean {
     const quantity = this.#memo.numberOf(request.quantity);
-    const reference = this.#reference(request, instrument, quantity);
+    // Read once: the grid check's reference and risk's price and band use the same mark.
+    const mark = this.#account.lastPrice(request.symbol);
+    const reference = this.#reference(request, instrument, quantity, mark);
     const violations = reference === undefined && request.price === undefined &&
         request.triggerPrice === undefined
       ? this.#memo.quantityViolations(instrument, request.quantity)
@@ -877,7 +880,7 @@ export class OrderManager {
       });
       return false;
     }
-    const refused = this.#riskRefusal(request, instrument, quantity);
+    const refused = this.#riskRefusal(request, instrument, quantity, mark);
     if (refused !== undefined) {
       this.#refuse(refused);
       return false;
@@ -889,9 +892,13 @@ export class OrderManager {
   // needs it as an exact Decimal near the minimum; clearly above it (by far more than a float's
   // rounding) the order passes either way, so the conversion is skipped, and with no minimum
   // it is never needed.
-  #reference(request: OrderDraft, instrument: Instrument, quantity: number): Decimal | undefined {
+  #reference(
+    request: OrderDraft,
+    instrument: Instrument,
+    quantity: number,
+    last: number,
+  ): Decimal | undefined {
     if (request.price !== undefined) return undefined;
-    const last = this.#account.lastPrice(request.symbol);
     if (!(last > 0) || instrument.minNotional.isZero()) return undefined;
     const { minNotional: minimum, multiplier } = this.#memo.constants(instrument);
     const approx = instrument.kind === "inverse"
@@ -901,15 +908,15 @@ export class OrderManager {
   }
 
   // Pre-trade risk, the trading state and buying power for `request` (of `quantity`, its
-  // quantity as a number); `amending` names the working order it replaces, which then does not
-  // count among the working orders.
+  // quantity as a number, at the symbol's last price `mark`); `amending` names the working
+  // order it replaces, which then does not count among the working orders.
   #riskRefusal(
     request: OrderDraft,
     instrument: Instrument,
     quantity: number,
+    mark: number,
     amending?: string,
   ): Refusal | undefined {
-    const mark = this.#account.lastPrice(request.symbol);
     const price = request.price?.toNumber() ?? mark;
     const position = this.#account.position(request.symbol);
     // One walk over the working orders (a market maker amends on every quote) serves both

@@ -81,6 +81,8 @@ export interface LiveOps {
   readonly log: (record: LiveLogRecord) => void;
   /** Sees the runtime's events (metrics, alerts). */
   readonly onEvent: (event: Event) => void;
+  /** The runtime's `onReconciliation` (counts what each pass did with orders not ours). */
+  readonly onReconciliation: (pass: ReconciliationOutcome) => void;
   /** The supervisor of the feeds and the execution channel. */
   readonly supervisor: Supervisor;
   /**
@@ -204,9 +206,19 @@ export async function startLiveOps(
         return;
     }
   };
+  // Every pass, not a sample: two passes within a second (a reconnect's) both count.
+  const onReconciliation = (pass: ReconciliationOutcome): void => {
+    const external = pass.orders.filter((o) => o.kind === "external");
+    metrics.reconciliationOrders({
+      external: external.length,
+      canceled: external.filter((o) => o.action === "canceled").length,
+      adopted: external.filter((o) => o.action === "adopted").length,
+    });
+  };
   return {
     log,
     onEvent,
+    onReconciliation,
     supervisor,
     superviseFeeds(makers: readonly FeedMaker[], symbols: readonly SymbolId[]): MarketStream[] {
       const watch = new DataGapWatch({

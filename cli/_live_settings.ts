@@ -149,6 +149,8 @@ export interface LiveSettings {
   readonly reconciliationIntervalSecs: number;
   /** Adopted differences beyond this fraction raise `reconciliation-adopted`. */
   readonly reconciliationThreshold: number;
+  /** What reconciliation does with an open venue order that is not ours. */
+  readonly unknownOrderPolicy: "cancel" | "adopt";
   /** Cancel working orders on shutdown. */
   readonly cancelOnShutdown: boolean;
   /** The pre-trade account check (`[live.account]`). */
@@ -303,6 +305,7 @@ export function resolveLiveSettings(flags: ParsedFlags, config: TesserConfig): L
     flattenOnKill: risk.flatten_on_kill ?? true,
     reconciliationIntervalSecs: live.reconciliation_interval_secs ?? 60,
     reconciliationThreshold: live.reconciliation_threshold ?? 0.001,
+    unknownOrderPolicy: live.unknown_order_policy ?? "adopt",
     cancelOnShutdown: booleanFlag(flags, "cancel-on-shutdown") || live.cancel_on_shutdown === true,
     account: {
       marginMode: live.account?.margin_mode ?? "cross",

@@ -151,7 +151,7 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
       kind: "venue",
       client: connector.client,
       privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
-        const stream = connector.privateStream(sink, resume?.sinceMs);
+        const stream = connector.privateStream(sink, venueTime(resume, connector.rest));
         return {
           start: () => stream.start(),
           stop: () => stream.close(),
@@ -183,9 +183,10 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
       kind: "venue",
       client: connector.client,
       privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
+        const since = venueTime(resume, connector.rest);
         const stream = connector.userStream(sink, {
           symbols: [...inputs.symbols],
-          ...resume,
+          ...(since === undefined ? {} : { sinceMs: since }),
           ...backoff,
         });
         // The dead-man switch lives as long as the private channel: armed once the stream is
@@ -219,6 +220,19 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
     prepare: () => connector.rest.syncTime(),
     accountFacts: () => binanceAccountFacts(connector.rest, inputs.symbols),
   };
+}
+
+/**
+ * Where a resumed private stream catches up from, on the venue's clock. The runtime resumes
+ * from its last commit on our clock; the streams ask the venue's history, whose clock may be
+ * behind ours (then our time would skip what the venue did meanwhile): shifted by the offset
+ * measured at `prepare` (venue minus local).
+ */
+function venueTime(
+  resume: { readonly sinceMs: number } | undefined,
+  rest: { readonly offsetMs: number },
+): number | undefined {
+  return resume === undefined ? undefined : resume.sinceMs + rest.offsetMs;
 }
 
 function countdownAlert(now: number, symbol: SymbolId, message: string): Event {

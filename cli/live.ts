@@ -168,12 +168,14 @@ export async function liveCommand(
       store,
       reconcileIntervalMs: settings.reconciliationIntervalSecs * 1000,
       reconciliationThreshold: settings.reconciliationThreshold,
+      unknownOrderPolicy: settings.unknownOrderPolicy,
       cancelOnShutdown: settings.cancelOnShutdown,
       // Without an answer within 5 s an order turns ambiguous and is reconciled, never resent.
       ...(settings.exec === "live" ? { ackTimeoutMs: 5_000 } : {}),
       ...(settings.maxEvents === undefined ? {} : { maxEvents: settings.maxEvents }),
       log: ops.log,
       onEvent: ops.onEvent,
+      onReconciliation: ops.onReconciliation,
     });
     // The runtime owns the store from here: it closes it when it stops.
     store = undefined;

@@ -30,8 +30,10 @@ import { CODE_CANCEL_REJECTED, CODE_DUPLICATE_CLIENT_ID, CODE_NO_SUCH_ORDER } fr
 import { type BinanceInstrument, parseSymbolInfo } from "./instruments.ts";
 import {
   type BinanceFill,
+  type FundingIncome,
   parseAlgoOrder,
   parseBalance,
+  parseFundingIncome,
   parsePositionRisk,
   parseRestOrder,
   parseUserTrade,
@@ -624,6 +626,31 @@ export class BinanceExecutionClient implements ExecutionClient {
       out.push(parseUserTrade(row, clientOrderId));
     }
     return out;
+  }
+
+  /**
+   * The funding payments booked since `sinceMs` (venue ms), oldest first, from the income
+   * history (`/fapi/v1/income`, FUNDING_FEE, paged by `page`).
+   */
+  async fundingPayments(sinceMs: number): Promise<readonly FundingIncome[]> {
+    const limit = 1000;
+    const out: FundingIncome[] = [];
+    for (let page = 1; page <= 50; page++) {
+      const answer = arr(
+        await this.#rest.call({
+          method: "GET",
+          path: "/fapi/v1/income",
+          params: { incomeType: "FUNDING_FEE", startTime: Math.floor(sinceMs), page, limit },
+          security: "signed",
+          weight: 30,
+          priority: "query",
+        }),
+        "income",
+      );
+      out.push(...answer.map(parseFundingIncome));
+      if (answer.length < limit) break;
+    }
+    return out.sort((a, b) => a.ts - b.ts);
   }
 
   async #clientIdOfOrder(code: string, orderId: string): Promise<string> {

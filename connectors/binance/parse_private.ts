@@ -13,6 +13,7 @@ import {
   type Decimal,
   type Fill,
   fromMillis,
+  type FundingPayment,
   type Micros,
   type Order,
   type OrderStatus,
@@ -344,6 +345,35 @@ export interface FundingFee {
   readonly amount: Decimal;
   /** When it was booked (µs). */
   readonly ts: Micros;
+}
+
+/** A funding payment from the income history, with its booking time. */
+export interface FundingIncome {
+  /** The payment (positive = paid; Binance's `income` is the opposite sign). */
+  readonly payment: FundingPayment;
+  /** When it was booked (µs). */
+  readonly ts: Micros;
+}
+
+/**
+ * One `/fapi/v1/income` row of type FUNDING_FEE → the payment keyed by its `tranId`, on its
+ * symbol (which the stream's ACCOUNT_UPDATE does not name for a cross position).
+ */
+export function parseFundingIncome(raw: unknown): FundingIncome {
+  const item = obj(raw, "income");
+  const type = str(item, "incomeType", "income");
+  if (type !== "FUNDING_FEE") {
+    throw new DataError(`Binance message: income row of type ${type} is not a funding fee`);
+  }
+  return {
+    ts: fromMillis(num(item, "time", "income")),
+    payment: {
+      id: String(num(item, "tranId", "income")),
+      symbol: binanceSymbol(str(item, "symbol", "income")),
+      amount: dec(item, "income", "income").neg(),
+      currency: str(item, "asset", "income"),
+    },
+  };
 }
 
 /** What an `ACCOUNT_UPDATE` says: only the changed balances and positions. */

@@ -61,7 +61,7 @@ export interface BinanceConnector {
   userStream(
     sink: (event: Event) => void,
     options?: Partial<
-      Pick<BinanceUserStreamOptions, "sinceMs" | "onFill" | "onFunding" | "symbols" | "backoff">
+      Pick<BinanceUserStreamOptions, "sinceMs" | "onFill" | "symbols" | "backoff">
     >,
   ): BinanceUserStream;
   /**

@@ -3,15 +3,18 @@
  * (`POST /fapi/v1/listenKey`), kept alive every 30 minutes (`PUT`), and recreated when Binance
  * says it expired (`listenKeyExpired`) or a keepalive answers -1125. `ORDER_TRADE_UPDATE`
  * becomes order updates and fills (fee, liquidity; realized PnL through `onFill`),
- * `ACCOUNT_UPDATE` balances, positions and funding payments (reason FUNDING_FEE, through
- * `onFunding`), `ALGO_UPDATE` the conditional orders before they trigger (after, the order
- * lives on under the same client id in `ORDER_TRADE_UPDATE`).
+ * `ACCOUNT_UPDATE` balances and positions, `ALGO_UPDATE` the conditional orders before they
+ * trigger (after, the order lives on under the same client id in `ORDER_TRADE_UPDATE`). An
+ * `ACCOUNT_UPDATE` of reason FUNDING_FEE names no symbol on a cross position, so it only sets
+ * off a query of the income history, whose rows (per symbol, keyed by `tranId`) become
+ * `funding-payment` events.
  *
  * Binance never replays a missed user event, so after every (re)connect — a drop, the 24-hour
  * disconnect, a new listenKey — the stream catches up over REST: `userTrades` of every symbol
  * it traded since the last event (with an overlap), the state of every order not yet done,
- * balances and positions. Fills are deduplicated by symbol and trade id and order updates by
- * their progress, so nothing is lost and nothing is delivered twice. A stream that stays
+ * balances and positions, and the funding booked since the last payment delivered. Fills are
+ * deduplicated by symbol and trade id, funding by `tranId` and order updates by their
+ * progress, so nothing is lost and nothing is delivered twice. A stream that stays
  * silent after an accepted order is treated as lost (liveness watchdog).
  *
  * @module
@@ -43,7 +46,7 @@ import { CODE_INVALID_LISTEN_KEY } from "./errors.ts";
 import type { BinanceExecutionClient } from "./execution_client.ts";
 import {
   type BinanceFill,
-  type FundingFee,
+  type FundingIncome,
   parseAccountUpdate,
   parseAlgoUpdate,
   parseOrderTradeUpdate,
@@ -60,8 +63,6 @@ export interface BinanceUserStreamOptions {
   readonly sink: (event: Event) => void;
   /** Every fill once, with its realized PnL. */
   readonly onFill?: (fill: BinanceFill) => void;
-  /** Funding payments booked on the wallet, each once. */
-  readonly onFunding?: (fee: FundingFee) => void;
   /** Symbols whose trades are always caught up (besides those seen in orders). */
   readonly symbols?: readonly SymbolId[];
   /** Catch up from this time (ms) on the first connect; default: no catch-up then. */
@@ -111,6 +112,8 @@ export class BinanceUserStream {
   #closed = false;
   #attempt = 0;
   #lastEventMs: number | undefined;
+  /** Venue time (ms) of the last funding payment delivered: where the next query starts. */
+  #lastFundingMs: number | undefined;
   // The venue's time at the first connect: where a catch-up starts until a user event is seen.
   #connectedMs: number | undefined;
   #awaitingSince: number | undefined;
@@ -132,6 +135,7 @@ export class BinanceUserStream {
     this.#timers = options.timers ?? realTimers;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#lastEventMs = options.sinceMs;
+    this.#lastFundingMs = options.sinceMs;
     for (const symbol of options.symbols ?? []) this.#symbols.add(symbol);
   }
 
@@ -347,6 +351,7 @@ export class BinanceUserStream {
     // The next catch-up starts before the last user event seen, on the venue's clock: it asks
     // the venue for its trades since then, so our own clock (which may be off) must not decide.
     const eventMs = typeof wire.E === "number" ? wire.E : this.#o.client.rest.serverNow();
+    const before = this.#lastEventMs ?? this.#connectedMs ?? eventMs;
     this.#lastEventMs = Math.max(this.#lastEventMs ?? 0, eventMs);
     try {
       switch (event) {
@@ -373,7 +378,7 @@ export class BinanceUserStream {
           for (const position of update.positions) {
             this.#o.sink({ kind: "position", ts: update.ts, tsRecv: at, position });
           }
-          for (const fee of update.funding) this.#funding(fee);
+          if (update.funding.length > 0) void this.#fundingSince(before);
           return;
         }
         default:
@@ -427,11 +432,46 @@ export class BinanceUserStream {
     this.#o.onFill?.(fill);
   }
 
-  #funding(fee: FundingFee): void {
-    const id = `${fee.ts}:${fee.currency}:${fee.amount.toString()}`;
+  #funding(income: FundingIncome, nowMs: number): void {
+    // tranId is unique per income type; with symbol and time the key stays unique even where a
+    // very large tranId lost digits to JSON's doubles.
+    const id = `${income.payment.symbol}:${income.ts}:${income.payment.id}`;
     if (this.#seenFunding.has(id)) return;
     this.#seenFunding.add(id);
-    this.#o.onFunding?.(fee);
+    if (this.#seenFunding.size > SEEN_LIMIT) {
+      const oldest = this.#seenFunding.values().next().value;
+      if (oldest !== undefined) this.#seenFunding.delete(oldest);
+    }
+    this.#lastFundingMs = Math.max(this.#lastFundingMs ?? 0, toMillis(income.ts));
+    this.#o.sink({
+      kind: "funding-payment",
+      ts: income.ts,
+      tsRecv: fromMillis(nowMs),
+      payment: income.payment,
+    });
+  }
+
+  /** Delivers the funding booked since the last payment delivered (else since `sinceMs`). */
+  async #deliverFunding(sinceMs: number): Promise<void> {
+    const from = (this.#lastFundingMs ?? sinceMs) - (this.#o.overlapMs ?? 60_000);
+    for (const income of await this.#o.client.fundingPayments(from)) {
+      this.#funding(income, this.#timers.now());
+    }
+  }
+
+  /** After a FUNDING_FEE update: the payments it stands for, or a reconnect to catch them up. */
+  async #fundingSince(sinceMs: number): Promise<void> {
+    const generation = this.#generation;
+    try {
+      await this.#deliverFunding(sinceMs);
+    } catch (error) {
+      if (generation !== this.#generation || this.#closed) return;
+      this.#alert(
+        `funding query failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      // Funding must not be lost: the reconnect's catch-up asks again.
+      this.#lost("funding query failed", false);
+    }
   }
 
   /**
@@ -463,6 +503,7 @@ export class BinanceUserStream {
       const order = await client.orderByClientId(symbol, clientOrderId);
       if (order !== undefined) this.#order(order, now());
     }
+    await this.#deliverFunding(since);
     const at = fromMillis(now());
     const [balances, positions] = await Promise.all([client.balances(), client.positions()]);
     this.#o.sink({ kind: "account", ts: at, tsRecv: at, balances });

@@ -350,9 +350,7 @@ export class BybitExecutionClient implements ExecutionClient {
       startTime: sinceMs,
       limit: 100,
     });
-    const parsed = list.map(parseExecution);
-    const at = (e: Execution): number => e.type === "fill" ? e.ts : e.funding.ts;
-    return parsed.sort((a, b) => at(a) - at(b));
+    return list.map(parseExecution).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
   }
 
   /** Open positions (flat ones are left out). */

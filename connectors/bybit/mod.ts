@@ -46,7 +46,6 @@ export {
 } from "./market_stream.ts";
 export {
   type Execution,
-  type FundingPayment,
   orderStatus,
   parseExecution,
   parseOrder,

@@ -13,6 +13,7 @@ import {
   type Decimal,
   type Fill,
   fromMillis,
+  type FundingPayment,
   type Micros,
   type Order,
   type OrderStatus,
@@ -119,26 +120,18 @@ export function parseOrder(raw: unknown): Order {
   };
 }
 
-/** A funding payment the venue booked (an execution of type `Funding`). */
-export interface FundingPayment {
-  /** Venue-unique id of the record (`execId`). */
-  readonly id: string;
-  /** Our symbol id. */
-  readonly symbol: string;
-  /** Amount charged; negative = received (Bybit's sign of `execFee`). */
-  readonly fee: Decimal;
-  /** Currency of the amount. */
-  readonly currency: string;
-  /** Funding rate applied. */
-  readonly rate: Decimal;
-  /** When it was booked (µs). */
-  readonly ts: Micros;
-}
-
-/** An execution record: a fill of an order, or a funding payment. */
+/** An execution record: a fill of an order, or a funding payment (execType `Funding`). */
 export type Execution =
   | { readonly type: "fill"; readonly fill: Fill; readonly ts: Micros; readonly seq: number }
-  | { readonly type: "funding"; readonly funding: FundingPayment; readonly seq: number };
+  | {
+    readonly type: "funding";
+    /** The payment: `execFee`, positive = paid (Bybit's sign), in `feeCurrency`. */
+    readonly funding: FundingPayment;
+    /** The funding rate applied (`feeRate`). */
+    readonly rate: Decimal;
+    readonly ts: Micros;
+    readonly seq: number;
+  };
 
 /** One execution record (stream `execution` item or `/v5/execution/list` item). */
 export function parseExecution(raw: unknown): Execution {
@@ -151,14 +144,14 @@ export function parseExecution(raw: unknown): Execution {
   if (execType === "Funding") {
     return {
       type: "funding",
+      ts,
       seq,
+      rate: dec(item, "feeRate", "execution", ZERO),
       funding: {
         id: str(item, "execId", "execution"),
         symbol,
-        fee: dec(item, "execFee", "execution"),
+        amount: dec(item, "execFee", "execution"),
         currency,
-        rate: dec(item, "feeRate", "execution", ZERO),
-        ts,
       },
     };
   }

@@ -1,12 +1,13 @@
 /**
  * The Bybit v5 private stream: `auth`, then `order`, `execution`, `position`, `wallet` →
- * order updates, fills (with fee and liquidity), positions and balances. Missed private
- * events are never replayed by Bybit, so after every (re)connect the stream catches up over
- * REST (`/v5/order/history` and `/v5/execution/list` from the venue time of the last private
- * event seen, with an overlap; never from the local clock, which may be ahead of the venue's
- * and skip what was missed) and delivers what it missed; fills are deduplicated by `execId` and order updates
- * by their update time, so nothing is lost and nothing is delivered twice. A stream that
- * stays silent while orders are being accepted is treated as lost (liveness watchdog).
+ * order updates, fills (with fee and liquidity), funding payments (executions of type
+ * Funding), positions and balances. Missed private events are never replayed by Bybit, so
+ * after every (re)connect the stream catches up over REST (`/v5/order/history` and
+ * `/v5/execution/list` from the venue time of the last private event seen, with an overlap;
+ * never from the local clock, which may be ahead of the venue's and skip what was missed) and
+ * delivers what it missed; fills and funding are deduplicated by `execId` and order updates by
+ * their update time, so nothing is lost and nothing is delivered twice. A stream that stays
+ * silent while orders are being accepted is treated as lost (liveness watchdog).
  *
  * @module
  */
@@ -18,7 +19,6 @@ import { VENUE } from "./errors.ts";
 import type { BybitExecutionClient } from "./execution_client.ts";
 import {
   type Execution,
-  type FundingPayment,
   parseExecution,
   parseOrder,
   parsePosition,
@@ -50,8 +50,6 @@ export interface BybitPrivateStreamOptions {
   readonly client: BybitExecutionClient;
   /** Where events go (the live runner's execution lane). */
   readonly sink: (event: Event) => void;
-  /** Funding payments the venue booked (each once). */
-  readonly onFunding?: (payment: FundingPayment) => void;
   /** Catch up from this venue time (ms) on the first connect; default: no catch-up then. */
   readonly sinceMs?: number;
   /** Overlap of each catch-up before the last execution seen (ms); default 60 s. */
@@ -327,11 +325,19 @@ export class BybitPrivateStream {
       const oldest = this.#seenExec.values().next().value;
       if (oldest !== undefined) this.#seenExec.delete(oldest);
     }
-    const ts = execution.type === "fill" ? execution.ts : execution.funding.ts;
+    const ts = execution.ts;
     this.#sawVenueTime(toMillis(ts));
     if (execution.type === "fill") {
       this.#o.sink({ kind: "fill", ts, tsRecv: fromMillis(nowMs), fill: execution.fill });
-    } else this.#o.onFunding?.(execution.funding);
+    } else {
+      // Funding is account money like a fill: it goes where fills go, never dropped.
+      this.#o.sink({
+        kind: "funding-payment",
+        ts,
+        tsRecv: fromMillis(nowMs),
+        payment: execution.funding,
+      });
+    }
   }
 
   /**

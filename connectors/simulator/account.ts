@@ -152,6 +152,11 @@ export class SimAccount {
     return { realizedPnl, closedSize };
   }
 
+  /** Books a funding payment on the wallet (`amount` > 0 is paid, < 0 received). */
+  payFunding(amount: Decimal): void {
+    this.wallet = this.wallet.minus(amount);
+  }
+
   /** Unrealized PnL of the position in `code` at `mark`. */
   unrealized(code: string, mark: Decimal): Decimal {
     const position = this.#positions.get(code);

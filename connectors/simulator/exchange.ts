@@ -17,6 +17,7 @@
 import { type Decimal, decimal, roundToStep, SimBook, ZERO } from "./_lib.ts";
 import type { SimAccount } from "./account.ts";
 import type { SimInstrument } from "./instruments.ts";
+import { fundingAmount, type SimFunding } from "./funding.ts";
 import { Ledger } from "./ledger.ts";
 import { checkMargin, checkShape } from "./_checks.ts";
 import { liquidationDue } from "./liquidation.ts";
@@ -120,6 +121,42 @@ export class SimExchange {
     if (state === undefined) return ZERO;
     const mid = state.book.mid();
     return decimal(Number.isFinite(mid) ? mid : state.lastPrice);
+  }
+
+  /**
+   * Settles funding on `code` now: every account with an open position pays (or receives)
+   * `size × mark × rate` at the current mark price; each payment is booked on the wallet,
+   * recorded in the ledger and announced. Returns the payments.
+   */
+  settleFunding(code: string, rate: Decimal | string | number): readonly SimFunding[] {
+    const state = this.#symbols.get(code);
+    if (state === undefined) throw new RangeError(`No simulator instrument ${code}`);
+    const now = this.#clock.now();
+    const mark = this.markPrice(code);
+    const fundingRate = decimal(rate);
+    const out: SimFunding[] = [];
+    for (const account of this.#accounts) {
+      const size = account.position(code, now).size;
+      if (size.isZero()) continue;
+      const seq = ++this.#fillCount;
+      const funding: SimFunding = {
+        id: this.#rules.execId(seq),
+        seq,
+        accountId: account.id,
+        code,
+        size,
+        markPrice: mark,
+        rate: fundingRate,
+        amount: fundingAmount(size, mark, fundingRate),
+        ts: now,
+      };
+      account.payFunding(funding.amount);
+      this.ledger.recordFunding(funding);
+      this.#emit({ kind: "funding", funding });
+      this.#emit({ kind: "wallet", accountId: account.id });
+      out.push(funding);
+    }
+    return out;
   }
 
   /** An account by index. */

@@ -6,6 +6,7 @@
  */
 
 import type { Decimal } from "./_lib.ts";
+import type { SimFunding } from "./funding.ts";
 import type {
   SimFill,
   SimOrder,
@@ -96,6 +97,7 @@ export interface AmendRequest {
 export type CoreEvent =
   | { readonly kind: "order"; readonly order: SimOrder }
   | { readonly kind: "fill"; readonly fill: SimFill }
+  | { readonly kind: "funding"; readonly funding: SimFunding }
   | { readonly kind: "position"; readonly accountId: number; readonly code: string }
   | { readonly kind: "wallet"; readonly accountId: number };
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { SimFunding } from "./funding.ts";
 import type { SimFill, SimOrder } from "./order.ts";
 
 /** A frozen copy of an order at one moment. */
@@ -14,7 +15,8 @@ export type OrderRecord = Readonly<SimOrder>;
 /** One ledger line. */
 export type LedgerEntry =
   | { readonly kind: "order"; readonly order: OrderRecord }
-  | { readonly kind: "fill"; readonly fill: SimFill };
+  | { readonly kind: "fill"; readonly fill: SimFill }
+  | { readonly kind: "funding"; readonly funding: SimFunding };
 
 /** Filters of {@linkcode Ledger.orders} and {@linkcode Ledger.fills}. */
 export interface LedgerFilter {
@@ -24,7 +26,7 @@ export interface LedgerFilter {
   readonly code?: string;
 }
 
-/** The record of everything the venue did with orders. */
+/** The record of everything the venue did with orders, and the funding it booked. */
 export class Ledger {
   readonly #entries: LedgerEntry[] = [];
   readonly #latest = new Map<string, OrderRecord>();
@@ -39,6 +41,11 @@ export class Ledger {
   /** Records a fill. */
   recordFill(fill: SimFill): void {
     this.#entries.push({ kind: "fill", fill: Object.freeze({ ...fill }) });
+  }
+
+  /** Records a funding payment. */
+  recordFunding(funding: SimFunding): void {
+    this.#entries.push({ kind: "funding", funding: Object.freeze({ ...funding }) });
   }
 
   /** Every entry in the order it happened. */
@@ -78,6 +85,19 @@ export class Ledger {
         (filter.accountId === undefined || entry.fill.accountId === filter.accountId) &&
         (filter.code === undefined || entry.fill.code === filter.code)
       ) out.push(entry.fill);
+    }
+    return out;
+  }
+
+  /** Every funding payment, oldest first. */
+  fundings(filter: LedgerFilter = {}): readonly SimFunding[] {
+    const out: SimFunding[] = [];
+    for (const entry of this.#entries) {
+      if (
+        entry.kind === "funding" &&
+        (filter.accountId === undefined || entry.funding.accountId === filter.accountId) &&
+        (filter.code === undefined || entry.funding.code === filter.code)
+      ) out.push(entry.funding);
     }
     return out;
   }

@@ -63,6 +63,7 @@ const tesserSchema = field.table({
     log_path: field.string(),
     reconciliation_interval_secs: field.number({ integer: true, min: 1 }),
     reconciliation_threshold: field.number({ min: 0 }),
+    unknown_order_policy: field.enum(["cancel", "adopt"]),
     cancel_on_shutdown: field.boolean(),
     confirm_mainnet: field.boolean(),
     record: field.string(),
@@ -179,6 +180,8 @@ export interface TesserConfig {
     readonly log_path?: string;
     readonly reconciliation_interval_secs?: number;
     readonly reconciliation_threshold?: number;
+    /** What reconciliation does with an open venue order that is not ours (default `adopt`). */
+    readonly unknown_order_policy?: "cancel" | "adopt";
     readonly cancel_on_shutdown?: boolean;
     readonly confirm_mainnet?: boolean;
     /** Record the session's market frames to this `.gz` file (`--record`); "" = off. */

@@ -45,8 +45,22 @@ export function lotQuantity(instrument: Instrument, quantity: number): Decimal {
   return roundQuantity(instrument, decimal(Number(quantity.toPrecision(15))));
 }
 
+/** The numbers of an instrument the checks use on every order, converted once. */
+export interface InstrumentNumbers {
+  /** `minNotional` as a number. */
+  readonly minNotional: number;
+  /** `multiplier` as a number. */
+  readonly multiplier: number;
+  /** `takerFee` as a number. */
+  readonly takerFee: number;
+}
+
 /** Memoized rounding and checks of the OMS (pure functions of immutable inputs). */
 export class OrderMemo {
+  readonly #constants = new Map<Instrument, InstrumentNumbers>();
+  // Most runs trade one instrument: the last one asked for skips the map.
+  #lastInstrument: Instrument | undefined;
+  #lastConstants: InstrumentNumbers | undefined;
   readonly #prices = new Map<Instrument, Map<number, Decimal>>();
   readonly #quantities = new Map<Instrument, Map<number, Decimal>>();
   // A few recent Decimal→number conversions, by identity: one order's checks convert its
@@ -55,6 +69,11 @@ export class OrderMemo {
   readonly #converted: (Decimal | undefined)[] = new Array(NUMBER_SLOTS).fill(undefined);
   readonly #numbers = new Float64Array(NUMBER_SLOTS);
   #slot = 0;
+  #lastQuantity: {
+    readonly instrument: Instrument;
+    readonly raw: number;
+    readonly rounded: Decimal;
+  } | undefined;
   #lastQuantityCheck: {
     readonly instrument: Instrument;
     readonly quantity: Decimal;
@@ -65,6 +84,25 @@ export class OrderMemo {
     readonly quantity: Decimal;
     readonly violations: readonly OrderViolation[];
   }>();
+
+  /** The instrument's {@linkcode InstrumentNumbers} (an instrument is immutable). */
+  constants(instrument: Instrument): InstrumentNumbers {
+    if (instrument === this.#lastInstrument && this.#lastConstants !== undefined) {
+      return this.#lastConstants;
+    }
+    let constants = this.#constants.get(instrument);
+    if (constants === undefined) {
+      constants = {
+        minNotional: instrument.minNotional.toNumber(),
+        multiplier: instrument.multiplier.toNumber(),
+        takerFee: instrument.takerFee.toNumber(),
+      };
+      this.#constants.set(instrument, constants);
+    }
+    this.#lastInstrument = instrument;
+    this.#lastConstants = constants;
+    return constants;
+  }
 
   /** `tickPrice` for amends, memoized per instrument. */
   price(instrument: Instrument, price: number, mode: "floor" | "ceil"): Decimal {
@@ -89,6 +127,10 @@ export class OrderMemo {
 
   /** {@linkcode lotQuantity}, memoized per instrument (a fixed sizer sizes every signal alike). */
   quantity(instrument: Instrument, quantity: number): Decimal {
+    const last = this.#lastQuantity;
+    if (last !== undefined && last.raw === quantity && last.instrument === instrument) {
+      return last.rounded;
+    }
     let memo = this.#quantities.get(instrument);
     if (memo === undefined) {
       memo = new Map();
@@ -100,6 +142,7 @@ export class OrderMemo {
       if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(quantity, rounded);
     }
+    this.#lastQuantity = { instrument, raw: quantity, rounded };
     return rounded;
   }
 

@@ -17,7 +17,7 @@ export interface PlannedOrder {
   readonly quantity: Decimal;
   /** Whether it may only reduce the position. */
   readonly reduceOnly: boolean;
-  /** Stop-loss/take-profit to attach once it fills. */
+  /** Stop-loss/take-profit to attach once it fills (`undefined`: the signal asked for none). */
   readonly bracket: Bracket | undefined;
 }
 
@@ -71,7 +71,9 @@ export function planSignal(
           // Close and reverse in one order: the open position plus the new size.
           quantity: actualSign === -direction ? quantity.plus(actual.abs()) : quantity,
           reduceOnly: false,
-          bracket: { stopLoss: signal.stopLoss, takeProfit: signal.takeProfit },
+          bracket: signal.stopLoss === undefined && signal.takeProfit === undefined
+            ? undefined
+            : { stopLoss: signal.stopLoss, takeProfit: signal.takeProfit },
         },
       };
     }

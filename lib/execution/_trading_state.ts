@@ -13,6 +13,16 @@ import type { TradingState } from "./oms_ports.ts";
 /** Every trading state. */
 export const TRADING_STATES: readonly TradingState[] = ["active", "reducing-only", "halted"];
 
+// A refusal's numbers, built only for a refusal: the check runs on every order and amend, and
+// `active` (the common state) needs none of it.
+function details(request: OrderDraft, position: Decimal): Omit<Refusal, "rule" | "message"> {
+  return {
+    symbol: request.symbol,
+    requested: request.quantity.toNumber(),
+    current: position.toNumber(),
+  };
+}
+
 /**
  * Why the trading state refuses `request` (with the filled `position` and the unfilled
  * quantity of the working orders on its side that may add exposure), or `undefined`.
@@ -23,13 +33,6 @@ export function tradingStateRefusal(
   position: Decimal,
   workingSameSide: number,
 ): Refusal | undefined {
-  // Built only for a refusal: the check runs on every order and amend, and `active` (the
-  // common state) needs none of it.
-  const details = (): Omit<Refusal, "rule" | "message"> => ({
-    symbol: request.symbol,
-    requested: request.quantity.toNumber(),
-    current: position.toNumber(),
-  });
   switch (state) {
     case "active":
       return undefined;
@@ -37,7 +40,7 @@ export function tradingStateRefusal(
       return {
         rule: "trading-halted",
         message: `${request.symbol}: trading is halted; only cancels are sent`,
-        ...details(),
+        ...details(request, position),
       };
     case "reducing-only": {
       // Reducing: reduce-only, or opposite to the position and, with the working orders on
@@ -55,7 +58,7 @@ export function tradingStateRefusal(
         rule: "reducing-only",
         message:
           `${request.symbol}: trading is reducing-only; a ${request.side} of ${request.quantity} does not reduce the position ${position}`,
-        ...details(),
+        ...details(request, position),
       };
     }
     default: {

@@ -13,6 +13,7 @@ import {
   type AmendIntent,
   type Decimal,
   decimal,
+  type ExecutionHint,
   type Fill,
   type Instrument,
   isTerminal,
@@ -70,6 +71,12 @@ export interface RejectionSummary {
 // reconnect; older ones belong to finished orders, which reconciliation settles).
 const SNAPSHOT_TRADES = 4096;
 
+// A signal without a hint is a market order.
+const MARKET: ExecutionHint = { kind: "market" };
+
+// What #exposures returns with no working order (most checks): nothing to allocate.
+const NO_EXPOSURES: readonly WorkingExposure[] = Object.freeze([]);
+
 /** The numbers and names a refusal may carry besides its rule and message. */
 export type RefusalDetails = Omit<Refusal, "rule" | "message">;
 
@@ -86,7 +93,8 @@ export class OrderManager {
     string,
     { readonly entry: Order; readonly bracket: Bracket; booked: Decimal }
   >();
-  readonly #counts = new Map<string, number>();
+  // Per rule, in the order rules first refused; a mutable cell, so a refusal costs one lookup.
+  readonly #counts = new Map<string, { count: number }>();
   readonly #examples: string[] = [];
   readonly #ids: ClientIds;
   readonly #buyingPower: BuyingPowerContext;
@@ -112,14 +120,6 @@ export class OrderManager {
     const clock = options.clock;
     this.#ids = options.clientIds ?? new ClientIds("t", () => clock?.now() ?? 0);
     const feeOverride = options.takerFeeRate?.toNumber();
-    // The buying-power walk prices every working order on each order and amend; the fee is a
-    // constant of the (immutable) instrument, so it is converted from its Decimal once.
-    const takerFees = new Map<Instrument, number>();
-    const takerFeeOf = (instrument: Instrument): number => {
-      let fee = takerFees.get(instrument);
-      if (fee === undefined) takerFees.set(instrument, fee = instrument.takerFee.toNumber());
-      return fee;
-    };
     this.#buyingPower = {
       instrument: (symbol) => options.instruments.get(symbol),
       position: (symbol) => this.#memo.numberOf(account.position(symbol)),
@@ -127,7 +127,9 @@ export class OrderManager {
       lastPrice: (symbol) => account.lastPrice(symbol),
       free: (currency) => account.freeMargin(currency),
       slippageBps,
-      takerFeeRate: (instrument) => feeOverride ?? takerFeeOf(instrument),
+      // The buying-power walk prices every working order on each order and amend; the fee is
+      // a constant of the (immutable) instrument, converted from its Decimal once.
+      takerFeeRate: (instrument) => feeOverride ?? this.#memo.constants(instrument).takerFee,
     };
   }
 
@@ -143,13 +145,15 @@ export class OrderManager {
 
   /** Refused signals/orders by rule, with examples. */
   rejections(): RejectionSummary {
-    return { counts: Object.fromEntries(this.#counts), examples: [...this.#examples] };
+    const counts: Record<string, number> = {};
+    for (const [rule, cell] of this.#counts) counts[rule] = cell.count;
+    return { counts, examples: [...this.#examples] };
   }
 
   /** Total refused. */
   get rejectedCount(): number {
     let total = 0;
-    for (const count of this.#counts.values()) total += count;
+    for (const cell of this.#counts.values()) total += cell.count;
     return total;
   }
 
@@ -228,10 +232,11 @@ export class OrderManager {
       });
       return;
     }
+    const position = this.#account.position(signal.symbol);
     const plan = planSignal(
       signal,
-      this.#projectedPosition(signal.symbol),
-      this.#account.position(signal.symbol),
+      this.#projectedPosition(signal.symbol, position),
+      position,
       this.#options.pyramiding === true,
       () => this.#size(signal, instrument),
     );
@@ -366,7 +371,13 @@ export class OrderManager {
         ...(quantity === undefined ? {} : { quantity }),
         ...(price === undefined ? {} : { price }),
       };
-      const refused = this.#riskRefusal(amended, instrument, clientOrderId);
+      const refused = this.#riskRefusal(
+        amended,
+        instrument,
+        this.#memo.numberOf(amended.quantity),
+        this.#account.lastPrice(symbol),
+        clientOrderId,
+      );
       if (refused !== undefined) {
         this.#refuse({
           ...refused,
@@ -457,7 +468,7 @@ export class OrderManager {
             clientOrderId: id,
           });
         }
-        const bracket = this.#brackets.get(id);
+        const bracket = this.#brackets.size === 0 ? undefined : this.#brackets.get(id);
         if (bracket === undefined) return true;
         this.#brackets.delete(id);
         // A partly filled entry (IOC remainder expired, volume cap) is protected too.
@@ -518,8 +529,9 @@ export class OrderManager {
    * (positions come from fills) and surfaced as an `unknown-order` notice.
    */
   recordFill(fill: Fill): boolean {
-    if (!this.#tracker.fill(fill)) return false;
-    if (!this.#tracker.knows(fill.clientOrderId)) {
+    const outcome = this.#tracker.fill(fill);
+    if (outcome === "duplicate") return false;
+    if (outcome === "unknown") {
       this.#notice({
         kind: "unknown-order",
         clientOrderId: fill.clientOrderId,
@@ -536,7 +548,10 @@ export class OrderManager {
    * and cancels the bracket legs once the position they protect is flat.
    */
   onFill(fill: Fill): void {
-    const awaiting = this.#awaitingFills.get(fill.clientOrderId);
+    // Rarely any entry waits: the empty map is not searched.
+    const awaiting = this.#awaitingFills.size === 0
+      ? undefined
+      : this.#awaitingFills.get(fill.clientOrderId);
     if (awaiting !== undefined) {
       awaiting.booked = awaiting.booked.plus(fill.quantity);
       if (awaiting.booked.gte(awaiting.entry.filledQuantity)) {
@@ -617,8 +632,13 @@ export class OrderManager {
       if (order.inFlight !== undefined && !order.ambiguous) this.#watch(order);
     }
     const trades = snapshot.tradeIds ?? [];
-    if (!Array.isArray(trades) || trades.some((key) => typeof key !== "string")) {
-      throw new RangeError("OMS snapshot: tradeIds must be a list of strings");
+    if (
+      !Array.isArray(trades) ||
+      trades.some((key) => typeof key !== "string" || !key.includes("|"))
+    ) {
+      throw new RangeError(
+        "OMS snapshot: tradeIds must be a list of <symbol>|<tradeId> strings (as snapshot() writes)",
+      );
     }
     this.#tracker.seedTrades(trades);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
@@ -640,7 +660,9 @@ export class OrderManager {
   }
 
   #refuse(refusal: Refusal): void {
-    this.#counts.set(refusal.rule, (this.#counts.get(refusal.rule) ?? 0) + 1);
+    const cell = this.#counts.get(refusal.rule);
+    if (cell === undefined) this.#counts.set(refusal.rule, { count: 1 });
+    else cell.count++;
     if (this.#examples.length < 20) this.#examples.push(refusal.message);
     this.#options.onRefusal?.(refusal);
   }
@@ -697,9 +719,9 @@ export class OrderManager {
   }
 
   // The working orders that may add exposure (not reduce-only), with their unfilled quantity.
-  #exposures(except: string | undefined): WorkingExposure[] {
+  #exposures(except: string | undefined): readonly WorkingExposure[] {
+    if (this.#tracker.size === 0) return NO_EXPOSURES;
     const exposures: WorkingExposure[] = [];
-    if (this.#tracker.size === 0) return exposures;
     for (const order of this.#tracker.of(undefined)) {
       const request = order.request;
       if (request.reduceOnly || request.clientOrderId === except) continue;
@@ -708,9 +730,9 @@ export class OrderManager {
     return exposures;
   }
 
-  // The position if every working order that may add exposure filled.
-  #projectedPosition(symbol: SymbolId): Decimal {
-    let position = this.#account.position(symbol);
+  // The (filled) `position` if every working order that may add exposure filled.
+  #projectedPosition(symbol: SymbolId, filled: Decimal): Decimal {
+    let position = filled;
     // Parents of execution algorithms count with what they have not sent yet.
     const unsent = this.#options.algorithms?.unsent(symbol) ?? 0;
     if (unsent !== 0) position = position.plus(decimal(Number(unsent.toPrecision(15))));
@@ -777,7 +799,7 @@ export class OrderManager {
       this.#startParent(signal, hint, instrument, side, quantity, reduceOnly, bracket);
       return;
     }
-    const built = hintRequest(signal.hint ?? { kind: "market" }, instrument, {
+    const built = hintRequest(signal.hint ?? MARKET, instrument, {
       symbol: signal.symbol,
       side,
       quantity,
@@ -872,7 +894,10 @@ export class OrderManager {
   }
 
   #approve(request: OrderDraft, instrument: Instrument): boolean {
-    const reference = this.#reference(request, instrument);
+    const quantity = this.#memo.numberOf(request.quantity);
+    // Read once: the grid check's reference and risk's price and band use the same mark.
+    const mark = this.#account.lastPrice(request.symbol);
+    const reference = this.#reference(request, instrument, quantity, mark);
     const violations = reference === undefined && request.price === undefined &&
         request.triggerPrice === undefined
       ? this.#memo.quantityViolations(instrument, request.quantity)
@@ -880,11 +905,11 @@ export class OrderManager {
     if (violations.length > 0) {
       this.reject(violations[0].rule, violations.map((v) => v.message).join("; "), {
         symbol: request.symbol,
-        requested: request.quantity.toNumber(),
+        requested: quantity,
       });
       return false;
     }
-    const refused = this.#riskRefusal(request, instrument);
+    const refused = this.#riskRefusal(request, instrument, quantity, mark);
     if (refused !== undefined) {
       this.#refuse(refused);
       return false;
@@ -896,27 +921,32 @@ export class OrderManager {
   // needs it as an exact Decimal near the minimum; clearly above it (by far more than a float's
   // rounding) the order passes either way, so the conversion is skipped, and with no minimum
   // it is never needed.
-  #reference(request: OrderDraft, instrument: Instrument): Decimal | undefined {
+  #reference(
+    request: OrderDraft,
+    instrument: Instrument,
+    quantity: number,
+    last: number,
+  ): Decimal | undefined {
     if (request.price !== undefined) return undefined;
-    const last = this.#account.lastPrice(request.symbol);
     if (!(last > 0) || instrument.minNotional.isZero()) return undefined;
-    const minimum = this.#memo.numberOf(instrument.minNotional);
-    const multiplier = this.#memo.numberOf(instrument.multiplier);
-    const quantity = this.#memo.numberOf(request.quantity);
+    const { minNotional: minimum, multiplier } = this.#memo.constants(instrument);
     const approx = instrument.kind === "inverse"
       ? quantity * multiplier / last
       : quantity * multiplier * last;
     return approx > minimum * (1 + 1e-9) ? undefined : decimal(last);
   }
 
-  // Pre-trade risk, the trading state and buying power for `request`; `amending` names the
-  // working order it replaces, which then does not count among the working orders.
+  // Pre-trade risk, the trading state and buying power for `request` (of `quantity`, its
+  // quantity as a number, at the symbol's last price `mark`); `amending` names the working
+  // order it replaces, which then does not count among the working orders.
   #riskRefusal(
     request: OrderDraft,
     instrument: Instrument,
+    quantity: number,
+    mark: number,
     amending?: string,
   ): Refusal | undefined {
-    const price = request.price?.toNumber() ?? this.#account.lastPrice(request.symbol);
+    const price = request.price?.toNumber() ?? mark;
     const position = this.#account.position(request.symbol);
     // One walk over the working orders (a market maker amends on every quote) serves both
     // the same-side quantity for the limits and the buying-power reservations.
@@ -932,21 +962,16 @@ export class OrderManager {
       instrument,
       price,
       position,
-      quantityValue: this.#memo.numberOf(request.quantity),
+      quantityValue: quantity,
       positionValue: this.#memo.numberOf(position),
       workingSameSide,
-      mark: this.#account.lastPrice(request.symbol),
+      mark,
       now: this.#now(),
     });
     if (risk !== undefined) return risk;
     const state = tradingStateRefusal(this.#state, request, position, workingSameSide);
     if (state !== undefined) return state;
-    return checkBuyingPower(
-      request,
-      working,
-      this.#buyingPower,
-      this.#memo.numberOf(request.quantity),
-    );
+    return checkBuyingPower(request, working, this.#buyingPower, quantity);
   }
 
   #attachBracket(entry: Order, bracket: Bracket): void {

@@ -47,7 +47,12 @@ import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
-import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
+import {
+  type OrderDifference,
+  Reconciler,
+  type ReconciliationOutcome,
+  type UnknownOrderPolicy,
+} from "./reconciler.ts";
 import { isPreStartFill } from "./_pre_start_fills.ts";
 import { adoptedAlert } from "./_adopted_alert.ts";
 import {
@@ -56,6 +61,7 @@ import {
   LIVE_STATE_VERSION,
   type LiveStore,
   type PersistedLiveState,
+  refusedSteps,
   resolveAdopted,
   restoreSession,
 } from "./state/mod.ts";
@@ -174,6 +180,11 @@ export interface LiveRuntimeOptions extends TradingOptions {
    * as its baseline and raises none.
    */
   readonly reconciliationThreshold?: number;
+  /**
+   * `live.unknown_order_policy` (default `adopt`): what reconciliation does with an open venue
+   * order that is not ours — adopt it into the OMS, or cancel it at the venue.
+   */
+  readonly unknownOrderPolicy?: UnknownOrderPolicy;
   /** The state store (none: nothing survives the process). */
   readonly store?: LiveStore;
   /** Market-lane capacity of the inbox (default 10,000). */
@@ -190,6 +201,8 @@ export interface LiveRuntimeOptions extends TradingOptions {
   readonly log?: (record: LiveLogRecord) => void;
   /** Sees every event the engine processes (metrics, alerts, audit). */
   readonly onEvent?: (event: Event) => void;
+  /** Sees every reconciliation pass once it ended (metrics count what each one did). */
+  readonly onReconciliation?: (outcome: ReconciliationOutcome) => void;
 }
 
 /** A live session's state as an operator sees it. */
@@ -407,7 +420,10 @@ export class LiveRuntime {
       ? new Reconciler({
         session: this.session,
         account: execution.client,
-        clientIdPrefix: this.session.oms.snapshot().clientIds.prefix,
+        clientIdPrefix: this.session.oms.clientIds.prefix,
+        ...(options.unknownOrderPolicy === undefined
+          ? {}
+          : { unknownOrderPolicy: options.unknownOrderPolicy }),
         symbols: [...this.session.instruments.keys()],
         inEngine: (action) => this.inEngine(action),
         afterDelivered: (action) => this.#afterDelivered(action),
@@ -682,7 +698,8 @@ export class LiveRuntime {
   }
 
   // mm: an adopted submit still pending past its fence is the venue's open order when listed,
-  // else it never arrived (lib/live/state/resolve_adopted.ts); never resent.
+  // else it never arrived; an adopted cancel or amend of an order listed unchanged never took
+  // effect (lib/live/state/resolve_adopted.ts); never resent.
   async #settleAdopted(client: ExecutionClient): Promise<void> {
     const { oms } = this.session;
     const fence = adoptedFence(oms, this.#adopted);
@@ -717,6 +734,10 @@ export class LiveRuntime {
         }`,
       });
       this.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
+    }
+    // Then the cancels and amends the venue did not carry out are undone (logged as alerts).
+    for (const alert of refusedSteps(oms, this.#adopted, open, now)) {
+      this.session.engine.process(alert);
     }
   }
 
@@ -833,14 +854,10 @@ export class LiveRuntime {
     }
     for (const order of outcome.orders) {
       this.#log({
-        level: order.kind === "external" ? "info" : "warn",
+        level: order.kind === "external" && order.action !== "cancel-refused" ? "info" : "warn",
         component: "reconcile",
-        message: `${order.symbol}: order ${order.clientOrderId} is ${
-          order.kind === "missing"
-            ? "open here but not at the venue"
-            : order.kind === "external"
-            ? "an external order at the venue (counted, never cancelled)"
-            : "ours at the venue but unknown here"
+        message: `${order.symbol}: order ${order.clientOrderId || "(no client id)"} is ${
+          describeDifference(order)
         }`,
         fields: { reason },
       });
@@ -855,6 +872,7 @@ export class LiveRuntime {
         ? `reconciliation (${reason}): mismatch open, trading halted until it clears`
         : `reconciliation (${reason}): ${event.differences.length} differences adopted, trading ${this.session.oms.tradingState}`,
     });
+    this.#options.onReconciliation?.(outcome);
     return outcome;
   }
 
@@ -973,15 +991,34 @@ export class LiveRuntime {
     const onEvent = this.#options.onEvent;
     if (onEvent !== undefined) {
       for (const kind of ["order-update", "fill", "alert", "refusal", "reconciliation"] as const) {
-        bus.subscribe(kind, (event: Event) => onEvent(event));
+        bus.subscribe(kind, (event: Event) => {
+          if (event.kind === "alert" && this.#expectedAlert(event)) return;
+          onEvent(event);
+        });
       }
     }
+  }
+
+  // The venue's report of an order that is not ours, which reconciliation cancelled: expected.
+  #expectedAlert(event: AlertEvent): boolean {
+    return event.code === "order-unknown" && event.clientOrderId !== undefined &&
+      this.#reconciler?.cancelled(event.clientOrderId) === true;
   }
 
   #onAlert(event: AlertEvent): void {
     if (event.code === "kill-switch" && !this.#kill.tripped) {
       this.#kill = { tripped: true, at: event.ts, reason: event.message };
       this.#dirty = true;
+    }
+    if (this.#expectedAlert(event)) {
+      this.#log({
+        level: "info",
+        component: "reconcile",
+        message:
+          `${event.symbol ?? ""} order ${event.clientOrderId}: the venue reports the cancel ` +
+          "reconciliation sent (it was not ours)",
+      });
+      return;
     }
     this.#log({
       level: event.severity === "critical"
@@ -1144,6 +1181,39 @@ export class LiveRuntime {
           left.map((o) => o.request.clientOrderId).join(", ")
         }): the next start reconciles them`,
       });
+    }
+  }
+}
+
+function describeDifference(order: OrderDifference): string {
+  switch (order.kind) {
+    case "missing":
+      return "open here but not at the venue";
+    case "unknown-ours":
+      return "ours at the venue but unknown here";
+    case "external":
+      return `not ours: ${describeExternal(order)}`;
+    default: {
+      const unknown: never = order.kind;
+      throw new TypeError(`Unknown order difference ${unknown}`);
+    }
+  }
+}
+
+function describeExternal(order: OrderDifference): string {
+  switch (order.action) {
+    case "adopted":
+      return "adopted (the strategy sees it, its fills are booked)";
+    case "canceled":
+      return "cancelled at the venue";
+    case "cancel-refused":
+      return `the venue refused its cancel (${order.reason}); the next pass sends it again`;
+    case "untouched":
+    case undefined:
+      return "left alone (it has no client id)";
+    default: {
+      const unknown: never = order.action;
+      throw new TypeError(`Unknown external order action ${unknown}`);
     }
   }
 }

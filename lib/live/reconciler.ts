@@ -18,13 +18,21 @@
  * pass asks again, up to `attempts` times, and adopts the venue's only then. When the catch-up
  * fails, the positions and balances count as unknown: never adopted, trading stays halted.
  *
+ * Orders that are not ours (live.md §2, step 6): ours is the full client-id shape
+ * `<prefix>-<epoch>-<counter>` of our prefix, so another strategy whose prefix extends ours
+ * (`mm2` next to `mm`) is not mistaken for us. An open venue order that is not ours is handled by
+ * `unknownOrderPolicy`: `adopt` (the default) puts it into the OMS (`OrderManager.adoptVenueOrder`:
+ * the strategy sees it, its fills are booked against it) and leaves it at the venue; `cancel`
+ * cancels it at the venue. A cancel the venue refuses is not remembered as done: the order is
+ * still open and not ours on the next pass, which cancels it again.
+ *
  * @module
  */
 
 import type { ExecutionClient } from "../broker/mod.ts";
 import type { Order, SymbolId } from "../domain/mod.ts";
 import type { ReconciliationEvent } from "../events/mod.ts";
-import type { TradingState } from "../execution/mod.ts";
+import { isOurClientId, type TradingState } from "../execution/mod.ts";
 import {
   knownReport,
   unknownReport,
@@ -35,7 +43,23 @@ import {
 import type { TradingSession } from "../trader/mod.ts";
 
 /** The account queries reconciliation needs (an {@linkcode ExecutionClient} has them). */
-export type AccountQueries = Pick<ExecutionClient, "positions" | "balances" | "openOrders">;
+export type AccountQueries = Pick<
+  ExecutionClient,
+  "positions" | "balances" | "openOrders" | "cancelOrder"
+>;
+
+/**
+ * What reconciliation does with an open venue order that is not ours (`live.unknown_order_policy`):
+ * `adopt` it into the OMS and leave it at the venue, or `cancel` it there.
+ */
+export type UnknownOrderPolicy = "cancel" | "adopt";
+
+/**
+ * What a pass did with an external order: `adopted` into the OMS, `canceled` at the venue,
+ * `cancel-refused` (the venue refused or failed; the next pass sends it again), or `untouched`
+ * (it has no client id: it can be neither cancelled by one nor told apart in the OMS).
+ */
+export type ExternalOrderAction = "adopted" | "canceled" | "cancel-refused" | "untouched";
 
 /** One open-order difference between the venue and the OMS. */
 export interface OrderDifference {
@@ -44,11 +68,15 @@ export interface OrderDifference {
   /** Its symbol. */
   readonly symbol: SymbolId;
   /**
-   * `unknown-ours`: the venue holds an order with our prefix the OMS does not know;
-   * `external`: an order with another prefix (counted as exposure, never cancelled);
+   * `unknown-ours`: the venue holds an order of our client-id shape the OMS does not know;
+   * `external`: an order that is not ours (handled by the unknown-order policy);
    * `missing`: the OMS holds it open, the venue does not list it.
    */
   readonly kind: "unknown-ours" | "external" | "missing";
+  /** External orders: what the pass did with it. */
+  readonly action?: ExternalOrderAction;
+  /** A refused cancel: why. */
+  readonly reason?: string;
 }
 
 /** The outcome of one pass. */
@@ -71,8 +99,10 @@ export interface ReconcilerOptions {
   readonly session: TradingSession;
   /** The venue's account queries. */
   readonly account: AccountQueries;
-  /** Our client-id prefix (orders with it are ours). */
+  /** Our client-id prefix (orders of the shape `<prefix>-<epoch>-<counter>` are ours). */
   readonly clientIdPrefix: string;
+  /** What to do with an open venue order that is not ours (default `adopt`). */
+  readonly unknownOrderPolicy?: UnknownOrderPolicy;
   /** The symbols the session trades (open orders are compared for these). */
   readonly symbols: readonly SymbolId[];
   /**
@@ -95,6 +125,9 @@ export interface ReconcilerOptions {
   readonly attempts?: number;
 }
 
+// How many cancelled orders that were not ours are remembered (their late reports expected).
+const CANCELLED_MEMORY = 1024;
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -114,6 +147,8 @@ export class Reconciler {
   #before: TradingState = "active";
   #running: Promise<ReconciliationOutcome> | undefined;
   #passes = 0;
+  // Orders that are not ours whose cancel a pass sent and the venue took (bounded, oldest out).
+  readonly #cancelled = new Set<string>();
 
   /** A reconciler for `options.session`. */
   constructor(options: ReconcilerOptions) {
@@ -128,6 +163,14 @@ export class Reconciler {
   /** Passes completed. */
   get passes(): number {
     return this.#passes;
+  }
+
+  /**
+   * Whether a pass cancelled the venue order `clientOrderId` (one that was not ours) under the
+   * `cancel` policy, or is cancelling it: the venue's reports of it are expected, not news.
+   */
+  cancelled(clientOrderId: string): boolean {
+    return this.#cancelled.has(clientOrderId);
   }
 
   /** Halts trading now, until a pass finds no mismatch (the start: halted until its pass). */
@@ -200,6 +243,7 @@ export class Reconciler {
     });
     if (again) return undefined;
     if (event === undefined) throw new TypeError("Reconciler: the session did not reconcile");
+    orders = await this.#cancelExternal(orders);
     const unknown = [queried, balances, open, caught].flatMap((a) =>
       a.status === "unknown" ? [a.reason] : []
     );
@@ -221,6 +265,34 @@ export class Reconciler {
     return true;
   }
 
+  // The cancel policy's cancels, sent together once the pass has compared; a refused one stays
+  // open at the venue, so the next pass finds it again and sends it again.
+  async #cancelExternal(orders: OrderDifference[]): Promise<OrderDifference[]> {
+    const { account } = this.#options;
+    return await Promise.all(orders.map(async (difference): Promise<OrderDifference> => {
+      if (difference.kind !== "external" || this.#policy() !== "cancel") return difference;
+      if (difference.action === "untouched") return difference;
+      const id = difference.clientOrderId;
+      // Marked before it is sent: the venue's report may come before its answer.
+      this.#cancelled.add(id);
+      if (this.#cancelled.size > CANCELLED_MEMORY) {
+        this.#cancelled.delete(this.#cancelled.values().next().value ?? id);
+      }
+      try {
+        await account.cancelOrder(difference.symbol, id);
+        return { ...difference, action: "canceled" };
+      } catch (error) {
+        this.#cancelled.delete(id);
+        return { ...difference, action: "cancel-refused", reason: message(error) };
+      }
+    }));
+  }
+
+  #policy(): UnknownOrderPolicy {
+    return this.#options.unknownOrderPolicy ?? "adopt";
+  }
+
+  // Inside the engine: an external order is adopted here, in the same step as the comparison.
   #compareOrders(venueOrders: readonly Order[]): OrderDifference[] {
     const { session, clientIdPrefix, symbols } = this.#options;
     const traded = new Set(symbols);
@@ -233,11 +305,22 @@ export class Reconciler {
       if (!traded.has(symbol)) continue;
       seen.add(clientOrderId);
       if (local.has(clientOrderId)) continue;
-      out.push({
-        clientOrderId,
-        symbol,
-        kind: clientOrderId.startsWith(clientIdPrefix) ? "unknown-ours" : "external",
-      });
+      if (isOurClientId(clientIdPrefix, clientOrderId)) {
+        out.push({ clientOrderId, symbol, kind: "unknown-ours" });
+      } else if (clientOrderId === "") {
+        out.push({ clientOrderId, symbol, kind: "external", action: "untouched" });
+      } else if (this.#policy() === "adopt") {
+        const adopted = session.oms.adoptVenueOrder(order);
+        out.push({
+          clientOrderId,
+          symbol,
+          kind: "external",
+          action: adopted ? "adopted" : "untouched",
+        });
+      } else {
+        // Cancelled once the comparison is done (outside the engine).
+        out.push({ clientOrderId, symbol, kind: "external" });
+      }
     }
     for (const [clientOrderId, order] of local) {
       // An order still on its way (no acknowledgement yet) is not expected at the venue, and

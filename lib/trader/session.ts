@@ -459,7 +459,12 @@ export class TradingSession<V extends VenuePort = VenuePort> {
         lastPrice: (symbol) => portfolio.lastPrice(symbol),
         volatility: (symbol) => this.#atrs.get(symbol)?.value,
       },
-      { send: (command) => this.emitNow({ kind: "order-command", command }) },
+      {
+        send: (command) => {
+          const now = clock.now();
+          engine.emit({ kind: "order-command", command, ts: now, tsRecv: now });
+        },
+      },
     );
     this.venue = connect({ clock: this.clock, inbox: publish, portfolio });
     this.#subscribe();
@@ -488,7 +493,11 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       position: (symbol) => this.#position(symbol),
       openOrders: (symbol) => oms.openOrders(symbol),
       instrument: (symbol) => this.instruments.get(symbol),
-      signal: (signal) => this.emitNow({ kind: "signal", strategy: name, signal }),
+      // Stamped here rather than through emitNow's copy: one object per signal.
+      signal: (signal) => {
+        const now = clock.now();
+        engine.emit({ kind: "signal", strategy: name, signal, ts: now, tsRecv: now });
+      },
       setTimer: (at, tag) =>
         engine.schedule(at, { kind: "timer", ts: at, tsRecv: at, owner: name, tag }),
       submitOrder: (intent) => oms.submitIntent(intent),

@@ -12,8 +12,10 @@
  * last run on a quiet market settles. Then, on the simulator's ledger: every venue fill is in
  * the state file exactly once with its price, quantity and fee; position and wallet equal; no
  * client id placed twice and every placed id has an intent; the working orders are the venue's
- * open orders; every TWAP child at the venue is counted by its restored parent (none sent
- * twice) and every parent finished; and the strategy's state survived every restart.
+ * open orders; every TWAP child the venue saw is counted by its restored parent, and every lot
+ * the children filled there is booked by their parents, once (none sent twice); every parent
+ * finished; and the strategy's state survived every restart. A hook may kill a restart before
+ * its session started: that is a kill point too.
  */
 
 import assert from "node:assert/strict";
@@ -59,6 +61,18 @@ function strategySnapshot(statePath: string): { firstTs: number; twaps: number }
   }
 }
 
+// Client ids of the market submits in the outbox (the TWAP children: the quotes are limits).
+function marketSubmits(statePath: string): string[] {
+  const db = new DatabaseSync(statePath, { readOnly: true });
+  try {
+    return db.prepare("SELECT client_order_id, payload FROM outbox WHERE kind = 'submit'").all()
+      .filter((r) => JSON.parse(String(r.payload)).request.type === "market")
+      .map((r) => String(r.client_order_id));
+  } finally {
+    db.close();
+  }
+}
+
 function algorithmsSnapshot(statePath: string): AlgorithmsSnapshot {
   const db = new DatabaseSync(statePath, { readOnly: true });
   try {
@@ -70,18 +84,14 @@ function algorithmsSnapshot(statePath: string): AlgorithmsSnapshot {
   }
 }
 
-// Ignored by default because it still fails, with the bug it found open. The double count it
-// found first (the start pass adopting the venue's position while fills were still on their way
-// to us, then booking them on top) is fixed: the pass now catches up from the venue's execution
-// history and compares only once everything delivered is handled
-// (tests/lib/live/reconcile_in_flight_test.ts). With that, seed 20261202 ends with fills,
-// position, wallet and working orders equal to the simulator's ledger, but one TWAP child at
-// the venue is not counted by its restored parent (43 against 42): the child's intent is
-// probably written after the last commit of the algorithms' state.
-// Run it with
-// KILL_TEST=1 deno test -A tests/live/live_kill_restart_test.ts.
+// What it found, each fixed with a fast test of its own: the start pass adopting the venue's
+// position while fills were still on their way to us (tests/lib/live/reconcile_in_flight_test.ts);
+// a TWAP child at the venue its restored parent did not count (43 against 42 with seed
+// 20261202), the state being committed only when the runner took its next inbox event, after the
+// request had left (tests/live/send_after_commit_test.ts); and steps committed without an
+// answer whose request never left, left pending for good (tests/lib/live/state/). It runs by
+// default, in about 70–95 s here; `KILL_TEST_SEED=N` repeats a seed.
 Deno.test({
-  ignore: Deno.env.get("KILL_TEST") !== "1",
   name:
     `kill -9 of tesser live run --exec live at ${POINTS} seeded points, restart: no fill lost or doubled, no client id twice, orders, strategy and TWAP state restored (simulator ledger)`,
   sanitizeOps: false,
@@ -135,9 +145,13 @@ Deno.test({
   };
   const exchange = sim.exchange;
   const place = exchange.place.bind(exchange);
+  // Market orders the venue refused (a reduce-only TWAP child with the position already flat):
+  // a parent counts them as sent.
+  const refusedMarket: string[] = [];
   exchange.place = (request) => {
     if (request.clientId !== undefined) placed.push(request.clientId);
     const result = place(request);
+    if (!result.ok && request.type === "market") refusedMarket.push(String(request.clientId));
     // Placed at the venue; the process dies before it reads the answer.
     hit("placement");
     return result;
@@ -173,7 +187,17 @@ Deno.test({
       const live = spawnLive(dir, args, 30_000);
       const run: Run = { live, plan, counts: {}, hooked: false };
       current = run;
-      await live.waitFor(/live session started/, 20_000);
+      // A hook may kill the restart before its session started: the start pass resumes trading
+      // before the feeds are up, and a restored TWAP's slice that fell due goes out at once.
+      // That is a kill point like any other (the next restart restores from it); any other end
+      // before the start is a failure.
+      const started = await live.waitFor(/live session started/, 20_000).then(
+        () => true,
+        (error) => {
+          if (run.hooked) return false;
+          throw error;
+        },
+      );
       // A hook that does not come within 4 s (or a timed kill) kills at a time instead.
       const timer = setTimeout(
         () => live.signal("SIGKILL"),
@@ -189,7 +213,13 @@ Deno.test({
         /ERROR|error:/.test(l) && !/ledger balance 0 USDT, venue 100000/.test(l)
       );
       for (const line of errors) problems.push(`point ${point}: ${line}`);
-      outcomes.push(kind === "timed" || run.hooked ? kind : `${kind} (not reached: timed)`);
+      outcomes.push(
+        !started
+          ? `${kind} (before the session started)`
+          : kind === "timed" || run.hooked
+          ? kind
+          : `${kind} (not reached: timed)`,
+      );
       // The strategy's state is the first run's, restored every time.
       const snapshot = strategySnapshot(statePath);
       if (snapshot !== undefined && snapshot.firstTs !== 0) {
@@ -238,13 +268,34 @@ Deno.test({
     const children = sim.ledger.orders({ accountId: 0, code: CODE })
       .filter((o) => o.type === "market").length;
     const counted = algorithms.parents.reduce((sum, p) => sum + p.children - p.refused, 0);
-    assert.equal(children, counted, "TWAP children at the venue vs counted by their parents");
+    // A parent counts every child it sent: those the venue refused, and one whose request was
+    // committed but never left (the kill came first; the restart rejected it as never arrived
+    // and the parent sent its lots again).
+    const placedIds = new Set(placed);
+    const neverLeft = marketSubmits(statePath).filter((id) => !placedIds.has(id)).length;
+    const sent = children + refusedMarket.length;
+    assert.ok(
+      sent <= counted && counted <= sent + neverLeft,
+      `TWAP children at the venue ${children} (and ${refusedMarket.length} it refused), ` +
+        `counted by their parents ${counted}, ${neverLeft} market requests never left`,
+    );
+    // Every lot the children filled at the venue is booked by its parent, once.
+    const lots = (side: string, quantity: number): number =>
+      (side === "buy" ? 1 : -1) * Math.round(quantity / 0.001);
+    const venueLots = sim.ledger.fills({ accountId: 0, code: CODE })
+      .filter((f) => sim.ledger.order(f.orderId)?.type === "market")
+      .reduce((sum, f) => sum + lots(f.side, f.quantity.toNumber()), 0);
+    const parentLots = algorithms.parents.reduce(
+      (sum, p) => sum + (p.parent.side === "buy" ? p.filledLots : -p.filledLots),
+      0,
+    );
+    assert.equal(parentLots, venueLots, "TWAP lots filled at the venue vs booked by their parents");
     console.log(
       `seed ${seed}: ${POINTS} kills (${
         outcomes.join(", ")
-      }), ${fills} fills, ${placed.length} orders, ${algorithms.parents.length} parents, ${
-        Math.round(performance.now() - started)
-      } ms`,
+      }), ${fills} fills, ${placed.length} orders, ${algorithms.parents.length} parents ` +
+        `(${counted} children: ${refusedMarket.length} refused by the venue, ${neverLeft} ` +
+        `never left), ${Math.round(performance.now() - started)} ms`,
     );
   } catch (error) {
     console.log(`kill -9 test failed with seed ${seed} (KILL_TEST_SEED=${seed} repeats it)`);

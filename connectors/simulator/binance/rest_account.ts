@@ -1,15 +1,23 @@
 /**
  * Binance USDⓈ-M account routes: positionRisk (v2: every symbol; v3: only symbols with a
- * position or open orders), balance (v2/v3), account (v2/v3), leverage brackets and the user-data listenKey
- * (POST/PUT/DELETE, API key only).
+ * position or open orders), balance (v2/v3), account (v2/v3), leverage brackets, the income
+ * history (the funding payments booked) and the user-data listenKey (POST/PUT/DELETE, API key
+ * only).
  *
  * @module
  */
 
 import { money } from "../_format.ts";
 import type { SimInstrument } from "../instruments.ts";
-import { type BinanceCall, BinanceError, type BinanceRoute, ok, optional } from "./rest_types.ts";
-import { balance, positionRiskV2, positionRiskV3 } from "./shapes.ts";
+import {
+  type BinanceCall,
+  BinanceError,
+  type BinanceRoute,
+  ok,
+  optional,
+  optionalInteger,
+} from "./rest_types.ts";
+import { balance, fundingIncome, positionRiskV2, positionRiskV3 } from "./shapes.ts";
 
 function specs(call: BinanceCall): readonly SimInstrument[] {
   const code = optional(call.params, "symbol");
@@ -124,6 +132,32 @@ function leverageBrackets(call: BinanceCall): ReturnType<BinanceRoute["handle"]>
   return ok(optional(call.params, "symbol") === undefined ? rows : rows[0]);
 }
 
+const SEVEN_DAYS_MS = 7 * 86_400_000;
+
+/**
+ * GET /fapi/v1/income: the account's income rows, oldest first, `limit` (default 100, at most
+ * 1000) of them from `startTime`; without a time, the last 7 days. The simulator books funding
+ * only, so FUNDING_FEE is the one income type it lists (others give no rows).
+ */
+function income(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  const type = optional(call.params, "incomeType");
+  const code = optional(call.params, "symbol");
+  if (code !== undefined && call.context.core.instrument(code) === undefined) {
+    throw new BinanceError(-1121, "Invalid symbol.");
+  }
+  const limit = optionalInteger(call.params, "limit", 100, 1, 1000);
+  const page = optionalInteger(call.params, "page", 1, 1, Number.MAX_SAFE_INTEGER);
+  const start = optionalInteger(call.params, "startTime", -1, 0, Number.MAX_SAFE_INTEGER);
+  const end = optionalInteger(call.params, "endTime", -1, 0, Number.MAX_SAFE_INTEGER);
+  const now = call.context.clock.now();
+  const from = start >= 0 ? start : end >= 0 ? end - SEVEN_DAYS_MS : now - SEVEN_DAYS_MS;
+  const to = end >= 0 ? end : Number.MAX_SAFE_INTEGER;
+  if (type !== undefined && type !== "FUNDING_FEE") return ok([]);
+  const rows = call.context.core.ledger.fundings({ accountId: call.accountId, code })
+    .filter((f) => f.ts >= from && f.ts <= to);
+  return ok(rows.slice((page - 1) * limit, page * limit).map(fundingIncome));
+}
+
 /** The account routes by `METHOD path`. */
 export const ACCOUNT_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, BinanceRoute>([
   ["GET /fapi/v2/positionRisk", {
@@ -149,6 +183,7 @@ export const ACCOUNT_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string,
   ["GET /fapi/v2/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 2) }],
   ["GET /fapi/v3/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 3) }],
   ["GET /fapi/v1/leverageBracket", { security: "SIGNED", weight: 1, handle: leverageBrackets }],
+  ["GET /fapi/v1/income", { security: "SIGNED", weight: 30, handle: income }],
   ["POST /fapi/v1/listenKey", {
     security: "KEY",
     weight: 1,

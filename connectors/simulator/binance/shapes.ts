@@ -12,6 +12,7 @@ import { fixed, money } from "../_format.ts";
 import type { SimExchange } from "../exchange.ts";
 import type { SimInstrument } from "../instruments.ts";
 import { positionLiquidationPrice } from "../liquidation.ts";
+import type { SimFunding } from "../funding.ts";
 import type { SimFill, SimOrder } from "../order.ts";
 
 /** A JSON object of the wire. */
@@ -271,6 +272,43 @@ export function accountUpdate(
       }],
       m: reason,
     },
+  };
+}
+
+/**
+ * The `ACCOUNT_UPDATE` of a funding payment on a cross position: reason FUNDING_FEE, only the
+ * wallet with its change `bc` (negative = paid) and no position, as Binance sends it.
+ */
+export function fundingAccountUpdate(core: SimExchange, funding: SimFunding): Json {
+  const account = core.account(funding.accountId);
+  return {
+    e: "ACCOUNT_UPDATE",
+    T: funding.ts,
+    E: funding.ts,
+    a: {
+      B: [{
+        a: "USDT",
+        wb: money(account.wallet),
+        cw: money(account.wallet),
+        bc: money(funding.amount.neg()),
+      }],
+      P: [],
+      m: "FUNDING_FEE",
+    },
+  };
+}
+
+/** A funding payment as GET /fapi/v1/income lists it (`income` negative = paid). */
+export function fundingIncome(funding: SimFunding): Json {
+  return {
+    symbol: funding.code,
+    incomeType: "FUNDING_FEE",
+    income: money(funding.amount.neg()),
+    asset: "USDT",
+    info: "FUNDING_FEE",
+    time: funding.ts,
+    tranId: Number(funding.id),
+    tradeId: "",
   };
 }
 

@@ -13,7 +13,13 @@ import type { SimOrder } from "../order.ts";
 import type { VenueContext } from "../venue_context.ts";
 import type { SimSocket } from "../ws_server.ts";
 import type { ListenKeys } from "./listen_keys.ts";
-import { accountUpdate, algoUpdate, orderTradeUpdate, tradeLite } from "./shapes.ts";
+import {
+  accountUpdate,
+  algoUpdate,
+  fundingAccountUpdate,
+  orderTradeUpdate,
+  tradeLite,
+} from "./shapes.ts";
 
 interface Subscription {
   readonly key: string;
@@ -148,6 +154,12 @@ export class BinanceUserStreams {
         });
         return;
       }
+      case "funding":
+        this.#push(
+          event.funding.accountId,
+          fundingAccountUpdate(core, event.funding) as { e: string },
+        );
+        return;
       case "wallet":
         // Balance changes travel inside ACCOUNT_UPDATE with the position.
         return;

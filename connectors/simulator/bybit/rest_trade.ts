@@ -26,7 +26,7 @@ import {
   success,
   timeWindow,
 } from "./rest_types.ts";
-import { execution, position, restOrder, wallet } from "./shapes.ts";
+import { execution, fundingExecution, position, restOrder, wallet } from "./shapes.ts";
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
 
@@ -205,14 +205,28 @@ function executions(call: BybitCall): BybitAnswer {
   const { from, to } = orderId === undefined
     ? timeWindow(call.params, call.context.clock.now())
     : { from: -Infinity, to: Infinity };
-  const fills = core.ledger.fills({ accountId: call.accountId, code })
-    .filter((f) => orderId === undefined || f.orderId === orderId)
-    .filter((f) => f.ts >= from && f.ts <= to).reverse();
-  const items = fills.map((f) => {
-    const order = core.findOrder(call.accountId, { orderId: f.orderId });
-    if (order === undefined) throw new TypeError(`fill ${f.execId} has no order`);
-    return execution(f, order, spec(call, f.code), core.markPrice(f.code));
-  });
+  const execType = optionalString(call.params, "execType");
+  const inWindow = (ts: number): boolean => ts >= from && ts <= to;
+  const fills = execType !== undefined && execType !== "Trade" && execType !== "BustTrade"
+    ? []
+    : core.ledger.fills({ accountId: call.accountId, code })
+      .filter((f) => orderId === undefined || f.orderId === orderId)
+      .filter((f) => inWindow(f.ts))
+      .filter((f) => execType === undefined || (execType === "BustTrade") === f.liquidation);
+  // Funding executions belong to no order.
+  const fundings = orderId !== undefined || (execType !== undefined && execType !== "Funding")
+    ? []
+    : core.ledger.fundings({ accountId: call.accountId, code }).filter((f) => inWindow(f.ts));
+  const rows = [
+    ...fills.map((f) => {
+      const order = core.findOrder(call.accountId, { orderId: f.orderId });
+      if (order === undefined) throw new TypeError(`fill ${f.execId} has no order`);
+      return { seq: f.seq, item: execution(f, order, spec(call, f.code), core.markPrice(f.code)) };
+    }),
+    ...fundings.map((f) => ({ seq: f.seq, item: fundingExecution(f, spec(call, f.code)) })),
+  ];
+  // Newest first, as Bybit lists them.
+  const items = rows.sort((a, b) => b.seq - a.seq).map((row) => row.item);
   const { list, nextPageCursor } = page(items, call.params, 50, 100);
   return success({ list, nextPageCursor, category: "linear" });
 }

@@ -11,6 +11,7 @@ import { fixed, money } from "../_format.ts";
 import type { SimExchange } from "../exchange.ts";
 import type { SimInstrument } from "../instruments.ts";
 import { positionLiquidationPrice } from "../liquidation.ts";
+import type { SimFunding } from "../funding.ts";
 import { leavesOf, type SimFill, type SimOrder } from "../order.ts";
 
 /** A JSON object of the wire. */
@@ -214,6 +215,52 @@ export function execution(
     marketUnit: "",
     execPnl: money(fill.realizedPnl),
     createType: "CreateByUser",
+    extraFees: [],
+    feeCurrency: "USDT",
+  };
+}
+
+/**
+ * A funding payment as the private `execution` stream and GET /v5/execution/list give it
+ * (`execType` Funding): `execFee` is the payment (positive = paid), `feeRate` the funding rate,
+ * `execPrice` the mark price, `execQty`/`side` the position it was charged on; no order.
+ */
+export function fundingExecution(funding: SimFunding, spec: SimInstrument): Json {
+  const p = spec.priceScale;
+  const q = spec.quantityScale;
+  const size = funding.size.abs();
+  return {
+    category: "linear",
+    symbol: funding.code,
+    closedSize: "0",
+    execFee: money(funding.amount),
+    execId: funding.id,
+    execPrice: fixed(funding.markPrice, p),
+    execQty: fixed(size, q),
+    execType: "Funding",
+    execValue: money(size.times(funding.markPrice)),
+    feeRate: money(funding.rate, 10),
+    tradeIv: "",
+    markIv: "",
+    blockTradeId: "",
+    markPrice: money(funding.markPrice, p + 2),
+    indexPrice: "",
+    underlyingPrice: "",
+    leavesQty: "0",
+    orderId: "",
+    orderLinkId: "",
+    orderPrice: "0",
+    orderQty: "0",
+    orderType: "UNKNOWN",
+    stopOrderType: "UNKNOWN",
+    side: funding.size.isNeg() ? "Sell" : "Buy",
+    execTime: String(funding.ts),
+    isLeverage: "0",
+    isMaker: false,
+    seq: funding.seq,
+    marketUnit: "",
+    execPnl: "0",
+    createType: "",
     extraFees: [],
     feeCurrency: "USDT",
   };

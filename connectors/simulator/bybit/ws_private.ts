@@ -11,7 +11,7 @@ import type { CoreEvent } from "../exchange_types.ts";
 import { hmacSha256Hex, signatureMatches } from "../signing.ts";
 import { accountByKey, type VenueContext } from "../venue_context.ts";
 import type { SimSocket } from "../ws_server.ts";
-import { execution, position, wallet, wsOrder } from "./shapes.ts";
+import { execution, fundingExecution, position, wallet, wsOrder } from "./shapes.ts";
 import { connId } from "./ws_public.ts";
 
 const TOPICS: Readonly<Record<string, "order" | "execution" | "position" | "wallet">> = {
@@ -146,6 +146,8 @@ export class BybitPrivateStream {
       ? event.order.accountId
       : event.kind === "fill"
       ? event.fill.accountId
+      : event.kind === "funding"
+      ? event.funding.accountId
       : event.accountId;
     if (event.kind === "fill") {
       const before = this.#closedPnl.get(event.fill.orderId) ?? ZERO;
@@ -154,7 +156,8 @@ export class BybitPrivateStream {
         before.plus(event.fill.realizedPnl).minus(event.fill.fee),
       );
     }
-    const topic = event.kind === "fill" ? "execution" : event.kind;
+    // Funding is an execution (execType Funding) on Bybit.
+    const topic = event.kind === "fill" || event.kind === "funding" ? "execution" : event.kind;
     const rendered = new Map<string, string | undefined>();
     for (const [socket, session] of this.#sessions) {
       if (session.accountId !== accountId) continue;
@@ -182,6 +185,12 @@ export class BybitPrivateStream {
         const order = core.findOrder(event.fill.accountId, { orderId: event.fill.orderId });
         if (spec === undefined || order === undefined) return undefined;
         data = execution(event.fill, order, spec, core.markPrice(event.fill.code));
+        break;
+      }
+      case "funding": {
+        const spec = core.instrument(event.funding.code);
+        if (spec === undefined) return undefined;
+        data = fundingExecution(event.funding, spec);
         break;
       }
       case "position": {

@@ -88,6 +88,8 @@ export class LiveMetrics {
   readonly #reconnects: Counter<"channel">;
   readonly #reconDifferences: Gauge;
   readonly #reconDifferencesTotal: Counter;
+  readonly #externalOrders: Gauge;
+  readonly #unknownOrders: Counter;
   readonly #killSwitch: Gauge;
   readonly #alertsSent: Counter<"outcome">;
   readonly #alertsDropped: Counter;
@@ -180,6 +182,19 @@ export class LiveMetrics {
       help: "Differences between the ledger and the venue found by all reconciliations.",
       registers,
     });
+    this.#externalOrders = new Gauge({
+      name: "tesser_reconciliation_external_orders",
+      help: "Open venue orders that are not ours, found by the last reconciliation.",
+      registers,
+    });
+    this.#unknownOrders = new Counter({
+      name: "tesser_reconciliation_unknown_orders_total",
+      help: "Venue orders that are not ours, cancelled or adopted by reconciliation, by action.",
+      labelNames: ["action"],
+      registers,
+    });
+    // Both series exist from the start, so rate() sees the first one.
+    for (const action of ["cancel", "adopt"]) this.#unknownOrders.labels(action).inc(0);
     this.#killSwitch = new Gauge({
       name: "tesser_kill_switch",
       help: "1 while the drawdown kill switch is tripped (reducing-only), else 0.",
@@ -295,6 +310,18 @@ export class LiveMetrics {
   reconciliationDifferences(count: number): void {
     this.#reconDifferences.set(count);
     if (count > 0) this.#reconDifferencesTotal.inc(count);
+  }
+
+  /**
+   * Records the open venue orders that are not ours the latest reconciliation found, and what
+   * its unknown-order policy did with them (cancels the venue accepted, adoptions).
+   */
+  reconciliationOrders(
+    orders: { readonly external: number; readonly canceled: number; readonly adopted: number },
+  ): void {
+    this.#externalOrders.set(orders.external);
+    if (orders.canceled > 0) this.#unknownOrders.labels("cancel").inc(orders.canceled);
+    if (orders.adopted > 0) this.#unknownOrders.labels("adopt").inc(orders.adopted);
   }
 
   /** Sets the kill-switch state. */

@@ -1,11 +1,11 @@
 /**
  * Restarts a trading session from its live store: the OMS (working orders with their in-flight
  * steps, brackets owed, trading state), the portfolio, the strategy's state, and what the dead
- * process wrote after its last commit, and the execution algorithms' parents. Orders whose
- * submit has no answer (its intent written but never committed, or committed before the answer
- * came) are adopted as ambiguous pending-new orders (never resent: reconciliation asks the
- * venue by their client id), cancels and amends likewise stay in flight, and the client-id
- * counter moves past every id any intent used, so no id is ever made twice across restarts.
+ * process wrote after its last commit, and the execution algorithms' parents. Orders with a
+ * step that has no answer (its intent written but never committed, or committed before the
+ * answer came) are adopted: submits as ambiguous pending-new orders, cancels and amends in
+ * flight, ambiguous (never resent: the venue is asked by client id), and the client-id counter
+ * moves past every id any intent used, so no id is ever made twice across restarts.
  *
  * @module
  */
@@ -49,9 +49,10 @@ export interface RestoreOutcome {
   /** Intents written after the last commit. */
   readonly pendingIntents: readonly LiveIntent[];
   /**
-   * Client ids of orders whose submit has no answer yet (written after the last commit, or
-   * committed before its answer came), now working as ambiguous pending-new orders: ask the
-   * venue by client id (found: apply its report; not found past the request's fence: reject it).
+   * Client ids of orders with a step the dead process never had answered (a submit, cancel or
+   * amend written after the last commit, or committed before its answer came), now ambiguous:
+   * settle them against the venue past the request's fence (`resolveAdopted`, then
+   * `refusedSteps`).
    */
   readonly adopted: readonly string[];
   /**
@@ -117,14 +118,15 @@ function omsWithIntents(
   used: readonly string[],
 ): { readonly oms: OmsSnapshot; readonly adopted: readonly string[] } {
   const orders = new Map(base.orders.map((o) => [o.request.clientOrderId, o]));
-  const adopted: string[] = [];
-  // A submit committed before its answer came is as unknown as one written after the commit:
-  // a live request leaves only after the commit, so the process may have died before it did.
+  const adopted = new Set<string>();
+  // A step committed before its answer came is as unknown as one written after the commit (a
+  // live request leaves only after the commit, so the process may have died before it did),
+  // and its answer can only come from the venue now: no acknowledgement timeout is due.
   for (const order of base.orders) {
-    if (order.inFlight !== "new") continue;
+    if (order.inFlight === undefined) continue;
     const id = order.request.clientOrderId;
     orders.set(id, { ...order, ambiguous: true });
-    adopted.push(id);
+    adopted.add(id);
   }
   for (const intent of intents) {
     const { command } = intent;
@@ -135,7 +137,7 @@ function omsWithIntents(
         const order = inFlightAdoption(intent, intent.ts);
         if (order === undefined) break;
         orders.set(intent.clientOrderId, order);
-        adopted.push(intent.clientOrderId);
+        adopted.add(intent.clientOrderId);
         break;
       }
       case "cancel":
@@ -149,6 +151,7 @@ function omsWithIntents(
             ambiguous: true,
             sentAt: intent.ts,
           });
+          adopted.add(intent.clientOrderId);
         }
         break;
       case "amend":
@@ -164,6 +167,7 @@ function omsWithIntents(
             ambiguous: true,
             sentAt: intent.ts,
           });
+          adopted.add(intent.clientOrderId);
         }
         break;
       default: {
@@ -174,7 +178,7 @@ function omsWithIntents(
   }
   return {
     oms: { ...base, clientIds: clientIdsAfter(base.clientIds, used), orders: [...orders.values()] },
-    adopted,
+    adopted: [...adopted],
   };
 }
 

@@ -191,16 +191,26 @@ export class VenueBook {
     // A sell aggressor hits bids: our resting buys; a buy aggressor lifts our resting sells.
     const buys = aggressor === "sell";
     const ours = buys ? state.bids : state.asks;
-    if (ours.length > 0) {
+    // Most trades print away from our orders: find that out without allocating.
+    let printedThrough = false;
+    let atPrice = false;
+    for (let i = 0; i < ours.length; i++) {
+      const p = ours[i].price;
+      if (buys ? p > price : p < price) printedThrough = true;
+      else if (p === price) atPrice = true;
+    }
+    if (printedThrough || atPrice) {
       // What our orders took of this trade: it reached them in price-time priority, the
       // better-priced ones (the trade printed through them) before the queue at its price.
       let taken = 0;
-      const through = (o: VenueOrder): boolean => buys ? o.price > price : o.price < price;
-      for (const o of inPriority(ours.filter(through))) {
-        if (taken >= quantity) break;
-        if (o.state === "done") continue;
-        const lots = Math.min(remainingLots(o), wholeLots(quantity - taken, state.lot));
-        if (lots > 0) taken += this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
+      if (printedThrough) {
+        const through = (o: VenueOrder): boolean => buys ? o.price > price : o.price < price;
+        for (const o of inPriority(ours.filter(through))) {
+          if (taken >= quantity) break;
+          if (o.state === "done") continue;
+          const lots = Math.min(remainingLots(o), wholeLots(quantity - taken, state.lot));
+          if (lots > 0) taken += this.#hooks.passiveFill(state, o, lots, ts) * state.lot;
+        }
       }
       // What filled our better-priced orders never reached the queue at the trade's price: only
       // the rest of the trade advances it (one trade's volume is counted once).

@@ -78,28 +78,36 @@ export class SimBookSide implements BookSideView {
   set(price: number, size: number): number {
     const at = this.#find(price);
     if (this.#consumed.size > 0) this.#consumed.delete(price);
+    const prices = this.#prices;
+    const sizes = this.#sizes;
+    // The levels between the change and the best (the end) move by one, in a plain loop: most
+    // changes are near the best, where that is a few moves, and splice costs more than them.
     if (at >= 0) {
-      const previous = this.#sizes[at];
-      if (size === 0) {
-        if (at === this.#prices.length - 1) {
-          this.#prices.pop();
-          this.#sizes.pop();
-        } else {
-          this.#prices.splice(at, 1);
-          this.#sizes.splice(at, 1);
-        }
-      } else this.#sizes[at] = size;
+      const previous = sizes[at];
+      if (size !== 0) {
+        sizes[at] = size;
+        return previous;
+      }
+      const last = prices.length - 1;
+      for (let i = at; i < last; i++) {
+        prices[i] = prices[i + 1];
+        sizes[i] = sizes[i + 1];
+      }
+      prices.pop();
+      sizes.pop();
       return previous;
     }
     if (size !== 0) {
       const insert = -at - 1;
-      if (insert === this.#prices.length) {
-        this.#prices.push(price);
-        this.#sizes.push(size);
-      } else {
-        this.#prices.splice(insert, 0, price);
-        this.#sizes.splice(insert, 0, size);
+      let i = prices.length;
+      prices.push(price);
+      sizes.push(size);
+      for (; i > insert; i--) {
+        prices[i] = prices[i - 1];
+        sizes[i] = sizes[i - 1];
       }
+      prices[insert] = price;
+      sizes[insert] = size;
     }
     return 0;
   }

@@ -588,8 +588,10 @@ export class TickVenue implements VenuePort {
     }
     const request = o.order.request;
     const newPrice = price?.toNumber() ?? o.price;
+    // `o.price` is the request price as a float: a different float is a different price; the
+    // exact comparison is needed only when the floats agree.
     const priceChanged = price !== undefined && request.price !== undefined &&
-      !price.eq(request.price);
+      (newPrice !== o.price || !price.eq(request.price));
     const newLots = quantity === undefined
       ? o.totalLots
       : Math.round(quantity.div(state.instrument.lotSize).toNumber());

@@ -4,6 +4,7 @@ import {
   parseAccountUpdate,
   parseAlgoUpdate,
   parseBalance,
+  parseFundingIncome,
   parseOrderTradeUpdate,
   parsePositionRisk,
   parseRestOrder,
@@ -188,6 +189,33 @@ Deno.test("GTE_GTC (closePosition / protective orders) parses as GTC in ORDER_TR
     () => timeInForce("GTE"),
     (error: unknown) =>
       error instanceof DataError && /unknown timeInForce "GTE"/.test(error.message),
+  );
+});
+
+Deno.test("parseFundingIncome: a FUNDING_FEE income row → the payment per symbol, paid positive, keyed by tranId", () => {
+  // The documented row shape of GET /fapi/v1/income (values ours).
+  const row = {
+    symbol: "BTCUSDT",
+    incomeType: "FUNDING_FEE",
+    income: "-0.01234567",
+    asset: "USDT",
+    info: "FUNDING_FEE",
+    time: 1764720000000,
+    tranId: 9689322392,
+    tradeId: "",
+  };
+  const { payment, ts } = parseFundingIncome(row);
+  assert.deepEqual([payment.id, payment.symbol, payment.amount.toString(), payment.currency], [
+    "9689322392",
+    "binance:BTCUSDT",
+    "0.01234567",
+    "USDT",
+  ]);
+  assert.equal(ts, 1764720000000000);
+  assert.throws(
+    () => parseFundingIncome({ ...row, incomeType: "COMMISSION" }),
+    (error: unknown) =>
+      error instanceof DataError && /COMMISSION is not a funding fee/.test(error.message),
   );
 });
 

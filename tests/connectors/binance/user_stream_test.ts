@@ -250,3 +250,59 @@ Deno.test("user stream: the catch-up after a gap asks from the venue's clock, no
     { clock: simClock },
   );
 });
+
+Deno.test("user stream: funding the venue booked → funding-payment events per symbol from /fapi/v1/income, each once, also the one made while disconnected and after a restart", async () => {
+  await withUserStream(async ({ sim, client, user, events }) => {
+    const payments = () =>
+      events.flatMap((e) => e.kind === "funding-payment" ? [{ ...e.payment, ts: e.ts }] : []);
+    await client.placeOrder(limitBuy("bn-fund-1", "50000.1"));
+    await until(() => fillsOf(events).length === 1, "the opening fill");
+    // On the stream: ACCOUNT_UPDATE FUNDING_FEE has only the wallet change, no symbol; the
+    // payment per symbol (with its tranId) comes from the income history.
+    sim.exchange.settleFunding("BTCUSDT", "0.0001");
+    await until(() => payments().length === 1, "the streamed funding");
+    sim.faults.inject({ kind: "ws-drop", stream: "private" });
+    sim.exchange.settleFunding("BTCUSDT", "-0.0003");
+    await until(() => user.reconnects >= 1, "the reconnect");
+    await until(() => payments().length === 2, "the funding made while disconnected");
+    await user.catchUp();
+    await sleep(50);
+    const ledger = sim.ledger.fundings({ accountId: 0 });
+    const expected = ledger.map((f) => [
+      f.id,
+      "binance:BTCUSDT",
+      f.amount.toString(),
+      "USDT",
+      f.ts * 1000,
+    ]);
+    assert.equal(ledger.length, 2);
+    assert.deepEqual(
+      payments().map((p) => [p.id, p.symbol, p.amount.toString(), p.currency, p.ts]),
+      expected,
+    );
+    // A restarted process resumes from its last commit, before both payments: it gets them
+    // again (the portfolio books each symbol's funding time once) and nothing else.
+    const again: Event[] = [];
+    const restarted = new BinanceUserStream({
+      url: sim.wsPrivateUrl,
+      client,
+      sink: (event) => again.push(event),
+      backoff: FAST,
+      symbols: ["binance:BTCUSDT"],
+      sinceMs: ledger[0].ts - 1,
+    });
+    try {
+      await restarted.start();
+      assert.deepEqual(
+        again.flatMap((e) =>
+          e.kind === "funding-payment"
+            ? [[e.payment.id, e.payment.symbol, e.payment.amount.toString(), "USDT", e.ts]]
+            : []
+        ),
+        expected,
+      );
+    } finally {
+      await restarted.close();
+    }
+  });
+});

@@ -107,8 +107,9 @@ Deno.test("parseExecution: a Funding execution is a funding payment, not a fill"
   const execution = parseExecution(item);
   assert.equal(execution.type, "funding");
   if (execution.type !== "funding") return;
-  assert.equal(execution.funding.fee.toString(), "-0.12");
-  assert.equal(execution.funding.rate.toString(), "0.0001");
+  assert.equal(execution.funding.amount.toString(), "-0.12");
+  assert.equal(execution.funding.currency, "USDT");
+  assert.equal(execution.rate.toString(), "0.0001");
   assert.equal(execution.funding.symbol, "bybit:BTCUSDT");
 });
 

@@ -317,3 +317,39 @@ Deno.test("simulator: private catch-up runs on the venue's clock: a local clock 
     }
   });
 });
+
+Deno.test("simulator: funding the venue booked reaches the sink as funding-payment events, each once, the one made while disconnected from the catch-up", async () => {
+  await withSim(async (sim, client) => {
+    const events: Event[] = [];
+    const stream = new BybitPrivateStream({
+      url: sim.wsPrivateUrl,
+      credentials: KEY,
+      client,
+      sink: (e) => events.push(e),
+      backoff: fast,
+    });
+    const payments = () =>
+      events.flatMap((e) => e.kind === "funding-payment" ? [{ ...e.payment, ts: e.ts }] : []);
+    try {
+      await stream.start();
+      await client.placeOrder(order("tsr-fund-1", "50000.1"));
+      await until(() => events.some((e) => e.kind === "fill"), "the opening fill");
+      sim.exchange.settleFunding("BTCUSDT", "0.0001");
+      await until(() => payments().length === 1, "the streamed funding");
+      sim.faults.inject({ kind: "ws-drop", stream: "private" });
+      sim.exchange.settleFunding("BTCUSDT", "-0.0003");
+      await until(() => stream.reconnects >= 1, "the reconnect");
+      await until(() => payments().length === 2, "the funding made while disconnected");
+      await stream.catchUp();
+      await sleep(50);
+      const ledger = sim.ledger.fundings({ accountId: 0 });
+      assert.equal(ledger.length, 2);
+      assert.deepEqual(
+        payments().map((p) => [p.id, p.symbol, p.amount.toString(), p.currency, p.ts]),
+        ledger.map((f) => [f.id, "bybit:BTCUSDT", f.amount.toString(), "USDT", f.ts * 1000]),
+      );
+    } finally {
+      await stream.close();
+    }
+  });
+});

@@ -84,6 +84,7 @@ const LIVE: Keys<Live> = {
   log_path: true,
   reconciliation_interval_secs: true,
   reconciliation_threshold: true,
+  unknown_order_policy: true,
   cancel_on_shutdown: true,
   confirm_mainnet: true,
   record: true,

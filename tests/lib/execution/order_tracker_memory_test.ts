@@ -40,11 +40,11 @@ Deno.test("OrderTracker remembers the last 65,536 trade ids, oldest forgotten fi
   tracker.sent(order, 0);
   const trades = 65_536 + 2;
   for (let i = 0; i < trades; i++) {
-    assert.equal(tracker.fill(fillOf(order, "0.00000001", `T${i}`)), true);
+    assert.equal(tracker.fill(fillOf(order, "0.00000001", `T${i}`)), "working");
   }
   // The two oldest are forgotten (a re-delivery applies again), the third is still a duplicate.
-  assert.equal(tracker.fill(fillOf(order, "0.00000001", "T2")), false);
-  assert.equal(tracker.fill(fillOf(order, "0.00000001", "T0")), true);
+  assert.equal(tracker.fill(fillOf(order, "0.00000001", "T2")), "duplicate");
+  assert.equal(tracker.fill(fillOf(order, "0.00000001", "T0")), "working");
   assert.deepEqual(tracker.recentTrades(3), [
     `${BTC.symbol}|T${trades - 2}`,
     `${BTC.symbol}|T${trades - 1}`,
@@ -54,6 +54,45 @@ Deno.test("OrderTracker remembers the last 65,536 trade ids, oldest forgotten fi
   const restarted = new OrderTracker();
   restarted.seedTrades([`${BTC.symbol}|A`, `${BTC.symbol}|B`, `${BTC.symbol}|A`]);
   assert.deepEqual(restarted.recentTrades(10), [`${BTC.symbol}|A`, `${BTC.symbol}|B`]);
-  assert.equal(restarted.fill(fillOf(order, "0.01", "B")), false);
+  assert.equal(restarted.fill(fillOf(order, "0.01", "B")), "duplicate");
   assert.equal(restarted.counts().duplicateFills, 1);
+});
+
+Deno.test("OrderTracker.fill says whose fill it is: a working order's, a finished one's, an unknown order's, or a duplicate", () => {
+  const tracker = new OrderTracker();
+  const [working, finished, unknown] = [request(0), request(1), request(2)];
+  tracker.sent(working, 0);
+  tracker.sent(finished, 0);
+  tracker.report(accept(finished, "filled"));
+  assert.equal(tracker.fill(fillOf(working, "0.01", "A")), "working");
+  assert.equal(tracker.fill(fillOf(finished, "0.01", "B")), "late");
+  assert.equal(tracker.fill(fillOf(unknown, "0.01", "C")), "unknown");
+  assert.equal(tracker.fill(fillOf(working, "0.01", "A")), "duplicate");
+  assert.deepEqual(
+    [tracker.counts().lateFills, tracker.counts().unknownReports, tracker.counts().duplicateFills],
+    [1, 1, 1],
+  );
+  assert.equal(
+    tracker.remaining(tracker.get(working.clientOrderId) ?? assert.fail()).toString(),
+    "0",
+  );
+});
+
+Deno.test("OrderTracker: one trade id on two symbols is two trades; a snapshot keeps both keys", () => {
+  const tracker = new OrderTracker();
+  const order = request(0);
+  const other = { ...order, symbol: "bybit:ETHUSDT" };
+  tracker.sent(order, 0);
+  assert.equal(tracker.fill(fillOf(order, "0.001", "T|1")), "working");
+  assert.equal(tracker.fill({ ...fillOf(order, "0.001", "T|1"), symbol: other.symbol }), "working");
+  assert.equal(tracker.fill(fillOf(order, "0.001", "T|1")), "duplicate");
+  assert.deepEqual(tracker.recentTrades(5), [`${BTC.symbol}|T|1`, "bybit:ETHUSDT|T|1"]);
+  // Keys come back apart at the first bar: a trade id may contain one, a symbol never does.
+  const restarted = new OrderTracker();
+  restarted.seedTrades(tracker.recentTrades(5));
+  assert.equal(restarted.fill(fillOf(order, "0.001", "T|1")), "duplicate");
+  assert.equal(
+    restarted.fill({ ...fillOf(order, "0.001", "T|1"), symbol: other.symbol }),
+    "duplicate",
+  );
 });

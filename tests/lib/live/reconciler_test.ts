@@ -29,6 +29,10 @@ class FakeAccount {
     { currency: "USDT", total: decimal("5000"), available: decimal("5000") },
   ];
   open: readonly Order[] = [];
+  /** Cancels asked for, as `symbol client-id`. */
+  readonly cancels: string[] = [];
+  /** The answers of the next cancels: an error refuses one; none left: accepted. */
+  cancelRefusals: Error[] = [];
 
   client(): ExecutionClient {
     const answer = <T>(value: T | Error): Promise<T> =>
@@ -37,7 +41,15 @@ class FakeAccount {
     return {
       venue: "bybit",
       placeOrder: refuse,
-      cancelOrder: refuse,
+      cancelOrder: (symbol, clientOrderId) => {
+        this.cancels.push(`${symbol} ${clientOrderId}`);
+        const refusal = this.cancelRefusals.shift();
+        if (refusal !== undefined) return Promise.reject(refusal);
+        const order = this.open.find((o) => o.request.clientOrderId === clientOrderId);
+        if (order === undefined) return Promise.reject(new Error(`${clientOrderId} not open`));
+        this.open = this.open.filter((o) => o !== order);
+        return Promise.resolve({ ...order, status: "canceled" });
+      },
       amendOrder: refuse,
       openOrders: () => Promise.resolve(this.open),
       positions: () => answer(this.positions),
@@ -137,20 +149,20 @@ Deno.test("reconcile: a failed query is never flat — trading stays halted unti
   assert.equal(runtime.session.oms.tradingState, "active");
 });
 
-Deno.test("reconcile: an unknown order with our prefix halts; an external one is listed, not acted on", async () => {
+Deno.test("reconcile: an unknown order of our shape halts; an external one does not", async () => {
   const account = new FakeAccount();
   const runtime = await runtimeOn(account);
-  const prefix = runtime.session.oms.snapshot().clientIds.prefix;
+  const prefix = runtime.session.oms.clientIds.prefix;
   account.open = [venueOrder("manual-1")];
   const external = await runtime.reconcileNow("periodic");
   assert.equal(external?.mismatch, false);
   assert.deepEqual(external?.orders, [
-    { clientOrderId: "manual-1", symbol: "bybit:BTCUSDT", kind: "external" },
+    { clientOrderId: "manual-1", symbol: "bybit:BTCUSDT", kind: "external", action: "adopted" },
   ]);
   account.open = [venueOrder("manual-1"), venueOrder(`${prefix}-x-9`)];
   const ours = await runtime.reconcileNow("periodic");
   assert.equal(ours?.mismatch, true);
-  assert.deepEqual(ours?.orders.map((o) => o.kind), ["external", "unknown-ours"]);
+  assert.deepEqual(ours?.orders.map((o) => o.kind), ["unknown-ours"]);
   assert.equal(runtime.session.oms.tradingState, "halted");
 });
 
@@ -224,4 +236,83 @@ Deno.test("reconcile: the threshold is a fraction of the larger of the two figur
   await runtime.reconcileNow("periodic");
   assert.deepEqual(alerts.map((a) => a.code), ["reconciliation-adopted"]);
   assert.match(alerts[0].message, /: USDT balance 7000 → 3000 \(57\.14%\)$/);
+});
+
+Deno.test("reconcile: ours is the full client-id shape — another strategy's prefix that extends ours (mm2 vs mm) is external", async () => {
+  const account = new FakeAccount();
+  const runtime = await runtimeOn(account, { unknownOrderPolicy: "cancel" });
+  const prefix = runtime.session.oms.clientIds.prefix;
+  account.open = [
+    venueOrder(`${prefix}2-lz1abc-1`),
+    venueOrder(`${prefix}-lz1abc`),
+    venueOrder(`${prefix}-lz1abc-2`),
+  ];
+  const outcome = await runtime.reconcileNow("periodic");
+  assert.deepEqual(outcome?.orders.map((o) => [o.clientOrderId, o.kind, o.action]), [
+    [`${prefix}2-lz1abc-1`, "external", "canceled"],
+    [`${prefix}-lz1abc`, "external", "canceled"],
+    [`${prefix}-lz1abc-2`, "unknown-ours", undefined],
+  ]);
+  // Never one of ours: an order of our shape the OMS does not know halts, it is not cancelled.
+  assert.deepEqual(account.cancels, [
+    `bybit:BTCUSDT ${prefix}2-lz1abc-1`,
+    `bybit:BTCUSDT ${prefix}-lz1abc`,
+  ]);
+  assert.equal(outcome?.mismatch, true);
+});
+
+Deno.test("reconcile: unknown_order_policy adopt (the default) puts the venue order into the OMS; the next pass has nothing to report", async () => {
+  const account = new FakeAccount();
+  const runtime = await runtimeOn(account);
+  account.open = [venueOrder("manual-1")];
+  const first = await runtime.reconcileNow("periodic");
+  assert.deepEqual(first?.orders, [
+    { clientOrderId: "manual-1", symbol: "bybit:BTCUSDT", kind: "external", action: "adopted" },
+  ]);
+  assert.equal(first?.mismatch, false);
+  assert.deepEqual(
+    runtime.session.oms.openOrders().map((o) => [o.request.clientOrderId, o.status]),
+    [["manual-1", "accepted"]],
+  );
+  assert.deepEqual(account.cancels, []);
+  const second = await runtime.reconcileNow("periodic");
+  assert.deepEqual(second?.orders, []);
+  assert.equal(runtime.session.oms.tradingState, "active");
+});
+
+Deno.test("reconcile: a cancel the venue refuses (rate limited) is sent again on the next pass, not forgotten", async () => {
+  const account = new FakeAccount();
+  const runtime = await runtimeOn(account, { unknownOrderPolicy: "cancel" });
+  account.open = [venueOrder("manual-1")];
+  account.cancelRefusals = [
+    new ExchangeError("rate-limit", "10006 too many visits", { venue: "bybit" }),
+  ];
+  const refused = await runtime.reconcileNow("periodic");
+  assert.equal(refused?.orders[0]?.action, "cancel-refused");
+  assert.match(refused?.orders[0]?.reason ?? "", /bybit rate-limit: 10006 too many visits/);
+  assert.equal(account.open.length, 1);
+  // Not adopted meanwhile: the OMS does not hold it.
+  assert.deepEqual(runtime.session.oms.openOrders(), []);
+  const again = await runtime.reconcileNow("periodic");
+  assert.equal(again?.orders[0]?.action, "canceled");
+  assert.deepEqual(account.cancels, ["bybit:BTCUSDT manual-1", "bybit:BTCUSDT manual-1"]);
+  assert.equal(account.open.length, 0);
+  const clean = await runtime.reconcileNow("periodic");
+  assert.deepEqual(clean?.orders, []);
+  assert.equal(account.cancels.length, 2);
+});
+
+Deno.test("reconcile: onReconciliation sees every pass, back to back (metrics count each, not a sample)", async () => {
+  const account = new FakeAccount();
+  const seen: string[] = [];
+  const runtime = await runtimeOn(account, {
+    unknownOrderPolicy: "cancel",
+    onReconciliation: (pass) =>
+      seen.push(`${pass.reason}:${pass.orders.map((o) => o.action).join(",")}`),
+  });
+  account.open = [venueOrder("manual-1")];
+  account.cancelRefusals = [new ExchangeError("unavailable", "503", { venue: "bybit" })];
+  await runtime.reconcileNow("start");
+  await runtime.reconcileNow("reconnect");
+  assert.deepEqual(seen, ["start:cancel-refused", "reconnect:canceled"]);
 });

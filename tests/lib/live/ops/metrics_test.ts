@@ -67,3 +67,14 @@ Deno.test("LiveMetrics gauges hold the last value and counters add", async () =>
   assert.equal(value(text, 'tesser_order_errors_total{kind="timeout"}'), 2);
   assert.ok(metrics.names().includes("tesser_tick_to_order_seconds"));
 });
+
+Deno.test("LiveMetrics: the external orders of the last pass are a gauge; what the unknown-order policy did adds up by action", async () => {
+  const metrics = new LiveMetrics();
+  metrics.reconciliationOrders({ external: 3, canceled: 2, adopted: 0 });
+  metrics.reconciliationOrders({ external: 1, canceled: 1, adopted: 0 });
+  metrics.reconciliationOrders({ external: 1, canceled: 0, adopted: 1 });
+  const text = await metrics.text();
+  assert.equal(value(text, "tesser_reconciliation_external_orders"), 1);
+  assert.equal(value(text, 'tesser_reconciliation_unknown_orders_total{action="cancel"}'), 3);
+  assert.equal(value(text, 'tesser_reconciliation_unknown_orders_total{action="adopt"}'), 1);
+});

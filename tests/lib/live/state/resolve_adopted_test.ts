@@ -7,6 +7,7 @@ import {
   adoptedFence,
   LIVE_STATE_VERSION,
   type LiveStore,
+  refusedSteps,
   resolveAdopted,
   restoreSession,
   SqliteLiveStore,
@@ -16,11 +17,15 @@ import { TradingSession } from "../../../../lib/trader/mod.ts";
 import { BTC } from "../../execution/_oms_harness.ts";
 import { tempDir } from "./_fixtures.ts";
 
-/** A limit buy per timer. */
+/** A limit buy per timer; `cancel <id>` cancels one. */
 const bidder: Strategy = {
   name: "Bidder",
   subscriptions: [{ kind: "candles", symbol: BTC.symbol, interval: "1m" }],
   onTimer(tag: string, ctx: StrategyContext): void {
+    if (tag.startsWith("cancel ")) {
+      ctx.cancelOrder(BTC.symbol, tag.slice("cancel ".length));
+      return;
+    }
     ctx.submitOrder({
       symbol: BTC.symbol,
       side: "buy",
@@ -60,7 +65,11 @@ function process(store: LiveStore, sentAtMs: number) {
     if (last?.type !== "submit") throw new TypeError("no submit");
     return last.request.clientOrderId;
   };
-  return { session, bid };
+  const cancel = (id: string): void => {
+    const ts = sentAtMs * 1000 + 100;
+    session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: `cancel ${id}` });
+  };
+  return { session, bid, cancel, commands };
 }
 
 function venueReport(id: string, request: Order["request"]): Order {
@@ -132,6 +141,82 @@ Deno.test("adopted submits: the one the venue lists takes its report, the other 
     // Settled: nothing waits any more, and nothing was sent again.
     assert.equal(adoptedFence(b.session.oms, outcome.adopted), undefined);
     assert.deepEqual(resolveAdopted(b.session.oms, outcome.adopted, [], 8_000_000), []);
+    again.close();
+  } finally {
+    cleanup();
+  }
+});
+
+Deno.test("adopted cancels: a cancel the dead process had in flight (committed or not, acknowledged or not) that the venue did not carry out is undone past its fence, the order working as the venue lists it; nothing resent", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/state.db`;
+    const store = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
+    const a = process(store, 1_000);
+    const commit = (): void =>
+      store.commit({
+        version: LIVE_STATE_VERSION,
+        savedAt: 1_000_010,
+        oms: a.session.oms.snapshot(),
+        strategy: null,
+        algorithms: null,
+        portfolio: a.session.portfolio.toJSON(),
+        lastEventIds: {},
+        killSwitch: { tripped: false },
+      });
+    const ack = (id: string): void => {
+      const order = a.session.oms.openOrders().find((o) => o.request.clientOrderId === id);
+      assert.ok(order !== undefined);
+      a.session.engine.process({
+        kind: "order-update",
+        ts: 2_000_000,
+        tsRecv: 2_000_000,
+        order: venueReport(id, order.request),
+      });
+    };
+    // Acknowledged, its cancel committed; cancelled before any answer, committed; acknowledged,
+    // its cancel written after the commit. None of the three cancels reached the venue.
+    const acked = a.bid(1);
+    ack(acked);
+    a.cancel(acked);
+    const early = a.bid(2);
+    a.cancel(early);
+    const late = a.bid(3);
+    ack(late);
+    commit();
+    a.cancel(late);
+    store.close();
+
+    const again = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
+    const b = process(again, 9_000);
+    const outcome = restoreSession(again, { session: b.session, strategy: bidder });
+    assert.deepEqual([...outcome.adopted].sort(), [acked, early, late].sort());
+    // Their answers can only come from the venue now: no acknowledgement timeout is armed.
+    assert.deepEqual(
+      b.session.oms.ambiguousOrders().map((o) => o.request.clientOrderId).sort(),
+      [acked, early, late].sort(),
+    );
+    const requestOf = (id: string): Order["request"] => {
+      const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === id)
+        ?.request;
+      assert.ok(request !== undefined);
+      return request;
+    };
+    const venueOpen = [acked, early, late].map((id) => venueReport(id, requestOf(id)));
+    const now = 7_000_000;
+    for (const order of resolveAdopted(b.session.oms, outcome.adopted, venueOpen, now)) {
+      b.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
+    }
+    for (const alert of refusedSteps(b.session.oms, outcome.adopted, venueOpen, now)) {
+      b.session.engine.process(alert);
+    }
+    assert.deepEqual(
+      b.session.oms.openOrders().map((o) => [o.request.clientOrderId, o.status]).sort(),
+      [[acked, "accepted"], [early, "accepted"], [late, "accepted"]].sort(),
+    );
+    assert.deepEqual(b.session.oms.ambiguousOrders(), []);
+    assert.deepEqual(b.commands, []);
+    assert.equal(adoptedFence(b.session.oms, outcome.adopted), undefined);
     again.close();
   } finally {
     cleanup();

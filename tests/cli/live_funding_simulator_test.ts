@@ -1,0 +1,189 @@
+/**
+ * Funding in live sessions, end to end against connectors/simulator on 127.0.0.1: the CLI's
+ * venue wiring (cli/_live_venue.ts) delivers what the venue booked to the session, whose
+ * portfolio books it — while connected, while the private stream is down (the catch-up), and
+ * while the process is down (the restart's catch-up) — so the funding booked equals the
+ * SIMULATOR's ledger and the wallet equals the simulator's, each payment once.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { liveVenue } from "../../cli/_live_venue.ts";
+import { startSimulator } from "../../connectors/simulator/simulator.ts";
+import { loadMarkets } from "../../lib/backtest/markets.ts";
+import { decimal, ZERO } from "../../lib/domain/mod.ts";
+import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
+import { fixedQuantity } from "../../lib/execution/mod.ts";
+import { type LiveLogRecord, LiveRuntime, openLiveStore } from "../../lib/live/mod.ts";
+import { builtinStrategies } from "../../lib/strategies/mod.ts";
+
+const KEY = { apiKey: "fund-key", apiSecret: "fund-secret" };
+
+async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0): Promise<void> {
+  const symbol = `${venueName}:BTCUSDT`;
+  const sim = await startSimulator({
+    venue: venueName,
+    market: { kind: "none" },
+    accounts: [{ ...KEY, balance: "100000" }],
+  });
+  const logs: LiveLogRecord[] = [];
+  // The venue's clock behind ours: a restart must ask the venue's history from the venue's
+  // time of its last commit, not from our clock's.
+  sim.clock.skew = skewMs;
+  const statePath = join(await Deno.makeTempDir({ prefix: "tesser-live-funding-" }), "state.db");
+  try {
+    sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
+    const instruments = await loadMarkets("config/markets.toml");
+    const clock = new WallClock();
+    const sleeper = new WallSleeper(clock);
+    const exchange = venueName === "bybit"
+      ? {
+        driver: "bybit" as const,
+        rest_url: sim.restUrl,
+        ws_url: sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, ""),
+        api_key: KEY.apiKey,
+        api_secret: KEY.apiSecret,
+      }
+      : {
+        driver: "binance" as const,
+        rest_url: sim.restUrl,
+        ws_url: sim.wsPublicUrl.replace(/\/public$/, ""),
+        api_key: KEY.apiKey,
+        api_secret: KEY.apiSecret,
+      };
+    const session = async () => {
+      const venue = liveVenue({
+        profile: "sim",
+        exchange,
+        live: true,
+        instruments,
+        symbols: [symbol],
+        clock,
+        sleeper,
+        seed: 1,
+      });
+      assert.ok(venue.execution !== undefined);
+      await venue.prepare();
+      const store = await openLiveStore({ engine: "sqlite", path: statePath, lockKey: symbol });
+      const runtime = new LiveRuntime({
+        // Never trades here (no bars come): the position is the venue's, adopted at the start.
+        strategy: builtinStrategies.create("SmaCross", { symbol, interval: "1m" }),
+        instruments,
+        initialBalances: { USDT: 0 },
+        reportingCurrency: "USDT",
+        sizer: fixedQuantity(0.01),
+        clock,
+        sleeper,
+        dataInterval: "1m",
+        feeds: venue.feeds,
+        buildCandles: false,
+        orderVenue: venue.execution,
+        ackTimeoutMs: 5_000,
+        reconcileIntervalMs: 3_600_000,
+        store,
+        log: (record) => logs.push(record),
+      });
+      const done = runtime.run();
+      await until(
+        () => logs.filter((l) => /live session started/.test(l.message)).length > started,
+        "the start",
+      );
+      started++;
+      return { runtime, done };
+    };
+    let started = 0;
+    // A long position the account holds before the session starts (adopted at the start).
+    const opener = liveVenue({
+      profile: "sim",
+      exchange,
+      live: true,
+      instruments,
+      symbols: [symbol],
+      clock,
+      sleeper,
+      seed: 1,
+    });
+    await opener.prepare();
+    assert.ok(opener.execution?.kind === "venue");
+    await opener.execution.client.placeOrder({
+      clientOrderId: "fund-open-1",
+      symbol,
+      side: "buy",
+      type: "market",
+      quantity: decimal("0.2"),
+      timeInForce: "ioc",
+      reduceOnly: false,
+    });
+    await until(() => sim.ledger.fills({ accountId: 0 }).length === 1, "the opening fill");
+    const ledgerFunding = () =>
+      sim.ledger.fundings({ accountId: 0 }).reduce((sum, f) => sum.plus(f.amount), ZERO);
+    const wallet = () => sim.exchange.account(0).wallet.toString();
+
+    const first = await session();
+    const portfolio = () => first.runtime.session.portfolio;
+    assert.equal(portfolio().position(symbol).quantity.toString(), "0.2");
+    const usdt = (p: typeof first.runtime.session.portfolio) =>
+      p.balances().find((b) => b.currency === "USDT")?.total.toString();
+    assert.equal(usdt(portfolio()), wallet());
+    // While connected.
+    sim.exchange.settleFunding("BTCUSDT", "0.0001");
+    await until(
+      () => portfolio().fundingPaid().eq(ledgerFunding()),
+      "the streamed funding booked",
+    );
+    // While the private stream is down: from the reconnect's catch-up.
+    sim.faults.inject({ kind: "ws-drop", stream: "private" });
+    sim.exchange.settleFunding("BTCUSDT", "-0.00037");
+    await until(
+      () => portfolio().fundingPaid().eq(ledgerFunding()),
+      "the funding made while disconnected booked",
+    );
+    assert.equal(usdt(portfolio()), wallet());
+    first.runtime.stop("test: restart");
+    await first.done;
+
+    // While the process is down: from the restarted session's catch-up, before its start-up
+    // reconciliation (which then finds nothing to adopt).
+    sim.exchange.settleFunding("BTCUSDT", "0.00021");
+    const second = await session();
+    const restored = second.runtime.session.portfolio;
+    assert.equal(sim.ledger.fundings({ accountId: 0 }).length, 3);
+    assert.equal(restored.fundingPaid().toString(), ledgerFunding().toString());
+    assert.equal(usdt(restored), wallet());
+    assert.deepEqual(second.runtime.lastReconciliation?.event.differences, []);
+    // Nothing more arrives later (no payment twice).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(restored.fundingPaid().toString(), ledgerFunding().toString());
+    second.runtime.stop("test done");
+    await second.done;
+  } catch (error) {
+    console.log(logs.map((l) => `${l.level} ${l.component} ${l.message}`).join("\n"));
+    throw error;
+  } finally {
+    await sim.stop();
+  }
+}
+
+Deno.test("live (bybit driver): funding booked while connected, while disconnected and across a restart equals the simulator's ledger, once each", async () => {
+  await fundingAcrossRestart("bybit");
+});
+
+Deno.test("live (binance driver): funding booked while connected, while disconnected and across a restart equals the simulator's ledger, once each", async () => {
+  await fundingAcrossRestart("binance");
+});
+
+Deno.test("live (bybit driver): with our clock 5 min ahead of the venue's, the funding made while the process was down is still booked once", async () => {
+  await fundingAcrossRestart("bybit", -300_000);
+});
+
+Deno.test("live (binance driver): with our clock 5 min ahead of the venue's, the funding made while the process was down is still booked once", async () => {
+  await fundingAcrossRestart("binance", -300_000);
+});

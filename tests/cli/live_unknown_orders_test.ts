@@ -1,0 +1,178 @@
+/**
+ * `live.unknown_order_policy` end to end: `tesser live run --exec live` against the simulator
+ * with an open order at the venue that is not ours. `cancel`: the venue cancels it (a cancel the
+ * venue refuses is sent again on the next pass) — and an order whose prefix merely extends ours
+ * (`SmaCross2-…` next to our `SmaCross-…`) is not ours. `adopt` (the default): it stays at the
+ * venue, and its later fill is booked once. Checked against the simulator's ledger.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { recordingIo } from "../../cli/io.ts";
+import { main } from "../../cli/main.ts";
+import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
+import { decimal } from "../../lib/domain/mod.ts";
+import { SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+async function until(
+  predicate: () => boolean,
+  what: string,
+  ms: number,
+  look: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (await look(); !predicate(); await look()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A resting limit buy of 0.01 at `price` on account 0, placed outside the session. */
+function restingBuy(sim: Simulator, clientId: string, price: string): void {
+  const placed = sim.exchange.place({
+    accountId: 0,
+    code: "BTCUSDT",
+    side: "buy",
+    type: "limit",
+    tif: "gtc",
+    quantity: decimal("0.01"),
+    price: decimal(price),
+    clientId,
+  });
+  assert.ok(placed.ok, `${clientId} should rest`);
+}
+
+function ledgerStatus(sim: Simulator, clientId: string): string | undefined {
+  return sim.ledger.order(clientId)?.status;
+}
+
+/** `live run` on `dir` for `duration`; resolves with its exit code, the io it wrote to. */
+function liveRun(dir: string, duration: string) {
+  const io = recordingIo();
+  const code = main([
+    "--config-dir",
+    dir,
+    "live",
+    "run",
+    "--strategy-config",
+    join(ROOT, "examples/strategies/sma_cross.toml"),
+    "--markets-file",
+    join(ROOT, "config/markets.toml"),
+    "--exchange",
+    "sim",
+    "--exec",
+    "live",
+    "--duration",
+    duration,
+    "--log-path",
+    join(dir, "live.json"),
+    "--state-path",
+    join(dir, "state.db"),
+    "--metrics-addr",
+    "127.0.0.1:0",
+  ], io);
+  return { io, code };
+}
+
+async function simulator(): Promise<Simulator> {
+  const sim = await startSimulator({
+    venue: "bybit",
+    market: { kind: "none" },
+    accounts: [{ ...SIM_KEY, balance: "100000" }],
+  });
+  sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
+  return sim;
+}
+
+Deno.test("live.unknown_order_policy = cancel: the venue cancels an order that is not ours (a refused cancel is sent again); a longer prefix is not ours", async () => {
+  const sim = await simulator();
+  const dir = await simConfigDir(
+    sim,
+    `\n[live]\nunknown_order_policy = "cancel"\nreconciliation_interval_secs = 1\n` +
+      `\n[live.account]\non_mismatch = "adopt"\n`,
+  );
+  try {
+    // Another strategy's order (its prefix extends ours, SmaCross) and a manual one.
+    restingBuy(sim, "SmaCross2-lz1abc-1", "49000");
+    restingBuy(sim, "manual-1", "48000");
+    // The venue fails the first cancel it is sent.
+    sim.faults.inject({ kind: "http-status", status: 503, path: "/v5/order/cancel", count: 1 });
+    const { io, code } = liveRun(dir, "8s");
+    let scraped: string | undefined;
+    await until(
+      () =>
+        ledgerStatus(sim, "SmaCross2-lz1abc-1") === "cancelled" &&
+        ledgerStatus(sim, "manual-1") === "cancelled",
+      "both cancels at the venue",
+      20_000,
+    );
+    // Counted as they happened (one by the start pass, one by the next), as the process serves it.
+    const url = io.err.join("\n").match(/metrics on (http:\/\/\S+\/metrics)/)?.[1];
+    assert.ok(url !== undefined, "the start line names the metrics address");
+    const counted = (text: string) =>
+      /^tesser_reconciliation_unknown_orders_total\{action="cancel"[^}]*\} 2$/m.test(text) &&
+      /^tesser_reconciliation_external_orders\{[^}]*\} 0$/m.test(text);
+    await until(() => scraped !== undefined && counted(scraped), "the counts", 5_000, async () => {
+      scraped = await (await fetch(url)).text();
+    }).catch((error) => {
+      console.log(scraped?.split("\n").filter((l) => /reconciliation/.test(l)).join("\n"));
+      throw error;
+    });
+    assert.equal(await code, 0, io.err.join("\n"));
+    const log = io.err.join("\n");
+    assert.match(log, /the venue refused its cancel .*; the next pass sends it again/);
+    assert.match(log, /order SmaCross2-lz1abc-1 is not ours: cancelled at the venue/);
+    assert.match(log, /order manual-1 is not ours: cancelled at the venue/);
+    // The venue's reports of the cancels it asked for are expected: no order-unknown alert.
+    assert.doesNotMatch(log, /code=order-unknown/);
+    // Never taken for ours: no pass saw an unknown order of ours (which halts trading).
+    assert.doesNotMatch(log, /ours at the venue but unknown here/);
+    assert.deepEqual(sim.exchange.openOrders(0), []);
+    assert.deepEqual(storedFills(join(dir, "state.db")), []);
+  } finally {
+    await sim.stop();
+  }
+});
+
+Deno.test("live.unknown_order_policy = adopt (default): the order that is not ours stays at the venue and its later fill is booked once", async () => {
+  const sim = await simulator();
+  const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+  try {
+    restingBuy(sim, "manual-1", "49000");
+    const { io, code } = liveRun(dir, "6s");
+    await until(
+      () => io.err.some((l) => /order manual-1 is not ours: adopted/.test(l)),
+      "the adoption",
+      20_000,
+    );
+    assert.equal(ledgerStatus(sim, "manual-1"), "new");
+    // The market trades through its price: the venue fills it.
+    sim.market.trade("BTCUSDT", "sell", 48_990, 0.01);
+    await until(() => io.err.some((l) => /fill: buy 0\.01/.test(l)), "its fill", 10_000);
+    assert.equal(await code, 0, io.err.join("\n"));
+    assert.equal(ledgerStatus(sim, "manual-1"), "filled");
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 1);
+    assert.deepEqual(
+      storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId, f.quantity]),
+      [[ledger[0].execId, "manual-1", "0.01"]],
+    );
+    const inspect = recordingIo();
+    assert.equal(
+      await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], inspect),
+      0,
+    );
+    const state = JSON.parse(inspect.out.join("\n")).state;
+    assert.equal(
+      state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
+        ?.quantity,
+      sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
+    );
+    // Filled: the OMS holds it no longer.
+    assert.deepEqual(state.oms.orders, []);
+  } finally {
+    await sim.stop();
+  }
+});

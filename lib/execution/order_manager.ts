@@ -524,6 +524,15 @@ export class OrderManager {
   }
 
   /**
+   * Remembers a fill that is not to be booked (a fresh start's pre-start history: its effect is
+   * in the venue's position, which the start adopts), so that the same fill delivered again — by
+   * a restarted process's catch-up, say — is a duplicate and not booked either.
+   */
+  passOverFill(fill: Fill): void {
+    this.#tracker.passOver(fill);
+  }
+
+  /**
    * Records a fill before it is booked; `false` when its trade id was already booked (a
    * duplicate report: do not book it again). A fill of an order this OMS never sent is booked
    * (positions come from fills) and surfaced as an `unknown-order` notice.

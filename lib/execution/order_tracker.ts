@@ -375,6 +375,14 @@ export class OrderTracker {
     return "unknown";
   }
 
+  /**
+   * Remembers a fill's trade id without applying it (one that is not ours to book), so a later
+   * delivery of it is a duplicate; `false` when it was remembered already.
+   */
+  passOver(fill: Fill): boolean {
+    return this.#trades.add(fill.symbol, fill.tradeId);
+  }
+
   /** The keys (`symbol|tradeId`) of the last `limit` fills applied, oldest first. */
   recentTrades(limit: number): readonly string[] {
     return this.#trades.recent(limit);

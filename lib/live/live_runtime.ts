@@ -751,6 +751,10 @@ export class LiveRuntime {
       return;
     }
     if (event.kind === "fill" && this.#beforeFreshStart(event.fill, event.ts)) {
+      // Remembered (and committed with the OMS's trade ids), so a restart's catch-up that
+      // delivers it again does not book it either.
+      this.session.oms.passOverFill(event.fill);
+      this.#dirty = true;
       this.#log({
         level: "info",
         component: "execution",

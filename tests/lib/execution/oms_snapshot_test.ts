@@ -121,6 +121,22 @@ Deno.test("a fill booked before the snapshot and re-delivered after the restart 
   assert.equal(after.oms.openOrders()[0].request.clientOrderId, id);
 });
 
+Deno.test("a fill passed over (not ours to book) stays unbooked when a restart's catch-up delivers it again", () => {
+  const before = build({ prefix: "sma" });
+  before.oms.submitIntent({ ...limitBuy, quantity: 0.01 });
+  // Another account user's order, filled before the session started: the start adopts the
+  // venue's position, so its fill is passed over instead of booked.
+  const external = { ...fillOf(before.sent[0], "0.2", "pre-1"), clientOrderId: "manual-1" };
+  before.oms.passOverFill(external);
+  assert.equal(before.oms.recordFill(external), false, "booked on a second delivery");
+  const snapshot = JSON.parse(JSON.stringify(before.oms.snapshot())) as OmsSnapshot;
+
+  const after = build({ prefix: "sma" });
+  after.oms.restore(snapshot);
+  assert.equal(after.oms.recordFill(external), false, "booked after the restart");
+  assert.equal(after.oms.recordFill({ ...external, tradeId: "post-1" }), true);
+});
+
 Deno.test("a snapshot whose trade ids are not a list of <symbol>|<tradeId> strings is refused with a clear message", () => {
   const refused = new RangeError(
     "OMS snapshot: tradeIds must be a list of <symbol>|<tradeId> strings (as snapshot() writes)",

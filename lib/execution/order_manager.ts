@@ -31,7 +31,13 @@ import { OrderMemo, tickPrice } from "./_order_pricing.ts";
 import { type AlgorithmHint, isAlgorithmHint } from "./algorithms/algorithm.ts";
 import { hintProblem } from "./algorithms/execution_algorithms.ts";
 import { templateHint } from "./algorithms/execution_template.ts";
-import { type Bracket, bracketLegs, hintRequest } from "./_order_requests.ts";
+import {
+  type Bracket,
+  bracketLegs,
+  hintRequest,
+  type PendingRequest,
+  UNASSIGNED,
+} from "./_order_requests.ts";
 import { planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
@@ -283,7 +289,8 @@ export class OrderManager {
     const triggerPrice = toPrice(intent.triggerPrice, "trigger price");
     if (price === null || triggerPrice === null) return undefined;
     const quantity = this.#memo.quantity(instrument, intent.quantity);
-    const draft: OrderDraft = {
+    const pending: PendingRequest = {
+      clientOrderId: UNASSIGNED,
       symbol,
       side: intent.side,
       type: intent.type,
@@ -294,8 +301,8 @@ export class OrderManager {
       reduceOnly: intent.reduceOnly ?? false,
       ...(intent.groupId === undefined ? {} : { groupId: intent.groupId }),
     };
-    if (!this.#approve(draft, instrument)) return undefined;
-    const request = this.#withId(draft);
+    if (!this.#approve(pending, instrument)) return undefined;
+    const request = this.#named(pending);
     this.#dispatch(request);
     return request.clientOrderId;
   }
@@ -642,9 +649,11 @@ export class OrderManager {
     this.#options.onNotice?.(notice);
   }
 
-  // Names an order that passed its checks: only those draw a client id.
-  #withId(draft: OrderDraft): OrderRequest {
-    return { clientOrderId: this.#ids.next(), ...draft };
+  // Names an order that passed its checks (only those draw a client id), in place: the
+  // pending request is the OMS's own until it is sent.
+  #named(pending: PendingRequest): OrderRequest {
+    pending.clientOrderId = this.#ids.next();
+    return pending;
   }
 
   // Sends a new order and tracks it as pending-new.
@@ -771,6 +780,7 @@ export class OrderManager {
       return;
     }
     const built = hintRequest(signal.hint ?? MARKET, instrument, {
+      clientOrderId: UNASSIGNED,
       symbol: signal.symbol,
       side,
       quantity,
@@ -784,9 +794,9 @@ export class OrderManager {
       );
       return;
     }
-    const draft = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
-    if (!this.#approve(draft, instrument)) return;
-    const request = this.#withId(draft);
+    const pending = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
+    if (!this.#approve(pending, instrument)) return;
+    const request = this.#named(pending);
     if (
       bracket !== undefined && (bracket.stopLoss !== undefined || bracket.takeProfit !== undefined)
     ) {
@@ -860,7 +870,7 @@ export class OrderManager {
       parentId,
     );
     for (const leg of legs) {
-      if (this.#approve(leg, instrument)) this.#dispatch(this.#withId(leg));
+      if (this.#approve(leg, instrument)) this.#dispatch(this.#named(leg));
     }
   }
 
@@ -958,7 +968,7 @@ export class OrderManager {
       entry.request.clientOrderId,
     );
     for (const leg of legs) {
-      if (this.#approve(leg, instrument)) this.#dispatch(this.#withId(leg));
+      if (this.#approve(leg, instrument)) this.#dispatch(this.#named(leg));
     }
   }
 

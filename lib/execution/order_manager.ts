@@ -538,9 +538,7 @@ export class OrderManager {
       }
     }
     if (this.#tracker.size === 0 || !this.#account.position(fill.symbol).isZero()) return;
-    for (const order of [...this.#tracker.of(fill.symbol)]) {
-      if (order.request.reduceOnly) this.#cancel(order);
-    }
+    for (const order of this.#workingOf(fill.symbol, "reduce-only")) this.#cancel(order);
   }
 
   /**
@@ -702,7 +700,7 @@ export class OrderManager {
   #exposures(except: string | undefined): readonly WorkingExposure[] {
     if (this.#tracker.size === 0) return NO_EXPOSURES;
     const exposures: WorkingExposure[] = [];
-    for (const order of this.#tracker.of(undefined)) {
+    for (const order of this.#tracker.working()) {
       const request = order.request;
       if (request.reduceOnly || request.clientOrderId === except) continue;
       exposures.push({ request, remaining: this.#tracker.remaining(order).toNumber() });
@@ -717,8 +715,8 @@ export class OrderManager {
     const unsent = this.#options.algorithms?.unsent(symbol) ?? 0;
     if (unsent !== 0) position = position.plus(decimal(Number(unsent.toPrecision(15))));
     if (this.#tracker.size === 0) return position;
-    for (const order of this.#tracker.of(symbol)) {
-      if (order.request.reduceOnly) continue;
+    for (const order of this.#tracker.working()) {
+      if (order.request.symbol !== symbol || order.request.reduceOnly) continue;
       const remaining = this.#tracker.remaining(order);
       position = order.request.side === "buy"
         ? position.plus(remaining)
@@ -977,9 +975,24 @@ export class OrderManager {
   #cancelWorking(symbol: SymbolId, keepProtection = false): void {
     this.#options.algorithms?.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
     if (this.#tracker.size === 0) return;
-    for (const order of [...this.#tracker.of(symbol)]) {
-      if (keepProtection && order.request.reduceOnly) continue;
-      this.#cancel(order);
+    const which = keepProtection ? "adding" : "all";
+    for (const order of this.#workingOf(symbol, which)) this.#cancel(order);
+  }
+
+  // The symbol's working orders, all, only the reduce-only ones or only those that may add
+  // exposure, taken before any is cancelled (a plain walk: no generator on the hot paths).
+  #workingOf(symbol: SymbolId, which: "all" | "reduce-only" | "adding"): TrackedOrder[] {
+    const orders: TrackedOrder[] = [];
+    for (const order of this.#tracker.working()) {
+      const request = order.request;
+      if (request.symbol !== symbol) continue;
+      if (
+        which === "reduce-only" ? !request.reduceOnly : which === "adding" && request.reduceOnly
+      ) {
+        continue;
+      }
+      orders.push(order);
     }
+    return orders;
   }
 }

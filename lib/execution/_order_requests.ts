@@ -5,9 +5,28 @@
  * @module
  */
 
-import type { Decimal, ExecutionHint, Instrument, Side, SymbolId } from "../domain/mod.ts";
+import type {
+  Decimal,
+  ExecutionHint,
+  Instrument,
+  OrderRequest,
+  Side,
+  SymbolId,
+} from "../domain/mod.ts";
 import { tickPrice } from "./_order_pricing.ts";
-import type { OrderDraft } from "./risk.ts";
+
+/**
+ * An order the OMS built and has not approved yet: its client id is still
+ * {@linkcode UNASSIGNED}. Only an order that passes its checks is named, in place, just before
+ * it is sent: refusals draw no id, and the request is not copied to add one.
+ */
+export interface PendingRequest extends Omit<OrderRequest, "clientOrderId"> {
+  /** {@linkcode UNASSIGNED} until the order passed its checks. */
+  clientOrderId: string;
+}
+
+/** The client id of a {@linkcode PendingRequest} not named yet. */
+export const UNASSIGNED = "";
 
 /** Stop-loss and take-profit prices an entry asked for. */
 export interface Bracket {
@@ -18,14 +37,14 @@ export interface Bracket {
 }
 
 /**
- * The order a signal's hint asks for (without its client id: drawn once it passed the checks),
- * or the name of a hint this OMS cannot carry out.
+ * The order a signal's hint asks for (on `base`, whose id is {@linkcode UNASSIGNED}), or the
+ * name of a hint this OMS cannot carry out.
  */
 export function hintRequest(
   hint: ExecutionHint,
   instrument: Instrument,
-  base: Pick<OrderDraft, "symbol" | "side" | "quantity" | "reduceOnly">,
-): OrderDraft | { readonly unsupported: string } {
+  base: Pick<PendingRequest, "clientOrderId" | "symbol" | "side" | "quantity" | "reduceOnly">,
+): PendingRequest | { readonly unsupported: string } {
   switch (hint.kind) {
     case "market":
       // An exit works until it has closed the position (under a volume cap it completes over
@@ -55,7 +74,7 @@ export function hintRequest(
 
 /**
  * The reduce-only legs protecting a position of `position` (signed, not zero) with `bracket`,
- * as one OCO group named after the entry; each gets its client id once it passed the checks.
+ * as one OCO group named after the entry; each is named once it passed its checks.
  */
 export function bracketLegs(
   instrument: Instrument,
@@ -63,13 +82,14 @@ export function bracketLegs(
   position: Decimal,
   bracket: Bracket,
   entryId: string,
-): OrderDraft[] {
+): PendingRequest[] {
   const side: Side = position.isNeg() ? "buy" : "sell";
   const quantity = position.abs();
   const groupId = `oco:${entryId}`;
-  const legs: OrderDraft[] = [];
+  const legs: PendingRequest[] = [];
   if (bracket.stopLoss !== undefined) {
     legs.push({
+      clientOrderId: UNASSIGNED,
       symbol,
       side,
       type: "stop-market",
@@ -82,6 +102,7 @@ export function bracketLegs(
   }
   if (bracket.takeProfit !== undefined) {
     legs.push({
+      clientOrderId: UNASSIGNED,
       symbol,
       side,
       type: "limit",

@@ -166,12 +166,17 @@ function add(
   sides[request.side].cost += cost.amount;
 }
 
+// The cost of the part of one side's orders that opens exposure once `closable` is closed.
+function opening(side: SideTotals, closable: number): number {
+  return side.quantity === 0
+    ? 0
+    : side.cost * Math.max(0, side.quantity - closable) / side.quantity;
+}
+
 // A perpetual's reservation: each side's orders first close the opposite position (free), and
 // only the larger side counts.
 function perpReserve(sides: PerpSides | undefined, position: number): number {
   if (sides === undefined) return 0;
-  const opening = (side: SideTotals, closable: number): number =>
-    side.quantity === 0 ? 0 : side.cost * Math.max(0, side.quantity - closable) / side.quantity;
   return Math.max(
     opening(sides.buy, position < 0 ? -position : 0),
     opening(sides.sell, position > 0 ? position : 0),

@@ -32,7 +32,13 @@ import { OrderMemo, tickPrice } from "./_order_pricing.ts";
 import { type AlgorithmHint, isAlgorithmHint } from "./algorithms/algorithm.ts";
 import { hintProblem } from "./algorithms/execution_algorithms.ts";
 import { templateHint } from "./algorithms/execution_template.ts";
-import { type Bracket, bracketLegs, hintRequest } from "./_order_requests.ts";
+import {
+  type Bracket,
+  bracketLegs,
+  hintRequest,
+  type PendingRequest,
+  UNASSIGNED,
+} from "./_order_requests.ts";
 import { planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
@@ -284,7 +290,8 @@ export class OrderManager {
     const triggerPrice = toPrice(intent.triggerPrice, "trigger price");
     if (price === null || triggerPrice === null) return undefined;
     const quantity = this.#memo.quantity(instrument, intent.quantity);
-    const draft: OrderDraft = {
+    const pending: PendingRequest = {
+      clientOrderId: UNASSIGNED,
       symbol,
       side: intent.side,
       type: intent.type,
@@ -295,8 +302,8 @@ export class OrderManager {
       reduceOnly: intent.reduceOnly ?? false,
       ...(intent.groupId === undefined ? {} : { groupId: intent.groupId }),
     };
-    if (!this.#approve(draft, instrument)) return undefined;
-    const request = this.#withId(draft);
+    if (!this.#approve(pending, instrument)) return undefined;
+    const request = this.#named(pending);
     this.#dispatch(request);
     return request.clientOrderId;
   }
@@ -569,9 +576,7 @@ export class OrderManager {
       }
     }
     if (this.#tracker.size === 0 || !this.#account.position(fill.symbol).isZero()) return;
-    for (const order of [...this.#tracker.of(fill.symbol)]) {
-      if (order.request.reduceOnly) this.#cancel(order);
-    }
+    for (const order of this.#workingOf(fill.symbol, "reduce-only")) this.#cancel(order);
   }
 
   /**
@@ -641,13 +646,8 @@ export class OrderManager {
       if (order.inFlight !== undefined && !order.ambiguous) this.#watch(order);
     }
     const trades = snapshot.tradeIds ?? [];
-    if (
-      !Array.isArray(trades) ||
-      trades.some((key) => typeof key !== "string" || !key.includes("|"))
-    ) {
-      throw new RangeError(
-        "OMS snapshot: tradeIds must be a list of <symbol>|<tradeId> strings (as snapshot() writes)",
-      );
+    if (!Array.isArray(trades) || trades.some((key) => typeof key !== "string")) {
+      throw new RangeError("OMS snapshot: tradeIds must be a list of strings");
     }
     this.#tracker.seedTrades(trades);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
@@ -680,9 +680,11 @@ export class OrderManager {
     this.#options.onNotice?.(notice);
   }
 
-  // Names an order that passed its checks: only those draw a client id.
-  #withId(draft: OrderDraft): OrderRequest {
-    return { clientOrderId: this.#ids.next(), ...draft };
+  // Names an order that passed its checks (only those draw a client id), in place: the
+  // pending request is the OMS's own until it is sent.
+  #named(pending: PendingRequest): OrderRequest {
+    pending.clientOrderId = this.#ids.next();
+    return pending;
   }
 
   // Sends a new order and tracks it as pending-new.
@@ -731,7 +733,7 @@ export class OrderManager {
   #exposures(except: string | undefined): readonly WorkingExposure[] {
     if (this.#tracker.size === 0) return NO_EXPOSURES;
     const exposures: WorkingExposure[] = [];
-    for (const order of this.#tracker.of(undefined)) {
+    for (const order of this.#tracker.working()) {
       const request = order.request;
       if (request.reduceOnly || request.clientOrderId === except) continue;
       exposures.push({ request, remaining: this.#tracker.remaining(order).toNumber() });
@@ -746,8 +748,8 @@ export class OrderManager {
     const unsent = this.#options.algorithms?.unsent(symbol) ?? 0;
     if (unsent !== 0) position = position.plus(decimal(Number(unsent.toPrecision(15))));
     if (this.#tracker.size === 0) return position;
-    for (const order of this.#tracker.of(symbol)) {
-      if (order.request.reduceOnly) continue;
+    for (const order of this.#tracker.working()) {
+      if (order.request.symbol !== symbol || order.request.reduceOnly) continue;
       const remaining = this.#tracker.remaining(order);
       position = order.request.side === "buy"
         ? position.plus(remaining)
@@ -809,6 +811,7 @@ export class OrderManager {
       return;
     }
     const built = hintRequest(signal.hint ?? MARKET, instrument, {
+      clientOrderId: UNASSIGNED,
       symbol: signal.symbol,
       side,
       quantity,
@@ -822,9 +825,9 @@ export class OrderManager {
       );
       return;
     }
-    const draft = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
-    if (!this.#approve(draft, instrument)) return;
-    const request = this.#withId(draft);
+    const pending = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
+    if (!this.#approve(pending, instrument)) return;
+    const request = this.#named(pending);
     if (
       bracket !== undefined && (bracket.stopLoss !== undefined || bracket.takeProfit !== undefined)
     ) {
@@ -898,7 +901,7 @@ export class OrderManager {
       parentId,
     );
     for (const leg of legs) {
-      if (this.#approve(leg, instrument)) this.#dispatch(this.#withId(leg));
+      if (this.#approve(leg, instrument)) this.#dispatch(this.#named(leg));
     }
   }
 
@@ -996,7 +999,7 @@ export class OrderManager {
       entry.request.clientOrderId,
     );
     for (const leg of legs) {
-      if (this.#approve(leg, instrument)) this.#dispatch(this.#withId(leg));
+      if (this.#approve(leg, instrument)) this.#dispatch(this.#named(leg));
     }
   }
 
@@ -1005,9 +1008,24 @@ export class OrderManager {
   #cancelWorking(symbol: SymbolId, keepProtection = false): void {
     this.#options.algorithms?.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
     if (this.#tracker.size === 0) return;
-    for (const order of [...this.#tracker.of(symbol)]) {
-      if (keepProtection && order.request.reduceOnly) continue;
-      this.#cancel(order);
+    const which = keepProtection ? "adding" : "all";
+    for (const order of this.#workingOf(symbol, which)) this.#cancel(order);
+  }
+
+  // The symbol's working orders, all, only the reduce-only ones or only those that may add
+  // exposure, taken before any is cancelled (a plain walk: no generator on the hot paths).
+  #workingOf(symbol: SymbolId, which: "all" | "reduce-only" | "adding"): TrackedOrder[] {
+    const orders: TrackedOrder[] = [];
+    for (const order of this.#tracker.working()) {
+      const request = order.request;
+      if (request.symbol !== symbol) continue;
+      if (
+        which === "reduce-only" ? !request.reduceOnly : which === "adding" && request.reduceOnly
+      ) {
+        continue;
+      }
+      orders.push(order);
     }
+    return orders;
   }
 }

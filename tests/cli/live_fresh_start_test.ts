@@ -24,14 +24,20 @@ async function until(predicate: () => boolean, what: string, ms: number): Promis
   }
 }
 
-Deno.test("live run --exec live, fresh: the venue's pre-start fills are not booked (the position is adopted); a fill after the start is", async () => {
+async function freshStartOn(venue: "bybit" | "binance"): Promise<void> {
   const sim = await startSimulator({
-    venue: "bybit",
+    venue,
     market: { kind: "none" },
     accounts: [{ ...SIM_KEY, balance: "100000" }],
   });
   const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
   const statePath = join(dir, "state.db");
+  const strategyFile = join(dir, "strategy.toml");
+  await Deno.writeTextFile(
+    strategyFile,
+    (await Deno.readTextFile(join(ROOT, "examples/strategies/sma_cross.toml")))
+      .replace("bybit:BTCUSDT", `${venue}:BTCUSDT`),
+  );
   try {
     sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
     const market = (side: "buy" | "sell", quantity: string, clientId: string) => {
@@ -59,7 +65,7 @@ Deno.test("live run --exec live, fresh: the venue's pre-start fills are not book
       "live",
       "run",
       "--strategy-config",
-      join(ROOT, "examples/strategies/sma_cross.toml"),
+      strategyFile,
       "--markets-file",
       join(ROOT, "config/markets.toml"),
       "--exchange",
@@ -97,12 +103,20 @@ Deno.test("live run --exec live, fresh: the venue's pre-start fills are not book
     assert.equal(await main(["state", "inspect", "--path", statePath, "--json"], inspect), 0);
     const state = JSON.parse(inspect.out.join("\n"));
     const position = state.state.portfolio.positions.find(
-      (p: { symbol: string }) => p.symbol === "bybit:BTCUSDT",
+      (p: { symbol: string }) => p.symbol === `${venue}:BTCUSDT`,
     );
-    const venue = sim.exchange.account(0).position("BTCUSDT", 0).size.toString();
-    assert.equal(venue, "0.03");
-    assert.equal(position?.quantity, venue);
+    const atVenue = sim.exchange.account(0).position("BTCUSDT", 0).size.toString();
+    assert.equal(atVenue, "0.03");
+    assert.equal(position?.quantity, atVenue);
   } finally {
     await sim.stop();
   }
+}
+
+Deno.test("live run --exec live, fresh (bybit driver): the venue's pre-start fills are not booked (the position is adopted); a fill after the start is", async () => {
+  await freshStartOn("bybit");
+});
+
+Deno.test("live run --exec live, fresh (binance driver): the venue's pre-start fills are not booked (the position is adopted); a fill after the start is", async () => {
+  await freshStartOn("binance");
 });

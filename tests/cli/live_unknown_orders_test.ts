@@ -176,3 +176,52 @@ Deno.test("live.unknown_order_policy = adopt (default): the order that is not ou
     await sim.stop();
   }
 });
+
+Deno.test("live.unknown_order_policy = adopt: the adopted order outlives a restart; its fill while the process was down is booked once by the next start", async () => {
+  const sim = await simulator();
+  const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+  try {
+    restingBuy(sim, "manual-1", "49000");
+    const first = liveRun(dir, "3s");
+    assert.equal(await first.code, 0, first.io.err.join("\n"));
+    assert.match(first.io.err.join("\n"), /order manual-1 is not ours: adopted/);
+    const inspect = async () => {
+      const io = recordingIo();
+      assert.equal(
+        await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], io),
+        0,
+      );
+      return JSON.parse(io.out.join("\n")).state;
+    };
+    // Saved with the state as a working order.
+    assert.deepEqual(
+      (await inspect()).oms.orders.map((o: { request: { clientOrderId: string } }) =>
+        o.request.clientOrderId
+      ),
+      ["manual-1"],
+    );
+    // Nobody of ours is alive: the venue fills it.
+    sim.market.trade("BTCUSDT", "sell", 48_990, 0.01);
+    assert.equal(ledgerStatus(sim, "manual-1"), "filled");
+    const second = liveRun(dir, "3s");
+    assert.equal(await second.code, 0, second.io.err.join("\n"));
+    const log = second.io.err.join("\n");
+    // The restored order was known: its fill and report are no unknown order.
+    assert.doesNotMatch(log, /code=order-unknown/);
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 1);
+    assert.deepEqual(
+      storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId]),
+      [[ledger[0].execId, "manual-1"]],
+    );
+    const state = await inspect();
+    assert.deepEqual(state.oms.orders, []);
+    assert.equal(
+      state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
+        ?.quantity,
+      sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
+    );
+  } finally {
+    await sim.stop();
+  }
+});

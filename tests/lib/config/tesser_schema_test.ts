@@ -193,3 +193,21 @@ Deno.test("Tesser environment variables reach nested exchange profiles", () => {
   assert.equal(config.exchange?.bybit_testnet.driver, "bybit");
   assert.equal(config.log_level, "debug");
 });
+
+Deno.test("live.unknown_order_policy takes cancel or adopt; anything else names the key and the choices", () => {
+  const { config } = loadTesserConfig({
+    configDir: CONFIG_DIR,
+    environment: { TESSER_LIVE__UNKNOWN_ORDER_POLICY: "cancel" },
+  });
+  assert.equal(config.live?.unknown_order_policy, "cancel");
+  assert.throws(
+    () =>
+      loadTesserConfig({
+        configDir: CONFIG_DIR,
+        environment: { TESSER_LIVE__UNKNOWN_ORDER_POLICY: "ignore" },
+      }),
+    (error: Error) =>
+      /live\.unknown_order_policy/.test(error.message) && /cancel/.test(error.message) &&
+      /adopt/.test(error.message),
+  );
+});

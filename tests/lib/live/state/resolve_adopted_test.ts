@@ -26,6 +26,10 @@ const bidder: Strategy = {
       ctx.cancelOrder(BTC.symbol, tag.slice("cancel ".length));
       return;
     }
+    if (tag.startsWith("amend ")) {
+      ctx.amendOrder(BTC.symbol, tag.slice("amend ".length), { price: 48_000 });
+      return;
+    }
     ctx.submitOrder({
       symbol: BTC.symbol,
       side: "buy",
@@ -69,7 +73,11 @@ function process(store: LiveStore, sentAtMs: number) {
     const ts = sentAtMs * 1000 + 100;
     session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: `cancel ${id}` });
   };
-  return { session, bid, cancel, commands };
+  const amend = (id: string): void => {
+    const ts = sentAtMs * 1000 + 100;
+    session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: `amend ${id}` });
+  };
+  return { session, bid, cancel, amend, commands };
 }
 
 function venueReport(id: string, request: Order["request"]): Order {
@@ -217,6 +225,77 @@ Deno.test("adopted cancels: a cancel the dead process had in flight (committed o
     assert.deepEqual(b.session.oms.ambiguousOrders(), []);
     assert.deepEqual(b.commands, []);
     assert.equal(adoptedFence(b.session.oms, outcome.adopted), undefined);
+    again.close();
+  } finally {
+    cleanup();
+  }
+});
+
+Deno.test("adopted amends: past the fence, an amend the venue carried out (listed at the new price) is confirmed by its report, one it did not is undone (the old price); nothing resent", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/state.db`;
+    const store = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
+    const a = process(store, 1_000);
+    const ack = (id: string): void => {
+      const order = a.session.oms.openOrders().find((o) => o.request.clientOrderId === id);
+      assert.ok(order !== undefined);
+      a.session.engine.process({
+        kind: "order-update",
+        ts: 2_000_000,
+        tsRecv: 2_000_000,
+        order: venueReport(id, order.request),
+      });
+    };
+    const landed = a.bid(1);
+    const lost = a.bid(2);
+    ack(landed);
+    ack(lost);
+    a.amend(landed);
+    a.amend(lost);
+    store.commit({
+      version: LIVE_STATE_VERSION,
+      savedAt: 1_000_010,
+      oms: a.session.oms.snapshot(),
+      strategy: null,
+      algorithms: null,
+      portfolio: a.session.portfolio.toJSON(),
+      lastEventIds: {},
+      killSwitch: { tripped: false },
+    });
+    store.close();
+
+    const again = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
+    const b = process(again, 9_000);
+    const outcome = restoreSession(again, { session: b.session, strategy: bidder });
+    assert.deepEqual([...outcome.adopted].sort(), [landed, lost].sort());
+    const requestOf = (id: string): Order["request"] => {
+      const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === id)
+        ?.request;
+      assert.ok(request !== undefined);
+      return request;
+    };
+    const venueOpen = [
+      venueReport(landed, { ...requestOf(landed), price: decimal("48000") }),
+      venueReport(lost, requestOf(lost)),
+    ];
+    const now = 7_000_000;
+    for (const order of resolveAdopted(b.session.oms, outcome.adopted, venueOpen, now)) {
+      b.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
+    }
+    const alerts = refusedSteps(b.session.oms, outcome.adopted, venueOpen, now);
+    assert.deepEqual(alerts.map((e) => [e.clientOrderId, e.code]), [[lost, "amend-refused"]]);
+    for (const alert of alerts) b.session.engine.process(alert);
+    assert.deepEqual(
+      b.session.oms.openOrders().map((o) => [
+        o.request.clientOrderId,
+        o.status,
+        o.request.price?.toString(),
+      ]).sort(),
+      [[landed, "accepted", "48000"], [lost, "accepted", "49002"]].sort(),
+    );
+    assert.deepEqual(b.session.oms.ambiguousOrders(), []);
+    assert.deepEqual(b.commands, []);
     again.close();
   } finally {
     cleanup();

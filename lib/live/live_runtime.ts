@@ -294,6 +294,8 @@ export class LiveRuntime {
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
+  // A state commit that failed while requests waited for it: the run stops and ends with it.
+  #failure: unknown;
   // Whether the runner takes the inbox's events (else the runtime drains them itself).
   #looping = false;
   #channel: PrivateChannel | undefined;
@@ -543,6 +545,7 @@ export class LiveRuntime {
     } finally {
       await this.#shutdown(privateChannel, pumps, reconcileLoop);
     }
+    if (this.#failure !== undefined) throw this.#failure;
     const parts = this.session.reportParts();
     return {
       run,
@@ -912,7 +915,14 @@ export class LiveRuntime {
     const release = (): void => {
       const commands = held.splice(0);
       this.#dirty = true;
-      this.#commit();
+      try {
+        this.#commit();
+      } catch (error) {
+        // Not thrown from this microtask (an uncaught exception would skip the shutdown):
+        // the run stops and ends with the error.
+        this.#commitFailed(error, commands.length);
+        return;
+      }
       for (const command of commands) port.send(command);
     };
     return {
@@ -1097,6 +1107,18 @@ export class LiveRuntime {
     store.commit(this.#state());
   }
 
+  #commitFailed(error: unknown, held: number): void {
+    this.#failure ??= error;
+    this.#log({
+      level: "error",
+      component: "store",
+      message: `state commit failed: ${
+        error instanceof Error ? error.message : String(error)
+      }; ${held} request(s) waiting for it were not sent; stopping (a restart settles them against the venue)`,
+    });
+    this.stop("the state could not be committed");
+  }
+
   #state(): PersistedLiveState {
     const { session } = this;
     return {
@@ -1142,8 +1164,11 @@ export class LiveRuntime {
     await Promise.allSettled(pumps);
     await reconcileLoop;
     await privateChannel?.stop();
-    this.#dirty = true;
-    this.#commit();
+    // After a failed commit the store keeps its last good state, which the restart settles from.
+    if (this.#failure === undefined) {
+      this.#dirty = true;
+      this.#commit();
+    }
     this.#options.store?.close();
     this.#log({ level: "info", component: "runtime", message: "live session stopped" });
   }

@@ -279,7 +279,12 @@ export class SqliteLiveStore implements LiveStore {
       this.#db.exec("COMMIT");
     } catch (error) {
       this.#db.exec("ROLLBACK");
-      throw error;
+      throw new Error(
+        `cannot commit the live state to ${this.path}: ${
+          error instanceof Error ? error.message : String(error)
+        } (hint: free disk space or fix the file's permissions; the last committed state is intact and a restart resumes from it)`,
+        { cause: error },
+      );
     }
     this.#last = parts;
     this.#dirty = false;

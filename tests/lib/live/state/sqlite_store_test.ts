@@ -151,6 +151,39 @@ Deno.test("SqliteLiveStore: an unchanged state is not written again; a changed p
   }
 });
 
+Deno.test("SqliteLiveStore: a commit the database refuses names the file and keeps the last committed state", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = `${dir}/state.db`;
+    const store = SqliteLiveStore.open({ path, lockKey: KEY });
+    const state = sampleState();
+    store.commit(state);
+    // What a full disk does to the next write, made to happen: the database refuses it.
+    const other = new DatabaseSync(path);
+    other.exec(
+      "CREATE TRIGGER full BEFORE INSERT ON commits BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    );
+    other.close();
+    store.recordFill(sampleFill("t-7"), 1);
+    assert.throws(
+      () => store.commit({ ...state, savedAt: state.savedAt + 1, strategy: { last: 44 } }),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /^cannot commit the live state to .*state\.db: database or disk is full/,
+        );
+        assert.match(error.message, /last committed state is intact/);
+        return true;
+      },
+    );
+    assert.deepEqual(store.load()?.strategy, state.strategy);
+    assert.equal(store.load()?.savedAt, state.savedAt);
+    store.close();
+  } finally {
+    cleanup();
+  }
+});
+
 Deno.test("SqliteLiveStore: a file made under another lock key is refused with both keys named", () => {
   const { dir, cleanup } = tempDir();
   try {

@@ -2,9 +2,14 @@
  * Tick-to-order latency of a live session against the simulator (issue 16): from a market-data
  * frame read off the simulator's WebSocket to the order request written to its REST socket.
  *
- * The simulator (Bybit protocol, rate limits lifted) runs on 127.0.0.1 in a worker of its own
- * (bench/_live_simulator_worker.ts: a venue is another machine, and in this thread its work
- * would run inside the measured window); a
+ * The simulator (Bybit protocol, rate limits lifted) runs on 127.0.0.1 away from the session's
+ * thread (a venue is another machine, and in this thread its work would run inside the measured
+ * window): `--simulator process` (default) in a child process, `worker` in a worker of this
+ * process (the only way before 2026-12-03), `pinned` in a child process pinned to `--sim-cpus`
+ * (default `1`) with `taskset`. In a worker, the write of the order's request wakes the
+ * simulator's thread and the kernel tends to run it at once on our CPU: the write call then
+ * returns only after the simulator's turn, a few hundred µs that are the venue's, not ours
+ * (bench/README.md, "Tick-to-order: where the REST call's time went"). A
  * `LiveRuntime` with live execution runs the Bybit connector's public stream, private stream
  * and REST client, and a strategy that sends a market order (sides alternating, so the position
  * stays within one lot) on every trade of a marker size. The bench prints one such trade every
@@ -22,7 +27,7 @@
  * is two resolved awaits): at Bybit's 10 orders/s thousands of samples would take minutes.
  *
  * `deno run -A bench/live_latency.ts [--samples N] [--warmup N] [--interval-ms N]
- * [--transport http1|fetch|both]`
+ * [--transport http1|fetch|both] [--simulator worker|process|pinned] [--sim-cpus LIST]`
  *
  * @module
  */
@@ -35,7 +40,12 @@ import { WallClock } from "../lib/engine/mod.ts";
 import { fixedQuantity } from "../lib/execution/mod.ts";
 import { LiveMetrics } from "../lib/live/ops/mod.ts";
 import { LiveRuntime } from "../lib/live/mod.ts";
-import { bybitLive, SimulatorWorker } from "./_live_simulator_client.ts";
+import {
+  bybitLive,
+  type SimulatorHost,
+  SimulatorProcess,
+  SimulatorWorker,
+} from "./_live_simulator_client.ts";
 import type { Strategy, StrategyContext } from "../lib/strategies/mod.ts";
 
 function flag(name: string, fallback: string): string {
@@ -47,6 +57,8 @@ const SAMPLES = Number(flag("samples", "3000"));
 const WARMUP = Number(flag("warmup", "300"));
 const INTERVAL_MS = Number(flag("interval-ms", "4"));
 const TRANSPORT = flag("transport", "both");
+const SIMULATOR = flag("simulator", "process");
+const SIM_CPUS = flag("sim-cpus", "1");
 const SYMBOL = "bybit:BTCUSDT";
 // Trades of this size are the bench's; the strategy answers only these.
 const MARK_QTY = 0.007;
@@ -118,7 +130,7 @@ interface Figures {
 }
 
 async function measure(transport: "http1" | "fetch"): Promise<Figures> {
-  const worker = new SimulatorWorker();
+  const worker = simulatorHost();
   const sim = await worker.start(KEY);
   const arrivals: number[] = [];
   const writes: number[] = [];
@@ -214,6 +226,20 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
   };
 }
 
+function simulatorHost(): SimulatorHost {
+  switch (SIMULATOR) {
+    case "worker":
+      return new SimulatorWorker();
+    case "process":
+      return new SimulatorProcess();
+    case "pinned":
+      return new SimulatorProcess(SIM_CPUS);
+    default:
+      console.error(`--simulator must be worker, process or pinned, not "${SIMULATOR}"`);
+      Deno.exit(2);
+  }
+}
+
 function percentiles(values: readonly number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number): number =>
@@ -235,7 +261,9 @@ if (transports.length === 0) {
 }
 const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
 console.log(
-  `tick-to-order against the simulator: ${SAMPLES} samples after ${WARMUP} warm-up, one marker trade every ${INTERVAL_MS} ms, load average ${load}`,
+  `tick-to-order against the simulator: ${SAMPLES} samples after ${WARMUP} warm-up, one marker trade every ${INTERVAL_MS} ms, simulator: ${SIMULATOR}${
+    SIMULATOR === "pinned" ? ` on CPU ${SIM_CPUS}` : ""
+  }, load average ${load}`,
 );
 for (const transport of transports) {
   const figures = await measure(transport);

@@ -5,11 +5,13 @@
  * The simulator (Bybit protocol, rate limits lifted) runs on 127.0.0.1 away from the session's
  * thread (a venue is another machine, and in this thread its work would run inside the measured
  * window): `--simulator process` (default) in a child process, `worker` in a worker of this
- * process (the only way before 2026-12-03), `pinned` in a child process pinned to `--sim-cpus`
- * (default `1`) with `taskset`. In a worker, the write of the order's request wakes the
- * simulator's thread and the kernel tends to run it at once on our CPU: the write call then
- * returns only after the simulator's turn, a few hundred µs that are the venue's, not ours
- * (bench/README.md, "Tick-to-order: where the REST call's time went"). A
+ * process (the only way before 2026-12-03), `pinned` in a child process on `--sim-cpus`
+ * (default `1`) with this process's threads on `--bench-cpus` (default `0`), by `taskset`. On
+ * 127.0.0.1 the write of the order's request wakes the simulator inside the write call, and when
+ * the kernel runs it on our CPU it preempts us there: the write call then returns only after
+ * the simulator's turn, a few hundred µs that are the venue's, not ours (always so in a worker,
+ * often in an unpinned process; bench/README.md, "Tick-to-order: where the REST call's time
+ * went"). A
  * `LiveRuntime` with live execution runs the Bybit connector's public stream, private stream
  * and REST client, and a strategy that sends a market order (sides alternating, so the position
  * stays within one lot) on every trade of a marker size. The bench prints one such trade every
@@ -27,7 +29,8 @@
  * synchronous `tryAcquire`): at Bybit's 10 orders/s thousands of samples would take minutes.
  *
  * `deno run -A bench/live_latency.ts [--samples N] [--warmup N] [--interval-ms N]
- * [--transport http1|fetch|both] [--simulator worker|process|pinned] [--sim-cpus LIST]`
+ * [--transport http1|fetch|both] [--simulator worker|process|pinned] [--sim-cpus LIST]
+ * [--bench-cpus LIST]`
  *
  * @module
  */
@@ -59,6 +62,7 @@ const INTERVAL_MS = Number(flag("interval-ms", "4"));
 const TRANSPORT = flag("transport", "both");
 const SIMULATOR = flag("simulator", "process");
 const SIM_CPUS = flag("sim-cpus", "1");
+const BENCH_CPUS = flag("bench-cpus", "0");
 const SYMBOL = "bybit:BTCUSDT";
 // Trades of this size are the bench's; the strategy answers only these.
 const MARK_QTY = 0.007;
@@ -262,10 +266,21 @@ if (transports.length === 0) {
   console.error(`--transport must be http1, fetch or both, not "${TRANSPORT}"`);
   Deno.exit(2);
 }
+if (SIMULATOR === "pinned") {
+  // Every thread of this process (V8's and the runtime's too), not only the main one.
+  const pin = await new Deno.Command("taskset", {
+    args: ["-a", "-cp", BENCH_CPUS, String(Deno.pid)],
+    stdout: "null",
+  }).output();
+  if (!pin.success) {
+    console.error(`taskset could not pin this process to CPUs ${BENCH_CPUS}`);
+    Deno.exit(2);
+  }
+}
 const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
 console.log(
   `tick-to-order against the simulator: ${SAMPLES} samples after ${WARMUP} warm-up, one marker trade every ${INTERVAL_MS} ms, simulator: ${SIMULATOR}${
-    SIMULATOR === "pinned" ? ` on CPU ${SIM_CPUS}` : ""
+    SIMULATOR === "pinned" ? ` on CPU ${SIM_CPUS}, the bench on CPU ${BENCH_CPUS}` : ""
   }, load average ${load}`,
 );
 for (const transport of transports) {

@@ -3,7 +3,8 @@
  * bench may pin to another CPU (`taskset`): in a worker of the bench's process, the kernel tends
  * to wake the simulator's thread on the bench's CPU as our request reaches it, and the bench's
  * write call then waits while the simulator handles the order. Commands come one JSON object a
- * line on stdin, answers go out the same way on stdout; the process ends after `stop`.
+ * line on stdin, answers go out the same way on stdout; the process ends after `stop`, or when
+ * stdin closes (the bench ended without one).
  *
  * @module
  */
@@ -33,3 +34,5 @@ for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream(
     }
   }
 }
+// The bench is gone (its end of stdin closed without a stop): so is the venue.
+Deno.exit(0);

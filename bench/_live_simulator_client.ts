@@ -1,7 +1,8 @@
 /**
- * The benches' handle on the simulator worker (bench/_live_simulator_worker.ts): start it, ask
- * it to print marker trades, stop it and read its ledger's counts; and the Bybit connector's
- * pieces a live session against it runs on.
+ * The benches' handle on the simulator, in a worker (bench/_live_simulator_worker.ts) or a
+ * process of its own (bench/_live_simulator_process.ts): start it, ask it to print marker
+ * trades, stop it and read its ledger's counts; and the Bybit connector's pieces a live session
+ * against it runs on.
  *
  * @module
  */
@@ -34,51 +35,135 @@ export interface LedgerCounts {
   readonly fills: number;
 }
 
-/** The simulator running in a worker. */
-export class SimulatorWorker {
-  readonly #worker = new Worker(new URL("./_live_simulator_worker.ts", import.meta.url), {
-    type: "module",
-  });
+/** A running simulator host: start it, ask it to print marker trades, stop it. */
+export interface SimulatorHost {
+  /** Starts the simulator (Bybit, rate limits lifted) with one account of 100,000 USDT. */
+  start(key: { apiKey: string; apiSecret: string }): Promise<SimulatorAddress>;
+  /** Prints `count` BTCUSDT trades of `quantity`, one every `intervalMs`; resolves after the last. */
+  trades(count: number, intervalMs: number, quantity: number): Promise<void>;
+  /** Stops the simulator and its host; resolves with the ledger's counts. */
+  stop(): Promise<LedgerCounts>;
+}
+
+// Commands and answers of bench/_live_simulator_host.ts over some channel.
+abstract class MessageHost implements SimulatorHost {
   readonly #waiting = new Map<string, (data: Record<string, unknown>) => void>();
 
-  /** Starts the worker (the simulator starts with {@linkcode SimulatorWorker.start}). */
-  constructor() {
-    this.#worker.onmessage = (message: MessageEvent<Record<string, unknown>>) => {
-      const kind = String(message.data.kind);
-      this.#waiting.get(kind)?.(message.data);
-      this.#waiting.delete(kind);
-    };
+  protected abstract send(message: Record<string, unknown>): void;
+  protected abstract end(): Promise<void>;
+
+  protected received(data: Record<string, unknown>): void {
+    const kind = String(data.kind);
+    this.#waiting.get(kind)?.(data);
+    this.#waiting.delete(kind);
   }
 
   #ask(message: Record<string, unknown>, answer: string): Promise<Record<string, unknown>> {
     const reply = new Promise<Record<string, unknown>>((resolve) =>
       this.#waiting.set(answer, resolve)
     );
-    this.#worker.postMessage(message);
+    this.send(message);
     return reply;
   }
 
-  /** Starts the simulator (Bybit, rate limits lifted) with one account of 100,000 USDT. */
   async start(key: { apiKey: string; apiSecret: string }): Promise<SimulatorAddress> {
     const ready = await this.#ask({ kind: "start", ...key }, "ready");
     return { restUrl: String(ready.restUrl), wsPublicUrl: String(ready.wsPublicUrl) };
   }
 
-  /** Prints `count` BTCUSDT trades of `quantity`, one every `intervalMs`; resolves after the last. */
   async trades(count: number, intervalMs: number, quantity: number): Promise<void> {
     await this.#ask({ kind: "trades", count, intervalMs, quantity }, "sent");
   }
 
-  /** Stops the simulator and the worker; resolves with the ledger's counts. */
   async stop(): Promise<LedgerCounts> {
     const stopped = await this.#ask({ kind: "stop" }, "stopped");
-    this.#worker.terminate();
+    await this.end();
     return {
       orders: Number(stopped.orders),
       clientIds: Number(stopped.clientIds),
       byStatus: (stopped.byStatus ?? {}) as Record<string, number>,
       fills: Number(stopped.fills),
     };
+  }
+}
+
+/** The simulator running in a worker of this process. */
+export class SimulatorWorker extends MessageHost {
+  readonly #worker = new Worker(new URL("./_live_simulator_worker.ts", import.meta.url), {
+    type: "module",
+  });
+
+  /** Starts the worker (the simulator starts with {@linkcode SimulatorWorker.start}). */
+  constructor() {
+    super();
+    this.#worker.onmessage = (message: MessageEvent<Record<string, unknown>>) =>
+      this.received(message.data);
+  }
+
+  protected send(message: Record<string, unknown>): void {
+    this.#worker.postMessage(message);
+  }
+
+  protected end(): Promise<void> {
+    this.#worker.terminate();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * The simulator running in a child process (bench/_live_simulator_process.ts), pinned with
+ * `taskset -c <cpus>` when `cpus` is given (e.g. `"1"`), so that its work neither runs on the
+ * bench's CPU nor preempts the bench's thread there.
+ */
+export class SimulatorProcess extends MessageHost {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #reading: Promise<void>;
+
+  /** Spawns the process (the simulator starts with {@linkcode SimulatorProcess.start}). */
+  constructor(cpus?: string) {
+    super();
+    const script = new URL("./_live_simulator_process.ts", import.meta.url).pathname;
+    const deno = [
+      "run",
+      "--no-prompt",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      script,
+    ];
+    const command = cpus === undefined
+      ? new Deno.Command(Deno.execPath(), { args: deno, stdin: "piped", stdout: "piped" })
+      : new Deno.Command("taskset", {
+        args: ["-c", cpus, Deno.execPath(), ...deno],
+        stdin: "piped",
+        stdout: "piped",
+      });
+    this.#child = command.spawn();
+    this.#writer = this.#child.stdin.getWriter();
+    this.#reading = this.#read();
+  }
+
+  async #read(): Promise<void> {
+    let pending = "";
+    for await (const chunk of this.#child.stdout.pipeThrough(new TextDecoderStream())) {
+      pending += chunk;
+      for (let at = pending.indexOf("\n"); at >= 0; at = pending.indexOf("\n")) {
+        const line = pending.slice(0, at);
+        pending = pending.slice(at + 1);
+        if (line.trim() !== "") this.received(JSON.parse(line) as Record<string, unknown>);
+      }
+    }
+  }
+
+  protected send(message: Record<string, unknown>): void {
+    this.#writer.write(new TextEncoder().encode(`${JSON.stringify(message)}\n`)).catch(() => {});
+  }
+
+  protected async end(): Promise<void> {
+    await this.#writer.close().catch(() => {});
+    await this.#child.status;
+    await this.#reading;
   }
 }
 

@@ -2,9 +2,16 @@
  * Tick-to-order latency of a live session against the simulator (issue 16): from a market-data
  * frame read off the simulator's WebSocket to the order request written to its REST socket.
  *
- * The simulator (Bybit protocol, rate limits lifted) runs on 127.0.0.1 in a worker of its own
- * (bench/_live_simulator_worker.ts: a venue is another machine, and in this thread its work
- * would run inside the measured window); a
+ * The simulator (Bybit protocol, rate limits lifted) runs on 127.0.0.1 away from the session's
+ * thread (a venue is another machine, and in this thread its work would run inside the measured
+ * window): `--simulator process` (default) in a child process, `worker` in a worker of this
+ * process (the only way before 2026-12-03), `pinned` in a child process on `--sim-cpus`
+ * (default `1`) with this process's threads on `--bench-cpus` (default `0`), by `taskset`. On
+ * 127.0.0.1 the write of the order's request wakes the simulator inside the write call, and when
+ * the kernel runs it on our CPU it preempts us there: the write call then returns only after
+ * the simulator's turn, a few hundred µs that are the venue's, not ours (always so in a worker,
+ * often in an unpinned process; bench/README.md, "Tick-to-order: where the REST call's time
+ * went"). A
  * `LiveRuntime` with live execution runs the Bybit connector's public stream, private stream
  * and REST client, and a strategy that sends a market order (sides alternating, so the position
  * stays within one lot) on every trade of a marker size. The bench prints one such trade every
@@ -18,11 +25,12 @@
  * also goes into the runtime's `tesser_tick_to_order_seconds` histogram, whose buckets are
  * printed.
  *
- * The client-side limiter is lifted with the simulator's (its token check when a token is free
- * is two resolved awaits): at Bybit's 10 orders/s thousands of samples would take minutes.
+ * The client-side limiter is lifted with the simulator's (its check when a token is free is a
+ * synchronous `tryAcquire`): at Bybit's 10 orders/s thousands of samples would take minutes.
  *
  * `deno run -A bench/live_latency.ts [--samples N] [--warmup N] [--interval-ms N]
- * [--transport http1|fetch|both]`
+ * [--transport http1|fetch|both] [--simulator worker|process|pinned] [--sim-cpus LIST]
+ * [--bench-cpus LIST]`
  *
  * @module
  */
@@ -35,7 +43,12 @@ import { WallClock } from "../lib/engine/mod.ts";
 import { fixedQuantity } from "../lib/execution/mod.ts";
 import { LiveMetrics } from "../lib/live/ops/mod.ts";
 import { LiveRuntime } from "../lib/live/mod.ts";
-import { bybitLive, SimulatorWorker } from "./_live_simulator_client.ts";
+import {
+  bybitLive,
+  type SimulatorHost,
+  SimulatorProcess,
+  SimulatorWorker,
+} from "./_live_simulator_client.ts";
 import type { Strategy, StrategyContext } from "../lib/strategies/mod.ts";
 
 function flag(name: string, fallback: string): string {
@@ -47,6 +60,9 @@ const SAMPLES = Number(flag("samples", "3000"));
 const WARMUP = Number(flag("warmup", "300"));
 const INTERVAL_MS = Number(flag("interval-ms", "4"));
 const TRANSPORT = flag("transport", "both");
+const SIMULATOR = flag("simulator", "process");
+const SIM_CPUS = flag("sim-cpus", "1");
+const BENCH_CPUS = flag("bench-cpus", "0");
 const SYMBOL = "bybit:BTCUSDT";
 // Trades of this size are the bench's; the strategy answers only these.
 const MARK_QTY = 0.007;
@@ -55,6 +71,9 @@ const KEY = { apiKey: "latency", apiSecret: "latency-secret" };
 
 /** The limiter with its limits lifted (the simulator's are lifted too). */
 class LiftedLimiter extends RateLimiter {
+  override tryAcquire(_endpoint: string): boolean {
+    return true;
+  }
   override acquire(_endpoint: string, _priority: RequestPriority): Promise<void> {
     return Promise.resolve();
   }
@@ -118,7 +137,7 @@ interface Figures {
 }
 
 async function measure(transport: "http1" | "fetch"): Promise<Figures> {
-  const worker = new SimulatorWorker();
+  const worker = simulatorHost();
   const sim = await worker.start(KEY);
   const arrivals: number[] = [];
   const writes: number[] = [];
@@ -214,6 +233,20 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
   };
 }
 
+function simulatorHost(): SimulatorHost {
+  switch (SIMULATOR) {
+    case "worker":
+      return new SimulatorWorker();
+    case "process":
+      return new SimulatorProcess();
+    case "pinned":
+      return new SimulatorProcess(SIM_CPUS);
+    default:
+      console.error(`--simulator must be worker, process or pinned, not "${SIMULATOR}"`);
+      Deno.exit(2);
+  }
+}
+
 function percentiles(values: readonly number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number): number =>
@@ -233,9 +266,22 @@ if (transports.length === 0) {
   console.error(`--transport must be http1, fetch or both, not "${TRANSPORT}"`);
   Deno.exit(2);
 }
+if (SIMULATOR === "pinned") {
+  // Every thread of this process (V8's and the runtime's too), not only the main one.
+  const pin = await new Deno.Command("taskset", {
+    args: ["-a", "-cp", BENCH_CPUS, String(Deno.pid)],
+    stdout: "null",
+  }).output();
+  if (!pin.success) {
+    console.error(`taskset could not pin this process to CPUs ${BENCH_CPUS}`);
+    Deno.exit(2);
+  }
+}
 const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
 console.log(
-  `tick-to-order against the simulator: ${SAMPLES} samples after ${WARMUP} warm-up, one marker trade every ${INTERVAL_MS} ms, load average ${load}`,
+  `tick-to-order against the simulator: ${SAMPLES} samples after ${WARMUP} warm-up, one marker trade every ${INTERVAL_MS} ms, simulator: ${SIMULATOR}${
+    SIMULATOR === "pinned" ? ` on CPU ${SIM_CPUS}, the bench on CPU ${BENCH_CPUS}` : ""
+  }, load average ${load}`,
 );
 for (const transport of transports) {
   const figures = await measure(transport);

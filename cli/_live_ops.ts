@@ -83,6 +83,8 @@ export interface LiveOps {
   readonly onEvent: (event: Event) => void;
   /** The runtime's `onReconciliation` (counts what each pass did with orders not ours). */
   readonly onReconciliation: (pass: ReconciliationOutcome) => void;
+  /** The runtime's `onTickToOrder` (`tesser_tick_to_order_seconds`). */
+  readonly onTickToOrder: (micros: number) => void;
   /** The supervisor of the feeds and the execution channel. */
   readonly supervisor: Supervisor;
   /**
@@ -219,6 +221,7 @@ export async function startLiveOps(
     log,
     onEvent,
     onReconciliation,
+    onTickToOrder: (micros) => metrics.tickToOrder(micros),
     supervisor,
     superviseFeeds(makers: readonly FeedMaker[], symbols: readonly SymbolId[]): MarketStream[] {
       const watch = new DataGapWatch({

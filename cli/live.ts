@@ -176,6 +176,7 @@ export async function liveCommand(
       log: ops.log,
       onEvent: ops.onEvent,
       onReconciliation: ops.onReconciliation,
+      onTickToOrder: ops.onTickToOrder,
     });
     // The runtime owns the store from here: it closes it when it stops.
     store = undefined;

@@ -74,6 +74,16 @@ class Bucket {
     return this.#tokens >= 1 ? 0 : Math.ceil((1 - this.#tokens) / this.perMs);
   }
 
+  /** Whether a token is free now and nobody waits for one (the next take would not wait). */
+  free(now: number): boolean {
+    return this.#waiters.length === 0 && this.#wait(now) === 0;
+  }
+
+  /** Takes a token {@linkcode Bucket.free} said was free. */
+  takeFree(): void {
+    this.#tokens -= 1;
+  }
+
   take(priority: RequestPriority): Promise<void> {
     if (this.#waiters.length === 0 && this.#wait(this.clock.now()) === 0) {
       this.#tokens -= 1;
@@ -168,6 +178,20 @@ export class RateLimiter {
   async acquire(endpoint: string, priority: RequestPriority): Promise<void> {
     await this.#bucket(endpoint).bucket.take(priority);
     await this.#ip.take(priority);
+  }
+
+  /**
+   * Takes a token of `endpoint` and one of the IP when both are free now and nobody waits for
+   * them, and says so; otherwise takes nothing and answers false (then {@linkcode
+   * RateLimiter.acquire} waits). The order path calls it first: a free token costs no await.
+   */
+  tryAcquire(endpoint: string): boolean {
+    const { bucket } = this.#bucket(endpoint);
+    const now = this.#clock.now();
+    if (!bucket.free(now) || !this.#ip.free(now)) return false;
+    bucket.takeFree();
+    this.#ip.takeFree();
+    return true;
   }
 
   /**

@@ -47,6 +47,7 @@ import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
+import { TickToOrderTimer } from "./tick_to_order.ts";
 import {
   type OrderDifference,
   Reconciler,
@@ -203,6 +204,11 @@ export interface LiveRuntimeOptions extends TradingOptions {
   readonly onEvent?: (event: Event) => void;
   /** Sees every reconciliation pass once it ended (metrics count what each one did). */
   readonly onReconciliation?: (outcome: ReconciliationOutcome) => void;
+  /**
+   * Venue execution: sees each order request a market event's handling sent, timed in µs from
+   * the event's take to the request's hand-off to the venue's client (`tick_to_order.ts`).
+   */
+  readonly onTickToOrder?: (micros: number) => void;
 }
 
 /** A live session's state as an operator sees it. */
@@ -276,6 +282,7 @@ export class LiveRuntime {
   // The session clock: the caller's, or the receive-time clock of tick paper.
   readonly #clock: Clock;
   readonly #source: FeedLoop;
+  readonly #tickToOrder: TickToOrderTimer | undefined;
   readonly #reconciler: Reconciler | undefined;
   readonly #stop = new AbortController();
   readonly #actions: (() => void)[] = [];
@@ -314,6 +321,9 @@ export class LiveRuntime {
     this.#options = options;
     this.#log = options.log ?? (() => {});
     const execution = options.orderVenue;
+    this.#tickToOrder = execution.kind === "venue" && options.onTickToOrder !== undefined
+      ? new TickToOrderTimer(options.onTickToOrder)
+      : undefined;
     const tick = execution.kind === "paper" && execution.matching === "tick"
       ? execution.tick ?? {}
       : undefined;
@@ -377,7 +387,8 @@ export class LiveRuntime {
         : executionClientPort(execution.client, (report) => this.#deliver(report), {
           now: () => clock.now(),
         });
-      return this.#withOutbox(port, execution.kind === "venue");
+      const timed = this.#tickToOrder?.port(port) ?? port;
+      return this.#withOutbox(timed, execution.kind === "venue");
     });
     this.paper = paper;
     this.paperTick = paperTick;
@@ -528,8 +539,9 @@ export class LiveRuntime {
         if (!this.#stopped) this.inbox.close();
       });
       this.#looping = true;
+      const source = this.#tickToOrder?.source(this.#source) ?? this.#source;
       try {
-        run = await runLive(this.session.engine, this.#source, {
+        run = await runLive(this.session.engine, source, {
           signal: this.#stop.signal,
           // Tick paper: the source keeps the timeline and fires the timers itself, in order.
           sleeper: this.#source instanceof PaperTickSource ? NEVER_WAKES : this.#sleeper(),

@@ -124,7 +124,8 @@ export class LiveMetrics {
     });
     this.#tickToOrder = new Histogram({
       name: "tesser_tick_to_order_seconds",
-      help: "From a market-data frame read off the socket to the order request written.",
+      help:
+        "From a market event taken by the session to each order request it sent handed to the venue client.",
       buckets: [...TICK_TO_ORDER_BUCKETS],
       registers,
     });

@@ -91,3 +91,31 @@ Deno.test("retCode kinds: refusals before processing are definitive, server trou
   );
   assert.equal(error.code, "110094");
 });
+
+Deno.test("RateLimiter: tryAcquire takes a token of the endpoint and of the IP, or neither", async () => {
+  const clock = virtualClock();
+  // A share of 0.1: 12 IP tokens (1.2 more each 100 ms), one token per endpoint (1 a second).
+  const limiter = new RateLimiter({ share: 0.1, clock });
+  assert.equal(limiter.tryAcquire("/v5/order/create"), true);
+  assert.equal(limiter.tryAcquire("/v5/order/create"), false);
+  for (let i = 0; i < 11; i++) assert.equal(limiter.tryAcquire(`/x/${i}`), true);
+  // The IP is spent: refused, and the endpoint's own token is left where it was.
+  assert.equal(limiter.tryAcquire("/v5/order/cancel"), false);
+  await clock.sleep(100);
+  // The IP has a token again; the cancel endpoint's would be at 0.1 had the refusal taken it.
+  assert.equal(limiter.tryAcquire("/v5/order/cancel"), true);
+  assert.equal(limiter.tryAcquire("/v5/order/create"), false);
+});
+
+Deno.test("RateLimiter: tryAcquire never overtakes a request already waiting", async () => {
+  const clock = virtualClock();
+  const limiter = new RateLimiter({ share: 0.1, clock });
+  assert.equal(limiter.tryAcquire("/v5/order/cancel"), true);
+  const order: string[] = [];
+  const waiting = limiter.acquire("/v5/order/cancel", "query").then(() => order.push("query"));
+  // Refused even by a higher priority: the waiter is served by the refill, then the refusal
+  // goes the waiting way behind it.
+  assert.equal(limiter.tryAcquire("/v5/order/cancel"), false);
+  await waiting;
+  assert.deepEqual(order, ["query"]);
+});

@@ -457,3 +457,23 @@ Deno.test("Http1Client sends a User-Agent and Accept unless the request names it
     await server.stop();
   }
 });
+
+Deno.test("Http1Client: the connection is back in the pool when the answer resolves, and the next request is written inside its call on it", async () => {
+  const server = startRawServer((connection) => answerAll(connection, (n) => OK(`{"n":${n}}`)));
+  let written = 0;
+  const client = new Http1Client({ origin: server.origin, onWrite: () => written++ });
+  try {
+    const first = await client.request({ method: "POST", target: "/v5/order/create", body: "{}" });
+    assert.equal(first.text(), '{"n":0}');
+    // No await between the answer and the next call: nothing may be left to hand the
+    // connection back (a waiter woken later, a body still being read).
+    const next = client.request({ method: "POST", target: "/v5/order/create", body: "{}" });
+    assert.equal(written, 2);
+    assert.equal((await next).text(), '{"n":1}');
+    assert.deepEqual(client.stats, { connections: 1, reused: 1, open: 1, cold: 1 });
+    assert.equal(server.accepted(), 1);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});

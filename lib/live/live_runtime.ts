@@ -102,6 +102,11 @@ export interface PrivateChannel {
    * for it after reading the venue's positions, so no fill they hold is still on its way.
    */
   catchUp?(working: readonly Order[]): Promise<void>;
+  /**
+   * The venue's clock minus ours (ms), as measured: the times of the fills it delivers are the
+   * venue's, so the fresh-start fence compares them with the venue's time of the start.
+   */
+  venueOffsetMs?(): number;
 }
 
 /** How orders are executed. */
@@ -766,8 +771,10 @@ export class LiveRuntime {
 
   #beforeFreshStart(fill: Fill, ts: Micros): boolean {
     const startedAt = this.#startedAt;
-    return this.#fresh && startedAt !== undefined &&
-      isPreStartFill(fill, ts, startedAt, this.session.oms.clientIds.state());
+    if (!this.#fresh || startedAt === undefined) return false;
+    // The start on the venue's clock, which the fill's time is on.
+    const offset = Math.round((this.#channel?.venueOffsetMs?.() ?? 0) * 1000);
+    return isPreStartFill(fill, ts, startedAt + offset, this.session.oms.clientIds.state());
   }
 
   #boundReached(): boolean {

@@ -544,6 +544,15 @@ export class OrderManager {
   }
 
   /**
+   * Remembers a fill that is not booked (one from before a fresh start: its effect is in the
+   * venue's position the start adopts), so that delivered again — a catch-up's overlap after a
+   * restart — it is a duplicate and not booked then either (the memory is in the snapshot).
+   */
+  rememberFill(fill: Fill): void {
+    this.#tracker.remember(fill);
+  }
+
+  /**
    * After a booked fill: attaches the bracket of an entry that finished before its fills came,
    * and cancels the bracket legs once the position they protect is flat.
    */

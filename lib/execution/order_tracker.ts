@@ -375,6 +375,11 @@ export class OrderTracker {
     return "unknown";
   }
 
+  /** Remembers a fill's trade id without applying it; `false` when it was remembered already. */
+  remember(fill: Fill): boolean {
+    return this.#trades.add(fill.symbol, fill.tradeId);
+  }
+
   /** The keys (`symbol|tradeId`) of the last `limit` fills applied, oldest first. */
   recentTrades(limit: number): readonly string[] {
     return this.#trades.recent(limit);

@@ -764,17 +764,36 @@ export class LiveRuntime {
         } is from before the session started: not booked (the start's reconciliation adopts the venue's position)`,
         fields: { clientOrderId: event.fill.clientOrderId, tradeId: event.fill.tradeId ?? "" },
       });
+      // Remembered (and committed): a restart's catch-up overlap delivers it again.
+      this.session.oms.rememberFill(event.fill);
+      this.#dirty = true;
+      return;
+    }
+    // Funding paid before a fresh start left the wallet the start's reconciliation adopts.
+    const start = event.kind === "funding-payment" ? this.#venueStart() : undefined;
+    if (event.kind === "funding-payment" && start !== undefined && event.ts < start) {
+      this.#log({
+        level: "info",
+        component: "execution",
+        message: `${event.payment.symbol} funding payment ${event.payment.id} is from before ` +
+          "the session started: not booked (the start's reconciliation adopts the venue's wallet)",
+      });
       return;
     }
     this.inbox.offer(event);
   }
 
   #beforeFreshStart(fill: Fill, ts: Micros): boolean {
+    const start = this.#venueStart();
+    return start !== undefined &&
+      isPreStartFill(fill, ts, start, this.session.oms.clientIds.state());
+  }
+
+  // A fresh session's start on the venue's clock, which the times it delivers are on.
+  #venueStart(): Micros | undefined {
     const startedAt = this.#startedAt;
-    if (!this.#fresh || startedAt === undefined) return false;
-    // The start on the venue's clock, which the fill's time is on.
-    const offset = Math.round((this.#channel?.venueOffsetMs?.() ?? 0) * 1000);
-    return isPreStartFill(fill, ts, startedAt + offset, this.session.oms.clientIds.state());
+    if (!this.#fresh || startedAt === undefined) return undefined;
+    return startedAt + Math.round((this.#channel?.venueOffsetMs?.() ?? 0) * 1000);
   }
 
   #boundReached(): boolean {

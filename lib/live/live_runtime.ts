@@ -778,6 +778,12 @@ export class LiveRuntime {
         message: `${event.payment.symbol} funding payment ${event.payment.id} is from before ` +
           "the session started: not booked (the start's reconciliation adopts the venue's wallet)",
       });
+      // Remembered (and committed): a restart's catch-up overlap delivers it again.
+      const instrument = this.session.instruments.get(event.payment.symbol);
+      if (instrument !== undefined && instrument.kind !== "spot") {
+        this.session.portfolio.skipFundingPayment(event.payment, event.ts);
+        this.#dirty = true;
+      }
       return;
     }
     this.inbox.offer(event);

@@ -2,8 +2,8 @@
  * A fresh live session (no state restored) books no funding payment from before its start:
  * the start's reconciliation adopts the wallet that payment already left, and the private
  * stream's catch-up overlap delivers it again. Booked, it was counted in the funding paid on
- * top of the adopted wallet (and the wallet's difference adopted back). A payment after the
- * start is booked once. Checked against the simulator's ledger, both drivers.
+ * top of the adopted wallet (and the wallet's difference adopted back); nor is it after a
+ * restart whose catch-up overlap delivers it again. A payment after the start is booked once. Checked against the simulator's ledger, both drivers.
  */
 
 import assert from "node:assert/strict";
@@ -84,42 +84,59 @@ async function freshStartAfterFunding(venueName: "bybit" | "binance"): Promise<v
     const [before] = sim.exchange.settleFunding("BTCUSDT", "0.0001");
     assert.ok(before.amount.gt(0));
 
-    const live = venue();
-    assert.ok(live.execution !== undefined);
-    await live.prepare();
-    const store = await openLiveStore({ engine: "sqlite", path: statePath, lockKey: symbol });
-    const runtime = new LiveRuntime({
-      strategy: builtinStrategies.create("SmaCross", { symbol, interval: "1m" }),
-      instruments,
-      initialBalances: { USDT: 0 },
-      reportingCurrency: "USDT",
-      sizer: fixedQuantity(0.01),
-      clock,
-      sleeper,
-      dataInterval: "1m",
-      feeds: live.feeds,
-      buildCandles: false,
-      orderVenue: live.execution,
-      ackTimeoutMs: 5_000,
-      reconcileIntervalMs: 3_600_000,
-      store,
-      log: (record) => logs.push(record),
-    });
-    const done = runtime.run();
-    await until(() => logs.some((l) => /live session started/.test(l.message)), "the start");
-    const portfolio = runtime.session.portfolio;
-    const usdt = () => portfolio.balances().find((b) => b.currency === "USDT")?.total.toString();
-    assert.equal(usdt(), sim.exchange.account(0).wallet.toString());
+    let started = 0;
+    const session = async () => {
+      const live = venue();
+      assert.ok(live.execution !== undefined);
+      await live.prepare();
+      const store = await openLiveStore({ engine: "sqlite", path: statePath, lockKey: symbol });
+      const runtime = new LiveRuntime({
+        strategy: builtinStrategies.create("SmaCross", { symbol, interval: "1m" }),
+        instruments,
+        initialBalances: { USDT: 0 },
+        reportingCurrency: "USDT",
+        sizer: fixedQuantity(0.01),
+        clock,
+        sleeper,
+        dataInterval: "1m",
+        feeds: live.feeds,
+        buildCandles: false,
+        orderVenue: live.execution,
+        ackTimeoutMs: 5_000,
+        reconcileIntervalMs: 3_600_000,
+        store,
+        log: (record) => logs.push(record),
+      });
+      const done = runtime.run();
+      await until(
+        () => logs.filter((l) => /live session started/.test(l.message)).length > started,
+        "the start",
+      );
+      started++;
+      return { runtime, done };
+    };
+    const wallet = () => sim.exchange.account(0).wallet.toString();
+    const usdt = (runtime: LiveRuntime) =>
+      runtime.session.portfolio.balances().find((b) => b.currency === "USDT")?.total.toString();
+    const first = await session();
+    assert.equal(usdt(first.runtime), wallet());
     // The payment before the start is in the adopted wallet, not in the funding paid.
+    assert.equal(first.runtime.session.portfolio.fundingPaid().toString(), "0");
+    first.runtime.stop("test: restart");
+    await first.done;
+    // Restarted within the catch-up's overlap of that payment: still not booked.
+    const second = await session();
+    const portfolio = second.runtime.session.portfolio;
     assert.equal(portfolio.fundingPaid().toString(), "0");
+    assert.equal(usdt(second.runtime), wallet());
     // One after the start is booked, once.
     const [after] = sim.exchange.settleFunding("BTCUSDT", "0.0002");
     await until(() => !portfolio.fundingPaid().isZero(), "the funding after the start");
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(portfolio.fundingPaid().toString(), after.amount.toString());
-    assert.equal(usdt(), sim.exchange.account(0).wallet.toString());
-    runtime.stop("test done");
-    await done;
+    assert.equal(usdt(second.runtime), wallet());
+    second.runtime.stop("test done");
+    await second.done;
   } catch (error) {
     console.log(logs.map((l) => `${l.level} ${l.component} ${l.message}`).join("\n"));
     throw error;
@@ -128,10 +145,10 @@ async function freshStartAfterFunding(venueName: "bybit" | "binance"): Promise<v
   }
 }
 
-Deno.test("live (bybit driver), fresh start: a funding payment from before the start is not booked; one after it is, once", async () => {
+Deno.test("live (bybit driver), fresh start: a funding payment from before the start is not booked, nor after a restart; one after it is, once", async () => {
   await freshStartAfterFunding("bybit");
 });
 
-Deno.test("live (binance driver), fresh start: a funding payment from before the start is not booked; one after it is, once", async () => {
+Deno.test("live (binance driver), fresh start: a funding payment from before the start is not booked, nor after a restart; one after it is, once", async () => {
   await freshStartAfterFunding("binance");
 });

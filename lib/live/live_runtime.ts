@@ -259,6 +259,8 @@ export interface LiveRuntimeSummary {
 }
 
 const LIVE_OWNER = "@live";
+// The committed state's `lastEventIds` key of the time the private stream went down (ms).
+const PRIVATE_DOWN_SINCE = "execution:down-since-ms";
 // The tag of the marker that runs an action behind the execution events delivered before it.
 const DELIVERED_TAG = "delivered";
 
@@ -304,6 +306,9 @@ export class LiveRuntime {
   #channel: PrivateChannel | undefined;
   #stopRequested = false;
   #executionDown = false;
+  // Since when (ms, our clock) the private stream has been down and not caught up: committed,
+  // so a restart catches up from there rather than from a commit made during the outage.
+  #privateDownSinceMs: number | undefined;
   #operatorHalt = false;
   #lastReconciliation: ReconciliationOutcome | undefined;
 
@@ -1006,10 +1011,22 @@ export class LiveRuntime {
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
       if (event.channel !== "execution") return;
-      if (event.state === "down") this.#executionDown = true;
-      else if (event.state === "up" && this.#executionDown && this.#reconciler !== undefined) {
-        this.#executionDown = false;
-        void this.#reconcile(this.#reconciler, "reconnect");
+      if (event.state === "down") {
+        this.#executionDown = true;
+        if (this.#privateDownSinceMs === undefined) {
+          this.#privateDownSinceMs = Math.floor(event.ts / 1000);
+          this.#dirty = true;
+        }
+      } else if (event.state === "up") {
+        // Up means caught up (the streams announce it after their catch-up).
+        if (this.#privateDownSinceMs !== undefined) {
+          this.#privateDownSinceMs = undefined;
+          this.#dirty = true;
+        }
+        if (this.#executionDown && this.#reconciler !== undefined) {
+          this.#executionDown = false;
+          void this.#reconcile(this.#reconciler, "reconnect");
+        }
       }
     });
     bus.subscribe("refusal", (event) => {
@@ -1079,8 +1096,12 @@ export class LiveRuntime {
       const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
       this.#fresh = outcome.state === undefined;
       // protect: the private stream catches up from the last commit (savedAt is µs).
+      // A commit made while the stream was down is later than what it delivered: from then.
       if (outcome.state !== undefined) {
-        this.#resumeSinceMs = Math.floor(outcome.state.savedAt / 1000);
+        const down = Number(outcome.state.lastEventIds[PRIVATE_DOWN_SINCE] ?? Number.NaN);
+        const committed = Math.floor(outcome.state.savedAt / 1000);
+        this.#privateDownSinceMs = Number.isFinite(down) ? down : undefined;
+        this.#resumeSinceMs = Math.min(committed, this.#privateDownSinceMs ?? committed);
       }
       for (const { fill, ts } of outcome.fills) {
         session.engine.process({ kind: "fill", ts, tsRecv: this.#clock.now(), fill });
@@ -1139,7 +1160,9 @@ export class LiveRuntime {
       strategy: this.#options.strategy.snapshot(),
       algorithms: session.algorithms.snapshot(),
       portfolio: session.portfolio.toJSON(),
-      lastEventIds: {},
+      lastEventIds: this.#privateDownSinceMs === undefined
+        ? {}
+        : { [PRIVATE_DOWN_SINCE]: String(this.#privateDownSinceMs) },
       killSwitch: this.#kill,
     };
   }

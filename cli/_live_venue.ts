@@ -156,6 +156,7 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
           start: () => stream.start(),
           stop: () => stream.close(),
           catchUp: () => stream.catchUp(),
+          venueOffsetMs: () => connector.rest.offsetMs,
         };
       },
     }
@@ -204,6 +205,7 @@ function binance(inputs: LiveVenueInputs): LiveVenue {
           },
           catchUp: (working) =>
             stream.catchUp(working),
+          venueOffsetMs: () => connector.rest.offsetMs,
         };
       },
     }

@@ -42,6 +42,13 @@ export interface BybitExecutionClientOptions {
   readonly lookupDelayMs?: number;
 }
 
+/** The longest window Bybit answers on a history query (7 days, ms). */
+const HISTORY_WINDOW_MS = 7 * 86_400_000;
+/** How far back Bybit keeps the history (2 years, ms). */
+const HISTORY_KEPT_MS = 730 * 86_400_000;
+/** How far past our estimate of the venue's now a closed window must end (clock error, ms). */
+const HISTORY_MARGIN_MS = 3_600_000;
+
 const TIF: Readonly<Record<OrderRequest["timeInForce"], string>> = {
   gtc: "GTC",
   ioc: "IOC",
@@ -333,24 +340,51 @@ export class BybitExecutionClient implements ExecutionClient {
 
   /** Orders (any state) updated since `sinceMs`, for the catch-up after a stream loss. */
   async orderHistory(sinceMs: number, symbol?: SymbolId): Promise<readonly Order[]> {
-    const list = await this.#pages("/v5/order/history", {
-      category: "linear",
-      ...(symbol === undefined ? { settleCoin: this.#settle } : { symbol: bybitCode(symbol) }),
-      startTime: sinceMs,
-      limit: 50,
-    });
+    const list: unknown[] = [];
+    for (const window of this.#windows(sinceMs)) {
+      list.push(
+        ...await this.#pages("/v5/order/history", {
+          category: "linear",
+          ...(symbol === undefined ? { settleCoin: this.#settle } : { symbol: bybitCode(symbol) }),
+          ...window,
+          limit: 50,
+        }),
+      );
+    }
     return list.map(parseOrder);
   }
 
   /** Executions (fills and funding) since `sinceMs`, oldest first. */
   async executions(sinceMs: number, symbol?: SymbolId): Promise<readonly Execution[]> {
-    const list = await this.#pages("/v5/execution/list", {
-      category: "linear",
-      ...(symbol === undefined ? {} : { symbol: bybitCode(symbol) }),
-      startTime: sinceMs,
-      limit: 100,
-    });
+    const list: unknown[] = [];
+    for (const window of this.#windows(sinceMs)) {
+      list.push(
+        ...await this.#pages("/v5/execution/list", {
+          category: "linear",
+          ...(symbol === undefined ? {} : { symbol: bybitCode(symbol) }),
+          ...window,
+          limit: 100,
+        }),
+      );
+    }
     return list.map(parseExecution).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+  }
+
+  /**
+   * The windows of a history query from `sinceMs` (venue ms): Bybit answers `startTime` alone
+   * with the 7 days from it and refuses a longer window, so a start more than 7 days ago is
+   * asked week by week (from at most the 2 years Bybit keeps); the last window has no end (the
+   * venue's 7 days reach past its now, which our estimate of its clock must not cut short).
+   */
+  #windows(sinceMs: number): { startTime: number; endTime?: number }[] {
+    const out: { startTime: number; endTime?: number }[] = [];
+    const now = this.#rest.serverNow();
+    let start = Math.floor(Math.max(sinceMs, now - HISTORY_KEPT_MS));
+    for (; start + HISTORY_WINDOW_MS <= now + HISTORY_MARGIN_MS; start += HISTORY_WINDOW_MS) {
+      out.push({ startTime: start, endTime: start + HISTORY_WINDOW_MS - 1 });
+    }
+    out.push({ startTime: start });
+    return out;
   }
 
   /** Open positions (flat ones are left out). */

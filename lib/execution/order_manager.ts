@@ -43,6 +43,7 @@ import { planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
 import { ClientIds } from "./client_ids.ts";
+import { KeyQueue } from "./_key_queue.ts";
 import type { OrderDraft } from "./risk.ts";
 import type {
   AccountView,
@@ -76,6 +77,8 @@ export interface RejectionSummary {
 // How many of the last applied fills a snapshot remembers (venues replay recent executions on
 // reconnect; older ones belong to finished orders, which reconciliation settles).
 const SNAPSHOT_TRADES = 4096;
+/** How many ended orders of others (unknown here) are remembered, so none is adopted after. */
+const ENDED_ELSEWHERE_MEMORY = 1024;
 
 // A signal without a hint is a market order.
 const MARKET: ExecutionHint = { kind: "market" };
@@ -107,6 +110,10 @@ export class OrderManager {
   #state: TradingState = "active";
   #submitted = 0;
   readonly #memo = new OrderMemo();
+  // Client ids of orders not ours whose end the venue reported: a listing older than that
+  // report must not bring them back (adoptVenueOrder).
+  readonly #endedElsewhere = new Set<string>();
+  readonly #endedElsewhereOrder = new KeyQueue();
 
   /** Makes an OMS over an account view and the port its commands go out through. */
   constructor(options: OrderManagerOptions, account: AccountView, port: OrderPort) {
@@ -424,7 +431,10 @@ export class OrderManager {
    */
   adoptVenueOrder(order: Order): boolean {
     const id = order.request.clientOrderId;
-    if (id === "" || isTerminal(order.status) || this.#tracker.knows(id)) return false;
+    if (
+      id === "" || isTerminal(order.status) || this.#tracker.knows(id) ||
+      this.#endedElsewhere.has(id)
+    ) return false;
     this.#tracker.adopt({
       request: order.request,
       venue: order,
@@ -456,6 +466,7 @@ export class OrderManager {
       case "late":
         return false;
       case "unknown":
+        if (isTerminal(report.status)) this.#endedElsewhereAdd(report.request.clientOrderId);
         this.#notice({
           kind: "unknown-order",
           clientOrderId: report.request.clientOrderId,
@@ -557,6 +568,16 @@ export class OrderManager {
       });
     }
     return true;
+  }
+
+  #endedElsewhereAdd(id: string): void {
+    if (id === "" || this.#endedElsewhere.has(id)) return;
+    this.#endedElsewhere.add(id);
+    this.#endedElsewhereOrder.push(id);
+    if (this.#endedElsewhere.size > ENDED_ELSEWHERE_MEMORY) {
+      const oldest = this.#endedElsewhereOrder.shift();
+      if (oldest !== undefined) this.#endedElsewhere.delete(oldest);
+    }
   }
 
   /**

@@ -103,6 +103,11 @@ export interface PrivateChannel {
    * for it after reading the venue's positions, so no fill they hold is still on its way.
    */
   catchUp?(working: readonly Order[]): Promise<void>;
+  /**
+   * The venue's clock minus ours (ms), as measured: the times of the fills it delivers are the
+   * venue's, so the fresh-start fence compares them with the venue's time of the start.
+   */
+  venueOffsetMs?(): number;
 }
 
 /** How orders are executed. */
@@ -260,6 +265,8 @@ export interface LiveRuntimeSummary {
 }
 
 const LIVE_OWNER = "@live";
+// The committed state's `lastEventIds` key of the time the private stream went down (ms).
+const PRIVATE_DOWN_SINCE = "execution:down-since-ms";
 // The tag of the marker that runs an action behind the execution events delivered before it.
 const DELIVERED_TAG = "delivered";
 
@@ -308,6 +315,9 @@ export class LiveRuntime {
   #channel: PrivateChannel | undefined;
   #stopRequested = false;
   #executionDown = false;
+  // Since when (ms, our clock) the private stream has been down and not caught up: committed,
+  // so a restart catches up from there rather than from a commit made during the outage.
+  #privateDownSinceMs: number | undefined;
   #operatorHalt = false;
   #lastReconciliation: ReconciliationOutcome | undefined;
 
@@ -780,13 +790,37 @@ export class LiveRuntime {
       });
       return;
     }
+    // Funding paid before a fresh start left the wallet the start's reconciliation adopts.
+    const start = event.kind === "funding-payment" ? this.#venueStart() : undefined;
+    if (event.kind === "funding-payment" && start !== undefined && event.ts < start) {
+      this.#log({
+        level: "info",
+        component: "execution",
+        message: `${event.payment.symbol} funding payment ${event.payment.id} is from before ` +
+          "the session started: not booked (the start's reconciliation adopts the venue's wallet)",
+      });
+      // Remembered (and committed): a restart's catch-up overlap delivers it again.
+      const instrument = this.session.instruments.get(event.payment.symbol);
+      if (instrument !== undefined && instrument.kind !== "spot") {
+        this.session.portfolio.skipFundingPayment(event.payment, event.ts);
+        this.#dirty = true;
+      }
+      return;
+    }
     this.inbox.offer(event);
   }
 
   #beforeFreshStart(fill: Fill, ts: Micros): boolean {
+    const start = this.#venueStart();
+    return start !== undefined &&
+      isPreStartFill(fill, ts, start, this.session.oms.clientIds.state());
+  }
+
+  // A fresh session's start on the venue's clock, which the times it delivers are on.
+  #venueStart(): Micros | undefined {
     const startedAt = this.#startedAt;
-    return this.#fresh && startedAt !== undefined &&
-      isPreStartFill(fill, ts, startedAt, this.session.oms.clientIds.state());
+    if (!this.#fresh || startedAt === undefined) return undefined;
+    return startedAt + Math.round((this.#channel?.venueOffsetMs?.() ?? 0) * 1000);
   }
 
   #boundReached(): boolean {
@@ -1000,10 +1034,22 @@ export class LiveRuntime {
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
       if (event.channel !== "execution") return;
-      if (event.state === "down") this.#executionDown = true;
-      else if (event.state === "up" && this.#executionDown && this.#reconciler !== undefined) {
-        this.#executionDown = false;
-        void this.#reconcile(this.#reconciler, "reconnect");
+      if (event.state === "down") {
+        this.#executionDown = true;
+        if (this.#privateDownSinceMs === undefined) {
+          this.#privateDownSinceMs = Math.floor(event.ts / 1000);
+          this.#dirty = true;
+        }
+      } else if (event.state === "up") {
+        // Up means caught up (the streams announce it after their catch-up).
+        if (this.#privateDownSinceMs !== undefined) {
+          this.#privateDownSinceMs = undefined;
+          this.#dirty = true;
+        }
+        if (this.#executionDown && this.#reconciler !== undefined) {
+          this.#executionDown = false;
+          void this.#reconcile(this.#reconciler, "reconnect");
+        }
       }
     });
     bus.subscribe("refusal", (event) => {
@@ -1073,8 +1119,12 @@ export class LiveRuntime {
       const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
       this.#fresh = outcome.state === undefined;
       // protect: the private stream catches up from the last commit (savedAt is µs).
+      // A commit made while the stream was down is later than what it delivered: from then.
       if (outcome.state !== undefined) {
-        this.#resumeSinceMs = Math.floor(outcome.state.savedAt / 1000);
+        const down = Number(outcome.state.lastEventIds[PRIVATE_DOWN_SINCE] ?? Number.NaN);
+        const committed = Math.floor(outcome.state.savedAt / 1000);
+        this.#privateDownSinceMs = Number.isFinite(down) ? down : undefined;
+        this.#resumeSinceMs = Math.min(committed, this.#privateDownSinceMs ?? committed);
       }
       for (const { fill, ts } of outcome.fills) {
         session.engine.process({ kind: "fill", ts, tsRecv: this.#clock.now(), fill });
@@ -1145,7 +1195,9 @@ export class LiveRuntime {
       strategy: this.#options.strategy.snapshot(),
       algorithms: session.algorithms.snapshot(),
       portfolio: session.portfolio.toJSON(),
-      lastEventIds: {},
+      lastEventIds: this.#privateDownSinceMs === undefined
+        ? {}
+        : { [PRIVATE_DOWN_SINCE]: String(this.#privateDownSinceMs) },
       killSwitch: this.#kill,
     };
   }

@@ -66,6 +66,8 @@ export function supervisedChannel(
     let everUp = false;
     // The channel of the current run, once it is up (a catch-up is asked of it).
     let current: PrivateChannel | undefined;
+    // The channel made last (its clock offset is asked between runs too).
+    let latest: PrivateChannel | undefined;
     let resolveReady: (() => void) | undefined;
     let rejectReady: ((error: unknown) => void) | undefined;
     const ready = new Promise<void>((resolve, reject) => {
@@ -84,6 +86,7 @@ export function supervisedChannel(
         sink(event);
       };
       const channel = since === undefined ? make(relay) : make(relay, since);
+      latest = channel;
       const aborted = new Promise<void>((resolve) =>
         context.signal.addEventListener("abort", () => resolve(), { once: true })
       );
@@ -118,6 +121,9 @@ export function supervisedChannel(
           return Promise.reject(new TypeError(`${name}: not up, no catch-up`));
         }
         return current.catchUp?.(working) ?? Promise.resolve();
+      },
+      venueOffsetMs(): number {
+        return latest?.venueOffsetMs?.() ?? 0;
       },
       async stop(): Promise<void> {
         rejectReady?.(new TypeError(`${name}: stopped before it was up`));

@@ -527,6 +527,18 @@ export class Portfolio {
     return true;
   }
 
+  /**
+   * Takes a venue funding payment as seen without booking it (one paid before a fresh start:
+   * the wallet the start adopts has paid it), so that delivered again — a restart's catch-up —
+   * it is a repeat for {@linkcode Portfolio.bookFundingPayment}.
+   */
+  skipFundingPayment(payment: FundingPayment, ts: Micros): void {
+    this.#book(payment.symbol);
+    assertMicros(ts, `Portfolio: funding time for ${payment.symbol}`);
+    const last = this.#venueFundingTs.get(payment.symbol);
+    if (last === undefined || ts > last) this.#venueFundingTs.set(payment.symbol, ts);
+  }
+
   #bookFunding(book: Book, payment: Decimal, settleRate: Decimal): void {
     // Bybit takes funding from the available balance first and from the isolated position's
     // margin only for what the balance cannot cover; that margin then liquidates sooner.

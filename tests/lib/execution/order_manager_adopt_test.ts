@@ -55,3 +55,15 @@ Deno.test("OrderManager.adoptVenueOrder refuses an order it tracks, a finished o
   assert.equal(h.oms.adoptVenueOrder(accept({ ...EXTERNAL, clientOrderId: "" })), false);
   assert.equal(h.oms.openOrders().length, 1);
 });
+
+Deno.test("OrderManager.adoptVenueOrder refuses an order whose end was reported after the listing it comes from (the catch-up delivered its fill and its end first)", () => {
+  const h = harness();
+  // Reconciliation listed the order open; its catch-up then delivered the order's fill (booked
+  // as an unknown order's) and its filled report before the listing was compared.
+  assert.equal(h.oms.recordFill(fillOf(EXTERNAL, "0.02", "t-1")), true);
+  assert.equal(h.oms.onOrderUpdate(accept(EXTERNAL, "filled")), true);
+  // Adopted from the older listing it would work here for good (the venue never reports it
+  // again), and each later pass would find it missing at the venue and halt trading.
+  assert.equal(h.oms.adoptVenueOrder(accept(EXTERNAL)), false);
+  assert.deepEqual(h.oms.openOrders(), []);
+});

@@ -667,8 +667,13 @@ export class OrderManager {
       if (order.inFlight !== undefined && !order.ambiguous) this.#watch(order);
     }
     const trades = snapshot.tradeIds ?? [];
-    if (!Array.isArray(trades) || trades.some((key) => typeof key !== "string")) {
-      throw new RangeError("OMS snapshot: tradeIds must be a list of strings");
+    if (
+      !Array.isArray(trades) ||
+      trades.some((key) => typeof key !== "string" || !key.includes("|"))
+    ) {
+      throw new RangeError(
+        "OMS snapshot: tradeIds must be a list of <symbol>|<tradeId> strings (as snapshot() writes)",
+      );
     }
     this.#tracker.seedTrades(trades);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {

@@ -19,6 +19,8 @@ import {
   type SymbolId,
   ZERO,
 } from "../domain/mod.ts";
+import { KeyQueue } from "./_key_queue.ts";
+import { TradeMemory } from "./_trade_memory.ts";
 
 /** A change an amend asks for. */
 export interface AmendChange {
@@ -143,47 +145,12 @@ export function localStatus(order: TrackedOrder): OrderStatus {
   }
 }
 
-/**
- * Keys in the order they were first added, so the oldest can be dropped in O(1). (Taking the
- * oldest with `map.keys().next()` walks over every entry deleted since V8 last compacted the
- * table: thousands per call once the memory is full.)
- */
-class KeyQueue {
-  #keys: (string | undefined)[] = [];
-  #head = 0;
-
-  /** Appends `key`. */
-  push(key: string): void {
-    this.#keys.push(key);
-  }
-
-  /** Removes and returns the oldest key. */
-  shift(): string | undefined {
-    if (this.#head >= this.#keys.length) return undefined;
-    const key = this.#keys[this.#head];
-    this.#keys[this.#head++] = undefined;
-    // Drop the consumed front once it is most of the array.
-    if (this.#head >= 1024 && this.#head * 2 >= this.#keys.length) {
-      this.#keys = this.#keys.slice(this.#head);
-      this.#head = 0;
-    }
-    return key;
-  }
-
-  /** The last `limit` keys, oldest first. */
-  last(limit: number): string[] {
-    const start = Math.max(this.#head, this.#keys.length - limit);
-    return this.#keys.slice(start) as string[];
-  }
-}
-
 /** The book of this OMS's orders. */
 export class OrderTracker {
   readonly #working = new Map<string, TrackedOrder>();
   readonly #finished = new Map<string, Order>();
   readonly #finishedOrder = new KeyQueue();
-  readonly #trades = new Set<string>();
-  readonly #tradeOrder = new KeyQueue();
+  readonly #trades = new TradeMemory(TRADE_MEMORY);
   #duplicateReports = 0;
   #lateReports = 0;
   #unknownReports = 0;
@@ -391,12 +358,10 @@ export class OrderTracker {
    * long as their trade id is: positions come from fills, whatever the order's state says.
    */
   fill(fill: Fill): FillOutcome {
-    const key = `${fill.symbol}|${fill.tradeId}`;
-    if (this.#trades.has(key)) {
+    if (!this.#trades.add(fill.symbol, fill.tradeId)) {
       this.#duplicateFills++;
       return "duplicate";
     }
-    this.#addTrade(key);
     const order = this.#working.get(fill.clientOrderId);
     if (order !== undefined) {
       order.filledByFills = order.filledByFills.plus(fill.quantity);
@@ -415,24 +380,17 @@ export class OrderTracker {
    * delivery of it is a duplicate; `false` when it was remembered already.
    */
   passOver(fill: Fill): boolean {
-    const key = `${fill.symbol}|${fill.tradeId}`;
-    if (this.#trades.has(key)) return false;
-    this.#addTrade(key);
-    return true;
+    return this.#trades.add(fill.symbol, fill.tradeId);
   }
 
   /** The keys (`symbol|tradeId`) of the last `limit` fills applied, oldest first. */
   recentTrades(limit: number): readonly string[] {
-    return this.#tradeOrder.last(limit);
+    return this.#trades.recent(limit);
   }
 
   /** Remembers fills applied before a restart, so a re-delivered one is a duplicate. */
   seedTrades(keys: readonly string[]): void {
-    for (const key of keys) {
-      if (this.#trades.has(key)) continue;
-      this.#trades.add(key);
-      this.#tradeOrder.push(key);
-    }
+    this.#trades.seed(keys);
   }
 
   /** Whether `clientOrderId` names a working or recently finished order of ours. */
@@ -484,15 +442,6 @@ export class OrderTracker {
   *of(symbol: SymbolId | undefined): Generator<TrackedOrder> {
     for (const order of this.#working.values()) {
       if (symbol === undefined || order.request.symbol === symbol) yield order;
-    }
-  }
-
-  #addTrade(key: string): void {
-    this.#trades.add(key);
-    this.#tradeOrder.push(key);
-    if (this.#trades.size > TRADE_MEMORY) {
-      const oldest = this.#tradeOrder.shift();
-      if (oldest !== undefined) this.#trades.delete(oldest);
     }
   }
 

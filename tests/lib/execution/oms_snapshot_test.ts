@@ -137,12 +137,14 @@ Deno.test("a fill passed over (not ours to book) stays unbooked when a restart's
   assert.equal(after.oms.recordFill({ ...external, tradeId: "post-1" }), true);
 });
 
-Deno.test("a snapshot whose trade ids are not a list of strings is refused with a clear message", () => {
-  const snapshot = { ...build().oms.snapshot(), tradeIds: "t-1" } as unknown as OmsSnapshot;
-  assert.throws(
-    () => build().oms.restore(snapshot),
-    new RangeError("OMS snapshot: tradeIds must be a list of strings"),
+Deno.test("a snapshot whose trade ids are not a list of <symbol>|<tradeId> strings is refused with a clear message", () => {
+  const refused = new RangeError(
+    "OMS snapshot: tradeIds must be a list of <symbol>|<tradeId> strings (as snapshot() writes)",
   );
+  for (const tradeIds of ["t-1", ["t-1"], [`${BTC.symbol}|t-1`, 7]]) {
+    const snapshot = { ...build().oms.snapshot(), tradeIds } as unknown as OmsSnapshot;
+    assert.throws(() => build().oms.restore(snapshot), refused);
+  }
 });
 
 Deno.test("restart while a filled entry waits for its fills: the stop is still placed once they arrive", () => {

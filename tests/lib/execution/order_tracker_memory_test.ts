@@ -77,3 +77,22 @@ Deno.test("OrderTracker.fill says whose fill it is: a working order's, a finishe
     "0",
   );
 });
+
+Deno.test("OrderTracker: one trade id on two symbols is two trades; a snapshot keeps both keys", () => {
+  const tracker = new OrderTracker();
+  const order = request(0);
+  const other = { ...order, symbol: "bybit:ETHUSDT" };
+  tracker.sent(order, 0);
+  assert.equal(tracker.fill(fillOf(order, "0.001", "T|1")), "working");
+  assert.equal(tracker.fill({ ...fillOf(order, "0.001", "T|1"), symbol: other.symbol }), "working");
+  assert.equal(tracker.fill(fillOf(order, "0.001", "T|1")), "duplicate");
+  assert.deepEqual(tracker.recentTrades(5), [`${BTC.symbol}|T|1`, "bybit:ETHUSDT|T|1"]);
+  // Keys come back apart at the first bar: a trade id may contain one, a symbol never does.
+  const restarted = new OrderTracker();
+  restarted.seedTrades(tracker.recentTrades(5));
+  assert.equal(restarted.fill(fillOf(order, "0.001", "T|1")), "duplicate");
+  assert.equal(
+    restarted.fill({ ...fillOf(order, "0.001", "T|1"), symbol: other.symbol }),
+    "duplicate",
+  );
+});

@@ -76,6 +76,9 @@ export interface RejectionSummary {
 // How many of the last applied fills a snapshot remembers (venues replay recent executions on
 // reconnect; older ones belong to finished orders, which reconciliation settles).
 const SNAPSHOT_TRADES = 4096;
+// How many of the last finished orders a snapshot remembers: a restart's catch-up re-delivers
+// the reports of the last minute or so (Bybit's overlap is 60 s), 17 orders a second.
+const SNAPSHOT_FINISHED = 1024;
 
 // A signal without a hint is a market order.
 const MARKET: ExecutionHint = { kind: "market" };
@@ -612,6 +615,7 @@ export class OrderManager {
         ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
       })),
       tradeIds: this.#tracker.recentTrades(SNAPSHOT_TRADES),
+      finishedOrderIds: this.#tracker.recentFinished(SNAPSHOT_FINISHED),
       awaitingFills: [...this.#awaitingFills.values()].map(({ entry, bracket, booked }) => ({
         entry: reportToSnapshot(entry),
         ...(bracket.stopLoss === undefined ? {} : { stopLoss: bracket.stopLoss }),
@@ -650,6 +654,11 @@ export class OrderManager {
       throw new RangeError("OMS snapshot: tradeIds must be a list of strings");
     }
     this.#tracker.seedTrades(trades);
+    const finished = snapshot.finishedOrderIds ?? [];
+    if (!Array.isArray(finished) || finished.some((id) => typeof id !== "string")) {
+      throw new RangeError("OMS snapshot: finishedOrderIds must be a list of strings");
+    }
+    this.#tracker.seedFinished(finished);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
       this.#brackets.set(entry, { stopLoss, takeProfit });
     }

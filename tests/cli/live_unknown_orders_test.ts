@@ -4,7 +4,8 @@
  * venue refuses is sent again on the next pass) — and an order whose prefix merely extends ours
  * (`SmaCross2-…` next to our `SmaCross-…`) is not ours. `adopt` (the default): it stays at the
  * venue, and its later fill is booked once. An order of our shape the OMS does not know (a
- * state-less start after a previous run) is handled by the same policy, without halting trading.
+ * state-less start after a previous run) is handled by the same policy, without halting trading;
+ * once it finished, a restart's catch-up re-delivering its reports raises no order-unknown warning.
  * Checked against the simulator's ledger.
  */
 
@@ -303,6 +304,39 @@ Deno.test("live.unknown_order_policy = cancel: a state-less start cancels an ope
     assert.doesNotMatch(log, /code=order-unknown/);
     assert.deepEqual(sim.exchange.openOrders(0), []);
     assert.deepEqual(storedFills(join(dir, "state.db")), []);
+  } finally {
+    await sim.stop();
+  }
+});
+
+Deno.test("a restart shortly after an order of ours finished: the stream's catch-up re-delivers its reports, and they are known (no order-unknown warning)", async () => {
+  const sim = await simulator();
+  const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+  try {
+    const ours = previousRunId(4);
+    restingBuy(sim, ours, "49000");
+    const first = liveRun(dir, "4s");
+    await until(
+      () => first.io.err.some((l) => l.includes(`order ${ours} is ours at the venue but unknown`)),
+      "the adoption",
+      20_000,
+    );
+    sim.market.trade("BTCUSDT", "sell", 48_990, 0.01);
+    await until(() => first.io.err.some((l) => /fill: buy 0\.01/.test(l)), "its fill", 10_000);
+    assert.equal(await first.code, 0, first.io.err.join("\n"));
+    assert.equal(ledgerStatus(sim, ours), "filled");
+    // Within the catch-up's overlap: the next start is delivered the order's reports again.
+    const second = liveRun(dir, "3s");
+    assert.equal(await second.code, 0, second.io.err.join("\n"));
+    const log = second.io.err.join("\n");
+    assert.doesNotMatch(log, /code=order-unknown/);
+    assert.doesNotMatch(log, /never sent/);
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 1);
+    assert.deepEqual(
+      storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId]),
+      [[ledger[0].execId, ours]],
+    );
   } finally {
     await sim.stop();
   }

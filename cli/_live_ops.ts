@@ -210,11 +210,12 @@ export async function startLiveOps(
   };
   // Every pass, not a sample: two passes within a second (a reconnect's) both count.
   const onReconciliation = (pass: ReconciliationOutcome): void => {
-    const external = pass.orders.filter((o) => o.kind === "external");
+    // Orders of ours the OMS did not know count with the ones that are not ours.
+    const unknown = pass.orders.filter((o) => o.kind !== "missing");
     metrics.reconciliationOrders({
-      external: external.length,
-      canceled: external.filter((o) => o.action === "canceled").length,
-      adopted: external.filter((o) => o.action === "adopted").length,
+      external: unknown.filter((o) => o.kind === "external").length,
+      canceled: unknown.filter((o) => o.action === "canceled").length,
+      adopted: unknown.filter((o) => o.action === "adopted").length,
     });
   };
   return {

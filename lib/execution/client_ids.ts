@@ -81,6 +81,22 @@ export class ClientIds {
     return isOurClientId(this.#prefix, clientOrderId);
   }
 
+  /**
+   * Moves the counter past `clientOrderId` when it is of this prefix and epoch, so this
+   * generator never makes it (an order of ours the venue holds that this process does not know:
+   * a lost state file, an intent never committed). Before the first id, its epoch is taken, as
+   * a restore does. Ids of another epoch or prefix cannot collide: nothing to do.
+   */
+  moveBeyond(clientOrderId: string): void {
+    const parsed = parseClientId(this.#prefix, clientOrderId);
+    if (parsed === undefined) return;
+    if (this.#epochMs === undefined) {
+      this.#epochMs = parsed.epochMs;
+      this.#epochPart = parsed.epochMs.toString(36);
+    }
+    if (parsed.epochMs === this.#epochMs) this.#counter = Math.max(this.#counter, parsed.counter);
+  }
+
   /** What a snapshot keeps. */
   state(): ClientIdState {
     return { prefix: this.#prefix, epochMs: this.#epochMs, counter: this.#counter };
@@ -107,6 +123,16 @@ export class ClientIds {
 
 /** Whether `clientOrderId` has the shape `<prefix>-<epoch>-<counter>` under `prefix`. */
 export function isOurClientId(prefix: string, clientOrderId: string): boolean {
-  if (!clientOrderId.startsWith(`${prefix}-`)) return false;
-  return /^[0-9a-z]+-[0-9a-z]+$/.test(clientOrderId.slice(prefix.length + 1));
+  return parseClientId(prefix, clientOrderId) !== undefined;
+}
+
+/** The epoch (ms) and counter of `clientOrderId` when it is `<prefix>-<epoch>-<counter>`. */
+export function parseClientId(
+  prefix: string,
+  clientOrderId: string,
+): { readonly epochMs: number; readonly counter: number } | undefined {
+  if (!clientOrderId.startsWith(`${prefix}-`)) return undefined;
+  const match = /^([0-9a-z]+)-([0-9a-z]+)$/.exec(clientOrderId.slice(prefix.length + 1));
+  if (match === null) return undefined;
+  return { epochMs: parseInt(match[1], 36), counter: parseInt(match[2], 36) };
 }

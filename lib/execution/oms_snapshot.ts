@@ -136,6 +136,12 @@ export interface OmsSnapshot {
    * restart is not booked again (absent in older snapshots).
    */
   readonly tradeIds?: readonly string[];
+  /**
+   * Client ids of the last orders that finished, so the venue's reports of them re-delivered
+   * after the restart (a stream's catch-up overlaps the time before the kill) are known late or
+   * duplicate reports, not orders this OMS never sent (absent in older snapshots).
+   */
+  readonly finishedOrderIds?: readonly string[];
   /** Finished entries whose bracket waits for their fills (absent in older snapshots). */
   readonly awaitingFills?: readonly AwaitingFillsSnapshot[];
 }

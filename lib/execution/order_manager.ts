@@ -79,6 +79,9 @@ export interface RejectionSummary {
 const SNAPSHOT_TRADES = 4096;
 /** How many ended orders of others (unknown here) are remembered, so none is adopted after. */
 const ENDED_ELSEWHERE_MEMORY = 1024;
+// How many of the last finished orders a snapshot remembers: a restart's catch-up re-delivers
+// the reports of the last minute or so (Bybit's overlap is 60 s), 17 orders a second.
+const SNAPSHOT_FINISHED = 1024;
 
 // A signal without a hint is a market order.
 const MARKET: ExecutionHint = { kind: "market" };
@@ -633,6 +636,7 @@ export class OrderManager {
         ...(bracket.takeProfit === undefined ? {} : { takeProfit: bracket.takeProfit }),
       })),
       tradeIds: this.#tracker.recentTrades(SNAPSHOT_TRADES),
+      finishedOrderIds: this.#tracker.recentFinished(SNAPSHOT_FINISHED),
       awaitingFills: [...this.#awaitingFills.values()].map(({ entry, bracket, booked }) => ({
         entry: reportToSnapshot(entry),
         ...(bracket.stopLoss === undefined ? {} : { stopLoss: bracket.stopLoss }),
@@ -676,6 +680,11 @@ export class OrderManager {
       );
     }
     this.#tracker.seedTrades(trades);
+    const finished = snapshot.finishedOrderIds ?? [];
+    if (!Array.isArray(finished) || finished.some((id) => typeof id !== "string")) {
+      throw new RangeError("OMS snapshot: finishedOrderIds must be a list of strings");
+    }
+    this.#tracker.seedFinished(finished);
     for (const { entry, stopLoss, takeProfit } of snapshot.brackets) {
       this.#brackets.set(entry, { stopLoss, takeProfit });
     }

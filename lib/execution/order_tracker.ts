@@ -148,7 +148,8 @@ export function localStatus(order: TrackedOrder): OrderStatus {
 /** The book of this OMS's orders. */
 export class OrderTracker {
   readonly #working = new Map<string, TrackedOrder>();
-  readonly #finished = new Map<string, Order>();
+  // The final report of each; undefined for one restored from a snapshot (only its id is kept).
+  readonly #finished = new Map<string, Order | undefined>();
   readonly #finishedOrder = new KeyQueue();
   readonly #trades = new TradeMemory(TRADE_MEMORY);
   #duplicateReports = 0;
@@ -293,10 +294,7 @@ export class OrderTracker {
     const order = this.#working.get(id);
     if (order === undefined) {
       const finished = this.#finished.get(id);
-      if (finished === undefined) {
-        this.#unknownReports++;
-        return { kind: "unknown" };
-      }
+      if (finished === undefined) return this.#reportOfRestored(id, report);
       if (sameReport(finished, report)) {
         this.#duplicateReports++;
         return { kind: "duplicate" };
@@ -393,6 +391,25 @@ export class OrderTracker {
     this.#trades.seed(keys);
   }
 
+  /** Client ids of the last `limit` orders that finished, oldest first. */
+  recentFinished(limit: number): readonly string[] {
+    return this.#finishedOrder.last(limit);
+  }
+
+  /**
+   * Remembers orders that finished before a restart (their ids only), so the venue's reports of
+   * them re-delivered after it are duplicate or late, not unknown; their fills with a new trade
+   * id are late fills, still booked.
+   */
+  seedFinished(clientOrderIds: readonly string[]): void {
+    for (const id of clientOrderIds) {
+      if (this.#working.has(id) || this.#finished.has(id)) continue;
+      this.#finished.set(id, undefined);
+      this.#finishedOrder.push(id);
+      this.#forgetOldestFinished();
+    }
+  }
+
   /** Whether `clientOrderId` names a working or recently finished order of ours. */
   knows(clientOrderId: string): boolean {
     return this.#working.has(clientOrderId) || this.#finished.has(clientOrderId);
@@ -451,9 +468,28 @@ export class OrderTracker {
     const size = this.#finished.size;
     this.#finished.set(id, report);
     if (this.#finished.size > size) this.#finishedOrder.push(id);
-    if (this.#finished.size > FINISHED_MEMORY) {
-      const oldest = this.#finishedOrder.shift();
-      if (oldest !== undefined) this.#finished.delete(oldest);
+    this.#forgetOldestFinished();
+  }
+
+  #forgetOldestFinished(): void {
+    if (this.#finished.size <= FINISHED_MEMORY) return;
+    const oldest = this.#finishedOrder.shift();
+    if (oldest !== undefined) this.#finished.delete(oldest);
+  }
+
+  // A report of an order not working and not remembered with its final report: unknown, or one
+  // that finished before a restart (its final report was not kept: a terminal report is taken
+  // for a duplicate of it, any other for one it overtook).
+  #reportOfRestored(id: string, report: Order): ReportOutcome {
+    if (!this.#finished.has(id)) {
+      this.#unknownReports++;
+      return { kind: "unknown" };
     }
+    if (isTerminal(report.status)) {
+      this.#duplicateReports++;
+      return { kind: "duplicate" };
+    }
+    this.#lateReports++;
+    return { kind: "late" };
   }
 }

@@ -1283,12 +1283,30 @@ function describeDifference(order: OrderDifference): string {
     case "missing":
       return "open here but not at the venue";
     case "unknown-ours":
-      return "ours at the venue but unknown here";
+      return `ours at the venue but unknown here: ${describeUnknownOurs(order)}`;
     case "external":
       return `not ours: ${describeExternal(order)}`;
     default: {
       const unknown: never = order.kind;
       throw new TypeError(`Unknown order difference ${unknown}`);
+    }
+  }
+}
+
+function describeUnknownOurs(order: OrderDifference): string {
+  switch (order.action) {
+    case "adopted":
+      return "adopted (the strategy sees it, its fills are booked; its id is never made again)";
+    case "canceled":
+      return "cancelled at the venue (its id is never made again)";
+    case "cancel-refused":
+      return `the venue refused its cancel (${order.reason}); trading halted until a pass cancels it`;
+    case "untouched":
+    case undefined:
+      return "the OMS saw it finish; trading halted until the venue's list agrees";
+    default: {
+      const unknown: never = order.action;
+      throw new TypeError(`Unknown order action ${unknown}`);
     }
   }
 }

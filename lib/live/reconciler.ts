@@ -18,7 +18,15 @@
  * pass asks again, up to `attempts` times, and adopts the venue's only then. When the catch-up
  * fails, the positions and balances count as unknown: never adopted, trading stays halted.
  *
- * Orders that are not ours (live.md §2, step 6): ours is the full client-id shape
+ * Orders of ours the OMS does not know (live.md §2, step 6): an open venue order of our client-id
+ * shape that no working order of the OMS holds — a previous run whose state file was lost, an
+ * intent that was never committed. Halting on it would halt on every pass, forever: it is handled
+ * by the same policy as an order that is not ours (adopted, or cancelled at the venue), and the id
+ * generator moves past its id first, so this process never makes that id again. Only a cancel
+ * the venue refused, or an order the OMS cannot adopt (one it saw finish: a stale listing),
+ * keeps trading halted, until a pass finds it resolved.
+ *
+ * Orders that are not ours: ours is the full client-id shape
  * `<prefix>-<epoch>-<counter>` of our prefix, so another strategy whose prefix extends ours
  * (`mm2` next to `mm`) is not mistaken for us. An open venue order that is not ours is handled by
  * `unknownOrderPolicy`: `adopt` (the default) puts it into the OMS (`OrderManager.adoptVenueOrder`:
@@ -69,11 +77,11 @@ export interface OrderDifference {
   readonly symbol: SymbolId;
   /**
    * `unknown-ours`: the venue holds an order of our client-id shape the OMS does not know;
-   * `external`: an order that is not ours (handled by the unknown-order policy);
+   * `external`: an order that is not ours (both handled by the unknown-order policy);
    * `missing`: the OMS holds it open, the venue does not list it.
    */
   readonly kind: "unknown-ours" | "external" | "missing";
-  /** External orders: what the pass did with it. */
+  /** Unknown and external orders: what the pass did with it. */
   readonly action?: ExternalOrderAction;
   /** A refused cancel: why. */
   readonly reason?: string;
@@ -247,8 +255,7 @@ export class Reconciler {
     const unknown = [queried, balances, open, caught].flatMap((a) =>
       a.status === "unknown" ? [a.reason] : []
     );
-    const mismatch = unknown.length > 0 ||
-      orders.some((o) => o.kind === "unknown-ours" || o.kind === "missing");
+    const mismatch = unknown.length > 0 || orders.some(unresolved);
     return { reason, event, orders, unknown, mismatch };
   }
 
@@ -270,7 +277,7 @@ export class Reconciler {
   async #cancelExternal(orders: OrderDifference[]): Promise<OrderDifference[]> {
     const { account } = this.#options;
     return await Promise.all(orders.map(async (difference): Promise<OrderDifference> => {
-      if (difference.kind !== "external" || this.#policy() !== "cancel") return difference;
+      if (difference.kind === "missing" || this.#policy() !== "cancel") return difference;
       if (difference.action === "untouched") return difference;
       const id = difference.clientOrderId;
       // Marked before it is sent: the venue's report may come before its answer.
@@ -305,21 +312,18 @@ export class Reconciler {
       if (!traded.has(symbol)) continue;
       seen.add(clientOrderId);
       if (local.has(clientOrderId)) continue;
-      if (isOurClientId(clientIdPrefix, clientOrderId)) {
-        out.push({ clientOrderId, symbol, kind: "unknown-ours" });
-      } else if (clientOrderId === "") {
-        out.push({ clientOrderId, symbol, kind: "external", action: "untouched" });
+      const ours = isOurClientId(clientIdPrefix, clientOrderId);
+      const kind = ours ? "unknown-ours" : "external";
+      // Before anything else: the id is taken at the venue, whatever becomes of the order.
+      if (ours) session.oms.clientIds.moveBeyond(clientOrderId);
+      if (clientOrderId === "") {
+        out.push({ clientOrderId, symbol, kind, action: "untouched" });
       } else if (this.#policy() === "adopt") {
         const adopted = session.oms.adoptVenueOrder(order);
-        out.push({
-          clientOrderId,
-          symbol,
-          kind: "external",
-          action: adopted ? "adopted" : "untouched",
-        });
+        out.push({ clientOrderId, symbol, kind, action: adopted ? "adopted" : "untouched" });
       } else {
         // Cancelled once the comparison is done (outside the engine).
-        out.push({ clientOrderId, symbol, kind: "external" });
+        out.push({ clientOrderId, symbol, kind });
       }
     }
     for (const [clientOrderId, order] of local) {
@@ -350,6 +354,23 @@ export class Reconciler {
     // The kill switch may have tripped while the pass ran: it wins over the state from before.
     const state: TradingState = session.risk.liquidateOnly ? "reducing-only" : this.#before;
     inEngine(() => session.oms.setTradingState(state));
+  }
+}
+
+// Whether a difference keeps trading halted: an order the OMS holds that the venue does not
+// list, or an order of ours the pass could neither adopt nor have cancelled.
+function unresolved(order: OrderDifference): boolean {
+  switch (order.kind) {
+    case "missing":
+      return true;
+    case "unknown-ours":
+      return order.action !== "adopted" && order.action !== "canceled";
+    case "external":
+      return false;
+    default: {
+      const unknown: never = order.kind;
+      throw new TypeError(`Unknown order difference ${unknown}`);
+    }
   }
 }
 

@@ -3,7 +3,10 @@
  * with an open order at the venue that is not ours. `cancel`: the venue cancels it (a cancel the
  * venue refuses is sent again on the next pass) — and an order whose prefix merely extends ours
  * (`SmaCross2-…` next to our `SmaCross-…`) is not ours. `adopt` (the default): it stays at the
- * venue, and its later fill is booked once. Checked against the simulator's ledger.
+ * venue, and its later fill is booked once. An order of our shape the OMS does not know (a
+ * state-less start after a previous run) is handled by the same policy, without halting trading;
+ * once it finished, a restart's catch-up re-delivering its reports raises no order-unknown warning.
+ * Checked against the simulator's ledger.
  */
 
 import assert from "node:assert/strict";
@@ -220,6 +223,119 @@ Deno.test("live.unknown_order_policy = adopt: the adopted order outlives a resta
       state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
         ?.quantity,
       sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
+    );
+  } finally {
+    await sim.stop();
+  }
+});
+
+// An id of ours from a previous run an hour ago (its state file is gone), as ClientIds makes them.
+function previousRunId(counter: number): string {
+  return `SmaCross-${(Date.now() - 3_600_000).toString(36)}-${counter.toString(36)}`;
+}
+
+Deno.test("a state-less start with an open order of ours at the venue (lost state file) adopts it, keeps trading, and books its later fill once", async () => {
+  const sim = await simulator();
+  const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+  try {
+    const ours = previousRunId(7);
+    restingBuy(sim, ours, "49000");
+    const { io, code } = liveRun(dir, "6s");
+    await until(
+      () =>
+        io.err.some((l) =>
+          l.includes(`order ${ours} is ours at the venue but unknown here: adopted`)
+        ),
+      "the adoption",
+      20_000,
+    );
+    assert.equal(ledgerStatus(sim, ours), "new");
+    sim.market.trade("BTCUSDT", "sell", 48_990, 0.01);
+    await until(() => io.err.some((l) => /fill: buy 0\.01/.test(l)), "its fill", 10_000);
+    assert.equal(await code, 0, io.err.join("\n"));
+    const log = io.err.join("\n");
+    // Never halted for it: the start pass resumed trading, no pass left a mismatch open.
+    assert.match(log, /reconciliation \(start\): .*trading active/);
+    assert.doesNotMatch(log, /mismatch open/);
+    assert.doesNotMatch(log, /code=order-unknown/);
+    assert.equal(ledgerStatus(sim, ours), "filled");
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 1);
+    assert.deepEqual(
+      storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId, f.quantity]),
+      [[ledger[0].execId, ours, "0.01"]],
+    );
+    const inspect = recordingIo();
+    assert.equal(
+      await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], inspect),
+      0,
+    );
+    const state = JSON.parse(inspect.out.join("\n")).state;
+    assert.equal(
+      state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
+        ?.quantity,
+      sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
+    );
+    // The saved generator is past that id: the next process cannot make it again.
+    const [, epoch, counter] = ours.split("-");
+    assert.equal(state.oms.clientIds.epochMs, parseInt(epoch, 36));
+    assert.ok(state.oms.clientIds.counter >= parseInt(counter, 36), state.oms.clientIds.counter);
+  } finally {
+    await sim.stop();
+  }
+});
+
+Deno.test("live.unknown_order_policy = cancel: a state-less start cancels an open order of ours it does not know at the venue, and trades on", async () => {
+  const sim = await simulator();
+  const dir = await simConfigDir(
+    sim,
+    `\n[live]\nunknown_order_policy = "cancel"\n\n[live.account]\non_mismatch = "adopt"\n`,
+  );
+  try {
+    const ours = previousRunId(3);
+    restingBuy(sim, ours, "49000");
+    const { io, code } = liveRun(dir, "4s");
+    await until(() => ledgerStatus(sim, ours) === "cancelled", "its cancel at the venue", 20_000);
+    assert.equal(await code, 0, io.err.join("\n"));
+    const log = io.err.join("\n");
+    assert.ok(log.includes(`order ${ours} is ours at the venue but unknown here: cancelled`), log);
+    assert.match(log, /reconciliation \(start\): .*trading active/);
+    assert.doesNotMatch(log, /mismatch open/);
+    assert.doesNotMatch(log, /code=order-unknown/);
+    assert.deepEqual(sim.exchange.openOrders(0), []);
+    assert.deepEqual(storedFills(join(dir, "state.db")), []);
+  } finally {
+    await sim.stop();
+  }
+});
+
+Deno.test("a restart shortly after an order of ours finished: the stream's catch-up re-delivers its reports, and they are known (no order-unknown warning)", async () => {
+  const sim = await simulator();
+  const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+  try {
+    const ours = previousRunId(4);
+    restingBuy(sim, ours, "49000");
+    const first = liveRun(dir, "4s");
+    await until(
+      () => first.io.err.some((l) => l.includes(`order ${ours} is ours at the venue but unknown`)),
+      "the adoption",
+      20_000,
+    );
+    sim.market.trade("BTCUSDT", "sell", 48_990, 0.01);
+    await until(() => first.io.err.some((l) => /fill: buy 0\.01/.test(l)), "its fill", 10_000);
+    assert.equal(await first.code, 0, first.io.err.join("\n"));
+    assert.equal(ledgerStatus(sim, ours), "filled");
+    // Within the catch-up's overlap: the next start is delivered the order's reports again.
+    const second = liveRun(dir, "3s");
+    assert.equal(await second.code, 0, second.io.err.join("\n"));
+    const log = second.io.err.join("\n");
+    assert.doesNotMatch(log, /code=order-unknown/);
+    assert.doesNotMatch(log, /never sent/);
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 1);
+    assert.deepEqual(
+      storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId]),
+      [[ledger[0].execId, ours]],
     );
   } finally {
     await sim.stop();

@@ -190,7 +190,8 @@ export class LiveMetrics {
     });
     this.#unknownOrders = new Counter({
       name: "tesser_reconciliation_unknown_orders_total",
-      help: "Venue orders that are not ours, cancelled or adopted by reconciliation, by action.",
+      help:
+        "Open venue orders the OMS did not know (not ours, or ours from a lost state), cancelled or adopted by reconciliation, by action.",
       labelNames: ["action"],
       registers,
     });

@@ -16,6 +16,7 @@ import {
   isAlgorithmsSnapshot,
   type OmsSnapshot,
   type OrderSnapshot,
+  parseClientId,
   requestToSnapshot,
 } from "../../execution/mod.ts";
 import type { Strategy } from "../../strategies/mod.ts";
@@ -62,17 +63,6 @@ export interface RestoreOutcome {
   readonly fills: readonly RecordedFill[];
   /** The kill-switch latch (tripped: the caller latches risk and stays reducing-only). */
   readonly killSwitch: KillSwitchLatch;
-}
-
-// `<prefix>-<epoch base 36>-<counter base 36>`, as ClientIds makes them.
-function parseClientId(
-  prefix: string,
-  id: string,
-): { readonly epochMs: number; readonly counter: number } | undefined {
-  if (!id.startsWith(`${prefix}-`)) return undefined;
-  const match = /^([0-9a-z]+)-([0-9a-z]+)$/.exec(id.slice(prefix.length + 1));
-  if (match === null) return undefined;
-  return { epochMs: parseInt(match[1], 36), counter: parseInt(match[2], 36) };
 }
 
 /**

@@ -199,3 +199,52 @@ Deno.test("restart while a filled entry waits for all its fills (none booked, fl
     ["stop-market", "buy", "52000"],
   ]);
 });
+
+Deno.test("an order that finished before the snapshot is known after the restart: the catch-up's re-delivered reports are duplicate or late, not unknown; a fill it missed is still booked once", () => {
+  const before = build({ prefix: "sma" });
+  const id = before.oms.submitIntent({ ...limitBuy, quantity: 0.01 }) ?? "";
+  const order = before.sent[0];
+  before.oms.onOrderUpdate(accept(order));
+  before.oms.recordFill(fillOf(order, "0.004", "t-1"));
+  before.oms.onOrderUpdate(accept(order, "filled", "0.01"));
+  const snapshot = JSON.parse(JSON.stringify(before.oms.snapshot())) as OmsSnapshot;
+  assert.deepEqual(snapshot.orders, []);
+
+  const after = build({ prefix: "sma" });
+  after.oms.restore(snapshot);
+  // The stream's catch-up (its overlap reaches back before the kill) delivers the order again.
+  assert.equal(after.oms.onOrderUpdate(accept(order, "filled", "0.01")), false);
+  assert.equal(after.oms.onOrderUpdate(accept(order, "partially-filled", "0.004")), false);
+  assert.deepEqual(after.notices, [], "taken for an order this OMS never sent");
+  assert.equal(after.oms.counts().duplicateReports, 1);
+  assert.equal(after.oms.counts().lateReports, 1);
+  assert.equal(after.oms.recordFill(fillOf(order, "0.004", "t-1")), false, "booked twice");
+  // The fill the dead process never booked: booked, as a late fill of a known order.
+  assert.equal(after.oms.recordFill(fillOf(order, "0.006", "t-2")), true);
+  assert.deepEqual(after.notices, []);
+  assert.deepEqual(after.oms.openOrders(), []);
+  // Remembered across the next restart too, and never made again as an id.
+  const again = build({ prefix: "sma" });
+  again.oms.restore(JSON.parse(JSON.stringify(after.oms.snapshot())));
+  assert.equal(again.oms.onOrderUpdate(accept(order, "filled", "0.01")), false);
+  assert.deepEqual(again.notices, []);
+  assert.notEqual(again.oms.submitIntent({ ...limitBuy, quantity: 0.01 }), id);
+});
+
+Deno.test("a snapshot from before finished order ids were kept restores; ids not a list of strings are refused", () => {
+  const before = build({ prefix: "sma" });
+  before.oms.submitIntent({ ...limitBuy, quantity: 0.01 });
+  const order = before.sent[0];
+  before.oms.onOrderUpdate(accept(order, "filled", "0.01"));
+  const { finishedOrderIds: _, ...old } = before.oms.snapshot();
+  const after = build({ prefix: "sma" });
+  after.oms.restore(old);
+  // Without the field the order is unknown, as before.
+  after.oms.onOrderUpdate(accept(order, "filled", "0.01"));
+  assert.deepEqual(after.notices.map((n) => n.kind), ["unknown-order"]);
+  const bad = { ...old, finishedOrderIds: [1] } as unknown as OmsSnapshot;
+  assert.throws(
+    () => build({ prefix: "sma" }).oms.restore(bad),
+    new RangeError("OMS snapshot: finishedOrderIds must be a list of strings"),
+  );
+});

@@ -1,8 +1,8 @@
 /**
  * Reconciliation in the live runtime (venue execution): the venue's positions and balances are
  * adopted, an answer that failed is never flat and keeps trading halted, an order of ours the
- * OMS does not know keeps trading halted, an external order is listed but does not, and a
- * clean pass resumes trading.
+ * OMS does not know is adopted or cancelled like an external one (halting only while its cancel
+ * is refused) and its id is never made again, and a clean pass resumes trading.
  */
 
 import assert from "node:assert/strict";
@@ -149,21 +149,57 @@ Deno.test("reconcile: a failed query is never flat — trading stays halted unti
   assert.equal(runtime.session.oms.tradingState, "active");
 });
 
-Deno.test("reconcile: an unknown order of our shape halts; an external one does not", async () => {
+Deno.test("reconcile: an unknown order of our shape (a lost state file) is adopted, trading stays active, and its id is never made again", async () => {
   const account = new FakeAccount();
   const runtime = await runtimeOn(account);
-  const prefix = runtime.session.oms.clientIds.prefix;
-  account.open = [venueOrder("manual-1")];
-  const external = await runtime.reconcileNow("periodic");
-  assert.equal(external?.mismatch, false);
-  assert.deepEqual(external?.orders, [
+  const { oms } = runtime.session;
+  const prefix = oms.clientIds.prefix;
+  account.open = [venueOrder("manual-1"), venueOrder(`${prefix}-lz1abc-9`)];
+  const outcome = await runtime.reconcileNow("periodic");
+  assert.deepEqual(outcome?.orders, [
     { clientOrderId: "manual-1", symbol: "bybit:BTCUSDT", kind: "external", action: "adopted" },
+    {
+      clientOrderId: `${prefix}-lz1abc-9`,
+      symbol: "bybit:BTCUSDT",
+      kind: "unknown-ours",
+      action: "adopted",
+    },
   ]);
-  account.open = [venueOrder("manual-1"), venueOrder(`${prefix}-x-9`)];
-  const ours = await runtime.reconcileNow("periodic");
-  assert.equal(ours?.mismatch, true);
-  assert.deepEqual(ours?.orders.map((o) => o.kind), ["unknown-ours"]);
-  assert.equal(runtime.session.oms.tradingState, "halted");
+  assert.equal(outcome?.mismatch, false);
+  assert.equal(oms.tradingState, "active");
+  assert.deepEqual(
+    oms.openOrders().map((o) => o.request.clientOrderId),
+    ["manual-1", `${prefix}-lz1abc-9`],
+  );
+  // The generator takes that run's epoch and goes on after its counter (9): never the same id.
+  assert.equal(oms.clientIds.next(), `${prefix}-lz1abc-a`);
+  assert.deepEqual(account.cancels, []);
+  const again = await runtime.reconcileNow("periodic");
+  assert.deepEqual(again?.orders, []);
+});
+
+Deno.test("reconcile: an unknown order of ours whose cancel the venue refuses keeps trading halted until a pass cancels it", async () => {
+  const account = new FakeAccount();
+  const runtime = await runtimeOn(account, { unknownOrderPolicy: "cancel" });
+  const { oms } = runtime.session;
+  const prefix = oms.clientIds.prefix;
+  // This process already made ids of its own epoch: another run's id of ours is moved past only
+  // when it shares the epoch (ids of other epochs cannot collide).
+  const mine = oms.clientIds.next();
+  const epoch = mine.split("-")[1];
+  account.open = [venueOrder(`${prefix}-${epoch}-5`)];
+  account.cancelRefusals = [new ExchangeError("unavailable", "503", { venue: "bybit" })];
+  const refused = await runtime.reconcileNow("periodic");
+  assert.equal(refused?.orders[0]?.action, "cancel-refused");
+  assert.equal(refused?.mismatch, true);
+  assert.equal(oms.tradingState, "halted");
+  assert.deepEqual(oms.openOrders(), []);
+  const canceled = await runtime.reconcileNow("periodic");
+  assert.deepEqual(canceled?.orders.map((o) => [o.kind, o.action]), [["unknown-ours", "canceled"]]);
+  assert.equal(canceled?.mismatch, false);
+  assert.equal(oms.tradingState, "active");
+  assert.equal(account.open.length, 0);
+  assert.equal(oms.clientIds.next(), `${prefix}-${epoch}-6`);
 });
 
 Deno.test("reconcile: a kill switch that tripped during a halt wins over the state from before", async () => {
@@ -251,14 +287,14 @@ Deno.test("reconcile: ours is the full client-id shape — another strategy's pr
   assert.deepEqual(outcome?.orders.map((o) => [o.clientOrderId, o.kind, o.action]), [
     [`${prefix}2-lz1abc-1`, "external", "canceled"],
     [`${prefix}-lz1abc`, "external", "canceled"],
-    [`${prefix}-lz1abc-2`, "unknown-ours", undefined],
+    [`${prefix}-lz1abc-2`, "unknown-ours", "canceled"],
   ]);
-  // Never one of ours: an order of our shape the OMS does not know halts, it is not cancelled.
   assert.deepEqual(account.cancels, [
     `bybit:BTCUSDT ${prefix}2-lz1abc-1`,
     `bybit:BTCUSDT ${prefix}-lz1abc`,
+    `bybit:BTCUSDT ${prefix}-lz1abc-2`,
   ]);
-  assert.equal(outcome?.mismatch, true);
+  assert.equal(outcome?.mismatch, false);
 });
 
 Deno.test("reconcile: unknown_order_policy adopt (the default) puts the venue order into the OMS; the next pass has nothing to report", async () => {

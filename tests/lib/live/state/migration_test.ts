@@ -20,8 +20,9 @@ Deno.test("a version-1 state file migrates to version 2 with its state, outbox a
     writeV1(path);
     const store = SqliteLiveStore.open({ path, lockKey: KEY });
     assert.equal(store.migratedFrom, 1);
-    // The fixture predates the OMS snapshot's awaitingFills (optional, so older files still load).
-    const { awaitingFills: _, ...oms } = sampleState().oms;
+    // The fixture predates the OMS snapshot's awaitingFills and finishedOrderIds (optional, so
+    // older files still load).
+    const { awaitingFills: _, finishedOrderIds: _finished, ...oms } = sampleState().oms;
     assert.deepEqual(store.load(), JSON.parse(JSON.stringify({ ...sampleState(), oms })));
     const pending = store.uncommitted();
     assert.deepEqual(pending.intents.map((i) => [i.clientOrderId, i.ts]), [["sma-0-2", 20]]);

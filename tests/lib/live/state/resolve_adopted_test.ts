@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { decimal, type Order } from "../../../../lib/domain/mod.ts";
-import type { OrderCommand } from "../../../../lib/events/mod.ts";
-import { fixedQuantity } from "../../../../lib/execution/mod.ts";
 import {
   ADOPTED_FENCE_MS,
   adoptedFence,
-  LIVE_STATE_VERSION,
   type LiveStore,
   refusedSteps,
   resolveAdopted,
@@ -13,9 +10,8 @@ import {
   SqliteLiveStore,
 } from "../../../../lib/live/state/mod.ts";
 import type { Strategy, StrategyContext } from "../../../../lib/strategies/mod.ts";
-import { TradingSession } from "../../../../lib/trader/mod.ts";
 import { BTC } from "../../execution/_oms_harness.ts";
-import { tempDir } from "./_fixtures.ts";
+import { commitSession, intentSession, tempDir } from "./_fixtures.ts";
 
 /** A limit buy per timer; `cancel <id>` cancels one. */
 const bidder: Strategy = {
@@ -44,24 +40,7 @@ const bidder: Strategy = {
 
 // A session with the outbox in front of a venue that only records what it is sent.
 function process(store: LiveStore, sentAtMs: number) {
-  const commands: OrderCommand[] = [];
-  const session = new TradingSession({
-    strategy: bidder,
-    instruments: [BTC],
-    initialBalances: { USDT: 10_000 },
-    reportingCurrency: "USDT",
-    sizer: fixedQuantity(0.01),
-    clientIdPrefix: "adp",
-  }, () => ({
-    venue: "bybit",
-    send(command: OrderCommand): void {
-      const id = command.type === "submit" ? command.request.clientOrderId : command.clientOrderId;
-      store.recordIntent({ clientOrderId: id, command, ts: sentAtMs * 1000 });
-      commands.push(command);
-    },
-  }));
-  session.host("1m");
-  session.portfolio.mark(BTC.symbol, 50_000);
+  const { session, commands } = intentSession(store, bidder, "adp", sentAtMs);
   const bid = (n: number): string => {
     const ts = sentAtMs * 1000 + n;
     session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: String(n) });
@@ -78,17 +57,7 @@ function process(store: LiveStore, sentAtMs: number) {
     session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: `amend ${id}` });
   };
   // Commits the state as the dead process last saved it.
-  const commit = (): void =>
-    store.commit({
-      version: LIVE_STATE_VERSION,
-      savedAt: sentAtMs * 1000 + 10,
-      oms: session.oms.snapshot(),
-      strategy: null,
-      algorithms: null,
-      portfolio: session.portfolio.toJSON(),
-      lastEventIds: {},
-      killSwitch: { tripped: false },
-    });
+  const commit = (): void => commitSession(store, session, sentAtMs * 1000 + 10);
   // The venue's acknowledgement of an order as it was requested.
   const ack = (id: string): void => {
     session.engine.process({

@@ -12,9 +12,9 @@ import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import { decimal } from "../../lib/domain/mod.ts";
-import { SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
+import { liveRunArgs, SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const SMA_CROSS = new URL("../../examples/strategies/sma_cross.toml", import.meta.url).pathname;
 
 async function until(
   predicate: () => boolean,
@@ -51,28 +51,7 @@ function ledgerStatus(sim: Simulator, clientId: string): string | undefined {
 /** `live run` on `dir` for `duration`; resolves with its exit code, the io it wrote to. */
 function liveRun(dir: string, duration: string) {
   const io = recordingIo();
-  const code = main([
-    "--config-dir",
-    dir,
-    "live",
-    "run",
-    "--strategy-config",
-    join(ROOT, "examples/strategies/sma_cross.toml"),
-    "--markets-file",
-    join(ROOT, "config/markets.toml"),
-    "--exchange",
-    "sim",
-    "--exec",
-    "live",
-    "--duration",
-    duration,
-    "--log-path",
-    join(dir, "live.json"),
-    "--state-path",
-    join(dir, "state.db"),
-    "--metrics-addr",
-    "127.0.0.1:0",
-  ], io);
+  const code = main(liveRunArgs(dir, "--strategy-config", SMA_CROSS, "--duration", duration), io);
   return { io, code };
 }
 

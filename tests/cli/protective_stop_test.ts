@@ -16,6 +16,7 @@ import { main } from "../../cli/main.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import type { SimOrder } from "../../connectors/simulator/order.ts";
 import { SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import { until } from "../_until.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -29,14 +30,6 @@ async function configDir(sim: Simulator, venue: "bybit" | "binance", extra: stri
     `strategy_name = "EnterOnceProtected"\n\n[params]\nsymbol = "${venue}:BTCUSDT"\n`,
   );
   return dir;
-}
-
-async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 interface Child {

@@ -27,12 +27,10 @@ import { TrailingStop } from "../../lib/execution/algorithms/trailing_stop.ts";
 import { LiveBooks } from "../../lib/live/mod.ts";
 import type { Strategy, StrategyContext } from "../../lib/strategies/mod.ts";
 import { TradingSession } from "../../lib/trader/mod.ts";
-import { BybitExecutionClient } from "../../connectors/bybit/execution_client.ts";
-import { BybitPrivateStream } from "../../connectors/bybit/private_stream.ts";
-import { RateLimiter } from "../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../connectors/bybit/rest.ts";
+import type { BybitPrivateStream } from "../../connectors/bybit/private_stream.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import { BTC } from "../lib/trader/_fixtures.ts";
+import { simExecutionClient, simPrivateStream } from "../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "trail-key", apiSecret: "trail-secret" };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -104,16 +102,7 @@ async function withVenue(
   const since = Date.now() - 1000;
   try {
     sim.market.setBook("BTCUSDT", [[49_999.9, 5]], [[50_000.1, 5]]);
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 2000,
-    });
-    const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+    const client = simExecutionClient(sim, KEY);
     // One "process": a session (restored when `state` is given) and its private stream, which
     // catches up over REST from the start of the test.
     const start = async (
@@ -144,14 +133,7 @@ async function withVenue(
         }
         session.engine.advanceTo(nowMicros());
       };
-      const stream = new BybitPrivateStream({
-        url: sim.wsPrivateUrl,
-        credentials: KEY,
-        client,
-        sink: (e) => queue.push(e),
-        sinceMs: since,
-        backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
-      });
+      const stream = simPrivateStream(sim, KEY, client, (e) => queue.push(e), since);
       streams.push(stream);
       await stream.start();
       return { session, pump, stream };

@@ -15,7 +15,7 @@ import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import type { SimOrder } from "../../connectors/simulator/order.ts";
-import { SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import { liveRunArgs, SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
 import { until } from "../_until.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -44,31 +44,18 @@ function startLive(dir: string): Child {
       "--no-prompt",
       "-A",
       join(ROOT, "cli/main.ts"),
-      "--config-dir",
-      dir,
-      "live",
-      "run",
-      "--strategy-module",
-      join(ROOT, "tests/cli/_protect_strategy.ts"),
-      "--strategy-config",
-      join(dir, "strategy.toml"),
-      "--markets-file",
-      join(ROOT, "config/markets.toml"),
-      "--exchange",
-      "sim",
-      "--exec",
-      "live",
-      "--quantity",
-      "0.01",
-      "--log-path",
-      join(dir, "live.json"),
-      "--state-path",
-      join(dir, "state.db"),
-      "--metrics-addr",
-      "127.0.0.1:0",
-      // A bound of its own, should the test fail to kill it.
-      "--duration",
-      "120s",
+      ...liveRunArgs(
+        dir,
+        "--strategy-module",
+        join(ROOT, "tests/cli/_protect_strategy.ts"),
+        "--strategy-config",
+        join(dir, "strategy.toml"),
+        "--quantity",
+        "0.01",
+        // A bound of its own, should the test fail to kill it.
+        "--duration",
+        "120s",
+      ),
     ],
     cwd: ROOT,
     stdout: "null",

@@ -10,18 +10,11 @@ import type { BybitExecutionClient } from "../../../connectors/bybit/execution_c
 import { BybitMarketStream } from "../../../connectors/bybit/market_stream.ts";
 import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
 import { simExecutionClient, simPrivateStream } from "./_sim_client.ts";
+import { until } from "../../_until.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fast = { initialMs: 1, factor: 1.5, maxMs: 5 };
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 async function withSim(
   body: (sim: Simulator, client: BybitExecutionClient) => Promise<void>,

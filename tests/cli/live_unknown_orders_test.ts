@@ -48,6 +48,24 @@ function ledgerStatus(sim: Simulator, clientId: string): string | undefined {
   return sim.ledger.order(clientId)?.status;
 }
 
+/** The state file of `dir` as `tesser state inspect --json` prints it. */
+async function inspectState(dir: string) {
+  const io = recordingIo();
+  assert.equal(await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], io), 0);
+  return JSON.parse(io.out.join("\n")).state;
+}
+
+/** The saved BTC position is the simulator account's. */
+function assertVenuePosition(
+  state: { portfolio: { positions: { symbol: string; quantity: string }[] } },
+  sim: Simulator,
+): void {
+  assert.equal(
+    state.portfolio.positions.find((p) => p.symbol === "bybit:BTCUSDT")?.quantity,
+    sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
+  );
+}
+
 /** `live run` on `dir` for `duration`; resolves with its exit code, the io it wrote to. */
 function liveRun(dir: string, duration: string) {
   const io = recordingIo();
@@ -138,17 +156,8 @@ Deno.test("live.unknown_order_policy = adopt (default): the order that is not ou
       storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId, f.quantity]),
       [[ledger[0].execId, "manual-1", "0.01"]],
     );
-    const inspect = recordingIo();
-    assert.equal(
-      await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], inspect),
-      0,
-    );
-    const state = JSON.parse(inspect.out.join("\n")).state;
-    assert.equal(
-      state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
-        ?.quantity,
-      sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
-    );
+    const state = await inspectState(dir);
+    assertVenuePosition(state, sim);
     // Filled: the OMS holds it no longer.
     assert.deepEqual(state.oms.orders, []);
   } finally {
@@ -164,17 +173,9 @@ Deno.test("live.unknown_order_policy = adopt: the adopted order outlives a resta
     const first = liveRun(dir, "3s");
     assert.equal(await first.code, 0, first.io.err.join("\n"));
     assert.match(first.io.err.join("\n"), /order manual-1 is not ours: adopted/);
-    const inspect = async () => {
-      const io = recordingIo();
-      assert.equal(
-        await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], io),
-        0,
-      );
-      return JSON.parse(io.out.join("\n")).state;
-    };
     // Saved with the state as a working order.
     assert.deepEqual(
-      (await inspect()).oms.orders.map((o: { request: { clientOrderId: string } }) =>
+      (await inspectState(dir)).oms.orders.map((o: { request: { clientOrderId: string } }) =>
         o.request.clientOrderId
       ),
       ["manual-1"],
@@ -193,13 +194,9 @@ Deno.test("live.unknown_order_policy = adopt: the adopted order outlives a resta
       storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId]),
       [[ledger[0].execId, "manual-1"]],
     );
-    const state = await inspect();
+    const state = await inspectState(dir);
     assert.deepEqual(state.oms.orders, []);
-    assert.equal(
-      state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
-        ?.quantity,
-      sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
-    );
+    assertVenuePosition(state, sim);
   } finally {
     await sim.stop();
   }

@@ -13,12 +13,11 @@ import {
 } from "../../../../lib/execution/mod.ts";
 import { knownReport } from "../../../../lib/portfolio/mod.ts";
 import { TradingSession } from "../../../../lib/trader/mod.ts";
-import { BybitExecutionClient } from "../../../../connectors/bybit/execution_client.ts";
-import { BybitPrivateStream } from "../../../../connectors/bybit/private_stream.ts";
-import { RateLimiter } from "../../../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../../../connectors/bybit/rest.ts";
+import type { BybitExecutionClient } from "../../../../connectors/bybit/execution_client.ts";
+import type { BybitPrivateStream } from "../../../../connectors/bybit/private_stream.ts";
 import { startSimulator } from "../../../../connectors/simulator/simulator.ts";
 import { BTC, TwapOnce } from "../../trader/_fixtures.ts";
+import { simExecutionClient, simPrivateStream } from "../../../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -71,25 +70,9 @@ Deno.test("live against the simulator: restart mid-TWAP, the restored session se
   const streams: BybitPrivateStream[] = [];
   try {
     sim.market.setBook("BTCUSDT", [[49999.9, 5]], [[50000.1, 5]]);
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 2000,
-    });
-    const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+    const client = simExecutionClient(sim, KEY);
     const connect = async (queue: Event[]): Promise<void> => {
-      const stream = new BybitPrivateStream({
-        url: sim.wsPrivateUrl,
-        credentials: KEY,
-        client,
-        sink: (e) => queue.push(e),
-        sinceMs: Date.now() - 60_000,
-        backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
-      });
+      const stream = simPrivateStream(sim, KEY, client, (e) => queue.push(e), Date.now() - 60_000);
       streams.push(stream);
       await stream.start();
     };

@@ -19,3 +19,26 @@ export async function until(
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+
+/**
+ * Like {@link until} for a session fed by hand: runs `pump` (which hands the queued events to
+ * the session) before each look and once more at the end, so what arrived meanwhile is
+ * processed; fails naming `what` after `ms`.
+ */
+export async function pumpUntil(
+  predicate: () => boolean,
+  pump: () => void,
+  what: string,
+  ms = 10_000,
+): Promise<void> {
+  await until(
+    () => {
+      pump();
+      return predicate();
+    },
+    what,
+    ms,
+    5,
+  );
+  pump();
+}

@@ -30,10 +30,10 @@ import { TradingSession } from "../../lib/trader/mod.ts";
 import type { BybitPrivateStream } from "../../connectors/bybit/private_stream.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import { BTC } from "../lib/trader/_fixtures.ts";
+import { pumpUntil } from "../_until.ts";
 import { simExecutionClient, simPrivateStream } from "../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "trail-key", apiSecret: "trail-secret" };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const nowMicros = (): number => Date.now() * 1000;
 
 /** On its first bar, enters long by a trailing stop: buy once the price rebounds 1 %. */
@@ -73,16 +73,6 @@ function persisted(session: TradingSession): { oms: OmsSnapshot; algorithms: Alg
     oms: session.oms.snapshot(),
     algorithms: session.algorithms.snapshot(),
   }));
-}
-
-async function until(done: () => boolean, pump: () => void, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    pump();
-    await sleep(5);
-  }
-  pump();
 }
 
 async function withVenue(
@@ -204,7 +194,7 @@ Deno.test("live against the simulator: restart while a trailing stop tracks, the
     b.pump();
     assert.equal(parentB.children, 0, "fired before the 1 % rebound");
     trade(b, 50_000);
-    await until(() => parentB.status !== "working", b.pump, "the exit child's fill");
+    await pumpUntil(() => parentB.status !== "working", b.pump, "the exit child's fill");
     assert.equal(parentB.status, "completed");
     assert.equal(parentB.children, 1);
     assert.equal(children(sim).length, 1, children(sim).join(" "));
@@ -225,13 +215,13 @@ Deno.test("live against the simulator: restart after a trailing stop sent its ex
     assert.equal(parentA.children, 1);
     const state = persisted(a.session);
     await a.stream.close();
-    await until(() => sim.ledger.fills().length === 1, () => {}, "the venue's fill");
+    await pumpUntil(() => sim.ledger.fills().length === 1, () => {}, "the venue's fill");
 
     const b = await start(state);
     const [parentB] = b.session.algorithms.parents();
     // More rebound after the restart must not send another child.
     trade(b, 50_200);
-    await until(() => parentB.status !== "working", b.pump, "the caught-up fill");
+    await pumpUntil(() => parentB.status !== "working", b.pump, "the caught-up fill");
     assert.equal(parentB.status, "completed");
     assert.equal(parentB.children, 1);
     assert.equal(children(sim).length, 1, children(sim).join(" "));

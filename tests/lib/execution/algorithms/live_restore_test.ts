@@ -17,10 +17,10 @@ import type { BybitExecutionClient } from "../../../../connectors/bybit/executio
 import type { BybitPrivateStream } from "../../../../connectors/bybit/private_stream.ts";
 import { startSimulator } from "../../../../connectors/simulator/simulator.ts";
 import { BTC, TwapOnce } from "../../trader/_fixtures.ts";
+import { pumpUntil } from "../../../_until.ts";
 import { simExecutionClient, simPrivateStream } from "../../../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const nowMicros = (): number => Date.now() * 1000;
 
 /** A live-style session: reports and stream events queue up and are processed in a loop. */
@@ -49,16 +49,6 @@ function liveSession(client: BybitExecutionClient): {
     session.engine.advanceTo(nowMicros());
   };
   return { session, queue, pump };
-}
-
-async function until(done: () => boolean, pump: () => void, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    pump();
-    await sleep(5);
-  }
-  pump();
 }
 
 Deno.test("live against the simulator: restart mid-TWAP, the restored session sends each remaining slice once", async () => {
@@ -97,7 +87,7 @@ Deno.test("live against the simulator: restart mid-TWAP, the restored session se
       },
     });
     const [parentA] = a.session.algorithms.parents();
-    await until(() => parentA.filledLots >= 1, a.pump, "the first slice's fill");
+    await pumpUntil(() => parentA.filledLots >= 1, a.pump, "the first slice's fill");
     assert.equal(parentA.children, 1);
     const state = JSON.parse(JSON.stringify({
       oms: a.session.oms.snapshot(),
@@ -120,7 +110,7 @@ Deno.test("live against the simulator: restart mid-TWAP, the restored session se
     );
     await connect(b.queue);
     const [parentB] = b.session.algorithms.parents();
-    await until(() => parentB.status !== "working", b.pump, "the parent to finish");
+    await pumpUntil(() => parentB.status !== "working", b.pump, "the parent to finish");
 
     assert.equal(parentB.status, "completed");
     assert.equal(parentB.children, 3);

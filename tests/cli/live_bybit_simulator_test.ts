@@ -10,25 +10,19 @@ import { liveVenue } from "../../cli/_live_venue.ts";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { ManualClock as SimClock } from "../../connectors/simulator/clock.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { loadMarkets } from "../../lib/backtest/markets.ts";
 import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../lib/execution/mod.ts";
 import { type LiveLogRecord, LiveRuntime } from "../../lib/live/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
 import { until } from "../_until.ts";
-import { liveRunArgs, SIM_KEY, simConfigDir, simExchange } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, simExchange, startSimAccount } from "../live/_live_cli.ts";
 
 /** SmaCross through the CLI's venue wiring against a simulator speaking `venueName`. */
 async function smaCrossAgainst(venueName: "bybit" | "binance"): Promise<void> {
   const symbol = `${venueName}:BTCUSDT`;
   const simClock = new SimClock(Date.UTC(2026, 5, 1, 12));
-  const sim = await startSimulator({
-    venue: venueName,
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-    clock: simClock,
-  });
+  const sim = await startSimAccount(venueName, { clock: simClock });
   const logs: LiveLogRecord[] = [];
   try {
     const instruments = await loadMarkets("config/markets.toml");
@@ -152,11 +146,7 @@ Deno.test("live run --exec live (binance driver): SmaCross against the simulator
 });
 
 Deno.test("live run --exec live: the pre-trade account check refuses the simulator's leverage 10, or adopts it when configured", async () => {
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "static" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit", { market: { kind: "static" } });
   try {
     const args = (dir: string) =>
       liveRunArgs(

@@ -9,7 +9,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { liveVenue } from "../../cli/_live_venue.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { loadMarkets } from "../../lib/backtest/markets.ts";
 import { decimal, ZERO } from "../../lib/domain/mod.ts";
 import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
@@ -17,15 +16,11 @@ import { fixedQuantity } from "../../lib/execution/mod.ts";
 import { type LiveLogRecord, LiveRuntime, openLiveStore } from "../../lib/live/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
 import { until } from "../_until.ts";
-import { SIM_KEY, simExchange } from "../live/_live_cli.ts";
+import { simExchange, startSimAccount } from "../live/_live_cli.ts";
 
 async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0): Promise<void> {
   const symbol = `${venueName}:BTCUSDT`;
-  const sim = await startSimulator({
-    venue: venueName,
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount(venueName);
   const logs: LiveLogRecord[] = [];
   // The venue's clock behind ours: a restart must ask the venue's history from the venue's
   // time of its last commit, not from our clock's.

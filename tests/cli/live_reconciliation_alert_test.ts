@@ -8,20 +8,15 @@
 import assert from "node:assert/strict";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { decimal } from "../../lib/domain/mod.ts";
-import { liveRunArgs, SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
 import { startReceiver } from "../lib/live/ops/_receiver.ts";
 import { until } from "../_until.ts";
 
 const SMA_CROSS = new URL("../../examples/strategies/sma_cross.toml", import.meta.url).pathname;
 
 Deno.test("live.reconciliation_threshold: a wallet change beyond it reaches the webhook as reconciliation-adopted; one below it is only logged", async () => {
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit");
   const receiver = startReceiver([200]);
   const dir = await simConfigDir(
     sim,

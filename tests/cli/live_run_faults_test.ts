@@ -14,11 +14,10 @@ import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { parseFaultSchedule, runFaultSchedule } from "../../connectors/simulator/fault_schedule.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { openSqliteFile } from "../../lib/live/state/sqlite_store.ts";
 import { startReceiver } from "../lib/live/ops/_receiver.ts";
 import { until } from "../_until.ts";
-import { liveRunArgs, SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const GAP_LIMIT_SECS = 2;
@@ -116,11 +115,7 @@ interface LogLine {
 
 Deno.test("live run --exec live under 50 injected faults: no order lost or placed twice, every fill once, data-gap and failure-streak alerts reach the webhook within their thresholds", async () => {
   assert.equal(EXPECTED_FAULTS, 50, "the schedule holds 50 faults");
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit");
   const receiver = startReceiver([200]);
   const dir = await simConfigDir(
     sim,

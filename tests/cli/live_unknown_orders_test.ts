@@ -10,9 +10,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
+import type { Simulator } from "../../connectors/simulator/simulator.ts";
 import { decimal } from "../../lib/domain/mod.ts";
-import { liveRunArgs, SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount, storedFills } from "../live/_live_cli.ts";
 
 const SMA_CROSS = new URL("../../examples/strategies/sma_cross.toml", import.meta.url).pathname;
 
@@ -74,11 +74,7 @@ function liveRun(dir: string, duration: string) {
 }
 
 async function simulator(): Promise<Simulator> {
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit");
   sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
   return sim;
 }

@@ -13,9 +13,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
+import type { Simulator } from "../../connectors/simulator/simulator.ts";
 import type { SimOrder } from "../../connectors/simulator/order.ts";
-import { liveRunArgs, SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
 import { until } from "../_until.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -105,11 +105,7 @@ async function protectedSession(
   venue: "bybit" | "binance",
   countdownSecs?: number,
 ): Promise<Protected> {
-  const sim = await startSimulator({
-    venue,
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount(venue);
   let child: Child | undefined;
   try {
     sim.market.setBook("BTCUSDT", [[49999.5, 5]], [[50000.5, 5]]);

@@ -10,13 +10,33 @@
 
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { Simulator } from "../../connectors/simulator/simulator.ts";
+import {
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../../connectors/simulator/simulator.ts";
 import type { ExchangeConfig } from "../../lib/config/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** The simulator accounts' key (one account, id 0). */
 export const SIM_KEY = { apiKey: "mm-live-key", apiSecret: "mm-live-secret" } as const;
+
+/**
+ * A simulator speaking `venue` with no market of its own (the test drives it) and one account
+ * of 100,000 USDT on {@link SIM_KEY}; `options` overrides any of that (a clock, a market).
+ */
+export function startSimAccount(
+  venue: SimulatorOptions["venue"],
+  options: Partial<SimulatorOptions> = {},
+): Promise<Simulator> {
+  return startSimulator({
+    venue,
+    market: { kind: "none" },
+    accounts: [{ ...SIM_KEY, balance: "100000" }],
+    ...options,
+  });
+}
 
 /** The simulator's WebSocket base, as a profile's `ws_url` names it (the driver adds the paths). */
 export function simWsBase(sim: Simulator): string {

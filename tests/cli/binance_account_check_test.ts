@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
-import { liveRunArgs, SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import type { Simulator } from "../../connectors/simulator/simulator.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
 
 /** The simulator's config folder with `extra` TOML, plus a SmaCross strategy file. */
 async function config(sim: Simulator, extra: string): Promise<string> {
@@ -26,11 +26,7 @@ const args = (dir: string): string[] =>
   liveRunArgs(dir, "--strategy-config", join(dir, "strategy.toml"), "--duration", "1s");
 
 Deno.test("live run --exec live (binance): the account check refuses every difference at once, before any order", async () => {
-  const sim = await startSimulator({
-    venue: "binance",
-    market: { kind: "static" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("binance", { market: { kind: "static" } });
   try {
     sim.exchange.account(0).hedgeMode = true;
     sim.exchange.account(0).isolated.add("BTCUSDT");
@@ -58,11 +54,7 @@ Deno.test("live run --exec live (binance): the account check refuses every diffe
 });
 
 Deno.test("live run --exec live (binance): leverage and fees are adopted when configured, and the session runs", async () => {
-  const sim = await startSimulator({
-    venue: "binance",
-    market: { kind: "static" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("binance", { market: { kind: "static" } });
   try {
     const io = recordingIo();
     const dir = await config(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
@@ -80,11 +72,7 @@ Deno.test("live run --exec live (binance): leverage and fees are adopted when co
 });
 
 Deno.test("live run --exec live (binance): a countdownCancelAll the venue refuses at the start stops the session with the venue's message", async () => {
-  const sim = await startSimulator({
-    venue: "binance",
-    market: { kind: "static" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("binance", { market: { kind: "static" } });
   try {
     sim.faults.inject({
       kind: "reject",

@@ -9,23 +9,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
+import type { Simulator } from "../../connectors/simulator/simulator.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
 
-const KEY = { apiKey: "facts-key", apiSecret: "facts-secret" };
-
+/** The simulator's config folder with `extra` TOML, plus a SmaCross strategy file. */
 async function config(sim: Simulator, extra: string): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "tesser-binance-facts-" });
-  await Deno.copyFile("config/default.toml", join(dir, "default.toml"));
-  await Deno.writeTextFile(
-    join(dir, "local.toml"),
-    `[exchange.sim]
-driver = "binance"
-rest_url = "${sim.restUrl}"
-ws_url = "${sim.wsPublicUrl.replace(/\/public$/, "")}"
-api_key = "${KEY.apiKey}"
-api_secret = "${KEY.apiSecret}"
-${extra}`,
-  );
+  const dir = await simConfigDir(sim, extra);
   await Deno.writeTextFile(
     join(dir, "strategy.toml"),
     `strategy_name = "SmaCross"\n\n[params]\nsymbol = "binance:BTCUSDT"\n`,
@@ -33,35 +22,11 @@ ${extra}`,
   return dir;
 }
 
-const args = (dir: string): string[] => [
-  "--config-dir",
-  dir,
-  "live",
-  "run",
-  "--strategy-config",
-  join(dir, "strategy.toml"),
-  "--markets-file",
-  "config/markets.toml",
-  "--exchange",
-  "sim",
-  "--exec",
-  "live",
-  "--duration",
-  "1s",
-  "--log-path",
-  join(dir, "live.json"),
-  "--state-path",
-  join(dir, "state.db"),
-  "--metrics-addr",
-  "127.0.0.1:0",
-];
+const args = (dir: string): string[] =>
+  liveRunArgs(dir, "--strategy-config", join(dir, "strategy.toml"), "--duration", "1s");
 
 Deno.test("live run --exec live (binance): the account check refuses every difference at once, before any order", async () => {
-  const sim = await startSimulator({
-    venue: "binance",
-    market: { kind: "static" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("binance", { market: { kind: "static" } });
   try {
     sim.exchange.account(0).hedgeMode = true;
     sim.exchange.account(0).isolated.add("BTCUSDT");
@@ -89,11 +54,7 @@ Deno.test("live run --exec live (binance): the account check refuses every diffe
 });
 
 Deno.test("live run --exec live (binance): leverage and fees are adopted when configured, and the session runs", async () => {
-  const sim = await startSimulator({
-    venue: "binance",
-    market: { kind: "static" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("binance", { market: { kind: "static" } });
   try {
     const io = recordingIo();
     const dir = await config(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
@@ -111,11 +72,7 @@ Deno.test("live run --exec live (binance): leverage and fees are adopted when co
 });
 
 Deno.test("live run --exec live (binance): a countdownCancelAll the venue refuses at the start stops the session with the venue's message", async () => {
-  const sim = await startSimulator({
-    venue: "binance",
-    market: { kind: "static" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("binance", { market: { kind: "static" } });
   try {
     sim.faults.inject({
       kind: "reject",

@@ -10,33 +10,19 @@ import { liveVenue } from "../../cli/_live_venue.ts";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { ManualClock as SimClock } from "../../connectors/simulator/clock.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { loadMarkets } from "../../lib/backtest/markets.ts";
 import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../lib/execution/mod.ts";
 import { type LiveLogRecord, LiveRuntime } from "../../lib/live/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
-
-const KEY = { apiKey: "live-key", apiSecret: "live-secret" };
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+import { until } from "../_until.ts";
+import { liveRunArgs, simConfigDir, simExchange, startSimAccount } from "../live/_live_cli.ts";
 
 /** SmaCross through the CLI's venue wiring against a simulator speaking `venueName`. */
 async function smaCrossAgainst(venueName: "bybit" | "binance"): Promise<void> {
   const symbol = `${venueName}:BTCUSDT`;
   const simClock = new SimClock(Date.UTC(2026, 5, 1, 12));
-  const sim = await startSimulator({
-    venue: venueName,
-    market: { kind: "none" },
-    accounts: [{ ...KEY, balance: "100000" }],
-    clock: simClock,
-  });
+  const sim = await startSimAccount(venueName, { clock: simClock });
   const logs: LiveLogRecord[] = [];
   try {
     const instruments = await loadMarkets("config/markets.toml");
@@ -44,21 +30,7 @@ async function smaCrossAgainst(venueName: "bybit" | "binance"): Promise<void> {
     const sleeper = new WallSleeper(clock);
     const venue = liveVenue({
       profile: "sim",
-      exchange: venueName === "bybit"
-        ? {
-          driver: "bybit",
-          rest_url: sim.restUrl,
-          ws_url: sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, ""),
-          api_key: KEY.apiKey,
-          api_secret: KEY.apiSecret,
-        }
-        : {
-          driver: "binance",
-          rest_url: sim.restUrl,
-          ws_url: sim.wsPublicUrl.replace(/\/public$/, ""),
-          api_key: KEY.apiKey,
-          api_secret: KEY.apiSecret,
-        },
+      exchange: simExchange(sim),
       live: true,
       instruments,
       symbols: [symbol],
@@ -173,52 +145,18 @@ Deno.test("live run --exec live (binance driver): SmaCross against the simulator
   await smaCrossAgainst("binance");
 });
 
-async function simConfig(sim: { restUrl: string; wsPublicUrl: string }, extra: string) {
-  const dir = await Deno.makeTempDir({ prefix: "tesser-live-sim-" });
-  await Deno.copyFile("config/default.toml", `${dir}/default.toml`);
-  await Deno.writeTextFile(
-    `${dir}/local.toml`,
-    `[exchange.sim]
-driver = "bybit"
-rest_url = "${sim.restUrl}"
-ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
-api_key = "${KEY.apiKey}"
-api_secret = "${KEY.apiSecret}"
-${extra}`,
-  );
-  return dir;
-}
-
 Deno.test("live run --exec live: the pre-trade account check refuses the simulator's leverage 10, or adopts it when configured", async () => {
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "static" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit", { market: { kind: "static" } });
   try {
-    const args = (dir: string) => [
-      "--config-dir",
-      dir,
-      "live",
-      "run",
-      "--strategy-config",
-      "examples/strategies/sma_cross.toml",
-      "--markets-file",
-      "config/markets.toml",
-      "--exchange",
-      "sim",
-      "--exec",
-      "live",
-      "--duration",
-      "1s",
-      "--log-path",
-      `${dir}/live.json`,
-      "--state-path",
-      `${dir}/state.db`,
-      "--metrics-addr",
-      "127.0.0.1:0",
-    ];
-    const refuse = await simConfig(sim, "");
+    const args = (dir: string) =>
+      liveRunArgs(
+        dir,
+        "--strategy-config",
+        "examples/strategies/sma_cross.toml",
+        "--duration",
+        "1s",
+      );
+    const refuse = await simConfigDir(sim, "");
     const io = recordingIo();
     assert.equal(await main(args(refuse), io), 2);
     assert.match(
@@ -226,7 +164,7 @@ Deno.test("live run --exec live: the pre-trade account check refuses the simulat
       /the account does not match the session: bybit:BTCUSDT: leverage 10 at the venue, 1 configured/,
     );
     assert.equal(sim.ledger.orders().length, 0);
-    const adopt = await simConfig(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
+    const adopt = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
     const adopted = recordingIo();
     assert.equal(await main(args(adopt), adopted), 0, adopted.err.join("\n"));
     const text = adopted.err.join("\n");

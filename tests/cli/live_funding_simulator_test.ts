@@ -9,31 +9,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { liveVenue } from "../../cli/_live_venue.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { loadMarkets } from "../../lib/backtest/markets.ts";
 import { decimal, ZERO } from "../../lib/domain/mod.ts";
 import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../lib/execution/mod.ts";
 import { type LiveLogRecord, LiveRuntime, openLiveStore } from "../../lib/live/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
-
-const KEY = { apiKey: "fund-key", apiSecret: "fund-secret" };
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { until } from "../_until.ts";
+import { simExchange, startSimAccount } from "../live/_live_cli.ts";
 
 async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0): Promise<void> {
   const symbol = `${venueName}:BTCUSDT`;
-  const sim = await startSimulator({
-    venue: venueName,
-    market: { kind: "none" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount(venueName);
   const logs: LiveLogRecord[] = [];
   // The venue's clock behind ours: a restart must ask the venue's history from the venue's
   // time of its last commit, not from our clock's.
@@ -44,25 +31,11 @@ async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0):
     const instruments = await loadMarkets("config/markets.toml");
     const clock = new WallClock();
     const sleeper = new WallSleeper(clock);
-    const exchange = venueName === "bybit"
-      ? {
-        driver: "bybit" as const,
-        rest_url: sim.restUrl,
-        ws_url: sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, ""),
-        api_key: KEY.apiKey,
-        api_secret: KEY.apiSecret,
-      }
-      : {
-        driver: "binance" as const,
-        rest_url: sim.restUrl,
-        ws_url: sim.wsPublicUrl.replace(/\/public$/, ""),
-        api_key: KEY.apiKey,
-        api_secret: KEY.apiSecret,
-      };
-    const session = async () => {
-      const venue = liveVenue({
+    // The CLI's venue wiring of a `[exchange.sim]` profile, once per process.
+    const liveVenueOf = () =>
+      liveVenue({
         profile: "sim",
-        exchange,
+        exchange: simExchange(sim),
         live: true,
         instruments,
         symbols: [symbol],
@@ -70,6 +43,8 @@ async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0):
         sleeper,
         seed: 1,
       });
+    const session = async () => {
+      const venue = liveVenueOf();
       assert.ok(venue.execution !== undefined);
       await venue.prepare();
       const store = await openLiveStore({ engine: "sqlite", path: statePath, lockKey: symbol });
@@ -101,16 +76,7 @@ async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0):
     };
     let started = 0;
     // A long position the account holds before the session starts (adopted at the start).
-    const opener = liveVenue({
-      profile: "sim",
-      exchange,
-      live: true,
-      instruments,
-      symbols: [symbol],
-      clock,
-      sleeper,
-      seed: 1,
-    });
+    const opener = liveVenueOf();
     await opener.prepare();
     assert.ok(opener.execution?.kind === "venue");
     await opener.execution.client.placeOrder({

@@ -22,6 +22,7 @@ import { loadMarkets } from "../../lib/backtest/markets.ts";
 import { LiveRuntime } from "../../lib/live/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
 import { startReceiver } from "../lib/live/ops/_receiver.ts";
+import { until } from "../_until.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -65,14 +66,6 @@ class LostFeed implements MarketStream {
   close(): Promise<void> {
     this.#queue.close();
     return Promise.resolve();
-  }
-}
-
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
@@ -138,14 +131,16 @@ Deno.test("live ops: a feed that never reconnects opens its circuit — alert to
       let ended = false;
       done = runtime.run().finally(() => ended = true);
       const live = runtime;
-      await until(() => ops.supervisor.circuitOpen, "the circuit to open");
+      await until(() => ops.supervisor.circuitOpen, "the circuit to open", 10_000);
       await until(
         () => live.session.oms.tradingState === "reducing-only",
         "the session to go reducing-only",
+        10_000,
       );
       await until(
         () => receiver.bodies.some((b) => b.code === "circuit-open"),
         "the circuit alert at the webhook",
+        10_000,
       );
       const alert = receiver.bodies.find((b) => b.code === "circuit-open");
       assert.match(

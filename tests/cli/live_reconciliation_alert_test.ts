@@ -6,30 +6,17 @@
  */
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { decimal } from "../../lib/domain/mod.ts";
-import { SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
 import { startReceiver } from "../lib/live/ops/_receiver.ts";
+import { until } from "../_until.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const SMA_CROSS = new URL("../../examples/strategies/sma_cross.toml", import.meta.url).pathname;
 
 Deno.test("live.reconciliation_threshold: a wallet change beyond it reaches the webhook as reconciliation-adopted; one below it is only logged", async () => {
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit");
   const receiver = startReceiver([200]);
   const dir = await simConfigDir(
     sim,
@@ -38,30 +25,18 @@ Deno.test("live.reconciliation_threshold: a wallet change beyond it reaches the 
   );
   try {
     const io = recordingIo();
-    const run = main([
-      "--config-dir",
-      dir,
-      "live",
-      "run",
-      "--strategy-config",
-      join(ROOT, "examples/strategies/sma_cross.toml"),
-      "--markets-file",
-      join(ROOT, "config/markets.toml"),
-      "--exchange",
-      "sim",
-      "--exec",
-      "live",
-      "--duration",
-      "8s",
-      "--log-path",
-      join(dir, "live.json"),
-      "--state-path",
-      join(dir, "state.db"),
-      "--metrics-addr",
-      "127.0.0.1:0",
-      "--webhook-url",
-      receiver.url,
-    ], io);
+    const run = main(
+      liveRunArgs(
+        dir,
+        "--strategy-config",
+        SMA_CROSS,
+        "--duration",
+        "8s",
+        "--webhook-url",
+        receiver.url,
+      ),
+      io,
+    );
     const adopted = (total: string) =>
       io.err.some((l) => l.includes(`venue ${total} (`) && /adopted the venue's balance/.test(l));
     await until(() => adopted("100000"), "the start's adoption", 20_000);

@@ -14,12 +14,12 @@ import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { parseFaultSchedule, runFaultSchedule } from "../../connectors/simulator/fault_schedule.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { openSqliteFile } from "../../lib/live/state/sqlite_store.ts";
 import { startReceiver } from "../lib/live/ops/_receiver.ts";
+import { until } from "../_until.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const KEY = { apiKey: "faults-key", apiSecret: "faults-secret" };
 const GAP_LIMIT_SECS = 2;
 const FAILURE_LIMIT = 2;
 
@@ -106,14 +106,6 @@ times = 7
 /** How many faults of the schedule hit something (an `http-status` with count 8 hits 8 requests). */
 const EXPECTED_FAULTS = 6 + 4 + 5 + 5 + 10 + 1 + 8 + 4 + 7;
 
-async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 interface LogLine {
   readonly component: string;
   readonly message: string;
@@ -123,33 +115,15 @@ interface LogLine {
 
 Deno.test("live run --exec live under 50 injected faults: no order lost or placed twice, every fill once, data-gap and failure-streak alerts reach the webhook within their thresholds", async () => {
   assert.equal(EXPECTED_FAULTS, 50, "the schedule holds 50 faults");
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "none" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit");
   const receiver = startReceiver([200]);
-  const dir = await Deno.makeTempDir({ prefix: "tesser-live-faults-" });
+  const dir = await simConfigDir(
+    sim,
+    `\n[live]\nreconciliation_interval_secs = 5\n\n[live.account]\non_mismatch = "adopt"\n`,
+  );
   let cancelSchedule = (): void => {};
   let driving = true;
   try {
-    await Deno.copyFile(join(ROOT, "config/default.toml"), `${dir}/default.toml`);
-    await Deno.writeTextFile(
-      `${dir}/local.toml`,
-      `[exchange.sim]
-driver = "bybit"
-rest_url = "${sim.restUrl}"
-ws_url = "${sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")}"
-api_key = "${KEY.apiKey}"
-api_secret = "${KEY.apiSecret}"
-
-[live]
-reconciliation_interval_secs = 5
-
-[live.account]
-on_mismatch = "adopt"
-`,
-    );
     const book = (step: number) => {
       sim.market.updateBook(
         "BTCUSDT",
@@ -159,37 +133,25 @@ on_mismatch = "adopt"
     };
     sim.market.setBook("BTCUSDT", [[49_999.5, 5], [49_999, 8]], [[50_000.5, 5], [50_001, 8]]);
     const io = recordingIo();
-    const run = main([
-      "--config-dir",
-      dir,
-      "live",
-      "run",
-      "--strategy-module",
-      join(ROOT, "tests/testdata/live/steady_trader.ts"),
-      "--strategy-config",
-      join(ROOT, "tests/testdata/live/steady_trader.toml"),
-      "--markets-file",
-      join(ROOT, "config/markets.toml"),
-      "--exchange",
-      "sim",
-      "--exec",
-      "live",
-      "--duration",
-      "42s",
-      "--log-path",
-      `${dir}/live.json`,
-      "--state-path",
-      `${dir}/state.db`,
-      "--metrics-addr",
-      "127.0.0.1:0",
-      "--webhook-url",
-      receiver.url,
-      "--alert-max-data-gap-secs",
-      String(GAP_LIMIT_SECS),
-      "--alert-max-order-failures",
-      String(FAILURE_LIMIT),
-      "--json",
-    ], io);
+    const run = main(
+      liveRunArgs(
+        dir,
+        "--strategy-module",
+        join(ROOT, "tests/testdata/live/steady_trader.ts"),
+        "--strategy-config",
+        join(ROOT, "tests/testdata/live/steady_trader.toml"),
+        "--duration",
+        "42s",
+        "--webhook-url",
+        receiver.url,
+        "--alert-max-data-gap-secs",
+        String(GAP_LIMIT_SECS),
+        "--alert-max-order-failures",
+        String(FAILURE_LIMIT),
+        "--json",
+      ),
+      io,
+    );
     let exit: number | undefined;
     const ended = run.then((code) => exit = code, (error) => {
       exit = -1;

@@ -13,11 +13,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
+import type { Simulator } from "../../connectors/simulator/simulator.ts";
 import { decimal } from "../../lib/domain/mod.ts";
-import { SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount, storedFills } from "../live/_live_cli.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const SMA_CROSS = new URL("../../examples/strategies/sma_cross.toml", import.meta.url).pathname;
 
 async function until(
   predicate: () => boolean,
@@ -51,40 +51,33 @@ function ledgerStatus(sim: Simulator, clientId: string): string | undefined {
   return sim.ledger.order(clientId)?.status;
 }
 
+/** The state file of `dir` as `tesser state inspect --json` prints it. */
+async function inspectState(dir: string) {
+  const io = recordingIo();
+  assert.equal(await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], io), 0);
+  return JSON.parse(io.out.join("\n")).state;
+}
+
+/** The saved BTC position is the simulator account's. */
+function assertVenuePosition(
+  state: { portfolio: { positions: { symbol: string; quantity: string }[] } },
+  sim: Simulator,
+): void {
+  assert.equal(
+    state.portfolio.positions.find((p) => p.symbol === "bybit:BTCUSDT")?.quantity,
+    sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
+  );
+}
+
 /** `live run` on `dir` for `duration`; resolves with its exit code, the io it wrote to. */
 function liveRun(dir: string, duration: string) {
   const io = recordingIo();
-  const code = main([
-    "--config-dir",
-    dir,
-    "live",
-    "run",
-    "--strategy-config",
-    join(ROOT, "examples/strategies/sma_cross.toml"),
-    "--markets-file",
-    join(ROOT, "config/markets.toml"),
-    "--exchange",
-    "sim",
-    "--exec",
-    "live",
-    "--duration",
-    duration,
-    "--log-path",
-    join(dir, "live.json"),
-    "--state-path",
-    join(dir, "state.db"),
-    "--metrics-addr",
-    "127.0.0.1:0",
-  ], io);
+  const code = main(liveRunArgs(dir, "--strategy-config", SMA_CROSS, "--duration", duration), io);
   return { io, code };
 }
 
 async function simulator(): Promise<Simulator> {
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit");
   sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
   return sim;
 }
@@ -162,17 +155,8 @@ Deno.test("live.unknown_order_policy = adopt (default): the order that is not ou
       storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId, f.quantity]),
       [[ledger[0].execId, "manual-1", "0.01"]],
     );
-    const inspect = recordingIo();
-    assert.equal(
-      await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], inspect),
-      0,
-    );
-    const state = JSON.parse(inspect.out.join("\n")).state;
-    assert.equal(
-      state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
-        ?.quantity,
-      sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
-    );
+    const state = await inspectState(dir);
+    assertVenuePosition(state, sim);
     // Filled: the OMS holds it no longer.
     assert.deepEqual(state.oms.orders, []);
   } finally {
@@ -188,17 +172,9 @@ Deno.test("live.unknown_order_policy = adopt: the adopted order outlives a resta
     const first = liveRun(dir, "3s");
     assert.equal(await first.code, 0, first.io.err.join("\n"));
     assert.match(first.io.err.join("\n"), /order manual-1 is not ours: adopted/);
-    const inspect = async () => {
-      const io = recordingIo();
-      assert.equal(
-        await main(["state", "inspect", "--path", join(dir, "state.db"), "--json"], io),
-        0,
-      );
-      return JSON.parse(io.out.join("\n")).state;
-    };
     // Saved with the state as a working order.
     assert.deepEqual(
-      (await inspect()).oms.orders.map((o: { request: { clientOrderId: string } }) =>
+      (await inspectState(dir)).oms.orders.map((o: { request: { clientOrderId: string } }) =>
         o.request.clientOrderId
       ),
       ["manual-1"],
@@ -217,13 +193,9 @@ Deno.test("live.unknown_order_policy = adopt: the adopted order outlives a resta
       storedFills(join(dir, "state.db")).map((f) => [f.tradeId, f.clientOrderId]),
       [[ledger[0].execId, "manual-1"]],
     );
-    const state = await inspect();
+    const state = await inspectState(dir);
     assert.deepEqual(state.oms.orders, []);
-    assert.equal(
-      state.portfolio.positions.find((p: { symbol: string }) => p.symbol === "bybit:BTCUSDT")
-        ?.quantity,
-      sim.exchange.account(0).position("BTCUSDT", 0).size.toString(),
-    );
+    assertVenuePosition(state, sim);
   } finally {
     await sim.stop();
   }

@@ -13,9 +13,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
+import type { Simulator } from "../../connectors/simulator/simulator.ts";
 import type { SimOrder } from "../../connectors/simulator/order.ts";
-import { SIM_KEY, simConfigDir } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
+import { until } from "../_until.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -31,14 +32,6 @@ async function configDir(sim: Simulator, venue: "bybit" | "binance", extra: stri
   return dir;
 }
 
-async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 interface Child {
   readonly process: Deno.ChildProcess;
   readonly stderr: () => string;
@@ -51,31 +44,18 @@ function startLive(dir: string): Child {
       "--no-prompt",
       "-A",
       join(ROOT, "cli/main.ts"),
-      "--config-dir",
-      dir,
-      "live",
-      "run",
-      "--strategy-module",
-      join(ROOT, "tests/cli/_protect_strategy.ts"),
-      "--strategy-config",
-      join(dir, "strategy.toml"),
-      "--markets-file",
-      join(ROOT, "config/markets.toml"),
-      "--exchange",
-      "sim",
-      "--exec",
-      "live",
-      "--quantity",
-      "0.01",
-      "--log-path",
-      join(dir, "live.json"),
-      "--state-path",
-      join(dir, "state.db"),
-      "--metrics-addr",
-      "127.0.0.1:0",
-      // A bound of its own, should the test fail to kill it.
-      "--duration",
-      "120s",
+      ...liveRunArgs(
+        dir,
+        "--strategy-module",
+        join(ROOT, "tests/cli/_protect_strategy.ts"),
+        "--strategy-config",
+        join(dir, "strategy.toml"),
+        "--quantity",
+        "0.01",
+        // A bound of its own, should the test fail to kill it.
+        "--duration",
+        "120s",
+      ),
     ],
     cwd: ROOT,
     stdout: "null",
@@ -125,11 +105,7 @@ async function protectedSession(
   venue: "bybit" | "binance",
   countdownSecs?: number,
 ): Promise<Protected> {
-  const sim = await startSimulator({
-    venue,
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount(venue);
   let child: Child | undefined;
   try {
     sim.market.setBook("BTCUSDT", [[49999.5, 5]], [[50000.5, 5]]);

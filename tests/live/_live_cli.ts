@@ -10,12 +10,54 @@
 
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { Simulator } from "../../connectors/simulator/simulator.ts";
+import {
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../../connectors/simulator/simulator.ts";
+import type { ExchangeConfig } from "../../lib/config/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** The simulator accounts' key (one account, id 0). */
 export const SIM_KEY = { apiKey: "mm-live-key", apiSecret: "mm-live-secret" } as const;
+
+/**
+ * A simulator speaking `venue` with no market of its own (the test drives it) and one account
+ * of 100,000 USDT on {@link SIM_KEY}; `options` overrides any of that (a clock, a market).
+ */
+export function startSimAccount(
+  venue: SimulatorOptions["venue"],
+  options: Partial<SimulatorOptions> = {},
+): Promise<Simulator> {
+  return startSimulator({
+    venue,
+    market: { kind: "none" },
+    accounts: [{ ...SIM_KEY, balance: "100000" }],
+    ...options,
+  });
+}
+
+/** The simulator's WebSocket base, as a profile's `ws_url` names it (the driver adds the paths). */
+export function simWsBase(sim: Simulator): string {
+  return sim.venue === "bybit"
+    ? sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")
+    : sim.wsPublicUrl.replace(/\/public$/, "");
+}
+
+/** An exchange profile (as `[exchange.sim]` would read) that speaks to `sim` with `key`. */
+export function simExchange(
+  sim: Simulator,
+  key: { readonly apiKey: string; readonly apiSecret: string } = SIM_KEY,
+): ExchangeConfig {
+  return {
+    driver: sim.venue,
+    rest_url: sim.restUrl,
+    ws_url: simWsBase(sim),
+    api_key: key.apiKey,
+    api_secret: key.apiSecret,
+  };
+}
 
 /**
  * Writes a config folder with the repository's `default.toml` and a `local.toml` whose
@@ -26,9 +68,7 @@ export const SIM_KEY = { apiKey: "mm-live-key", apiSecret: "mm-live-secret" } as
 export async function simConfigDir(sim: Simulator, extra = ""): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "tesser-live-sim-" });
   await Deno.copyFile(join(ROOT, "config/default.toml"), join(dir, "default.toml"));
-  const wsBase = sim.venue === "bybit"
-    ? sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "")
-    : sim.wsPublicUrl.replace(/\/public$/, "");
+  const wsBase = simWsBase(sim);
   await Deno.writeTextFile(
     join(dir, "local.toml"),
     `[exchange.sim]
@@ -41,6 +81,33 @@ recv_window_ms = 60000
 ${extra}`,
   );
   return dir;
+}
+
+/**
+ * The arguments of an in-process `tesser live run --exchange sim --exec live` on the config
+ * folder `dir`: the repository's markets, the log and state files inside `dir`, and an
+ * ephemeral metrics port; `args` adds the strategy, the duration and whatever else a test needs.
+ */
+export function liveRunArgs(dir: string, ...args: readonly string[]): string[] {
+  return [
+    "--config-dir",
+    dir,
+    "live",
+    "run",
+    "--markets-file",
+    join(ROOT, "config/markets.toml"),
+    "--exchange",
+    "sim",
+    "--exec",
+    "live",
+    "--log-path",
+    join(dir, "live.json"),
+    "--state-path",
+    join(dir, "state.db"),
+    "--metrics-addr",
+    "127.0.0.1:0",
+    ...args,
+  ];
 }
 
 /** A running `tesser live run` process. */

@@ -11,10 +11,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BybitExecutionClient } from "../../connectors/bybit/execution_client.ts";
-import { BybitPrivateStream } from "../../connectors/bybit/private_stream.ts";
-import { RateLimiter } from "../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../connectors/bybit/rest.ts";
+import type { BybitPrivateStream } from "../../connectors/bybit/private_stream.ts";
 import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { WallClock } from "../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../lib/execution/mod.ts";
@@ -23,6 +20,7 @@ import { restoreSession, SqliteLiveStore } from "../../lib/live/state/mod.ts";
 import { TradingSession } from "../../lib/trader/mod.ts";
 import type { Strategy, StrategyContext } from "../../lib/strategies/mod.ts";
 import { BTC } from "../lib/trader/_fixtures.ts";
+import { simExecutionClient, simPrivateStream } from "../connectors/bybit/_sim_client.ts";
 import { ScriptedFeed } from "../lib/live/_scripted_feed.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
@@ -89,16 +87,7 @@ Deno.test("live runtime: each TWAP child reaches the venue only after the state 
       );
       return place(request);
     };
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 2000,
-    });
-    const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+    const client = simExecutionClient(sim, KEY);
     const feed = new ScriptedFeed("bybit");
     const runtime = new LiveRuntime({
       strategy: new TwapOnFirstTrade(),
@@ -115,14 +104,7 @@ Deno.test("live runtime: each TWAP child reaches the venue only after the state 
         kind: "venue",
         client,
         privateChannel: (sink) => {
-          const s = new BybitPrivateStream({
-            url: sim.wsPrivateUrl,
-            credentials: KEY,
-            client,
-            sink,
-            sinceMs: Date.now() - 60_000,
-            backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
-          });
+          const s = simPrivateStream(sim, KEY, client, sink, Date.now() - 60_000);
           stream.current = s;
           return { start: () => s.start(), stop: () => s.close(), catchUp: () => s.catchUp() };
         },

@@ -27,15 +27,13 @@ import { TrailingStop } from "../../lib/execution/algorithms/trailing_stop.ts";
 import { LiveBooks } from "../../lib/live/mod.ts";
 import type { Strategy, StrategyContext } from "../../lib/strategies/mod.ts";
 import { TradingSession } from "../../lib/trader/mod.ts";
-import { BybitExecutionClient } from "../../connectors/bybit/execution_client.ts";
-import { BybitPrivateStream } from "../../connectors/bybit/private_stream.ts";
-import { RateLimiter } from "../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../connectors/bybit/rest.ts";
+import type { BybitPrivateStream } from "../../connectors/bybit/private_stream.ts";
 import { type Simulator, startSimulator } from "../../connectors/simulator/simulator.ts";
 import { BTC } from "../lib/trader/_fixtures.ts";
+import { pumpUntil } from "../_until.ts";
+import { simExecutionClient, simPrivateStream } from "../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "trail-key", apiSecret: "trail-secret" };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const nowMicros = (): number => Date.now() * 1000;
 
 /** On its first bar, enters long by a trailing stop: buy once the price rebounds 1 %. */
@@ -77,16 +75,6 @@ function persisted(session: TradingSession): { oms: OmsSnapshot; algorithms: Alg
   }));
 }
 
-async function until(done: () => boolean, pump: () => void, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    pump();
-    await sleep(5);
-  }
-  pump();
-}
-
 async function withVenue(
   run: (
     sim: Simulator,
@@ -104,16 +92,7 @@ async function withVenue(
   const since = Date.now() - 1000;
   try {
     sim.market.setBook("BTCUSDT", [[49_999.9, 5]], [[50_000.1, 5]]);
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 2000,
-    });
-    const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+    const client = simExecutionClient(sim, KEY);
     // One "process": a session (restored when `state` is given) and its private stream, which
     // catches up over REST from the start of the test.
     const start = async (
@@ -144,14 +123,7 @@ async function withVenue(
         }
         session.engine.advanceTo(nowMicros());
       };
-      const stream = new BybitPrivateStream({
-        url: sim.wsPrivateUrl,
-        credentials: KEY,
-        client,
-        sink: (e) => queue.push(e),
-        sinceMs: since,
-        backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
-      });
+      const stream = simPrivateStream(sim, KEY, client, (e) => queue.push(e), since);
       streams.push(stream);
       await stream.start();
       return { session, pump, stream };
@@ -222,7 +194,7 @@ Deno.test("live against the simulator: restart while a trailing stop tracks, the
     b.pump();
     assert.equal(parentB.children, 0, "fired before the 1 % rebound");
     trade(b, 50_000);
-    await until(() => parentB.status !== "working", b.pump, "the exit child's fill");
+    await pumpUntil(() => parentB.status !== "working", b.pump, "the exit child's fill");
     assert.equal(parentB.status, "completed");
     assert.equal(parentB.children, 1);
     assert.equal(children(sim).length, 1, children(sim).join(" "));
@@ -243,13 +215,13 @@ Deno.test("live against the simulator: restart after a trailing stop sent its ex
     assert.equal(parentA.children, 1);
     const state = persisted(a.session);
     await a.stream.close();
-    await until(() => sim.ledger.fills().length === 1, () => {}, "the venue's fill");
+    await pumpUntil(() => sim.ledger.fills().length === 1, () => {}, "the venue's fill");
 
     const b = await start(state);
     const [parentB] = b.session.algorithms.parents();
     // More rebound after the restart must not send another child.
     trade(b, 50_200);
-    await until(() => parentB.status !== "working", b.pump, "the caught-up fill");
+    await pumpUntil(() => parentB.status !== "working", b.pump, "the caught-up fill");
     assert.equal(parentB.status, "completed");
     assert.equal(parentB.children, 1);
     assert.equal(children(sim).length, 1, children(sim).join(" "));

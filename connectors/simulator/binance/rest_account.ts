@@ -8,33 +8,26 @@
  */
 
 import { money } from "../_format.ts";
-import type { SimInstrument } from "../instruments.ts";
 import {
   type BinanceCall,
   BinanceError,
   type BinanceRoute,
+  listedInstrument,
   ok,
   optional,
   optionalInteger,
+  symbolInstruments,
 } from "./rest_types.ts";
 import { balance, fundingIncome, positionRiskV2, positionRiskV3 } from "./shapes.ts";
-
-function specs(call: BinanceCall): readonly SimInstrument[] {
-  const code = optional(call.params, "symbol");
-  if (code === undefined) return call.context.core.instruments();
-  const found = call.context.core.instrument(code);
-  if (found === undefined) throw new BinanceError(-1121, "Invalid symbol.");
-  return [found];
-}
 
 function positionRisk(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute["handle"]> {
   const core = call.context.core;
   const now = call.context.clock.now();
   const account = core.account(call.accountId);
   if (version === 2) {
-    return ok(specs(call).map((s) => positionRiskV2(core, call.accountId, s, now)));
+    return ok(symbolInstruments(call).map((s) => positionRiskV2(core, call.accountId, s, now)));
   }
-  const active = specs(call).filter((s) =>
+  const active = symbolInstruments(call).filter((s) =>
     !account.position(s.code, now).size.isZero() ||
     core.openOrders(call.accountId, s.code).length > 0
   );
@@ -117,7 +110,7 @@ function accountInfo(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute
 
 function leverageBrackets(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   // One bracket per symbol: the simulator has one maintenance rate and no notional tiers.
-  const rows = specs(call).map((s) => ({
+  const rows = symbolInstruments(call).map((s) => ({
     symbol: s.code,
     notionalCoef: 1,
     brackets: [{
@@ -142,9 +135,7 @@ const SEVEN_DAYS_MS = 7 * 86_400_000;
 function income(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const type = optional(call.params, "incomeType");
   const code = optional(call.params, "symbol");
-  if (code !== undefined && call.context.core.instrument(code) === undefined) {
-    throw new BinanceError(-1121, "Invalid symbol.");
-  }
+  if (code !== undefined) listedInstrument(call, code);
   const limit = optionalInteger(call.params, "limit", 100, 1, 1000);
   const page = optionalInteger(call.params, "page", 1, 1, Number.MAX_SAFE_INTEGER);
   const start = optionalInteger(call.params, "startTime", -1, 0, Number.MAX_SAFE_INTEGER);

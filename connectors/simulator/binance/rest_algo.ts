@@ -19,6 +19,7 @@ import {
   optionalBoolean,
   required,
   requiredDecimal,
+  symbolInstrument,
 } from "./rest_types.ts";
 import { algoOrder } from "./shapes.ts";
 
@@ -27,9 +28,7 @@ function place(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   if (algoType !== "CONDITIONAL") {
     throw new BinanceError(-1130, "Data sent for parameter 'algoType' is not valid.");
   }
-  const code = required(call.params, "symbol");
-  const spec = call.context.core.instrument(code);
-  if (spec === undefined) throw new BinanceError(-1121, "Invalid symbol.");
+  const spec = symbolInstrument(call);
   const side = sideOf(call);
   const type = required(call.params, "type");
   checkPositionSide(call);
@@ -51,7 +50,7 @@ function place(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const market = type.endsWith("_MARKET");
   const result = call.context.core.place({
     accountId: call.accountId,
-    code,
+    code: spec.code,
     side,
     type: market ? "market" : "limit",
     tif: market ? "ioc" : tifOf(optional(call.params, "timeInForce")),

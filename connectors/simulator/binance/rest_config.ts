@@ -8,14 +8,14 @@
  * @module
  */
 
-import type { SimInstrument } from "../instruments.ts";
-import { type BinanceCall, BinanceError, type BinanceRoute, ok, required } from "./rest_types.ts";
-
-function spec(call: BinanceCall): SimInstrument {
-  const found = call.context.core.instrument(required(call.params, "symbol"));
-  if (found === undefined) throw new BinanceError(-1121, "Invalid symbol.");
-  return found;
-}
+import {
+  type BinanceCall,
+  BinanceError,
+  type BinanceRoute,
+  ok,
+  required,
+  symbolInstrument,
+} from "./rest_types.ts";
 
 /** Whether the account holds a position or an open order anywhere (changes are refused then). */
 function busy(call: BinanceCall): boolean {
@@ -46,7 +46,7 @@ function setPositionMode(call: BinanceCall): ReturnType<BinanceRoute["handle"]> 
 }
 
 function setMarginType(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
-  const instrument = spec(call);
+  const instrument = symbolInstrument(call);
   const text = required(call.params, "marginType");
   if (text !== "ISOLATED" && text !== "CROSSED") {
     throw new BinanceError(-1102, "Param 'marginType' is not valid (ISOLATED or CROSSED).");
@@ -81,7 +81,7 @@ export const CONFIG_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, 
     security: "SIGNED",
     weight: 20,
     handle: (call) => {
-      const instrument = spec(call);
+      const instrument = symbolInstrument(call);
       return ok({
         symbol: instrument.code,
         makerCommissionRate: instrument.instrument.makerFee.toString(),

@@ -10,20 +10,14 @@ import type { SimInstrument } from "../instruments.ts";
 import { BINANCE_INTERVALS, binanceInterval, updateIdOf } from "./intervals.ts";
 import {
   BINANCE_LIMITS,
-  type BinanceCall,
   BinanceError,
   type BinanceRoute,
+  listedInstrument,
   ok,
   optional,
   optionalInteger,
   required,
 } from "./rest_types.ts";
-
-function listed(call: BinanceCall, code: string): SimInstrument {
-  const spec = call.context.core.instrument(code);
-  if (spec === undefined) throw new BinanceError(-1121, "Invalid symbol.");
-  return spec;
-}
 
 const DEPTH_LIMITS = [5, 10, 20, 50, 100, 500, 1000];
 
@@ -150,7 +144,7 @@ export const MARKET_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, 
     weight: klineWeight,
     handle: (call) => {
       const code = required(call.params, "symbol");
-      const spec = listed(call, code);
+      const spec = listedInstrument(call, code);
       const name = required(call.params, "interval");
       const grid = binanceInterval(name);
       if (grid === undefined) {
@@ -190,7 +184,7 @@ export const MARKET_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, 
     weight: depthWeight,
     handle: (call) => {
       const code = required(call.params, "symbol");
-      const spec = listed(call, code);
+      const spec = listedInstrument(call, code);
       const limit = optionalInteger(call.params, "limit", 500, 5, 1000);
       if (!DEPTH_LIMITS.includes(limit)) {
         throw new BinanceError(
@@ -221,7 +215,9 @@ export const MARKET_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, 
     weight: 1,
     handle: (call) => {
       const code = optional(call.params, "symbol");
-      const specs = code === undefined ? call.context.core.instruments() : [listed(call, code)];
+      const specs = code === undefined
+        ? call.context.core.instruments()
+        : [listedInstrument(call, code)];
       const now = call.context.clock.now();
       const rows = specs.map((spec) => {
         const mark = money(call.context.core.markPrice(spec.code));
@@ -244,7 +240,9 @@ export const MARKET_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, 
     weight: 2,
     handle: (call) => {
       const code = optional(call.params, "symbol");
-      const specs = code === undefined ? call.context.core.instruments() : [listed(call, code)];
+      const specs = code === undefined
+        ? call.context.core.instruments()
+        : [listedInstrument(call, code)];
       const now = call.context.clock.now();
       const rows = specs.map((spec) => {
         const book = call.context.core.book(spec.code);

@@ -8,13 +8,13 @@
  */
 
 import type { CoreResult, OrderRef } from "../exchange_types.ts";
-import type { SimInstrument } from "../instruments.ts";
 import type { SimOrder, SimTimeInForce } from "../order.ts";
 import { binanceError } from "./errors.ts";
 import {
   type BinanceCall,
   BinanceError,
   type BinanceRoute,
+  listedInstrument,
   ok,
   optional,
   optionalBoolean,
@@ -22,6 +22,7 @@ import {
   optionalInteger,
   required,
   requiredDecimal,
+  symbolInstrument,
 } from "./rest_types.ts";
 import { restOrder, userTrade } from "./shapes.ts";
 
@@ -33,13 +34,6 @@ const CONDITIONAL = new Set([
   "TAKE_PROFIT_MARKET",
   "TRAILING_STOP_MARKET",
 ]);
-
-function spec(call: BinanceCall): SimInstrument {
-  const code = required(call.params, "symbol");
-  const found = call.context.core.instrument(code);
-  if (found === undefined) throw new BinanceError(-1121, "Invalid symbol.");
-  return found;
-}
 
 /** The order a request names by orderId or origClientOrderId. */
 export function refOf(
@@ -110,7 +104,7 @@ function value(
 }
 
 function newOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
-  const instrument = spec(call);
+  const instrument = symbolInstrument(call);
   const side = sideOf(call);
   const type = required(call.params, "type");
   if (CONDITIONAL.has(type)) {
@@ -158,7 +152,7 @@ function waiting(order: SimOrder): boolean {
 }
 
 function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
-  const instrument = spec(call);
+  const instrument = symbolInstrument(call);
   const order = call.context.core.findOrder(call.accountId, refOf(call));
   if (order === undefined || order.code !== instrument.code || waiting(order)) {
     throw new BinanceError(-2013, "Order does not exist.");
@@ -167,7 +161,7 @@ function queryOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
 }
 
 function cancelOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
-  const instrument = spec(call);
+  const instrument = symbolInstrument(call);
   const known = call.context.core.findOrder(call.accountId, refOf(call));
   // An algo order waiting for its trigger is cancelled on /fapi/v1/algoOrder only.
   if (known !== undefined && waiting(known)) throw new BinanceError(-2011, "Unknown order sent.");
@@ -176,7 +170,7 @@ function cancelOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
 }
 
 function modifyOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
-  const instrument = spec(call);
+  const instrument = symbolInstrument(call);
   const side = sideOf(call);
   const quantity = requiredDecimal(call.params, "quantity");
   const price = requiredDecimal(call.params, "price");
@@ -204,10 +198,8 @@ function modifyOrder(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
 }
 
 function openOrders(call: BinanceCall, all: boolean): ReturnType<BinanceRoute["handle"]> {
-  const code = all ? spec(call).code : optional(call.params, "symbol");
-  if (code !== undefined && call.context.core.instrument(code) === undefined) {
-    throw new BinanceError(-1121, "Invalid symbol.");
-  }
+  const code = all ? symbolInstrument(call).code : optional(call.params, "symbol");
+  if (code !== undefined) listedInstrument(call, code);
   const core = call.context.core;
   const orders =
     (all ? core.allOrders(call.accountId, code) : core.openOrders(call.accountId, code))
@@ -232,7 +224,9 @@ export const TRADE_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, B
     security: "SIGNED",
     weight: 1,
     handle: (call) => {
-      call.context.core.cancelAll(call.accountId, spec(call).code, { conditional: false });
+      call.context.core.cancelAll(call.accountId, symbolInstrument(call).code, {
+        conditional: false,
+      });
       return ok({ code: 200, msg: "The operation of cancel all open order is done." });
     },
   }],
@@ -250,7 +244,7 @@ export const TRADE_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, B
     security: "SIGNED",
     weight: 5,
     handle: (call) => {
-      const instrument = spec(call);
+      const instrument = symbolInstrument(call);
       const orderId = optional(call.params, "orderId");
       const limit = optionalInteger(call.params, "limit", 500, 1, 1000);
       const fills = call.context.core.ledger.fills({
@@ -265,7 +259,7 @@ export const TRADE_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, B
     security: "SIGNED",
     weight: 1,
     handle: (call) => {
-      const instrument = spec(call);
+      const instrument = symbolInstrument(call);
       const leverage = optionalInteger(call.params, "leverage", -1, 1, 1000);
       if (leverage === -1) required(call.params, "leverage");
       const result = call.context.core.setLeverage(
@@ -281,7 +275,7 @@ export const TRADE_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, B
     security: "SIGNED",
     weight: 10,
     handle: (call) => {
-      const instrument = spec(call);
+      const instrument = symbolInstrument(call);
       const ms = optionalInteger(call.params, "countdownTime", -1, 0, 86_400_000);
       if (ms === -1) required(call.params, "countdownTime");
       call.state.countdowns.set(call.accountId, instrument.code, ms);

@@ -6,6 +6,7 @@
  */
 
 import { type Decimal, decimal } from "../_lib.ts";
+import type { SimInstrument } from "../instruments.ts";
 import type { VenueContext } from "../venue_context.ts";
 import type { Countdowns } from "./countdown.ts";
 import type { ListenKeys } from "./listen_keys.ts";
@@ -89,6 +90,24 @@ export function required(params: URLSearchParams, name: string): string {
 export function optional(params: URLSearchParams, name: string): string | undefined {
   const value = params.get(name);
   return value === null || value === "" ? undefined : value;
+}
+
+/** The listed instrument `code`; Binance's -1121 "Invalid symbol." for one it does not list. */
+export function listedInstrument(call: BinanceCall, code: string): SimInstrument {
+  const found = call.context.core.instrument(code);
+  if (found === undefined) throw new BinanceError(-1121, "Invalid symbol.");
+  return found;
+}
+
+/** The instrument of the request's (required) `symbol`. */
+export function symbolInstrument(call: BinanceCall): SimInstrument {
+  return listedInstrument(call, required(call.params, "symbol"));
+}
+
+/** The instruments the request's optional `symbol` names: every listed one without it. */
+export function symbolInstruments(call: BinanceCall): readonly SimInstrument[] {
+  const code = optional(call.params, "symbol");
+  return code === undefined ? call.context.core.instruments() : [listedInstrument(call, code)];
 }
 
 /** An optional decimal parameter. */

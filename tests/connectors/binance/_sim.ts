@@ -14,17 +14,11 @@ import {
 export const KEY = { apiKey: "bn-key-a", apiSecret: "bn-secret-a" };
 /** Real-time sleep. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Waits (bounded) until a predicate holds. */
+export { until } from "../../_until.ts";
+
 /** Reconnect pacing for tests. */
 export const FAST = { initialMs: 1, factor: 1.5, maxMs: 5 };
-
-/** Waits (bounded) until `predicate` holds. */
-export async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 /** What a test gets. */
 export interface BinanceSim {

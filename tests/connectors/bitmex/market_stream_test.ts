@@ -14,15 +14,7 @@ import { tapSocket, tapTimers } from "../../../connectors/recording/tap.ts";
 import { RecordingWriter } from "../../../connectors/recording/writer.ts";
 import type { Event } from "../../../lib/events/mod.ts";
 import { startFakeBitmex } from "./_fake_bitmex.ts";
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(3);
-  }
-}
+import { until } from "../../_until.ts";
 
 const TIMERS = {
   setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),

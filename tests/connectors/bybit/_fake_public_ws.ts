@@ -4,6 +4,8 @@
  * every subscribe, then broadcasts deltas (u + 1 each) that the test makes.
  */
 
+import { until } from "../../_until.ts";
+
 export interface FakePublicWs {
   readonly url: string;
   /** Every text frame received, in order. */
@@ -142,12 +144,8 @@ export function startFakePublicWs(depth = 50): FakePublicWs {
     silence(on) {
       silent = on;
     },
-    async until(predicate, what, ms = 5000) {
-      const deadline = Date.now() + ms;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 2));
-      }
+    until(predicate, what, ms = 5000) {
+      return until(predicate, what, ms, 2);
     },
     async close() {
       for (const socket of sockets) socket.close();

@@ -9,6 +9,7 @@ import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
 import { BybitRest } from "../../../connectors/bybit/rest.ts";
 import { hmacHex } from "../../../connectors/bybit/signing.ts";
 import { ok, startFakeBybit, TEST_KEY, TEST_SECRET } from "./_fake_bybit.ts";
+import { until } from "../../_until.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -140,14 +141,6 @@ function startPrivateWs(): {
     },
   };
   return fake;
-}
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
 }
 
 function setUp(ledger: Ledger) {

@@ -6,24 +6,15 @@
 import assert from "node:assert/strict";
 import { decimal, type OrderRequest } from "../../../lib/domain/mod.ts";
 import type { Event } from "../../../lib/events/mod.ts";
-import { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
+import type { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
 import { BybitMarketStream } from "../../../connectors/bybit/market_stream.ts";
-import { BybitPrivateStream } from "../../../connectors/bybit/private_stream.ts";
-import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../../connectors/bybit/rest.ts";
 import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
+import { simExecutionClient, simPrivateStream } from "./_sim_client.ts";
+import { until } from "../../_until.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fast = { initialMs: 1, factor: 1.5, maxMs: 5 };
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 async function withSim(
   body: (sim: Simulator, client: BybitExecutionClient) => Promise<void>,
@@ -35,16 +26,7 @@ async function withSim(
   });
   try {
     sim.market.setBook("BTCUSDT", [[49999.9, 1], [49999.8, 3]], [[50000.1, 1], [50000.2, 2]]);
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 1000,
-    });
-    await body(sim, new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 }));
+    await body(sim, simExecutionClient(sim, KEY, 1000));
   } finally {
     await sim.stop();
   }
@@ -216,14 +198,7 @@ Deno.test("simulator: a sequence gap (ws-skip) → resync on the same connection
 Deno.test("simulator: private stream across 50 drops → every ledger fill and order update exactly once", async () => {
   await withSim(async (sim, client) => {
     const events: Event[] = [];
-    const stream = new BybitPrivateStream({
-      url: sim.wsPrivateUrl,
-      credentials: KEY,
-      client,
-      sink: (e) => events.push(e),
-      sinceMs: Date.now() - 60_000,
-      backoff: fast,
-    });
+    const stream = simPrivateStream(sim, KEY, client, (e) => events.push(e), Date.now() - 60_000);
     const rounds = 50;
     try {
       await stream.start();
@@ -286,13 +261,7 @@ Deno.test("simulator: private catch-up runs on the venue's clock: a local clock 
     // a catch-up asked from our wall clock would start after the missed fill.
     sim.clock.skew = -300_000;
     const events: Event[] = [];
-    const stream = new BybitPrivateStream({
-      url: sim.wsPrivateUrl,
-      credentials: KEY,
-      client,
-      sink: (e) => events.push(e),
-      backoff: fast,
-    });
+    const stream = simPrivateStream(sim, KEY, client, (e) => events.push(e));
     const fills = (): string[] => events.flatMap((e) => e.kind === "fill" ? [e.fill.tradeId] : []);
     try {
       await stream.start();
@@ -321,13 +290,7 @@ Deno.test("simulator: private catch-up runs on the venue's clock: a local clock 
 Deno.test("simulator: funding the venue booked reaches the sink as funding-payment events, each once, the one made while disconnected from the catch-up", async () => {
   await withSim(async (sim, client) => {
     const events: Event[] = [];
-    const stream = new BybitPrivateStream({
-      url: sim.wsPrivateUrl,
-      credentials: KEY,
-      client,
-      sink: (e) => events.push(e),
-      backoff: fast,
-    });
+    const stream = simPrivateStream(sim, KEY, client, (e) => events.push(e));
     const payments = () =>
       events.flatMap((e) => e.kind === "funding-payment" ? [{ ...e.payment, ts: e.ts }] : []);
     try {

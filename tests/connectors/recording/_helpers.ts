@@ -21,11 +21,5 @@ export async function writeGzipLines(path: string, lines: readonly string[]): Pr
 /** Sleeps `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until `predicate` holds, at most `ms`. */
-export async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Waits (bounded) until a predicate holds. */
+export { until } from "../../_until.ts";

@@ -343,3 +343,36 @@ Deno.test("Binance weight limit: 429 with Retry-After, then 418 for going on", a
     assert(Number(banned.headers.get("retry-after")) >= 120);
   });
 });
+
+Deno.test("Binance routes that name a symbol refuse one the venue does not list with -1121", async () => {
+  await withBinance(async (sim) => {
+    const invalid = [400, { code: -1121, msg: "Invalid symbol." }];
+    const symbol = "DOGEUSDT";
+    for (const path of ["/fapi/v1/klines", "/fapi/v1/premiumIndex", "/fapi/v1/ticker/bookTicker"]) {
+      const answer = await publicGet(sim, path, `symbol=${symbol}&interval=1m`);
+      assertEquals([answer.status, answer.body], invalid, path);
+    }
+    const calls: readonly ["GET" | "POST", string, Record<string, string>][] = [
+      ["GET", "/fapi/v2/positionRisk", { symbol }],
+      ["GET", "/fapi/v3/positionRisk", { symbol }],
+      ["GET", "/fapi/v1/income", { symbol }],
+      ["GET", "/fapi/v1/commissionRate", { symbol }],
+      ["POST", "/fapi/v1/marginType", { symbol, marginType: "CROSSED" }],
+      ["POST", "/fapi/v1/leverage", { symbol, leverage: "5" }],
+      ["POST", "/fapi/v1/order", { ...LIMIT, symbol }],
+      ["GET", "/fapi/v1/openOrders", { symbol }],
+      ["POST", "/fapi/v1/algoOrder", {
+        algoType: "CONDITIONAL",
+        symbol,
+        side: "SELL",
+        type: "STOP_MARKET",
+        quantity: "0.010",
+        triggerPrice: "45000.0",
+      }],
+    ];
+    for (const [method, path, params] of calls) {
+      const answer = await signed(sim, method, path, params);
+      assertEquals([answer.status, answer.body], invalid, `${method} ${path}`);
+    }
+  });
+});

@@ -239,7 +239,8 @@ Deno.test("TradingSession refuses a strategy whose declared execution hint it ca
   const session = new TradingSession(options(strategy), (link) => new RecordingVenue(link));
   assert.equal(session.venue.venue, "fake");
 });
-Deno.test("TradingSession applies funding to an open perpetual position at the mark", () => {
+/** A session whose entry filled at 100: 0.01 BTC long, as the funding tests start. */
+function longAt100() {
   const session = new TradingSession(
     options(new EntryThenStop()),
     (link) => new RecordingVenue(link),
@@ -254,6 +255,11 @@ Deno.test("TradingSession applies funding to an open perpetual position at the m
     tsRecv: T0 + M,
     fill: fillOf(entry.request, "100"),
   });
+  return session;
+}
+
+Deno.test("TradingSession applies funding to an open perpetual position at the mark", () => {
+  const session = longAt100();
   const funding = (symbol: string, rate: number) => ({
     kind: "funding" as const,
     ts: T0 + 2 * M,
@@ -269,20 +275,7 @@ Deno.test("TradingSession applies funding to an open perpetual position at the m
 });
 
 Deno.test("TradingSession books a venue's funding payment as it is, once, and ignores symbols it does not trade", () => {
-  const session = new TradingSession(
-    options(new EntryThenStop()),
-    (link) => new RecordingVenue(link),
-  );
-  session.host("1m");
-  session.engine.process(candle(T0, 100));
-  const entry = session.venue.sent[0].command;
-  assert.ok(entry.type === "submit");
-  session.venue.inbox({
-    kind: "fill",
-    ts: T0 + M,
-    tsRecv: T0 + M,
-    fill: fillOf(entry.request, "100"),
-  });
+  const session = longAt100();
   const paid = (id: string, symbol: string, amount: string, ts: number) => ({
     kind: "funding-payment" as const,
     ts,

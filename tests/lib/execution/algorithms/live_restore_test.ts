@@ -13,15 +13,14 @@ import {
 } from "../../../../lib/execution/mod.ts";
 import { knownReport } from "../../../../lib/portfolio/mod.ts";
 import { TradingSession } from "../../../../lib/trader/mod.ts";
-import { BybitExecutionClient } from "../../../../connectors/bybit/execution_client.ts";
-import { BybitPrivateStream } from "../../../../connectors/bybit/private_stream.ts";
-import { RateLimiter } from "../../../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../../../connectors/bybit/rest.ts";
+import type { BybitExecutionClient } from "../../../../connectors/bybit/execution_client.ts";
+import type { BybitPrivateStream } from "../../../../connectors/bybit/private_stream.ts";
 import { startSimulator } from "../../../../connectors/simulator/simulator.ts";
 import { BTC, TwapOnce } from "../../trader/_fixtures.ts";
+import { pumpUntil } from "../../../_until.ts";
+import { simExecutionClient, simPrivateStream } from "../../../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const nowMicros = (): number => Date.now() * 1000;
 
 /** A live-style session: reports and stream events queue up and are processed in a loop. */
@@ -52,16 +51,6 @@ function liveSession(client: BybitExecutionClient): {
   return { session, queue, pump };
 }
 
-async function until(done: () => boolean, pump: () => void, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    pump();
-    await sleep(5);
-  }
-  pump();
-}
-
 Deno.test("live against the simulator: restart mid-TWAP, the restored session sends each remaining slice once", async () => {
   const sim = await startSimulator({
     venue: "bybit",
@@ -71,25 +60,9 @@ Deno.test("live against the simulator: restart mid-TWAP, the restored session se
   const streams: BybitPrivateStream[] = [];
   try {
     sim.market.setBook("BTCUSDT", [[49999.9, 5]], [[50000.1, 5]]);
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 2000,
-    });
-    const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+    const client = simExecutionClient(sim, KEY);
     const connect = async (queue: Event[]): Promise<void> => {
-      const stream = new BybitPrivateStream({
-        url: sim.wsPrivateUrl,
-        credentials: KEY,
-        client,
-        sink: (e) => queue.push(e),
-        sinceMs: Date.now() - 60_000,
-        backoff: { initialMs: 1, factor: 1.5, maxMs: 5 },
-      });
+      const stream = simPrivateStream(sim, KEY, client, (e) => queue.push(e), Date.now() - 60_000);
       streams.push(stream);
       await stream.start();
     };
@@ -114,7 +87,7 @@ Deno.test("live against the simulator: restart mid-TWAP, the restored session se
       },
     });
     const [parentA] = a.session.algorithms.parents();
-    await until(() => parentA.filledLots >= 1, a.pump, "the first slice's fill");
+    await pumpUntil(() => parentA.filledLots >= 1, a.pump, "the first slice's fill");
     assert.equal(parentA.children, 1);
     const state = JSON.parse(JSON.stringify({
       oms: a.session.oms.snapshot(),
@@ -137,7 +110,7 @@ Deno.test("live against the simulator: restart mid-TWAP, the restored session se
     );
     await connect(b.queue);
     const [parentB] = b.session.algorithms.parents();
-    await until(() => parentB.status !== "working", b.pump, "the parent to finish");
+    await pumpUntil(() => parentB.status !== "working", b.pump, "the parent to finish");
 
     assert.equal(parentB.status, "completed");
     assert.equal(parentB.children, 3);

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { decimal, type Order } from "../../../../lib/domain/mod.ts";
-import type { OrderCommand } from "../../../../lib/events/mod.ts";
-import { fixedQuantity } from "../../../../lib/execution/mod.ts";
 import {
   ADOPTED_FENCE_MS,
   adoptedFence,
-  LIVE_STATE_VERSION,
   type LiveStore,
   refusedSteps,
   resolveAdopted,
@@ -13,9 +10,8 @@ import {
   SqliteLiveStore,
 } from "../../../../lib/live/state/mod.ts";
 import type { Strategy, StrategyContext } from "../../../../lib/strategies/mod.ts";
-import { TradingSession } from "../../../../lib/trader/mod.ts";
 import { BTC } from "../../execution/_oms_harness.ts";
-import { tempDir } from "./_fixtures.ts";
+import { commitSession, intentSession, tempDir } from "./_fixtures.ts";
 
 /** A limit buy per timer; `cancel <id>` cancels one. */
 const bidder: Strategy = {
@@ -44,24 +40,7 @@ const bidder: Strategy = {
 
 // A session with the outbox in front of a venue that only records what it is sent.
 function process(store: LiveStore, sentAtMs: number) {
-  const commands: OrderCommand[] = [];
-  const session = new TradingSession({
-    strategy: bidder,
-    instruments: [BTC],
-    initialBalances: { USDT: 10_000 },
-    reportingCurrency: "USDT",
-    sizer: fixedQuantity(0.01),
-    clientIdPrefix: "adp",
-  }, () => ({
-    venue: "bybit",
-    send(command: OrderCommand): void {
-      const id = command.type === "submit" ? command.request.clientOrderId : command.clientOrderId;
-      store.recordIntent({ clientOrderId: id, command, ts: sentAtMs * 1000 });
-      commands.push(command);
-    },
-  }));
-  session.host("1m");
-  session.portfolio.mark(BTC.symbol, 50_000);
+  const { session, commands } = intentSession(store, bidder, "adp", sentAtMs);
   const bid = (n: number): string => {
     const ts = sentAtMs * 1000 + n;
     session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: String(n) });
@@ -77,7 +56,23 @@ function process(store: LiveStore, sentAtMs: number) {
     const ts = sentAtMs * 1000 + 100;
     session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Bidder", tag: `amend ${id}` });
   };
-  return { session, bid, cancel, amend, commands };
+  // Commits the state as the dead process last saved it.
+  const commit = (): void => commitSession(store, session, sentAtMs * 1000 + 10);
+  // The venue's acknowledgement of an order as it was requested.
+  const ack = (id: string): void => {
+    session.engine.process({
+      kind: "order-update",
+      ts: 2_000_000,
+      tsRecv: 2_000_000,
+      order: venueReport(id, requestOf(id)),
+    });
+  };
+  const requestOf = (id: string): Order["request"] => {
+    const request = session.oms.openOrders().find((o) => o.request.clientOrderId === id)?.request;
+    assert.ok(request !== undefined, `${id} is not open`);
+    return request;
+  };
+  return { session, bid, cancel, amend, commit, ack, requestOf, commands };
 }
 
 function venueReport(id: string, request: Order["request"]): Order {
@@ -99,16 +94,7 @@ Deno.test("adopted submits: the one the venue lists takes its report, the other 
     const store = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
     const a = process(store, 1_000);
     const committed = a.bid(1);
-    store.commit({
-      version: LIVE_STATE_VERSION,
-      savedAt: 1_000_010,
-      oms: a.session.oms.snapshot(),
-      strategy: null,
-      algorithms: null,
-      portfolio: a.session.portfolio.toJSON(),
-      lastEventIds: {},
-      killSwitch: { tripped: false },
-    });
+    a.commit();
     // After the commit two more submits are written; then the process dies.
     const arrived = a.bid(2);
     const lost = a.bid(3);
@@ -122,15 +108,9 @@ Deno.test("adopted submits: the one the venue lists takes its report, the other 
     // The fence: the latest request's send time plus the venue's receive window (the committed
     // order keeps its own, 1 µs after the intents' time).
     assert.equal(adoptedFence(b.session.oms, outcome.adopted), 1_000.001 + ADOPTED_FENCE_MS);
-    const requestOf = (id: string): Order["request"] => {
-      const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === id)
-        ?.request;
-      assert.ok(request !== undefined);
-      return request;
-    };
     const reports = resolveAdopted(b.session.oms, outcome.adopted, [
-      venueReport(committed, requestOf(committed)),
-      venueReport(arrived, requestOf(arrived)),
+      venueReport(committed, b.requestOf(committed)),
+      venueReport(arrived, b.requestOf(arrived)),
     ], 7_000_000);
     assert.deepEqual(reports.map((r) => [r.request.clientOrderId, r.status]), [
       [committed, "accepted"],
@@ -161,37 +141,16 @@ Deno.test("adopted cancels: a cancel the dead process had in flight (committed o
     const path = `${dir}/state.db`;
     const store = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
     const a = process(store, 1_000);
-    const commit = (): void =>
-      store.commit({
-        version: LIVE_STATE_VERSION,
-        savedAt: 1_000_010,
-        oms: a.session.oms.snapshot(),
-        strategy: null,
-        algorithms: null,
-        portfolio: a.session.portfolio.toJSON(),
-        lastEventIds: {},
-        killSwitch: { tripped: false },
-      });
-    const ack = (id: string): void => {
-      const order = a.session.oms.openOrders().find((o) => o.request.clientOrderId === id);
-      assert.ok(order !== undefined);
-      a.session.engine.process({
-        kind: "order-update",
-        ts: 2_000_000,
-        tsRecv: 2_000_000,
-        order: venueReport(id, order.request),
-      });
-    };
     // Acknowledged, its cancel committed; cancelled before any answer, committed; acknowledged,
     // its cancel written after the commit. None of the three cancels reached the venue.
     const acked = a.bid(1);
-    ack(acked);
+    a.ack(acked);
     a.cancel(acked);
     const early = a.bid(2);
     a.cancel(early);
     const late = a.bid(3);
-    ack(late);
-    commit();
+    a.ack(late);
+    a.commit();
     a.cancel(late);
     store.close();
 
@@ -204,13 +163,7 @@ Deno.test("adopted cancels: a cancel the dead process had in flight (committed o
       b.session.oms.ambiguousOrders().map((o) => o.request.clientOrderId).sort(),
       [acked, early, late].sort(),
     );
-    const requestOf = (id: string): Order["request"] => {
-      const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === id)
-        ?.request;
-      assert.ok(request !== undefined);
-      return request;
-    };
-    const venueOpen = [acked, early, late].map((id) => venueReport(id, requestOf(id)));
+    const venueOpen = [acked, early, late].map((id) => venueReport(id, b.requestOf(id)));
     const now = 7_000_000;
     for (const order of resolveAdopted(b.session.oms, outcome.adopted, venueOpen, now)) {
       b.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
@@ -237,47 +190,22 @@ Deno.test("adopted amends: past the fence, an amend the venue carried out (liste
     const path = `${dir}/state.db`;
     const store = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
     const a = process(store, 1_000);
-    const ack = (id: string): void => {
-      const order = a.session.oms.openOrders().find((o) => o.request.clientOrderId === id);
-      assert.ok(order !== undefined);
-      a.session.engine.process({
-        kind: "order-update",
-        ts: 2_000_000,
-        tsRecv: 2_000_000,
-        order: venueReport(id, order.request),
-      });
-    };
     const landed = a.bid(1);
     const lost = a.bid(2);
-    ack(landed);
-    ack(lost);
+    a.ack(landed);
+    a.ack(lost);
     a.amend(landed);
     a.amend(lost);
-    store.commit({
-      version: LIVE_STATE_VERSION,
-      savedAt: 1_000_010,
-      oms: a.session.oms.snapshot(),
-      strategy: null,
-      algorithms: null,
-      portfolio: a.session.portfolio.toJSON(),
-      lastEventIds: {},
-      killSwitch: { tripped: false },
-    });
+    a.commit();
     store.close();
 
     const again = SqliteLiveStore.open({ path, lockKey: "bybit:adp:BTCUSDT" });
     const b = process(again, 9_000);
     const outcome = restoreSession(again, { session: b.session, strategy: bidder });
     assert.deepEqual([...outcome.adopted].sort(), [landed, lost].sort());
-    const requestOf = (id: string): Order["request"] => {
-      const request = b.session.oms.openOrders().find((o) => o.request.clientOrderId === id)
-        ?.request;
-      assert.ok(request !== undefined);
-      return request;
-    };
     const venueOpen = [
-      venueReport(landed, { ...requestOf(landed), price: decimal("48000") }),
-      venueReport(lost, requestOf(lost)),
+      venueReport(landed, { ...b.requestOf(landed), price: decimal("48000") }),
+      venueReport(lost, b.requestOf(lost)),
     ];
     const now = 7_000_000;
     for (const order of resolveAdopted(b.session.oms, outcome.adopted, venueOpen, now)) {

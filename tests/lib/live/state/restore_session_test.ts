@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { decimal, type Fill, type Order } from "../../../../lib/domain/mod.ts";
 import type { OrderCommand } from "../../../../lib/events/mod.ts";
-import { fixedQuantity } from "../../../../lib/execution/mod.ts";
 import {
   clientIdsAfter,
   LIVE_STATE_VERSION,
@@ -12,9 +11,8 @@ import {
 } from "../../../../lib/live/state/mod.ts";
 import type { JsonValue } from "../../../../lib/domain/mod.ts";
 import type { Strategy, StrategyContext } from "../../../../lib/strategies/mod.ts";
-import { TradingSession } from "../../../../lib/trader/mod.ts";
 import { BTC } from "../../execution/_oms_harness.ts";
-import { tempDir } from "./_fixtures.ts";
+import { commitSession, intentSession, tempDir } from "./_fixtures.ts";
 import { AlgoSession } from "../../execution/algorithms/_algo_session.ts";
 
 /** Places a limit buy on each timer and counts its timers (its state). */
@@ -43,37 +41,10 @@ function placer(): Strategy & { timers: number } {
 
 // A session whose venue records commands, with the outbox in front of it.
 function live(store: LiveStore, strategy: Strategy, epochMs: number) {
-  const commands: OrderCommand[] = [];
-  const session = new TradingSession({
-    strategy,
-    instruments: [BTC],
-    initialBalances: { USDT: 10_000 },
-    reportingCurrency: "USDT",
-    sizer: fixedQuantity(0.01),
-    clientIdPrefix: "plc",
-  }, () => ({
-    venue: "bybit",
-    send(command: OrderCommand): void {
-      const id = command.type === "submit" ? command.request.clientOrderId : command.clientOrderId;
-      store.recordIntent({ clientOrderId: id, command, ts: epochMs * 1000 });
-      commands.push(command);
-    },
-  }));
-  session.host("1m");
-  session.portfolio.mark(BTC.symbol, 50_000);
+  const { session, commands } = intentSession(store, strategy, "plc", epochMs);
   const timer = (ts: number): void =>
     session.engine.process({ kind: "timer", ts, tsRecv: ts, owner: "Placer", tag: "go" });
-  const commit = (ts: number): void =>
-    store.commit({
-      version: LIVE_STATE_VERSION,
-      savedAt: ts,
-      oms: session.oms.snapshot(),
-      strategy: strategy.snapshot(),
-      algorithms: null,
-      portfolio: session.portfolio.toJSON(),
-      lastEventIds: {},
-      killSwitch: { tripped: false },
-    });
+  const commit = (ts: number): void => commitSession(store, session, ts, strategy.snapshot());
   return { session, commands, timer, commit };
 }
 

@@ -66,6 +66,12 @@ export interface ConditionalRequest {
 
 /** Orders remembered (request, id → client id) before the oldest are forgotten. */
 const REMEMBERED = 100_000;
+/** The longest window Binance answers on `userTrades` (7 days, ms). */
+const TRADES_WINDOW_MS = 7 * 86_400_000;
+/** How far back Binance keeps `userTrades` (6 months, ms; a day short, so never refused). */
+const TRADES_KEPT_MS = 182 * 86_400_000;
+/** How far past our estimate of the venue's now the last window must reach (clock error, ms). */
+const HISTORY_MARGIN_MS = 3_600_000;
 
 /** Sets `key` in `map`, forgetting the oldest entry beyond {@linkcode REMEMBERED}. */
 function bounded<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -586,37 +592,42 @@ export class BinanceExecutionClient implements ExecutionClient {
   }
 
   /**
-   * Trades of `symbol` since `sinceMs`, oldest first, paged by `fromId` (1000 a page). Each is
-   * matched to its client id through the orders this client has seen, else by a query.
+   * Trades of `symbol` since `sinceMs`, oldest first. Binance answers at most 7 days a query
+   * (`startTime` alone: the 7 days from it) and keeps 6 months, so the span from `sinceMs` (at
+   * most 6 months back) is asked week by week, a full week paged on by `fromId` (1000 a page).
+   * Each is matched to its client id through the orders this client has seen, else by a query.
    */
   async userTrades(symbol: SymbolId, sinceMs: number): Promise<readonly BinanceFill[]> {
     const code = binanceCode(symbol);
     const rows = new Map<number, Wire>();
-    let fromId: number | undefined;
-    for (let page = 0; page < 100; page++) {
-      const answer = arr(
+    const query = async (params: Record<string, string | number>) =>
+      arr(
         await this.#rest.call({
           method: "GET",
           path: "/fapi/v1/userTrades",
-          params: fromId === undefined
-            ? { symbol: code, startTime: sinceMs, limit: 1000 }
-            : { symbol: code, fromId, limit: 1000 },
+          params: { symbol: code, ...params, limit: 1000 },
           security: "signed",
           weight: 5,
           priority: "query",
         }),
         "userTrades",
-      );
-      let added = 0;
-      for (const raw of answer) {
-        const row = obj(raw, "userTrades[]");
-        const id = Number(row.id);
-        if (Number(row.time) < sinceMs || rows.has(id)) continue;
-        rows.set(id, row);
-        added++;
+      ).map((raw) => obj(raw, "userTrades[]"));
+    const now = this.#rest.serverNow();
+    let start = Math.floor(Math.max(sinceMs, now - TRADES_KEPT_MS));
+    for (; start <= now + HISTORY_MARGIN_MS; start += TRADES_WINDOW_MS) {
+      const end = start + TRADES_WINDOW_MS - 1;
+      let answer = await query({ startTime: start, endTime: end });
+      for (let page = 0; page < 100; page++) {
+        let added = 0;
+        for (const row of answer) {
+          const id = Number(row.id);
+          if (Number(row.time) < sinceMs || Number(row.time) > end || rows.has(id)) continue;
+          rows.set(id, row);
+          added++;
+        }
+        if (answer.length < 1000 || added === 0) break;
+        answer = await query({ fromId: Math.max(...rows.keys()) + 1 });
       }
-      if (answer.length < 1000 || added === 0) break;
-      fromId = Math.max(...rows.keys()) + 1;
     }
     const out: BinanceFill[] = [];
     for (const row of [...rows.values()].sort((a, b) => Number(a.id) - Number(b.id))) {

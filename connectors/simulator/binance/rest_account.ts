@@ -126,11 +126,14 @@ function leverageBrackets(call: BinanceCall): ReturnType<BinanceRoute["handle"]>
 }
 
 const SEVEN_DAYS_MS = 7 * 86_400_000;
+/** How far back the income history reaches (three months). */
+const INCOME_KEPT_MS = 92 * 86_400_000;
 
 /**
  * GET /fapi/v1/income: the account's income rows, oldest first, `limit` (default 100, at most
- * 1000) of them from `startTime`; without a time, the last 7 days. The simulator books funding
- * only, so FUNDING_FEE is the one income type it lists (others give no rows).
+ * 1000) of them from `startTime`; without a time, the last 7 days; only the last three months
+ * are kept. The simulator books funding only, so FUNDING_FEE is the one income type it lists
+ * (others give no rows).
  */
 function income(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const type = optional(call.params, "incomeType");
@@ -145,7 +148,7 @@ function income(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   const to = end >= 0 ? end : Number.MAX_SAFE_INTEGER;
   if (type !== undefined && type !== "FUNDING_FEE") return ok([]);
   const rows = call.context.core.ledger.fundings({ accountId: call.accountId, code })
-    .filter((f) => f.ts >= from && f.ts <= to);
+    .filter((f) => f.ts >= Math.max(from, now - INCOME_KEPT_MS) && f.ts <= to);
   return ok(rows.slice((page - 1) * limit, page * limit).map(fundingIncome));
 }
 

@@ -215,6 +215,40 @@ function openOrders(call: BinanceCall, all: boolean): ReturnType<BinanceRoute["h
 }
 
 /** The order routes by `METHOD path`. */
+const DAY_MS = 86_400_000;
+/** The longest window userTrades answers (7 days) and how far back it reaches (6 months). */
+const TRADES_WINDOW_MS = 7 * DAY_MS;
+const TRADES_KEPT_MS = 183 * DAY_MS;
+
+/**
+ * GET /fapi/v1/userTrades as documented: `fromId` (not with a time) lists from that trade id;
+ * otherwise a window of at most 7 days — `startTime` alone gives the 7 days from it, `endTime`
+ * alone the 7 days before it, neither the last 7 days, a longer window is refused — and only
+ * the past 6 months are kept; oldest first, at most `limit` (default 500, at most 1000).
+ */
+function userTrades(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
+  const instrument = symbolInstrument(call);
+  const orderId = optional(call.params, "orderId");
+  const limit = optionalInteger(call.params, "limit", 500, 1, 1000);
+  const fromId = optionalInteger(call.params, "fromId", -1, 0, Number.MAX_SAFE_INTEGER);
+  const start = optionalInteger(call.params, "startTime", -1, 0, Number.MAX_SAFE_INTEGER);
+  const end = optionalInteger(call.params, "endTime", -1, 0, Number.MAX_SAFE_INTEGER);
+  if (fromId >= 0 && (start >= 0 || end >= 0)) {
+    throw new BinanceError(-1128, "Combination of optional parameters invalid.");
+  }
+  if (start >= 0 && end >= 0 && end - start > TRADES_WINDOW_MS) {
+    throw new BinanceError(-1127, "More than 7 days between startTime and endTime.");
+  }
+  const now = call.context.clock.now();
+  const from = start >= 0 ? start : end >= 0 ? end - TRADES_WINDOW_MS : now - TRADES_WINDOW_MS;
+  const to = end >= 0 ? end : start >= 0 ? start + TRADES_WINDOW_MS : now;
+  const fills = call.context.core.ledger.fills({ accountId: call.accountId, code: instrument.code })
+    .filter((f) => f.ts >= now - TRADES_KEPT_MS)
+    .filter((f) => orderId === undefined || f.orderId === orderId)
+    .filter((f) => fromId >= 0 ? f.seq >= fromId : f.ts >= from && f.ts <= to);
+  return ok(fills.slice(0, limit).map((f) => userTrade(f, instrument)));
+}
+
 export const TRADE_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, BinanceRoute>([
   ["POST /fapi/v1/order", { security: "SIGNED", weight: 1, order: true, handle: newOrder }],
   ["GET /fapi/v1/order", { security: "SIGNED", weight: 1, handle: queryOrder }],
@@ -240,21 +274,7 @@ export const TRADE_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, B
     weight: 5,
     handle: (call) => openOrders(call, true),
   }],
-  ["GET /fapi/v1/userTrades", {
-    security: "SIGNED",
-    weight: 5,
-    handle: (call) => {
-      const instrument = symbolInstrument(call);
-      const orderId = optional(call.params, "orderId");
-      const limit = optionalInteger(call.params, "limit", 500, 1, 1000);
-      const fills = call.context.core.ledger.fills({
-        accountId: call.accountId,
-        code: instrument.code,
-      })
-        .filter((f) => orderId === undefined || f.orderId === orderId);
-      return ok(fills.slice(-limit).map((f) => userTrade(f, instrument)));
-    },
-  }],
+  ["GET /fapi/v1/userTrades", { security: "SIGNED", weight: 5, handle: userTrades }],
   ["POST /fapi/v1/leverage", {
     security: "SIGNED",
     weight: 1,

@@ -1,0 +1,61 @@
+/**
+ * Binance answers `GET /fapi/v1/userTrades` for at most 7 days (`startTime` alone gives the 7
+ * days from it): the catch-up after a restart of more than a week must ask window after window
+ * up to now, or it misses every fill after the first week. Against connectors/simulator, which
+ * keeps Binance's window, asserting on its ledger.
+ */
+
+import assert from "node:assert/strict";
+import { decimal } from "../../../lib/domain/mod.ts";
+import { withBinanceSim } from "./_sim.ts";
+
+const DAY_MS = 86_400_000;
+
+Deno.test("BinanceExecutionClient.userTrades since more than 7 days ago lists the fills of every week since then", async () => {
+  await withBinanceSim(async ({ sim, rest, client }) => {
+    const buy = (clientId: string) => {
+      const placed = sim.exchange.place({
+        accountId: 0,
+        code: "BTCUSDT",
+        side: "buy",
+        type: "market",
+        tif: "ioc",
+        quantity: decimal("0.01"),
+        clientId,
+      });
+      assert.ok(placed.ok);
+    };
+    const since = sim.clock.now() - 1000;
+    buy("week-0");
+    // Ten days later on the venue's clock (and measured so by the client), two more fills.
+    sim.clock.skew = 10 * DAY_MS;
+    buy("week-1");
+    sim.clock.skew = 17 * DAY_MS + 5000;
+    buy("week-2");
+    await rest.syncTime();
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 3);
+    const trades = await client.userTrades("binance:BTCUSDT", since);
+    assert.deepEqual(
+      trades.map((t) => [t.fill.tradeId, t.fill.clientOrderId]),
+      ledger.map((f) => [String(f.seq), f.clientId]),
+    );
+  });
+});
+
+Deno.test("BinanceExecutionClient.userTrades since before the 6 months Binance keeps asks from then (no refusal)", async () => {
+  await withBinanceSim(async ({ sim, rest, client }) => {
+    sim.exchange.place({
+      accountId: 0,
+      code: "BTCUSDT",
+      side: "buy",
+      type: "market",
+      tif: "ioc",
+      quantity: decimal("0.01"),
+      clientId: "recent",
+    });
+    await rest.syncTime();
+    const trades = await client.userTrades("binance:BTCUSDT", 0);
+    assert.deepEqual(trades.map((t) => t.fill.clientOrderId), ["recent"]);
+  });
+});

@@ -55,6 +55,9 @@ export interface PortfolioOptions {
   readonly maintenanceMarginRate?: number;
 }
 
+/** What {@linkcode Portfolio.bookFundingPayment} did with a payment. */
+export type FundingBooking = "booked" | "repeat" | "unbookable";
+
 /** What one fill did. */
 export interface FillEffect {
   /** The position after the fill. */
@@ -200,6 +203,8 @@ export class Portfolio {
   #liquidations = 0;
   /** Time (µs) of the last venue funding payment booked, per symbol. */
   #venueFundingTs = new Map<SymbolId, Micros>();
+  // Venue funding in a currency the portfolio does not hold, by symbol, time and id.
+  readonly #unbookedFunding = new Map<string, FundingPayment>();
 
   // float64 caches of the exact state, refreshed only when it changes.
   readonly #value: Valuation;
@@ -499,32 +504,45 @@ export class Portfolio {
    * enters) the settle balance as {@linkcode Portfolio.applyFunding}'s would. A venue books one
    * payment per symbol and funding time, so a payment no newer than the last one booked for
    * its symbol is a repeat (a catch-up after a reconnect or restart delivers it again) and is
-   * not booked; that time survives {@linkcode Portfolio.toJSON}.
+   * not booked; that time survives {@linkcode Portfolio.toJSON}. A payment in another currency
+   * the portfolio holds is booked in that currency's balance (the venue took it from there); one
+   * in a currency it does not hold cannot be booked, and rather than stop the session with a
+   * throw it is kept in {@linkcode Portfolio.unbookedFunding} for the caller to raise (the
+   * venue's wallet still has it: the next reconciliation of balances shows the difference).
    *
-   * @returns whether it was booked (false for a repeat).
-   * @throws {RangeError} for an unknown or spot symbol, or an amount not in the settle currency.
+   * @returns `booked`, `repeat`, or `unbookable` (a currency the portfolio does not hold).
+   * @throws {RangeError} for an unknown or spot symbol.
    */
-  bookFundingPayment(payment: FundingPayment, ts: Micros): boolean {
+  bookFundingPayment(payment: FundingPayment, ts: Micros): FundingBooking {
     const { symbol } = payment;
     const book = this.#book(symbol);
     assertMicros(ts, `Portfolio: funding time for ${symbol}`);
     if (book.instrument.kind === "spot") {
       throw new RangeError(`Portfolio: ${symbol} is spot; it has no funding`);
     }
-    const settle = this.#currencies[book.settle];
-    if (payment.currency !== settle) {
-      throw new RangeError(
-        `Portfolio: funding payment ${payment.id} for ${symbol} is in ${payment.currency}; ` +
-          `the position settles in ${settle}`,
-      );
-    }
     const last = this.#venueFundingTs.get(symbol);
-    if (last !== undefined && ts <= last) return false;
-    // The settle currency's rate at the last marks (1 when it is the reporting currency).
+    if (last !== undefined && ts <= last) return "repeat";
+    const currency = this.#currencyIndex.get(payment.currency);
+    if (currency === undefined) {
+      // Not marked as seen: once the currency is configured, a catch-up books it.
+      this.#unbookedFunding.set(`${symbol}:${ts}:${payment.id}`, payment);
+      return "unbookable";
+    }
+    // The rates at the last marks (1 for the reporting currency), taken before anything changes.
     const settleRate = this.#markRate(book.settle);
+    const rate = currency === book.settle ? settleRate : this.#markRate(currency);
     this.#venueFundingTs.set(symbol, ts);
-    this.#bookFunding(book, payment.amount, settleRate);
-    return true;
+    if (currency === book.settle) this.#bookFunding(book, payment.amount, settleRate);
+    else this.#bookForeignFunding(book, currency, payment.amount, rate.div(settleRate), rate);
+    return "booked";
+  }
+
+  /**
+   * The venue funding payments {@linkcode Portfolio.bookFundingPayment} could not book (in a
+   * currency the portfolio does not hold), each once, oldest first.
+   */
+  unbookedFunding(): readonly FundingPayment[] {
+    return [...this.#unbookedFunding.values()];
   }
 
   /**
@@ -537,6 +555,22 @@ export class Portfolio {
     assertMicros(ts, `Portfolio: funding time for ${payment.symbol}`);
     const last = this.#venueFundingTs.get(payment.symbol);
     if (last === undefined || ts > last) this.#venueFundingTs.set(payment.symbol, ts);
+  }
+
+  // A payment in a held currency other than the settle one: that balance pays it; the round
+  // trip's funding stays in settle units (at the last marks).
+  #bookForeignFunding(
+    book: Book,
+    currency: number,
+    payment: Decimal,
+    settlePerUnit: Decimal,
+    rate: Decimal,
+  ): void {
+    this.#balances[currency] = this.#balances[currency].minus(payment);
+    this.#fundingByCurrency[currency] = this.#fundingByCurrency[currency].plus(payment);
+    this.#fundingPaid = this.#fundingPaid.plus(payment.times(rate));
+    this.#ledger.addFunding(book.instrument.symbol, payment.times(settlePerUnit));
+    this.#refreshBalances();
   }
 
   #bookFunding(book: Book, payment: Decimal, settleRate: Decimal): void {

@@ -711,7 +711,21 @@ export class TradingSession<V extends VenuePort = VenuePort> {
       // left to the reconciliation of balances, as a backtest's funding of it would be.
       const instrument = this.instruments.get(event.payment.symbol);
       if (instrument === undefined || instrument.kind === "spot") return;
-      portfolio.bookFundingPayment(event.payment, event.ts);
+      if (portfolio.bookFundingPayment(event.payment, event.ts) !== "unbookable") return;
+      const { id, symbol, amount, currency } = event.payment;
+      const now = this.clock.now();
+      // Not a throw (it would stop the session): the operator is told, the money is listed.
+      this.engine.emit({
+        kind: "alert",
+        ts: now,
+        tsRecv: now,
+        severity: "warning",
+        code: "funding-unbooked",
+        message: `funding payment ${id} for ${symbol} (${amount} ${currency}) is not booked: ` +
+          `the portfolio holds no ${currency}; add it to the balances or reconcile ` +
+          `(${portfolio.unbookedFunding().length} unbooked)`,
+        symbol,
+      });
     });
     bus.subscribe("signal", (event) => oms.onSignal(event.signal));
     bus.subscribe("timer", (event) => {

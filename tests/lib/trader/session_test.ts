@@ -291,6 +291,27 @@ Deno.test("TradingSession books a venue's funding payment as it is, once, and ig
   assert.equal(session.portfolio.fundingPaid().toString(), "0.00103456");
 });
 
+Deno.test("TradingSession alerts, and goes on, on a venue funding payment in a currency the portfolio does not hold", () => {
+  const session = longAt100();
+  const alerts: string[] = [];
+  session.engine.bus.subscribe("alert", (event) => alerts.push(`${event.code}: ${event.message}`));
+  const paid = (id: string, amount: string, currency: string, ts: number) => ({
+    kind: "funding-payment" as const,
+    ts,
+    tsRecv: ts,
+    payment: { id, symbol: BTC.symbol, amount: decimal(amount), currency },
+  });
+  session.engine.process(paid("c-1", "0.5", "USDC", T0 + 2 * M));
+  assert.deepEqual(alerts, [
+    `funding-unbooked: funding payment c-1 for ${BTC.symbol} (0.5 USDC) is not booked: the ` +
+    "portfolio holds no USDC; add it to the balances or reconcile (1 unbooked)",
+  ]);
+  assert.equal(session.portfolio.fundingPaid().toString(), "0");
+  // The session still books what it can.
+  session.engine.process(paid("f-1", "0.001", "USDT", T0 + 3 * M));
+  assert.equal(session.portfolio.fundingPaid().toString(), "0.001");
+});
+
 Deno.test("TradingSession with books marks at the mid, hands changed books over and reports marks", () => {
   const seen: string[] = [];
   const strategy: Strategy = {

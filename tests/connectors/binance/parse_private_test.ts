@@ -212,6 +212,13 @@ Deno.test("parseFundingIncome: a FUNDING_FEE income row → the payment per symb
     "USDT",
   ]);
   assert.equal(ts, 1764720000000000);
+  // The currency is the row's own (a USDC perpetual pays in USDC), never a default.
+  assert.equal(
+    parseFundingIncome({ ...row, symbol: "BTCUSDC", asset: "USDC" }).payment.currency,
+    "USDC",
+  );
+  const { asset: _, ...noAsset } = row;
+  assert.throws(() => parseFundingIncome(noAsset), DataError);
   assert.throws(
     () => parseFundingIncome({ ...row, incomeType: "COMMISSION" }),
     (error: unknown) =>

@@ -114,6 +114,10 @@ export class BinanceUserStream {
   #lastEventMs: number | undefined;
   /** Venue time (ms) of the last funding payment delivered: where the next query starts. */
   #lastFundingMs: number | undefined;
+  /** An income query after a FUNDING_FEE update is running. */
+  #fundingInFlight = false;
+  /** A FUNDING_FEE update came (since this venue time, ms) that no running query covers. */
+  #fundingPendingMs: number | undefined;
   // The venue's time at the first connect: where a catch-up starts until a user event is seen.
   #connectedMs: number | undefined;
   #awaitingSince: number | undefined;
@@ -459,18 +463,33 @@ export class BinanceUserStream {
     }
   }
 
-  /** After a FUNDING_FEE update: the payments it stands for, or a reconnect to catch them up. */
+  /**
+   * After a FUNDING_FEE update: the payments it stands for, or a reconnect to catch them up.
+   * Binance sends one update per symbol at a funding time and the income query weighs 30, so
+   * the updates share their queries: one in flight, and at most one more after it for every
+   * update that came while it ran (a payment booked after the first query started is not lost).
+   */
   async #fundingSince(sinceMs: number): Promise<void> {
+    this.#fundingPendingMs = Math.min(this.#fundingPendingMs ?? sinceMs, sinceMs);
+    if (this.#fundingInFlight) return;
+    this.#fundingInFlight = true;
     const generation = this.#generation;
     try {
-      await this.#deliverFunding(sinceMs);
+      while (this.#fundingPendingMs !== undefined) {
+        const from = this.#fundingPendingMs;
+        this.#fundingPendingMs = undefined;
+        await this.#deliverFunding(from);
+      }
     } catch (error) {
+      this.#fundingPendingMs = undefined;
       if (generation !== this.#generation || this.#closed) return;
       this.#alert(
         `funding query failed: ${error instanceof Error ? error.message : String(error)}`,
       );
       // Funding must not be lost: the reconnect's catch-up asks again.
       this.#lost("funding query failed", false);
+    } finally {
+      this.#fundingInFlight = false;
     }
   }
 

@@ -30,6 +30,7 @@ export interface LedgerFilter {
 export class Ledger {
   readonly #entries: LedgerEntry[] = [];
   readonly #latest = new Map<string, OrderRecord>();
+  readonly #requests = new Map<string, number>();
 
   /** Records the current state of `order`. */
   recordOrder(order: SimOrder): void {
@@ -46,6 +47,16 @@ export class Ledger {
   /** Records a funding payment. */
   recordFunding(funding: SimFunding): void {
     this.#entries.push({ kind: "funding", funding: Object.freeze({ ...funding }) });
+  }
+
+  /** Counts one REST request the venue received for `route` (`METHOD path`). */
+  recordRequest(route: string): void {
+    this.#requests.set(route, (this.#requests.get(route) ?? 0) + 1);
+  }
+
+  /** How many REST requests the venue received for `route` (`METHOD path`), so far. */
+  requests(route: string): number {
+    return this.#requests.get(route) ?? 0;
   }
 
   /** Every entry in the order it happened. */

@@ -56,6 +56,7 @@ export async function handleBinanceRest(
   if (route === undefined) {
     return error(new BinanceError(-1000, `Unknown endpoint ${key}.`, 404), {});
   }
+  context.core.ledger.recordRequest(key);
   ban.state.countdowns.check();
   const now = context.clock.now();
   if (ban.bannedUntil > now) {

@@ -115,6 +115,14 @@ export function orderType(text: string): OrderType {
   }
 }
 
+/**
+ * The settle currency of a USDⓈ-M contract from its code (`BTCUSDC`, `ETHUSDT_260327`): where a
+ * fee goes when the message names none (Binance leaves the asset out when nothing is charged).
+ */
+function settleOf(code: string): string {
+  return code.split("_")[0].endsWith("USDC") ? "USDC" : "USDT";
+}
+
 function sideOf(text: string, what: string): Side {
   if (text === "BUY") return "buy";
   if (text === "SELL") return "sell";
@@ -241,7 +249,7 @@ export function parseUserTrade(raw: unknown, clientOrderId: string): BinanceFill
       price: dec(item, "price", "userTrade"),
       quantity: dec(item, "qty", "userTrade"),
       fee: dec(item, "commission", "userTrade", ZERO),
-      feeCurrency: optStr(item, "commissionAsset", "USDT"),
+      feeCurrency: optStr(item, "commissionAsset") || settleOf(str(item, "symbol", "userTrade")),
       liquidity: bool(item, "maker", false) ? "maker" : "taker",
       tradeId: String(num(item, "id", "userTrade")),
     },
@@ -304,7 +312,7 @@ export function parseOrderTradeUpdate(wire: Wire): OrderTradeUpdate {
         quantity: lastQty,
         // N/n are absent when no commission applies.
         fee: dec(o, "n", what, ZERO),
-        feeCurrency: optStr(o, "N", "USDT"),
+        feeCurrency: optStr(o, "N") || settleOf(str(o, "s", what)),
         liquidity: bool(o, "m", false) ? "maker" : "taker",
         tradeId: String(num(o, "t", what)),
       },

@@ -8,6 +8,7 @@ import {
   parseOrderTradeUpdate,
   parsePositionRisk,
   parseRestOrder,
+  parseUserTrade,
   timeInForce,
 } from "../../../connectors/binance/parse_private.ts";
 import { parseRateLimits, parseSymbolInfo } from "../../../connectors/binance/instruments.ts";
@@ -70,6 +71,24 @@ Deno.test("parseOrderTradeUpdate: a TRADE → the fill with price, quantity, fee
   // Without N/n (no commission) the fee is zero, not a parse error.
   const { n: _n, N: _N, ...free } = trade.o;
   assert.equal(parseOrderTradeUpdate({ ...trade, o: free }).fill?.fill.fee.toString(), "0");
+  // Its currency is then the contract's settle currency (USDC perpetuals: no maker fee), not a
+  // USDT a USDC-only portfolio does not hold.
+  const usdc = parseOrderTradeUpdate({ ...trade, o: { ...free, s: "BTCUSDC" } }).fill?.fill;
+  assert.equal(usdc?.feeCurrency, "USDC");
+  const { commissionAsset: _, ...row } = {
+    symbol: "ETHUSDC",
+    id: 5,
+    orderId: 9,
+    side: "BUY",
+    price: "3000",
+    qty: "0.01",
+    commission: "0",
+    commissionAsset: "USDC",
+    maker: true,
+    time: 1764720000000,
+  };
+  assert.equal(parseUserTrade(row, "c-1").fill.feeCurrency, "USDC");
+  assert.equal(parseUserTrade({ ...row, symbol: "ETHUSDT" }, "c-1").fill.feeCurrency, "USDT");
 });
 
 Deno.test("parseAccountUpdate: balances and signed positions; FUNDING_FEE is a funding payment from bc", () => {

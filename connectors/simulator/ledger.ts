@@ -1,7 +1,7 @@
 /**
  * The ledger: every order state and every fill the simulated venue produced, in order, as
- * frozen copies. Tests compare it with what the client believes (`sim.ledger.orders()`,
- * `sim.ledger.fills()`).
+ * frozen copies, and how many REST requests it received per route. Tests compare it with what
+ * the client believes (`sim.ledger.orders()`, `sim.ledger.fills()`, `sim.ledger.requests()`).
  *
  * @module
  */

@@ -59,3 +59,30 @@ Deno.test("BinanceExecutionClient.userTrades since before the 6 months Binance k
     assert.deepEqual(trades.map((t) => t.fill.clientOrderId), ["recent"]);
   });
 });
+
+Deno.test("BinanceExecutionClient.userTrades pages a week of more than 1000 fills by fromId, then asks the next week", async () => {
+  await withBinanceSim(async ({ sim, rest, client }) => {
+    sim.market.setBook("BTCUSDT", [[49_999.9, 1000]], [[50_000.1, 1000]]);
+    const buy = (clientId: string) => {
+      const placed = sim.exchange.place({
+        accountId: 0,
+        code: "BTCUSDT",
+        side: "buy",
+        type: "market",
+        tif: "ioc",
+        quantity: decimal("0.001"),
+        clientId,
+      });
+      assert.ok(placed.ok);
+    };
+    const since = sim.clock.now() - 1000;
+    for (let i = 0; i < 1003; i++) buy(`w0-${i}`);
+    sim.clock.skew = 9 * DAY_MS;
+    buy("w1");
+    await rest.syncTime();
+    const ledger = sim.ledger.fills({ accountId: 0 });
+    assert.equal(ledger.length, 1004);
+    const trades = await client.userTrades("binance:BTCUSDT", since);
+    assert.deepEqual(trades.map((t) => t.fill.tradeId), ledger.map((f) => String(f.seq)));
+  });
+});

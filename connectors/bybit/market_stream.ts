@@ -184,8 +184,16 @@ export class BybitMarketStream implements MarketStream {
    * Hands every later event to `sink` inside the socket's message handler; `events()` then only
    * ends at close. With `capacity` events waiting in the sink, more are refused as a full queue
    * refuses them (the books resynchronise).
+   *
+   * @throws {TypeError} once the stream has subscribed (its queue may hold events).
    */
   deliverTo(sink: MarketSink): void {
+    // Events already queued would reach the consumer after later ones handed to the sink.
+    if (this.#socket !== undefined || this.#queue.size > 0) {
+      throw new TypeError(
+        "BybitMarketStream: deliverTo after subscribe; attach the sink before the first subscribe",
+      );
+    }
     this.#sink = sink;
   }
 

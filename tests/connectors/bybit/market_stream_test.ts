@@ -378,3 +378,18 @@ Deno.test("stream with a sink: a sink holding its capacity of waiting events get
     await stream.close();
   }
 });
+
+Deno.test("stream: a sink attached after subscribing is refused (queued events would be overtaken)", async () => {
+  const late = new BybitMarketStream({ url: "ws://unused", socket: () => handSocket().socket });
+  try {
+    const subscribing = late.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["trades"] }]);
+    assert.throws(
+      () => late.deliverTo({ push: () => {}, waiting: 0 }),
+      (e: unknown) =>
+        e instanceof TypeError && /attach the sink before the first subscribe/.test(e.message),
+    );
+    subscribing.catch(() => {});
+  } finally {
+    await late.close();
+  }
+});

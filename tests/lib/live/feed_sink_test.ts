@@ -36,6 +36,10 @@ class FrameFeed implements MarketStream {
   runtime: LiveRuntime | undefined;
   inboxAfterFrame: { size: number; waiting: number } | undefined;
 
+  get sink(): MarketSink | undefined {
+    return this.#sink;
+  }
+
   deliverTo(sink: MarketSink): void {
     this.#sink = sink;
   }
@@ -79,4 +83,7 @@ Deno.test("feed with a sink: a frame's events are in the inbox as it ends, the l
     Array.from({ length: 10 }, (_, n) => START + n * MINUTE),
   );
   assert.equal(runtime.inbox.stats.waited, 8);
+  // A frame that arrives while the session shuts down is dropped, not thrown into the handler.
+  assert.equal(runtime.inbox.closed, true);
+  assert.doesNotThrow(() => feed.sink?.push(candleEvent(10)));
 });

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
+import type { MarketSink, MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
 import { ExchangeError, fromMillis, type SymbolId } from "../../lib/domain/mod.ts";
 import { BoundedQueue, type Event } from "../../lib/events/mod.ts";
 import type { BookLevel } from "../../lib/domain/mod.ts";
@@ -117,6 +117,8 @@ export class BybitMarketStream implements MarketStream {
   readonly #bookStaleMs: number;
   readonly #backoff: Backoff;
   readonly #queue: BoundedQueue<Event>;
+  readonly #capacity: number;
+  #sink: MarketSink | undefined;
   readonly #topics = new Map<string, Topic>();
   readonly #acks = new Map<string, PendingAck>();
   #socket: StreamSocket | undefined;
@@ -142,8 +144,9 @@ export class BybitMarketStream implements MarketStream {
     this.#staleMs = options.staleAfterMs ?? 40_000;
     this.#bookStaleMs = options.bookStaleAfterMs ?? 60_000;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.#capacity = options.capacity ?? 100_000;
     this.#queue = new BoundedQueue<Event>({
-      capacity: options.capacity ?? 100_000,
+      capacity: this.#capacity,
       policy: "backpressure",
     });
   }
@@ -175,6 +178,23 @@ export class BybitMarketStream implements MarketStream {
   /** The events until close. */
   events(): AsyncIterable<Event> {
     return this.#queue;
+  }
+
+  /**
+   * Hands every later event to `sink` inside the socket's message handler; `events()` then only
+   * ends at close. With `capacity` events waiting in the sink, more are refused as a full queue
+   * refuses them (the books resynchronise).
+   *
+   * @throws {TypeError} once the stream has subscribed (its queue may hold events).
+   */
+  deliverTo(sink: MarketSink): void {
+    // Events already queued would reach the consumer after later ones handed to the sink.
+    if (this.#socket !== undefined || this.#queue.size > 0) {
+      throw new TypeError(
+        "BybitMarketStream: deliverTo after subscribe; attach the sink before the first subscribe",
+      );
+    }
+    this.#sink = sink;
   }
 
   /** Closes the socket, stops every timer and ends the events. */
@@ -454,8 +474,17 @@ export class BybitMarketStream implements MarketStream {
     this.#send("subscribe", [topic.name]).catch(() => {});
   }
 
+  // Into the sink while it is not backed up to our capacity, else into our queue.
+  #put(event: Event): boolean {
+    const sink = this.#sink;
+    if (sink === undefined) return this.#queue.offer(event);
+    if (sink.waiting >= this.#capacity) return false;
+    sink.push(event);
+    return true;
+  }
+
   #emit(event: Event): void {
-    if (this.#queue.offer(event)) return;
+    if (this.#put(event)) return;
     // The consumer is too far behind: a dropped delta would corrupt its book, so every book is
     // resynchronised instead of silently losing data.
     for (const topic of this.#topics.values()) {
@@ -465,7 +494,7 @@ export class BybitMarketStream implements MarketStream {
 
   #emitConnectivity(state: "up" | "down" | "stale", reason: string, symbol?: SymbolId): void {
     const at = fromMillis(this.#timers.now());
-    this.#queue.offer({
+    this.#put({
       kind: "connectivity",
       ts: at,
       tsRecv: at,
@@ -479,7 +508,7 @@ export class BybitMarketStream implements MarketStream {
 
   #alert(code: string, message: string): void {
     const at = fromMillis(this.#timers.now());
-    this.#queue.offer({ kind: "alert", ts: at, tsRecv: at, severity: "warning", code, message });
+    this.#put({ kind: "alert", ts: at, tsRecv: at, severity: "warning", code, message });
   }
 }
 

@@ -35,7 +35,10 @@ export interface BybitRestOptions {
   readonly now: () => number;
   /** Waits `ms` (injectable for tests). */
   readonly sleep: (ms: number) => Promise<void>;
-  /** The transport; default keep-alive HTTP/1.1 connections (`keepAliveFetch`). */
+  /**
+   * The transport; default keep-alive HTTP/1.1 connections (`keepAliveFetch`) limited by this
+   * layer's `timeoutMs` alone.
+   */
   readonly fetch?: typeof fetch;
   /** Retries after a rate-limit refusal before giving up; default 3. */
   readonly rateLimitRetries?: number;
@@ -65,7 +68,8 @@ export class BybitRest {
   /** Makes the transport; call {@linkcode BybitRest.syncTime} before signed requests. */
   constructor(options: BybitRestOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? keepAliveFetch();
+    // The client's own time limit would be a second timer per request: ours aborts it instead.
+    this.#fetch = options.fetch ?? keepAliveFetch({ timeoutMs: Infinity });
   }
 
   /** Server time minus local time (ms), as last measured. */

@@ -38,7 +38,10 @@ export interface Http1ClientOptions {
   /** Connections open at once at most (requests beyond wait for one); default 32: a new
    * connection costs a handshake, waiting for a busy one costs its whole answer. */
   readonly maxConnections?: number;
-  /** Default time limit of a request, connecting included (ms); default 10,000. */
+  /**
+   * Default time limit of a request, connecting included (ms); default 10,000. `Infinity`: none
+   * of the client's own, for callers whose abort signal carries their time limit.
+   */
   readonly timeoutMs?: number;
   /** A connection idle for longer is closed instead of reused (ms); default 30,000. */
   readonly idleTimeoutMs?: number;
@@ -67,7 +70,7 @@ export interface Http1Request {
   readonly body?: string | Uint8Array;
   /** Aborts the request; it then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
-  /** Time limit of this request (ms); default the client's. */
+  /** Time limit of this request (ms; `Infinity`: only the signal's); default the client's. */
   readonly timeoutMs?: number;
 }
 
@@ -216,7 +219,8 @@ export class Http1Client {
       current?.close();
       settle?.(error);
     };
-    const timer = setTimeout(() => {
+    // Infinity: the caller's signal is the only limit (one timer per request, not two).
+    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => {
       fail(
         new Http1Error(`${what}: no complete answer within ${timeoutMs} ms`, {
           stage: "timeout",
@@ -269,7 +273,7 @@ export class Http1Client {
         }
       }
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
   }

@@ -17,6 +17,7 @@ import {
   type AmendQueueRule,
   type ExecutionClient,
   executionClientPort,
+  type MarketSink,
   type MarketStream,
   type MarketSubscription,
   type VenuePort,
@@ -533,6 +534,7 @@ export class LiveRuntime {
       }
       const subscriptions = this.#subscriptions();
       for (const feed of options.feeds) {
+        feed.deliverTo?.(this.#inboxSink());
         await feed.subscribe(subscriptions);
         pumps.push(this.#pump(feed));
       }
@@ -866,6 +868,25 @@ export class LiveRuntime {
     }));
   }
 
+  // For feeds that can hand their events over as they parse them: each goes into the inbox
+  // inside the socket's message handler, with no promise hop before the runner is woken.
+  // `Inbox.push` keeps the pump's semantics: an event the market lane has no room for waits, and
+  // every later one waits behind it; the feed bounds how many wait.
+  #inboxSink(): MarketSink {
+    const inbox = this.inbox;
+    return {
+      push: (event) => {
+        if (this.#stopped || inbox.closed) return;
+        // Never rejects: the promise only says when a waiting event got its room.
+        void inbox.push(event);
+      },
+      get waiting() {
+        return inbox.waitingPushes;
+      },
+    };
+  }
+
+  // Feeds with a sink deliver nothing here; their events() still ends when they close.
   async #pump(feed: MarketStream): Promise<void> {
     try {
       for await (const event of feed.events()) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Event } from "../../../lib/events/mod.ts";
 import { BybitMarketStream, topicsOf } from "../../../connectors/bybit/market_stream.ts";
-import { backoffDelay } from "../../../lib/broker/mod.ts";
+import { backoffDelay, type MarketSink, type StreamSocket } from "../../../lib/broker/mod.ts";
 import { type FakePublicWs, startFakePublicWs } from "./_fake_public_ws.ts";
 
 /** Collects events and rebuilds the consumer's book from them. */
@@ -280,5 +280,116 @@ Deno.test("stream: a refused subscription rejects with the venue's message", asy
     await stream.close();
     await view.done;
     await fake.close();
+  }
+});
+
+/** A socket the test drives by hand: every frame arrives by a direct call of its handler. */
+function handSocket(): { socket: StreamSocket; sent: string[]; receive: (wire: unknown) => void } {
+  const sent: string[] = [];
+  const socket: StreamSocket = {
+    send: (data) => void sent.push(data),
+    close: () => {},
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+  };
+  const receive = (wire: unknown): void =>
+    socket.onmessage?.(new MessageEvent("message", { data: JSON.stringify(wire) }));
+  return { socket, sent, receive };
+}
+
+function tradeFrame(ids: readonly string[]): unknown {
+  return {
+    topic: "publicTrade.BTCUSDT",
+    type: "snapshot",
+    ts: 1,
+    data: ids.map((i, n) => ({
+      T: 1700000000000 + n,
+      s: "BTCUSDT",
+      S: "Buy",
+      v: "1",
+      p: `${100 + n}`,
+      i,
+    })),
+  };
+}
+
+async function subscribedByHand(
+  capacity: number,
+  sink: MarketSink,
+): Promise<{ stream: BybitMarketStream; hand: ReturnType<typeof handSocket> }> {
+  const hand = handSocket();
+  const stream = new BybitMarketStream({ url: "ws://unused", socket: () => hand.socket, capacity });
+  stream.deliverTo(sink);
+  const subscribing = stream.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["trades", "book"] }]);
+  hand.socket.onopen?.(new Event("open"));
+  await Promise.resolve();
+  const request = JSON.parse(hand.sent.at(-1) ?? "{}");
+  hand.receive({ op: "subscribe", success: true, ret_msg: "", req_id: request.req_id });
+  await subscribing;
+  hand.receive({
+    topic: "orderbook.50.BTCUSDT",
+    type: "snapshot",
+    ts: 1,
+    data: { s: "BTCUSDT", b: [["99", "1"]], a: [["101", "1"]], u: 1, seq: 1 },
+  });
+  return { stream, hand };
+}
+
+Deno.test("stream with a sink: a frame's events are in the sink when its handler returns, in order, and events() only ends", async () => {
+  const got: Event[] = [];
+  const { stream, hand } = await subscribedByHand(10, {
+    push: (event) => void got.push(event),
+    waiting: 0,
+  });
+  const queued: Event[] = [];
+  const draining = (async () => {
+    for await (const event of stream.events()) queued.push(event);
+  })();
+  got.length = 0;
+  hand.receive(tradeFrame(["a", "b", "c"]));
+  // No await since the frame: the events were handed over inside the message handler.
+  assert.deepEqual(
+    got.map((e) => e.kind === "trade" ? e.trade.tradeId : e.kind),
+    ["a", "b", "c"],
+  );
+  await stream.close();
+  await draining;
+  assert.deepEqual(queued, [], "nothing goes through events() once a sink is attached");
+});
+
+Deno.test("stream with a sink: a sink holding its capacity of waiting events gets no more; the books resynchronise", async () => {
+  const got: Event[] = [];
+  const sink = { push: (event: Event) => void got.push(event), waiting: 0 };
+  const { stream, hand } = await subscribedByHand(2, sink);
+  try {
+    got.length = 0;
+    sink.waiting = 2;
+    hand.sent.length = 0;
+    hand.receive(tradeFrame(["a"]));
+    // Refused, as a full queue refuses (the stale report too): the book is asked for afresh.
+    assert.equal(got.length, 0);
+    assert.deepEqual(hand.sent.map((t) => JSON.parse(t).op), ["unsubscribe", "subscribe"]);
+    sink.waiting = 1;
+    hand.receive(tradeFrame(["b"]));
+    assert.deepEqual(got.map((e) => e.kind === "trade" ? e.trade.tradeId : e.kind), ["b"]);
+  } finally {
+    await stream.close();
+  }
+});
+
+Deno.test("stream: a sink attached after subscribing is refused (queued events would be overtaken)", async () => {
+  const late = new BybitMarketStream({ url: "ws://unused", socket: () => handSocket().socket });
+  try {
+    const subscribing = late.subscribe([{ symbol: "bybit:BTCUSDT", channels: ["trades"] }]);
+    assert.throws(
+      () => late.deliverTo({ push: () => {}, waiting: 0 }),
+      (e: unknown) =>
+        e instanceof TypeError && /attach the sink before the first subscribe/.test(e.message),
+    );
+    subscribing.catch(() => {});
+  } finally {
+    await late.close();
   }
 });

@@ -103,3 +103,36 @@ Deno.test("Bybit REST: a venue that never answers an order is a timeout", async 
     await server.stop();
   }
 });
+
+Deno.test("Bybit REST over its default transport arms one time-limit timer per request", async () => {
+  const server = startRawServer(async (connection) => {
+    while (true) {
+      const request = await connection.readRequest();
+      if (request === undefined) return;
+      await connection.write(json({ retCode: 0, retMsg: "OK", result: { list: [] } }));
+    }
+  });
+  const transport = rest(server.origin);
+  const realSetTimeout = globalThis.setTimeout;
+  const delays: number[] = [];
+  try {
+    const query = {
+      method: "GET",
+      path: "/v5/order/realtime",
+      params: { category: "linear" },
+      signed: false,
+      priority: "query",
+    } as const;
+    await transport.call(query); // opens the connection
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout;
+    await transport.call(query);
+    globalThis.setTimeout = realSetTimeout;
+    assert.deepEqual(delays, [2000], "the REST layer's limit only");
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    await server.stop();
+  }
+});

@@ -477,3 +477,33 @@ Deno.test("Http1Client: the connection is back in the pool when the answer resol
     await server.stop();
   }
 });
+
+Deno.test("Http1Client with timeoutMs Infinity has no time limit of its own: only the signal ends a silent request", async () => {
+  const server = startRawServer(async (connection) => {
+    await connection.readRequest();
+    await connection.readRequest();
+  });
+  const client = new Http1Client({ origin: server.origin, timeoutMs: Infinity });
+  try {
+    const controller = new AbortController();
+    let settled = false;
+    const pending = client.request({
+      method: "POST",
+      target: "/slow",
+      body: "{}",
+      signal: controller.signal,
+    })
+      .finally(() => settled = true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(settled, false, "still waiting for the answer");
+    controller.abort(new RangeError("caller's time limit"));
+    await assert.rejects(
+      pending,
+      (e: unknown) => e instanceof RangeError && e.message === "caller's time limit",
+    );
+    assert.equal(client.stats.open, 0);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});

@@ -11,45 +11,18 @@
  * @module
  */
 
-import {
-  type Decimal,
-  decimal,
-  makeInstrument,
-  type Order,
-  type OrderRequest,
-  ZERO,
-} from "../lib/domain/mod.ts";
+import { type Decimal, decimal, type Order, type OrderRequest, ZERO } from "../lib/domain/mod.ts";
 import type { OrderCommand } from "../lib/events/mod.ts";
-import { ClientIds, fixedQuantity, OrderManager, PreTradeRisk } from "../lib/execution/mod.ts";
+import { benchOms, BTC } from "./_oms_harness.ts";
 
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  minNotional: "5",
-  takerFee: "0.00055",
-});
 const PRICE = decimal("50000");
 let position: Decimal = ZERO;
 let last: OrderCommand | undefined;
-const oms = new OrderManager({
-  instruments: new Map([[BTC.symbol, BTC]]),
-  sizer: fixedQuantity(0.01),
-  risk: new PreTradeRisk({ maxOrderQuantity: 1 }),
-  clientIds: new ClientIds("flip", () => 0),
-  clock: { now: () => 1, setTimer: () => {} },
-}, {
+const oms = benchOms({
+  maxOrderQuantity: 1,
   position: () => position,
-  equity: () => 1e9,
-  rateOf: () => 1,
-  freeMargin: () => 1e9,
-  leverage: () => 1,
-  lastPrice: () => 50_000,
-  volatility: () => undefined,
-}, { send: (command) => void (last = command) });
+  send: (command) => void (last = command),
+});
 
 const report = (request: OrderRequest, status: Order["status"]): Order => ({
   id: `o-${request.clientOrderId}`,

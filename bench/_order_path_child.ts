@@ -15,11 +15,12 @@
  */
 
 import { generateCandles } from "../lib/data/mod.ts";
-import { makeInstrument, type Signal } from "../lib/domain/mod.ts";
+import type { Signal } from "../lib/domain/mod.ts";
 import { fixedQuantity } from "../lib/execution/mod.ts";
 import type { Strategy, StrategyContext } from "../lib/strategies/mod.ts";
 import { TradingSession } from "../lib/trader/mod.ts";
 import { CandleVenue } from "../lib/venues/mod.ts";
+import { BTC } from "./_oms_harness.ts";
 
 const HINTS: Readonly<Record<string, Signal["hint"] | null>> = {
   none: null,
@@ -35,17 +36,6 @@ if (!(variant in HINTS) || !Number.isSafeInteger(rows) || rows < 1) {
   console.error("usage: bench/_order_path_child.ts none|plain|twap1|twap5|refused ROWS");
   Deno.exit(2);
 }
-
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  minNotional: "5",
-  takerFee: "0.00055",
-});
 
 /**
  * Enters on bar 0 of every 20 and exits on bar 10 (no signal at all for `none`, an entry on

@@ -10,37 +10,15 @@
  * @module
  */
 
-import { makeInstrument, ZERO } from "../lib/domain/mod.ts";
-import { ClientIds, fixedQuantity, OrderManager, PreTradeRisk } from "../lib/execution/mod.ts";
-const BTC = makeInstrument({
-  symbol: "bybit:BTCUSDT",
-  kind: "linear",
-  base: "BTC",
-  quote: "USDT",
-  tickSize: "0.1",
-  lotSize: "0.001",
-  minNotional: "5",
-  takerFee: "0.00055",
-});
+import { benchOms, BTC } from "./_oms_harness.ts";
+
 let refusals = 0;
-const oms = new OrderManager({
-  instruments: new Map([[BTC.symbol, BTC]]),
-  sizer: fixedQuantity(0.01),
-  risk: new PreTradeRisk({ maxOrderQuantity: 0.001 }),
-  clientIds: new ClientIds("flip", () => 0),
-  clock: { now: () => 1, setTimer: () => {} },
+const oms = benchOms({
+  maxOrderQuantity: 0.001,
   onRefusal: () => {
     refusals++;
   },
-}, {
-  position: () => ZERO,
-  equity: () => 1e9,
-  rateOf: () => 1,
-  freeMargin: () => 1e9,
-  leverage: () => 1,
-  lastPrice: () => 50_000,
-  volatility: () => undefined,
-}, { send: () => {} });
+});
 const n = Number(Deno.args[0]);
 const signal = { symbol: BTC.symbol, kind: "enter-long", confidence: 1 } as const;
 for (let i = 0; i < n; i++) oms.onSignal(signal);

@@ -12,6 +12,9 @@ import { type Event, EventBus } from "../events/mod.ts";
 import type { Clock } from "./clock.ts";
 import { Scheduler } from "./scheduler.ts";
 
+// Most slots the pending queue keeps between inputs.
+const PENDING_KEPT = 1024;
+
 /** Options of {@linkcode Engine}. */
 export interface EngineOptions {
   /** The injected time source. */
@@ -45,8 +48,12 @@ export class Engine {
   readonly clock: Clock;
   readonly #scheduler = new Scheduler();
   readonly #maxCascade: number;
-  #pending: Event[] = [];
+  // A queue that keeps its backing store: truncating it (`length = 0`) would free the store,
+  // and every input that cascades (a bar with a signal) would grow a new one. Slots are
+  // cleared as they are taken, so no event is kept alive.
+  readonly #pending: (Event | undefined)[] = [];
   #pendingHead = 0;
+  #pendingTail = 0;
   #processing = false;
   #processed = 0;
 
@@ -98,7 +105,7 @@ export class Engine {
       this.clock.observe(event.ts);
       this.#dispatch(event);
       // Most inputs (a bar no order acts on) cascade into nothing: no settle pass for them.
-      if (this.#pending.length !== 0 || this.#scheduler.size !== 0) this.#settle();
+      if (this.#pendingTail !== 0 || this.#scheduler.size !== 0) this.#settle();
     } finally {
       this.#leave();
     }
@@ -128,7 +135,7 @@ export class Engine {
     if (!this.#processing) {
       throw new Error("Engine.emit may only be called by a handler during Engine.process");
     }
-    this.#pending.push(event);
+    this.#pending[this.#pendingTail++] = event;
   }
 
   /**
@@ -171,9 +178,10 @@ export class Engine {
   // Also after a handler threw: events it emitted must not leak into the next input.
   #leave(): void {
     this.#processing = false;
-    if (this.#pending.length > 0) {
-      this.#pending.length = 0;
+    if (this.#pendingTail > 0) {
+      this.#pending.fill(undefined, this.#pendingHead, this.#pendingTail);
       this.#pendingHead = 0;
+      this.#pendingTail = 0;
     }
   }
 
@@ -200,14 +208,17 @@ export class Engine {
   #settle(): void {
     let cascade = 0;
     while (true) {
-      while (this.#pendingHead < this.#pending.length) {
-        const next = this.#pending[this.#pendingHead++];
+      while (this.#pendingHead < this.#pendingTail) {
+        const next = this.#pending[this.#pendingHead] as Event;
+        this.#pending[this.#pendingHead++] = undefined;
         if (++cascade > this.#maxCascade) this.#runaway();
         this.#dispatch(next);
       }
       if (this.#pendingHead > 0) {
-        this.#pending.length = 0;
         this.#pendingHead = 0;
+        this.#pendingTail = 0;
+        // A rare long cascade (a flatten of many orders) does not keep its large store.
+        if (this.#pending.length > PENDING_KEPT) this.#pending.length = 0;
       }
       if (this.#scheduler.size === 0) return;
       const due = this.#scheduler.popDue(this.clock.now());

@@ -40,9 +40,12 @@ export class EventBus {
   // Per kind, the handlers in subscription order; catch-all handlers are in every list.
   // Lists are replaced, never mutated, so a publish in progress iterates a stable array.
   #byKind = new Map<EventKind, readonly Subscription[]>(EVENT_KINDS.map((kind) => [kind, []]));
-  // The list of the kind published last; forgotten whenever a list is replaced.
+  // The lists of the two kinds published last (a backtest alternates candles with the few
+  // events a bar cascades into); forgotten whenever a list is replaced.
   #lastKind: EventKind | undefined;
   #lastList: readonly Subscription[] = [];
+  #otherKind: EventKind | undefined;
+  #otherList: readonly Subscription[] = [];
 
   /** Calls `handler` for every event of `kind`. */
   subscribe<K extends EventKind>(kind: K, handler: EventHandler<EventOf<K>>): Unsubscribe {
@@ -59,10 +62,17 @@ export class EventBus {
   publish(event: Event): void {
     // Runs of one kind (a backtest's candles) skip the map: the last kind's list is kept.
     let subscriptions = this.#lastList;
-    if (event.kind !== this.#lastKind) {
-      const list = this.#byKind.get(event.kind);
-      if (list === undefined) return;
-      this.#lastKind = event.kind;
+    const kind = event.kind;
+    if (kind !== this.#lastKind) {
+      let list = this.#otherList;
+      if (kind !== this.#otherKind) {
+        const found = this.#byKind.get(kind);
+        if (found === undefined) return;
+        list = found;
+      }
+      this.#otherKind = this.#lastKind;
+      this.#otherList = subscriptions;
+      this.#lastKind = kind;
       this.#lastList = subscriptions = list;
     }
     for (let i = 0; i < subscriptions.length; i++) subscriptions[i].handler(event);
@@ -78,12 +88,17 @@ export class EventBus {
     // removed one at a time.
     const entry: Subscription = { handler };
     for (const kind of kinds) this.#byKind.set(kind, [...(this.#byKind.get(kind) ?? []), entry]);
-    this.#lastKind = undefined;
+    this.#forget();
     return () => {
       for (const kind of kinds) {
         this.#byKind.set(kind, (this.#byKind.get(kind) ?? []).filter((h) => h !== entry));
       }
-      this.#lastKind = undefined;
+      this.#forget();
     };
+  }
+
+  #forget(): void {
+    this.#lastKind = undefined;
+    this.#otherKind = undefined;
   }
 }

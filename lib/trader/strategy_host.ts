@@ -153,7 +153,12 @@ export class StrategyHost {
         const problem = signalProblem(signal, isKnown);
         if (problem !== undefined) return this.#refuse("malformed-signal", problem);
         this.#signals++;
-        ours(() => services.signal(signal));
+        // Inline rather than through `ours`: no closure for every signal.
+        try {
+          services.signal(signal);
+        } catch (error) {
+          throw this.#marked(error);
+        }
       },
       setTimer: (at, tag) => ours(() => services.setTimer(at, tag)),
       submitOrder: (intent) => {
@@ -181,9 +186,15 @@ export class StrategyHost {
     try {
       return call();
     } catch (error) {
-      if (error !== null && typeof error === "object") this.#ours.add(error);
-      throw error;
+      throw this.#marked(error);
     }
+  }
+
+  // Tesser's side threw `error`: remembered, so `#fault` passes it on instead of blaming the
+  // strategy.
+  #marked(error: unknown): unknown {
+    if (error !== null && typeof error === "object") this.#ours.add(error);
+    return error;
   }
 
   #refuse(rule: HostRefusal["rule"], problem: OutputProblem): undefined {

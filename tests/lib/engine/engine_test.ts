@@ -65,6 +65,28 @@ Deno.test("an input's cascade settles completely before the next input", () => {
   ]);
 });
 
+Deno.test("the pending queue reused across inputs stays FIFO, after long and short cascades", () => {
+  const { engine, audit } = audited();
+  let chain = 0;
+  engine.bus.subscribe("timer", (event) => {
+    if (event.tag === "long" || (event.tag === "link" && ++chain < 2_000)) {
+      engine.emit(timer(event.ts, "link"));
+    }
+    if (event.tag === "short") {
+      engine.emit(timer(event.ts, "x"));
+      engine.emit(timer(event.ts, "y"));
+    }
+  });
+  engine.process(timer(1, "long"));
+  assert.equal(audit.length, 2_001);
+  for (const ts of [2, 3]) {
+    audit.length = 0;
+    engine.process(timer(ts, "short"));
+    assert.deepEqual(audit, [`short@${ts} now=${ts}`, `x@${ts} now=${ts}`, `y@${ts} now=${ts}`]);
+  }
+  assert.equal(engine.processed, 2_001 + 6);
+});
+
 Deno.test("scheduled events fire in time order before a later input, at their own time", () => {
   const { engine, audit } = audited();
   engine.bus.subscribe("timer", (event) => {

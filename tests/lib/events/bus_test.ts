@@ -122,3 +122,20 @@ Deno.test("a handler's exception propagates out of publish and stops later handl
   assert.throws(() => bus.publish(timer(1, "a")), /boom/);
   assert.deepEqual(seen, []);
 });
+
+Deno.test("kinds published in turn reach handlers subscribed and removed between them", () => {
+  const bus = new EventBus();
+  const seen: string[] = [];
+  bus.subscribe("candle", () => seen.push("candle"));
+  const publishBoth = () => {
+    bus.publish(sampleEvent("candle"));
+    bus.publish(sampleEvent("signal"));
+  };
+  publishBoth();
+  const stop = bus.subscribe("signal", () => seen.push("signal"));
+  publishBoth();
+  publishBoth();
+  stop();
+  publishBoth();
+  assert.deepEqual(seen, ["candle", "candle", "signal", "candle", "signal", "candle"]);
+});

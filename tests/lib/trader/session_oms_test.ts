@@ -61,6 +61,30 @@ Deno.test("a refusal is published as a refusal event with its rule and numbers",
   );
 });
 
+Deno.test("a refusal nobody listens for is counted but builds no event", () => {
+  const strategy = placer(20);
+  const s = new TradingSession({
+    strategy,
+    instruments: [BTC],
+    initialBalances: { USDT: 1_000 },
+    reportingCurrency: "USDT",
+    sizer: fixedQuantity(1),
+  }, () => ({ venue: "recorder", send: () => {} }));
+  s.host("1m");
+  s.portfolio.mark(BTC.symbol, 100);
+  s.engine.process({ kind: "timer", ts: 1_000, tsRecv: 1_000, owner: "Placer", tag: "go" });
+  assert.deepEqual(strategy.ids, [undefined]);
+  assert.deepEqual(s.oms.rejections().counts, { "insufficient-margin": 1 });
+  // The timer alone: no refusal event went through the engine.
+  assert.equal(s.engine.processed, 1);
+  // A listener subscribed later gets the next one.
+  const later: string[] = [];
+  s.engine.bus.subscribe("refusal", (e) => later.push(e.refusal.rule));
+  s.engine.process({ kind: "timer", ts: 2_000, tsRecv: 2_000, owner: "Placer", tag: "go" });
+  assert.deepEqual(later, ["insufficient-margin"]);
+  assert.equal(s.engine.processed, 3);
+});
+
 Deno.test("the session's client ids carry the strategy's name and the run's first order time", () => {
   const strategy = placer(1);
   const { commands, timer } = session(strategy);

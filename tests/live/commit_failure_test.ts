@@ -8,9 +8,6 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BybitExecutionClient } from "../../connectors/bybit/execution_client.ts";
-import { RateLimiter } from "../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../connectors/bybit/rest.ts";
 import { startSimulator } from "../../connectors/simulator/simulator.ts";
 import { WallClock } from "../../lib/engine/mod.ts";
 import { fixedQuantity } from "../../lib/execution/mod.ts";
@@ -19,6 +16,7 @@ import { type LiveStore, SqliteLiveStore } from "../../lib/live/state/mod.ts";
 import type { Strategy, StrategyContext } from "../../lib/strategies/mod.ts";
 import { BTC } from "../lib/trader/_fixtures.ts";
 import { ScriptedFeed } from "../lib/live/_scripted_feed.ts";
+import { simExecutionClient } from "../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "key-a", apiSecret: "secret-a" };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -67,16 +65,7 @@ Deno.test("live runtime: a state commit that fails before a request leaves sends
   const failing = { now: false };
   try {
     sim.market.setBook("BTCUSDT", [[49999.9, 5]], [[50000.1, 5]]);
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 2000,
-    });
-    const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+    const client = simExecutionClient(sim, KEY);
     const feed = new ScriptedFeed("bybit");
     const runtime = new LiveRuntime({
       strategy: new EnterOnFirstTrade(),

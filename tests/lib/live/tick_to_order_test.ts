@@ -7,9 +7,6 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
-import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../../connectors/bybit/rest.ts";
 import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
 import type { Trade } from "../../../lib/domain/mod.ts";
 import { WallClock } from "../../../lib/engine/mod.ts";
@@ -20,6 +17,7 @@ import { type LiveStore, SqliteLiveStore } from "../../../lib/live/state/mod.ts"
 import type { Strategy, StrategyContext } from "../../../lib/strategies/mod.ts";
 import { BTC } from "../trader/_fixtures.ts";
 import { ScriptedFeed } from "./_scripted_feed.ts";
+import { simExecutionClient } from "../../connectors/bybit/_sim_client.ts";
 
 const KEY = { apiKey: "key-t2o", apiSecret: "secret-t2o" };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -90,16 +88,7 @@ async function run(
   venueOrders: number,
   store?: LiveStore,
 ): Promise<{ samples: number[]; histogramCount: string }> {
-  const clock = { now: () => Date.now(), sleep };
-  const rest = new BybitRest({
-    baseUrl: sim.restUrl,
-    credentials: KEY,
-    limiter: new RateLimiter({ share: 1, clock }),
-    now: clock.now,
-    sleep,
-    timeoutMs: 2000,
-  });
-  const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+  const client = simExecutionClient(sim, KEY);
   const feed = new ScriptedFeed("bybit");
   const metrics = new LiveMetrics({ strategy: strategy.name });
   const samples: number[] = [];

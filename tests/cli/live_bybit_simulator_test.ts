@@ -6,17 +6,14 @@
  */
 
 import assert from "node:assert/strict";
-import { liveVenue } from "../../cli/_live_venue.ts";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { ManualClock as SimClock } from "../../connectors/simulator/clock.ts";
-import { loadMarkets } from "../../lib/backtest/markets.ts";
-import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
-import { fixedQuantity } from "../../lib/execution/mod.ts";
-import { type LiveLogRecord, LiveRuntime } from "../../lib/live/mod.ts";
+import type { LiveLogRecord } from "../../lib/live/mod.ts";
 import { builtinStrategies } from "../../lib/strategies/mod.ts";
 import { until } from "../_until.ts";
-import { liveRunArgs, simConfigDir, simExchange, startSimAccount } from "../live/_live_cli.ts";
+import { liveRunArgs, simConfigDir, startSimAccount } from "../live/_live_cli.ts";
+import { simRuntime, simWiring } from "../live/_live_session.ts";
 
 /** SmaCross through the CLI's venue wiring against a simulator speaking `venueName`. */
 async function smaCrossAgainst(venueName: "bybit" | "binance"): Promise<void> {
@@ -25,23 +22,12 @@ async function smaCrossAgainst(venueName: "bybit" | "binance"): Promise<void> {
   const sim = await startSimAccount(venueName, { clock: simClock });
   const logs: LiveLogRecord[] = [];
   try {
-    const instruments = await loadMarkets("config/markets.toml");
-    const clock = new WallClock();
-    const sleeper = new WallSleeper(clock);
-    const venue = liveVenue({
-      profile: "sim",
-      exchange: simExchange(sim),
-      live: true,
-      instruments,
-      symbols: [symbol],
-      clock,
-      sleeper,
-      seed: 1,
-    });
+    const wiring = await simWiring(sim, symbol);
+    const venue = wiring.venue();
     assert.equal(venue.buildCandles, false);
     assert.ok(venue.execution !== undefined && venue.execution.kind === "venue");
     await venue.prepare();
-    const runtime = new LiveRuntime({
+    const runtime = simRuntime(wiring, venue, venue.execution, {
       strategy: builtinStrategies.create("SmaCross", {
         symbol,
         interval: "1m",
@@ -49,18 +35,6 @@ async function smaCrossAgainst(venueName: "bybit" | "binance"): Promise<void> {
         slow_period: 8,
         min_samples: 8,
       }),
-      instruments,
-      initialBalances: { USDT: 0 },
-      reportingCurrency: "USDT",
-      sizer: fixedQuantity(0.01),
-      clock,
-      sleeper,
-      dataInterval: "1m",
-      feeds: venue.feeds,
-      buildCandles: false,
-      orderVenue: venue.execution,
-      ackTimeoutMs: 5_000,
-      reconcileIntervalMs: 3_600_000,
       log: (record) => logs.push(record),
     });
     const { session } = runtime;

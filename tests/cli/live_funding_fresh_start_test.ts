@@ -8,113 +8,25 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { liveVenue } from "../../cli/_live_venue.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
-import { loadMarkets } from "../../lib/backtest/markets.ts";
-import { decimal } from "../../lib/domain/mod.ts";
-import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
-import { fixedQuantity } from "../../lib/execution/mod.ts";
-import { type LiveLogRecord, LiveRuntime, openLiveStore } from "../../lib/live/mod.ts";
-import { builtinStrategies } from "../../lib/strategies/mod.ts";
-
-const KEY = { apiKey: "fund-key", apiSecret: "fund-secret" };
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import type { LiveLogRecord, LiveRuntime } from "../../lib/live/mod.ts";
+import { until } from "../_until.ts";
+import { startSimAccount } from "../live/_live_cli.ts";
+import { openLong, restartableSessions, simWiring } from "../live/_live_session.ts";
 
 async function freshStartAfterFunding(venueName: "bybit" | "binance"): Promise<void> {
   const symbol = `${venueName}:BTCUSDT`;
-  const sim = await startSimulator({
-    venue: venueName,
-    market: { kind: "none" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount(venueName);
   const logs: LiveLogRecord[] = [];
   const statePath = join(await Deno.makeTempDir({ prefix: "tesser-live-funding-" }), "state.db");
   try {
     sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
-    const instruments = await loadMarkets("config/markets.toml");
-    const clock = new WallClock();
-    const sleeper = new WallSleeper(clock);
-    const exchange = venueName === "bybit"
-      ? {
-        driver: "bybit" as const,
-        rest_url: sim.restUrl,
-        ws_url: sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, ""),
-        api_key: KEY.apiKey,
-        api_secret: KEY.apiSecret,
-      }
-      : {
-        driver: "binance" as const,
-        rest_url: sim.restUrl,
-        ws_url: sim.wsPublicUrl.replace(/\/public$/, ""),
-        api_key: KEY.apiKey,
-        api_secret: KEY.apiSecret,
-      };
-    const venue = () =>
-      liveVenue({
-        profile: "sim",
-        exchange,
-        live: true,
-        instruments,
-        symbols: [symbol],
-        clock,
-        sleeper,
-        seed: 1,
-      });
+    const wiring = await simWiring(sim, symbol);
     // The account holds a long position and paid funding on it seconds before the session.
-    const opener = venue();
-    await opener.prepare();
-    assert.ok(opener.execution?.kind === "venue");
-    await opener.execution.client.placeOrder({
-      clientOrderId: "fund-open-1",
-      symbol,
-      side: "buy",
-      type: "market",
-      quantity: decimal("0.2"),
-      timeInForce: "ioc",
-      reduceOnly: false,
-    });
-    await until(() => sim.ledger.fills({ accountId: 0 }).length === 1, "the opening fill");
+    await openLong(sim, wiring, "0.2", "fund-open-1");
     const [before] = sim.exchange.settleFunding("BTCUSDT", "0.0001");
     assert.ok(before.amount.gt(0));
 
-    let started = 0;
-    const session = async () => {
-      const live = venue();
-      assert.ok(live.execution !== undefined);
-      await live.prepare();
-      const store = await openLiveStore({ engine: "sqlite", path: statePath, lockKey: symbol });
-      const runtime = new LiveRuntime({
-        strategy: builtinStrategies.create("SmaCross", { symbol, interval: "1m" }),
-        instruments,
-        initialBalances: { USDT: 0 },
-        reportingCurrency: "USDT",
-        sizer: fixedQuantity(0.01),
-        clock,
-        sleeper,
-        dataInterval: "1m",
-        feeds: live.feeds,
-        buildCandles: false,
-        orderVenue: live.execution,
-        ackTimeoutMs: 5_000,
-        reconcileIntervalMs: 3_600_000,
-        store,
-        log: (record) => logs.push(record),
-      });
-      const done = runtime.run();
-      await until(
-        () => logs.filter((l) => /live session started/.test(l.message)).length > started,
-        "the start",
-      );
-      started++;
-      return { runtime, done };
-    };
+    const session = restartableSessions(wiring, { statePath, logs });
     const wallet = () => sim.exchange.account(0).wallet.toString();
     const usdt = (runtime: LiveRuntime) =>
       runtime.session.portfolio.balances().find((b) => b.currency === "USDT")?.total.toString();

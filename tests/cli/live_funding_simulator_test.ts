@@ -8,15 +8,11 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { liveVenue } from "../../cli/_live_venue.ts";
-import { loadMarkets } from "../../lib/backtest/markets.ts";
-import { decimal, ZERO } from "../../lib/domain/mod.ts";
-import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
-import { fixedQuantity } from "../../lib/execution/mod.ts";
-import { type LiveLogRecord, LiveRuntime, openLiveStore } from "../../lib/live/mod.ts";
-import { builtinStrategies } from "../../lib/strategies/mod.ts";
+import { ZERO } from "../../lib/domain/mod.ts";
+import type { LiveLogRecord } from "../../lib/live/mod.ts";
 import { until } from "../_until.ts";
-import { simExchange, startSimAccount } from "../live/_live_cli.ts";
+import { startSimAccount } from "../live/_live_cli.ts";
+import { openLong, restartableSessions, simWiring } from "../live/_live_session.ts";
 
 async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0): Promise<void> {
   const symbol = `${venueName}:BTCUSDT`;
@@ -28,67 +24,11 @@ async function fundingAcrossRestart(venueName: "bybit" | "binance", skewMs = 0):
   const statePath = join(await Deno.makeTempDir({ prefix: "tesser-live-funding-" }), "state.db");
   try {
     sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
-    const instruments = await loadMarkets("config/markets.toml");
-    const clock = new WallClock();
-    const sleeper = new WallSleeper(clock);
     // The CLI's venue wiring of a `[exchange.sim]` profile, once per process.
-    const liveVenueOf = () =>
-      liveVenue({
-        profile: "sim",
-        exchange: simExchange(sim),
-        live: true,
-        instruments,
-        symbols: [symbol],
-        clock,
-        sleeper,
-        seed: 1,
-      });
-    const session = async () => {
-      const venue = liveVenueOf();
-      assert.ok(venue.execution !== undefined);
-      await venue.prepare();
-      const store = await openLiveStore({ engine: "sqlite", path: statePath, lockKey: symbol });
-      const runtime = new LiveRuntime({
-        // Never trades here (no bars come): the position is the venue's, adopted at the start.
-        strategy: builtinStrategies.create("SmaCross", { symbol, interval: "1m" }),
-        instruments,
-        initialBalances: { USDT: 0 },
-        reportingCurrency: "USDT",
-        sizer: fixedQuantity(0.01),
-        clock,
-        sleeper,
-        dataInterval: "1m",
-        feeds: venue.feeds,
-        buildCandles: false,
-        orderVenue: venue.execution,
-        ackTimeoutMs: 5_000,
-        reconcileIntervalMs: 3_600_000,
-        store,
-        log: (record) => logs.push(record),
-      });
-      const done = runtime.run();
-      await until(
-        () => logs.filter((l) => /live session started/.test(l.message)).length > started,
-        "the start",
-      );
-      started++;
-      return { runtime, done };
-    };
-    let started = 0;
+    const wiring = await simWiring(sim, symbol);
+    const session = restartableSessions(wiring, { statePath, logs });
     // A long position the account holds before the session starts (adopted at the start).
-    const opener = liveVenueOf();
-    await opener.prepare();
-    assert.ok(opener.execution?.kind === "venue");
-    await opener.execution.client.placeOrder({
-      clientOrderId: "fund-open-1",
-      symbol,
-      side: "buy",
-      type: "market",
-      quantity: decimal("0.2"),
-      timeInForce: "ioc",
-      reduceOnly: false,
-    });
-    await until(() => sim.ledger.fills({ accountId: 0 }).length === 1, "the opening fill");
+    await openLong(sim, wiring, "0.2", "fund-open-1");
     const ledgerFunding = () =>
       sim.ledger.fundings({ accountId: 0 }).reduce((sum, f) => sum.plus(f.amount), ZERO);
     const wallet = () => sim.exchange.account(0).wallet.toString();

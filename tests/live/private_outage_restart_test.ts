@@ -10,118 +10,57 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { liveVenue } from "../../cli/_live_venue.ts";
 import { BybitExecutionClient, BybitPrivateStream } from "../../connectors/bybit/mod.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
-import { loadMarkets } from "../../lib/backtest/markets.ts";
 import { decimal, ZERO } from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
-import { WallClock, WallSleeper } from "../../lib/engine/mod.ts";
-import { fixedQuantity } from "../../lib/execution/mod.ts";
-import {
-  type LiveExecution,
-  type LiveLogRecord,
-  LiveRuntime,
-  openLiveStore,
-} from "../../lib/live/mod.ts";
-import { builtinStrategies } from "../../lib/strategies/mod.ts";
+import type { LiveExecution, LiveLogRecord } from "../../lib/live/mod.ts";
+import { until } from "../_until.ts";
+import { SIM_KEY, simWsBase, startSimAccount } from "./_live_cli.ts";
+import { restartableSessions, simWiring } from "./_live_session.ts";
 
-const KEY = { apiKey: "outage-key", apiSecret: "outage-secret" };
 const SYMBOL = "bybit:BTCUSDT";
 
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 Deno.test("live (bybit): restarted while the private stream was down, the funding booked during the outage is caught up, once", async () => {
-  const sim = await startSimulator({
-    venue: "bybit",
-    market: { kind: "none" },
-    accounts: [{ ...KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount("bybit");
   const logs: LiveLogRecord[] = [];
   const statePath = join(await Deno.makeTempDir({ prefix: "tesser-live-outage-" }), "state.db");
   try {
     sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
-    const instruments = await loadMarkets("config/markets.toml");
-    const clock = new WallClock();
-    const sleeper = new WallSleeper(clock);
-    const wsBase = sim.wsPublicUrl.replace(/\/v5\/public\/linear$/, "");
-    const venue = () =>
-      liveVenue({
-        profile: "sim",
-        exchange: {
-          driver: "bybit",
-          rest_url: sim.restUrl,
-          ws_url: wsBase,
-          api_key: KEY.apiKey,
-          api_secret: KEY.apiSecret,
-        },
-        live: true,
-        instruments,
-        symbols: [SYMBOL],
-        clock,
-        sleeper,
-        seed: 1,
-      });
-    let started = 0;
-    const session = async () => {
-      const live = venue();
-      await live.prepare();
-      assert.ok(live.execution?.kind === "venue");
-      const client = live.execution.client;
-      assert.ok(client instanceof BybitExecutionClient);
+    const wsBase = simWsBase(sim);
+    const wiring = await simWiring(sim, SYMBOL);
+    const session = restartableSessions(wiring, {
+      statePath,
+      logs,
       // The CLI's channel, with a 200 ms catch-up overlap instead of 60 s.
-      const execution: LiveExecution = {
-        kind: "venue",
-        client,
-        privateChannel: (sink: (event: Event) => void, resume?: { readonly sinceMs: number }) => {
-          const stream = new BybitPrivateStream({
-            url: `${wsBase}/v5/private`,
-            credentials: KEY,
-            client,
-            sink,
-            overlapMs: 200,
-            backoff: { initialMs: 50, maxMs: 100, factor: 2 },
-            ...(resume === undefined ? {} : { sinceMs: resume.sinceMs }),
-          });
-          return {
-            start: () => stream.start(),
-            stop: () => stream.close(),
-            catchUp: () => stream.catchUp(),
-          };
-        },
-      };
-      const store = await openLiveStore({ engine: "sqlite", path: statePath, lockKey: SYMBOL });
-      const runtime = new LiveRuntime({
-        strategy: builtinStrategies.create("SmaCross", { symbol: SYMBOL, interval: "1m" }),
-        instruments,
-        initialBalances: { USDT: 0 },
-        reportingCurrency: "USDT",
-        sizer: fixedQuantity(0.01),
-        clock,
-        sleeper,
-        dataInterval: "1m",
-        feeds: live.feeds,
-        buildCandles: false,
-        orderVenue: execution,
-        ackTimeoutMs: 5_000,
-        reconcileIntervalMs: 3_600_000,
-        store,
-        log: (record) => logs.push(record),
-      });
-      const done = runtime.run();
-      await until(
-        () => logs.filter((l) => /live session started/.test(l.message)).length > started,
-        "the start",
-      );
-      started++;
-      return { runtime, done };
-    };
+      execution: (live): LiveExecution => {
+        assert.ok(live.execution?.kind === "venue");
+        const client = live.execution.client;
+        assert.ok(client instanceof BybitExecutionClient);
+        return {
+          kind: "venue",
+          client,
+          privateChannel: (
+            sink: (event: Event) => void,
+            resume?: { readonly sinceMs: number },
+          ) => {
+            const stream = new BybitPrivateStream({
+              url: `${wsBase}/v5/private`,
+              credentials: SIM_KEY,
+              client,
+              sink,
+              overlapMs: 200,
+              backoff: { initialMs: 50, maxMs: 100, factor: 2 },
+              ...(resume === undefined ? {} : { sinceMs: resume.sinceMs }),
+            });
+            return {
+              start: () => stream.start(),
+              stop: () => stream.close(),
+              catchUp: () => stream.catchUp(),
+            };
+          },
+        };
+      },
+    });
     // A long position before the session (adopted at the start).
     sim.exchange.place({
       accountId: 0,

@@ -10,26 +10,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { recordingIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
-import { startSimulator } from "../../connectors/simulator/simulator.ts";
-import { decimal } from "../../lib/domain/mod.ts";
-import { SIM_KEY, simConfigDir, storedFills } from "../live/_live_cli.ts";
+import { fillAtMarket } from "../_sim_orders.ts";
+import { until } from "../_until.ts";
+import { liveRunArgs, simConfigDir, startSimAccount, storedFills } from "../live/_live_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-async function until(predicate: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function freshStartOn(venue: "bybit" | "binance"): Promise<void> {
-  const sim = await startSimulator({
-    venue,
-    market: { kind: "none" },
-    accounts: [{ ...SIM_KEY, balance: "100000" }],
-  });
+  const sim = await startSimAccount(venue);
   const dir = await simConfigDir(sim, `\n[live.account]\non_mismatch = "adopt"\n`);
   const statePath = join(dir, "state.db");
   const strategyFile = join(dir, "strategy.toml");
@@ -40,50 +28,20 @@ async function freshStartOn(venue: "bybit" | "binance"): Promise<void> {
   );
   try {
     sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
-    const market = (side: "buy" | "sell", quantity: string, clientId: string) => {
-      const placed = sim.exchange.place({
-        accountId: 0,
-        code: "BTCUSDT",
-        side,
-        type: "market",
-        tif: "ioc",
-        quantity: decimal(quantity),
-        clientId,
-      });
-      assert.ok(placed.ok, `the ${clientId} order should fill`);
-    };
     // Before the session: bought 0.03 and sold 0.01 by hand, seconds ago (inside the overlap
     // the private stream's catch-up asks the venue's history for).
-    market("buy", "0.03", "manual-1");
-    market("sell", "0.01", "manual-2");
+    fillAtMarket(sim, "buy", "0.03", "manual-1");
+    fillAtMarket(sim, "sell", "0.01", "manual-2");
     const before = sim.ledger.fills({ accountId: 0 }).length;
     assert.equal(before, 2);
     const io = recordingIo();
-    const run = main([
-      "--config-dir",
-      dir,
-      "live",
-      "run",
-      "--strategy-config",
-      strategyFile,
-      "--markets-file",
-      join(ROOT, "config/markets.toml"),
-      "--exchange",
-      "sim",
-      "--exec",
-      "live",
-      "--duration",
-      "6s",
-      "--log-path",
-      join(dir, "live.json"),
-      "--state-path",
-      statePath,
-      "--metrics-addr",
-      "127.0.0.1:0",
-    ], io);
+    const run = main(
+      liveRunArgs(dir, "--strategy-config", strategyFile, "--duration", "6s"),
+      io,
+    );
     await until(() => io.err.some((l) => /live session started/.test(l)), "the start", 20_000);
     // After the start: another manual order fills; the session books it.
-    market("buy", "0.01", "manual-3");
+    fillAtMarket(sim, "buy", "0.01", "manual-3");
     await until(
       () => io.err.some((l) => /fill: buy 0\.01/.test(l)),
       "the fill after the start",

@@ -6,25 +6,14 @@
  */
 
 import assert from "node:assert/strict";
-import { decimal } from "../../../lib/domain/mod.ts";
+import { fillAtMarket } from "../../_sim_orders.ts";
 import { withBinanceSim } from "./_sim.ts";
 
 const DAY_MS = 86_400_000;
 
 Deno.test("BinanceExecutionClient.userTrades since more than 7 days ago lists the fills of every week since then", async () => {
   await withBinanceSim(async ({ sim, rest, client }) => {
-    const buy = (clientId: string) => {
-      const placed = sim.exchange.place({
-        accountId: 0,
-        code: "BTCUSDT",
-        side: "buy",
-        type: "market",
-        tif: "ioc",
-        quantity: decimal("0.01"),
-        clientId,
-      });
-      assert.ok(placed.ok);
-    };
+    const buy = (clientId: string) => fillAtMarket(sim, "buy", "0.01", clientId);
     const since = sim.clock.now() - 1000;
     buy("week-0");
     // Ten days later on the venue's clock (and measured so by the client), two more fills.
@@ -45,15 +34,7 @@ Deno.test("BinanceExecutionClient.userTrades since more than 7 days ago lists th
 
 Deno.test("BinanceExecutionClient.userTrades since before the 6 months Binance keeps asks from then (no refusal)", async () => {
   await withBinanceSim(async ({ sim, rest, client }) => {
-    sim.exchange.place({
-      accountId: 0,
-      code: "BTCUSDT",
-      side: "buy",
-      type: "market",
-      tif: "ioc",
-      quantity: decimal("0.01"),
-      clientId: "recent",
-    });
+    fillAtMarket(sim, "buy", "0.01", "recent");
     await rest.syncTime();
     const trades = await client.userTrades("binance:BTCUSDT", 0);
     assert.deepEqual(trades.map((t) => t.fill.clientOrderId), ["recent"]);
@@ -63,18 +44,7 @@ Deno.test("BinanceExecutionClient.userTrades since before the 6 months Binance k
 Deno.test("BinanceExecutionClient.userTrades pages a week of more than 1000 fills by fromId, then asks the next week", async () => {
   await withBinanceSim(async ({ sim, rest, client }) => {
     sim.market.setBook("BTCUSDT", [[49_999.9, 1000]], [[50_000.1, 1000]]);
-    const buy = (clientId: string) => {
-      const placed = sim.exchange.place({
-        accountId: 0,
-        code: "BTCUSDT",
-        side: "buy",
-        type: "market",
-        tif: "ioc",
-        quantity: decimal("0.001"),
-        clientId,
-      });
-      assert.ok(placed.ok);
-    };
+    const buy = (clientId: string) => fillAtMarket(sim, "buy", "0.001", clientId);
     const since = sim.clock.now() - 1000;
     for (let i = 0; i < 1003; i++) buy(`w0-${i}`);
     sim.clock.skew = 9 * DAY_MS;

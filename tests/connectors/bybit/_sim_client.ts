@@ -16,14 +16,14 @@ import type { Event } from "../../../lib/events/mod.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** An execution client on the simulator's REST API; each request gives up after `timeoutMs`. */
-export function simExecutionClient(
+/** The simulator's REST API, signed with `credentials`; each request gives up after `timeoutMs`. */
+export function simRest(
   sim: Simulator,
   credentials: BybitCredentials,
   timeoutMs = 2000,
-): BybitExecutionClient {
+): BybitRest {
   const clock = { now: () => Date.now(), sleep };
-  const rest = new BybitRest({
+  return new BybitRest({
     baseUrl: sim.restUrl,
     credentials,
     limiter: new RateLimiter({ share: 1, clock }),
@@ -31,7 +31,20 @@ export function simExecutionClient(
     sleep,
     timeoutMs,
   });
+}
+
+/** An execution client on `rest` (a test that also asks the transport itself passes its own). */
+export function simExecutionClientOn(rest: BybitRest): BybitExecutionClient {
   return new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
+}
+
+/** An execution client on the simulator's REST API; each request gives up after `timeoutMs`. */
+export function simExecutionClient(
+  sim: Simulator,
+  credentials: BybitCredentials,
+  timeoutMs = 2000,
+): BybitExecutionClient {
+  return simExecutionClientOn(simRest(sim, credentials, timeoutMs));
 }
 
 /**

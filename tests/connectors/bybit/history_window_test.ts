@@ -6,15 +6,12 @@
  */
 
 import assert from "node:assert/strict";
-import { decimal } from "../../../lib/domain/mod.ts";
-import { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
-import { RateLimiter } from "../../../connectors/bybit/rate_limit.ts";
-import { BybitRest } from "../../../connectors/bybit/rest.ts";
 import { startSimulator } from "../../../connectors/simulator/simulator.ts";
+import { fillAtMarket } from "../../_sim_orders.ts";
+import { simExecutionClientOn, simRest } from "./_sim_client.ts";
 
 const KEY = { apiKey: "key-w", apiSecret: "secret-w" };
 const DAY_MS = 86_400_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("BybitExecutionClient.executions and orderHistory since more than 7 days ago list what every week since then holds", async () => {
   const sim = await startSimulator({
@@ -24,28 +21,9 @@ Deno.test("BybitExecutionClient.executions and orderHistory since more than 7 da
   });
   try {
     sim.market.setBook("BTCUSDT", [[49_999.5, 5]], [[50_000.5, 5]]);
-    const clock = { now: () => Date.now(), sleep };
-    const rest = new BybitRest({
-      baseUrl: sim.restUrl,
-      credentials: KEY,
-      limiter: new RateLimiter({ share: 1, clock }),
-      now: clock.now,
-      sleep,
-      timeoutMs: 1000,
-    });
-    const client = new BybitExecutionClient(rest, sleep, { lookupDelayMs: 20 });
-    const buy = (clientId: string) => {
-      const placed = sim.exchange.place({
-        accountId: 0,
-        code: "BTCUSDT",
-        side: "buy",
-        type: "market",
-        tif: "ioc",
-        quantity: decimal("0.01"),
-        clientId,
-      });
-      assert.ok(placed.ok);
-    };
+    const rest = simRest(sim, KEY, 1000);
+    const client = simExecutionClientOn(rest);
+    const buy = (clientId: string) => fillAtMarket(sim, "buy", "0.01", clientId);
     const since = sim.clock.now() - 1000;
     buy("week-0");
     // Ten days later on the venue's clock (and again measured by the client), another fill.

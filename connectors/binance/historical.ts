@@ -7,15 +7,14 @@
  * @module
  */
 
-import type { CandleRange, HistoricalData } from "../../lib/broker/mod.ts";
 import {
-  type Candle,
-  candleProblem,
-  DataError,
-  fromMillis,
-  intervalMillis,
-  toMillis,
-} from "../../lib/domain/mod.ts";
+  type CandleRange,
+  closedKlinePages,
+  type HistoricalData,
+  klineCandle,
+  type KlineRowFormat,
+} from "../../lib/broker/mod.ts";
+import type { Candle } from "../../lib/domain/mod.ts";
 import { arr } from "./_wire.ts";
 import type { BinanceRest } from "./rest.ts";
 import { binanceCode, VENUE } from "./symbols.ts";
@@ -37,35 +36,16 @@ export function klineWeight(limit: number): number {
  * @throws {DataError} when a cell is not a number or the bar breaks the OHLC rules.
  */
 export function parseKlineRow(row: unknown, symbol: string, interval: Candle["interval"]): Candle {
-  const cells = arr(row, "kline row");
-  const value = (i: number, name: string): number => {
-    const cell = cells[i];
-    const result = typeof cell === "number"
-      ? cell
-      : typeof cell === "string" && cell !== ""
-      ? Number(cell)
-      : NaN;
-    if (!Number.isFinite(result)) {
-      throw new DataError(`Binance kline: ${name} is not a number (${JSON.stringify(cell)})`);
-    }
-    return result;
-  };
-  const candle: Candle = {
-    symbol,
-    interval,
-    openTime: fromMillis(value(0, "openTime")),
-    open: value(1, "open"),
-    high: value(2, "high"),
-    low: value(3, "low"),
-    close: value(4, "close"),
-    volume: value(5, "volume"),
-  };
-  const problem = candleProblem(candle);
-  if (problem !== undefined) {
-    throw new DataError(`Binance kline ${symbol} at ${cells[0]}: ${problem}`);
-  }
-  return candle;
+  return klineCandle(arr(row, "kline row"), symbol, interval, BINANCE_KLINE);
 }
+
+// Binance sends the open time as a number and the prices and volume as decimal strings.
+const BINANCE_KLINE: KlineRowFormat = {
+  label: "Binance kline",
+  openTimeName: "openTime",
+  cellNumber: (cell) =>
+    typeof cell === "number" ? cell : typeof cell === "string" && cell !== "" ? Number(cell) : NaN,
+};
 
 /** Klines of Binance USDⓈ-M perpetuals. */
 export class BinanceHistoricalData implements HistoricalData {
@@ -85,41 +65,28 @@ export class BinanceHistoricalData implements HistoricalData {
 
   /** Closed candles of `[from, to)` in time order, one page per request. */
   async *fetchCandles(range: CandleRange): AsyncIterable<readonly Candle[]> {
-    const step = intervalMillis(range.interval);
     const code = binanceCode(range.symbol);
-    // Start on the bar grid, so a resumed download asks for whole bars.
-    let cursor = Math.ceil(toMillis(range.from) / step) * step;
-    const end = toMillis(range.to);
-    while (cursor < end) {
-      const windowEnd = Math.min(cursor + this.#page * step, end);
-      const answer = await this.#rest.call({
-        method: "GET",
-        path: "/fapi/v1/klines",
-        params: {
-          symbol: code,
-          interval: range.interval,
-          startTime: cursor,
-          endTime: windowEnd - 1,
-          limit: this.#page,
-        },
-        security: "none",
-        weight: klineWeight(this.#page),
-        priority: "query",
-      });
-      const closedBefore = this.#rest.serverNow();
-      const byTime = new Map<number, Candle>();
-      for (const row of arr(answer, "klines")) {
-        const candle = parseKlineRow(row, range.symbol, range.interval);
-        const openMs = toMillis(candle.openTime);
-        if (openMs < cursor || openMs >= windowEnd) continue;
-        // The newest bar may still be running.
-        if (openMs + step > closedBefore) continue;
-        byTime.set(candle.openTime, candle);
-      }
-      const page = [...byTime.values()].sort((a, b) => a.openTime - b.openTime);
-      if (page.length > 0) yield page;
-      if (windowEnd > closedBefore) return;
-      cursor = windowEnd;
-    }
+    yield* closedKlinePages(range, {
+      pageBars: this.#page,
+      rows: async (startMs, lastMs) => {
+        const answer = await this.#rest.call({
+          method: "GET",
+          path: "/fapi/v1/klines",
+          params: {
+            symbol: code,
+            interval: range.interval,
+            startTime: startMs,
+            endTime: lastMs,
+            limit: this.#page,
+          },
+          security: "none",
+          weight: klineWeight(this.#page),
+          priority: "query",
+        });
+        return arr(answer, "klines");
+      },
+      parse: (row) => parseKlineRow(row, range.symbol, range.interval),
+      venueNowMs: () => this.#rest.serverNow(),
+    });
   }
 }

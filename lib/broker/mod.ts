@@ -4,8 +4,9 @@
  * Promise-based {@linkcode ExecutionClient} into a {@linkcode VenuePort}; the WebSocket and timer
  * seam every connector's streams run on ({@linkcode StreamSocket}); the keep-alive HTTP/1.1 client
  * their REST transports can send through ({@linkcode Http1Client}); the checked JSON field readers
- * every connector binds to its venue's name ({@linkcode wireFields}). It may import only
- * `lib/domain` and `lib/events`.
+ * every connector binds to its venue's name ({@linkcode wireFields}); the kline row reading and
+ * forward paging their historical downloads share ({@linkcode closedKlinePages}). It may import
+ * only `lib/domain` and `lib/events`.
  *
  * @module
  */
@@ -19,6 +20,7 @@ export type { Http1Socket } from "./http1_connection.ts";
 export * from "./http1_error.ts";
 export * from "./http1_fetch.ts";
 export * from "./http_transport.ts";
+export * from "./kline_pages.ts";
 export * from "./market_stream.ts";
 export * from "./received_at.ts";
 export * from "./stream_socket.ts";

@@ -36,7 +36,7 @@
  */
 
 import { fromMillis, type JsonValue, type Micros, type SymbolId } from "../../lib/domain/mod.ts";
-import type { Event } from "../../lib/events/mod.ts";
+import { badFrameEvent, connectivityEvent, type Event } from "../../lib/events/mod.ts";
 import type { RecordedItem, RecordingDecoder } from "../../lib/backtest/tick/mod.ts";
 import { toBookLevels } from "./depth_book.ts";
 import { DepthSync } from "./depth_sync.ts";
@@ -221,14 +221,7 @@ export class BinanceMarketDecoder implements RecordingDecoder {
       frame = parseMarket(text, tsRecv, this.#reader);
     } catch (error) {
       this.#stats.badFrames++;
-      out.push({
-        kind: "alert",
-        ts: tsRecv,
-        tsRecv,
-        severity: "warning",
-        code: "binance-bad-message",
-        message: error instanceof Error ? error.message : String(error),
-      });
+      out.push(badFrameEvent(tsRecv, "binance-bad-message", error));
       return;
     }
     switch (frame.type) {
@@ -400,14 +393,5 @@ export function marketConnectivity(
   reason: string,
   symbol?: SymbolId,
 ): Event {
-  return {
-    kind: "connectivity",
-    ts: at,
-    tsRecv: at,
-    channel: "market",
-    venue: VENUE,
-    state,
-    reason,
-    ...(symbol === undefined ? {} : { symbol }),
-  };
+  return connectivityEvent(at, "market", VENUE, state, reason, symbol);
 }

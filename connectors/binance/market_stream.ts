@@ -14,7 +14,7 @@
 
 import type { MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
 import { fromMillis, type SymbolId } from "../../lib/domain/mod.ts";
-import { BoundedQueue, type Event } from "../../lib/events/mod.ts";
+import { BoundedQueue, type Event, warningEvent } from "../../lib/events/mod.ts";
 import {
   type Backoff,
   realTimers,
@@ -348,7 +348,6 @@ export class BinanceMarketStream implements MarketStream {
   }
 
   #alert(code: string, message: string): void {
-    const at = fromMillis(this.#timers.now());
-    this.#queue.offer({ kind: "alert", ts: at, tsRecv: at, severity: "warning", code, message });
+    this.#queue.offer(warningEvent(fromMillis(this.#timers.now()), code, message));
   }
 }

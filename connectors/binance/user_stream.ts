@@ -29,7 +29,7 @@ import {
   type SymbolId,
   toMillis,
 } from "../../lib/domain/mod.ts";
-import type { Event } from "../../lib/events/mod.ts";
+import { connectivityEvent, type Event, warningEvent } from "../../lib/events/mod.ts";
 import {
   type Backoff,
   backoffDelay,
@@ -555,26 +555,10 @@ export class BinanceUserStream {
 
   #connectivity(state: "up" | "down", reason: string): void {
     const at = fromMillis(this.#timers.now());
-    this.#o.sink({
-      kind: "connectivity",
-      ts: at,
-      tsRecv: at,
-      channel: "execution",
-      venue: VENUE,
-      state,
-      reason,
-    });
+    this.#o.sink(connectivityEvent(at, "execution", VENUE, state, reason));
   }
 
   #alert(message: string): void {
-    const at = fromMillis(this.#timers.now());
-    this.#o.sink({
-      kind: "alert",
-      ts: at,
-      tsRecv: at,
-      severity: "warning",
-      code: "binance-user-stream",
-      message,
-    });
+    this.#o.sink(warningEvent(fromMillis(this.#timers.now()), "binance-user-stream", message));
   }
 }

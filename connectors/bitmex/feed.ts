@@ -19,7 +19,7 @@ import {
   type Micros,
   type SymbolId,
 } from "../../lib/domain/mod.ts";
-import type { Event } from "../../lib/events/mod.ts";
+import { badFrameEvent, connectivityEvent, type Event } from "../../lib/events/mod.ts";
 import { BitmexBook } from "./book.ts";
 import { type BitmexMessage, type BookRow, parseBitmex, VENUE } from "./parse.ts";
 
@@ -103,14 +103,7 @@ export class BitmexFeed {
       message = parseBitmex(text);
     } catch (error) {
       this.#stats.badFrames++;
-      out.push({
-        kind: "alert",
-        ts: tsRecv,
-        tsRecv,
-        severity: "warning",
-        code: "bitmex-bad-message",
-        message: error instanceof Error ? error.message : String(error),
-      });
+      out.push(badFrameEvent(tsRecv, "bitmex-bad-message", error));
       return NONE;
     }
     switch (message.type) {
@@ -331,14 +324,5 @@ function connectivity(
   reason: string,
   symbol?: SymbolId,
 ): Event {
-  return {
-    kind: "connectivity",
-    ts: at,
-    tsRecv: at,
-    channel: "market",
-    venue: VENUE,
-    state,
-    reason,
-    ...(symbol === undefined ? {} : { symbol }),
-  };
+  return connectivityEvent(at, "market", VENUE, state, reason, symbol);
 }

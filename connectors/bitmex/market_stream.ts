@@ -12,7 +12,11 @@
 
 import type { MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
 import { ExchangeError, fromMillis, type Interval } from "../../lib/domain/mod.ts";
-import { BoundedQueue, type Event as TesserEvent } from "../../lib/events/mod.ts";
+import {
+  BoundedQueue,
+  connectivityEvent,
+  type Event as TesserEvent,
+} from "../../lib/events/mod.ts";
 import { BIN_INTERVALS, BitmexFeed } from "./feed.ts";
 import { VENUE } from "./parse.ts";
 
@@ -333,14 +337,6 @@ export class BitmexMarketStream implements MarketStream {
 
   #connectivity(state: "up" | "down" | "stale", reason: string): void {
     const at = fromMillis(this.#timers.now());
-    this.#queue.offer({
-      kind: "connectivity",
-      ts: at,
-      tsRecv: at,
-      channel: "market",
-      venue: VENUE,
-      state,
-      reason,
-    });
+    this.#queue.offer(connectivityEvent(at, "market", VENUE, state, reason));
   }
 }

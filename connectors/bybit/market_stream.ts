@@ -13,7 +13,7 @@
 
 import type { MarketSink, MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
 import { ExchangeError, fromMillis, type SymbolId } from "../../lib/domain/mod.ts";
-import { BoundedQueue, type Event } from "../../lib/events/mod.ts";
+import { BoundedQueue, connectivityEvent, type Event, warningEvent } from "../../lib/events/mod.ts";
 import type { BookLevel } from "../../lib/domain/mod.ts";
 import { BybitBook, type WireLevels } from "./book.ts";
 import { VENUE } from "./errors.ts";
@@ -494,21 +494,11 @@ export class BybitMarketStream implements MarketStream {
 
   #emitConnectivity(state: "up" | "down" | "stale", reason: string, symbol?: SymbolId): void {
     const at = fromMillis(this.#timers.now());
-    this.#put({
-      kind: "connectivity",
-      ts: at,
-      tsRecv: at,
-      channel: "market",
-      venue: VENUE,
-      state,
-      reason,
-      ...(symbol === undefined ? {} : { symbol }),
-    });
+    this.#put(connectivityEvent(at, "market", VENUE, state, reason, symbol));
   }
 
   #alert(code: string, message: string): void {
-    const at = fromMillis(this.#timers.now());
-    this.#put({ kind: "alert", ts: at, tsRecv: at, severity: "warning", code, message });
+    this.#put(warningEvent(fromMillis(this.#timers.now()), code, message));
   }
 }
 

@@ -13,7 +13,7 @@
  */
 
 import { ExchangeError, fromMillis, type Order, toMillis } from "../../lib/domain/mod.ts";
-import type { Event } from "../../lib/events/mod.ts";
+import { connectivityEvent, type Event, warningEvent } from "../../lib/events/mod.ts";
 import { arr, obj, optStr, parseJson } from "./_wire.ts";
 import { VENUE } from "./errors.ts";
 import type { BybitExecutionClient } from "./execution_client.ts";
@@ -393,27 +393,11 @@ export class BybitPrivateStream {
 
   #connectivity(state: "up" | "down", reason: string): void {
     const at = fromMillis(this.#timers.now());
-    this.#o.sink({
-      kind: "connectivity",
-      ts: at,
-      tsRecv: at,
-      channel: "execution",
-      venue: VENUE,
-      state,
-      reason,
-    });
+    this.#o.sink(connectivityEvent(at, "execution", VENUE, state, reason));
   }
 
   #alert(message: string): void {
-    const at = fromMillis(this.#timers.now());
-    this.#o.sink({
-      kind: "alert",
-      ts: at,
-      tsRecv: at,
-      severity: "warning",
-      code: "bybit-private",
-      message,
-    });
+    this.#o.sink(warningEvent(fromMillis(this.#timers.now()), "bybit-private", message));
   }
 }
 

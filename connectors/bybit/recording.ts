@@ -10,7 +10,7 @@
  */
 
 import type { JsonValue, Micros, SymbolId } from "../../lib/domain/mod.ts";
-import type { Event } from "../../lib/events/mod.ts";
+import { badFrameEvent, connectivityEvent, type Event } from "../../lib/events/mod.ts";
 import type { RecordedItem, RecordingDecoder } from "../../lib/backtest/tick/mod.ts";
 import { BybitBook, type WireLevels } from "./book.ts";
 import { VENUE } from "./errors.ts";
@@ -95,14 +95,7 @@ export class BybitRecordingDecoder implements RecordingDecoder {
       frame = parsePublic(text, tsRecv);
     } catch (error) {
       this.#stats.badFrames++;
-      out.push({
-        kind: "alert",
-        ts: tsRecv,
-        tsRecv,
-        severity: "warning",
-        code: "bybit-bad-message",
-        message: error instanceof Error ? error.message : String(error),
-      });
+      out.push(badFrameEvent(tsRecv, "bybit-bad-message", error));
       return;
     }
     switch (frame.type) {
@@ -204,16 +197,7 @@ function connectivity(
   reason: string,
   symbol?: SymbolId,
 ): Event {
-  return {
-    kind: "connectivity",
-    ts: at,
-    tsRecv: at,
-    channel: "market",
-    venue: VENUE,
-    state,
-    reason,
-    ...(symbol === undefined ? {} : { symbol }),
-  };
+  return connectivityEvent(at, "market", VENUE, state, reason, symbol);
 }
 
 function pushQuote(

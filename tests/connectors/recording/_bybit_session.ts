@@ -13,6 +13,7 @@ import { RecordingWriter } from "../../../connectors/recording/writer.ts";
 import { startSimulator } from "../../../connectors/simulator/simulator.ts";
 import type { Event } from "../../../lib/events/mod.ts";
 import { sleep, until } from "./_helpers.ts";
+import { scriptedMarketStep } from "./_scripted_market.ts";
 
 /** Records a scripted simulator session; returns the file and what the live stream emitted. */
 export async function recordBybitSession(dir: string): Promise<{ path: string; live: Event[] }> {
@@ -37,17 +38,7 @@ export async function recordBybitSession(dir: string): Promise<{ path: string; l
     const books = () => live.filter((e) => e.kind === "book-snapshot").length;
     await until(() => books() >= 1, "the first snapshot");
     // Sizes change on five levels a side; trades print at the touch.
-    const step = async (i: number): Promise<void> => {
-      const k = i % 5;
-      const bid = Math.round((49999.9 - k * 0.1) * 10) / 10;
-      const ask = Math.round((50000.1 + k * 0.1) * 10) / 10;
-      sim.market.updateBook("BTCUSDT", [[bid, 1 + (i % 4)]], [[ask, 2 + (i % 3)]]);
-      if (i % 2 === 0) {
-        const buy = i % 4 === 0;
-        sim.market.trade("BTCUSDT", buy ? "buy" : "sell", buy ? 50000.1 : 49999.9, 0.01);
-      }
-      await sleep(3);
-    };
+    const step = (i: number) => scriptedMarketStep(sim, i);
     for (let i = 0; i < 20; i++) await step(i);
     sim.faults.inject({ kind: "ws-skip", stream: "public" });
     for (let i = 20; i < 30; i++) await step(i);

@@ -16,6 +16,7 @@ import { RecordingWriter } from "../../../connectors/recording/writer.ts";
 import { startSimulator } from "../../../connectors/simulator/simulator.ts";
 import type { Event } from "../../../lib/events/mod.ts";
 import { gzipLines, sleep } from "./_helpers.ts";
+import { scriptedMarketStep } from "./_scripted_market.ts";
 
 Deno.test("Binance replay: a recorded simulator session decodes to the live stream's events, through a pu gap and its new snapshot", async () => {
   const sim = await startSimulator({ venue: "binance", market: { kind: "none" } });
@@ -40,17 +41,7 @@ Deno.test("Binance replay: a recorded simulator session decodes to the live stre
       for await (const event of stream.events()) live.push(event);
     })();
     const snapshots = () => live.filter((e) => e.kind === "book-snapshot").length;
-    const step = async (i: number): Promise<void> => {
-      const k = i % 5;
-      const bid = Math.round((49999.9 - k * 0.1) * 10) / 10;
-      const ask = Math.round((50000.1 + k * 0.1) * 10) / 10;
-      sim.market.updateBook("BTCUSDT", [[bid, 1 + (i % 4)]], [[ask, 2 + (i % 3)]]);
-      if (i % 2 === 0) {
-        const buy = i % 4 === 0;
-        sim.market.trade("BTCUSDT", buy ? "buy" : "sell", buy ? 50000.1 : 49999.9, 0.01);
-      }
-      await sleep(3);
-    };
+    const step = (i: number) => scriptedMarketStep(sim, i);
     let i = 0;
     // The first depth event makes the stream take its snapshot.
     while (snapshots() < 1) {

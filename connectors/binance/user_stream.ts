@@ -34,6 +34,7 @@ import {
   type Backoff,
   backoffDelay,
   DEFAULT_BACKOFF,
+  dropSocket,
   nativeSocket,
   realTimers,
   type SocketFactory,
@@ -269,16 +270,7 @@ export class BinanceUserStream {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#generation++;
-    if (socket !== undefined) {
-      socket.onclose = null;
-      socket.onmessage = null;
-      socket.onopen = null;
-      try {
-        socket.close(4000, reason.slice(0, 100));
-      } catch {
-        // Already closing.
-      }
-    }
+    if (socket !== undefined) dropSocket(socket, reason);
     if (this.#closed) return;
     this.#awaitingSince = undefined;
     this.#connectivity("down", reason);

@@ -16,6 +16,7 @@ import {
   type Backoff,
   backoffDelay,
   DEFAULT_BACKOFF,
+  dropSocket,
   nativeSocket,
   realTimers,
   type SocketFactory,
@@ -256,16 +257,7 @@ export class WsConnection {
     this.#socket = undefined;
     this.#open = false;
     this.#stopWatch();
-    if (socket !== undefined) {
-      socket.onclose = null;
-      socket.onmessage = null;
-      socket.onopen = null;
-      try {
-        socket.close(4000, reason.slice(0, 100));
-      } catch {
-        // Already closing.
-      }
-    }
+    if (socket !== undefined) dropSocket(socket, reason);
     for (const ack of this.#acks.values()) {
       ack.reject(new ExchangeError("network", `request lost: ${reason}`, { venue: VENUE }));
     }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
+import { dropSocket, type MarketStream, type MarketSubscription } from "../../lib/broker/mod.ts";
 import { ExchangeError, fromMillis, type Interval } from "../../lib/domain/mod.ts";
 import {
   BoundedQueue,
@@ -243,16 +243,7 @@ export class BitmexMarketStream implements MarketStream {
     this.#open = false;
     if (this.#heartbeat !== undefined) this.#timers.clearTimeout(this.#heartbeat);
     this.#heartbeat = undefined;
-    if (socket !== undefined) {
-      socket.onclose = null;
-      socket.onmessage = null;
-      socket.onopen = null;
-      try {
-        socket.close(4000, reason);
-      } catch {
-        // Already closing.
-      }
-    }
+    if (socket !== undefined) dropSocket(socket, reason);
     for (const ack of this.#acks.values()) {
       ack.reject(new ExchangeError("network", `subscription lost: ${reason}`, { venue: VENUE }));
     }

@@ -24,6 +24,7 @@ import {
   type Backoff,
   backoffDelay,
   DEFAULT_BACKOFF,
+  dropSocket,
   nativeSocket,
   realTimers,
   type SocketFactory,
@@ -259,16 +260,7 @@ export class BybitMarketStream implements MarketStream {
     this.#socket = undefined;
     this.#open = false;
     this.#stopTimers();
-    if (socket !== undefined) {
-      socket.onclose = null;
-      socket.onmessage = null;
-      socket.onopen = null;
-      try {
-        socket.close(4000, reason);
-      } catch {
-        // Already closing.
-      }
-    }
+    if (socket !== undefined) dropSocket(socket, reason);
     for (const ack of this.#acks.values()) {
       ack.reject(new ExchangeError("network", `subscription lost: ${reason}`, { venue: VENUE }));
     }

@@ -29,6 +29,7 @@ import {
   type Backoff,
   backoffDelay,
   DEFAULT_BACKOFF,
+  dropSocket,
   nativeSocket,
   realTimers,
   type SocketFactory,
@@ -194,15 +195,7 @@ export class BybitPrivateStream {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#stopTimers();
-    if (socket !== undefined) {
-      socket.onclose = null;
-      socket.onmessage = null;
-      try {
-        socket.close(4000, reason);
-      } catch {
-        // Already closing.
-      }
-    }
+    if (socket !== undefined) dropSocket(socket, reason);
     if (this.#closed) return;
     this.#connectivity("down", reason);
     const delay = backoffDelay(this.#backoff, this.#attempt++, this.#timers.random);

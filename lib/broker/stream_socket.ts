@@ -23,6 +23,23 @@ export interface StreamSocket {
   onerror: ((event: Event) => void) | null;
 }
 
+/**
+ * Lets go of a connection a stream gave up on: its handlers are detached (nothing it raises
+ * after this reaches the stream) and it is closed with code 4000 and `reason` cut to 100
+ * characters (a close reason over 123 bytes makes `close` throw). One already closing is left
+ * to finish.
+ */
+export function dropSocket(socket: StreamSocket, reason: string): void {
+  socket.onclose = null;
+  socket.onmessage = null;
+  socket.onopen = null;
+  try {
+    socket.close(4000, reason.slice(0, 100));
+  } catch {
+    // Already closing.
+  }
+}
+
 /** Opens a socket to `url`. */
 export type SocketFactory = (url: string) => StreamSocket;
 

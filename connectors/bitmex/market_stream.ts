@@ -10,7 +10,18 @@
  * @module
  */
 
-import { dropSocket, type MarketStream, type MarketSubscription } from "../../lib/broker/mod.ts";
+import {
+  type Backoff,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  dropSocket,
+  type MarketStream,
+  type MarketSubscription,
+  nativeSocket,
+  realTimers,
+  type StreamSocket,
+  type StreamTimers,
+} from "../../lib/broker/mod.ts";
 import { ExchangeError, fromMillis, type Interval } from "../../lib/domain/mod.ts";
 import {
   BoundedQueue,
@@ -20,33 +31,11 @@ import {
 import { BIN_INTERVALS, BitmexFeed } from "./feed.ts";
 import { VENUE } from "./parse.ts";
 
-/** The part of a WebSocket the stream uses. */
-export interface BitmexSocket {
-  /** Sends a text frame. */
-  send(data: string): void;
-  /** Closes the connection. */
-  close(code?: number, reason?: string): void;
-  /** Called once open. */
-  onopen: ((event: Event) => void) | null;
-  /** Called per message. */
-  onmessage: ((event: MessageEvent) => void) | null;
-  /** Called once closed. */
-  onclose: ((event: CloseEvent) => void) | null;
-  /** Called on an error. */
-  onerror: ((event: Event) => void) | null;
-}
+/** The part of a WebSocket the stream uses: the seam every connector's streams share. */
+export type BitmexSocket = StreamSocket;
 
-/** Timers and clock the stream runs on. */
-export interface BitmexTimers {
-  /** Calls `fn` after `ms`. */
-  readonly setTimeout: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
-  /** Cancels a handle. */
-  readonly clearTimeout: (handle: ReturnType<typeof setTimeout>) => void;
-  /** Wall clock, ms. */
-  readonly now: () => number;
-  /** Uniform random in [0, 1) for jitter. */
-  readonly random: () => number;
-}
+/** Timers and clock the stream runs on: the seam every connector's streams share. */
+export type BitmexTimers = StreamTimers;
 
 /** Options of {@linkcode BitmexMarketStream}. */
 export interface BitmexMarketStreamOptions {
@@ -65,13 +54,6 @@ export interface BitmexMarketStreamOptions {
   /** Events held for the consumer (default 100 000). */
   readonly capacity?: number;
 }
-
-const REAL_TIMERS: BitmexTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle),
-  now: () => Date.now(),
-  random: () => Math.random(),
-};
 
 /** The BitMEX topics of one subscription. */
 export function bitmexTopics(subscription: MarketSubscription): string[] {
@@ -123,7 +105,7 @@ export class BitmexMarketStream implements MarketStream {
   readonly #timers: BitmexTimers;
   readonly #pingAfterMs: number;
   readonly #pongMs: number;
-  readonly #reconnectMs: number;
+  readonly #backoff: Backoff;
   readonly #queue: BoundedQueue<TesserEvent>;
   readonly #feed = new BitmexFeed();
   readonly #topics = new Set<string>();
@@ -145,11 +127,14 @@ export class BitmexMarketStream implements MarketStream {
   /** Makes the stream; it connects on the first subscribe. */
   constructor(options: BitmexMarketStreamOptions) {
     this.#url = options.url;
-    this.#socketFactory = options.socket ?? ((url) => new WebSocket(url));
-    this.#timers = options.timers ?? REAL_TIMERS;
+    this.#socketFactory = options.socket ?? nativeSocket;
+    this.#timers = options.timers ?? realTimers;
     this.#pingAfterMs = options.pingAfterMs ?? 5000;
     this.#pongMs = options.pongTimeoutMs ?? 5000;
-    this.#reconnectMs = options.reconnectMs ?? 2000;
+    this.#backoff = {
+      ...DEFAULT_BACKOFF,
+      initialMs: options.reconnectMs ?? DEFAULT_BACKOFF.initialMs,
+    };
     this.#queue = new BoundedQueue<TesserEvent>({
       capacity: options.capacity ?? 100_000,
       policy: "backpressure",
@@ -251,8 +236,7 @@ export class BitmexMarketStream implements MarketStream {
     if (this.#closed) return;
     this.#feed.lost(fromMillis(this.#timers.now()), this.#out, reason);
     this.#flush();
-    const base = Math.min(30_000, this.#reconnectMs * 1.5 ** this.#attempt++);
-    const delay = Math.round(base * (0.75 + 0.5 * this.#timers.random()));
+    const delay = backoffDelay(this.#backoff, this.#attempt++, this.#timers.random);
     this.#reconnect = this.#timers.setTimeout(() => {
       this.#reconnect = undefined;
       if (this.#closed) return;

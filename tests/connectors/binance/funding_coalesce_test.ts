@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { decimal } from "../../../lib/domain/mod.ts";
+import { fillAtMarket } from "../../_sim_orders.ts";
 import type { Event } from "../../../lib/events/mod.ts";
 import { BinanceUserStream } from "../../../connectors/binance/user_stream.ts";
 import { DEFAULT_INSTRUMENTS } from "../../../connectors/simulator/instruments.ts";
@@ -29,16 +29,7 @@ Deno.test("user stream: the funding updates of six symbols at one funding time â
       await user.start();
       for (const code of CODES) {
         sim.market.setBook(code, [[99.9, 100]], [[100.1, 100]]);
-        const placed = sim.exchange.place({
-          accountId: 0,
-          code,
-          side: "buy",
-          type: "market",
-          tif: "ioc",
-          quantity: decimal("1"),
-          clientId: `open-${code}`,
-        });
-        assert.ok(placed.ok);
+        fillAtMarket(sim, "buy", "1", `open-${code}`, code);
       }
       const route = "GET /fapi/v1/income";
       const before = sim.ledger.requests(route);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Event } from "../../../lib/events/mod.ts";
 import { BybitMarketStream, topicsOf } from "../../../connectors/bybit/market_stream.ts";
 import { backoffDelay, type MarketSink, type StreamSocket } from "../../../lib/broker/mod.ts";
+import { mirrorBookEvent } from "./_book_mirror.ts";
 import { type FakePublicWs, startFakePublicWs } from "./_fake_public_ws.ts";
 
 /** Collects events and rebuilds the consumer's book from them. */
@@ -12,26 +13,14 @@ function consume(stream: BybitMarketStream): {
   done: Promise<void>;
 } {
   const events: Event[] = [];
-  const bids = new Map<number, number>();
-  const asks = new Map<number, number>();
+  const book = { bids: new Map<number, number>(), asks: new Map<number, number>() };
   const done = (async () => {
     for await (const event of stream.events()) {
       events.push(event);
-      if (event.kind === "book-snapshot") {
-        bids.clear();
-        asks.clear();
-        for (const l of event.book.bids) bids.set(l.price, l.size);
-        for (const l of event.book.asks) asks.set(l.price, l.size);
-      } else if (event.kind === "book-delta") {
-        for (
-          const [side, levels] of [[bids, event.delta.bids], [asks, event.delta.asks]] as const
-        ) {
-          for (const l of levels) l.size === 0 ? side.delete(l.price) : side.set(l.price, l.size);
-        }
-      }
+      mirrorBookEvent(book, event);
     }
   })();
-  return { events, bids, asks, done };
+  return { events, bids: book.bids, asks: book.asks, done };
 }
 
 function sameBook(

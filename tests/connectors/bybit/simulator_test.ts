@@ -9,6 +9,7 @@ import type { Event } from "../../../lib/events/mod.ts";
 import type { BybitExecutionClient } from "../../../connectors/bybit/execution_client.ts";
 import { BybitMarketStream } from "../../../connectors/bybit/market_stream.ts";
 import { type Simulator, startSimulator } from "../../../connectors/simulator/simulator.ts";
+import { mirrorBookEvent } from "./_book_mirror.ts";
 import { simExecutionClient, simPrivateStream } from "./_sim_client.ts";
 import { until } from "../../_until.ts";
 
@@ -97,24 +98,14 @@ Deno.test("simulator: 10002 from a skewed clock → resync and one retry", async
 function followBook(stream: BybitMarketStream) {
   const bids = new Map<number, number>();
   const asks = new Map<number, number>();
+  const mirror = { bids, asks };
   const seen: Event[] = [];
   const state = { snapshots: 0 };
   const done = (async () => {
     for await (const event of stream.events()) {
       seen.push(event);
-      if (event.kind === "book-snapshot") {
-        state.snapshots++;
-        bids.clear();
-        asks.clear();
-        for (const l of event.book.bids) bids.set(l.price, l.size);
-        for (const l of event.book.asks) asks.set(l.price, l.size);
-      } else if (event.kind === "book-delta") {
-        for (
-          const [side, levels] of [[bids, event.delta.bids], [asks, event.delta.asks]] as const
-        ) {
-          for (const l of levels) l.size === 0 ? side.delete(l.price) : side.set(l.price, l.size);
-        }
-      }
+      if (event.kind === "book-snapshot") state.snapshots++;
+      mirrorBookEvent(mirror, event);
     }
   })();
   /** Whether our book equals the simulator's. */

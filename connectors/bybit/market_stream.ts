@@ -12,10 +12,10 @@
  */
 
 import type { MarketSink, MarketStream, MarketSubscription } from "../../lib/broker/mod.ts";
-import { ExchangeError, fromMillis, type SymbolId } from "../../lib/domain/mod.ts";
+import { ExchangeError, fromMillis, type Micros, type SymbolId } from "../../lib/domain/mod.ts";
 import { BoundedQueue, connectivityEvent, type Event, warningEvent } from "../../lib/events/mod.ts";
-import type { BookLevel } from "../../lib/domain/mod.ts";
-import { BybitBook, type WireLevels } from "./book.ts";
+import { BybitBook } from "./book.ts";
+import { bookFrameEvent } from "./book_events.ts";
 import { VENUE } from "./errors.ts";
 import { bybitCode } from "./execution_client.ts";
 import { bybitInterval } from "./intervals.ts";
@@ -402,31 +402,11 @@ export class BybitMarketStream implements MarketStream {
           topic.stale = false;
           this.#emitConnectivity("up", "book synchronised", topic.symbol);
         }
-        if (topic.quotes === true) this.#emitQuote(topic, book, frame.ts, tsRecv);
-        else {
-          this.#emit({
-            kind: "book-snapshot",
-            ts: frame.ts,
-            tsRecv,
-            book: { symbol: topic.symbol, bids: book.bids(), asks: book.asks() },
-          });
-        }
+        this.#emitBook("snapshot", topic, book, frame, tsRecv);
         return;
       }
       case "delta":
-        if (topic.quotes === true) this.#emitQuote(topic, book, frame.ts, tsRecv);
-        else {
-          this.#emit({
-            kind: "book-delta",
-            ts: frame.ts,
-            tsRecv,
-            delta: {
-              symbol: topic.symbol,
-              bids: toLevels(frame.message.b),
-              asks: toLevels(frame.message.a),
-            },
-          });
-        }
+        this.#emitBook("delta", topic, book, frame, tsRecv);
         return;
       default: {
         const never: never = result;
@@ -435,22 +415,15 @@ export class BybitMarketStream implements MarketStream {
     }
   }
 
-  #emitQuote(topic: Topic, book: BybitBook, ts: number, tsRecv: number): void {
-    const [bid] = book.bids(1);
-    const [ask] = book.asks(1);
-    if (bid === undefined || ask === undefined) return;
-    this.#emit({
-      kind: "quote",
-      ts,
-      tsRecv,
-      quote: {
-        symbol: topic.symbol,
-        bidPrice: bid.price,
-        bidSize: bid.size,
-        askPrice: ask.price,
-        askSize: ask.size,
-      },
-    });
+  #emitBook(
+    applied: "snapshot" | "delta",
+    topic: Topic,
+    book: BybitBook,
+    frame: BookFrame,
+    tsRecv: Micros,
+  ): void {
+    const event = bookFrameEvent(applied, frame, topic.symbol, book, topic.quotes === true, tsRecv);
+    if (event !== undefined) this.#emit(event);
   }
 
   /** Resets the book, reports the symbol stale and asks Bybit for a fresh snapshot. */
@@ -492,12 +465,4 @@ export class BybitMarketStream implements MarketStream {
   #alert(code: string, message: string): void {
     this.#put(warningEvent(fromMillis(this.#timers.now()), code, message));
   }
-}
-
-function toLevels(levels: WireLevels): BookLevel[] {
-  const out: BookLevel[] = new Array(levels.length);
-  for (let i = 0; i < levels.length; i++) {
-    out[i] = { price: +levels[i][0], size: +levels[i][1] };
-  }
-  return out;
 }

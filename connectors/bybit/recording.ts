@@ -12,7 +12,8 @@
 import type { JsonValue, Micros, SymbolId } from "../../lib/domain/mod.ts";
 import { badFrameEvent, connectivityEvent, type Event } from "../../lib/events/mod.ts";
 import type { RecordedItem, RecordingDecoder } from "../../lib/backtest/tick/mod.ts";
-import { BybitBook, type WireLevels } from "./book.ts";
+import { BybitBook } from "./book.ts";
+import { bookFrameEvent } from "./book_events.ts";
 import { VENUE } from "./errors.ts";
 import { type BookFrame, parsePublic } from "./parse_public.ts";
 
@@ -151,38 +152,22 @@ export class BybitRecordingDecoder implements RecordingDecoder {
           );
         }
         return;
-      case "snapshot":
+      case "snapshot": {
         this.#stats.snapshots++;
         if (topic.stale) {
           topic.stale = false;
           out.push(connectivity(tsRecv, "up", "book synchronised", topic.symbol));
         }
-        if (topic.quotes) pushQuote(out, topic.symbol, book, frame.ts, tsRecv);
-        else {
-          out.push({
-            kind: "book-snapshot",
-            ts: frame.ts,
-            tsRecv,
-            book: { symbol: topic.symbol, bids: book.bids(), asks: book.asks() },
-          });
-        }
+        const event = bookFrameEvent("snapshot", frame, topic.symbol, book, topic.quotes, tsRecv);
+        if (event !== undefined) out.push(event);
         return;
-      case "delta":
+      }
+      case "delta": {
         this.#stats.deltas++;
-        if (topic.quotes) pushQuote(out, topic.symbol, book, frame.ts, tsRecv);
-        else {
-          out.push({
-            kind: "book-delta",
-            ts: frame.ts,
-            tsRecv,
-            delta: {
-              symbol: topic.symbol,
-              bids: toLevels(frame.message.b),
-              asks: toLevels(frame.message.a),
-            },
-          });
-        }
+        const event = bookFrameEvent("delta", frame, topic.symbol, book, topic.quotes, tsRecv);
+        if (event !== undefined) out.push(event);
         return;
+      }
       default: {
         const never: never = result;
         throw new TypeError(`Unknown book result ${JSON.stringify(never)}`);
@@ -198,38 +183,6 @@ function connectivity(
   symbol?: SymbolId,
 ): Event {
   return connectivityEvent(at, "market", VENUE, state, reason, symbol);
-}
-
-function pushQuote(
-  out: Event[],
-  symbol: SymbolId,
-  book: BybitBook,
-  ts: Micros,
-  tsRecv: Micros,
-): void {
-  const [bid] = book.bids(1);
-  const [ask] = book.asks(1);
-  if (bid === undefined || ask === undefined) return;
-  out.push({
-    kind: "quote",
-    ts,
-    tsRecv,
-    quote: {
-      symbol,
-      bidPrice: bid.price,
-      bidSize: bid.size,
-      askPrice: ask.price,
-      askSize: ask.size,
-    },
-  });
-}
-
-function toLevels(levels: WireLevels): { price: number; size: number }[] {
-  const out: { price: number; size: number }[] = new Array(levels.length);
-  for (let i = 0; i < levels.length; i++) {
-    out[i] = { price: +levels[i][0], size: +levels[i][1] };
-  }
-  return out;
 }
 
 const TOPIC = /^(orderbook|publicTrade|kline)\./;

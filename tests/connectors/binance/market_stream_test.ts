@@ -63,17 +63,22 @@ function tick(sim: Simulator, k: number): void {
   ]]);
 }
 
+/** Three book steps 5 ms apart (the first depth events), then waits for the synced book. */
+async function firstSync(sim: Simulator, market: BinanceMarketStream): Promise<void> {
+  for (let k = 0; k < 3; k++) {
+    tick(sim, k);
+    await sleep(5);
+  }
+  await until(() => market.book("binance:BTCUSDT")?.synced === true, "synced book");
+}
+
 Deno.test("market stream: the book synchronises from a REST snapshot and equals the simulator's", async () => {
   await withBinanceSim(async ({ sim, rest }) => {
     const market = stream(sim, rest);
     const events = collect(market);
     try {
       await market.subscribe([{ symbol: "binance:BTCUSDT", channels: ["book"] }]);
-      for (let k = 0; k < 3; k++) {
-        tick(sim, k);
-        await sleep(5);
-      }
-      await until(() => market.book("binance:BTCUSDT")?.synced === true, "synced book");
+      await firstSync(sim, market);
       for (let k = 3; k < 20; k++) {
         tick(sim, k);
         await sleep(2);
@@ -103,11 +108,7 @@ Deno.test("market stream: a skipped delta (pu gap) → counted resync, stale, th
     const events = collect(market);
     try {
       await market.subscribe([{ symbol: "binance:BTCUSDT", channels: ["book"] }]);
-      for (let k = 0; k < 3; k++) {
-        tick(sim, k);
-        await sleep(5);
-      }
-      await until(() => market.book("binance:BTCUSDT")?.synced === true, "synced book");
+      await firstSync(sim, market);
       for (let round = 1; round <= 3; round++) {
         sim.faults.inject({ kind: "ws-skip", stream: "public", count: 1 });
         for (let k = 0; k < 4; k++) {
@@ -146,11 +147,7 @@ Deno.test("market stream: a dropped /public connection → reconnect, resync, th
     const events = collect(market);
     try {
       await market.subscribe([{ symbol: "binance:BTCUSDT", channels: ["book", "quotes"] }]);
-      for (let k = 0; k < 3; k++) {
-        tick(sim, k);
-        await sleep(5);
-      }
-      await until(() => market.book("binance:BTCUSDT")?.synced === true, "synced book");
+      await firstSync(sim, market);
       sim.faults.inject({ kind: "ws-drop", stream: "public" });
       await until(() => market.reconnects >= 1, "reconnect");
       for (let k = 3; k < 12; k++) {

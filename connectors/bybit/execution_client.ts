@@ -286,7 +286,7 @@ export class BybitExecutionClient implements ExecutionClient {
   }
 
   /** The order with `clientOrderId`, from the open/recent list, then the history. */
-  async orderByLinkId(symbol: SymbolId, clientOrderId: string): Promise<Order | undefined> {
+  async orderByClientId(symbol: SymbolId, clientOrderId: string): Promise<Order | undefined> {
     for (const path of ["/v5/order/realtime", "/v5/order/history"]) {
       const result = await this.#rest.call({
         method: "GET",
@@ -309,7 +309,7 @@ export class BybitExecutionClient implements ExecutionClient {
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await this.#sleep(this.#delayMs);
       try {
-        const found = await this.orderByLinkId(symbol, clientOrderId);
+        const found = await this.orderByClientId(symbol, clientOrderId);
         if (found !== undefined) return found;
       } catch {
         // A failed lookup proves nothing (live.md §2): try again, then give up as unknown.

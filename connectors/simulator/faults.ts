@@ -62,8 +62,9 @@ export type FaultSpec =
   }
   /**
    * List the finished order of client id `clientId` as still open, in its last open state, in
-   * the next `count` open-order lists (Bybit `/v5/order/realtime` asked without an order id): a
-   * listing that lags the order's state. A query by its id answers the truth.
+   * the next `count` open-order lists (Bybit `/v5/order/realtime` asked without an order id,
+   * Binance `/fapi/v1/openOrders`): a listing that lags the order's state. A query by its id
+   * answers the truth.
    */
   | { readonly kind: "stale-listing"; readonly clientId: string; readonly count?: number }
   /** Shift the venue's clock by `ms` (timestamps and recv-window checks). */

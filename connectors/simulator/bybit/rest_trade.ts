@@ -9,6 +9,7 @@ import { money } from "../_format.ts";
 import type { CoreResult } from "../exchange_types.ts";
 import type { SimInstrument } from "../instruments.ts";
 import { isOpen, type SimOrder, type SimTimeInForce } from "../order.ts";
+import { staleListed } from "../stale_listing.ts";
 import { bybitCode } from "./errors.ts";
 import {
   type BybitAnswer,
@@ -188,27 +189,15 @@ function orderList(call: BybitCall, history: boolean): BybitAnswer {
       !isOpen(o) && o.updatedAt >= from && o.updatedAt <= to
     );
   } else {
-    orders = [...core.openOrders(call.accountId, code), ...staleListed(call, code)];
+    orders = [
+      ...core.openOrders(call.accountId, code),
+      ...staleListed(call.context, call.accountId, code, "GET /v5/order/realtime"),
+    ];
   }
   const newestFirst = [...orders].reverse();
   const items = newestFirst.map((o) => restOrder(o, spec(call, o.code)));
   const { list, nextPageCursor } = page(items, call.params, 20, 50);
   return success({ list, nextPageCursor, category: "linear" });
-}
-
-// The finished orders a stale-listing fault shows open, each in its last open state.
-function staleListed(call: BybitCall, code: string | undefined): readonly SimOrder[] {
-  const { core, faults } = call.context;
-  return faults.takeStaleListings().flatMap((clientId) => {
-    const order = core.findOrder(call.accountId, { clientId });
-    if (order === undefined || isOpen(order) || (code !== undefined && order.code !== code)) {
-      return [];
-    }
-    const open = core.ledger.history(order.orderId).filter(isOpen).at(-1);
-    if (open === undefined) return [];
-    faults.record("stale-listing", "GET /v5/order/realtime", `${clientId} listed ${open.status}`);
-    return [open];
-  });
 }
 
 function executions(call: BybitCall): BybitAnswer {

@@ -53,7 +53,7 @@ export interface LiveVenueInputs {
   readonly exchange: ExchangeConfig;
   /** `--exec live`. */
   readonly live: boolean;
-  /** The traded instruments (the walk's tick size). */
+  /** The traded instruments (the walk's tick size; the settle coin of a fee that names none). */
   readonly instruments: readonly Instrument[];
   /** The strategy's symbols. */
   readonly symbols: readonly SymbolId[];
@@ -145,7 +145,7 @@ function bybit(inputs: LiveVenueInputs): LiveVenue {
   const connector = bybitFromProfile(inputs.profile, inputs.exchange, {
     ...seams,
     ...(inputs.backoff === undefined ? {} : { backoff: inputs.backoff }),
-  });
+  }, inputs.instruments);
   const execution: LiveExecution | undefined = inputs.live
     ? {
       kind: "venue",

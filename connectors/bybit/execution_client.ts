@@ -34,8 +34,13 @@ import type { BybitRest, Param } from "./rest.ts";
 
 /** Options of {@linkcode BybitExecutionClient}. */
 export interface BybitExecutionClientOptions {
-  /** Settle coin whose positions and orders are listed; default USDT. */
+  /**
+   * Settle coin whose positions and orders are listed; default USDT. It is also the currency
+   * of an execution that names none on a symbol missing from `instruments`.
+   */
   readonly settleCoin?: string;
+  /** The traded instruments: their settle coins book the executions that name no currency. */
+  readonly instruments?: readonly Instrument[];
   /** Lookups by orderLinkId after an unknown outcome; default 3. */
   readonly lookupAttempts?: number;
   /** Pause between those lookups (ms); default 1000. */
@@ -131,6 +136,7 @@ export class BybitExecutionClient implements ExecutionClient {
   readonly venue = VENUE;
   readonly #rest: BybitRest;
   readonly #settle: string;
+  readonly #settleBySymbol: ReadonlyMap<SymbolId, string>;
   readonly #attempts: number;
   readonly #delayMs: number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -145,8 +151,19 @@ export class BybitExecutionClient implements ExecutionClient {
     this.#rest = rest;
     this.#sleep = sleep;
     this.#settle = options.settleCoin ?? "USDT";
+    this.#settleBySymbol = new Map(
+      (options.instruments ?? []).map((instrument) => [instrument.symbol, instrument.settle]),
+    );
     this.#attempts = options.lookupAttempts ?? 3;
     this.#delayMs = options.lookupDelayMs ?? 1000;
+  }
+
+  /**
+   * The coin `symbol`'s fees, PnL and funding are booked in: its instrument's settle coin, or
+   * the client's `settleCoin` for a symbol it was not given.
+   */
+  settleOf(symbol: SymbolId): string {
+    return this.#settleBySymbol.get(symbol) ?? this.#settle;
   }
 
   /** Calls `listener` after each accepted placement (the private stream's liveness watchdog). */
@@ -269,7 +286,7 @@ export class BybitExecutionClient implements ExecutionClient {
   }
 
   /** The order with `clientOrderId`, from the open/recent list, then the history. */
-  async orderByLinkId(symbol: SymbolId, clientOrderId: string): Promise<Order | undefined> {
+  async orderByClientId(symbol: SymbolId, clientOrderId: string): Promise<Order | undefined> {
     for (const path of ["/v5/order/realtime", "/v5/order/history"]) {
       const result = await this.#rest.call({
         method: "GET",
@@ -292,7 +309,7 @@ export class BybitExecutionClient implements ExecutionClient {
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await this.#sleep(this.#delayMs);
       try {
-        const found = await this.orderByLinkId(symbol, clientOrderId);
+        const found = await this.orderByClientId(symbol, clientOrderId);
         if (found !== undefined) return found;
       } catch {
         // A failed lookup proves nothing (live.md §2): try again, then give up as unknown.
@@ -367,7 +384,9 @@ export class BybitExecutionClient implements ExecutionClient {
         }),
       );
     }
-    return list.map(parseExecution).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+    return list.map((item) => parseExecution(item, (code) => this.settleOf(code))).sort((a, b) =>
+      a.ts - b.ts || a.seq - b.seq
+    );
   }
 
   /**

@@ -19,6 +19,7 @@ import {
   type OrderStatus,
   type OrderType,
   type Position,
+  type SymbolId,
   type TimeInForce,
   ZERO,
 } from "../../lib/domain/mod.ts";
@@ -125,7 +126,7 @@ export type Execution =
   | { readonly type: "fill"; readonly fill: Fill; readonly ts: Micros; readonly seq: number }
   | {
     readonly type: "funding";
-    /** The payment: `execFee`, positive = paid (Bybit's sign), in `feeCurrency`. */
+    /** The payment: `execFee` as Bybit signs it (positive = paid), in `feeCurrency`. */
     readonly funding: FundingPayment;
     /** The funding rate applied (`feeRate`). */
     readonly rate: Decimal;
@@ -133,14 +134,25 @@ export type Execution =
     readonly seq: number;
   };
 
-/** One execution record (stream `execution` item or `/v5/execution/list` item). */
-export function parseExecution(raw: unknown): Execution {
+/**
+ * One execution record (stream `execution` item or `/v5/execution/list` item). `settleOf`
+ * names the settle coin of a symbol: Bybit may leave `feeCurrency` empty (the order doc sample,
+ * bybit_ws_private_order_doc.json, has `"feeCurrency": ""`), and a linear contract's fee and
+ * funding are booked in its settle coin, which is USDC for the USDC contracts, not USDT.
+ *
+ * Funding: `execFee` of a Funding execution is positive when the account paid and negative
+ * when it received, which is `FundingPayment.amount`'s sign, so it is taken as is. Neither
+ * exchanges.md nor the fixtures state this; Bybit's v5 docs do, indirectly: the transaction
+ * log's `funding` is positive when received and is documented as "opposite to the execFee from
+ * Get Trade History" (docs/v5/account/transaction-log, bybit-exchange/docs).
+ */
+export function parseExecution(raw: unknown, settleOf: (symbol: SymbolId) => string): Execution {
   const item = obj(raw, "execution");
   const execType = str(item, "execType", "execution");
   const ts = fromMillis(num(item, "execTime", "execution"));
   const seq = typeof item.seq === "number" ? item.seq : 0;
   const symbol = bybitSymbol(str(item, "symbol", "execution"));
-  const currency = optStr(item, "feeCurrency", "USDT") || "USDT";
+  const currency = optStr(item, "feeCurrency") || settleOf(symbol);
   if (execType === "Funding") {
     return {
       type: "funding",

@@ -265,7 +265,9 @@ export class BybitPrivateStream {
         for (const item of data.filter(linear)) this.#order(parseOrder(item), now);
         return;
       case "execution":
-        for (const item of data.filter(linear)) this.#execution(parseExecution(item), now);
+        for (const item of data.filter(linear)) {
+          this.#execution(parseExecution(item, (symbol) => this.#o.client.settleOf(symbol)), now);
+        }
         return;
       case "position":
         for (const item of data.filter(linear)) {

@@ -9,7 +9,7 @@
  */
 
 import type { ExchangeConfig } from "../../lib/config/mod.ts";
-import { ConfigError } from "../../lib/domain/mod.ts";
+import { ConfigError, type Instrument } from "../../lib/domain/mod.ts";
 import type { Event } from "../../lib/events/mod.ts";
 import { BybitExecutionClient } from "./execution_client.ts";
 import { BybitHistoricalData } from "./historical.ts";
@@ -71,7 +71,8 @@ function credentials(profile: string, config: ExchangeConfig): BybitCredentials 
 }
 
 /**
- * Builds the connector of `profile`.
+ * Builds the connector of `profile`; `instruments` (the traded ones) give the settle coin of
+ * each symbol, where fees and funding that name no currency are booked.
  *
  * @throws {ConfigError} when the profile is not a Bybit one or a URL or key half is missing.
  */
@@ -79,6 +80,7 @@ export function bybitFromProfile(
   profile: string,
   config: ExchangeConfig,
   seams: BybitProfileSeams = {},
+  instruments: readonly Instrument[] = [],
 ): BybitConnector {
   if (config.driver !== "bybit") {
     throw new ConfigError(`driver is "${config.driver}", not "bybit"`, {
@@ -109,7 +111,7 @@ export function bybitFromProfile(
     sleep,
     ...(seams.fetch === undefined ? {} : { fetch: seams.fetch }),
   });
-  const client = new BybitExecutionClient(rest, sleep);
+  const client = new BybitExecutionClient(rest, sleep, { instruments });
   return {
     profile,
     rest,

@@ -88,7 +88,7 @@ export function checkMargin(input: MarginInput): Rejection | undefined {
     return {
       ok: false,
       reason: "insufficient-margin",
-      message: `the order needs ${required.toFixed(4)} USDT of margin, ${
+      message: `the order needs ${required.toFixed(4)} ${input.spec.instrument.settle} of margin, ${
         input.available.toFixed(4)
       } is available`,
     };

@@ -1,7 +1,10 @@
 /**
- * A test account on the simulated venue: API key and secret, a USDT wallet, one-way
- * positions with per-symbol leverage, and the margin arithmetic the order checks use
- * (initial margin = entry notional ÷ leverage, as `lib/portfolio` computes it).
+ * A test account on the simulated venue: API key and secret, one wallet per margin asset (USDT,
+ * and USDC or any other a contract settles in), one-way positions with per-symbol leverage, and
+ * the margin arithmetic the order checks use (initial margin = entry notional ÷ leverage, as
+ * `lib/portfolio` computes it). A fill's fee and realized PnL and a funding payment move the
+ * wallet of the contract's settle asset only; each asset margins its own contracts (Binance's
+ * single-asset mode, `multiAssetsMargin: false`).
  *
  * @module
  */
@@ -11,6 +14,9 @@ import { type Decimal, decimal, initialMargin, ZERO } from "./_lib.ts";
 /** Decimals of realized PnL in the venues' reports (and so of what reaches the wallet). */
 const PNL_DECIMALS = 8;
 
+/** The margin asset every account has a wallet of. */
+const USDT = "USDT";
+
 /** One account as configured (an accounts file or the default). */
 export interface SimAccountSpec {
   /** API key the client sends. */
@@ -19,6 +25,8 @@ export interface SimAccountSpec {
   readonly apiSecret: string;
   /** Starting USDT wallet balance (default 100,000). */
   readonly balance?: string;
+  /** Starting wallets of other margin assets, e.g. `{ USDC: "5000" }` (default none). */
+  readonly balances?: Readonly<Record<string, string>>;
   /** Default leverage of every symbol (default 10). */
   readonly leverage?: string;
 }
@@ -59,12 +67,10 @@ export class SimAccount {
   readonly apiKey: string;
   /** API secret. */
   readonly apiSecret: string;
-  /** Settle coin. */
-  readonly coin = "USDT";
-  /** Wallet balance: deposits + realized PnL − fees. */
-  wallet: Decimal;
-  /** Σ realized PnL over the account's life, fees included. */
-  cumRealized: Decimal = ZERO;
+  // Per margin asset: deposits + realized PnL − fees − funding paid; USDT always.
+  readonly #wallets = new Map<string, Decimal>();
+  // Per margin asset: Σ realized PnL over the account's life, fees included.
+  readonly #cumRealized = new Map<string, Decimal>();
   /**
    * Whether the account is set to hedge position mode (Binance `dualSidePosition`). The
    * simulator keeps one-way positions whatever it says; clients read it before trading.
@@ -80,8 +86,35 @@ export class SimAccount {
     this.id = id;
     this.apiKey = spec.apiKey;
     this.apiSecret = spec.apiSecret;
-    this.wallet = decimal(spec.balance ?? "100000");
+    this.#wallets.set(USDT, decimal(spec.balance ?? "100000"));
+    for (const [asset, amount] of Object.entries(spec.balances ?? {})) {
+      this.#wallets.set(asset, decimal(amount));
+    }
     this.#defaultLeverage = decimal(spec.leverage ?? "10");
+  }
+
+  /** The USDT wallet balance (`walletOf("USDT")`); set by tests to move money in or out. */
+  get wallet(): Decimal {
+    return this.walletOf(USDT);
+  }
+
+  set wallet(amount: Decimal) {
+    this.#wallets.set(USDT, amount);
+  }
+
+  /** The wallet balance of margin asset `asset` (0 for one the account never held). */
+  walletOf(asset: string): Decimal {
+    return this.#wallets.get(asset) ?? ZERO;
+  }
+
+  /** Σ realized PnL in `asset` over the account's life, fees included. */
+  cumRealizedOf(asset: string): Decimal {
+    return this.#cumRealized.get(asset) ?? ZERO;
+  }
+
+  /** The margin assets the account holds a wallet of, USDT first. */
+  assets(): readonly string[] {
+    return [...this.#wallets.keys()];
   }
 
   /** The position in `code` (created flat on first use). */
@@ -109,11 +142,13 @@ export class SimAccount {
   }
 
   /**
-   * Applies a fill to the one-way position and the wallet: the opposite part closes at
-   * the average entry (realizing PnL), the rest opens or adds at the fill price.
+   * Applies a fill to the one-way position and the wallet of `asset` (the contract's settle
+   * asset): the opposite part closes at the average entry (realizing PnL), the rest opens or
+   * adds at the fill price.
    */
   applyFill(
     code: string,
+    asset: string,
     signedQuantity: Decimal,
     price: Decimal,
     fee: Decimal,
@@ -145,16 +180,16 @@ export class SimAccount {
     const net = realizedPnl.minus(fee);
     position.curRealized = position.curRealized.plus(net);
     position.cumRealized = position.cumRealized.plus(net);
-    this.cumRealized = this.cumRealized.plus(net);
-    this.wallet = this.wallet.plus(net);
+    this.#cumRealized.set(asset, this.cumRealizedOf(asset).plus(net));
+    this.#wallets.set(asset, this.walletOf(asset).plus(net));
     position.seq = seq;
     position.updatedAt = now;
     return { realizedPnl, closedSize };
   }
 
-  /** Books a funding payment on the wallet (`amount` > 0 is paid, < 0 received). */
-  payFunding(amount: Decimal): void {
-    this.wallet = this.wallet.minus(amount);
+  /** Books a funding payment on the wallet of `asset` (`amount` > 0 is paid, < 0 received). */
+  payFunding(asset: string, amount: Decimal): void {
+    this.#wallets.set(asset, this.walletOf(asset).minus(amount));
   }
 
   /** Unrealized PnL of the position in `code` at `mark`. */

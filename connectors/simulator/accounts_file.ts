@@ -7,6 +7,8 @@
  * api_secret = "my-secret"
  * balance = "25000"   # USDT, default 100000
  * leverage = "5"      # default 10
+ * [account.balances]  # other margin assets (USDC-margined contracts), default none
+ * USDC = "10000"
  * ```
  *
  * @module
@@ -15,7 +17,7 @@
 import { ConfigError, decimal, findKeyLine, parseToml } from "./_lib.ts";
 import type { SimAccountSpec } from "./account.ts";
 
-const KEYS = ["api_key", "api_secret", "balance", "leverage"];
+const KEYS = ["api_key", "api_secret", "balance", "leverage", "balances"];
 
 /** Parses an accounts file. @throws {ConfigError} naming the file, the line and the fix. */
 export function parseAccountsFile(text: string, file: string): readonly SimAccountSpec[] {
@@ -61,7 +63,28 @@ export function parseAccountsFile(text: string, file: string): readonly SimAccou
     seen.add(apiKey);
     const balance = text("balance", false);
     const leverage = text("leverage", false);
-    for (const [name, value] of [["balance", balance], ["leverage", leverage]] as const) {
+    const others = entry.balances ?? {};
+    if (typeof others !== "object" || others === null || Array.isArray(others)) {
+      fail(`account ${i + 1}: balances must be a table of asset = "amount"`, "balances");
+    }
+    const balances = Object.entries(others as Record<string, unknown>).map(([asset, value]) => {
+      if (typeof value !== "string") {
+        return fail(
+          `account ${i + 1}: balances.${asset} must be a decimal string, got ${String(value)}`,
+          asset,
+          `e.g. ${asset} = "10000"`,
+        );
+      }
+      return [asset, value] as const;
+    });
+    const amounts = [
+      ["balance", balance],
+      ["leverage", leverage],
+      ...balances.map(
+        ([asset, value]) => [`balances.${asset}`, value] as const,
+      ),
+    ];
+    for (const [name, value] of amounts) {
       if (value === undefined) continue;
       let ok = false;
       try {
@@ -73,7 +96,13 @@ export function parseAccountsFile(text: string, file: string): readonly SimAccou
         fail(`account ${i + 1}: ${name} must be a positive decimal string, got "${value}"`, name);
       }
     }
-    return { apiKey, apiSecret: text("api_secret", true) as string, balance, leverage };
+    return {
+      apiKey,
+      apiSecret: text("api_secret", true) as string,
+      balance,
+      leverage,
+      ...(balances.length === 0 ? {} : { balances: Object.fromEntries(balances) }),
+    };
   });
 }
 

@@ -150,7 +150,7 @@ export class SimExchange {
         amount: fundingAmount(size, mark, fundingRate),
         ts: now,
       };
-      account.payFunding(funding.amount);
+      account.payFunding(state.spec.instrument.settle, funding.amount);
       this.ledger.recordFunding(funding);
       this.#emit({ kind: "funding", funding });
       this.#emit({ kind: "wallet", accountId: account.id });
@@ -198,11 +198,18 @@ export class SimExchange {
     );
   }
 
-  /** Initial margin of the account's open orders that may add exposure. */
-  orderMargin(accountId: number, code?: string): Decimal {
+  /** The asset contract `code` settles in, where its fees, PnL, funding and margin are booked. */
+  marginAsset(code: string): string {
+    const state = this.#symbols.get(code);
+    if (state === undefined) throw new RangeError(`No simulator instrument ${code}`);
+    return state.spec.instrument.settle;
+  }
+
+  /** Initial margin in `asset` of the account's open orders (in `code`) that may add exposure. */
+  orderMargin(accountId: number, asset: string, code?: string): Decimal {
     let total = ZERO;
     for (const order of this.openOrders(accountId, code)) {
-      if (order.reduceOnly) continue;
+      if (order.reduceOnly || this.marginAsset(order.code) !== asset) continue;
       const price = order.price ?? this.markPrice(order.code);
       const leverage = this.account(accountId).position(order.code, order.createdAt).leverage;
       total = total.plus(leavesOf(order).times(price).div(leverage));
@@ -210,28 +217,34 @@ export class SimExchange {
     return total;
   }
 
-  /** Σ unrealized PnL of the account's positions at mark. */
-  unrealized(accountId: number): Decimal {
+  /** Σ unrealized PnL of the account's positions that settle in `asset`, at mark. */
+  unrealized(accountId: number, asset: string): Decimal {
     const account = this.account(accountId);
     let total = ZERO;
-    for (const code of account.positionCodes()) {
+    for (const code of this.#codesIn(account, asset)) {
       total = total.plus(account.unrealized(code, this.markPrice(code)));
     }
     return total;
   }
 
-  /** Σ initial margin of the account's positions. */
-  positionMargin(accountId: number): Decimal {
+  /** Σ initial margin of the account's positions that settle in `asset`. */
+  positionMargin(accountId: number, asset: string): Decimal {
     const account = this.account(accountId);
     let total = ZERO;
-    for (const code of account.positionCodes()) total = total.plus(account.positionMargin(code));
+    for (const code of this.#codesIn(account, asset)) {
+      total = total.plus(account.positionMargin(code));
+    }
     return total;
   }
 
-  /** Wallet + unrealized − position margin − order margin. */
-  available(accountId: number): Decimal {
-    return this.account(accountId).wallet.plus(this.unrealized(accountId))
-      .minus(this.positionMargin(accountId)).minus(this.orderMargin(accountId));
+  /** In `asset`: wallet + unrealized − position margin − order margin. */
+  available(accountId: number, asset: string): Decimal {
+    return this.account(accountId).walletOf(asset).plus(this.unrealized(accountId, asset))
+      .minus(this.positionMargin(accountId, asset)).minus(this.orderMargin(accountId, asset));
+  }
+
+  #codesIn(account: SimAccount, asset: string): readonly string[] {
+    return account.positionCodes().filter((code) => this.marginAsset(code) === asset);
   }
 
   /** Sets the leverage of one symbol. */
@@ -292,7 +305,7 @@ export class SimExchange {
         quantity,
         price: this.#referencePrice(state, request.side, request.price),
         position,
-        available: this.available(request.accountId),
+        available: this.available(request.accountId, state.spec.instrument.settle),
       });
       if (margin !== undefined) return margin;
     }
@@ -588,7 +601,7 @@ export class SimExchange {
     const seq = ++this.#fillCount;
     const account = this.account(order.accountId);
     const signed = order.side === "buy" ? quantity : quantity.neg();
-    const change = account.applyFill(order.code, signed, price, fee, now, seq);
+    const change = account.applyFill(order.code, instrument.settle, signed, price, fee, now, seq);
     order.filled = order.filled.plus(quantity);
     order.filledValue = order.filledValue.plus(value);
     order.fees = order.fees.plus(fee);

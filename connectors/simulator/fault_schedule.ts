@@ -47,6 +47,7 @@ const FIELDS = new Set([
   "path",
   "retry_after_seconds",
   "message",
+  "client_id",
 ]);
 
 function camel(key: string): string {

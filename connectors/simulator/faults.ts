@@ -60,6 +60,13 @@ export type FaultSpec =
     readonly path?: string;
     readonly count?: number;
   }
+  /**
+   * List the finished order of client id `clientId` as still open, in its last open state, in
+   * the next `count` open-order lists (Bybit `/v5/order/realtime` asked without an order id,
+   * Binance `/fapi/v1/openOrders`): a listing that lags the order's state. A query by its id
+   * answers the truth.
+   */
+  | { readonly kind: "stale-listing"; readonly clientId: string; readonly count?: number }
   /** Shift the venue's clock by `ms` (timestamps and recv-window checks). */
   | { readonly kind: "clock-skew"; readonly ms: number }
   /** Expire every listenKey now (Binance): pushes listenKeyExpired and closes the streams. */
@@ -181,6 +188,18 @@ export class FaultController {
     });
   }
 
+  /** Takes one hit of every pending stale listing: the client ids an open-order list shows. */
+  takeStaleListings(): readonly string[] {
+    const ids: string[] = [];
+    const seen = new Set<FaultSpec>();
+    for (;;) {
+      const spec = this.#take((s) => s.kind === "stale-listing" && !seen.has(s));
+      if (spec === undefined || spec.kind !== "stale-listing") return ids;
+      seen.add(spec);
+      ids.push(spec.clientId);
+    }
+  }
+
   /** Takes a pending venue fault of `kind` (clock skew, listenKey expiry). */
   takeVenueFault(kind: "clock-skew" | "listen-key-expire"): FaultSpec | undefined {
     return this.#take((spec) => spec.kind === kind);
@@ -215,6 +234,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "http-timeout",
   "unknown-status",
   "reject",
+  "stale-listing",
   "clock-skew",
   "listen-key-expire",
 ];

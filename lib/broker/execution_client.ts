@@ -44,6 +44,11 @@ export interface ExecutionClient {
   amendOrder(request: AmendRequest): Promise<Order>;
   /** Working orders, for one symbol or all. */
   openOrders(symbol?: SymbolId): Promise<readonly Order[]>;
+  /**
+   * The order `clientOrderId` of `symbol` as the venue holds it now (open or finished), asked
+   * by its id; `undefined` when the venue has no such order.
+   */
+  orderByClientId(symbol: SymbolId, clientOrderId: string): Promise<Order | undefined>;
   /** Open positions. */
   positions(): Promise<readonly Position[]>;
   /** Wallet balances. */

@@ -425,6 +425,15 @@ export class OrderManager {
   }
 
   /**
+   * Whether this OMS saw the order `clientOrderId` finish: one of the last finished orders it
+   * remembers, including those a restored snapshot listed (`finishedOrderIds`). A venue that
+   * lists such an order open is stale or the OMS is wrong; reconciliation asks the venue.
+   */
+  sawFinish(clientOrderId: string): boolean {
+    return this.#tracker.finished(clientOrderId);
+  }
+
+  /**
    * Adopts an open venue order this OMS did not send (reconciliation's `adopt` policy for an
    * order that is not ours): it is tracked from the venue's report on, as if it had been sent,
    * so strategies see it in their open orders, its reports apply, its fills are booked against

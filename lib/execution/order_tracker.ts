@@ -410,6 +410,11 @@ export class OrderTracker {
     }
   }
 
+  /** Whether `clientOrderId` names a recently finished order of ours (restored ones included). */
+  finished(clientOrderId: string): boolean {
+    return this.#finished.has(clientOrderId);
+  }
+
   /** Whether `clientOrderId` names a working or recently finished order of ours. */
   knows(clientOrderId: string): boolean {
     return this.#working.has(clientOrderId) || this.#finished.has(clientOrderId);

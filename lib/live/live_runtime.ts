@@ -928,7 +928,10 @@ export class LiveRuntime {
     }
     for (const order of outcome.orders) {
       this.#log({
-        level: order.kind === "external" && order.action !== "cancel-refused" ? "info" : "warn",
+        level: (order.kind === "external" && order.action !== "cancel-refused") ||
+            order.action === "stale-listing"
+          ? "info"
+          : "warn",
         component: "reconcile",
         message: `${order.symbol}: order ${order.clientOrderId || "(no client id)"} is ${
           describeDifference(order)
@@ -1307,6 +1310,8 @@ function describeDifference(order: OrderDifference): string {
       return `ours at the venue but unknown here: ${describeUnknownOurs(order)}`;
     case "external":
       return `not ours: ${describeExternal(order)}`;
+    case "finished-listed":
+      return `listed open at the venue but seen finished here: ${describeFinishedListed(order)}`;
     default: {
       const unknown: never = order.kind;
       throw new TypeError(`Unknown order difference ${unknown}`);
@@ -1325,6 +1330,31 @@ function describeUnknownOurs(order: OrderDifference): string {
     case "untouched":
     case undefined:
       return "the OMS saw it finish; trading halted until the venue's list agrees";
+    case "stale-listing":
+    case "query-failed":
+      throw new TypeError(`Order ${order.clientOrderId} unknown here cannot be ${order.action}`);
+    default: {
+      const unknown: never = order.action;
+      throw new TypeError(`Unknown order action ${unknown}`);
+    }
+  }
+}
+
+function describeFinishedListed(order: OrderDifference): string {
+  switch (order.action) {
+    case "stale-listing":
+      return `asked by id, ${order.reason}: the listing was stale, nothing sent`;
+    case "canceled":
+      return `asked by id, the venue has it open: cancelled at the venue`;
+    case "cancel-refused":
+      return `asked by id, the venue has it open; it refused the cancel (${order.reason}); trading halted until a pass settles it`;
+    case "untouched":
+      return `asked by id, ${order.reason}; the OMS cannot adopt an order it saw finish: trading halted until an operator settles it`;
+    case "query-failed":
+    case undefined:
+      return `the query by id failed (${order.reason}); trading halted until a pass settles it`;
+    case "adopted":
+      throw new TypeError(`Order ${order.clientOrderId} seen finished cannot be adopted`);
     default: {
       const unknown: never = order.action;
       throw new TypeError(`Unknown order action ${unknown}`);
@@ -1343,6 +1373,9 @@ function describeExternal(order: OrderDifference): string {
     case "untouched":
     case undefined:
       return "left alone (it has no client id)";
+    case "stale-listing":
+    case "query-failed":
+      throw new TypeError(`External order ${order.clientOrderId} cannot be ${order.action}`);
     default: {
       const unknown: never = order.action;
       throw new TypeError(`Unknown external order action ${unknown}`);

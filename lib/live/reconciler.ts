@@ -23,8 +23,16 @@
  * intent that was never committed. Halting on it would halt on every pass, forever: it is handled
  * by the same policy as an order that is not ours (adopted, or cancelled at the venue), and the id
  * generator moves past its id first, so this process never makes that id again. Only a cancel
- * the venue refused, or an order the OMS cannot adopt (one it saw finish: a stale listing),
- * keeps trading halted, until a pass finds it resolved.
+ * the venue refused keeps trading halted, until a pass finds it resolved.
+ *
+ * Orders of ours the OMS saw finish (in its memory of finished orders, `finishedOrderIds` after a
+ * restart) that the venue lists open: the listing may be stale (the venue's list lags its order
+ * state) or the OMS wrong. Neither policy acts on the listing alone: the pass asks the venue for
+ * the order by its id. Finished there, the listing was stale and nothing is sent (a cancel would
+ * only be refused); open there, it is a real mismatch: the `cancel` policy cancels it, `adopt`
+ * cannot (the OMS will not take back an order it saw finish) and trading stays halted for the
+ * operator. A query that fails, or finds no such order, keeps trading halted until a pass
+ * settles it.
  *
  * Orders that are not ours: ours is the full client-id shape
  * `<prefix>-<epoch>-<counter>` of our prefix, so another strategy whose prefix extends ours
@@ -38,7 +46,7 @@
  */
 
 import type { ExecutionClient } from "../broker/mod.ts";
-import type { Order, SymbolId } from "../domain/mod.ts";
+import { isTerminal, type Order, type SymbolId } from "../domain/mod.ts";
 import type { ReconciliationEvent } from "../events/mod.ts";
 import { isOurClientId, type TradingState } from "../execution/mod.ts";
 import {
@@ -53,7 +61,7 @@ import type { TradingSession } from "../trader/mod.ts";
 /** The account queries reconciliation needs (an {@linkcode ExecutionClient} has them). */
 export type AccountQueries = Pick<
   ExecutionClient,
-  "positions" | "balances" | "openOrders" | "cancelOrder"
+  "positions" | "balances" | "openOrders" | "orderByClientId" | "cancelOrder"
 >;
 
 /**
@@ -63,11 +71,20 @@ export type AccountQueries = Pick<
 export type UnknownOrderPolicy = "cancel" | "adopt";
 
 /**
- * What a pass did with an external order: `adopted` into the OMS, `canceled` at the venue,
- * `cancel-refused` (the venue refused or failed; the next pass sends it again), or `untouched`
- * (it has no client id: it can be neither cancelled by one nor told apart in the OMS).
+ * What a pass did with an order the OMS does not hold open: `adopted` into the OMS, `canceled`
+ * at the venue, `cancel-refused` (the venue refused or failed; the next pass sends it again),
+ * `untouched` (it has no client id: it can be neither cancelled by one nor told apart in the
+ * OMS; or the OMS saw it finish and the `adopt` policy cannot take it back), `stale-listing`
+ * (the OMS saw it finish and so does the venue, asked by id: nothing sent), or `query-failed`
+ * (the query by id failed or found no order: nothing sent).
  */
-export type ExternalOrderAction = "adopted" | "canceled" | "cancel-refused" | "untouched";
+export type ExternalOrderAction =
+  | "adopted"
+  | "canceled"
+  | "cancel-refused"
+  | "untouched"
+  | "stale-listing"
+  | "query-failed";
 
 /** One open-order difference between the venue and the OMS. */
 export interface OrderDifference {
@@ -78,12 +95,13 @@ export interface OrderDifference {
   /**
    * `unknown-ours`: the venue holds an order of our client-id shape the OMS does not know;
    * `external`: an order that is not ours (both handled by the unknown-order policy);
+   * `finished-listed`: the venue lists open an order of ours the OMS saw finish;
    * `missing`: the OMS holds it open, the venue does not list it.
    */
-  readonly kind: "unknown-ours" | "external" | "missing";
-  /** Unknown and external orders: what the pass did with it. */
+  readonly kind: "unknown-ours" | "external" | "finished-listed" | "missing";
+  /** All but missing orders: what the pass did with it. */
   readonly action?: ExternalOrderAction;
-  /** A refused cancel: why. */
+  /** A refused cancel, a failed query, a finished order's state at the venue: why. */
   readonly reason?: string;
 }
 
@@ -251,7 +269,7 @@ export class Reconciler {
     });
     if (again) return undefined;
     if (event === undefined) throw new TypeError("Reconciler: the session did not reconcile");
-    orders = await this.#cancelExternal(orders);
+    orders = await this.#act(orders);
     const unknown = [queried, balances, open, caught].flatMap((a) =>
       a.status === "unknown" ? [a.reason] : []
     );
@@ -272,27 +290,64 @@ export class Reconciler {
     return true;
   }
 
-  // The cancel policy's cancels, sent together once the pass has compared; a refused one stays
-  // open at the venue, so the next pass finds it again and sends it again.
-  async #cancelExternal(orders: OrderDifference[]): Promise<OrderDifference[]> {
-    const { account } = this.#options;
-    return await Promise.all(orders.map(async (difference): Promise<OrderDifference> => {
-      if (difference.kind === "missing" || this.#policy() !== "cancel") return difference;
-      if (difference.action === "untouched") return difference;
-      const id = difference.clientOrderId;
-      // Marked before it is sent: the venue's report may come before its answer.
-      this.#cancelled.add(id);
-      if (this.#cancelled.size > CANCELLED_MEMORY) {
-        this.#cancelled.delete(this.#cancelled.values().next().value ?? id);
-      }
-      try {
-        await account.cancelOrder(difference.symbol, id);
-        return { ...difference, action: "canceled" };
-      } catch (error) {
-        this.#cancelled.delete(id);
-        return { ...difference, action: "cancel-refused", reason: message(error) };
+  // What the pass does at the venue once it has compared, all at once: the cancel policy's
+  // cancels, and the queries by id of orders the OMS saw finish that the venue lists open.
+  async #act(orders: readonly OrderDifference[]): Promise<OrderDifference[]> {
+    return await Promise.all(orders.map((difference): Promise<OrderDifference> => {
+      switch (difference.kind) {
+        case "missing":
+          return Promise.resolve(difference);
+        case "finished-listed":
+          return this.#checkFinished(difference);
+        case "unknown-ours":
+        case "external":
+          return this.#policy() === "cancel" && difference.action !== "untouched"
+            ? this.#cancel(difference)
+            : Promise.resolve(difference);
+        default: {
+          const unknown: never = difference.kind;
+          throw new TypeError(`Unknown order difference ${unknown}`);
+        }
       }
     }));
+  }
+
+  // A listing alone does not say an order the OMS saw finish is open: the venue's order by id
+  // does. Only one it confirms open is cancelled (by the cancel policy).
+  async #checkFinished(difference: OrderDifference): Promise<OrderDifference> {
+    const { account } = this.#options;
+    let found: Order | undefined;
+    try {
+      found = await account.orderByClientId(difference.symbol, difference.clientOrderId);
+    } catch (error) {
+      return { ...difference, action: "query-failed", reason: message(error) };
+    }
+    if (found === undefined) {
+      return { ...difference, action: "query-failed", reason: "the venue has no order of this id" };
+    }
+    const state = `the venue has it ${found.status}`;
+    if (isTerminal(found.status)) return { ...difference, action: "stale-listing", reason: state };
+    if (this.#policy() === "cancel") return await this.#cancel(difference);
+    return { ...difference, action: "untouched", reason: state };
+  }
+
+  // One cancel; a refused one stays open at the venue, so the next pass finds it again and sends
+  // it again.
+  async #cancel(difference: OrderDifference): Promise<OrderDifference> {
+    const { account } = this.#options;
+    const id = difference.clientOrderId;
+    // Marked before it is sent: the venue's report may come before its answer.
+    this.#cancelled.add(id);
+    if (this.#cancelled.size > CANCELLED_MEMORY) {
+      this.#cancelled.delete(this.#cancelled.values().next().value ?? id);
+    }
+    try {
+      await account.cancelOrder(difference.symbol, id);
+      return { ...difference, action: "canceled" };
+    } catch (error) {
+      this.#cancelled.delete(id);
+      return { ...difference, action: "cancel-refused", reason: message(error) };
+    }
   }
 
   #policy(): UnknownOrderPolicy {
@@ -316,7 +371,10 @@ export class Reconciler {
       const kind = ours ? "unknown-ours" : "external";
       // Before anything else: the id is taken at the venue, whatever becomes of the order.
       if (ours) session.oms.clientIds.moveBeyond(clientOrderId);
-      if (clientOrderId === "") {
+      if (ours && session.oms.sawFinish(clientOrderId)) {
+        // Asked by id once the comparison is done (outside the engine).
+        out.push({ clientOrderId, symbol, kind: "finished-listed" });
+      } else if (clientOrderId === "") {
         out.push({ clientOrderId, symbol, kind, action: "untouched" });
       } else if (this.#policy() === "adopt") {
         const adopted = session.oms.adoptVenueOrder(order);
@@ -358,13 +416,16 @@ export class Reconciler {
 }
 
 // Whether a difference keeps trading halted: an order the OMS holds that the venue does not
-// list, or an order of ours the pass could neither adopt nor have cancelled.
+// list, an order of ours the pass could neither adopt nor have cancelled, or one the OMS saw
+// finish that the venue did not confirm finished (or was not cancelled).
 function unresolved(order: OrderDifference): boolean {
   switch (order.kind) {
     case "missing":
       return true;
     case "unknown-ours":
       return order.action !== "adopted" && order.action !== "canceled";
+    case "finished-listed":
+      return order.action !== "stale-listing" && order.action !== "canceled";
     case "external":
       return false;
     default: {

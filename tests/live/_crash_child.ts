@@ -240,12 +240,12 @@ await stream.start();
 const FENCE_MS = 500;
 for (const order of session.oms.openOrders()) {
   const id = order.request.clientOrderId;
-  let found = await client.orderByLinkId(SYMBOL, id);
+  let found = await client.orderByClientId(SYMBOL, id);
   if (found === undefined) {
     const sentMs = (session.oms.snapshot().orders.find((o) => o.request.clientOrderId === id)
       ?.sentAt ?? 0) / 1000;
     await sleep(Math.max(0, sentMs + FENCE_MS - Date.now()));
-    found = await client.orderByLinkId(SYMBOL, id);
+    found = await client.orderByClientId(SYMBOL, id);
   }
   const now = Date.now() * 1000;
   if (found === undefined) say(`never arrived ${id}`);

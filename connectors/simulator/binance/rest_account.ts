@@ -18,7 +18,7 @@ import {
   optionalInteger,
   symbolInstruments,
 } from "./rest_types.ts";
-import { balance, fundingIncome, positionRiskV2, positionRiskV3 } from "./shapes.ts";
+import { balance, balances, fundingIncome, positionRiskV2, positionRiskV3 } from "./shapes.ts";
 
 function positionRisk(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute["handle"]> {
   const core = call.context.core;
@@ -39,11 +39,33 @@ function accountInfo(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute
   const id = call.accountId;
   const account = core.account(id);
   const now = call.context.clock.now();
-  const upnl = core.unrealized(id);
-  const positionIM = core.positionMargin(id);
-  const orderIM = core.orderMargin(id);
-  const available = core.available(id);
-  const usdt = balance(core, id, now);
+  // One entry per margin asset, each margining its own contracts (single-asset mode). The
+  // account totals are USDT's: the reference does not say how Binance sums other assets into
+  // them in single-asset mode, so they are left as the USDT wallet's figures.
+  const assets = account.assets().map((asset) => {
+    const upnl = core.unrealized(id, asset);
+    const positionIM = core.positionMargin(id, asset);
+    const orderIM = core.orderMargin(id, asset);
+    const wallet = account.walletOf(asset);
+    const row = balance(core, id, asset, now);
+    return {
+      asset,
+      walletBalance: money(wallet),
+      unrealizedProfit: money(upnl),
+      marginBalance: money(wallet.plus(upnl)),
+      maintMargin: "0",
+      initialMargin: money(positionIM.plus(orderIM)),
+      positionInitialMargin: money(positionIM),
+      openOrderInitialMargin: money(orderIM),
+      crossWalletBalance: money(wallet),
+      crossUnPnl: money(upnl),
+      availableBalance: row.availableBalance,
+      maxWithdrawAmount: row.maxWithdrawAmount,
+      marginAvailable: true,
+      updateTime: now,
+    };
+  });
+  const usdt = assets[0];
   return ok({
     feeTier: 0,
     canTrade: true,
@@ -52,33 +74,18 @@ function accountInfo(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute
     updateTime: 0,
     multiAssetsMargin: false,
     tradeGroupId: -1,
-    totalInitialMargin: money(positionIM.plus(orderIM)),
+    totalInitialMargin: usdt.initialMargin,
     totalMaintMargin: "0",
-    totalWalletBalance: money(account.wallet),
-    totalUnrealizedProfit: money(upnl),
-    totalMarginBalance: money(account.wallet.plus(upnl)),
-    totalPositionInitialMargin: money(positionIM),
-    totalOpenOrderInitialMargin: money(orderIM),
-    totalCrossWalletBalance: money(account.wallet),
-    totalCrossUnPnl: money(upnl),
-    availableBalance: money(available),
+    totalWalletBalance: usdt.walletBalance,
+    totalUnrealizedProfit: usdt.unrealizedProfit,
+    totalMarginBalance: usdt.marginBalance,
+    totalPositionInitialMargin: usdt.positionInitialMargin,
+    totalOpenOrderInitialMargin: usdt.openOrderInitialMargin,
+    totalCrossWalletBalance: usdt.crossWalletBalance,
+    totalCrossUnPnl: usdt.crossUnPnl,
+    availableBalance: usdt.availableBalance,
     maxWithdrawAmount: usdt.maxWithdrawAmount,
-    assets: [{
-      asset: "USDT",
-      walletBalance: money(account.wallet),
-      unrealizedProfit: money(upnl),
-      marginBalance: money(account.wallet.plus(upnl)),
-      maintMargin: "0",
-      initialMargin: money(positionIM.plus(orderIM)),
-      positionInitialMargin: money(positionIM),
-      openOrderInitialMargin: money(orderIM),
-      crossWalletBalance: money(account.wallet),
-      crossUnPnl: money(upnl),
-      availableBalance: money(available),
-      maxWithdrawAmount: usdt.maxWithdrawAmount,
-      marginAvailable: true,
-      updateTime: now,
-    }],
+    assets,
     // v3 lists only the symbols with a position.
     positions: core.instruments().filter((s) =>
       version === 2 || !account.position(s.code, now).size.isZero()
@@ -90,7 +97,7 @@ function accountInfo(call: BinanceCall, version: 2 | 3): ReturnType<BinanceRoute
         maintMargin: "0",
         unrealizedProfit: money(account.unrealized(s.code, core.markPrice(s.code))),
         positionInitialMargin: money(account.positionMargin(s.code)),
-        openOrderInitialMargin: money(core.orderMargin(id, s.code)),
+        openOrderInitialMargin: money(core.orderMargin(id, s.instrument.settle, s.code)),
         leverage: money(position.leverage),
         isolated: false,
         entryPrice: money(position.entryPrice),
@@ -149,7 +156,8 @@ function income(call: BinanceCall): ReturnType<BinanceRoute["handle"]> {
   if (type !== undefined && type !== "FUNDING_FEE") return ok([]);
   const rows = call.context.core.ledger.fundings({ accountId: call.accountId, code })
     .filter((f) => f.ts >= Math.max(from, now - INCOME_KEPT_MS) && f.ts <= to);
-  return ok(rows.slice((page - 1) * limit, page * limit).map(fundingIncome));
+  const core = call.context.core;
+  return ok(rows.slice((page - 1) * limit, page * limit).map((f) => fundingIncome(core, f)));
 }
 
 /** The account routes by `METHOD path`. */
@@ -167,12 +175,12 @@ export const ACCOUNT_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string,
   ["GET /fapi/v2/balance", {
     security: "SIGNED",
     weight: 5,
-    handle: (c) => ok([balance(c.context.core, c.accountId, c.context.clock.now())]),
+    handle: (c) => ok(balances(c.context.core, c.accountId, c.context.clock.now())),
   }],
   ["GET /fapi/v3/balance", {
     security: "SIGNED",
     weight: 5,
-    handle: (c) => ok([balance(c.context.core, c.accountId, c.context.clock.now())]),
+    handle: (c) => ok(balances(c.context.core, c.accountId, c.context.clock.now())),
   }],
   ["GET /fapi/v2/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 2) }],
   ["GET /fapi/v3/account", { security: "SIGNED", weight: 5, handle: (c) => accountInfo(c, 3) }],

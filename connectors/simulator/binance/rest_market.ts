@@ -7,6 +7,7 @@
 
 import { fixed, level, money } from "../_format.ts";
 import type { SimInstrument } from "../instruments.ts";
+import type { VenueContext } from "../venue_context.ts";
 import { BINANCE_INTERVALS, binanceInterval, updateIdOf } from "./intervals.ts";
 import {
   BINANCE_LIMITS,
@@ -29,6 +30,11 @@ function depthWeight(params: URLSearchParams): number {
 function klineWeight(params: URLSearchParams): number {
   const limit = Number(params.get("limit") ?? "500");
   return limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10;
+}
+
+// The margin assets exchangeInfo lists: USDT and every listed contract's settle asset.
+function marginAssets(context: VenueContext): readonly string[] {
+  return [...new Set(["USDT", ...context.core.instruments().map((s) => s.instrument.settle)])];
 }
 
 function symbolInfo(spec: SimInstrument, launch: number): Record<string, unknown> {
@@ -134,7 +140,11 @@ export const MARKET_ROUTES: ReadonlyMap<string, BinanceRoute> = new Map<string, 
           },
         ],
         serverTime: context.clock.now(),
-        assets: [{ asset: "USDT", marginAvailable: true, autoAssetExchange: 0 }],
+        assets: marginAssets(context).map((asset) => ({
+          asset,
+          marginAvailable: true,
+          autoAssetExchange: 0,
+        })),
         symbols: context.core.instruments().map((spec) => symbolInfo(spec, context.startedAt)),
         timezone: "UTC",
       }),

@@ -9,6 +9,7 @@
 
 import type { CoreResult, OrderRef } from "../exchange_types.ts";
 import type { SimOrder, SimTimeInForce } from "../order.ts";
+import { staleListed } from "../stale_listing.ts";
 import { binanceError } from "./errors.ts";
 import {
   type BinanceCall,
@@ -201,9 +202,10 @@ function openOrders(call: BinanceCall, all: boolean): ReturnType<BinanceRoute["h
   const code = all ? symbolInstrument(call).code : optional(call.params, "symbol");
   if (code !== undefined) listedInstrument(call, code);
   const core = call.context.core;
-  const orders =
-    (all ? core.allOrders(call.accountId, code) : core.openOrders(call.accountId, code))
-      .filter((o) => !waiting(o));
+  const orders = (all ? core.allOrders(call.accountId, code) : [
+    ...core.openOrders(call.accountId, code),
+    ...staleListed(call.context, call.accountId, code, "GET /fapi/v1/openOrders"),
+  ]).filter((o) => !waiting(o));
   const limit = optionalInteger(call.params, "limit", 500, 1, 1000);
   return ok(
     orders.slice(-limit).map((o) => {

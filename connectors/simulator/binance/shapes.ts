@@ -138,7 +138,7 @@ export function userTrade(fill: SimFill, spec: SimInstrument): Json {
   return {
     buyer: fill.side === "buy",
     commission: money(fill.fee),
-    commissionAsset: "USDT",
+    commissionAsset: spec.instrument.settle,
     id: fill.seq,
     maker: fill.maker,
     orderId: Number(fill.orderId),
@@ -179,7 +179,7 @@ export function orderTradeUpdate(
   const q = spec.quantityScale;
   const commission: Record<string, unknown> = fill === undefined
     ? {}
-    : { N: "USDT", n: money(fill.fee) };
+    : { N: spec.instrument.settle, n: money(fill.fee) };
   return {
     e: "ORDER_TRADE_UPDATE",
     E: now,
@@ -241,7 +241,10 @@ export function tradeLite(fill: SimFill, order: SimOrder, spec: SimInstrument, n
   };
 }
 
-/** The ACCOUNT_UPDATE event after a fill changed the USDT balance and one position. */
+/**
+ * The ACCOUNT_UPDATE event after a fill changed one position and the balance of its margin
+ * asset: only that asset is in `B` (Binance pushes only what changed).
+ */
 export function accountUpdate(
   core: SimExchange,
   accountId: number,
@@ -252,12 +255,14 @@ export function accountUpdate(
   const account = core.account(accountId);
   const position = account.position(code, now);
   const mark = core.markPrice(code);
+  const asset = core.marginAsset(code);
+  const wallet = money(account.walletOf(asset));
   return {
     e: "ACCOUNT_UPDATE",
     T: now,
     E: now,
     a: {
-      B: [{ a: "USDT", wb: money(account.wallet), cw: money(account.wallet), bc: "0" }],
+      B: [{ a: asset, wb: wallet, cw: wallet, bc: "0" }],
       P: [{
         s: code,
         pa: money(position.size),
@@ -267,7 +272,7 @@ export function accountUpdate(
         mt: "cross",
         iw: "0",
         ps: "BOTH",
-        ma: "USDT",
+        ma: asset,
         bep: money(position.entryPrice),
       }],
       m: reason,
@@ -281,15 +286,16 @@ export function accountUpdate(
  */
 export function fundingAccountUpdate(core: SimExchange, funding: SimFunding): Json {
   const account = core.account(funding.accountId);
+  const asset = core.marginAsset(funding.code);
   return {
     e: "ACCOUNT_UPDATE",
     T: funding.ts,
     E: funding.ts,
     a: {
       B: [{
-        a: "USDT",
-        wb: money(account.wallet),
-        cw: money(account.wallet),
+        a: asset,
+        wb: money(account.walletOf(asset)),
+        cw: money(account.walletOf(asset)),
         bc: money(funding.amount.neg()),
       }],
       P: [],
@@ -299,12 +305,12 @@ export function fundingAccountUpdate(core: SimExchange, funding: SimFunding): Js
 }
 
 /** A funding payment as GET /fapi/v1/income lists it (`income` negative = paid). */
-export function fundingIncome(funding: SimFunding): Json {
+export function fundingIncome(core: SimExchange, funding: SimFunding): Json {
   return {
     symbol: funding.code,
     incomeType: "FUNDING_FEE",
     income: money(funding.amount.neg()),
-    asset: "USDT",
+    asset: core.marginAsset(funding.code),
     info: "FUNDING_FEE",
     time: funding.ts,
     tranId: Number(funding.id),
@@ -372,7 +378,7 @@ export function positionRiskV3(
 ): Json {
   const n = positionNumbers(core, accountId, spec, now);
   const im = core.account(accountId).positionMargin(spec.code);
-  const orderIm = core.orderMargin(accountId, spec.code);
+  const orderIm = core.orderMargin(accountId, spec.instrument.settle, spec.code);
   return {
     symbol: spec.code,
     positionSide: "BOTH",
@@ -384,7 +390,7 @@ export function positionRiskV3(
     liquidationPrice: n.liquidation,
     isolatedMargin: "0",
     notional: money(n.notional),
-    marginAsset: "USDT",
+    marginAsset: spec.instrument.settle,
     isolatedWallet: "0",
     initialMargin: money(im.plus(orderIm)),
     maintMargin: money(n.size.abs().times(n.entry).times(spec.maintenanceRate)),
@@ -397,21 +403,26 @@ export function positionRiskV3(
   };
 }
 
-/** The USDT row of GET /fapi/v2/balance. */
-export function balance(core: SimExchange, accountId: number, now: number): Json {
+/** The row of margin asset `asset` in GET /fapi/v2/balance. */
+export function balance(core: SimExchange, accountId: number, asset: string, now: number): Json {
   const account = core.account(accountId);
-  const available = core.available(accountId);
+  const available = core.available(accountId, asset);
   return {
     accountAlias: `sim${accountId}`,
-    asset: "USDT",
-    balance: money(account.wallet),
-    crossWalletBalance: money(account.wallet),
-    crossUnPnl: money(core.unrealized(accountId)),
+    asset,
+    balance: money(account.walletOf(asset)),
+    crossWalletBalance: money(account.walletOf(asset)),
+    crossUnPnl: money(core.unrealized(accountId, asset)),
     availableBalance: money(available),
     maxWithdrawAmount: money(available.gt(0) ? available : ZERO),
     marginAvailable: true,
     updateTime: now,
   };
+}
+
+/** GET /fapi/v2/balance: a row per margin asset the account holds, USDT first. */
+export function balances(core: SimExchange, accountId: number, now: number): Json[] {
+  return core.account(accountId).assets().map((asset) => balance(core, accountId, asset, now));
 }
 
 /** Binance's algo status of a conditional order. */

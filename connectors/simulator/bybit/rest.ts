@@ -45,6 +45,7 @@ export async function handleBybitRest(
   if (route === undefined || route.method !== request.method) {
     return new Response(`404 page not found: ${request.method} ${path}`, { status: 404 });
   }
+  context.core.ledger.recordRequest(`${request.method} ${path}`);
   const fault = context.faults.takeHttpFault(path, ORDER_PATHS.has(path));
   if (fault?.kind === "http-status") {
     context.faults.record(fault.kind, `${request.method} ${path}`, `HTTP ${fault.status}`);

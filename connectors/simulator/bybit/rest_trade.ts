@@ -9,6 +9,7 @@ import { money } from "../_format.ts";
 import type { CoreResult } from "../exchange_types.ts";
 import type { SimInstrument } from "../instruments.ts";
 import { isOpen, type SimOrder, type SimTimeInForce } from "../order.ts";
+import { staleListed } from "../stale_listing.ts";
 import { bybitCode } from "./errors.ts";
 import {
   type BybitAnswer,
@@ -188,7 +189,10 @@ function orderList(call: BybitCall, history: boolean): BybitAnswer {
       !isOpen(o) && o.updatedAt >= from && o.updatedAt <= to
     );
   } else {
-    orders = core.openOrders(call.accountId, code);
+    orders = [
+      ...core.openOrders(call.accountId, code),
+      ...staleListed(call.context, call.accountId, code, "GET /v5/order/realtime"),
+    ];
   }
   const newestFirst = [...orders].reverse();
   const items = newestFirst.map((o) => restOrder(o, spec(call, o.code)));

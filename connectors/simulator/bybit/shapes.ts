@@ -155,7 +155,7 @@ export function restOrder(order: SimOrder, spec: SimInstrument): Json {
     placeType: "",
     createdTime: String(order.createdAt),
     updatedTime: String(order.updatedAt),
-    cumFeeDetail: order.fees.isZero() ? {} : { USDT: money(order.fees) },
+    cumFeeDetail: order.fees.isZero() ? {} : { [spec.instrument.settle]: money(order.fees) },
   };
 }
 
@@ -216,7 +216,7 @@ export function execution(
     execPnl: money(fill.realizedPnl),
     createType: "CreateByUser",
     extraFees: [],
-    feeCurrency: "USDT",
+    feeCurrency: spec.instrument.settle,
   };
 }
 
@@ -262,7 +262,7 @@ export function fundingExecution(funding: SimFunding, spec: SimInstrument): Json
     execPnl: "0",
     createType: "",
     extraFees: [],
-    feeCurrency: "USDT",
+    feeCurrency: spec.instrument.settle,
   };
 }
 
@@ -327,23 +327,19 @@ export function position(
   return { ...rest, entryPrice: entry, category: "linear", mmrSysUpdatedTime: "" };
 }
 
-/** The UNIFIED account as GET /v5/account/wallet-balance and the `wallet` stream give it. */
+/**
+ * The UNIFIED account as GET /v5/account/wallet-balance and the `wallet` stream give it: one
+ * `coin` entry per margin asset the account holds. The account-wide totals add the coins at par
+ * (Bybit values them in USD; the simulator's margin assets are USD stablecoins).
+ */
 export function wallet(core: SimExchange, accountId: number): Json {
   const account = core.account(accountId);
-  const upnl = core.unrealized(accountId);
-  const equity = account.wallet.plus(upnl);
-  const positionIM = core.positionMargin(accountId);
-  const orderIM = core.orderMargin(accountId);
-  let mm = ZERO;
-  for (const code of account.positionCodes()) {
-    const spec = core.instrument(code);
-    const pos = account.position(code, 0);
-    if (spec !== undefined) {
-      mm = mm.plus(pos.size.abs().times(pos.entryPrice).times(spec.maintenanceRate));
-    }
-  }
-  const available = core.available(accountId);
-  const im = positionIM.plus(orderIM);
+  const coins = account.assets().map((asset) => coinFigures(core, accountId, asset));
+  const sum = (pick: (c: CoinFigures) => Decimal): Decimal =>
+    coins.reduce((total, c) => total.plus(pick(c)), ZERO);
+  const equity = sum((c) => c.equity);
+  const im = sum((c) => c.positionIM.plus(c.orderIM));
+  const mm = sum((c) => c.mm);
   const rate = (x: Decimal): string => equity.isZero() ? "0" : money(x.div(equity), 4);
   return {
     totalEquity: money(equity),
@@ -353,35 +349,70 @@ export function wallet(core: SimExchange, accountId: number): Json {
     totalInitialMargin: money(im),
     totalInitialMarginByMp: money(im),
     accountType: "UNIFIED",
-    totalAvailableBalance: money(available),
+    totalAvailableBalance: money(sum((c) => c.available)),
     accountMMRate: rate(mm),
     accountMMRateByMp: rate(mm),
-    totalPerpUPL: money(upnl),
-    totalWalletBalance: money(account.wallet),
+    totalPerpUPL: money(sum((c) => c.upnl)),
+    totalWalletBalance: money(sum((c) => c.wallet)),
     accountLTV: "0",
     totalMaintenanceMargin: money(mm),
     totalMaintenanceMarginByMp: money(mm),
-    coin: [{
+    coin: coins.map((c) => ({
       availableToBorrow: "",
       bonus: "0",
       accruedInterest: "0",
-      availableToWithdraw: money(available.gt(0) ? available : ZERO),
-      totalOrderIM: money(orderIM),
-      equity: money(equity),
-      totalPositionMM: money(mm),
-      usdValue: money(equity),
+      availableToWithdraw: money(c.available.gt(0) ? c.available : ZERO),
+      totalOrderIM: money(c.orderIM),
+      equity: money(c.equity),
+      totalPositionMM: money(c.mm),
+      usdValue: money(c.equity),
       spotHedgingQty: "0",
-      unrealisedPnl: money(upnl),
+      unrealisedPnl: money(c.upnl),
       collateralSwitch: true,
       borrowAmount: "0",
-      totalPositionIM: money(positionIM),
-      walletBalance: money(account.wallet),
-      cumRealisedPnl: money(account.cumRealized),
+      totalPositionIM: money(c.positionIM),
+      walletBalance: money(c.wallet),
+      cumRealisedPnl: money(account.cumRealizedOf(c.asset)),
       locked: "0",
       marginCollateral: true,
-      coin: account.coin,
+      coin: c.asset,
       spotBorrow: "0",
-    }],
+    })),
+  };
+}
+
+/** The figures of one margin asset of an account. */
+interface CoinFigures {
+  readonly asset: string;
+  readonly wallet: Decimal;
+  readonly upnl: Decimal;
+  readonly equity: Decimal;
+  readonly positionIM: Decimal;
+  readonly orderIM: Decimal;
+  readonly mm: Decimal;
+  readonly available: Decimal;
+}
+
+function coinFigures(core: SimExchange, accountId: number, asset: string): CoinFigures {
+  const account = core.account(accountId);
+  const upnl = core.unrealized(accountId, asset);
+  let mm = ZERO;
+  for (const code of account.positionCodes()) {
+    const spec = core.instrument(code);
+    const pos = account.position(code, 0);
+    if (spec !== undefined && spec.instrument.settle === asset) {
+      mm = mm.plus(pos.size.abs().times(pos.entryPrice).times(spec.maintenanceRate));
+    }
+  }
+  return {
+    asset,
+    wallet: account.walletOf(asset),
+    upnl,
+    equity: account.walletOf(asset).plus(upnl),
+    positionIM: core.positionMargin(accountId, asset),
+    orderIM: core.orderMargin(accountId, asset),
+    mm,
+    available: core.available(accountId, asset),
   };
 }
 

@@ -8,6 +8,8 @@ import {
 } from "../../../connectors/bybit/parse_private.ts";
 import { fixture } from "./_fixtures.ts";
 
+const USDT = (): string => "USDT";
+
 interface Envelope {
   readonly data: unknown[];
 }
@@ -77,6 +79,7 @@ Deno.test("parseOrder: a filled order carries the average price; REST realtime i
 Deno.test("parseExecution: a fill with fee, liquidity and trade id", () => {
   const execution = parseExecution(
     (fixture("bybit_ws_private_execution_doc.json") as Envelope).data[0],
+    USDT,
   );
   assert.equal(execution.type, "fill");
   if (execution.type !== "fill") return;
@@ -92,6 +95,7 @@ Deno.test("parseExecution: a fill with fee, liquidity and trade id", () => {
   assert.equal(fill.liquidity, "taker");
   const rest = parseExecution(
     (fixture("nautilus_http_get_executions.json") as Rest).result.list[0],
+    USDT,
   );
   assert.equal(rest.type === "fill" ? rest.fill.liquidity : "", "maker");
   assert.equal(rest.type === "fill" ? rest.fill.clientOrderId : "", "test-order-001");
@@ -104,7 +108,7 @@ Deno.test("parseExecution: a Funding execution is a funding payment, not a fill"
     execFee: "-0.12",
     feeRate: "0.0001",
   };
-  const execution = parseExecution(item);
+  const execution = parseExecution(item, USDT);
   assert.equal(execution.type, "funding");
   if (execution.type !== "funding") return;
   assert.equal(execution.funding.amount.toString(), "-0.12");

@@ -51,7 +51,7 @@ async function lifeCycle(
   assertEquals([position.side, position.contracts], ["long", 0.5]);
   const balance = await exchange.fetchBalance();
   const wallet = sim.exchange.account(0).wallet;
-  const expected = total === "wallet" ? wallet : wallet.plus(sim.exchange.unrealized(0));
+  const expected = total === "wallet" ? wallet : wallet.plus(sim.exchange.unrealized(0, "USDT"));
   // The venues print money to 8 decimals.
   assertEquals(
     (balance.total as unknown as Record<string, number>).USDT,

@@ -303,7 +303,7 @@ Deno.test("leverage outside the symbol's range is refused and changes order marg
   assertEquals(bad.ok ? "ok" : bad.reason, "leverage");
   assert(core.setLeverage(0, "BTCUSDT", decimal("100")).ok);
   place(core, { price: decimal("49000"), quantity: decimal("1") });
-  assertEquals(core.orderMargin(0).toString(), "490");
+  assertEquals(core.orderMargin(0, "USDT").toString(), "490");
 });
 
 Deno.test("a position is liquidated at its liquidation price when the mark crosses it", () => {

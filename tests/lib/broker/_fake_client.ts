@@ -1,5 +1,5 @@
-// A base for fake Promise execution clients: the account queries answer empty, so a test only
-// writes the order calls it exercises.
+// A base for fake Promise execution clients: the account queries answer empty (and know no order
+// by id), so a test only writes the order calls it exercises.
 import type { AmendRequest, ExecutionClient } from "../../../lib/broker/mod.ts";
 import type {
   Instrument,
@@ -18,6 +18,9 @@ export abstract class FakeExecutionClient implements ExecutionClient {
   abstract amendOrder(request: AmendRequest): Promise<Order>;
   openOrders(): Promise<readonly Order[]> {
     return Promise.resolve([]);
+  }
+  orderByClientId(): Promise<Order | undefined> {
+    return Promise.resolve(undefined);
   }
   positions(): Promise<readonly Position[]> {
     return Promise.resolve([]);

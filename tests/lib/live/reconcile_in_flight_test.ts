@@ -62,6 +62,7 @@ async function runtimeOn(venue: Venue, clock: ManualClock, feed: ScriptedFeed) {
     amendOrder: () => Promise.reject(new Error("not used")),
     instruments: () => Promise.reject(new Error("not used")),
     openOrders: () => Promise.resolve([]),
+    orderByClientId: () => Promise.resolve(undefined),
     balances: () => Promise.resolve(venue.balances),
     positions: () => {
       // The stream's copy of each fill the answer already holds arrives a moment later.

@@ -33,6 +33,8 @@ class FakeAccount {
   readonly cancels: string[] = [];
   /** The answers of the next cancels: an error refuses one; none left: accepted. */
   cancelRefusals: Error[] = [];
+  /** What a query by id answers, by client id (undefined: no such order); default: the listing. */
+  readonly byId = new Map<string, Order | Error | undefined>();
 
   client(): ExecutionClient {
     const answer = <T>(value: T | Error): Promise<T> =>
@@ -52,6 +54,12 @@ class FakeAccount {
       },
       amendOrder: refuse,
       openOrders: () => Promise.resolve(this.open),
+      orderByClientId: (_symbol, clientOrderId) =>
+        answer(
+          this.byId.has(clientOrderId)
+            ? this.byId.get(clientOrderId)
+            : this.open.find((o) => o.request.clientOrderId === clientOrderId),
+        ),
       positions: () => answer(this.positions),
       balances: () => answer(this.balances),
       instruments: refuse,
@@ -351,4 +359,42 @@ Deno.test("reconcile: onReconciliation sees every pass, back to back (metrics co
   await runtime.reconcileNow("start");
   await runtime.reconcileNow("reconnect");
   assert.deepEqual(seen, ["start:cancel-refused", "reconnect:canceled"]);
+});
+
+Deno.test("reconcile: an order the OMS saw finish, listed open, whose query by id fails or finds nothing: nothing sent, halted until a pass settles it", async () => {
+  const account = new FakeAccount();
+  const runtime = await runtimeOn(account, { unknownOrderPolicy: "cancel" });
+  const { oms } = runtime.session;
+  const id = `${oms.clientIds.prefix}-lz1abc-3`;
+  oms.restore({ ...oms.snapshot(), finishedOrderIds: [id] });
+  account.open = [venueOrder(id)];
+  account.byId.set(
+    id,
+    new ExchangeError("timeout", "GET /v5/order/realtime timed out", {
+      venue: "bybit",
+    }),
+  );
+  const failed = await runtime.reconcileNow("periodic");
+  assert.deepEqual(failed?.orders.map((o) => [o.kind, o.action]), [
+    ["finished-listed", "query-failed"],
+  ]);
+  assert.match(failed?.orders[0]?.reason ?? "", /timed out/);
+  assert.equal(failed?.mismatch, true);
+  assert.equal(oms.tradingState, "halted");
+  // Listed, yet unknown to the query by id.
+  account.byId.set(id, undefined);
+  const unknown = await runtime.reconcileNow("periodic");
+  assert.deepEqual(unknown?.orders.map((o) => [o.kind, o.action, o.reason]), [
+    ["finished-listed", "query-failed", "the venue has no order of this id"],
+  ]);
+  assert.equal(unknown?.mismatch, true);
+  // Finished at the venue: the listing was stale.
+  account.byId.set(id, { ...venueOrder(id), status: "filled" });
+  const settled = await runtime.reconcileNow("periodic");
+  assert.deepEqual(settled?.orders.map((o) => [o.kind, o.action, o.reason]), [
+    ["finished-listed", "stale-listing", "the venue has it filled"],
+  ]);
+  assert.equal(settled?.mismatch, false);
+  assert.equal(oms.tradingState, "active");
+  assert.deepEqual(account.cancels, []);
 });

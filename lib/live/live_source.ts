@@ -81,6 +81,12 @@ type Wake =
   | { readonly kind: "event"; readonly event: Event | undefined }
   | { readonly kind: "bar-due" };
 
+interface BarSleep {
+  readonly at: Micros;
+  readonly stop: AbortController;
+  readonly due: Promise<Wake>;
+}
+
 /** The live source (see the module doc). */
 export class LiveFeedSource implements LiveSource {
   readonly #options: LiveFeedSourceOptions;
@@ -91,6 +97,8 @@ export class LiveFeedSource implements LiveSource {
   readonly #closedUntil = new Map<SymbolId, Micros>();
   readonly #pending = new Fifo<Event>();
   #taking: Promise<Wake> | undefined;
+  // The sleep until the next bar is due, kept across waits while that time stays the same.
+  #barSleep: BarSleep | undefined;
   #checkEquity = false;
   #ended = false;
   #events = 0;
@@ -135,7 +143,10 @@ export class LiveFeedSource implements LiveSource {
     while (true) {
       const queued = this.#pending.shift();
       if (queued !== undefined) return this.#deliver(queued);
-      if (this.#ended) return undefined;
+      if (this.#ended) {
+        this.#disarm();
+        return undefined;
+      }
       const { maxEvents } = this.#options;
       if (maxEvents !== undefined && this.#events >= maxEvents) {
         // The bar still open is not delivered: a bar reaches the strategy only once closed.
@@ -164,6 +175,7 @@ export class LiveFeedSource implements LiveSource {
    */
   close(): void {
     this.#ended = true;
+    this.#disarm();
   }
 
   /**
@@ -207,12 +219,28 @@ export class LiveFeedSource implements LiveSource {
     // With events waiting (the common case under load) no timer is armed at all.
     const due = inbox.size > 0 ? undefined : this.#nextBarDue();
     if (due === undefined) return taking;
+    return Promise.race([taking, this.#sleepUntil(due)]);
+  }
+
+  // A bar's trades each end a wait, but its close time stays: one runtime timer per bar, not
+  // one armed and cleared per trade. A sleep that has fired is never reused.
+  #sleepUntil(at: Micros): Promise<Wake> {
+    const armed = this.#barSleep;
+    if (armed?.at === at) return armed.due;
+    this.#disarm();
     const stop = new AbortController();
-    return Promise.race([
-      taking,
-      this.#options.sleeper.sleepUntil(due, stop.signal).then((): Wake => ({ kind: "bar-due" })),
-      // A reason of our own: the default one is a DOMException, built with a stack each time.
-    ]).finally(() => stop.abort(WOKE));
+    const due = this.#options.sleeper.sleepUntil(at, stop.signal).then((): Wake => {
+      if (this.#barSleep?.stop === stop) this.#barSleep = undefined;
+      return { kind: "bar-due" };
+    });
+    this.#barSleep = { at, stop, due };
+    return due;
+  }
+
+  #disarm(): void {
+    // A reason of our own: the default one is a DOMException, built with a stack each time.
+    this.#barSleep?.stop.abort(WOKE);
+    this.#barSleep = undefined;
   }
 
   #nextBarDue(): Micros | undefined {

@@ -81,10 +81,11 @@ type Wake =
   | { readonly kind: "event"; readonly event: Event | undefined }
   | { readonly kind: "bar-due" };
 
+const BAR_DUE: Wake = { kind: "bar-due" };
+
 interface BarSleep {
   readonly at: Micros;
   readonly stop: AbortController;
-  readonly due: Promise<Wake>;
 }
 
 /** The live source (see the module doc). */
@@ -97,8 +98,10 @@ export class LiveFeedSource implements LiveSource {
   readonly #closedUntil = new Map<SymbolId, Micros>();
   readonly #pending = new Fifo<Event>();
   #taking: Promise<Wake> | undefined;
-  // The sleep until the next bar is due, kept across waits while that time stays the same.
+  // The sleep until the next bar is due, kept across waits while that time stays the same,
+  // and how it ends the wait in progress (a wait ended by an event leaves a no-op behind).
   #barSleep: BarSleep | undefined;
+  #barDue: (() => void) | undefined;
   #checkEquity = false;
   #ended = false;
   #events = 0;
@@ -219,28 +222,37 @@ export class LiveFeedSource implements LiveSource {
     // With events waiting (the common case under load) no timer is armed at all.
     const due = inbox.size > 0 ? undefined : this.#nextBarDue();
     if (due === undefined) return taking;
-    return Promise.race([taking, this.#sleepUntil(due)]);
+    this.#sleepUntil(due);
+    // Not a race on the sleep's own promise: that one outlives the wait, and would collect a
+    // reaction per trade until the bar closes.
+    return new Promise<Wake>((resolve, reject) => {
+      this.#barDue = () => resolve(BAR_DUE);
+      taking.then(resolve, reject);
+    });
   }
 
   // A bar's trades each end a wait, but its close time stays: one runtime timer per bar, not
-  // one armed and cleared per trade. A sleep that has fired is never reused.
-  #sleepUntil(at: Micros): Promise<Wake> {
-    const armed = this.#barSleep;
-    if (armed?.at === at) return armed.due;
+  // one armed and cleared per trade. A sleep that has fired is never reused; one that fires
+  // between two waits wakes nobody, and the next wait arms it again, already due.
+  #sleepUntil(at: Micros): void {
+    if (this.#barSleep?.at === at) return;
     this.#disarm();
     const stop = new AbortController();
-    const due = this.#options.sleeper.sleepUntil(at, stop.signal).then((): Wake => {
-      if (this.#barSleep?.stop === stop) this.#barSleep = undefined;
-      return { kind: "bar-due" };
+    this.#barSleep = { at, stop };
+    this.#options.sleeper.sleepUntil(at, stop.signal).then(() => {
+      if (this.#barSleep?.stop !== stop) return;
+      this.#barSleep = undefined;
+      const wake = this.#barDue;
+      this.#barDue = undefined;
+      wake?.();
     });
-    this.#barSleep = { at, stop, due };
-    return due;
   }
 
   #disarm(): void {
     // A reason of our own: the default one is a DOMException, built with a stack each time.
     this.#barSleep?.stop.abort(WOKE);
     this.#barSleep = undefined;
+    this.#barDue = undefined;
   }
 
   #nextBarDue(): Micros | undefined {

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { Micros } from "../domain/mod.ts";
 import type { Event } from "../events/mod.ts";
 import { EventClock } from "./clock.ts";
 import type { Engine } from "./engine.ts";
@@ -94,55 +95,101 @@ export async function runLive(
   let inputs = 0;
   let timerWakeups = 0;
   let ended = false;
-  // The take in flight: kept across timer wakes, so no event is taken twice or lost.
-  let next: Promise<Wake> | undefined;
+  // The wait in progress, settled by whichever of its causes comes first; the others find it
+  // gone. One listener on the signal for the whole run, not one per wait.
+  let settle: ((wake: Wake) => void) | undefined;
+  let fail: ((error: unknown) => void) | undefined;
+  const wake = (cause: Wake): void => {
+    const resolve = settle;
+    settle = fail = undefined;
+    resolve?.(cause);
+  };
+  const onAbort = (): void => wake({ kind: "aborted" });
+  signal?.addEventListener("abort", onAbort, { once: true });
+  // The take in flight: kept across timer wakes, so no event is taken twice or lost. Its
+  // outcome goes straight to the wait (no promise in between), or waits for the next one.
+  let taking = false;
+  let taken: { readonly event: Event | undefined } | { readonly error: unknown } | undefined;
+  const take = (): void => {
+    taking = true;
+    source.take().then((event) => {
+      taking = false;
+      if (settle !== undefined) wake({ kind: "event", event });
+      else taken = { event };
+    }, (error: unknown) => {
+      taking = false;
+      const reject = fail;
+      settle = fail = undefined;
+      if (reject !== undefined) reject(error);
+      else taken = { error };
+    });
+  };
+  // The sleep until the engine's next timer stays armed while that time stays the same: most
+  // events schedule nothing, and re-arming a runtime timer per event costs more than the event.
+  let armed: { readonly at: Micros; readonly stop: AbortController } | undefined;
+  const disarm = (): void => {
+    // A reason of our own: the default one is a DOMException, built with a stack each time.
+    armed?.stop.abort(WOKE);
+    armed = undefined;
+  };
+  const arm = (at: Micros | undefined): void => {
+    if (armed?.at === at) return;
+    disarm();
+    if (at === undefined) return;
+    const sleep = { at, stop: new AbortController() };
+    armed = sleep;
+    sleeper.sleepUntil(at, sleep.stop.signal).then(() => {
+      if (armed !== sleep) return;
+      armed = undefined;
+      // Between two waits nobody listens: the next turn of the loop fires the timer anyway.
+      wake({ kind: "timer" });
+    });
+  };
   try {
     while (true) {
       if (signal?.aborted) return { inputs, aborted: true, timerWakeups };
       engine.advanceTo(engine.now());
-      const taking = next ??= source.take().then((event): Wake => ({ kind: "event", event }));
-      const due = engine.nextScheduledTime;
-      // Everything this wait listens to is released when it ends: a promise that outlives the
-      // run (the abort signal) would otherwise collect one reaction per event.
-      const stopSleep = new AbortController();
-      let onAbort = (): void => {};
-      const wake = await new Promise<Wake>((resolve, reject) => {
-        onAbort = () => resolve({ kind: "aborted" });
-        signal?.addEventListener("abort", onAbort, { once: true });
-        // A timer handler may just have aborted the run.
-        if (signal?.aborted) onAbort();
-        taking.then(resolve, reject);
-        if (due !== undefined) {
-          sleeper.sleepUntil(due, stopSleep.signal).then(() => resolve({ kind: "timer" }));
-        }
-      });
-      signal?.removeEventListener("abort", onAbort);
-      // A reason of our own: the default one is a DOMException, built with a stack per event.
-      stopSleep.abort(WOKE);
-      switch (wake.kind) {
+      // A timer handler may just have aborted the run.
+      if (signal?.aborted) return { inputs, aborted: true, timerWakeups };
+      if (!taking && taken === undefined) take();
+      arm(engine.nextScheduledTime);
+      let next: Wake;
+      const ready = taken;
+      if (ready !== undefined) {
+        taken = undefined;
+        if ("error" in ready) throw ready.error;
+        next = { kind: "event", event: ready.event };
+      } else {
+        next = await new Promise<Wake>((resolve, reject) => {
+          settle = resolve;
+          fail = reject;
+        });
+      }
+      switch (next.kind) {
         case "aborted":
           return { inputs, aborted: true, timerWakeups };
         case "timer":
           timerWakeups++;
           continue;
         case "event": {
-          next = undefined;
-          if (wake.event === undefined) {
+          if (next.event === undefined) {
             ended = true;
             return { inputs, aborted: false, timerWakeups };
           }
           engine.advanceTo(engine.now());
-          engine.process(wake.event);
+          engine.process(next.event);
           inputs++;
           continue;
         }
         default: {
-          const never: never = wake;
+          const never: never = next;
           throw new TypeError(`Unknown wake ${JSON.stringify(never)}`);
         }
       }
     }
   } finally {
+    signal?.removeEventListener("abort", onAbort);
+    disarm();
     // Aborted or failed: end the source too, which also settles the take still in flight.
     if (!ended) source.close?.();
   }

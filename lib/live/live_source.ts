@@ -81,6 +81,13 @@ type Wake =
   | { readonly kind: "event"; readonly event: Event | undefined }
   | { readonly kind: "bar-due" };
 
+const BAR_DUE: Wake = { kind: "bar-due" };
+
+interface BarSleep {
+  readonly at: Micros;
+  readonly stop: AbortController;
+}
+
 /** The live source (see the module doc). */
 export class LiveFeedSource implements LiveSource {
   readonly #options: LiveFeedSourceOptions;
@@ -91,6 +98,10 @@ export class LiveFeedSource implements LiveSource {
   readonly #closedUntil = new Map<SymbolId, Micros>();
   readonly #pending = new Fifo<Event>();
   #taking: Promise<Wake> | undefined;
+  // The sleep until the next bar is due, kept across waits while that time stays the same,
+  // and how it ends the wait in progress (a wait ended by an event leaves a no-op behind).
+  #barSleep: BarSleep | undefined;
+  #barDue: (() => void) | undefined;
   #checkEquity = false;
   #ended = false;
   #events = 0;
@@ -135,7 +146,10 @@ export class LiveFeedSource implements LiveSource {
     while (true) {
       const queued = this.#pending.shift();
       if (queued !== undefined) return this.#deliver(queued);
-      if (this.#ended) return undefined;
+      if (this.#ended) {
+        this.#disarm();
+        return undefined;
+      }
       const { maxEvents } = this.#options;
       if (maxEvents !== undefined && this.#events >= maxEvents) {
         // The bar still open is not delivered: a bar reaches the strategy only once closed.
@@ -164,6 +178,7 @@ export class LiveFeedSource implements LiveSource {
    */
   close(): void {
     this.#ended = true;
+    this.#disarm();
   }
 
   /**
@@ -207,12 +222,37 @@ export class LiveFeedSource implements LiveSource {
     // With events waiting (the common case under load) no timer is armed at all.
     const due = inbox.size > 0 ? undefined : this.#nextBarDue();
     if (due === undefined) return taking;
+    this.#sleepUntil(due);
+    // Not a race on the sleep's own promise: that one outlives the wait, and would collect a
+    // reaction per trade until the bar closes.
+    return new Promise<Wake>((resolve, reject) => {
+      this.#barDue = () => resolve(BAR_DUE);
+      taking.then(resolve, reject);
+    });
+  }
+
+  // A bar's trades each end a wait, but its close time stays: one runtime timer per bar, not
+  // one armed and cleared per trade. A sleep that has fired is never reused; one that fires
+  // between two waits wakes nobody, and the next wait arms it again, already due.
+  #sleepUntil(at: Micros): void {
+    if (this.#barSleep?.at === at) return;
+    this.#disarm();
     const stop = new AbortController();
-    return Promise.race([
-      taking,
-      this.#options.sleeper.sleepUntil(due, stop.signal).then((): Wake => ({ kind: "bar-due" })),
-      // A reason of our own: the default one is a DOMException, built with a stack each time.
-    ]).finally(() => stop.abort(WOKE));
+    this.#barSleep = { at, stop };
+    this.#options.sleeper.sleepUntil(at, stop.signal).then(() => {
+      if (this.#barSleep?.stop !== stop) return;
+      this.#barSleep = undefined;
+      const wake = this.#barDue;
+      this.#barDue = undefined;
+      wake?.();
+    });
+  }
+
+  #disarm(): void {
+    // A reason of our own: the default one is a DOMException, built with a stack each time.
+    this.#barSleep?.stop.abort(WOKE);
+    this.#barSleep = undefined;
+    this.#barDue = undefined;
   }
 
   #nextBarDue(): Micros | undefined {

@@ -247,6 +247,48 @@ Deno.test("runLive handles many events and timer wakes without leaking listeners
   assert.ok(summary.timerWakeups >= 10, `${summary.timerWakeups} timer wakes`);
 });
 
+Deno.test("runLive keeps one sleep armed across events while the next timer stays the same", async () => {
+  const { clock, engine, inbox, seen } = manualSystem();
+  // Counts the sleeps armed: one per distinct due time, not one per event taken.
+  const armed: number[] = [];
+  const sleeper = {
+    sleepUntil: (at: number, signal: AbortSignal): Promise<void> => {
+      armed.push(at - 1_000_000);
+      return clock.sleepUntil(at, signal);
+    },
+  };
+  engine.schedule(clock.now() + 50 * MS, timer(clock.now() + 50 * MS, "far"));
+  const stop = new AbortController();
+  const run = runLive(engine, inbox, { signal: stop.signal, sleeper });
+  for (let i = 0; i < 20; i++) {
+    inbox.offer(sampleEvent("trade", 0));
+    await settle();
+  }
+  assert.deepEqual(armed, [50 * MS], "20 trades, the 50 ms timer armed once");
+  assert.equal(clock.sleeping, 1);
+  // A handler's earlier timer replaces the armed sleep; the later one is armed again after it.
+  engine.bus.subscribe(
+    "fill",
+    () => engine.schedule(clock.now() + 10 * MS, timer(clock.now() + 10 * MS, "near")),
+  );
+  inbox.offer(sampleEvent("fill", 0));
+  await settle();
+  assert.deepEqual(armed, [50 * MS, 10 * MS]);
+  assert.equal(clock.sleeping, 1, "the replaced sleep was released");
+  clock.advance(10 * MS);
+  await settle();
+  assert.deepEqual(armed, [50 * MS, 10 * MS, 50 * MS]);
+  clock.advance(40 * MS);
+  await settle();
+  assert.equal(
+    seen.filter((s) => s.startsWith("timer:")).join(" "),
+    `timer:near@${10 * MS} timer:far@${50 * MS}`,
+  );
+  stop.abort();
+  assert.deepEqual(await run, { inputs: 21, aborted: true, timerWakeups: 2 });
+  assert.equal(clock.sleeping, 0, "no sleep is left behind");
+});
+
 Deno.test("runLive refuses an engine on event time, where no timer would come due", async () => {
   const engine = new Engine({ clock: new EventClock() });
   const inbox = new Inbox({ now: () => 0 });

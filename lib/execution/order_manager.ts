@@ -22,7 +22,6 @@ import {
   type OrderRequest,
   type Refusal,
   type RefusalRule,
-  type Side,
   type Signal,
   type SymbolId,
   validateOrder,
@@ -39,7 +38,7 @@ import {
   type PendingRequest,
   UNASSIGNED,
 } from "./_order_requests.ts";
-import { planSignal } from "./_signal_plan.ts";
+import { type PlannedOrder, planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
 import { ClientIds } from "./client_ids.ts";
@@ -248,20 +247,33 @@ export class OrderManager {
       });
       return;
     }
+    // The account is read once per signal: what this signal sends goes out through the port,
+    // and fills and marks only change with later events, so the position and the mark the plan
+    // saw are those its order is checked against.
     const position = this.#account.position(signal.symbol);
+    let mark: number | undefined;
     const plan = planSignal(
       signal,
       this.#projectedPosition(signal.symbol, position),
       position,
       this.#options.pyramiding === true,
-      () => this.#size(signal, instrument),
+      () => {
+        mark = this.#account.lastPrice(signal.symbol);
+        return this.#size(signal, instrument, mark);
+      },
     );
     if (plan.cancel !== "none") {
       this.#cancelWorking(signal.symbol, plan.cancel === "keep-protection");
     }
     const order = plan.order;
     if (order === undefined) return;
-    this.#send(signal, instrument, order.side, order.quantity, order.reduceOnly, order.bracket);
+    this.#send(
+      signal,
+      instrument,
+      order,
+      position,
+      mark ?? this.#account.lastPrice(signal.symbol),
+    );
   }
 
   /**
@@ -393,6 +405,7 @@ export class OrderManager {
         instrument,
         this.#memo.numberOf(amended.quantity),
         this.#account.lastPrice(symbol),
+        undefined,
         clientOrderId,
       );
       if (refused !== undefined) {
@@ -793,8 +806,8 @@ export class OrderManager {
     return position;
   }
 
-  #size(signal: Signal, instrument: Instrument): Decimal | undefined {
-    const price = this.#account.lastPrice(signal.symbol);
+  // Sizes an entry at the symbol's last `price`.
+  #size(signal: Signal, instrument: Instrument, price: number): Decimal | undefined {
     if (!(price > 0)) {
       this.reject("no-price", `${signal.symbol}: no price yet to size the ${signal.kind} signal`, {
         symbol: signal.symbol,
@@ -828,21 +841,21 @@ export class OrderManager {
     return quantity;
   }
 
+  // Sends the order a signal planned, checked against the signal's filled `position` and the
+  // symbol's last price `mark`.
   #send(
     signal: Signal,
     instrument: Instrument,
-    side: Side,
-    quantity: Decimal,
-    reduceOnly: boolean,
-    bracket: Bracket | undefined,
+    order: PlannedOrder,
+    position: Decimal,
+    mark: number,
   ): void {
+    const { side, quantity, reduceOnly, bracket } = order;
     const template = this.#options.execution;
     const hint = signal.hint ??
-      (template === undefined
-        ? undefined
-        : templateHint(template, side, this.#account.lastPrice(signal.symbol)));
+      (template === undefined ? undefined : templateHint(template, side, mark));
     if (hint !== undefined && isAlgorithmHint(hint) && this.#options.algorithms !== undefined) {
-      this.#startParent(signal, hint, instrument, side, quantity, reduceOnly, bracket);
+      this.#startParent(signal, hint, instrument, order, position, mark);
       return;
     }
     const built = hintRequest(signal.hint ?? MARKET, instrument, {
@@ -861,7 +874,7 @@ export class OrderManager {
       return;
     }
     const pending = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
-    if (!this.#approve(pending, instrument)) return;
+    if (!this.#approve(pending, instrument, mark, position)) return;
     const request = this.#named(pending);
     if (
       bracket !== undefined && (bracket.stopLoss !== undefined || bracket.takeProfit !== undefined)
@@ -877,11 +890,11 @@ export class OrderManager {
     signal: Signal,
     hint: AlgorithmHint,
     instrument: Instrument,
-    side: Side,
-    quantity: Decimal,
-    reduceOnly: boolean,
-    bracket: Bracket | undefined,
+    order: PlannedOrder,
+    position: Decimal,
+    mark: number,
   ): void {
+    const { side, quantity, reduceOnly, bracket } = order;
     const algorithms = this.#options.algorithms;
     if (algorithms === undefined) return;
     const problem = hintProblem(hint, instrument);
@@ -899,7 +912,7 @@ export class OrderManager {
       timeInForce: "gtc",
       reduceOnly,
     };
-    if (!this.#approve(draft, instrument)) return;
+    if (!this.#approve(draft, instrument, mark, position)) return;
     const id = this.#ids.next();
     algorithms.start({
       id,
@@ -940,10 +953,16 @@ export class OrderManager {
     }
   }
 
-  #approve(request: OrderDraft, instrument: Instrument): boolean {
+  // Validates and risk-checks `request` at the symbol's last price `mark` (read once: the grid
+  // check's reference and risk's price and band use the same), against its filled `position`
+  // (read here when the caller has none).
+  #approve(
+    request: OrderDraft,
+    instrument: Instrument,
+    mark: number = this.#account.lastPrice(request.symbol),
+    position?: Decimal,
+  ): boolean {
     const quantity = this.#memo.numberOf(request.quantity);
-    // Read once: the grid check's reference and risk's price and band use the same mark.
-    const mark = this.#account.lastPrice(request.symbol);
     const reference = this.#reference(request, instrument, quantity, mark);
     const violations = reference === undefined && request.price === undefined &&
         request.triggerPrice === undefined
@@ -956,7 +975,7 @@ export class OrderManager {
       });
       return false;
     }
-    const refused = this.#riskRefusal(request, instrument, quantity, mark);
+    const refused = this.#riskRefusal(request, instrument, quantity, mark, position);
     if (refused !== undefined) {
       this.#refuse(refused);
       return false;
@@ -984,17 +1003,18 @@ export class OrderManager {
   }
 
   // Pre-trade risk, the trading state and buying power for `request` (of `quantity`, its
-  // quantity as a number, at the symbol's last price `mark`); `amending` names the working
-  // order it replaces, which then does not count among the working orders.
+  // quantity as a number, at the symbol's last price `mark`, against the filled `position`);
+  // `amending` names the working order it replaces, which then does not count among the
+  // working orders.
   #riskRefusal(
     request: OrderDraft,
     instrument: Instrument,
     quantity: number,
     mark: number,
+    position: Decimal = this.#account.position(request.symbol),
     amending?: string,
   ): Refusal | undefined {
     const price = request.price?.toNumber() ?? mark;
-    const position = this.#account.position(request.symbol);
     // One walk over the working orders (a market maker amends on every quote) serves both
     // the same-side quantity for the limits and the buying-power reservations.
     const working = this.#exposures(amending);

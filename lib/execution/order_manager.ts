@@ -42,6 +42,7 @@ import { type PlannedOrder, planSignal } from "./_signal_plan.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
 import { ClientIds } from "./client_ids.ts";
+import { type DeferredRefusal, shownRefusal } from "./deferred_refusal.ts";
 import { KeyQueue } from "./_key_queue.ts";
 import type { OrderDraft } from "./risk.ts";
 import type {
@@ -409,9 +410,10 @@ export class OrderManager {
         clientOrderId,
       );
       if (refused !== undefined) {
+        const shown = shownRefusal(refused);
         this.#refuse({
-          ...refused,
-          message: `amend ${clientOrderId}: ${refused.message}`,
+          ...shown,
+          message: `amend ${clientOrderId}: ${shown.message}`,
           clientOrderId,
         });
         return;
@@ -716,12 +718,16 @@ export class OrderManager {
     return this.#options.clock?.now() ?? 0;
   }
 
-  #refuse(refusal: Refusal): void {
+  // Counts a refusal; its message is written (a deferred one's) only for an example slot or a
+  // listener that wants it.
+  #refuse(refusal: Refusal | DeferredRefusal): void {
     const cell = this.#counts.get(refusal.rule);
     if (cell === undefined) this.#counts.set(refusal.rule, { count: 1 });
     else cell.count++;
     if (this.#examples.length < 20) this.#examples.push(refusal.message);
-    this.#options.onRefusal?.(refusal);
+    const { onRefusal, wantsRefusals } = this.#options;
+    if (onRefusal === undefined || wantsRefusals?.() === false) return;
+    onRefusal(shownRefusal(refusal));
   }
 
   #notice(notice: OmsNotice): void {
@@ -1013,7 +1019,7 @@ export class OrderManager {
     mark: number,
     position: Decimal = this.#account.position(request.symbol),
     amending?: string,
-  ): Refusal | undefined {
+  ): Refusal | DeferredRefusal | undefined {
     const price = request.price?.toNumber() ?? mark;
     // One walk over the working orders (a market maker amends on every quote) serves both
     // the same-side quantity for the limits and the buying-power reservations.
@@ -1024,7 +1030,7 @@ export class OrderManager {
         workingSameSide += remaining;
       }
     }
-    const risk = this.#options.risk.check({
+    const risk = this.#options.risk.checkDeferred({
       request,
       instrument,
       price,

@@ -218,7 +218,10 @@ export class OrderManager {
     this.#state = state;
   }
 
-  /** Records a refusal: counted by rule and reported to `onRefusal`. */
+  /**
+   * Records a refusal: counted by rule and reported to `onRefusal` (the OMS's own refusals on
+   * the signal path are built whole, without this spread of `details`).
+   */
   reject(rule: RefusalRule, message: string, details: RefusalDetails = {}): void {
     this.#refuse({ rule, message, ...details });
   }
@@ -243,7 +246,9 @@ export class OrderManager {
   onSignal(signal: Signal): void {
     const instrument = this.#options.instruments.get(signal.symbol);
     if (instrument === undefined) {
-      this.reject("unknown-symbol", `signal for ${signal.symbol}, which has no instrument`, {
+      this.#refuse({
+        rule: "unknown-symbol",
+        message: `signal for ${signal.symbol}, which has no instrument`,
         symbol: signal.symbol,
       });
       return;
@@ -815,7 +820,9 @@ export class OrderManager {
   // Sizes an entry at the symbol's last `price`.
   #size(signal: Signal, instrument: Instrument, price: number): Decimal | undefined {
     if (!(price > 0)) {
-      this.reject("no-price", `${signal.symbol}: no price yet to size the ${signal.kind} signal`, {
+      this.#refuse({
+        rule: "no-price",
+        message: `${signal.symbol}: no price yet to size the ${signal.kind} signal`,
         symbol: signal.symbol,
       });
       return undefined;
@@ -829,7 +836,9 @@ export class OrderManager {
       volatility: this.#account.volatility(signal.symbol),
     });
     if (!Number.isFinite(raw) || raw < 0) {
-      this.reject("bad-size", `${signal.symbol}: sizer returned ${raw}`, {
+      this.#refuse({
+        rule: "bad-size",
+        message: `${signal.symbol}: sizer returned ${raw}`,
         symbol: signal.symbol,
         requested: raw,
       });
@@ -837,11 +846,14 @@ export class OrderManager {
     }
     const quantity = this.#memo.quantity(instrument, raw);
     if (quantity.isZero()) {
-      this.reject(
-        "zero-size",
-        `${signal.symbol}: ${signal.kind} sized to ${raw}, below the lot size ${instrument.lotSize}`,
-        { symbol: signal.symbol, requested: raw, limit: instrument.lotSize.toNumber() },
-      );
+      this.#refuse({
+        rule: "zero-size",
+        message:
+          `${signal.symbol}: ${signal.kind} sized to ${raw}, below the lot size ${instrument.lotSize}`,
+        symbol: signal.symbol,
+        requested: raw,
+        limit: instrument.lotSize.toNumber(),
+      });
       return undefined;
     }
     return quantity;
@@ -975,7 +987,11 @@ export class OrderManager {
       ? this.#memo.quantityViolations(instrument, request.quantity)
       : validateOrder(instrument, request, reference);
     if (violations.length > 0) {
-      this.reject(violations[0].rule, violations.map((v) => v.message).join("; "), {
+      this.#refuse({
+        rule: violations[0].rule,
+        message: violations.length === 1
+          ? violations[0].message
+          : violations.map((v) => v.message).join("; "),
         symbol: request.symbol,
         requested: quantity,
       });

@@ -39,6 +39,7 @@ import {
   UNASSIGNED,
 } from "./_order_requests.ts";
 import { type PlannedOrder, planSignal } from "./_signal_plan.ts";
+import { AccountSizingInput } from "./_sizing_input.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
 import { ClientIds } from "./client_ids.ts";
@@ -827,14 +828,8 @@ export class OrderManager {
       });
       return undefined;
     }
-    const raw = signal.quantity ?? this.#options.sizer.size({
-      signal,
-      instrument,
-      price,
-      // Sizers work in the instrument's settle currency (BTC for an inverse XBTUSD).
-      equity: this.#account.equity() / this.#account.rateOf(instrument.settle),
-      volatility: this.#account.volatility(signal.symbol),
-    });
+    const raw = signal.quantity ??
+      this.#options.sizer.size(new AccountSizingInput(signal, instrument, price, this.#account));
     if (!Number.isFinite(raw) || raw < 0) {
       this.#refuse({
         rule: "bad-size",

@@ -871,13 +871,14 @@ export class OrderManager {
       this.#startParent(signal, hint, instrument, order, position, mark);
       return;
     }
-    const built = hintRequest(signal.hint ?? MARKET, instrument, {
-      clientOrderId: UNASSIGNED,
-      symbol: signal.symbol,
+    const built = hintRequest(
+      signal.hint ?? MARKET,
+      instrument,
+      signal.symbol,
       side,
       quantity,
       reduceOnly,
-    });
+    );
     if ("unsupported" in built) {
       this.reject(
         "unsupported-hint",

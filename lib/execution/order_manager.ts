@@ -804,8 +804,10 @@ export class OrderManager {
   // The (filled) `position` if every working order that may add exposure filled.
   #projectedPosition(symbol: SymbolId, filled: Decimal): Decimal {
     let position = filled;
-    // Parents of execution algorithms count with what they have not sent yet.
-    const unsent = this.#options.algorithms?.unsent(symbol) ?? 0;
+    // Parents of execution algorithms count with what they have not sent yet (with none
+    // working, as for most signals, nothing is asked of them).
+    const algorithms = this.#options.algorithms;
+    const unsent = algorithms?.working === true ? algorithms.unsent(symbol) : 0;
     if (unsent !== 0) position = position.plus(decimal(Number(unsent.toPrecision(15))));
     if (this.#tracker.size === 0) return position;
     for (const order of this.#tracker.working()) {
@@ -1079,7 +1081,10 @@ export class OrderManager {
   // Cancels the symbol's working orders (not those with a cancel in flight); with
   // `keepProtection`, not the reduce-only ones (stops and targets protecting the position).
   #cancelWorking(symbol: SymbolId, keepProtection = false): void {
-    this.#options.algorithms?.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
+    const algorithms = this.#options.algorithms;
+    if (algorithms?.working === true) {
+      algorithms.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
+    }
     if (this.#tracker.size === 0) return;
     const which = keepProtection ? "adding" : "all";
     for (const order of this.#workingOf(symbol, which)) this.#cancel(order);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Decimal, makeInstrument, type Refusal, ZERO } from "../lib/domain/mod.ts";
+import { type Decimal, makeInstrument, ZERO } from "../lib/domain/mod.ts";
 import type { OrderCommand } from "../lib/events/mod.ts";
 import { ClientIds, fixedQuantity, OrderManager, PreTradeRisk } from "../lib/execution/mod.ts";
 
@@ -31,8 +31,6 @@ export interface BenchOmsOptions {
   readonly position?: () => Decimal;
   /** Receives every command (default: dropped). */
   readonly send?: (command: OrderCommand) => void;
-  /** Receives every refusal (default: only counted by the OMS). */
-  readonly onRefusal?: (refusal: Refusal) => void;
 }
 
 /** An OMS over constants: equity and margin 1e9, price 50,000, leverage 1, no volatility. */
@@ -44,7 +42,6 @@ export function benchOms(options: BenchOmsOptions): OrderManager {
     risk: new PreTradeRisk({ maxOrderQuantity: options.maxOrderQuantity }),
     clientIds: new ClientIds("flip", () => 0),
     clock: { now: () => 1, setTimer: () => {} },
-    onRefusal: options.onRefusal,
   }, {
     position,
     equity: () => 1e9,

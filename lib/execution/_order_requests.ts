@@ -37,25 +37,42 @@ export interface Bracket {
 }
 
 /**
- * The order a signal's hint asks for (on `base`, whose id is {@linkcode UNASSIGNED}), or the
- * name of a hint this OMS cannot carry out.
+ * The order a signal's hint asks for (its id {@linkcode UNASSIGNED}), or the name of a hint
+ * this OMS cannot carry out. Built as one object (no base spread into it): every signal that
+ * gets this far builds one, refused or not.
  */
 export function hintRequest(
   hint: ExecutionHint,
   instrument: Instrument,
-  base: Pick<PendingRequest, "clientOrderId" | "symbol" | "side" | "quantity" | "reduceOnly">,
+  symbol: SymbolId,
+  side: Side,
+  quantity: Decimal,
+  reduceOnly: boolean,
 ): PendingRequest | { readonly unsupported: string } {
+  const clientOrderId = UNASSIGNED;
   switch (hint.kind) {
     case "market":
       // An exit works until it has closed the position (under a volume cap it completes over
       // the following bars); an entry takes what the market gives now and the rest expires.
-      return { ...base, type: "market", timeInForce: base.reduceOnly ? "gtc" : "ioc" };
+      return {
+        clientOrderId,
+        symbol,
+        side,
+        quantity,
+        reduceOnly,
+        type: "market",
+        timeInForce: reduceOnly ? "gtc" : "ioc",
+      };
     case "limit":
       // Passive rounding: a buy never pays above, a sell never asks below, the hint.
       return {
-        ...base,
+        clientOrderId,
+        symbol,
+        side,
+        quantity,
+        reduceOnly,
         type: "limit",
-        price: tickPrice(instrument, hint.price, base.side === "buy" ? "floor" : "ceil"),
+        price: tickPrice(instrument, hint.price, side === "buy" ? "floor" : "ceil"),
         timeInForce: hint.postOnly === true ? "post-only" : "gtc",
       };
     case "twap":

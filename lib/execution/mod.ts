@@ -9,6 +9,7 @@
 export * from "./algorithms/mod.ts";
 export * from "./buying_power.ts";
 export * from "./client_ids.ts";
+export * from "./deferred_refusal.ts";
 export * from "./oms_ports.ts";
 export * from "./oms_snapshot.ts";
 export * from "./order_manager.ts";

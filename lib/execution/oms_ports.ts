@@ -117,6 +117,11 @@ export interface OrderManagerOptions {
   readonly execution?: ExecutionTemplate;
   /** Called with every refusal (the OMS also counts them, see `rejections()`). */
   readonly onRefusal?: (refusal: Refusal) => void;
+  /**
+   * Whether `onRefusal` wants the refusals now (absent: always). A refusal nobody wants is
+   * only counted, and its message written only for the first examples.
+   */
+  readonly wantsRefusals?: () => boolean;
   /** Called with what reconciliation must settle (unknown orders, ambiguous steps). */
   readonly onNotice?: (notice: OmsNotice) => void;
 }

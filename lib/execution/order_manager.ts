@@ -22,7 +22,6 @@ import {
   type OrderRequest,
   type Refusal,
   type RefusalRule,
-  type Side,
   type Signal,
   type SymbolId,
   validateOrder,
@@ -39,10 +38,12 @@ import {
   type PendingRequest,
   UNASSIGNED,
 } from "./_order_requests.ts";
-import { planSignal } from "./_signal_plan.ts";
+import { type PlannedOrder, planSignal } from "./_signal_plan.ts";
+import { AccountSizingInput } from "./_sizing_input.ts";
 import { TRADING_STATES, tradingStateRefusal } from "./_trading_state.ts";
 import { type BuyingPowerContext, checkBuyingPower, type WorkingExposure } from "./buying_power.ts";
 import { ClientIds } from "./client_ids.ts";
+import { type DeferredRefusal, shownRefusal } from "./deferred_refusal.ts";
 import { KeyQueue } from "./_key_queue.ts";
 import type { OrderDraft } from "./risk.ts";
 import type {
@@ -218,7 +219,10 @@ export class OrderManager {
     this.#state = state;
   }
 
-  /** Records a refusal: counted by rule and reported to `onRefusal`. */
+  /**
+   * Records a refusal: counted by rule and reported to `onRefusal` (the OMS's own refusals on
+   * the signal path are built whole, without this spread of `details`).
+   */
   reject(rule: RefusalRule, message: string, details: RefusalDetails = {}): void {
     this.#refuse({ rule, message, ...details });
   }
@@ -243,25 +247,40 @@ export class OrderManager {
   onSignal(signal: Signal): void {
     const instrument = this.#options.instruments.get(signal.symbol);
     if (instrument === undefined) {
-      this.reject("unknown-symbol", `signal for ${signal.symbol}, which has no instrument`, {
+      this.#refuse({
+        rule: "unknown-symbol",
+        message: `signal for ${signal.symbol}, which has no instrument`,
         symbol: signal.symbol,
       });
       return;
     }
+    // The account is read once per signal: what this signal sends goes out through the port,
+    // and fills and marks only change with later events, so the position and the mark the plan
+    // saw are those its order is checked against.
     const position = this.#account.position(signal.symbol);
+    let mark: number | undefined;
     const plan = planSignal(
       signal,
       this.#projectedPosition(signal.symbol, position),
       position,
       this.#options.pyramiding === true,
-      () => this.#size(signal, instrument),
+      () => {
+        mark = this.#account.lastPrice(signal.symbol);
+        return this.#size(signal, instrument, mark);
+      },
     );
     if (plan.cancel !== "none") {
       this.#cancelWorking(signal.symbol, plan.cancel === "keep-protection");
     }
     const order = plan.order;
     if (order === undefined) return;
-    this.#send(signal, instrument, order.side, order.quantity, order.reduceOnly, order.bracket);
+    this.#send(
+      signal,
+      instrument,
+      order,
+      position,
+      mark ?? this.#account.lastPrice(signal.symbol),
+    );
   }
 
   /**
@@ -393,12 +412,14 @@ export class OrderManager {
         instrument,
         this.#memo.numberOf(amended.quantity),
         this.#account.lastPrice(symbol),
+        undefined,
         clientOrderId,
       );
       if (refused !== undefined) {
+        const shown = shownRefusal(refused);
         this.#refuse({
-          ...refused,
-          message: `amend ${clientOrderId}: ${refused.message}`,
+          ...shown,
+          message: `amend ${clientOrderId}: ${shown.message}`,
           clientOrderId,
         });
         return;
@@ -712,12 +733,16 @@ export class OrderManager {
     return this.#options.clock?.now() ?? 0;
   }
 
-  #refuse(refusal: Refusal): void {
+  // Counts a refusal; its message is written (a deferred one's) only for an example slot or a
+  // listener that wants it.
+  #refuse(refusal: Refusal | DeferredRefusal): void {
     const cell = this.#counts.get(refusal.rule);
     if (cell === undefined) this.#counts.set(refusal.rule, { count: 1 });
     else cell.count++;
     if (this.#examples.length < 20) this.#examples.push(refusal.message);
-    this.#options.onRefusal?.(refusal);
+    const { onRefusal, wantsRefusals } = this.#options;
+    if (onRefusal === undefined || wantsRefusals?.() === false) return;
+    onRefusal(shownRefusal(refusal));
   }
 
   #notice(notice: OmsNotice): void {
@@ -788,8 +813,10 @@ export class OrderManager {
   // The (filled) `position` if every working order that may add exposure filled.
   #projectedPosition(symbol: SymbolId, filled: Decimal): Decimal {
     let position = filled;
-    // Parents of execution algorithms count with what they have not sent yet.
-    const unsent = this.#options.algorithms?.unsent(symbol) ?? 0;
+    // Parents of execution algorithms count with what they have not sent yet (with none
+    // working, as for most signals, nothing is asked of them).
+    const algorithms = this.#options.algorithms;
+    const unsent = algorithms?.working === true ? algorithms.unsent(symbol) : 0;
     if (unsent !== 0) position = position.plus(decimal(Number(unsent.toPrecision(15))));
     if (this.#tracker.size === 0) return position;
     for (const order of this.#tracker.working()) {
@@ -802,24 +829,22 @@ export class OrderManager {
     return position;
   }
 
-  #size(signal: Signal, instrument: Instrument): Decimal | undefined {
-    const price = this.#account.lastPrice(signal.symbol);
+  // Sizes an entry at the symbol's last `price`.
+  #size(signal: Signal, instrument: Instrument, price: number): Decimal | undefined {
     if (!(price > 0)) {
-      this.reject("no-price", `${signal.symbol}: no price yet to size the ${signal.kind} signal`, {
+      this.#refuse({
+        rule: "no-price",
+        message: `${signal.symbol}: no price yet to size the ${signal.kind} signal`,
         symbol: signal.symbol,
       });
       return undefined;
     }
-    const raw = signal.quantity ?? this.#options.sizer.size({
-      signal,
-      instrument,
-      price,
-      // Sizers work in the instrument's settle currency (BTC for an inverse XBTUSD).
-      equity: this.#account.equity() / this.#account.rateOf(instrument.settle),
-      volatility: this.#account.volatility(signal.symbol),
-    });
+    const raw = signal.quantity ??
+      this.#options.sizer.size(new AccountSizingInput(signal, instrument, price, this.#account));
     if (!Number.isFinite(raw) || raw < 0) {
-      this.reject("bad-size", `${signal.symbol}: sizer returned ${raw}`, {
+      this.#refuse({
+        rule: "bad-size",
+        message: `${signal.symbol}: sizer returned ${raw}`,
         symbol: signal.symbol,
         requested: raw,
       });
@@ -827,40 +852,44 @@ export class OrderManager {
     }
     const quantity = this.#memo.quantity(instrument, raw);
     if (quantity.isZero()) {
-      this.reject(
-        "zero-size",
-        `${signal.symbol}: ${signal.kind} sized to ${raw}, below the lot size ${instrument.lotSize}`,
-        { symbol: signal.symbol, requested: raw, limit: instrument.lotSize.toNumber() },
-      );
+      this.#refuse({
+        rule: "zero-size",
+        message:
+          `${signal.symbol}: ${signal.kind} sized to ${raw}, below the lot size ${instrument.lotSize}`,
+        symbol: signal.symbol,
+        requested: raw,
+        limit: instrument.lotSize.toNumber(),
+      });
       return undefined;
     }
     return quantity;
   }
 
+  // Sends the order a signal planned, checked against the signal's filled `position` and the
+  // symbol's last price `mark`.
   #send(
     signal: Signal,
     instrument: Instrument,
-    side: Side,
-    quantity: Decimal,
-    reduceOnly: boolean,
-    bracket: Bracket | undefined,
+    order: PlannedOrder,
+    position: Decimal,
+    mark: number,
   ): void {
+    const { side, quantity, reduceOnly, bracket } = order;
     const template = this.#options.execution;
     const hint = signal.hint ??
-      (template === undefined
-        ? undefined
-        : templateHint(template, side, this.#account.lastPrice(signal.symbol)));
+      (template === undefined ? undefined : templateHint(template, side, mark));
     if (hint !== undefined && isAlgorithmHint(hint) && this.#options.algorithms !== undefined) {
-      this.#startParent(signal, hint, instrument, side, quantity, reduceOnly, bracket);
+      this.#startParent(signal, hint, instrument, order, position, mark);
       return;
     }
-    const built = hintRequest(signal.hint ?? MARKET, instrument, {
-      clientOrderId: UNASSIGNED,
-      symbol: signal.symbol,
+    const built = hintRequest(
+      signal.hint ?? MARKET,
+      instrument,
+      signal.symbol,
       side,
       quantity,
       reduceOnly,
-    });
+    );
     if ("unsupported" in built) {
       this.reject(
         "unsupported-hint",
@@ -870,7 +899,7 @@ export class OrderManager {
       return;
     }
     const pending = signal.groupId === undefined ? built : { ...built, groupId: signal.groupId };
-    if (!this.#approve(pending, instrument)) return;
+    if (!this.#approve(pending, instrument, mark, position)) return;
     const request = this.#named(pending);
     if (
       bracket !== undefined && (bracket.stopLoss !== undefined || bracket.takeProfit !== undefined)
@@ -886,11 +915,11 @@ export class OrderManager {
     signal: Signal,
     hint: AlgorithmHint,
     instrument: Instrument,
-    side: Side,
-    quantity: Decimal,
-    reduceOnly: boolean,
-    bracket: Bracket | undefined,
+    order: PlannedOrder,
+    position: Decimal,
+    mark: number,
   ): void {
+    const { side, quantity, reduceOnly, bracket } = order;
     const algorithms = this.#options.algorithms;
     if (algorithms === undefined) return;
     const problem = hintProblem(hint, instrument);
@@ -908,7 +937,7 @@ export class OrderManager {
       timeInForce: "gtc",
       reduceOnly,
     };
-    if (!this.#approve(draft, instrument)) return;
+    if (!this.#approve(draft, instrument, mark, position)) return;
     const id = this.#ids.next();
     algorithms.start({
       id,
@@ -949,23 +978,33 @@ export class OrderManager {
     }
   }
 
-  #approve(request: OrderDraft, instrument: Instrument): boolean {
+  // Validates and risk-checks `request` at the symbol's last price `mark` (read once: the grid
+  // check's reference and risk's price and band use the same), against its filled `position`
+  // (read here when the caller has none).
+  #approve(
+    request: OrderDraft,
+    instrument: Instrument,
+    mark: number = this.#account.lastPrice(request.symbol),
+    position?: Decimal,
+  ): boolean {
     const quantity = this.#memo.numberOf(request.quantity);
-    // Read once: the grid check's reference and risk's price and band use the same mark.
-    const mark = this.#account.lastPrice(request.symbol);
     const reference = this.#reference(request, instrument, quantity, mark);
     const violations = reference === undefined && request.price === undefined &&
         request.triggerPrice === undefined
       ? this.#memo.quantityViolations(instrument, request.quantity)
       : validateOrder(instrument, request, reference);
     if (violations.length > 0) {
-      this.reject(violations[0].rule, violations.map((v) => v.message).join("; "), {
+      this.#refuse({
+        rule: violations[0].rule,
+        message: violations.length === 1
+          ? violations[0].message
+          : violations.map((v) => v.message).join("; "),
         symbol: request.symbol,
         requested: quantity,
       });
       return false;
     }
-    const refused = this.#riskRefusal(request, instrument, quantity, mark);
+    const refused = this.#riskRefusal(request, instrument, quantity, mark, position);
     if (refused !== undefined) {
       this.#refuse(refused);
       return false;
@@ -993,17 +1032,18 @@ export class OrderManager {
   }
 
   // Pre-trade risk, the trading state and buying power for `request` (of `quantity`, its
-  // quantity as a number, at the symbol's last price `mark`); `amending` names the working
-  // order it replaces, which then does not count among the working orders.
+  // quantity as a number, at the symbol's last price `mark`, against the filled `position`);
+  // `amending` names the working order it replaces, which then does not count among the
+  // working orders.
   #riskRefusal(
     request: OrderDraft,
     instrument: Instrument,
     quantity: number,
     mark: number,
+    position: Decimal = this.#account.position(request.symbol),
     amending?: string,
-  ): Refusal | undefined {
+  ): Refusal | DeferredRefusal | undefined {
     const price = request.price?.toNumber() ?? mark;
-    const position = this.#account.position(request.symbol);
     // One walk over the working orders (a market maker amends on every quote) serves both
     // the same-side quantity for the limits and the buying-power reservations.
     const working = this.#exposures(amending);
@@ -1013,7 +1053,7 @@ export class OrderManager {
         workingSameSide += remaining;
       }
     }
-    const risk = this.#options.risk.check({
+    const risk = this.#options.risk.checkDeferred({
       request,
       instrument,
       price,
@@ -1050,7 +1090,10 @@ export class OrderManager {
   // Cancels the symbol's working orders (not those with a cancel in flight); with
   // `keepProtection`, not the reduce-only ones (stops and targets protecting the position).
   #cancelWorking(symbol: SymbolId, keepProtection = false): void {
-    this.#options.algorithms?.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
+    const algorithms = this.#options.algorithms;
+    if (algorithms?.working === true) {
+      algorithms.cancelSymbol(symbol, "a new signal replaced it", keepProtection);
+    }
     if (this.#tracker.size === 0) return;
     const which = keepProtection ? "adding" : "all";
     for (const order of this.#workingOf(symbol, which)) this.#cancel(order);

@@ -6,6 +6,7 @@
  */
 
 import type { Decimal, Instrument, OrderRequest, Refusal } from "../domain/mod.ts";
+import { DeferredRefusal, type RefusalWriter, shownRefusal } from "./deferred_refusal.ts";
 
 /**
  * An order request before it gets its client order id: what validation, risk and buying power
@@ -63,6 +64,25 @@ export interface RiskInput {
 }
 
 const MINUTE_MICROS = 60_000_000;
+
+// The messages of the refusals whose facts say everything they need (with the refused order
+// and its instrument), written only when a refusal is shown.
+const killSwitchMessage: RefusalWriter = (facts) =>
+  `kill switch: drawdown ${((facts.current ?? 0) * 100).toFixed(2)}% reached the limit ${
+    ((facts.limit ?? 0) * 100).toFixed(2)
+  }%; only reducing orders are allowed`;
+const orderQuantityMessage: RefusalWriter = (facts, request) =>
+  `${request.symbol}: order quantity ${facts.requested} exceeds the limit ${facts.limit}`;
+const orderNotionalMessage: RefusalWriter = (facts, request, instrument) =>
+  `${request.symbol}: order notional ${
+    facts.requested?.toFixed(2)
+  } ${instrument.settle} exceeds the limit ${facts.limit}`;
+const priceBandMessage: RefusalWriter = (facts, request) =>
+  `${request.symbol}: limit price ${request.price?.toNumber()} is ${
+    facts.requested?.toFixed(1)
+  } bps from the last mark ${facts.current} (band ±${facts.limit} bps)`;
+const orderRateMessage: RefusalWriter = (facts, request) =>
+  `${request.symbol}: ${facts.current} orders in the last minute reach the limit ${facts.limit}`;
 
 /** Checks orders against {@linkcode RiskLimits} and tracks the drawdown kill switch. */
 export class PreTradeRisk {
@@ -140,6 +160,15 @@ export class PreTradeRisk {
 
   /** Returns why the order must not be sent, or `undefined` when it may. */
   check(input: RiskInput): Refusal | undefined {
+    const refusal = this.checkDeferred(input);
+    return refusal === undefined ? undefined : shownRefusal(refusal);
+  }
+
+  /**
+   * {@linkcode check}, but most refusals come with their message still to be written (the OMS
+   * counts them and shows only a few).
+   */
+  checkDeferred(input: RiskInput): Refusal | DeferredRefusal | undefined {
     const { request, instrument, price, position } = input;
     const quantity = input.quantityValue ?? request.quantity.toNumber();
     const signed = request.side === "buy" ? quantity : -quantity;
@@ -155,31 +184,34 @@ export class PreTradeRisk {
     // The position limit holds in the worst case: every working order on this side fills.
     const worst = after + (request.side === "buy" ? working : -working);
     if (this.#killed && !reduces) {
-      return {
-        rule: "kill-switch",
-        message: `kill switch: drawdown ${
-          (this.#drawdownAtKill * 100).toFixed(2)
-        }% reached the limit ${
-          ((this.#limits.maxDrawdown ?? 0) * 100).toFixed(2)
-        }%; only reducing orders are allowed`,
-        symbol: request.symbol,
-        limit: this.#limits.maxDrawdown,
-        current: this.#drawdownAtKill,
-      };
+      return new DeferredRefusal(
+        {
+          rule: "kill-switch",
+          symbol: request.symbol,
+          limit: this.#limits.maxDrawdown,
+          current: this.#drawdownAtKill,
+        },
+        killSwitchMessage,
+        request,
+        instrument,
+      );
     }
     const { maxOrderQuantity, maxOrderNotional, maxPositionQuantity } = this.#limits;
     // The order-size limits bound new risk: an order that only reduces (an exit, the kill
     // switch's flatten) is never refused by them, or a position built from several orders
     // within the limit could not be closed at all.
     if (maxOrderQuantity !== undefined && !reduces && quantity > maxOrderQuantity) {
-      return {
-        rule: "max-order-quantity",
-        message:
-          `${request.symbol}: order quantity ${quantity} exceeds the limit ${maxOrderQuantity}`,
-        symbol: request.symbol,
-        limit: maxOrderQuantity,
-        requested: quantity,
-      };
+      return new DeferredRefusal(
+        {
+          rule: "max-order-quantity",
+          symbol: request.symbol,
+          limit: maxOrderQuantity,
+          requested: quantity,
+        },
+        orderQuantityMessage,
+        request,
+        instrument,
+      );
     }
     if (maxOrderNotional !== undefined && !reduces) {
       const multiplier = instrument.multiplier.toNumber();
@@ -187,15 +219,17 @@ export class PreTradeRisk {
         ? (quantity * multiplier) / price
         : quantity * multiplier * price;
       if (notional > maxOrderNotional) {
-        return {
-          rule: "max-order-notional",
-          message: `${request.symbol}: order notional ${
-            notional.toFixed(2)
-          } ${instrument.settle} exceeds the limit ${maxOrderNotional}`,
-          symbol: request.symbol,
-          limit: maxOrderNotional,
-          requested: notional,
-        };
+        return new DeferredRefusal(
+          {
+            rule: "max-order-notional",
+            symbol: request.symbol,
+            limit: maxOrderNotional,
+            requested: notional,
+          },
+          orderNotionalMessage,
+          request,
+          instrument,
+        );
       }
     }
     const band = this.#bandRefusal(input, reduces);
@@ -203,6 +237,8 @@ export class PreTradeRisk {
     const rate = this.#rateRefusal(input, reduces);
     if (rate !== undefined) return rate;
     if (maxPositionQuantity !== undefined && !reduces && Math.abs(worst) > maxPositionQuantity) {
+      // Written now: its message has numbers (the worst case, the working orders) its facts
+      // do not keep.
       return {
         rule: "max-position",
         message: `${request.symbol}: position could reach ${worst}${
@@ -220,7 +256,7 @@ export class PreTradeRisk {
     return undefined;
   }
 
-  #bandRefusal(input: RiskInput, reduces: boolean): Refusal | undefined {
+  #bandRefusal(input: RiskInput, reduces: boolean): DeferredRefusal | undefined {
     const { request, mark } = input;
     const bps = this.#limits.priceBandBps;
     if (bps === undefined || reduces || request.price === undefined) return undefined;
@@ -229,19 +265,21 @@ export class PreTradeRisk {
     const price = request.price.toNumber();
     const distance = (Math.abs(price - mark) / mark) * 10_000;
     if (distance <= bps) return undefined;
-    return {
-      rule: "price-band",
-      message: `${request.symbol}: limit price ${price} is ${
-        distance.toFixed(1)
-      } bps from the last mark ${mark} (band ±${bps} bps)`,
-      symbol: request.symbol,
-      limit: bps,
-      requested: distance,
-      current: mark,
-    };
+    return new DeferredRefusal(
+      {
+        rule: "price-band",
+        symbol: request.symbol,
+        limit: bps,
+        requested: distance,
+        current: mark,
+      },
+      priceBandMessage,
+      request,
+      input.instrument,
+    );
   }
 
-  #rateRefusal(input: RiskInput, reduces: boolean): Refusal | undefined {
+  #rateRefusal(input: RiskInput, reduces: boolean): DeferredRefusal | undefined {
     const max = this.#limits.maxOrdersPerMinute;
     const now = input.now;
     if (max === undefined || now === undefined) return undefined;
@@ -251,13 +289,16 @@ export class PreTradeRisk {
     if (expired > 0) this.#recent = recent.slice(expired);
     if (reduces || this.#recent.length < max) return undefined;
     const { request } = input;
-    return {
-      rule: "order-rate",
-      message:
-        `${request.symbol}: ${this.#recent.length} orders in the last minute reach the limit ${max}`,
-      symbol: request.symbol,
-      limit: max,
-      current: this.#recent.length,
-    };
+    return new DeferredRefusal(
+      {
+        rule: "order-rate",
+        symbol: request.symbol,
+        limit: max,
+        current: this.#recent.length,
+      },
+      orderRateMessage,
+      request,
+      input.instrument,
+    );
   }
 }

@@ -429,10 +429,11 @@ export class TradingSession<V extends VenuePort = VenuePort> {
         ackTimeout,
         slippageBps: options.slippageBps,
         takerFeeRate: options.takerFeeRate,
+        // Counted by the OMS either way; the event is for listeners (a live runtime's
+        // journal, tests), and a backtest has none: 250,000 refusals then cost no events and
+        // no messages.
+        wantsRefusals: () => engine.bus.handlerCount("refusal") !== 0,
         onRefusal: (refusal) => {
-          // Counted by the OMS either way; the event is for listeners (a live runtime's
-          // journal, tests), and a backtest has none: 250,000 refusals then cost no events.
-          if (engine.bus.handlerCount("refusal") === 0) return;
           const now = clock.now();
           publish({ kind: "refusal", ts: now, tsRecv: now, refusal });
         },

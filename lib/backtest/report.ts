@@ -311,6 +311,65 @@ function writeSorted(value: JsonValue, indent: string): string {
  * ```
  */
 export function reportToJson(report: BacktestReport): string {
+  return inWrittenOrder(report)
+    ? JSON.stringify(reportInLayout(report), null, 2) + "\n"
+    : writeLayout(report);
+}
+
+// The report's fields in the layout's order, metrics rounded: JSON.stringify of it is the
+// report's text when every record in it has its keys in order already (the execution section's
+// row per parent, 100,000 rows in a long run, has), at a third of writeSorted's cost.
+function reportInLayout(report: BacktestReport): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const key of Object.keys(LAYOUT) as (keyof BacktestReport)[]) {
+    const value = report[key];
+    if (value === undefined) continue;
+    out[key] = LAYOUT[key] === "metric" ? roundedMetric(value) : value as JsonValue;
+  }
+  return out;
+}
+
+function roundedMetric(value: unknown): number | null {
+  if (typeof value !== "number" || !Number.isFinite(value)) return null;
+  const rounded = Number(value.toPrecision(REPORT_SIGNIFICANT_DIGITS));
+  return rounded === 0 ? 0 : rounded;
+}
+
+// Whether JSON.stringify writes every free-form record of `report` as writeSorted would: plain
+// objects and arrays only, each object's keys in code-unit order already and no undefined in
+// them (JSON.stringify drops such a key where writeSorted writes null). Non-finite numbers and
+// -0 come out as null and 0 either way.
+function inWrittenOrder(report: BacktestReport): boolean {
+  for (const key of Object.keys(LAYOUT) as (keyof BacktestReport)[]) {
+    if (LAYOUT[key] === "json" && report[key] !== undefined && !ordered(report[key])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function ordered(value: unknown): boolean {
+  if (value === null || typeof value !== "object") {
+    return value !== undefined && typeof value !== "function" && typeof value !== "symbol" &&
+      typeof value !== "bigint";
+  }
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) if (!ordered(value[i])) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const keys = Object.keys(value);
+  const record = value as Record<string, unknown>;
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && !(keys[i - 1] < keys[i])) return false;
+    if (!ordered(record[keys[i]])) return false;
+  }
+  return true;
+}
+
+function writeLayout(report: BacktestReport): string {
   const lines: string[] = [];
   for (const key of Object.keys(LAYOUT) as (keyof BacktestReport)[]) {
     const value = report[key];

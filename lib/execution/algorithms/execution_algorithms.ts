@@ -285,7 +285,7 @@ export class ExecutionAlgorithms {
 
   /** Every parent's execution quality, in start order. */
   quality(): readonly ExecutionQuality[] {
-    return [...this.#parents.values()].map((a) => executionQuality(a.state()));
+    return [...this.#parents.values()].map((a) => executionQuality(a));
   }
 
   /**

@@ -267,3 +267,37 @@ Deno.test("reportToJson writes the same text whether the records come sorted or 
   assert.match(text, /"shortfallBps": 0,\n/);
   assert.ok(text.endsWith("\n}\n"));
 });
+
+Deno.test("the execution section rounds each figure to 12 significant digits, short or long", () => {
+  const row = {
+    parentId: "p",
+    algorithm: "twap" as const,
+    symbol: "bybit:BTCUSDT",
+    side: "buy" as const,
+    quantity: 0.1 + 0.2,
+    filled: 1e-7 / 3,
+    status: "completed" as const,
+    arrivalPrice: 41747.1,
+    averagePrice: 123456789012.75,
+    shortfallBps: -0.0125,
+    participation: 2 ** 60,
+    children: 1,
+    startTs: T0,
+    endTs: T0,
+    timeToCompleteSecs: 0,
+  };
+  const report = buildReport(parts({ executionQuality: [row] }));
+  const parents = (report.executionAlgorithms as { parents: Record<string, unknown>[] }).parents;
+  assert.deepEqual(
+    [
+      "quantity",
+      "filled",
+      "arrivalPrice",
+      "averagePrice",
+      "shortfallBps",
+      "participation",
+      "timeToCompleteSecs",
+    ].map((key) => parents[0][key]),
+    [0.3, 3.33333333333e-8, 41747.1, 123456789013, -0.0125, 1152921504610000000, 0],
+  );
+});

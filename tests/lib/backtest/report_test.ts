@@ -301,3 +301,31 @@ Deno.test("the execution section rounds each figure to 12 significant digits, sh
     [0.3, 3.33333333333e-8, 41747.1, 123456789013, -0.0125, 1152921504610000000, 0],
   );
 });
+
+Deno.test("reportToJson sorts nested records and writes undefined members as null", () => {
+  const json = reportToJson({
+    ...buildReport(parts()),
+    settings: { z: [{ b: 1, a: undefined }, 2], a: { y: { d: "", c: -0 }, x: [] }, m: {} },
+  } as unknown as BacktestReport);
+  const at = json.indexOf('  "settings"');
+  assert.equal(
+    json.slice(at, json.indexOf("\n  }", at) + 4),
+    `  "settings": {
+    "a": {
+      "x": [],
+      "y": {
+        "c": 0,
+        "d": ""
+      }
+    },
+    "m": {},
+    "z": [
+      {
+        "a": null,
+        "b": 1
+      },
+      2
+    ]
+  }`,
+  );
+});

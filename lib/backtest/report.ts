@@ -311,6 +311,88 @@ function writeSorted(value: JsonValue, indent: string): string {
  * ```
  */
 export function reportToJson(report: BacktestReport): string {
+  const inLayout = reportInLayout(report);
+  return inLayout === undefined ? writeLayout(report) : `${JSON.stringify(inLayout, null, 2)}\n`;
+}
+
+// The report's fields in the layout's order, metrics rounded and every record's keys in
+// code-unit order (copied where they were not): JSON.stringify of it is the report's text, at
+// a third of writeSorted's cost (a long TWAP run writes 15 keys for each of 100,000 parents).
+// Undefined when a record cannot be put in that order (an integer-like key, which objects
+// always enumerate first, or a value JSON.stringify writes otherwise than writeSorted).
+function reportInLayout(report: BacktestReport): Record<string, JsonValue> | undefined {
+  const out: Record<string, JsonValue> = {};
+  for (const key of Object.keys(LAYOUT) as (keyof BacktestReport)[]) {
+    const value = report[key];
+    if (value === undefined) continue;
+    if (LAYOUT[key] === "metric") {
+      out[key] = roundedMetric(value);
+      continue;
+    }
+    const ordered = inKeyOrder(value);
+    if (ordered === UNORDERABLE) return undefined;
+    out[key] = ordered;
+  }
+  return out;
+}
+
+function roundedMetric(value: unknown): number | null {
+  if (typeof value !== "number" || !Number.isFinite(value)) return null;
+  const rounded = Number(value.toPrecision(REPORT_SIGNIFICANT_DIGITS));
+  return rounded === 0 ? 0 : rounded;
+}
+
+const UNORDERABLE: unique symbol = Symbol("unorderable");
+
+// `value` with every object's keys in code-unit order: itself when they are already, else a
+// copy (an undefined member becomes null, as writeSorted writes it). Plain data only: anything
+// with its own toJSON or an undefined array item (which writeSorted writes as `undefined`) is
+// UNORDERABLE. Non-finite numbers and -0 come out as null and 0 either way.
+function inKeyOrder(value: unknown): JsonValue | typeof UNORDERABLE {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ||
+        value === null
+      ? value
+      : UNORDERABLE;
+  }
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return UNORDERABLE;
+    let copy: JsonValue[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i] === undefined ? UNORDERABLE : inKeyOrder(value[i]);
+      if (item === UNORDERABLE) return UNORDERABLE;
+      if (item !== value[i]) (copy ??= value.slice(0, i)).push(item);
+      else copy?.push(item);
+    }
+    return copy ?? value;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return UNORDERABLE;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let sorted = true;
+  let same = true;
+  const items: JsonValue[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && !(keys[i - 1] < keys[i])) sorted = false;
+    const member = record[keys[i]];
+    const item = member === undefined ? null : inKeyOrder(member);
+    if (item === UNORDERABLE) return UNORDERABLE;
+    if (item !== member) same = false;
+    items.push(item);
+  }
+  if (sorted && same) return value as JsonValue;
+  const order = keys.map((_, i) => i);
+  if (!sorted) order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const copy: Record<string, JsonValue> = {};
+  for (const i of order) copy[keys[i]] = items[i];
+  // Integer-like keys enumerate first whatever the insertion order.
+  const written = Object.keys(copy);
+  for (let i = 0; i < order.length; i++) if (written[i] !== keys[order[i]]) return UNORDERABLE;
+  return copy;
+}
+
+function writeLayout(report: BacktestReport): string {
   const lines: string[] = [];
   for (const key of Object.keys(LAYOUT) as (keyof BacktestReport)[]) {
     const value = report[key];

@@ -120,18 +120,46 @@ export function fromIso(text: string): Micros {
   return result;
 }
 
+// "00" … "99": two-digit fields without padStart.
+const TWO_DIGITS: readonly string[] = Array.from(
+  { length: 100 },
+  (_, i) => `${i < 10 ? "0" : ""}${i}`,
+);
+
 /**
  * Formats microseconds as ISO-8601 UTC: `2024-01-01T00:00:00Z`, with a fraction of 3 or 6
- * digits only when the time has one.
+ * digits only when the time has one. The calendar is arithmetic (days to civil date), not a
+ * `Date` per call: reports write two per execution parent and one per order and fill.
  */
 export function toIso(us: Micros): string {
   assertMicros(us);
-  const ms = Math.floor(us / MICROS_PER_MILLI);
-  const subMs = us - ms * MICROS_PER_MILLI;
-  const base = new Date(ms).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
-  const whole = base.slice(0, 19);
-  const millis = base.slice(20, 23);
-  if (subMs !== 0) return `${whole}.${millis}${String(subMs).padStart(3, "0")}Z`;
-  if (millis !== "000") return `${whole}.${millis}Z`;
-  return `${whole}Z`;
+  const days = Math.floor(us / MICROS_PER_DAY);
+  const inDay = us - days * MICROS_PER_DAY;
+  const seconds = Math.floor(inDay / MICROS_PER_SECOND);
+  const fraction = inDay - seconds * MICROS_PER_SECOND;
+  // Civil date of a day count from 1970-01-01 (proleptic Gregorian, in 400-year eras from
+  // 0000-03-01 so that the leap day ends each year).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra -
+    (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(seconds / 3600);
+  const minute = Math.floor((seconds - hour * 3600) / 60);
+  const second = seconds - hour * 3600 - minute * 60;
+  // µs timestamps span years 1685–2255: always four digits.
+  const whole = `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${
+    TWO_DIGITS[minute]
+  }:${TWO_DIGITS[second]}`;
+  if (fraction === 0) return `${whole}Z`;
+  const digits = String(fraction + 1_000_000).slice(1);
+  return `${whole}.${fraction % 1000 === 0 ? digits.slice(0, 3) : digits}Z`;
 }

@@ -22,6 +22,7 @@ export function seededUniform(seed: number): () => number {
  * (largest remainders; earlier parts win ties), so the parts always add up to `total`.
  */
 export function splitLots(total: number, weights: readonly number[]): number[] {
+  if (weights.length === 1) return [total];
   const sum = weights.reduce((a, b) => a + b, 0);
   const exact = weights.map((w) => sum > 0 ? (total * w) / sum : total / weights.length);
   const parts = exact.map(Math.floor);

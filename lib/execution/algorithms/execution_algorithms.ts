@@ -276,7 +276,7 @@ export class ExecutionAlgorithms {
   observe(symbol: SymbolId, observation: MarketObservation): void {
     if (this.#keepProfiles && observation.volume > 0) this.#record(symbol, observation);
     const set = this.#bySymbol.get(symbol);
-    if (set === undefined) return;
+    if (set === undefined || set.size === 0) return;
     for (const a of [...set]) {
       a.observe(observation);
       this.#settle(a);
@@ -285,7 +285,7 @@ export class ExecutionAlgorithms {
 
   /** Every parent's execution quality, in start order. */
   quality(): readonly ExecutionQuality[] {
-    return [...this.#parents.values()].map((a) => executionQuality(a.state()));
+    return [...this.#parents.values()].map((a) => executionQuality(a));
   }
 
   /**
@@ -367,26 +367,7 @@ export class ExecutionAlgorithms {
   }
 
   #context(parent: ParentOrder): AlgoContext {
-    const o = this.#options;
-    const { id, symbol } = parent;
-    return {
-      now: () => o.now(),
-      setTimer: (at, tag) => o.setTimer(at, `${id}|${tag}`),
-      submit: (intent) => {
-        const child = o.submit(intent);
-        if (child !== undefined) this.#childParent.set(child, id);
-        return child;
-      },
-      cancel: (clientOrderId) => o.cancel(symbol, clientOrderId),
-      amend: (clientOrderId, changes) => o.amend(symbol, clientOrderId, changes),
-      touch: () => {
-        const book = o.touch?.(symbol);
-        if (book !== undefined && book.bid > 0 && book.ask > 0) return book;
-        const last = o.lastPrice(symbol);
-        return last > 0 ? { bid: last, ask: last } : undefined;
-      },
-      canAmend: o.canAmend,
-    };
+    return new ParentContext(this.#options, this.#childParent, parent.id, parent.symbol);
   }
 
   #add(a: ExecutionAlgorithm): void {
@@ -406,9 +387,8 @@ export class ExecutionAlgorithms {
   #settle(a: ExecutionAlgorithm): void {
     if (a.active || !this.#active.has(a.parent.id)) return;
     this.#active.delete(a.parent.id);
-    const set = this.#bySymbol.get(a.parent.symbol);
-    set?.delete(a);
-    if (set !== undefined && set.size === 0) this.#bySymbol.delete(a.parent.symbol);
+    // The symbol's set stays when it empties: the next parent of the symbol reuses it.
+    this.#bySymbol.get(a.parent.symbol)?.delete(a);
     this.#options.onFinished?.(a);
   }
 
@@ -443,6 +423,64 @@ export class ExecutionAlgorithms {
       weights.push(sum);
     }
     return weights;
+  }
+}
+
+/**
+ * One parent's {@linkcode AlgoContext}: the session's options bound to its id and symbol. A
+ * class rather than an object of closures, because every parent of a run keeps its context
+ * (a long backtest starts 100,000 parents), and one object is what the collector then walks.
+ */
+class ParentContext implements AlgoContext {
+  readonly #options: ExecutionAlgorithmsOptions;
+  readonly #childParent: Map<string, string>;
+  readonly #id: string;
+  readonly #symbol: SymbolId;
+
+  constructor(
+    options: ExecutionAlgorithmsOptions,
+    childParent: Map<string, string>,
+    id: string,
+    symbol: SymbolId,
+  ) {
+    this.#options = options;
+    this.#childParent = childParent;
+    this.#id = id;
+    this.#symbol = symbol;
+  }
+
+  now(): Micros {
+    return this.#options.now();
+  }
+
+  setTimer(at: Micros, tag: string): void {
+    this.#options.setTimer(at, `${this.#id}|${tag}`);
+  }
+
+  submit(intent: OrderIntent): string | undefined {
+    const child = this.#options.submit(intent);
+    if (child !== undefined) this.#childParent.set(child, this.#id);
+    return child;
+  }
+
+  cancel(clientOrderId: string): void {
+    this.#options.cancel(this.#symbol, clientOrderId);
+  }
+
+  amend(clientOrderId: string, changes: AmendIntent): void {
+    this.#options.amend(this.#symbol, clientOrderId, changes);
+  }
+
+  touch(): { readonly bid: number; readonly ask: number } | undefined {
+    const o = this.#options;
+    const book = o.touch?.(this.#symbol);
+    if (book !== undefined && book.bid > 0 && book.ask > 0) return book;
+    const last = o.lastPrice(this.#symbol);
+    return last > 0 ? { bid: last, ask: last } : undefined;
+  }
+
+  get canAmend(): boolean {
+    return this.#options.canAmend;
   }
 }
 

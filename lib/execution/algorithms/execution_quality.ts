@@ -7,7 +7,7 @@
  */
 
 import type { Micros, Side, SymbolId } from "../../domain/mod.ts";
-import type { AlgorithmKind, AlgorithmState, ParentStatus } from "./algorithm.ts";
+import type { AlgorithmKind, BaseState, ParentStatus } from "./algorithm.ts";
 
 /** One parent's execution quality. */
 export interface ExecutionQuality {
@@ -46,8 +46,17 @@ export interface ExecutionQuality {
   readonly timeToCompleteSecs: number | undefined;
 }
 
+/**
+ * What the quality figures read of a parent: its state, or the algorithm itself (whose getters
+ * are the same fields, so a report needs no copy of each parent's whole state).
+ */
+export type QualityInputs = Pick<
+  BaseState,
+  "parent" | "status" | "filledLots" | "notional" | "marketVolume" | "children" | "endTs"
+>;
+
 /** The quality figures of a parent from its state. */
-export function executionQuality(state: AlgorithmState): ExecutionQuality {
+export function executionQuality(state: QualityInputs): ExecutionQuality {
   const p = state.parent;
   const filled = state.filledLots * p.lotSize;
   const average = filled > 0 ? state.notional / filled : undefined;

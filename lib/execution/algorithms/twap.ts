@@ -29,14 +29,15 @@ export function twapSchedule(
   const slices = Math.min(hint.slices, lots);
   const span = (hint.durationSecs * 1_000_000) / slices;
   const jitter = hint.randomize ?? 0;
-  const random = seededUniform(hint.seed ?? 1);
+  // Without jitter every draw is multiplied by 0: no generator, the same times and sizes.
+  const random = jitter === 0 ? undefined : seededUniform(hint.seed ?? 1);
   const times: number[] = [];
   const weights: number[] = [];
   for (let i = 0; i < slices; i++) {
     // The first slice goes at once; later ones move by up to ±jitter/2 of a slice.
-    const shift = i === 0 ? 0 : (random() - 0.5) * jitter * span;
+    const shift = i === 0 || random === undefined ? 0 : (random() - 0.5) * jitter * span;
     times.push(Math.round(start + i * span + shift));
-    weights.push(1 + (random() - 0.5) * jitter);
+    weights.push(random === undefined ? 1 : 1 + (random() - 0.5) * jitter);
   }
   const sizes = splitLots(lots, weights);
   return times.map((at, i) => ({ at, lots: sizes[i] }));

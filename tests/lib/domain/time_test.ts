@@ -211,3 +211,43 @@ Deno.test("fromIso and toIso round-trip at every precision", () => {
     assert.equal(fromIso(toIso(us)), us);
   }
 });
+
+// toIso as Date writes it, for checking the arithmetic calendar against it.
+function isoByDate(us: number): string {
+  const ms = Math.floor(us / 1000);
+  const subMs = us - ms * 1000;
+  const base = new Date(ms).toISOString();
+  if (subMs !== 0) return `${base.slice(0, 23)}${String(subMs).padStart(3, "0")}Z`;
+  return base.endsWith(".000Z") ? `${base.slice(0, 19)}Z` : base;
+}
+
+Deno.test("toIso agrees with Date across the whole µs range, leap days and year ends", () => {
+  const edges = [
+    0,
+    -1,
+    1,
+    999,
+    1000,
+    Number.MAX_SAFE_INTEGER,
+    Number.MIN_SAFE_INTEGER,
+    fromIso("2000-02-29T23:59:59.999999Z"),
+    fromIso("2000-03-01T00:00:00Z"),
+    fromIso("2100-02-28T23:59:59Z"),
+    fromIso("2100-03-01T00:00:00Z"),
+    fromIso("1900-02-28T12:00:00Z"),
+    fromIso("1900-03-01T00:00:00Z"),
+    fromIso("1969-12-31T23:59:59.999999Z"),
+    fromIso("1972-02-29T00:00:00.001Z"),
+    fromIso("2023-12-31T23:59:59.5Z"),
+    fromIso("2024-12-31T23:59:59Z"),
+  ];
+  for (const us of edges) assert.equal(toIso(us), isoByDate(us), `at ${us}`);
+  // A seeded walk over the range: whole seconds, milliseconds and microseconds.
+  let state = 12345;
+  const next = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 20_000; i++) {
+    const raw = Math.floor((next() * 2 - 1) * Number.MAX_SAFE_INTEGER);
+    const us = i % 3 === 0 ? raw - (raw % 1_000_000) : i % 3 === 1 ? raw - (raw % 1000) : raw;
+    assert.equal(toIso(us), isoByDate(us), `at ${us}`);
+  }
+});

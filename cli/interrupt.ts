@@ -100,7 +100,23 @@ export async function signalPoint(): Promise<void> {
   const now = performance.now();
   if (now - lastTurn < 50) return;
   lastTurn = now;
-  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  await eventLoopTurn();
+}
+
+// One pass through the event loop, which runs the listeners of signals already received. A
+// message to oneself, not `setTimeout(0)`: a timer waits for the timer wheel (2–6 ms a turn
+// measured here, 80 turns in a 10M-candle backtest), a posted message is there at once (~0.05
+// ms). The channel is closed after, so it holds the process open no longer than the turn.
+function eventLoopTurn(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      port2.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 /** Passes `batches` through, with a {@linkcode signalPoint} before each. */

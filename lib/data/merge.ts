@@ -11,6 +11,7 @@ import { type Interval, intervalMicros, type SymbolId } from "../domain/mod.ts";
 import type { CandleEvent, EventTimes } from "../events/mod.ts";
 import type { CandleBatch } from "./candle_batch.ts";
 import { heapify, siftDown, type SourceCursor } from "./_source_heap.ts";
+import { oneSourceBatches } from "./_one_source_batches.ts";
 
 /** Which event time orders the merge: `tsRecv` (arrival, the default) or `ts` (source). */
 export type MergeKey = "ts" | "tsRecv";
@@ -145,13 +146,23 @@ interface BatchCursor {
 
 /**
  * Merges candle sources (each sorted by time) by bar close time into columnar batches, stable
- * on ties by source order. The output arrays are reused: copy what you keep.
+ * on ties by source order. The output arrays are reused (a single source's are views into its
+ * own batches): copy what you keep.
  */
-export async function* mergeCandleBatches(
+export function mergeCandleBatches(
   sources: readonly (AsyncIterable<CandleBatch> | Iterable<CandleBatch>)[],
   options: MergeCandleBatchesOptions = {},
 ): AsyncGenerator<MergedCandleBatch> {
   const size = options.batchSize ?? 65_536;
+  return sources.length === 1
+    ? oneSourceBatches(sources[0] as AsyncIterable<CandleBatch> | Iterable<CandleBatch>, size)
+    : mergeSources(sources, size);
+}
+
+async function* mergeSources(
+  sources: readonly (AsyncIterable<CandleBatch> | Iterable<CandleBatch>)[],
+  size: number,
+): AsyncGenerator<MergedCandleBatch> {
   const series: { symbol: SymbolId; interval: Interval }[] = [];
   const seriesOf = new Map<string, number>();
   const cols = {

@@ -144,6 +144,31 @@ Deno.test("mergeCandleBatches gives the same order as mergeEvents", async () => 
   assert.deepEqual(fromBatches, fromEvents);
 });
 
+Deno.test("mergeCandleBatches of one source passes its rows through, in batches of at most batchSize", async () => {
+  const source = [
+    ...generateCandles({ rows: 300, seed: 4, symbol: "s:S4", batchSize: 70, start: T0 }),
+  ];
+  const expected = (await Array.fromAsync(candleEvents(source))).map((e) =>
+    [e.candle.openTime, e.ts, e.candle.open, e.candle.high, e.candle.low, e.candle.close]
+      .concat(e.candle.volume).join(" ")
+  );
+  const rows: string[] = [];
+  const lengths: number[] = [];
+  for await (const m of mergeCandleBatches([source], { batchSize: 64 })) {
+    lengths.push(m.length);
+    assert.deepEqual(m.series, [{ symbol: "s:S4", interval: "1m" }]);
+    for (let i = 0; i < m.length; i++) {
+      assert.equal(m.seriesIndex[i], 0);
+      rows.push(
+        [m.ts[i], m.closeTs[i], m.open[i], m.high[i], m.low[i], m.close[i], m.volume[i]].join(" "),
+      );
+    }
+  }
+  assert.deepEqual(rows, expected);
+  // Each source batch of 70 rows in runs of at most 64: 64 + 6, four times, then 20.
+  assert.deepEqual(lengths, [64, 6, 64, 6, 64, 6, 64, 6, 20]);
+});
+
 Deno.test("synthetic data is deterministic for a seed and valid", async () => {
   const one = [...generateCandles({ rows: 5000, seed: 42 })].flatMap(batchToCandles);
   const two = [...generateCandles({ rows: 5000, seed: 42 })].flatMap(batchToCandles);

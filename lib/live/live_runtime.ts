@@ -14,7 +14,6 @@
  */
 
 import {
-  type AmendQueueRule,
   type ExecutionClient,
   executionClientPort,
   type MarketSink,
@@ -22,7 +21,7 @@ import {
   type MarketSubscription,
   type VenuePort,
 } from "../broker/mod.ts";
-import type { Fill, Interval, Micros, Order, SymbolId } from "../domain/mod.ts";
+import type { Fill, Micros, Order, SymbolId } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -34,236 +33,32 @@ import {
 import { ConfigError } from "../domain/mod.ts";
 import type { AlertEvent, Event, OrderCommand } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
-import { type TradingOptions, TradingSession } from "../trader/mod.ts";
-import {
-  CandleVenue,
-  type CandleVenueOptions,
-  constantLatency,
-  type FeeRates,
-  type LatencyModel,
-  type QueueModelOptions,
-  TickVenue,
-} from "../venues/mod.ts";
+import { TradingSession } from "../trader/mod.ts";
+import { CandleVenue, constantLatency, TickVenue } from "../venues/mod.ts";
 import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { TickToOrderTimer } from "./tick_to_order.ts";
-import {
-  type OrderDifference,
-  Reconciler,
-  type ReconciliationOutcome,
-  type UnknownOrderPolicy,
-} from "./reconciler.ts";
+import { type OrderDifference, Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import { isPreStartFill } from "./_pre_start_fills.ts";
 import { adoptedAlert } from "./_adopted_alert.ts";
+import type { PrivateChannel } from "./live_execution.ts";
+import type {
+  LiveLogRecord,
+  LiveRuntimeOptions,
+  LiveRuntimeSummary,
+  LiveStatus,
+} from "./live_runtime_options.ts";
 import {
   adoptedFence,
   type KillSwitchLatch,
   LIVE_STATE_VERSION,
-  type LiveStore,
   type PersistedLiveState,
   refusedSteps,
   resolveAdopted,
   restoreSession,
 } from "./state/mod.ts";
-
-/** Settings of the paper venue (the simulated candle venue) the caller chooses. */
-export type PaperVenueSettings = Omit<
-  CandleVenueOptions,
-  "instruments" | "positionOf" | "liquidationPriceOf" | "bankruptcyPriceOf" | "now"
->;
-
-/** Settings of the paper tick venue (the tick matching engine of backtests). */
-export interface PaperTickSettings {
-  /** Queue model of resting limits (default risk-averse). */
-  readonly queueModel?: QueueModelOptions;
-  /** Order latency (default: constant zero). */
-  readonly latency?: LatencyModel;
-  /** Fee overrides (default: each instrument's maker/taker rates). */
-  readonly fees?: FeeRates;
-  /** The queue priority an amend keeps (default `keep-on-decrease`). */
-  readonly amendQueue?: AmendQueueRule;
-  /** Per-level liquidity consumption tracking (default true). */
-  readonly liquidityConsumption?: boolean;
-}
-
-/** How paper orders are matched: on closed bars, or on the books and trades. */
-export type PaperMatching = "candle" | "tick";
-
-/** The private stream of a live venue, as the runtime drives it. */
-export interface PrivateChannel {
-  /** Connects and authenticates; resolves once events flow. */
-  start(): Promise<void>;
-  /** Disconnects. */
-  stop(): Promise<void>;
-  /**
-   * Fetches what the venue's history holds since the last event delivered (fills, order
-   * updates; the state of `working`, the orders we hold open) and delivers what was not
-   * delivered yet; resolves once delivered, rejects when a query failed. Reconciliation asks
-   * for it after reading the venue's positions, so no fill they hold is still on its way.
-   */
-  catchUp?(working: readonly Order[]): Promise<void>;
-  /**
-   * The venue's clock minus ours (ms), as measured: the times of the fills it delivers are the
-   * venue's, so the fresh-start fence compares them with the venue's time of the start.
-   */
-  venueOffsetMs?(): number;
-}
-
-/** How orders are executed. */
-export type LiveExecution =
-  | {
-    /** Paper: a simulated venue fed by the live data. */
-    readonly kind: "paper";
-    /** Candle (default): the candle venue walks each closed bar; tick: the matching engine. */
-    readonly matching?: PaperMatching;
-    /** The candle venue's latency, slippage, fees and fill rules. */
-    readonly venue?: PaperVenueSettings;
-    /** The tick venue's queue model, latency and fees. */
-    readonly tick?: PaperTickSettings;
-  }
-  | {
-    /** A live venue through a connector. */
-    readonly kind: "venue";
-    /** The connector's REST client (orders through `executionClientPort`, queries). */
-    readonly client: ExecutionClient;
-    /**
-     * Makes the private stream delivering to `sink` (the inbox's execution lane). `resume` is
-     * given when state was restored: the stream catches up from `sinceMs` (ms), so what the
-     * venue did while the process was down (a resting stop that filled) arrives before the
-     * start-up reconciliation.
-     */
-    readonly privateChannel?: (
-      sink: (event: Event) => void,
-      resume?: { readonly sinceMs: number },
-    ) => PrivateChannel;
-  };
-
-/** One line the runtime logs. */
-export interface LiveLogRecord {
-  /** Severity. */
-  readonly level: "debug" | "info" | "warn" | "error";
-  /** Which part of the runtime. */
-  readonly component: "runtime" | "reconcile" | "feed" | "execution" | "risk" | "store";
-  /** What happened, for humans. */
-  readonly message: string;
-  /** Ids and figures. */
-  readonly fields?: Readonly<Record<string, string | number | boolean>>;
-}
-
-/** Options of {@linkcode LiveRuntime}. */
-export interface LiveRuntimeOptions extends TradingOptions {
-  /** The session clock: `WallClock` live, a `ManualClock` in tests. */
-  readonly clock: Clock;
-  /** Waits on the clock (default: the runtime's timers; pass the `ManualClock` in tests). */
-  readonly sleeper?: Sleeper;
-  /**
-   * The clock the feeds stamp frames with (µs; default the session clock). Paper tick matching
-   * waits on it and runs the session on the stamps (see `paper_tick_source.ts`); `sleeper`
-   * must wait on this clock then.
-   */
-  readonly receiveClock?: () => Micros;
-  /**
-   * Paper tick matching: called once when the run ends; returns the receive time up to which
-   * the session handles what it received (a recording is ended there). Default: the receive
-   * clock's reading.
-   */
-  readonly paperEndAt?: () => Micros;
-  /** Interval of the data bars (higher timeframes are aggregated from them as in backtests). */
-  readonly dataInterval: Interval;
-  /** The market streams; each is subscribed to the strategy's symbols. */
-  readonly feeds: readonly MarketStream[];
-  /** Build the data bars from trades (feeds without candles, e.g. the random walk). */
-  readonly buildCandles: boolean;
-  /** How orders are executed. */
-  readonly orderVenue: LiveExecution;
-  /** Milliseconds between reconciliation passes (live execution; default 60 s). */
-  readonly reconcileIntervalMs?: number;
-  /**
-   * `live.reconciliation_threshold` (default 0.001): a difference a pass adopts that is more than
-   * this fraction of the larger figure raises a `reconciliation-adopted` alert; smaller ones are
-   * only logged. The first pass of a fresh session (no state restored) takes the venue's figures
-   * as its baseline and raises none.
-   */
-  readonly reconciliationThreshold?: number;
-  /**
-   * `live.unknown_order_policy` (default `adopt`): what reconciliation does with an open venue
-   * order that is not ours — adopt it into the OMS, or cancel it at the venue.
-   */
-  readonly unknownOrderPolicy?: UnknownOrderPolicy;
-  /** The state store (none: nothing survives the process). */
-  readonly store?: LiveStore;
-  /** Market-lane capacity of the inbox (default 10,000). */
-  readonly marketCapacity?: number;
-  /** End after this many inbox events. */
-  readonly maxEvents?: number;
-  /** Cancel working orders on shutdown (`live.cancel_on_shutdown`). */
-  readonly cancelOnShutdown?: boolean;
-  /** How long a shutdown waits for cancels to be answered (ms, default 3000). */
-  readonly shutdownWaitMs?: number;
-  /** Flatten every position when the kill switch trips (default true, as backtests do). */
-  readonly flattenOnKill?: boolean;
-  /** Receives log lines (default: none). */
-  readonly log?: (record: LiveLogRecord) => void;
-  /** Sees every event the engine processes (metrics, alerts, audit). */
-  readonly onEvent?: (event: Event) => void;
-  /** Sees every reconciliation pass once it ended (metrics count what each one did). */
-  readonly onReconciliation?: (outcome: ReconciliationOutcome) => void;
-  /**
-   * Venue execution: sees each order request a market event's handling sent, timed in µs from
-   * the event's take to the request's hand-off to the venue's client (`tick_to_order.ts`).
-   */
-  readonly onTickToOrder?: (micros: number) => void;
-}
-
-/** A live session's state as an operator sees it. */
-export interface LiveStatus {
-  /** The strategy. */
-  readonly strategy: string;
-  /** Paper or venue execution. */
-  readonly execution: "paper" | "venue";
-  /** The OMS's trading state. */
-  readonly tradingState: string;
-  /** The kill switch's latch. */
-  readonly killSwitch: KillSwitchLatch;
-  /** Whether the last reconciliation left a mismatch open. */
-  readonly reconciliationMismatch: boolean;
-  /** Whether an operator halted trading. */
-  readonly operatorHalt: boolean;
-  /** Open positions. */
-  readonly positions: readonly {
-    readonly symbol: string;
-    readonly quantity: string;
-    readonly entryPrice: string;
-  }[];
-  /** Working orders. */
-  readonly openOrders: number;
-  /** Equity (reporting currency), NaN when it cannot be valued. */
-  readonly equity: number;
-  /** The feed counters. */
-  readonly counts: LiveFeedCounts;
-}
-
-/** What a live run did. */
-export interface LiveRuntimeSummary {
-  /** The runner's counts. */
-  readonly run: LiveRunSummary;
-  /** The feed counts. */
-  readonly feed: LiveFeedCounts;
-  /** Orders submitted. */
-  readonly orders: number;
-  /** Fills booked. */
-  readonly fills: number;
-  /** Equity at the end (reporting currency), NaN when it cannot be valued. */
-  readonly equity: number;
-  /** Reconciliation passes. */
-  readonly reconciliations: number;
-  /** Whether the kill switch is latched. */
-  readonly killSwitch: boolean;
-  /** Why the run ended. */
-  readonly ended: "bound" | "stopped" | "feeds-ended";
-}
 
 const LIVE_OWNER = "@live";
 // The committed state's `lastEventIds` key of the time the private stream went down (ms).

@@ -42,6 +42,13 @@ import { PaperTickSource } from "./paper_tick_source.ts";
 import { TickToOrderTimer } from "./tick_to_order.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import { reconciliationRecords } from "./_reconciliation_log.ts";
+import {
+  alertRecord,
+  connectivityRecord,
+  fillRecord,
+  orderUpdateRecord,
+  refusalRecord,
+} from "./_session_log.ts";
 import { isPreStartFill } from "./_pre_start_fills.ts";
 import { adoptedAlert } from "./_adopted_alert.ts";
 import type { PrivateChannel } from "./live_execution.ts";
@@ -792,36 +799,15 @@ export class LiveRuntime {
     session.onFill((event) => {
       store?.recordFill(event.fill, event.ts);
       this.#dirty = true;
-      const { fill } = event;
-      this.#log({
-        level: "info",
-        component: "execution",
-        message:
-          `${fill.symbol} fill: ${fill.side} ${fill.quantity} at ${fill.price} (fee ${fill.fee} ${fill.feeCurrency})`,
-        fields: { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId ?? "" },
-      });
+      this.#log(fillRecord(event.fill));
     });
     session.onOrderUpdate((event) => {
       this.#dirty = true;
-      const { order } = event;
-      this.#log({
-        level: order.status === "rejected" ? "warn" : "info",
-        component: "execution",
-        message: `${order.request.symbol} order ${order.request.clientOrderId}: ${order.status}${
-          order.reason === undefined ? "" : ` (${order.reason})`
-        }`,
-        fields: { clientOrderId: order.request.clientOrderId, status: order.status },
-      });
+      this.#log(orderUpdateRecord(event.order));
     });
     bus.subscribe("alert", (event) => this.#onAlert(event));
     bus.subscribe("connectivity", (event) => {
-      this.#log({
-        level: event.state === "up" ? "info" : "warn",
-        component: event.channel === "execution" ? "execution" : "feed",
-        message: `${event.venue}${
-          event.symbol === undefined ? "" : ` ${event.symbol}`
-        } ${event.channel} ${event.state}${event.reason === undefined ? "" : `: ${event.reason}`}`,
-      });
+      this.#log(connectivityRecord(event));
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
       if (event.channel !== "execution") return;
@@ -843,14 +829,7 @@ export class LiveRuntime {
         }
       }
     });
-    bus.subscribe("refusal", (event) => {
-      this.#log({
-        level: "warn",
-        component: "risk",
-        message: event.refusal.message,
-        fields: { rule: event.refusal.rule },
-      });
-    });
+    bus.subscribe("refusal", (event) => this.#log(refusalRecord(event)));
     const onEvent = this.#options.onEvent;
     if (onEvent !== undefined) {
       for (const kind of ["order-update", "fill", "alert", "refusal", "reconciliation"] as const) {
@@ -873,29 +852,7 @@ export class LiveRuntime {
       this.#kill = { tripped: true, at: event.ts, reason: event.message };
       this.#dirty = true;
     }
-    if (this.#expectedAlert(event)) {
-      this.#log({
-        level: "info",
-        component: "reconcile",
-        message:
-          `${event.symbol ?? ""} order ${event.clientOrderId}: the venue reports the cancel ` +
-          "reconciliation sent (it was not ours)",
-      });
-      return;
-    }
-    this.#log({
-      level: event.severity === "critical"
-        ? "error"
-        : event.severity === "warning"
-        ? "warn"
-        : "info",
-      component: event.code === "kill-switch" ? "risk" : "execution",
-      message: event.message,
-      fields: {
-        code: event.code,
-        ...(event.clientOrderId === undefined ? {} : { clientOrderId: event.clientOrderId }),
-      },
-    });
+    this.#log(alertRecord(event, this.#expectedAlert(event)));
   }
 
   #restore(): void {

@@ -31,7 +31,7 @@ import {
   WallSleeper,
 } from "../engine/mod.ts";
 import { ConfigError } from "../domain/mod.ts";
-import type { AlertEvent, Event, OrderCommand } from "../events/mod.ts";
+import type { AlertEvent, Event } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
 import { TradingSession } from "../trader/mod.ts";
 import { CandleVenue, constantLatency, TickVenue } from "../venues/mod.ts";
@@ -42,6 +42,7 @@ import { PaperTickSource } from "./paper_tick_source.ts";
 import { TickToOrderTimer } from "./tick_to_order.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import { reconciliationRecords } from "./_reconciliation_log.ts";
+import { withOutbox } from "./_outbox_port.ts";
 import {
   alertRecord,
   connectivityRecord,
@@ -745,46 +746,20 @@ export class LiveRuntime {
     }
   }
 
-  // Each intent is durable in the store before its request leaves. A live venue's requests
-  // (`commitFirst`) leave only once the state that made them is committed as well: held until
-  // the handler that sent them has finished (a microtask), then one commit and the sends. A
-  // process killed at any point then restarts knowing every request the venue may have (a
-  // TWAP's parent counts each child; a commit only per event taken missed the slices its
-  // timers send). A failed commit sends nothing: the restart settles those intents.
+  // Each intent is durable in the store before its request leaves (`_outbox_port.ts`).
   #withOutbox(port: VenuePort, commitFirst = false): VenuePort {
     const store = this.#options.store;
     if (store === undefined) return port;
-    const clock = this.#clock;
-    const held: OrderCommand[] = [];
-    const release = (): void => {
-      const commands = held.splice(0);
-      this.#dirty = true;
-      try {
+    return withOutbox(port, {
+      store,
+      now: () => this.#clock.now(),
+      commitFirst,
+      commit: () => {
+        this.#dirty = true;
         this.#commit();
-      } catch (error) {
-        // Not thrown from this microtask (an uncaught exception would skip the shutdown):
-        // the run stops and ends with the error.
-        this.#commitFailed(error, commands.length);
-        return;
-      }
-      for (const command of commands) port.send(command);
-    };
-    return {
-      venue: port.venue,
-      ...(port.capabilities === undefined ? {} : { capabilities: port.capabilities }),
-      send: (command: OrderCommand): void => {
-        const clientOrderId = command.type === "submit"
-          ? command.request.clientOrderId
-          : command.clientOrderId;
-        store.recordIntent({ clientOrderId, command, ts: clock.now() });
-        if (!commitFirst) {
-          port.send(command);
-          return;
-        }
-        held.push(command);
-        if (held.length === 1) queueMicrotask(release);
       },
-    };
+      commitFailed: (error, held) => this.#commitFailed(error, held),
+    });
   }
 
   #subscribe(): void {

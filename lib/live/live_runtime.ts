@@ -13,14 +13,7 @@
  * @module
  */
 
-import {
-  type ExecutionClient,
-  executionClientPort,
-  type MarketSink,
-  type MarketStream,
-  type MarketSubscription,
-  type VenuePort,
-} from "../broker/mod.ts";
+import { type ExecutionClient, executionClientPort, type VenuePort } from "../broker/mod.ts";
 import type { Fill, Micros, Order, SymbolId } from "../domain/mod.ts";
 import {
   type Clock,
@@ -43,6 +36,7 @@ import { TickToOrderTimer } from "./tick_to_order.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import { reconciliationRecords } from "./_reconciliation_log.ts";
 import { withOutbox } from "./_outbox_port.ts";
+import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import {
   alertRecord,
   connectivityRecord,
@@ -336,11 +330,16 @@ export class LiveRuntime {
         await this.#settleAdopted(options.orderVenue.client);
         if (reconciler !== undefined) await this.#reconcile(reconciler, "start");
       }
-      const subscriptions = this.#subscriptions();
+      const subscriptions = marketSubscriptions(options.strategy.subscriptions, {
+        tickMatching: this.paperTick !== undefined,
+        buildCandles: options.buildCandles,
+        dataInterval: options.dataInterval,
+      });
+      const stopped = (): boolean => this.#stopped;
       for (const feed of options.feeds) {
-        feed.deliverTo?.(this.#inboxSink());
+        feed.deliverTo?.(inboxSink(this.inbox, stopped));
         await feed.subscribe(subscriptions);
-        pumps.push(this.#pump(feed));
+        pumps.push(pumpFeed(feed, this.inbox, stopped, this.#log));
       }
       if (reconciler !== undefined) reconcileLoop = this.#reconcileEvery(reconciler);
       this.#log({
@@ -648,65 +647,6 @@ export class LiveRuntime {
 
   #sleeper(): Sleeper {
     return this.#options.sleeper ?? new WallSleeper(this.#clock);
-  }
-
-  #subscriptions(): MarketSubscription[] {
-    const symbols = new Set<SymbolId>();
-    for (const s of this.#options.strategy.subscriptions) symbols.add(s.symbol);
-    const wantsBooks = this.#options.strategy.subscriptions.some((s) => s.kind !== "candles");
-    const wantsQuotes = this.#options.strategy.subscriptions.some((s) => s.kind === "quotes");
-    // Tick matching needs books and trades, and takes what tick backtests replay (no bars).
-    const tick: MarketSubscription["channels"] = wantsQuotes
-      ? ["trades", "book", "quotes"]
-      : ["trades", "book"];
-    return [...symbols].map((symbol) => ({
-      symbol,
-      channels: this.paperTick !== undefined
-        ? tick
-        : this.#options.buildCandles
-        ? ["trades"]
-        : wantsBooks
-        ? ["candles", "trades", "book"]
-        : ["candles", "trades"],
-      interval: this.#options.dataInterval,
-    }));
-  }
-
-  // For feeds that can hand their events over as they parse them: each goes into the inbox
-  // inside the socket's message handler, with no promise hop before the runner is woken.
-  // `Inbox.push` keeps the pump's semantics: an event the market lane has no room for waits, and
-  // every later one waits behind it; the feed bounds how many wait.
-  #inboxSink(): MarketSink {
-    const inbox = this.inbox;
-    return {
-      push: (event) => {
-        if (this.#stopped || inbox.closed) return;
-        // Never rejects: the promise only says when a waiting event got its room.
-        void inbox.push(event);
-      },
-      get waiting() {
-        return inbox.waitingPushes;
-      },
-    };
-  }
-
-  // Feeds with a sink deliver nothing here; their events() still ends when they close.
-  async #pump(feed: MarketStream): Promise<void> {
-    try {
-      for await (const event of feed.events()) {
-        if (this.#stopped) return;
-        await this.inbox.push(event);
-      }
-    } catch (error) {
-      if (this.#stopped) return;
-      this.#log({
-        level: "error",
-        component: "feed",
-        message: `${feed.venue} market stream failed: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      });
-    }
   }
 
   async #reconcile(reconciler: Reconciler, reason: string): Promise<ReconciliationOutcome> {

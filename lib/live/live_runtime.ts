@@ -37,6 +37,7 @@ import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
 import { reconciliationRecords } from "./_reconciliation_log.ts";
 import { withOutbox } from "./_outbox_port.ts";
 import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
+import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import {
   alertRecord,
   connectivityRecord,
@@ -883,7 +884,15 @@ export class LiveRuntime {
     this.#stop.abort();
     const { session } = this;
     this.inEngine(() => session.oms.setTradingState("halted"));
-    if (this.#options.cancelOnShutdown === true) await this.#cancelWorking();
+    if (this.#options.cancelOnShutdown === true) {
+      await cancelWorkingOrders({
+        session,
+        inEngine: (action) => this.inEngine(action),
+        takeWithin: (ms) => this.#source.takeWithin(ms),
+        waitMs: this.#options.shutdownWaitMs ?? 3000,
+        log: this.#log,
+      });
+    }
     await Promise.all(this.#options.feeds.map((feed) => feed.close().catch(() => {})));
     this.inbox.close();
     // A pass waiting behind events the runner will no longer take finishes now.
@@ -898,45 +907,5 @@ export class LiveRuntime {
     }
     this.#options.store?.close();
     this.#log({ level: "info", component: "runtime", message: "live session stopped" });
-  }
-
-  async #cancelWorking(): Promise<void> {
-    const { session } = this;
-    const open = session.oms.openOrders();
-    if (open.length === 0) return;
-    this.#log({
-      level: "info",
-      component: "execution",
-      message: `cancelling ${open.length} working orders before shutdown`,
-    });
-    this.inEngine(() => {
-      for (const order of open) {
-        session.oms.cancelOrder(order.request.symbol, order.request.clientOrderId);
-      }
-    });
-    // The answers come through the execution lane; handle them until none is open or time is
-    // up (market data is no longer handled: the run has ended).
-    const deadline = Date.now() + (this.#options.shutdownWaitMs ?? 3000);
-    while (session.oms.openOrders().length > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      const event = await this.#source.takeWithin(left);
-      if (event === undefined) break;
-      if (event.kind === "order-update" || event.kind === "fill" || event.kind === "alert") {
-        session.engine.process(event);
-      }
-    }
-    const left = session.oms.openOrders();
-    if (left.length > 0) {
-      this.#log({
-        level: "warn",
-        component: "execution",
-        message: `${left.length} orders still working after ${
-          this.#options.shutdownWaitMs ?? 3000
-        } ms (${
-          left.map((o) => o.request.clientOrderId).join(", ")
-        }): the next start reconciles them`,
-      });
-    }
   }
 }

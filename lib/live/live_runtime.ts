@@ -14,7 +14,7 @@
  */
 
 import { type ExecutionClient, executionClientPort, type VenuePort } from "../broker/mod.ts";
-import type { Fill, Micros, Order, SymbolId } from "../domain/mod.ts";
+import type { Fill, Micros, SymbolId } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -38,6 +38,7 @@ import { reconciliationRecords } from "./_reconciliation_log.ts";
 import { withOutbox } from "./_outbox_port.ts";
 import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
+import { settleAdopted } from "./_settle_adopted.ts";
 import {
   alertRecord,
   connectivityRecord,
@@ -55,12 +56,9 @@ import type {
   LiveStatus,
 } from "./live_runtime_options.ts";
 import {
-  adoptedFence,
   type KillSwitchLatch,
   LIVE_STATE_VERSION,
   type PersistedLiveState,
-  refusedSteps,
-  resolveAdopted,
   restoreSession,
 } from "./state/mod.ts";
 
@@ -528,48 +526,18 @@ export class LiveRuntime {
     }
   }
 
-  // mm: an adopted submit still pending past its fence is the venue's open order when listed,
-  // else it never arrived; an adopted cancel or amend of an order listed unchanged never took
-  // effect (lib/live/state/resolve_adopted.ts); never resent.
-  async #settleAdopted(client: ExecutionClient): Promise<void> {
-    const { oms } = this.session;
-    const fence = adoptedFence(oms, this.#adopted);
-    if (fence === undefined) return;
-    await this.#sleeper().sleepUntil(fence * 1000, new AbortController().signal);
-    let open: readonly Order[];
-    try {
-      // What the venue did with them meanwhile (filled, cancelled) is delivered and handled
-      // first: an order missing from the open list may have filled, which is no evidence that
-      // it never arrived.
-      await this.#catchUp();
-      await this.#drainExecutionLane();
-      open = await client.openOrders();
-    } catch (error) {
-      // Unknown stays unknown: the reconciliation halts trading until the venue answers.
-      this.#log({
-        level: "warn",
-        component: "store",
-        message: `adopted orders not settled: venue query failed: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      });
-      return;
-    }
-    const now = this.#options.clock.now();
-    for (const order of resolveAdopted(oms, this.#adopted, open, now)) {
-      this.#log({
-        level: order.status === "rejected" ? "warn" : "info",
-        component: "store",
-        message: `adopted order ${order.request.clientOrderId}: ${
-          order.status === "rejected" ? "never arrived at the venue" : `${order.status} there`
-        }`,
-      });
-      this.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
-    }
-    // Then the cancels and amends the venue did not carry out are undone (logged as alerts).
-    for (const alert of refusedSteps(oms, this.#adopted, open, now)) {
-      this.session.engine.process(alert);
-    }
+  // mm: the submits, cancels and amends the restore adopted, settled against the venue.
+  #settleAdopted(client: ExecutionClient): Promise<void> {
+    return settleAdopted({
+      session: this.session,
+      adopted: this.#adopted,
+      client,
+      sleeper: this.#sleeper(),
+      catchUp: () => this.#catchUp(),
+      drainExecutionLane: () => this.#drainExecutionLane(),
+      now: () => this.#options.clock.now(),
+      log: this.#log,
+    });
   }
 
   #deliver(event: Event): void {

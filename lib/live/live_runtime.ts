@@ -14,7 +14,7 @@
  */
 
 import { type ExecutionClient, executionClientPort, type VenuePort } from "../broker/mod.ts";
-import type { Fill, Micros, SymbolId } from "../domain/mod.ts";
+import type { Micros, SymbolId } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -46,7 +46,7 @@ import {
   orderUpdateRecord,
   refusalRecord,
 } from "./_session_log.ts";
-import { isPreStartFill } from "./_pre_start_fills.ts";
+import { passOverPreStart } from "./_pre_start_fills.ts";
 import { adoptedAlert } from "./_adopted_alert.ts";
 import type { PrivateChannel } from "./live_execution.ts";
 import type {
@@ -549,45 +549,13 @@ export class LiveRuntime {
       });
       return;
     }
-    if (event.kind === "fill" && this.#beforeFreshStart(event.fill, event.ts)) {
-      // Remembered (and committed with the OMS's trade ids), so a restart's catch-up that
-      // delivers it again does not book it either.
-      this.session.oms.passOverFill(event.fill);
-      this.#dirty = true;
-      this.#log({
-        level: "info",
-        component: "execution",
-        message: `${event.fill.symbol} fill ${event.fill.tradeId ?? ""} of order ${
-          event.fill.clientOrderId || "(none)"
-        } is from before the session started: not booked (the start's reconciliation adopts the venue's position)`,
-        fields: { clientOrderId: event.fill.clientOrderId, tradeId: event.fill.tradeId ?? "" },
-      });
-      return;
-    }
-    // Funding paid before a fresh start left the wallet the start's reconciliation adopts.
-    const start = event.kind === "funding-payment" ? this.#venueStart() : undefined;
-    if (event.kind === "funding-payment" && start !== undefined && event.ts < start) {
-      this.#log({
-        level: "info",
-        component: "execution",
-        message: `${event.payment.symbol} funding payment ${event.payment.id} is from before ` +
-          "the session started: not booked (the start's reconciliation adopts the venue's wallet)",
-      });
-      // Remembered (and committed): a restart's catch-up overlap delivers it again.
-      const instrument = this.session.instruments.get(event.payment.symbol);
-      if (instrument !== undefined && instrument.kind !== "spot") {
-        this.session.portfolio.skipFundingPayment(event.payment, event.ts);
-        this.#dirty = true;
-      }
+    const passed = passOverPreStart(event, this.session, () => this.#venueStart());
+    if (passed !== undefined) {
+      if (passed.changed) this.#dirty = true;
+      this.#log(passed.record);
       return;
     }
     this.inbox.offer(event);
-  }
-
-  #beforeFreshStart(fill: Fill, ts: Micros): boolean {
-    const start = this.#venueStart();
-    return start !== undefined &&
-      isPreStartFill(fill, ts, start, this.session.oms.clientIds.state());
   }
 
   // A fresh session's start on the venue's clock, which the times it delivers are on.

@@ -39,6 +39,7 @@ import { withOutbox } from "./_outbox_port.ts";
 import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
+import { PrivateOutage } from "./_private_outage.ts";
 import {
   alertRecord,
   connectivityRecord,
@@ -63,8 +64,6 @@ import {
 } from "./state/mod.ts";
 
 const LIVE_OWNER = "@live";
-// The committed state's `lastEventIds` key of the time the private stream went down (ms).
-const PRIVATE_DOWN_SINCE = "execution:down-since-ms";
 // The tag of the marker that runs an action behind the execution events delivered before it.
 const DELIVERED_TAG = "delivered";
 
@@ -96,8 +95,6 @@ export class LiveRuntime {
   readonly #log: (record: LiveLogRecord) => void;
   #dirty = true;
   #kill: KillSwitchLatch = { tripped: false };
-  // When state was restored: the private stream catches up from its commit time (ms).
-  #resumeSinceMs: number | undefined;
   // No state restored: fills from before the start are not the session's (_pre_start_fills.ts).
   #fresh = true;
   #startedAt: Micros | undefined;
@@ -112,10 +109,7 @@ export class LiveRuntime {
   #looping = false;
   #channel: PrivateChannel | undefined;
   #stopRequested = false;
-  #executionDown = false;
-  // Since when (ms, our clock) the private stream has been down and not caught up: committed,
-  // so a restart catches up from there rather than from a commit made during the outage.
-  #privateDownSinceMs: number | undefined;
+  readonly #outage = new PrivateOutage();
   #operatorHalt = false;
   #lastReconciliation: ReconciliationOutcome | undefined;
 
@@ -313,9 +307,10 @@ export class LiveRuntime {
       if (options.orderVenue.kind === "venue") {
         const make = options.orderVenue.privateChannel;
         if (make !== undefined) {
+          const { resumeSinceMs } = this.#outage;
           privateChannel = make(
             (event) => this.#deliver(event),
-            ...(this.#resumeSinceMs === undefined ? [] : [{ sinceMs: this.#resumeSinceMs }]),
+            ...(resumeSinceMs === undefined ? [] : [{ sinceMs: resumeSinceMs }]),
           );
           this.#channel = privateChannel;
           await privateChannel.start();
@@ -663,22 +658,10 @@ export class LiveRuntime {
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
       if (event.channel !== "execution") return;
-      if (event.state === "down") {
-        this.#executionDown = true;
-        if (this.#privateDownSinceMs === undefined) {
-          this.#privateDownSinceMs = Math.floor(event.ts / 1000);
-          this.#dirty = true;
-        }
-      } else if (event.state === "up") {
-        // Up means caught up (the streams announce it after their catch-up).
-        if (this.#privateDownSinceMs !== undefined) {
-          this.#privateDownSinceMs = undefined;
-          this.#dirty = true;
-        }
-        if (this.#executionDown && this.#reconciler !== undefined) {
-          this.#executionDown = false;
-          void this.#reconcile(this.#reconciler, "reconnect");
-        }
+      const { changed, reconnected } = this.#outage.onConnectivity(event);
+      if (changed) this.#dirty = true;
+      if (reconnected && this.#reconciler !== undefined) {
+        void this.#reconcile(this.#reconciler, "reconnect");
       }
     });
     bus.subscribe("refusal", (event) => this.#log(refusalRecord(event)));
@@ -721,10 +704,10 @@ export class LiveRuntime {
       // protect: the private stream catches up from the last commit (savedAt is µs).
       // A commit made while the stream was down is later than what it delivered: from then.
       if (outcome.state !== undefined) {
-        const down = Number(outcome.state.lastEventIds[PRIVATE_DOWN_SINCE] ?? Number.NaN);
-        const committed = Math.floor(outcome.state.savedAt / 1000);
-        this.#privateDownSinceMs = Number.isFinite(down) ? down : undefined;
-        this.#resumeSinceMs = Math.min(committed, this.#privateDownSinceMs ?? committed);
+        this.#outage.restore(
+          outcome.state.lastEventIds,
+          Math.floor(outcome.state.savedAt / 1000),
+        );
       }
       for (const { fill, ts } of outcome.fills) {
         session.engine.process({ kind: "fill", ts, tsRecv: this.#clock.now(), fill });
@@ -795,9 +778,7 @@ export class LiveRuntime {
       strategy: this.#options.strategy.snapshot(),
       algorithms: session.algorithms.snapshot(),
       portfolio: session.portfolio.toJSON(),
-      lastEventIds: this.#privateDownSinceMs === undefined
-        ? {}
-        : { [PRIVATE_DOWN_SINCE]: String(this.#privateDownSinceMs) },
+      lastEventIds: this.#outage.lastEventIds(),
       killSwitch: this.#kill,
     };
   }

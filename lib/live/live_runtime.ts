@@ -14,7 +14,7 @@
  */
 
 import { type ExecutionClient, executionClientPort, type VenuePort } from "../broker/mod.ts";
-import type { Micros, SymbolId } from "../domain/mod.ts";
+import type { Micros } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -27,7 +27,7 @@ import { ConfigError } from "../domain/mod.ts";
 import type { AlertEvent, Event } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
 import { TradingSession } from "../trader/mod.ts";
-import { CandleVenue, constantLatency, TickVenue } from "../venues/mod.ts";
+import type { CandleVenue, TickVenue } from "../venues/mod.ts";
 import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
@@ -40,6 +40,12 @@ import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
 import { PrivateOutage } from "./_private_outage.ts";
+import {
+  paperCandleVenue,
+  paperTickVenue,
+  sessionCosts,
+  watchLiquidations,
+} from "./_paper_venues.ts";
 import {
   alertRecord,
   connectivityRecord,
@@ -152,40 +158,14 @@ export class LiveRuntime {
       ...options,
       ...(wantsTicks ? { books: new LiveBooks() } : {}),
       clock,
-      // The tick venue walks the book (no slippage model), as in tick backtests.
-      slippageBps: execution.kind === "paper" && tick === undefined
-        ? execution.venue?.slippageBps
-        : undefined,
-      takerFeeRate: execution.kind !== "paper"
-        ? undefined
-        : tick === undefined
-        ? execution.venue?.takerFeeRate
-        : tick.fees?.taker,
-    }, ({ inbox: sessionInbox, portfolio }) => {
+      ...sessionCosts(execution, tick),
+    }, (link) => {
       if (tick !== undefined) {
-        const latency = tick.latency ?? constantLatency();
-        paperTick = new TickVenue({
-          instruments,
-          queueModel: tick.queueModel,
-          latency,
-          liquidityConsumption: tick.liquidityConsumption,
-          fees: tick.fees,
-          amendQueue: tick.amendQueue,
-          now: () => clock.now(),
-          // The tick runner's rule: a report reaches us after the response latency.
-          receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
-        }, (report) => reports.push(report.tsRecv, report));
+        paperTick = paperTickVenue(tick, instruments, clock, reports);
         return this.#withOutbox(paperTick);
       }
       const port = execution.kind === "paper"
-        ? (paper = new CandleVenue({
-          ...execution.venue,
-          instruments,
-          positionOf: (symbol) => portfolio.position(symbol).quantity,
-          liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
-          bankruptcyPriceOf: (symbol) => portfolio.bankruptcyPrice(symbol),
-          now: () => paperNow(),
-        }, sessionInbox))
+        ? (paper = paperCandleVenue(execution.venue, instruments, link, () => paperNow()))
         : executionClientPort(execution.client, (report) => this.#deliver(report), {
           now: () => clock.now(),
         });
@@ -202,7 +182,7 @@ export class LiveRuntime {
           hint: "this feed sends trades only (bars are built from them): use candle matching",
         });
       }
-      this.#watchLiquidations(paperTick);
+      watchLiquidations(this.session, paperTick);
       this.#source = new PaperTickSource({
         session: this.session,
         venue: paperTick,
@@ -563,18 +543,6 @@ export class LiveRuntime {
   #boundReached(): boolean {
     const max = this.#options.maxEvents;
     return max !== undefined && this.#source.counts.events >= max;
-  }
-
-  // The exchange liquidates an isolated position at its bankruptcy price once the mark reaches
-  // its liquidation price: checked after every mark and fill, as the tick runner does.
-  #watchLiquidations(venue: TickVenue): void {
-    const { session } = this;
-    const liquidateIfDue = (symbol: SymbolId): void => {
-      const due = session.liquidationDue(symbol, session.portfolio.lastPrice(symbol));
-      if (due !== undefined) venue.liquidate(symbol, due.fillPrice);
-    };
-    session.onMark((symbol) => liquidateIfDue(symbol));
-    session.onFill((event) => liquidateIfDue(event.fill.symbol));
   }
 
   #sleeper(): Sleeper {

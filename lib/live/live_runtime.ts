@@ -40,6 +40,7 @@ import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
 import { PrivateOutage } from "./_private_outage.ts";
+import { EngineActions } from "./_engine_actions.ts";
 import {
   paperCandleVenue,
   paperTickVenue,
@@ -69,10 +70,6 @@ import {
   restoreSession,
 } from "./state/mod.ts";
 
-const LIVE_OWNER = "@live";
-// The tag of the marker that runs an action behind the execution events delivered before it.
-const DELIVERED_TAG = "delivered";
-
 // The runner's own timer wakes are not needed when the source keeps the timeline (tick paper).
 const NEVER_WAKES: Sleeper = { sleepUntil: () => new Promise<void>(() => {}) };
 
@@ -95,9 +92,8 @@ export class LiveRuntime {
   readonly #tickToOrder: TickToOrderTimer | undefined;
   readonly #reconciler: Reconciler | undefined;
   readonly #stop = new AbortController();
-  readonly #actions: (() => void)[] = [];
-  // Actions waiting behind the execution events delivered before them (see #afterDelivered).
-  readonly #delivered: (() => void)[] = [];
+  // Assigned last in the constructor: it takes the runtime's timers after the rest subscribed.
+  readonly #engineActions: EngineActions;
   readonly #log: (record: LiveLogRecord) => void;
   #dirty = true;
   #kill: KillSwitchLatch = { tripped: false };
@@ -111,8 +107,6 @@ export class LiveRuntime {
   #stopped = false;
   // A state commit that failed while requests waited for it: the run stops and ends with it.
   #failure: unknown;
-  // Whether the runner takes the inbox's events (else the runtime drains them itself).
-  #looping = false;
   #channel: PrivateChannel | undefined;
   #stopRequested = false;
   readonly #outage = new PrivateOutage();
@@ -221,10 +215,11 @@ export class LiveRuntime {
           : { unknownOrderPolicy: options.unknownOrderPolicy }),
         symbols: [...this.session.instruments.keys()],
         inEngine: (action) => this.inEngine(action),
-        afterDelivered: (action) => this.#afterDelivered(action),
+        afterDelivered: (action) => this.#engineActions.afterDelivered(action),
         catchUp: () => this.#catchUp(),
       })
       : undefined;
+    this.#engineActions = new EngineActions(this.session.engine, inbox, () => clock.now());
     this.#subscribe();
   }
 
@@ -256,16 +251,7 @@ export class LiveRuntime {
    * processed before it returns. From a handler it runs at once.
    */
   inEngine(action: () => void): void {
-    const { engine } = this.session;
-    if (engine.processing) {
-      action();
-      return;
-    }
-    this.#actions.push(action);
-    // Processed as an input of its own (a timer of the runtime), so the action runs as a
-    // handler and what it emits settles before this returns.
-    const now = this.#clock.now();
-    engine.process({ kind: "timer", ts: now, tsRecv: now, owner: LIVE_OWNER, tag: "action" });
+    this.#engineActions.run(action);
   }
 
   /** Runs until the bound, the end of the feeds, or {@linkcode LiveRuntime.stop}. */
@@ -299,7 +285,7 @@ export class LiveRuntime {
         // process was down, e.g. a resting stop that closed the position) is booked before the
         // start-up reconciliation compares with the venue; else the venue's position would be
         // adopted first and the same fills booked on top of it.
-        await this.#drainExecutionLane();
+        await this.#engineActions.drainExecutionLane();
         // mm: the adopted submits the catch-up did not answer are settled against the venue.
         await this.#settleAdopted(options.orderVenue.client);
         if (reconciler !== undefined) await this.#reconcile(reconciler, "start");
@@ -327,7 +313,7 @@ export class LiveRuntime {
       Promise.all(pumps).then(() => {
         if (!this.#stopped) this.inbox.close();
       });
-      this.#looping = true;
+      this.#engineActions.looping = true;
       const source = this.#tickToOrder?.source(this.#source) ?? this.#source;
       try {
         run = await runLive(this.session.engine, source, {
@@ -336,7 +322,7 @@ export class LiveRuntime {
           sleeper: this.#source instanceof PaperTickSource ? NEVER_WAKES : this.#sleeper(),
         });
       } finally {
-        this.#looping = false;
+        this.#engineActions.looping = false;
       }
       ended = run.aborted || this.#stopRequested
         ? "stopped"
@@ -455,52 +441,6 @@ export class LiveRuntime {
     return this.#channel?.catchUp?.(this.session.oms.openOrders()) ?? Promise.resolve();
   }
 
-  // Runs `action` in the engine once every event delivered so far has been handled: before the
-  // runner starts by draining the execution lane; while it runs by a marker queued behind them.
-  async #afterDelivered(action: () => void): Promise<void> {
-    if (!this.#looping || this.inbox.closed) {
-      await this.#drainExecutionLane();
-      this.inEngine(action);
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      this.#delivered.push(() => {
-        try {
-          action();
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      });
-      const now = this.#clock.now();
-      this.inbox.offer({
-        kind: "timer",
-        ts: now,
-        tsRecv: now,
-        owner: LIVE_OWNER,
-        tag: DELIVERED_TAG,
-      });
-    });
-  }
-
-  #runDelivered(): void {
-    while (this.#delivered.length > 0) {
-      const action = this.#delivered.shift();
-      if (action !== undefined) this.inEngine(action);
-    }
-  }
-
-  // Reports that arrive after the inbox closed (a late REST answer at shutdown) are dropped
-  // here: the next start reconciles them from the venue.
-  // Before the feeds start only the execution lane has events: handle them now.
-  async #drainExecutionLane(): Promise<void> {
-    while (this.inbox.size > 0) {
-      const event = await this.inbox.take();
-      if (event === undefined) return;
-      this.session.engine.process(event);
-    }
-  }
-
   // mm: the submits, cancels and amends the restore adopted, settled against the venue.
   #settleAdopted(client: ExecutionClient): Promise<void> {
     return settleAdopted({
@@ -509,12 +449,14 @@ export class LiveRuntime {
       client,
       sleeper: this.#sleeper(),
       catchUp: () => this.#catchUp(),
-      drainExecutionLane: () => this.#drainExecutionLane(),
+      drainExecutionLane: () => this.#engineActions.drainExecutionLane(),
       now: () => this.#options.clock.now(),
       log: this.#log,
     });
   }
 
+  // Reports that arrive after the inbox closed (a late REST answer at shutdown) are dropped
+  // here: the next start reconciles them from the venue.
   #deliver(event: Event): void {
     if (this.inbox.closed) {
       this.#log({
@@ -606,11 +548,6 @@ export class LiveRuntime {
     const { session } = this;
     const bus = session.engine.bus;
     const store = this.#options.store;
-    bus.subscribe("timer", (event) => {
-      if (event.owner !== LIVE_OWNER) return;
-      const action = event.tag === DELIVERED_TAG ? this.#delivered.shift() : this.#actions.shift();
-      action?.();
-    });
     session.onFill((event) => {
       store?.recordFill(event.fill, event.ts);
       this.#dirty = true;
@@ -781,7 +718,7 @@ export class LiveRuntime {
     await Promise.all(this.#options.feeds.map((feed) => feed.close().catch(() => {})));
     this.inbox.close();
     // A pass waiting behind events the runner will no longer take finishes now.
-    this.#runDelivered();
+    this.#engineActions.runDelivered();
     await Promise.allSettled(pumps);
     await reconcileLoop;
     await privateChannel?.stop();

@@ -41,6 +41,7 @@ import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
 import { PrivateOutage } from "./_private_outage.ts";
 import { EngineActions } from "./_engine_actions.ts";
+import { latchedRecord, persistedState, restoreLive } from "./_live_state.ts";
 import {
   paperCandleVenue,
   paperTickVenue,
@@ -63,12 +64,7 @@ import type {
   LiveRuntimeSummary,
   LiveStatus,
 } from "./live_runtime_options.ts";
-import {
-  type KillSwitchLatch,
-  LIVE_STATE_VERSION,
-  type PersistedLiveState,
-  restoreSession,
-} from "./state/mod.ts";
+import type { KillSwitchLatch } from "./state/mod.ts";
 
 // The runner's own timer wakes are not needed when the source keeps the timeline (tick paper).
 const NEVER_WAKES: Sleeper = { sleepUntil: () => new Promise<void>(() => {}) };
@@ -599,62 +595,39 @@ export class LiveRuntime {
     const store = this.#options.store;
     if (store === undefined) return;
     const { session } = this;
-    let latch: KillSwitchLatch;
-    if (this.#options.orderVenue.kind === "venue") {
-      // Working orders with their in-flight steps, the portfolio and the strategy continue;
-      // intents written after the last commit come back as ambiguous orders for the start-up
-      // reconciliation, and fills written after it are booked again (once per trade id).
-      const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
-      this.#fresh = outcome.state === undefined;
-      // protect: the private stream catches up from the last commit (savedAt is µs).
-      // A commit made while the stream was down is later than what it delivered: from then.
-      if (outcome.state !== undefined) {
-        this.#outage.restore(
-          outcome.state.lastEventIds,
-          Math.floor(outcome.state.savedAt / 1000),
-        );
-      }
-      for (const { fill, ts } of outcome.fills) {
-        session.engine.process({ kind: "fill", ts, tsRecv: this.#clock.now(), fill });
-      }
-      this.#adopted = outcome.adopted;
-      if (outcome.adopted.length > 0) {
-        this.#log({
-          level: "warn",
-          component: "store",
-          message: `${outcome.adopted.length} orders sent without an answer before the restart (${
-            outcome.adopted.join(", ")
-          }): their outcome is asked from the venue`,
-        });
-      }
-      latch = outcome.killSwitch;
-    } else {
-      // Paper: the simulated venue and its orders died with the process; only the latch
-      // outlives it.
-      latch = store.load()?.killSwitch ?? { tripped: false };
+    const { fresh, adopted, latch } = restoreLive(store, {
+      session,
+      strategy: this.#options.strategy,
+      venue: this.#options.orderVenue.kind === "venue",
+      outage: this.#outage,
+      now: () => this.#clock.now(),
+      log: this.#log,
+    });
+    this.#fresh = fresh;
+    this.#adopted = adopted;
+    if (!latch.tripped) return;
+    this.#kill = latch;
+    session.risk.latchKillSwitch();
+    // Held by the reconciler, the latch applies when its first pass resumes trading.
+    if (this.#reconciler?.halted !== true) {
+      this.inEngine(() => session.oms.setTradingState("reducing-only"));
     }
-    if (latch.tripped) {
-      this.#kill = latch;
-      session.risk.latchKillSwitch();
-      // Held by the reconciler, the latch applies when its first pass resumes trading.
-      if (this.#reconciler?.halted !== true) {
-        this.inEngine(() => session.oms.setTradingState("reducing-only"));
-      }
-      this.#log({
-        level: "warn",
-        component: "risk",
-        message: `kill switch latched since ${new Date((latch.at ?? 0) / 1000).toISOString()}${
-          latch.reason === undefined ? "" : ` (${latch.reason})`
-        }: reducing-only until an operator clears it`,
-      });
-    }
+    this.#log(latchedRecord(latch));
   }
 
   #commit(): void {
     const store = this.#options.store;
     if (store === undefined || !this.#dirty) return;
     this.#dirty = false;
-    store.commit(this.#state());
+    store.commit(
+      persistedState(
+        this.session,
+        this.#options.strategy,
+        this.#clock.now(),
+        this.#kill,
+        this.#outage,
+      ),
+    );
   }
 
   #commitFailed(error: unknown, held: number): void {
@@ -667,25 +640,6 @@ export class LiveRuntime {
       }; ${held} request(s) waiting for it were not sent; stopping (a restart settles them against the venue)`,
     });
     this.stop("the state could not be committed");
-  }
-
-  #state(): PersistedLiveState {
-    const { session } = this;
-    return {
-      version: LIVE_STATE_VERSION,
-      savedAt: this.#clock.now(),
-      // Halts are conditions of this process (a reconciliation in progress, the shutdown);
-      // what outlives it is the kill switch's latch.
-      oms: {
-        ...session.oms.snapshot(),
-        tradingState: this.#kill.tripped ? "reducing-only" : "active",
-      },
-      strategy: this.#options.strategy.snapshot(),
-      algorithms: session.algorithms.snapshot(),
-      portfolio: session.portfolio.toJSON(),
-      lastEventIds: this.#outage.lastEventIds(),
-      killSwitch: this.#kill,
-    };
   }
 
   #equity(): number {

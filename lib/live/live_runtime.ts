@@ -23,7 +23,6 @@ import {
   TimeQueue,
   WallSleeper,
 } from "../engine/mod.ts";
-import { ConfigError } from "../domain/mod.ts";
 import type { AlertEvent, Event } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
 import { TradingSession } from "../trader/mod.ts";
@@ -41,13 +40,9 @@ import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
 import { PrivateOutage } from "./_private_outage.ts";
 import { EngineActions } from "./_engine_actions.ts";
+import { type FeedLoop, feedLoop } from "./_feed_loop.ts";
 import { latchedRecord, persistedState, restoreLive } from "./_live_state.ts";
-import {
-  paperCandleVenue,
-  paperTickVenue,
-  sessionCosts,
-  watchLiquidations,
-} from "./_paper_venues.ts";
+import { paperCandleVenue, paperTickVenue, sessionCosts } from "./_paper_venues.ts";
 import {
   alertRecord,
   connectivityRecord,
@@ -68,8 +63,6 @@ import type { KillSwitchLatch } from "./state/mod.ts";
 
 // The runner's own timer wakes are not needed when the source keeps the timeline (tick paper).
 const NEVER_WAKES: Sleeper = { sleepUntil: () => new Promise<void>(() => {}) };
-
-type FeedLoop = LiveFeedSource | PaperTickSource;
 
 /** A live trading session (see the module doc). */
 export class LiveRuntime {
@@ -113,7 +106,7 @@ export class LiveRuntime {
    * Builds the session, the inbox and the venue.
    *
    * @throws {ConfigError} as `TradingSession` does (a symbol without an instrument, a strategy
-   * the session cannot run).
+   * the session cannot run), and for paper tick matching on a feed without order books.
    */
   constructor(options: LiveRuntimeOptions) {
     this.#options = options;
@@ -166,41 +159,20 @@ export class LiveRuntime {
     this.paperTick = paperTick;
     // The host aggregates the data bars into the strategy's (higher) timeframes, as backtests do.
     this.session.host(options.dataInterval);
-    if (tickClock !== undefined && paperTick !== undefined) {
-      if (options.buildCandles) {
-        throw new ConfigError("paper tick matching needs a feed with order books", {
-          hint: "this feed sends trades only (bars are built from them): use candle matching",
-        });
-      }
-      watchLiquidations(this.session, paperTick);
-      this.#source = new PaperTickSource({
-        session: this.session,
-        venue: paperTick,
-        reports,
-        inbox,
-        clock: tickClock,
-        receiveClock,
-        sleeper: options.sleeper ?? new WallSleeper({ now: receiveClock, observe: () => {} }),
-        onSettled: () => this.#commit(),
-        ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
-        ...(options.paperEndAt === undefined ? {} : { endAt: options.paperEndAt }),
-      });
-    } else {
-      const source = new LiveFeedSource({
-        session: this.session,
-        inbox,
-        clock,
-        sleeper: this.#sleeper(),
-        dataInterval: options.dataInterval,
-        buildCandles: options.buildCandles,
-        ...(paper === undefined ? {} : { paper }),
-        onSettled: () => this.#commit(),
-        marksOnTicks: wantsTicks,
-        ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
-      });
-      this.#source = source;
-      paperNow = () => source.paperNow();
-    }
+    const source = feedLoop(options, {
+      session: this.session,
+      inbox,
+      clock,
+      sleeper: this.#sleeper(),
+      paper,
+      tick: tickClock !== undefined && paperTick !== undefined
+        ? { venue: paperTick, reports, clock: tickClock, receiveClock }
+        : undefined,
+      marksOnTicks: wantsTicks,
+      onSettled: () => this.#commit(),
+    });
+    this.#source = source;
+    if (source instanceof LiveFeedSource) paperNow = () => source.paperNow();
     this.#reconciler = execution.kind === "venue"
       ? new Reconciler({
         session: this.session,

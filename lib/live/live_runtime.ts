@@ -33,13 +33,13 @@ import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { TickToOrderTimer } from "./tick_to_order.ts";
 import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
-import { reconciliationRecords } from "./_reconciliation_log.ts";
 import { withOutbox } from "./_outbox_port.ts";
 import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
 import { PrivateOutage } from "./_private_outage.ts";
 import { EngineActions } from "./_engine_actions.ts";
+import { ReconciliationRounds } from "./_reconciliation_rounds.ts";
 import { type FeedLoop, feedLoop } from "./_feed_loop.ts";
 import { latchedRecord, persistedState, restoreLive } from "./_live_state.ts";
 import { paperCandleVenue, paperTickVenue, sessionCosts } from "./_paper_venues.ts";
@@ -51,7 +51,6 @@ import {
   refusalRecord,
 } from "./_session_log.ts";
 import { passOverPreStart } from "./_pre_start_fills.ts";
-import { adoptedAlert } from "./_adopted_alert.ts";
 import type { PrivateChannel } from "./live_execution.ts";
 import type {
   LiveLogRecord,
@@ -80,6 +79,8 @@ export class LiveRuntime {
   readonly #source: FeedLoop;
   readonly #tickToOrder: TickToOrderTimer | undefined;
   readonly #reconciler: Reconciler | undefined;
+  // The passes of the reconciler (live execution).
+  readonly #rounds: ReconciliationRounds | undefined;
   readonly #stop = new AbortController();
   // Assigned last in the constructor: it takes the runtime's timers after the rest subscribed.
   readonly #engineActions: EngineActions;
@@ -89,8 +90,6 @@ export class LiveRuntime {
   // No state restored: fills from before the start are not the session's (_pre_start_fills.ts).
   #fresh = true;
   #startedAt: Micros | undefined;
-  // A fresh session's first pass that compared both positions and balances is its baseline.
-  #baselineTaken = false;
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
@@ -100,7 +99,6 @@ export class LiveRuntime {
   #stopRequested = false;
   readonly #outage = new PrivateOutage();
   #operatorHalt = false;
-  #lastReconciliation: ReconciliationOutcome | undefined;
 
   /**
    * Builds the session, the inbox and the venue.
@@ -187,6 +185,20 @@ export class LiveRuntime {
         catchUp: () => this.#catchUp(),
       })
       : undefined;
+    this.#rounds = this.#reconciler === undefined ? undefined : new ReconciliationRounds({
+      reconciler: this.#reconciler,
+      session: this.session,
+      fresh: () => this.#fresh,
+      threshold: options.reconciliationThreshold ?? 0.001,
+      inEngine: (action) => this.inEngine(action),
+      recorded: () => {
+        this.#dirty = true;
+      },
+      ...(options.onReconciliation === undefined
+        ? {}
+        : { onReconciliation: options.onReconciliation }),
+      log: this.#log,
+    });
     this.#engineActions = new EngineActions(this.session.engine, inbox, () => clock.now());
     this.#subscribe();
   }
@@ -206,7 +218,7 @@ export class LiveRuntime {
 
   /** The last reconciliation pass. */
   get lastReconciliation(): ReconciliationOutcome | undefined {
-    return this.#lastReconciliation;
+    return this.#rounds?.last;
   }
 
   /** Whether the kill switch is latched. */
@@ -231,7 +243,7 @@ export class LiveRuntime {
     this.#reconciler?.hold();
     this.#startedAt = this.#clock.now();
     this.#restore();
-    const reconciler = this.#reconciler;
+    const rounds = this.#rounds;
     let privateChannel: PrivateChannel | undefined;
     const pumps: Promise<void>[] = [];
     let reconcileLoop: Promise<void> | undefined;
@@ -256,7 +268,7 @@ export class LiveRuntime {
         await this.#engineActions.drainExecutionLane();
         // mm: the adopted submits the catch-up did not answer are settled against the venue.
         await this.#settleAdopted(options.orderVenue.client);
-        if (reconciler !== undefined) await this.#reconcile(reconciler, "start");
+        if (rounds !== undefined) await rounds.pass("start");
       }
       const subscriptions = marketSubscriptions(options.strategy.subscriptions, {
         tickMatching: this.paperTick !== undefined,
@@ -269,7 +281,12 @@ export class LiveRuntime {
         await feed.subscribe(subscriptions);
         pumps.push(pumpFeed(feed, this.inbox, stopped, this.#log));
       }
-      if (reconciler !== undefined) reconcileLoop = this.#reconcileEvery(reconciler);
+      reconcileLoop = rounds?.every(
+        options.reconcileIntervalMs ?? 60_000,
+        this.#sleeper(),
+        () => this.#clock.now(),
+        this.#stop.signal,
+      );
       this.#log({
         level: "info",
         component: "runtime",
@@ -308,7 +325,7 @@ export class LiveRuntime {
       orders: parts.orders,
       fills: parts.fills,
       equity: this.#equity(),
-      reconciliations: reconciler?.passes ?? 0,
+      reconciliations: this.#reconciler?.passes ?? 0,
       killSwitch: this.#kill.tripped,
       ended,
     };
@@ -340,7 +357,7 @@ export class LiveRuntime {
       execution: this.#options.orderVenue.kind,
       tradingState: session.oms.tradingState,
       killSwitch: this.#kill,
-      reconciliationMismatch: this.#lastReconciliation?.mismatch ?? false,
+      reconciliationMismatch: this.#rounds?.last?.mismatch ?? false,
       operatorHalt: this.#operatorHalt,
       positions: session.portfolio.positions().filter((p) => !p.quantity.isZero()).map((p) => ({
         symbol: p.symbol,
@@ -367,9 +384,9 @@ export class LiveRuntime {
    * pass clears it).
    */
   resume(): void {
-    if (this.#lastReconciliation?.mismatch === true) {
+    if (this.#rounds?.last?.mismatch === true) {
       throw new RangeError(
-        `cannot resume: the reconciliation mismatch (${this.#lastReconciliation.reason}) is open`,
+        `cannot resume: the reconciliation mismatch (${this.#rounds.last.reason}) is open`,
       );
     }
     this.#operatorHalt = false;
@@ -391,7 +408,7 @@ export class LiveRuntime {
     session.risk.clearKillSwitch();
     this.#kill = { tripped: false };
     this.#dirty = true;
-    if (!this.#operatorHalt && this.#lastReconciliation?.mismatch !== true) {
+    if (!this.#operatorHalt && this.#rounds?.last?.mismatch !== true) {
       this.inEngine(() => session.oms.setTradingState("active"));
     }
     this.#commit();
@@ -400,8 +417,7 @@ export class LiveRuntime {
 
   /** Reconciles now (live execution); resolves with the pass. */
   reconcileNow(reason: string): Promise<ReconciliationOutcome> | undefined {
-    const reconciler = this.#reconciler;
-    return reconciler === undefined ? undefined : this.#reconcile(reconciler, reason);
+    return this.#rounds?.pass(reason);
   }
 
   // The private stream's catch-up on demand (a channel without one has delivered what it has).
@@ -459,43 +475,6 @@ export class LiveRuntime {
     return this.#options.sleeper ?? new WallSleeper(this.#clock);
   }
 
-  async #reconcile(reconciler: Reconciler, reason: string): Promise<ReconciliationOutcome> {
-    const outcome = await reconciler.reconcile(reason);
-    this.#lastReconciliation = outcome;
-    this.#dirty = true;
-    const { event } = outcome;
-    const baseline = this.#fresh && !this.#baselineTaken;
-    if (event.positions.status === "compared" && event.balances.status === "compared") {
-      this.#baselineTaken = true;
-    }
-    const alert = baseline
-      ? undefined
-      : adoptedAlert(event, this.#options.reconciliationThreshold ?? 0.001, reason);
-    if (alert !== undefined) this.inEngine(() => this.session.engine.emit(alert));
-    const tradingState = this.session.oms.tradingState;
-    for (const record of reconciliationRecords(outcome, reason, tradingState)) this.#log(record);
-    this.#options.onReconciliation?.(outcome);
-    return outcome;
-  }
-
-  async #reconcileEvery(reconciler: Reconciler): Promise<void> {
-    const interval = (this.#options.reconcileIntervalMs ?? 60_000) * 1000;
-    const sleeper = this.#sleeper();
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      const woke = await new Promise<boolean>((resolve) => {
-        const onAbort = (): void => resolve(false);
-        signal.addEventListener("abort", onAbort, { once: true });
-        sleeper.sleepUntil(this.#clock.now() + interval, signal).then(() => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(true);
-        });
-      });
-      if (!woke) return;
-      await this.#reconcile(reconciler, "periodic");
-    }
-  }
-
   // Each intent is durable in the store before its request leaves (`_outbox_port.ts`).
   #withOutbox(port: VenuePort, commitFirst = false): VenuePort {
     const store = this.#options.store;
@@ -533,9 +512,7 @@ export class LiveRuntime {
       if (event.channel !== "execution") return;
       const { changed, reconnected } = this.#outage.onConnectivity(event);
       if (changed) this.#dirty = true;
-      if (reconnected && this.#reconciler !== undefined) {
-        void this.#reconcile(this.#reconciler, "reconnect");
-      }
+      if (reconnected) void this.#rounds?.pass("reconnect");
     });
     bus.subscribe("refusal", (event) => this.#log(refusalRecord(event)));
     const onEvent = this.#options.onEvent;

@@ -39,6 +39,7 @@ import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
 import { PrivateOutage } from "./_private_outage.ts";
 import { EngineActions } from "./_engine_actions.ts";
+import { OperatorControls } from "./_operator_controls.ts";
 import { ReconciliationRounds } from "./_reconciliation_rounds.ts";
 import { type FeedLoop, feedLoop } from "./_feed_loop.ts";
 import { latchedRecord, persistedState, restoreLive } from "./_live_state.ts";
@@ -98,7 +99,7 @@ export class LiveRuntime {
   #channel: PrivateChannel | undefined;
   #stopRequested = false;
   readonly #outage = new PrivateOutage();
-  #operatorHalt = false;
+  readonly #operator: OperatorControls;
 
   /**
    * Builds the session, the inbox and the venue.
@@ -199,6 +200,12 @@ export class LiveRuntime {
         : { onReconciliation: options.onReconciliation }),
       log: this.#log,
     });
+    this.#operator = new OperatorControls({
+      session: this.session,
+      inEngine: (action) => this.inEngine(action),
+      lastReconciliation: () => this.#rounds?.last,
+      log: this.#log,
+    });
     this.#engineActions = new EngineActions(this.session.engine, inbox, () => clock.now());
     this.#subscribe();
   }
@@ -236,7 +243,7 @@ export class LiveRuntime {
 
   /** Runs until the bound, the end of the feeds, or {@linkcode LiveRuntime.stop}. */
   async run(): Promise<LiveRuntimeSummary> {
-    const { options } = { options: this.#options };
+    const options = this.#options;
     // Halted until the start pass (live.md §2): what the restore, the catch-up and the settling
     // of adopted orders process may wake a strategy or an algorithm (a TWAP slice due while the
     // process was down), and nothing may be sent before the venue has been compared with.
@@ -358,7 +365,7 @@ export class LiveRuntime {
       tradingState: session.oms.tradingState,
       killSwitch: this.#kill,
       reconciliationMismatch: this.#rounds?.last?.mismatch ?? false,
-      operatorHalt: this.#operatorHalt,
+      operatorHalt: this.#operator.halted,
       positions: session.portfolio.positions().filter((p) => !p.quantity.isZero()).map((p) => ({
         symbol: p.symbol,
         quantity: p.quantity.toString(),
@@ -372,9 +379,7 @@ export class LiveRuntime {
 
   /** An operator's halt: no new orders (cancels still go out) until {@linkcode LiveRuntime.resume}. */
   halt(reason = "operator halt"): void {
-    this.#operatorHalt = true;
-    this.inEngine(() => this.session.oms.setTradingState("halted"));
-    this.#log({ level: "warn", component: "runtime", message: `halted: ${reason}` });
+    this.#operator.halt(reason);
   }
 
   /**
@@ -384,22 +389,12 @@ export class LiveRuntime {
    * pass clears it).
    */
   resume(): void {
-    if (this.#rounds?.last?.mismatch === true) {
-      throw new RangeError(
-        `cannot resume: the reconciliation mismatch (${this.#rounds.last.reason}) is open`,
-      );
-    }
-    this.#operatorHalt = false;
-    const state = this.session.risk.liquidateOnly ? "reducing-only" : "active";
-    this.inEngine(() => this.session.oms.setTradingState(state));
-    this.#log({ level: "info", component: "runtime", message: `resumed: trading ${state}` });
+    this.#operator.resume();
   }
 
   /** Cancels working entries and closes every position (an operator's flatten). */
   flatten(): void {
-    const { session } = this;
-    this.inEngine(() => session.oms.flattenAll(session.instruments.keys()));
-    this.#log({ level: "warn", component: "runtime", message: "flatten requested by an operator" });
+    this.#operator.flatten();
   }
 
   /** Clears the kill switch's latch (persisted at the next commit); trading resumes. */
@@ -408,7 +403,7 @@ export class LiveRuntime {
     session.risk.clearKillSwitch();
     this.#kill = { tripped: false };
     this.#dirty = true;
-    if (!this.#operatorHalt && this.#rounds?.last?.mismatch !== true) {
+    if (!this.#operator.halted && this.#rounds?.last?.mismatch !== true) {
       this.inEngine(() => session.oms.setTradingState("active"));
     }
     this.#commit();

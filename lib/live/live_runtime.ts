@@ -37,7 +37,7 @@ import { withOutbox } from "./_outbox_port.ts";
 import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
 import { settleAdopted } from "./_settle_adopted.ts";
-import { PrivateOutage } from "./_private_outage.ts";
+import { ExecutionStream } from "./_execution_stream.ts";
 import { EngineActions } from "./_engine_actions.ts";
 import { OperatorControls } from "./_operator_controls.ts";
 import { ReconciliationRounds } from "./_reconciliation_rounds.ts";
@@ -51,7 +51,6 @@ import {
   orderUpdateRecord,
   refusalRecord,
 } from "./_session_log.ts";
-import { passOverPreStart } from "./_pre_start_fills.ts";
 import type { PrivateChannel } from "./live_execution.ts";
 import type {
   LiveLogRecord,
@@ -88,17 +87,14 @@ export class LiveRuntime {
   readonly #log: (record: LiveLogRecord) => void;
   #dirty = true;
   #kill: KillSwitchLatch = { tripped: false };
-  // No state restored: fills from before the start are not the session's (_pre_start_fills.ts).
-  #fresh = true;
-  #startedAt: Micros | undefined;
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
   // A state commit that failed while requests waited for it: the run stops and ends with it.
   #failure: unknown;
-  #channel: PrivateChannel | undefined;
   #stopRequested = false;
-  readonly #outage = new PrivateOutage();
+  // Live execution's events on their way to the inbox.
+  readonly #stream: ExecutionStream;
   readonly #operator: OperatorControls;
 
   /**
@@ -148,7 +144,7 @@ export class LiveRuntime {
       }
       const port = execution.kind === "paper"
         ? (paper = paperCandleVenue(execution.venue, instruments, link, () => paperNow()))
-        : executionClientPort(execution.client, (report) => this.#deliver(report), {
+        : executionClientPort(execution.client, (report) => this.#stream.deliver(report), {
           now: () => clock.now(),
         });
       const timed = this.#tickToOrder?.port(port) ?? port;
@@ -156,6 +152,14 @@ export class LiveRuntime {
     });
     this.paper = paper;
     this.paperTick = paperTick;
+    this.#stream = new ExecutionStream({
+      session: this.session,
+      inbox,
+      changed: () => {
+        this.#dirty = true;
+      },
+      log: this.#log,
+    });
     // The host aggregates the data bars into the strategy's (higher) timeframes, as backtests do.
     this.session.host(options.dataInterval);
     const source = feedLoop(options, {
@@ -183,13 +187,13 @@ export class LiveRuntime {
         symbols: [...this.session.instruments.keys()],
         inEngine: (action) => this.inEngine(action),
         afterDelivered: (action) => this.#engineActions.afterDelivered(action),
-        catchUp: () => this.#catchUp(),
+        catchUp: () => this.#stream.catchUp(),
       })
       : undefined;
     this.#rounds = this.#reconciler === undefined ? undefined : new ReconciliationRounds({
       reconciler: this.#reconciler,
       session: this.session,
-      fresh: () => this.#fresh,
+      fresh: () => this.#stream.fresh,
       threshold: options.reconciliationThreshold ?? 0.001,
       inEngine: (action) => this.inEngine(action),
       recorded: () => {
@@ -248,7 +252,7 @@ export class LiveRuntime {
     // of adopted orders process may wake a strategy or an algorithm (a TWAP slice due while the
     // process was down), and nothing may be sent before the venue has been compared with.
     this.#reconciler?.hold();
-    this.#startedAt = this.#clock.now();
+    this.#stream.started(this.#clock.now());
     this.#restore();
     const rounds = this.#rounds;
     let privateChannel: PrivateChannel | undefined;
@@ -259,15 +263,7 @@ export class LiveRuntime {
     try {
       if (options.orderVenue.kind === "venue") {
         const make = options.orderVenue.privateChannel;
-        if (make !== undefined) {
-          const { resumeSinceMs } = this.#outage;
-          privateChannel = make(
-            (event) => this.#deliver(event),
-            ...(resumeSinceMs === undefined ? [] : [{ sinceMs: resumeSinceMs }]),
-          );
-          this.#channel = privateChannel;
-          await privateChannel.start();
-        }
+        if (make !== undefined) privateChannel = await this.#stream.open(make);
         // protect: what the private stream caught up on (fills and reports from while the
         // process was down, e.g. a resting stop that closed the position) is booked before the
         // start-up reconciliation compares with the venue; else the venue's position would be
@@ -415,11 +411,6 @@ export class LiveRuntime {
     return this.#rounds?.pass(reason);
   }
 
-  // The private stream's catch-up on demand (a channel without one has delivered what it has).
-  #catchUp(): Promise<void> {
-    return this.#channel?.catchUp?.(this.session.oms.openOrders()) ?? Promise.resolve();
-  }
-
   // mm: the submits, cancels and amends the restore adopted, settled against the venue.
   #settleAdopted(client: ExecutionClient): Promise<void> {
     return settleAdopted({
@@ -427,38 +418,11 @@ export class LiveRuntime {
       adopted: this.#adopted,
       client,
       sleeper: this.#sleeper(),
-      catchUp: () => this.#catchUp(),
+      catchUp: () => this.#stream.catchUp(),
       drainExecutionLane: () => this.#engineActions.drainExecutionLane(),
       now: () => this.#options.clock.now(),
       log: this.#log,
     });
-  }
-
-  // Reports that arrive after the inbox closed (a late REST answer at shutdown) are dropped
-  // here: the next start reconciles them from the venue.
-  #deliver(event: Event): void {
-    if (this.inbox.closed) {
-      this.#log({
-        level: "debug",
-        component: "execution",
-        message: `${event.kind} after shutdown left for the next reconciliation`,
-      });
-      return;
-    }
-    const passed = passOverPreStart(event, this.session, () => this.#venueStart());
-    if (passed !== undefined) {
-      if (passed.changed) this.#dirty = true;
-      this.#log(passed.record);
-      return;
-    }
-    this.inbox.offer(event);
-  }
-
-  // A fresh session's start on the venue's clock, which the times it delivers are on.
-  #venueStart(): Micros | undefined {
-    const startedAt = this.#startedAt;
-    if (!this.#fresh || startedAt === undefined) return undefined;
-    return startedAt + Math.round((this.#channel?.venueOffsetMs?.() ?? 0) * 1000);
   }
 
   #boundReached(): boolean {
@@ -505,7 +469,7 @@ export class LiveRuntime {
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
       if (event.channel !== "execution") return;
-      const { changed, reconnected } = this.#outage.onConnectivity(event);
+      const { changed, reconnected } = this.#stream.outage.onConnectivity(event);
       if (changed) this.#dirty = true;
       if (reconnected) void this.#rounds?.pass("reconnect");
     });
@@ -543,11 +507,11 @@ export class LiveRuntime {
       session,
       strategy: this.#options.strategy,
       venue: this.#options.orderVenue.kind === "venue",
-      outage: this.#outage,
+      outage: this.#stream.outage,
       now: () => this.#clock.now(),
       log: this.#log,
     });
-    this.#fresh = fresh;
+    this.#stream.fresh = fresh;
     this.#adopted = adopted;
     if (!latch.tripped) return;
     this.#kill = latch;
@@ -569,7 +533,7 @@ export class LiveRuntime {
         this.#options.strategy,
         this.#clock.now(),
         this.#kill,
-        this.#outage,
+        this.#stream.outage,
       ),
     );
   }

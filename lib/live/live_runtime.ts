@@ -23,7 +23,7 @@ import {
   TimeQueue,
   WallSleeper,
 } from "../engine/mod.ts";
-import type { AlertEvent, Event } from "../events/mod.ts";
+import type { Event } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
 import { TradingSession } from "../trader/mod.ts";
 import type { CandleVenue, TickVenue } from "../venues/mod.ts";
@@ -44,13 +44,7 @@ import { ReconciliationRounds } from "./_reconciliation_rounds.ts";
 import { type FeedLoop, feedLoop } from "./_feed_loop.ts";
 import { latchedRecord, persistedState, restoreLive } from "./_live_state.ts";
 import { paperCandleVenue, paperTickVenue, sessionCosts } from "./_paper_venues.ts";
-import {
-  alertRecord,
-  connectivityRecord,
-  fillRecord,
-  orderUpdateRecord,
-  refusalRecord,
-} from "./_session_log.ts";
+import { journalSession } from "./_session_journal.ts";
 import type { PrivateChannel } from "./live_execution.ts";
 import type {
   LiveLogRecord,
@@ -211,7 +205,7 @@ export class LiveRuntime {
       log: this.#log,
     });
     this.#engineActions = new EngineActions(this.session.engine, inbox, () => clock.now());
-    this.#subscribe();
+    this.#journal();
   }
 
   /** The feed counters. */
@@ -450,53 +444,33 @@ export class LiveRuntime {
     });
   }
 
-  #subscribe(): void {
-    const { session } = this;
-    const bus = session.engine.bus;
-    const store = this.#options.store;
-    session.onFill((event) => {
-      store?.recordFill(event.fill, event.ts);
-      this.#dirty = true;
-      this.#log(fillRecord(event.fill));
-    });
-    session.onOrderUpdate((event) => {
-      this.#dirty = true;
-      this.#log(orderUpdateRecord(event.order));
-    });
-    bus.subscribe("alert", (event) => this.#onAlert(event));
-    bus.subscribe("connectivity", (event) => {
-      this.#log(connectivityRecord(event));
+  #journal(): void {
+    journalSession({
+      session: this.session,
+      store: this.#options.store,
+      changed: () => {
+        this.#dirty = true;
+      },
+      onAlert: (event) => {
+        if (event.code === "kill-switch" && !this.#kill.tripped) {
+          this.#kill = { tripped: true, at: event.ts, reason: event.message };
+          this.#dirty = true;
+        }
+      },
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
-      if (event.channel !== "execution") return;
-      const { changed, reconnected } = this.#stream.outage.onConnectivity(event);
-      if (changed) this.#dirty = true;
-      if (reconnected) void this.#rounds?.pass("reconnect");
+      onExecutionConnectivity: (event) => {
+        const { changed, reconnected } = this.#stream.outage.onConnectivity(event);
+        if (changed) this.#dirty = true;
+        if (reconnected) void this.#rounds?.pass("reconnect");
+      },
+      // The venue's report of an order that is not ours, which reconciliation cancelled.
+      expectedAlert: (event) =>
+        event.code === "order-unknown" && event.clientOrderId !== undefined &&
+        this.#reconciler?.cancelled(event.clientOrderId) === true,
+      onEvent: this.#options.onEvent,
+      log: this.#log,
     });
-    bus.subscribe("refusal", (event) => this.#log(refusalRecord(event)));
-    const onEvent = this.#options.onEvent;
-    if (onEvent !== undefined) {
-      for (const kind of ["order-update", "fill", "alert", "refusal", "reconciliation"] as const) {
-        bus.subscribe(kind, (event: Event) => {
-          if (event.kind === "alert" && this.#expectedAlert(event)) return;
-          onEvent(event);
-        });
-      }
-    }
-  }
-
-  // The venue's report of an order that is not ours, which reconciliation cancelled: expected.
-  #expectedAlert(event: AlertEvent): boolean {
-    return event.code === "order-unknown" && event.clientOrderId !== undefined &&
-      this.#reconciler?.cancelled(event.clientOrderId) === true;
-  }
-
-  #onAlert(event: AlertEvent): void {
-    if (event.code === "kill-switch" && !this.#kill.tripped) {
-      this.#kill = { tripped: true, at: event.ts, reason: event.message };
-      this.#dirty = true;
-    }
-    this.#log(alertRecord(event, this.#expectedAlert(event)));
   }
 
   #restore(): void {

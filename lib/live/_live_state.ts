@@ -114,3 +114,50 @@ export function persistedState(
     killSwitch: kill,
   };
 }
+
+/**
+ * The session's commits to its store: one per settled event when something changed, one
+ * before a live venue's requests leave (the outbox), and one at shutdown.
+ */
+export class StateCommits {
+  readonly #store: LiveStore | undefined;
+  readonly #state: () => PersistedLiveState;
+  // Dirty from the start: the first commit writes the session as it started (or was restored).
+  #dirty = true;
+  #failure: unknown;
+
+  /** Commits `state()` to `store` (none: nothing is committed). */
+  constructor(store: LiveStore | undefined, state: () => PersistedLiveState) {
+    this.#store = store;
+    this.#state = state;
+  }
+
+  /** The first commit that failed while requests waited for it, which ends the run. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  /** The state changed: the next commit writes it. */
+  changed(): void {
+    this.#dirty = true;
+  }
+
+  /** Commits when something changed; throws what the store throws. */
+  commit(): void {
+    const store = this.#store;
+    if (store === undefined || !this.#dirty) return;
+    this.#dirty = false;
+    store.commit(this.#state());
+  }
+
+  /** Commits whether or not something changed. */
+  commitNow(): void {
+    this.#dirty = true;
+    this.commit();
+  }
+
+  /** Records a failed commit; the first one is the run's failure. */
+  fail(error: unknown): void {
+    this.#failure ??= error;
+  }
+}

@@ -42,7 +42,7 @@ import { EngineActions } from "./_engine_actions.ts";
 import { OperatorControls } from "./_operator_controls.ts";
 import { ReconciliationRounds } from "./_reconciliation_rounds.ts";
 import { type FeedLoop, feedLoop } from "./_feed_loop.ts";
-import { latchedRecord, persistedState, restoreLive } from "./_live_state.ts";
+import { latchedRecord, persistedState, restoreLive, StateCommits } from "./_live_state.ts";
 import { paperCandleVenue, paperTickVenue, sessionCosts } from "./_paper_venues.ts";
 import { journalSession } from "./_session_journal.ts";
 import type { PrivateChannel } from "./live_execution.ts";
@@ -79,13 +79,11 @@ export class LiveRuntime {
   // Assigned last in the constructor: it takes the runtime's timers after the rest subscribed.
   readonly #engineActions: EngineActions;
   readonly #log: (record: LiveLogRecord) => void;
-  #dirty = true;
+  readonly #commits: StateCommits;
   #kill: KillSwitchLatch = { tripped: false };
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
-  // A state commit that failed while requests waited for it: the run stops and ends with it.
-  #failure: unknown;
   #stopRequested = false;
   // Live execution's events on their way to the inbox.
   readonly #stream: ExecutionStream;
@@ -112,6 +110,17 @@ export class LiveRuntime {
     const tickClock = tick === undefined ? undefined : new PaperTickClock(receiveClock());
     const clock: Clock = tickClock ?? options.clock;
     this.#clock = clock;
+    this.#commits = new StateCommits(
+      options.store,
+      () =>
+        persistedState(
+          this.session,
+          options.strategy,
+          clock.now(),
+          this.#kill,
+          this.#stream.outage,
+        ),
+    );
     this.inbox = new Inbox({
       now: () => clock.now(),
       ...(options.marketCapacity === undefined ? {} : { marketCapacity: options.marketCapacity }),
@@ -149,9 +158,7 @@ export class LiveRuntime {
     this.#stream = new ExecutionStream({
       session: this.session,
       inbox,
-      changed: () => {
-        this.#dirty = true;
-      },
+      changed: () => this.#commits.changed(),
       log: this.#log,
     });
     // The host aggregates the data bars into the strategy's (higher) timeframes, as backtests do.
@@ -166,7 +173,7 @@ export class LiveRuntime {
         ? { venue: paperTick, reports, clock: tickClock, receiveClock }
         : undefined,
       marksOnTicks: wantsTicks,
-      onSettled: () => this.#commit(),
+      onSettled: () => this.#commits.commit(),
     });
     this.#source = source;
     if (source instanceof LiveFeedSource) paperNow = () => source.paperNow();
@@ -190,9 +197,7 @@ export class LiveRuntime {
       fresh: () => this.#stream.fresh,
       threshold: options.reconciliationThreshold ?? 0.001,
       inEngine: (action) => this.inEngine(action),
-      recorded: () => {
-        this.#dirty = true;
-      },
+      recorded: () => this.#commits.changed(),
       ...(options.onReconciliation === undefined
         ? {}
         : { onReconciliation: options.onReconciliation }),
@@ -314,7 +319,7 @@ export class LiveRuntime {
     } finally {
       await this.#shutdown(privateChannel, pumps, reconcileLoop);
     }
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#commits.failure !== undefined) throw this.#commits.failure;
     const parts = this.session.reportParts();
     return {
       run,
@@ -392,11 +397,11 @@ export class LiveRuntime {
     const { session } = this;
     session.risk.clearKillSwitch();
     this.#kill = { tripped: false };
-    this.#dirty = true;
+    this.#commits.changed();
     if (!this.#operator.halted && this.#rounds?.last?.mismatch !== true) {
       this.inEngine(() => session.oms.setTradingState("active"));
     }
-    this.#commit();
+    this.#commits.commit();
     this.#log({ level: "warn", component: "risk", message: "kill switch cleared by an operator" });
   }
 
@@ -436,10 +441,7 @@ export class LiveRuntime {
       store,
       now: () => this.#clock.now(),
       commitFirst,
-      commit: () => {
-        this.#dirty = true;
-        this.#commit();
-      },
+      commit: () => this.#commits.commitNow(),
       commitFailed: (error, held) => this.#commitFailed(error, held),
     });
   }
@@ -448,20 +450,18 @@ export class LiveRuntime {
     journalSession({
       session: this.session,
       store: this.#options.store,
-      changed: () => {
-        this.#dirty = true;
-      },
+      changed: () => this.#commits.changed(),
       onAlert: (event) => {
         if (event.code === "kill-switch" && !this.#kill.tripped) {
           this.#kill = { tripped: true, at: event.ts, reason: event.message };
-          this.#dirty = true;
+          this.#commits.changed();
         }
       },
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
       onExecutionConnectivity: (event) => {
         const { changed, reconnected } = this.#stream.outage.onConnectivity(event);
-        if (changed) this.#dirty = true;
+        if (changed) this.#commits.changed();
         if (reconnected) void this.#rounds?.pass("reconnect");
       },
       // The venue's report of an order that is not ours, which reconciliation cancelled.
@@ -497,23 +497,8 @@ export class LiveRuntime {
     this.#log(latchedRecord(latch));
   }
 
-  #commit(): void {
-    const store = this.#options.store;
-    if (store === undefined || !this.#dirty) return;
-    this.#dirty = false;
-    store.commit(
-      persistedState(
-        this.session,
-        this.#options.strategy,
-        this.#clock.now(),
-        this.#kill,
-        this.#stream.outage,
-      ),
-    );
-  }
-
   #commitFailed(error: unknown, held: number): void {
-    this.#failure ??= error;
+    this.#commits.fail(error);
     this.#log({
       level: "error",
       component: "store",
@@ -559,10 +544,7 @@ export class LiveRuntime {
     await reconcileLoop;
     await privateChannel?.stop();
     // After a failed commit the store keeps its last good state, which the restart settles from.
-    if (this.#failure === undefined) {
-      this.#dirty = true;
-      this.#commit();
-    }
+    if (this.#commits.failure === undefined) this.#commits.commitNow();
     this.#options.store?.close();
     this.#log({ level: "info", component: "runtime", message: "live session stopped" });
   }

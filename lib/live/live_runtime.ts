@@ -10,6 +10,17 @@
  * recorded before its request leaves), a commit per settled event when something changed, the
  * persisted kill-switch latch, and a clean stop (no new orders, optional cancels, flush).
  *
+ * The class wires those pieces, each in a file of its own: the paper venues
+ * (`_paper_venues.ts`) and the feed loop (`_feed_loop.ts`); the market feeds
+ * (`_market_feeds.ts`); the execution events' way in (`_execution_stream.ts`, with the
+ * fresh-start fence of `_pre_start_fills.ts` and the outages of `_private_outage.ts`); actions
+ * inside the engine (`_engine_actions.ts`); the reconciliation passes
+ * (`_reconciliation_rounds.ts`, their log lines in `_reconciliation_log.ts`); the outbox
+ * (`_outbox_port.ts`); the commits and the restore (`_live_state.ts`, the adopted orders in
+ * `_settle_adopted.ts`); the journal of what the engine handles (`_session_journal.ts`,
+ * `_session_log.ts`); an operator's controls (`_operator_controls.ts`); and the shutdown's
+ * cancels (`_shutdown_cancels.ts`).
+ *
  * @module
  */
 

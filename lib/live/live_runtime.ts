@@ -271,29 +271,13 @@ export class LiveRuntime {
     let ended: LiveRuntimeSummary["ended"] = "feeds-ended";
     let run: LiveRunSummary = { inputs: 0, aborted: false, timerWakeups: 0 };
     try {
-      if (options.orderVenue.kind === "venue") {
-        const make = options.orderVenue.privateChannel;
+      const execution = options.orderVenue;
+      if (execution.kind === "venue") {
+        const make = execution.privateChannel;
         if (make !== undefined) privateChannel = await this.#stream.open(make);
-        // protect: what the private stream caught up on (fills and reports from while the
-        // process was down, e.g. a resting stop that closed the position) is booked before the
-        // start-up reconciliation compares with the venue; else the venue's position would be
-        // adopted first and the same fills booked on top of it.
-        await this.#engineActions.drainExecutionLane();
-        // mm: the adopted submits the catch-up did not answer are settled against the venue.
-        await this.#settleAdopted(options.orderVenue.client);
-        if (rounds !== undefined) await rounds.pass("start");
+        await this.#caughtUp(execution.client);
       }
-      const subscriptions = marketSubscriptions(options.strategy.subscriptions, {
-        tickMatching: this.paperTick !== undefined,
-        buildCandles: options.buildCandles,
-        dataInterval: options.dataInterval,
-      });
-      const stopped = (): boolean => this.#stopped;
-      for (const feed of options.feeds) {
-        feed.deliverTo?.(inboxSink(this.inbox, stopped));
-        await feed.subscribe(subscriptions);
-        pumps.push(pumpFeed(feed, this.inbox, stopped, this.#log));
-      }
+      await this.#startFeeds(pumps);
       reconcileLoop = rounds?.every(
         options.reconcileIntervalMs ?? 60_000,
         this.#sleeper(),
@@ -421,9 +405,16 @@ export class LiveRuntime {
     return this.#rounds?.pass(reason);
   }
 
-  // mm: the submits, cancels and amends the restore adopted, settled against the venue.
-  #settleAdopted(client: ExecutionClient): Promise<void> {
-    return settleAdopted({
+  // Live execution, once the private stream is up: the session catches up with the venue
+  // before anything is sent.
+  async #caughtUp(client: ExecutionClient): Promise<void> {
+    // protect: what the private stream caught up on (fills and reports from while the
+    // process was down, e.g. a resting stop that closed the position) is booked before the
+    // start-up reconciliation compares with the venue; else the venue's position would be
+    // adopted first and the same fills booked on top of it.
+    await this.#engineActions.drainExecutionLane();
+    // mm: the adopted submits the catch-up did not answer are settled against the venue.
+    await settleAdopted({
       session: this.session,
       adopted: this.#adopted,
       client,
@@ -433,6 +424,23 @@ export class LiveRuntime {
       now: () => this.#options.clock.now(),
       log: this.#log,
     });
+    await this.#rounds?.pass("start");
+  }
+
+  // Subscribes every feed; each delivers to the inbox through its sink or its pump.
+  async #startFeeds(pumps: Promise<void>[]): Promise<void> {
+    const options = this.#options;
+    const subscriptions = marketSubscriptions(options.strategy.subscriptions, {
+      tickMatching: this.paperTick !== undefined,
+      buildCandles: options.buildCandles,
+      dataInterval: options.dataInterval,
+    });
+    const stopped = (): boolean => this.#stopped;
+    for (const feed of options.feeds) {
+      feed.deliverTo?.(inboxSink(this.inbox, stopped));
+      await feed.subscribe(subscriptions);
+      pumps.push(pumpFeed(feed, this.inbox, stopped, this.#log));
+    }
   }
 
   #boundReached(): boolean {

@@ -18,6 +18,14 @@ const ACTION_TAG = "action";
 // The tag of the marker that runs an action behind the execution events delivered before it.
 const DELIVERED_TAG = "delivered";
 
+/** Where the actions' markers go. */
+export interface EngineActionsOptions {
+  /** The inbox the markers queue in (and the execution lane is drained from). */
+  readonly inbox: Inbox;
+  /** The session clock (µs), the markers' time. */
+  readonly now: () => Micros;
+}
+
 /** Runs the runtime's actions inside the engine (see the module doc). */
 export class EngineActions {
   /** Whether the runner takes the inbox's events (else the actions drain them themselves). */
@@ -29,8 +37,8 @@ export class EngineActions {
   // Actions waiting behind the execution events delivered before them (see afterDelivered).
   readonly #delivered: (() => void)[] = [];
 
-  /** Takes the runtime's timers of `engine`; markers go into `inbox`, stamped with `now`. */
-  constructor(engine: Engine, inbox: Inbox, now: () => Micros) {
+  /** Takes the runtime's timers of `engine`; markers go into the inbox, stamped with `now`. */
+  constructor(engine: Engine, { inbox, now }: EngineActionsOptions) {
     this.#engine = engine;
     this.#inbox = inbox;
     this.#now = now;

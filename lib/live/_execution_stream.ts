@@ -86,7 +86,10 @@ export class ExecutionStream {
       });
       return;
     }
-    const passed = passOverPreStart(event, this.#options.session, () => this.#venueStart());
+    const passed = passOverPreStart(event, {
+      session: this.#options.session,
+      venueStart: () => this.#venueStart(),
+    });
     if (passed !== undefined) {
       if (passed.changed) this.#options.changed();
       log(passed.record);

@@ -93,14 +93,21 @@ export function latchedRecord(latch: KillSwitchLatch): LiveLogRecord {
   };
 }
 
-/** The state a commit at `savedAt` writes. */
-export function persistedState(
-  session: TradingSession,
-  strategy: Strategy,
-  savedAt: Micros,
-  kill: KillSwitchLatch,
-  outage: PrivateOutage,
-): PersistedLiveState {
+/** What a commit writes besides the session. */
+export interface StateParts {
+  /** The session's strategy. */
+  readonly strategy: Strategy;
+  /** The time of the commit (µs, the session clock). */
+  readonly savedAt: Micros;
+  /** The kill switch's latch. */
+  readonly kill: KillSwitchLatch;
+  /** The private stream's outage. */
+  readonly outage: PrivateOutage;
+}
+
+/** The state a commit writes. */
+export function persistedState(session: TradingSession, parts: StateParts): PersistedLiveState {
+  const { strategy, savedAt, kill, outage } = parts;
   return {
     version: LIVE_STATE_VERSION,
     savedAt,

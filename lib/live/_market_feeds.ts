@@ -66,6 +66,16 @@ export function inboxSink(inbox: Inbox, stopped: () => boolean): MarketSink {
   };
 }
 
+/** Where a pump delivers. */
+export interface PumpOptions {
+  /** The inbox. */
+  readonly inbox: Inbox;
+  /** Whether the session stopped (the pump then ends). */
+  readonly stopped: () => boolean;
+  /** Receives the failure of a stream. */
+  readonly log: (record: LiveLogRecord) => void;
+}
+
 /**
  * Pushes `feed`'s events into the inbox until it ends or the session stopped; a stream that
  * fails is logged. Feeds with a sink deliver nothing here; their events() still ends when they
@@ -73,9 +83,7 @@ export function inboxSink(inbox: Inbox, stopped: () => boolean): MarketSink {
  */
 export async function pumpFeed(
   feed: MarketStream,
-  inbox: Inbox,
-  stopped: () => boolean,
-  log: (record: LiveLogRecord) => void,
+  { inbox, stopped, log }: PumpOptions,
 ): Promise<void> {
   try {
     for await (const event of feed.events()) {

@@ -37,12 +37,20 @@ export function sessionCosts(
     : { slippageBps: undefined, takerFeeRate: tick.fees?.taker };
 }
 
-/** The tick venue on the session's clock; its reports wait in `reports` until received. */
+/** Where the tick venue runs. */
+export interface PaperTickVenueParts {
+  /** The instruments traded. */
+  readonly instruments: ReadonlyMap<SymbolId, Instrument>;
+  /** The session clock. */
+  readonly clock: Clock;
+  /** Where its reports wait until received. */
+  readonly reports: TimeQueue<Event>;
+}
+
+/** The tick venue on the session's clock. */
 export function paperTickVenue(
   settings: PaperTickSettings,
-  instruments: ReadonlyMap<SymbolId, Instrument>,
-  clock: Clock,
-  reports: TimeQueue<Event>,
+  { instruments, clock, reports }: PaperTickVenueParts,
 ): TickVenue {
   const latency = settings.latency ?? constantLatency();
   return new TickVenue({
@@ -58,13 +66,22 @@ export function paperTickVenue(
   }, (report) => reports.push(report.tsRecv, report));
 }
 
-/** The candle venue reading the session's account; `now` is the time commands are sent at. */
+/** Where the candle venue runs. */
+export interface PaperCandleVenueParts {
+  /** The instruments traded. */
+  readonly instruments: ReadonlyMap<SymbolId, Instrument>;
+  /** The session's link to its venue (the account it reads, the inbox it reports to). */
+  readonly link: VenueLink;
+  /** The time commands are sent at. */
+  readonly now: () => Micros;
+}
+
+/** The candle venue reading the session's account. */
 export function paperCandleVenue(
   settings: PaperVenueSettings | undefined,
-  instruments: ReadonlyMap<SymbolId, Instrument>,
-  { inbox, portfolio }: VenueLink,
-  now: () => Micros,
+  { instruments, link, now }: PaperCandleVenueParts,
 ): CandleVenue {
+  const { inbox, portfolio } = link;
   return new CandleVenue({
     ...settings,
     instruments,

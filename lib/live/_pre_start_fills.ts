@@ -24,6 +24,14 @@ export interface PassedOver {
   readonly changed: boolean;
 }
 
+/** The fence a fresh session keeps. */
+export interface PreStartFence {
+  /** The session the events are for. */
+  readonly session: TradingSession;
+  /** The start on the venue's clock; `undefined` when state was restored or before the run. */
+  readonly venueStart: () => Micros | undefined;
+}
+
 /**
  * Passes over `event` when it is a fill or a funding payment from before a fresh start
  * (`venueStart`, on the venue's clock; `undefined` when state was restored or the run has not
@@ -32,8 +40,7 @@ export interface PassedOver {
  */
 export function passOverPreStart(
   event: Event,
-  session: TradingSession,
-  venueStart: () => Micros | undefined,
+  { session, venueStart }: PreStartFence,
 ): PassedOver | undefined {
   if (event.kind === "fill") {
     const start = venueStart();

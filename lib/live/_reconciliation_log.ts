@@ -8,11 +8,18 @@
 import type { LiveLogRecord } from "./live_runtime_options.ts";
 import type { OrderDifference, ReconciliationOutcome } from "./reconciler.ts";
 
-/** The records a pass for `reason` logs; `tradingState` is the OMS's once the pass ended. */
+/** Which pass it was. */
+export interface PassContext {
+  /** Why the pass ran (`start`, `periodic`, `reconnect`, an operator's reason). */
+  readonly reason: string;
+  /** The OMS's trading state once the pass ended. */
+  readonly tradingState: string;
+}
+
+/** The records a pass logs. */
 export function reconciliationRecords(
   outcome: ReconciliationOutcome,
-  reason: string,
-  tradingState: string,
+  { reason, tradingState }: PassContext,
 ): LiveLogRecord[] {
   const { event } = outcome;
   const records: LiveLogRecord[] = event.differences.map((difference) => ({

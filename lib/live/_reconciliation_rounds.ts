@@ -35,6 +35,16 @@ export interface ReconciliationRoundsOptions {
   readonly log: (record: LiveLogRecord) => void;
 }
 
+/** How the periodic passes wait. */
+export interface PassSchedule {
+  /** Waits on the session clock. */
+  readonly sleeper: Sleeper;
+  /** The session clock (µs). */
+  readonly now: () => Micros;
+  /** Ends the schedule. */
+  readonly signal: AbortSignal;
+}
+
 /** The reconciliation passes of a live session (see the module doc). */
 export class ReconciliationRounds {
   readonly #options: ReconciliationRoundsOptions;
@@ -67,18 +77,16 @@ export class ReconciliationRounds {
     const { session } = options;
     if (alert !== undefined) options.inEngine(() => session.engine.emit(alert));
     const tradingState = session.oms.tradingState;
-    for (const record of reconciliationRecords(outcome, reason, tradingState)) options.log(record);
+    for (const record of reconciliationRecords(outcome, { reason, tradingState })) {
+      options.log(record);
+    }
     options.onReconciliation?.(outcome);
     return outcome;
   }
 
-  /** Reconciles every `intervalMs` (ms) on `sleeper` until `signal` aborts. */
-  async every(
-    intervalMs: number,
-    sleeper: Sleeper,
-    now: () => Micros,
-    signal: AbortSignal,
-  ): Promise<void> {
+  /** Reconciles every `intervalMs` (ms) until the schedule's signal aborts. */
+  async every(intervalMs: number, schedule: PassSchedule): Promise<void> {
+    const { sleeper, now, signal } = schedule;
     const interval = intervalMs * 1000;
     while (!signal.aborted) {
       const woke = await new Promise<boolean>((resolve) => {

@@ -124,13 +124,12 @@ export class LiveRuntime {
     this.#commits = new StateCommits(
       options.store,
       () =>
-        persistedState(
-          this.session,
-          options.strategy,
-          clock.now(),
-          this.#kill,
-          this.#stream.outage,
-        ),
+        persistedState(this.session, {
+          strategy: options.strategy,
+          savedAt: clock.now(),
+          kill: this.#kill,
+          outage: this.#stream.outage,
+        }),
     );
     this.inbox = new Inbox({
       now: () => clock.now(),
@@ -153,11 +152,15 @@ export class LiveRuntime {
       ...sessionCosts(execution, tick),
     }, (link) => {
       if (tick !== undefined) {
-        paperTick = paperTickVenue(tick, instruments, clock, reports);
+        paperTick = paperTickVenue(tick, { instruments, clock, reports });
         return this.#withOutbox(paperTick);
       }
       const port = execution.kind === "paper"
-        ? (paper = paperCandleVenue(execution.venue, instruments, link, () => paperNow()))
+        ? (paper = paperCandleVenue(execution.venue, {
+          instruments,
+          link,
+          now: () => paperNow(),
+        }))
         : executionClientPort(execution.client, (report) => this.#stream.deliver(report), {
           now: () => clock.now(),
         });
@@ -220,7 +223,10 @@ export class LiveRuntime {
       lastReconciliation: () => this.#rounds?.last,
       log: this.#log,
     });
-    this.#engineActions = new EngineActions(this.session.engine, inbox, () => clock.now());
+    this.#engineActions = new EngineActions(this.session.engine, {
+      inbox,
+      now: () => clock.now(),
+    });
     this.#journal();
   }
 
@@ -278,12 +284,11 @@ export class LiveRuntime {
         await this.#caughtUp(execution.client);
       }
       await this.#startFeeds(pumps);
-      reconcileLoop = rounds?.every(
-        options.reconcileIntervalMs ?? 60_000,
-        this.#sleeper(),
-        () => this.#clock.now(),
-        this.#stop.signal,
-      );
+      reconcileLoop = rounds?.every(options.reconcileIntervalMs ?? 60_000, {
+        sleeper: this.#sleeper(),
+        now: () => this.#clock.now(),
+        signal: this.#stop.signal,
+      });
       this.#log({
         level: "info",
         component: "runtime",
@@ -439,7 +444,7 @@ export class LiveRuntime {
     for (const feed of options.feeds) {
       feed.deliverTo?.(inboxSink(this.inbox, stopped));
       await feed.subscribe(subscriptions);
-      pumps.push(pumpFeed(feed, this.inbox, stopped, this.#log));
+      pumps.push(pumpFeed(feed, { inbox: this.inbox, stopped, log: this.#log }));
     }
   }
 

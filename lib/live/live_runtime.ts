@@ -10,19 +10,22 @@
  * recorded before its request leaves), a commit per settled event when something changed, the
  * persisted kill-switch latch, and a clean stop (no new orders, optional cancels, flush).
  *
+ * The class wires those pieces, each in a file of its own: the paper venues
+ * (`_paper_venues.ts`) and the feed loop (`_feed_loop.ts`); the market feeds
+ * (`_market_feeds.ts`); the execution events' way in (`_execution_stream.ts`, with the
+ * fresh-start fence of `_pre_start_fills.ts` and the outages of `_private_outage.ts`); actions
+ * inside the engine (`_engine_actions.ts`); the reconciliation passes
+ * (`_reconciliation_rounds.ts`, their log lines in `_reconciliation_log.ts`); the outbox
+ * (`_outbox_port.ts`); the commits and the restore (`_live_state.ts`, the adopted orders in
+ * `_settle_adopted.ts`); the journal of what the engine handles (`_session_journal.ts`,
+ * `_session_log.ts`); an operator's controls (`_operator_controls.ts`); and the shutdown's
+ * cancels (`_shutdown_cancels.ts`).
+ *
  * @module
  */
 
-import {
-  type AmendQueueRule,
-  type ExecutionClient,
-  executionClientPort,
-  type MarketSink,
-  type MarketStream,
-  type MarketSubscription,
-  type VenuePort,
-} from "../broker/mod.ts";
-import type { Fill, Interval, Micros, Order, SymbolId } from "../domain/mod.ts";
+import { type ExecutionClient, executionClientPort, type VenuePort } from "../broker/mod.ts";
+import type { Micros } from "../domain/mod.ts";
 import {
   type Clock,
   type LiveRunSummary,
@@ -31,250 +34,39 @@ import {
   TimeQueue,
   WallSleeper,
 } from "../engine/mod.ts";
-import { ConfigError } from "../domain/mod.ts";
-import type { AlertEvent, Event, OrderCommand } from "../events/mod.ts";
+import type { Event } from "../events/mod.ts";
 import { Inbox } from "../events/mod.ts";
-import { type TradingOptions, TradingSession } from "../trader/mod.ts";
-import {
-  CandleVenue,
-  type CandleVenueOptions,
-  constantLatency,
-  type FeeRates,
-  type LatencyModel,
-  type QueueModelOptions,
-  TickVenue,
-} from "../venues/mod.ts";
+import { TradingSession } from "../trader/mod.ts";
+import type { CandleVenue, TickVenue } from "../venues/mod.ts";
 import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
 import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { TickToOrderTimer } from "./tick_to_order.ts";
-import {
-  type OrderDifference,
-  Reconciler,
-  type ReconciliationOutcome,
-  type UnknownOrderPolicy,
-} from "./reconciler.ts";
-import { isPreStartFill } from "./_pre_start_fills.ts";
-import { adoptedAlert } from "./_adopted_alert.ts";
-import {
-  adoptedFence,
-  type KillSwitchLatch,
-  LIVE_STATE_VERSION,
-  type LiveStore,
-  type PersistedLiveState,
-  refusedSteps,
-  resolveAdopted,
-  restoreSession,
-} from "./state/mod.ts";
-
-/** Settings of the paper venue (the simulated candle venue) the caller chooses. */
-export type PaperVenueSettings = Omit<
-  CandleVenueOptions,
-  "instruments" | "positionOf" | "liquidationPriceOf" | "bankruptcyPriceOf" | "now"
->;
-
-/** Settings of the paper tick venue (the tick matching engine of backtests). */
-export interface PaperTickSettings {
-  /** Queue model of resting limits (default risk-averse). */
-  readonly queueModel?: QueueModelOptions;
-  /** Order latency (default: constant zero). */
-  readonly latency?: LatencyModel;
-  /** Fee overrides (default: each instrument's maker/taker rates). */
-  readonly fees?: FeeRates;
-  /** The queue priority an amend keeps (default `keep-on-decrease`). */
-  readonly amendQueue?: AmendQueueRule;
-  /** Per-level liquidity consumption tracking (default true). */
-  readonly liquidityConsumption?: boolean;
-}
-
-/** How paper orders are matched: on closed bars, or on the books and trades. */
-export type PaperMatching = "candle" | "tick";
-
-/** The private stream of a live venue, as the runtime drives it. */
-export interface PrivateChannel {
-  /** Connects and authenticates; resolves once events flow. */
-  start(): Promise<void>;
-  /** Disconnects. */
-  stop(): Promise<void>;
-  /**
-   * Fetches what the venue's history holds since the last event delivered (fills, order
-   * updates; the state of `working`, the orders we hold open) and delivers what was not
-   * delivered yet; resolves once delivered, rejects when a query failed. Reconciliation asks
-   * for it after reading the venue's positions, so no fill they hold is still on its way.
-   */
-  catchUp?(working: readonly Order[]): Promise<void>;
-  /**
-   * The venue's clock minus ours (ms), as measured: the times of the fills it delivers are the
-   * venue's, so the fresh-start fence compares them with the venue's time of the start.
-   */
-  venueOffsetMs?(): number;
-}
-
-/** How orders are executed. */
-export type LiveExecution =
-  | {
-    /** Paper: a simulated venue fed by the live data. */
-    readonly kind: "paper";
-    /** Candle (default): the candle venue walks each closed bar; tick: the matching engine. */
-    readonly matching?: PaperMatching;
-    /** The candle venue's latency, slippage, fees and fill rules. */
-    readonly venue?: PaperVenueSettings;
-    /** The tick venue's queue model, latency and fees. */
-    readonly tick?: PaperTickSettings;
-  }
-  | {
-    /** A live venue through a connector. */
-    readonly kind: "venue";
-    /** The connector's REST client (orders through `executionClientPort`, queries). */
-    readonly client: ExecutionClient;
-    /**
-     * Makes the private stream delivering to `sink` (the inbox's execution lane). `resume` is
-     * given when state was restored: the stream catches up from `sinceMs` (ms), so what the
-     * venue did while the process was down (a resting stop that filled) arrives before the
-     * start-up reconciliation.
-     */
-    readonly privateChannel?: (
-      sink: (event: Event) => void,
-      resume?: { readonly sinceMs: number },
-    ) => PrivateChannel;
-  };
-
-/** One line the runtime logs. */
-export interface LiveLogRecord {
-  /** Severity. */
-  readonly level: "debug" | "info" | "warn" | "error";
-  /** Which part of the runtime. */
-  readonly component: "runtime" | "reconcile" | "feed" | "execution" | "risk" | "store";
-  /** What happened, for humans. */
-  readonly message: string;
-  /** Ids and figures. */
-  readonly fields?: Readonly<Record<string, string | number | boolean>>;
-}
-
-/** Options of {@linkcode LiveRuntime}. */
-export interface LiveRuntimeOptions extends TradingOptions {
-  /** The session clock: `WallClock` live, a `ManualClock` in tests. */
-  readonly clock: Clock;
-  /** Waits on the clock (default: the runtime's timers; pass the `ManualClock` in tests). */
-  readonly sleeper?: Sleeper;
-  /**
-   * The clock the feeds stamp frames with (µs; default the session clock). Paper tick matching
-   * waits on it and runs the session on the stamps (see `paper_tick_source.ts`); `sleeper`
-   * must wait on this clock then.
-   */
-  readonly receiveClock?: () => Micros;
-  /**
-   * Paper tick matching: called once when the run ends; returns the receive time up to which
-   * the session handles what it received (a recording is ended there). Default: the receive
-   * clock's reading.
-   */
-  readonly paperEndAt?: () => Micros;
-  /** Interval of the data bars (higher timeframes are aggregated from them as in backtests). */
-  readonly dataInterval: Interval;
-  /** The market streams; each is subscribed to the strategy's symbols. */
-  readonly feeds: readonly MarketStream[];
-  /** Build the data bars from trades (feeds without candles, e.g. the random walk). */
-  readonly buildCandles: boolean;
-  /** How orders are executed. */
-  readonly orderVenue: LiveExecution;
-  /** Milliseconds between reconciliation passes (live execution; default 60 s). */
-  readonly reconcileIntervalMs?: number;
-  /**
-   * `live.reconciliation_threshold` (default 0.001): a difference a pass adopts that is more than
-   * this fraction of the larger figure raises a `reconciliation-adopted` alert; smaller ones are
-   * only logged. The first pass of a fresh session (no state restored) takes the venue's figures
-   * as its baseline and raises none.
-   */
-  readonly reconciliationThreshold?: number;
-  /**
-   * `live.unknown_order_policy` (default `adopt`): what reconciliation does with an open venue
-   * order that is not ours — adopt it into the OMS, or cancel it at the venue.
-   */
-  readonly unknownOrderPolicy?: UnknownOrderPolicy;
-  /** The state store (none: nothing survives the process). */
-  readonly store?: LiveStore;
-  /** Market-lane capacity of the inbox (default 10,000). */
-  readonly marketCapacity?: number;
-  /** End after this many inbox events. */
-  readonly maxEvents?: number;
-  /** Cancel working orders on shutdown (`live.cancel_on_shutdown`). */
-  readonly cancelOnShutdown?: boolean;
-  /** How long a shutdown waits for cancels to be answered (ms, default 3000). */
-  readonly shutdownWaitMs?: number;
-  /** Flatten every position when the kill switch trips (default true, as backtests do). */
-  readonly flattenOnKill?: boolean;
-  /** Receives log lines (default: none). */
-  readonly log?: (record: LiveLogRecord) => void;
-  /** Sees every event the engine processes (metrics, alerts, audit). */
-  readonly onEvent?: (event: Event) => void;
-  /** Sees every reconciliation pass once it ended (metrics count what each one did). */
-  readonly onReconciliation?: (outcome: ReconciliationOutcome) => void;
-  /**
-   * Venue execution: sees each order request a market event's handling sent, timed in µs from
-   * the event's take to the request's hand-off to the venue's client (`tick_to_order.ts`).
-   */
-  readonly onTickToOrder?: (micros: number) => void;
-}
-
-/** A live session's state as an operator sees it. */
-export interface LiveStatus {
-  /** The strategy. */
-  readonly strategy: string;
-  /** Paper or venue execution. */
-  readonly execution: "paper" | "venue";
-  /** The OMS's trading state. */
-  readonly tradingState: string;
-  /** The kill switch's latch. */
-  readonly killSwitch: KillSwitchLatch;
-  /** Whether the last reconciliation left a mismatch open. */
-  readonly reconciliationMismatch: boolean;
-  /** Whether an operator halted trading. */
-  readonly operatorHalt: boolean;
-  /** Open positions. */
-  readonly positions: readonly {
-    readonly symbol: string;
-    readonly quantity: string;
-    readonly entryPrice: string;
-  }[];
-  /** Working orders. */
-  readonly openOrders: number;
-  /** Equity (reporting currency), NaN when it cannot be valued. */
-  readonly equity: number;
-  /** The feed counters. */
-  readonly counts: LiveFeedCounts;
-}
-
-/** What a live run did. */
-export interface LiveRuntimeSummary {
-  /** The runner's counts. */
-  readonly run: LiveRunSummary;
-  /** The feed counts. */
-  readonly feed: LiveFeedCounts;
-  /** Orders submitted. */
-  readonly orders: number;
-  /** Fills booked. */
-  readonly fills: number;
-  /** Equity at the end (reporting currency), NaN when it cannot be valued. */
-  readonly equity: number;
-  /** Reconciliation passes. */
-  readonly reconciliations: number;
-  /** Whether the kill switch is latched. */
-  readonly killSwitch: boolean;
-  /** Why the run ended. */
-  readonly ended: "bound" | "stopped" | "feeds-ended";
-}
-
-const LIVE_OWNER = "@live";
-// The committed state's `lastEventIds` key of the time the private stream went down (ms).
-const PRIVATE_DOWN_SINCE = "execution:down-since-ms";
-// The tag of the marker that runs an action behind the execution events delivered before it.
-const DELIVERED_TAG = "delivered";
+import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
+import { withOutbox } from "./_outbox_port.ts";
+import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
+import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
+import { settleAdopted } from "./_settle_adopted.ts";
+import { ExecutionStream } from "./_execution_stream.ts";
+import { EngineActions } from "./_engine_actions.ts";
+import { OperatorControls } from "./_operator_controls.ts";
+import { ReconciliationRounds } from "./_reconciliation_rounds.ts";
+import { type FeedLoop, feedLoop } from "./_feed_loop.ts";
+import { latchedRecord, persistedState, restoreLive, StateCommits } from "./_live_state.ts";
+import { paperCandleVenue, paperTickVenue, sessionCosts } from "./_paper_venues.ts";
+import { journalSession } from "./_session_journal.ts";
+import type { PrivateChannel } from "./live_execution.ts";
+import type {
+  LiveLogRecord,
+  LiveRuntimeOptions,
+  LiveRuntimeSummary,
+  LiveStatus,
+} from "./live_runtime_options.ts";
+import type { KillSwitchLatch } from "./state/mod.ts";
 
 // The runner's own timer wakes are not needed when the source keeps the timeline (tick paper).
 const NEVER_WAKES: Sleeper = { sleepUntil: () => new Promise<void>(() => {}) };
-
-type FeedLoop = LiveFeedSource | PaperTickSource;
 
 /** A live trading session (see the module doc). */
 export class LiveRuntime {
@@ -292,41 +84,27 @@ export class LiveRuntime {
   readonly #source: FeedLoop;
   readonly #tickToOrder: TickToOrderTimer | undefined;
   readonly #reconciler: Reconciler | undefined;
+  // The passes of the reconciler (live execution).
+  readonly #rounds: ReconciliationRounds | undefined;
   readonly #stop = new AbortController();
-  readonly #actions: (() => void)[] = [];
-  // Actions waiting behind the execution events delivered before them (see #afterDelivered).
-  readonly #delivered: (() => void)[] = [];
+  // Assigned last in the constructor: it takes the runtime's timers after the rest subscribed.
+  readonly #engineActions: EngineActions;
   readonly #log: (record: LiveLogRecord) => void;
-  #dirty = true;
+  readonly #commits: StateCommits;
   #kill: KillSwitchLatch = { tripped: false };
-  // When state was restored: the private stream catches up from its commit time (ms).
-  #resumeSinceMs: number | undefined;
-  // No state restored: fills from before the start are not the session's (_pre_start_fills.ts).
-  #fresh = true;
-  #startedAt: Micros | undefined;
-  // A fresh session's first pass that compared both positions and balances is its baseline.
-  #baselineTaken = false;
   // mm: submits the restore adopted from the outbox (settled once at the start).
   #adopted: readonly string[] = [];
   #stopped = false;
-  // A state commit that failed while requests waited for it: the run stops and ends with it.
-  #failure: unknown;
-  // Whether the runner takes the inbox's events (else the runtime drains them itself).
-  #looping = false;
-  #channel: PrivateChannel | undefined;
   #stopRequested = false;
-  #executionDown = false;
-  // Since when (ms, our clock) the private stream has been down and not caught up: committed,
-  // so a restart catches up from there rather than from a commit made during the outage.
-  #privateDownSinceMs: number | undefined;
-  #operatorHalt = false;
-  #lastReconciliation: ReconciliationOutcome | undefined;
+  // Live execution's events on their way to the inbox.
+  readonly #stream: ExecutionStream;
+  readonly #operator: OperatorControls;
 
   /**
    * Builds the session, the inbox and the venue.
    *
    * @throws {ConfigError} as `TradingSession` does (a symbol without an instrument, a strategy
-   * the session cannot run).
+   * the session cannot run), and for paper tick matching on a feed without order books.
    */
   constructor(options: LiveRuntimeOptions) {
     this.#options = options;
@@ -343,6 +121,16 @@ export class LiveRuntime {
     const tickClock = tick === undefined ? undefined : new PaperTickClock(receiveClock());
     const clock: Clock = tickClock ?? options.clock;
     this.#clock = clock;
+    this.#commits = new StateCommits(
+      options.store,
+      () =>
+        persistedState(this.session, {
+          strategy: options.strategy,
+          savedAt: clock.now(),
+          kill: this.#kill,
+          outage: this.#stream.outage,
+        }),
+    );
     this.inbox = new Inbox({
       now: () => clock.now(),
       ...(options.marketCapacity === undefined ? {} : { marketCapacity: options.marketCapacity }),
@@ -361,41 +149,19 @@ export class LiveRuntime {
       ...options,
       ...(wantsTicks ? { books: new LiveBooks() } : {}),
       clock,
-      // The tick venue walks the book (no slippage model), as in tick backtests.
-      slippageBps: execution.kind === "paper" && tick === undefined
-        ? execution.venue?.slippageBps
-        : undefined,
-      takerFeeRate: execution.kind !== "paper"
-        ? undefined
-        : tick === undefined
-        ? execution.venue?.takerFeeRate
-        : tick.fees?.taker,
-    }, ({ inbox: sessionInbox, portfolio }) => {
+      ...sessionCosts(execution, tick),
+    }, (link) => {
       if (tick !== undefined) {
-        const latency = tick.latency ?? constantLatency();
-        paperTick = new TickVenue({
-          instruments,
-          queueModel: tick.queueModel,
-          latency,
-          liquidityConsumption: tick.liquidityConsumption,
-          fees: tick.fees,
-          amendQueue: tick.amendQueue,
-          now: () => clock.now(),
-          // The tick runner's rule: a report reaches us after the response latency.
-          receivedAt: (ts) => Math.max(ts + latency.response(ts), clock.now()),
-        }, (report) => reports.push(report.tsRecv, report));
+        paperTick = paperTickVenue(tick, { instruments, clock, reports });
         return this.#withOutbox(paperTick);
       }
       const port = execution.kind === "paper"
-        ? (paper = new CandleVenue({
-          ...execution.venue,
+        ? (paper = paperCandleVenue(execution.venue, {
           instruments,
-          positionOf: (symbol) => portfolio.position(symbol).quantity,
-          liquidationPriceOf: (symbol) => portfolio.liquidationPrice(symbol),
-          bankruptcyPriceOf: (symbol) => portfolio.bankruptcyPrice(symbol),
+          link,
           now: () => paperNow(),
-        }, sessionInbox))
-        : executionClientPort(execution.client, (report) => this.#deliver(report), {
+        }))
+        : executionClientPort(execution.client, (report) => this.#stream.deliver(report), {
           now: () => clock.now(),
         });
       const timed = this.#tickToOrder?.port(port) ?? port;
@@ -403,43 +169,28 @@ export class LiveRuntime {
     });
     this.paper = paper;
     this.paperTick = paperTick;
+    this.#stream = new ExecutionStream({
+      session: this.session,
+      inbox,
+      changed: () => this.#commits.changed(),
+      log: this.#log,
+    });
     // The host aggregates the data bars into the strategy's (higher) timeframes, as backtests do.
     this.session.host(options.dataInterval);
-    if (tickClock !== undefined && paperTick !== undefined) {
-      if (options.buildCandles) {
-        throw new ConfigError("paper tick matching needs a feed with order books", {
-          hint: "this feed sends trades only (bars are built from them): use candle matching",
-        });
-      }
-      this.#watchLiquidations(paperTick);
-      this.#source = new PaperTickSource({
-        session: this.session,
-        venue: paperTick,
-        reports,
-        inbox,
-        clock: tickClock,
-        receiveClock,
-        sleeper: options.sleeper ?? new WallSleeper({ now: receiveClock, observe: () => {} }),
-        onSettled: () => this.#commit(),
-        ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
-        ...(options.paperEndAt === undefined ? {} : { endAt: options.paperEndAt }),
-      });
-    } else {
-      const source = new LiveFeedSource({
-        session: this.session,
-        inbox,
-        clock,
-        sleeper: this.#sleeper(),
-        dataInterval: options.dataInterval,
-        buildCandles: options.buildCandles,
-        ...(paper === undefined ? {} : { paper }),
-        onSettled: () => this.#commit(),
-        marksOnTicks: wantsTicks,
-        ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
-      });
-      this.#source = source;
-      paperNow = () => source.paperNow();
-    }
+    const source = feedLoop(options, {
+      session: this.session,
+      inbox,
+      clock,
+      sleeper: this.#sleeper(),
+      paper,
+      tick: tickClock !== undefined && paperTick !== undefined
+        ? { venue: paperTick, reports, clock: tickClock, receiveClock }
+        : undefined,
+      marksOnTicks: wantsTicks,
+      onSettled: () => this.#commits.commit(),
+    });
+    this.#source = source;
+    if (source instanceof LiveFeedSource) paperNow = () => source.paperNow();
     this.#reconciler = execution.kind === "venue"
       ? new Reconciler({
         session: this.session,
@@ -450,11 +201,33 @@ export class LiveRuntime {
           : { unknownOrderPolicy: options.unknownOrderPolicy }),
         symbols: [...this.session.instruments.keys()],
         inEngine: (action) => this.inEngine(action),
-        afterDelivered: (action) => this.#afterDelivered(action),
-        catchUp: () => this.#catchUp(),
+        afterDelivered: (action) => this.#engineActions.afterDelivered(action),
+        catchUp: () => this.#stream.catchUp(),
       })
       : undefined;
-    this.#subscribe();
+    this.#rounds = this.#reconciler === undefined ? undefined : new ReconciliationRounds({
+      reconciler: this.#reconciler,
+      session: this.session,
+      fresh: () => this.#stream.fresh,
+      threshold: options.reconciliationThreshold ?? 0.001,
+      inEngine: (action) => this.inEngine(action),
+      recorded: () => this.#commits.changed(),
+      ...(options.onReconciliation === undefined
+        ? {}
+        : { onReconciliation: options.onReconciliation }),
+      log: this.#log,
+    });
+    this.#operator = new OperatorControls({
+      session: this.session,
+      inEngine: (action) => this.inEngine(action),
+      lastReconciliation: () => this.#rounds?.last,
+      log: this.#log,
+    });
+    this.#engineActions = new EngineActions(this.session.engine, {
+      inbox,
+      now: () => clock.now(),
+    });
+    this.#journal();
   }
 
   /** The feed counters. */
@@ -472,7 +245,7 @@ export class LiveRuntime {
 
   /** The last reconciliation pass. */
   get lastReconciliation(): ReconciliationOutcome | undefined {
-    return this.#lastReconciliation;
+    return this.#rounds?.last;
   }
 
   /** Whether the kill switch is latched. */
@@ -485,60 +258,37 @@ export class LiveRuntime {
    * processed before it returns. From a handler it runs at once.
    */
   inEngine(action: () => void): void {
-    const { engine } = this.session;
-    if (engine.processing) {
-      action();
-      return;
-    }
-    this.#actions.push(action);
-    // Processed as an input of its own (a timer of the runtime), so the action runs as a
-    // handler and what it emits settles before this returns.
-    const now = this.#clock.now();
-    engine.process({ kind: "timer", ts: now, tsRecv: now, owner: LIVE_OWNER, tag: "action" });
+    this.#engineActions.run(action);
   }
 
   /** Runs until the bound, the end of the feeds, or {@linkcode LiveRuntime.stop}. */
   async run(): Promise<LiveRuntimeSummary> {
-    const { options } = { options: this.#options };
+    const options = this.#options;
     // Halted until the start pass (live.md §2): what the restore, the catch-up and the settling
     // of adopted orders process may wake a strategy or an algorithm (a TWAP slice due while the
     // process was down), and nothing may be sent before the venue has been compared with.
     this.#reconciler?.hold();
-    this.#startedAt = this.#clock.now();
+    this.#stream.started(this.#clock.now());
     this.#restore();
-    const reconciler = this.#reconciler;
+    const rounds = this.#rounds;
     let privateChannel: PrivateChannel | undefined;
     const pumps: Promise<void>[] = [];
     let reconcileLoop: Promise<void> | undefined;
     let ended: LiveRuntimeSummary["ended"] = "feeds-ended";
     let run: LiveRunSummary = { inputs: 0, aborted: false, timerWakeups: 0 };
     try {
-      if (options.orderVenue.kind === "venue") {
-        const make = options.orderVenue.privateChannel;
-        if (make !== undefined) {
-          privateChannel = make(
-            (event) => this.#deliver(event),
-            ...(this.#resumeSinceMs === undefined ? [] : [{ sinceMs: this.#resumeSinceMs }]),
-          );
-          this.#channel = privateChannel;
-          await privateChannel.start();
-        }
-        // protect: what the private stream caught up on (fills and reports from while the
-        // process was down, e.g. a resting stop that closed the position) is booked before the
-        // start-up reconciliation compares with the venue; else the venue's position would be
-        // adopted first and the same fills booked on top of it.
-        await this.#drainExecutionLane();
-        // mm: the adopted submits the catch-up did not answer are settled against the venue.
-        await this.#settleAdopted(options.orderVenue.client);
-        if (reconciler !== undefined) await this.#reconcile(reconciler, "start");
+      const execution = options.orderVenue;
+      if (execution.kind === "venue") {
+        const make = execution.privateChannel;
+        if (make !== undefined) privateChannel = await this.#stream.open(make);
+        await this.#caughtUp(execution.client);
       }
-      const subscriptions = this.#subscriptions();
-      for (const feed of options.feeds) {
-        feed.deliverTo?.(this.#inboxSink());
-        await feed.subscribe(subscriptions);
-        pumps.push(this.#pump(feed));
-      }
-      if (reconciler !== undefined) reconcileLoop = this.#reconcileEvery(reconciler);
+      await this.#startFeeds(pumps);
+      reconcileLoop = rounds?.every(options.reconcileIntervalMs ?? 60_000, {
+        sleeper: this.#sleeper(),
+        now: () => this.#clock.now(),
+        signal: this.#stop.signal,
+      });
       this.#log({
         level: "info",
         component: "runtime",
@@ -550,7 +300,7 @@ export class LiveRuntime {
       Promise.all(pumps).then(() => {
         if (!this.#stopped) this.inbox.close();
       });
-      this.#looping = true;
+      this.#engineActions.looping = true;
       const source = this.#tickToOrder?.source(this.#source) ?? this.#source;
       try {
         run = await runLive(this.session.engine, source, {
@@ -559,7 +309,7 @@ export class LiveRuntime {
           sleeper: this.#source instanceof PaperTickSource ? NEVER_WAKES : this.#sleeper(),
         });
       } finally {
-        this.#looping = false;
+        this.#engineActions.looping = false;
       }
       ended = run.aborted || this.#stopRequested
         ? "stopped"
@@ -569,7 +319,7 @@ export class LiveRuntime {
     } finally {
       await this.#shutdown(privateChannel, pumps, reconcileLoop);
     }
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#commits.failure !== undefined) throw this.#commits.failure;
     const parts = this.session.reportParts();
     return {
       run,
@@ -577,7 +327,7 @@ export class LiveRuntime {
       orders: parts.orders,
       fills: parts.fills,
       equity: this.#equity(),
-      reconciliations: reconciler?.passes ?? 0,
+      reconciliations: this.#reconciler?.passes ?? 0,
       killSwitch: this.#kill.tripped,
       ended,
     };
@@ -609,8 +359,8 @@ export class LiveRuntime {
       execution: this.#options.orderVenue.kind,
       tradingState: session.oms.tradingState,
       killSwitch: this.#kill,
-      reconciliationMismatch: this.#lastReconciliation?.mismatch ?? false,
-      operatorHalt: this.#operatorHalt,
+      reconciliationMismatch: this.#rounds?.last?.mismatch ?? false,
+      operatorHalt: this.#operator.halted,
       positions: session.portfolio.positions().filter((p) => !p.quantity.isZero()).map((p) => ({
         symbol: p.symbol,
         quantity: p.quantity.toString(),
@@ -624,9 +374,7 @@ export class LiveRuntime {
 
   /** An operator's halt: no new orders (cancels still go out) until {@linkcode LiveRuntime.resume}. */
   halt(reason = "operator halt"): void {
-    this.#operatorHalt = true;
-    this.inEngine(() => this.session.oms.setTradingState("halted"));
-    this.#log({ level: "warn", component: "runtime", message: `halted: ${reason}` });
+    this.#operator.halt(reason);
   }
 
   /**
@@ -636,22 +384,12 @@ export class LiveRuntime {
    * pass clears it).
    */
   resume(): void {
-    if (this.#lastReconciliation?.mismatch === true) {
-      throw new RangeError(
-        `cannot resume: the reconciliation mismatch (${this.#lastReconciliation.reason}) is open`,
-      );
-    }
-    this.#operatorHalt = false;
-    const state = this.session.risk.liquidateOnly ? "reducing-only" : "active";
-    this.inEngine(() => this.session.oms.setTradingState(state));
-    this.#log({ level: "info", component: "runtime", message: `resumed: trading ${state}` });
+    this.#operator.resume();
   }
 
   /** Cancels working entries and closes every position (an operator's flatten). */
   flatten(): void {
-    const { session } = this;
-    this.inEngine(() => session.oms.flattenAll(session.instruments.keys()));
-    this.#log({ level: "warn", component: "runtime", message: "flatten requested by an operator" });
+    this.#operator.flatten();
   }
 
   /** Clears the kill switch's latch (persisted at the next commit); trading resumes. */
@@ -659,170 +397,55 @@ export class LiveRuntime {
     const { session } = this;
     session.risk.clearKillSwitch();
     this.#kill = { tripped: false };
-    this.#dirty = true;
-    if (!this.#operatorHalt && this.#lastReconciliation?.mismatch !== true) {
+    this.#commits.changed();
+    if (!this.#operator.halted && this.#rounds?.last?.mismatch !== true) {
       this.inEngine(() => session.oms.setTradingState("active"));
     }
-    this.#commit();
+    this.#commits.commit();
     this.#log({ level: "warn", component: "risk", message: "kill switch cleared by an operator" });
   }
 
   /** Reconciles now (live execution); resolves with the pass. */
   reconcileNow(reason: string): Promise<ReconciliationOutcome> | undefined {
-    const reconciler = this.#reconciler;
-    return reconciler === undefined ? undefined : this.#reconcile(reconciler, reason);
+    return this.#rounds?.pass(reason);
   }
 
-  // The private stream's catch-up on demand (a channel without one has delivered what it has).
-  #catchUp(): Promise<void> {
-    return this.#channel?.catchUp?.(this.session.oms.openOrders()) ?? Promise.resolve();
-  }
-
-  // Runs `action` in the engine once every event delivered so far has been handled: before the
-  // runner starts by draining the execution lane; while it runs by a marker queued behind them.
-  async #afterDelivered(action: () => void): Promise<void> {
-    if (!this.#looping || this.inbox.closed) {
-      await this.#drainExecutionLane();
-      this.inEngine(action);
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      this.#delivered.push(() => {
-        try {
-          action();
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      });
-      const now = this.#clock.now();
-      this.inbox.offer({
-        kind: "timer",
-        ts: now,
-        tsRecv: now,
-        owner: LIVE_OWNER,
-        tag: DELIVERED_TAG,
-      });
+  // Live execution, once the private stream is up: the session catches up with the venue
+  // before anything is sent.
+  async #caughtUp(client: ExecutionClient): Promise<void> {
+    // protect: what the private stream caught up on (fills and reports from while the
+    // process was down, e.g. a resting stop that closed the position) is booked before the
+    // start-up reconciliation compares with the venue; else the venue's position would be
+    // adopted first and the same fills booked on top of it.
+    await this.#engineActions.drainExecutionLane();
+    // mm: the adopted submits the catch-up did not answer are settled against the venue.
+    await settleAdopted({
+      session: this.session,
+      adopted: this.#adopted,
+      client,
+      sleeper: this.#sleeper(),
+      catchUp: () => this.#stream.catchUp(),
+      drainExecutionLane: () => this.#engineActions.drainExecutionLane(),
+      now: () => this.#options.clock.now(),
+      log: this.#log,
     });
+    await this.#rounds?.pass("start");
   }
 
-  #runDelivered(): void {
-    while (this.#delivered.length > 0) {
-      const action = this.#delivered.shift();
-      if (action !== undefined) this.inEngine(action);
+  // Subscribes every feed; each delivers to the inbox through its sink or its pump.
+  async #startFeeds(pumps: Promise<void>[]): Promise<void> {
+    const options = this.#options;
+    const subscriptions = marketSubscriptions(options.strategy.subscriptions, {
+      tickMatching: this.paperTick !== undefined,
+      buildCandles: options.buildCandles,
+      dataInterval: options.dataInterval,
+    });
+    const stopped = (): boolean => this.#stopped;
+    for (const feed of options.feeds) {
+      feed.deliverTo?.(inboxSink(this.inbox, stopped));
+      await feed.subscribe(subscriptions);
+      pumps.push(pumpFeed(feed, { inbox: this.inbox, stopped, log: this.#log }));
     }
-  }
-
-  // Reports that arrive after the inbox closed (a late REST answer at shutdown) are dropped
-  // here: the next start reconciles them from the venue.
-  // Before the feeds start only the execution lane has events: handle them now.
-  async #drainExecutionLane(): Promise<void> {
-    while (this.inbox.size > 0) {
-      const event = await this.inbox.take();
-      if (event === undefined) return;
-      this.session.engine.process(event);
-    }
-  }
-
-  // mm: an adopted submit still pending past its fence is the venue's open order when listed,
-  // else it never arrived; an adopted cancel or amend of an order listed unchanged never took
-  // effect (lib/live/state/resolve_adopted.ts); never resent.
-  async #settleAdopted(client: ExecutionClient): Promise<void> {
-    const { oms } = this.session;
-    const fence = adoptedFence(oms, this.#adopted);
-    if (fence === undefined) return;
-    await this.#sleeper().sleepUntil(fence * 1000, new AbortController().signal);
-    let open: readonly Order[];
-    try {
-      // What the venue did with them meanwhile (filled, cancelled) is delivered and handled
-      // first: an order missing from the open list may have filled, which is no evidence that
-      // it never arrived.
-      await this.#catchUp();
-      await this.#drainExecutionLane();
-      open = await client.openOrders();
-    } catch (error) {
-      // Unknown stays unknown: the reconciliation halts trading until the venue answers.
-      this.#log({
-        level: "warn",
-        component: "store",
-        message: `adopted orders not settled: venue query failed: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      });
-      return;
-    }
-    const now = this.#options.clock.now();
-    for (const order of resolveAdopted(oms, this.#adopted, open, now)) {
-      this.#log({
-        level: order.status === "rejected" ? "warn" : "info",
-        component: "store",
-        message: `adopted order ${order.request.clientOrderId}: ${
-          order.status === "rejected" ? "never arrived at the venue" : `${order.status} there`
-        }`,
-      });
-      this.session.engine.process({ kind: "order-update", ts: now, tsRecv: now, order });
-    }
-    // Then the cancels and amends the venue did not carry out are undone (logged as alerts).
-    for (const alert of refusedSteps(oms, this.#adopted, open, now)) {
-      this.session.engine.process(alert);
-    }
-  }
-
-  #deliver(event: Event): void {
-    if (this.inbox.closed) {
-      this.#log({
-        level: "debug",
-        component: "execution",
-        message: `${event.kind} after shutdown left for the next reconciliation`,
-      });
-      return;
-    }
-    if (event.kind === "fill" && this.#beforeFreshStart(event.fill, event.ts)) {
-      // Remembered (and committed with the OMS's trade ids), so a restart's catch-up that
-      // delivers it again does not book it either.
-      this.session.oms.passOverFill(event.fill);
-      this.#dirty = true;
-      this.#log({
-        level: "info",
-        component: "execution",
-        message: `${event.fill.symbol} fill ${event.fill.tradeId ?? ""} of order ${
-          event.fill.clientOrderId || "(none)"
-        } is from before the session started: not booked (the start's reconciliation adopts the venue's position)`,
-        fields: { clientOrderId: event.fill.clientOrderId, tradeId: event.fill.tradeId ?? "" },
-      });
-      return;
-    }
-    // Funding paid before a fresh start left the wallet the start's reconciliation adopts.
-    const start = event.kind === "funding-payment" ? this.#venueStart() : undefined;
-    if (event.kind === "funding-payment" && start !== undefined && event.ts < start) {
-      this.#log({
-        level: "info",
-        component: "execution",
-        message: `${event.payment.symbol} funding payment ${event.payment.id} is from before ` +
-          "the session started: not booked (the start's reconciliation adopts the venue's wallet)",
-      });
-      // Remembered (and committed): a restart's catch-up overlap delivers it again.
-      const instrument = this.session.instruments.get(event.payment.symbol);
-      if (instrument !== undefined && instrument.kind !== "spot") {
-        this.session.portfolio.skipFundingPayment(event.payment, event.ts);
-        this.#dirty = true;
-      }
-      return;
-    }
-    this.inbox.offer(event);
-  }
-
-  #beforeFreshStart(fill: Fill, ts: Micros): boolean {
-    const start = this.#venueStart();
-    return start !== undefined &&
-      isPreStartFill(fill, ts, start, this.session.oms.clientIds.state());
-  }
-
-  // A fresh session's start on the venue's clock, which the times it delivers are on.
-  #venueStart(): Micros | undefined {
-    const startedAt = this.#startedAt;
-    if (!this.#fresh || startedAt === undefined) return undefined;
-    return startedAt + Math.round((this.#channel?.venueOffsetMs?.() ?? 0) * 1000);
   }
 
   #boundReached(): boolean {
@@ -830,304 +453,47 @@ export class LiveRuntime {
     return max !== undefined && this.#source.counts.events >= max;
   }
 
-  // The exchange liquidates an isolated position at its bankruptcy price once the mark reaches
-  // its liquidation price: checked after every mark and fill, as the tick runner does.
-  #watchLiquidations(venue: TickVenue): void {
-    const { session } = this;
-    const liquidateIfDue = (symbol: SymbolId): void => {
-      const due = session.liquidationDue(symbol, session.portfolio.lastPrice(symbol));
-      if (due !== undefined) venue.liquidate(symbol, due.fillPrice);
-    };
-    session.onMark((symbol) => liquidateIfDue(symbol));
-    session.onFill((event) => liquidateIfDue(event.fill.symbol));
-  }
-
   #sleeper(): Sleeper {
     return this.#options.sleeper ?? new WallSleeper(this.#clock);
   }
 
-  #subscriptions(): MarketSubscription[] {
-    const symbols = new Set<SymbolId>();
-    for (const s of this.#options.strategy.subscriptions) symbols.add(s.symbol);
-    const wantsBooks = this.#options.strategy.subscriptions.some((s) => s.kind !== "candles");
-    const wantsQuotes = this.#options.strategy.subscriptions.some((s) => s.kind === "quotes");
-    // Tick matching needs books and trades, and takes what tick backtests replay (no bars).
-    const tick: MarketSubscription["channels"] = wantsQuotes
-      ? ["trades", "book", "quotes"]
-      : ["trades", "book"];
-    return [...symbols].map((symbol) => ({
-      symbol,
-      channels: this.paperTick !== undefined
-        ? tick
-        : this.#options.buildCandles
-        ? ["trades"]
-        : wantsBooks
-        ? ["candles", "trades", "book"]
-        : ["candles", "trades"],
-      interval: this.#options.dataInterval,
-    }));
-  }
-
-  // For feeds that can hand their events over as they parse them: each goes into the inbox
-  // inside the socket's message handler, with no promise hop before the runner is woken.
-  // `Inbox.push` keeps the pump's semantics: an event the market lane has no room for waits, and
-  // every later one waits behind it; the feed bounds how many wait.
-  #inboxSink(): MarketSink {
-    const inbox = this.inbox;
-    return {
-      push: (event) => {
-        if (this.#stopped || inbox.closed) return;
-        // Never rejects: the promise only says when a waiting event got its room.
-        void inbox.push(event);
-      },
-      get waiting() {
-        return inbox.waitingPushes;
-      },
-    };
-  }
-
-  // Feeds with a sink deliver nothing here; their events() still ends when they close.
-  async #pump(feed: MarketStream): Promise<void> {
-    try {
-      for await (const event of feed.events()) {
-        if (this.#stopped) return;
-        await this.inbox.push(event);
-      }
-    } catch (error) {
-      if (this.#stopped) return;
-      this.#log({
-        level: "error",
-        component: "feed",
-        message: `${feed.venue} market stream failed: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      });
-    }
-  }
-
-  async #reconcile(reconciler: Reconciler, reason: string): Promise<ReconciliationOutcome> {
-    const outcome = await reconciler.reconcile(reason);
-    this.#lastReconciliation = outcome;
-    this.#dirty = true;
-    const { event } = outcome;
-    const baseline = this.#fresh && !this.#baselineTaken;
-    if (event.positions.status === "compared" && event.balances.status === "compared") {
-      this.#baselineTaken = true;
-    }
-    const alert = baseline
-      ? undefined
-      : adoptedAlert(event, this.#options.reconciliationThreshold ?? 0.001, reason);
-    if (alert !== undefined) this.inEngine(() => this.session.engine.emit(alert));
-    for (const difference of event.differences) {
-      this.#log({
-        level: "warn",
-        component: "reconcile",
-        message: difference.explanation,
-        fields: { reason },
-      });
-    }
-    for (const order of outcome.orders) {
-      this.#log({
-        level: (order.kind === "external" && order.action !== "cancel-refused") ||
-            order.action === "stale-listing"
-          ? "info"
-          : "warn",
-        component: "reconcile",
-        message: `${order.symbol}: order ${order.clientOrderId || "(no client id)"} is ${
-          describeDifference(order)
-        }`,
-        fields: { reason },
-      });
-    }
-    for (const why of outcome.unknown) {
-      this.#log({ level: "warn", component: "reconcile", message: `query failed: ${why}` });
-    }
-    this.#log({
-      level: outcome.mismatch ? "warn" : "info",
-      component: "reconcile",
-      message: outcome.mismatch
-        ? `reconciliation (${reason}): mismatch open, trading halted until it clears`
-        : `reconciliation (${reason}): ${event.differences.length} differences adopted, trading ${this.session.oms.tradingState}`,
-    });
-    this.#options.onReconciliation?.(outcome);
-    return outcome;
-  }
-
-  async #reconcileEvery(reconciler: Reconciler): Promise<void> {
-    const interval = (this.#options.reconcileIntervalMs ?? 60_000) * 1000;
-    const sleeper = this.#sleeper();
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      const woke = await new Promise<boolean>((resolve) => {
-        const onAbort = (): void => resolve(false);
-        signal.addEventListener("abort", onAbort, { once: true });
-        sleeper.sleepUntil(this.#clock.now() + interval, signal).then(() => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(true);
-        });
-      });
-      if (!woke) return;
-      await this.#reconcile(reconciler, "periodic");
-    }
-  }
-
-  // Each intent is durable in the store before its request leaves. A live venue's requests
-  // (`commitFirst`) leave only once the state that made them is committed as well: held until
-  // the handler that sent them has finished (a microtask), then one commit and the sends. A
-  // process killed at any point then restarts knowing every request the venue may have (a
-  // TWAP's parent counts each child; a commit only per event taken missed the slices its
-  // timers send). A failed commit sends nothing: the restart settles those intents.
+  // Each intent is durable in the store before its request leaves (`_outbox_port.ts`).
   #withOutbox(port: VenuePort, commitFirst = false): VenuePort {
     const store = this.#options.store;
     if (store === undefined) return port;
-    const clock = this.#clock;
-    const held: OrderCommand[] = [];
-    const release = (): void => {
-      const commands = held.splice(0);
-      this.#dirty = true;
-      try {
-        this.#commit();
-      } catch (error) {
-        // Not thrown from this microtask (an uncaught exception would skip the shutdown):
-        // the run stops and ends with the error.
-        this.#commitFailed(error, commands.length);
-        return;
-      }
-      for (const command of commands) port.send(command);
-    };
-    return {
-      venue: port.venue,
-      ...(port.capabilities === undefined ? {} : { capabilities: port.capabilities }),
-      send: (command: OrderCommand): void => {
-        const clientOrderId = command.type === "submit"
-          ? command.request.clientOrderId
-          : command.clientOrderId;
-        store.recordIntent({ clientOrderId, command, ts: clock.now() });
-        if (!commitFirst) {
-          port.send(command);
-          return;
-        }
-        held.push(command);
-        if (held.length === 1) queueMicrotask(release);
-      },
-    };
+    return withOutbox(port, {
+      store,
+      now: () => this.#clock.now(),
+      commitFirst,
+      commit: () => this.#commits.commitNow(),
+      commitFailed: (error, held) => this.#commitFailed(error, held),
+    });
   }
 
-  #subscribe(): void {
-    const { session } = this;
-    const bus = session.engine.bus;
-    const store = this.#options.store;
-    bus.subscribe("timer", (event) => {
-      if (event.owner !== LIVE_OWNER) return;
-      const action = event.tag === DELIVERED_TAG ? this.#delivered.shift() : this.#actions.shift();
-      action?.();
-    });
-    session.onFill((event) => {
-      store?.recordFill(event.fill, event.ts);
-      this.#dirty = true;
-      const { fill } = event;
-      this.#log({
-        level: "info",
-        component: "execution",
-        message:
-          `${fill.symbol} fill: ${fill.side} ${fill.quantity} at ${fill.price} (fee ${fill.fee} ${fill.feeCurrency})`,
-        fields: { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId ?? "" },
-      });
-    });
-    session.onOrderUpdate((event) => {
-      this.#dirty = true;
-      const { order } = event;
-      this.#log({
-        level: order.status === "rejected" ? "warn" : "info",
-        component: "execution",
-        message: `${order.request.symbol} order ${order.request.clientOrderId}: ${order.status}${
-          order.reason === undefined ? "" : ` (${order.reason})`
-        }`,
-        fields: { clientOrderId: order.request.clientOrderId, status: order.status },
-      });
-    });
-    bus.subscribe("alert", (event) => this.#onAlert(event));
-    bus.subscribe("connectivity", (event) => {
-      this.#log({
-        level: event.state === "up" ? "info" : "warn",
-        component: event.channel === "execution" ? "execution" : "feed",
-        message: `${event.venue}${
-          event.symbol === undefined ? "" : ` ${event.symbol}`
-        } ${event.channel} ${event.state}${event.reason === undefined ? "" : `: ${event.reason}`}`,
-      });
+  #journal(): void {
+    journalSession({
+      session: this.session,
+      store: this.#options.store,
+      changed: () => this.#commits.changed(),
+      onAlert: (event) => {
+        if (event.code === "kill-switch" && !this.#kill.tripped) {
+          this.#kill = { tripped: true, at: event.ts, reason: event.message };
+          this.#commits.changed();
+        }
+      },
       // Private events missed while the channel was down are never replayed: reconcile once
       // it is back (its first "up" is the start, which reconciles anyway).
-      if (event.channel !== "execution") return;
-      if (event.state === "down") {
-        this.#executionDown = true;
-        if (this.#privateDownSinceMs === undefined) {
-          this.#privateDownSinceMs = Math.floor(event.ts / 1000);
-          this.#dirty = true;
-        }
-      } else if (event.state === "up") {
-        // Up means caught up (the streams announce it after their catch-up).
-        if (this.#privateDownSinceMs !== undefined) {
-          this.#privateDownSinceMs = undefined;
-          this.#dirty = true;
-        }
-        if (this.#executionDown && this.#reconciler !== undefined) {
-          this.#executionDown = false;
-          void this.#reconcile(this.#reconciler, "reconnect");
-        }
-      }
-    });
-    bus.subscribe("refusal", (event) => {
-      this.#log({
-        level: "warn",
-        component: "risk",
-        message: event.refusal.message,
-        fields: { rule: event.refusal.rule },
-      });
-    });
-    const onEvent = this.#options.onEvent;
-    if (onEvent !== undefined) {
-      for (const kind of ["order-update", "fill", "alert", "refusal", "reconciliation"] as const) {
-        bus.subscribe(kind, (event: Event) => {
-          if (event.kind === "alert" && this.#expectedAlert(event)) return;
-          onEvent(event);
-        });
-      }
-    }
-  }
-
-  // The venue's report of an order that is not ours, which reconciliation cancelled: expected.
-  #expectedAlert(event: AlertEvent): boolean {
-    return event.code === "order-unknown" && event.clientOrderId !== undefined &&
-      this.#reconciler?.cancelled(event.clientOrderId) === true;
-  }
-
-  #onAlert(event: AlertEvent): void {
-    if (event.code === "kill-switch" && !this.#kill.tripped) {
-      this.#kill = { tripped: true, at: event.ts, reason: event.message };
-      this.#dirty = true;
-    }
-    if (this.#expectedAlert(event)) {
-      this.#log({
-        level: "info",
-        component: "reconcile",
-        message:
-          `${event.symbol ?? ""} order ${event.clientOrderId}: the venue reports the cancel ` +
-          "reconciliation sent (it was not ours)",
-      });
-      return;
-    }
-    this.#log({
-      level: event.severity === "critical"
-        ? "error"
-        : event.severity === "warning"
-        ? "warn"
-        : "info",
-      component: event.code === "kill-switch" ? "risk" : "execution",
-      message: event.message,
-      fields: {
-        code: event.code,
-        ...(event.clientOrderId === undefined ? {} : { clientOrderId: event.clientOrderId }),
+      onExecutionConnectivity: (event) => {
+        const { changed, reconnected } = this.#stream.outage.onConnectivity(event);
+        if (changed) this.#commits.changed();
+        if (reconnected) void this.#rounds?.pass("reconnect");
       },
+      // The venue's report of an order that is not ours, which reconciliation cancelled.
+      expectedAlert: (event) =>
+        event.code === "order-unknown" && event.clientOrderId !== undefined &&
+        this.#reconciler?.cancelled(event.clientOrderId) === true,
+      onEvent: this.#options.onEvent,
+      log: this.#log,
     });
   }
 
@@ -1135,66 +501,28 @@ export class LiveRuntime {
     const store = this.#options.store;
     if (store === undefined) return;
     const { session } = this;
-    let latch: KillSwitchLatch;
-    if (this.#options.orderVenue.kind === "venue") {
-      // Working orders with their in-flight steps, the portfolio and the strategy continue;
-      // intents written after the last commit come back as ambiguous orders for the start-up
-      // reconciliation, and fills written after it are booked again (once per trade id).
-      const outcome = restoreSession(store, { session, strategy: this.#options.strategy });
-      this.#fresh = outcome.state === undefined;
-      // protect: the private stream catches up from the last commit (savedAt is µs).
-      // A commit made while the stream was down is later than what it delivered: from then.
-      if (outcome.state !== undefined) {
-        const down = Number(outcome.state.lastEventIds[PRIVATE_DOWN_SINCE] ?? Number.NaN);
-        const committed = Math.floor(outcome.state.savedAt / 1000);
-        this.#privateDownSinceMs = Number.isFinite(down) ? down : undefined;
-        this.#resumeSinceMs = Math.min(committed, this.#privateDownSinceMs ?? committed);
-      }
-      for (const { fill, ts } of outcome.fills) {
-        session.engine.process({ kind: "fill", ts, tsRecv: this.#clock.now(), fill });
-      }
-      this.#adopted = outcome.adopted;
-      if (outcome.adopted.length > 0) {
-        this.#log({
-          level: "warn",
-          component: "store",
-          message: `${outcome.adopted.length} orders sent without an answer before the restart (${
-            outcome.adopted.join(", ")
-          }): their outcome is asked from the venue`,
-        });
-      }
-      latch = outcome.killSwitch;
-    } else {
-      // Paper: the simulated venue and its orders died with the process; only the latch
-      // outlives it.
-      latch = store.load()?.killSwitch ?? { tripped: false };
+    const { fresh, adopted, latch } = restoreLive(store, {
+      session,
+      strategy: this.#options.strategy,
+      venue: this.#options.orderVenue.kind === "venue",
+      outage: this.#stream.outage,
+      now: () => this.#clock.now(),
+      log: this.#log,
+    });
+    this.#stream.fresh = fresh;
+    this.#adopted = adopted;
+    if (!latch.tripped) return;
+    this.#kill = latch;
+    session.risk.latchKillSwitch();
+    // Held by the reconciler, the latch applies when its first pass resumes trading.
+    if (this.#reconciler?.halted !== true) {
+      this.inEngine(() => session.oms.setTradingState("reducing-only"));
     }
-    if (latch.tripped) {
-      this.#kill = latch;
-      session.risk.latchKillSwitch();
-      // Held by the reconciler, the latch applies when its first pass resumes trading.
-      if (this.#reconciler?.halted !== true) {
-        this.inEngine(() => session.oms.setTradingState("reducing-only"));
-      }
-      this.#log({
-        level: "warn",
-        component: "risk",
-        message: `kill switch latched since ${new Date((latch.at ?? 0) / 1000).toISOString()}${
-          latch.reason === undefined ? "" : ` (${latch.reason})`
-        }: reducing-only until an operator clears it`,
-      });
-    }
-  }
-
-  #commit(): void {
-    const store = this.#options.store;
-    if (store === undefined || !this.#dirty) return;
-    this.#dirty = false;
-    store.commit(this.#state());
+    this.#log(latchedRecord(latch));
   }
 
   #commitFailed(error: unknown, held: number): void {
-    this.#failure ??= error;
+    this.#commits.fail(error);
     this.#log({
       level: "error",
       component: "store",
@@ -1203,27 +531,6 @@ export class LiveRuntime {
       }; ${held} request(s) waiting for it were not sent; stopping (a restart settles them against the venue)`,
     });
     this.stop("the state could not be committed");
-  }
-
-  #state(): PersistedLiveState {
-    const { session } = this;
-    return {
-      version: LIVE_STATE_VERSION,
-      savedAt: this.#clock.now(),
-      // Halts are conditions of this process (a reconciliation in progress, the shutdown);
-      // what outlives it is the kill switch's latch.
-      oms: {
-        ...session.oms.snapshot(),
-        tradingState: this.#kill.tripped ? "reducing-only" : "active",
-      },
-      strategy: this.#options.strategy.snapshot(),
-      algorithms: session.algorithms.snapshot(),
-      portfolio: session.portfolio.toJSON(),
-      lastEventIds: this.#privateDownSinceMs === undefined
-        ? {}
-        : { [PRIVATE_DOWN_SINCE]: String(this.#privateDownSinceMs) },
-      killSwitch: this.#kill,
-    };
   }
 
   #equity(): number {
@@ -1244,141 +551,25 @@ export class LiveRuntime {
     this.#stop.abort();
     const { session } = this;
     this.inEngine(() => session.oms.setTradingState("halted"));
-    if (this.#options.cancelOnShutdown === true) await this.#cancelWorking();
+    if (this.#options.cancelOnShutdown === true) {
+      await cancelWorkingOrders({
+        session,
+        inEngine: (action) => this.inEngine(action),
+        takeWithin: (ms) => this.#source.takeWithin(ms),
+        waitMs: this.#options.shutdownWaitMs ?? 3000,
+        log: this.#log,
+      });
+    }
     await Promise.all(this.#options.feeds.map((feed) => feed.close().catch(() => {})));
     this.inbox.close();
     // A pass waiting behind events the runner will no longer take finishes now.
-    this.#runDelivered();
+    this.#engineActions.runDelivered();
     await Promise.allSettled(pumps);
     await reconcileLoop;
     await privateChannel?.stop();
     // After a failed commit the store keeps its last good state, which the restart settles from.
-    if (this.#failure === undefined) {
-      this.#dirty = true;
-      this.#commit();
-    }
+    if (this.#commits.failure === undefined) this.#commits.commitNow();
     this.#options.store?.close();
     this.#log({ level: "info", component: "runtime", message: "live session stopped" });
-  }
-
-  async #cancelWorking(): Promise<void> {
-    const { session } = this;
-    const open = session.oms.openOrders();
-    if (open.length === 0) return;
-    this.#log({
-      level: "info",
-      component: "execution",
-      message: `cancelling ${open.length} working orders before shutdown`,
-    });
-    this.inEngine(() => {
-      for (const order of open) {
-        session.oms.cancelOrder(order.request.symbol, order.request.clientOrderId);
-      }
-    });
-    // The answers come through the execution lane; handle them until none is open or time is
-    // up (market data is no longer handled: the run has ended).
-    const deadline = Date.now() + (this.#options.shutdownWaitMs ?? 3000);
-    while (session.oms.openOrders().length > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      const event = await this.#source.takeWithin(left);
-      if (event === undefined) break;
-      if (event.kind === "order-update" || event.kind === "fill" || event.kind === "alert") {
-        session.engine.process(event);
-      }
-    }
-    const left = session.oms.openOrders();
-    if (left.length > 0) {
-      this.#log({
-        level: "warn",
-        component: "execution",
-        message: `${left.length} orders still working after ${
-          this.#options.shutdownWaitMs ?? 3000
-        } ms (${
-          left.map((o) => o.request.clientOrderId).join(", ")
-        }): the next start reconciles them`,
-      });
-    }
-  }
-}
-
-function describeDifference(order: OrderDifference): string {
-  switch (order.kind) {
-    case "missing":
-      return "open here but not at the venue";
-    case "unknown-ours":
-      return `ours at the venue but unknown here: ${describeUnknownOurs(order)}`;
-    case "external":
-      return `not ours: ${describeExternal(order)}`;
-    case "finished-listed":
-      return `listed open at the venue but seen finished here: ${describeFinishedListed(order)}`;
-    default: {
-      const unknown: never = order.kind;
-      throw new TypeError(`Unknown order difference ${unknown}`);
-    }
-  }
-}
-
-function describeUnknownOurs(order: OrderDifference): string {
-  switch (order.action) {
-    case "adopted":
-      return "adopted (the strategy sees it, its fills are booked; its id is never made again)";
-    case "canceled":
-      return "cancelled at the venue (its id is never made again)";
-    case "cancel-refused":
-      return `the venue refused its cancel (${order.reason}); trading halted until a pass cancels it`;
-    case "untouched":
-    case undefined:
-      return "the OMS saw it finish; trading halted until the venue's list agrees";
-    case "stale-listing":
-    case "query-failed":
-      throw new TypeError(`Order ${order.clientOrderId} unknown here cannot be ${order.action}`);
-    default: {
-      const unknown: never = order.action;
-      throw new TypeError(`Unknown order action ${unknown}`);
-    }
-  }
-}
-
-function describeFinishedListed(order: OrderDifference): string {
-  switch (order.action) {
-    case "stale-listing":
-      return `asked by id, ${order.reason}: the listing was stale, nothing sent`;
-    case "canceled":
-      return `asked by id, the venue has it open: cancelled at the venue`;
-    case "cancel-refused":
-      return `asked by id, the venue has it open; it refused the cancel (${order.reason}); trading halted until a pass settles it`;
-    case "untouched":
-      return `asked by id, ${order.reason}; the OMS cannot adopt an order it saw finish: trading halted until an operator settles it`;
-    case "query-failed":
-    case undefined:
-      return `the query by id failed (${order.reason}); trading halted until a pass settles it`;
-    case "adopted":
-      throw new TypeError(`Order ${order.clientOrderId} seen finished cannot be adopted`);
-    default: {
-      const unknown: never = order.action;
-      throw new TypeError(`Unknown order action ${unknown}`);
-    }
-  }
-}
-
-function describeExternal(order: OrderDifference): string {
-  switch (order.action) {
-    case "adopted":
-      return "adopted (the strategy sees it, its fills are booked)";
-    case "canceled":
-      return "cancelled at the venue";
-    case "cancel-refused":
-      return `the venue refused its cancel (${order.reason}); the next pass sends it again`;
-    case "untouched":
-    case undefined:
-      return "left alone (it has no client id)";
-    case "stale-listing":
-    case "query-failed":
-      throw new TypeError(`External order ${order.clientOrderId} cannot be ${order.action}`);
-    default: {
-      const unknown: never = order.action;
-      throw new TypeError(`Unknown external order action ${unknown}`);
-    }
   }
 }

@@ -14,7 +14,9 @@
 
 export * from "./account_check.ts";
 export * from "./live_books.ts";
+export * from "./live_execution.ts";
 export * from "./live_runtime.ts";
+export * from "./live_runtime_options.ts";
 export * from "./live_source.ts";
 export * from "./paper_tick_clock.ts";
 export * from "./paper_tick_source.ts";

@@ -11,7 +11,7 @@
  */
 
 import type { ConnectivityEvent, Event } from "../events/mod.ts";
-import type { PrivateChannel } from "./live_runtime.ts";
+import type { PrivateChannel } from "./live_execution.ts";
 import type { SupervisedTaskContext, Supervisor } from "./ops/supervisor.ts";
 
 /** Where a private channel catches up from (`LiveExecution.privateChannel`'s `resume`). */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ExchangeError } from "../../../lib/domain/mod.ts";
 import { ManualClock } from "../../../lib/engine/mod.ts";
 import type { ConnectivityEvent, Event } from "../../../lib/events/mod.ts";
-import type { PrivateChannel } from "../../../lib/live/live_runtime.ts";
+import type { PrivateChannel } from "../../../lib/live/live_execution.ts";
 import { supervisedChannel } from "../../../lib/live/supervised_channel.ts";
 import { Supervisor } from "../../../lib/live/ops/supervisor.ts";
 import { recordingLog } from "./ops/_log.ts";

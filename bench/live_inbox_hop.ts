@@ -18,10 +18,7 @@ import { Inbox } from "../lib/events/mod.ts";
 import { LiveFeedSource } from "../lib/live/live_source.ts";
 import type { TradingSession } from "../lib/trader/mod.ts";
 
-function flag(name: string, fallback: string): string {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? (Deno.args[at + 1] ?? fallback) : fallback;
-}
+import { flag } from "./_flags.ts";
 
 const MODE = flag("mode", "inbox");
 const SAMPLES = Number(flag("samples", "2700"));

@@ -51,10 +51,7 @@ import {
 } from "./_live_simulator_client.ts";
 import type { Strategy, StrategyContext } from "../lib/strategies/mod.ts";
 
-function flag(name: string, fallback: string): string {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? (Deno.args[at + 1] ?? fallback) : fallback;
-}
+import { flag } from "./_flags.ts";
 
 const SAMPLES = Number(flag("samples", "3000"));
 const WARMUP = Number(flag("warmup", "300"));

@@ -17,10 +17,7 @@
  * @module
  */
 
-function flag(name: string, fallback: string): string {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? (Deno.args[at + 1] ?? fallback) : fallback;
-}
+import { flag } from "./_flags.ts";
 
 const SAMPLES = Number(flag("samples", "3000"));
 const WARMUP = Number(flag("warmup", "300"));

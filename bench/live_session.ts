@@ -32,10 +32,7 @@ import { Random } from "../lib/data/mod.ts";
 import { builtinStrategies, type Strategy, type StrategyContext } from "../lib/strategies/mod.ts";
 import { bybitLive, SimulatorWorker } from "./_live_simulator_client.ts";
 
-function flag(name: string, fallback: string): string {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? (Deno.args[at + 1] ?? fallback) : fallback;
-}
+import { flag } from "./_flags.ts";
 
 const EVENTS = Number(flag("events", "1000000"));
 // Events per second the feed offers (0: as fast as the consumer takes them).

@@ -6,7 +6,8 @@
  */
 
 import type { LiveLogRecord } from "./live_runtime_options.ts";
-import type { OrderDifference, ReconciliationOutcome } from "./reconciler.ts";
+import type { OrderDifference } from "./order_difference.ts";
+import type { ReconciliationOutcome } from "./reconciler.ts";
 
 /** Which pass it was. */
 export interface PassContext {

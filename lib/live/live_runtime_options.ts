@@ -12,7 +12,8 @@ import type { Event } from "../events/mod.ts";
 import type { TradingOptions } from "../trader/mod.ts";
 import type { LiveExecution } from "./live_execution.ts";
 import type { LiveFeedCounts } from "./live_source.ts";
-import type { ReconciliationOutcome, UnknownOrderPolicy } from "./reconciler.ts";
+import type { UnknownOrderPolicy } from "./order_difference.ts";
+import type { ReconciliationOutcome } from "./reconciler.ts";
 import type { KillSwitchLatch, LiveStore } from "./state/mod.ts";
 
 /** One line the runtime logs. */

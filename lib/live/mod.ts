@@ -22,6 +22,7 @@ export * from "./paper_tick_clock.ts";
 export * from "./paper_tick_source.ts";
 export * from "./ops/mod.ts";
 export * from "./random_walk_market.ts";
+export * from "./order_difference.ts";
 export * from "./reconciler.ts";
 export * from "./state/mod.ts";
 export * from "./supervised_channel.ts";

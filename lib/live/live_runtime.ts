@@ -10,21 +10,22 @@
  * recorded before its request leaves), a commit per settled event when something changed, the
  * persisted kill-switch latch, and a clean stop (no new orders, optional cancels, flush).
  *
- * The class wires those pieces, each in a file of its own: the paper venues
- * (`_paper_venues.ts`) and the feed loop (`_feed_loop.ts`); the market feeds
+ * The class wires those pieces, each in a file of its own: the session's clocks
+ * (`_session_clocks.ts`); the route of its orders (`_order_route.ts`) to the paper venues
+ * (`_paper_venues.ts`) or the live one; the feed loop (`_feed_loop.ts`); the market feeds
  * (`_market_feeds.ts`); the execution events' way in (`_execution_stream.ts`, with the
  * fresh-start fence of `_pre_start_fills.ts` and the outages of `_private_outage.ts`); actions
- * inside the engine (`_engine_actions.ts`); the reconciliation passes
- * (`_reconciliation_rounds.ts`, their log lines in `_reconciliation_log.ts`); the outbox
- * (`_outbox_port.ts`); the commits and the restore (`_live_state.ts`, the adopted orders in
- * `_settle_adopted.ts`); the journal of what the engine handles (`_session_journal.ts`,
- * `_session_log.ts`); an operator's controls (`_operator_controls.ts`); and the shutdown's
- * cancels (`_shutdown_cancels.ts`).
+ * inside the engine (`_engine_actions.ts`); live execution's reconciliation
+ * (`_venue_reconciliation.ts`: the reconciler and its passes in `_reconciliation_rounds.ts`,
+ * their log lines in `_reconciliation_log.ts`); the outbox (`_outbox_port.ts`); the commits
+ * and the restore (`_live_state.ts`, the adopted orders in `_settle_adopted.ts`); the journal
+ * of what the engine handles (`_session_journal.ts`, `_session_log.ts`); an operator's controls
+ * (`_operator_controls.ts`); and the shutdown's cancels (`_shutdown_cancels.ts`).
  *
  * @module
  */
 
-import { type ExecutionClient, executionClientPort, type VenuePort } from "../broker/mod.ts";
+import type { ExecutionClient, VenuePort } from "../broker/mod.ts";
 import type { Micros } from "../domain/mod.ts";
 import {
   type Clock,
@@ -40,10 +41,9 @@ import { TradingSession } from "../trader/mod.ts";
 import type { CandleVenue, TickVenue } from "../venues/mod.ts";
 import { LiveBooks } from "./live_books.ts";
 import { type LiveFeedCounts, LiveFeedSource } from "./live_source.ts";
-import { PaperTickClock } from "./paper_tick_clock.ts";
 import { PaperTickSource } from "./paper_tick_source.ts";
 import { TickToOrderTimer } from "./tick_to_order.ts";
-import { Reconciler, type ReconciliationOutcome } from "./reconciler.ts";
+import type { Reconciler, ReconciliationOutcome } from "./reconciler.ts";
 import { withOutbox } from "./_outbox_port.ts";
 import { inboxSink, marketSubscriptions, pumpFeed } from "./_market_feeds.ts";
 import { cancelWorkingOrders } from "./_shutdown_cancels.ts";
@@ -51,10 +51,13 @@ import { settleAdopted } from "./_settle_adopted.ts";
 import { ExecutionStream } from "./_execution_stream.ts";
 import { EngineActions } from "./_engine_actions.ts";
 import { OperatorControls } from "./_operator_controls.ts";
-import { ReconciliationRounds } from "./_reconciliation_rounds.ts";
+import type { ReconciliationRounds } from "./_reconciliation_rounds.ts";
+import { venueReconciliation } from "./_venue_reconciliation.ts";
 import { type FeedLoop, feedLoop } from "./_feed_loop.ts";
 import { latchedRecord, persistedState, restoreLive, StateCommits } from "./_live_state.ts";
-import { paperCandleVenue, paperTickVenue, sessionCosts } from "./_paper_venues.ts";
+import { sessionCosts } from "./_paper_venues.ts";
+import { OrderRoute } from "./_order_route.ts";
+import { sessionClocks } from "./_session_clocks.ts";
 import { journalSession } from "./_session_journal.ts";
 import type { PrivateChannel } from "./live_execution.ts";
 import type {
@@ -113,13 +116,7 @@ export class LiveRuntime {
     this.#tickToOrder = execution.kind === "venue" && options.onTickToOrder !== undefined
       ? new TickToOrderTimer(options.onTickToOrder)
       : undefined;
-    const tick = execution.kind === "paper" && execution.matching === "tick"
-      ? execution.tick ?? {}
-      : undefined;
-    const receiveClock = options.receiveClock ?? (() => options.clock.now());
-    // Tick paper runs the session on the frames' receive times, not on the wall clock.
-    const tickClock = tick === undefined ? undefined : new PaperTickClock(receiveClock());
-    const clock: Clock = tickClock ?? options.clock;
+    const { clock, receiveClock, tick } = sessionClocks(options);
     this.#clock = clock;
     this.#commits = new StateCommits(
       options.store,
@@ -136,12 +133,19 @@ export class LiveRuntime {
       ...(options.marketCapacity === undefined ? {} : { marketCapacity: options.marketCapacity }),
     });
     const inbox = this.inbox;
-    let paper: CandleVenue | undefined;
-    let paperTick: TickVenue | undefined;
     const reports = new TimeQueue<Event>();
     // Paper commands are sent at the time of the event being handled (see LiveFeedSource).
     let paperNow = (): Micros => clock.now();
-    const instruments = new Map(options.instruments.map((i) => [i.symbol, i]));
+    const route = new OrderRoute(execution, {
+      instruments: new Map(options.instruments.map((i) => [i.symbol, i])),
+      clock,
+      tick: tick?.settings,
+      reports,
+      paperNow: () => paperNow(),
+      deliver: (report) => this.#stream.deliver(report),
+      tickToOrder: this.#tickToOrder,
+      outbox: (port, commitFirst) => this.#withOutbox(port, commitFirst),
+    });
     // Trades, quotes and books reach a strategy that asks for them through our books (which
     // then also mark at the mid); a candle-only strategy is marked at the closes, as in backtests.
     const wantsTicks = options.strategy.subscriptions.some((s) => s.kind !== "candles");
@@ -149,26 +153,10 @@ export class LiveRuntime {
       ...options,
       ...(wantsTicks ? { books: new LiveBooks() } : {}),
       clock,
-      ...sessionCosts(execution, tick),
-    }, (link) => {
-      if (tick !== undefined) {
-        paperTick = paperTickVenue(tick, { instruments, clock, reports });
-        return this.#withOutbox(paperTick);
-      }
-      const port = execution.kind === "paper"
-        ? (paper = paperCandleVenue(execution.venue, {
-          instruments,
-          link,
-          now: () => paperNow(),
-        }))
-        : executionClientPort(execution.client, (report) => this.#stream.deliver(report), {
-          now: () => clock.now(),
-        });
-      const timed = this.#tickToOrder?.port(port) ?? port;
-      return this.#withOutbox(timed, execution.kind === "venue");
-    });
-    this.paper = paper;
-    this.paperTick = paperTick;
+      ...sessionCosts(execution, tick?.settings),
+    }, (link) => route.port(link));
+    this.paper = route.paper;
+    this.paperTick = route.paperTick;
     this.#stream = new ExecutionStream({
       session: this.session,
       inbox,
@@ -182,41 +170,26 @@ export class LiveRuntime {
       inbox,
       clock,
       sleeper: this.#sleeper(),
-      paper,
-      tick: tickClock !== undefined && paperTick !== undefined
-        ? { venue: paperTick, reports, clock: tickClock, receiveClock }
+      paper: this.paper,
+      tick: tick !== undefined && this.paperTick !== undefined
+        ? { venue: this.paperTick, reports, clock: tick.clock, receiveClock }
         : undefined,
       marksOnTicks: wantsTicks,
       onSettled: () => this.#commits.commit(),
     });
     this.#source = source;
     if (source instanceof LiveFeedSource) paperNow = () => source.paperNow();
-    this.#reconciler = execution.kind === "venue"
-      ? new Reconciler({
-        session: this.session,
-        account: execution.client,
-        clientIdPrefix: this.session.oms.clientIds.prefix,
-        ...(options.unknownOrderPolicy === undefined
-          ? {}
-          : { unknownOrderPolicy: options.unknownOrderPolicy }),
-        symbols: [...this.session.instruments.keys()],
-        inEngine: (action) => this.inEngine(action),
-        afterDelivered: (action) => this.#engineActions.afterDelivered(action),
-        catchUp: () => this.#stream.catchUp(),
-      })
-      : undefined;
-    this.#rounds = this.#reconciler === undefined ? undefined : new ReconciliationRounds({
-      reconciler: this.#reconciler,
+    const reconciliation = venueReconciliation(options, {
       session: this.session,
-      fresh: () => this.#stream.fresh,
-      threshold: options.reconciliationThreshold ?? 0.001,
       inEngine: (action) => this.inEngine(action),
+      afterDelivered: (action) => this.#engineActions.afterDelivered(action),
+      catchUp: () => this.#stream.catchUp(),
+      fresh: () => this.#stream.fresh,
       recorded: () => this.#commits.changed(),
-      ...(options.onReconciliation === undefined
-        ? {}
-        : { onReconciliation: options.onReconciliation }),
       log: this.#log,
     });
+    this.#reconciler = reconciliation?.reconciler;
+    this.#rounds = reconciliation?.rounds;
     this.#operator = new OperatorControls({
       session: this.session,
       inEngine: (action) => this.inEngine(action),
@@ -458,7 +431,7 @@ export class LiveRuntime {
   }
 
   // Each intent is durable in the store before its request leaves (`_outbox_port.ts`).
-  #withOutbox(port: VenuePort, commitFirst = false): VenuePort {
+  #withOutbox(port: VenuePort, commitFirst: boolean): VenuePort {
     const store = this.#options.store;
     if (store === undefined) return port;
     return withOutbox(port, {

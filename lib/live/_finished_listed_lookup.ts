@@ -11,7 +11,7 @@
 
 import type { ExecutionClient } from "../broker/mod.ts";
 import { isTerminal, type Order } from "../domain/mod.ts";
-import { errorMessage } from "./_venue_answers.ts";
+import { errorMessage } from "./_error_message.ts";
 import type { OrderDifference, UnknownOrderPolicy } from "./order_difference.ts";
 
 /** What the lookup asks and may send. */

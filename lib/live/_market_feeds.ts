@@ -10,6 +10,7 @@ import type { Interval, SymbolId } from "../domain/mod.ts";
 import type { Inbox } from "../events/mod.ts";
 import type { StrategySubscription } from "../strategies/mod.ts";
 import type { LiveLogRecord } from "./live_runtime_options.ts";
+import { errorMessage } from "./_error_message.ts";
 
 /** How the session consumes market data. */
 export interface FeedNeeds {
@@ -95,9 +96,7 @@ export async function pumpFeed(
     log({
       level: "error",
       component: "feed",
-      message: `${feed.venue} market stream failed: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      message: `${feed.venue} market stream failed: ${errorMessage(error)}`,
     });
   }
 }

@@ -8,7 +8,7 @@
  */
 
 import type { ExecutionClient } from "../broker/mod.ts";
-import { errorMessage } from "./_venue_answers.ts";
+import { errorMessage } from "./_error_message.ts";
 import type { OrderDifference } from "./order_difference.ts";
 
 // How many cancelled orders that were not ours are remembered (their late reports expected).

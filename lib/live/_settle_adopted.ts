@@ -13,6 +13,7 @@ import type { Sleeper } from "../engine/mod.ts";
 import type { TradingSession } from "../trader/mod.ts";
 import type { LiveLogRecord } from "./live_runtime_options.ts";
 import { adoptedFence, refusedSteps, resolveAdopted } from "./state/mod.ts";
+import { errorMessage } from "./_error_message.ts";
 
 /** What settling the adopted orders needs from the runtime. */
 export interface AdoptedSettling {
@@ -54,9 +55,7 @@ export async function settleAdopted(options: AdoptedSettling): Promise<void> {
     log({
       level: "warn",
       component: "store",
-      message: `adopted orders not settled: venue query failed: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      message: `adopted orders not settled: venue query failed: ${errorMessage(error)}`,
     });
     return;
   }

@@ -7,11 +7,7 @@
  */
 
 import { knownReport, unknownReport, type VenueAnswer } from "../portfolio/mod.ts";
-
-/** What a thrown value says (a venue's or the network's error, or anything thrown). */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from "./_error_message.ts";
 
 /** `query`'s value, or an unknown answer naming `what` failed and why. */
 export async function answer<T>(what: string, query: () => Promise<T>): Promise<VenueAnswer<T>> {

@@ -16,7 +16,7 @@
  * (`_missing_fills.ts`); the comparison of open orders and the kinds of difference it finds
  * (`_open_order_comparison.ts`, `order_difference.ts`); the policy's cancels
  * (`_policy_cancels.ts`); the orders the OMS saw finish that the venue lists open, asked for by
- * client id (`_finished_listed_lookup.ts`); and the halting rule (`_trading_halt.ts`).
+ * client id (`_finished_listed_lookup.ts`); and the halting rule (`_reconciliation_halt.ts`).
  *
  * @module
  */
@@ -30,7 +30,7 @@ import { lookUpFinishedListed } from "./_finished_listed_lookup.ts";
 import { adoptableAccount, positionsAgree } from "./_missing_fills.ts";
 import { compareOpenOrders } from "./_open_order_comparison.ts";
 import { PolicyCancels } from "./_policy_cancels.ts";
-import { keepsHalted, ReconciliationHalt } from "./_trading_halt.ts";
+import { keepsHalted, ReconciliationHalt } from "./_reconciliation_halt.ts";
 import { answer } from "./_venue_answers.ts";
 import type { OrderDifference, UnknownOrderPolicy } from "./order_difference.ts";
 

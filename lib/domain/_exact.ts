@@ -93,7 +93,7 @@ export class Exact {
     if (this.b === undefined && y.b === undefined) {
       // A zero is small; its sign is the product of the signs, as in decimal.js.
       if (this.c === 0 || y.c === 0) return zero(this.isNeg() !== y.isNeg());
-      const product = wide(wideOf(this) * wideOf(y), this.s + y.s);
+      const product = rounded(wideOf(this) * wideOf(y), this.s + y.s, false);
       if (product !== undefined) return product;
     }
     return fromBig(toBig(this).times(toBig(y)));
@@ -106,6 +106,10 @@ export class Exact {
       this.c !== 0 && y.c !== 0
     ) {
       const quotient = exactQuotient(this.c, y.c, this.s - y.s);
+      if (quotient !== undefined) return quotient;
+    }
+    if (this.b === undefined && y.b === undefined && this.c !== 0 && y.c !== 0) {
+      const quotient = roundedQuotient(this, y);
       if (quotient !== undefined) return quotient;
     }
     return fromBig(toBig(this).div(toBig(y)));
@@ -253,7 +257,7 @@ function add(x: Exact, y: Exact, subtract: boolean): Exact | undefined {
   const s = x.s >= y.s ? x.s : y.s;
   const a = alignWide(x, s);
   const b = alignWide(y, s);
-  return wide(subtract ? a - b : a + b, s);
+  return rounded(subtract ? a - b : a + b, s, false);
 }
 
 // Whether an integer result is exact: every float64 up to MAX in magnitude is, and a true
@@ -290,6 +294,49 @@ function wide(n: bigint, s: number): Exact | undefined {
   }
   if (s > MAX_WIDE_SCALE || n >= WIDE_LIMIT || n <= -WIDE_LIMIT) return undefined;
   return new Exact(Number.NaN, s, n, undefined);
+}
+
+// decimal.js rounds every sum, difference, product and quotient correctly: the exact result,
+// rounded half-even to 40 significant digits. Integer arithmetic gives the same digits: the
+// exact sum or product is a BigInt; a quotient's first 41+ digits and whether its remainder is
+// non-zero decide its rounding just as the exact value would.
+
+// `n / 10^s` rounded to 40 significant digits half-even in the small or wide form, where
+// `sticky` says the exact value lies strictly beyond `n` in magnitude (a quotient's non-zero
+// remainder; then `n` has more than 40 digits); undefined where only decimal.js's own form
+// holds the result (an integer beyond 40 digits, a scale beyond the largest wide one).
+function rounded(n: bigint, s: number, sticky: boolean): Exact | undefined {
+  const negative = n < 0n;
+  const magnitude = negative ? -n : n;
+  if (magnitude < WIDE_LIMIT) return wide(n, s);
+  const drop = digitCount(magnitude) - 40;
+  const unit = drop <= MAX_WIDE_SCALE ? WIDE_POW10[drop] : 10n ** BigInt(drop);
+  let kept = magnitude / unit;
+  const rest = magnitude - kept * unit;
+  const half = unit / 2n;
+  if (rest > half || (rest === half && (sticky || (kept & 1n) === 1n))) kept += 1n;
+  if (s - drop < 0) return undefined;
+  return wide(negative ? -kept : kept, s - drop);
+}
+
+function digitCount(magnitude: bigint): number {
+  return magnitude.toString().length;
+}
+
+// `x ÷ y` (small or wide, both non-zero) rounded as decimal.js rounds it, or undefined.
+function roundedQuotient(x: Exact, y: Exact): Exact | undefined {
+  const dividend = wideOf(x);
+  const divisor = wideOf(y);
+  const a = dividend < 0n ? -dividend : dividend;
+  const b = divisor < 0n ? -divisor : divisor;
+  // Enough zeros that the integer quotient has at least 41 digits: a·10^k ≥ 10^(digits(b) + 40)
+  // and b < 10^digits(b).
+  const k = Math.max(0, 41 + digitCount(b) - digitCount(a));
+  const scaled = a * (k <= MAX_WIDE_SCALE ? WIDE_POW10[k] : 10n ** BigInt(k));
+  const quotient = scaled / b;
+  const exact = quotient * b === scaled;
+  const negative = (dividend < 0n) !== (divisor < 0n);
+  return rounded(negative ? -quotient : quotient, x.s - y.s + k, !exact);
 }
 
 function zero(negative: boolean): Exact {

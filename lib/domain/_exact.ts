@@ -319,8 +319,18 @@ function rounded(n: bigint, s: number, sticky: boolean): Exact | undefined {
   return wide(negative ? -kept : kept, s - drop);
 }
 
+// The number of digits of `magnitude` (> 0): a binary search of the powers of ten, cheaper than
+// printing it.
 function digitCount(magnitude: bigint): number {
-  return magnitude.toString().length;
+  if (magnitude >= WIDE_POW10[MAX_WIDE_SCALE]) return magnitude.toString().length;
+  let low = 0; // 10^low ≤ magnitude
+  let high = MAX_WIDE_SCALE; // magnitude < 10^high
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (magnitude < WIDE_POW10[middle]) high = middle;
+    else low = middle;
+  }
+  return high;
 }
 
 // `x ÷ y` (small or wide, both non-zero) rounded as decimal.js rounds it, or undefined.

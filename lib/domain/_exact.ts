@@ -195,7 +195,7 @@ export class Exact {
     // Both operands are exact float64s, so the quotient is the correctly rounded value, as
     // decimal.js's `Number(string)` is.
     if (this.b !== undefined) return this.b.toNumber();
-    return this.n === undefined ? this.c / POW10[this.s] : Number(this.toString());
+    return this.n === undefined ? this.c / POW10[this.s] : wideToNumber(this.n, this.s);
   }
 
   toString(): string {
@@ -317,6 +317,22 @@ function rounded(n: bigint, s: number, sticky: boolean): Exact | undefined {
   if (rest > half || (rest === half && (sticky || (kept & 1n) === 1n))) kept += 1n;
   if (s - drop < 0) return undefined;
   return wide(negative ? -kept : kept, s - drop);
+}
+
+// The float64 nearest `n / 10^s` (ties to even), as `Number` of its text gives, without the
+// text: `n · 2^k / 10^s` as an integer of at least 64 bits, its last bit set when the division
+// leaves a remainder (that bit lies below the one `Number` rounds at, so a value just above a
+// tie still rounds up), converted by `Number` (correctly rounded) and scaled back by 2^-k
+// (exact: a wide value lies far inside the float64 range).
+function wideToNumber(n: bigint, s: number): number {
+  if (s === 0) return Number(n);
+  const k = 64 + 4 * s; // 10^s < 2^(4s): the quotient keeps at least 64 bits of n
+  const scaled = (n < 0n ? -n : n) << BigInt(k);
+  const unit = WIDE_POW10[s];
+  let quotient = scaled / unit;
+  if (quotient * unit !== scaled) quotient |= 1n;
+  const magnitude = Number(quotient) * 2 ** -k;
+  return n < 0n ? -magnitude : magnitude;
 }
 
 // The number of digits of `magnitude` (> 0): a binary search of the powers of ten, cheaper than

@@ -184,3 +184,20 @@ Deno.test("Decimal rounds sums, products and quotients past 40 digits as decimal
     }
   }
 });
+
+Deno.test("a wide Decimal's toNumber rounds ties to even and just-above-ties up, as Number does", () => {
+  for (
+    const text of [
+      "9007199254740993.0", // 2^53 + 1: a tie, rounds to the even 2^53
+      "9007199254740993.0000000000000000000001", // just above the tie: up
+      "9007199254740992.9999999999999999999999", // just below: down
+      "9007199254740995", // a tie that rounds up to the even neighbour
+      "-9007199254740993.0000000000000000001",
+      "0.30000000000000000000000000000000000001",
+      "123456789012345678901234567890.123456789",
+      "0.00000000000000000000000000000000000000000000000000000000000000000000000000000001",
+    ]
+  ) {
+    assert.equal(Object.is(decimal(text).toNumber(), Number(text)), true, text);
+  }
+});

@@ -10,12 +10,13 @@
  * - decimal.js, for everything else (more than 40 digits, ±Infinity, NaN).
  *
  * Why it is exact: a sum, difference or product of two small or wide values whose exact result
- * has at most 40 digits is what decimal.js returns too (it rounds only beyond 40 digits); a
- * quotient is taken here only when it is exact with a short coefficient. Anything else — a
- * result beyond 40 digits, a division that does not terminate early, `toFixed` beyond its fast
- * case — is computed by decimal.js and the result brought back to the smallest form it fits.
- * The signs of zero follow IEEE 754 as decimal.js does, which JavaScript's own `+ − ×` on the
- * small coefficients also do (a zero always has the small form).
+ * has at most 40 digits is what decimal.js returns too (it rounds only beyond 40 digits); one
+ * with more digits, and a quotient, decimal.js rounds correctly to 40 digits half-even, and so
+ * does the integer arithmetic here (see `rounded`): the same digits. What only decimal.js's
+ * form holds (an integer beyond 40 digits, a scale beyond 80, ±Infinity, NaN), and `toFixed`
+ * beyond its fast case, is computed by decimal.js and the result brought back to the smallest
+ * form it fits. The signs of zero follow IEEE 754 as decimal.js does, which JavaScript's own
+ * `+ − ×` on the small coefficients also do (a zero always has the small form).
  *
  * @module
  */

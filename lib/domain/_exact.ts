@@ -324,16 +324,19 @@ function rounded(n: bigint, s: number, sticky: boolean): Exact | undefined {
 // text: `n · 2^k / 10^s` as an integer of at least 64 bits, its last bit set when the division
 // leaves a remainder (that bit lies below the one `Number` rounds at, so a value just above a
 // tie still rounds up), converted by `Number` (correctly rounded) and scaled back by 2^-k
-// (exact: a wide value lies far inside the float64 range).
+// (exact: a wide value lies far inside the float64 range). With d digits, |n| ≥ 10^(d−1) >
+// 2^(3.32·(d−1)) and 10^s < 2^(3.33·s), so k = 64 + ⌈3.33·s⌉ − ⌊3.32·(d−1)⌋ leaves the quotient
+// at least 2^64, and no larger than it needs to be (the division is the cost).
 function wideToNumber(n: bigint, s: number): number {
   if (s === 0) return Number(n);
-  const k = 64 + 4 * s; // 10^s < 2^(4s): the quotient keeps at least 64 bits of n
-  const scaled = (n < 0n ? -n : n) << BigInt(k);
+  const magnitude = n < 0n ? -n : n;
+  const k = Math.max(0, 64 + Math.ceil(3.33 * s) - Math.floor(3.32 * (digitCount(magnitude) - 1)));
+  const scaled = k === 0 ? magnitude : magnitude << BigInt(k);
   const unit = WIDE_POW10[s];
   let quotient = scaled / unit;
   if (quotient * unit !== scaled) quotient |= 1n;
-  const magnitude = Number(quotient) * 2 ** -k;
-  return n < 0n ? -magnitude : magnitude;
+  const value = Number(quotient) * 2 ** -k;
+  return n < 0n ? -value : value;
 }
 
 // The number of digits of `magnitude` (> 0): a binary search of the powers of ten, cheaper than

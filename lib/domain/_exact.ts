@@ -41,6 +41,8 @@ const WIDE_POW10: readonly bigint[] = Array.from(
   (_, i) => 10n ** BigInt(i),
 );
 const WIDE_LIMIT = WIDE_POW10[40]; // a wide coefficient is below 10^40: at most 40 digits
+// Half of each power of ten from 10^1 (the midpoint a rounding compares with).
+const WIDE_HALF: readonly bigint[] = WIDE_POW10.map((unit) => unit / 2n);
 const WIDE_MAX = BigInt(MAX);
 
 /** decimal.js's rounding constant of each {@linkcode RoundingMode}. */
@@ -310,13 +312,13 @@ function rounded(n: bigint, s: number, sticky: boolean): Exact | undefined {
   const negative = n < 0n;
   const magnitude = negative ? -n : n;
   if (magnitude < WIDE_LIMIT) return wide(n, s);
-  const drop = digitCount(magnitude) - 40;
+  const drop = digitCount(magnitude, 40) - 40;
+  if (s - drop < 0) return undefined;
   const unit = drop <= MAX_WIDE_SCALE ? WIDE_POW10[drop] : 10n ** BigInt(drop);
   let kept = magnitude / unit;
-  const rest = magnitude - kept * unit;
-  const half = unit / 2n;
+  const rest = magnitude % unit;
+  const half = drop <= MAX_WIDE_SCALE ? WIDE_HALF[drop] : unit / 2n;
   if (rest > half || (rest === half && (sticky || (kept & 1n) === 1n))) kept += 1n;
-  if (s - drop < 0) return undefined;
   return wide(negative ? -kept : kept, s - drop);
 }
 
@@ -339,11 +341,11 @@ function wideToNumber(n: bigint, s: number): number {
   return n < 0n ? -value : value;
 }
 
-// The number of digits of `magnitude` (> 0): a binary search of the powers of ten, cheaper than
-// printing it.
-function digitCount(magnitude: bigint): number {
+// The number of digits of `magnitude` (≥ 10^atLeast, > 0): a binary search of the powers of ten,
+// cheaper than printing it.
+function digitCount(magnitude: bigint, atLeast = 0): number {
   if (magnitude >= WIDE_POW10[MAX_WIDE_SCALE]) return magnitude.toString().length;
-  let low = 0; // 10^low ≤ magnitude
+  let low = atLeast; // 10^low ≤ magnitude
   let high = MAX_WIDE_SCALE; // magnitude < 10^high
   while (high - low > 1) {
     const middle = (low + high) >> 1;

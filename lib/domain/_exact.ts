@@ -10,12 +10,13 @@
  * - decimal.js, for everything else (more than 40 digits, ±Infinity, NaN).
  *
  * Why it is exact: a sum, difference or product of two small or wide values whose exact result
- * has at most 40 digits is what decimal.js returns too (it rounds only beyond 40 digits); a
- * quotient is taken here only when it is exact with a short coefficient. Anything else — a
- * result beyond 40 digits, a division that does not terminate early, `toFixed` beyond its fast
- * case — is computed by decimal.js and the result brought back to the smallest form it fits.
- * The signs of zero follow IEEE 754 as decimal.js does, which JavaScript's own `+ − ×` on the
- * small coefficients also do (a zero always has the small form).
+ * has at most 40 digits is what decimal.js returns too (it rounds only beyond 40 digits); one
+ * with more digits, and a quotient, decimal.js rounds correctly to 40 digits half-even, and so
+ * does the integer arithmetic here (see `rounded`): the same digits. What only decimal.js's
+ * form holds (an integer beyond 40 digits, a scale beyond 80, ±Infinity, NaN), and `toFixed`
+ * beyond its fast case, is computed by decimal.js and the result brought back to the smallest
+ * form it fits. The signs of zero follow IEEE 754 as decimal.js does, which JavaScript's own
+ * `+ − ×` on the small coefficients also do (a zero always has the small form).
  *
  * @module
  */
@@ -40,6 +41,8 @@ const WIDE_POW10: readonly bigint[] = Array.from(
   (_, i) => 10n ** BigInt(i),
 );
 const WIDE_LIMIT = WIDE_POW10[40]; // a wide coefficient is below 10^40: at most 40 digits
+// Half of each power of ten from 10^1 (the midpoint a rounding compares with).
+const WIDE_HALF: readonly bigint[] = WIDE_POW10.map((unit) => unit / 2n);
 const WIDE_MAX = BigInt(MAX);
 
 /** decimal.js's rounding constant of each {@linkcode RoundingMode}. */
@@ -93,7 +96,7 @@ export class Exact {
     if (this.b === undefined && y.b === undefined) {
       // A zero is small; its sign is the product of the signs, as in decimal.js.
       if (this.c === 0 || y.c === 0) return zero(this.isNeg() !== y.isNeg());
-      const product = wide(wideOf(this) * wideOf(y), this.s + y.s);
+      const product = rounded(wideOf(this) * wideOf(y), this.s + y.s, false);
       if (product !== undefined) return product;
     }
     return fromBig(toBig(this).times(toBig(y)));
@@ -106,6 +109,10 @@ export class Exact {
       this.c !== 0 && y.c !== 0
     ) {
       const quotient = exactQuotient(this.c, y.c, this.s - y.s);
+      if (quotient !== undefined) return quotient;
+    }
+    if (this.b === undefined && y.b === undefined && this.c !== 0 && y.c !== 0) {
+      const quotient = roundedQuotient(this, y);
       if (quotient !== undefined) return quotient;
     }
     return fromBig(toBig(this).div(toBig(y)));
@@ -191,7 +198,7 @@ export class Exact {
     // Both operands are exact float64s, so the quotient is the correctly rounded value, as
     // decimal.js's `Number(string)` is.
     if (this.b !== undefined) return this.b.toNumber();
-    return this.n === undefined ? this.c / POW10[this.s] : Number(this.toString());
+    return this.n === undefined ? this.c / POW10[this.s] : wideToNumber(this.n, this.s);
   }
 
   toString(): string {
@@ -253,7 +260,7 @@ function add(x: Exact, y: Exact, subtract: boolean): Exact | undefined {
   const s = x.s >= y.s ? x.s : y.s;
   const a = alignWide(x, s);
   const b = alignWide(y, s);
-  return wide(subtract ? a - b : a + b, s);
+  return rounded(subtract ? a - b : a + b, s, false);
 }
 
 // Whether an integer result is exact: every float64 up to MAX in magnitude is, and a true
@@ -290,6 +297,78 @@ function wide(n: bigint, s: number): Exact | undefined {
   }
   if (s > MAX_WIDE_SCALE || n >= WIDE_LIMIT || n <= -WIDE_LIMIT) return undefined;
   return new Exact(Number.NaN, s, n, undefined);
+}
+
+// decimal.js rounds every sum, difference, product and quotient correctly: the exact result,
+// rounded half-even to 40 significant digits. Integer arithmetic gives the same digits: the
+// exact sum or product is a BigInt; a quotient's first 41+ digits and whether its remainder is
+// non-zero decide its rounding just as the exact value would.
+
+// `n / 10^s` rounded to 40 significant digits half-even in the small or wide form, where
+// `sticky` says the exact value lies strictly beyond `n` in magnitude (a quotient's non-zero
+// remainder; then `n` has more than 40 digits); undefined where only decimal.js's own form
+// holds the result (an integer beyond 40 digits, a scale beyond the largest wide one).
+function rounded(n: bigint, s: number, sticky: boolean): Exact | undefined {
+  const negative = n < 0n;
+  const magnitude = negative ? -n : n;
+  if (magnitude < WIDE_LIMIT) return wide(n, s);
+  const drop = digitCount(magnitude, 40) - 40;
+  if (s - drop < 0) return undefined;
+  const unit = drop <= MAX_WIDE_SCALE ? WIDE_POW10[drop] : 10n ** BigInt(drop);
+  let kept = magnitude / unit;
+  const rest = magnitude % unit;
+  const half = drop <= MAX_WIDE_SCALE ? WIDE_HALF[drop] : unit / 2n;
+  if (rest > half || (rest === half && (sticky || (kept & 1n) === 1n))) kept += 1n;
+  return wide(negative ? -kept : kept, s - drop);
+}
+
+// The float64 nearest `n / 10^s` (ties to even), as `Number` of its text gives, without the
+// text: `n · 2^k / 10^s` as an integer of at least 64 bits, its last bit set when the division
+// leaves a remainder (that bit lies below the one `Number` rounds at, so a value just above a
+// tie still rounds up), converted by `Number` (correctly rounded) and scaled back by 2^-k
+// (exact: a wide value lies far inside the float64 range). With d digits, |n| ≥ 10^(d−1) >
+// 2^(3.32·(d−1)) and 10^s < 2^(3.33·s), so k = 64 + ⌈3.33·s⌉ − ⌊3.32·(d−1)⌋ leaves the quotient
+// at least 2^64, and no larger than it needs to be (the division is the cost).
+function wideToNumber(n: bigint, s: number): number {
+  if (s === 0) return Number(n);
+  const magnitude = n < 0n ? -n : n;
+  const k = Math.max(0, 64 + Math.ceil(3.33 * s) - Math.floor(3.32 * (digitCount(magnitude) - 1)));
+  const scaled = k === 0 ? magnitude : magnitude << BigInt(k);
+  const unit = WIDE_POW10[s];
+  let quotient = scaled / unit;
+  if (quotient * unit !== scaled) quotient |= 1n;
+  const value = Number(quotient) * 2 ** -k;
+  return n < 0n ? -value : value;
+}
+
+// The number of digits of `magnitude` (≥ 10^atLeast, > 0): a binary search of the powers of ten,
+// cheaper than printing it.
+function digitCount(magnitude: bigint, atLeast = 0): number {
+  if (magnitude >= WIDE_POW10[MAX_WIDE_SCALE]) return magnitude.toString().length;
+  let low = atLeast; // 10^low ≤ magnitude
+  let high = MAX_WIDE_SCALE; // magnitude < 10^high
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (magnitude < WIDE_POW10[middle]) high = middle;
+    else low = middle;
+  }
+  return high;
+}
+
+// `x ÷ y` (small or wide, both non-zero) rounded as decimal.js rounds it, or undefined.
+function roundedQuotient(x: Exact, y: Exact): Exact | undefined {
+  const dividend = wideOf(x);
+  const divisor = wideOf(y);
+  const a = dividend < 0n ? -dividend : dividend;
+  const b = divisor < 0n ? -divisor : divisor;
+  // Enough zeros that the integer quotient has at least 41 digits: a·10^k ≥ 10^(digits(b) + 40)
+  // and b < 10^digits(b).
+  const k = Math.max(0, 41 + digitCount(b) - digitCount(a));
+  const scaled = a * (k <= MAX_WIDE_SCALE ? WIDE_POW10[k] : 10n ** BigInt(k));
+  const quotient = scaled / b;
+  const exact = quotient * b === scaled;
+  const negative = (dividend < 0n) !== (divisor < 0n);
+  return rounded(negative ? -quotient : quotient, x.s - y.s + k, !exact);
 }
 
 function zero(negative: boolean): Exact {

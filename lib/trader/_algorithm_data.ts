@@ -36,8 +36,22 @@ export function observeForAlgorithms(
     const path = c.close >= c.open
       ? [c.open, c.low, c.high, c.close]
       : [c.open, c.high, c.low, c.close];
-    const { bid, ask } = touch(c.symbol, c.close);
-    algorithms.observe(c.symbol, { ts: event.ts, last: c.close, bid, ask, volume: c.volume, path });
+    const last = c.close;
+    // Without books (the candle venue) the touch is the close: no object for it on every bar
+    // a parent works.
+    if (books === undefined) {
+      algorithms.observe(c.symbol, {
+        ts: event.ts,
+        last,
+        bid: last,
+        ask: last,
+        volume: c.volume,
+        path,
+      });
+      return;
+    }
+    const { bid, ask } = touch(c.symbol, last);
+    algorithms.observe(c.symbol, { ts: event.ts, last, bid, ask, volume: c.volume, path });
   });
   if (books === undefined) return;
   bus.subscribe("trade", (event) => {

@@ -23,6 +23,9 @@ import type {
 } from "../../domain/mod.ts";
 import { isTerminal } from "../../domain/mod.ts";
 
+// A record under construction: its optional fields are set after the literal.
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The hint kinds that are execution algorithms (everything but market and limit). */
 export type AlgorithmKind = Exclude<ExecutionHint["kind"], "market" | "limit">;
 
@@ -399,27 +402,26 @@ export abstract class ExecutionAlgorithm {
     const quantity = Math.min(Math.floor(lots), this.unsentLots);
     if (quantity <= 0) return undefined;
     const p = this.parent;
-    const id = this.ctx.submit({
+    // Optional fields set one by one rather than spread in: every child pays this, and a spread
+    // of a conditional object literal is a copy through the runtime.
+    const intent: Mutable<OrderIntent> = {
       symbol: p.symbol,
       side: p.side,
       type: order.type,
       quantity: Number((quantity * p.lotSize).toPrecision(15)),
-      ...(order.price === undefined ? {} : { price: order.price }),
-      ...(order.timeInForce === undefined ? {} : { timeInForce: order.timeInForce }),
-      reduceOnly: p.reduceOnly,
-      ...(p.groupId === undefined ? {} : { groupId: p.groupId }),
-    });
+    };
+    if (order.price !== undefined) intent.price = order.price;
+    if (order.timeInForce !== undefined) intent.timeInForce = order.timeInForce;
+    intent.reduceOnly = p.reduceOnly;
+    if (p.groupId !== undefined) intent.groupId = p.groupId;
+    const id = this.ctx.submit(intent);
     if (id === undefined) {
       this.#refused++;
       return undefined;
     }
     this.#children++;
-    const child: ChildState = {
-      id,
-      lots: quantity,
-      filledLots: 0,
-      ...(order.price === undefined ? {} : { price: order.price }),
-    };
+    const child: ChildState = { id, lots: quantity, filledLots: 0 };
+    if (order.price !== undefined) child.price = order.price;
     this.working.set(id, child);
     return child;
   }

@@ -130,3 +130,74 @@ Deno.test("Decimal operands given as numbers keep decimal.js's reading, −0 and
   same(decimal(-0), new Reference("0"), "decimal(-0)");
   same(decimal(0.1 + 0.2), new Reference(String(0.1 + 0.2)), "decimal(0.1 + 0.2)");
 });
+
+// Long operands: up to 40 digits at scales up to 60, so sums, products and quotients run past
+// 40 digits and are rounded; ties (a 5 after the 40th digit, with and without more digits) and
+// operands far apart in scale are made on purpose.
+function longTexts(seed: number, count: number): string[] {
+  let state = seed >>> 0;
+  const next = (n: number): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+  const fixed = [
+    "1234567890123456789012345678901234567890",
+    "0.5",
+    "0.5000000000000000000000000000000000000001",
+    "1234567890123456789012345678901234567895",
+    "9999999999999999999999999999999999999999",
+    "0.9999999999999999999999999999999999999999",
+    "0.00000000000000000000000000000000000000000000000001",
+    "3",
+    "7",
+    "0.002",
+    "0.011",
+    "100000.4",
+  ];
+  const out = [...fixed];
+  while (out.length < count) {
+    const digits = 1 + next(40);
+    let text = String(1 + next(9));
+    for (let i = 1; i < digits; i++) text += String(next(10));
+    const scale = next(61);
+    if (scale > 0 && scale < text.length) text = text.slice(0, -scale) + "." + text.slice(-scale);
+    else if (scale > 0) text = "0." + "0".repeat(scale - text.length) + text;
+    out.push(next(3) === 0 ? "-" + text : text);
+  }
+  return out;
+}
+
+Deno.test("Decimal rounds sums, products and quotients past 40 digits as decimal.js does", () => {
+  const values = longTexts(11, 120);
+  for (const a of values) {
+    const x = decimal(a);
+    const rx = new Reference(a);
+    for (const b of values) {
+      const y = decimal(b);
+      const ry = new Reference(b);
+      same(x.plus(y), rx.plus(ry), `${a} + ${b}`);
+      same(x.minus(y), rx.minus(ry), `${a} - ${b}`);
+      same(x.times(y), rx.times(ry), `${a} × ${b}`);
+      same(x.div(y), rx.div(ry), `${a} ÷ ${b}`);
+      // A rounded result as the next operand, as an average entry price is.
+      same(x.div(y).times(y), rx.div(ry).times(ry), `${a} ÷ ${b} × ${b}`);
+    }
+  }
+});
+
+Deno.test("a wide Decimal's toNumber rounds ties to even and just-above-ties up, as Number does", () => {
+  for (
+    const text of [
+      "9007199254740993.0", // 2^53 + 1: a tie, rounds to the even 2^53
+      "9007199254740993.0000000000000000000001", // just above the tie: up
+      "9007199254740992.9999999999999999999999", // just below: down
+      "9007199254740995", // a tie that rounds up to the even neighbour
+      "-9007199254740993.0000000000000000001",
+      "0.30000000000000000000000000000000000001",
+      "123456789012345678901234567890.123456789",
+      "0.00000000000000000000000000000000000000000000000000000000000000000000000000000001",
+    ]
+  ) {
+    assert.equal(Object.is(decimal(text).toNumber(), Number(text)), true, text);
+  }
+});

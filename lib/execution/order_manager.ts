@@ -110,6 +110,10 @@ export class OrderManager {
   >();
   // Per rule, in the order rules first refused; a mutable cell, so a refusal costs one lookup.
   readonly #counts = new Map<string, { count: number }>();
+  // The rule refused last and its cell: a run of refusals by one rule (a backtest's) skips the
+  // map lookup (~75 instructions each).
+  #lastRule: string | undefined;
+  #lastCount: { count: number } | undefined;
   readonly #examples: string[] = [];
   readonly #ids: ClientIds;
   readonly #buyingPower: BuyingPowerContext;
@@ -738,9 +742,15 @@ export class OrderManager {
   // Counts a refusal; its message is written (a deferred one's) only for an example slot or a
   // listener that wants it.
   #refuse(refusal: Refusal | DeferredRefusal): void {
-    const cell = this.#counts.get(refusal.rule);
-    if (cell === undefined) this.#counts.set(refusal.rule, { count: 1 });
-    else cell.count++;
+    const rule = refusal.rule;
+    let cell = rule === this.#lastRule ? this.#lastCount : this.#counts.get(rule);
+    if (cell === undefined) {
+      cell = { count: 0 };
+      this.#counts.set(rule, cell);
+    }
+    cell.count++;
+    this.#lastRule = rule;
+    this.#lastCount = cell;
     if (this.#examples.length < 20) this.#examples.push(refusal.message);
     const { onRefusal, wantsRefusals } = this.#options;
     if (onRefusal === undefined || wantsRefusals?.() === false) return;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Decimal, Instrument, OrderRequest, Refusal } from "../domain/mod.ts";
+import type { Decimal, Instrument, OrderRequest, Refusal, RefusalRule } from "../domain/mod.ts";
 import { DeferredRefusal, type RefusalWriter, shownRefusal } from "./deferred_refusal.ts";
 
 /**
@@ -166,9 +166,19 @@ export class PreTradeRisk {
 
   /**
    * {@linkcode check}, but most refusals come with their message still to be written (the OMS
-   * counts them and shows only a few).
+   * counts them and shows only a few). With `recorded` false (the caller will only count it:
+   * its examples are full and nobody listens) a refusal is its rule alone, and no record of it
+   * is built: a backtest's 250,000th refusal is read by no one.
    */
-  checkDeferred(input: RiskInput): Refusal | DeferredRefusal | undefined {
+  checkDeferred(input: RiskInput): Refusal | DeferredRefusal | undefined;
+  checkDeferred(
+    input: RiskInput,
+    recorded: boolean,
+  ): Refusal | DeferredRefusal | RefusalRule | undefined;
+  checkDeferred(
+    input: RiskInput,
+    recorded = true,
+  ): Refusal | DeferredRefusal | RefusalRule | undefined {
     const { request, instrument, price, position } = input;
     const quantity = input.quantityValue ?? request.quantity.toNumber();
     const signed = request.side === "buy" ? quantity : -quantity;
@@ -184,6 +194,7 @@ export class PreTradeRisk {
     // The position limit holds in the worst case: every working order on this side fills.
     const worst = after + (request.side === "buy" ? working : -working);
     if (this.#killed && !reduces) {
+      if (!recorded) return "kill-switch";
       return new DeferredRefusal(
         {
           rule: "kill-switch",
@@ -201,6 +212,7 @@ export class PreTradeRisk {
     // switch's flatten) is never refused by them, or a position built from several orders
     // within the limit could not be closed at all.
     if (maxOrderQuantity !== undefined && !reduces && quantity > maxOrderQuantity) {
+      if (!recorded) return "max-order-quantity";
       return new DeferredRefusal(
         {
           rule: "max-order-quantity",
@@ -219,6 +231,7 @@ export class PreTradeRisk {
         ? (quantity * multiplier) / price
         : quantity * multiplier * price;
       if (notional > maxOrderNotional) {
+        if (!recorded) return "max-order-notional";
         return new DeferredRefusal(
           {
             rule: "max-order-notional",
@@ -232,11 +245,12 @@ export class PreTradeRisk {
         );
       }
     }
-    const band = this.#bandRefusal(input, reduces);
+    const band = this.#bandRefusal(input, reduces, recorded);
     if (band !== undefined) return band;
-    const rate = this.#rateRefusal(input, reduces);
+    const rate = this.#rateRefusal(input, reduces, recorded);
     if (rate !== undefined) return rate;
     if (maxPositionQuantity !== undefined && !reduces && Math.abs(worst) > maxPositionQuantity) {
+      if (!recorded) return "max-position";
       // Written now: its message has numbers (the worst case, the working orders) its facts
       // do not keep.
       return {
@@ -256,7 +270,11 @@ export class PreTradeRisk {
     return undefined;
   }
 
-  #bandRefusal(input: RiskInput, reduces: boolean): DeferredRefusal | undefined {
+  #bandRefusal(
+    input: RiskInput,
+    reduces: boolean,
+    recorded: boolean,
+  ): DeferredRefusal | "price-band" | undefined {
     const { request, mark } = input;
     const bps = this.#limits.priceBandBps;
     if (bps === undefined || reduces || request.price === undefined) return undefined;
@@ -265,6 +283,7 @@ export class PreTradeRisk {
     const price = request.price.toNumber();
     const distance = (Math.abs(price - mark) / mark) * 10_000;
     if (distance <= bps) return undefined;
+    if (!recorded) return "price-band";
     return new DeferredRefusal(
       {
         rule: "price-band",
@@ -279,7 +298,11 @@ export class PreTradeRisk {
     );
   }
 
-  #rateRefusal(input: RiskInput, reduces: boolean): DeferredRefusal | undefined {
+  #rateRefusal(
+    input: RiskInput,
+    reduces: boolean,
+    recorded: boolean,
+  ): DeferredRefusal | "order-rate" | undefined {
     const max = this.#limits.maxOrdersPerMinute;
     const now = input.now;
     if (max === undefined || now === undefined) return undefined;
@@ -288,6 +311,7 @@ export class PreTradeRisk {
     while (expired < recent.length && recent[expired] <= now - MINUTE_MICROS) expired++;
     if (expired > 0) this.#recent = recent.slice(expired);
     if (reduces || this.#recent.length < max) return undefined;
+    if (!recorded) return "order-rate";
     const { request } = input;
     return new DeferredRefusal(
       {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { SIGNAL_KINDS } from "../domain/mod.ts";
+import { SIGNAL_KINDS, type SignalKind } from "../domain/mod.ts";
 
 /** What is wrong with a strategy's output: the field and why. */
 export interface OutputProblem {
@@ -147,7 +147,9 @@ export function signalProblem(
     return { field: "signal", reason: `must be a signal object, got ${show(signal)}` };
   }
   const s = signal as Fields;
-  // Field by field without closures: this runs on every signal, refused ones included.
+  // This runs on every signal, refused ones included: a plain one passes on the comparisons
+  // below; anything they do not accept outright is checked field by field, for its reason.
+  if (plainlyWellFormed(s, isKnown)) return undefined;
   return at("signal.kind", oneOf(s.kind, SIGNAL_KINDS)) ??
     at("signal.symbol", symbolProblem(s.symbol, isKnown)) ??
     required(s, "signal", "confidence", positiveUnit) ??
@@ -155,6 +157,23 @@ export function signalProblem(
     optional(s, "signal", "takeProfit", positive) ??
     optional(s, "signal", "quantity", positive) ??
     (s.hint === undefined ? undefined : hintProblem(s.hint));
+}
+
+// Whether a signal without a hint passes every rule of `signalProblem` (never looser than
+// them: a value they would refuse fails here too). The field-by-field checks cost a signal
+// ~160 instructions, these ~40 (issue 19).
+function plainlyWellFormed(s: Fields, isKnown: (symbol: string) => boolean): boolean {
+  const { kind, symbol, confidence } = s;
+  return typeof kind === "string" && SIGNAL_KINDS.includes(kind as SignalKind) &&
+    typeof symbol === "string" && symbol !== "" && isKnown(symbol) &&
+    // Within [0, 1], so finite (NaN fails both).
+    typeof confidence === "number" && confidence >= 0 && confidence <= 1 &&
+    absentOrPositive(s.stopLoss) && absentOrPositive(s.takeProfit) &&
+    absentOrPositive(s.quantity) && s.hint === undefined;
+}
+
+function absentOrPositive(value: unknown): boolean {
+  return value === undefined || (typeof value === "number" && value > 0 && value < Infinity);
 }
 
 function at(field: string, reason: string | undefined): OutputProblem | undefined {

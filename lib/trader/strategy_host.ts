@@ -139,8 +139,15 @@ export class StrategyHost {
       strategy.subscriptions.filter((s) => !(s.kind === "candles" && s.reference === true))
         .map((s) => s.symbol),
     );
-    const isKnown = (symbol: string) =>
-      traded.has(symbol) || services.instrument(symbol) !== undefined;
+    // A strategy signals the same symbol over and over: the last one found known skips the
+    // set and the instrument lookups (a known symbol stays known).
+    let lastKnown: string | undefined;
+    const isKnown = (symbol: string) => {
+      if (symbol === lastKnown) return true;
+      const known = traded.has(symbol) || services.instrument(symbol) !== undefined;
+      if (known) lastKnown = symbol;
+      return known;
+    };
     const ours = <T>(call: () => T): T => this.#ours_(call);
     this.#context = {
       get now(): Micros {

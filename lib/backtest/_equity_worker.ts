@@ -1,19 +1,26 @@
 /**
  * The worker that folds a long run's equity marks on the second core while the run goes on
  * (drawdowns, online metrics, chart buckets, months and the `equity.csv` sample:
- * {@linkcode EquityFold}) and, for a report, encodes `equity.parquet` and a full `equity.csv`.
+ * {@linkcode EquityFold}) and, for a report, encodes `equity.parquet` and a full `equity.csv`, or
+ * writes the thinned `equity.csv` from the sample once the fold is done.
  * The recorder posts each chunk of marks and price bars (transferred, not copied) and the
  * worker gives the buffers back; a shared counter of chunks in flight lets the recorder wait
  * when the worker falls behind, so memory stays bounded. Messages: `open` → `opened`, `start`,
- * `append` (no answer), `close` → `closed` with the fold, `abort` → `aborted`; any failure →
- * `error` with the message.
+ * `append` (no answer), `close` → `closed` with the fold (then `written` once a thinned
+ * `equity.csv` is complete), `abort` → `aborted`; any failure → `error` with the message.
  *
  * @module
  */
 
 import { EquityParquetWriter } from "../data/equity_parquet.ts";
-import { CHUNK_MARKS, EquityFold, type FoldedMessage } from "./equity_fold.ts";
-import { csvNumber, EQUITY_COLUMNS, isoFormatter } from "./_report_csv.ts";
+import { CHUNK_MARKS, EquityFold, type EquitySample, type FoldedMessage } from "./equity_fold.ts";
+import {
+  csvNumber,
+  EQUITY_COLUMNS,
+  equityCsvChunks,
+  type EquityRows,
+  isoFormatter,
+} from "./_report_csv.ts";
 
 /** Price bars of the charted symbol in one message (the first `n` are valid). */
 export interface PriceColumns {
@@ -34,6 +41,8 @@ export type EquityWorkerRequest =
     readonly parquet?: { readonly path: string; readonly tempPath: string };
     /** Where a full `equity.csv` goes. */
     readonly csvPath?: string;
+    /** Where the thinned `equity.csv` (the sample) goes, written after the fold. */
+    readonly sampleCsvPath?: string;
   }
   | { readonly kind: "start"; readonly initialEquity: number; readonly barMicros: number }
   | {
@@ -49,7 +58,7 @@ export type EquityWorkerRequest =
 
 /** A message from the worker. */
 export type EquityWorkerReply =
-  | { readonly kind: "opened" | "aborted" }
+  | { readonly kind: "opened" | "aborted" | "written" }
   | { readonly kind: "closed"; readonly folded: FoldedMessage | undefined }
   | { readonly kind: "error"; readonly message: string }
   | { readonly kind: "returned"; readonly buffers: readonly ArrayBuffer[] };
@@ -63,6 +72,7 @@ const scope = globalThis as unknown as {
 
 let writer: EquityParquetWriter | undefined;
 let csv: Deno.FsFile | undefined;
+let sampleCsv: Deno.FsFile | undefined;
 let fold: EquityFold | undefined;
 let inFlight: Int32Array | undefined;
 let failed = false;
@@ -91,6 +101,9 @@ scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void
           csv = await Deno.open(message.csvPath, { write: true, createNew: true });
           writeAll(csv, encoder.encode(`${EQUITY_COLUMNS.join(",")}\n`));
         }
+        if (message.sampleCsvPath !== undefined) {
+          sampleCsv = await Deno.open(message.sampleCsvPath, { write: true, createNew: true });
+        }
         reply({ kind: "opened" });
         return;
       case "start":
@@ -112,6 +125,15 @@ scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void
         }
         const folded = fold?.result();
         const sample = folded?.sample;
+        if (sampleCsv !== undefined && folded !== undefined && sample !== undefined) {
+          // The fold goes back at once with a copy of the sample, so the run writes its other
+          // report files while this thread formats equity.csv (~0.2 s at 10M bars).
+          reply({ kind: "closed", folded: { ...folded, sample: sampleCopy(sample) } });
+          writeSampleCsv(sampleCsv, sample);
+          sampleCsv = undefined;
+          reply({ kind: "written" });
+          return;
+        }
         reply(
           { kind: "closed", folded },
           sample === undefined ? [] : [
@@ -124,10 +146,12 @@ scope.onmessage = async (event: MessageEvent<EquityWorkerRequest>): Promise<void
       }
       case "abort":
         await writer?.abort();
-        try {
-          csv?.close();
-        } catch {
-          // already closed
+        for (const file of [csv, sampleCsv]) {
+          try {
+            file?.close();
+          } catch {
+            // already closed
+          }
         }
         reply({ kind: "aborted" });
         return;
@@ -182,4 +206,23 @@ function writeCsv(file: Deno.FsFile, ts: Float64Array, equity: Float64Array, n: 
 
 function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
   while (bytes.byteLength > 0) bytes = bytes.subarray(file.writeSync(bytes));
+}
+
+function sampleCopy(sample: EquitySample): EquitySample {
+  return {
+    ts: sample.ts.slice(0, sample.length),
+    equity: sample.equity.slice(0, sample.length),
+    drawdown: sample.drawdown.slice(0, sample.length),
+    length: sample.length,
+    stride: sample.stride,
+  };
+}
+
+function writeSampleCsv(file: Deno.FsFile, rows: EquityRows): void {
+  try {
+    for (const chunk of equityCsvChunks(rows)) writeAll(file, encoder.encode(chunk));
+    file.syncSync();
+  } finally {
+    file.close();
+  }
 }

@@ -45,14 +45,14 @@ export async function equityOutputFor(
   releaseTemp(stem); // the files are stem.parquet (and its .part) and stem.csv, not stem
   const parquetPath = `${stem}.parquet`;
   const csvPath = `${stem}.csv`;
-  for (const path of [parquetPath, `${parquetPath}.part`, ...(csv === "full" ? [csvPath] : [])]) {
-    trackTemp(path);
-  }
+  for (const path of [parquetPath, `${parquetPath}.part`, csvPath]) trackTemp(path);
+  // A full equity.csv is streamed as the run goes; the thinned one is written by the equity
+  // worker from its sample once the run ends, while this thread writes the other files.
   return {
     kind: "stream",
     parquetPath,
     reportDir: target,
-    ...(csv === "full" ? { csvPath } : {}),
+    ...(csv === "full" ? { csvPath } : { sampleCsvPath: csvPath }),
   };
 }
 

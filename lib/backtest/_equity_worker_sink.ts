@@ -3,7 +3,8 @@
  * of marks and price bars are copied once into buffers that go back and forth and are
  * transferred; when more than {@linkcode MAX_IN_FLIGHT} chunks wait, the recorder blocks until
  * the worker catches up (memory stays bounded), and a failure in the worker (disk full)
- * surfaces at the next chunk or at {@linkcode EquityWorkerSink.close}.
+ * surfaces at the next chunk, at {@linkcode EquityWorkerSink.close} or, for the thinned
+ * `equity.csv` it writes after the fold, at {@linkcode EquityWorkerSink.written}.
  *
  * @module
  */
@@ -23,6 +24,8 @@ export interface EquityWorkerFiles {
   readonly parquet?: { readonly path: string; readonly tempPath: string };
   /** A full `equity.csv`. */
   readonly csvPath?: string;
+  /** The thinned `equity.csv` (the fold's sample), written once the fold is done. */
+  readonly sampleCsvPath?: string;
 }
 
 /** The main-thread side of the equity worker. */
@@ -31,8 +34,11 @@ export class EquityWorkerSink {
   readonly #what: string;
   readonly #inFlight = new Int32Array(new SharedArrayBuffer(4));
   #error: string | undefined;
-  #waiting: ((reply: EquityWorkerReply) => void) | undefined;
+  // Answers expected, in the order the worker sends them (`closed`, then `written`).
+  readonly #waiting: ((reply: EquityWorkerReply) => void)[] = [];
   #done = false;
+  #writesSample = false;
+  #written: Promise<void> | undefined;
   #unawaitedOpen = false;
   // Buffers the worker gave back, reused instead of allocating a copy per chunk.
   readonly #free: ArrayBuffer[] = [];
@@ -51,17 +57,19 @@ export class EquityWorkerSink {
         this.#unawaitedOpen = false;
         return;
       }
-      if (reply.kind === "error") this.#error = reply.message;
-      const waiting = this.#waiting;
-      this.#waiting = undefined;
-      waiting?.(reply);
+      if (reply.kind === "error") {
+        // No answer after a failure: every wait ends with it.
+        this.#error = reply.message;
+        for (const waiting of this.#waiting.splice(0)) waiting(reply);
+        return;
+      }
+      this.#waiting.shift()?.(reply);
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#error = event.message;
-      const waiting = this.#waiting;
-      this.#waiting = undefined;
-      waiting?.({ kind: "error", message: event.message });
+      const reply: EquityWorkerReply = { kind: "error", message: event.message };
+      for (const waiting of this.#waiting.splice(0)) waiting(reply);
     };
   }
 
@@ -72,7 +80,10 @@ export class EquityWorkerSink {
    * @throws {DataError} when a file cannot be created.
    */
   static async open(files: EquityWorkerFiles): Promise<EquityWorkerSink> {
-    const sink = EquityWorkerSink.#spawn(files.parquet?.path ?? files.csvPath ?? "the equity");
+    const sink = EquityWorkerSink.#spawn(
+      files.parquet?.path ?? files.csvPath ?? files.sampleCsvPath ?? "the equity",
+    );
+    sink.#writesSample = files.sampleCsvPath !== undefined;
     const reply = await sink.#ask({ kind: "open", inFlight: sink.#shared(), ...files });
     if (reply.kind === "error") {
       sink.#stop();
@@ -156,20 +167,44 @@ export class EquityWorkerSink {
   }
 
   /**
-   * Finishes the files (footer, rename into place) and returns the fold; stops the worker.
+   * Finishes the files (footer, rename into place) and returns the fold; stops the worker, or,
+   * when it writes the thinned `equity.csv`, lets it go on with that (see
+   * {@linkcode EquityWorkerSink.written}).
    *
    * @throws {DataError} naming the file when any chunk or the close failed.
    */
   async close(): Promise<Folded | undefined> {
+    let writing: Promise<EquityWorkerReply> | undefined;
     try {
       this.#check();
-      const reply = await this.#ask({ kind: "close" });
+      const closing = this.#ask({ kind: "close" });
+      if (this.#writesSample) writing = new Promise((resolve) => this.#waiting.push(resolve));
+      const reply = await closing;
       if (reply.kind === "error") throw this.#failure(reply.message);
       if (reply.kind !== "closed") throw new TypeError(`equity worker answered ${reply.kind}`);
+      if (writing !== undefined) {
+        this.#written = writing.then((answer) => {
+          if (answer.kind === "error") throw this.#failure(answer.message);
+          if (answer.kind !== "written") {
+            throw new TypeError(`equity worker answered ${answer.kind}`);
+          }
+        }).finally(() => this.#stop());
+        this.#written.catch(() => {}); // rethrown where it is awaited
+      }
       return reply.folded === undefined ? undefined : foldedFromMessage(reply.folded);
     } finally {
-      this.#stop();
+      if (this.#written === undefined) this.#stop();
     }
+  }
+
+  /**
+   * Settles once the thinned `equity.csv` is written and the worker stopped (at once when it
+   * writes none).
+   *
+   * @throws {DataError} naming the file when it could not be written.
+   */
+  written(): Promise<void> {
+    return this.#written ?? Promise.resolve();
   }
 
   /** Discards the output and stops the worker. Safe to call twice. */
@@ -209,7 +244,7 @@ export class EquityWorkerSink {
 
   #ask(message: EquityWorkerRequest): Promise<EquityWorkerReply> {
     return new Promise((resolve) => {
-      this.#waiting = resolve;
+      this.#waiting.push(resolve);
       this.#worker.postMessage(message);
     });
   }

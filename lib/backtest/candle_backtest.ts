@@ -114,6 +114,8 @@ export async function runCandleBacktest(
     to: options.to ?? Number.POSITIVE_INFINITY,
     recorder,
     onProgress: options.onProgress,
+    // The session's own candle handlers only read the bar; the strategy says for itself.
+    reuseCandle: options.strategy.keepsCandles === false,
   });
   try {
     for (let step = await first; step.done !== true; step = await batches.next()) {

@@ -75,11 +75,21 @@ export function grownCopy(a: Float64Array, length: number, size: number): Float6
   return b;
 }
 
+// The sample's columns live in shared memory: the equity worker hands them to the run and
+// still reads them to write equity.csv, with no copy (nothing writes them once folded).
+function sharedCopy(a: Float64Array, length: number, size: number): Float64Array {
+  const b = new Float64Array(new SharedArrayBuffer(size * Float64Array.BYTES_PER_ELEMENT));
+  b.set(a.subarray(0, length));
+  return b;
+}
+
+const EMPTY = new Float64Array(0);
+
 class Sample {
   // Grown by doubling up to the row limit (a short run does not pay for a million rows).
-  ts: Float64Array = new Float64Array(CHUNK_MARKS);
-  equity: Float64Array = new Float64Array(CHUNK_MARKS);
-  drawdown: Float64Array = new Float64Array(CHUNK_MARKS);
+  ts: Float64Array = sharedCopy(EMPTY, 0, CHUNK_MARKS);
+  equity: Float64Array = sharedCopy(EMPTY, 0, CHUNK_MARKS);
+  drawdown: Float64Array = sharedCopy(EMPTY, 0, CHUNK_MARKS);
   length = 0;
   stride = 1;
   #seen = 0;
@@ -119,9 +129,9 @@ class Sample {
   #grow(): void {
     // One row beyond the limit: room for the last mark of a thinned sample.
     const size = Math.min(EQUITY_CSV_MAX_ROWS + 1, this.ts.length * 2);
-    this.ts = grownCopy(this.ts, this.length, size);
-    this.equity = grownCopy(this.equity, this.length, size);
-    this.drawdown = grownCopy(this.drawdown, this.length, size);
+    this.ts = sharedCopy(this.ts, this.length, size);
+    this.equity = sharedCopy(this.equity, this.length, size);
+    this.drawdown = sharedCopy(this.drawdown, this.length, size);
   }
 
   #thin(): void {

@@ -34,8 +34,9 @@ export type { EquitySample, MonthReturn };
 /**
  * Where the full-resolution curve goes: kept in memory (`memory`, the default of library
  * runs), streamed to files as the run goes (`stream`: `equity.parquet` at `parquetPath`, and a
- * full `equity.csv` at `csvPath` when given; both temp paths the report writer moves into
- * place), or only summarised (`summary`: metrics, charts and the sample).
+ * full `equity.csv` at `csvPath` when given, or the thinned one at `sampleCsvPath`, written by
+ * the worker from the sample after the run; temp paths the report writer moves into place), or
+ * only summarised (`summary`: metrics, charts and the sample).
  */
 export type EquityOutput =
   | { readonly kind: "memory" }
@@ -44,6 +45,7 @@ export type EquityOutput =
     readonly kind: "stream";
     readonly parquetPath: string;
     readonly csvPath?: string;
+    readonly sampleCsvPath?: string;
     /** The report folder the files are for, named in errors. */
     readonly reportDir?: string;
   };
@@ -77,7 +79,21 @@ export interface EquityRecord {
   /** The whole curve, when it was kept in memory. */
   readonly full: EquityColumnsInMemory | undefined;
   /** Files already written in full during the run (temp paths), to be moved into place. */
-  readonly files: { readonly parquet?: string; readonly csv?: string };
+  readonly files: EquityFiles;
+}
+
+/** The equity files a streamed run wrote (temp paths). */
+export interface EquityFiles {
+  /** `equity.parquet`. */
+  readonly parquet?: string;
+  /** A full `equity.csv`. */
+  readonly csv?: string;
+  /**
+   * The thinned `equity.csv` (every row of the sample), still being written by the equity
+   * worker when the record is made: complete once `written` settles (it rejects with a
+   * {@linkcode DataError} when the file could not be written).
+   */
+  readonly sampleCsv?: { readonly path: string; readonly written: Promise<void> };
 }
 
 class Growable {
@@ -144,8 +160,17 @@ export class EquityRecorder {
    * be written fails before the run).
    *
    * @throws {DataError} naming a file that cannot be created.
+   * @throws {TypeError} when a stream asks for both a full and a thinned `equity.csv`.
    */
   static async create(output: EquityOutput = { kind: "memory" }): Promise<EquityRecorder> {
+    if (
+      output.kind === "stream" && output.csvPath !== undefined &&
+      output.sampleCsvPath !== undefined
+    ) {
+      throw new TypeError(
+        "EquityRecorder: give csvPath (a full equity.csv) or sampleCsvPath (thinned), not both",
+      );
+    }
     const recorder = new EquityRecorder(output);
     if (output.kind === "stream") {
       try {
@@ -153,6 +178,7 @@ export class EquityRecorder {
         recorder.#sink = await EquityWorkerSink.open({
           parquet: { path: output.parquetPath, tempPath: `${output.parquetPath}.part` },
           ...(output.csvPath === undefined ? {} : { csvPath: output.csvPath }),
+          ...(output.sampleCsvPath === undefined ? {} : { sampleCsvPath: output.sampleCsvPath }),
         });
       } catch (error) {
         await recorder.abort();
@@ -274,16 +300,22 @@ export class EquityRecorder {
   async finish(): Promise<void> {
     if (this.#finished) throw new TypeError("EquityRecorder.finish called twice");
     this.#finished = true;
-    const files: { parquet?: string; csv?: string } = {};
+    let files: EquityFiles = {};
     try {
       this.#flush(true);
       const sink = this.#sink;
       if (sink !== undefined) {
         this.#folded = await sink.close();
         this.#sink = undefined;
-        if (this.#output.kind === "stream") {
-          files.parquet = this.#output.parquetPath;
-          if (this.#output.csvPath !== undefined) files.csv = this.#output.csvPath;
+        const output = this.#output;
+        if (output.kind === "stream") {
+          files = {
+            parquet: output.parquetPath,
+            ...(output.csvPath === undefined ? {} : { csv: output.csvPath }),
+            ...(output.sampleCsvPath === undefined
+              ? {}
+              : { sampleCsv: { path: output.sampleCsvPath, written: sink.written() } }),
+          };
         }
       }
     } catch (error) {
@@ -308,7 +340,7 @@ export class EquityRecorder {
     return this.#done;
   }
 
-  #record(files: { parquet?: string; csv?: string }): EquityRecord {
+  #record(files: EquityFiles): EquityRecord {
     const initialEquity = this.#initialEquity;
     const folded = this.#folded ?? this.#fold?.result() ??
       new EquityFold(initialEquity, 1).result();
@@ -333,8 +365,8 @@ export class EquityRecorder {
     await this.#sink?.abort();
     this.#sink = undefined;
     if (this.#output.kind === "stream") {
-      const { parquetPath, csvPath } = this.#output;
-      for (const path of [parquetPath, csvPath]) {
+      const { parquetPath, csvPath, sampleCsvPath } = this.#output;
+      for (const path of [parquetPath, csvPath, sampleCsvPath]) {
         if (path !== undefined) await Deno.remove(path).catch(() => undefined);
       }
     }

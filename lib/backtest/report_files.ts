@@ -197,7 +197,19 @@ async function writeFile(
   if (name === "equity.csv" && files.csv !== undefined) {
     return await move(files.csv, path);
   }
+  const sampleCsv = files.sampleCsv;
+  if (name === "equity.csv" && sampleCsv !== undefined && options.equityCsv !== "full") {
+    await sampleCsv.written;
+    return await move(sampleCsv.path, path);
+  }
   await writeChunks(path, contents(name, bundle, options));
+}
+
+// The report's files in the order they are written: an equity.csv the equity worker is still
+// writing is moved in last, so the run's thread writes the others meanwhile.
+function writeOrder(bundle: ReportBundle): readonly string[] {
+  if (bundle.equity.files.sampleCsv === undefined) return REPORT_FILES;
+  return [...REPORT_FILES.filter((name) => name !== "equity.csv"), "equity.csv"];
 }
 
 async function move(from: string, to: string): Promise<void> {
@@ -246,7 +258,9 @@ async function writeTempDirectory(
   const temp = tempPathFor(target, { hidden: true });
   try {
     await Deno.mkdir(temp);
-    for (const name of REPORT_FILES) await writeFile(join(temp, name), name, bundle, options);
+    for (const name of writeOrder(bundle)) {
+      await writeFile(join(temp, name), name, bundle, options);
+    }
   } catch (error) {
     await removeQuietly(temp, true);
     throw error;
@@ -347,7 +361,10 @@ export async function writeReportFiles(
 
 // Equity files the run streamed are not left behind when the report cannot be written.
 async function discardStreamed(record: EquityRecord): Promise<void> {
-  for (const path of [record.files.parquet, record.files.csv]) {
+  const { parquet, csv, sampleCsv } = record.files;
+  // Not removed under the worker still writing it.
+  await sampleCsv?.written.catch(() => undefined);
+  for (const path of [parquet, csv, sampleCsv?.path]) {
     if (path !== undefined) await removeQuietly(path);
   }
 }

@@ -61,6 +61,8 @@ export class Valuation {
   readonly #routeInstrument: Int32Array;
   readonly #openPerps: Int32Array;
   #openPerpCount = 0;
+  // Positions open (spot or perp), kept by setPosition: read at every equity mark.
+  #openCount = 0;
 
   /** Caches for `instruments` (settling in currency `settleOf[i]`) and `currencies` balances. */
   constructor(
@@ -126,10 +128,7 @@ export class Valuation {
 
   /** Whether any position is open. */
   hasOpenPositions(): boolean {
-    for (let i = 0; i < this.#units.length; i++) {
-      if (this.#units[i] !== 0) return true;
-    }
-    return false;
+    return this.#openCount > 0;
   }
 
   /** Σ |notional| of open positions at their marks, in the reporting currency (NaN: a mark missing). */
@@ -175,9 +174,13 @@ export class Valuation {
     this.#cost[i] = units < 0 ? -cost : cost;
     this.liquidation[i] = liquidation;
     let count = 0;
+    let open = 0;
     for (let j = 0; j < this.#units.length; j++) {
-      if (this.#spot[j] === 0 && this.#units[j] !== 0) this.#openPerps[count++] = j;
+      if (this.#units[j] === 0) continue;
+      open++;
+      if (this.#spot[j] === 0) this.#openPerps[count++] = j;
     }
     this.#openPerpCount = count;
+    this.#openCount = open;
   }
 }

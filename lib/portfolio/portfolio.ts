@@ -189,6 +189,10 @@ export class Portfolio {
   readonly #maintenanceRate: Decimal;
   readonly #books: readonly Book[];
   readonly #bookIndex = new Map<SymbolId, number>();
+  // The last symbol looked up and its book index: a bar marks, and the venue asks about, the
+  // same symbol several times, so most lookups skip the map (instruments never change).
+  #lastSymbol: SymbolId | undefined;
+  #lastIndex = -1;
   readonly #currencies: readonly string[];
   readonly #currencyIndex = new Map<string, number>();
   readonly #routes: readonly ConversionRoute[];
@@ -692,8 +696,7 @@ export class Portfolio {
    * @throws {RangeError} for an unknown symbol or a price that is not positive.
    */
   mark(symbol: SymbolId, price: number): void {
-    const index = this.#bookIndex.get(symbol);
-    if (index === undefined) throw this.#unknown(symbol);
+    const index = this.#indexOf(symbol);
     if (!(price > 0) || price === Infinity) {
       throw new RangeError(`Portfolio: mark price for ${symbol} must be positive, got ${price}`);
     }
@@ -1084,9 +1087,16 @@ export class Portfolio {
   // ---- internals -------------------------------------------------------------------------------
 
   #book(symbol: SymbolId): Book {
+    return this.#books[this.#indexOf(symbol)];
+  }
+
+  #indexOf(symbol: SymbolId): number {
+    if (symbol === this.#lastSymbol) return this.#lastIndex;
     const index = this.#bookIndex.get(symbol);
     if (index === undefined) throw this.#unknown(symbol);
-    return this.#books[index];
+    this.#lastSymbol = symbol;
+    this.#lastIndex = index;
+    return index;
   }
 
   #unknown(symbol: SymbolId): RangeError {

@@ -77,6 +77,8 @@ export interface StrategyDeclaration<F extends ParamFields, S extends StrategySt
    * session that cannot honour one refuses the strategy when it is built.
    */
   readonly executionHints?: (params: ParamsOf<F>) => readonly ExecutionHint["kind"][];
+  /** `false` when `onCandle` only reads the candle (see {@linkcode Strategy.keepsCandles}). */
+  readonly keepsCandles?: boolean;
   /** Extra numbers for reports (tick backtests list them). */
   readonly diagnostics?: (
     owned: DefinedState<ParamsOf<F>, S, I>,
@@ -174,6 +176,7 @@ function instantiate<F extends ParamFields, S extends StrategyState, I>(
     ...(declaration.executionHints === undefined
       ? {}
       : { executionHints: declaration.executionHints(params) }),
+    ...(declaration.keepsCandles === undefined ? {} : { keepsCandles: declaration.keepsCandles }),
     snapshot: (): JsonValue => {
       checkStateIsJson(name, state, "at snapshot()");
       return structuredClone(state) as JsonValue;

@@ -108,6 +108,8 @@ export const smaCrossDefinition: DefinedStrategy<typeof fields> = defineStrategy
   },
   subscriptions: (p) => [{ kind: "candles", symbol: p.symbol, interval: p.interval }],
   executionHints: (p) => p.vwap_duration_secs > 0 ? ["vwap"] : [],
+  // Reads the close (and the entry bar's low or high) only.
+  keepsCandles: false,
   onCandle(candle, ctx) {
     const { params: p, state, indicators } = ctx;
     if (candle.symbol !== p.symbol) return;

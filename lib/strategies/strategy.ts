@@ -85,6 +85,13 @@ export interface Strategy {
   readonly executionHints?: readonly ExecutionHint["kind"][];
   /** Models the strategy feeds through `ctx.pushFeatures`; the session loads and runs them. */
   readonly models?: readonly ModelSpec[];
+  /**
+   * Whether `onCandle` may keep the candle object after it returns (default `true`). A
+   * strategy that only reads it says `false`: a candle backtest then refills one object each
+   * bar instead of allocating a fresh one (a third of the run's thread's allocation), so a
+   * candle kept anyway would change under the strategy.
+   */
+  readonly keepsCandles?: boolean;
   /** A bar closed (delivered after its close, at `openTime + interval`). */
   onCandle?(candle: Candle, ctx: StrategyContext): void;
   /** A public trade happened. */

@@ -121,6 +121,10 @@ export class CandleVenue implements VenuePort {
   readonly #participation: Decimal | undefined;
   readonly #fees: FeeRates;
   readonly #books = new Map<SymbolId, WorkingOrder[]>();
+  // The working orders of the symbol of the last bar (a book, once made, is only ever changed
+  // in place): nearly every bar is of that symbol, so it costs no map lookup.
+  #lastBarSymbol: SymbolId | undefined;
+  #lastBarBook: readonly WorkingOrder[] = NO_ORDERS;
   readonly #byClientId = new Map<string, WorkingOrder>();
   readonly #groups = new Map<string, WorkingOrder[]>();
   readonly #bars = new Map<SymbolId, BarState>();
@@ -242,8 +246,10 @@ export class CandleVenue implements VenuePort {
     );
     const oco = working.oco;
     const book = this.#books.get(request.symbol);
-    if (book === undefined) this.#books.set(request.symbol, [working]);
-    else book.push(working);
+    if (book === undefined) {
+      this.#books.set(request.symbol, [working]);
+      this.#lastBarSymbol = undefined;
+    } else book.push(working);
     this.#byClientId.set(request.clientOrderId, working);
     if (oco !== undefined) {
       const group = this.#groups.get(oco);
@@ -314,7 +320,12 @@ export class CandleVenue implements VenuePort {
     close: number,
     volume: number,
   ): boolean {
-    const book = this.#books.get(symbol) ?? NO_ORDERS;
+    let book = this.#lastBarBook;
+    if (symbol !== this.#lastBarSymbol) {
+      book = this.#books.get(symbol) ?? NO_ORDERS;
+      this.#lastBarSymbol = symbol;
+      this.#lastBarBook = book;
+    }
     const touch = this.#touch;
     let act = false;
     for (let i = 0; i < book.length; i++) {

@@ -295,3 +295,36 @@ Deno.test("runCandleBacktest refuses a subscription finer than the data, naming 
     message: /strategy Scripted wants 1m bars of bybit:BTCUSDT, but the data is 5m/,
   });
 });
+
+Deno.test("a strategy that keeps no candles reads one candle refilled per bar; the others get a fresh one each", async () => {
+  const data = candles([100, 101, 102, 104, 103, 103]);
+  const watching = (keepsCandles: boolean | undefined) => {
+    const objects = new Set<Candle>();
+    const read: [number, number, number, number, number][] = [];
+    const strategy: Strategy = {
+      name: "Watching",
+      subscriptions: [{ kind: "candles", symbol: SYMBOL, interval: "1m" }],
+      ...(keepsCandles === undefined ? {} : { keepsCandles }),
+      onCandle(candle: Candle) {
+        objects.add(candle);
+        read.push([candle.openTime, candle.open, candle.high, candle.low, candle.close]);
+      },
+      snapshot: () => null,
+      restore: () => {},
+    };
+    return { strategy, objects, read };
+  };
+  const expected = data.map((c) => [c.openTime, c.open, c.high, c.low, c.close]);
+  for (const keeps of [undefined, true]) {
+    const fresh = watching(keeps);
+    await run(fresh.strategy, data);
+    assert.equal(fresh.objects.size, data.length);
+    assert.deepEqual(fresh.read, expected);
+    // A kept candle still holds its own bar.
+    assert.deepEqual([...fresh.objects].map((c) => c.close), data.map((c) => c.close));
+  }
+  const borrowing = watching(false);
+  await run(borrowing.strategy, data);
+  assert.equal(borrowing.objects.size, 1);
+  assert.deepEqual(borrowing.read, expected);
+});

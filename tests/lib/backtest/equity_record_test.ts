@@ -343,3 +343,65 @@ Deno.test("a short summary folds in its own thread and needs no worker", async (
   direct.push(T0, 1001);
   assert.equal(direct.record().stats.finalEquity, 1001);
 });
+
+Deno.test("a streamed recorder's worker writes the thinned equity.csv after the fold, the same bytes as from the sample", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const n = EQUITY_CSV_MAX_ROWS + 100_000;
+    const c = curve(n);
+    const inMemory = equityRecordOf(c, 1000, MINUTE);
+    await writeReportFiles(join(dir, "memory"), bundleOf(inMemory, 1000));
+
+    const sampleCsvPath = join(dir, "eq.sample.csv");
+    const recorder = await EquityRecorder.create({
+      kind: "stream",
+      parquetPath: join(dir, "eq.parquet"),
+      sampleCsvPath,
+    });
+    recorder.start(1000, MINUTE);
+    for (let i = 0; i < n; i++) recorder.push(c.ts[i], c.equity[i]);
+    await recorder.finish();
+    const streamed = recorder.record();
+    assert.equal(streamed.files.sampleCsv?.path, sampleCsvPath);
+    assert.equal(streamed.sample.stride, 2);
+    assert.deepEqual(streamed.sample.equity, inMemory.sample.equity);
+    assert.equal(equityCsvNote(streamed), equityCsvNote(inMemory));
+    await writeReportFiles(join(dir, "stream"), bundleOf(streamed, 1000));
+    for (const name of ["equity.csv", "report.html", "equity.parquet"]) {
+      assert.deepEqual(
+        await Deno.readFile(join(dir, "stream", name)),
+        await Deno.readFile(join(dir, "memory", name)),
+        name,
+      );
+    }
+    // Moved into the report, not left beside it.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["memory", "stream"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a report that cannot be written removes the equity.csv the worker wrote", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const sampleCsvPath = join(dir, "eq.sample.csv");
+    const recorder = await EquityRecorder.create({
+      kind: "stream",
+      parquetPath: join(dir, "eq.parquet"),
+      sampleCsvPath,
+    });
+    recorder.start(1000, MINUTE);
+    const c = curve(70_000);
+    for (let i = 0; i < c.length; i++) recorder.push(c.ts[i], c.equity[i]);
+    await recorder.finish();
+    const record = recorder.record();
+    await Deno.writeTextFile(join(dir, "taken"), "a file where the report folder would go");
+    await assert.rejects(
+      writeReportFiles(join(dir, "taken"), bundleOf(record, 1000)),
+      /Cannot write the backtest report/,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["taken"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

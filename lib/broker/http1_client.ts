@@ -208,7 +208,16 @@ export class Http1Client {
         requestSent: false,
       });
     }
-    let current: Http1Connection | undefined;
+    // A warm connection is taken and written to before the time limit and the abort are wired
+    // up: the bytes leave inside this call with nothing else run first (the wiring follows in
+    // the same turn, so nothing can end the request unseen in between).
+    let current = this.#takeIdle();
+    let writing: Promise<void> | undefined;
+    if (current !== undefined) {
+      writing = quiet(current.write(bytes, what));
+      // Deno's socket write runs inside the call: the bytes are with the kernel now.
+      this.#onWrite?.(request.method, request.target);
+    }
     let sent = false;
     let settle: ((error: unknown) => void) | undefined;
     // Time limit and abort both end the attempt by closing its connection.
@@ -234,8 +243,7 @@ export class Http1Client {
     try {
       const idempotent = request.method === "GET" || request.method === "HEAD";
       for (let attempt = 0;; attempt++) {
-        // A warm connection is taken without an await, so the bytes leave inside this call.
-        let connection = attempt === 0 ? this.#takeIdle() : undefined;
+        let connection = current;
         if (connection === undefined) {
           this.#cold++;
           const acquiring = this.#acquire(what, attempt > 0);
@@ -246,14 +254,13 @@ export class Http1Client {
             acquiring.then((late) => this.#release(late, true), () => {});
             throw error;
           }
+          current = connection;
+          writing = quiet(connection.write(bytes, what));
+          this.#onWrite?.(request.method, request.target);
         }
-        current = connection;
         const reused = connection.uses > 1;
         try {
           sent = false;
-          const writing = quiet(connection.write(bytes, what));
-          // Deno's socket write runs inside the call: the bytes are with the kernel now.
-          this.#onWrite?.(request.method, request.target);
           await Promise.race([writing, stopped]);
           sent = true;
           const raw = await Promise.race([

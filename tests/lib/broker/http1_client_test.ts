@@ -507,3 +507,43 @@ Deno.test("Http1Client with timeoutMs Infinity has no time limit of its own: onl
     await server.stop();
   }
 });
+
+Deno.test("Http1Client writes on a warm connection before it arms the time limit or listens on the signal", async () => {
+  const server = startRawServer((connection) => answerAll(connection, () => OK("{}")));
+  const steps: string[] = [];
+  const client = new Http1Client({
+    origin: server.origin,
+    timeoutMs: 1000,
+    onWrite: () => steps.push("written"),
+  });
+  const realSetTimeout = globalThis.setTimeout;
+  try {
+    await client.request({ method: "POST", target: "/v5/order/create", body: "{}" });
+    steps.length = 0;
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const listen = signal.addEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof listen>) => {
+      steps.push("listening");
+      listen(...args);
+    }) as typeof signal.addEventListener;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      steps.push(`timer ${ms}`);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout;
+    const pending = client.request({
+      method: "POST",
+      target: "/v5/order/create",
+      body: "{}",
+      signal,
+    });
+    globalThis.setTimeout = realSetTimeout;
+    pending.catch(() => {}); // a failed assertion closes the client under it
+    assert.deepEqual(steps, ["written", "timer 1000", "listening"]);
+    assert.equal((await pending).status, 200);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    client.close();
+    await server.stop();
+  }
+});

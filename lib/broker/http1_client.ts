@@ -104,10 +104,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const OWN_HEADERS = new Set(["host", "content-length", "connection", "transfer-encoding"]);
 // Sent unless the request names them: some gateways refuse requests without a user agent.
-const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
-  ["user-agent", "User-Agent: tesser\r\n"],
-  ["accept", "Accept: */*\r\n"],
-];
+const DEFAULT_AGENT = "User-Agent: tesser\r\n";
+const DEFAULT_ACCEPT = "Accept: */*\r\n";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -129,6 +127,8 @@ export class Http1Client {
   readonly #idle: Http1Connection[] = [];
   readonly #busy = new Set<Http1Connection>();
   readonly #waiters: Waiter[] = [];
+  readonly #names = new Map<string, string>();
+  #scratch = new Uint8Array(1024);
   #opening = 0;
   #closed = false;
   #connections = 0;
@@ -306,30 +306,56 @@ export class Http1Client {
     }
     let head = `${method} ${target} HTTP/1.1\r\nHost: ${this.#host}\r\n`;
     const headers = request.headers ?? {};
-    let named = ",";
+    let agent = false;
+    let accept = false;
     for (const name in headers) {
       const value = headers[name] ?? "";
-      if (!TOKEN.test(name) || BAD_VALUE.test(value)) {
+      const lower = this.#lowerName(name);
+      if (BAD_VALUE.test(value)) {
         throw new TypeError(`Http1Client: header ${JSON.stringify(name)} cannot be sent as given`);
       }
-      const lower = name.toLowerCase();
       if (OWN_HEADERS.has(lower)) continue;
-      named += `${lower},`;
+      if (lower === "user-agent") agent = true;
+      else if (lower === "accept") accept = true;
       head += `${name}: ${value}\r\n`;
     }
-    for (const [lower, line] of DEFAULT_HEADERS) {
-      if (!named.includes(`,${lower},`)) head += line;
-    }
-    const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
+    if (!agent) head += DEFAULT_AGENT;
+    if (!accept) head += DEFAULT_ACCEPT;
+    const { body } = request;
+    let length = 0;
+    if (typeof body === "string") {
+      // Encoded once into the client's scratch buffer (for its byte length), then copied after
+      // the head: one buffer per request.
+      if (this.#scratch.length < body.length * 3) this.#scratch = new Uint8Array(body.length * 3);
+      length = encoder.encodeInto(body, this.#scratch).written;
+    } else if (body !== undefined) length = body.length;
     if (body !== undefined || method === "POST" || method === "PUT" || method === "PATCH") {
-      head += `Content-Length: ${body?.length ?? 0}\r\n`;
+      head += `Content-Length: ${length}\r\n`;
     }
     head += "\r\n";
-    if (body === undefined || body.length === 0) return encoder.encode(head);
-    const out = new Uint8Array(head.length * 3 + body.length);
+    if (length === 0) return encoder.encode(head);
+    const out = new Uint8Array(head.length * 3 + length);
     const written = encoder.encodeInto(head, out).written;
-    out.set(body, written);
-    return out.subarray(0, written + body.length);
+    out.set(
+      typeof body === "string" ? this.#scratch.subarray(0, length) : body as Uint8Array,
+      written,
+    );
+    return out.subarray(0, written + length);
+  }
+
+  // The lower-case form of a header name, which is checked once per name the client sees.
+  #lowerName(name: string): string {
+    let lower = this.#names.get(name);
+    if (lower === undefined) {
+      if (!TOKEN.test(name)) {
+        throw new TypeError(`Http1Client: header ${JSON.stringify(name)} cannot be sent as given`);
+      }
+      lower = name.toLowerCase();
+      // A caller that invents names per request must not grow the map for ever.
+      if (this.#names.size >= 64) this.#names.clear();
+      this.#names.set(name, lower);
+    }
+    return lower;
   }
 
   async #acquire(what: string, fresh: boolean): Promise<Http1Connection> {

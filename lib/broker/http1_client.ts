@@ -80,8 +80,10 @@ export interface Http1Response {
   readonly status: number;
   /** Reason phrase. */
   readonly statusText: string;
-  /** Header fields. */
+  /** Header fields (made on first use). */
   readonly headers: Headers;
+  /** Header fields in the order received, names as sent. */
+  readonly fields: readonly (readonly [string, string])[];
   /** The body bytes. */
   readonly body: Uint8Array<ArrayBuffer>;
   /** The body as UTF-8 text. */
@@ -459,14 +461,21 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+// The `Headers` only when asked for: `fetch` callers get a `Response`, which makes its own.
 function answer(raw: Http1RawResponse): Http1Response {
-  const headers = new Headers();
-  for (const [name, value] of raw.headers) headers.append(name, value);
+  let headers: Headers | undefined;
   const body = raw.body;
   return {
     status: raw.status,
     statusText: raw.statusText,
-    headers,
+    get headers(): Headers {
+      if (headers === undefined) {
+        headers = new Headers();
+        for (const [name, value] of raw.headers) headers.append(name, value);
+      }
+      return headers;
+    },
+    fields: raw.headers,
     body,
     text: () => decoder.decode(body),
   };

@@ -44,7 +44,8 @@ export function http1Fetch(client: Http1Client): typeof fetch {
     return new Response(empty ? null : answer.body, {
       status: answer.status,
       statusText: answer.statusText,
-      headers: answer.headers,
+      // The fields as received: one `Headers`, the Response's own.
+      headers: answer.fields as [string, string][],
     });
   };
 }

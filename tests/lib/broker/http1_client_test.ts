@@ -547,3 +547,28 @@ Deno.test("Http1Client writes on a warm connection before it arms the time limit
     await server.stop();
   }
 });
+
+Deno.test("Http1Client answers with the header fields as received and as Headers, a repeated one joined", async () => {
+  const server = startRawServer((connection) =>
+    answerAll(connection, () => OK("{}", "X-Bapi-Limit-Status: 9\r\nVary: a\r\nVary: b\r\n"))
+  );
+  const client = new Http1Client({ origin: server.origin });
+  try {
+    const answer = await client.request({ method: "GET", target: "/x" });
+    assert.deepEqual(answer.fields, [
+      ["Content-Type", "application/json"],
+      ["X-Bapi-Limit-Status", "9"],
+      ["Vary", "a"],
+      ["Vary", "b"],
+      ["Content-Length", "2"],
+    ]);
+    assert.equal(answer.headers.get("x-bapi-limit-status"), "9");
+    assert.equal(answer.headers.get("vary"), "a, b");
+    const response = await client.fetch(`${server.origin}/x`);
+    assert.equal(response.headers.get("vary"), "a, b");
+    assert.equal(await response.text(), "{}");
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});

@@ -110,6 +110,8 @@ const DEFAULT_AGENT = "User-Agent: tesser\r\n";
 const DEFAULT_ACCEPT = "Accept: */*\r\n";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+// Text bodies up to a third of this are encoded through the scratch buffer (an order's is ~200).
+const SCRATCH_BYTES = 16 * 1024;
 
 interface Waiter {
   readonly resolve: (connection: Http1Connection | undefined) => void;
@@ -130,7 +132,7 @@ export class Http1Client {
   readonly #busy = new Set<Http1Connection>();
   readonly #waiters: Waiter[] = [];
   readonly #names = new Map<string, string>();
-  #scratch = new Uint8Array(1024);
+  readonly #scratch = new Uint8Array(SCRATCH_BYTES);
   #opening = 0;
   #closed = false;
   #connections = 0;
@@ -323,14 +325,15 @@ export class Http1Client {
     }
     if (!agent) head += DEFAULT_AGENT;
     if (!accept) head += DEFAULT_ACCEPT;
-    const { body } = request;
+    // A short text body is encoded once into the client's scratch buffer (for its byte length),
+    // then copied after the head: one buffer per request. A long one is encoded on its own, so
+    // the scratch buffer stays small.
+    const body = typeof request.body === "string" && request.body.length * 3 > SCRATCH_BYTES
+      ? encoder.encode(request.body)
+      : request.body;
     let length = 0;
-    if (typeof body === "string") {
-      // Encoded once into the client's scratch buffer (for its byte length), then copied after
-      // the head: one buffer per request.
-      if (this.#scratch.length < body.length * 3) this.#scratch = new Uint8Array(body.length * 3);
-      length = encoder.encodeInto(body, this.#scratch).written;
-    } else if (body !== undefined) length = body.length;
+    if (typeof body === "string") length = encoder.encodeInto(body, this.#scratch).written;
+    else if (body !== undefined) length = body.length;
     if (body !== undefined || method === "POST" || method === "PUT" || method === "PATCH") {
       head += `Content-Length: ${length}\r\n`;
     }

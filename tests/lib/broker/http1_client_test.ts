@@ -572,3 +572,25 @@ Deno.test("Http1Client answers with the header fields as received and as Headers
     await server.stop();
   }
 });
+
+Deno.test("Http1Client sends short and long text bodies whole, with their byte lengths", async () => {
+  const server = startRawServer((connection) => answerAll(connection, () => OK("{}")));
+  const client = new Http1Client({ origin: server.origin });
+  const long = `{"list":"${"x".repeat(20_000)}"}`;
+  try {
+    await client.request({ method: "POST", target: "/short", body: '{"a":1}' });
+    await client.request({ method: "POST", target: "/long", body: long });
+    await client.request({ method: "POST", target: "/short", body: '{"b":2}' });
+    assert.deepEqual(
+      server.requests.map((r) => [r.line, r.headers.get("content-length"), r.body]),
+      [
+        ["POST /short HTTP/1.1", "7", '{"a":1}'],
+        ["POST /long HTTP/1.1", String(long.length), long],
+        ["POST /short HTTP/1.1", "7", '{"b":2}'],
+      ],
+    );
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});

@@ -161,17 +161,18 @@ export function parseTrade(
   if (execution !== "MARKET") return undefined;
   const idKey = event === "aggTrade" ? "a" : "t";
   const id = wire[idKey];
+  const symbol = binanceSymbol(str(wire, "s", event));
+  const price = num(wire, "p", event);
+  const quantity = num(wire, "q", event);
+  const side = bool(wire, "m", false) ? "sell" : "buy";
   return {
     kind: "trade",
     ts: eventTime(wire, event),
     tsRecv,
-    trade: {
-      symbol: binanceSymbol(str(wire, "s", event)),
-      price: num(wire, "p", event),
-      quantity: num(wire, "q", event),
-      side: bool(wire, "m", false) ? "sell" : "buy",
-      ...(typeof id === "number" || typeof id === "string" ? { tradeId: String(id) } : {}),
-    },
+    // Literals, not a spread of an optional field: one object per trade, of one shape.
+    trade: typeof id === "number" || typeof id === "string"
+      ? { symbol, price, quantity, side, tradeId: String(id) }
+      : { symbol, price, quantity, side },
   };
 }
 

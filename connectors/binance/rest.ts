@@ -10,7 +10,7 @@
  * @module
  */
 
-import { keepAliveFetch, receiveTimeMs } from "../../lib/broker/mod.ts";
+import { keepAliveFetch, receiveTimeMs, RequestDeadlines } from "../../lib/broker/mod.ts";
 import { ExchangeError } from "../../lib/domain/mod.ts";
 import { obj, parseJson } from "./_wire.ts";
 import { CODE_TIMESTAMP, codeError, httpStatusError } from "./errors.ts";
@@ -37,7 +37,10 @@ export interface BinanceRestOptions {
   readonly now: () => number;
   /** Waits `ms` (injectable for tests). */
   readonly sleep: (ms: number) => Promise<void>;
-  /** The transport; default keep-alive HTTP/1.1 connections (`keepAliveFetch`). */
+  /**
+   * The transport; default keep-alive HTTP/1.1 connections (`keepAliveFetch`) limited by this
+   * layer's `timeoutMs` alone.
+   */
   readonly fetch?: typeof fetch;
   /** Retries after a 429 before giving up; default 2. */
   readonly rateLimitRetries?: number;
@@ -75,6 +78,7 @@ export interface ReceivedAnswer {
 export class BinanceRest {
   readonly #options: BinanceRestOptions;
   readonly #fetch: typeof fetch;
+  readonly #deadlines: RequestDeadlines;
   #offsetMs = 0;
   #synced = false;
   /** Time resyncs after a -1021 so far (for tests and status). */
@@ -83,7 +87,9 @@ export class BinanceRest {
   /** Makes the transport; the first signed request measures the server-time offset. */
   constructor(options: BinanceRestOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? keepAliveFetch();
+    // The client's own time limit would be a second timer: this layer's deadlines abort it.
+    this.#fetch = options.fetch ?? keepAliveFetch({ timeoutMs: Infinity });
+    this.#deadlines = new RequestDeadlines(options.timeoutMs ?? 10_000);
   }
 
   /** Server time minus local time (ms), as last measured. */
@@ -193,32 +199,31 @@ export class BinanceRest {
     }
     if (body !== "") headers["Content-Type"] = "application/x-www-form-urlencoded";
     const url = `${options.baseUrl}${call.path}${query === "" ? "" : `?${query}`}`;
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const deadline = this.#deadlines.start();
     let response: Response;
     let text: string;
     try {
-      response = await this.#fetch(url, {
-        method: call.method,
-        headers,
-        ...(body === "" ? {} : { body }),
-        signal: controller.signal,
-      });
+      response = await this.#fetch(
+        url,
+        body === ""
+          ? { method: call.method, headers, signal: deadline.signal }
+          : { method: call.method, headers, body, signal: deadline.signal },
+      );
       text = await response.text();
     } catch (cause) {
-      if (controller.signal.aborted) {
-        throw new ExchangeError("timeout", `${call.path}: no answer within ${timeoutMs} ms`, {
-          venue: VENUE,
-          cause,
-        });
+      if (deadline.expired) {
+        throw new ExchangeError(
+          "timeout",
+          `${call.path}: no answer within ${this.#deadlines.limitMs} ms`,
+          { venue: VENUE, cause },
+        );
       }
       throw new ExchangeError("network", `${call.path}: ${this.#redact(String(cause))}`, {
         venue: VENUE,
         cause,
       });
     } finally {
-      clearTimeout(timer);
+      deadline.end();
     }
     options.limiter.observe(response.headers);
     if (response.status === 429 || response.status === 418) {

@@ -61,13 +61,22 @@ const TIF: Readonly<Record<OrderRequest["timeInForce"], string>> = {
   "post-only": "PostOnly",
 };
 
+// Codes by symbol id, so an order does not parse its symbol again; cleared when full.
+const codes = new Map<SymbolId, string>();
+
 /** The Bybit code of a `bybit:` symbol. */
 export function bybitCode(symbol: SymbolId): string {
-  const parts = parseSymbol(symbol);
-  if (parts.venue !== VENUE) {
-    throw new RangeError(`Symbol ${symbol} is not a Bybit symbol (expected bybit:CODE)`);
+  let code = codes.get(symbol);
+  if (code === undefined) {
+    const parts = parseSymbol(symbol);
+    if (parts.venue !== VENUE) {
+      throw new RangeError(`Symbol ${symbol} is not a Bybit symbol (expected bybit:CODE)`);
+    }
+    if (codes.size >= 1024) codes.clear();
+    code = parts.code;
+    codes.set(symbol, code);
   }
-  return parts.code;
+  return code;
 }
 
 /** The `/v5/order/create` body of `request`, fields in a fixed order (it is signed as sent). */

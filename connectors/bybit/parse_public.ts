@@ -18,9 +18,19 @@ import { arr, bool, num, obj, optStr, parseJson, str, type Wire } from "./_wire.
 import type { BookMessage, WireLevels } from "./book.ts";
 import { fromBybitInterval } from "./intervals.ts";
 
+// Symbol ids by code: a stream carries a few codes, so each trade gets the same string rather
+// than a new one (and compares to a strategy's symbol by identity); cleared when full.
+const symbols = new Map<string, SymbolId>();
+
 /** The symbol id of a Bybit linear code. */
 export function bybitSymbol(code: string): SymbolId {
-  return `bybit:${code}`;
+  let symbol = symbols.get(code);
+  if (symbol === undefined) {
+    if (symbols.size >= 1024) symbols.clear();
+    symbol = `bybit:${code}`;
+    symbols.set(code, symbol);
+  }
+  return symbol;
 }
 
 /** A book message with its topic facts. */
@@ -86,17 +96,18 @@ function parseTrades(wire: Wire, tsRecv: Micros): PublicFrame {
       throw new DataError(`Bybit message: publicTrade.S is ${JSON.stringify(side)}`);
     }
     const tradeId = optStr(item, "i");
+    const symbol = bybitSymbol(str(item, "s", "publicTrade"));
+    const price = num(item, "p", "publicTrade");
+    const quantity = num(item, "v", "publicTrade");
+    const ourSide = side === "Buy" ? "buy" : "sell";
     events[i] = {
       kind: "trade",
       ts: fromMillis(num(item, "T", "publicTrade")),
       tsRecv,
-      trade: {
-        symbol: bybitSymbol(str(item, "s", "publicTrade")),
-        price: num(item, "p", "publicTrade"),
-        quantity: num(item, "v", "publicTrade"),
-        side: side === "Buy" ? "buy" : "sell",
-        ...(tradeId === "" ? {} : { tradeId }),
-      },
+      // Literals, not a spread of an optional field: one object per trade, of one shape.
+      trade: tradeId === ""
+        ? { symbol, price, quantity, side: ourSide }
+        : { symbol, price, quantity, side: ourSide, tradeId },
     };
   }
   return { type: "trades", events };

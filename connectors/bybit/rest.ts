@@ -9,7 +9,7 @@
  * @module
  */
 
-import { keepAliveFetch } from "../../lib/broker/mod.ts";
+import { keepAliveFetch, RequestDeadlines } from "../../lib/broker/mod.ts";
 import { ExchangeError } from "../../lib/domain/mod.ts";
 import { obj, parseJson, type Wire } from "./_wire.ts";
 import { httpStatusError, RET_RATE_LIMIT, RET_TIMESTAMP, retCodeError, VENUE } from "./errors.ts";
@@ -62,6 +62,7 @@ export interface RestCall {
 export class BybitRest {
   readonly #options: BybitRestOptions;
   readonly #fetch: typeof fetch;
+  readonly #deadlines: RequestDeadlines;
   #offsetMs = 0;
   #synced = false;
 
@@ -70,6 +71,7 @@ export class BybitRest {
     this.#options = options;
     // The client's own time limit would be a second timer per request: ours aborts it instead.
     this.#fetch = options.fetch ?? keepAliveFetch({ timeoutMs: Infinity });
+    this.#deadlines = new RequestDeadlines(options.timeoutMs ?? 10_000);
   }
 
   /** Server time minus local time (ms), as last measured. */
@@ -142,19 +144,19 @@ export class BybitRest {
       await options.limiter.acquire(call.path, call.priority);
     }
     const params = call.params ?? {};
-    const entries = Object.entries(params).filter((e): e is [string, Param] => e[1] !== undefined);
     let url = `${options.baseUrl}${call.path}`;
     let body: string | undefined;
     let payload: string;
     if (call.method === "GET") {
-      payload = entries.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join("&");
+      payload = queryString(params);
       if (payload !== "") url += `?${payload}`;
     } else {
-      body = JSON.stringify(Object.fromEntries(entries));
+      // JSON.stringify leaves out undefined fields and keeps the others in order: the exact
+      // bytes that are signed and sent, with no intermediate entries.
+      body = JSON.stringify(params);
       payload = body;
     }
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let headers: Record<string, string>;
     if (call.signed) {
       const credentials = options.credentials;
       if (credentials === undefined) {
@@ -165,37 +167,34 @@ export class BybitRest {
         });
       }
       const timestamp = Math.round(options.now() + this.#offsetMs);
-      Object.assign(
-        headers,
-        signedHeaders(credentials, timestamp, options.recvWindowMs ?? 5000, payload),
-      );
-    }
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+      headers = signedHeaders(credentials, timestamp, options.recvWindowMs ?? 5000, payload);
+    } else headers = {};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const deadline = this.#deadlines.start();
     let response: Response;
     let text: string;
     try {
-      response = await this.#fetch(url, {
-        method: call.method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: controller.signal,
-      });
+      response = await this.#fetch(
+        url,
+        body === undefined
+          ? { method: call.method, headers, signal: deadline.signal }
+          : { method: call.method, headers, body, signal: deadline.signal },
+      );
       text = await response.text();
     } catch (cause) {
-      if (controller.signal.aborted) {
-        throw new ExchangeError("timeout", `${call.path}: no answer within ${timeoutMs} ms`, {
-          venue: VENUE,
-          cause,
-        });
+      if (deadline.expired) {
+        throw new ExchangeError(
+          "timeout",
+          `${call.path}: no answer within ${this.#deadlines.limitMs} ms`,
+          { venue: VENUE, cause },
+        );
       }
       throw new ExchangeError("network", `${call.path}: ${this.#redact(String(cause))}`, {
         venue: VENUE,
         cause,
       });
     } finally {
-      clearTimeout(timer);
+      deadline.end();
     }
     this.#observeLimits(call.path, response.headers);
     if (response.status !== 200) {
@@ -244,6 +243,17 @@ export class BybitRest {
     }
     return out;
   }
+}
+
+// `k=v&…` of the defined fields in order, values URI-encoded (the query that is signed and sent).
+function queryString(params: Readonly<Record<string, Param | undefined>>): string {
+  let query = "";
+  for (const key in params) {
+    const value = params[key];
+    if (value === undefined) continue;
+    query += `${query === "" ? "" : "&"}${key}=${encodeURIComponent(String(value))}`;
+  }
+  return query;
 }
 
 function resetHeader(headers: Headers): number | undefined {

@@ -80,8 +80,10 @@ export interface Http1Response {
   readonly status: number;
   /** Reason phrase. */
   readonly statusText: string;
-  /** Header fields. */
+  /** Header fields (made on first use). */
   readonly headers: Headers;
+  /** Header fields in the order received, names as sent. */
+  readonly fields: readonly (readonly [string, string])[];
   /** The body bytes. */
   readonly body: Uint8Array<ArrayBuffer>;
   /** The body as UTF-8 text. */
@@ -104,12 +106,12 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const OWN_HEADERS = new Set(["host", "content-length", "connection", "transfer-encoding"]);
 // Sent unless the request names them: some gateways refuse requests without a user agent.
-const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
-  ["user-agent", "User-Agent: tesser\r\n"],
-  ["accept", "Accept: */*\r\n"],
-];
+const DEFAULT_AGENT = "User-Agent: tesser\r\n";
+const DEFAULT_ACCEPT = "Accept: */*\r\n";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+// Text bodies up to a third of this are encoded through the scratch buffer (an order's is ~200).
+const SCRATCH_BYTES = 16 * 1024;
 
 interface Waiter {
   readonly resolve: (connection: Http1Connection | undefined) => void;
@@ -129,6 +131,8 @@ export class Http1Client {
   readonly #idle: Http1Connection[] = [];
   readonly #busy = new Set<Http1Connection>();
   readonly #waiters: Waiter[] = [];
+  readonly #names = new Map<string, string>();
+  readonly #scratch = new Uint8Array(SCRATCH_BYTES);
   #opening = 0;
   #closed = false;
   #connections = 0;
@@ -208,7 +212,16 @@ export class Http1Client {
         requestSent: false,
       });
     }
-    let current: Http1Connection | undefined;
+    // A warm connection is taken and written to before the time limit and the abort are wired
+    // up: the bytes leave inside this call with nothing else run first (the wiring follows in
+    // the same turn, so nothing can end the request unseen in between).
+    let current = this.#takeIdle();
+    let writing: Promise<void> | undefined;
+    if (current !== undefined) {
+      writing = quiet(current.write(bytes, what));
+      // Deno's socket write runs inside the call: the bytes are with the kernel now.
+      this.#onWrite?.(request.method, request.target);
+    }
     let sent = false;
     let settle: ((error: unknown) => void) | undefined;
     // Time limit and abort both end the attempt by closing its connection.
@@ -234,8 +247,7 @@ export class Http1Client {
     try {
       const idempotent = request.method === "GET" || request.method === "HEAD";
       for (let attempt = 0;; attempt++) {
-        // A warm connection is taken without an await, so the bytes leave inside this call.
-        let connection = attempt === 0 ? this.#takeIdle() : undefined;
+        let connection = current;
         if (connection === undefined) {
           this.#cold++;
           const acquiring = this.#acquire(what, attempt > 0);
@@ -246,14 +258,13 @@ export class Http1Client {
             acquiring.then((late) => this.#release(late, true), () => {});
             throw error;
           }
+          current = connection;
+          writing = quiet(connection.write(bytes, what));
+          this.#onWrite?.(request.method, request.target);
         }
-        current = connection;
         const reused = connection.uses > 1;
         try {
           sent = false;
-          const writing = quiet(connection.write(bytes, what));
-          // Deno's socket write runs inside the call: the bytes are with the kernel now.
-          this.#onWrite?.(request.method, request.target);
           await Promise.race([writing, stopped]);
           sent = true;
           const raw = await Promise.race([
@@ -299,30 +310,57 @@ export class Http1Client {
     }
     let head = `${method} ${target} HTTP/1.1\r\nHost: ${this.#host}\r\n`;
     const headers = request.headers ?? {};
-    let named = ",";
+    let agent = false;
+    let accept = false;
     for (const name in headers) {
       const value = headers[name] ?? "";
-      if (!TOKEN.test(name) || BAD_VALUE.test(value)) {
+      const lower = this.#lowerName(name);
+      if (BAD_VALUE.test(value)) {
         throw new TypeError(`Http1Client: header ${JSON.stringify(name)} cannot be sent as given`);
       }
-      const lower = name.toLowerCase();
       if (OWN_HEADERS.has(lower)) continue;
-      named += `${lower},`;
+      if (lower === "user-agent") agent = true;
+      else if (lower === "accept") accept = true;
       head += `${name}: ${value}\r\n`;
     }
-    for (const [lower, line] of DEFAULT_HEADERS) {
-      if (!named.includes(`,${lower},`)) head += line;
-    }
-    const body = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
+    if (!agent) head += DEFAULT_AGENT;
+    if (!accept) head += DEFAULT_ACCEPT;
+    // A short text body is encoded once into the client's scratch buffer (for its byte length),
+    // then copied after the head: one buffer per request. A long one is encoded on its own, so
+    // the scratch buffer stays small.
+    const body = typeof request.body === "string" && request.body.length * 3 > SCRATCH_BYTES
+      ? encoder.encode(request.body)
+      : request.body;
+    let length = 0;
+    if (typeof body === "string") length = encoder.encodeInto(body, this.#scratch).written;
+    else if (body !== undefined) length = body.length;
     if (body !== undefined || method === "POST" || method === "PUT" || method === "PATCH") {
-      head += `Content-Length: ${body?.length ?? 0}\r\n`;
+      head += `Content-Length: ${length}\r\n`;
     }
     head += "\r\n";
-    if (body === undefined || body.length === 0) return encoder.encode(head);
-    const out = new Uint8Array(head.length * 3 + body.length);
+    if (length === 0) return encoder.encode(head);
+    const out = new Uint8Array(head.length * 3 + length);
     const written = encoder.encodeInto(head, out).written;
-    out.set(body, written);
-    return out.subarray(0, written + body.length);
+    out.set(
+      typeof body === "string" ? this.#scratch.subarray(0, length) : body as Uint8Array,
+      written,
+    );
+    return out.subarray(0, written + length);
+  }
+
+  // The lower-case form of a header name, which is checked once per name the client sees.
+  #lowerName(name: string): string {
+    let lower = this.#names.get(name);
+    if (lower === undefined) {
+      if (!TOKEN.test(name)) {
+        throw new TypeError(`Http1Client: header ${JSON.stringify(name)} cannot be sent as given`);
+      }
+      lower = name.toLowerCase();
+      // A caller that invents names per request must not grow the map for ever.
+      if (this.#names.size >= 64) this.#names.clear();
+      this.#names.set(name, lower);
+    }
+    return lower;
   }
 
   async #acquire(what: string, fresh: boolean): Promise<Http1Connection> {
@@ -426,14 +464,21 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+// The `Headers` only when asked for: `fetch` callers get a `Response`, which makes its own.
 function answer(raw: Http1RawResponse): Http1Response {
-  const headers = new Headers();
-  for (const [name, value] of raw.headers) headers.append(name, value);
+  let headers: Headers | undefined;
   const body = raw.body;
   return {
     status: raw.status,
     statusText: raw.statusText,
-    headers,
+    get headers(): Headers {
+      if (headers === undefined) {
+        headers = new Headers();
+        for (const [name, value] of raw.headers) headers.append(name, value);
+      }
+      return headers;
+    },
+    fields: raw.headers,
     body,
     text: () => decoder.decode(body),
   };

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Http1Client } from "./http1_client.ts";
+import type { Http1Client, Http1Request } from "./http1_client.ts";
 
 /**
  * A `fetch` that sends through `client`.
@@ -33,19 +33,19 @@ export function http1Fetch(client: Http1Client): typeof fetch {
       if (headers === undefined) headers = input.headers;
       if (body === undefined && input.body !== null) body = await input.arrayBuffer();
     } else url = typeof input === "string" ? input : input.href;
-    const answer = await client.request({
-      method,
-      target: targetOf(url, client.origin),
-      headers: headerRecord(headers),
-      ...(body === undefined || body === null ? {} : { body: bodyBytes(body) }),
-      ...(init?.signal === undefined || init.signal === null ? {} : { signal: init.signal }),
-    });
+    const request: {
+      -readonly [K in keyof Http1Request]: Http1Request[K];
+    } = { method, target: targetOf(url, client.origin), headers: headerRecord(headers) };
+    if (body !== undefined && body !== null) request.body = bodyBytes(body);
+    if (init?.signal !== undefined && init.signal !== null) request.signal = init.signal;
+    const answer = await client.request(request);
     const empty = answer.status === 204 || answer.status === 205 || answer.status === 304 ||
       method === "HEAD";
     return new Response(empty ? null : answer.body, {
       status: answer.status,
       statusText: answer.statusText,
-      headers: answer.headers,
+      // The fields as received: one `Headers`, the Response's own.
+      headers: answer.fields as [string, string][],
     });
   };
 }
@@ -54,7 +54,8 @@ export function http1Fetch(client: Http1Client): typeof fetch {
 function targetOf(url: string, origin: string): string {
   const next = url.charAt(origin.length);
   if (url.startsWith(origin) && (next === "/" || next === "?" || next === "")) {
-    const rest = url.slice(origin.length).split("#", 1)[0] ?? "";
+    const hash = url.indexOf("#", origin.length);
+    const rest = hash < 0 ? url.slice(origin.length) : url.slice(origin.length, hash);
     return rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest;
   }
   let parsed: URL | undefined;
@@ -69,17 +70,18 @@ function targetOf(url: string, origin: string): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
-function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+// The client only reads the record: a plain object is passed on as it is, not copied.
+function headerRecord(init: HeadersInit | undefined): Readonly<Record<string, string>> {
   if (init === undefined) return {};
-  if (init instanceof Headers || Array.isArray(init)) {
+  if (Symbol.iterator in init) {
     const out: Record<string, string> = {};
-    for (const [name, value] of init instanceof Headers ? init.entries() : init) {
+    for (const [name, value] of init as Iterable<readonly string[]>) {
       if (name === undefined || value === undefined) continue;
       out[name] = name in out ? `${out[name]}, ${value}` : value;
     }
     return out;
   }
-  return { ...init };
+  return init;
 }
 
 function bodyBytes(body: BodyInit): string | Uint8Array {

@@ -23,6 +23,7 @@ export * from "./http_transport.ts";
 export * from "./kline_pages.ts";
 export * from "./market_stream.ts";
 export * from "./received_at.ts";
+export * from "./request_deadlines.ts";
 export * from "./stream_socket.ts";
 export * from "./venue_port.ts";
 export * from "./wire_fields.ts";

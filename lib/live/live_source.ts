@@ -77,11 +77,11 @@ interface OpenBar {
 // The reason a wait's timer is released with (see #wait).
 const WOKE = "woke";
 
-type Wake =
-  | { readonly kind: "event"; readonly event: Event | undefined }
-  | { readonly kind: "bar-due" };
-
-const BAR_DUE: Wake = { kind: "bar-due" };
+// What ends a wait: the inbox's own take (an event, or undefined at its end), or the open bar's
+// close time. The inbox's promise is waited on as it is: no wake object, no extra hop per event.
+const BAR_DUE: unique symbol = Symbol("bar-due");
+type Wake = Event | undefined | typeof BAR_DUE;
+const TIMED_OUT: unique symbol = Symbol("timed-out");
 
 interface BarSleep {
   readonly at: Micros;
@@ -97,7 +97,7 @@ export class LiveFeedSource implements LiveSource {
   // End of the last bar closed per symbol: trades before it are late.
   readonly #closedUntil = new Map<SymbolId, Micros>();
   readonly #pending = new Fifo<Event>();
-  #taking: Promise<Wake> | undefined;
+  #taking: Promise<Event | undefined> | undefined;
   // The sleep until the next bar is due, kept across waits while that time stays the same,
   // and how it ends the wait in progress (a wait ended by an event leaves a no-op behind).
   #barSleep: BarSleep | undefined;
@@ -156,13 +156,12 @@ export class LiveFeedSource implements LiveSource {
         this.#ended = true;
         continue;
       }
-      const wake = await this.#wait();
-      if (wake.kind === "bar-due") {
+      const event = await this.#wait();
+      if (event === BAR_DUE) {
         this.#flushBars(this.#options.clock.now() - this.#graceMicros);
         continue;
       }
       this.#taking = undefined;
-      const event = wake.event;
       if (event === undefined) {
         this.#ended = true;
         continue;
@@ -188,21 +187,18 @@ export class LiveFeedSource implements LiveSource {
   async takeWithin(ms: number): Promise<Event | undefined> {
     const pending = this.#pending.shift();
     if (pending !== undefined) return pending;
-    const taking = this.#taking ??= this.#options.inbox.take().then((event): Wake => ({
-      kind: "event",
-      event,
-    }));
+    const taking = this.#taking ??= this.#options.inbox.take();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const wake = await Promise.race([
+    const event = await Promise.race([
       taking,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
+      new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), ms);
       }),
     ]);
     clearTimeout(timer);
-    if (wake === undefined || wake.kind !== "event") return undefined;
+    if (event === TIMED_OUT) return undefined;
     this.#taking = undefined;
-    return wake.event;
+    return event;
   }
 
   // The previous event has been handled: settle, then the kill switch's verdict on it.
@@ -215,10 +211,7 @@ export class LiveFeedSource implements LiveSource {
 
   #wait(): Promise<Wake> {
     const { inbox } = this.#options;
-    const taking = this.#taking ??= inbox.take().then((event): Wake => ({
-      kind: "event",
-      event,
-    }));
+    const taking = this.#taking ??= inbox.take();
     // With events waiting (the common case under load) no timer is armed at all.
     const due = inbox.size > 0 ? undefined : this.#nextBarDue();
     if (due === undefined) return taking;

@@ -35,10 +35,13 @@ export class TickToOrderTimer {
   source(source: LiveSource): LiveSource {
     const take = (): Promise<Event | undefined> => {
       queueMicrotask(() => this.#takenAt = undefined);
-      return source.take().then((event) => {
+      const taking = source.take();
+      // A reaction of its own, registered before the runner's, runs first: the runner waits on
+      // the source's promise itself, with no promise (and no microtask) put in between.
+      taking.then((event) => {
         this.#takenAt = event !== undefined && isMarketEvent(event) ? performance.now() : undefined;
-        return event;
-      });
+      }, () => {});
+      return taking;
     };
     const close = source.close;
     return close === undefined ? { take } : { take, close: () => close.call(source) };

@@ -7,6 +7,7 @@ import {
   parseDepthUpdate,
 } from "../../../connectors/binance/depth_update.ts";
 import { parseMarket } from "../../../connectors/binance/parse_public.ts";
+import { binanceCode, binanceSymbol } from "../../../connectors/binance/symbols.ts";
 import { btcCapture, fixture, fixtureText, markPriceCapture } from "./_fixtures.ts";
 
 Deno.test("parseMarket: the documented depthUpdate → ids, times and flat levels", () => {
@@ -249,4 +250,21 @@ Deno.test("parseMarket: non-JSON and a bookTicker without prices are DataErrors 
     (error: unknown) =>
       error instanceof DataError && /bookTicker\.b is not a number/.test(error.message),
   );
+});
+
+Deno.test("parseMarket: a trade without an id has no tradeId field; symbol ids and codes round-trip", () => {
+  const frame = parseMarket('{"e":"trade","E":1,"T":1,"s":"ETHUSDT","p":"2","q":"3","m":false}', 0);
+  assert.equal(frame.type, "trade");
+  if (frame.type !== "trade") return;
+  assert.deepEqual(frame.event.trade, {
+    symbol: "binance:ETHUSDT",
+    price: 2,
+    quantity: 3,
+    side: "buy",
+  });
+  assert.equal(Object.hasOwn(frame.event.trade, "tradeId"), false);
+  for (let i = 0; i < 2; i++) {
+    assert.equal(binanceCode(binanceSymbol("ETHUSDT")), "ETHUSDT");
+    assert.throws(() => binanceCode("bybit:ETHUSDT"), /bybit:ETHUSDT is not a Binance symbol/);
+  }
 });

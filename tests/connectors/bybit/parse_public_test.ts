@@ -109,3 +109,33 @@ Deno.test("parsePublic: malformed messages are DataErrors naming the field", () 
     /orderbook.data.b\[0\] is not a \[price, size\] pair/,
   );
 });
+
+Deno.test("parsePublic: a trade without an id has no tradeId field; both codes keep their own symbol", () => {
+  const message = (code: string, id?: string): string =>
+    JSON.stringify({
+      topic: `publicTrade.${code}`,
+      type: "snapshot",
+      ts: 1,
+      data: [{
+        T: 2,
+        s: code,
+        S: "Sell",
+        v: "0.5",
+        p: "10.5",
+        ...(id === undefined ? {} : { i: id }),
+      }],
+    });
+  const trades = [message("BTCUSDT"), message("ETHUSDT", "x"), message("BTCUSDT", "y")].map(
+    (text) => {
+      const frame = parsePublic(text, 0);
+      assert.equal(frame.type, "trades");
+      return frame.type === "trades" ? frame.events[0]?.trade : undefined;
+    },
+  );
+  assert.deepEqual(trades, [
+    { symbol: "bybit:BTCUSDT", price: 10.5, quantity: 0.5, side: "sell" },
+    { symbol: "bybit:ETHUSDT", price: 10.5, quantity: 0.5, side: "sell", tradeId: "x" },
+    { symbol: "bybit:BTCUSDT", price: 10.5, quantity: 0.5, side: "sell", tradeId: "y" },
+  ]);
+  assert.equal(Object.hasOwn(trades[0] ?? {}, "tradeId"), false);
+});

@@ -104,7 +104,7 @@ Deno.test("Bybit REST: a venue that never answers an order is a timeout", async 
   }
 });
 
-Deno.test("Bybit REST over its default transport arms one time-limit timer per request", async () => {
+Deno.test("Bybit REST over its default transport arms one time-limit timer for requests in a row", async () => {
   const server = startRawServer(async (connection) => {
     while (true) {
       const request = await connection.readRequest();
@@ -112,10 +112,14 @@ Deno.test("Bybit REST over its default transport arms one time-limit timer per r
       await connection.write(json({ retCode: 0, retMsg: "OK", result: { list: [] } }));
     }
   });
-  const transport = rest(server.origin);
   const realSetTimeout = globalThis.setTimeout;
   const delays: number[] = [];
   try {
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout;
+    const transport = rest(server.origin);
     const query = {
       method: "GET",
       path: "/v5/order/realtime",
@@ -123,14 +127,10 @@ Deno.test("Bybit REST over its default transport arms one time-limit timer per r
       signed: false,
       priority: "query",
     } as const;
-    await transport.call(query); // opens the connection
-    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-      delays.push(ms ?? 0);
-      return realSetTimeout(fn, ms);
-    }) as typeof setTimeout;
-    await transport.call(query);
+    for (let i = 0; i < 3; i++) await transport.call(query);
     globalThis.setTimeout = realSetTimeout;
-    assert.deepEqual(delays, [2000], "the REST layer's limit only");
+    // The REST layer's shared limit only: none of the HTTP client's, none per later request.
+    assert.deepEqual(delays, [2000]);
   } finally {
     globalThis.setTimeout = realSetTimeout;
     await server.stop();

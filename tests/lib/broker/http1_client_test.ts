@@ -507,3 +507,90 @@ Deno.test("Http1Client with timeoutMs Infinity has no time limit of its own: onl
     await server.stop();
   }
 });
+
+Deno.test("Http1Client writes on a warm connection before it arms the time limit or listens on the signal", async () => {
+  const server = startRawServer((connection) => answerAll(connection, () => OK("{}")));
+  const steps: string[] = [];
+  const client = new Http1Client({
+    origin: server.origin,
+    timeoutMs: 1000,
+    onWrite: () => steps.push("written"),
+  });
+  const realSetTimeout = globalThis.setTimeout;
+  try {
+    await client.request({ method: "POST", target: "/v5/order/create", body: "{}" });
+    steps.length = 0;
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const listen = signal.addEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof listen>) => {
+      steps.push("listening");
+      listen(...args);
+    }) as typeof signal.addEventListener;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      steps.push(`timer ${ms}`);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout;
+    const pending = client.request({
+      method: "POST",
+      target: "/v5/order/create",
+      body: "{}",
+      signal,
+    });
+    globalThis.setTimeout = realSetTimeout;
+    pending.catch(() => {}); // a failed assertion closes the client under it
+    assert.deepEqual(steps, ["written", "timer 1000", "listening"]);
+    assert.equal((await pending).status, 200);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("Http1Client answers with the header fields as received and as Headers, a repeated one joined", async () => {
+  const server = startRawServer((connection) =>
+    answerAll(connection, () => OK("{}", "X-Bapi-Limit-Status: 9\r\nVary: a\r\nVary: b\r\n"))
+  );
+  const client = new Http1Client({ origin: server.origin });
+  try {
+    const answer = await client.request({ method: "GET", target: "/x" });
+    assert.deepEqual(answer.fields, [
+      ["Content-Type", "application/json"],
+      ["X-Bapi-Limit-Status", "9"],
+      ["Vary", "a"],
+      ["Vary", "b"],
+      ["Content-Length", "2"],
+    ]);
+    assert.equal(answer.headers.get("x-bapi-limit-status"), "9");
+    assert.equal(answer.headers.get("vary"), "a, b");
+    const response = await client.fetch(`${server.origin}/x`);
+    assert.equal(response.headers.get("vary"), "a, b");
+    assert.equal(await response.text(), "{}");
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("Http1Client sends short and long text bodies whole, with their byte lengths", async () => {
+  const server = startRawServer((connection) => answerAll(connection, () => OK("{}")));
+  const client = new Http1Client({ origin: server.origin });
+  const long = `{"list":"${"x".repeat(20_000)}"}`;
+  try {
+    await client.request({ method: "POST", target: "/short", body: '{"a":1}' });
+    await client.request({ method: "POST", target: "/long", body: long });
+    await client.request({ method: "POST", target: "/short", body: '{"b":2}' });
+    assert.deepEqual(
+      server.requests.map((r) => [r.line, r.headers.get("content-length"), r.body]),
+      [
+        ["POST /short HTTP/1.1", "7", '{"a":1}'],
+        ["POST /long HTTP/1.1", String(long.length), long],
+        ["POST /short HTTP/1.1", "7", '{"b":2}'],
+      ],
+    );
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});

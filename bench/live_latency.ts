@@ -25,12 +25,16 @@
  * also goes into the runtime's `tesser_tick_to_order_seconds` histogram, whose buckets are
  * printed.
  *
+ * `--store sqlite` gives the session a SQLite state store in a temporary directory, as `live run`
+ * has with `--state-path`: each order's intent is then committed (the outbox) before its request
+ * leaves, inside the measured window. Without it (`none`, the default) nothing is persisted.
+ *
  * The client-side limiter is lifted with the simulator's (its check when a token is free is a
  * synchronous `tryAcquire`): at Bybit's 10 orders/s thousands of samples would take minutes.
  *
  * `deno run -A bench/live_latency.ts [--samples N] [--warmup N] [--interval-ms N]
  * [--transport http1|fetch|both] [--simulator worker|process|pinned] [--sim-cpus LIST]
- * [--bench-cpus LIST]`
+ * [--bench-cpus LIST] [--store none|sqlite]`
  *
  * @module
  */
@@ -43,6 +47,7 @@ import { WallClock } from "../lib/engine/mod.ts";
 import { fixedQuantity } from "../lib/execution/mod.ts";
 import { LiveMetrics } from "../lib/live/ops/mod.ts";
 import { LiveRuntime } from "../lib/live/mod.ts";
+import { openLiveStore } from "../lib/live/state/mod.ts";
 import {
   bybitLive,
   type SimulatorHost,
@@ -60,6 +65,10 @@ const TRANSPORT = flag("transport", "both");
 const SIMULATOR = flag("simulator", "process");
 const SIM_CPUS = flag("sim-cpus", "1");
 const BENCH_CPUS = flag("bench-cpus", "0");
+const STORE = flag("store", "none");
+if (STORE !== "none" && STORE !== "sqlite") {
+  throw new Error(`--store ${STORE}: use none or sqlite`);
+}
 const SYMBOL = "bybit:BTCUSDT";
 // Trades of this size are the bench's; the strategy answers only these.
 const MARK_QTY = 0.007;
@@ -167,7 +176,16 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
   });
   const instruments = (await client.instruments()).filter((i) => i.symbol === SYMBOL);
   const clock = new WallClock();
+  const stateDir = STORE === "sqlite" ? await Deno.makeTempDir({ prefix: "tesser-latency-" }) : "";
+  const store = STORE === "sqlite"
+    ? await openLiveStore({
+      engine: "sqlite",
+      path: `${stateDir}/state.sqlite`,
+      lockKey: "bybit:latency:BTCUSDT",
+    })
+    : undefined;
   const runtime = new LiveRuntime({
+    store,
     strategy: orderOnTrade(seen),
     instruments,
     initialBalances: { USDT: 100_000 },
@@ -188,6 +206,8 @@ async function measure(transport: "http1" | "fetch"): Promise<Figures> {
   for (let i = 0; i < 3000 && answers.length < expected; i++) await sleep(10);
   runtime.stop("bench done");
   const summary = await running;
+  store?.close();
+  if (stateDir !== "") await Deno.remove(stateDir, { recursive: true });
   const connections = transport === "http1"
     ? `${http1.stats.connections} connection(s), ${http1.stats.reused} reuses, ${http1.stats.cold} requests found no idle connection`
     : "fetch's pool";

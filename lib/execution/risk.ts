@@ -171,6 +171,10 @@ export class PreTradeRisk {
    * is built: a backtest's 250,000th refusal is read by no one.
    */
   checkDeferred(input: RiskInput): Refusal | DeferredRefusal | undefined;
+  /**
+   * {@linkcode check} with deferred messages; `recorded` false answers a refusal with its rule
+   * alone (see the signature above).
+   */
   checkDeferred(
     input: RiskInput,
     recorded: boolean,
